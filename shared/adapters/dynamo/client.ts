@@ -1,0 +1,21 @@
+/**
+ * One DynamoDB document client per process, built at module scope on first use. The endpoint comes from
+ * the SDK's own AWS_ENDPOINT_URL_DYNAMODB variable, which the local runtime points at its engine.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    unmarshallOptions: { wrapNumbers: false },
+  });
+  return documentClient;
+}
+
+/** Tests and the local runtime may swap the client (for example, to count requests). */
+export function setDynamo(client: DynamoDBDocumentClient | undefined): void {
+  documentClient = client;
+}

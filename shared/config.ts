@@ -1,0 +1,32 @@
+/** Configuration read from the environment once, failing fast with the variable's name. */
+import { TABLES, type TableId } from './tables.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigError(`missing environment variable ${name}`);
+  return value;
+}
+
+export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+const tableNames = new Map<TableId, string>();
+
+/** Physical name of a table, from the environment variable its definition names. */
+export function tableName(id: TableId): string {
+  let name = tableNames.get(id);
+  if (name === undefined) {
+    name = requireEnv(TABLES[id].envVar);
+    tableNames.set(id, name);
+  }
+  return name;
+}
+
+/** Business rules run in this zone unless a tenant or number says otherwise. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

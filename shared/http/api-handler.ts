@@ -1,0 +1,193 @@
+/**
+ * The one way an HTTP handler is built: middy with Powertools logging, metrics and tracing; the verified
+ * token turned into a principal (tenant only from claims, never from the request); path, query and body
+ * validated with zod/mini schemas; errors mapped to `{"error":{"code","message","field"?}}`.
+ * A handler module is then a few lines: a schema, a call into the domain, the result.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import * as z from 'zod/mini';
+import { DomainError, type ErrorKind } from '../domain/errors.js';
+import { logger, metrics } from '../observability.js';
+import { tracer } from '../tracing.js';
+import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
+import { routeById } from './routes.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResponse = APIGatewayProxyStructuredResultV2;
+
+/** Bodies above this are refused before parsing (API Gateway would accept up to 10 MB). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface Principal {
+  readonly subject: string;
+  /** Present for tenant users; operators may have none. */
+  readonly tenantId: string | undefined;
+  readonly roles: readonly Role[];
+}
+
+export interface ApiRequest<P, Q, B> {
+  readonly path: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly principal: Principal;
+  readonly correlationId: string;
+  /** The instant the request arrived; business rules take time from here, never from a clock call. */
+  readonly now: Date;
+}
+
+export interface ApiResult {
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface ApiSpec<P, Q, B> {
+  readonly path?: z.ZodMiniType<P>;
+  readonly query?: z.ZodMiniType<Q>;
+  readonly body?: z.ZodMiniType<B>;
+}
+
+const STATUS: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payment_required: 402,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function json(status: number, body: unknown, correlationId?: string, extra?: Record<string, string>): ApiResponse {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...(correlationId ? { 'x-correlation-id': correlationId } : {}),
+      ...extra,
+    },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+export function errorBody(code: string, message: string, field?: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(field ? { field } : {}), ...(details ? { details } : {}) } };
+}
+
+/** Splits API Gateway's flattened claim ("[a b]") or a real array into role names we know. */
+export function rolesFromClaim(claim: unknown): Role[] {
+  const raw = Array.isArray(claim)
+    ? claim.map(String)
+    : typeof claim === 'string'
+      ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/)
+      : [];
+  return raw.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+}
+
+export function principalFrom(event: ApiEvent): Principal {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== 'string') {
+    throw new DomainError('unauthorized', 'unauthorized', 'a valid bearer token is required');
+  }
+  const tenant = claims[TENANT_CLAIM];
+  return {
+    subject: claims.sub,
+    tenantId: typeof tenant === 'string' && tenant !== '' ? tenant : undefined,
+    roles: rolesFromClaim(claims[GROUPS_CLAIM]),
+  };
+}
+
+/** The tenant a tenant-scoped route acts for: only ever the token's. */
+export function requireTenant(principal: Principal): string {
+  if (!principal.tenantId) throw new DomainError('forbidden', 'tenant_required', 'this route needs a tenant user');
+  return principal.tenantId;
+}
+
+function validate<T>(schema: z.ZodMiniType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = z.safeParse(schema, value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+  const path = [...(issue?.path ?? []), ...keys.slice(0, 1)].map(String).join('.');
+  const field = path === '' ? where : path;
+  const message = issue?.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field}: ${issue?.message ?? 'invalid'}`;
+  throw new DomainError('validation', issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_input', message, field);
+}
+
+function parseBody(event: ApiEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new DomainError('payload_too_large', 'payload_too_large', `body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  const type = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
+  if (!/^application\/(.+\+)?json($|;)/i.test(type)) {
+    throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'send JSON with content-type application/json');
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new DomainError('validation', 'malformed_json', 'body is not valid JSON', 'body');
+  }
+}
+
+export function mapError(error: unknown, correlationId: string): ApiResponse {
+  if (error instanceof DomainError) {
+    const status = STATUS[error.kind];
+    if (status >= 500) logger.error('service unavailable', { error });
+    return json(status, errorBody(error.code, error.message, error.field, error.details), correlationId);
+  }
+  logger.error('unhandled error', { error: error as Error });
+  return json(500, errorBody('internal_error', 'something went wrong on our side; quote the correlation id'), correlationId);
+}
+
+export function apiHandler<P = undefined, Q = undefined, B = undefined>(
+  routeId: string,
+  spec: ApiSpec<P, Q, B>,
+  run: (request: ApiRequest<P, Q, B>) => Promise<ApiResult>,
+) {
+  const route = routeById(routeId);
+  const base = async (event: ApiEvent, _context: Context): Promise<ApiResponse> => {
+    const headers = event.headers ?? {};
+    const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? crypto.randomUUID();
+    logger.appendKeys({ correlationId, route: route.id });
+    try {
+      const principal = principalFrom(event);
+      logger.appendKeys({ tenantId: principal.tenantId });
+      if (!principal.roles.some((role) => route.roles.includes(role))) {
+        throw new DomainError('forbidden', 'forbidden', `this route needs one of the roles: ${route.roles.join(', ')}`);
+      }
+      const request: ApiRequest<P, Q, B> = {
+        path: validate(spec.path, event.pathParameters ?? {}, 'path'),
+        query: validate(spec.query, event.queryStringParameters ?? {}, 'query'),
+        body: spec.body ? validate(spec.body, parseBody(event), 'body') : (undefined as B),
+        headers,
+        principal,
+        correlationId,
+        now: new Date(event.requestContext?.timeEpoch ?? Date.now()),
+      };
+      const result = await run(request);
+      return json(result.status ?? 200, result.body, correlationId, result.headers);
+    } catch (error) {
+      return mapError(error, correlationId);
+    } finally {
+      logger.removeKeys(['tenantId']);
+    }
+  };
+  return middy(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}

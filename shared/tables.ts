@@ -1,0 +1,83 @@
+/**
+ * The one definition of every DynamoDB table. CDK (infra/constructs/data-tables.ts) and the local
+ * bootstrap (infra/local/bootstrap.ts) both read it, so the two can never drift.
+ *
+ * Every key attribute is a string. Items carry a `type` attribute naming what they are.
+ */
+export type TableId = 'numbers' | 'routing' | 'ledger' | 'ops';
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+export interface TableDefinition {
+  readonly id: TableId;
+  /** Environment variable that carries the physical table name into functions. */
+  readonly envVar: string;
+  readonly partitionKey: 'pk';
+  readonly sortKey: 'sk';
+  readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes lazily, so readers filter on it too. */
+  readonly ttlAttribute?: string;
+  /** Holds personal or regulated data: encrypted with the stack's customer-managed KMS key. */
+  readonly sensitive: boolean;
+  readonly description: string;
+}
+
+export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
+  numbers: {
+    id: 'numbers',
+    envVar: 'TABLE_NUMBERS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      // Available inventory by segment: gsi1pk = AVAIL#<segment>, gsi1sk = <tierRank>#<number>. Sparse.
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      // A tenant's numbers and applications: gsi2pk = TENANT#<tenantId>#<kind>, gsi2sk = <sortable>.
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      // Timers swept by jobs: gsi3pk = DUE#<timer>, gsi3sk = <ISO instant>#<key>. Sparse.
+      { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    ],
+    ttlAttribute: 'expiresAt',
+    sensitive: true,
+    description: 'Number inventory, lifecycle history, reservations, applications, documents, contracts',
+  },
+  routing: {
+    id: 'routing',
+    envVar: 'TABLE_ROUTING',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    sensitive: false,
+    description: 'Routing configurations (versioned), compiled per-call snapshots by access number, applied Connect state',
+  },
+  ledger: {
+    id: 'ledger',
+    envVar: 'TABLE_LEDGER',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      // An account's ledger by time: gsi1pk = ACCT#<tenantId>, gsi1sk = <ISO instant>#<entryKey>.
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      // Calls by number (or tenant) and time: gsi2pk = CALLS#<number>|CALLS#T#<tenantId>, gsi2sk = <ISO start>#<contactId>.
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
+    ttlAttribute: 'expiresAt',
+    sensitive: true,
+    description: 'Accounts (balance, daily spend, cap), ledger entries (one per idempotency key), call records, statements',
+  },
+  ops: {
+    id: 'ops',
+    envVar: 'TABLE_OPS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expiresAt',
+    sensitive: false,
+    description: 'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
+  },
+};
+
+export const TABLE_LIST: readonly TableDefinition[] = Object.values(TABLES);
