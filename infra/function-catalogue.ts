@@ -5,6 +5,10 @@
  */
 import type { Capability, TableAccess } from '../shared/http/routes.js';
 import type { TableId } from '../shared/tables.js';
+import { BILLING_FUNCTIONS, BILLING_JOBS } from './catalogue/billing.js';
+import { MONEY_FUNCTIONS, MONEY_JOBS } from './catalogue/money.js';
+import { NUMBER_FUNCTIONS, NUMBER_JOBS } from './catalogue/numbers.js';
+import { ROUTING_FUNCTIONS, ROUTING_JOBS } from './catalogue/routing.js';
 
 export interface FunctionRow {
   readonly id: string;
@@ -25,11 +29,17 @@ export interface JobRow extends FunctionRow {
   readonly timeZone: string;
 }
 
-/** The routing Lambda the generic contact flow invokes (see functions/connect/route-call.ts). */
-export const ROUTE_CALL: FunctionRow | undefined = undefined;
 
-/** The Kinesis consumer of Connect contact records (see functions/streams/ctr-ingest.ts). */
-export const CTR_INGEST: FunctionRow | undefined = undefined;
+/**
+ * Non-HTTP functions by area: the routing Lambda (id `routeCall`, invoked by the contact flow), the
+ * contact-record consumer (id `ctrIngest`, Kinesis event source) and any workers.
+ */
+export const FUNCTIONS: readonly FunctionRow[] = [
+  ...NUMBER_FUNCTIONS,
+  ...ROUTING_FUNCTIONS,
+  ...MONEY_FUNCTIONS,
+  ...BILLING_FUNCTIONS,
+];
 
 /** Scheduled jobs; each handler takes `{ at?: string }` (the scheduled instant) and is safe to run twice. */
-export const JOBS: readonly JobRow[] = [];
+export const JOBS: readonly JobRow[] = [...NUMBER_JOBS, ...ROUTING_JOBS, ...MONEY_JOBS, ...BILLING_JOBS];

@@ -27,25 +27,13 @@ export interface RouteDefinition {
   readonly tag: string;
 }
 
-const TENANT_READ: readonly Role[] = ['tenant-admin', 'tenant-viewer'];
-const TENANT_WRITE: readonly Role[] = ['tenant-admin'];
-const OPERATOR: readonly Role[] = ['operator'];
-const ANY: readonly Role[] = ['tenant-admin', 'tenant-viewer', 'operator'];
+import { BILLING_ROUTES } from './routes/billing.js';
+import { MONEY_ROUTES } from './routes/money.js';
+import { NUMBER_ROUTES } from './routes/numbers.js';
+import { ROUTING_ROUTES } from './routes/routing.js';
 
-export const ROUTES: readonly RouteDefinition[] = [
-  {
-    id: 'searchAvailableNumbers',
-    method: 'GET',
-    path: '/v1/numbers/available',
-    entry: 'functions/api/numbers/search-available.ts',
-    roles: ANY,
-    tables: { numbers: 'read' },
-    summary: 'Search the available 400-number inventory by segment, vanity tier and digit pattern',
-    tag: 'numbers',
-  },
-];
-
-export { ANY, OPERATOR, TENANT_READ, TENANT_WRITE };
+/** Every route, area by area (one file per area so capabilities never edit the same file). */
+export const ROUTES: readonly RouteDefinition[] = [...NUMBER_ROUTES, ...ROUTING_ROUTES, ...MONEY_ROUTES, ...BILLING_ROUTES];
 
 export function routeById(id: string): RouteDefinition {
   const route = ROUTES.find((r) => r.id === id);

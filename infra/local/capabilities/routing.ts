@@ -1,0 +1,3 @@
+import type { LocalCapability } from '../capability.js';
+
+export const capability: LocalCapability = { name: 'routing' };
