@@ -15,10 +15,10 @@ import type {
 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
-import { logger, metrics } from '../observability.js';
+import { logger, MetricUnit, metrics } from '../observability.js';
 import { tracer } from '../tracing.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
-import { routeById } from './routes.js';
+import { type RouteDefinition, routeById } from './routes.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
@@ -154,12 +154,19 @@ export function mapError(error: unknown, correlationId: string): ApiResponse {
 }
 
 export function apiHandler<P = undefined, Q = undefined, B = undefined>(
-  routeId: string,
+  routeOrId: string | RouteDefinition,
   spec: ApiSpec<P, Q, B>,
   run: (request: ApiRequest<P, Q, B>) => Promise<ApiResult>,
 ) {
-  const route = routeById(routeId);
-  const base = async (event: ApiEvent, _context: Context): Promise<ApiResponse> => {
+  const route = typeof routeOrId === 'string' ? routeById(routeOrId) : routeOrId;
+  const base = async (event: ApiEvent, context: Context): Promise<ApiResponse> => {
+    const response = await handle(event, context);
+    const status = response.statusCode ?? 200;
+    metrics.addDimension('route', route.id);
+    metrics.addMetric(status >= 500 ? 'ServerError' : status >= 400 ? 'ClientError' : 'Success', MetricUnit.Count, 1);
+    return response;
+  };
+  const handle = async (event: ApiEvent, _context: Context): Promise<ApiResponse> => {
     const headers = event.headers ?? {};
     const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? crypto.randomUUID();
     logger.appendKeys({ correlationId, route: route.id });

@@ -1,0 +1,182 @@
+/**
+ * Assembles the local runtime: the embedded engine (with local transactions), the tables from their one
+ * definition, each capability's local adapters and seed data, and the HTTP front. Used by `npm start`
+ * (./main.ts) and by the e2e tests (test/support/local-api.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setDynamo } from '../../shared/adapters/dynamo/client.js';
+import { resetPorts } from '../../shared/runtime/ports.js';
+import { JOBS } from '../function-catalogue.js';
+import { createTables, tableEnvironment } from './bootstrap.js';
+import type { ControlRoute, LocalCapability, LocalRuntimeContext } from './capability.js';
+import { CAPABILITIES } from './capabilities/index.js';
+import { startEngine } from './dynamo-engine.js';
+import { startHttpServer } from './http-server.js';
+import { isRole, LocalTokenIssuer } from './tokens.js';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  readonly port: number;
+  /** Keep the engine's data on disk in this folder; in memory when absent. */
+  readonly persistDir?: string;
+  /** Folder for local files (uploaded documents); defaults to .local-data/ or a temp-like folder per run. */
+  readonly dataDir?: string;
+  readonly seed?: boolean;
+  /** Override the capability list (tests). */
+  readonly capabilities?: readonly LocalCapability[];
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly port: number;
+  readonly dynamoEndpoint: string;
+  readonly context: LocalRuntimeContext;
+  readonly tokens: LocalTokenIssuer;
+  stop(): Promise<void>;
+}
+
+function fakeLambdaContext(functionName: string) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/local/tokens',
+      handle: async ({ body }) => {
+        const request = (body ?? {}) as { tenantId?: unknown; roles?: unknown; subject?: unknown };
+        const roles = Array.isArray(request.roles) ? request.roles : ['tenant-admin'];
+        if (roles.length === 0 || !roles.every(isRole)) {
+          return { status: 400, body: { error: { code: 'invalid_roles', message: 'roles: one or more of tenant-admin, tenant-viewer, operator', field: 'roles' } } };
+        }
+        const tenantId = request.tenantId;
+        if (tenantId !== undefined && (typeof tenantId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(tenantId))) {
+          return { status: 400, body: { error: { code: 'invalid_tenant', message: 'tenantId: lowercase letters, digits and dashes', field: 'tenantId' } } };
+        }
+        if (tenantId === undefined && roles.some((r) => r !== 'operator')) {
+          return { status: 400, body: { error: { code: 'tenant_required', message: 'tenant roles need a tenantId', field: 'tenantId' } } };
+        }
+        const token = await tokens.issue({
+          tenantId: tenantId as string | undefined,
+          roles,
+          subject: typeof request.subject === 'string' ? request.subject : undefined,
+        });
+        return { status: 201, body: { token, tokenType: 'Bearer', expiresIn: 12 * 3600 } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/local/jobs',
+      handle: async () => ({
+        status: 200,
+        body: { jobs: JOBS.map((j) => ({ name: j.name, schedule: j.schedule, timeZone: j.timeZone, description: j.description })) },
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/local/jobs/{name}',
+      handle: async ({ params, body }, context) => {
+        const job = JOBS.find((j) => j.name === params.name);
+        if (!job) return { status: 404, body: { error: { code: 'job_not_found', message: `no job ${params.name}`, field: 'name' } } };
+        const at = (body as { at?: unknown } | undefined)?.at;
+        if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
+          return { status: 400, body: { error: { code: 'invalid_instant', message: 'at: an ISO-8601 instant', field: 'at' } } };
+        }
+        const instant = typeof at === 'string' ? new Date(at).toISOString() : new Date().toISOString();
+        const handler = await context.loadHandler<{ at: string }, unknown>(job.entry);
+        const result = await handler({ at: instant }, context.lambdaContext(job.id));
+        return { status: 200, body: { job: job.name, at: instant, result: result ?? null } };
+      },
+    },
+    { method: 'GET', path: '/local/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+  ];
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
+  const engine = await startEngine(options.persistDir ? { path: options.persistDir } : {});
+  const prefix = 'hotline400-';
+  const dataDir = options.dataDir ?? resolve(REPO_ROOT, '.local-data', 'files');
+  mkdirSync(dataDir, { recursive: true });
+
+  // Same variables the CDK sets on functions, pointed at the local engine.
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'cn-local-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
+    HOTLINE_RUNTIME: 'local',
+    // Node 20 here; the pinned SDK only warns that its releases after January 2027 need Node 22.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    ...tableEnvironment(prefix),
+  });
+  delete process.env.AWS_PROFILE;
+  setDynamo(undefined);
+  resetPorts();
+
+  const client = new DynamoDBClient({ endpoint: engine.endpoint });
+  await createTables(client, prefix);
+  client.destroy();
+
+  const modules = new Map<string, Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>>();
+  const context: LocalRuntimeContext = {
+    dynamoEndpoint: engine.endpoint,
+    dataDir,
+    loadHandler: async <E, R>(entry: string) => {
+      let loaded = modules.get(entry);
+      if (!loaded) {
+        loaded = import(pathToFileURL(resolve(REPO_ROOT, entry)).href);
+        modules.set(entry, loaded);
+      }
+      const mod = await loaded;
+      if (typeof mod.handler !== 'function') throw new Error(`${entry} exports no handler`);
+      return mod.handler as (event: E, context: unknown) => Promise<R>;
+    },
+    lambdaContext: fakeLambdaContext,
+  };
+
+  const capabilities = options.capabilities ?? CAPABILITIES;
+  for (const capability of capabilities) await capability.setup?.(context);
+  if (options.seed ?? true) for (const capability of capabilities) await capability.seed?.(context);
+
+  const tokens = new LocalTokenIssuer();
+  const controlRoutes = [...jobRoutes(tokens), ...capabilities.flatMap((c) => c.routes ?? [])];
+  const server = await startHttpServer({ port: options.port, tokens, context, controlRoutes });
+
+  return {
+    url: server.url,
+    port: server.port,
+    dynamoEndpoint: engine.endpoint,
+    context,
+    tokens,
+    stop: async () => {
+      await server.close();
+      await engine.close();
+      setDynamo(undefined);
+      resetPorts();
+    },
+  };
+}

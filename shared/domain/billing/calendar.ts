@@ -1,0 +1,150 @@
+/**
+ * Calendar arithmetic for billing: months and local days in an explicit IANA zone. Local dates are
+ * `YYYY-MM-DD` strings, months `YYYY-MM`; instants are ISO-8601 UTC strings. Pure (Intl only).
+ */
+import { invalid } from '../errors.js';
+
+export type LocalDate = string;
+export type BillingMonth = string;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export function isBillingMonth(value: string): boolean {
+  return MONTH.test(value);
+}
+
+export function isLocalDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+export function parseMonth(value: string, field = 'month'): BillingMonth {
+  if (!MONTH.test(value)) throw invalid('invalid_month', `${field} must be YYYY-MM`, field);
+  return value;
+}
+
+function parts(instant: Date, zone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of formatter(zone).formatToParts(instant)) {
+    if (p.type !== 'literal') out[p.type] = Number(p.value);
+  }
+  return out;
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+function offsetMs(instant: Date, zone: string): number {
+  const p = parts(instant, zone);
+  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The local calendar date of an instant in a zone. */
+export function localDateOf(instant: string | Date, zone: string): LocalDate {
+  const d = typeof instant === 'string' ? new Date(instant) : instant;
+  const p = parts(d, zone);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** The instant a local date begins in a zone (midnight; zones with DST resolved by two passes). */
+export function startOfLocalDate(date: LocalDate, zone: string): Date {
+  const naive = Date.parse(`${date}T00:00:00Z`);
+  let guess = naive - offsetMs(new Date(naive), zone);
+  guess = naive - offsetMs(new Date(guess), zone);
+  return new Date(guess);
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (b − a). */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Same day of month n months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+export function monthOf(date: LocalDate): BillingMonth {
+  return date.slice(0, 7);
+}
+
+export function firstDayOf(month: BillingMonth): LocalDate {
+  return `${month}-01`;
+}
+
+export function daysInMonth(month: BillingMonth): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function nextMonth(month: BillingMonth): BillingMonth {
+  return monthOf(addMonths(firstDayOf(month), 1));
+}
+
+export function previousMonth(month: BillingMonth): BillingMonth {
+  return monthOf(addMonths(firstDayOf(month), -1));
+}
+
+/** The month just ended at an instant, in a zone: the one a monthly run at that instant bills. */
+export function monthJustEnded(at: string | Date, zone: string): BillingMonth {
+  return previousMonth(monthOf(localDateOf(at, zone)));
+}
+
+export interface MonthBounds {
+  readonly month: BillingMonth;
+  /** First local day and the first day of the next month (exclusive). */
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  /** The month's instants: [startAt, endAt). */
+  readonly startAt: string;
+  readonly endAt: string;
+  /** The last millisecond of the month: the effective instant of the month's charges. */
+  readonly lastInstant: string;
+  readonly days: number;
+}
+
+export function monthBounds(month: BillingMonth, zone: string): MonthBounds {
+  const from = firstDayOf(month);
+  const to = firstDayOf(nextMonth(month));
+  const end = startOfLocalDate(to, zone);
+  return {
+    month,
+    from,
+    to,
+    startAt: startOfLocalDate(from, zone).toISOString(),
+    endAt: end.toISOString(),
+    lastInstant: new Date(end.getTime() - 1).toISOString(),
+    days: daysInMonth(month),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * A tenant's monthly statement, assembled from the ledger entries whose effective instant falls in the
+ * month. Calls are summarised per number (one line each, with a count); every other entry is its own
+ * line. By construction opening + Σ lines = closing, and closing is the ledger balance at month end.
+ */
+import type { BillingMonth } from './calendar.js';
+
+export interface LedgerLine {
+  readonly key: string;
+  readonly kind: string;
+  readonly amount: number;
+  readonly at: string;
+  readonly description: string;
+  readonly number?: string;
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+export interface StatementLine {
+  readonly kind: string;
+  readonly description: string;
+  readonly amount: number;
+  readonly count: number;
+  readonly number?: string;
+  readonly at?: string;
+  readonly key?: string;
+}
+
+export interface UsageSummaryRow {
+  readonly number: string;
+  readonly calls: number;
+  readonly billedSeconds: number;
+  readonly charges: number;
+}
+
+export interface Statement {
+  readonly tenantId: string;
+  readonly month: BillingMonth;
+  readonly timeZone: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly openingBalance: number;
+  readonly closingBalance: number;
+  readonly totalDebits: number;
+  readonly totalCredits: number;
+  readonly entryCount: number;
+  readonly lines: readonly StatementLine[];
+  readonly usage: readonly UsageSummaryRow[];
+}
+
+const CALL_KINDS = new Set(['call', 'call_adjustment']);
+
+/**
+ * Balances at the month's start and end from the balance now and every entry from the month's start on
+ * (entries effective after the month are taken back out).
+ */
+export function monthBalances(
+  balanceNow: number,
+  entriesSinceMonthStart: readonly LedgerLine[],
+  periodEnd: string,
+): { opening: number; closing: number; inMonth: LedgerLine[] } {
+  let later = 0;
+  let during = 0;
+  const inMonth: LedgerLine[] = [];
+  for (const e of entriesSinceMonthStart) {
+    if (e.at >= periodEnd) later += e.amount;
+    else {
+      during += e.amount;
+      inMonth.push(e);
+    }
+  }
+  const closing = balanceNow - later;
+  return { opening: closing - during, closing, inMonth };
+}
+
+function numeric(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+export interface StatementInput {
+  readonly tenantId: string;
+  readonly month: BillingMonth;
+  readonly timeZone: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly openingBalance: number;
+  readonly entries: readonly LedgerLine[];
+}
+
+export function assembleStatement(input: StatementInput): Statement {
+  const sorted = [...input.entries].sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1));
+  const lines: StatementLine[] = [];
+  const calls = new Map<string, { amount: number; count: number; seconds: number }>();
+  let debits = 0;
+  let credits = 0;
+  for (const e of sorted) {
+    if (e.amount < 0) debits -= e.amount;
+    else credits += e.amount;
+    if (CALL_KINDS.has(e.kind)) {
+      const number = e.number ?? '';
+      const row = calls.get(number) ?? { amount: 0, count: 0, seconds: 0 };
+      row.amount += e.amount;
+      row.count += e.kind === 'call' ? 1 : 0;
+      row.seconds += numeric(e.meta?.billedSeconds);
+      calls.set(number, row);
+      continue;
+    }
+    lines.push({
+      kind: e.kind,
+      description: e.description,
+      amount: e.amount,
+      count: 1,
+      at: e.at,
+      key: e.key,
+      ...(e.number ? { number: e.number } : {}),
+    });
+  }
+  const usage: UsageSummaryRow[] = [];
+  for (const [number, row] of [...calls].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push({
+      kind: 'calls',
+      description: `Calls${number ? ` on ${number}` : ''}: ${row.count}`,
+      amount: row.amount,
+      count: row.count,
+      ...(number ? { number } : {}),
+    });
+    usage.push({ number, calls: row.count, billedSeconds: row.seconds, charges: -row.amount });
+  }
+  const net = lines.reduce((sum, l) => sum + l.amount, 0);
+  return {
+    tenantId: input.tenantId,
+    month: input.month,
+    timeZone: input.timeZone,
+    periodStart: input.periodStart,
+    periodEnd: input.periodEnd,
+    openingBalance: input.openingBalance,
+    closingBalance: input.openingBalance + net,
+    totalDebits: debits,
+    totalCredits: credits,
+    entryCount: sorted.length,
+    lines,
+    usage,
+  };
+}
+
+function csvField(value: string | number | undefined): string {
+  const text = value === undefined ? '' : String(value);
+  // Quote when needed; a leading = + - @ would be a formula in a spreadsheet, so it gets a quote prefix.
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+
+/** CSV: one row per line item between opening and closing rows; amounts in fen and in yuan. */
+export function statementCsv(statement: Statement): string {
+  const rows: (string | number | undefined)[][] = [
+    ['month', 'at', 'kind', 'number', 'description', 'count', 'amount_fen', 'amount_yuan'],
+    [statement.month, statement.periodStart, 'opening_balance', '', 'Opening balance', '', statement.openingBalance, yuan(statement.openingBalance)],
+  ];
+  for (const l of statement.lines) {
+    rows.push([statement.month, l.at ?? '', l.kind, l.number ?? '', l.description, l.count, l.amount, yuan(l.amount)]);
+  }
+  rows.push([statement.month, statement.periodEnd, 'closing_balance', '', 'Closing balance', '', statement.closingBalance, yuan(statement.closingBalance)]);
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Everything about numbers that a product manager may want to change: segments and their tariffs, vanity
+ * tiers and their selection fees, which digit pattern earns which tier, plans, and every timer of the
+ * lifecycle. Code reads these values; it never hard-codes them. Money is integer fen.
+ */
+
+export const SEGMENTS = ['4001', '4006', '4007', '4008'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const TIER_IDS = ['diamond', 'platinum', 'gold', 'silver', 'bronze', 'standard'] as const;
+export type TierId = (typeof TIER_IDS)[number];
+
+export interface TierConfig {
+  readonly id: TierId;
+  /** 1 is the most valuable; the inventory index sorts by it so the best numbers list first. */
+  readonly rank: number;
+  readonly label: string;
+  /** Selection fee (选号费) in fen. */
+  readonly selectionFee: number;
+}
+
+/** Digit patterns the classifier recognises (see classifier.ts for what each means). */
+export const PATTERN_IDS = [
+  'repeat6',
+  'repeat5',
+  'repeat4',
+  'repeat3',
+  'run6',
+  'run5',
+  'run4',
+  'pairs3', // AABBCC
+  'alternate3', // ABABAB
+  'triple2', // AAABBB
+  'block3x2', // ABCABC
+  'aabb',
+  'abab',
+  'abba',
+  'year',
+  'lucky',
+] as const;
+export type PatternId = (typeof PATTERN_IDS)[number];
+
+export interface PatternRule {
+  readonly pattern: PatternId;
+  /** Tier when the pattern ends the number (worth more: it is what callers remember). */
+  readonly tierAtEnd: TierId;
+  /** Tier when it sits anywhere else in the subscriber digits. */
+  readonly tierElsewhere: TierId;
+}
+
+export interface PlanConfig {
+  readonly id: string;
+  readonly name: string;
+  /** Monthly rent in fen. */
+  readonly monthlyRent: number;
+  readonly includedMinutes: number;
+  /** Minimum monthly spend in fen (0 = none). */
+  readonly minimumMonthlySpend: number;
+}
+
+export interface SegmentTariff {
+  readonly segment: Segment;
+  readonly carrier: string;
+  /** Answer-side per-minute charges in fen. */
+  readonly localPerMinute: number;
+  readonly longDistancePerMinute: number;
+  readonly plans: readonly PlanConfig[];
+}
+
+export interface NumbersConfig {
+  readonly tiers: readonly TierConfig[];
+  readonly patternRules: readonly PatternRule[];
+  readonly tariffs: Readonly<Record<Segment, SegmentTariff>>;
+  /** The first top-up included in the opening fee, credited to the tenant's balance (fen). */
+  readonly firstTopUp: number;
+  readonly holdMinutes: number;
+  /** Numbers one tenant may hold at once (hoarding guard). */
+  readonly holdLimit: number;
+  readonly quarantineDays: number;
+  /** Retention (报停保号) fee per month in fen. */
+  readonly retentionFeePerMonth: number;
+  /** Longest total retention before the number is cancelled automatically. */
+  readonly retentionCapMonths: number;
+  readonly cancellationNoticeDays: number;
+  /** A number stopped for arrears is restored by a top-up within this window, else cancelled. */
+  readonly arrearsRestoreDays: number;
+  readonly minimumContractMonths: number;
+  /** Whether a number keeps taking calls while a transfer is pending. */
+  readonly serviceDuringTransfer: boolean;
+  readonly timeZone: string;
+}
+
+const plans = (rentBase: number): PlanConfig[] => [
+  { id: 'basic', name: 'Basic', monthlyRent: rentBase, includedMinutes: 100, minimumMonthlySpend: 0 },
+  {
+    id: 'business',
+    name: 'Business',
+    monthlyRent: rentBase * 3,
+    includedMinutes: 600,
+    minimumMonthlySpend: 10_000,
+  },
+  {
+    id: 'enterprise',
+    name: 'Enterprise',
+    monthlyRent: rentBase * 8,
+    includedMinutes: 2_000,
+    minimumMonthlySpend: 50_000,
+  },
+];
+
+export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
+  tiers: [
+    { id: 'diamond', rank: 1, label: 'Diamond', selectionFee: 888_800 },
+    { id: 'platinum', rank: 2, label: 'Platinum', selectionFee: 288_800 },
+    { id: 'gold', rank: 3, label: 'Gold', selectionFee: 98_800 },
+    { id: 'silver', rank: 4, label: 'Silver', selectionFee: 38_800 },
+    { id: 'bronze', rank: 5, label: 'Bronze', selectionFee: 12_800 },
+    { id: 'standard', rank: 6, label: 'Standard', selectionFee: 0 },
+  ],
+  patternRules: [
+    { pattern: 'repeat6', tierAtEnd: 'diamond', tierElsewhere: 'diamond' },
+    { pattern: 'run6', tierAtEnd: 'diamond', tierElsewhere: 'diamond' },
+    { pattern: 'repeat5', tierAtEnd: 'diamond', tierElsewhere: 'platinum' },
+    { pattern: 'run5', tierAtEnd: 'platinum', tierElsewhere: 'gold' },
+    { pattern: 'alternate3', tierAtEnd: 'platinum', tierElsewhere: 'platinum' },
+    { pattern: 'pairs3', tierAtEnd: 'platinum', tierElsewhere: 'platinum' },
+    { pattern: 'triple2', tierAtEnd: 'platinum', tierElsewhere: 'platinum' },
+    { pattern: 'repeat4', tierAtEnd: 'platinum', tierElsewhere: 'gold' },
+    { pattern: 'block3x2', tierAtEnd: 'gold', tierElsewhere: 'gold' },
+    { pattern: 'run4', tierAtEnd: 'gold', tierElsewhere: 'silver' },
+    { pattern: 'repeat3', tierAtEnd: 'silver', tierElsewhere: 'bronze' },
+    { pattern: 'aabb', tierAtEnd: 'silver', tierElsewhere: 'bronze' },
+    { pattern: 'abab', tierAtEnd: 'silver', tierElsewhere: 'bronze' },
+    { pattern: 'abba', tierAtEnd: 'bronze', tierElsewhere: 'bronze' },
+    { pattern: 'year', tierAtEnd: 'bronze', tierElsewhere: 'standard' },
+    { pattern: 'lucky', tierAtEnd: 'bronze', tierElsewhere: 'bronze' },
+  ],
+  tariffs: {
+    '4001': { segment: '4001', carrier: 'China Mobile', localPerMinute: 12, longDistancePerMinute: 22, plans: plans(6_000) },
+    '4006': { segment: '4006', carrier: 'China Unicom', localPerMinute: 12, longDistancePerMinute: 25, plans: plans(6_800) },
+    '4007': { segment: '4007', carrier: 'China Mobile', localPerMinute: 10, longDistancePerMinute: 20, plans: plans(5_000) },
+    '4008': { segment: '4008', carrier: 'China Telecom', localPerMinute: 15, longDistancePerMinute: 30, plans: plans(8_800) },
+  },
+  firstTopUp: 50_000,
+  holdMinutes: 30,
+  holdLimit: 5,
+  quarantineDays: 90,
+  retentionFeePerMonth: 1_500,
+  retentionCapMonths: 36,
+  cancellationNoticeDays: 30,
+  arrearsRestoreDays: 30,
+  minimumContractMonths: 12,
+  serviceDuringTransfer: true,
+  timeZone: 'Asia/Shanghai',
+};
+
+export function tierConfig(config: NumbersConfig, tier: TierId): TierConfig {
+  const found = config.tiers.find((t) => t.id === tier);
+  if (!found) throw new Error(`tier ${tier} is not configured`);
+  return found;
+}
+
+export function isSegment(value: string): value is Segment {
+  return (SEGMENTS as readonly string[]).includes(value);
+}
+
+export function planOf(config: NumbersConfig, segment: Segment, planId: string): PlanConfig | undefined {
+  return config.tariffs[segment].plans.find((p) => p.id === planId);
+}

@@ -1,0 +1,103 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the same zod schemas the handlers use.
+ * Served locally at GET /openapi.json and written to docs/openapi.json by `npm run openapi`.
+ */
+import { toJSONSchema } from 'zod/mini';
+import { ROUTES } from './routes.js';
+import { ROUTE_SCHEMAS } from './schemas/index.js';
+import type { RouteSchemas } from './schemas/types.js';
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(schema: RouteSchemas[keyof RouteSchemas] | undefined, io: 'input' | 'output'): JsonSchema | undefined {
+  if (!schema || typeof schema === 'number') return undefined;
+  const json = toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+const ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable machine-readable code' },
+        message: { type: 'string' },
+        field: { type: 'string', description: 'The input field at fault, when one is' },
+        details: { type: 'object' },
+      },
+    },
+  },
+};
+
+function parameters(kind: 'path' | 'query', schema: JsonSchema | undefined): JsonSchema[] {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema?.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: kind,
+    required: kind === 'path' ? true : required.has(name),
+    schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const schemas = ROUTE_SCHEMAS[route.id] ?? {};
+    const body = schemaOf(schemas.body, 'input');
+    const response = schemaOf(schemas.response, 'output');
+    const status = String(schemas.status ?? 200);
+    const operation: Record<string, unknown> = {
+      operationId: route.id,
+      summary: route.summary,
+      tags: [route.tag],
+      security: [{ bearer: [] }],
+      'x-hotline400-roles': route.roles,
+      parameters: [...parameters('path', schemaOf(schemas.path, 'input')), ...parameters('query', schemaOf(schemas.query, 'input'))],
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+      responses: {
+        [status]: { description: 'Success', content: { 'application/json': { schema: response ?? {} } } },
+        '400': { $ref: '#/components/responses/BadRequest' },
+        '401': { $ref: '#/components/responses/Unauthorized' },
+        '403': { $ref: '#/components/responses/Forbidden' },
+        '404': { $ref: '#/components/responses/NotFound' },
+        '409': { $ref: '#/components/responses/Conflict' },
+        '429': { $ref: '#/components/responses/TooManyRequests' },
+      },
+    };
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation;
+  }
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'hotline400 API',
+      version: '1',
+      description: '400 business hotlines: numbers, routing through Amazon Connect, calls, a prepaid ledger and billing.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: ERROR_SCHEMA },
+      responses: {
+        BadRequest: errorResponse('Invalid input; `field` names the culprit'),
+        Unauthorized: errorResponse('Missing or invalid bearer token'),
+        Forbidden: errorResponse('The token lacks a role this route needs'),
+        NotFound: errorResponse('No such resource for this tenant'),
+        Conflict: errorResponse('The resource is not in a state that allows this'),
+        TooManyRequests: errorResponse('Rate limit for this tenant exceeded'),
+      },
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** The local runtime's own contract: tokens, the JWT gate, OpenAPI, job control, unknown routes. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalApi, startLocalApi } from '../support/local-api.js';
+
+let api: LocalApi;
+beforeAll(async () => {
+  api = await startLocalApi({ seed: false });
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('local runtime', () => {
+  it('issues dev tokens and refuses bad token requests with the field named', async () => {
+    const ok = await api.post('/local/tokens', { tenantId: 'demo', roles: ['tenant-admin'] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.token.split('.')).toHaveLength(3);
+
+    const badRole = await api.post('/local/tokens', { tenantId: 'demo', roles: ['root'] });
+    expect(badRole.status).toBe(400);
+    expect(badRole.body.error.field).toBe('roles');
+
+    const noTenant = await api.post('/local/tokens', { roles: ['tenant-admin'] });
+    expect(noTenant.status).toBe(400);
+    expect(noTenant.body.error.field).toBe('tenantId');
+
+    const operator = await api.post('/local/tokens', { roles: ['operator'] });
+    expect(operator.status).toBe(201);
+  });
+
+  it('answers 401 on an API route without a token, or with a forged one', async () => {
+    const none = await api.get('/v1/numbers/available?segment=4008');
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthorized');
+    const token = await api.token('demo', ['tenant-admin']);
+    const forged = await api.get('/v1/numbers/available?segment=4008', `${token.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+  });
+
+  it('serves the OpenAPI document generated from the route table', async () => {
+    const res = await api.get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.paths['/v1/numbers/available']?.get?.operationId).toBe('searchAvailableNumbers');
+  });
+
+  it('answers 404 with the error shape for unknown routes, and lists and guards jobs', async () => {
+    const unknown = await api.get('/v1/nothing-here', await api.token('demo', ['tenant-admin']));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('route_not_found');
+
+    const jobs = await api.get('/local/jobs');
+    expect(jobs.status).toBe(200);
+    expect(Array.isArray(jobs.body.jobs)).toBe(true);
+
+    const missing = await api.post('/local/jobs/no-such-job', {});
+    expect(missing.status).toBe(404);
+    const name = jobs.body.jobs[0]?.name ?? 'no-such-job';
+    const badInstant = await api.post(`/local/jobs/${name}`, { at: 'yesterday-ish' });
+    expect([400, 404]).toContain(badInstant.status);
+  });
+
+  it('answers 400 for malformed JSON on a control route', async () => {
+    const res = await api.request('POST', '/local/tokens', { rawBody: '{"roles":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('malformed_json');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * e2e harness: the whole local runtime in this process, on a free port, driven over HTTP.
+ *   const api = await startLocalApi();
+ *   const res = await api.get('/v1/numbers/available?segment=4008', await api.token('demo', ['tenant-admin']));
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalCapability } from '../../infra/local/capability.js';
+import { startLocalRuntime } from '../../infra/local/runtime.js';
+import type { Role } from '../../shared/http/roles.js';
+
+export interface ApiResponseOf<T = any> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+export interface LocalApi {
+  readonly baseUrl: string;
+  readonly dynamoEndpoint: string;
+  token(tenantId: string | undefined, roles: readonly Role[]): Promise<string>;
+  request<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponseOf<T>>;
+  get<T = any>(path: string, token?: string): Promise<ApiResponseOf<T>>;
+  post<T = any>(path: string, body: unknown, token?: string, headers?: Record<string, string>): Promise<ApiResponseOf<T>>;
+  put<T = any>(path: string, body: unknown, token?: string): Promise<ApiResponseOf<T>>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalApi(options: { seed?: boolean; capabilities?: readonly LocalCapability[] } = {}): Promise<LocalApi> {
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'hotline400-e2e-')),
+    seed: options.seed ?? true,
+    capabilities: options.capabilities,
+  });
+  const request: LocalApi['request'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${runtime.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (for example a CSV download): keep the text
+    }
+    return { status: response.status, body: parsed as never, headers: response.headers };
+  };
+  return {
+    baseUrl: runtime.url,
+    dynamoEndpoint: runtime.dynamoEndpoint,
+    token: (tenantId, roles) => runtime.tokens.issue({ tenantId, roles }),
+    request,
+    get: (path, token) => request('GET', path, { token }),
+    post: (path, body, token, headers) => request('POST', path, { token, body, headers }),
+    put: (path, body, token) => request('PUT', path, { token, body }),
+    stop: () => runtime.stop(),
+  };
+}
