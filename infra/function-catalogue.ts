@@ -29,7 +29,6 @@ export interface JobRow extends FunctionRow {
   readonly timeZone: string;
 }
 
-
 /**
  * Non-HTTP functions by area: the routing Lambda (id `routeCall`, invoked by the contact flow), the
  * contact-record consumer (id `ctrIngest`, Kinesis event source) and any workers.

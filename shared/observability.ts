@@ -8,5 +8,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'hotline400';
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'hotline400', serviceName });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'hotline400',
+  serviceName,
+});
 export { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -51,7 +51,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     sensitive: false,
-    description: 'Routing configurations (versioned), compiled per-call snapshots by access number, applied Connect state',
+    description:
+      'Routing configurations (versioned), compiled per-call snapshots by access number, applied Connect state',
   },
   ledger: {
     id: 'ledger',
@@ -66,7 +67,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     ],
     ttlAttribute: 'expiresAt',
     sensitive: true,
-    description: 'Accounts (balance, daily spend, cap), ledger entries (one per idempotency key), call records, statements',
+    description:
+      'Accounts (balance, daily spend, cap), ledger entries (one per idempotency key), call records, statements',
   },
   ops: {
     id: 'ops',
@@ -76,7 +78,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     ttlAttribute: 'expiresAt',
     sensitive: false,
-    description: 'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
+    description:
+      'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
   },
 };
 

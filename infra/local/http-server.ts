@@ -51,7 +51,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(text);
@@ -83,7 +88,13 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
   const controlRoutes = options.controlRoutes.map((route) => ({ route, matcher: compile(route.path) }));
   let baseUrl = '';
 
-  async function serveApi(request: IncomingMessage, url: URL, route: RouteDefinition, params: Record<string, string>, body: Buffer) {
+  async function serveApi(
+    request: IncomingMessage,
+    url: URL,
+    route: RouteDefinition,
+    params: Record<string, string>,
+    body: Buffer,
+  ) {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -94,7 +105,11 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
     const claims = bearer ? await options.tokens.verify(bearer) : undefined;
     if (!claims) {
       // API Gateway's JWT authorizer answers 401 before any function runs.
-      return { statusCode: 401, headers: { 'www-authenticate': 'Bearer' }, body: JSON.stringify(errorBody('unauthorized', 'a valid bearer token is required')) };
+      return {
+        statusCode: 401,
+        headers: { 'www-authenticate': 'Bearer' },
+        body: JSON.stringify(errorBody('unauthorized', 'a valid bearer token is required')),
+      };
     }
     const now = Date.now();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
@@ -127,7 +142,9 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
         timeEpoch: now,
       },
     } as APIGatewayProxyEventV2WithJWTAuthorizer;
-    const handler = await options.context.loadHandler<typeof event, APIGatewayProxyStructuredResultV2>(route.entry);
+    const handler = await options.context.loadHandler<typeof event, APIGatewayProxyStructuredResultV2>(
+      route.entry,
+    );
     return handler(event, options.context.lambdaContext(route.id));
   }
 
@@ -174,9 +191,13 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
       const params = match(matcher, url.pathname);
       if (!params) continue;
       const result = await serveApi(request, url, route, params, body);
-      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+      );
       response.writeHead(result.statusCode ?? 200, headers);
-      response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+      response.end(
+        result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''),
+      );
       return;
     }
     send(response, 404, errorBody('route_not_found', `no route ${method} ${url.pathname}`));
@@ -185,7 +206,8 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
   const server: Server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
       console.error('local server error', error);
-      if (!response.headersSent) send(response, 500, errorBody('internal_error', 'local runtime error; see its console'));
+      if (!response.headersSent)
+        send(response, 500, errorBody('internal_error', 'local runtime error; see its console'));
       else response.end();
     });
   });

@@ -12,8 +12,8 @@ import { setDynamo } from '../../shared/adapters/dynamo/client.js';
 import { resetPorts } from '../../shared/runtime/ports.js';
 import { JOBS } from '../function-catalogue.js';
 import { createTables, tableEnvironment } from './bootstrap.js';
-import type { ControlRoute, LocalCapability, LocalRuntimeContext } from './capability.js';
 import { CAPABILITIES } from './capabilities/index.js';
+import type { ControlRoute, LocalCapability, LocalRuntimeContext } from './capability.js';
 import { startEngine } from './dynamo-engine.js';
 import { startHttpServer } from './http-server.js';
 import { isRole, LocalTokenIssuer } from './tokens.js';
@@ -67,14 +67,40 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
         const request = (body ?? {}) as { tenantId?: unknown; roles?: unknown; subject?: unknown };
         const roles = Array.isArray(request.roles) ? request.roles : ['tenant-admin'];
         if (roles.length === 0 || !roles.every(isRole)) {
-          return { status: 400, body: { error: { code: 'invalid_roles', message: 'roles: one or more of tenant-admin, tenant-viewer, operator', field: 'roles' } } };
+          return {
+            status: 400,
+            body: {
+              error: {
+                code: 'invalid_roles',
+                message: 'roles: one or more of tenant-admin, tenant-viewer, operator',
+                field: 'roles',
+              },
+            },
+          };
         }
         const tenantId = request.tenantId;
-        if (tenantId !== undefined && (typeof tenantId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(tenantId))) {
-          return { status: 400, body: { error: { code: 'invalid_tenant', message: 'tenantId: lowercase letters, digits and dashes', field: 'tenantId' } } };
+        if (
+          tenantId !== undefined &&
+          (typeof tenantId !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(tenantId))
+        ) {
+          return {
+            status: 400,
+            body: {
+              error: {
+                code: 'invalid_tenant',
+                message: 'tenantId: lowercase letters, digits and dashes',
+                field: 'tenantId',
+              },
+            },
+          };
         }
         if (tenantId === undefined && roles.some((r) => r !== 'operator')) {
-          return { status: 400, body: { error: { code: 'tenant_required', message: 'tenant roles need a tenantId', field: 'tenantId' } } };
+          return {
+            status: 400,
+            body: {
+              error: { code: 'tenant_required', message: 'tenant roles need a tenantId', field: 'tenantId' },
+            },
+          };
         }
         const token = await tokens.issue({
           tenantId: tenantId as string | undefined,
@@ -89,7 +115,14 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
       path: '/local/jobs',
       handle: async () => ({
         status: 200,
-        body: { jobs: JOBS.map((j) => ({ name: j.name, schedule: j.schedule, timeZone: j.timeZone, description: j.description })) },
+        body: {
+          jobs: JOBS.map((j) => ({
+            name: j.name,
+            schedule: j.schedule,
+            timeZone: j.timeZone,
+            description: j.description,
+          })),
+        },
       }),
     },
     {
@@ -97,10 +130,17 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
       path: '/local/jobs/{name}',
       handle: async ({ params, body }, context) => {
         const job = JOBS.find((j) => j.name === params.name);
-        if (!job) return { status: 404, body: { error: { code: 'job_not_found', message: `no job ${params.name}`, field: 'name' } } };
+        if (!job)
+          return {
+            status: 404,
+            body: { error: { code: 'job_not_found', message: `no job ${params.name}`, field: 'name' } },
+          };
         const at = (body as { at?: unknown } | undefined)?.at;
         if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
-          return { status: 400, body: { error: { code: 'invalid_instant', message: 'at: an ISO-8601 instant', field: 'at' } } };
+          return {
+            status: 400,
+            body: { error: { code: 'invalid_instant', message: 'at: an ISO-8601 instant', field: 'at' } },
+          };
         }
         const instant = typeof at === 'string' ? new Date(at).toISOString() : new Date().toISOString();
         const handler = await context.loadHandler<{ at: string }, unknown>(job.entry);
@@ -141,7 +181,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await createTables(client, prefix);
   client.destroy();
 
-  const modules = new Map<string, Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>>();
+  const modules = new Map<
+    string,
+    Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>
+  >();
   const context: LocalRuntimeContext = {
     dynamoEndpoint: engine.endpoint,
     dataDir,

@@ -44,11 +44,18 @@ export class LocalTokenIssuer {
    */
   async verify(token: string): Promise<Record<string, string> | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
+      const { payload } = await jwtVerify(token, this.secret, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+      });
       return Object.fromEntries(
         Object.entries(payload).map(([key, value]) => [
           key,
-          Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'string' ? value : JSON.stringify(value),
+          Array.isArray(value)
+            ? `[${value.join(' ')}]`
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value),
         ]),
       );
     } catch {

@@ -69,7 +69,12 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-export function json(status: number, body: unknown, correlationId?: string, extra?: Record<string, string>): ApiResponse {
+export function json(
+  status: number,
+  body: unknown,
+  correlationId?: string,
+  extra?: Record<string, string>,
+): ApiResponse {
   return {
     statusCode: status,
     headers: {
@@ -110,7 +115,8 @@ export function principalFrom(event: ApiEvent): Principal {
 
 /** The tenant a tenant-scoped route acts for: only ever the token's. */
 export function requireTenant(principal: Principal): string {
-  if (!principal.tenantId) throw new DomainError('forbidden', 'tenant_required', 'this route needs a tenant user');
+  if (!principal.tenantId)
+    throw new DomainError('forbidden', 'tenant_required', 'this route needs a tenant user');
   return principal.tenantId;
 }
 
@@ -122,19 +128,35 @@ function validate<T>(schema: z.ZodMiniType<T> | undefined, value: unknown, where
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
   const path = [...(issue?.path ?? []), ...keys.slice(0, 1)].map(String).join('.');
   const field = path === '' ? where : path;
-  const message = issue?.code === 'unrecognized_keys' ? `unknown field ${field}` : `${field}: ${issue?.message ?? 'invalid'}`;
-  throw new DomainError('validation', issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_input', message, field);
+  const message =
+    issue?.code === 'unrecognized_keys'
+      ? `unknown field ${field}`
+      : `${field}: ${issue?.message ?? 'invalid'}`;
+  throw new DomainError(
+    'validation',
+    issue?.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_input',
+    message,
+    field,
+  );
 }
 
 function parseBody(event: ApiEvent): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError('payload_too_large', 'payload_too_large', `body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw new DomainError(
+      'payload_too_large',
+      'payload_too_large',
+      `body is larger than ${MAX_BODY_BYTES} bytes`,
+    );
   }
   const type = event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '';
   if (!/^application\/(.+\+)?json($|;)/i.test(type)) {
-    throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'send JSON with content-type application/json');
+    throw new DomainError(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      'send JSON with content-type application/json',
+    );
   }
   try {
     return JSON.parse(raw);
@@ -150,7 +172,11 @@ export function mapError(error: unknown, correlationId: string): ApiResponse {
     return json(status, errorBody(error.code, error.message, error.field, error.details), correlationId);
   }
   logger.error('unhandled error', { error: error as Error });
-  return json(500, errorBody('internal_error', 'something went wrong on our side; quote the correlation id'), correlationId);
+  return json(
+    500,
+    errorBody('internal_error', 'something went wrong on our side; quote the correlation id'),
+    correlationId,
+  );
 }
 
 export function apiHandler<P = undefined, Q = undefined, B = undefined>(
@@ -163,18 +189,27 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
     const response = await handle(event, context);
     const status = response.statusCode ?? 200;
     metrics.addDimension('route', route.id);
-    metrics.addMetric(status >= 500 ? 'ServerError' : status >= 400 ? 'ClientError' : 'Success', MetricUnit.Count, 1);
+    metrics.addMetric(
+      status >= 500 ? 'ServerError' : status >= 400 ? 'ClientError' : 'Success',
+      MetricUnit.Count,
+      1,
+    );
     return response;
   };
   const handle = async (event: ApiEvent, _context: Context): Promise<ApiResponse> => {
     const headers = event.headers ?? {};
-    const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? crypto.randomUUID();
+    const correlationId =
+      headers['x-correlation-id'] ?? event.requestContext?.requestId ?? crypto.randomUUID();
     logger.appendKeys({ correlationId, route: route.id });
     try {
       const principal = principalFrom(event);
       logger.appendKeys({ tenantId: principal.tenantId });
       if (!principal.roles.some((role) => route.roles.includes(role))) {
-        throw new DomainError('forbidden', 'forbidden', `this route needs one of the roles: ${route.roles.join(', ')}`);
+        throw new DomainError(
+          'forbidden',
+          'forbidden',
+          `this route needs one of the roles: ${route.roles.join(', ')}`,
+        );
       }
       const request: ApiRequest<P, Q, B> = {
         path: validate(spec.path, event.pathParameters ?? {}, 'path'),

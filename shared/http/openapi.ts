@@ -9,7 +9,10 @@ import type { RouteSchemas } from './schemas/types.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(schema: RouteSchemas[keyof RouteSchemas] | undefined, io: 'input' | 'output'): JsonSchema | undefined {
+function schemaOf(
+  schema: RouteSchemas[keyof RouteSchemas] | undefined,
+  io: 'input' | 'output',
+): JsonSchema | undefined {
   if (!schema || typeof schema === 'number') return undefined;
   const json = toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete json.$schema;
@@ -58,7 +61,10 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       tags: [route.tag],
       security: [{ bearer: [] }],
       'x-hotline400-roles': route.roles,
-      parameters: [...parameters('path', schemaOf(schemas.path, 'input')), ...parameters('query', schemaOf(schemas.query, 'input'))],
+      parameters: [
+        ...parameters('path', schemaOf(schemas.path, 'input')),
+        ...parameters('query', schemaOf(schemas.query, 'input')),
+      ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses: {
         [status]: { description: 'Success', content: { 'application/json': { schema: response ?? {} } } },
@@ -82,7 +88,8 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
     info: {
       title: 'hotline400 API',
       version: '1',
-      description: '400 business hotlines: numbers, routing through Amazon Connect, calls, a prepaid ledger and billing.',
+      description:
+        '400 business hotlines: numbers, routing through Amazon Connect, calls, a prepaid ledger and billing.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),

@@ -14,7 +14,10 @@ export function encodeCursor(key: PageKey | undefined): string | undefined {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, accept: (key: PageKey) => boolean): PageKey | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  accept: (key: PageKey) => boolean,
+): PageKey | undefined {
   if (cursor === undefined) return undefined;
   let parsed: unknown;
   try {

@@ -33,7 +33,12 @@ import { NUMBER_ROUTES } from './routes/numbers.js';
 import { ROUTING_ROUTES } from './routes/routing.js';
 
 /** Every route, area by area (one file per area so capabilities never edit the same file). */
-export const ROUTES: readonly RouteDefinition[] = [...NUMBER_ROUTES, ...ROUTING_ROUTES, ...MONEY_ROUTES, ...BILLING_ROUTES];
+export const ROUTES: readonly RouteDefinition[] = [
+  ...NUMBER_ROUTES,
+  ...ROUTING_ROUTES,
+  ...MONEY_ROUTES,
+  ...BILLING_ROUTES,
+];
 
 export function routeById(id: string): RouteDefinition {
   const route = ROUTES.find((r) => r.id === id);

@@ -1,7 +1,11 @@
 /** Qualification documents in S3 (KMS-encrypted) behind a port; locally, files on disk. */
 export interface DocumentsPort {
   /** A short-lived URL the client PUTs the file to. */
-  presignUpload(key: string, contentType: string, maxBytes: number): Promise<{ url: string; expiresAt: string }>;
+  presignUpload(
+    key: string,
+    contentType: string,
+    maxBytes: number,
+  ): Promise<{ url: string; expiresAt: string }>;
   /** Whether the object exists (an application is only complete once its files arrived). */
   exists(key: string): Promise<boolean>;
 }

@@ -61,7 +61,10 @@ describe('local runtime', () => {
   });
 
   it('answers 400 for malformed JSON on a control route', async () => {
-    const res = await api.request('POST', '/local/tokens', { rawBody: '{"roles":', headers: { 'content-type': 'application/json' } });
+    const res = await api.request('POST', '/local/tokens', {
+      rawBody: '{"roles":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('malformed_json');
   });

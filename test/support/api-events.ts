@@ -34,7 +34,9 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEventV2With
     requestContext: {
       accountId: '111122223333',
       apiId: 'api',
-      authorizer: options.anonymous ? undefined : { principalId: 'user-1', integrationLatency: 0, jwt: { claims, scopes: [] } },
+      authorizer: options.anonymous
+        ? undefined
+        : { principalId: 'user-1', integrationLatency: 0, jwt: { claims, scopes: [] } },
       domainName: 'api.example.com',
       domainPrefix: 'api',
       http: { method: 'GET', path: '/test', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },

@@ -20,14 +20,25 @@ export interface LocalApi {
   readonly baseUrl: string;
   readonly dynamoEndpoint: string;
   token(tenantId: string | undefined, roles: readonly Role[]): Promise<string>;
-  request<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponseOf<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponseOf<T>>;
   get<T = any>(path: string, token?: string): Promise<ApiResponseOf<T>>;
-  post<T = any>(path: string, body: unknown, token?: string, headers?: Record<string, string>): Promise<ApiResponseOf<T>>;
+  post<T = any>(
+    path: string,
+    body: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponseOf<T>>;
   put<T = any>(path: string, body: unknown, token?: string): Promise<ApiResponseOf<T>>;
   stop(): Promise<void>;
 }
 
-export async function startLocalApi(options: { seed?: boolean; capabilities?: readonly LocalCapability[] } = {}): Promise<LocalApi> {
+export async function startLocalApi(
+  options: { seed?: boolean; capabilities?: readonly LocalCapability[] } = {},
+): Promise<LocalApi> {
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'hotline400-e2e-')),

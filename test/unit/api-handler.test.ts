@@ -20,19 +20,39 @@ const handler = apiHandler(
   route,
   {
     path: z.object({ id: z.string().check(z.regex(/^[a-z]+$/)) }),
-    query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))) }),
-    body: z.strictObject({ amount: z.number().check(z.int(), z.positive()), note: z.optional(z.string().check(z.maxLength(10))) }),
+    query: z.strictObject({
+      limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+    }),
+    body: z.strictObject({
+      amount: z.number().check(z.int(), z.positive()),
+      note: z.optional(z.string().check(z.maxLength(10))),
+    }),
   },
   async (req) => {
     if (req.body.amount === 409) throw conflict('already_done', 'this was already done');
     if (req.body.amount === 500) throw new Error('secret database detail');
-    return { status: 201, body: { id: req.path.id, tenant: req.principal.tenantId, amount: req.body.amount, limit: req.query.limit } };
+    return {
+      status: 201,
+      body: {
+        id: req.path.id,
+        tenant: req.principal.tenantId,
+        amount: req.body.amount,
+        limit: req.query.limit,
+      },
+    };
   },
 );
 
 async function call(options: Parameters<typeof apiEvent>[0]) {
-  const response = await handler(apiEvent({ tenantId: 'acme', path: { id: 'abc' }, body: { amount: 5 }, ...options }), lambdaContext);
-  return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers };
+  const response = await handler(
+    apiEvent({ tenantId: 'acme', path: { id: 'abc' }, body: { amount: 5 }, ...options }),
+    lambdaContext,
+  );
+  return {
+    status: response.statusCode,
+    body: response.body ? JSON.parse(response.body) : undefined,
+    headers: response.headers,
+  };
 }
 
 describe('apiHandler', () => {
@@ -80,7 +100,10 @@ describe('apiHandler', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await call({ rawBody: 'amount=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call({
+      rawBody: 'amount=5',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
   });
 

@@ -6,7 +6,10 @@ import { ROUTE_SCHEMAS } from '../../shared/http/schemas/index.js';
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument('http://localhost:3400') as {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; security: unknown[]; parameters: { name: string; in: string }[] }>>;
+    paths: Record<
+      string,
+      Record<string, { operationId: string; security: unknown[]; parameters: { name: string; in: string }[] }>
+    >;
   };
 
   it('is OpenAPI 3.1 with one operation per route, each behind the bearer scheme', () => {
@@ -23,14 +26,17 @@ describe('OpenAPI document', () => {
   it('documents every path parameter of every route', () => {
     for (const route of ROUTES) {
       const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      const documented = doc.paths[route.path]?.[route.method.toLowerCase()]?.parameters.filter((p) => p.in === 'path').map((p) => p.name);
+      const documented = doc.paths[route.path]?.[route.method.toLowerCase()]?.parameters
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name);
       if (ROUTE_SCHEMAS[route.id]?.path) expect(documented?.sort()).toEqual(names.sort());
     }
   });
 
   it('has schemas only for routes that exist', () => {
     const ids = new Set(ROUTES.map((r) => r.id));
-    for (const id of Object.keys(ROUTE_SCHEMAS)) expect(ids.has(id), `schema for unknown route ${id}`).toBe(true);
+    for (const id of Object.keys(ROUTE_SCHEMAS))
+      expect(ids.has(id), `schema for unknown route ${id}`).toBe(true);
   });
 
   it('route ids and method+path pairs are unique, paths are versioned and handlers are files that exist', async () => {

@@ -82,8 +82,8 @@ export function rateCall(plan: CompiledPlan, zone: string, input: RatingInput): 
           bandKey = key;
           percent = plan.chargedPercent[key] ?? 100;
         }
-        // The band holds until the next local hour boundary at the earliest.
-        bandEndsAt = start - (start % 3_600_000) + 3_600_000;
+        // Local hours start on a quarter-hour in every zone, so the band holds at least until the next one.
+        bandEndsAt = start - (start % 900_000) + 900_000;
       }
       scaled += rate * increment * percent;
       if (percent < 100) discountedUnits++;

@@ -1,0 +1,182 @@
+/**
+ * A tenant's prepaid account: balance, money owed beyond the balance's floor, today's spend against the
+ * daily cap, arrears status and the alert state that makes every alert fire once per crossing. Pure:
+ * the ledger store reads the item, applies movements here and writes it back under its version.
+ */
+import type { NotificationKind } from '../../ports/notifications.js';
+
+export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
+/** The balance never goes below this; what a charge cannot take from the balance is owed. */
+export const BALANCE_FLOOR = 0;
+
+export type AccountStatus = 'active' | 'arrears';
+
+export interface AlertSettings {
+  readonly emails: readonly string[];
+  readonly phones: readonly string[];
+  readonly lowBalanceThreshold: number;
+}
+
+export interface Account {
+  readonly tenantId: string;
+  /** Fen available; never below BALANCE_FLOOR. */
+  readonly balance: number;
+  /** Fen charged but not covered by the balance (paid first by the next top-up). */
+  readonly owed: number;
+  /** Local day (YYYY-MM-DD, business zone) spendToday counts. */
+  readonly spendDay: string;
+  readonly spendToday: number;
+  readonly dailyCap?: number;
+  readonly status: AccountStatus;
+  readonly lowBalanceThreshold: number;
+  readonly alertEmails: readonly string[];
+  readonly alertPhones: readonly string[];
+  /** Armed false after a low-balance alert; re-armed when the balance is back at or above the threshold. */
+  readonly lowBalanceAlerted: boolean;
+  /** The spend day whose cap alert was sent. */
+  readonly capAlertedDay?: string;
+  readonly plan?: string;
+  /** Month (YYYY-MM) the included-minutes counter is for. */
+  readonly includedMonth?: string;
+  readonly includedSecondsUsed: number;
+  readonly version: number;
+}
+
+export function newAccount(tenantId: string, today: string): Account {
+  return {
+    tenantId,
+    balance: 0,
+    owed: 0,
+    spendDay: today,
+    spendToday: 0,
+    status: 'active',
+    lowBalanceThreshold: DEFAULT_LOW_BALANCE_THRESHOLD,
+    alertEmails: [],
+    alertPhones: [],
+    lowBalanceAlerted: false,
+    includedSecondsUsed: 0,
+    version: 0,
+  };
+}
+
+/** One money movement on the account: credit positive, debit negative; spend counts toward a day's cap. */
+export interface Movement {
+  readonly amount: number;
+  /** Call spend (positive charge, negative for a downward adjustment) and the local day of the call. */
+  readonly spend?: { readonly amount: number; readonly day: string };
+}
+
+export interface Crossing {
+  readonly kind: Extract<NotificationKind, 'low_balance' | 'spend_cap_reached' | 'arrears' | 'service_restored'>;
+  /** Stable per crossing so a retried publish is recognisably the same. */
+  readonly dedupeKey: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/** Applies movements in order; returns the new account (version + 1) and the alert crossings they caused. */
+export function applyMovements(before: Account, movements: readonly Movement[]): { account: Account; crossings: Crossing[] } {
+  let balance = before.balance;
+  let owed = before.owed;
+  let spendDay = before.spendDay;
+  let spendToday = before.spendToday;
+  for (const m of movements) {
+    if (m.amount < 0) {
+      const debit = -m.amount;
+      const fromBalance = Math.min(debit, Math.max(0, balance - BALANCE_FLOOR));
+      balance -= fromBalance;
+      owed += debit - fromBalance;
+    } else if (m.amount > 0) {
+      const toOwed = Math.min(owed, m.amount);
+      owed -= toOwed;
+      balance += m.amount - toOwed;
+    }
+    if (m.spend) {
+      if (m.spend.day > spendDay) {
+        spendDay = m.spend.day;
+        spendToday = Math.max(0, m.spend.amount);
+      } else if (m.spend.day === spendDay) {
+        spendToday = Math.max(0, spendToday + m.spend.amount);
+      }
+      // A late record for an earlier day does not count toward today's cap.
+    }
+  }
+  const status: AccountStatus = balance <= BALANCE_FLOOR ? 'arrears' : 'active';
+  const version = before.version + 1;
+  const crossings: Crossing[] = [];
+  const t = before.tenantId;
+  let lowBalanceAlerted = before.lowBalanceAlerted;
+  if (balance >= before.lowBalanceThreshold) lowBalanceAlerted = false;
+  else if (!lowBalanceAlerted && balance > BALANCE_FLOOR && balance < before.balance) {
+    lowBalanceAlerted = true;
+    crossings.push({
+      kind: 'low_balance',
+      dedupeKey: `low_balance#${t}#${version}`,
+      subject: 'Low balance',
+      text: `Your 400 hotline balance is ${yuan(balance)}, below your alert threshold of ${yuan(before.lowBalanceThreshold)}.`,
+    });
+  }
+  if (before.status === 'active' && status === 'arrears') {
+    crossings.push({
+      kind: 'arrears',
+      dedupeKey: `arrears#${t}#${version}`,
+      subject: 'Service stopped: balance exhausted',
+      text: `Your 400 hotline balance is exhausted${owed > 0 ? ` (${yuan(owed)} owed)` : ''}; top up to restore service.`,
+    });
+  } else if (before.status === 'arrears' && status === 'active') {
+    crossings.push({
+      kind: 'service_restored',
+      dedupeKey: `service_restored#${t}#${version}`,
+      subject: 'Service restored',
+      text: `Thank you for topping up: your balance is ${yuan(balance)} and service is restored.`,
+    });
+  }
+  let capAlertedDay = before.capAlertedDay;
+  if (before.dailyCap !== undefined && spendToday >= before.dailyCap && capAlertedDay !== spendDay) {
+    capAlertedDay = spendDay;
+    crossings.push({
+      kind: 'spend_cap_reached',
+      dedupeKey: `spend_cap_reached#${t}#${spendDay}`,
+      subject: 'Daily spend cap reached',
+      text: `Today's spend reached your daily cap of ${yuan(before.dailyCap)}; new calls are refused until midnight.`,
+    });
+  }
+  return {
+    account: { ...before, balance, owed, spendDay, spendToday, status, lowBalanceAlerted, capAlertedDay, version },
+    crossings,
+  };
+}
+
+/** Today's spend as the routing decision must see it: a spend day in the past counts as zero. */
+export function spendOn(account: Pick<Account, 'spendDay' | 'spendToday'>, today: string): number {
+  return account.spendDay === today ? account.spendToday : 0;
+}
+
+export type CallAllowance =
+  | { readonly allowed: true; readonly maxDurationSeconds: number }
+  | { readonly allowed: false; readonly reason: 'arrears' | 'spend_cap_reached' | 'insufficient_balance' };
+
+/**
+ * What a new call may cost, for the routing decision at call setup: refused in arrears or once today's
+ * spend reached the cap; otherwise allowed for as long as the balance and what is left under today's cap
+ * pay for at `ratePerMinute` (the dearer rate the call could be charged). Overshoot is then bounded by
+ * the calls already in progress.
+ */
+export function callAllowance(
+  account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
+  today: string,
+  ratePerMinute: number,
+  maxSeconds = 4 * 3600,
+): CallAllowance {
+  if (account.status === 'arrears' || account.balance <= BALANCE_FLOOR) return { allowed: false, reason: 'arrears' };
+  const spent = spendOn(account, today);
+  const capLeft = account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spent;
+  if (capLeft <= 0) return { allowed: false, reason: 'spend_cap_reached' };
+  const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
+  if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
+  const minutes = Math.floor(left / ratePerMinute);
+  if (minutes < 1) return { allowed: false, reason: 'insufficient_balance' };
+  return { allowed: true, maxDurationSeconds: Math.min(maxSeconds, minutes * 60) };
+}
