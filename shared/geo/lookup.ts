@@ -1,0 +1,177 @@
+/**
+ * Caller-region lookup on the per-call path: a string scan to the national number, then a binary search
+ * over the compiled index (see ./index-format.ts). The index file is read once per process, lazily on the
+ * first lookup or eagerly with `warmGeoIndex()` during a Lambda's init phase.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CallerRegion } from './caller-region.js';
+import { GEO_INDEX_FILE, GEO_INDEX_PATH_ENV } from './index-file.js';
+import { type DecodedGeoIndex, decodeGeoIndex, KEY_DIGITS } from './index-format.js';
+import { provinceOf } from './provinces.js';
+
+export class GeoIndex {
+  readonly source: Readonly<Record<string, string>>;
+  readonly runCount: number;
+  private readonly decoded: DecodedGeoIndex;
+  private readonly starts: Uint8Array;
+  private readonly ids: Uint8Array;
+  /** Region per entry id, built on first use; slot 0 ("no region") stays undefined. */
+  private readonly byId: (CallerRegion | undefined)[];
+
+  constructor(bytes: Uint8Array) {
+    this.decoded = decodeGeoIndex(bytes);
+    this.source = this.decoded.source;
+    this.runCount = this.decoded.runCount;
+    this.starts = this.decoded.starts;
+    this.ids = this.decoded.ids;
+    this.byId = new Array(this.decoded.entryCount + 1).fill(undefined);
+    // Fail at load, not mid-call, if the file names a province this code does not know.
+    const unknown = this.decoded.provinces.filter((name) => !provinceOf(name));
+    if (unknown.length > 0) throw new Error(`geo index: unknown provinces ${unknown.join(', ')}`);
+  }
+
+  /** Every region the index can return (builds them all; for tests and tooling, not the call path). */
+  get regions(): readonly CallerRegion[] {
+    return Array.from({ length: this.decoded.entryCount }, (_, i) => this.region(i + 1));
+  }
+
+  private region(id: number): CallerRegion {
+    const known = this.byId[id];
+    if (known) return known;
+    const entry = this.decoded.entry(id);
+    const province = provinceOf(entry.province);
+    const city = entry.cities[0];
+    if (!province || city === undefined) throw new Error(`geo index: unknown province ${entry.province}`);
+    const region: CallerRegion = Object.freeze({
+      province: province.name,
+      provinceId: province.id,
+      regionGroup: province.group,
+      city,
+      cityId: `${province.id}:${city}`,
+      cities: Object.freeze([...entry.cities]),
+      ...(entry.areaCode ? { areaCode: entry.areaCode } : {}),
+      lineType: entry.lineType,
+      ...(entry.carrier ? { carrier: entry.carrier } : {}),
+    });
+    this.byId[id] = region;
+    return region;
+  }
+
+  /** The region of a 7-digit national-number prefix (0–9,999,999). */
+  regionOfPrefix(prefix: number): CallerRegion | undefined {
+    const starts = this.starts;
+    let low = 0;
+    let high = this.runCount - 1;
+    // Last run whose start ≤ prefix (run 0 starts at 0). Starts are u24 little-endian.
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      const at = mid * 3;
+      const start =
+        (starts[at] as number) | ((starts[at + 1] as number) << 8) | ((starts[at + 2] as number) << 16);
+      if (start <= prefix) low = mid;
+      else high = mid - 1;
+    }
+    const id = (this.ids[low * 2] as number) | ((this.ids[low * 2 + 1] as number) << 8);
+    return id === 0 ? undefined : (this.byId[id] ?? this.region(id));
+  }
+
+  /** See `lookupRegion`. */
+  lookup(number: string): CallerRegion | undefined {
+    const prefix = nationalPrefix(number);
+    return prefix < 0 ? undefined : this.regionOfPrefix(prefix);
+  }
+}
+
+const MAX_INPUT = 40;
+const digits = new Uint8Array(MAX_INPUT);
+
+/**
+ * The first 7 digits of the national significant number as an integer, or −1 when `number` is not a
+ * plausible Chinese number. Accepts E.164 (+8613910001234), 0086…, 86… without '+', national forms with
+ * the trunk 0 (01058881234) and bare mobiles (13910001234), with spaces, dashes, dots or parentheses.
+ * Length rules are China's numbering plan: mobile 1[1-9] + 9 digits; area codes 10/2x + 8 digits;
+ * 3-digit area codes + 7 or 8 digits.
+ */
+export function nationalPrefix(number: string): number {
+  if (typeof number !== 'string' || number.length > MAX_INPUT) return -1;
+  let count = 0;
+  let plus = false;
+  for (let i = 0; i < number.length; i++) {
+    const code = number.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits[count++] = code - 48;
+    else if (code === 43 && count === 0 && !plus) plus = true;
+    else if (code !== 32 && code !== 45 && code !== 40 && code !== 41 && code !== 46) return -1;
+  }
+  if (count < 10) return -1; // also keeps the reads below within this call's digits
+  let offset = 0;
+  if (plus) {
+    if (digits[0] !== 8 || digits[1] !== 6) return -1; // another country
+    offset = 2;
+  } else if (digits[0] === 0 && digits[1] === 0) {
+    if (digits[2] !== 8 || digits[3] !== 6) return -1; // 00 international prefix to another country
+    offset = 4;
+  } else if ((count === 12 || count === 13) && digits[0] === 8 && digits[1] === 6) {
+    offset = 2; // E.164 without '+': no national form is 12–13 digits long
+  }
+  if (digits[offset] === 0) offset++; // trunk prefix, also when written after the country code: +86 (0)755
+  const length = count - offset;
+  const first = digits[offset];
+  const second = digits[offset + 1];
+  if (first === 1 && second !== 0) {
+    if (length !== 11) return -1;
+  } else if (first === 1 || first === 2) {
+    if (length !== 10) return -1;
+  } else if (first === undefined || first === 0 || length < 10 || length > 11) {
+    return -1;
+  }
+  let prefix = 0;
+  for (let i = offset; i < offset + KEY_DIGITS; i++) prefix = prefix * 10 + (digits[i] as number);
+  return prefix;
+}
+
+/** Candidate locations of the index file, most specific first. */
+export function geoIndexCandidates(): string[] {
+  const candidates: string[] = [];
+  const fromEnv = process.env[GEO_INDEX_PATH_ENV];
+  if (fromEnv) candidates.push(fromEnv);
+  // Bundled Lambda: the file is copied beside the bundle. Running from source: shared/geo/data/.
+  candidates.push(fileURLToPath(new URL(`./${GEO_INDEX_FILE}`, import.meta.url)));
+  candidates.push(fileURLToPath(new URL(`./data/${GEO_INDEX_FILE}`, import.meta.url)));
+  return candidates;
+}
+
+/** Reads and decodes an index file; without a path, the first candidate that exists. */
+export function loadGeoIndex(path?: string): GeoIndex {
+  const candidates = path ? [path] : geoIndexCandidates();
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      `caller-region index ${GEO_INDEX_FILE} not found (tried ${candidates.join(', ')}); ` +
+        `run npm run build:geo or set ${GEO_INDEX_PATH_ENV}`,
+    );
+  }
+  return new GeoIndex(readFileSync(found));
+}
+
+let shared: GeoIndex | undefined;
+
+/** The process-wide index, loaded on first use. */
+export function geoIndex(): GeoIndex {
+  shared ??= loadGeoIndex();
+  return shared;
+}
+
+/** Loads the index now (call at module scope of a handler so the Lambda init phase pays for it). */
+export function warmGeoIndex(): GeoIndex {
+  return geoIndex();
+}
+
+/**
+ * Where a Chinese number is registered: province, city, area code, line type and (mobile) original
+ * carrier, per libphonenumber's zh data. Undefined for foreign, malformed, unallocated or non-geographic
+ * numbers (400/800, short codes). Never throws on bad input; throws only if the index file is missing.
+ */
+export function lookupRegion(number: string): CallerRegion | undefined {
+  return geoIndex().lookup(number);
+}
