@@ -19,6 +19,8 @@ export interface FunctionRow {
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   readonly description: string;
+  /** Files (relative to the repository root) copied beside the bundle, e.g. the geo index for routeCall. */
+  readonly assets?: readonly string[];
 }
 
 export interface JobRow extends FunctionRow {

@@ -26,7 +26,7 @@ export class LocalTokenIssuer {
   }
 
   async issue(request: TokenRequest): Promise<string> {
-    const claims: Record<string, unknown> = { [GROUPS_CLAIM]: [...request.roles], token_use: 'access' };
+    const claims: Record<string, unknown> = { [GROUPS_CLAIM]: [...request.roles], token_use: 'id' };
     if (request.tenantId) claims[TENANT_CLAIM] = request.tenantId;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -1,0 +1,181 @@
+/**
+ * Amazon Connect. `ConnectInstance` (stateful stack) either creates the instance, streaming its contact
+ * records into the Kinesis stream, or adopts one named by ARN (the operator then points the instance's
+ * contact-record streaming at the stream; the stack outputs its ARN). `ConnectWiring` (stateless stack)
+ * associates the routing Lambda with the instance, lets Connect invoke it, and deploys the generic contact
+ * flow built by shared/connect/contact-flow.ts.
+ */
+import { Arn, ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
+
+/** The signature of shared/connect/contact-flow.ts's `buildContactFlow` (Connect flow language JSON). */
+export type ContactFlowBuilder = (options: { routeCallFunctionArn: string }) => Record<string, unknown>;
+
+const INSTANCE_ARN = /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance\/[0-9a-f-]{36}$/;
+/** Connect instance aliases: letters, digits and single hyphens, not starting with d-, at most 45 chars. */
+const INSTANCE_ALIAS = /^(?!d-)[\da-zA-Z]+(-[\da-zA-Z]+)*$/;
+
+export class ConnectPropsError extends Error {
+  override readonly name = 'ConnectPropsError';
+}
+
+export function checkInstanceArn(arn: string): string {
+  if (!INSTANCE_ARN.test(arn)) {
+    throw new ConnectPropsError(
+      `connectInstanceArn must look like arn:aws:connect:<region>:<account>:instance/<uuid>, got "${arn}"`,
+    );
+  }
+  return arn;
+}
+
+export interface ConnectInstanceProps {
+  /** Adopt this instance instead of creating one. */
+  readonly importedInstanceArn?: string;
+  /** Alias of a created instance (it becomes <alias>.my.connect.aws); defaults to hotline400-<account>. */
+  readonly instanceAlias?: string;
+  /** Receives contact records of a created instance. */
+  readonly contactRecords: kinesis.IStream;
+}
+
+export class ConnectInstance extends Construct {
+  readonly instanceArn: string;
+  /** true when this stack created the instance (and wired contact-record streaming itself). */
+  readonly managed: boolean;
+
+  constructor(scope: Construct, id: string, props: ConnectInstanceProps) {
+    super(scope, id);
+    if (props.importedInstanceArn !== undefined) {
+      this.instanceArn = checkInstanceArn(props.importedInstanceArn);
+      this.managed = false;
+      return;
+    }
+    const alias = props.instanceAlias ?? `hotline400-${Stack.of(this).account}`;
+    if (props.instanceAlias !== undefined && (!INSTANCE_ALIAS.test(alias) || alias.length > 45)) {
+      throw new ConnectPropsError(
+        `connectInstanceAlias must be 1-45 letters, digits and hyphens, got "${alias}"`,
+      );
+    }
+    const instance = new connect.CfnInstance(this, 'Instance', {
+      identityManagementType: 'CONNECT_MANAGED',
+      instanceAlias: alias,
+      attributes: {
+        inboundCalls: true,
+        outboundCalls: false,
+        contactflowLogs: true,
+        contactLens: false,
+        earlyMedia: true,
+      },
+    });
+    // The instance owns the claimed access numbers: deleting it would release every customer's line.
+    instance.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    new connect.CfnInstanceStorageConfig(this, 'ContactRecordStreaming', {
+      instanceArn: instance.attrArn,
+      resourceType: 'CONTACT_TRACE_RECORDS',
+      storageType: 'KINESIS_STREAM',
+      kinesisStreamConfig: { streamArn: props.contactRecords.streamArn },
+    });
+    this.instanceArn = instance.attrArn;
+    this.managed = true;
+  }
+}
+
+/** Connect actions the telephony port and the routing capability call (numbers, flows, hours, queues). */
+export const TELEPHONY_ACTIONS = [
+  'connect:SearchAvailablePhoneNumbers',
+  'connect:ClaimPhoneNumber',
+  'connect:DescribePhoneNumber',
+  'connect:ReleasePhoneNumber',
+  'connect:ListPhoneNumbersV2',
+  'connect:AssociatePhoneNumberContactFlow',
+  'connect:DisassociatePhoneNumberContactFlow',
+  'connect:DescribeContactFlow',
+  'connect:ListContactFlows',
+  'connect:CreateHoursOfOperation',
+  'connect:UpdateHoursOfOperation',
+  'connect:DescribeHoursOfOperation',
+  'connect:ListHoursOfOperations',
+  'connect:CreateQueue',
+  'connect:DescribeQueue',
+  'connect:UpdateQueueHoursOfOperation',
+  'connect:ListQueues',
+  'connect:TagResource',
+] as const;
+
+export interface ConnectWiringProps {
+  readonly instanceArn: string;
+  /** The routing Lambda invoked by the contact flow. */
+  readonly routeCall?: lambda.IFunction;
+  /** Without it (module not written yet) no flow is deployed. */
+  readonly buildContactFlow?: ContactFlowBuilder;
+}
+
+export class ConnectWiring extends Construct {
+  readonly instanceArn: string;
+  readonly contactFlowId?: string;
+  readonly contactFlowArn?: string;
+
+  constructor(scope: Construct, id: string, props: ConnectWiringProps) {
+    super(scope, id);
+    this.instanceArn = props.instanceArn;
+    if (!props.routeCall) return;
+    const stack = Stack.of(this);
+    const sourceAccount = Fn.select(4, Fn.split(':', props.instanceArn));
+    // addPermission with a fixed id rather than grantInvoke: grantInvoke names the permission after a hash
+    // of the principal, whose tokens would rename (replace) it whenever the app changes shape.
+    props.routeCall.addPermission('ConnectInvoke', {
+      principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount,
+      sourceArn: props.instanceArn,
+    });
+    const association = new connect.CfnIntegrationAssociation(this, 'RouteCallAssociation', {
+      instanceId: props.instanceArn,
+      integrationType: 'LAMBDA_FUNCTION',
+      integrationArn: props.routeCall.functionArn,
+    });
+    if (!props.buildContactFlow) return;
+    const content = props.buildContactFlow({ routeCallFunctionArn: props.routeCall.functionArn });
+    const flow = new connect.CfnContactFlow(this, 'GenericFlow', {
+      instanceArn: props.instanceArn,
+      name: `hotline400-generic-${stack.stackName}`.slice(0, 127),
+      description: 'Asks the routing Lambda what to do with each call (hours, IVR, hunt group, recording)',
+      type: 'CONTACT_FLOW',
+      state: 'ACTIVE',
+      content: stack.toJsonString(content),
+    });
+    // A flow may only invoke Lambdas already associated with the instance.
+    flow.addResourceDependency(association);
+    this.contactFlowArn = flow.attrContactFlowArn;
+    // arn:...:instance/<instance-id>/contact-flow/<flow-id>
+    this.contactFlowId = Fn.select(3, Fn.split('/', flow.attrContactFlowArn));
+  }
+
+  /** Grants the Connect actions of the telephony port on this instance and the account's phone numbers. */
+  grantTelephony(grantee: iam.IGrantable & Construct): iam.Grant {
+    const stack = Stack.of(this);
+    const parts = Arn.split(this.instanceArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const phoneNumbers = stack.formatArn({
+      service: 'connect',
+      resource: 'phone-number',
+      resourceName: '*',
+      region: parts.region,
+      account: parts.account,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...TELEPHONY_ACTIONS],
+      resourceArns: [this.instanceArn, `${this.instanceArn}/*`, phoneNumbers],
+    });
+    const reason =
+      "Connect sub-resources (flows, queues, hours, claimed phone numbers) are created at runtime; scoped to this instance and this account's phone numbers";
+    acknowledgeWildcardResource(grantee, `${this.instanceArn}/*`, reason);
+    acknowledgeWildcardResource(grantee, phoneNumbers, reason);
+    return grant;
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * The one way a Lambda function is made. Runtime, architecture, tracing, log retention, bundling and the
+ * Powertools environment are fixed here once; callers state intent (`useTable`, `useTopic`, ...) and the
+ * construct turns it into environment variables and `grant*` calls, never hand-written IAM.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, normalize, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { TableAccess } from '../../shared/http/routes.js';
+import type { TableDefinition } from '../../shared/tables.js';
+import { EncryptedQueue } from './encrypted-queue.js';
+import {
+  acknowledgeWildcardActions,
+  acknowledgeWildcardResource,
+  KMS_GRANT_WILDCARDS,
+} from './nag-acknowledgements.js';
+
+/** Repository root: entries and assets in the registries are relative to it. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The newest Node.js runtime this aws-cdk-lib offers (Runtime.NODEJS_24_X in 2.276.0). The infra tests
+ * fail when a newer NODEJS_xx_X appears, so an upgrade of aws-cdk-lib reminds us to move.
+ */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** esbuild target matching LAMBDA_RUNTIME. */
+export const ESBUILD_TARGET = 'node24';
+
+export const SERVICE_NAME = 'hotline400';
+export const METRICS_NAMESPACE = 'hotline400';
+
+/**
+ * Bundled ESM has no `require`; some dependencies still call it (CommonJS inside ESM), so the bundle gets
+ * one built from import.meta.url.
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __hotlineCreateRequire } from 'node:module'; const require = __hotlineCreateRequire(import.meta.url);";
+
+/** How the function is invoked: asynchronous invocations get a dead-letter queue. */
+export type Invocation = 'sync' | 'async' | 'stream';
+
+export interface HotlineFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly invocation: Invocation;
+  readonly memoryMb?: number;
+  readonly timeout?: Duration;
+  /** Files (relative to the repository root) copied beside the bundle, e.g. the geo index. */
+  readonly assets?: readonly string[];
+  /**
+   * false: an inline stand-in instead of esbuild (infra unit tests stay fast and need no handler files).
+   * @default true
+   */
+  readonly bundle?: boolean;
+  /** Key for the dead-letter queue of asynchronous functions. */
+  readonly queueKey?: kms.IKey;
+  readonly logRetention?: logs.RetentionDays;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class HotlineFunctionPropsError extends Error {
+  override readonly name = 'HotlineFunctionPropsError';
+}
+
+/** A repository-relative path that stays inside the repository (no absolute paths, no `..`). */
+export function checkRelativePath(path: string, what: string): string {
+  const normal = posix.normalize(path.replaceAll('\\', '/'));
+  if (path === '' || isAbsolute(path) || normal.startsWith('../') || normal === '..') {
+    throw new HotlineFunctionPropsError(`${what} must be a path inside the repository, got "${path}"`);
+  }
+  return normal;
+}
+
+export class HotlineFunction extends Construct implements iam.IGrantable {
+  readonly function: lambda.Function;
+  readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
+  /** Present for asynchronously invoked functions. */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: HotlineFunctionProps) {
+    super(scope, id);
+    const entry = checkRelativePath(props.entry, `entry of ${id}`);
+    if (!/\.(ts|mts|js|mjs)$/.test(entry)) {
+      throw new HotlineFunctionPropsError(`entry of ${id} must be a .ts or .js module, got "${props.entry}"`);
+    }
+    const assets = (props.assets ?? []).map((asset) => checkRelativePath(asset, `asset of ${id}`));
+    const memorySize = props.memoryMb ?? 512;
+    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+      throw new HotlineFunctionPropsError(
+        `memory of ${id} must be an integer from 128 to 10240 MB, got ${memorySize}`,
+      );
+    }
+    const timeout = props.timeout ?? Duration.seconds(10);
+    if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900) {
+      throw new HotlineFunctionPropsError(`timeout of ${id} must be from 1 to 900 seconds`);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // Logs carry the audit trail of money movements; they outlive a redeployed function.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    if (props.invocation === 'async') {
+      this.deadLetterQueue = new EncryptedQueue(this, 'DeadLetters', {
+        encryptionKey: props.queueKey,
+        purpose: `failed asynchronous invocations of ${id}`,
+      }).queue;
+    }
+
+    // Our own role instead of the managed AWSLambdaBasicExecutionRole: logs only to this function's group.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `hotline400 ${id}`,
+    });
+    this.logGroup.grantWrite(role);
+
+    const common: lambda.FunctionOptions = {
+      role,
+      description: props.description.slice(0, 256),
+      architecture: lambda.Architecture.ARM_64,
+      memorySize,
+      timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      deadLetterQueue: this.deadLetterQueue,
+      ...(props.invocation === 'async' ? { retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    };
+
+    if (props.bundle === false) {
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        runtime: LAMBDA_RUNTIME,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(`// stand-in for ${entry}\nexports.handler = async () => ({});`),
+      });
+    } else {
+      const entryPath = join(REPOSITORY_ROOT, entry);
+      if (!existsSync(entryPath)) throw new HotlineFunctionPropsError(`entry of ${id} not found: ${entry}`);
+      for (const asset of assets) {
+        if (!existsSync(join(REPOSITORY_ROOT, asset))) {
+          throw new HotlineFunctionPropsError(`asset of ${id} not found: ${asset}`);
+        }
+      }
+      this.function = new NodejsFunction(this, 'Function', {
+        ...common,
+        runtime: LAMBDA_RUNTIME,
+        entry: entryPath,
+        handler: 'handler',
+        projectRoot: REPOSITORY_ROOT,
+        depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
+        bundling: {
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          minify: true,
+          sourceMap: true,
+          target: ESBUILD_TARGET,
+          mainFields: ['module', 'main'],
+          banner: ESM_REQUIRE_SHIM,
+          // The Node.js runtime ships AWS SDK v3; bundling it again only slows cold starts.
+          externalModules: ['@aws-sdk/*'],
+          tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
+          commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),
+        },
+      });
+    }
+    this.grantPrincipal = this.function.grantPrincipal;
+
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level scoping',
+    });
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  setEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Names the table in the environment and grants read, or read and write, on it and its indexes. */
+  useTable(definition: TableDefinition, table: dynamodb.ITable, access: TableAccess): this {
+    this.setEnvironment(definition.envVar, table.tableName);
+    if (access === 'write') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+    if (definition.indexes.length > 0) {
+      acknowledgeWildcardResource(
+        this,
+        `${table.tableArn}/index/*`,
+        `Queries the global secondary indexes of the ${definition.id} table (${definition.indexes.map((i) => i.name).join(', ')}), and only that table's`,
+      );
+    }
+    if (table.encryptionKey) {
+      acknowledgeWildcardActions(
+        this,
+        KMS_GRANT_WILDCARDS,
+        `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
+      );
+    }
+    return this;
+  }
+
+  /** Publishes to a topic (and uses its key). */
+  useTopic(envVar: string, topic: sns.ITopic): this {
+    this.setEnvironment(envVar, topic.topicArn);
+    topic.grantPublish(this);
+    acknowledgeWildcardActions(
+      this,
+      KMS_GRANT_WILDCARDS,
+      `CDK's grant on the one key encrypting the topic in ${envVar}`,
+    );
+    return this;
+  }
+
+  /** Sends to a queue (and uses its key). */
+  useQueue(envVar: string, queue: sqs.IQueue): this {
+    this.setEnvironment(envVar, queue.queueUrl);
+    queue.grantSendMessages(this);
+    acknowledgeWildcardActions(
+      this,
+      KMS_GRANT_WILDCARDS,
+      `CDK's grant on the one key encrypting the queue in ${envVar}`,
+    );
+    return this;
+  }
+
+  /** Presigns uploads to, and checks objects in, a bucket. */
+  useBucket(envVar: string, bucket: s3.IBucket): this {
+    this.setEnvironment(envVar, bucket.bucketName);
+    bucket.grantPut(this);
+    bucket.grantRead(this);
+    acknowledgeWildcardResource(
+      this,
+      bucket.arnForObjects('*'),
+      `Objects of the bucket in ${envVar}: keys are per tenant and application, created at runtime`,
+    );
+    acknowledgeWildcardActions(
+      this,
+      ['s3:Abort*', 's3:GetObject*', 's3:GetBucket*', 's3:List*', ...KMS_GRANT_WILDCARDS],
+      `CDK's grantPut/grantRead on the one bucket in ${envVar} (presigned uploads, existence checks) and its one key`,
+    );
+    return this;
+  }
+}
+
+/** esbuild writes the bundle to outputDir; data files the handler opens at runtime go beside it. */
+function copyBesideBundle(assets: readonly string[]) {
+  return {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (inputDir: string, outputDir: string): string[] =>
+      assets.map((asset) => `cp ${shellQuote(normalize(join(inputDir, asset)))} ${shellQuote(outputDir)}/`),
+  };
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}

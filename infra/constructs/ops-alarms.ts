@@ -1,0 +1,86 @@
+/**
+ * CloudWatch alarms, all notifying the ops topic: function errors and throttles, stream iterator age,
+ * dead-letter and on-failure queue depth, API 5xx. Every alarm treats missing data as fine (no traffic is
+ * not an incident).
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+const PERIOD = Duration.minutes(5);
+/** Contact records older than this at the consumer mean charging lags calls by as much. */
+export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
+
+export class OpsAlarms extends Construct {
+  private readonly action: actions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: { readonly topic: sns.ITopic }) {
+    super(scope, id);
+    this.action = new actions.SnsAction(props.topic);
+  }
+
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  forFunction(id: string, fn: lambda.IFunction): void {
+    this.alarm(
+      `${id}Errors`,
+      fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      1,
+      `${id}: invocation errors`,
+    );
+    this.alarm(
+      `${id}Throttles`,
+      fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      1,
+      `${id}: throttled`,
+    );
+  }
+
+  forIteratorAge(id: string, fn: lambda.IFunction): void {
+    this.alarm(
+      `${id}IteratorAge`,
+      fn.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
+      ITERATOR_AGE_ALARM_MS,
+      `${id}: contact records wait more than ${ITERATOR_AGE_ALARM_MS / 60_000} min to be processed`,
+    );
+  }
+
+  forQueueDepth(id: string, queue: sqs.IQueue, what: string): void {
+    this.alarm(
+      `${id}Depth`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      1,
+      `${what}: messages waiting (failed work to inspect and redrive)`,
+    );
+  }
+
+  forApi(id: string, api: apigwv2.HttpApi): void {
+    this.alarm(
+      `${id}ServerErrors`,
+      api.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+      1,
+      `${id}: 5xx responses`,
+    );
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Everything that holds data and must survive a redeploy of the functions: the KMS keys, the DynamoDB
+ * tables, the contact-record stream, the SNS topics, the documents bucket, the billing work queue and the
+ * Amazon Connect instance. Nothing here is deleted with the stack.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { TableDefinition, TableId } from '../../shared/tables.js';
+import { ConnectInstance } from '../constructs/contact-center.js';
+import { DataTables } from '../constructs/data-tables.js';
+import { DocumentsBucket } from '../constructs/documents-bucket.js';
+import { EncryptedQueue } from '../constructs/encrypted-queue.js';
+
+/** What the stateless stack needs from the stateful one: the typed join between the two. */
+export interface StatefulResources {
+  readonly tables: Readonly<Partial<Record<TableId, dynamodb.ITable>>>;
+  readonly contactRecords: kinesis.IStream;
+  /** Tenant alerts (email/SMS subscriptions filtered on the tenantId attribute). */
+  readonly alertsTopic: sns.ITopic;
+  /** Operational alarms. */
+  readonly opsTopic: sns.ITopic;
+  readonly documentsBucket: s3.IBucket;
+  readonly billingQueue: sqs.IQueue;
+  /** Billing work that failed five times (alarmed by the stateless stack). */
+  readonly billingDeadLetters: sqs.IQueue;
+  /** Encrypts topics and queues (including the stateless stack's dead-letter queues). */
+  readonly messagingKey: kms.IKey;
+  readonly connectInstanceArn: string;
+  /** true when the stack created the Connect instance (and its contact-record streaming). */
+  readonly connectInstanceManaged: boolean;
+}
+
+export interface StatefulStackProps extends StackProps {
+  /** Adopt this Connect instance (`-c connectInstanceArn=...`) instead of creating one. */
+  readonly connectInstanceArn?: string;
+  readonly connectInstanceAlias?: string;
+  /** Subscribed by e-mail to the ops topic (`-c alarmEmail=...`). */
+  readonly alarmEmail?: string;
+  /** @default every table in shared/tables.ts */
+  readonly tableDefinitions?: readonly TableDefinition[];
+}
+
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly dataKey: kms.Key;
+  readonly messagingKey: kms.Key;
+  readonly tables: Readonly<Record<TableId, dynamodb.Table>>;
+  readonly contactRecords: kinesis.Stream;
+  readonly alertsTopic: sns.Topic;
+  readonly opsTopic: sns.Topic;
+  readonly documentsBucket: s3.Bucket;
+  readonly billingQueue: sqs.Queue;
+  readonly billingDeadLetters: sqs.Queue;
+  readonly connectInstanceArn: string;
+  readonly connectInstanceManaged: boolean;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      description: 'hotline400: sensitive tables and qualification documents',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.messagingKey = new kms.Key(this, 'MessagingKey', {
+      description: 'hotline400: SNS topics and SQS queues',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted ops topic as the CloudWatch service, not as a role.
+    this.messagingKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.tables = new DataTables(this, 'Tables', {
+      dataKey: this.dataKey,
+      definitions: props.tableDefinitions,
+    }).tables;
+
+    this.contactRecords = new kinesis.Stream(this, 'ContactRecords', {
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      // The Kinesis-owned key: Connect's service-linked role can write without a key-policy grant.
+      encryption: kinesis.StreamEncryption.MANAGED,
+      // Long enough to replay a failed batch after a weekend (the on-failure queue holds only pointers).
+      retentionPeriod: Duration.days(7),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.alertsTopic = new sns.Topic(this, 'AlertsTopic', {
+      displayName: 'hotline400 alerts',
+      masterKey: this.messagingKey,
+      enforceSSL: true,
+    });
+    this.opsTopic = new sns.Topic(this, 'OpsTopic', {
+      displayName: 'hotline400 operations alarms',
+      masterKey: this.messagingKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail)
+      this.opsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    this.documentsBucket = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey }).bucket;
+
+    const billingDeadLetters = new EncryptedQueue(this, 'BillingDeadLetters', {
+      encryptionKey: this.messagingKey,
+      purpose: 'billing work that failed five times',
+    });
+    this.billingQueue = new EncryptedQueue(this, 'BillingQueue', {
+      encryptionKey: this.messagingKey,
+      purpose: 'billing work',
+      deadLetters: { queue: billingDeadLetters.queue, maxReceiveCount: 5 },
+      // At least the longest Lambda timeout (15 min), so a message is never redelivered mid-batch.
+      visibilityTimeout: Duration.minutes(15),
+    }).queue;
+    this.billingDeadLetters = billingDeadLetters.queue;
+
+    const connectInstance = new ConnectInstance(this, 'Connect', {
+      importedInstanceArn: props.connectInstanceArn,
+      instanceAlias: props.connectInstanceAlias,
+      contactRecords: this.contactRecords,
+    });
+    this.connectInstanceArn = connectInstance.instanceArn;
+    this.connectInstanceManaged = connectInstance.managed;
+
+    new CfnOutput(this, 'ContactRecordStreamArn', {
+      value: this.contactRecords.streamArn,
+      description: connectInstance.managed
+        ? 'Kinesis stream receiving the contact records of the Connect instance created here'
+        : "Point the Connect instance's contact-record streaming (Data storage > Data streaming) at this stream",
+    });
+    new CfnOutput(this, 'ConnectInstanceArn', { value: this.connectInstanceArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * Everything that can be torn down and redeployed without losing data: the user pool's API, one Lambda per
+ * HTTP route (shared/http/routes.ts) and per catalogue row (infra/function-catalogue.ts), the Kinesis event
+ * source of the contact-record consumer, the job schedules, the Connect wiring and the alarms. Each
+ * function's environment and permissions come only from its row's `tables` and `capabilities`.
+ */
+import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
+import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
+import { TABLES, type TableId } from '../../shared/tables.js';
+import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
+import { EncryptedQueue } from '../constructs/encrypted-queue.js';
+import { HotlineFunction, type Invocation } from '../constructs/hotline-function.js';
+import { HotlineHttpApi } from '../constructs/http-api.js';
+import { JobSchedules } from '../constructs/job-schedules.js';
+import { OpsAlarms } from '../constructs/ops-alarms.js';
+import { UserDirectory } from '../constructs/user-directory.js';
+import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+
+/** Catalogue ids with a special wiring. */
+export const ROUTE_CALL_ID = 'routeCall';
+export const CTR_INGEST_ID = 'ctrIngest';
+/** Consumes the billing queue (capability `jobs` sends to it). */
+export const BILLING_WORKER_ID = 'billingWorker';
+
+/** Settings of the billing queue's event source; failed messages redrive to its dead-letter queue. */
+export const BILLING_EVENT_SOURCE = {
+  batchSize: 5,
+  reportBatchItemFailures: true,
+  // Billing is not urgent; a few concurrent batches keep DynamoDB and the ledger's account items calm.
+  maxConcurrency: 5,
+} as const;
+
+/** Settings of the contact-record event source (see the handbook: the defaults retry forever). */
+export const CTR_EVENT_SOURCE = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(1),
+  retryAttempts: 5,
+  maxRecordAge: Duration.hours(1),
+  // One batch per shard at a time keeps the records of one ContactId in order.
+  parallelizationFactor: 1,
+} as const;
+
+export interface StatelessStackProps extends StackProps {
+  readonly data: StatefulResources;
+  /** @default ROUTES */
+  readonly routes?: readonly RouteDefinition[];
+  /** @default FUNCTIONS */
+  readonly functions?: readonly FunctionRow[];
+  /** @default JOBS */
+  readonly jobs?: readonly JobRow[];
+  /** false: inline stand-ins instead of esbuild bundles (infra unit tests). @default true */
+  readonly bundle?: boolean;
+  /** shared/connect/contact-flow.ts's builder; without it no contact flow is deployed. */
+  readonly buildContactFlow?: ContactFlowBuilder;
+}
+
+export class StatelessPropsError extends Error {
+  override readonly name = 'StatelessPropsError';
+}
+
+interface FunctionSpec {
+  readonly id: string;
+  readonly entry: string;
+  readonly description: string;
+  readonly tables: Partial<Record<TableId, TableAccess>>;
+  readonly capabilities?: readonly Capability[];
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+  readonly assets?: readonly string[];
+}
+
+/** Defaults by kind; a row's own memoryMb/timeoutSeconds win. */
+const DEFAULTS = {
+  route: { memoryMb: 512, timeoutSeconds: 10 },
+  // Connect waits at most 8 s for InvokeLambdaFunction.
+  routeCall: { memoryMb: 1024, timeoutSeconds: 8 },
+  ctrIngest: { memoryMb: 1024, timeoutSeconds: 60 },
+  function: { memoryMb: 512, timeoutSeconds: 30 },
+  job: { memoryMb: 1024, timeoutSeconds: 300 },
+} as const;
+
+/**
+ * Functions live in nested stacks, one per group, because CloudFormation caps a stack at 500 resources and
+ * each function brings about eight (function, role, policy, log group, alarms, permission...). Groups are
+ * stable, so adding a row never moves another function: HTTP routes by handler folder
+ * (functions/api/<folder>/...), the routing Lambda alone (the contact flow depends on it, and telephony
+ * functions depend on the flow), the other catalogue functions, the jobs.
+ */
+export function functionGroup(kind: 'route' | 'function' | 'job', id: string, entry: string): string {
+  if (kind === 'job') return 'Jobs';
+  if (kind === 'function') return id === ROUTE_CALL_ID ? 'CallRouting' : 'Workers';
+  const folder = /^functions\/api\/([A-Za-z0-9-]+)\//.exec(entry)?.[1] ?? 'other';
+  return `Api${folder.replace(/(?:^|-)([A-Za-z0-9])/g, (_match, first: string) => first.toUpperCase())}`;
+}
+
+export class StatelessStack extends Stack {
+  readonly api: HotlineHttpApi;
+  readonly users: UserDirectory;
+  readonly connect: ConnectWiring;
+  /** Every function by its route or catalogue id. */
+  readonly functions: ReadonlyMap<string, HotlineFunction>;
+  /** The nested stacks holding the functions, by group name. */
+  readonly groups: ReadonlyMap<string, NestedStack>;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Read stateful outputs with Fn::GetStackOutput instead of exports, so the stateful stack can change
+    // an output without first removing its consumer (the recommended setting for new apps).
+    if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
+      this.node.setContext(CROSS_STACK_REFERENCES, 'weak');
+    const data = props.data;
+    const routes = props.routes ?? ROUTES;
+    const rows = props.functions ?? FUNCTIONS;
+    const jobs = props.jobs ?? JOBS;
+    checkUniqueIds([...routes.map((r) => r.id), ...rows.map((r) => r.id), ...jobs.map((j) => j.id)]);
+
+    const alarms = new OpsAlarms(this, 'Alarms', { topic: data.opsTopic });
+    alarms.forQueueDepth('BillingDeadLetters', data.billingDeadLetters, 'billing dead letters');
+    this.users = new UserDirectory(this, 'Auth');
+    this.api = new HotlineHttpApi(this, 'Http', {
+      issuer: this.users.issuer,
+      audience: [this.users.client.userPoolClientId],
+    });
+    alarms.forApi('Api', this.api.api);
+
+    const groups = new Map<string, { stack: NestedStack; alarms: OpsAlarms }>();
+    const group = (name: string) => {
+      let found = groups.get(name);
+      if (!found) {
+        const stack = new NestedStack(this, name, { description: `hotline400 functions: ${name}` });
+        found = { stack, alarms: new OpsAlarms(stack, 'Alarms', { topic: data.opsTopic }) };
+        groups.set(name, found);
+      }
+      return found;
+    };
+
+    const functions = new Map<string, { fn: HotlineFunction; spec: FunctionSpec }>();
+    const make = (
+      kind: 'route' | 'function' | 'job',
+      spec: FunctionSpec,
+      invocation: Invocation,
+      defaults: { memoryMb: number; timeoutSeconds: number },
+    ) => {
+      const { stack: scope, alarms: groupAlarms } = group(functionGroup(kind, spec.id, spec.entry));
+      const fn = new HotlineFunction(scope, spec.id, {
+        entry: spec.entry,
+        description: spec.description,
+        invocation,
+        memoryMb: spec.memoryMb ?? defaults.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds ?? defaults.timeoutSeconds),
+        assets: spec.assets,
+        bundle: props.bundle,
+        queueKey: data.messagingKey,
+        environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
+      });
+      functions.set(spec.id, { fn, spec });
+      groupAlarms.forFunction(spec.id, fn.function);
+      if (fn.deadLetterQueue) {
+        groupAlarms.forQueueDepth(`${spec.id}DeadLetters`, fn.deadLetterQueue, `${spec.id} dead letters`);
+      }
+      return { fn, scope, alarms: groupAlarms };
+    };
+
+    for (const route of routes) {
+      const description = `${route.method} ${route.path}: ${route.summary}`;
+      const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
+      this.api.addRoute(route, fn.function);
+    }
+
+    for (const row of rows) {
+      if (row.id === CTR_INGEST_ID) {
+        const { fn, scope, alarms: groupAlarms } = make('function', row, 'stream', DEFAULTS.ctrIngest);
+        const onFailure = new EncryptedQueue(scope, 'CtrIngestFailures', {
+          encryptionKey: data.messagingKey,
+          purpose:
+            'contact-record batches that failed every retry (Kinesis shard and sequence range to replay)',
+        }).queue;
+        groupAlarms.forQueueDepth('CtrIngestFailures', onFailure, 'contact-record batches given up on');
+        fn.function.addEventSource(
+          new KinesisEventSource(data.contactRecords, {
+            ...CTR_EVENT_SOURCE,
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new SqsDlq(onFailure),
+          }),
+        );
+        groupAlarms.forIteratorAge(row.id, fn.function);
+      } else if (row.id === BILLING_WORKER_ID) {
+        const { fn } = make('function', row, 'stream', DEFAULTS.function);
+        fn.function.addEventSource(new SqsEventSource(data.billingQueue, BILLING_EVENT_SOURCE));
+      } else {
+        make('function', row, 'sync', row.id === ROUTE_CALL_ID ? DEFAULTS.routeCall : DEFAULTS.function);
+      }
+    }
+
+    if (jobs.length > 0) {
+      const { stack: jobScope, alarms: jobAlarms } = group(functionGroup('job', '', ''));
+      const schedulerDeadLetters = new EncryptedQueue(jobScope, 'ScheduleDeadLetters', {
+        encryptionKey: data.messagingKey,
+        purpose: 'job invocations EventBridge Scheduler could not deliver',
+      }).queue;
+      jobAlarms.forQueueDepth('ScheduleDeadLetters', schedulerDeadLetters, 'undelivered job invocations');
+      const schedules = new JobSchedules(jobScope, 'Schedules', { deadLetterQueue: schedulerDeadLetters });
+      for (const job of jobs) {
+        const description = `job ${job.name}: ${job.description}`;
+        const { fn } = make('job', { ...job, description }, 'async', DEFAULTS.job);
+        schedules.add({
+          id: job.id,
+          name: job.name,
+          schedule: job.schedule,
+          timeZone: job.timeZone,
+          fn: fn.function,
+        });
+      }
+    }
+
+    this.connect = new ConnectWiring(this, 'Connect', {
+      instanceArn: data.connectInstanceArn,
+      routeCall: functions.get(ROUTE_CALL_ID)?.fn.function,
+      buildContactFlow: props.buildContactFlow,
+    });
+
+    for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);
+    this.functions = new Map([...functions].map(([key, value]) => [key, value.fn]));
+    this.groups = new Map([...groups].map(([key, value]) => [key, value.stack]));
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.users.client.userPoolClientId,
+      description: 'Audience of the JWT authorizer; send the ID token as Authorization: Bearer <token>',
+    });
+    if (this.connect.contactFlowId)
+      new CfnOutput(this, 'ContactFlowId', { value: this.connect.contactFlowId });
+  }
+
+  /** Environment and grants from the row's tables and capabilities, nothing else. */
+  private applyAccess(fn: HotlineFunction, spec: FunctionSpec, data: StatefulResources): void {
+    for (const [tableId, access] of Object.entries(spec.tables) as [TableId, TableAccess | undefined][]) {
+      if (access === undefined) continue;
+      const definition = TABLES[tableId];
+      const table = data.tables[tableId];
+      if (!definition || !table)
+        throw new StatelessPropsError(`${spec.id} names an unknown table "${tableId}"`);
+      if (access !== 'read' && access !== 'write') {
+        throw new StatelessPropsError(
+          `${spec.id}: access to ${tableId} must be "read" or "write", got "${access}"`,
+        );
+      }
+      fn.useTable(definition, table, access);
+    }
+    for (const capability of new Set(spec.capabilities ?? [])) {
+      switch (capability) {
+        case 'telephony':
+          fn.setEnvironment('CONNECT_INSTANCE_ARN', this.connect.instanceArn);
+          // The flow invokes routeCall, so routeCall cannot depend on the flow (a CloudFormation cycle).
+          if (this.connect.contactFlowId && spec.id !== ROUTE_CALL_ID) {
+            fn.setEnvironment('CONTACT_FLOW_ID', this.connect.contactFlowId);
+          }
+          this.connect.grantTelephony(fn);
+          break;
+        case 'notifications':
+          fn.useTopic('ALERTS_TOPIC_ARN', data.alertsTopic);
+          break;
+        case 'documents':
+          fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);
+          break;
+        case 'jobs':
+          fn.useQueue('BILLING_QUEUE_URL', data.billingQueue);
+          break;
+        default:
+          throw new StatelessPropsError(`${spec.id} names an unknown capability "${capability as string}"`);
+      }
+    }
+  }
+}
+
+function checkUniqueIds(ids: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(id)) {
+      throw new StatelessPropsError(`function id "${id}" must be alphanumeric and start with a letter`);
+    }
+    if (seen.has(id))
+      throw new StatelessPropsError(`function id "${id}" is used twice across routes, functions and jobs`);
+    seen.add(id);
+  }
+}

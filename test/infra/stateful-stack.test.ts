@@ -1,0 +1,170 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_LIST } from '../../shared/tables.js';
+import { buildTestApp, IMPORTED_INSTANCE_ARN, type TestApp } from './support/hotline-app.js';
+import { resources } from './support/template-queries.js';
+
+describe('stateful stack', () => {
+  let built: TestApp;
+  beforeAll(() => {
+    built = buildTestApp();
+  });
+
+  it('creates one table per definition in shared/tables.ts, on demand, with PITR and deletion protection, retained', () => {
+    const tables = resources(built.statefulTemplate, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(TABLE_LIST.length);
+    for (const [, table] of tables) {
+      expect(table.Properties?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties?.PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+      expect(table.Properties?.DeletionProtectionEnabled).toBe(true);
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('gives each table its keys, indexes and TTL attribute from its definition', () => {
+    const template = built.statefulTemplate.toJSON();
+    for (const definition of TABLE_LIST) {
+      const id = built.stateful.getLogicalId(
+        built.stateful.tables[definition.id].node.defaultChild as CfnTable,
+      );
+      const props = template.Resources[id].Properties;
+      expect(props.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      const indexNames = (props.GlobalSecondaryIndexes ?? []).map((i: { IndexName: string }) => i.IndexName);
+      expect(indexNames).toEqual(definition.indexes.map((i) => i.name));
+      if (definition.ttlAttribute) {
+        expect(props.TimeToLiveSpecification).toEqual({
+          AttributeName: definition.ttlAttribute,
+          Enabled: true,
+        });
+      } else {
+        expect(props.TimeToLiveSpecification).toBeUndefined();
+      }
+    }
+  });
+
+  it('encrypts sensitive tables with the customer-managed data key, and only those with it', () => {
+    const template = built.statefulTemplate.toJSON();
+    const dataKeyId = built.stateful.getLogicalId(built.stateful.dataKey.node.defaultChild as never);
+    for (const definition of TABLE_LIST) {
+      const id = built.stateful.getLogicalId(
+        built.stateful.tables[definition.id].node.defaultChild as CfnTable,
+      );
+      const sse = template.Resources[id].Properties.SSESpecification;
+      if (definition.sensitive) {
+        expect(sse).toEqual({
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [dataKeyId, 'Arn'] },
+        });
+      } else {
+        expect(JSON.stringify(sse ?? {})).not.toContain(dataKeyId);
+      }
+    }
+  });
+
+  it('rotates every KMS key and keeps it on stack deletion', () => {
+    const keys = resources(built.statefulTemplate, 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const [, key] of keys) {
+      expect(key.Properties?.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('encrypts the contact-record stream with KMS', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+    });
+  });
+
+  it('keeps documents private, KMS-encrypted, versioned, TLS-only and access-logged', () => {
+    const template = built.statefulTemplate;
+    const bucketId = built.stateful.getLogicalId(built.stateful.documentsBucket.node.defaultChild as never);
+    const bucket = template.toJSON().Resources[bucketId];
+    expect(
+      bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('aws:kms');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('encrypts the topics with the messaging key and lets CloudWatch alarms use it', () => {
+    const messagingKeyId = built.stateful.getLogicalId(
+      built.stateful.messagingKey.node.defaultChild as never,
+    );
+    const topics = resources(built.statefulTemplate, 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(2);
+    for (const [, topic] of topics) {
+      expect(topic.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [messagingKeyId, 'Arn'] });
+    }
+    built.statefulTemplate.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates the Connect instance (inbound calls, flow logs, no Contact Lens) streaming contact records to the stream', () => {
+    const template = built.statefulTemplate;
+    template.hasResource('AWS::Connect::Instance', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        IdentityManagementType: 'CONNECT_MANAGED',
+        Attributes: Match.objectLike({ InboundCalls: true, ContactflowLogs: true, ContactLens: false }),
+      },
+    });
+    const streamId = built.stateful.getLogicalId(built.stateful.contactRecords.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      ResourceType: 'CONTACT_TRACE_RECORDS',
+      StorageType: 'KINESIS_STREAM',
+      KinesisStreamConfig: { StreamArn: { 'Fn::GetAtt': [streamId, 'Arn'] } },
+    });
+    expect(built.stateful.connectInstanceManaged).toBe(true);
+  });
+
+  it('adopts an instance from context: no instance or storage config, the stream ARN is an output', () => {
+    const imported = buildTestApp({ connectInstanceArn: IMPORTED_INSTANCE_ARN });
+    const template = imported.statefulTemplate;
+    template.resourceCountIs('AWS::Connect::Instance', 0);
+    template.resourceCountIs('AWS::Connect::InstanceStorageConfig', 0);
+    template.hasOutput('ContactRecordStreamArn', { Value: Match.anyValue() });
+    template.hasOutput('ConnectInstanceArn', { Value: IMPORTED_INSTANCE_ARN });
+    expect(imported.stateful.connectInstanceManaged).toBe(false);
+  });
+
+  it('fails on a malformed connectInstanceArn', () => {
+    expect(() =>
+      buildTestApp({ connectInstanceArn: 'arn:aws:connect:ap-southeast-1:123:instance/nope' }),
+    ).toThrow(/connectInstanceArn must look like/);
+    expect(() => buildTestApp({ connectInstanceArn: 'hotline400' })).toThrow(/connectInstanceArn/);
+  });
+});
