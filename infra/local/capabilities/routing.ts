@@ -1,3 +1,197 @@
-import type { LocalCapability } from '../capability.js';
+/**
+ * Routing in the local runtime: a recording Connect (LocalTelephony) behind the telephony port, and a call
+ * simulator that walks the generated contact flow block by block, invoking the real route-call handler,
+ * then hands the resulting contact record to the money capability's local stream when it offers one.
+ *   GET  /local/connect  what "Connect" was asked: claims, flow bindings, hours, queues, routing profiles
+ *   POST /local/calls    { to, caller, at?, keys?, unanswered?, queueFull?, talkSeconds? }
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import { getNumberFacts } from '../../../shared/adapters/dynamo/routing-store.js';
+import { LocalTelephony } from '../../../shared/adapters/local/local-telephony.js';
+import { buildContactFlow } from '../../../shared/connect/contact-flow.js';
+import { simulatedContactRecord } from '../../../shared/connect/contact-record.js';
+import { type WalkResult, walkFlow } from '../../../shared/connect/flow-walker.js';
+import { normaliseCaller } from '../../../shared/domain/routing/caller.js';
+import { usePorts } from '../../../shared/runtime/ports.js';
+import type { ControlResult, LocalCapability, LocalRuntimeContext } from '../capability.js';
 
-export const capability: LocalCapability = { name: 'routing' };
+export const ROUTE_CALL_ENTRY = 'functions/connect/route-call.ts';
+const INSTANCE_ARN = 'arn:aws:connect:local:000000000000:instance/00000000-0000-4000-8000-000000000000';
+const LOCAL_ROUTE_CALL_ARN = 'arn:aws:lambda:local:000000000000:function:routeCall';
+
+let telephony = new LocalTelephony();
+
+export function localTelephony(): LocalTelephony {
+  return telephony;
+}
+
+export interface SimulatedCallRequest {
+  /** The dialled number: a 400 number (its access number is looked up) or an access number (+…). */
+  readonly to: string;
+  readonly caller: string;
+  readonly at?: string;
+  readonly keys?: readonly string[];
+  readonly unanswered?: readonly string[];
+  readonly queueFull?: boolean;
+  readonly talkSeconds?: number;
+}
+
+export interface SimulatedCallResult {
+  readonly contactId: string;
+  readonly accessNumber: string;
+  readonly outcome: WalkResult['outcome'];
+  readonly steps: WalkResult['steps'];
+  readonly attempts: WalkResult['attempts'];
+  readonly contactRecord: Record<string, unknown>;
+  readonly ingested: unknown;
+}
+
+const bad = (code: string, message: string, field: string): ControlResult => ({
+  status: 400,
+  body: { error: { code, message, field } },
+});
+
+function parseRequest(body: unknown): SimulatedCallRequest | ControlResult {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.to !== 'string' || !/^(\+\d{6,15}|400\d{7})$/.test(b.to))
+    return bad('invalid_to', 'to: a 400 number or an access number (+…)', 'to');
+  if (typeof b.caller !== 'string' || !/^\+?\d{5,16}$/.test(b.caller.replace(/[\s-]/g, '')))
+    return bad('invalid_caller', 'caller: a phone number', 'caller');
+  if (b.at !== undefined && (typeof b.at !== 'string' || Number.isNaN(Date.parse(b.at))))
+    return bad('invalid_instant', 'at: an ISO-8601 instant', 'at');
+  if (
+    b.keys !== undefined &&
+    !(Array.isArray(b.keys) && b.keys.every((k) => typeof k === 'string' && /^[0-9*#]$/.test(k)))
+  ) {
+    return bad('invalid_keys', 'keys: single keys 0-9, * or #', 'keys');
+  }
+  if (
+    b.unanswered !== undefined &&
+    !(Array.isArray(b.unanswered) && b.unanswered.every((n) => typeof n === 'string'))
+  ) {
+    return bad('invalid_unanswered', 'unanswered: phone numbers', 'unanswered');
+  }
+  const talk = b.talkSeconds;
+  if (
+    talk !== undefined &&
+    !(typeof talk === 'number' && Number.isInteger(talk) && talk >= 0 && talk <= 14_400)
+  ) {
+    return bad('invalid_talk_seconds', 'talkSeconds: 0-14400', 'talkSeconds');
+  }
+  return {
+    to: b.to,
+    caller: b.caller,
+    at: b.at as string | undefined,
+    keys: b.keys as string[] | undefined,
+    unanswered: b.unanswered as string[] | undefined,
+    queueFull: b.queueFull === true,
+    talkSeconds: talk as number | undefined,
+  };
+}
+
+/** Money's local stream, when that capability offers one (it may not exist in every checkout). */
+async function contactStreamIngest(): Promise<((records: unknown[]) => Promise<unknown>) | undefined> {
+  try {
+    const money = (await import('./money.js')) as { ingestContactRecords?: unknown };
+    return typeof money.ingestContactRecords === 'function'
+      ? (money.ingestContactRecords as (r: unknown[]) => Promise<unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function simulateCall(
+  request: SimulatedCallRequest,
+  runtime: LocalRuntimeContext,
+): Promise<SimulatedCallResult> {
+  let accessNumber = request.to;
+  if (/^400\d{7}$/.test(request.to)) accessNumber = (await getNumberFacts(request.to))?.accessNumber ?? '';
+  const caller = normaliseCaller(request.caller);
+  const at = request.at ? new Date(request.at) : new Date();
+  const contactId = randomUUID();
+  const routeCall = await runtime.loadHandler<ConnectContactFlowEvent, Record<string, string>>(
+    ROUTE_CALL_ENTRY,
+  );
+  const flow = buildContactFlow({ routeCallFunctionArn: LOCAL_ROUTE_CALL_ARN });
+  const unanswered = new Set((request.unanswered ?? []).map(normaliseCaller));
+  const walk = await walkFlow(flow, {
+    keys: request.keys,
+    answers: (d) => !unanswered.has(d),
+    queueAccepts: !request.queueFull,
+    invoke: (params) =>
+      routeCall(
+        {
+          Name: 'ContactFlowEvent',
+          Details: {
+            ContactData: {
+              Attributes: {},
+              Channel: 'VOICE',
+              ContactId: contactId,
+              CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
+              InitialContactId: contactId,
+              InitiationMethod: 'INBOUND',
+              InstanceARN: INSTANCE_ARN,
+              PreviousContactId: contactId,
+              Queue: null,
+              SystemEndpoint: { Address: accessNumber, Type: 'TELEPHONE_NUMBER' },
+              MediaStreams: { Customer: { Audio: null } },
+            },
+            Parameters: { ...params, simulatedAt: at.toISOString() },
+          },
+        } as unknown as ConnectContactFlowEvent,
+        runtime.lambdaContext('routeCall'),
+      ),
+  });
+  const contactRecord = simulatedContactRecord(
+    {
+      contactId,
+      instanceArn: INSTANCE_ARN,
+      accountId: '000000000000',
+      caller,
+      accessNumber,
+      startedAt: at,
+      talkSeconds: request.talkSeconds ?? 60,
+    },
+    walk,
+  );
+  const ingest = await contactStreamIngest();
+  const ingested = ingest ? await ingest([contactRecord]) : null;
+  return {
+    contactId,
+    accessNumber,
+    outcome: walk.outcome,
+    steps: walk.steps,
+    attempts: walk.attempts,
+    contactRecord,
+    ingested,
+  };
+}
+
+export const capability: LocalCapability = {
+  name: 'routing',
+  async setup() {
+    telephony = new LocalTelephony();
+    usePorts({ telephony });
+    // Locally a config applied a moment ago must reach the next simulated call: no warm-Lambda cache.
+    process.env.ROUTE_CALL_SNAPSHOT_TTL_MS ??= '0';
+    process.env.ROUTE_CALL_ACCOUNT_TTL_MS ??= '0';
+  },
+  routes: [
+    {
+      method: 'GET',
+      path: '/local/connect',
+      handle: async () => ({ status: 200, body: telephony.state }),
+    },
+    {
+      method: 'POST',
+      path: '/local/calls',
+      handle: async ({ body }, runtime) => {
+        const request = parseRequest(body);
+        if ('status' in request) return request;
+        return { status: 200, body: await simulateCall(request, runtime) };
+      },
+    },
+  ],
+};

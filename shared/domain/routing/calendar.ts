@@ -10,7 +10,8 @@ import { WEEKDAYS } from './types.js';
 function range(from: string, to: string): string[] {
   const out: string[] = [];
   const end = Date.parse(`${to}T00:00:00Z`);
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end; t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -143,7 +144,11 @@ export function openAt(hours: CompiledHours, at: Date): { open: boolean; day: Da
   const local = localTime(at, hours.timeZone);
   if (hours.holidays.includes(local.date)) return { open: false, day: 'holiday', local };
   if (hours.workdays.includes(local.date)) {
-    return { open: inRanges(hours.weekly[hours.makeUpDayHours], local.minutes), day: 'make_up_workday', local };
+    return {
+      open: inRanges(hours.weekly[hours.makeUpDayHours], local.minutes),
+      day: 'make_up_workday',
+      local,
+    };
   }
   return { open: inRanges(hours.weekly[local.weekday], local.minutes), day: 'regular', local };
 }

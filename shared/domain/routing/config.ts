@@ -4,7 +4,7 @@
  * Primary course: normaliseConfig(input) → validateConfig(config, context) → compileRouting(config, queueArns).
  */
 import { invalid } from '../errors.js';
-import { classifyAnswerNumber, normaliseCaller, type AnswerNumberClassifier } from './answer-numbers.js';
+import { type AnswerNumberClassifier, classifyAnswerNumber, normaliseCaller } from './answer-numbers.js';
 import { isValidTimeZone, parseClock, resolveCalendar } from './calendar.js';
 import {
   type ApplicantKind,
@@ -18,7 +18,9 @@ import {
   WEEKDAYS,
 } from './types.js';
 
-export const DEFAULT_ANNOUNCEMENT = '为保证服务质量，您的通话可能会被录音。';
+export { DEFAULT_ANNOUNCEMENT } from './decision.js';
+
+import { DEFAULT_ANNOUNCEMENT } from './decision.js';
 export const LIMITS = {
   answerNumbers: 20,
   queues: 20,
@@ -32,7 +34,12 @@ export const LIMITS = {
 } as const;
 
 /** What a tenant sends: everything but the answer numbers and a default destination is optional. */
-export type RoutingConfigInput = Partial<Omit<RoutingConfig, 'businessHours' | 'hunt' | 'recording'>> & {
+export type MenuInput = Pick<Menu, 'prompt' | 'options'> & Partial<Omit<Menu, 'prompt' | 'options'>>;
+
+export type RoutingConfigInput = Partial<
+  Omit<RoutingConfig, 'businessHours' | 'hunt' | 'recording' | 'menus'>
+> & {
+  readonly menus?: Readonly<Record<string, MenuInput>>;
   readonly businessHours?: Partial<BusinessHours>;
   readonly hunt?: Partial<RoutingConfig['hunt']>;
   readonly recording?: Partial<RoutingConfig['recording']>;
@@ -50,7 +57,10 @@ export function normaliseConfig(input: RoutingConfigInput, defaultTimeZone = 'As
     languages: input.languages && input.languages.length > 0 ? input.languages : ['zh-CN'],
     answerNumbers: (input.answerNumbers ?? []).map((a) => ({ ...a })),
     queues: input.queues ?? [],
-    hunt: { mode: input.hunt?.mode ?? 'sequential', ringTimeoutSeconds: input.hunt?.ringTimeoutSeconds ?? 25 },
+    hunt: {
+      mode: input.hunt?.mode ?? 'sequential',
+      ringTimeoutSeconds: input.hunt?.ringTimeoutSeconds ?? 25,
+    },
     defaultDestination: input.defaultDestination ?? { type: 'hunt' },
     businessHours: {
       weekly: hours.weekly ?? ALWAYS_OPEN,
@@ -64,11 +74,28 @@ export function normaliseConfig(input: RoutingConfigInput, defaultTimeZone = 'As
       prompt: { text: { 'zh-CN': '现在是非工作时间，请在工作时间再拨。' } },
     },
     regionRules: input.regionRules ?? [],
-    menus: input.menus ?? {},
+    menus: Object.fromEntries(
+      Object.entries(input.menus ?? {}).map(([id, m]) => [
+        id,
+        {
+          prompt: m.prompt,
+          options: m.options,
+          retries: m.retries ?? 2,
+          timeoutSeconds: m.timeoutSeconds ?? 6,
+          onFailure:
+            m.onFailure ??
+            (input.defaultDestination?.type === 'menu'
+              ? { type: 'hunt' }
+              : (input.defaultDestination ?? { type: 'hunt' })),
+        },
+      ]),
+    ),
     recording: {
       enabled: input.recording?.enabled ?? false,
       announcement: input.recording?.announcement ?? true,
-      ...(input.recording?.announcementPrompt ? { announcementPrompt: input.recording.announcementPrompt } : {}),
+      ...(input.recording?.announcementPrompt
+        ? { announcementPrompt: input.recording.announcementPrompt }
+        : {}),
     },
     blacklist: (input.blacklist ?? []).map(normaliseCaller),
     vip: (input.vip ?? []).map(normaliseCaller),
@@ -76,9 +103,16 @@ export function normaliseConfig(input: RoutingConfigInput, defaultTimeZone = 'As
   };
 }
 
+/** The number's restrictions (individuals' numbers: no multi-level transfer, announcement required). */
 export interface ValidationContext {
-  readonly applicant: ApplicantKind;
+  readonly noMultiLevelTransfer: boolean;
+  readonly announcementRequired: boolean;
   readonly classify?: AnswerNumberClassifier;
+}
+
+export function restrictionsFor(applicant: ApplicantKind): Omit<ValidationContext, 'classify'> {
+  const individual = applicant === 'individual';
+  return { noMultiLevelTransfer: individual, announcementRequired: individual };
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -89,22 +123,37 @@ function checkPrompt(prompt: Prompt | undefined, field: string, languages: reado
     throw invalid('prompt_required', `${field} needs text or audio`, field);
   }
   for (const [lang, text] of Object.entries(prompt.text ?? {})) {
-    if (!languages.includes(lang)) throw invalid('unknown_language', `${field}.text.${lang} is not one of the configured languages`, `${field}.text.${lang}`);
+    if (!languages.includes(lang))
+      throw invalid(
+        'unknown_language',
+        `${field}.text.${lang} is not one of the configured languages`,
+        `${field}.text.${lang}`,
+      );
     if (text.trim() === '' || text.length > LIMITS.promptChars) {
-      throw invalid('invalid_prompt', `${field}.text.${lang} must be 1-${LIMITS.promptChars} characters`, `${field}.text.${lang}`);
+      throw invalid(
+        'invalid_prompt',
+        `${field}.text.${lang} must be 1-${LIMITS.promptChars} characters`,
+        `${field}.text.${lang}`,
+      );
     }
   }
   if (prompt.text && !prompt.audio && !(languages[0] && prompt.text[languages[0]])) {
-    throw invalid('prompt_language_missing', `${field} has no text in the default language ${languages[0]}`, `${field}.text`);
+    throw invalid(
+      'prompt_language_missing',
+      `${field} has no text in the default language ${languages[0]}`,
+      `${field}.text`,
+    );
   }
 }
 
 /** Checks every rule; throws a validation DomainError naming the first bad field. */
 export function validateConfig(config: RoutingConfig, context: ValidationContext): void {
   const classify = context.classify ?? classifyAnswerNumber;
-  if (!isValidTimeZone(config.timeZone)) throw invalid('invalid_time_zone', `unknown time zone ${config.timeZone}`, 'timeZone');
+  if (!isValidTimeZone(config.timeZone))
+    throw invalid('invalid_time_zone', `unknown time zone ${config.timeZone}`, 'timeZone');
   for (const [i, lang] of config.languages.entries()) {
-    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) throw invalid('invalid_language', `bad language tag ${lang}`, `languages.${i}`);
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang))
+      throw invalid('invalid_language', `bad language tag ${lang}`, `languages.${i}`);
   }
   if (config.answerNumbers.length === 0 && config.queues.length === 0) {
     throw invalid('destination_required', 'configure at least one answer number or queue', 'answerNumbers');
@@ -114,32 +163,44 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   }
   const answerIds = new Set<string>();
   for (const [i, a] of config.answerNumbers.entries()) {
-    if (!/^[\w-]{1,40}$/.test(a.id)) throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `answerNumbers.${i}.id`);
-    if (answerIds.has(a.id)) throw invalid('duplicate_id', `answer number id ${a.id} is used twice`, `answerNumbers.${i}.id`);
+    if (!/^[\w-]{1,40}$/.test(a.id))
+      throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `answerNumbers.${i}.id`);
+    if (answerIds.has(a.id))
+      throw invalid('duplicate_id', `answer number id ${a.id} is used twice`, `answerNumbers.${i}.id`);
     answerIds.add(a.id);
     const verdict = classify(a.number);
     if (!verdict.ok) {
-      const why =
-        verdict.reason === 'international'
-          ? 'international destinations are refused'
-          : verdict.reason === 'premium_or_service'
-            ? 'premium, toll-free and service numbers are refused'
-            : 'not a valid domestic fixed-line or mobile number';
-      throw invalid(`answer_number_${verdict.reason}`, `${a.number}: ${why}`, `answerNumbers.${i}.number`);
+      throw invalid(
+        `answer_number_${verdict.reason}`,
+        `${a.number}: ${verdict.message}`,
+        `answerNumbers.${i}.number`,
+      );
     }
   }
-  if (config.queues.length > LIMITS.queues) throw invalid('too_many', `at most ${LIMITS.queues} queues`, 'queues');
+  if (config.queues.length > LIMITS.queues)
+    throw invalid('too_many', `at most ${LIMITS.queues} queues`, 'queues');
   const queueIds = new Set<string>();
   for (const [i, q] of config.queues.entries()) {
-    if (!/^[\w-]{1,40}$/.test(q.id)) throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `queues.${i}.id`);
+    if (!/^[\w-]{1,40}$/.test(q.id))
+      throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `queues.${i}.id`);
     if (queueIds.has(q.id)) throw invalid('duplicate_id', `queue id ${q.id} is used twice`, `queues.${i}.id`);
-    if (!/^[\w-]{1,40}$/.test(q.agentGroup)) throw invalid('invalid_id', 'agent group is 1-40 letters, digits, _ or -', `queues.${i}.agentGroup`);
-    if (q.name.trim() === '' || q.name.length > 60) throw invalid('invalid_name', 'queue names are 1-60 characters', `queues.${i}.name`);
+    if (!/^[\w-]{1,40}$/.test(q.agentGroup))
+      throw invalid('invalid_id', 'agent group is 1-40 letters, digits, _ or -', `queues.${i}.agentGroup`);
+    if (q.name.trim() === '' || q.name.length > 60)
+      throw invalid('invalid_name', 'queue names are 1-60 characters', `queues.${i}.name`);
     queueIds.add(q.id);
   }
   const { ringTimeoutSeconds } = config.hunt;
-  if (!Number.isInteger(ringTimeoutSeconds) || ringTimeoutSeconds < LIMITS.ringTimeoutSeconds.min || ringTimeoutSeconds > LIMITS.ringTimeoutSeconds.max) {
-    throw invalid('invalid_ring_timeout', `ring timeout is ${LIMITS.ringTimeoutSeconds.min}-${LIMITS.ringTimeoutSeconds.max} whole seconds`, 'hunt.ringTimeoutSeconds');
+  if (
+    !Number.isInteger(ringTimeoutSeconds) ||
+    ringTimeoutSeconds < LIMITS.ringTimeoutSeconds.min ||
+    ringTimeoutSeconds > LIMITS.ringTimeoutSeconds.max
+  ) {
+    throw invalid(
+      'invalid_ring_timeout',
+      `ring timeout is ${LIMITS.ringTimeoutSeconds.min}-${LIMITS.ringTimeoutSeconds.max} whole seconds`,
+      'hunt.ringTimeoutSeconds',
+    );
   }
   if (config.hunt.mode === 'round_robin' && config.answerNumbers.length < 2) {
     throw invalid('round_robin_needs_numbers', 'round-robin needs at least two answer numbers', 'hunt.mode');
@@ -150,18 +211,36 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   const checkDestination = (d: Destination, field: string, insideMenu: boolean): void => {
     switch (d.type) {
       case 'hunt':
-        if (config.answerNumbers.length === 0) throw invalid('no_answer_numbers', 'the hunt group is empty', field);
+        if (config.answerNumbers.length === 0)
+          throw invalid('no_answer_numbers', 'the hunt group is empty', field);
         return;
       case 'number':
-        if (!answerIds.has(d.answerNumberId)) throw invalid('unknown_answer_number', `no answer number ${d.answerNumberId}`, `${field}.answerNumberId`);
+        if (!answerIds.has(d.answerNumberId))
+          throw invalid(
+            'unknown_answer_number',
+            `no answer number ${d.answerNumberId}`,
+            `${field}.answerNumberId`,
+          );
         return;
       case 'queue':
-        if (!queueIds.has(d.queueId)) throw invalid('unknown_queue', `no queue ${d.queueId}`, `${field}.queueId`);
+        if (!queueIds.has(d.queueId))
+          throw invalid('unknown_queue', `no queue ${d.queueId}`, `${field}.queueId`);
         return;
       case 'menu':
         if (!config.menus[d.menuId]) throw invalid('unknown_menu', `no menu ${d.menuId}`, `${field}.menuId`);
-        if (insideMenu && context.applicant === 'individual') {
-          throw invalid('multi_level_not_allowed', "individuals' numbers cannot use multi-level transfers (nested menus)", field);
+        if (d.language !== undefined && !config.languages.includes(d.language)) {
+          throw invalid(
+            'unknown_language',
+            `${d.language} is not one of the configured languages`,
+            `${field}.language`,
+          );
+        }
+        if (insideMenu && context.noMultiLevelTransfer) {
+          throw invalid(
+            'multi_level_not_allowed',
+            "individuals' numbers cannot use multi-level transfers (nested menus)",
+            field,
+          );
         }
         return;
       case 'message':
@@ -177,12 +256,15 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   for (const [id, menu] of Object.entries(config.menus)) checkMenu(id, menu);
   function checkMenu(id: string, menu: Menu): void {
     const field = `menus.${id}`;
-    if (!/^[\w-]{1,40}$/.test(id)) throw invalid('invalid_id', 'menu ids are 1-40 letters, digits, _ or -', field);
+    if (!/^[\w-]{1,40}$/.test(id))
+      throw invalid('invalid_id', 'menu ids are 1-40 letters, digits, _ or -', field);
     checkPrompt(menu.prompt, `${field}.prompt`, config.languages);
     const keys = Object.keys(menu.options);
-    if (keys.length === 0) throw invalid('menu_empty', 'a menu needs at least one option', `${field}.options`);
+    if (keys.length === 0)
+      throw invalid('menu_empty', 'a menu needs at least one option', `${field}.options`);
     for (const key of keys) {
-      if (!KEY.test(key)) throw invalid('invalid_key', `menu keys are 0-9, * or #, not ${key}`, `${field}.options.${key}`);
+      if (!KEY.test(key))
+        throw invalid('invalid_key', `menu keys are 0-9, * or #, not ${key}`, `${field}.options.${key}`);
       checkDestination(menu.options[key] as Destination, `${field}.options.${key}`, true);
     }
     if (!Number.isInteger(menu.retries) || menu.retries < 0 || menu.retries > LIMITS.menuRetries) {
@@ -190,7 +272,11 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
     }
     const t = menu.timeoutSeconds;
     if (!Number.isInteger(t) || t < LIMITS.menuTimeoutSeconds.min || t > LIMITS.menuTimeoutSeconds.max) {
-      throw invalid('invalid_timeout', `timeout is ${LIMITS.menuTimeoutSeconds.min}-${LIMITS.menuTimeoutSeconds.max} seconds`, `${field}.timeoutSeconds`);
+      throw invalid(
+        'invalid_timeout',
+        `timeout is ${LIMITS.menuTimeoutSeconds.min}-${LIMITS.menuTimeoutSeconds.max} seconds`,
+        `${field}.timeoutSeconds`,
+      );
     }
     checkDestination(menu.onFailure, `${field}.onFailure`, true);
   }
@@ -210,13 +296,16 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
 
   const hours = config.businessHours;
   for (const day of Object.keys(hours.weekly)) {
-    if (!(WEEKDAYS as readonly string[]).includes(day)) throw invalid('invalid_weekday', `unknown weekday ${day}`, `businessHours.weekly.${day}`);
+    if (!(WEEKDAYS as readonly string[]).includes(day))
+      throw invalid('invalid_weekday', `unknown weekday ${day}`, `businessHours.weekly.${day}`);
     for (const [i, r] of (hours.weekly[day as (typeof WEEKDAYS)[number]] ?? []).entries()) {
       const open = parseClock(r.open);
       const close = parseClock(r.close);
       const field = `businessHours.weekly.${day}.${i}`;
-      if (open === undefined || open === 1440) throw invalid('invalid_time', 'open is HH:MM (00:00-23:59)', `${field}.open`);
-      if (close === undefined) throw invalid('invalid_time', 'close is HH:MM (00:01-24:00)', `${field}.close`);
+      if (open === undefined || open === 1440)
+        throw invalid('invalid_time', 'open is HH:MM (00:00-23:59)', `${field}.open`);
+      if (close === undefined)
+        throw invalid('invalid_time', 'close is HH:MM (00:01-24:00)', `${field}.close`);
       if (close <= open) throw invalid('invalid_range', 'close must be after open', `${field}.close`);
     }
   }
@@ -225,30 +314,44 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   }
   for (const key of ['extraHolidays', 'extraWorkdays'] as const) {
     for (const [i, d] of hours[key].entries()) {
-      if (!DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) throw invalid('invalid_date', 'dates are YYYY-MM-DD', `businessHours.${key}.${i}`);
+      if (!DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+        throw invalid('invalid_date', 'dates are YYYY-MM-DD', `businessHours.${key}.${i}`);
     }
   }
 
-  if (config.regionRules.length > LIMITS.regionRules) throw invalid('too_many', `at most ${LIMITS.regionRules} region rules`, 'regionRules');
+  if (config.regionRules.length > LIMITS.regionRules)
+    throw invalid('too_many', `at most ${LIMITS.regionRules} region rules`, 'regionRules');
   for (const [i, rule] of config.regionRules.entries()) {
     const field = `regionRules.${i}`;
-    if (!rule.province && !rule.city && !rule.group) throw invalid('region_required', 'a rule names a province, city or region group', field);
+    if (!rule.province && !rule.city && !rule.group)
+      throw invalid('region_required', 'a rule names a province, city or region group', field);
     if (rule.group && !(REGION_GROUPS as readonly string[]).includes(rule.group)) {
-      throw invalid('invalid_region_group', `region groups are ${REGION_GROUPS.join(', ')}`, `${field}.group`);
+      throw invalid(
+        'invalid_region_group',
+        `region groups are ${REGION_GROUPS.join(', ')}`,
+        `${field}.group`,
+      );
     }
     checkDestination(rule.destination, `${field}.destination`, false);
   }
 
   if (config.recording.enabled) {
-    if (!config.recording.announcement && context.applicant === 'individual') {
-      throw invalid('announcement_required', "individuals' numbers cannot turn the recording announcement off", 'recording.announcement');
+    if (!config.recording.announcement && context.announcementRequired) {
+      throw invalid(
+        'announcement_required',
+        "individuals' numbers cannot turn the recording announcement off",
+        'recording.announcement',
+      );
     }
-    if (config.recording.announcementPrompt) checkPrompt(config.recording.announcementPrompt, 'recording.announcementPrompt', config.languages);
+    if (config.recording.announcementPrompt)
+      checkPrompt(config.recording.announcementPrompt, 'recording.announcementPrompt', config.languages);
   }
   for (const key of ['blacklist', 'vip'] as const) {
-    if (config[key].length > LIMITS.listEntries) throw invalid('too_many', `at most ${LIMITS.listEntries} entries`, key);
+    if (config[key].length > LIMITS.listEntries)
+      throw invalid('too_many', `at most ${LIMITS.listEntries} entries`, key);
     for (const [i, n] of config[key].entries()) {
-      if (!/^\+\d{6,15}$/.test(n)) throw invalid('invalid_number', `${n} is not a phone number`, `${key}.${i}`);
+      if (!/^\+\d{6,15}$/.test(n))
+        throw invalid('invalid_number', `${n} is not a phone number`, `${key}.${i}`);
     }
   }
 }

@@ -7,15 +7,16 @@
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** Standard region groups of mainland China (华北, 东北, 华东, 华中, 华南, 西南, 西北). */
+/** Region groups (华北, 东北, 华东, 华中, 华南, 西南, 西北, 港澳台), spelled as shared/geo spells them. */
 export const REGION_GROUPS = [
   'north_china',
-  'northeast_china',
+  'northeast',
   'east_china',
   'central_china',
   'south_china',
-  'southwest_china',
-  'northwest_china',
+  'southwest',
+  'northwest',
+  'hk_mo_tw',
 ] as const;
 export type RegionGroup = (typeof REGION_GROUPS)[number];
 
@@ -32,7 +33,8 @@ export type Destination =
   /** One answer number (by its id in answerNumbers), then the rest of the hunt group if it does not answer. */
   | { readonly type: 'number'; readonly answerNumberId: string }
   | { readonly type: 'queue'; readonly queueId: string }
-  | { readonly type: 'menu'; readonly menuId: string }
+  /** A menu; `language` switches the call's prompts (must be one of the configured languages). */
+  | { readonly type: 'menu'; readonly menuId: string; readonly language?: string }
   /** Play a message and hang up. `voicemail` marks a leave-a-message style announcement. */
   | { readonly type: 'message'; readonly prompt: Prompt; readonly voicemail?: boolean };
 
@@ -97,7 +99,11 @@ export interface RoutingConfig {
   readonly afterHours: Destination;
   readonly regionRules: readonly RegionRule[];
   readonly menus: Readonly<Record<string, Menu>>;
-  readonly recording: { readonly enabled: boolean; readonly announcement: boolean; readonly announcementPrompt?: Prompt };
+  readonly recording: {
+    readonly enabled: boolean;
+    readonly announcement: boolean;
+    readonly announcementPrompt?: Prompt;
+  };
   readonly blacklist: readonly string[];
   readonly vip: readonly string[];
   /** Where VIP callers go (skipping menus); defaults to their normal destination without the menu. */

@@ -1,4 +1,190 @@
+/**
+ * Request schemas of the routing area. Shapes only: the rules that need context (answer numbers domestic,
+ * references resolve, individuals' restrictions, no menu cycles) are the domain's (validateConfig), which
+ * names the offending field the same way.
+ */
+import * as z from 'zod/mini';
+import { REGION_GROUPS } from '../../domain/routing/types.js';
 import type { RouteSchemas } from './types.js';
 
-/** OpenAPI schemas of this area's routes, by route id (the handlers import the same schema objects). */
-export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {};
+const id = z.string().check(z.regex(/^[\w-]{1,40}$/, '1-40 letters, digits, _ or -'));
+const shortText = z.string().check(z.minLength(1), z.maxLength(500));
+const phone = z.string().check(z.regex(/^[+\d][\d\s()-]{4,24}$/, 'a phone number'));
+const languageTag = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag'));
+const int = (min: number, max: number) =>
+  z.number().check(z.int(), z.gte(min, `at least ${min}`), z.lte(max, `at most ${max}`));
+
+export const routingNumberPath = z.strictObject({
+  number: z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit 400 number')),
+});
+
+const prompt = z.strictObject({
+  text: z.optional(
+    z.record(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag')), shortText),
+  ),
+  audio: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+
+const destination = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('hunt') }),
+  z.strictObject({ type: z.literal('number'), answerNumberId: id }),
+  z.strictObject({ type: z.literal('queue'), queueId: id }),
+  z.strictObject({ type: z.literal('menu'), menuId: id, language: z.optional(languageTag) }),
+  z.strictObject({ type: z.literal('message'), prompt, voicemail: z.optional(z.boolean()) }),
+]);
+
+const timeRange = z.strictObject({
+  open: z.string().check(z.regex(/^\d{2}:\d{2}$/, 'HH:MM')),
+  close: z.string().check(z.regex(/^\d{2}:\d{2}$/, 'HH:MM')),
+});
+const dayRanges = z.optional(z.array(timeRange).check(z.maxLength(6)));
+const date = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'));
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+const menu = z.strictObject({
+  prompt,
+  options: z.record(z.string().check(z.regex(/^[0-9*#]$/, 'a key 0-9, * or #')), destination),
+  retries: z.optional(int(0, 5)),
+  timeoutSeconds: z.optional(int(1, 30)),
+  onFailure: z.optional(destination),
+});
+
+export const routingConfigBody = z.strictObject({
+  timeZone: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  languages: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag')))
+      .check(z.minLength(1), z.maxLength(5)),
+  ),
+  answerNumbers: z.optional(
+    z
+      .array(z.strictObject({ id, number: phone, label: z.optional(z.string().check(z.maxLength(60))) }))
+      .check(z.maxLength(20)),
+  ),
+  queues: z.optional(
+    z
+      .array(z.strictObject({ id, name: z.string().check(z.minLength(1), z.maxLength(60)), agentGroup: id }))
+      .check(z.maxLength(20)),
+  ),
+  hunt: z.optional(
+    z.strictObject({
+      mode: z.optional(z.enum(['sequential', 'round_robin'])),
+      ringTimeoutSeconds: z.optional(int(5, 120)),
+    }),
+  ),
+  defaultDestination: z.optional(destination),
+  businessHours: z.optional(
+    z.strictObject({
+      weekly: z.optional(
+        z.strictObject({
+          mon: dayRanges,
+          tue: dayRanges,
+          wed: dayRanges,
+          thu: dayRanges,
+          fri: dayRanges,
+          sat: dayRanges,
+          sun: dayRanges,
+        }),
+      ),
+      useHolidayCalendar: z.optional(z.boolean()),
+      extraHolidays: z.optional(z.array(date).check(z.maxLength(366))),
+      extraWorkdays: z.optional(z.array(date).check(z.maxLength(366))),
+      makeUpDayHours: z.optional(weekday),
+    }),
+  ),
+  afterHours: z.optional(destination),
+  regionRules: z.optional(
+    z
+      .array(
+        z.strictObject({
+          province: z.optional(z.string().check(z.minLength(2), z.maxLength(20))),
+          city: z.optional(z.string().check(z.minLength(2), z.maxLength(20))),
+          group: z.optional(z.enum(REGION_GROUPS)),
+          destination,
+        }),
+      )
+      .check(z.maxLength(200)),
+  ),
+  menus: z.optional(z.record(id, menu)),
+  recording: z.optional(
+    z.strictObject({
+      enabled: z.optional(z.boolean()),
+      announcement: z.optional(z.boolean()),
+      announcementPrompt: z.optional(prompt),
+    }),
+  ),
+  blacklist: z.optional(z.array(phone).check(z.maxLength(5000))),
+  vip: z.optional(z.array(phone).check(z.maxLength(5000))),
+  vipDestination: z.optional(destination),
+});
+export type RoutingConfigBody = z.infer<typeof routingConfigBody>;
+
+export const testCallBody = z.strictObject({
+  caller: phone,
+  /** The instant of the simulated call (default: now). */
+  at: z.optional(z.iso.datetime({ offset: true })),
+  keys: z.optional(
+    z.array(z.string().check(z.regex(/^[0-9*#]$/, 'a key 0-9, * or #'))).check(z.maxLength(20)),
+  ),
+  /** Test the stored draft (latest version) or what the number runs now. */
+  source: z.optional(z.enum(['draft', 'applied'])),
+  /** Answer numbers that do not pick up (to test hunting). */
+  unanswered: z.optional(z.array(phone).check(z.maxLength(20))),
+  queueFull: z.optional(z.boolean()),
+});
+export type TestCallBody = z.infer<typeof testCallBody>;
+
+const outcome = z.object({
+  kind: z.enum(['transferred', 'queued', 'message', 'error']),
+  reason: z.string(),
+  destination: z.optional(z.string()),
+  queueArn: z.optional(z.string()),
+  message: z.optional(z.string()),
+  recorded: z.boolean(),
+  ivrPath: z.string(),
+  maxDurationSeconds: z.optional(z.number()),
+});
+
+export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
+  getRouting: {
+    path: routingNumberPath,
+    response: z.object({
+      number: z.string(),
+      version: z.number(),
+      updatedAt: z.string(),
+      config: z.unknown(),
+      applied: z.unknown(),
+    }),
+  },
+  putRouting: {
+    path: routingNumberPath,
+    body: routingConfigBody,
+    response: z.object({
+      number: z.string(),
+      version: z.number(),
+      updatedAt: z.string(),
+      config: z.unknown(),
+    }),
+  },
+  applyRouting: {
+    path: routingNumberPath,
+    response: z.object({
+      number: z.string(),
+      configVersion: z.number(),
+      changes: z.array(z.object({ key: z.string(), kind: z.string(), change: z.string() })),
+      unchanged: z.array(z.string()),
+      snapshot: z.string(),
+      connectWrites: z.number(),
+    }),
+  },
+  testRoutingCall: {
+    path: routingNumberPath,
+    body: testCallBody,
+    response: z.object({
+      source: z.string(),
+      configVersion: z.number(),
+      outcome,
+      steps: z.array(z.unknown()),
+    }),
+  },
+};

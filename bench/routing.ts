@@ -1,0 +1,226 @@
+/**
+ * The routing Lambda's figures (targets: warm p99 ≤ 1.2× one GetItem on the same engine, ≤ 1 database read
+ * per call on average, bundle ≤ 150 KB, cold import ≤ 1.5× `node -e 0`).
+ *   npx tsx bench/routing.ts     (or through npm run bench)
+ * Warm calls use the handler's own cache settings (snapshot 30 s, account 5 s) over a stream of calls to
+ * a few numbers; `routeCall.missP99Ms` is the same path with the cache cleared before every call.
+ * The bundle is built as CDK's NodejsFunction would (esbuild, ESM, minified, @aws-sdk/* external) and
+ * imported by fresh node processes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ConnectContactFlowEvent } from 'aws-lambda';
+import { build } from 'esbuild';
+import { dynamo } from '../shared/adapters/dynamo/client.js';
+import { CallReader } from '../shared/adapters/dynamo/routing-call-reader.js';
+import { tableName } from '../shared/config.js';
+import { compileRouting, normaliseConfig } from '../shared/domain/routing/config.js';
+import { startTestDatabase } from '../test/support/local-dynamo.js';
+import { ENTERPRISE_INPUT } from '../test/unit/routing-fixtures.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NUMBERS = 20;
+const WARM_CALLS = 20_000;
+const MISS_CALLS = 1_000;
+const GET_ITEMS = 2_000;
+const COLD_SAMPLES = 7;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+
+function event(access: string, caller: string): ConnectContactFlowEvent {
+  return {
+    Name: 'ContactFlowEvent',
+    Details: {
+      ContactData: {
+        Attributes: {},
+        Channel: 'VOICE',
+        ContactId: 'bench',
+        CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
+        InitialContactId: 'bench',
+        InitiationMethod: 'INBOUND',
+        InstanceARN: 'arn:aws:connect:ap-southeast-1:111122223333:instance/bench',
+        PreviousContactId: 'bench',
+        Queue: null,
+        SystemEndpoint: { Address: access, Type: 'TELEPHONE_NUMBER' },
+        MediaStreams: { Customer: { Audio: null } },
+      },
+      Parameters: { step: 'start' },
+    },
+  } as unknown as ConnectContactFlowEvent;
+}
+
+function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const started = performance.now();
+  execFileSync(process.execPath, args, { env, stdio: 'ignore' });
+  return performance.now() - started;
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const db = await startTestDatabase();
+  try {
+    const routing = compileRouting(
+      normaliseConfig({ ...ENTERPRISE_INPUT, defaultDestination: { type: 'hunt' } }),
+    );
+    for (let i = 0; i < NUMBERS; i++) {
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName('routing'),
+          Item: {
+            pk: `ACCESS#+65315800${String(i).padStart(2, '0')}`,
+            sk: 'SNAPSHOT',
+            number400: `40081234${String(i).padStart(2, '0')}`,
+            tenantId: `t${i}`,
+            numberStatus: 'active',
+            routing,
+            routingVersion: 1,
+          },
+        }),
+      );
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName('ledger'),
+          Item: {
+            pk: `ACCT#t${i}`,
+            sk: 'ACCOUNT',
+            balance: 100_000,
+            spendDay: '2026-11-25',
+            spendToday: 0,
+            dailyCap: 50_000,
+            status: 'active',
+          },
+        }),
+      );
+    }
+
+    // One GetItem on the same engine, same client, same process: the yardstick.
+    const getTimes: number[] = [];
+    for (let i = 0; i < GET_ITEMS; i++) {
+      const started = performance.now();
+      await dynamo().send(
+        new GetCommand({
+          TableName: tableName('routing'),
+          Key: { pk: `ACCESS#+65315800${String(i % NUMBERS).padStart(2, '0')}`, sk: 'SNAPSHOT' },
+        }),
+      );
+      getTimes.push(performance.now() - started);
+    }
+    getTimes.sort((a, b) => a - b);
+
+    // One INFO line per call is right in Lambda; here it would time the terminal, not the decision.
+    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    const { routeCall, reader } = await import('../functions/connect/route-call.js');
+    const callers = ['+862161234567', '+861066661234', '+8613910001234', '+862087654321'];
+    for (let i = 0; i < 200; i++)
+      await routeCall(event(`+65315800${String(i % NUMBERS).padStart(2, '0')}`, callers[i % 4] as string));
+    reader.clear();
+    const before = reader.requestCount;
+    const warm: number[] = [];
+    for (let i = 0; i < WARM_CALLS; i++) {
+      const started = performance.now();
+      await routeCall(event(`+65315800${String(i % NUMBERS).padStart(2, '0')}`, callers[i % 4] as string));
+      warm.push(performance.now() - started);
+    }
+    const readsPerCall = (reader.requestCount - before) / WARM_CALLS;
+    warm.sort((a, b) => a - b);
+    // Cache misses: a number never seen (GetItem snapshot, then GetItem account) and an expired entry of a
+    // known tenant (one BatchGetItem for both), each under the same deadline as in Lambda.
+    const miss: number[] = [];
+    for (let i = 0; i < MISS_CALLS; i++) {
+      reader.clear();
+      const started = performance.now();
+      await routeCall(event('+6531580000', callers[0] as string));
+      miss.push(performance.now() - started);
+    }
+    miss.sort((a, b) => a - b);
+    let clock = 0;
+    const expiring = new CallReader({
+      client: dynamo,
+      routingTable: () => tableName('routing'),
+      ledgerTable: () => tableName('ledger'),
+      clock: () => clock,
+    });
+    await expiring.read('+6531580001');
+    const batch: number[] = [];
+    for (let i = 0; i < MISS_CALLS; i++) {
+      clock += 60_000;
+      const started = performance.now();
+      await expiring.read('+6531580001');
+      batch.push(performance.now() - started);
+    }
+    batch.sort((a, b) => a - b);
+
+    // Bundle as CDK would, into a folder that still resolves the external @aws-sdk packages.
+    const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
+    mkdirSync(outDir, { recursive: true });
+    const outfile = join(outDir, 'route-call.mjs');
+    await build({
+      entryPoints: [join(ROOT, 'functions/connect/route-call.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minify: true,
+      external: ['@aws-sdk/*'],
+      outfile,
+      banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const bundleBytes = statSync(outfile).size;
+    const env = {
+      ...process.env,
+      GEO_INDEX_PATH: join(ROOT, 'shared/geo/data/cn-geo.bin'),
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      AWS_REGION: 'ap-southeast-1',
+    };
+    const bare: number[] = [];
+    const cold: number[] = [];
+    const sdk: number[] = [];
+    // Interleaved so machine load affects all three alike.
+    for (let i = 0; i < COLD_SAMPLES; i++) {
+      bare.push(timeNode(['-e', '0'], env));
+      cold.push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(outfile)})`], env));
+      sdk.push(
+        timeNode(
+          [
+            '--input-type=module',
+            '-e',
+            "await import('@aws-sdk/client-dynamodb'); await import('@aws-sdk/lib-dynamodb')",
+          ],
+          { ...env, NODE_PATH: join(ROOT, 'node_modules') },
+        ),
+      );
+    }
+    return {
+      'routeCall.p50Ms': round(percentile(warm, 0.5)),
+      'routeCall.p99Ms': round(percentile(warm, 0.99)),
+      'routeCall.getItemP50Ms': round(percentile(getTimes, 0.5)),
+      'routeCall.getItemP99Ms': round(percentile(getTimes, 0.99)),
+      'routeCall.missP99Ms': round(percentile(miss, 0.99)),
+      'routeCall.expiredBatchGetP99Ms': round(percentile(batch, 0.99)),
+      'routeCall.readsPerCall': round(readsPerCall, 4),
+      'routeCall.bundleBytes': bundleBytes,
+      'routeCall.coldImportMs': round(median(cold), 1),
+      // The external SDK packages alone (Lambda loads them too): most of the cold import.
+      'routeCall.sdkImportMs': round(median(sdk), 1),
+      'node.bareStartMs': round(median(bare), 1),
+    };
+  } finally {
+    await db.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await run());
+}

@@ -1,0 +1,162 @@
+/**
+ * Apply: make Connect and the routing snapshot match the number's current routing configuration.
+ * Primary course: read number + config + applied state → plan resources → for each, hash the spec and
+ * call Connect only when the hash differs (recording the result at once, so a failed apply resumes
+ * where it stopped) → compile the snapshot with the queue ARNs and write it if it changed.
+ * An unchanged configuration therefore makes zero Connect write calls.
+ */
+import { createHash } from 'node:crypto';
+import { conflict, notFound } from '../../domain/errors.js';
+import { compileRouting, validateConfig } from '../../domain/routing/config.js';
+import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
+import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import type {
+  ConnectResourceRef,
+  HoursOfOperationSpec,
+  QueueSpec,
+  RoutingProfileSpec,
+  TelephonyPort,
+} from '../../ports/telephony.js';
+import {
+  type AppliedResource,
+  getApplied,
+  getConfig,
+  getNumberFacts,
+  markApplied,
+  saveAppliedResource,
+  writeSnapshotRouting,
+} from './routing-store.js';
+
+export interface ApplyChange {
+  readonly key: string;
+  readonly kind: string;
+  readonly change: 'created' | 'updated' | 'removed';
+}
+
+export interface ApplyResult {
+  readonly number: string;
+  readonly configVersion: number;
+  readonly changes: readonly ApplyChange[];
+  readonly unchanged: readonly string[];
+  readonly snapshot: 'written' | 'unchanged' | 'no_access_number';
+  /** Connect write calls this apply made through the port (0 when nothing changed). */
+  readonly connectWrites: number;
+}
+
+/** JSON with sorted keys: equal specs hash equal whatever order they were built in. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 32);
+
+export async function applyRouting(options: {
+  readonly number: string;
+  readonly tenantId: string;
+  readonly telephony: TelephonyPort;
+  readonly at: string;
+}): Promise<ApplyResult> {
+  const { number, tenantId, telephony, at } = options;
+  const facts = await getNumberFacts(number);
+  if (!facts || facts.tenantId !== tenantId)
+    throw notFound('number_not_found', `no number ${number} in your account`);
+  const stored = await getConfig(number);
+  if (!stored)
+    throw conflict('nothing_to_apply', 'this number has no routing configuration yet; PUT one first');
+  // Restrictions may have changed since the configuration was stored (the number changed hands).
+  validateConfig(stored.config, {
+    noMultiLevelTransfer: facts.restrictions?.noMultiLevelTransfer ?? false,
+    announcementRequired: facts.restrictions?.recordingAnnouncementRequired ?? false,
+  });
+  const applied = await getApplied(number);
+  const plan = planConnectResources(number, stored.config, {
+    phoneNumberId: facts.phoneNumberId,
+    contactFlowId: telephony.contactFlowId(),
+  });
+
+  const ids: Record<string, string> = {};
+  const arns: Record<string, string> = {};
+  const changes: ApplyChange[] = [];
+  const unchanged: string[] = [];
+  let connectWrites = 0;
+  for (const step of plan) {
+    const spec = step.spec(ids);
+    const hash = hashOf({ kind: step.kind, spec });
+    const previous = applied.resources[step.key];
+    if (previous && previous.hash === hash) {
+      ids[step.key] = previous.id;
+      arns[step.key] = previous.arn;
+      unchanged.push(step.key);
+      continue;
+    }
+    const existing: ConnectResourceRef | undefined = previous
+      ? { id: previous.id, arn: previous.arn }
+      : undefined;
+    let ref: ConnectResourceRef;
+    connectWrites++;
+    switch (step.kind) {
+      case 'hours':
+        ref = await telephony.upsertHoursOfOperation(spec as HoursOfOperationSpec, existing);
+        break;
+      case 'queue':
+        ref = await telephony.upsertQueue(spec as QueueSpec, existing);
+        break;
+      case 'routingProfile':
+        ref = await telephony.upsertRoutingProfile(spec as RoutingProfileSpec, existing);
+        break;
+      case 'flowAssociation': {
+        const { phoneNumberId, contactFlowId } = spec as FlowAssociationSpec;
+        await telephony.associateFlow(phoneNumberId, contactFlowId);
+        ref = { id: phoneNumberId, arn: contactFlowId };
+        break;
+      }
+    }
+    const record: AppliedResource = { hash, id: ref.id, arn: ref.arn, kind: step.kind };
+    await saveAppliedResource(number, step.key, record);
+    ids[step.key] = ref.id;
+    arns[step.key] = ref.arn;
+    changes.push({ key: step.key, kind: step.kind, change: previous ? 'updated' : 'created' });
+  }
+  // Resources no longer configured are forgotten (left in Connect unused; deleting queues that may still
+  // hold contacts is an operator's decision).
+  const planned = new Set(plan.map((s) => s.key));
+  for (const [key, resource] of Object.entries(applied.resources)) {
+    if (planned.has(key)) continue;
+    await saveAppliedResource(number, key, undefined);
+    changes.push({ key, kind: resource.kind, change: 'removed' });
+  }
+
+  const queueArns = Object.fromEntries(
+    stored.config.queues.map((q) => [
+      q.id,
+      { queue: arns[`queue:${q.id}`] ?? '', vipQueue: arns[`queue:${q.id}:vip`] ?? '' },
+    ]),
+  );
+  const routing = compileRouting(stored.config, queueArns);
+  const rate = worstRatePerMinute(number, stored.config.recording.enabled);
+  const snapshotHash = hashOf({
+    routing,
+    version: stored.version,
+    rate,
+    accessNumber: facts.accessNumber ?? '',
+  });
+  let snapshot: ApplyResult['snapshot'] = 'no_access_number';
+  if (facts.accessNumber) {
+    if (applied.snapshotHash === snapshotHash) snapshot = 'unchanged';
+    else {
+      await writeSnapshotRouting(facts.accessNumber, facts, routing, stored.version, rate);
+      snapshot = 'written';
+    }
+  }
+  if (snapshot === 'written' || applied.configVersion !== stored.version) {
+    await markApplied(number, stored.version, snapshotHash, at);
+  }
+  return { number, configVersion: stored.version, changes, unchanged, snapshot, connectWrites };
+}

@@ -1,0 +1,216 @@
+/**
+ * Runs flow-language JSON block by block without a phone: the local call simulator (POST /local/calls) and
+ * the test-calls endpoint both walk the very flow Connect runs, so the flow logic itself is exercised.
+ * Only what our generic flow uses is interpreted; anything else ends the walk as an error.
+ * What the caller and the answer numbers do (keys pressed, who picks up) comes from the options.
+ */
+
+export interface WalkOptions {
+  /** Calls the routing Lambda (or the same decision in-process) with the resolved invocation attributes. */
+  readonly invoke: (parameters: Record<string, string>) => Promise<Record<string, string>>;
+  /** Keys the caller presses, one per menu; when none is left the menu times out. */
+  readonly keys?: readonly string[];
+  /** Whether an answer number picks up. @default every number answers */
+  readonly answers?: (destination: string) => boolean;
+  /** Whether the queue accepts the contact. @default true */
+  readonly queueAccepts?: boolean;
+  readonly maxSteps?: number;
+}
+
+export interface WalkStep {
+  readonly action: string;
+  readonly type: string;
+  readonly detail?: Readonly<Record<string, string>>;
+}
+
+export type WalkOutcomeKind = 'transferred' | 'queued' | 'message' | 'error';
+
+export interface WalkOutcome {
+  readonly kind: WalkOutcomeKind;
+  /** The routing Lambda's reason of the final decision (after_hours, region, blacklisted, …). */
+  readonly reason: string;
+  readonly destination?: string;
+  readonly queueArn?: string;
+  readonly queuePriority?: string;
+  /** What the caller heard last before the line closed (message outcomes). */
+  readonly message?: string;
+  readonly recorded: boolean;
+  readonly ivrPath: string;
+  readonly maxDurationSeconds?: number;
+}
+
+export interface WalkResult {
+  readonly steps: readonly WalkStep[];
+  readonly outcome: WalkOutcome;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly invocations: number;
+  /** Destinations tried in order (hunting). */
+  readonly attempts: readonly { destination: string; answered: boolean }[];
+}
+
+type FlowAction = {
+  Identifier: string;
+  Type: string;
+  Parameters: Record<string, unknown>;
+  Transitions: {
+    NextAction?: string;
+    Conditions?: { NextAction: string; Condition: { Operator: string; Operands: string[] } }[];
+    Errors?: { NextAction: string; ErrorType: string }[];
+  };
+};
+
+export async function walkFlow(flow: Record<string, unknown>, options: WalkOptions): Promise<WalkResult> {
+  const actions = new Map<string, FlowAction>();
+  for (const a of (flow.Actions ?? []) as FlowAction[]) actions.set(a.Identifier, a);
+  const attributes: Record<string, string> = {};
+  let external: Record<string, string> = {};
+  let stored = '';
+  const keys = [...(options.keys ?? [])];
+  const steps: WalkStep[] = [];
+  const attempts: { destination: string; answered: boolean }[] = [];
+  let invocations = 0;
+  let recorded = false;
+  let lastMessage: string | undefined;
+  let queueArn = '';
+  let queuePriority = '';
+  let ended: WalkOutcomeKind | undefined;
+  let transferredTo: string | undefined;
+
+  const resolve = (value: unknown): string => {
+    if (typeof value !== 'string') return value === undefined || value === null ? '' : String(value);
+    if (value.startsWith('$.External.')) return external[value.slice(11)] ?? '';
+    if (value.startsWith('$.Attributes.')) return attributes[value.slice(13)] ?? '';
+    if (value === '$.StoredCustomerInput') return stored;
+    return value;
+  };
+  const onError = (a: FlowAction, type: string): string | undefined =>
+    a.Transitions.Errors?.find((e) => e.ErrorType === type)?.NextAction ??
+    a.Transitions.Errors?.find((e) => e.ErrorType === 'NoMatchingError')?.NextAction;
+
+  let current: string | undefined = String(flow.StartAction ?? '');
+  const maxSteps = options.maxSteps ?? 200;
+  while (current && !ended) {
+    if (steps.length >= maxSteps) {
+      ended = 'error';
+      steps.push({ action: current, type: 'Abort', detail: { why: `more than ${maxSteps} steps` } });
+      break;
+    }
+    const a = actions.get(current);
+    if (!a) {
+      ended = 'error';
+      steps.push({ action: current, type: 'Abort', detail: { why: 'transition to a missing action' } });
+      break;
+    }
+    const p = a.Parameters ?? {};
+    let next: string | undefined = a.Transitions.NextAction;
+    let detail: Record<string, string> | undefined;
+    switch (a.Type) {
+      case 'UpdateContactAttributes': {
+        for (const [k, v] of Object.entries((p.Attributes ?? {}) as Record<string, unknown>))
+          attributes[k] = resolve(v);
+        break;
+      }
+      case 'InvokeLambdaFunction': {
+        invocations++;
+        const params: Record<string, string> = {};
+        for (const [k, v] of Object.entries((p.LambdaInvocationAttributes ?? {}) as Record<string, unknown>))
+          params[k] = resolve(v);
+        try {
+          const answer = await options.invoke(params);
+          const flat =
+            answer && typeof answer === 'object' && Object.values(answer).every((v) => typeof v === 'string');
+          if (!flat) throw new Error('the Lambda answered something other than a flat string map');
+          external = { ...answer };
+          detail = { ...params, action: external.action ?? '', reason: external.reason ?? '' };
+        } catch (error) {
+          detail = { ...params, error: (error as Error).message };
+          next = onError(a, 'NoMatchingError');
+        }
+        break;
+      }
+      case 'Compare': {
+        const value = resolve(p.ComparisonValue);
+        const hit = a.Transitions.Conditions?.find(
+          (c) => c.Condition.Operator === 'Equals' && c.Condition.Operands[0] === value,
+        );
+        next = hit ? hit.NextAction : onError(a, 'NoMatchingCondition');
+        detail = { value };
+        break;
+      }
+      case 'MessageParticipant': {
+        lastMessage = resolve(p.Text ?? p.PromptId ?? p.SSML);
+        detail = { said: lastMessage };
+        break;
+      }
+      case 'GetParticipantInput': {
+        const prompt = resolve(p.Text ?? p.PromptId ?? p.SSML);
+        // StoreInput: no key means the success branch with "Timeout" stored.
+        stored = keys.length ? String(keys.shift()) : 'Timeout';
+        detail = { prompt, key: stored };
+        break;
+      }
+      case 'UpdateContactRecordingBehavior':
+        recorded = true;
+        break;
+      case 'TransferParticipantToThirdParty': {
+        const destination = resolve(p.ThirdPartyPhoneNumber);
+        const answered = destination !== '' && (options.answers ? options.answers(destination) : true);
+        attempts.push({ destination, answered });
+        detail = {
+          destination,
+          ringTimeoutSeconds: resolve(p.ThirdPartyConnectionTimeoutSeconds),
+          answered: String(answered),
+        };
+        if (answered) transferredTo = destination;
+        else next = onError(a, destination === '' ? 'CallFailed' : 'ConnectionTimeLimitExceeded');
+        break;
+      }
+      case 'UpdateContactTargetQueue': {
+        queueArn = resolve(p.QueueId);
+        if (queueArn === '') next = onError(a, 'NoMatchingError');
+        detail = { queueArn };
+        break;
+      }
+      case 'UpdateContactRoutingBehavior':
+        queuePriority = resolve(p.QueuePriority);
+        break;
+      case 'TransferContactToQueue': {
+        if (queueArn !== '' && (options.queueAccepts ?? true)) {
+          ended = 'queued';
+          detail = { queueArn, queuePriority };
+        } else next = onError(a, 'QueueAtCapacity');
+        break;
+      }
+      case 'DisconnectParticipant':
+        ended = transferredTo ? 'transferred' : lastMessage !== undefined ? 'message' : 'error';
+        next = undefined;
+        break;
+      default:
+        ended = 'error';
+        detail = { why: `action type ${a.Type} is not simulated` };
+    }
+    steps.push({ action: a.Identifier, type: a.Type, ...(detail ? { detail } : {}) });
+    current = ended ? undefined : next;
+    if (!current && !ended) ended = 'error';
+  }
+  const kind = ended ?? 'error';
+  const maxDuration = Number(attributes.maxDurationSeconds);
+  return {
+    steps,
+    attributes,
+    invocations,
+    attempts,
+    outcome: {
+      kind,
+      reason: external.reason ?? '',
+      ...(kind === 'transferred' && transferredTo ? { destination: transferredTo } : {}),
+      ...(kind === 'queued' ? { queueArn, queuePriority } : {}),
+      ...(kind === 'message' && lastMessage !== undefined ? { message: lastMessage } : {}),
+      recorded,
+      ivrPath: attributes.ivrPath ?? '',
+      ...(attributes.maxDurationSeconds && Number.isFinite(maxDuration)
+        ? { maxDurationSeconds: maxDuration }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,279 @@
+import {
+  AssociatePhoneNumberContactFlowCommand,
+  AssociateRoutingProfileQueuesCommand,
+  ClaimPhoneNumberCommand,
+  ConnectClient,
+  CreateHoursOfOperationCommand,
+  CreateHoursOfOperationOverrideCommand,
+  CreateQueueCommand,
+  CreateRoutingProfileCommand,
+  DescribePhoneNumberCommand,
+  DuplicateResourceException,
+  InvalidRequestException,
+  ListHoursOfOperationOverridesCommand,
+  ListQueuesCommand,
+  ListRoutingProfileQueuesCommand,
+  SearchAvailablePhoneNumbersCommand,
+  ThrottlingException,
+  UpdateHoursOfOperationCommand,
+  UpdateQueueHoursOfOperationCommand,
+  UpdateQueueNameCommand,
+} from '@aws-sdk/client-connect';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConnectTelephony } from '../../shared/adapters/connect/connect-telephony.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { applyRouting } from '../../shared/adapters/dynamo/routing-apply.js';
+import { getConfig, getSnapshot, putConfig } from '../../shared/adapters/dynamo/routing-store.js';
+import { tableName } from '../../shared/config.js';
+import { normaliseConfig } from '../../shared/domain/routing/config.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { ENTERPRISE, ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
+
+const connect = mockClient(ConnectClient);
+const WRITES = [
+  CreateHoursOfOperationCommand,
+  UpdateHoursOfOperationCommand,
+  CreateHoursOfOperationOverrideCommand,
+  CreateQueueCommand,
+  UpdateQueueNameCommand,
+  UpdateQueueHoursOfOperationCommand,
+  CreateRoutingProfileCommand,
+  AssociateRoutingProfileQueuesCommand,
+  AssociatePhoneNumberContactFlowCommand,
+];
+const writeCalls = () => WRITES.reduce((n, c) => n + connect.commandCalls(c as never).length, 0);
+
+let db: TestDatabase;
+let counter = 0;
+let number = '';
+let telephony: ConnectTelephony;
+const sleeps: number[] = [];
+
+function mockHappyConnect() {
+  connect.reset();
+  let id = 0;
+  connect
+    .on(CreateHoursOfOperationCommand)
+    .callsFake(() => ({ HoursOfOperationId: `h-${++id}`, HoursOfOperationArn: `arn:h-${id}` }));
+  connect.on(ListHoursOfOperationOverridesCommand).resolves({ HoursOfOperationOverrideList: [] });
+  connect.on(CreateHoursOfOperationOverrideCommand).resolves({ HoursOfOperationOverrideId: 'o' });
+  connect.on(CreateQueueCommand).callsFake((input: { Name: string }) => ({
+    QueueId: `q-${input.Name}`,
+    QueueArn: `arn:queue/${input.Name}`,
+  }));
+  connect.on(CreateRoutingProfileCommand).callsFake((input: { Name: string }) => ({
+    RoutingProfileId: `rp-${input.Name}`,
+    RoutingProfileArn: `arn:rp/${input.Name}`,
+  }));
+  connect.on(AssociatePhoneNumberContactFlowCommand).resolves({});
+}
+
+async function seedNumber(n: string) {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName('numbers'),
+      Item: {
+        pk: `NUM#${n}`,
+        sk: 'NUMBER',
+        type: 'number',
+        number: n,
+        tenantId: 'acme',
+        status: 'active',
+        accessNumber: `+65${n.slice(-8)}`,
+        phoneNumberId: `pn-${n}`,
+      },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+});
+afterAll(async () => db.stop());
+beforeEach(async () => {
+  number = `40081${String(++counter).padStart(5, '0')}`;
+  await seedNumber(number);
+  mockHappyConnect();
+  sleeps.length = 0;
+  telephony = new ConnectTelephony(new ConnectClient({ region: 'ap-southeast-1' }), {
+    instanceId: 'inst-1',
+    contactFlowId: 'flow-1',
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+});
+
+const apply = () => applyRouting({ number, tenantId: 'acme', telephony, at: '2026-11-25T02:00:00Z' });
+
+describe('apply routing to Connect', () => {
+  it('creates hours, normal + VIP queues, the routing profile and the flow binding, then the snapshot', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    const result = await apply();
+    expect(result.changes.map((c) => `${c.change}:${c.key}`)).toEqual([
+      'created:hours',
+      'created:queue:sales',
+      'created:queue:sales:vip',
+      'created:profile:sales-team',
+      'created:flow',
+    ]);
+    expect(result.snapshot).toBe('written');
+    const profile = connect.commandCalls(CreateRoutingProfileCommand)[0]?.args[0].input;
+    expect(profile?.QueueConfigs?.map((q) => [q.QueueReference?.QueueId, q.Priority])).toEqual([
+      [`q-q400-${number}-sales-vip`, 1],
+      [`q-q400-${number}-sales`, 2],
+    ]);
+    expect(connect.commandCalls(CreateHoursOfOperationOverrideCommand).length).toBeGreaterThan(5);
+    const snapshot = await getSnapshot(`+65${number.slice(-8)}`);
+    expect(snapshot).toMatchObject({ routingVersion: 1, tenantId: 'acme', number400: number });
+    expect((snapshot?.routing as { queues: Record<string, string> } | undefined)?.queues.sales).toBe(
+      `arn:queue/q400-${number}-sales`,
+    );
+    expect(snapshot?.worstRatePerMinute).toBe(32);
+  });
+
+  it('a second apply of the same configuration makes zero Connect write calls', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    await apply();
+    connect.resetHistory();
+    const again = await apply();
+    expect(writeCalls()).toBe(0);
+    expect(connect.calls()).toHaveLength(0);
+    expect(again).toMatchObject({ changes: [], snapshot: 'unchanged', connectWrites: 0 });
+    // A new version with the same content still writes nothing to Connect, only the snapshot version.
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:30:00Z');
+    connect.resetHistory();
+    const sameContent = await apply();
+    expect(writeCalls()).toBe(0);
+    expect(sameContent.snapshot).toBe('written');
+  });
+
+  it('only the changed resource is written when the configuration changes', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    await apply();
+    connect.resetHistory();
+    const renamed = normaliseConfig({
+      ...ENTERPRISE_INPUT,
+      queues: [{ id: 'sales', name: 'Sales & Leads', agentGroup: 'sales-team' }],
+    });
+    await putConfig(number, 'acme', renamed, '2026-11-25T03:00:00Z');
+    connect.on(ListRoutingProfileQueuesCommand).resolves({ RoutingProfileQueueConfigSummaryList: [] });
+    const result = await apply();
+    expect(result.changes.map((c) => `${c.change}:${c.key}`)).toEqual([
+      'updated:queue:sales',
+      'updated:queue:sales:vip',
+    ]);
+    expect(connect.commandCalls(UpdateQueueNameCommand)).toHaveLength(2);
+    expect(connect.commandCalls(CreateHoursOfOperationCommand)).toHaveLength(0);
+  });
+
+  it('resumes after an injected failure without redoing finished steps', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    connect
+      .on(CreateQueueCommand)
+      .callsFakeOnce((input: { Name: string }) => ({
+        QueueId: `q-${input.Name}`,
+        QueueArn: `arn:queue/${input.Name}`,
+      }))
+      .rejectsOnce(new InvalidRequestException({ message: 'injected', $metadata: {} }))
+      .callsFake((input: { Name: string }) => ({
+        QueueId: `q-${input.Name}`,
+        QueueArn: `arn:queue/${input.Name}`,
+      }));
+    await expect(apply()).rejects.toThrow('injected');
+    expect(await getSnapshot(`+65${number.slice(-8)}`)).toBeUndefined();
+    const resumed = await apply();
+    expect(resumed.unchanged).toEqual(['hours', 'queue:sales']);
+    expect(resumed.changes.map((c) => c.key)).toEqual(['queue:sales:vip', 'profile:sales-team', 'flow']);
+    expect(connect.commandCalls(CreateHoursOfOperationCommand)).toHaveLength(1);
+    expect(resumed.snapshot).toBe('written');
+  });
+
+  it('retries Connect throttling with backoff', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    connect
+      .on(CreateHoursOfOperationCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }))
+      .rejectsOnce(Object.assign(new Error('Too many requests'), { name: 'TooManyRequestsException' }))
+      .resolves({ HoursOfOperationId: 'h-1', HoursOfOperationArn: 'arn:h-1' });
+    const result = await apply();
+    expect(result.changes[0]).toMatchObject({ key: 'hours', change: 'created' });
+    expect(connect.commandCalls(CreateHoursOfOperationCommand)).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('adopts a queue an interrupted apply created (DuplicateResourceException) instead of failing', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    connect
+      .on(CreateQueueCommand)
+      .rejects(new DuplicateResourceException({ message: 'exists', $metadata: {} }));
+    connect.on(ListQueuesCommand).callsFake(() => ({
+      QueueSummaryList: [
+        { Id: 'q-old', Arn: 'arn:queue/old', Name: `q400-${number}-sales` },
+        { Id: 'q-old-vip', Arn: 'arn:queue/old-vip', Name: `q400-${number}-sales-vip` },
+      ],
+    }));
+    const result = await apply();
+    expect(result.changes.find((c) => c.key === 'queue:sales')?.change).toBe('created');
+    expect(connect.commandCalls(UpdateQueueHoursOfOperationCommand)).toHaveLength(2);
+    const snapshot = await getSnapshot(`+65${number.slice(-8)}`);
+    expect((snapshot?.routing as { vipQueues: Record<string, string> } | undefined)?.vipQueues.sales).toBe(
+      'arn:queue/old-vip',
+    );
+  });
+
+  it('refuses a number that is not the tenant’s, and a number with nothing to apply', async () => {
+    await expect(applyRouting({ number, tenantId: 'other', telephony, at: 'x' })).rejects.toMatchObject({
+      kind: 'not_found',
+    });
+    await expect(apply()).rejects.toMatchObject({ code: 'nothing_to_apply' });
+  });
+});
+
+describe('claiming an access number', () => {
+  it('polls DescribePhoneNumber and retries a FAILED claim with another number', async () => {
+    connect
+      .on(SearchAvailablePhoneNumbersCommand)
+      .resolves({ AvailableNumbersList: [{ PhoneNumber: '+6531580001' }, { PhoneNumber: '+6531580002' }] });
+    connect
+      .on(ClaimPhoneNumberCommand)
+      .callsFake((input: { PhoneNumber: string }) => ({ PhoneNumberId: `pn-${input.PhoneNumber}` }));
+    connect
+      .on(DescribePhoneNumberCommand)
+      .resolvesOnce({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'IN_PROGRESS' } } })
+      .resolvesOnce({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'FAILED' } } })
+      .resolvesOnce({ ClaimedPhoneNumberSummary: { PhoneNumberStatus: { Status: 'IN_PROGRESS' } } })
+      .rejectsOnce(new ThrottlingException({ message: 'slow down', $metadata: {} }))
+      .resolves({
+        ClaimedPhoneNumberSummary: { PhoneNumber: '+6531580002', PhoneNumberStatus: { Status: 'CLAIMED' } },
+      });
+    const claimed = await telephony.claimAccessNumber({
+      number400: '4008123456',
+      countryCode: 'SG',
+      type: 'DID',
+      idempotencyToken: 'tok-1',
+    });
+    expect(claimed).toEqual({ accessNumber: '+6531580002', phoneNumberId: 'pn-+6531580002' });
+    const tokens = connect.commandCalls(ClaimPhoneNumberCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual(['tok-1', 'tok-1-1']);
+  });
+});
+
+describe('configuration versions', () => {
+  it('numbers versions without gaps and refuses a write based on a stale version', async () => {
+    const first = await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    const second = await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:05:00Z', 1);
+    expect([first.version, second.version]).toEqual([1, 2]);
+    await expect(putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:10:00Z', 1)).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'version_mismatch',
+    });
+    const concurrent = await Promise.allSettled([
+      putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:20:00Z'),
+      putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:20:00Z'),
+    ]);
+    expect(concurrent.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await getConfig(number))?.version).toBe(3);
+    expect((await getConfig(number, 3))?.updatedAt).toBe('2026-11-25T01:20:00Z');
+  });
+});
