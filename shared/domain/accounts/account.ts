@@ -67,7 +67,10 @@ export interface Movement {
 }
 
 export interface Crossing {
-  readonly kind: Extract<NotificationKind, 'low_balance' | 'spend_cap_reached' | 'arrears' | 'service_restored'>;
+  readonly kind: Extract<
+    NotificationKind,
+    'low_balance' | 'spend_cap_reached' | 'arrears' | 'service_restored'
+  >;
   /** Stable per crossing so a retried publish is recognisably the same. */
   readonly dedupeKey: string;
   readonly subject: string;
@@ -77,7 +80,10 @@ export interface Crossing {
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 /** Applies movements in order; returns the new account (version + 1) and the alert crossings they caused. */
-export function applyMovements(before: Account, movements: readonly Movement[]): { account: Account; crossings: Crossing[] } {
+export function applyMovements(
+  before: Account,
+  movements: readonly Movement[],
+): { account: Account; crossings: Crossing[] } {
   let balance = before.balance;
   let owed = before.owed;
   let spendDay = before.spendDay;
@@ -144,7 +150,17 @@ export function applyMovements(before: Account, movements: readonly Movement[]):
     });
   }
   return {
-    account: { ...before, balance, owed, spendDay, spendToday, status, lowBalanceAlerted, capAlertedDay, version },
+    account: {
+      ...before,
+      balance,
+      owed,
+      spendDay,
+      spendToday,
+      status,
+      lowBalanceAlerted,
+      capAlertedDay,
+      version,
+    },
     crossings,
   };
 }
@@ -170,13 +186,18 @@ export function callAllowance(
   ratePerMinute: number,
   maxSeconds = 4 * 3600,
 ): CallAllowance {
-  if (account.status === 'arrears' || account.balance <= BALANCE_FLOOR) return { allowed: false, reason: 'arrears' };
+  if (account.status === 'arrears' || account.balance <= BALANCE_FLOOR)
+    return { allowed: false, reason: 'arrears' };
   const spent = spendOn(account, today);
   const capLeft = account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spent;
   if (capLeft <= 0) return { allowed: false, reason: 'spend_cap_reached' };
   const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
   if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
   const minutes = Math.floor(left / ratePerMinute);
-  if (minutes < 1) return { allowed: false, reason: 'insufficient_balance' };
+  if (minutes < 1)
+    return {
+      allowed: false,
+      reason: capLeft <= account.balance - BALANCE_FLOOR ? 'spend_cap_reached' : 'insufficient_balance',
+    };
   return { allowed: true, maxDurationSeconds: Math.min(maxSeconds, minutes * 60) };
 }

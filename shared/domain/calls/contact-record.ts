@@ -59,17 +59,22 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
   }
   if (!isObject(record)) return { kind: 'rejected', reason: 'record is not a JSON object' };
   const contactId = str(record.ContactId);
-  if (!contactId || !CONTACT_ID.test(contactId)) return { kind: 'rejected', reason: 'missing or invalid ContactId' };
+  if (!contactId || !CONTACT_ID.test(contactId))
+    return { kind: 'rejected', reason: 'missing or invalid ContactId' };
   const lastUpdateMs = instant(record.LastUpdateTimestamp);
-  if (lastUpdateMs === undefined) return { kind: 'rejected', reason: 'missing or invalid LastUpdateTimestamp' };
+  if (lastUpdateMs === undefined)
+    return { kind: 'rejected', reason: 'missing or invalid LastUpdateTimestamp' };
   const channel = str(record.Channel);
-  if (channel !== 'VOICE') return { kind: 'ignored', contactId, reason: `channel ${channel ?? '(none)'} is not rated` };
-  if (str(record.InitiationMethod) === 'OUTBOUND') return { kind: 'ignored', contactId, reason: 'outbound contact' };
+  if (channel !== 'VOICE')
+    return { kind: 'ignored', contactId, reason: `channel ${channel ?? '(none)'} is not rated` };
+  if (str(record.InitiationMethod) === 'OUTBOUND')
+    return { kind: 'ignored', contactId, reason: 'outbound contact' };
   const startedMs = instant(record.InitiationTimestamp) ?? instant(record.ConnectedToSystemTimestamp);
   const endedMs = instant(record.DisconnectTimestamp);
   if (startedMs === undefined) return { kind: 'rejected', reason: 'missing or invalid InitiationTimestamp' };
   if (endedMs === undefined) return { kind: 'rejected', reason: 'missing or invalid DisconnectTimestamp' };
-  if (endedMs < startedMs) return { kind: 'rejected', reason: 'DisconnectTimestamp is before InitiationTimestamp' };
+  if (endedMs < startedMs)
+    return { kind: 'rejected', reason: 'DisconnectTimestamp is before InitiationTimestamp' };
 
   const agent = isObject(record.Agent) ? record.Agent : undefined;
   const transferTo = endpointAddress(record.TransferredToEndpoint);
@@ -78,7 +83,9 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
   // Answered when the forward completed or an agent picked up; an answer outside the call is ignored.
   const answerCandidate = transferredMs ?? agentMs;
   const answeredMs =
-    answerCandidate !== undefined && answerCandidate >= startedMs && answerCandidate <= endedMs ? answerCandidate : undefined;
+    answerCandidate !== undefined && answerCandidate >= startedMs && answerCandidate <= endedMs
+      ? answerCandidate
+      : undefined;
 
   let recordingSeconds = 0;
   let recordingRef: string | undefined;
@@ -88,7 +95,8 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
       recordingRef ??= str(r.Location);
       const start = instant(r.StartTimestamp);
       const stop = instant(r.StopTimestamp);
-      if (start !== undefined && stop !== undefined && stop > start) recordingSeconds += Math.floor((stop - start) / 1000);
+      if (start !== undefined && stop !== undefined && stop > start)
+        recordingSeconds += Math.floor((stop - start) / 1000);
     }
   }
   if (isObject(record.Recording)) {
@@ -106,7 +114,8 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
       lastUpdateMs,
       accessNumber: endpointAddress(record.SystemEndpoint),
       caller: endpointAddress(record.CustomerEndpoint),
-      answeredBy: answeredMs === undefined ? undefined : (transferTo ?? (agent ? str(agent.Username) : undefined)),
+      answeredBy:
+        answeredMs === undefined ? undefined : (transferTo ?? (agent ? str(agent.Username) : undefined)),
       answerNumber: answeredMs === undefined ? undefined : transferTo,
       startedAt: new Date(startedMs).toISOString(),
       startedMs,
@@ -129,7 +138,8 @@ export function newestPerContact<T extends { contact: NormalizedContact }>(items
   const newest = new Map<string, T>();
   for (const item of items) {
     const seen = newest.get(item.contact.contactId);
-    if (!seen || item.contact.lastUpdateMs >= seen.contact.lastUpdateMs) newest.set(item.contact.contactId, item);
+    if (!seen || item.contact.lastUpdateMs >= seen.contact.lastUpdateMs)
+      newest.set(item.contact.contactId, item);
   }
   return [...newest.values()];
 }

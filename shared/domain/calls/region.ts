@@ -20,7 +20,8 @@ function chinaAreaCode(e164: string | undefined): string | undefined {
 }
 
 export const areaCodeRegions: RegionFacts = {
-  regionOf: (e164) => chinaAreaCode(e164) ?? (e164?.startsWith('+861') ? 'mobile' : e164 ? 'other' : undefined),
+  regionOf: (e164) =>
+    chinaAreaCode(e164) ?? (e164?.startsWith('+861') ? 'mobile' : e164 ? 'other' : undefined),
   isLocal: (caller, answer) => {
     const a = chinaAreaCode(caller);
     return a !== undefined && a === chinaAreaCode(answer);

@@ -23,17 +23,28 @@ const plan = (local: number, longDistance: number, includedMinutes: number): Pla
   ivrPerCall: 1,
 });
 
+/**
+ * Plan ids and included minutes follow the numbers capability's plans (basic 100, business 600,
+ * enterprise 2,000 minutes a month); `payg` (no included minutes) rates a number whose plan is unknown.
+ */
+const plans = (payg: [number, number], business: [number, number], enterprise: [number, number]) => ({
+  payg: plan(payg[0], payg[1], 0),
+  basic: plan(payg[0], payg[1], 100),
+  business: plan(business[0], business[1], 600),
+  enterprise: plan(enterprise[0], enterprise[1], 2000),
+});
+
 export const DEFAULT_TARIFF: Tariff = {
   version: '2026-11-01',
   timeZone: 'Asia/Shanghai',
-  defaultPlan: 'standard',
+  defaultPlan: 'payg',
   segments: {
-    '4008': { standard: plan(15, 30, 0), business: plan(13, 26, 500), premium: plan(12, 24, 2000) },
-    '4009': { standard: plan(15, 30, 0), business: plan(13, 26, 500), premium: plan(12, 24, 2000) },
-    '4006': { standard: plan(13, 25, 0), business: plan(12, 23, 500), premium: plan(11, 21, 2000) },
-    '4000': { standard: plan(13, 25, 0), business: plan(12, 23, 500), premium: plan(11, 21, 2000) },
-    '4001': { standard: plan(12, 22, 0), business: plan(11, 21, 500), premium: plan(10, 20, 2000) },
-    '4007': { standard: plan(10, 20, 0), business: plan(10, 20, 500), premium: plan(10, 20, 2000) },
-    '*': { standard: plan(15, 30, 0) },
+    '4008': plans([15, 30], [13, 26], [12, 24]),
+    '4009': plans([15, 30], [13, 26], [12, 24]),
+    '4006': plans([13, 25], [12, 23], [11, 21]),
+    '4000': plans([13, 25], [12, 23], [11, 21]),
+    '4001': plans([12, 22], [11, 21], [10, 20]),
+    '4007': plans([10, 20], [10, 20], [10, 20]),
+    '*': { payg: plan(15, 30, 0) },
   },
 };

@@ -28,7 +28,14 @@ function formatter(zone: string): Intl.DateTimeFormat {
 function computeOffset(zone: string, epochMs: number): number {
   const parts = formatter(zone).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 

@@ -62,10 +62,19 @@ export function validateTariff(tariff: Tariff): Tariff {
         'recordingPerMinute',
         'ivrPerCall',
       ] as const) {
-        if (!isWholeFen(p[key])) throw invalid('invalid_tariff', `${where}.${key} must be a non-negative integer`, `${where}.${key}`);
+        if (!isWholeFen(p[key]))
+          throw invalid(
+            'invalid_tariff',
+            `${where}.${key} must be a non-negative integer`,
+            `${where}.${key}`,
+          );
       }
       if (!Number.isSafeInteger(p.incrementSeconds) || p.incrementSeconds < 1 || p.incrementSeconds > 3600) {
-        throw invalid('invalid_tariff', `${where}.incrementSeconds must be 1–3600`, `${where}.incrementSeconds`);
+        throw invalid(
+          'invalid_tariff',
+          `${where}.incrementSeconds must be 1–3600`,
+          `${where}.incrementSeconds`,
+        );
       }
       if (!['up', 'nearest', 'down'].includes(p.rounding)) {
         throw invalid('invalid_tariff', `${where}.rounding must be up, nearest or down`, `${where}.rounding`);
@@ -81,7 +90,8 @@ export function validateTariff(tariff: Tariff): Tariff {
           Number.isInteger(band.discountPercent) &&
           band.discountPercent >= 0 &&
           band.discountPercent <= 100;
-        if (!ok) throw invalid('invalid_tariff', `${where}: band ${band.name} is not valid`, `${where}.bands`);
+        if (!ok)
+          throw invalid('invalid_tariff', `${where}: band ${band.name} is not valid`, `${where}.bands`);
       }
     }
   }
@@ -104,7 +114,8 @@ export function compilePlan(segment: string, plan: string, tariff: PlanTariff): 
   // Later bands win where bands overlap, so a tariff can state a general band then exceptions.
   for (const band of tariff.bands) {
     for (const day of band.weekdays) {
-      for (let hour = band.fromHour; hour < band.toHour; hour++) chargedPercent[(day - 1) * 24 + hour] = 100 - band.discountPercent;
+      for (let hour = band.fromHour; hour < band.toHour; hour++)
+        chargedPercent[(day - 1) * 24 + hour] = 100 - band.discountPercent;
     }
   }
   return { ...tariff, segment, plan, chargedPercent };
@@ -126,7 +137,12 @@ export class TariffBook {
     if (!plans) throw invalid('unknown_segment', `no tariff for segment ${segment ?? '(none)'}`, 'segment');
     const planKey = plan && plans[plan] ? plan : this.tariff.defaultPlan;
     const planTariff = plans[planKey];
-    if (!planTariff) throw invalid('unknown_plan', `no tariff for plan ${plan ?? '(none)'} in segment ${segmentKey}`, 'plan');
+    if (!planTariff)
+      throw invalid(
+        'unknown_plan',
+        `no tariff for plan ${plan ?? '(none)'} in segment ${segmentKey}`,
+        'plan',
+      );
     const compiled = compilePlan(segmentKey, planKey, planTariff);
     this.cache.set(cacheKey, compiled);
     return compiled;

@@ -1,4 +1,103 @@
+/**
+ * Request schemas of the calls-and-money area. Money is integer fen with sane bounds; query strings arrive
+ * as strings and every object is strict, so an unknown field or parameter is a 400 naming it.
+ */
+import * as z from 'zod/mini';
 import type { RouteSchemas } from './types.js';
 
-/** OpenAPI schemas of this area's routes, by route id (the handlers import the same schema objects). */
-export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {};
+/** ¥100,000 in one top-up; larger amounts go through an operator. */
+export const MAX_TOP_UP = 10_000_000;
+/** ¥1,000,000 a day. */
+export const MAX_DAILY_CAP = 100_000_000;
+
+const fen = (max: number, min = 1) =>
+  z
+    .number()
+    .check(
+      z.refine(
+        (n) => Number.isSafeInteger(n) && n >= min && n <= max,
+        `must be a whole number of fen from ${min} to ${max}`,
+      ),
+    );
+
+const limitParam = z.optional(
+  z
+    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
+    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
+);
+const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
+const instantParam = z.optional(
+  z
+    .string()
+    .check(
+      z.refine(
+        (s) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(s) && !Number.isNaN(Date.parse(s)),
+        'an ISO UTC instant such as 2026-11-24T00:00:00Z',
+      ),
+    ),
+);
+const dayParam = z.optional(
+  z
+    .string()
+    .check(
+      z.refine(
+        (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)),
+        'a day YYYY-MM-DD',
+      ),
+    ),
+);
+export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit 400 number'));
+
+export const topUpBody = z.strictObject({ amount: fen(MAX_TOP_UP) });
+export const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_CAP, 100)) });
+
+export const alertsBody = z.strictObject({
+  emails: z.optional(z.array(z.email()).check(z.maxLength(5))),
+  phones: z.optional(
+    z.array(z.string().check(z.regex(/^\+\d{6,15}$/, 'an E.164 phone number'))).check(z.maxLength(5)),
+  ),
+  lowBalanceThreshold: z.optional(fen(MAX_TOP_UP, 0)),
+});
+
+export const ledgerQuery = z.strictObject({ limit: limitParam, cursor: cursorParam });
+
+export const callsQuery = z.strictObject({
+  number: number400Param,
+  from: instantParam,
+  to: instantParam,
+  limit: limitParam,
+  cursor: cursorParam,
+});
+
+export const dailyReportQuery = z.strictObject({
+  number: z.optional(number400Param),
+  from: dayParam,
+  to: dayParam,
+});
+
+const accountView = z.object({
+  balance: z.number(),
+  owed: z.number(),
+  status: z.enum(['active', 'arrears']),
+  spendDay: z.string(),
+  spendToday: z.number(),
+  dailyCap: z.nullable(z.number()),
+  plan: z.nullable(z.string()),
+  alerts: z.object({
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    lowBalanceThreshold: z.number(),
+  }),
+});
+
+export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
+  getAccount: { response: accountView },
+  createTopUp: { body: topUpBody, status: 201 },
+  listLedger: { query: ledgerQuery },
+  setSpendCap: { body: spendCapBody, response: accountView },
+  setAlerts: { body: alertsBody, response: accountView },
+  listCalls: { query: callsQuery },
+  dailyReport: { query: dailyReportQuery },
+};

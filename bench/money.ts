@@ -1,0 +1,187 @@
+/**
+ * Calls-and-money benchmark against the local engine in a separate process (its CPU is not ours).
+ *  - the engine's own ceiling: conditional single-item puts per second, measured in the same run;
+ *  - ingest: batches of 1,000 contact records over 100 accounts through the real ctr-ingest handler —
+ *    database requests and items written per record (engine counters), our CPU per record;
+ *  - a hot account: 2,000 records of one number in one batch — how often its balance item is written;
+ *  - rating alone: records per second on one core.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { createTables } from '../infra/local/bootstrap.js';
+import { startEngineProcess } from '../infra/local/engine-process.js';
+import { dynamo, setDynamo } from '../shared/adapters/dynamo/client.js';
+import { tableName } from '../shared/config.js';
+import { DEFAULT_TARIFF } from '../shared/domain/rating/default-tariff.js';
+import { type RatingInput, rateCall } from '../shared/domain/rating/rate-call.js';
+import { TariffBook } from '../shared/domain/rating/tariff.js';
+import { usePorts } from '../shared/runtime/ports.js';
+import { answeredCall, bindNumbers, topUp } from '../test/integration/ingest-fixtures.js';
+
+const BATCH = 1_000;
+const ACCOUNTS = 100;
+const BATCHES = Number(process.env.BENCH_MONEY_BATCHES ?? 5);
+const HOT_RECORDS = 2_000;
+
+function kinesisEvent(records: readonly unknown[], base: number): KinesisStreamEvent {
+  return {
+    Records: records.map((r, i) => ({
+      kinesis: {
+        sequenceNumber: String(base + i),
+        partitionKey: String((r as { ContactId: string }).ContactId),
+        data: Buffer.from(JSON.stringify(r)).toString('base64'),
+      },
+    })),
+  } as unknown as KinesisStreamEvent;
+}
+
+function ratingThroughput(): number {
+  const book = new TariffBook(DEFAULT_TARIFF);
+  const plan = book.plan('4008', 'payg');
+  const inputs: RatingInput[] = Array.from({ length: 1024 }, (_, i) => {
+    const answered = Date.parse('2026-11-24T00:00:00Z') + i * 397_000;
+    return {
+      answeredAtMs: answered,
+      endedAtMs: answered + (20 + ((i * 37) % 400)) * 1000,
+      local: i % 3 === 0,
+      recordingSeconds: i % 5 ? 0 : 60,
+      ivr: i % 2 === 0,
+      includedSecondsLeft: i % 7 ? 0 : 120,
+    };
+  });
+  let sink = 0;
+  for (let i = 0; i < 200_000; i++)
+    sink += rateCall(plan, 'Asia/Shanghai', inputs[i & 1023] as RatingInput).amount;
+  const n = 3_000_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) sink += rateCall(plan, 'Asia/Shanghai', inputs[i & 1023] as RatingInput).amount;
+  const seconds = (performance.now() - started) / 1000;
+  if (sink < 0) console.log(sink);
+  return Math.round(n / seconds);
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const engine = await startEngineProcess();
+  try {
+    // Another bench in this process may have fixed the table names already (they are read once).
+    const prefix = process.env.TABLE_LEDGER?.replace(/ledger$/, '') ?? 'bench-money-';
+    Object.assign(process.env, {
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      TABLE_NUMBERS: `${prefix}numbers`,
+      TABLE_ROUTING: `${prefix}routing`,
+      TABLE_LEDGER: `${prefix}ledger`,
+      TABLE_OPS: `${prefix}ops`,
+    });
+    setDynamo(undefined);
+    const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'local' });
+    await createTables(client, prefix);
+    client.destroy();
+    usePorts({ notifications: { publish: async (n) => ({ messageId: n.dedupeKey }) } });
+    const { processContactRecords } = await import('../functions/streams/ctr-ingest.js');
+
+    // The engine's ceiling: conditional single-item puts, 8 in flight.
+    const puts = 2_000;
+    let next = 0;
+    const putStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < puts) {
+          const i = next++;
+          await dynamo().send(
+            new PutCommand({
+              TableName: tableName('ops'),
+              Item: { pk: `BENCH#${i}`, sk: 'X', n: i },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        }
+      }),
+    );
+    const conditionalPutsPerSec = Math.round(puts / ((performance.now() - putStarted) / 1000));
+
+    const lines = Array.from({ length: ACCOUNTS }, (_, i) => ({
+      tenantId: `bench-${i}`,
+      number400: `4008${String(500_000 + i)}`,
+      accessNumber: `+65${String(60_000_000 + i)}`,
+    }));
+    await bindNumbers([
+      ...lines,
+      { tenantId: 'bench-hot', number400: '4008999999', accessNumber: '+6569999999' },
+    ]);
+    for (const l of lines) await topUp(l.tenantId, 100_000_000);
+    await topUp('bench-hot', 100_000_000);
+
+    const batches = Array.from({ length: BATCHES + 1 }, (_, b) =>
+      Array.from({ length: BATCH }, (_, i) =>
+        answeredCall(lines[i % ACCOUNTS]?.accessNumber ?? '', {
+          contactId: `bench-${b}-${i}`,
+          seconds: 30 + ((i * 13) % 600),
+        }),
+      ),
+    );
+    // The first batch warms up (JIT, connections, geo index).
+    await processContactRecords(kinesisEvent(batches[0] ?? [], 0));
+    // Events are built before the clock starts: Kinesis hands them over already encoded.
+    const events = batches.map((batch, b) => kinesisEvent(batch, b * BATCH)).slice(1);
+    await engine.resetStats();
+    let failures = 0;
+    const cpuStart = process.cpuUsage();
+    const started = performance.now();
+    for (const event of events) {
+      const result = await processContactRecords(event);
+      failures += result.batchItemFailures.length;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const stats = await engine.stats();
+    const records = BATCHES * BATCH;
+
+    // Hot account: count the account-item writes the batch's transactions carry.
+    let hotAccountWrites = 0;
+    dynamo().middlewareStack.add(
+      (nextHandler) => async (args) => {
+        const items =
+          (args.input as { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }).TransactItems ??
+          [];
+        for (const t of items)
+          if (t.Put?.Item?.pk === 'ACCT#bench-hot' && t.Put.Item.sk === 'ACCOUNT') hotAccountWrites++;
+        return nextHandler(args);
+      },
+      { step: 'initialize', name: 'countHotAccountWrites' },
+    );
+    const hot = Array.from({ length: HOT_RECORDS }, (_, i) =>
+      answeredCall('+6569999999', { contactId: `hot-${i}`, seconds: 40 + (i % 300) }),
+    );
+    const hotEvent = kinesisEvent(hot, 10_000_000);
+    const hotResult = await processContactRecords(hotEvent);
+    dynamo().middlewareStack.remove('countHotAccountWrites');
+    failures += hotResult.batchItemFailures.length;
+
+    return {
+      'ingest.records': records,
+      'ingest.recordsPerSec': Math.round(records / seconds),
+      'engine.conditionalPutsPerSec': conditionalPutsPerSec,
+      'ingest.roundTripsPerRecord': Number((stats.totalRequests / records).toFixed(4)),
+      'ingest.writesPerRecord': Number((stats.itemsWritten / records).toFixed(4)),
+      'ingest.cpuUsPerRecord': Math.round((cpu.user + cpu.system) / records),
+      // Kernel time (socket I/O to the engine) inside the figure above.
+      'ingest.cpuSystemUsPerRecord': Math.round(cpu.system / records),
+      'ingest.hotAccountBalanceWrites': hotAccountWrites,
+      'ingest.failures': failures,
+      'rating.recordsPerSec': ratingThroughput(),
+    };
+  } finally {
+    setDynamo(undefined);
+    await engine.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await run());
+}

@@ -1,0 +1,140 @@
+/**
+ * Deferred postings (see shared/domain/ledger/postings.ts): the posting items ACCT#<tenantId> /
+ * POSTING#<key>, pending ones also on the ledger table's gsi2 under POSTINGS#pending (sparse; the call
+ * queries use CALLS#… partitions only), and the transaction that applies them to the account once.
+ */
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../config.js';
+import { applyPostings, type Posting } from '../../domain/ledger/postings.js';
+import { localDay } from '../../domain/rating/local-time.js';
+import { logger } from '../../observability.js';
+import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
+import { batchGet, putAccountAction, readAccount, type TransactItem } from './account-store.js';
+import { dynamo } from './client.js';
+
+const PENDING = 'POSTINGS#pending';
+/** Postings per applying transaction: the account and a few alerts take the rest of the 100 actions. */
+export const POSTINGS_PER_APPLY = 90;
+
+export const postingKey = (tenantId: string, key: string) => ({
+  pk: `ACCT#${tenantId}`,
+  sk: `POSTING#${key}`,
+});
+
+export function postingPutAction(posting: Posting, at: string): TransactItem {
+  return {
+    Put: {
+      TableName: tableName('ledger'),
+      Item: {
+        ...postingKey(posting.tenantId, posting.key),
+        type: 'posting',
+        ...posting,
+        applied: false,
+        createdAt: at,
+        gsi2pk: PENDING,
+        gsi2sk: `${at}#${posting.tenantId}#${posting.key}`,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export function postingApplyAction(posting: Posting, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName('ledger'),
+      Key: postingKey(posting.tenantId, posting.key),
+      UpdateExpression: 'SET applied = :t, appliedAt = :at REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: 'applied = :f',
+      ExpressionAttributeValues: { ':t': true, ':f': false, ':at': at },
+    },
+  };
+}
+
+function postingFromItem(item: Record<string, unknown>): Posting & { applied: boolean } {
+  return {
+    key: String(item.key),
+    tenantId: String(item.tenantId),
+    amount: Number(item.amount),
+    spend: (item.spend ?? {}) as Record<string, number>,
+    includedMonth: typeof item.includedMonth === 'string' ? item.includedMonth : undefined,
+    includedDelta: Number(item.includedDelta ?? 0),
+    calls: Number(item.calls ?? 0),
+    applied: item.applied === true,
+  };
+}
+
+/** Applies whichever of the given postings are still pending, once; retried on a lost race. */
+export async function applyPendingPostings(
+  tenantId: string,
+  keys: readonly string[],
+  zone: string,
+): Promise<number> {
+  let applied = 0;
+  const outbox: OutboxEntry[] = [];
+  for (let i = 0; i < keys.length; i += POSTINGS_PER_APPLY) {
+    const chunk = keys.slice(i, i + POSTINGS_PER_APPLY);
+    for (let attempt = 0; ; attempt++) {
+      if (attempt >= 12) throw new Error(`could not apply postings of ${tenantId}: account busy`);
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
+      const [stored, items] = await Promise.all([
+        readAccount(tenantId, localDay(zone, Date.now())),
+        batchGet(
+          'ledger',
+          chunk.map((k) => postingKey(tenantId, k)),
+        ),
+      ]);
+      const pending = [...items.values()].map(postingFromItem).filter((p) => !p.applied);
+      if (pending.length === 0) break;
+      const { account, crossings } = applyPostings(stored.account, pending);
+      const now = new Date().toISOString();
+      const alerts = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              putAccountAction(stored, account),
+              ...pending.map((p) => postingApplyAction(p, now)),
+              ...alerts.map((a) => a.action),
+            ],
+          }),
+        );
+        applied += pending.length;
+        outbox.push(...alerts.map((a) => a.entry));
+        break;
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name !== 'TransactionCanceledException' && name !== 'TransactionConflictException') throw error;
+      }
+    }
+  }
+  await publishOutbox(outbox);
+  return applied;
+}
+
+/** Applies postings left pending for longer than `olderThanMs` (a crash between the two phases). */
+export async function sweepPendingPostings(zone: string, olderThanMs = 60_000, limit = 50): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('ledger'),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :cutoff',
+      ExpressionAttributeValues: { ':p': PENDING, ':cutoff': cutoff },
+      Limit: limit,
+    }),
+  );
+  const byTenant = new Map<string, string[]>();
+  for (const item of out.Items ?? [])
+    byTenant.set(String(item.tenantId), [...(byTenant.get(String(item.tenantId)) ?? []), String(item.key)]);
+  let applied = 0;
+  for (const [tenantId, keys] of byTenant) {
+    try {
+      applied += await applyPendingPostings(tenantId, keys, zone);
+    } catch (error) {
+      logger.warn('pending postings not applied yet', { tenantId, error: error as Error });
+    }
+  }
+  return applied;
+}

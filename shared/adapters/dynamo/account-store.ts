@@ -1,0 +1,137 @@
+/**
+ * The account item (ledger table ACCT#<tenantId> / ACCOUNT): reading it, and the conditional write that
+ * every money movement carries in its transaction. Routing, numbers and billing read the attributes
+ * named in docs/ARCHITECTURE.md (balance, spendDay, spendToday, dailyCap, status, lowBalanceThreshold,
+ * version) — keep them named so.
+ */
+
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../config.js';
+import { type Account, DEFAULT_LOW_BALANCE_THRESHOLD, newAccount } from '../../domain/accounts/account.js';
+import { dynamo } from './client.js';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const accountKey = (tenantId: string) => ({ pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' });
+
+type Item = Record<string, unknown>;
+const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === 'string')
+    : v instanceof Set
+      ? [...v].map(String)
+      : [];
+
+export function accountFromItem(item: Item, tenantId: string, today: string): Account {
+  const base = newAccount(tenantId, today);
+  return {
+    ...base,
+    balance: num(item.balance),
+    owed: num(item.owed),
+    spendDay: typeof item.spendDay === 'string' ? item.spendDay : today,
+    spendToday: num(item.spendToday),
+    dailyCap: typeof item.dailyCap === 'number' ? item.dailyCap : undefined,
+    status: item.status === 'arrears' ? 'arrears' : 'active',
+    lowBalanceThreshold: num(item.lowBalanceThreshold, DEFAULT_LOW_BALANCE_THRESHOLD),
+    alertEmails: strings(item.alertEmails),
+    alertPhones: strings(item.alertPhones),
+    lowBalanceAlerted: item.lowBalanceAlerted === true,
+    capAlertedDay: typeof item.capAlertedDay === 'string' ? item.capAlertedDay : undefined,
+    plan: typeof item.plan === 'string' ? item.plan : undefined,
+    includedMonth: typeof item.includedMonth === 'string' ? item.includedMonth : undefined,
+    includedSecondsUsed: num(item.includedSecondsUsed),
+    version: num(item.version),
+  };
+}
+
+/** Account items are read with their extra attributes kept, so a write never drops what others stored. */
+export interface StoredAccount {
+  readonly account: Account;
+  readonly item: Item | undefined;
+}
+
+export async function readAccount(tenantId: string, today: string): Promise<StoredAccount> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName('ledger'), Key: accountKey(tenantId), ConsistentRead: true }),
+  );
+  return { account: Item ? accountFromItem(Item, tenantId, today) : newAccount(tenantId, today), item: Item };
+}
+
+/** Several accounts in as few requests as possible (BatchGet, 100 keys each, unprocessed keys retried). */
+export async function readAccounts(
+  tenantIds: readonly string[],
+  today: string,
+): Promise<Map<string, StoredAccount>> {
+  const items = await batchGet(
+    'ledger',
+    tenantIds.map((t) => accountKey(t)),
+  );
+  const result = new Map<string, StoredAccount>();
+  for (const tenantId of tenantIds) {
+    const item = items.get(`ACCT#${tenantId}|ACCOUNT`);
+    result.set(tenantId, {
+      account: item ? accountFromItem(item, tenantId, today) : newAccount(tenantId, today),
+      item,
+    });
+  }
+  return result;
+}
+
+/** The conditional write of a new account state: the version read must still be there. */
+export function putAccountAction(stored: StoredAccount, next: Account, extra: Item = {}): TransactItem {
+  const { tenantId: _t, ...fields } = next;
+  const item = {
+    ...(stored.item ?? {}),
+    ...fields,
+    ...extra,
+    ...accountKey(next.tenantId),
+    type: 'account',
+    tenantId: next.tenantId,
+    alertEmails: [...next.alertEmails],
+    alertPhones: [...next.alertPhones],
+    updatedAt: new Date().toISOString(),
+  };
+  if (next.dailyCap === undefined) delete (item as Item).dailyCap;
+  if (next.capAlertedDay === undefined) delete (item as Item).capAlertedDay;
+  return {
+    Put: {
+      TableName: tableName('ledger'),
+      Item: item,
+      ConditionExpression: stored.item ? '#v = :v' : 'attribute_not_exists(pk)',
+      ...(stored.item
+        ? {
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': stored.account.version },
+          }
+        : {}),
+    },
+  };
+}
+
+export type KeyOf = { pk: string; sk: string };
+
+/** BatchGetItem over any number of keys (chunks of 100, unprocessed keys retried with backoff). */
+export async function batchGet(
+  table: 'ledger' | 'routing' | 'numbers' | 'ops',
+  keys: readonly KeyOf[],
+  consistent = true,
+): Promise<Map<string, Item>> {
+  const name = tableName(table);
+  const found = new Map<string, Item>();
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: KeyOf[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchGet on ${table} left keys unprocessed`);
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
+      for (const item of out.Responses?.[name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = (out.UnprocessedKeys?.[name]?.Keys as KeyOf[] | undefined) ?? [];
+    }
+  }
+  return found;
+}

@@ -1,0 +1,589 @@
+/**
+ * Contact records → charged call records, a batch at a time.
+ *
+ * Reads are batched (BatchGetItem): routing snapshots by access number, numbers, existing call items
+ * and accounts — a handful of requests per batch. Writes: each contact's call item (which is also its
+ * ledger entry call#<ContactId>) goes in the SAME TransactWriteItems as its account's new balance and
+ * daily spend; an account is written once per transaction with all of its calls of the batch, and
+ * several accounts share a transaction up to the 100-action limit. An account with more calls than fit
+ * one transaction beside it (a busy number) takes the deferred-posting path: its calls go first in
+ * transactions of 99 calls + 1 posting item, then its account is written ONCE applying every posting
+ * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
+ * A lost race (another writer moved the account, or a contact was charged meanwhile) re-reads and
+ * recomputes just those accounts; what still fails is reported per record for the stream to retry.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { optionalEnv, tableName } from '../../config.js';
+import { type CallRecord, callAdjustmentKey, callLedgerKey } from '../../domain/calls/call-record.js';
+import {
+  type NormalizedContact,
+  newestPerContact,
+  parseContactRecord,
+} from '../../domain/calls/contact-record.js';
+import {
+  type CallToCharge,
+  type CallWrite,
+  chargeCalls,
+  type RatingContext,
+} from '../../domain/ledger/call-charges.js';
+import { applyPostings, type Posting, postingOf } from '../../domain/ledger/postings.js';
+import { localDay } from '../../domain/rating/local-time.js';
+import { logger } from '../../observability.js';
+import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
+import {
+  applyPendingPostings,
+  POSTINGS_PER_APPLY,
+  postingApplyAction,
+  postingPutAction,
+} from './account-postings.js';
+import {
+  batchGet,
+  putAccountAction,
+  readAccounts,
+  type StoredAccount,
+  type TransactItem,
+} from './account-store.js';
+import { dynamo } from './client.js';
+import { isTransactionConflict } from './ledger-store.js';
+
+export interface RawRecord {
+  /** The stream's identifier for the record (Kinesis sequence number): only used to report failures. */
+  readonly id: string;
+  readonly data: unknown;
+}
+
+export interface IngestResult {
+  readonly failures: readonly { readonly id: string; readonly reason: string }[];
+  readonly charged: number;
+  readonly adjusted: number;
+  readonly stale: number;
+  readonly ignored: number;
+  readonly transactions: number;
+}
+
+export const MAX_TRANSACT_ACTIONS = 100;
+const MAX_ROUNDS = 6;
+const DAY_SECONDS = 86_400;
+
+/** Call records are kept this long (days); an account may ask for longer (medical: at least 2 years). */
+export const DEFAULT_RETENTION_DAYS = 400;
+export const MEDICAL_RETENTION_DAYS = 731;
+
+export const callKey = (contactId: string) => ({ pk: `CALL#${contactId}`, sk: 'CALL' });
+
+export function callFromItem(item: Record<string, unknown>): CallRecord {
+  return item as unknown as CallRecord;
+}
+
+interface Resolved {
+  readonly call: CallToCharge;
+  readonly tenantId: string;
+}
+
+function retentionDays(stored: StoredAccount): number {
+  const item = stored.item ?? {};
+  const asked = typeof item.recordRetentionDays === 'number' ? item.recordRetentionDays : 0;
+  const base = Number(optionalEnv('CALL_RETENTION_DAYS', String(DEFAULT_RETENTION_DAYS)));
+  const floor = item.industry === 'medical' ? MEDICAL_RETENTION_DAYS : 0;
+  return Math.max(asked, base, floor);
+}
+
+function callItem(write: CallWrite, ledgerAmount: number, retention: number, posting?: string) {
+  const r = write.record;
+  const endedSeconds = Math.floor(Date.parse(r.endedAt) / 1000);
+  return {
+    ...r,
+    ...callKey(r.contactId),
+    // Also the ledger entry call#<ContactId> (kind, key, time and text are derived when listed).
+    type: 'call',
+    /** What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries. */
+    ledgerAmount,
+    gsi2pk: `CALLS#${r.number}`,
+    gsi2sk: `${r.startedAt}#${r.contactId}`,
+    ...(ledgerAmount !== 0
+      ? { gsi1pk: `ACCT#${r.tenantId}`, gsi1sk: `${r.endedAt}#${callLedgerKey(r.contactId)}` }
+      : {}),
+    expiresAt: endedSeconds + retention * DAY_SECONDS,
+    // Written ahead of its account update (deferred posting): the posting that carries its money.
+    ...(posting ? { posting } : {}),
+  };
+}
+
+/** One account's share of a transaction: its account write and its calls' writes. */
+interface AccountUnit {
+  readonly tenantId: string;
+  readonly actions: TransactItem[];
+  readonly outbox: OutboxEntry[];
+  readonly contactIds: string[];
+  readonly counts: { charged: number; adjusted: number };
+  /** Part of a deferred posting: if any unit of the account fails, all its contacts go round again. */
+  readonly deferred?: boolean;
+}
+
+export interface IngestDeps {
+  readonly rating: RatingContext;
+}
+
+export class CallIngest {
+  constructor(private readonly deps: IngestDeps) {}
+
+  async ingest(records: readonly RawRecord[]): Promise<IngestResult> {
+    const failures: { id: string; reason: string }[] = [];
+    const parsed: { contact: NormalizedContact; id: string }[] = [];
+    let ignored = 0;
+    for (const record of records) {
+      const result = parseContactRecord(record.data);
+      if (result.kind === 'rejected') failures.push({ id: record.id, reason: result.reason });
+      else if (result.kind === 'ignored') ignored++;
+      else parsed.push({ contact: result.contact, id: record.id });
+    }
+    const idsByContact = new Map<string, string[]>();
+    for (const p of parsed)
+      idsByContact.set(p.contact.contactId, [...(idsByContact.get(p.contact.contactId) ?? []), p.id]);
+    const newest = newestPerContact(parsed);
+    const failContact = (contactId: string, reason: string) => {
+      for (const id of idsByContact.get(contactId) ?? []) failures.push({ id, reason });
+    };
+
+    let pending: NormalizedContact[] = newest.map((n) => n.contact);
+    const totals = { charged: 0, adjusted: 0, stale: 0, transactions: 0 };
+    const committedOutbox: OutboxEntry[] = [];
+    // Resolution of numbers does not change between rounds; cache it per batch.
+    const resolution = new Map<
+      string,
+      { tenantId: string; number: string; segment?: string; plan?: string } | null
+    >();
+    for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(400, 15 * 2 ** round * Math.random())));
+      let existing: Map<string, Record<string, unknown>>;
+      let resolved: Resolved[];
+      let accounts: Map<string, StoredAccount>;
+      try {
+        existing = await batchGet(
+          'ledger',
+          pending.flatMap((c) => [
+            callKey(c.contactId),
+            ...(c.initialContactId && !c.accessNumber ? [callKey(c.initialContactId)] : []),
+          ]),
+        );
+        resolved = await this.resolve(pending, existing, resolution, (contactId, reason) =>
+          failContact(contactId, reason),
+        );
+        const zone = this.deps.rating.book.tariff.timeZone;
+        // Calls written ahead of their account update by an interrupted run: apply their postings first.
+        const unapplied = new Map<string, Set<string>>();
+        for (const item of existing.values()) {
+          if (typeof item.posting !== 'string') continue;
+          const keys = unapplied.get(String(item.tenantId)) ?? new Set<string>();
+          keys.add(item.posting);
+          unapplied.set(String(item.tenantId), keys);
+        }
+        for (const [tenantId, keys] of unapplied) await applyPendingPostings(tenantId, [...keys], zone);
+        const today = localDay(zone, Date.now());
+        accounts = await readAccounts([...new Set(resolved.map((r) => r.tenantId))], today);
+      } catch (error) {
+        if (round === MAX_ROUNDS - 1) throw error;
+        logger.warn('ingest read failed; retrying', { error: error as Error });
+        continue;
+      }
+      const units: AccountUnit[][] = [];
+      const byTenant = new Map<string, Resolved[]>();
+      for (const r of resolved) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+      for (const [tenantId, calls] of byTenant) {
+        const stored = accounts.get(tenantId);
+        if (!stored) continue;
+        const chain = this.plan(stored, calls, existing);
+        totals.stale += chain.stale;
+        if (chain.units.length > 0) units.push(chain.units);
+      }
+      const { failedContacts, committed } = await this.execute(units);
+      totals.transactions += committed.transactions;
+      totals.charged += committed.charged;
+      totals.adjusted += committed.adjusted;
+      committedOutbox.push(...committed.outbox);
+      pending = pending.filter((c) => failedContacts.has(c.contactId));
+      if (round === MAX_ROUNDS - 1)
+        for (const c of pending) failContact(c.contactId, 'account busy: transaction kept failing');
+    }
+    await publishOutbox(committedOutbox);
+    return { failures, ...totals, ignored };
+  }
+
+  /** Access number → tenant and 400 number (routing snapshot), then the number's segment and plan. */
+  private async resolve(
+    contacts: readonly NormalizedContact[],
+    existing: Map<string, Record<string, unknown>>,
+    cache: Map<string, { tenantId: string; number: string; segment?: string; plan?: string } | null>,
+    fail: (contactId: string, reason: string) => void,
+  ): Promise<Resolved[]> {
+    const accessNumbers = [
+      ...new Set(
+        contacts.flatMap((c) => (c.accessNumber && !cache.has(c.accessNumber) ? [c.accessNumber] : [])),
+      ),
+    ];
+    if (accessNumbers.length > 0) {
+      const snapshots = await batchGet(
+        'routing',
+        accessNumbers.map((a) => ({ pk: `ACCESS#${a}`, sk: 'SNAPSHOT' })),
+        false,
+      );
+      const numbers = new Map<string, string>();
+      for (const a of accessNumbers) {
+        const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
+        if (snap && typeof snap.number400 === 'string' && typeof snap.tenantId === 'string')
+          numbers.set(a, snap.number400);
+        else cache.set(a, null);
+      }
+      const numberItems = await batchGet(
+        'numbers',
+        [...new Set(numbers.values())].map((n) => ({ pk: `NUM#${n}`, sk: 'NUMBER' })),
+        false,
+      );
+      for (const [a, n] of numbers) {
+        const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
+        const item = numberItems.get(`NUM#${n}|NUMBER`);
+        cache.set(a, {
+          tenantId: String(snap?.tenantId),
+          number: n,
+          segment: typeof item?.segment === 'string' ? item.segment : n.slice(0, 4),
+          // The plan, when the number item carries it (the contract's planId); unknown plans rate as payg.
+          plan:
+            typeof item?.planId === 'string'
+              ? item.planId
+              : typeof item?.plan === 'string'
+                ? item.plan
+                : undefined,
+        });
+      }
+    }
+    const out: Resolved[] = [];
+    for (const c of contacts) {
+      let target = c.accessNumber ? cache.get(c.accessNumber) : undefined;
+      let accessNumber = c.accessNumber;
+      if (!c.accessNumber && c.initialContactId) {
+        // A later transfer segment without a system endpoint belongs to the number of its first segment.
+        const first =
+          existing.get(`CALL#${c.initialContactId}|CALL`) ?? existing.get(`CALL#${c.contactId}|CALL`);
+        if (first) {
+          target = {
+            tenantId: String(first.tenantId),
+            number: String(first.number),
+            segment: first.segment as string,
+            plan: first.plan as string,
+          };
+          accessNumber = String(first.accessNumber);
+        }
+      }
+      if (!target || !accessNumber) {
+        fail(
+          c.contactId,
+          c.accessNumber
+            ? `access number ${c.accessNumber} is not bound to a 400 number`
+            : 'contact has no system endpoint to rate',
+        );
+        continue;
+      }
+      out.push({
+        tenantId: target.tenantId,
+        call: { contact: c, number: target.number, accessNumber, segment: target.segment, plan: target.plan },
+      });
+    }
+    return out;
+  }
+
+  /**
+   * One account's calls → units of at most 100 actions, each carrying the account's state after its
+   * calls; chunks after the first are conditioned on the version the previous chunk wrote.
+   */
+  private plan(
+    stored: StoredAccount,
+    calls: readonly Resolved[],
+    existing: Map<string, Record<string, unknown>>,
+  ) {
+    const existingCalls = new Map<string, CallRecord>();
+    for (const r of calls) {
+      const item = existing.get(`CALL#${r.call.contact.contactId}|CALL`);
+      if (item) existingCalls.set(r.call.contact.contactId, callFromItem(item));
+    }
+    // Chunk so that calls + adjustments + account + alerts stay within the limit (adjustments are rare).
+    const perChunk = MAX_TRANSACT_ACTIONS - 6;
+    if (calls.length > perChunk) return this.planDeferred(stored, calls, existing, existingCalls);
+    const units: AccountUnit[] = [];
+    let current = stored;
+    let stale = 0;
+    const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+    for (let i = 0; i < sorted.length; ) {
+      let take = Math.min(perChunk, sorted.length - i);
+      let result: ReturnType<typeof chargeCalls>;
+      for (;;) {
+        const chunk = sorted.slice(i, i + take).map((r) => r.call);
+        result = chargeCalls(current.account, chunk, existingCalls, this.deps.rating);
+        const size =
+          1 +
+          result.writes.length +
+          result.writes.filter((w) => w.kind === 'update' && w.adjustment !== 0).length +
+          result.crossings.length;
+        if (size <= MAX_TRANSACT_ACTIONS || take === 1) break;
+        take = Math.max(1, Math.floor(take / 2));
+      }
+      const chunkCalls = sorted.slice(i, i + take);
+      i += take;
+      stale += result.stale.length;
+      if (result.writes.length === 0) continue;
+      const retention = retentionDays(current);
+      const now = new Date().toISOString();
+      const actions: TransactItem[] = [];
+      const outbox: OutboxEntry[] = [];
+      // The account remembers the numbers it has calls on (tenant-wide reports read them).
+      const known = new Set(
+        Array.isArray(current.item?.callNumbers) ? (current.item.callNumbers as string[]) : [],
+      );
+      const numbersBefore = known.size;
+      for (const w of result.writes) known.add(w.record.number);
+      const nextAccount =
+        result.accountChanged || known.size === numbersBefore
+          ? result.account
+          : { ...result.account, version: result.account.version + 1 };
+      const writeAccount = result.accountChanged || known.size !== numbersBefore;
+      if (writeAccount) actions.push(putAccountAction(current, nextAccount, { callNumbers: [...known] }));
+      for (const c of result.crossings) {
+        const o = outboxPutAction(notificationFor(result.account, c), now);
+        actions.push(o.action);
+        outbox.push(o.entry);
+      }
+      const built = this.callActions(stored.account.tenantId, result.writes, existing, retention);
+      actions.push(...built.actions);
+      const { charged, adjusted } = built;
+      units.push({
+        tenantId: stored.account.tenantId,
+        actions,
+        outbox,
+        contactIds: chunkCalls.map((c) => c.call.contact.contactId),
+        counts: { charged, adjusted },
+      });
+      if (writeAccount) {
+        current = {
+          account: nextAccount,
+          item: { ...(current.item ?? {}), version: nextAccount.version, callNumbers: [...known] },
+        };
+      }
+    }
+    return { units, stale };
+  }
+
+  /**
+   * More calls than one transaction carries beside the account: calls first, in transactions of up to 99
+   * call items plus a posting item each; then the account written once, applying every posting.
+   */
+  private planDeferred(
+    stored: StoredAccount,
+    calls: readonly Resolved[],
+    existing: Map<string, Record<string, unknown>>,
+    existingCalls: Map<string, CallRecord>,
+  ) {
+    const tenantId = stored.account.tenantId;
+    const units: AccountUnit[] = [];
+    const postings: Posting[] = [];
+    const postingBase = crypto.randomUUID();
+    const retention = retentionDays(stored);
+    const now = new Date().toISOString();
+    let rated = stored.account;
+    let stale = 0;
+    const numbers = new Set(
+      Array.isArray(stored.item?.callNumbers) ? (stored.item.callNumbers as string[]) : [],
+    );
+    const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+    for (let i = 0; i < sorted.length; ) {
+      let take = Math.min(MAX_TRANSACT_ACTIONS - 1, sorted.length - i);
+      let result: ReturnType<typeof chargeCalls>;
+      for (;;) {
+        result = chargeCalls(
+          rated,
+          sorted.slice(i, i + take).map((r) => r.call),
+          existingCalls,
+          this.deps.rating,
+        );
+        const size =
+          1 +
+          result.writes.length +
+          result.writes.filter((w) => w.kind === 'update' && w.adjustment !== 0).length;
+        if (size <= MAX_TRANSACT_ACTIONS || take === 1) break;
+        take = Math.max(1, Math.floor(take / 2));
+      }
+      const chunkCalls = sorted.slice(i, i + take);
+      i += take;
+      stale += result.stale.length;
+      if (result.writes.length === 0) continue;
+      const posting = postingOf(
+        `${postingBase}#${postings.length}`,
+        rated,
+        result.account,
+        result.movements,
+        result.writes.length,
+      );
+      postings.push(posting);
+      rated = result.account;
+      const { actions, charged, adjusted } = this.callActions(
+        tenantId,
+        result.writes,
+        existing,
+        retention,
+        posting.key,
+      );
+      for (const w of result.writes) numbers.add(w.record.number);
+      actions.push(postingPutAction(posting, now));
+      units.push({
+        tenantId,
+        actions,
+        outbox: [],
+        contactIds: chunkCalls.map((c) => c.call.contact.contactId),
+        counts: { charged, adjusted },
+        deferred: true,
+      });
+    }
+    let current = stored;
+    for (let p = 0; p < postings.length; p += POSTINGS_PER_APPLY) {
+      const group = postings.slice(p, p + POSTINGS_PER_APPLY);
+      const { account, crossings } = applyPostings(current.account, group);
+      const alerts = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
+      units.push({
+        tenantId,
+        actions: [
+          putAccountAction(current, account, { callNumbers: [...numbers] }),
+          ...group.map((g) => postingApplyAction(g, now)),
+          ...alerts.map((a) => a.action),
+        ],
+        outbox: alerts.map((a) => a.entry),
+        contactIds: [],
+        counts: { charged: 0, adjusted: 0 },
+        deferred: true,
+      });
+      current = {
+        account,
+        item: { ...(current.item ?? {}), version: account.version, callNumbers: [...numbers] },
+      };
+    }
+    return { units, stale };
+  }
+
+  /** The call items (and adjustment entries) of one chunk. */
+  private callActions(
+    tenantId: string,
+    writes: readonly CallWrite[],
+    existing: Map<string, Record<string, unknown>>,
+    retention: number,
+    posting?: string,
+  ) {
+    const actions: TransactItem[] = [];
+    let charged = 0;
+    let adjusted = 0;
+    for (const w of writes) {
+      if (w.kind === 'new') {
+        charged++;
+        actions.push({
+          Put: {
+            TableName: tableName('ledger'),
+            Item: callItem(w, w.record.amount, retention, posting),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+        continue;
+      }
+      const prevItem = existing.get(`CALL#${w.record.contactId}|CALL`);
+      const ledgerAmount =
+        typeof prevItem?.ledgerAmount === 'number' ? prevItem.ledgerAmount : w.previous.amount;
+      actions.push({
+        Put: {
+          TableName: tableName('ledger'),
+          Item: callItem(w, ledgerAmount, retention, posting),
+          ConditionExpression: 'lastUpdatedAt = :prev',
+          ExpressionAttributeValues: { ':prev': w.previous.lastUpdatedAt },
+        },
+      });
+      if (w.adjustment === 0) continue;
+      adjusted++;
+      const key = callAdjustmentKey(w.record.contactId, w.record.lastUpdatedAt);
+      actions.push({
+        Put: {
+          TableName: tableName('ledger'),
+          Item: {
+            pk: `ACCT#${tenantId}`,
+            sk: `LEDGER#${key}`,
+            type: 'ledger_entry',
+            tenantId,
+            key,
+            kind: 'call_adjustment',
+            amount: -w.adjustment,
+            at: w.record.lastUpdatedAt,
+            description: `call ${w.record.contactId} re-rated from ${w.previous.amount} to ${w.record.amount} fen`,
+            number: w.record.number,
+            gsi1pk: `ACCT#${tenantId}`,
+            gsi1sk: `${w.record.lastUpdatedAt}#${key}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    return { actions, charged, adjusted };
+  }
+
+  /**
+   * Packs units into transactions of at most 100 actions (an account at most once per transaction;
+   * an account's later chunks wait for its earlier ones) and runs them.
+   */
+  private async execute(chains: AccountUnit[][]) {
+    const failedContacts = new Set<string>();
+    const committed = { transactions: 0, charged: 0, adjusted: 0, outbox: [] as OutboxEntry[] };
+    const queues = chains.map((c) => [...c]);
+    const failedTenants = new Set<string>();
+    while (queues.some((q) => q.length > 0)) {
+      // Take the head unit of every account chain, first-fit into transactions.
+      const heads = queues.filter((q) => q.length > 0).map((q) => q.shift() as AccountUnit);
+      const transactions: AccountUnit[][] = [];
+      let current: AccountUnit[] = [];
+      let size = 0;
+      for (const unit of heads) {
+        if (size + unit.actions.length > MAX_TRANSACT_ACTIONS && current.length > 0) {
+          transactions.push(current);
+          current = [];
+          size = 0;
+        }
+        current.push(unit);
+        size += unit.actions.length;
+      }
+      if (current.length > 0) transactions.push(current);
+      await Promise.all(
+        transactions.map(async (units) => {
+          const live = units.filter((u) => !failedTenants.has(u.tenantId));
+          for (const u of units)
+            if (failedTenants.has(u.tenantId)) for (const id of u.contactIds) failedContacts.add(id);
+          if (live.length === 0) return;
+          try {
+            await dynamo().send(new TransactWriteCommand({ TransactItems: live.flatMap((u) => u.actions) }));
+            committed.transactions++;
+            for (const u of live) {
+              committed.charged += u.counts.charged;
+              committed.adjusted += u.counts.adjusted;
+              committed.outbox.push(...u.outbox);
+            }
+          } catch (error) {
+            if (!isTransactionConflict(error))
+              logger.warn('charge transaction failed', { error: error as Error });
+            // Recomputed from fresh reads in the next round; a later chunk of the same account must wait.
+            for (const u of live) {
+              failedTenants.add(u.tenantId);
+              for (const id of u.contactIds) failedContacts.add(id);
+              // A deferred posting's committed calls go round again too, so their posting is applied.
+              if (u.deferred)
+                for (const chain of chains)
+                  for (const other of chain)
+                    if (other.tenantId === u.tenantId)
+                      for (const id of other.contactIds) failedContacts.add(id);
+            }
+          }
+        }),
+      );
+    }
+    return { failedContacts, committed };
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The ledger store: implements LedgerPort. Every entry is an item ACCT#<tenantId> / LEDGER#<key> written
+ * with attribute_not_exists in the SAME transaction as the account's new balance (conditioned on the
+ * version read), so a key is posted once forever and the balance always equals the sum of its entries.
+ * Re-posting a key with the same amount is a duplicate (nothing changes); with another amount, a conflict.
+ * Numbers and billing post fees through `ledgerStore().post(...)`.
+ */
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
+import { type Account, applyMovements, type Movement } from '../../domain/accounts/account.js';
+import { callLedgerKey } from '../../domain/calls/call-record.js';
+import { conflict, DomainError, invalid } from '../../domain/errors.js';
+import type {
+  LedgerEntryInput,
+  LedgerEntryKind,
+  LedgerPort,
+  PostingResult,
+} from '../../domain/ledger/types.js';
+import { localDay } from '../../domain/rating/local-time.js';
+import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
+import {
+  batchGet,
+  putAccountAction,
+  readAccount,
+  type StoredAccount,
+  type TransactItem,
+} from './account-store.js';
+import { dynamo } from './client.js';
+
+/** Entries per transaction: leaves room for the account and a few alert items within the 100 actions. */
+const ENTRIES_PER_TRANSACTION = 90;
+const MAX_ATTEMPTS = 25;
+/** Kinds that count toward today's spend (the daily cap is about calls). */
+const SPEND_KINDS: ReadonlySet<LedgerEntryKind> = new Set(['call', 'call_adjustment', 'value_added']);
+
+export const ledgerEntryKey = (tenantId: string, key: string) => ({
+  pk: `ACCT#${tenantId}`,
+  sk: `LEDGER#${key}`,
+});
+
+export interface LedgerView {
+  readonly key: string;
+  readonly kind: LedgerEntryKind;
+  readonly amount: number;
+  readonly at: string;
+  readonly description: string;
+  readonly number?: string;
+}
+
+export function businessZone(): string {
+  return optionalEnv('HOTLINE_TIME_ZONE', DEFAULT_TIME_ZONE);
+}
+
+export function isTransactionConflict(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return (
+    name === 'TransactionCanceledException' ||
+    name === 'TransactionConflictException' ||
+    name === 'ConditionalCheckFailedException'
+  );
+}
+
+function validateEntry(entry: LedgerEntryInput): void {
+  if (!Number.isSafeInteger(entry.amount))
+    throw invalid('invalid_amount', 'amount must be an integer number of fen', 'amount');
+  if (!entry.key || entry.key.length > 512)
+    throw invalid('invalid_key', 'idempotency key must be 1–512 characters', 'key');
+  if (!entry.tenantId) throw invalid('invalid_tenant', 'tenantId is required', 'tenantId');
+  if (Number.isNaN(Date.parse(entry.at))) throw invalid('invalid_instant', 'at must be an ISO instant', 'at');
+}
+
+function entryItem(entry: LedgerEntryInput, account: Account) {
+  return {
+    ...ledgerEntryKey(entry.tenantId, entry.key),
+    type: 'ledger_entry',
+    tenantId: entry.tenantId,
+    key: entry.key,
+    kind: entry.kind,
+    amount: entry.amount,
+    at: entry.at,
+    description: entry.description,
+    ...(entry.number ? { number: entry.number } : {}),
+    ...(entry.meta ? { meta: entry.meta } : {}),
+    balanceAfter: account.balance,
+    owedAfter: account.owed,
+    gsi1pk: `ACCT#${entry.tenantId}`,
+    gsi1sk: `${entry.at}#${entry.key}`,
+  };
+}
+
+export class LedgerStore implements LedgerPort {
+  constructor(private readonly zone = businessZone()) {}
+
+  async post(entries: readonly LedgerEntryInput[]): Promise<PostingResult> {
+    entries.forEach(validateEntry);
+    const applied: string[] = [];
+    const duplicates: string[] = [];
+    const byTenant = new Map<string, LedgerEntryInput[]>();
+    for (const entry of entries) {
+      const list = byTenant.get(entry.tenantId) ?? [];
+      if (list.some((e) => e.key === entry.key)) {
+        const first = list.find((e) => e.key === entry.key);
+        if (first?.amount !== entry.amount)
+          throw conflict('idempotency_conflict', `key ${entry.key} posted twice with different amounts`);
+        continue;
+      }
+      list.push(entry);
+      byTenant.set(entry.tenantId, list);
+    }
+    for (const [tenantId, list] of byTenant) {
+      for (let i = 0; i < list.length; i += ENTRIES_PER_TRANSACTION) {
+        const result = await this.postChunk(tenantId, list.slice(i, i + ENTRIES_PER_TRANSACTION));
+        applied.push(...result.applied);
+        duplicates.push(...result.duplicates);
+      }
+    }
+    return { applied, duplicates };
+  }
+
+  /** One tenant's entries in one transaction, retried on a lost race (the account moved, a key appeared). */
+  private async postChunk(tenantId: string, entries: readonly LedgerEntryInput[]): Promise<PostingResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
+      const today = localDay(this.zone, Date.now());
+      const [stored, existing] = await Promise.all([
+        readAccount(tenantId, today),
+        batchGet(
+          'ledger',
+          entries.map((e) => ledgerEntryKey(tenantId, e.key)),
+        ),
+      ]);
+      const duplicates: string[] = [];
+      const fresh: LedgerEntryInput[] = [];
+      for (const entry of entries) {
+        const found = existing.get(`ACCT#${tenantId}|LEDGER#${entry.key}`);
+        if (!found) fresh.push(entry);
+        else if (found.amount === entry.amount) duplicates.push(entry.key);
+        else
+          throw conflict('idempotency_conflict', `key ${entry.key} was already posted with another amount`, {
+            key: entry.key,
+            postedAmount: found.amount as number,
+          });
+      }
+      if (fresh.length === 0) return { applied: [], duplicates };
+      try {
+        const outbox = await this.commit(stored, fresh);
+        await publishOutbox(outbox);
+        return { applied: fresh.map((e) => e.key), duplicates };
+      } catch (error) {
+        if (!isTransactionConflict(error)) throw error;
+      }
+    }
+    throw new DomainError('unavailable', 'ledger_busy', 'the account is busy; retry the request');
+  }
+
+  private async commit(stored: StoredAccount, entries: readonly LedgerEntryInput[]): Promise<OutboxEntry[]> {
+    const movements: Movement[] = entries.map((e) => ({
+      amount: e.amount,
+      ...(SPEND_KINDS.has(e.kind)
+        ? { spend: { amount: -e.amount, day: localDay(this.zone, Date.parse(e.at)) } }
+        : {}),
+    }));
+    const { account, crossings } = applyMovements(stored.account, movements);
+    const now = new Date().toISOString();
+    const outbox = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
+    // Each entry records the balance right after it, for statements.
+    let running = stored.account;
+    const items: TransactItem[] = entries.map((entry) => {
+      running = applyMovements(running, [{ amount: entry.amount }]).account;
+      return {
+        Put: {
+          TableName: tableName('ledger'),
+          Item: entryItem(entry, running),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    });
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [putAccountAction(stored, account), ...items, ...outbox.map((o) => o.action)],
+      }),
+    );
+    return outbox.map((o) => o.entry);
+  }
+
+  async account(tenantId: string, now: Date): Promise<StoredAccount> {
+    return readAccount(tenantId, localDay(this.zone, now.getTime()));
+  }
+
+  /** Newest first; call charges and adjustments are included (a call record is its own ledger entry). */
+  async list(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<LedgerView>> {
+    const pk = `ACCT#${tenantId}`;
+    const start = decodeCursor(
+      cursor,
+      (k) => k.gsi1pk === pk && typeof k.pk === 'string' && typeof k.sk === 'string',
+    );
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = (out.Items ?? []).map((item): LedgerView => {
+      if (item.type === 'call') {
+        // A call record is its own ledger entry: what it first posted; re-ratings are adjustment entries.
+        return {
+          key: callLedgerKey(String(item.contactId)),
+          kind: 'call',
+          amount: -(item.ledgerAmount as number),
+          at: String(item.endedAt),
+          description: `call from ${item.caller ?? 'unknown'} (${item.billedSeconds}s billed)`,
+          number: String(item.number),
+        };
+      }
+      return {
+        key: String(item.key),
+        kind: item.kind as LedgerEntryKind,
+        amount: item.amount as number,
+        at: String(item.at),
+        description: String(item.description ?? ''),
+        ...(item.number ? { number: String(item.number) } : {}),
+      };
+    });
+    return { items, nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined) };
+  }
+}
+
+let store: LedgerStore | undefined;
+
+/** The process-wide ledger store (others post fees through it). */
+export function ledgerStore(): LedgerStore {
+  store ??= new LedgerStore();
+  return store;
+}
+
+/** Factory for LedgerPort users that only need `post`. */
+export function createLedgerPort(): LedgerPort {
+  return ledgerStore();
+}

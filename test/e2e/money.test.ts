@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capability as money } from '../../infra/local/capabilities/money.js';
+import { answeredCall, bindNumbers, fixture } from '../integration/ingest-fixtures.js';
+import { type LocalApi, startLocalApi } from '../support/local-api.js';
+
+let api: LocalApi;
+let admin: string;
+let viewer: string;
+
+beforeAll(async () => {
+  api = await startLocalApi({ capabilities: [money] });
+  admin = await api.token('demo', ['tenant-admin']);
+  viewer = await api.token('demo', ['tenant-viewer']);
+  await bindNumbers([
+    { tenantId: 'demo', number400: '4008123456', accessNumber: '+6531580001' },
+    { tenantId: 'demo', number400: '4007123456', accessNumber: '+6531580002' },
+  ]);
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+const topUp = (amount: unknown, key?: string, token = admin) =>
+  api.request('POST', '/v1/account/top-ups', {
+    token,
+    body: { amount },
+    headers: key ? { 'idempotency-key': key } : {},
+  });
+
+describe('account and top-ups over HTTP', () => {
+  it('shows the seeded demo account', async () => {
+    const res = await api.get('/v1/account', viewer);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      balance: 50_000,
+      owed: 0,
+      status: 'active',
+      dailyCap: null,
+      alerts: { lowBalanceThreshold: 5000 },
+    });
+  });
+
+  it('tops up once per Idempotency-Key; another amount on the same key is a 409', async () => {
+    const first = await topUp(10_000, 'pay-0001-abc');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ duplicate: false, balance: 60_000 });
+    const again = await topUp(10_000, 'pay-0001-abc');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, balance: 60_000 });
+    const other = await topUp(20_000, 'pay-0001-abc');
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('idempotency_conflict');
+    expect((await api.get('/v1/account', viewer)).body.balance).toBe(60_000);
+  });
+
+  it('validates amounts and the header with 4xx, never 500', async () => {
+    for (const amount of [0, -5, 1.5, '100', 10_000_001, null]) {
+      const res = await topUp(amount, 'pay-bad-amount');
+      expect(res.status, String(amount)).toBe(400);
+      expect(res.body.error.field).toBe('amount');
+    }
+    const noKey = await topUp(100);
+    expect(noKey.status).toBe(400);
+    expect(noKey.body.error.field).toBe('Idempotency-Key');
+    expect((await topUp(100, 'short')).status).toBe(400);
+    expect((await topUp(100, 'pay-viewer-1', viewer)).status).toBe(403);
+    const extra = await api.request('POST', '/v1/account/top-ups', {
+      token: admin,
+      body: { amount: 1, tenantId: 'x' },
+      headers: { 'idempotency-key': 'pay-extra-1' },
+    });
+    expect(extra.status).toBe(400);
+  });
+
+  it('lists the ledger newest first with pagination', async () => {
+    const page1 = await api.get('/v1/account/ledger?limit=1', viewer);
+    expect(page1.status).toBe(200);
+    expect(page1.body.items).toHaveLength(1);
+    expect(page1.body.items[0]).toMatchObject({ key: 'topup#pay-0001-abc', amount: 10_000, kind: 'top_up' });
+    const page2 = await api.get(`/v1/account/ledger?limit=1&cursor=${page1.body.nextCursor}`, viewer);
+    expect(page2.body.items[0]).toMatchObject({ key: 'opening#demo-balance', amount: 50_000 });
+    expect((await api.get('/v1/account/ledger?cursor=forged', viewer)).status).toBe(400);
+  });
+});
+
+describe('contact records through the local stream', () => {
+  it('charges good records, parks the poison one with its reason, and lists calls and reports', async () => {
+    const good = Array.from({ length: 9 }, (_, i) => answeredCall('+6531580001', { seconds: 60 * (i + 1) }));
+    const res = await api.post(
+      '/local/contact-records',
+      [...good.slice(0, 4), '{"ContactId":', ...good.slice(4), fixture('ctr-chat.json')],
+      admin,
+    );
+    expect(res.status).toBe(202);
+    expect(res.body.parked).toBe(1);
+    const failures = await api.get('/local/contact-records/failures');
+    expect(failures.body.items).toHaveLength(1);
+    expect(failures.body.items[0]).toMatchObject({ data: '{"ContactId":', reason: 'malformed JSON' });
+
+    const calls = await api.get(
+      '/v1/calls?number=4008123456&from=2026-11-23T00:00:00Z&to=2026-11-25T00:00:00Z&limit=5',
+      viewer,
+    );
+    expect(calls.status).toBe(200);
+    expect(calls.body.items).toHaveLength(5);
+    expect(calls.body.nextCursor).toBeDefined();
+    expect(calls.body.items[0]).toMatchObject({
+      number: '4008123456',
+      missed: false,
+      answerNumber: '+861058881234',
+    });
+    // 1+2+…+9 minutes at 30 fen.
+    const account = await api.get('/v1/account', viewer);
+    expect(account.body.balance).toBe(60_000 - 45 * 30);
+
+    const report = await api.get('/v1/reports/daily?from=2026-11-24&to=2026-11-24', viewer);
+    expect(report.status).toBe(200);
+    expect(report.body.totals).toMatchObject({ calls: 9, answered: 9, missed: 0, charge: 45 * 30 });
+    expect(report.body.busiestHours[0]).toEqual({ hour: 10, calls: 9 });
+    expect((await api.get('/v1/reports/daily?from=2026-10-01&to=2026-11-24', viewer)).status).toBe(400);
+    expect((await api.get('/v1/calls?number=123', viewer)).status).toBe(400);
+  });
+
+  it('refuses a body that is not an array of records', async () => {
+    expect((await api.post('/local/contact-records', { nope: 1 })).status).toBe(400);
+  });
+});
+
+describe('spend cap and alerts', () => {
+  it('sets the cap and alert recipients, and tells the tenant once when the cap is reached', async () => {
+    const alerts = await api.put(
+      '/v1/account/alerts',
+      { emails: ['ops@example.com'], phones: ['+8613900000000'] },
+      admin,
+    );
+    expect(alerts.status).toBe(200);
+    expect((await api.put('/v1/account/alerts', { emails: ['not-an-email'] }, admin)).status).toBe(400);
+    // Cap ¥20 on a day with no spend yet (calls on 2026-11-26 Shanghai).
+    const cap = await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin);
+    expect(cap.status).toBe(200);
+    expect(cap.body.dailyCap).toBe(2_000);
+    const calls = Array.from({ length: 12 }, () =>
+      answeredCall('+6531580001', { seconds: 600, answeredAt: '2026-11-26T03:00:00Z' }),
+    );
+    await api.post('/local/contact-records', calls.slice(0, 6));
+    await api.post('/local/contact-records', calls.slice(6));
+    const outbox = await api.get('/local/outbox?tenantId=demo');
+    const capAlerts = outbox.body.items.filter((m: { kind: string }) => m.kind === 'spend_cap_reached');
+    expect(capAlerts).toHaveLength(1);
+    expect(capAlerts[0].attributes).toMatchObject({ emails: 'ops@example.com', phones: '+8613900000000' });
+    expect((await api.put('/v1/account/spend-cap', { dailyCap: 1.5 }, admin)).status).toBe(400);
+  });
+});

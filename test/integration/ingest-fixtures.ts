@@ -1,0 +1,152 @@
+/** Shared set-up for the ingest tests: numbers bound to access numbers, accounts with money, contact records. */
+import { readFileSync } from 'node:fs';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
+import { tableName } from '../../shared/config.js';
+
+export const FIXTURES = '/work/shared/handbook/fixtures';
+export const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
+
+export interface Line {
+  readonly tenantId: string;
+  readonly number400: string;
+  readonly accessNumber: string;
+}
+
+/** Binds access numbers to 400 numbers of tenants (routing snapshot + number item), as numbers/routing do. */
+export async function bindNumbers(lines: readonly Line[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += 12) {
+    const chunk = lines.slice(i, i + 12);
+    await dynamo().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName('routing')]: chunk.map((l) => ({
+            PutRequest: {
+              Item: {
+                pk: `ACCESS#${l.accessNumber}`,
+                sk: 'SNAPSHOT',
+                type: 'routing_snapshot',
+                number400: l.number400,
+                tenantId: l.tenantId,
+                numberStatus: 'active',
+              },
+            },
+          })),
+          [tableName('numbers')]: chunk.map((l) => ({
+            PutRequest: {
+              Item: {
+                pk: `NUM#${l.number400}`,
+                sk: 'NUMBER',
+                type: 'number',
+                number: l.number400,
+                segment: l.number400.slice(0, 4),
+                tenantId: l.tenantId,
+                status: 'active',
+              },
+            },
+          })),
+        },
+      }),
+    );
+  }
+}
+
+export async function topUp(tenantId: string, amount: number, key = `topup#seed-${tenantId}`): Promise<void> {
+  await ledgerStore().post([
+    { tenantId, key, kind: 'top_up', amount, at: '2026-11-01T00:00:00.000Z', description: 'seed' },
+  ]);
+}
+
+export async function account(tenantId: string): Promise<Record<string, any>> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ?? {};
+}
+
+export async function callItem(contactId: string): Promise<Record<string, any> | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { pk: `CALL#${contactId}`, sk: 'CALL' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/** Every ledger-visible entry of an account (gsi1), signed as the ledger sees them. */
+export async function ledgerSum(tenantId: string): Promise<{ sum: number; count: number }> {
+  let sum = 0;
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `ACCT#${tenantId}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      sum += item.type === 'call' ? -item.ledgerAmount : item.amount;
+      count++;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return { sum, count };
+}
+
+let counter = 0;
+
+/**
+ * A forwarded, answered call on an access number: `seconds` of talk from the given answer instant,
+ * long distance (Shanghai caller, Beijing answer number) unless the caller says otherwise.
+ */
+export function answeredCall(
+  accessNumber: string,
+  options: {
+    contactId?: string;
+    seconds?: number;
+    answeredAt?: string;
+    lastUpdate?: string;
+    caller?: string;
+    recording?: boolean;
+  } = {},
+): Record<string, unknown> {
+  const contactId = options.contactId ?? `c-${process.pid}-${++counter}`;
+  const answered = Date.parse(options.answeredAt ?? '2026-11-24T02:15:19Z');
+  const ended = answered + (options.seconds ?? 60) * 1000;
+  const base = fixture('ctr-forwarded-call.json');
+  return {
+    ...base,
+    ContactId: contactId,
+    SystemEndpoint: { Address: accessNumber, Type: 'TELEPHONE_NUMBER' },
+    CustomerEndpoint: { Address: options.caller ?? '+862161234567', Type: 'TELEPHONE_NUMBER' },
+    InitiationTimestamp: new Date(answered - 16_000).toISOString(),
+    ConnectedToSystemTimestamp: new Date(answered - 15_000).toISOString(),
+    TransferCompletedTimestamp: new Date(answered).toISOString(),
+    DisconnectTimestamp: new Date(ended).toISOString(),
+    LastUpdateTimestamp: options.lastUpdate ?? new Date(ended + 30_000).toISOString(),
+    ...(options.recording
+      ? {
+          Recordings: [
+            {
+              Location: `bucket/${contactId}.wav`,
+              StartTimestamp: new Date(answered).toISOString(),
+              StopTimestamp: new Date(ended).toISOString(),
+              Status: 'AVAILABLE',
+            },
+          ],
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallIngest, type RawRecord } from '../../shared/adapters/dynamo/call-ingest.js';
+import {
+  createLocalNotifications,
+  type LocalNotifications,
+} from '../../shared/adapters/local/local-notifications.js';
+import { areaCodeRegions } from '../../shared/domain/calls/region.js';
+import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
+import { TariffBook } from '../../shared/domain/rating/tariff.js';
+import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import {
+  account,
+  answeredCall,
+  bindNumbers,
+  callItem,
+  fixture,
+  ledgerSum,
+  topUp,
+} from './ingest-fixtures.js';
+
+let db: TestDatabase;
+let outbox: LocalNotifications;
+const ingest = new CallIngest({ rating: { book: new TariffBook(DEFAULT_TARIFF), regions: areaCodeRegions } });
+let seq = 0;
+const records = (...data: unknown[]): RawRecord[] =>
+  data.map((d) => ({ id: String(++seq), data: typeof d === 'string' ? d : JSON.stringify(d) }));
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  await bindNumbers([
+    { tenantId: 'acme', number400: '4008123456', accessNumber: '+6531580001' },
+    { tenantId: 'acme', number400: '4007123456', accessNumber: '+6531580002' },
+    { tenantId: 'beta', number400: '4006000001', accessNumber: '+6531580003' },
+  ]);
+  await topUp('acme', 100_000);
+  await topUp('beta', 100_000);
+});
+afterAll(async () => {
+  resetPorts();
+  await db.stop();
+});
+beforeEach(() => {
+  resetPorts();
+  outbox = createLocalNotifications();
+  usePorts({ notifications: outbox });
+});
+
+describe('contact-record ingest', () => {
+  it('charges the forwarded fixture once, turns its update into a delta adjustment and ignores the stale one', async () => {
+    const first = fixture('ctr-forwarded-call.json');
+    const update = fixture('ctr-forwarded-call-update.json');
+    const before = (await account('acme')).balance;
+    const r1 = await ingest.ingest(records(first, first));
+    expect(r1).toMatchObject({ charged: 1, failures: [] });
+    const call = await callItem(String(first.ContactId));
+    // 262 s → 5 minutes long distance at 4008's 30 fen, peak time.
+    expect(call).toMatchObject({
+      amount: 150,
+      ledgerAmount: 150,
+      missed: false,
+      number: '4008123456',
+      durationSeconds: 262,
+      tenantId: 'acme',
+    });
+    expect((await account('acme')).balance).toBe(before - 150);
+
+    // The update adds a 262 s recording: 5 minutes × 2 fen value-added → +10 as an adjustment.
+    const r2 = await ingest.ingest(records(update, first));
+    expect(r2).toMatchObject({ charged: 0, adjusted: 1 });
+    expect(await callItem(String(first.ContactId))).toMatchObject({
+      amount: 160,
+      ledgerAmount: 150,
+      recordingSeconds: 262,
+    });
+    expect((await account('acme')).balance).toBe(before - 160);
+
+    // Replayed days later, in any order: nothing moves.
+    const r3 = await ingest.ingest(records(first, update, first));
+    expect(r3).toMatchObject({ charged: 0, adjusted: 0, stale: 1 });
+    expect((await account('acme')).balance).toBe(before - 160);
+  });
+
+  it('records missed calls at no cost and ignores chats', async () => {
+    const before = (await account('acme')).balance;
+    const r = await ingest.ingest(records(fixture('ctr-abandoned-in-queue.json'), fixture('ctr-chat.json')));
+    expect(r).toMatchObject({ charged: 1, ignored: 1, failures: [] });
+    expect(await callItem('c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f')).toMatchObject({
+      missed: true,
+      amount: 0,
+      number: '4007123456',
+    });
+    expect((await account('acme')).balance).toBe(before);
+  });
+
+  it('charges an agent-answered call from the agent connection', async () => {
+    const r = await ingest.ingest(records(fixture('ctr-agent-answered.json')));
+    expect(r.failures).toEqual([]);
+    // 07:41:35 → 07:48:17 = 402 s → 7 minutes on 4007, IVR used (+1).
+    expect(await callItem('b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e')).toMatchObject({
+      durationSeconds: 402,
+      billedSeconds: 420,
+      amount: 7 * 20 + 1,
+    });
+  });
+
+  it('reports malformed records and unknown access numbers as failures without blocking the good ones', async () => {
+    const good = answeredCall('+6531580003');
+    const r = await ingest.ingest(
+      records('{"ContactId": "x"', 42, { ContactId: 'no-timestamps' }, good, answeredCall('+6500000000'), {
+        ...answeredCall('+6531580003'),
+        DisconnectTimestamp: 'yesterday',
+      }),
+    );
+    expect(r.charged).toBe(1);
+    expect(r.failures.map((f) => f.reason)).toEqual([
+      'malformed JSON',
+      'record is not a JSON object',
+      'missing or invalid LastUpdateTimestamp',
+      'missing or invalid DisconnectTimestamp',
+      'access number +6500000000 is not bound to a 400 number',
+    ]);
+    expect(await callItem(String(good.ContactId))).toMatchObject({ tenantId: 'beta' });
+  });
+
+  it('aggregates a batch per account: ledger and balance agree', async () => {
+    const calls = Array.from({ length: 250 }, (_, i) =>
+      answeredCall(i % 2 ? '+6531580001' : '+6531580003', { seconds: 30 + i }),
+    );
+    const r = await ingest.ingest(records(...calls));
+    expect(r).toMatchObject({ charged: 250, failures: [] });
+    for (const tenant of ['acme', 'beta']) {
+      const { sum } = await ledgerSum(tenant);
+      const acct = await account(tenant);
+      expect(acct.balance - acct.owed).toBe(sum);
+    }
+  });
+
+  it('keeps records for the retention period: at least 2 years for medical tenants', async () => {
+    await bindNumbers([{ tenantId: 'clinic', number400: '4001999999', accessNumber: '+6531589999' }]);
+    await topUp('clinic', 10_000);
+    const { dynamo } = await import('../../shared/adapters/dynamo/client.js');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { tableName } = await import('../../shared/config.js');
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('ledger'),
+        Key: { pk: 'ACCT#clinic', sk: 'ACCOUNT' },
+        UpdateExpression: 'SET industry = :m',
+        ExpressionAttributeValues: { ':m': 'medical' },
+      }),
+    );
+    const c = answeredCall('+6531589999');
+    await ingest.ingest(records(c));
+    const item = await callItem(String(c.ContactId));
+    const ended = Date.parse(String(item?.endedAt)) / 1000;
+    expect(item?.expiresAt - ended).toBeGreaterThanOrEqual(731 * 86_400);
+  });
+});

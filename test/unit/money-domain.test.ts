@@ -1,0 +1,268 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type Account,
+  applyMovements,
+  callAllowance,
+  newAccount,
+} from '../../shared/domain/accounts/account.js';
+import { newestPerContact, parseContactRecord } from '../../shared/domain/calls/contact-record.js';
+import { areaCodeRegions } from '../../shared/domain/calls/region.js';
+import { dailyReport } from '../../shared/domain/calls/reports.js';
+import { chargeCalls } from '../../shared/domain/ledger/call-charges.js';
+import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
+import { TariffBook } from '../../shared/domain/rating/tariff.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(`/work/shared/handbook/fixtures/${name}`, 'utf8'));
+const DAY = '2026-11-24';
+
+describe('parseContactRecord', () => {
+  it('normalises the fixtures', () => {
+    const fwd = parseContactRecord(JSON.stringify(fixture('ctr-forwarded-call.json')));
+    expect(fwd).toMatchObject({
+      kind: 'call',
+      contact: {
+        accessNumber: '+6531580001',
+        caller: '+8613910001234',
+        answerNumber: '+861058881234',
+        recordingSeconds: 0,
+      },
+    });
+    const upd = parseContactRecord(fixture('ctr-forwarded-call-update.json'));
+    expect(upd).toMatchObject({ kind: 'call', contact: { recordingSeconds: 262 } });
+    expect(parseContactRecord(fixture('ctr-agent-answered.json'))).toMatchObject({
+      kind: 'call',
+      contact: { answeredBy: 'acme.li.wei', answerNumber: undefined, ivr: true },
+    });
+    expect(parseContactRecord(fixture('ctr-abandoned-in-queue.json'))).toMatchObject({
+      kind: 'call',
+      contact: { answeredMs: undefined },
+    });
+    expect(parseContactRecord(fixture('ctr-chat.json'))).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('never throws, whatever arrives', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.string(), fc.anything()), (raw) => {
+        const result = parseContactRecord(raw);
+        expect(['call', 'ignored', 'rejected']).toContain(result.kind);
+      }),
+      { numRuns: 1000 },
+    );
+    const base = fixture('ctr-forwarded-call.json');
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...Object.keys(base)), fc.oneof(fc.constant(null), fc.jsonValue())),
+        (patch) => {
+          expect(['call', 'ignored', 'rejected']).toContain(parseContactRecord({ ...base, ...patch }).kind);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps the newest record per contact', () => {
+    const a = parseContactRecord(fixture('ctr-forwarded-call.json'));
+    const b = parseContactRecord(fixture('ctr-forwarded-call-update.json'));
+    if (a.kind !== 'call' || b.kind !== 'call') throw new Error('fixtures');
+    expect(newestPerContact([b, a])).toEqual([b]);
+  });
+});
+
+describe('account movements', () => {
+  const movementArb = fc.record({
+    amount: fc.integer({ min: -20_000, max: 20_000 }),
+    spend: fc.option(
+      fc.record({
+        amount: fc.integer({ min: 0, max: 5_000 }),
+        day: fc.constantFrom('2026-11-23', DAY, '2026-11-25'),
+      }),
+      { nil: undefined },
+    ),
+  });
+
+  it('balance − owed moves by exactly the sum of movements; the floor holds; alerts fire once per crossing', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.array(fc.array(movementArb, { maxLength: 5 }), { maxLength: 20 }),
+        (opening, batches) => {
+          let account: Account = { ...newAccount('t', DAY), balance: opening, dailyCap: 3_000 };
+          let expected = opening;
+          let arrearsAlerts = 0;
+          let restoredAlerts = 0;
+          let statusChanges = 0;
+          const capDays = new Set<string>();
+          for (const batch of batches) {
+            const before = account;
+            const step = applyMovements(account, batch);
+            account = step.account;
+            expected += batch.reduce((s, m) => s + m.amount, 0);
+            expect(account.balance - account.owed).toBe(expected);
+            expect(account.balance).toBeGreaterThanOrEqual(0);
+            expect(account.owed).toBeGreaterThanOrEqual(0);
+            expect(account.balance > 0 ? account.owed : 0).toBe(0);
+            if (before.status !== account.status) statusChanges++;
+            arrearsAlerts += step.crossings.filter((c) => c.kind === 'arrears').length;
+            restoredAlerts += step.crossings.filter((c) => c.kind === 'service_restored').length;
+            for (const c of step.crossings.filter((c) => c.kind === 'spend_cap_reached')) {
+              expect(capDays.has(c.dedupeKey)).toBe(false);
+              capDays.add(c.dedupeKey);
+            }
+          }
+          expect(arrearsAlerts + restoredAlerts).toBe(statusChanges);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('bounds the routing decision by balance and what is left under the cap', () => {
+    const account = { ...newAccount('t', DAY), balance: 10_000, dailyCap: 2_000, spendToday: 1_700 };
+    expect(callAllowance(account, DAY, 30)).toEqual({ allowed: true, maxDurationSeconds: 600 });
+    expect(callAllowance({ ...account, spendToday: 2_000 }, DAY, 30)).toEqual({
+      allowed: false,
+      reason: 'spend_cap_reached',
+    });
+    expect(callAllowance({ ...account, spendToday: 2_000 }, '2026-11-25', 30)).toMatchObject({
+      allowed: true,
+    });
+    expect(callAllowance({ ...account, balance: 0, status: 'arrears' }, DAY, 30)).toEqual({
+      allowed: false,
+      reason: 'arrears',
+    });
+    expect(callAllowance({ ...account, balance: 20, dailyCap: undefined }, DAY, 30)).toEqual({
+      allowed: false,
+      reason: 'insufficient_balance',
+    });
+  });
+});
+
+describe('chargeCalls (pure)', () => {
+  const ctx = { book: new TariffBook(DEFAULT_TARIFF), regions: areaCodeRegions };
+  const contact = (name: string) => {
+    const p = parseContactRecord(fixture(name));
+    if (p.kind !== 'call') throw new Error(name);
+    return {
+      contact: p.contact,
+      number: '4008123456',
+      accessNumber: '+6531580001',
+      segment: '4008',
+      plan: undefined,
+    };
+  };
+
+  it('charges new calls, adjusts updated ones and skips stale ones', () => {
+    const account = { ...newAccount('acme', DAY), balance: 10_000 };
+    const first = chargeCalls(account, [contact('ctr-forwarded-call.json')], new Map(), ctx);
+    expect(first.account.balance).toBe(10_000 - 150);
+    const existing = new Map(first.writes.map((w) => [w.record.contactId, w.record]));
+    const update = chargeCalls(first.account, [contact('ctr-forwarded-call-update.json')], existing, ctx);
+    expect(update.writes[0]).toMatchObject({ kind: 'update', adjustment: 10 });
+    expect(update.account.balance).toBe(10_000 - 160);
+    const stale = chargeCalls(first.account, [contact('ctr-forwarded-call.json')], existing, ctx);
+    expect(stale).toMatchObject({
+      stale: [first.writes[0]?.record.contactId],
+      writes: [],
+      accountChanged: false,
+    });
+  });
+
+  it('uses included minutes first (business plan: 600 minutes a month)', () => {
+    const account = {
+      ...newAccount('acme', DAY),
+      balance: 10_000,
+      includedMonth: '2026-11',
+      includedSecondsUsed: 600 * 60 - 120,
+    };
+    const c = { ...contact('ctr-forwarded-call.json'), plan: 'business' };
+    const result = chargeCalls(account, [c], new Map(), ctx);
+    // 5 billed minutes, 2 of them included: 3 × 26 fen.
+    expect(result.writes[0]?.record).toMatchObject({ includedSecondsUsed: 120, amount: 78 });
+    expect(result.account.includedSecondsUsed).toBe(600 * 60);
+  });
+});
+
+describe('dailyReport', () => {
+  it('counts volume, answered vs missed, durations, regions and busiest hours in the business zone', () => {
+    const calls = [
+      {
+        startedAt: '2026-11-24T02:00:00Z',
+        missed: false,
+        durationSeconds: 20,
+        amount: 15,
+        callerRegion: '北京市',
+      },
+      {
+        startedAt: '2026-11-24T02:30:00Z',
+        missed: false,
+        durationSeconds: 400,
+        amount: 105,
+        callerRegion: '北京市',
+      },
+      {
+        startedAt: '2026-11-24T17:00:00Z',
+        missed: true,
+        durationSeconds: 0,
+        amount: 0,
+        callerRegion: '上海市',
+      },
+    ];
+    const report = dailyReport(calls, '2026-11-24', '2026-11-25', 'Asia/Shanghai');
+    expect(report.days).toEqual([
+      { day: '2026-11-24', calls: 2, answered: 2, missed: 0, talkSeconds: 420, charge: 120 },
+      { day: '2026-11-25', calls: 1, answered: 0, missed: 1, talkSeconds: 0, charge: 0 },
+    ]);
+    expect(report.durations.find((d) => d.bucket === '<30s')?.calls).toBe(1);
+    expect(report.durations.find((d) => d.bucket === '5-10m')?.calls).toBe(1);
+    expect(report.callerRegions[0]).toEqual({ region: '北京市', calls: 2 });
+    expect(report.busiestHours[0]).toEqual({ hour: 10, calls: 2 });
+  });
+});
+
+describe('deferred postings', () => {
+  it('applying chunk postings to the account equals charging the chunks directly', async () => {
+    const { applyPostings, postingOf } = await import('../../shared/domain/ledger/postings.js');
+    const movementArb = fc.record({
+      amount: fc.integer({ min: -3_000, max: 500 }),
+      spend: fc.option(
+        fc.record({
+          amount: fc.integer({ min: -200, max: 3_000 }),
+          day: fc.constantFrom('2026-11-23', DAY, '2026-11-25'),
+        }),
+        {
+          nil: undefined,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.array(fc.array(movementArb, { maxLength: 6 }), { maxLength: 8 }),
+        (opening, chunks) => {
+          const start: Account = {
+            ...newAccount('t', DAY),
+            balance: opening,
+            dailyCap: 5_000,
+            includedMonth: '2026-11',
+            includedSecondsUsed: 60,
+          };
+          let direct = start;
+          const postings = chunks.map((movements, k) => {
+            const before = direct;
+            direct = applyMovements(direct, movements).account;
+            direct = { ...direct, includedSecondsUsed: direct.includedSecondsUsed + 30 };
+            return postingOf(`p#${k}`, before, direct, movements, movements.length);
+          });
+          const deferred = applyPostings(start, postings).account;
+          expect(deferred.balance - deferred.owed).toBe(direct.balance - direct.owed);
+          expect(deferred.spendDay).toBe(direct.spendDay);
+          expect(deferred.includedSecondsUsed).toBe(direct.includedSecondsUsed);
+          expect(deferred.balance).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
