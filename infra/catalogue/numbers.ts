@@ -1,4 +1,46 @@
 import type { FunctionRow, JobRow } from '../function-catalogue.js';
 
 export const NUMBER_FUNCTIONS: readonly FunctionRow[] = [];
-export const NUMBER_JOBS: readonly JobRow[] = [];
+
+const ZONE = 'Asia/Shanghai';
+const job = (name: string, schedule: string, description: string, extra: Partial<JobRow> = {}): JobRow => ({
+  id: name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+  name,
+  entry: `functions/jobs/${name}.ts`,
+  schedule,
+  timeZone: ZONE,
+  tables: { numbers: 'write', routing: 'write', ledger: 'write' },
+  capabilities: ['telephony', 'notifications'],
+  timeoutSeconds: 300,
+  description,
+  ...extra,
+});
+
+export const NUMBER_JOBS: readonly JobRow[] = [
+  job(
+    'number-hold-expiry',
+    'cron(*/5 * * * ? *)',
+    'Returns numbers whose reservation hold ran out to the pool',
+    {
+      tables: { numbers: 'write' },
+      capabilities: [],
+      timeoutSeconds: 120,
+    },
+  ),
+  job(
+    'number-retention-expiry',
+    'cron(15 0 * * ? *)',
+    'Cancels suspended numbers whose retention allowance is used up',
+  ),
+  job(
+    'number-cancellation-notice',
+    'cron(30 0 * * ? *)',
+    'Cancels numbers whose notice period ended; settles, refunds, quarantines',
+  ),
+  job('number-quarantine', 'cron(45 0 * * ? *)', 'Returns numbers whose quarantine ended to the pool'),
+  job(
+    'number-arrears',
+    'cron(0 * * * ? *)',
+    'Stops numbers of accounts in arrears, restores after top-up, cancels after the window',
+  ),
+];

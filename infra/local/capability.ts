@@ -7,6 +7,8 @@ export interface ControlRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** The request's bytes as sent (uploads that are not JSON). */
+  readonly rawBody?: Buffer;
 }
 
 export interface ControlResult {

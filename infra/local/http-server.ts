@@ -169,7 +169,9 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
         const params = route.method === method ? match(matcher, url.pathname) : undefined;
         if (!params) continue;
         let parsed: unknown;
-        if (body.length) {
+        // Raw uploads (local presigned document PUTs) keep their bytes in rawBody; JSON is parsed as before.
+        const type = String(request.headers['content-type'] ?? 'application/json');
+        if (body.length && /json/i.test(type)) {
           try {
             parsed = JSON.parse(body.toString('utf8'));
           } catch {
@@ -178,7 +180,7 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
           }
         }
         const query = Object.fromEntries(url.searchParams.entries());
-        const result = await route.handle({ params, query, body: parsed }, options.context);
+        const result = await route.handle({ params, query, body: parsed, rawBody: body }, options.context);
         send(response, result.status, result.body ?? '');
         return;
       }

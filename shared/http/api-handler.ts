@@ -48,6 +48,8 @@ export interface ApiResult {
   readonly status?: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** A non-JSON body (CSV downloads), sent as is; `headers` must then carry its content-type. */
+  readonly text?: string;
 }
 
 export interface ApiSpec<P, Q, B> {
@@ -221,6 +223,13 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
         now: new Date(event.requestContext?.timeEpoch ?? Date.now()),
       };
       const result = await run(request);
+      if (result.text !== undefined) {
+        return {
+          statusCode: result.status ?? 200,
+          headers: { 'x-correlation-id': correlationId, ...result.headers },
+          body: result.text,
+        };
+      }
       return json(result.status ?? 200, result.body, correlationId, result.headers);
     } catch (error) {
       return mapError(error, correlationId);

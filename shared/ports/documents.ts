@@ -8,4 +8,6 @@ export interface DocumentsPort {
   ): Promise<{ url: string; expiresAt: string }>;
   /** Whether the object exists (an application is only complete once its files arrived). */
   exists(key: string): Promise<boolean>;
+  /** A short-lived URL to read the file (operators reviewing an application); optional for older adapters. */
+  presignDownload?(key: string): Promise<{ url: string; expiresAt: string }>;
 }

@@ -106,19 +106,25 @@ describe('vanity classifier', () => {
 
   it('refuses malformed numbers with a validation error', () => {
     for (const bad of ['4002123456', '400812345', '40081234567', 'abcdefghij', '4008-12345', '']) {
-      expect(() => classify(bad, DEFAULT_NUMBERS_CONFIG)).toThrow(expect.objectContaining({ kind: 'validation' }));
+      expect(() => classify(bad, DEFAULT_NUMBERS_CONFIG)).toThrow(
+        expect.objectContaining({ kind: 'validation' }),
+      );
     }
   });
 
   it('depends only on the subscriber digits, and always yields a configured tier', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{6}$/), fc.constantFrom('4001', '4006', '4007', '4008'), (digits, segment) => {
-        const here = classify(`${segment}${digits}`, DEFAULT_NUMBERS_CONFIG);
-        const there = classify(`4008${digits}`, DEFAULT_NUMBERS_CONFIG);
-        expect(here.tier).toBe(there.tier);
-        expect(TIER_IDS).toContain(here.tier);
-        expect(Number.isInteger(here.selectionFee)).toBe(true);
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{6}$/),
+        fc.constantFrom('4001', '4006', '4007', '4008'),
+        (digits, segment) => {
+          const here = classify(`${segment}${digits}`, DEFAULT_NUMBERS_CONFIG);
+          const there = classify(`4008${digits}`, DEFAULT_NUMBERS_CONFIG);
+          expect(here.tier).toBe(there.tier);
+          expect(TIER_IDS).toContain(here.tier);
+          expect(Number.isInteger(here.selectionFee)).toBe(true);
+        },
+      ),
     );
   });
 

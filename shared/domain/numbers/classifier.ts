@@ -5,7 +5,14 @@
  * strongest earned tier wins.
  */
 import { invalid } from '../errors.js';
-import { type NumbersConfig, type PatternId, type Segment, type TierId, isSegment, tierConfig } from './config.js';
+import {
+  isSegment,
+  type NumbersConfig,
+  type PatternId,
+  type Segment,
+  type TierId,
+  tierConfig,
+} from './config.js';
 
 export const NUMBER_PATTERN = /^400[1678]\d{6}$/;
 
@@ -38,7 +45,8 @@ function windows(digits: string, size: number, test: (w: string) => boolean, pat
 }
 
 const same = (w: string) => [...w].every((c) => c === w[0]);
-const step = (w: string, delta: number) => [...w].every((c, i) => i === 0 || Number(c) - Number(w[i - 1]) === delta);
+const step = (w: string, delta: number) =>
+  [...w].every((c, i) => i === 0 || Number(c) - Number(w[i - 1]) === delta);
 const run = (w: string) => step(w, 1) || step(w, -1);
 
 /** Every pattern in the subscriber digits, with whether it ends the number. */

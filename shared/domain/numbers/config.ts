@@ -76,6 +76,8 @@ export interface NumbersConfig {
   readonly holdMinutes: number;
   /** Numbers one tenant may hold at once (hoarding guard). */
   readonly holdLimit: number;
+  /** A draft application (documents still coming) keeps its number this long, counted as a hold. */
+  readonly draftApplicationDays: number;
   readonly quarantineDays: number;
   /** Retention (报停保号) fee per month in fen. */
   readonly retentionFeePerMonth: number;
@@ -136,14 +138,39 @@ export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
     { pattern: 'lucky', tierAtEnd: 'bronze', tierElsewhere: 'bronze' },
   ],
   tariffs: {
-    '4001': { segment: '4001', carrier: 'China Mobile', localPerMinute: 12, longDistancePerMinute: 22, plans: plans(6_000) },
-    '4006': { segment: '4006', carrier: 'China Unicom', localPerMinute: 12, longDistancePerMinute: 25, plans: plans(6_800) },
-    '4007': { segment: '4007', carrier: 'China Mobile', localPerMinute: 10, longDistancePerMinute: 20, plans: plans(5_000) },
-    '4008': { segment: '4008', carrier: 'China Telecom', localPerMinute: 15, longDistancePerMinute: 30, plans: plans(8_800) },
+    '4001': {
+      segment: '4001',
+      carrier: 'China Mobile',
+      localPerMinute: 12,
+      longDistancePerMinute: 22,
+      plans: plans(6_000),
+    },
+    '4006': {
+      segment: '4006',
+      carrier: 'China Unicom',
+      localPerMinute: 12,
+      longDistancePerMinute: 25,
+      plans: plans(6_800),
+    },
+    '4007': {
+      segment: '4007',
+      carrier: 'China Mobile',
+      localPerMinute: 10,
+      longDistancePerMinute: 20,
+      plans: plans(5_000),
+    },
+    '4008': {
+      segment: '4008',
+      carrier: 'China Telecom',
+      localPerMinute: 15,
+      longDistancePerMinute: 30,
+      plans: plans(8_800),
+    },
   },
   firstTopUp: 50_000,
   holdMinutes: 30,
   holdLimit: 5,
+  draftApplicationDays: 7,
   quarantineDays: 90,
   retentionFeePerMonth: 1_500,
   retentionCapMonths: 36,
@@ -166,4 +193,15 @@ export function isSegment(value: string): value is Segment {
 
 export function planOf(config: NumbersConfig, segment: Segment, planId: string): PlanConfig | undefined {
   return config.tariffs[segment].plans.find((p) => p.id === planId);
+}
+
+let active: NumbersConfig = DEFAULT_NUMBERS_CONFIG;
+
+/** The configuration handlers use; the local runtime and tests may swap it (shorter timers, other fees). */
+export function numbersConfig(): NumbersConfig {
+  return active;
+}
+
+export function useNumbersConfig(config: NumbersConfig | undefined): void {
+  active = config ?? DEFAULT_NUMBERS_CONFIG;
 }

@@ -101,7 +101,8 @@ export interface Transition {
 const DAY_MS = 86_400_000;
 const addDays = (at: string, days: number) => new Date(Date.parse(at) + days * DAY_MS).toISOString();
 const addMinutes = (at: string, minutes: number) => new Date(Date.parse(at) + minutes * 60_000).toISOString();
-const reached = (at: string, deadline: string | undefined) => deadline !== undefined && Date.parse(at) >= Date.parse(deadline);
+const reached = (at: string, deadline: string | undefined) =>
+  deadline !== undefined && Date.parse(at) >= Date.parse(deadline);
 
 function refuse(state: LifecycleState, command: LifecycleCommand, why?: string): never {
   throw conflict(
@@ -141,7 +142,11 @@ function requireOwner(state: LifecycleState, command: LifecycleCommand & { tenan
 
 const EMPTY: LifecycleState = { status: 'available' };
 
-function endTenure(state: LifecycleState, at: string, reason: string): { state: LifecycleState; effects: LifecycleEffect[] } {
+function endTenure(
+  state: LifecycleState,
+  at: string,
+  reason: string,
+): { state: LifecycleState; effects: LifecycleEffect[] } {
   const owner = state.tenantId as string;
   const effects: LifecycleEffect[] = [
     { kind: 'settle', tenantId: owner, through: at, reason },
@@ -159,7 +164,11 @@ export function decide(
   config: NumbersConfig,
 ): Transition {
   const from = state.status;
-  const done = (next: LifecycleState, effects: LifecycleEffect[] = []): Transition => ({ from, state: next, effects });
+  const done = (next: LifecycleState, effects: LifecycleEffect[] = []): Transition => ({
+    from,
+    state: next,
+    effects,
+  });
   const status = effectiveStatus(state, at);
 
   switch (command.type) {
@@ -213,7 +222,12 @@ export function decide(
       const used = state.retentionUsedDays ?? 0;
       const capDays = config.retentionCapMonths * 30;
       if (used >= capDays) refuse(state, command, 'the retention allowance is used up');
-      return done({ ...state, status: 'suspended', suspendedAt: at, retentionEndsAt: addDays(at, capDays - used) });
+      return done({
+        ...state,
+        status: 'suspended',
+        suspendedAt: at,
+        retentionEndsAt: addDays(at, capDays - used),
+      });
     }
     case 'resume': {
       requireOwner(state, command, at);
@@ -223,16 +237,18 @@ export function decide(
       return done({ ...rest, status: 'active', retentionUsedDays: (state.retentionUsedDays ?? 0) + spent });
     }
     case 'expire_retention':
-      if (status !== 'suspended' || !reached(at, state.retentionEndsAt)) refuse(state, command, 'retention has not run out');
+      if (status !== 'suspended' || !reached(at, state.retentionEndsAt))
+        refuse(state, command, 'retention has not run out');
       {
         const ended = endTenure(state, at, 'retention cap reached');
         return done(ended.state, ended.effects);
       }
     case 'stop_for_arrears':
       if (status !== 'active') refuse(state, command);
-      return done({ ...state, status: 'arrears_stopped', arrearsRestoreBy: addDays(at, config.arrearsRestoreDays) }, [
-        { kind: 'notify', tenantId: state.tenantId as string, text: 'service stopped: balance exhausted' },
-      ]);
+      return done(
+        { ...state, status: 'arrears_stopped', arrearsRestoreBy: addDays(at, config.arrearsRestoreDays) },
+        [{ kind: 'notify', tenantId: state.tenantId as string, text: 'service stopped: balance exhausted' }],
+      );
     case 'restore_after_payment': {
       if (status !== 'arrears_stopped' || reached(at, state.arrearsRestoreBy)) refuse(state, command);
       const { arrearsRestoreBy: _a, ...rest } = state;
@@ -248,11 +264,16 @@ export function decide(
     case 'request_transfer':
       requireOwner(state, command, at);
       if (status !== 'active') refuse(state, command);
-      if (command.toTenantId === command.tenantId) refuse(state, command, 'a number cannot be transferred to its owner');
+      if (command.toTenantId === command.tenantId)
+        refuse(state, command, 'a number cannot be transferred to its owner');
       return done({ ...state, status: 'transfer_pending', transferTo: command.toTenantId });
     case 'accept_transfer': {
       if (status !== 'transfer_pending' || state.transferTo !== command.tenantId) {
-        throw new DomainError('not_found', 'transfer_not_found', 'no transfer of this number is offered to you');
+        throw new DomainError(
+          'not_found',
+          'transfer_not_found',
+          'no transfer of this number is offered to you',
+        );
       }
       const old = state.tenantId as string;
       const { transferTo: _t, ...rest } = state;
@@ -263,7 +284,10 @@ export function decide(
       ]);
     }
     case 'abandon_transfer': {
-      if (status !== 'transfer_pending' || (state.tenantId !== command.tenantId && state.transferTo !== command.tenantId)) {
+      if (
+        status !== 'transfer_pending' ||
+        (state.tenantId !== command.tenantId && state.transferTo !== command.tenantId)
+      ) {
         throw new DomainError('not_found', 'transfer_not_found', 'no transfer of this number involves you');
       }
       const { transferTo: _t, ...rest } = state;
@@ -271,7 +295,8 @@ export function decide(
     }
     case 'request_cancellation':
       requireOwner(state, command, at);
-      if (status !== 'active' && status !== 'suspended' && status !== 'arrears_stopped') refuse(state, command);
+      if (status !== 'active' && status !== 'suspended' && status !== 'arrears_stopped')
+        refuse(state, command);
       return done(
         {
           ...state,
@@ -303,7 +328,8 @@ export function decide(
         quarantineUntil: addDays(at, config.quarantineDays),
       });
     case 'release_quarantine':
-      if (status !== 'quarantined' || !reached(at, state.quarantineUntil)) refuse(state, command, 'quarantine has not ended');
+      if (status !== 'quarantined' || !reached(at, state.quarantineUntil))
+        refuse(state, command, 'quarantine has not ended');
       return done(EMPTY);
   }
 }

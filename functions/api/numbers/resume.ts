@@ -1,0 +1,15 @@
+/** Resume a suspended number. */
+import { ownerCommand } from '../../../shared/adapters/dynamo/number-commands.js';
+import { numbersConfig } from '../../../shared/domain/numbers/config.js';
+import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
+import { numberPath } from '../../../shared/http/schemas/numbers.js';
+
+export const handler = apiHandler('resumeNumber', { path: numberPath }, async ({ path, principal, now }) => ({
+  body: await ownerCommand(
+    path.number,
+    'resume',
+    requireTenant(principal),
+    now.toISOString(),
+    numbersConfig(),
+  ),
+}));

@@ -1,0 +1,7 @@
+/** Job number-arrears: Stops numbers of accounts in arrears, restores them after a top-up, cancels them after the restore window. Safe to run twice. */
+import { sweepArrears } from '../../shared/adapters/dynamo/number-jobs.js';
+import { numbersConfig } from '../../shared/domain/numbers/config.js';
+
+export async function handler(event: { at?: string } = {}) {
+  return sweepArrears(event.at ?? new Date().toISOString(), numbersConfig());
+}

@@ -1,0 +1,108 @@
+/**
+ * The documents port locally: files on disk under the runtime's dataDir. A "presigned" URL points at the
+ * local control route PUT /local/documents/{token}; the token names the key and carries an expiry and an
+ * HMAC, so only URLs this adapter issued are accepted, and only until they expire.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import type { DocumentsPort } from '../../ports/documents.js';
+
+export const LOCAL_UPLOAD_SECONDS = 15 * 60;
+
+interface UploadGrant {
+  readonly op?: 'put' | 'get';
+  readonly key: string;
+  readonly contentType: string;
+  readonly maxBytes: number;
+  readonly expiresAt: string;
+}
+
+export interface LocalDocuments extends DocumentsPort {
+  /** Stores an upload made to a URL this adapter issued; refuses forged, expired or oversized ones. */
+  receive(
+    token: string,
+    body: Buffer,
+    contentType: string | undefined,
+    now?: Date,
+  ): Promise<{ status: number; code?: string }>;
+  presignDownload(key: string): Promise<{ url: string; expiresAt: string }>;
+  /** Reads a file through a download URL this adapter issued. */
+  read(
+    token: string,
+    now?: Date,
+  ): Promise<{ status: number; code?: string; contentType?: string; body?: Buffer }>;
+  pathOf(key: string): string;
+}
+
+export function createLocalDocuments(
+  dataDir: string,
+  options: { baseUrl?: () => string; now?: () => Date } = {},
+): LocalDocuments {
+  const secret = randomBytes(32);
+  const root = join(dataDir, 'documents');
+  const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+  const pathOf = (key: string) => {
+    const path = normalize(join(root, key));
+    if (!path.startsWith(root)) throw new Error('document key escapes the documents folder');
+    return path;
+  };
+  const issue = (grant: UploadGrant) => {
+    const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
+    return `${payload}.${sign(payload)}`;
+  };
+  const verify = (token: string): UploadGrant | undefined => {
+    const [payload, signature] = token.split('.');
+    if (!payload || !signature) return undefined;
+    const expected = Buffer.from(sign(payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as UploadGrant;
+  };
+  return {
+    pathOf,
+    async presignDownload(key) {
+      const now = options.now?.() ?? new Date();
+      const expiresAt = new Date(now.getTime() + 5 * 60_000).toISOString();
+      const token = issue({ op: 'get', key, contentType: '', maxBytes: 0, expiresAt });
+      return { url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`, expiresAt };
+    },
+    async read(token, now = options.now?.() ?? new Date()) {
+      const grant = verify(token);
+      if (grant?.op !== 'get') return { status: 403, code: 'invalid_download_url' };
+      if (Date.parse(grant.expiresAt) <= now.getTime()) return { status: 403, code: 'download_url_expired' };
+      const path = pathOf(grant.key);
+      if (!existsSync(path)) return { status: 404, code: 'document_not_found' };
+      return { status: 200, body: await readFile(path) };
+    },
+    async presignUpload(key, contentType, maxBytes) {
+      const now = options.now?.() ?? new Date();
+      const grant: UploadGrant = {
+        key,
+        contentType,
+        maxBytes,
+        expiresAt: new Date(now.getTime() + LOCAL_UPLOAD_SECONDS * 1000).toISOString(),
+      };
+      const token = issue({ op: 'put', ...grant });
+      return { url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`, expiresAt: grant.expiresAt };
+    },
+    async exists(key) {
+      return existsSync(pathOf(key));
+    },
+    async receive(token, body, contentType, now = options.now?.() ?? new Date()) {
+      const grant = verify(token);
+      if (!grant || grant.op === 'get') return { status: 403, code: 'invalid_upload_url' };
+      if (Date.parse(grant.expiresAt) <= now.getTime()) return { status: 403, code: 'upload_url_expired' };
+      if (contentType !== undefined && contentType.split(';')[0]?.trim() !== grant.contentType) {
+        return { status: 403, code: 'content_type_mismatch' };
+      }
+      if (body.length === 0) return { status: 400, code: 'empty_upload' };
+      if (body.length > grant.maxBytes) return { status: 413, code: 'upload_too_large' };
+      const path = pathOf(grant.key);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, body);
+      return { status: 200 };
+    },
+  };
+}

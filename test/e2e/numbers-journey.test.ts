@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../shared/http/routes.js';
+import { type LocalApi, startLocalApi } from '../support/local-api.js';
+
+const DAY = 86_400_000;
+let api: LocalApi;
+let acme: string;
+let globex: string;
+let operator: string;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  acme = await api.token('acme', ['tenant-admin']);
+  globex = await api.token('globex', ['tenant-admin']);
+  operator = await api.token(undefined, ['operator']);
+}, 120_000);
+afterAll(async () => api?.stop());
+
+async function uploadDocument(applicationId: string, kind: string, expiresOn?: string) {
+  const res = await api.post(
+    `/v1/applications/${applicationId}/documents`,
+    { kind, contentType: 'application/pdf', ...(expiresOn ? { expiresOn } : {}) },
+    acme,
+  );
+  expect(res.status).toBe(201);
+  const url: string = res.body.upload.url;
+  const put = await fetch(url.startsWith('http') ? url : `${api.baseUrl}${url}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/pdf' },
+    body: Buffer.from(`%PDF-1.7 ${kind}`),
+  });
+  expect(put.status).toBe(200);
+}
+
+const runJob = (name: string, at: Date) => api.post(`/local/jobs/${name}`, { at: at.toISOString() });
+
+describe('numbers over HTTP on the local runtime', () => {
+  it('seeds every segment with vanity numbers, and an active number for the demo tenant', async () => {
+    for (const segment of ['4001', '4006', '4007', '4008']) {
+      const res = await api.get(`/v1/numbers/available?segment=${segment}&tier=diamond`, acme);
+      expect(res.body.items.length, segment).toBeGreaterThan(0);
+    }
+    const demo = await api.get('/v1/numbers', await api.token('demo', ['tenant-viewer']));
+    expect(demo.body.items).toEqual([expect.objectContaining({ status: 'active', tier: 'standard' })]);
+  });
+
+  let number: string;
+  let applicationId: string;
+
+  it('walks the whole journey: search → … → available again after quarantine', async () => {
+    // Search: gold 4008 numbers containing 8, best first, with prices.
+    const found = await api.get('/v1/numbers/available?segment=4008&tier=gold&limit=5', acme);
+    expect(found.status).toBe(200);
+    expect(found.body.items.length).toBeGreaterThan(0);
+    number = found.body.items[0].number;
+    expect(found.body.items[0].price.selectionFee).toBeGreaterThan(0);
+
+    expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, acme)).status).toBe(201);
+    expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, globex)).status).toBe(409);
+
+    const created = await api.post(
+      '/v1/applications',
+      {
+        number,
+        applicantType: 'individual',
+        applicantName: 'Li Lei',
+        industry: 'education',
+        intendedUsage: 'Private tutoring enquiries',
+        expectedMonthlyMinutes: 300,
+        planId: 'basic',
+      },
+      acme,
+    );
+    expect(created.status).toBe(201);
+    applicationId = created.body.applicationId;
+
+    await uploadDocument(applicationId, 'id_card');
+    const incomplete = await api.post(`/v1/applications/${applicationId}/submission`, undefined, acme);
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.body.error.details.missing).toEqual([{ item: 'income_proof', reason: 'missing' }]);
+    await uploadDocument(applicationId, 'income_proof');
+    expect((await api.post(`/v1/applications/${applicationId}/submission`, undefined, acme)).status).toBe(
+      200,
+    );
+
+    const review = await api.get(`/v1/review/applications/${applicationId}`, operator);
+    const idCard = review.body.documents.find((d: { kind: string }) => d.kind === 'id_card');
+    const file = await api.get(idCard.download.url.replace(/^https?:\/\/[^/]+/, ''));
+    expect(Buffer.from(file.body.contentBase64, 'base64').toString()).toBe('%PDF-1.7 id_card');
+    const tenantView = await api.get(`/v1/applications/${applicationId}`, acme);
+    expect(JSON.stringify(tenantView.body)).not.toMatch(/download|\/local\/documents/);
+    const pending = await api.get('/v1/review/applications', operator);
+    expect(pending.body.items.map((a: { applicationId: string }) => a.applicationId)).toContain(
+      applicationId,
+    );
+    const rejected = await api.post(
+      `/v1/review/applications/${applicationId}/decision`,
+      { decision: 'reject', reasons: ['unreadable_id_image'] },
+      operator,
+    );
+    expect(rejected.status).toBe(200);
+    const seen = await api.get(`/v1/applications/${applicationId}`, acme);
+    expect(seen.body.status).toBe('rejected');
+    expect(seen.body.lastRejection.reasons).toEqual(['unreadable_id_image']);
+
+    await uploadDocument(applicationId, 'id_card');
+    expect((await api.post(`/v1/applications/${applicationId}/resubmission`, undefined, acme)).status).toBe(
+      200,
+    );
+    const approved = await api.post(
+      `/v1/review/applications/${applicationId}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body.numberStatus).toBe('active');
+
+    const mine = await api.get(`/v1/numbers/${number}`, acme);
+    expect(mine.body).toMatchObject({
+      status: 'active',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
+    });
+    const connect = await api.get('/local/connect');
+    expect(connect.body.claims).toContainEqual(
+      expect.objectContaining({ number400: number, accessNumber: mine.body.accessNumber, released: false }),
+    );
+
+    expect((await api.post(`/v1/numbers/${number}/suspension`, undefined, acme)).body.status).toBe(
+      'suspended',
+    );
+    expect((await api.post(`/v1/numbers/${number}/resumption`, undefined, acme)).body.status).toBe('active');
+    const cancelled = await api.post(`/v1/numbers/${number}/cancellation`, undefined, acme);
+    expect(cancelled.status).toBe(202);
+    const noticeEnd = new Date(Date.parse(cancelled.body.cancellationEffectiveAt) + 1000);
+
+    expect((await runJob('number-cancellation-notice', noticeEnd)).body.result).toMatchObject({
+      processed: 1,
+    });
+    expect((await api.get(`/v1/numbers/${number}`, acme)).status).toBe(404);
+    expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, globex)).status).toBe(409);
+
+    const early = await runJob('number-quarantine', new Date(noticeEnd.getTime() + 89 * DAY));
+    expect(early.body.result).toMatchObject({ processed: 0 });
+    const released = await runJob('number-quarantine', new Date(noticeEnd.getTime() + 90 * DAY + 1000));
+    expect(released.body.result).toMatchObject({ processed: 1 });
+    const again = await api.get(`/v1/numbers/available?contains=${number}`, globex);
+    expect(again.body.items.map((i: { number: string }) => i.number)).toEqual([number]);
+    expect((await api.get('/local/connect')).body.claims).toContainEqual(
+      expect.objectContaining({ number400: number, released: true }),
+    );
+  }, 60_000);
+
+  it('never lets a tenant see or act on another tenant’s applications, documents or numbers', async () => {
+    // acme holds a fresh number with a draft application.
+    const found = await api.get('/v1/numbers/available?segment=4001&limit=1', acme);
+    const held: string = found.body.items[0].number;
+    expect((await api.post(`/v1/numbers/${held}/reservation`, undefined, acme)).status).toBe(201);
+    const draft = await api.post(
+      '/v1/applications',
+      {
+        number: held,
+        applicantType: 'enterprise',
+        applicantName: 'Acme',
+        industry: 'retail',
+        intendedUsage: 'Sales',
+        expectedMonthlyMinutes: 100,
+        planId: 'basic',
+      },
+      acme,
+    );
+    const app = draft.body.applicationId as string;
+    const foreign: Record<string, { path: string; body?: unknown; status?: number }> = {
+      // The inventory is public: a held number is simply unavailable (409), never whose it is.
+      reserveNumber: { path: `/v1/numbers/${held}/reservation`, status: 409 },
+      createApplication: {
+        path: '/v1/applications',
+        body: {
+          number: held,
+          applicantType: 'enterprise',
+          applicantName: 'Globex',
+          industry: 'retail',
+          intendedUsage: 'Sales',
+          expectedMonthlyMinutes: 1,
+          planId: 'basic',
+        },
+      },
+      getMyNumber: { path: `/v1/numbers/${held}` },
+      releaseReservation: { path: `/v1/numbers/${held}/reservation` },
+      suspendNumber: { path: `/v1/numbers/${held}/suspension` },
+      resumeNumber: { path: `/v1/numbers/${held}/resumption` },
+      requestCancellation: { path: `/v1/numbers/${held}/cancellation` },
+      withdrawCancellation: { path: `/v1/numbers/${held}/cancellation` },
+      requestTransfer: { path: `/v1/numbers/${held}/transfer`, body: { toTenantId: 'globex' } },
+      decideTransfer: { path: `/v1/numbers/${held}/transfer/decision`, body: { decision: 'accept' } },
+      getApplication: { path: `/v1/applications/${app}` },
+      withdrawApplication: { path: `/v1/applications/${app}` },
+      addApplicationDocument: {
+        path: `/v1/applications/${app}/documents`,
+        body: { kind: 'id_card', contentType: 'image/png' },
+      },
+      submitApplication: { path: `/v1/applications/${app}/submission` },
+      resubmitApplication: { path: `/v1/applications/${app}/resubmission` },
+    };
+    for (const route of ROUTES.filter((r) => r.tag === 'numbers')) {
+      const path = route.path.replace('{number}', held).replace('{id}', app);
+      if (route.roles.includes('operator')) {
+        const res = await api.request(route.method, path, {
+          token: globex,
+          body: route.method === 'GET' ? undefined : {},
+        });
+        expect(res.status, `${route.id} as a tenant`).toBe(403);
+        continue;
+      }
+      const probe = foreign[route.id];
+      if (!probe) continue; // collection routes: checked below
+      const res = await api.request(route.method, probe.path, { token: globex, body: probe.body });
+      expect(res.status, `${route.id} with acme's id`).toBe(probe.status ?? 404);
+      expect(JSON.stringify(res.body)).not.toContain('acme');
+    }
+    expect(Object.keys(foreign).every((id) => ROUTES.some((r) => r.id === id))).toBe(true);
+    // Collections only ever show the caller's own.
+    expect((await api.get('/v1/applications', globex)).body.items).toEqual([]);
+    expect(
+      (await api.get('/v1/numbers', globex)).body.items.map((n: { number: string }) => n.number),
+    ).not.toContain(held);
+    // acme still holds it untouched.
+    expect((await api.get(`/v1/numbers/${held}`, acme)).body.status).toBe('applied');
+  }, 60_000);
+});

@@ -1,0 +1,377 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as addDocument } from '../../functions/api/applications/add-document.js';
+import { handler as createApplication } from '../../functions/api/applications/create.js';
+import { handler as getApplication } from '../../functions/api/applications/get.js';
+import { handler as resubmit } from '../../functions/api/applications/resubmit.js';
+import { handler as submit } from '../../functions/api/applications/submit.js';
+import { handler as getNumber } from '../../functions/api/numbers/get-mine.js';
+import { handler as listNumbers } from '../../functions/api/numbers/list-mine.js';
+import { handler as cancel } from '../../functions/api/numbers/request-cancellation.js';
+import { handler as reserve } from '../../functions/api/numbers/reserve.js';
+import { handler as resume } from '../../functions/api/numbers/resume.js';
+import { handler as suspend } from '../../functions/api/numbers/suspend.js';
+import { handler as decide } from '../../functions/api/review/decide.js';
+import { handler as listPending } from '../../functions/api/review/list-pending.js';
+import { handler as noticeJob } from '../../functions/jobs/number-cancellation-notice.js';
+import { handler as quarantineJob } from '../../functions/jobs/number-quarantine.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
+import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
+import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
+import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
+import {
+  createLocalNotifications,
+  type LocalNotifications,
+} from '../../shared/adapters/local/local-notifications.js';
+import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { tableName } from '../../shared/config.js';
+import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import type { EventOptions } from '../support/api-events.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { callApi, type Handler } from './numbers-support.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-11-25T02:00:00Z');
+const NUMBER = '4008168168';
+const TENANT = 'acme';
+let db: TestDatabase;
+let docs: LocalDocuments;
+let telephony: LocalTelephony;
+let outbox: LocalNotifications;
+
+const at = (ms: number) => new Date(T0 + ms);
+const asTenant = (h: Handler, options: EventOptions = {}, tenantId = TENANT) =>
+  callApi(h, { tenantId, roles: ['tenant-admin'], at: at(0), ...options });
+const asOperator = (h: Handler, options: EventOptions = {}) =>
+  callApi(h, { roles: ['operator'], at: at(0), ...options });
+
+async function upload(applicationId: string, kind: string, extra: Record<string, string> = {}) {
+  const res = await asTenant(addDocument, {
+    path: { id: applicationId },
+    body: { kind, contentType: 'application/pdf', ...extra },
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.upload.url).toMatch(/^\/local\/documents\//);
+  const token = res.body.upload.url.split('/').at(-1);
+  expect(await docs.receive(token, Buffer.from(`%PDF ${kind}`), 'application/pdf', at(0))).toEqual({
+    status: 200,
+  });
+  return res.body.documentId as string;
+}
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-docs-')));
+  telephony = new LocalTelephony();
+  outbox = createLocalNotifications();
+  usePorts({ documents: docs, telephony, notifications: outbox });
+  await importNumbers([NUMBER, '4008520520'], at(0).toISOString(), config);
+});
+afterAll(async () => {
+  resetPorts();
+  await db?.stop();
+});
+
+describe('number journey through the handlers', () => {
+  let applicationId: string;
+
+  it('reserves and applies; an incomplete application is refused listing what is missing', async () => {
+    expect((await asTenant(reserve, { path: { number: NUMBER } })).status).toBe(201);
+    const created = await asTenant(createApplication, {
+      body: {
+        number: NUMBER,
+        applicantType: 'enterprise',
+        applicantName: 'Acme Trading Co., Ltd.',
+        industry: 'medical',
+        intendedUsage: 'Customer service hotline for clinic appointments',
+        expectedMonthlyMinutes: 3000,
+        planId: 'business',
+        termMonths: 12,
+      },
+    });
+    expect(created.status).toBe(201);
+    applicationId = created.body.applicationId;
+    expect((await getNumberItem(NUMBER))?.status).toBe('applied');
+
+    await upload(applicationId, 'business_licence', { expiresOn: '2030-12-31' });
+    const incomplete = await asTenant(submit, { path: { id: applicationId } });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.body.error.code).toBe('application_incomplete');
+    expect(incomplete.body.error.details.missing.map((m: { item: string }) => m.item).sort()).toEqual([
+      'industry_licence',
+      'legal_representative_id',
+    ]);
+  });
+
+  it('refuses a document registered but never uploaded, and an expired licence', async () => {
+    await asTenant(addDocument, {
+      path: { id: applicationId },
+      body: { kind: 'legal_representative_id', contentType: 'image/png' },
+    });
+    await upload(applicationId, 'industry_licence', { expiresOn: '2026-01-01' });
+    const res = await asTenant(submit, { path: { id: applicationId } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.missing).toEqual(
+      expect.arrayContaining([
+        { item: 'legal_representative_id', reason: 'not_uploaded' },
+        { item: 'industry_licence', reason: 'expired' },
+      ]),
+    );
+  });
+
+  it('submits once complete; documents are listed without any URL or key', async () => {
+    await upload(applicationId, 'legal_representative_id');
+    await upload(applicationId, 'industry_licence', { expiresOn: '2029-06-30' });
+    const res = await asTenant(submit, { path: { id: applicationId } });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('submitted');
+    const view = await asTenant(getApplication, { path: { id: applicationId } });
+    expect(JSON.stringify(view.body)).not.toMatch(/applications\/acme|objectKey|url/i);
+    const pending = await asOperator(listPending);
+    expect(pending.body.items.map((a: { applicationId: string }) => a.applicationId)).toContain(
+      applicationId,
+    );
+  });
+
+  it('rejects with catalogue reasons; the tenant sees them and resubmits', async () => {
+    const bad = await asOperator(decide, {
+      path: { id: applicationId },
+      body: { decision: 'reject', reasons: ['other'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('text');
+    const res = await asOperator(decide, {
+      path: { id: applicationId },
+      body: { decision: 'reject', reasons: ['unreadable_id_image', 'other'], text: 'ID photo is blurred' },
+    });
+    expect(res.status).toBe(200);
+    expect((await getNumberItem(NUMBER))?.status).toBe('rejected');
+    const seen = await asTenant(getApplication, { path: { id: applicationId } });
+    expect(seen.body.lastRejection).toMatchObject({
+      reasons: ['unreadable_id_image', 'other'],
+      text: 'ID photo is blurred',
+    });
+    expect(outbox.sent(TENANT).some((m) => m.kind === 'application_decided')).toBe(true);
+    // Not pending any more, and a second decision is a 409.
+    expect((await asOperator(listPending)).body.items).toHaveLength(0);
+    const again = await asOperator(decide, {
+      path: { id: applicationId },
+      body: { decision: 'reject', reasons: ['other'], text: 'x' },
+    });
+    expect(again.status).toBe(409);
+
+    await upload(applicationId, 'legal_representative_id');
+    const resubmitted = await asTenant(resubmit, { path: { id: applicationId } });
+    expect(resubmitted.status).toBe(200);
+    expect(resubmitted.body.events.map((e: { event: string }) => e.event)).toEqual([
+      'created',
+      'submitted',
+      'rejected',
+      'resubmitted',
+    ]);
+    expect((await getNumberItem(NUMBER))?.status).toBe('applied');
+  });
+
+  it('a double-submitted approval charges the opening fee once and activates in Connect', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        asOperator(decide, { path: { id: applicationId }, body: { decision: 'approve' } }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const number = await getNumberItem(NUMBER);
+    expect(number).toMatchObject({ status: 'active', tenantId: TENANT });
+    expect(number?.restrictions).toEqual({
+      noMultiLevelTransfer: false,
+      recordingAnnouncementRequired: false,
+    });
+    expect(telephony.state.claims.filter((c) => c.number400 === NUMBER)).toHaveLength(1);
+    expect(telephony.state.flowBindings[number?.phoneNumberId as string]).toBeDefined();
+
+    const ledger = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':pk': `ACCT#${TENANT}`, ':s': 'LEDGER#opening#' },
+      }),
+    );
+    expect((ledger.Items ?? []).map((i) => [i.kind, i.amount]).sort()).toEqual(
+      [
+        ['opening_fee', -(number?.selectionFee ?? 0) - config.firstTopUp],
+        ['top_up', config.firstTopUp],
+      ].sort(),
+    );
+    const snapshot = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('routing'),
+        Key: { pk: `ACCESS#${number?.accessNumber}`, sk: 'SNAPSHOT' },
+      }),
+    );
+    expect(snapshot.Item).toMatchObject({ number400: NUMBER, tenantId: TENANT, numberStatus: 'active' });
+    const contract = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('numbers'),
+        Key: { pk: `NUM#${NUMBER}`, sk: `CONTRACT#${number?.contractId}` },
+      }),
+    );
+    expect(contract.Item).toMatchObject({
+      planId: 'business',
+      termMonths: 12,
+      autoRenew: true,
+      tenantId: TENANT,
+    });
+  });
+
+  it('answers 503 when Connect fails, and a repeated approval finishes the job', async () => {
+    await importNumbers(['4008000777'], at(0).toISOString(), config);
+    await asTenant(reserve, { path: { number: '4008000777' } }, 'initech');
+    const created = await asTenant(
+      createApplication,
+      {
+        body: {
+          number: '4008000777',
+          applicantType: 'individual',
+          applicantName: 'Peter',
+          industry: 'technology',
+          intendedUsage: 'Support line',
+          expectedMonthlyMinutes: 50,
+          planId: 'basic',
+        },
+      },
+      'initech',
+    );
+    const id = created.body.applicationId;
+    for (const kind of ['id_card', 'income_proof']) {
+      const doc = await asTenant(
+        addDocument,
+        { path: { id }, body: { kind, contentType: 'image/png' } },
+        'initech',
+      );
+      await docs.receive(doc.body.upload.url.split('/').at(-1), Buffer.from('png'), undefined, at(0));
+    }
+    expect((await asTenant(submit, { path: { id } }, 'initech')).status).toBe(200);
+    const claim = telephony.claimAccessNumber.bind(telephony);
+    telephony.claimAccessNumber = async () => {
+      throw new Error('ServiceQuotaExceededException');
+    };
+    const failed = await asOperator(decide, { path: { id }, body: { decision: 'approve' } });
+    telephony.claimAccessNumber = claim;
+    expect(failed.status).toBe(503);
+    expect((await getNumberItem('4008000777'))?.status).toBe('approved');
+    const retried = await asOperator(decide, { path: { id }, body: { decision: 'approve' } });
+    expect(retried.status).toBe(200);
+    expect(await getNumberItem('4008000777')).toMatchObject({
+      status: 'active',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
+    });
+    const charged = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':pk': 'ACCT#initech', ':s': `LEDGER#opening#${id}` },
+      }),
+    );
+    expect(charged.Items).toHaveLength(2);
+  });
+
+  it('suspends and resumes, keeping the routing snapshot in step', async () => {
+    const s = await asTenant(suspend, { path: { number: NUMBER }, at: at(DAY) });
+    expect(s.status).toBe(200);
+    expect(s.body.status).toBe('suspended');
+    const accessNumber = (await getNumberItem(NUMBER))?.accessNumber;
+    const snap = async () =>
+      (
+        await dynamo().send(
+          new GetCommand({
+            TableName: tableName('routing'),
+            Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
+          }),
+        )
+      ).Item?.numberStatus;
+    expect(await snap()).toBe('suspended');
+    expect((await asTenant(suspend, { path: { number: NUMBER }, at: at(DAY) })).status).toBe(409);
+    const r = await asTenant(resume, { path: { number: NUMBER }, at: at(5 * DAY) });
+    expect(r.body.status).toBe('active');
+    expect(await snap()).toBe('active');
+  });
+
+  it('cancels after the notice period, settles, refunds, quarantines and releases', async () => {
+    await ledgerStore().post([
+      {
+        tenantId: TENANT,
+        key: 'topup#journey',
+        kind: 'top_up',
+        amount: 200_000,
+        at: at(0).toISOString(),
+        description: 'top-up',
+      },
+    ]);
+    const c = await asTenant(cancel, { path: { number: NUMBER }, at: at(10 * DAY) });
+    expect(c.status).toBe(202);
+    expect(c.body.status).toBe('cancellation_requested');
+    // The notice job before the notice ends changes nothing.
+    expect(await noticeJob({ at: at(39 * DAY).toISOString() })).toMatchObject({ processed: 0 });
+    const noticeEnd = at(10 * DAY + config.cancellationNoticeDays * DAY).toISOString();
+    expect(await noticeJob({ at: noticeEnd })).toMatchObject({ processed: 1, failed: 0 });
+    expect(await noticeJob({ at: noticeEnd })).toMatchObject({ processed: 0 });
+    const number = await getNumberItem(NUMBER);
+    expect(number?.status).toBe('quarantined');
+    expect(number?.tenantId).toBeUndefined();
+    expect(telephony.state.claims.find((c) => c.number400 === NUMBER)?.released).toBe(true);
+
+    const refunds = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('numbers'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':pk': `TENANT#${TENANT}`, ':s': 'REFUND#' },
+      }),
+    );
+    expect(refunds.Items).toHaveLength(1);
+    // Settled first: January's rent up to the end of service (3 of 31 days of the 4008 business plan),
+    // posted under billing's own key so the monthly run finds it already there.
+    const rent = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('ledger'),
+        Key: { pk: `ACCT#${TENANT}`, sk: `LEDGER#${TENANT}#${NUMBER}#2027-01#monthly_rent` },
+      }),
+    );
+    const planRent = config.tariffs['4008'].plans.find((p) => p.id === 'business')?.monthlyRent ?? 0;
+    expect(rent.Item?.amount).toBe(-Math.floor((2 * planRent * 3 + 31) / 62));
+    const account = await dynamo().send(
+      new GetCommand({ TableName: tableName('ledger'), Key: { pk: `ACCT#${TENANT}`, sk: 'ACCOUNT' } }),
+    );
+    expect(account.Item?.balance).toBe(0);
+    expect(refunds.Items?.[0]?.amount).toBeGreaterThan(0);
+
+    // Foreign now: the old owner sees a 404.
+    expect((await asTenant(getNumber, { path: { number: NUMBER }, at: at(41 * DAY) })).status).toBe(404);
+
+    const quarantineEnd = Date.parse(number?.quarantineUntil as string);
+    expect(await quarantineJob({ at: new Date(quarantineEnd - 1).toISOString() })).toMatchObject({
+      processed: 0,
+    });
+    expect(await quarantineJob({ at: new Date(quarantineEnd).toISOString() })).toMatchObject({
+      processed: 1,
+    });
+    expect(await quarantineJob({ at: new Date(quarantineEnd).toISOString() })).toMatchObject({
+      processed: 0,
+    });
+    expect((await getNumberItem(NUMBER))?.status).toBe('available');
+  });
+
+  it('shows a tenant only its own numbers and history', async () => {
+    const other = '4008520520';
+    await asTenant(reserve, { path: { number: other } }, 'globex');
+    expect(
+      (await asTenant(listNumbers, {}, 'globex')).body.items.map((n: { number: string }) => n.number),
+    ).toEqual([other]);
+    expect((await asTenant(getNumber, { path: { number: other } })).status).toBe(404);
+    const mine = await asTenant(getNumber, { path: { number: other } }, 'globex');
+    expect(mine.body.history.map((h: { command: string }) => h.command)).toEqual(['reserve']);
+  });
+});

@@ -1,0 +1,292 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as withdraw } from '../../functions/api/applications/withdraw.js';
+import { handler as decideTransfer } from '../../functions/api/numbers/decide-transfer.js';
+import { handler as getNumber } from '../../functions/api/numbers/get-mine.js';
+import { handler as requestTransfer } from '../../functions/api/numbers/request-transfer.js';
+import { handler as suspend } from '../../functions/api/numbers/suspend.js';
+import { handler as arrearsJob } from '../../functions/jobs/number-arrears.js';
+import { handler as draftJob } from '../../functions/jobs/number-draft-expiry.js';
+import { handler as holdJob } from '../../functions/jobs/number-hold-expiry.js';
+import { handler as retentionJob } from '../../functions/jobs/number-retention-expiry.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import {
+  addDocument,
+  createApplication,
+  rejectApplication,
+  submitApplication,
+} from '../../shared/adapters/dynamo/number-applications.js';
+import { importNumbers, reserveNumber } from '../../shared/adapters/dynamo/number-inventory.js';
+import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
+import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
+import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
+import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { tableName } from '../../shared/config.js';
+import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import type { EventOptions } from '../support/api-events.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { activateNumber, callApi, type Handler } from './numbers-support.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-11-25T02:00:00Z');
+const iso = (ms: number) => new Date(T0 + ms).toISOString();
+let db: TestDatabase;
+let docs: LocalDocuments;
+
+const as = (tenantId: string, h: Handler, options: EventOptions = {}) =>
+  callApi(h, { tenantId, roles: ['tenant-admin'], at: new Date(T0), ...options });
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-life-')));
+  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
+  await importNumbers(['4007111111', '4007222222', '4007333333', '4007444444', '4007555555'], iso(0), config);
+});
+afterAll(async () => {
+  resetPorts();
+  await db?.stop();
+});
+
+describe('hold expiry job', () => {
+  it('returns expired holds to the pool and frees the tenant slot, once', async () => {
+    await reserveNumber('4007555555', 'sweeper', iso(0), config);
+    expect(await holdJob({ at: iso(config.holdMinutes * 60_000 - 1) })).toMatchObject({ processed: 0 });
+    const after = iso(config.holdMinutes * 60_000);
+    expect(await holdJob({ at: after })).toMatchObject({ processed: 1, failed: 0 });
+    expect(await holdJob({ at: after })).toMatchObject({ processed: 0 });
+    expect(await getNumberItem('4007555555')).toMatchObject({ status: 'available' });
+    const holds = await dynamo().send(
+      new GetCommand({ TableName: tableName('numbers'), Key: { pk: 'TENANT#sweeper', sk: 'HOLDS' } }),
+    );
+    expect(holds.Item?.holds).toEqual({});
+  });
+});
+
+describe('withdrawal', () => {
+  it('gives a draft application up and the number back to the pool', async () => {
+    await importNumbers(['4007666666'], iso(0), config);
+    await reserveNumber('4007666666', 'quitter', iso(0), config);
+    const app = await createApplication(
+      'quitter',
+      {
+        number: '4007666666',
+        applicantType: 'enterprise',
+        applicantName: 'Quitter',
+        industry: 'retail',
+        intendedUsage: 'sales',
+        expectedMonthlyMinutes: 10,
+        planId: 'basic',
+      },
+      iso(0),
+      config,
+    );
+    expect((await as('other', withdraw, { path: { id: app.applicationId } })).status).toBe(404);
+    const res = await as('quitter', withdraw, { path: { id: app.applicationId } });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('withdrawn');
+    expect(await getNumberItem('4007666666')).toMatchObject({ status: 'available' });
+    expect((await as('quitter', withdraw, { path: { id: app.applicationId } })).status).toBe(409);
+  });
+});
+
+describe('draft applications', () => {
+  it('count toward the hold limit until submitted, and expire back to the pool', async () => {
+    const numbers = ['4001700001', '4001700002', '4001700003', '4001700004', '4001700005', '4001700006'];
+    await importNumbers(numbers, iso(0), config);
+    await reserveNumber('4001700001', 'drafter', iso(0), config);
+    const draft = await createApplication(
+      'drafter',
+      {
+        number: '4001700001',
+        applicantType: 'enterprise',
+        applicantName: 'Drafter',
+        industry: 'retail',
+        intendedUsage: 'sales',
+        expectedMonthlyMinutes: 10,
+        planId: 'basic',
+      },
+      iso(0),
+      config,
+    );
+    for (const n of numbers.slice(1, config.holdLimit)) await reserveNumber(n, 'drafter', iso(0), config);
+    await expect(reserveNumber('4001700006', 'drafter', iso(0), config)).rejects.toMatchObject({
+      code: 'hold_limit_reached',
+    });
+    const draftEnd = T0 + config.draftApplicationDays * DAY;
+    expect(await draftJob({ at: new Date(draftEnd - 1).toISOString() })).toMatchObject({ processed: 0 });
+    expect(await draftJob({ at: new Date(draftEnd).toISOString() })).toMatchObject({ processed: 1 });
+    expect(await draftJob({ at: new Date(draftEnd).toISOString() })).toMatchObject({ processed: 0 });
+    expect(await getNumberItem('4001700001')).toMatchObject({ status: 'available' });
+    const app = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('numbers'),
+        Key: { pk: `APP#${draft.applicationId}`, sk: 'APPLICATION' },
+      }),
+    );
+    expect(app.Item?.status).toBe('withdrawn');
+  });
+});
+
+describe('rejected applications', () => {
+  it('expire like drafts when never fixed', async () => {
+    await importNumbers(['4001700009'], iso(0), config);
+    await reserveNumber('4001700009', 'slow', iso(0), config);
+    const app = await createApplication(
+      'slow',
+      {
+        number: '4001700009',
+        applicantType: 'individual',
+        applicantName: 'Slow',
+        industry: 'retail',
+        intendedUsage: 'sales',
+        expectedMonthlyMinutes: 10,
+        planId: 'basic',
+      },
+      iso(0),
+      config,
+    );
+    for (const kind of ['id_card', 'income_proof'] as const) {
+      const doc = await addDocument('slow', app.applicationId, { kind, contentType: 'image/png' }, iso(0));
+      await docs.receive(
+        doc.upload.url.split('/').at(-1) as string,
+        Buffer.from('png'),
+        undefined,
+        new Date(T0),
+      );
+    }
+    await submitApplication('slow', app.applicationId, iso(0), config);
+    // Submitted applications never expire, however long review takes.
+    expect(await draftJob({ at: iso(30 * DAY) })).toMatchObject({ processed: 0 });
+    await rejectApplication(app.applicationId, { reasons: ['expired_licence'] }, 'op', iso(30 * DAY), config);
+    const due = 30 * DAY + config.draftApplicationDays * DAY;
+    expect(await draftJob({ at: iso(due - 1) })).toMatchObject({ processed: 0 });
+    expect(await draftJob({ at: iso(due) })).toMatchObject({ processed: 1 });
+    expect(await getNumberItem('4001700009')).toMatchObject({ status: 'available' });
+  });
+});
+
+describe('transfer', () => {
+  it('needs both tenants, settles the old owner first and gives the new owner a contract', async () => {
+    await activateNumber('4007111111', 'seller', iso(0), config, docs);
+    const offered = await as('seller', requestTransfer, {
+      path: { number: '4007111111' },
+      body: { toTenantId: 'buyer' },
+    });
+    expect(offered.status).toBe(202);
+    expect(offered.body.status).toBe('transfer_pending');
+    // A third tenant cannot take it; the buyer cannot read it before accepting.
+    expect(
+      (await as('thief', decideTransfer, { path: { number: '4007111111' }, body: { decision: 'accept' } }))
+        .status,
+    ).toBe(404);
+    expect((await as('buyer', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
+
+    const accepted = await as('buyer', decideTransfer, {
+      path: { number: '4007111111' },
+      body: { decision: 'accept' },
+      at: new Date(T0 + 40 * DAY),
+    });
+    expect(accepted.status).toBe(200);
+    const item = await getNumberItem('4007111111');
+    expect(item).toMatchObject({ status: 'active', tenantId: 'buyer' });
+    expect((await as('seller', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
+
+    const contracts = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('numbers'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': 'NUM#4007111111', ':c': 'CONTRACT#' },
+      }),
+    );
+    const byTenant = Object.fromEntries((contracts.Items ?? []).map((c) => [c.tenantId, c]));
+    expect(byTenant.seller).toMatchObject({ serviceTo: '2027-01-04', status: 'ended' });
+    expect(byTenant.buyer).toMatchObject({ serviceFrom: '2027-01-04', status: 'active' });
+    expect(item?.contractId).toBe(byTenant.buyer?.contractId);
+    // The seller's January was settled (3 days of rent) before the number left them.
+    const rent = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('ledger'),
+        Key: { pk: 'ACCT#seller', sk: 'LEDGER#seller#4007111111#2027-01#monthly_rent' },
+      }),
+    );
+    expect(rent.Item?.amount).toBeLessThan(0);
+    const snapshot = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('routing'),
+        Key: { pk: `ACCESS#${item?.accessNumber}`, sk: 'SNAPSHOT' },
+      }),
+    );
+    expect(snapshot.Item).toMatchObject({ tenantId: 'buyer', numberStatus: 'active' });
+  });
+});
+
+describe('retention cap', () => {
+  it('cancels a number suspended past the cap and quarantines it, once', async () => {
+    await activateNumber('4007222222', 'sleeper', iso(0), config, docs, 'individual');
+    expect((await getNumberItem('4007222222'))?.restrictions).toEqual({
+      noMultiLevelTransfer: true,
+      recordingAnnouncementRequired: true,
+    });
+    expect((await as('sleeper', suspend, { path: { number: '4007222222' } })).status).toBe(200);
+    const cap = T0 + config.retentionCapMonths * 30 * DAY;
+    expect(await retentionJob({ at: new Date(cap - 1).toISOString() })).toMatchObject({ processed: 0 });
+    expect(await retentionJob({ at: new Date(cap).toISOString() })).toMatchObject({
+      processed: 1,
+      failed: 0,
+    });
+    expect(await retentionJob({ at: new Date(cap).toISOString() })).toMatchObject({ processed: 0 });
+    expect(await getNumberItem('4007222222')).toMatchObject({ status: 'quarantined' });
+  });
+});
+
+describe('arrears', () => {
+  it('stops service when the account is in arrears and restores it after a top-up', async () => {
+    await activateNumber('4007333333', 'debtor', iso(0), config, docs);
+    const account = await dynamo().send(
+      new GetCommand({ TableName: tableName('ledger'), Key: { pk: 'ACCT#debtor', sk: 'ACCOUNT' } }),
+    );
+    // The money capability flips the account's status; here we set it as it would.
+    await dynamo().send(
+      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'arrears' } }),
+    );
+    expect(await arrearsJob({ at: iso(DAY) })).toMatchObject({ processed: 1 });
+    expect(await arrearsJob({ at: iso(DAY) })).toMatchObject({ processed: 0 });
+    const stopped = await getNumberItem('4007333333');
+    expect(stopped?.status).toBe('arrears_stopped');
+    const snapshot = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('routing'),
+        Key: { pk: `ACCESS#${stopped?.accessNumber}`, sk: 'SNAPSHOT' },
+      }),
+    );
+    expect(snapshot.Item?.numberStatus).toBe('arrears_stopped');
+
+    await dynamo().send(
+      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'active' } }),
+    );
+    expect(await arrearsJob({ at: iso(2 * DAY) })).toMatchObject({ processed: 1 });
+    expect((await getNumberItem('4007333333'))?.status).toBe('active');
+  });
+
+  it('cancels a number still stopped when the restore window ends', async () => {
+    await activateNumber('4007444444', 'bankrupt', iso(0), config, docs);
+    const account = await dynamo().send(
+      new GetCommand({ TableName: tableName('ledger'), Key: { pk: 'ACCT#bankrupt', sk: 'ACCOUNT' } }),
+    );
+    await dynamo().send(
+      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'arrears' } }),
+    );
+    await arrearsJob({ at: iso(DAY) });
+    expect(await arrearsJob({ at: iso(DAY + config.arrearsRestoreDays * DAY - 1) })).toMatchObject({
+      processed: 0,
+    });
+    expect(await arrearsJob({ at: iso(DAY + config.arrearsRestoreDays * DAY) })).toMatchObject({
+      processed: 1,
+    });
+    expect((await getNumberItem('4007444444'))?.status).toBe('quarantined');
+  });
+});
