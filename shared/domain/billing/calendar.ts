@@ -57,7 +57,14 @@ function parts(instant: Date, zone: string): Record<string, number> {
 /** The zone's offset from UTC at an instant, in milliseconds. */
 function offsetMs(instant: Date, zone: string): number {
   const p = parts(instant, zone);
-  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  const asUtc = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
@@ -134,7 +141,21 @@ export interface MonthBounds {
   readonly days: number;
 }
 
+const boundsCache = new Map<string, MonthBounds>();
+
+/** Memoised: the monthly run asks for the same month and zone once per contract. */
 export function monthBounds(month: BillingMonth, zone: string): MonthBounds {
+  const cacheKey = `${month}|${zone}`;
+  let bounds = boundsCache.get(cacheKey);
+  if (!bounds) {
+    bounds = computeMonthBounds(month, zone);
+    if (boundsCache.size > 10_000) boundsCache.clear();
+    boundsCache.set(cacheKey, bounds);
+  }
+  return bounds;
+}
+
+function computeMonthBounds(month: BillingMonth, zone: string): MonthBounds {
   const from = firstDayOf(month);
   const to = firstDayOf(nextMonth(month));
   const end = startOfLocalDate(to, zone);

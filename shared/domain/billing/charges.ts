@@ -3,8 +3,16 @@
  * minimum-spend true-up, retention fees for suspended days, and the SLA credit. Pure; the monthly
  * worker posts the result to the ledger under `tenant#number#YYYY-MM#kind`.
  */
-import { addDays, type BillingMonth, daysBetween, localDateOf, type LocalDate, monthBounds } from './calendar.js';
+import {
+  addDays,
+  type BillingMonth,
+  daysBetween,
+  type LocalDate,
+  localDateOf,
+  monthBounds,
+} from './calendar.js';
 import { share } from './proration.js';
+import { pricedFor } from './tariffs.js';
 import type { BillingContract, Charge, DateRange, NumberUsage, ServiceIncident } from './types.js';
 
 export interface MonthDays {
@@ -15,12 +23,22 @@ export interface MonthDays {
   readonly daysInMonth: number;
 }
 
-const inRange = (day: LocalDate, range: DateRange) => day >= range.from && (range.to === undefined || day < range.to);
+const inRange = (day: LocalDate, range: DateRange) =>
+  day >= range.from && (range.to === undefined || day < range.to);
 
 export function classifyDays(contract: BillingContract, month: BillingMonth): MonthDays {
-  const { from, days } = monthBounds(month, contract.timeZone);
+  const { from, to, days } = monthBounds(month, contract.timeZone);
   const active: LocalDate[] = [];
   const suspended: LocalDate[] = [];
+  // Fast path for the common case: in service all month, never suspended.
+  if (
+    contract.serviceFrom <= from &&
+    (contract.serviceTo === undefined || contract.serviceTo >= to) &&
+    !contract.suspensions.some((s) => s.from < to && (s.to === undefined || s.to > from))
+  ) {
+    for (let i = 0; i < days; i++) active.push(`${month}-${String(i + 1).padStart(2, '0')}`);
+    return { active, suspended, daysInMonth: days };
+  }
   for (let i = 0; i < days; i++) {
     const day = addDays(from, i);
     if (!inRange(day, { from: contract.serviceFrom, to: contract.serviceTo })) continue;
@@ -98,7 +116,8 @@ export interface MonthlyChargeInput {
 }
 
 /** Non-zero charges only, in a fixed order (rent, value-added, minimum spend, retention, SLA credit). */
-export function monthlyCharges({ contract, month, usage, incidents }: MonthlyChargeInput): Charge[] {
+export function monthlyCharges({ contract: signed, month, usage, incidents }: MonthlyChargeInput): Charge[] {
+  const contract = pricedFor(signed, month);
   const { active, suspended, daysInMonth } = classifyDays(contract, month);
   const charges: Charge[] = [];
   const days = active.length;
@@ -110,7 +129,9 @@ export function monthlyCharges({ contract, month, usage, incidents }: MonthlyCha
       kind: 'monthly_rent',
       amount: -rent,
       description:
-        days === daysInMonth ? `Monthly rent ${month}` : `Monthly rent ${month}, ${days} of ${daysInMonth} days`,
+        days === daysInMonth
+          ? `Monthly rent ${month}`
+          : `Monthly rent ${month}, ${days} of ${daysInMonth} days`,
       meta: { ...period, planId: contract.planId, contractId: contract.contractId },
     });
   }
@@ -156,7 +177,8 @@ export function monthlyCharges({ contract, month, usage, incidents }: MonthlyCha
     });
   }
 
-  const waived = waivedDays(contract, incidents, active);
+  const waived =
+    incidents.length > 0 ? waivedDays(contract, incidents, active) : { days: [], incidentIds: [] };
   if (waived.days.length > 0) {
     const credit = rent - share(contract.monthlyRent, days - waived.days.length, daysInMonth);
     if (credit > 0) {

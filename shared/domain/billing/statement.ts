@@ -43,6 +43,8 @@ export interface Statement {
   readonly totalDebits: number;
   readonly totalCredits: number;
   readonly entryCount: number;
+  /** Σ of the entries dated in this month when the statement was written (late entries are found against it). */
+  readonly periodNet: number;
   readonly lines: readonly StatementLine[];
   readonly usage: readonly UsageSummaryRow[];
 }
@@ -84,10 +86,30 @@ export interface StatementInput {
   readonly periodEnd: string;
   readonly openingBalance: number;
   readonly entries: readonly LedgerLine[];
+  /**
+   * Entries dated in the previous month that reached the ledger after its statement was written (a contact
+   * record that arrived late): one line here, so the chain of statements still adds up to the ledger.
+   */
+  readonly lateEntries?: { readonly month: BillingMonth; readonly amount: number };
+}
+
+/** What reached the ledger for a stated month after its statement: entries dated in it now, minus then. */
+export function lateEntriesFor(
+  previous: Pick<Statement, 'month' | 'periodNet' | 'openingBalance' | 'closingBalance'>,
+  entriesDatedThen: readonly LedgerLine[],
+): { month: BillingMonth; amount: number } | undefined {
+  const then =
+    typeof previous.periodNet === 'number'
+      ? previous.periodNet
+      : previous.closingBalance - previous.openingBalance;
+  const now = entriesDatedThen.reduce((sum, e) => sum + e.amount, 0);
+  return now === then ? undefined : { month: previous.month, amount: now - then };
 }
 
 export function assembleStatement(input: StatementInput): Statement {
-  const sorted = [...input.entries].sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1));
+  const sorted = [...input.entries].sort((a, b) =>
+    a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1,
+  );
   const lines: StatementLine[] = [];
   const calls = new Map<string, { amount: number; count: number; seconds: number }>();
   let debits = 0;
@@ -125,6 +147,18 @@ export function assembleStatement(input: StatementInput): Statement {
     });
     usage.push({ number, calls: row.count, billedSeconds: row.seconds, charges: -row.amount });
   }
+  const periodNet = lines.reduce((sum, l) => sum + l.amount, 0);
+  if (input.lateEntries && input.lateEntries.amount !== 0) {
+    const late = input.lateEntries.amount;
+    if (late < 0) debits -= late;
+    else credits += late;
+    lines.push({
+      kind: 'late_entries',
+      description: `Entries dated ${input.lateEntries.month} recorded after its statement`,
+      amount: late,
+      count: 1,
+    });
+  }
   const net = lines.reduce((sum, l) => sum + l.amount, 0);
   return {
     tenantId: input.tenantId,
@@ -137,6 +171,7 @@ export function assembleStatement(input: StatementInput): Statement {
     totalDebits: debits,
     totalCredits: credits,
     entryCount: sorted.length,
+    periodNet,
     lines,
     usage,
   };
@@ -149,17 +184,45 @@ function csvField(value: string | number | undefined): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+const yuan = (fen: number) =>
+  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
 /** CSV: one row per line item between opening and closing rows; amounts in fen and in yuan. */
 export function statementCsv(statement: Statement): string {
   const rows: (string | number | undefined)[][] = [
     ['month', 'at', 'kind', 'number', 'description', 'count', 'amount_fen', 'amount_yuan'],
-    [statement.month, statement.periodStart, 'opening_balance', '', 'Opening balance', '', statement.openingBalance, yuan(statement.openingBalance)],
+    [
+      statement.month,
+      statement.periodStart,
+      'opening_balance',
+      '',
+      'Opening balance',
+      '',
+      statement.openingBalance,
+      yuan(statement.openingBalance),
+    ],
   ];
   for (const l of statement.lines) {
-    rows.push([statement.month, l.at ?? '', l.kind, l.number ?? '', l.description, l.count, l.amount, yuan(l.amount)]);
+    rows.push([
+      statement.month,
+      l.at ?? '',
+      l.kind,
+      l.number ?? '',
+      l.description,
+      l.count,
+      l.amount,
+      yuan(l.amount),
+    ]);
   }
-  rows.push([statement.month, statement.periodEnd, 'closing_balance', '', 'Closing balance', '', statement.closingBalance, yuan(statement.closingBalance)]);
+  rows.push([
+    statement.month,
+    statement.periodEnd,
+    'closing_balance',
+    '',
+    'Closing balance',
+    '',
+    statement.closingBalance,
+    yuan(statement.closingBalance),
+  ]);
   return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

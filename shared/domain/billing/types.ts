@@ -4,6 +4,7 @@
  * Amounts are integer fen; days are local dates in the contract's zone, ranges half-open [from, to).
  */
 import type { LocalDate } from './calendar.js';
+import type { PriceChange } from './tariffs.js';
 
 export interface ValueAddedFeature {
   /** recording, ivr, blacklist, sms_bundle, … */
@@ -45,6 +46,8 @@ export interface BillingContract {
   readonly termMonths: number;
   readonly autoRenew: boolean;
   readonly timeZone: string;
+  /** Scheduled tariff versions of the contract's plan (shared/domain/billing/tariffs.ts). */
+  readonly priceChanges?: readonly PriceChange[];
 }
 
 export interface NumberUsage {

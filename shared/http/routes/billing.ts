@@ -1,3 +1,65 @@
+import { OPERATOR, TENANT_READ } from '../roles.js';
 import type { RouteDefinition } from '../routes.js';
 
-export const BILLING_ROUTES: readonly RouteDefinition[] = [];
+export const BILLING_ROUTES: readonly RouteDefinition[] = [
+  {
+    id: 'listStatements',
+    method: 'GET',
+    path: '/v1/statements',
+    entry: 'functions/api/statements/list.ts',
+    roles: TENANT_READ,
+    tables: { ledger: 'read' },
+    summary: "The tenant's monthly statements, newest first (totals only)",
+    tag: 'billing',
+  },
+  {
+    id: 'getStatement',
+    method: 'GET',
+    path: '/v1/statements/{month}',
+    entry: 'functions/api/statements/get.ts',
+    roles: TENANT_READ,
+    tables: { ledger: 'read' },
+    summary: 'One monthly statement: line items, balances, usage; CSV with ?format=csv or Accept: text/csv',
+    tag: 'billing',
+  },
+  {
+    id: 'createIncident',
+    method: 'POST',
+    path: '/v1/incidents',
+    entry: 'functions/api/incidents/create.ts',
+    roles: OPERATOR,
+    tables: { ops: 'write' },
+    summary: 'Record a service incident (operators); long outages earn SLA credits in the next monthly run',
+    tag: 'billing',
+  },
+  {
+    id: 'listIncidents',
+    method: 'GET',
+    path: '/v1/incidents',
+    entry: 'functions/api/incidents/list.ts',
+    roles: OPERATOR,
+    tables: { ops: 'read' },
+    summary: 'Service incidents, newest first (operators)',
+    tag: 'billing',
+  },
+  {
+    id: 'scheduleTariff',
+    method: 'POST',
+    path: '/v1/tariffs',
+    entry: 'functions/api/tariffs/schedule.ts',
+    roles: OPERATOR,
+    tables: { ops: 'write' },
+    summary: "Schedule a plan's new prices from the 1st of a month at least 30 days away (operators)",
+    tag: 'billing',
+  },
+  {
+    id: 'listTariffs',
+    method: 'GET',
+    path: '/v1/tariffs',
+    entry: 'functions/api/tariffs/list.ts',
+    roles: OPERATOR,
+    tables: { ops: 'read' },
+    summary: 'Scheduled and past tariff versions (operators)',
+    tag: 'billing',
+  },
+];

@@ -1,0 +1,199 @@
+/**
+ * Contracts as billing reads them: items numbers `NUM#<number>` / `CONTRACT#<contractId>` written by the
+ * numbers capability, mapped onto BillingContract. The mapping is tolerant: it names every attribute it
+ * reads in one place (contractFromItem) so a change in the numbers capability's item touches only this.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../config.js';
+import { isLocalDate, type LocalDate, localDateOf } from '../../domain/billing/calendar.js';
+import type { PriceChange } from '../../domain/billing/tariffs.js';
+import {
+  type BillingContract,
+  type DateRange,
+  DEFAULT_SLA_THRESHOLD_MINUTES,
+  type ValueAddedFeature,
+} from '../../domain/billing/types.js';
+import { type Item, int, scanPages, str } from './billing-dynamo.js';
+import { dynamo } from './client.js';
+
+/** A date attribute given as a local date or an instant, as a local date in the zone. */
+function day(value: unknown, zone: string): LocalDate | undefined {
+  const s = str(value);
+  if (!s) return undefined;
+  if (isLocalDate(s)) return s;
+  return Number.isNaN(Date.parse(s)) ? undefined : localDateOf(s, zone);
+}
+
+function features(value: unknown): ValueAddedFeature[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((f) => {
+    const code = str((f as Item)?.code);
+    const fee = int((f as Item)?.monthlyFee, -1);
+    return code && fee >= 0 ? [{ code, monthlyFee: fee }] : [];
+  });
+}
+
+function ranges(value: unknown, zone: string): DateRange[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((r) => {
+    const from = day((r as Item)?.from, zone);
+    const to = day((r as Item)?.to, zone);
+    return from ? [{ from, ...(to ? { to } : {}) }] : [];
+  });
+}
+
+/** Stored as a map by effective date (so the tariff job can add one idempotently). */
+function priceChanges(value: unknown): { priceChanges?: PriceChange[] } {
+  if (typeof value !== 'object' || value === null) return {};
+  const changes: PriceChange[] = [];
+  for (const [effectiveFrom, raw] of Object.entries(value as Record<string, Item>)) {
+    if (!isLocalDate(effectiveFrom) || typeof raw !== 'object' || raw === null) continue;
+    const price = (k: string) =>
+      typeof raw[k] === 'number' && Number.isSafeInteger(raw[k]) ? { [k]: raw[k] as number } : {};
+    changes.push({
+      effectiveFrom,
+      ...price('monthlyRent'),
+      ...price('minimumSpend'),
+      ...price('retentionFee'),
+    });
+  }
+  return changes.length
+    ? { priceChanges: changes.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1)) }
+    : {};
+}
+
+export function contractFromItem(item: Item, defaultZone: string): BillingContract | undefined {
+  const zone = str(item.timeZone) ?? defaultZone;
+  const number = str(item.number) ?? str(item.pk)?.replace(/^NUM#/, '');
+  const contractId = str(item.contractId) ?? str(item.sk)?.replace(/^CONTRACT#/, '');
+  const tenantId = str(item.tenantId);
+  const serviceFrom = day(item.serviceFrom ?? item.activatedAt ?? item.startDate ?? item.termStart, zone);
+  const termStart = day(item.termStart ?? item.startDate, zone) ?? serviceFrom;
+  const termEnd = day(item.termEnd ?? item.endDate, zone);
+  if (!number || !contractId || !tenantId || !serviceFrom || !termStart || !termEnd) return undefined;
+  const suspensions = ranges(item.suspensions, zone);
+  // A running suspension recorded only on the number's lifecycle state.
+  const suspendedAt = day(item.suspendedAt, zone);
+  if (suspendedAt && !suspensions.some((s) => s.to === undefined)) suspensions.push({ from: suspendedAt });
+  const serviceTo = day(item.serviceTo ?? item.endedAt ?? item.cancelledAt, zone);
+  return {
+    contractId,
+    tenantId,
+    number,
+    planId: str(item.planId) ?? str(item.plan) ?? 'unknown',
+    monthlyRent: int(item.monthlyRent),
+    minimumSpend: int(item.minimumSpend ?? item.minimumMonthlySpend),
+    retentionFee: int(item.retentionFee ?? item.retentionFeePerMonth),
+    valueAdded: features(item.valueAdded ?? item.features),
+    serviceFrom,
+    ...(serviceTo ? { serviceTo } : {}),
+    suspensions,
+    slaThresholdMinutes: int(item.slaThresholdMinutes, DEFAULT_SLA_THRESHOLD_MINUTES),
+    termStart,
+    termEnd,
+    termMonths: int(item.termMonths, 12),
+    autoRenew: item.autoRenew !== false,
+    timeZone: zone,
+    ...priceChanges(item.priceChanges),
+  };
+}
+
+interface HistoryRow {
+  readonly at: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Suspensions and the end of service from the number's lifecycle history (rows HIST#<at>#<version> the
+ * numbers capability writes beside the number): a suspension runs from the day of `suspend` (retention
+ * charged) to the day of `resume` (rent charged); service ends the day the number is cancelled.
+ */
+export function withHistory(contract: BillingContract, history: readonly HistoryRow[]): BillingContract {
+  const rows = history
+    .filter((h) => localDateOf(h.at, contract.timeZone) >= contract.serviceFrom)
+    .sort((a, b) => (a.at < b.at ? -1 : 1));
+  const suspensions: DateRange[] = [...contract.suspensions];
+  let open: LocalDate | undefined;
+  let serviceTo = contract.serviceTo;
+  for (const h of rows) {
+    const day = localDateOf(h.at, contract.timeZone);
+    if (h.to === 'suspended' && open === undefined) open = day;
+    else if (h.from === 'suspended' && open !== undefined) {
+      if (day > open) suspensions.push({ from: open, to: day });
+      open = undefined;
+    }
+    if ((h.to === 'cancelled' || h.to === 'quarantined') && serviceTo === undefined) serviceTo = day;
+  }
+  if (open !== undefined && !suspensions.some((s) => s.to === undefined)) suspensions.push({ from: open });
+  return { ...contract, suspensions, ...(serviceTo ? { serviceTo } : {}) };
+}
+
+/**
+ * Every contract with its number's suspension history: one Scan of the numbers table for contract items
+ * and the history rows that matter to billing, joined in memory by number.
+ */
+export async function allContracts(defaultZone: string): Promise<BillingContract[]> {
+  const contracts: { contract: BillingContract; fromHistory: boolean }[] = [];
+  const history = new Map<string, HistoryRow[]>();
+  for await (const items of scanPages({
+    TableName: tableName('numbers'),
+    FilterExpression: 'begins_with(sk, :c) OR (begins_with(sk, :h) AND (#to IN (:s, :x, :q) OR #from = :s))',
+    ExpressionAttributeNames: { '#to': 'to', '#from': 'from' },
+    ExpressionAttributeValues: {
+      ':c': 'CONTRACT#',
+      ':h': 'HIST#',
+      ':s': 'suspended',
+      ':x': 'cancelled',
+      ':q': 'quarantined',
+    },
+  })) {
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('CONTRACT#')) {
+        const contract = contractFromItem(item, defaultZone);
+        // The numbers capability keeps `suspensions` and `serviceTo` on the contract in the same
+        // transaction as the history; history is only read for contracts written without them.
+        if (contract) contracts.push({ contract, fromHistory: !Array.isArray(item.suspensions) });
+      } else {
+        const rows = history.get(String(item.pk)) ?? [];
+        rows.push({ at: String(item.at), from: String(item.from), to: String(item.to) });
+        history.set(String(item.pk), rows);
+      }
+    }
+  }
+  return contracts.map(({ contract, fromHistory }) => {
+    const rows = fromHistory ? history.get(`NUM#${contract.number}`) : undefined;
+    return rows ? withHistory(contract, rows) : contract;
+  });
+}
+
+/** Contract fields billing itself changes (renewals): conditional on the term it read. */
+export async function renewContractTerm(
+  contract: BillingContract,
+  next: { termStart: LocalDate; termEnd: LocalDate },
+  at: string,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('numbers'),
+        Key: { pk: `NUM#${contract.number}`, sk: `CONTRACT#${contract.contractId}` },
+        UpdateExpression: 'SET termStart = :s, termEnd = :e, renewedAt = :at, gsi3sk = :g ADD version :one',
+        ConditionExpression: 'termEnd = :old AND attribute_not_exists(serviceTo)',
+        ExpressionAttributeValues: {
+          ':s': next.termStart,
+          ':e': next.termEnd,
+          ':at': at,
+          ':old': contract.termEnd,
+          ':g': `${next.termEnd}#${contract.number}#${contract.contractId}`,
+          ':one': 1,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

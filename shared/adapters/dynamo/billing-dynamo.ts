@@ -1,0 +1,73 @@
+/** Small DynamoDB helpers for the billing adapters: paged queries and batched reads/writes with retries. */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './client.js';
+
+export type Item = Record<string, unknown>;
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt)));
+
+export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Scan pages as they come (1 MB each), so a caller never holds more than it chooses to. */
+export async function* scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+    yield (out.Items ?? []) as Item[];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+export async function batchGetItems(table: string, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: ItemKey[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchGet on ${table} left keys unprocessed`);
+      if (attempt > 0) await pause(attempt);
+      const out = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = (out.UnprocessedKeys?.[table]?.Keys as ItemKey[] | undefined) ?? [];
+    }
+  }
+  return found;
+}
+
+export async function batchPutItems(table: string, items: readonly Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchWrite on ${table} left items unprocessed`);
+      if (attempt > 0) await pause(attempt);
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const int = (v: unknown, fallback = 0): number =>
+  typeof v === 'number' && Number.isSafeInteger(v) ? v : fallback;

@@ -1,0 +1,67 @@
+/**
+ * Contract terms, pure. A term is [termStart, termEnd) in local days. Thirty days before termEnd the
+ * tenant is told whether the contract will auto-renew or end; on termEnd an auto-renewing contract starts a
+ * new term of the same length (same plan unless changed), any other contract ends (service stops that day).
+ */
+import { addDays, addMonths, type LocalDate } from './calendar.js';
+import type { BillingContract } from './types.js';
+
+export const RENEWAL_NOTICE_DAYS = 30;
+
+export function noticeDate(termEnd: LocalDate): LocalDate {
+  return addDays(termEnd, -RENEWAL_NOTICE_DAYS);
+}
+
+export type ContractAction =
+  | {
+      readonly type: 'notice';
+      readonly termEnd: LocalDate;
+      readonly renews: boolean;
+      readonly dedupeKey: string;
+    }
+  | { readonly type: 'renew'; readonly termStart: LocalDate; readonly termEnd: LocalDate }
+  | { readonly type: 'end'; readonly serviceTo: LocalDate };
+
+/**
+ * What is due on `today` for a contract, given the term end its last notice was for. Late runs catch up:
+ * a term that ended several terms ago is renewed term by term in one go.
+ */
+export function contractActions(
+  contract: Pick<
+    BillingContract,
+    'contractId' | 'termStart' | 'termEnd' | 'termMonths' | 'autoRenew' | 'serviceTo'
+  >,
+  today: LocalDate,
+  noticeSentFor: LocalDate | undefined,
+): ContractAction[] {
+  if (contract.serviceTo !== undefined && contract.serviceTo <= today) return [];
+  if (today >= contract.termEnd) {
+    if (!contract.autoRenew) return [{ type: 'end', serviceTo: contract.termEnd }];
+    let start = contract.termStart;
+    let end = contract.termEnd;
+    const months = Math.max(1, contract.termMonths);
+    while (today >= end) {
+      start = end;
+      end = addMonths(contract.termStart, months * (1 + countTerms(contract.termStart, start, months)));
+    }
+    const actions: ContractAction[] = [{ type: 'renew', termStart: start, termEnd: end }];
+    // A new term that is itself within its notice window (very late run) gets its notice now.
+    if (today >= noticeDate(end)) actions.push(notice(contract.contractId, end, true));
+    return actions;
+  }
+  if (today >= noticeDate(contract.termEnd) && noticeSentFor !== contract.termEnd) {
+    return [notice(contract.contractId, contract.termEnd, contract.autoRenew)];
+  }
+  return [];
+}
+
+/** Whole terms from the first term start to `start` (anchored on the original start so month ends never drift). */
+function countTerms(first: LocalDate, start: LocalDate, months: number): number {
+  let n = 0;
+  while (addMonths(first, months * (n + 1)) <= start) n++;
+  return n;
+}
+
+function notice(contractId: string, termEnd: LocalDate, renews: boolean): ContractAction {
+  return { type: 'notice', termEnd, renews, dedupeKey: `contract-notice#${contractId}#${termEnd}` };
+}
