@@ -14,11 +14,15 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
 import { tracer } from '../tracing.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
 import { type RouteDefinition, routeById } from './routes.js';
+
+// zod/mini ships no messages; its English locale (5 KB) says what is wrong ("expected one of ...").
+z.config(en());
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;

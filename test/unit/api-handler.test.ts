@@ -93,6 +93,13 @@ describe('apiHandler', () => {
     expect(typeof res.body.error.message).toBe('string');
   });
 
+  it('explains what is wrong in the message, not just where', async () => {
+    const wrongType = await call({ body: { amount: 'ten' } });
+    expect(wrongType.body.error.message).toMatch(/^amount: .*expected number/i);
+    const tooBig = await call({ query: { limit: '1000' } });
+    expect(tooBig.body.error.message).toMatch(/100/);
+  });
+
   it('answers 400 malformed_json for broken JSON', async () => {
     const res = await call({ rawBody: '{"amount": 5,' });
     expect(res.status).toBe(400);
