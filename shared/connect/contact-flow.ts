@@ -28,7 +28,8 @@ export const FLOW_DECISION_KEYS = DECISION_KEYS;
 export const FALLBACK_APOLOGY = '对不起，系统繁忙，请稍后再拨。';
 export const QUEUE_FULL_MESSAGE = '对不起，坐席繁忙，请稍后再拨。';
 
-type Action = {
+/** One action of a Connect flow-language document (the generator writes them, the walker runs them). */
+export type FlowAction = {
   Identifier: string;
   Type: string;
   Parameters: Record<string, unknown>;
@@ -43,12 +44,12 @@ const ext = (key: (typeof DECISION_KEYS)[number]) => `$.External.${key}`;
 
 export function buildContactFlow(options: ContactFlowOptions): Record<string, unknown> {
   const limit = options.invocationTimeLimitSeconds ?? 3;
-  const actions: Action[] = [];
+  const actions: FlowAction[] = [];
   const add = (
     Identifier: string,
     Type: string,
     Parameters: Record<string, unknown>,
-    Transitions: Action['Transitions'],
+    Transitions: FlowAction['Transitions'],
   ) => actions.push({ Identifier, Type, Parameters, Transitions });
   const onError = (target: string, ...types: string[]) =>
     types.map((ErrorType) => ({ NextAction: target, ErrorType }));

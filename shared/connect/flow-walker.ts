@@ -4,6 +4,7 @@
  * Only what our generic flow uses is interpreted; anything else ends the walk as an error.
  * What the caller and the answer numbers do (keys pressed, who picks up) comes from the options.
  */
+import type { FlowAction } from './contact-flow.js';
 
 export interface WalkOptions {
   /** Calls the routing Lambda (or the same decision in-process) with the resolved invocation attributes. */
@@ -47,17 +48,6 @@ export interface WalkResult {
   /** Destinations tried in order (hunting). */
   readonly attempts: readonly { destination: string; answered: boolean }[];
 }
-
-type FlowAction = {
-  Identifier: string;
-  Type: string;
-  Parameters: Record<string, unknown>;
-  Transitions: {
-    NextAction?: string;
-    Conditions?: { NextAction: string; Condition: { Operator: string; Operands: string[] } }[];
-    Errors?: { NextAction: string; ErrorType: string }[];
-  };
-};
 
 export async function walkFlow(flow: Record<string, unknown>, options: WalkOptions): Promise<WalkResult> {
   const actions = new Map<string, FlowAction>();

@@ -7,18 +7,10 @@
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** Region groups (华北, 东北, 华东, 华中, 华南, 西南, 西北, 港澳台), spelled as shared/geo spells them. */
-export const REGION_GROUPS = [
-  'north_china',
-  'northeast',
-  'east_china',
-  'central_china',
-  'south_china',
-  'southwest',
-  'northwest',
-  'hk_mo_tw',
-] as const;
-export type RegionGroup = (typeof REGION_GROUPS)[number];
+/** Region groups (华北, 东北, 华东, 华中, 华南, 西南, 西北, 港澳台): geography, defined once in shared/geo. */
+export { REGION_GROUPS, type RegionGroup } from '../../geo/provinces.js';
+
+import type { RegionGroup } from '../../geo/provinces.js';
 
 /** Text per language (BCP-47 tag such as zh-CN, en-US) and/or a reference to a recorded prompt. */
 export interface Prompt {
