@@ -3,10 +3,10 @@
  * Reads at most the routing snapshot and the account (cached in the warm Lambda, under a deadline), decides
  * with the pure engine and answers a flat string map. It never throws to Connect: any failure becomes a
  * polite message-and-hang-up decision.
- * Kept small on purpose (no zod, no X-Ray SDK): Connect waits for it on every call.
+ * Kept small on purpose (no zod, no X-Ray SDK: Lambda's active tracing covers it): Connect waits on every call.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { callerRegionLookup, warmCallerRegions } from '../../shared/adapters/connect/caller-region.js';
@@ -21,8 +21,7 @@ import {
   decideCall,
   fallbackDecision,
 } from '../../shared/domain/routing/decision.js';
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'hotline400' });
+import { logger, MetricUnit, metrics } from '../../shared/observability.js';
 
 // Lambda's init phase pays for loading the caller-region index, not the first call.
 if (!warmCallerRegions())
@@ -91,13 +90,22 @@ export async function routeCall(
       requests: read.requests,
       stale: read.stale,
     });
+    countDecision(decision);
     return decision;
   } catch (error) {
     logger.error('routing failed; answering the fallback', { error: error as Error });
-    return fallbackDecision();
+    const fallback = fallbackDecision();
+    countDecision(fallback);
+    return fallback;
   }
 }
 
-export const handler = middy((event: ConnectContactFlowEvent) => routeCall(event)).use(
-  injectLambdaContext(logger),
-);
+/** Operators watch refusals (cap reached, arrears, blacklist) and fallbacks per action and reason. */
+function countDecision(decision: CallDecision): void {
+  metrics.addDimensions({ action: decision.action, reason: decision.reason || 'none' });
+  metrics.addMetric('CallDecision', MetricUnit.Count, 1);
+}
+
+export const handler = middy((event: ConnectContactFlowEvent) => routeCall(event))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));
