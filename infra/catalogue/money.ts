@@ -8,6 +8,7 @@ export const MONEY_FUNCTIONS: readonly FunctionRow[] = [
     capabilities: ['notifications'],
     memoryMb: 1024,
     timeoutSeconds: 120,
+    assets: ['shared/geo/data/cn-geo.bin'],
     description:
       'Kinesis consumer of Connect contact records: rates and charges calls exactly once (ReportBatchItemFailures, bisect, bounded retries, on-failure destination)',
   },

@@ -84,26 +84,35 @@ export class ConnectInstance extends Construct {
   }
 }
 
-/** Connect actions the telephony port and the routing capability call (numbers, flows, hours, queues). */
+/**
+ * Exactly the Connect actions shared/adapters/connect/connect-telephony.ts calls, one per SDK command (IAM
+ * names them after the API, the hours-of-operation overrides included). The adapter passes no Tags, no
+ * TargetArn and no outbound caller id, so none of the extra actions those parameters need (TagResource, the
+ * traffic distribution group, DescribePhoneNumber/queue outbound settings) is granted. test/infra keeps
+ * this list and the adapter's commands equal.
+ */
 export const TELEPHONY_ACTIONS = [
-  'connect:SearchAvailablePhoneNumbers',
-  'connect:ClaimPhoneNumber',
-  'connect:DescribePhoneNumber',
-  'connect:ReleasePhoneNumber',
-  'connect:ListPhoneNumbersV2',
   'connect:AssociatePhoneNumberContactFlow',
-  'connect:DisassociatePhoneNumberContactFlow',
-  'connect:DescribeContactFlow',
-  'connect:ListContactFlows',
+  'connect:AssociateRoutingProfileQueues',
+  'connect:ClaimPhoneNumber',
   'connect:CreateHoursOfOperation',
-  'connect:UpdateHoursOfOperation',
-  'connect:DescribeHoursOfOperation',
-  'connect:ListHoursOfOperations',
+  'connect:CreateHoursOfOperationOverride',
   'connect:CreateQueue',
-  'connect:DescribeQueue',
-  'connect:UpdateQueueHoursOfOperation',
+  'connect:CreateRoutingProfile',
+  'connect:DeleteHoursOfOperationOverride',
+  'connect:DescribePhoneNumber',
+  'connect:DisassociateRoutingProfileQueues',
+  'connect:ListHoursOfOperationOverrides',
+  'connect:ListHoursOfOperations',
   'connect:ListQueues',
-  'connect:TagResource',
+  'connect:ListRoutingProfileQueues',
+  'connect:ListRoutingProfiles',
+  'connect:ReleasePhoneNumber',
+  'connect:SearchAvailablePhoneNumbers',
+  'connect:UpdateHoursOfOperation',
+  'connect:UpdateQueueHoursOfOperation',
+  'connect:UpdateQueueName',
+  'connect:UpdateRoutingProfileQueues',
 ] as const;
 
 export interface ConnectWiringProps {
@@ -173,7 +182,7 @@ export class ConnectWiring extends Construct {
       resourceArns: [this.instanceArn, `${this.instanceArn}/*`, phoneNumbers],
     });
     const reason =
-      "Connect sub-resources (flows, queues, hours, claimed phone numbers) are created at runtime; scoped to this instance and this account's phone numbers";
+      "Connect sub-resources (flows, queues, hours and their overrides, routing profiles, claimed phone numbers) are created at runtime; scoped to this instance and this account's phone numbers";
     acknowledgeWildcardResource(grantee, `${this.instanceArn}/*`, reason);
     acknowledgeWildcardResource(grantee, phoneNumbers, reason);
     return grant;

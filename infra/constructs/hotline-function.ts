@@ -47,6 +47,9 @@ export const METRICS_NAMESPACE = 'hotline400';
 const ESM_REQUIRE_SHIM =
   "import { createRequire as __hotlineCreateRequire } from 'node:module'; const require = __hotlineCreateRequire(import.meta.url);";
 
+const XRAY_WILDCARD_REASON =
+  'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level scoping';
+
 /** How the function is invoked: asynchronous invocations get a dead-letter queue. */
 export type Invocation = 'sync' | 'async' | 'stream';
 
@@ -192,8 +195,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level scoping',
+      reason: XRAY_WILDCARD_REASON,
     });
   }
 
@@ -237,6 +239,26 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       KMS_GRANT_WILDCARDS,
       `CDK's grant on the one key encrypting the topic in ${envVar}`,
     );
+    return this;
+  }
+
+  /**
+   * Sends SMS straight to phone numbers (SNS Publish with PhoneNumber, no topic). Such a publish has no
+   * resource ARN, so IAM only accepts Resource "*", and SNS offers no condition key for the phone number:
+   * this separate statement is as narrow as IAM allows. Only for the `notifications` capability.
+   */
+  allowDirectSms(): this {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DirectSmsToPhoneNumbers',
+        actions: ['sns:Publish'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${XRAY_WILDCARD_REASON}; sns:Publish of direct SMS to tenant alert phone numbers, which has no resource ARN (Resource "*" is the only form IAM accepts) and no condition key for the number`,
+    });
     return this;
   }
 

@@ -1,7 +1,7 @@
 /**
  * CloudWatch alarms, all notifying the ops topic: function errors and throttles, stream iterator age,
- * dead-letter and on-failure queue depth, API 5xx. Every alarm treats missing data as fine (no traffic is
- * not an incident).
+ * dead-letter and on-failure queue depth, work queue age, API 5xx. Every alarm here treats missing data as
+ * fine (no traffic is not an incident); the billing-run deadline (billing-run-alarms.ts) is the exception.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -72,6 +72,16 @@ export class OpsAlarms extends Construct {
       queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       1,
       `${what}: messages waiting (failed work to inspect and redrive)`,
+    );
+  }
+
+  /** The oldest waiting message is older than `maxAge`: consumers are stuck or far behind. */
+  forQueueAge(id: string, queue: sqs.IQueue, maxAge: Duration, what: string): cloudwatch.Alarm {
+    return this.alarm(
+      `${id}OldestMessageAge`,
+      queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+      maxAge.toSeconds(),
+      `${what}: a message has waited ${maxAge.toMinutes()} min or more (consumers stuck or far behind)`,
     );
   }
 

@@ -11,9 +11,15 @@ import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
+import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
-import { HotlineFunction, type Invocation } from '../constructs/hotline-function.js';
+import {
+  HotlineFunction,
+  type Invocation,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from '../constructs/hotline-function.js';
 import { HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
@@ -28,13 +34,16 @@ export const ROUTE_CALL_ID = 'routeCall';
 export const CTR_INGEST_ID = 'ctrIngest';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
+/** A billing message older than this means the workers are stuck or far behind. */
+export const BILLING_QUEUE_AGE_ALARM = Duration.hours(1);
 
 /** Settings of the billing queue's event source; failed messages redrive to its dead-letter queue. */
 export const BILLING_EVENT_SOURCE = {
   batchSize: 5,
   reportBatchItemFailures: true,
-  // Billing is not urgent; a few concurrent batches keep DynamoDB and the ledger's account items calm.
-  maxConcurrency: 5,
+  // 1M contracts would take about 2 h at 5 concurrent batches; 20 drains a month in well under the 06:00
+  // deadline while each batch still touches distinct ledger accounts (on-demand tables absorb it).
+  maxConcurrency: 20,
 } as const;
 
 /** Settings of the contact-record event source (see the handbook: the defaults retry forever). */
@@ -108,6 +117,8 @@ export class StatelessStack extends Stack {
   readonly functions: ReadonlyMap<string, HotlineFunction>;
   /** The nested stacks holding the functions, by group name. */
   readonly groups: ReadonlyMap<string, NestedStack>;
+  /** Present when the billing worker is deployed. */
+  readonly billingRunAlarms?: BillingRunAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -123,6 +134,15 @@ export class StatelessStack extends Stack {
 
     const alarms = new OpsAlarms(this, 'Alarms', { topic: data.opsTopic });
     alarms.forQueueDepth('BillingDeadLetters', data.billingDeadLetters, 'billing dead letters');
+    alarms.forQueueAge('BillingQueue', data.billingQueue, BILLING_QUEUE_AGE_ALARM, 'billing queue');
+    if (rows.some((row) => row.id === BILLING_WORKER_ID)) {
+      this.billingRunAlarms = new BillingRunAlarms(this, 'BillingRun', {
+        topic: data.opsTopic,
+        namespace: METRICS_NAMESPACE,
+        service: SERVICE_NAME,
+        timeZone: DEFAULT_TIME_ZONE,
+      });
+    }
     this.users = new UserDirectory(this, 'Auth');
     this.api = new HotlineHttpApi(this, 'Http', {
       issuer: this.users.issuer,
@@ -269,6 +289,8 @@ export class StatelessStack extends Stack {
           break;
         case 'notifications':
           fn.useTopic('ALERTS_TOPIC_ARN', data.alertsTopic);
+          // shared/adapters/sns/notifications.ts also texts the tenant's alert phones directly.
+          fn.allowDirectSms();
           break;
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);

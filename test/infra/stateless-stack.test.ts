@@ -20,9 +20,11 @@ import {
 import {
   actionsOf,
   functionProperties,
+  jobSchedulesIn,
   policyStatements,
   resources,
   resourcesIn,
+  type Statement,
   statementsOf,
   statementsOn,
 } from './support/template-queries.js';
@@ -249,17 +251,58 @@ describe('stateless stack with sample rows', () => {
     expect(connectActions('searchAvailableNumbers')).toEqual([]);
   });
 
-  it('never grants a wildcard action on every resource, except X-Ray', () => {
+  it('grants nothing on every resource except X-Ray, direct SMS and the namespaced deadline marker', () => {
     for (const [, policy] of resourcesIn(built.statelessTemplates, 'AWS::IAM::Policy')) {
       for (const statement of policyStatements(policy)) {
         if (statement.Resource !== '*') continue;
-        expect(actionsOf(statement).every((a) => a.startsWith('xray:'))).toBe(true);
+        const actions = actionsOf(statement);
+        const sid = (statement as { Sid?: string }).Sid;
+        const condition = (statement as { Condition?: unknown }).Condition;
+        if (actions.every((a) => a.startsWith('xray:'))) continue;
+        if (sid === 'DirectSmsToPhoneNumbers') {
+          expect(actions).toEqual(['sns:Publish']);
+          continue;
+        }
+        expect(actions).toEqual(['cloudwatch:PutMetricData']);
+        expect(condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'hotline400' } });
       }
     }
   });
 
+  it('lets exactly the functions with the notifications capability send direct SMS, in a statement of its own', () => {
+    const rows = [...SAMPLE_ROUTES, ...SAMPLE_FUNCTIONS, ...SAMPLE_JOBS];
+    expect(rows.some((r) => r.capabilities?.includes('notifications'))).toBe(true);
+    expect(rows.some((r) => !r.capabilities?.includes('notifications'))).toBe(true);
+    for (const row of rows) {
+      const statements = statementsOf(built, fn(row.id));
+      const sms = statements.filter((s) => s.Resource === '*' && actionsOf(s).includes('sns:Publish'));
+      const notifies = row.capabilities?.includes('notifications') ?? false;
+      expect(sms.length, `${row.id} direct SMS`).toBe(notifies ? 1 : 0);
+      if (notifies) {
+        expect(sms[0]).toMatchObject({ Effect: 'Allow', Sid: 'DirectSmsToPhoneNumbers' });
+        expect(actionsOf(sms[0] as Statement)).toEqual(['sns:Publish']);
+      } else {
+        expect(statements.flatMap(actionsOf), row.id).not.toContain('sns:Publish');
+      }
+    }
+  });
+
+  it('acknowledges the direct-SMS wildcard in cdk-nag with its own reason', () => {
+    // Validations.acknowledge records { "<plugin>::<rule id>": reason } metadata on the construct.
+    const reasons = (id: string) =>
+      fn(id)
+        .node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((m) => Object.entries(m.data as Record<string, string>))
+        .filter(([rule]) => rule.endsWith('AwsSolutions-IAM5[Resource::*]'))
+        .map(([, reason]) => reason)
+        .join(' | ');
+    expect(reasons('reserveNumber')).toMatch(/direct SMS/);
+    expect(reasons('searchAvailableNumbers')).toMatch(/X-Ray/);
+    expect(reasons('searchAvailableNumbers')).not.toMatch(/direct SMS/);
+  });
+
   it('schedules every job in its time zone with the scheduled time as input, bounded retries and a dead-letter queue', () => {
-    const schedules = resourcesIn(built.statelessTemplates, 'AWS::Scheduler::Schedule');
+    const schedules = jobSchedulesIn(built.statelessTemplates);
     expect(schedules).toHaveLength(SAMPLE_JOBS.length);
     for (const job of SAMPLE_JOBS) {
       const fnId = built.logicalIdOf(fn(job.id).function);
@@ -310,7 +353,19 @@ describe('stateless stack with sample rows', () => {
       ).toBe(true);
     }
     expect(alarms.some((a) => a.MetricName === '5xx' && a.Namespace === 'AWS/ApiGateway')).toBe(true);
-    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+    // The inputs of a composite alarm notify through the composite only.
+    const composites = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::CompositeAlarm');
+    const rules = JSON.stringify(composites.map(([, c]) => c.Properties?.AlarmRule));
+    const inputs = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm').filter(([id]) =>
+      rules.includes(`"${id}"`),
+    );
+    expect(inputs).toHaveLength(2);
+    for (const [id, alarm] of resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm')) {
+      const props = alarm.Properties as Record<string, any>;
+      if (inputs.some(([input]) => input === id)) expect(props.AlarmActions, id).toBeUndefined();
+      else expect(props.AlarmActions, id).toHaveLength(1);
+    }
+    for (const [, composite] of composites) expect(composite.Properties?.AlarmActions).toHaveLength(1);
   });
 
   it('associates the routing Lambda with the created instance, lets only that instance invoke it, and deploys the flow', () => {
@@ -389,7 +444,7 @@ describe('stateless stack with the real registries', () => {
     expect(resourcesIn(built.statelessTemplates, 'AWS::Lambda::Function')).toHaveLength(
       ROUTES.length + FUNCTIONS.length + JOBS.length,
     );
-    expect(resourcesIn(built.statelessTemplates, 'AWS::Scheduler::Schedule')).toHaveLength(JOBS.length);
+    expect(jobSchedulesIn(built.statelessTemplates)).toHaveLength(JOBS.length);
   });
 
   it("deploys shared/connect/contact-flow.ts's flow invoking routeCall when both exist", () => {
@@ -513,7 +568,7 @@ describe('stateless stack props', () => {
         { ...job, id: 'sweep', name: 'sweep', schedule: 'rate(15 minutes)' },
       ],
     });
-    const expressions = resourcesIn(built.statelessTemplates, 'AWS::Scheduler::Schedule').map(
+    const expressions = jobSchedulesIn(built.statelessTemplates).map(
       ([, s]) => s.Properties?.ScheduleExpression,
     );
     expect(expressions.sort()).toEqual(['cron(0 3 * * ? *)', 'rate(15 minutes)']);

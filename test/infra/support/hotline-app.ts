@@ -10,6 +10,7 @@ import type { IConstruct } from 'constructs';
 import type { ContactFlowBuilder } from '../../../infra/constructs/contact-center.js';
 import type { FunctionRow, JobRow } from '../../../infra/function-catalogue.js';
 import { buildHotlineApp, type HotlineStacks } from '../../../infra/stacks/hotline-app.js';
+import { GEO_INDEX_REPO_PATH } from '../../../shared/geo/index-file.js';
 import type { RouteDefinition } from '../../../shared/http/routes.js';
 
 export const SAMPLE_ROUTES: readonly RouteDefinition[] = [
@@ -52,7 +53,7 @@ export const SAMPLE_FUNCTIONS: readonly FunctionRow[] = [
     id: 'routeCall',
     entry: 'functions/connect/route-call.ts',
     tables: { routing: 'read', ledger: 'read' },
-    assets: ['shared/geo/data/geo-index.bin'],
+    assets: [GEO_INDEX_REPO_PATH],
     description: 'Decides each call for the generic contact flow',
   },
   {
@@ -60,6 +61,7 @@ export const SAMPLE_FUNCTIONS: readonly FunctionRow[] = [
     entry: 'functions/streams/ctr-ingest.ts',
     tables: { ledger: 'write', numbers: 'read' },
     capabilities: ['notifications'],
+    assets: [GEO_INDEX_REPO_PATH],
     description: 'Charges contact records',
   },
   {

@@ -56,3 +56,10 @@ export function actionsOf(statement: Statement): string[] {
 export function statementsOn(statements: readonly Statement[], resourceLogicalId: string): Statement[] {
   return statements.filter((s) => JSON.stringify(s.Resource).includes(resourceLogicalId));
 }
+
+/** Schedules that invoke a job's Lambda (not the universal-target schedules, e.g. the billing deadline marker). */
+export function jobSchedulesIn(templates: readonly Template[]): [string, Resource][] {
+  return resourcesIn(templates, 'AWS::Scheduler::Schedule').filter(
+    ([, s]) => !JSON.stringify((s.Properties?.Target as { Arn?: unknown })?.Arn).includes('aws-sdk:'),
+  );
+}
