@@ -1,4 +1,4 @@
-/** Job number-arrears: Stops numbers of accounts in arrears, restores them after a top-up, cancels them after the restore window. Safe to run twice. */
+/** Job number-arrears: stops numbers of accounts in arrears past the grace period (one notice per tenant), restores them after a top-up, cancels them after the restore window. Safe to run twice. */
 import { sweepArrears } from '../../shared/adapters/dynamo/number-jobs.js';
 import { numbersConfig } from '../../shared/domain/numbers/config.js';
 

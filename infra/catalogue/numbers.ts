@@ -38,9 +38,16 @@ export const NUMBER_JOBS: readonly JobRow[] = [
     'Cancels numbers whose notice period ended; settles, refunds, quarantines',
   ),
   job('number-quarantine', 'cron(45 0 * * ? *)', 'Returns numbers whose quarantine ended to the pool'),
+  // Hourly although the grace is days long: a top-up restores the numbers within the hour.
   job(
     'number-arrears',
     'cron(0 * * * ? *)',
-    'Stops numbers of accounts in arrears, restores after top-up, cancels after the window',
+    'Stops numbers of accounts in arrears past the grace period, restores after top-up, cancels after the window',
+  ),
+  job(
+    'number-effects',
+    'cron(*/10 * * * ? *)',
+    'Retries lifecycle side effects (settlement, refund, Connect release, notices) that failed after commit',
+    { tables: { numbers: 'write', ledger: 'write' } },
   ),
 ];

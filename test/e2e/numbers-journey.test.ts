@@ -16,11 +16,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => api?.stop());
 
-async function uploadDocument(applicationId: string, kind: string, expiresOn?: string) {
+async function uploadDocument(applicationId: string, kind: string, expiresOn?: string, token = acme) {
   const res = await api.post(
     `/v1/applications/${applicationId}/documents`,
     { kind, contentType: 'application/pdf', ...(expiresOn ? { expiresOn } : {}) },
-    acme,
+    token,
   );
   expect(res.status).toBe(201);
   const url: string = res.body.upload.url;
@@ -191,7 +191,10 @@ describe('numbers over HTTP on the local runtime', () => {
       requestCancellation: { path: `/v1/numbers/${held}/cancellation` },
       withdrawCancellation: { path: `/v1/numbers/${held}/cancellation` },
       requestTransfer: { path: `/v1/numbers/${held}/transfer`, body: { toTenantId: 'globex' } },
-      decideTransfer: { path: `/v1/numbers/${held}/transfer/decision`, body: { decision: 'accept' } },
+      decideTransfer: {
+        path: `/v1/numbers/${held}/transfer/decision`,
+        body: { decision: 'accept', applicantType: 'enterprise' },
+      },
       getApplication: { path: `/v1/applications/${app}` },
       withdrawApplication: { path: `/v1/applications/${app}` },
       addApplicationDocument: {
@@ -225,5 +228,91 @@ describe('numbers over HTTP on the local runtime', () => {
     ).not.toContain(held);
     // acme still holds it untouched.
     expect((await api.get(`/v1/numbers/${held}`, acme)).body.status).toBe('applied');
+  }, 60_000);
+
+  it('stops a number past the arrears grace, restores it on top-up, and transfers it to an individual', async () => {
+    const initech = await api.token('initech', ['tenant-admin']);
+    const found = await api.get('/v1/numbers/available?segment=4006&tier=gold&limit=1', initech);
+    const gold: string = found.body.items[0].number;
+    expect((await api.post(`/v1/numbers/${gold}/reservation`, undefined, initech)).status).toBe(201);
+    const created = await api.post(
+      '/v1/applications',
+      {
+        number: gold,
+        applicantType: 'enterprise',
+        applicantName: 'Initech',
+        industry: 'technology',
+        intendedUsage: 'Support line',
+        expectedMonthlyMinutes: 500,
+        planId: 'business',
+      },
+      initech,
+    );
+    const app = created.body.applicationId as string;
+    await uploadDocument(app, 'business_licence', '2035-01-01', initech);
+    await uploadDocument(app, 'legal_representative_id', undefined, initech);
+    expect((await api.post(`/v1/applications/${app}/submission`, undefined, initech)).status).toBe(200);
+    const approved = await api.post(
+      `/v1/review/applications/${app}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(approved.body.numberStatus).toBe('active');
+    expect((await api.get(`/v1/numbers/${gold}`, initech)).body.planId).toBe('business');
+
+    // The selection fee exhausted the balance: in arrears, but the number keeps working through the grace.
+    const account = await api.get('/v1/account', initech);
+    expect(account.body.status).toBe('arrears');
+    const now = Date.now();
+    const firstSeen = new Date(now + 3_600_000);
+    expect((await runJob('number-arrears', firstSeen)).body.result).toMatchObject({ stopped: 0 });
+    expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
+    const afterGrace = new Date(firstSeen.getTime() + 3 * DAY + 60_000);
+    expect((await runJob('number-arrears', afterGrace)).body.result).toMatchObject({
+      stopped: 1,
+      notified: 1,
+    });
+    expect((await runJob('number-arrears', afterGrace)).body.result).toMatchObject({
+      processed: 0,
+      notified: 0,
+    });
+    expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('arrears_stopped');
+    const notices = (await api.get('/local/outbox?tenantId=initech')).body.items.filter(
+      (m: { dedupeKey: string }) => m.dedupeKey.startsWith('arrears-stop#'),
+    );
+    expect(notices).toHaveLength(1);
+
+    // A top-up within the window brings it back.
+    const topUp = await api.request('POST', '/v1/account/top-ups', {
+      token: initech,
+      body: { amount: account.body.owed + 10_000 },
+      headers: { 'idempotency-key': 'initech-arrears-0001' },
+    });
+    expect(topUp.status).toBe(201);
+    expect((await api.get('/v1/account', initech)).body.status).toBe('active');
+    const later = new Date(afterGrace.getTime() + 3_600_000);
+    expect((await runJob('number-arrears', later)).body.result).toMatchObject({ restored: 1 });
+    expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
+
+    // Transfer to an individual: the number takes the new owner's restrictions and keeps its plan.
+    expect((await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech)).status).toBe(
+      202,
+    );
+    const unstated = await api.post(`/v1/numbers/${gold}/transfer/decision`, { decision: 'accept' }, globex);
+    expect(unstated.status).toBe(400);
+    expect(unstated.body.error.field).toBe('applicantType');
+    const accepted = await api.post(
+      `/v1/numbers/${gold}/transfer/decision`,
+      { decision: 'accept', applicantType: 'individual' },
+      globex,
+    );
+    expect(accepted.status).toBe(200);
+    expect((await api.get(`/v1/numbers/${gold}`, globex)).body).toMatchObject({
+      status: 'active',
+      planId: 'business',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
+    });
+    // Nothing is left pending for the retry job.
+    expect((await runJob('number-effects', later)).body.result).toMatchObject({ processed: 0, failed: 0 });
   }, 60_000);
 });

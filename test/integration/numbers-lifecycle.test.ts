@@ -1,14 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/api/applications/withdraw.js';
 import { handler as decideTransfer } from '../../functions/api/numbers/decide-transfer.js';
 import { handler as getNumber } from '../../functions/api/numbers/get-mine.js';
 import { handler as requestTransfer } from '../../functions/api/numbers/request-transfer.js';
 import { handler as suspend } from '../../functions/api/numbers/suspend.js';
-import { handler as arrearsJob } from '../../functions/jobs/number-arrears.js';
 import { handler as draftJob } from '../../functions/jobs/number-draft-expiry.js';
 import { handler as holdJob } from '../../functions/jobs/number-hold-expiry.js';
 import { handler as retentionJob } from '../../functions/jobs/number-retention-expiry.js';
@@ -44,7 +43,7 @@ beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-life-')));
   usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
-  await importNumbers(['4007111111', '4007222222', '4007333333', '4007444444', '4007555555'], iso(0), config);
+  await importNumbers(['4007111111', '4007222222', '4007555555', '4007777777', '4007888888'], iso(0), config);
 });
 afterAll(async () => {
   resetPorts();
@@ -180,19 +179,40 @@ describe('transfer', () => {
     expect(offered.body.status).toBe('transfer_pending');
     // A third tenant cannot take it; the buyer cannot read it before accepting.
     expect(
-      (await as('thief', decideTransfer, { path: { number: '4007111111' }, body: { decision: 'accept' } }))
-        .status,
+      (
+        await as('thief', decideTransfer, {
+          path: { number: '4007111111' },
+          body: { decision: 'accept', applicantType: 'enterprise' },
+        })
+      ).status,
     ).toBe(404);
     expect((await as('buyer', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
 
-    const accepted = await as('buyer', decideTransfer, {
+    expect((await getNumberItem('4007111111'))?.planId).toBe('basic');
+    // Accepting says who the new owner is: without it, a 400 naming the field.
+    const unstated = await as('buyer', decideTransfer, {
       path: { number: '4007111111' },
       body: { decision: 'accept' },
       at: new Date(T0 + 40 * DAY),
     });
+    expect(unstated.status).toBe(400);
+    expect(unstated.body.error).toMatchObject({ code: 'applicant_type_required', field: 'applicantType' });
+    expect((await getNumberItem('4007111111'))?.status).toBe('transfer_pending');
+
+    const accepted = await as('buyer', decideTransfer, {
+      path: { number: '4007111111' },
+      body: { decision: 'accept', applicantType: 'individual' },
+      at: new Date(T0 + 40 * DAY),
+    });
     expect(accepted.status).toBe(200);
     const item = await getNumberItem('4007111111');
-    expect(item).toMatchObject({ status: 'active', tenantId: 'buyer' });
+    // The enterprise seller's number now carries the individual buyer's restrictions, and keeps its plan.
+    expect(item).toMatchObject({
+      status: 'active',
+      tenantId: 'buyer',
+      planId: 'basic',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
+    });
     expect((await as('seller', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
 
     const contracts = await dynamo().send(
@@ -204,7 +224,12 @@ describe('transfer', () => {
     );
     const byTenant = Object.fromEntries((contracts.Items ?? []).map((c) => [c.tenantId, c]));
     expect(byTenant.seller).toMatchObject({ serviceTo: '2027-01-04', status: 'ended' });
-    expect(byTenant.buyer).toMatchObject({ serviceFrom: '2027-01-04', status: 'active' });
+    expect(byTenant.buyer).toMatchObject({
+      serviceFrom: '2027-01-04',
+      status: 'active',
+      planId: 'basic',
+      applicantType: 'individual',
+    });
     expect(item?.contractId).toBe(byTenant.buyer?.contractId);
     // The seller's January was settled (3 days of rent) before the number left them.
     const rent = await dynamo().send(
@@ -220,9 +245,59 @@ describe('transfer', () => {
         Key: { pk: `ACCESS#${item?.accessNumber}`, sk: 'SNAPSHOT' },
       }),
     );
-    expect(snapshot.Item).toMatchObject({ tenantId: 'buyer', numberStatus: 'active' });
+    expect(snapshot.Item).toMatchObject({
+      tenantId: 'buyer',
+      numberStatus: 'active',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
+    });
+  });
+
+  it('derives the new owner’s restrictions from an approved qualification of its own', async () => {
+    // An individual's number goes to an enterprise that already passed review for another number.
+    await activateNumber('4007777777', 'person', iso(0), config, docs, 'individual');
+    const qualified = await activateNumber('4007888888', 'corp', iso(0), config, docs, 'enterprise');
+    await as('person', requestTransfer, { path: { number: '4007777777' }, body: { toTenantId: 'corp' } });
+    const path = { number: '4007777777' };
+    // Someone else's application, or one that does not match the stated type, is refused.
+    const foreign = await as('corp', decideTransfer, {
+      path,
+      body: { decision: 'accept', qualificationApplicationId: (await personApplication()) as string },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.field).toBe('qualificationApplicationId');
+    const mismatch = await as('corp', decideTransfer, {
+      path,
+      body: {
+        decision: 'accept',
+        applicantType: 'individual',
+        qualificationApplicationId: qualified.applicationId,
+      },
+    });
+    expect(mismatch.body.error).toMatchObject({ code: 'applicant_type_mismatch', field: 'applicantType' });
+
+    const accepted = await as('corp', decideTransfer, {
+      path,
+      body: { decision: 'accept', qualificationApplicationId: qualified.applicationId },
+    });
+    expect(accepted.status).toBe(200);
+    expect(await getNumberItem('4007777777')).toMatchObject({
+      tenantId: 'corp',
+      restrictions: { noMultiLevelTransfer: false, recordingAnnouncementRequired: false },
+    });
   });
 });
+
+async function personApplication() {
+  const apps = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('numbers'),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'TENANT#person#applications' },
+    }),
+  );
+  return apps.Items?.[0]?.applicationId as string | undefined;
+}
 
 describe('retention cap', () => {
   it('cancels a number suspended past the cap and quarantines it, once', async () => {
@@ -240,53 +315,5 @@ describe('retention cap', () => {
     });
     expect(await retentionJob({ at: new Date(cap).toISOString() })).toMatchObject({ processed: 0 });
     expect(await getNumberItem('4007222222')).toMatchObject({ status: 'quarantined' });
-  });
-});
-
-describe('arrears', () => {
-  it('stops service when the account is in arrears and restores it after a top-up', async () => {
-    await activateNumber('4007333333', 'debtor', iso(0), config, docs);
-    const account = await dynamo().send(
-      new GetCommand({ TableName: tableName('ledger'), Key: { pk: 'ACCT#debtor', sk: 'ACCOUNT' } }),
-    );
-    // The money capability flips the account's status; here we set it as it would.
-    await dynamo().send(
-      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'arrears' } }),
-    );
-    expect(await arrearsJob({ at: iso(DAY) })).toMatchObject({ processed: 1 });
-    expect(await arrearsJob({ at: iso(DAY) })).toMatchObject({ processed: 0 });
-    const stopped = await getNumberItem('4007333333');
-    expect(stopped?.status).toBe('arrears_stopped');
-    const snapshot = await dynamo().send(
-      new GetCommand({
-        TableName: tableName('routing'),
-        Key: { pk: `ACCESS#${stopped?.accessNumber}`, sk: 'SNAPSHOT' },
-      }),
-    );
-    expect(snapshot.Item?.numberStatus).toBe('arrears_stopped');
-
-    await dynamo().send(
-      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'active' } }),
-    );
-    expect(await arrearsJob({ at: iso(2 * DAY) })).toMatchObject({ processed: 1 });
-    expect((await getNumberItem('4007333333'))?.status).toBe('active');
-  });
-
-  it('cancels a number still stopped when the restore window ends', async () => {
-    await activateNumber('4007444444', 'bankrupt', iso(0), config, docs);
-    const account = await dynamo().send(
-      new GetCommand({ TableName: tableName('ledger'), Key: { pk: 'ACCT#bankrupt', sk: 'ACCOUNT' } }),
-    );
-    await dynamo().send(
-      new PutCommand({ TableName: tableName('ledger'), Item: { ...account.Item, status: 'arrears' } }),
-    );
-    await arrearsJob({ at: iso(DAY) });
-    expect(await arrearsJob({ at: iso(DAY + config.arrearsRestoreDays * DAY - 1) })).toMatchObject({
-      processed: 0,
-    });
-    expect(await arrearsJob({ at: iso(DAY + config.arrearsRestoreDays * DAY) })).toMatchObject({
-      processed: 1,
-    });
-    expect((await getNumberItem('4007444444'))?.status).toBe('quarantined');
   });
 });

@@ -1,4 +1,4 @@
-/** POST /v1/numbers/{number}/transfer/decision — the receiving tenant accepts (old owner settled first) or declines. */
+/** POST /v1/numbers/{number}/transfer/decision — the receiving tenant accepts (stating its applicant type or an approved qualification; old owner settled first) or declines. */
 import { decideTransfer } from '../../../shared/adapters/dynamo/number-commands.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
@@ -14,6 +14,12 @@ export const handler = apiHandler(
       body.decision,
       now.toISOString(),
       numbersConfig(),
+      {
+        ...(body.applicantType ? { applicantType: body.applicantType } : {}),
+        ...(body.qualificationApplicationId
+          ? { qualificationApplicationId: body.qualificationApplicationId }
+          : {}),
+      },
     ),
   }),
 );

@@ -580,15 +580,25 @@ export async function rejectApplication(
     { at, actor: operator, config, note: rejection.reasons.join(',') },
     {
       extraWrites: () => [appPut(next, app.version)],
+      // The reasons reach the tenant durably (recorded with the decision, retried if SNS fails).
+      effects: (_item, numberNext) => [
+        {
+          effectId: `${app.number}#v${String(numberNext.version).padStart(8, '0')}#decision`,
+          at,
+          payload: {
+            kind: 'notify',
+            notification: {
+              tenantId: app.tenantId,
+              kind: 'application_decided',
+              subject: `Application for ${app.number} needs changes`,
+              text: `Your application for ${app.number} was not approved: ${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}. Fix it and resubmit.`,
+              dedupeKey: `application#${applicationId}#${next.version}`,
+            },
+          },
+        },
+      ],
     },
   );
-  await (await port('notifications')).publish({
-    tenantId: app.tenantId,
-    kind: 'application_decided',
-    subject: `Application for ${app.number} needs changes`,
-    text: `Your application for ${app.number} was not approved: ${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}. Fix it and resubmit.`,
-    dedupeKey: `application#${applicationId}#${next.version}`,
-  });
   return applicationView(next);
 }
 
@@ -673,7 +683,11 @@ export async function approveApplication(
         { type: 'approve' },
         { at, actor: operator, config },
         {
-          extra: { contractId: contract.contractId, restrictions: restrictionsFor(app.applicantType) },
+          extra: {
+            contractId: contract.contractId,
+            restrictions: restrictionsFor(app.applicantType),
+            planId: contract.planId,
+          },
           extraWrites: () => [
             appPut(next, app?.version),
             {
@@ -724,13 +738,6 @@ export async function approveApplication(
     },
   ]);
   const activated = await activateNumber(app, operator, at, config);
-  await (await port('notifications')).publish({
-    tenantId: app.tenantId,
-    kind: 'application_decided',
-    subject: `Application for ${app.number} approved`,
-    text: `Your application for ${app.number} was approved; the number is ${activated.status}.`,
-    dedupeKey: `application#${applicationId}#approved`,
-  });
   return { ...applicationView(app), numberStatus: activated.status, accessNumber: activated.accessNumber };
 }
 
@@ -765,7 +772,30 @@ async function activateNumber(app: ApplicationItem, operator: string, at: string
       app.number,
       { type: 'activate', accessNumber: claimed.accessNumber },
       { at, actor: operator, config },
-      { extra: { phoneNumberId: claimed.phoneNumberId } },
+      {
+        // planId again from the contract: numbers approved before the number item carried it get it now.
+        extra: (current) => ({
+          phoneNumberId: claimed.phoneNumberId,
+          ...(current.planId ? {} : { planId: app.planId }),
+        }),
+        // The approval notice goes with the activation, durably (retried if SNS fails).
+        effects: (_item, next) => [
+          {
+            effectId: `${app.number}#v${String(next.version).padStart(8, '0')}#decision`,
+            at,
+            payload: {
+              kind: 'notify',
+              notification: {
+                tenantId: app.tenantId,
+                kind: 'application_decided',
+                subject: `Application for ${app.number} approved`,
+                text: `Your application for ${app.number} was approved; the number is active.`,
+                dedupeKey: `application#${app.applicationId}#approved`,
+              },
+            },
+          },
+        ],
+      },
     );
     return { status: item.status, accessNumber: item.accessNumber };
   } catch (error) {

@@ -28,6 +28,8 @@ export interface NumberItem extends LifecycleState {
   readonly phoneNumberId?: string;
   readonly restrictions?: Restrictions;
   readonly contractId?: string;
+  /** The contract's plan (rating applies its included minutes); set on activation, kept on transfer. */
+  readonly planId?: string;
   readonly version: number;
   readonly importedAt: string;
   readonly updatedAt: string;
@@ -42,6 +44,11 @@ export interface NumberItem extends LifecycleState {
 export type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
+
+/** Attributes a command may set on the number beside its lifecycle state. */
+export type NumberExtra = Partial<
+  Pick<NumberItem, 'phoneNumberId' | 'restrictions' | 'contractId' | 'planId'>
+>;
 
 export const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' as const });
 export const availabilityPartition = (segment: string) => `AVAIL#${segment}`;
@@ -101,7 +108,7 @@ export function nextItem(
   item: NumberItem,
   state: LifecycleState,
   at: string,
-  extra: Partial<Pick<NumberItem, 'phoneNumberId' | 'restrictions' | 'contractId'>> = {},
+  extra: NumberExtra = {},
 ): NumberItem {
   const base: Record<string, unknown> = { ...item, ...extra };
   for (const field of LIFECYCLE_FIELDS) delete base[field];
@@ -111,6 +118,7 @@ export function nextItem(
     delete base.restrictions;
     delete base.phoneNumberId;
     delete base.contractId;
+    delete base.planId;
   }
   const timer = timerOf(state, at);
   const searchable = state.status === 'available' || state.status === 'reserved';
@@ -183,4 +191,23 @@ export function failedConditions(error: unknown): number[] | undefined {
 
 export async function transact(items: TransactItem[]): Promise<void> {
   await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+}
+
+export const contractKey = (number: string, contractId: string) => ({
+  pk: `NUM#${number}`,
+  sk: `CONTRACT#${contractId}`,
+});
+
+export async function getContractItem(
+  number: string,
+  contractId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('numbers'),
+      Key: contractKey(number, contractId),
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item;
 }

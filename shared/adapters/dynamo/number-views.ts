@@ -18,6 +18,7 @@ export interface NumberView {
   readonly accessNumber?: string;
   readonly restrictions?: NumberItem['restrictions'];
   readonly contractId?: string;
+  readonly planId?: string;
   readonly retentionEndsAt?: string;
   readonly arrearsRestoreBy?: string;
   readonly cancellationEffectiveAt?: string;
@@ -38,6 +39,7 @@ export function numberView(item: NumberItem, at: string): NumberView {
     ...pick('accessNumber'),
     ...pick('restrictions'),
     ...pick('contractId'),
+    ...pick('planId'),
     ...pick('retentionEndsAt'),
     ...pick('arrearsRestoreBy'),
     ...pick('cancellationEffectiveAt'),

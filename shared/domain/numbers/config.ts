@@ -84,8 +84,14 @@ export interface NumbersConfig {
   /** Longest total retention before the number is cancelled automatically. */
   readonly retentionCapMonths: number;
   readonly cancellationNoticeDays: number;
+  /** A tenant whose account stays in arrears this long (from `arrearsSince`) has its numbers stopped. */
+  readonly arrearsGraceDays: number;
   /** A number stopped for arrears is restored by a top-up within this window, else cancelled. */
   readonly arrearsRestoreDays: number;
+  /** A failed lifecycle side effect (settlement, refund, Connect release, notice) is retried after this many
+   * minutes, doubling per attempt up to `effectRetryMaxMinutes`. */
+  readonly effectRetryMinutes: number;
+  readonly effectRetryMaxMinutes: number;
   readonly minimumContractMonths: number;
   /** Whether a number keeps taking calls while a transfer is pending. */
   readonly serviceDuringTransfer: boolean;
@@ -175,7 +181,10 @@ export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
   retentionFeePerMonth: 1_500,
   retentionCapMonths: 36,
   cancellationNoticeDays: 30,
+  arrearsGraceDays: 3,
   arrearsRestoreDays: 30,
+  effectRetryMinutes: 5,
+  effectRetryMaxMinutes: 360,
   minimumContractMonths: 12,
   serviceDuringTransfer: true,
   timeZone: 'Asia/Shanghai',

@@ -244,13 +244,17 @@ export function decide(
         return done(ended.state, ended.effects);
       }
     case 'stop_for_arrears':
+      // No notice per number: the arrears job tells the tenant once for all its stopped numbers.
       if (status !== 'active') refuse(state, command);
-      return done(
-        { ...state, status: 'arrears_stopped', arrearsRestoreBy: addDays(at, config.arrearsRestoreDays) },
-        [{ kind: 'notify', tenantId: state.tenantId as string, text: 'service stopped: balance exhausted' }],
-      );
+      return done({
+        ...state,
+        status: 'arrears_stopped',
+        arrearsRestoreBy: addDays(at, config.arrearsRestoreDays),
+      });
     case 'restore_after_payment': {
-      if (status !== 'arrears_stopped' || reached(at, state.arrearsRestoreBy)) refuse(state, command);
+      // The restore window closes when expire_arrears cancels the number, not at the instant it ends: a
+      // tenant who paid is never cancelled because the job ran after the deadline.
+      if (status !== 'arrears_stopped') refuse(state, command);
       const { arrearsRestoreBy: _a, ...rest } = state;
       return done({ ...rest, status: 'active' });
     }

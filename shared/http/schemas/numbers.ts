@@ -45,7 +45,17 @@ export const transferBody = z.strictObject({
   toTenantId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant id')),
 });
 
-export const transferDecisionBody = z.strictObject({ decision: z.enum(['accept', 'decline']) });
+/**
+ * Accepting a transfer says who the new owner is, so the number carries the right restrictions: the
+ * applicant type it states, or an approved application of its own whose reviewed type is used.
+ */
+export const transferDecisionBody = z.strictObject({
+  decision: z.enum(['accept', 'decline']),
+  applicantType: z.optional(z.enum(APPLICANT_TYPES)),
+  qualificationApplicationId: z.optional(
+    z.string().check(z.regex(/^app_[0-9a-f-]{36}$/, 'an approved application id of yours')),
+  ),
+});
 
 export const emptyBody = z.optional(z.strictObject({}));
 
