@@ -3,10 +3,13 @@
  * a retry returns the same result, the same key with another amount is a 409.
  */
 import { ledgerStore } from '../../../shared/adapters/dynamo/ledger-store.js';
+import { restoreAfterPayment } from '../../../shared/adapters/dynamo/number-jobs.js';
 import '../../../shared/adapters/sns/notifications.js';
 import { invalid } from '../../../shared/domain/errors.js';
+import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { idempotencyKeyPattern, topUpBody } from '../../../shared/http/schemas/money.js';
+import { logger } from '../../../shared/observability.js';
 
 export const handler = apiHandler(
   'createTopUp',
@@ -38,6 +41,14 @@ export const handler = apiHandler(
     ]);
     const { account } = await store.account(tenantId, now);
     const duplicate = result.duplicates.includes(key);
+    if (account.status === 'active') {
+      // Paid out of arrears: numbers come back now; the hourly number-arrears job is the backstop.
+      await restoreAfterPayment(tenantId, now.toISOString(), numbersConfig()).catch((error: unknown) =>
+        logger.error('restoring numbers after a top-up failed; the arrears job will retry', {
+          error: error as Error,
+        }),
+      );
+    }
     return {
       status: duplicate ? 200 : 201,
       body: {

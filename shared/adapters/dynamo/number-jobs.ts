@@ -27,6 +27,7 @@ import {
   type NumberItem,
   type Timer,
   type TransactItem,
+  tenantNumbersPartition,
   transact,
 } from './number-items.js';
 import { runCommand } from './number-lifecycle.js';
@@ -340,3 +341,47 @@ export async function sweepArrears(at: string, config: NumbersConfig): Promise<A
 /** Job number-effects: lifecycle side effects that failed after their commit, retried until done. */
 export const sweepEffects = (at: string, config: NumbersConfig, ledger?: LedgerPort) =>
   retryDueEffects(at, { config, ...(ledger ? { ledger } : {}) });
+
+/**
+ * Restores a tenant's arrears-stopped numbers right after a payment brought its account back to active,
+ * so calls resume at once rather than at the next hourly sweep (which stays the backstop). Each restore is
+ * the lifecycle's own `restore_after_payment` transition, so running this twice changes nothing.
+ */
+export async function restoreAfterPayment(
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+): Promise<number> {
+  const stopped: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('numbers'),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :partition',
+        FilterExpression: '#status = :stopped',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':partition': tenantNumbersPartition(tenantId),
+          ':stopped': 'arrears_stopped',
+        },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) stopped.push(String(item.number));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  let restored = 0;
+  for (const number of stopped) {
+    try {
+      await runCommand(number, { type: 'restore_after_payment' }, { at, actor: 'payment', config });
+      restored += 1;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  if (stopped.length > 0)
+    await dynamo().send(new DeleteCommand({ TableName: tableName('numbers'), Key: watchKey(tenantId) }));
+  return restored;
+}

@@ -21,7 +21,8 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/account/top-ups',
     entry: 'functions/api/account/top-up.ts',
     roles: TENANT_WRITE,
-    tables: { ledger: 'write', ops: 'write' },
+    // numbers and routing: a top-up that ends arrears restores the stopped numbers (and their snapshots) at once.
+    tables: { ledger: 'write', ops: 'write', numbers: 'write', routing: 'write' },
     capabilities: ['notifications'],
     summary:
       'Top up the balance (Idempotency-Key header required; the same key with another amount is a 409)',
