@@ -1,13 +1,17 @@
 /**
  * npm run bench: runs every area's benchmark (bench/<area>.ts exporting `run()`), prints the figures and
  * writes them, flat, to bench/results.json. Targets are judged here and in the README, never in npm test.
- * `npm run bench -- routing geo` runs only the named areas.
+ * `npm run bench -- routing geo` runs only the named areas and merges their figures into the existing file.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const AREAS = ['geo', 'routing', 'money', 'numbers', 'billing'] as const;
 const only = process.argv.slice(2);
+const resultsFile = new URL('./results.json', import.meta.url);
+const previous: Record<string, number | string> =
+  only.length && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
 const results: Record<string, number | string> = {
+  ...previous,
   'meta.node': process.version,
   'meta.at': new Date().toISOString(),
 };
@@ -28,5 +32,5 @@ for (const area of AREAS) {
   console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwrote bench/results.json');
