@@ -17,6 +17,7 @@ import { tableName } from '../shared/config.js';
 import type { LedgerPort } from '../shared/domain/ledger/types.js';
 import { usePorts } from '../shared/runtime/ports.js';
 import { type ContractSeed, putInLanes, seedContracts } from '../test/support/billing-fixtures.js';
+import { startProfiler } from './profile.js';
 
 const CONTRACTS = Number(process.env.BENCH_BILLING_CONTRACTS ?? 100_000);
 const PER_TENANT = Number(process.env.BENCH_BILLING_PER_TENANT ?? 20);
@@ -123,6 +124,11 @@ export async function run(): Promise<Record<string, number>> {
         applied += result.applied.length;
         return result;
       },
+      async postMany(entries) {
+        const outcomes = await (real.postMany?.(entries) ?? Promise.reject(new Error('no postMany')));
+        for (const o of outcomes.values()) if (o.ok) applied += o.result.applied.length;
+        return outcomes;
+      },
     };
     useBillingLedger(counting);
     const { handler: worker } = await import('../functions/jobs/billing-worker.js');
@@ -135,11 +141,13 @@ export async function run(): Promise<Record<string, number>> {
     const { handler: monthly } = await import('../functions/jobs/billing-monthly.js');
 
     await engine.resetStats();
+    const profiler = await startProfiler();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const first = await monthly({ at: RUN_AT }, {} as never);
     const wallSec = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    await profiler?.stop();
     const stats = await engine.stats();
     if (!first.completed) throw new Error(`run did not complete: ${JSON.stringify(first)}`);
     const firstApplied = applied;
@@ -182,4 +190,8 @@ export async function run(): Promise<Record<string, number>> {
 function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await run());
 }

@@ -314,4 +314,57 @@ describe('monthly billing through the ledger', () => {
       expect(statement?.closingBalance).toBe(await accountBalance(tenant));
     }
   });
+
+  it('retries a worker killed mid-batch of a multi-tenant posting to completion, charging each entry once', async () => {
+    await seedContracts(
+      // Four tenants of three numbers each, with a feature: six entries a tenant.
+      Array.from({ length: 12 }, (_, i) => ({
+        tenantId: `m${String(i % 4).padStart(2, '0')}`,
+        number: `40091000${String(i).padStart(2, '0')}`,
+        serviceFrom: '2025-01-01',
+        termEnd: '2027-01-01',
+        minimumSpend: 0,
+        valueAdded: [{ code: 'ivr', monthlyFee: 500 }],
+      })),
+    );
+    const real = createLedgerPort();
+    let killedWith = 0;
+    // The batch's first multi-tenant posting writes m00's first three entries and m02's first one, then the
+    // worker "dies"; the redelivery goes through postMany again (its transactions meet the posted keys).
+    const flaky: LedgerPort = {
+      post: (entries) => real.post(entries),
+      async postMany(entries) {
+        if (killedWith === 0) {
+          const t00 = entries.filter((e) => e.tenantId === 'm00');
+          killedWith = t00.length;
+          for (const entry of t00.slice(0, 3)) await real.post([entry]);
+          await real.post(entries.filter((e) => e.tenantId === 'm02').slice(0, 1));
+          throw new Error('worker killed');
+        }
+        return (real.postMany as NonNullable<LedgerPort['postMany']>).call(real, entries);
+      },
+    };
+    useBillingLedger(flaky);
+    const redeliveredBefore = queue.stats.redelivered;
+    const result = await monthly('2026-09-30T16:10:00.000Z');
+    expect(result).toMatchObject({ month: '2026-09', status: 'started', completed: true });
+    expect(killedWith).toBe(6);
+    expect(queue.stats.redelivered).toBe(redeliveredBefore + 1);
+    expect(queue.deadLetters).toEqual([]);
+    for (let i = 0; i < 4; i++) {
+      const tenant = `m${String(i).padStart(2, '0')}`;
+      const entries = await ledgerOf(tenant);
+      const september = entries.filter((e) => e.key.includes('#2026-09#'));
+      expect(september.map((e) => e.amount).sort()).toEqual([-20_000, -20_000, -20_000, -500, -500, -500]);
+      expect(new Set(september.map((e) => e.key)).size).toBe(6);
+      // The account moved once per entry: its balance is the entries' sum.
+      expect(await accountBalance(tenant)).toBe(entries.reduce((sum, e) => sum + e.amount, 0));
+      expect((await getStatement(tenant, '2026-09'))?.closingBalance).toBe(
+        entries.reduce((s, e) => s + e.amount, 0),
+      );
+    }
+    const run = await readRun('billing-monthly', '2026-09');
+    expect(run).toMatchObject({ phase: 'complete', failures: 1 });
+    expect(run?.contractsBilled).toBe(run?.contractsTotal);
+  });
 });

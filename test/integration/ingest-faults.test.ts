@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { processContactRecords, recentFailureReasons } from '../../functions/streams/ctr-ingest.js';
 import { LocalContactStream } from '../../infra/local/capabilities/money.js';
 import { flushPendingAlerts } from '../../shared/adapters/dynamo/account-alerts.js';
+import { stringAttribute } from '../../shared/adapters/dynamo/attribute-values.js';
 import { setDynamo } from '../../shared/adapters/dynamo/client.js';
 import {
   createLocalNotifications,
@@ -302,7 +303,14 @@ describe('a hot account (more calls in one batch than one transaction holds)', (
         const items =
           (args.input as { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }).TransactItems ??
           [];
-        if (items.some((t) => t.Put?.Item?.pk === `ACCT#${tenantId}` && t.Put.Item.sk === 'ACCOUNT')) {
+        // Items are plain values or, on the ingest's hot path, pre-marshalled AttributeValues.
+        if (
+          items.some(
+            (t) =>
+              stringAttribute(t.Put?.Item?.pk) === `ACCT#${tenantId}` &&
+              stringAttribute(t.Put?.Item?.sk) === 'ACCOUNT',
+          )
+        ) {
           counter.writes++;
           if (crashOnAccountWrite()) throw new Error('process crashed');
         }

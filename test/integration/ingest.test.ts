@@ -136,6 +136,26 @@ describe('contact-record ingest', () => {
     }
   });
 
+  it('stamps arrearsSince when calls exhaust the balance, keeps it, and a top-up clears it', async () => {
+    await bindNumbers([{ tenantId: 'poor', number400: '4008555001', accessNumber: '+6531580009' }]);
+    await topUp('poor', 200);
+    const before = new Date().toISOString();
+    // 5 minutes long distance at 30 fen: 150 each, so the second call crosses zero.
+    const r = await ingest.ingest(
+      records(answeredCall('+6531580009', { seconds: 300 }), answeredCall('+6531580009', { seconds: 300 })),
+    );
+    expect(r).toMatchObject({ charged: 2, failures: [] });
+    const stopped = await account('poor');
+    expect(stopped).toMatchObject({ balance: 0, owed: 100, status: 'arrears' });
+    expect(stopped.arrearsSince >= before && stopped.arrearsSince <= new Date().toISOString()).toBe(true);
+    await ingest.ingest(records(answeredCall('+6531580009', { seconds: 60 })));
+    expect(await account('poor')).toMatchObject({ status: 'arrears', arrearsSince: stopped.arrearsSince });
+    await topUp('poor', 10_000, 'topup#back');
+    const back = await account('poor');
+    expect(back).toMatchObject({ status: 'active' });
+    expect(back).not.toHaveProperty('arrearsSince');
+  });
+
   it('keeps records for the retention period: at least 2 years for medical tenants', async () => {
     await bindNumbers([{ tenantId: 'clinic', number400: '4001999999', accessNumber: '+6531589999' }]);
     await topUp('clinic', 10_000);

@@ -89,6 +89,27 @@ describe('LedgerStore.post', () => {
     expect(outbox.sent('t3').map((n) => n.kind)).toEqual(['arrears', 'service_restored']);
   });
 
+  it('records when the account went into arrears, keeps it while in arrears, and clears it on restore', async () => {
+    await store.post([entry('t6', 'topup#1', 1_000)]);
+    expect(await accountItem('t6')).not.toHaveProperty('arrearsSince');
+    const before = new Date().toISOString();
+    await store.post([entry('t6', 'rent#1', -1_500, 'monthly_rent')]);
+    const after = new Date().toISOString();
+    const since = (await accountItem('t6'))?.arrearsSince as string;
+    expect(since >= before && since <= after).toBe(true);
+    await store.post([entry('t6', 'fee#2', -200, 'retention_fee')]);
+    expect(await accountItem('t6')).toMatchObject({ status: 'arrears', owed: 700, arrearsSince: since });
+    await store.post([entry('t6', 'topup#2', 500)]);
+    expect(await accountItem('t6')).toMatchObject({ status: 'arrears', arrearsSince: since });
+    await store.post([entry('t6', 'topup#3', 10_000)]);
+    const restored = await accountItem('t6');
+    expect(restored).toMatchObject({ status: 'active', balance: 9_800 });
+    expect(restored).not.toHaveProperty('arrearsSince');
+    await store.post([entry('t6', 'rent#2', -20_000, 'monthly_rent')]);
+    const again = (await accountItem('t6'))?.arrearsSince as string;
+    expect(again > since).toBe(true);
+  });
+
   it('rejects non-integer money', async () => {
     await expect(store.post([entry('t4', 'x', 1.5)])).rejects.toMatchObject({ code: 'invalid_amount' });
   });
@@ -98,5 +119,73 @@ describe('LedgerStore.post', () => {
     expect((await accountItem('t5'))?.balance).toBe(2_000);
     const page = await store.list('t5', 100, undefined);
     expect(page.items).toHaveLength(20);
+  });
+});
+
+describe('LedgerStore.postMany', () => {
+  const tenants = Array.from({ length: 30 }, (_, i) => `many-${i}`);
+  const fees = (month: string) =>
+    tenants.flatMap((t, i) => [
+      entry(t, `${t}#rent#${month}`, -(1_000 + i), 'monthly_rent'),
+      entry(t, `${t}#ivr#${month}`, -500, 'value_added'),
+      entry(t, `${t}#min#${month}`, -(i % 3) * 100, 'minimum_spend'),
+    ]);
+
+  it('posts many tenants in shared transactions; a replay is all duplicates and moves no money', async () => {
+    for (const t of tenants) await store.post([entry(t, 'topup#seed', 100_000)]);
+    const first = await store.postMany(fees('2026-01'));
+    expect([...first.keys()].sort()).toEqual([...tenants].sort());
+    for (const [i, t] of tenants.entries()) {
+      expect(first.get(t)).toEqual({
+        ok: true,
+        result: { applied: [`${t}#rent#2026-01`, `${t}#ivr#2026-01`, `${t}#min#2026-01`], duplicates: [] },
+      });
+      const expected = 100_000 - (1_000 + i) - 500 - (i % 3) * 100;
+      expect(await accountItem(t)).toMatchObject({ balance: expected, version: 2 });
+      const page = await store.list(t, 100, undefined);
+      expect(page.items.reduce((sum, e) => sum + e.amount, 0)).toBe(expected);
+    }
+    const replay = await store.postMany(fees('2026-01'));
+    for (const [i, t] of tenants.entries()) {
+      expect(replay.get(t)).toMatchObject({ ok: true, result: { applied: [] } });
+      const outcome = replay.get(t);
+      expect(outcome?.ok && [...outcome.result.duplicates].sort()).toEqual([
+        `${t}#ivr#2026-01`,
+        `${t}#min#2026-01`,
+        `${t}#rent#2026-01`,
+      ]);
+      expect((await accountItem(t))?.balance).toBe(100_000 - (1_000 + i) - 500 - (i % 3) * 100);
+    }
+  });
+
+  it('fails a tenant whose key was posted with another amount alone; the others are charged', async () => {
+    const batch = fees('2026-02');
+    await store.post([entry('many-3', 'many-3#rent#2026-02', -9_999, 'monthly_rent')]);
+    const before = (await accountItem('many-3'))?.balance as number;
+    const outcomes = await store.postMany(batch);
+    expect(outcomes.get('many-3')).toMatchObject({ ok: false, error: { code: 'idempotency_conflict' } });
+    expect((await accountItem('many-3'))?.balance).toBe(before);
+    for (const t of tenants.filter((x) => x !== 'many-3'))
+      expect(outcomes.get(t)).toMatchObject({ ok: true, result: { duplicates: [] } });
+    // A partly posted tenant (a worker died after some entries) gets the rest, the posted ones as duplicates.
+    await store.post([entry('many-9', 'many-9#rent#2026-03', -1_009, 'monthly_rent')]);
+    const partial = await store.postMany(fees('2026-03').filter((e) => e.tenantId === 'many-9'));
+    expect(partial.get('many-9')).toEqual({
+      ok: true,
+      result: { applied: ['many-9#ivr#2026-03', 'many-9#min#2026-03'], duplicates: ['many-9#rent#2026-03'] },
+    });
+  });
+
+  it('rejects bad input per tenant and puts an account into arrears with its alert and arrearsSince', async () => {
+    const outcomes = await store.postMany([
+      entry('many-bad', 'x', 1.5),
+      entry('many-poor', 'many-poor#rent', -2_000, 'monthly_rent'),
+    ]);
+    expect(outcomes.get('many-bad')).toMatchObject({ ok: false, error: { code: 'invalid_amount' } });
+    expect(outcomes.get('many-poor')).toMatchObject({ ok: true });
+    const poor = await accountItem('many-poor');
+    expect(poor).toMatchObject({ balance: 0, owed: 2_000, status: 'arrears' });
+    expect(typeof poor?.arrearsSince).toBe('string');
+    expect(outbox.sent('many-poor').map((n) => n.kind)).toEqual(['arrears']);
   });
 });

@@ -79,6 +79,16 @@ export async function readAccounts(
   return result;
 }
 
+/**
+ * When the account went into arrears (the arrears job's grace period counts from it): set at the write
+ * that crosses into arrears, kept while it stays there, gone once it is active again.
+ */
+export function arrearsSinceAfter(stored: StoredAccount, next: Account, now: string): string | undefined {
+  if (next.status !== 'arrears') return undefined;
+  const since = stored.item?.arrearsSince;
+  return stored.account.status === 'arrears' && typeof since === 'string' ? since : now;
+}
+
 /** The conditional write of a new account state: the version read must still be there. */
 export function putAccountAction(stored: StoredAccount, next: Account, extra: Item = {}): TransactItem {
   const { tenantId: _t, ...fields } = next;
@@ -95,6 +105,9 @@ export function putAccountAction(stored: StoredAccount, next: Account, extra: It
   };
   if (next.dailyCap === undefined) delete (item as Item).dailyCap;
   if (next.capAlertedDay === undefined) delete (item as Item).capAlertedDay;
+  const arrearsSince = arrearsSinceAfter(stored, next, item.updatedAt);
+  if (arrearsSince === undefined) delete (item as Item).arrearsSince;
+  else (item as Item).arrearsSince = arrearsSince;
   return {
     Put: {
       TableName: tableName('ledger'),

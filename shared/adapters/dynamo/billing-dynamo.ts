@@ -1,12 +1,13 @@
 /** Small DynamoDB helpers for the billing adapters: paged queries and batched reads/writes with retries. */
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { attributes } from './attribute-values.js';
 import { dynamo } from './client.js';
 
 export type Item = Record<string, unknown>;
@@ -56,14 +57,18 @@ export async function batchGetItems(table: string, keys: readonly ItemKey[]): Pr
   return found;
 }
 
+/** BatchWriteItem in 25s; items go as AttributeValues built directly (statements are large and many). */
 export async function batchPutItems(table: string, items: readonly Item[]): Promise<void> {
+  const client = dynamo() as unknown as DynamoDBClient;
   for (let i = 0; i < items.length; i += 25) {
-    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    let pending: WriteRequest[] = items
+      .slice(i, i + 25)
+      .map((item) => ({ PutRequest: { Item: attributes(item) } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchWrite on ${table} left items unprocessed`);
       if (attempt > 0) await pause(attempt);
-      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      pending = out.UnprocessedItems?.[table] ?? [];
     }
   }
 }

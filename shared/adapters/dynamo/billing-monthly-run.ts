@@ -260,16 +260,25 @@ export async function processChargeBatch(
   for (const p of posting) byTenant.set(p.tenantId, [...(byTenant.get(p.tenantId) ?? []), p]);
   let charges = 0;
   const failed: { tenantId: string; error: unknown }[] = [];
-  await mapLimit(pending, TENANT_READS_AT_ONCE, async (tenant) => {
-    const entries = byTenant.get(tenant.tenantId) ?? [];
-    if (entries.length === 0) return;
-    try {
-      const result = await ledger.post(entries);
-      charges += result.applied.length + result.duplicates.length;
-    } catch (error) {
-      failed.push({ tenantId: tenant.tenantId, error });
+  if (ledger.postMany) {
+    // Several tenants per transaction (a tenant is still all or nothing, and fails alone).
+    const outcomes = await ledger.postMany(posting);
+    for (const [tenantId, outcome] of outcomes) {
+      if (outcome.ok) charges += outcome.result.applied.length + outcome.result.duplicates.length;
+      else failed.push({ tenantId, error: outcome.error });
     }
-  });
+  } else {
+    await mapLimit(pending, TENANT_READS_AT_ONCE, async (tenant) => {
+      const entries = byTenant.get(tenant.tenantId) ?? [];
+      if (entries.length === 0) return;
+      try {
+        const result = await ledger.post(entries);
+        charges += result.applied.length + result.duplicates.length;
+      } catch (error) {
+        failed.push({ tenantId: tenant.tenantId, error });
+      }
+    });
+  }
   const failedTenants = new Set(failed.map((f) => f.tenantId));
 
   const statements: Statement[] = [];

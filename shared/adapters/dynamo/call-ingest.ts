@@ -12,7 +12,7 @@
  * A lost race (another writer moved the account, or a contact was charged meanwhile) re-reads and
  * recomputes just those accounts; what still fails is reported per record for the stream to retry.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { optionalEnv, tableName } from '../../config.js';
 import { type CallRecord, callAdjustmentKey, callLedgerKey } from '../../domain/calls/call-record.js';
 import {
@@ -43,7 +43,7 @@ import {
   type StoredAccount,
   type TransactItem,
 } from './account-store.js';
-import { dynamo } from './client.js';
+import { attributes, lowLevelAction, transactWrite } from './attribute-values.js';
 import { isTransactionConflict } from './ledger-store.js';
 
 export interface RawRecord {
@@ -62,7 +62,8 @@ export interface IngestResult {
 }
 
 export const MAX_TRANSACT_ACTIONS = 100;
-const MAX_ROUNDS = 6;
+/** The first round writes without reading call items; a clash (a known contact) costs one more round. */
+const MAX_ROUNDS = 7;
 const DAY_SECONDS = 86_400;
 
 /** Call records are kept this long (days); an account may ask for longer (medical: at least 2 years). */
@@ -88,31 +89,74 @@ function retentionDays(stored: StoredAccount): number {
   return Math.max(asked, base, floor);
 }
 
-function callItem(write: CallWrite, ledgerAmount: number, retention: number, posting?: string) {
-  const r = write.record;
+const S = (v: string): AttributeValue => ({ S: v });
+const N = (v: number): AttributeValue => ({ N: String(v) });
+const BOOL_TRUE: AttributeValue = { BOOL: true };
+const BOOL_FALSE: AttributeValue = { BOOL: false };
+const TYPE_CALL = S('call');
+const SK_CALL = S('CALL');
+
+/**
+ * The call item, built directly as AttributeValues (this runs for every record; generic marshalling was
+ * most of ingest's CPU). Same attributes as the CallRecord plus keys, the ledger view and the TTL.
+ */
+export function callItemAttributes(
+  r: CallRecord,
+  ledgerAmount: number,
+  retention: number,
+  posting?: string,
+): Record<string, AttributeValue> {
   const endedSeconds = Math.floor(Date.parse(r.endedAt) / 1000);
-  return {
-    ...r,
-    ...callKey(r.contactId),
+  const item: Record<string, AttributeValue> = {
+    pk: S(`CALL#${r.contactId}`),
+    sk: SK_CALL,
     // Also the ledger entry call#<ContactId> (kind, key, time and text are derived when listed).
-    type: 'call',
+    type: TYPE_CALL,
+    contactId: S(r.contactId),
+    tenantId: S(r.tenantId),
+    number: S(r.number),
+    accessNumber: S(r.accessNumber),
+    startedAt: S(r.startedAt),
+    endedAt: S(r.endedAt),
+    day: S(r.day),
+    durationSeconds: N(r.durationSeconds),
+    billedSeconds: N(r.billedSeconds),
+    includedSecondsUsed: N(r.includedSecondsUsed),
+    amount: N(r.amount),
+    missed: r.missed ? BOOL_TRUE : BOOL_FALSE,
+    local: r.local ? BOOL_TRUE : BOOL_FALSE,
+    ivr: r.ivr ? BOOL_TRUE : BOOL_FALSE,
+    recordingSeconds: N(r.recordingSeconds),
+    segment: S(r.segment),
+    plan: S(r.plan),
+    tariffVersion: S(r.tariffVersion),
+    lastUpdatedAt: S(r.lastUpdatedAt),
     /** What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries. */
-    ledgerAmount,
-    gsi2pk: `CALLS#${r.number}`,
-    gsi2sk: `${r.startedAt}#${r.contactId}`,
-    ...(ledgerAmount !== 0
-      ? { gsi1pk: `ACCT#${r.tenantId}`, gsi1sk: `${r.endedAt}#${callLedgerKey(r.contactId)}` }
-      : {}),
-    expiresAt: endedSeconds + retention * DAY_SECONDS,
-    // Written ahead of its account update (deferred posting): the posting that carries its money.
-    ...(posting ? { posting } : {}),
+    ledgerAmount: N(ledgerAmount),
+    gsi2pk: S(`CALLS#${r.number}`),
+    gsi2sk: S(`${r.startedAt}#${r.contactId}`),
+    expiresAt: N(endedSeconds + retention * DAY_SECONDS),
   };
+  if (r.caller !== undefined) item.caller = S(r.caller);
+  if (r.callerRegion !== undefined) item.callerRegion = S(r.callerRegion);
+  if (r.answeredBy !== undefined) item.answeredBy = S(r.answeredBy);
+  if (r.answerNumber !== undefined) item.answerNumber = S(r.answerNumber);
+  if (r.answeredAt !== undefined) item.answeredAt = S(r.answeredAt);
+  if (r.recordingRef !== undefined) item.recordingRef = S(r.recordingRef);
+  if (r.initialContactId !== undefined) item.initialContactId = S(r.initialContactId);
+  if (ledgerAmount !== 0) {
+    item.gsi1pk = S(`ACCT#${r.tenantId}`);
+    item.gsi1sk = S(`${r.endedAt}#${callLedgerKey(r.contactId)}`);
+  }
+  // Written ahead of its account update (deferred posting): the posting that carries its money.
+  if (posting) item.posting = S(posting);
+  return item;
 }
 
 /** One account's share of a transaction: its account write and its calls' writes. */
 interface AccountUnit {
   readonly tenantId: string;
-  readonly actions: TransactItem[];
+  readonly actions: (TransactItem | TransactWriteItem)[];
   readonly outbox: OutboxEntry[];
   readonly contactIds: string[];
   readonly counts: { charged: number; adjusted: number };
@@ -138,8 +182,11 @@ export class CallIngest {
       else parsed.push({ contact: result.contact, id: record.id });
     }
     const idsByContact = new Map<string, string[]>();
-    for (const p of parsed)
-      idsByContact.set(p.contact.contactId, [...(idsByContact.get(p.contact.contactId) ?? []), p.id]);
+    for (const p of parsed) {
+      const ids = idsByContact.get(p.contact.contactId);
+      if (ids) ids.push(p.id);
+      else idsByContact.set(p.contact.contactId, [p.id]);
+    }
     const newest = newestPerContact(parsed);
     const failContact = (contactId: string, reason: string) => {
       for (const id of idsByContact.get(contactId) ?? []) failures.push({ id, reason });
@@ -159,12 +206,17 @@ export class CallIngest {
       let resolved: Resolved[];
       let accounts: Map<string, StoredAccount>;
       try {
+        // Round 0 reads no call items: a new contact's conditional put is its exactly-once check, and a
+        // known one makes the transaction fail, so the next round reads them (and rates the changes).
+        // Only a transfer segment without an access number needs its first segment to find its tenant.
         existing = await batchGet(
           'ledger',
-          pending.flatMap((c) => [
-            callKey(c.contactId),
-            ...(c.initialContactId && !c.accessNumber ? [callKey(c.initialContactId)] : []),
-          ]),
+          pending.flatMap((c) => {
+            const transfer = c.initialContactId && !c.accessNumber;
+            if (round === 0)
+              return transfer ? [callKey(c.initialContactId as string), callKey(c.contactId)] : [];
+            return [callKey(c.contactId), ...(transfer ? [callKey(c.initialContactId as string)] : [])];
+          }),
         );
         resolved = await this.resolve(pending, existing, resolution, (contactId, reason) =>
           failContact(contactId, reason),
@@ -188,7 +240,11 @@ export class CallIngest {
       }
       const units: AccountUnit[][] = [];
       const byTenant = new Map<string, Resolved[]>();
-      for (const r of resolved) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+      for (const r of resolved) {
+        const list = byTenant.get(r.tenantId);
+        if (list) list.push(r);
+        else byTenant.set(r.tenantId, [r]);
+      }
       for (const [tenantId, calls] of byTenant) {
         const stored = accounts.get(tenantId);
         if (!stored) continue;
@@ -332,7 +388,7 @@ export class CallIngest {
       if (result.writes.length === 0) continue;
       const retention = retentionDays(current);
       const now = new Date().toISOString();
-      const actions: TransactItem[] = [];
+      const actions: (TransactItem | TransactWriteItem)[] = [];
       const outbox: OutboxEntry[] = [];
       // The account remembers the numbers it has calls on (tenant-wide reports read them).
       const known = new Set(
@@ -474,7 +530,8 @@ export class CallIngest {
     retention: number,
     posting?: string,
   ) {
-    const actions: TransactItem[] = [];
+    const actions: (TransactItem | TransactWriteItem)[] = [];
+    const table = tableName('ledger');
     let charged = 0;
     let adjusted = 0;
     for (const w of writes) {
@@ -482,8 +539,8 @@ export class CallIngest {
         charged++;
         actions.push({
           Put: {
-            TableName: tableName('ledger'),
-            Item: callItem(w, w.record.amount, retention, posting),
+            TableName: table,
+            Item: callItemAttributes(w.record, w.record.amount, retention, posting),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
@@ -494,10 +551,10 @@ export class CallIngest {
         typeof prevItem?.ledgerAmount === 'number' ? prevItem.ledgerAmount : w.previous.amount;
       actions.push({
         Put: {
-          TableName: tableName('ledger'),
-          Item: callItem(w, ledgerAmount, retention, posting),
+          TableName: table,
+          Item: callItemAttributes(w.record, ledgerAmount, retention, posting),
           ConditionExpression: 'lastUpdatedAt = :prev',
-          ExpressionAttributeValues: { ':prev': w.previous.lastUpdatedAt },
+          ExpressionAttributeValues: { ':prev': S(w.previous.lastUpdatedAt) },
         },
       });
       if (w.adjustment === 0) continue;
@@ -505,8 +562,8 @@ export class CallIngest {
       const key = callAdjustmentKey(w.record.contactId, w.record.lastUpdatedAt);
       actions.push({
         Put: {
-          TableName: tableName('ledger'),
-          Item: {
+          TableName: table,
+          Item: attributes({
             pk: `ACCT#${tenantId}`,
             sk: `LEDGER#${key}`,
             type: 'ledger_entry',
@@ -519,7 +576,7 @@ export class CallIngest {
             number: w.record.number,
             gsi1pk: `ACCT#${tenantId}`,
             gsi1sk: `${w.record.lastUpdatedAt}#${key}`,
-          },
+          }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -559,7 +616,7 @@ export class CallIngest {
             if (failedTenants.has(u.tenantId)) for (const id of u.contactIds) failedContacts.add(id);
           if (live.length === 0) return;
           try {
-            await dynamo().send(new TransactWriteCommand({ TransactItems: live.flatMap((u) => u.actions) }));
+            await transactWrite(live.flatMap((u) => u.actions.map(lowLevelAction)));
             committed.transactions++;
             for (const u of live) {
               committed.charged += u.counts.charged;

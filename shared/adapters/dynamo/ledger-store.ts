@@ -5,7 +5,7 @@
  * Re-posting a key with the same amount is a duplicate (nothing changes); with another amount, a conflict.
  * Numbers and billing post fees through `ledgerStore().post(...)`.
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
 import { type Account, applyMovements, type Movement } from '../../domain/accounts/account.js';
 import { callLedgerKey } from '../../domain/calls/call-record.js';
@@ -15,21 +15,26 @@ import type {
   LedgerEntryKind,
   LedgerPort,
   PostingResult,
+  TenantPosting,
 } from '../../domain/ledger/types.js';
 import { localDay } from '../../domain/rating/local-time.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {
   batchGet,
   putAccountAction,
   readAccount,
+  readAccounts,
   type StoredAccount,
   type TransactItem,
 } from './account-store.js';
+import { lowLevelAction, transactWrite } from './attribute-values.js';
 import { dynamo } from './client.js';
 
 /** Entries per transaction: leaves room for the account and a few alert items within the 100 actions. */
 const ENTRIES_PER_TRANSACTION = 90;
+const MAX_TRANSACT_ACTIONS = 100;
 const MAX_ATTEMPTS = 25;
 /** Kinds that count toward today's spend (the daily cap is about calls). */
 const SPEND_KINDS: ReadonlySet<LedgerEntryKind> = new Set(['call', 'call_adjustment', 'value_added']);
@@ -70,9 +75,11 @@ function validateEntry(entry: LedgerEntryInput): void {
   if (Number.isNaN(Date.parse(entry.at))) throw invalid('invalid_instant', 'at must be an ISO instant', 'at');
 }
 
-function entryItem(entry: LedgerEntryInput, account: Account) {
-  return {
-    ...ledgerEntryKey(entry.tenantId, entry.key),
+function entryItem(entry: LedgerEntryInput, account: Account): Record<string, unknown> {
+  const pk = `ACCT#${entry.tenantId}`;
+  const item: Record<string, unknown> = {
+    pk,
+    sk: `LEDGER#${entry.key}`,
     type: 'ledger_entry',
     tenantId: entry.tenantId,
     key: entry.key,
@@ -80,13 +87,42 @@ function entryItem(entry: LedgerEntryInput, account: Account) {
     amount: entry.amount,
     at: entry.at,
     description: entry.description,
-    ...(entry.number ? { number: entry.number } : {}),
-    ...(entry.meta ? { meta: entry.meta } : {}),
     balanceAfter: account.balance,
     owedAfter: account.owed,
-    gsi1pk: `ACCT#${entry.tenantId}`,
+    gsi1pk: pk,
     gsi1sk: `${entry.at}#${entry.key}`,
   };
+  if (entry.number) item.number = entry.number;
+  if (entry.meta) item.meta = entry.meta;
+  return item;
+}
+
+/** A tenant's entries once each (the same key twice with another amount is a conflict). */
+function dedupeKeys(entries: readonly LedgerEntryInput[]): LedgerEntryInput[] {
+  const byKey = new Map<string, LedgerEntryInput>();
+  for (const entry of entries) {
+    const first = byKey.get(entry.key);
+    if (!first) byKey.set(entry.key, entry);
+    else if (first.amount !== entry.amount)
+      throw conflict('idempotency_conflict', `key ${entry.key} posted twice with different amounts`);
+  }
+  return [...byKey.values()];
+}
+
+function groupAllByTenant(entries: readonly LedgerEntryInput[]): Map<string, LedgerEntryInput[]> {
+  const byTenant = new Map<string, LedgerEntryInput[]>();
+  for (const entry of entries) {
+    const list = byTenant.get(entry.tenantId);
+    if (list) list.push(entry);
+    else byTenant.set(entry.tenantId, [entry]);
+  }
+  return byTenant;
+}
+
+function groupByTenant(entries: readonly LedgerEntryInput[]): Map<string, LedgerEntryInput[]> {
+  const byTenant = new Map<string, LedgerEntryInput[]>();
+  for (const [tenantId, list] of groupAllByTenant(entries)) byTenant.set(tenantId, dedupeKeys(list));
+  return byTenant;
 }
 
 export class LedgerStore implements LedgerPort {
@@ -96,18 +132,7 @@ export class LedgerStore implements LedgerPort {
     entries.forEach(validateEntry);
     const applied: string[] = [];
     const duplicates: string[] = [];
-    const byTenant = new Map<string, LedgerEntryInput[]>();
-    for (const entry of entries) {
-      const list = byTenant.get(entry.tenantId) ?? [];
-      if (list.some((e) => e.key === entry.key)) {
-        const first = list.find((e) => e.key === entry.key);
-        if (first?.amount !== entry.amount)
-          throw conflict('idempotency_conflict', `key ${entry.key} posted twice with different amounts`);
-        continue;
-      }
-      list.push(entry);
-      byTenant.set(entry.tenantId, list);
-    }
+    const byTenant = groupByTenant(entries);
     for (const [tenantId, list] of byTenant) {
       for (let i = 0; i < list.length; i += ENTRIES_PER_TRANSACTION) {
         const result = await this.postChunk(tenantId, list.slice(i, i + ENTRIES_PER_TRANSACTION));
@@ -116,6 +141,75 @@ export class LedgerStore implements LedgerPort {
       }
     }
     return { applied, duplicates };
+  }
+
+  /**
+   * Many tenants' entries with a few requests: their accounts read in one BatchGet, then one transaction
+   * per ~100 actions carrying several tenants (each tenant's account write and its entries, every entry
+   * conditioned on its key being new). No key is read first: a key already posted (a redelivered batch)
+   * or an account that moved cancels that transaction, and its tenants go through `post`, which sorts
+   * duplicates from conflicts and retries. A tenant that fails there fails alone.
+   */
+  async postMany(entries: readonly LedgerEntryInput[]): Promise<ReadonlyMap<string, TenantPosting>> {
+    const outcomes = new Map<string, TenantPosting>();
+    const byTenant = new Map<string, LedgerEntryInput[]>();
+    for (const [tenantId, list] of groupAllByTenant(entries)) {
+      try {
+        list.forEach(validateEntry);
+        byTenant.set(tenantId, dedupeKeys(list));
+      } catch (error) {
+        outcomes.set(tenantId, { ok: false, error });
+      }
+    }
+    const today = localDay(this.zone, Date.now());
+    const accounts = await readAccounts([...byTenant.keys()], today);
+    const units: { tenantId: string; actions: TransactItem[]; outbox: OutboxEntry[] }[] = [];
+    const alone: string[] = [];
+    for (const [tenantId, list] of byTenant) {
+      const stored = accounts.get(tenantId);
+      if (!stored || list.length > ENTRIES_PER_TRANSACTION) alone.push(tenantId);
+      else units.push({ tenantId, ...this.chunkActions(stored, list) });
+    }
+    const transactions: (typeof units)[] = [];
+    let current: typeof units = [];
+    let size = 0;
+    for (const unit of units) {
+      if (size + unit.actions.length > MAX_TRANSACT_ACTIONS && current.length > 0) {
+        transactions.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(unit);
+      size += unit.actions.length;
+    }
+    if (current.length > 0) transactions.push(current);
+    const committed: OutboxEntry[] = [];
+    await Promise.all(
+      transactions.map(async (group) => {
+        try {
+          await transactWrite(group.flatMap((u) => u.actions.map(lowLevelAction)));
+          for (const u of group) {
+            const keys = (byTenant.get(u.tenantId) ?? []).map((e) => e.key);
+            outcomes.set(u.tenantId, { ok: true, result: { applied: keys, duplicates: [] } });
+            committed.push(...u.outbox);
+          }
+        } catch (error) {
+          // Whatever happened (even a lost answer after a commit), `post` reads the keys and finds out.
+          if (!isTransactionConflict(error))
+            logger.warn('ledger transaction failed', { error: error as Error });
+          alone.push(...group.map((u) => u.tenantId));
+        }
+      }),
+    );
+    await publishOutbox(committed);
+    for (const tenantId of alone) {
+      try {
+        outcomes.set(tenantId, { ok: true, result: await this.post(byTenant.get(tenantId) ?? []) });
+      } catch (error) {
+        outcomes.set(tenantId, { ok: false, error });
+      }
+    }
+    return outcomes;
   }
 
   /** One tenant's entries in one transaction, retried on a lost race (the account moved, a key appeared). */
@@ -156,6 +250,16 @@ export class LedgerStore implements LedgerPort {
   }
 
   private async commit(stored: StoredAccount, entries: readonly LedgerEntryInput[]): Promise<OutboxEntry[]> {
+    const { actions, outbox } = this.chunkActions(stored, entries);
+    await transactWrite(actions.map(lowLevelAction));
+    return outbox;
+  }
+
+  /** The account's new state, its entries (each with the balance right after it) and any alerts. */
+  private chunkActions(
+    stored: StoredAccount,
+    entries: readonly LedgerEntryInput[],
+  ): { actions: TransactItem[]; outbox: OutboxEntry[] } {
     const movements: Movement[] = entries.map((e) => ({
       amount: e.amount,
       ...(SPEND_KINDS.has(e.kind)
@@ -177,12 +281,10 @@ export class LedgerStore implements LedgerPort {
         },
       };
     });
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [putAccountAction(stored, account), ...items, ...outbox.map((o) => o.action)],
-      }),
-    );
-    return outbox.map((o) => o.entry);
+    return {
+      actions: [putAccountAction(stored, account), ...items, ...outbox.map((o) => o.action)],
+      outbox: outbox.map((o) => o.entry),
+    };
   }
 
   async account(tenantId: string, now: Date): Promise<StoredAccount> {

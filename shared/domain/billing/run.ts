@@ -6,7 +6,12 @@
 import type { BillingMonth } from './calendar.js';
 import type { BillingContract } from './types.js';
 
-export const BATCH_CONTRACTS = 100;
+/**
+ * Big enough that a batch's fixed requests (statements read and written, accounts read, run record)
+ * are a small share per contract; small enough for one SQS message (~450 bytes a contract: ~180 KB,
+ * under SQS's 256 KB) and a few seconds of a worker's time.
+ */
+export const BATCH_CONTRACTS = 400;
 
 export interface TenantContracts {
   readonly tenantId: string;

@@ -42,7 +42,17 @@ export interface PostingResult {
   readonly duplicates: readonly string[];
 }
 
+/** One tenant's outcome of a multi-tenant posting: what `post` would have answered, or why it failed. */
+export type TenantPosting =
+  | { readonly ok: true; readonly result: PostingResult }
+  | { readonly ok: false; readonly error: unknown };
+
 /** Implemented by the ledger store (shared/adapters/dynamo/ledger-store.ts). */
 export interface LedgerPort {
   post(entries: readonly LedgerEntryInput[]): Promise<PostingResult>;
+  /**
+   * Many tenants' entries at once (monthly billing): each tenant all or nothing, as `post`, but several
+   * tenants share a transaction. One tenant's failure (a conflict) does not fail the others.
+   */
+  postMany?(entries: readonly LedgerEntryInput[]): Promise<ReadonlyMap<string, TenantPosting>>;
 }

@@ -1,0 +1,84 @@
+/**
+ * The hot write paths (contact-record ingest, monthly billing) send TransactWriteItems with items built
+ * directly as DynamoDB AttributeValues: lib-dynamodb's generic marshalling of thousands of items per batch
+ * was the biggest share of ingest CPU. The command goes through the same client as everything else
+ * (`dynamo()`; a document client sends low-level commands unchanged), so middleware and tests still see it.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { TransactItem } from './account-store.js';
+import { dynamo } from './client.js';
+
+export type Attributes = Record<string, AttributeValue>;
+
+/** A plain item as AttributeValues, with the options the document client uses (shared/adapters/dynamo/client.ts). */
+export function attributes(item: Readonly<Record<string, unknown>>): Attributes {
+  return marshall(item, { removeUndefinedValues: true, convertEmptyValues: false });
+}
+
+/** A document-client transaction action (plain values) as a low-level one. */
+export function lowLevelAction(action: TransactItem | TransactWriteItem): TransactWriteItem {
+  const a = action as TransactItem;
+  if (a.Put && !isMarshalled(a.Put.Item)) {
+    return {
+      Put: {
+        ...a.Put,
+        Item: attributes(a.Put.Item ?? {}),
+        ExpressionAttributeValues: values(a.Put.ExpressionAttributeValues),
+      },
+    } as TransactWriteItem;
+  }
+  if (a.Update && !isMarshalled(a.Update.Key))
+    return {
+      Update: {
+        ...a.Update,
+        Key: attributes(a.Update.Key ?? {}),
+        ExpressionAttributeValues: values(a.Update.ExpressionAttributeValues),
+      },
+    } as TransactWriteItem;
+  if (a.ConditionCheck && !isMarshalled(a.ConditionCheck.Key))
+    return {
+      ConditionCheck: {
+        ...a.ConditionCheck,
+        Key: attributes(a.ConditionCheck.Key ?? {}),
+        ExpressionAttributeValues: values(a.ConditionCheck.ExpressionAttributeValues),
+      },
+    } as TransactWriteItem;
+  if (a.Delete && !isMarshalled(a.Delete.Key))
+    return {
+      Delete: {
+        ...a.Delete,
+        Key: attributes(a.Delete.Key ?? {}),
+        ExpressionAttributeValues: values(a.Delete.ExpressionAttributeValues),
+      },
+    } as TransactWriteItem;
+  return action as TransactWriteItem;
+}
+
+const values = (v: Record<string, unknown> | undefined) => (v ? attributes(v) : undefined);
+
+/** Low-level items are recognised by their key: `pk` is always a string, so `{ S: … }` means marshalled. */
+function isMarshalled(item: Record<string, unknown> | undefined): boolean {
+  const pk = item?.pk;
+  return typeof pk === 'object' && pk !== null && typeof (pk as AttributeValue).S === 'string';
+}
+
+/** TransactWriteItems with low-level actions, through the process's client. */
+export async function transactWrite(items: readonly TransactWriteItem[]): Promise<void> {
+  await (dynamo() as unknown as DynamoDBClient).send(
+    new TransactWriteItemsCommand({ TransactItems: [...items] }),
+  );
+}
+
+/** The string in an attribute of either form (plain or marshalled); for middleware that inspects writes. */
+export function stringAttribute(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as AttributeValue).S === 'string')
+    return (value as { S: string }).S;
+  return undefined;
+}

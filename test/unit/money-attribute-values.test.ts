@@ -1,0 +1,114 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import {
+  attributes,
+  lowLevelAction,
+  stringAttribute,
+} from '../../shared/adapters/dynamo/attribute-values.js';
+import { callItemAttributes } from '../../shared/adapters/dynamo/call-ingest.js';
+import type { CallRecord } from '../../shared/domain/calls/call-record.js';
+
+describe('attributes', () => {
+  it("marshals with the document client's options: undefined members dropped, the unstorable refused", () => {
+    expect(attributes({ a: 'x', b: 1, c: undefined, d: [1, null], e: { f: true } })).toEqual({
+      a: { S: 'x' },
+      b: { N: '1' },
+      d: { L: [{ N: '1' }, { NULL: true }] },
+      e: { M: { f: { BOOL: true } } },
+    });
+    expect(() => attributes({ n: Number.NaN })).toThrow();
+    expect(() => attributes({ f: () => 1 })).toThrow();
+  });
+
+  it('converts document-client actions and leaves marshalled ones alone', () => {
+    const put = lowLevelAction({
+      Put: {
+        TableName: 't',
+        Item: { pk: 'ACCT#a', sk: 'ACCOUNT', n: 1 },
+        ConditionExpression: '#v = :v',
+        ExpressionAttributeValues: { ':v': 3 },
+      },
+    });
+    expect(put).toEqual({
+      Put: {
+        TableName: 't',
+        Item: { pk: { S: 'ACCT#a' }, sk: { S: 'ACCOUNT' }, n: { N: '1' } },
+        ConditionExpression: '#v = :v',
+        ExpressionAttributeValues: { ':v': { N: '3' } },
+      },
+    });
+    expect(lowLevelAction(put)).toBe(put);
+    const update = lowLevelAction({
+      Update: {
+        TableName: 't',
+        Key: { pk: 'a', sk: 'b' },
+        UpdateExpression: 'SET x = :x',
+        ExpressionAttributeValues: { ':x': true },
+      },
+    });
+    expect(update.Update?.Key).toEqual({ pk: { S: 'a' }, sk: { S: 'b' } });
+    expect(update.Update?.ExpressionAttributeValues).toEqual({ ':x': { BOOL: true } });
+    expect(stringAttribute({ S: 'x' })).toBe('x');
+    expect(stringAttribute('y')).toBe('y');
+    expect(stringAttribute({ N: '1' })).toBeUndefined();
+  });
+});
+
+describe('callItemAttributes', () => {
+  const record: CallRecord = {
+    contactId: 'c-1',
+    tenantId: 't-1',
+    number: '4008123456',
+    accessNumber: '+6560000001',
+    caller: '+862161234567',
+    callerRegion: 'Shanghai',
+    answeredBy: '+861012345678',
+    answerNumber: '+861012345678',
+    startedAt: '2026-11-24T02:15:03.000Z',
+    answeredAt: '2026-11-24T02:15:19.000Z',
+    endedAt: '2026-11-24T02:16:19.000Z',
+    day: '2026-11-24',
+    durationSeconds: 60,
+    billedSeconds: 60,
+    includedSecondsUsed: 0,
+    amount: 30,
+    missed: false,
+    local: false,
+    ivr: true,
+    recordingSeconds: 0,
+    segment: '4008',
+    plan: 'payg',
+    tariffVersion: 'v1',
+    lastUpdatedAt: '2026-11-24T02:16:49.000Z',
+  };
+
+  it('is the call record plus keys, ledger view and TTL, as marshalling the plain item gives', () => {
+    const plain = {
+      ...record,
+      pk: 'CALL#c-1',
+      sk: 'CALL',
+      type: 'call',
+      ledgerAmount: 30,
+      gsi2pk: 'CALLS#4008123456',
+      gsi2sk: '2026-11-24T02:15:03.000Z#c-1',
+      gsi1pk: 'ACCT#t-1',
+      gsi1sk: '2026-11-24T02:16:19.000Z#call#c-1',
+      expiresAt: Math.floor(Date.parse(record.endedAt) / 1000) + 400 * 86_400,
+      posting: 'p#0',
+    };
+    expect(callItemAttributes(record, 30, 400, 'p#0')).toEqual(
+      marshall(plain, { removeUndefinedValues: true }),
+    );
+    // A free call is no ledger entry: no gsi1; optional fields absent stay absent.
+    const free = callItemAttributes(
+      { ...record, amount: 0, caller: undefined, answeredAt: undefined },
+      0,
+      400,
+    );
+    expect(free).not.toHaveProperty('gsi1pk');
+    expect(free).not.toHaveProperty('caller');
+    expect(free).not.toHaveProperty('answeredAt');
+    expect(free).not.toHaveProperty('posting');
+    expect(free.ledgerAmount).toEqual({ N: '0' });
+  });
+});
