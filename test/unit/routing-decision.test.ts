@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseConfig, validateConfig } from '../../shared/domain/routing/config.js';
-import {
-  type CallInput,
-  type DecisionContext,
-  decideCall,
-  maxDurationSeconds,
-  remainingSpend,
-} from '../../shared/domain/routing/decision.js';
+import { type CallInput, type DecisionContext, decideCall } from '../../shared/domain/routing/decision.js';
 import {
   ENTERPRISE_INPUT,
   HEALTHY_ACCOUNT,
@@ -63,8 +57,12 @@ describe('routing decision: refusals', () => {
   it('resets the cap at Shanghai midnight, not UTC midnight', () => {
     // 2026-11-25T16:30Z is 00:30 on the 26th in Shanghai: yesterday's spend no longer counts.
     const capped = { ...HEALTHY_ACCOUNT, spendDay: '2026-11-25', spendToday: 20_000, dailyCap: 20_000 };
-    const left = remainingSpend(capped, new Date('2026-11-25T16:30:00Z'));
-    expect(left.fen).toBe(20_000);
+    expect(call({ now: new Date('2026-11-25T15:30:00Z') }, { account: capped }).reason).toBe(
+      'spend_cap_reached',
+    );
+    const afterMidnight = call({ now: new Date('2026-11-25T16:30:00Z') }, { account: capped });
+    expect(afterMidnight.reason).not.toBe('spend_cap_reached');
+    expect(afterMidnight.maxDurationSeconds).toBe(String(4 * 3600));
   });
 
   it('refuses a blacklisted caller, each refusal with a different message', () => {
@@ -105,16 +103,26 @@ describe('routing decision: max duration', () => {
     );
   });
 
-  it('property: never negative, whole minutes, within the ceiling', () => {
+  it('property: an allowed call is whole minutes within the ceiling that balance and cap can pay for', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -1000, max: 10_000_000 }),
-        fc.integer({ min: 0, max: 500 }),
-        (fen, rate) => {
-          const s = maxDurationSeconds(Math.max(0, fen), rate);
-          expect(s).toBeGreaterThanOrEqual(0);
-          expect(s % 60).toBe(0);
-          expect(s).toBeLessThanOrEqual(4 * 3600);
+        fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.integer({ min: 1, max: 500 }),
+        (balance, dailyCap, spent, rate) => {
+          const account = { ...HEALTHY_ACCOUNT, balance, dailyCap, spendToday: spent };
+          const d = call({}, { account, snapshot: snapshotOf(undefined, { worstRatePerMinute: rate }) });
+          if (d.maxDurationSeconds === '') {
+            expect(['arrears', 'spend_cap_reached', 'insufficient_balance']).toContain(d.reason);
+            return;
+          }
+          const seconds = Number(d.maxDurationSeconds);
+          expect(seconds % 60).toBe(0);
+          expect(seconds).toBeGreaterThanOrEqual(60);
+          expect(seconds).toBeLessThanOrEqual(4 * 3600);
+          const affordable = Math.min(balance, dailyCap === undefined ? Infinity : dailyCap - spent);
+          expect((seconds / 60) * rate).toBeLessThanOrEqual(affordable);
         },
       ),
     );

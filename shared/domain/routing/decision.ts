@@ -7,6 +7,7 @@
  * a transfer that is not answered comes back as `hunt` and moves to the next answer number.
  * The flow hands back the opaque `state` we returned, so the decision needs no per-call storage.
  */
+import { callAllowance } from '../accounts/account.js';
 import { localTime, openAt } from './calendar.js';
 import { regionGroupOfProvince, regionKey } from './regions.js';
 import type {
@@ -97,30 +98,6 @@ function say(reason: string, language: string): string {
 
 function refuse(reason: string, language: string, extra: Record<string, string> = {}): CallDecision {
   return { ...extra, action: 'message', reason, message: say(reason, language), promptId: '' };
-}
-
-/** Today's spend counts only if it was recorded on today's Shanghai date (the cap resets at local midnight). */
-export function spendToday(account: AccountStatus, now: Date): number {
-  return account.spendDay === localTime(now, SPEND_ZONE).date ? Math.max(0, account.spendToday ?? 0) : 0;
-}
-
-/** What may still be spent: the balance, and the cap less today's spend when a cap is set. */
-export function remainingSpend(
-  account: AccountStatus,
-  now: Date,
-): { fen: number; limitedBy: 'balance' | 'cap' } {
-  const balance = Math.max(0, Math.floor(account.balance));
-  if (account.dailyCap === undefined || account.dailyCap === null)
-    return { fen: balance, limitedBy: 'balance' };
-  const capLeft = Math.max(0, Math.floor(account.dailyCap) - spendToday(account, now));
-  return capLeft < balance ? { fen: capLeft, limitedBy: 'cap' } : { fen: balance, limitedBy: 'balance' };
-}
-
-/** Whole minutes the remaining spend pays for at the worst rate (calls are billed per started minute). */
-export function maxDurationSeconds(remainingFen: number, ratePerMinute: number): number {
-  const rate =
-    Number.isFinite(ratePerMinute) && ratePerMinute > 0 ? ratePerMinute : CONSERVATIVE_RATE_PER_MINUTE;
-  return Math.min(MAX_CALL_SECONDS, Math.floor(remainingFen / rate) * 60);
 }
 
 function hashOf(text: string): number {
@@ -316,16 +293,23 @@ function start(
   }
   let maxSeconds = UNKNOWN_ACCOUNT_CALL_SECONDS;
   if (account) {
-    if (account.status === 'arrears' || account.balance <= 0) return refuse('arrears', language, c.base);
-    const left = remainingSpend(account, input.now);
-    if (left.limitedBy === 'cap' && left.fen <= 0) return refuse('spend_cap_reached', language, c.base);
-    maxSeconds = maxDurationSeconds(left.fen, snapshot.worstRatePerMinute ?? ratePerMinute);
-    if (maxSeconds <= 0)
-      return refuse(
-        left.limitedBy === 'cap' ? 'spend_cap_reached' : 'insufficient_balance',
-        language,
-        c.base,
-      );
+    // The money rule (shared/domain/accounts): arrears, today's cap (reset at Shanghai midnight), and the
+    // whole minutes that the balance and what is left under the cap pay for at the worst rate.
+    const rate = snapshot.worstRatePerMinute ?? ratePerMinute;
+    const allowance = callAllowance(
+      {
+        balance: Math.floor(account.balance),
+        status: account.status === 'arrears' ? 'arrears' : 'active',
+        dailyCap: account.dailyCap ?? undefined,
+        spendDay: account.spendDay ?? '',
+        spendToday: Math.max(0, account.spendToday ?? 0),
+      },
+      localTime(input.now, SPEND_ZONE).date,
+      Number.isFinite(rate) && rate > 0 ? rate : CONSERVATIVE_RATE_PER_MINUTE,
+      MAX_CALL_SECONDS,
+    );
+    if (!allowance.allowed) return refuse(allowance.reason, language, c.base);
+    maxSeconds = allowance.maxDurationSeconds;
   }
   if (routing.blacklist.includes(input.caller)) return refuse('blacklisted', language, c.base);
   const base: Record<string, string> = { ...c.base, maxDurationSeconds: String(maxSeconds) };
