@@ -16,16 +16,12 @@ export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessE
   return value === undefined || value === '' ? fallback : value;
 }
 
-const tableNames = new Map<TableId, string>();
-
-/** Physical name of a table, from the environment variable its definition names. */
+/**
+ * Physical name of a table, from the environment variable its definition names. Read each time (it is
+ * cheap), so a process that points at another database (tests, benchmarks) never keeps a stale name.
+ */
 export function tableName(id: TableId): string {
-  let name = tableNames.get(id);
-  if (name === undefined) {
-    name = requireEnv(TABLES[id].envVar);
-    tableNames.set(id, name);
-  }
-  return name;
+  return requireEnv(TABLES[id].envVar);
 }
 
 /** Business rules run in this zone unless a tenant or number says otherwise. */

@@ -90,22 +90,24 @@ export async function routeCall(
       requests: read.requests,
       stale: read.stale,
     });
-    countDecision(decision);
     return decision;
   } catch (error) {
     logger.error('routing failed; answering the fallback', { error: error as Error });
-    const fallback = fallbackDecision();
-    countDecision(fallback);
-    return fallback;
+    return fallbackDecision();
   }
 }
 
 /** Operators watch refusals (cap reached, arrears, blacklist) and fallbacks per action and reason. */
 function countDecision(decision: CallDecision): void {
-  metrics.addDimensions({ action: decision.action, reason: decision.reason || 'none' });
+  metrics.addDimension('action', decision.action);
+  metrics.addDimension('reason', decision.reason || 'none');
   metrics.addMetric('CallDecision', MetricUnit.Count, 1);
 }
 
-export const handler = middy((event: ConnectContactFlowEvent) => routeCall(event))
+export const handler = middy(async (event: ConnectContactFlowEvent) => {
+  const decision = await routeCall(event);
+  countDecision(decision);
+  return decision;
+})
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));
