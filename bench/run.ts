@@ -5,6 +5,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
+// Handlers under measurement should not print: their logs and metrics are not what we measure.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const AREAS = ['geo', 'routing', 'money', 'numbers', 'billing'] as const;
 const only = process.argv.slice(2);
 const resultsFile = new URL('./results.json', import.meta.url);
