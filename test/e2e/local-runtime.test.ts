@@ -1,4 +1,5 @@
 /** The local runtime's own contract: tokens, the JWT gate, OpenAPI, job control, unknown routes. */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 
@@ -67,5 +68,59 @@ describe('local runtime', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('malformed_json');
+  });
+});
+
+describe('bad input never yields a 5xx', () => {
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ minLength: 300, maxLength: 2000 }),
+    fc.constantFrom('', ' ', '%', '-1', '1e309', 'null', '[]', '{}'),
+  );
+  const json = fc.jsonValue({ maxDepth: 3 });
+
+  it('for any query string on the search route', async () => {
+    const token = await api.token('demo', ['tenant-admin']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom('segment', 'tier', 'contains', 'limit', 'cursor', 'x'), text),
+        async (query) => {
+          const res = await api.get(`/v1/numbers/available?${new URLSearchParams(query)}`, token);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(typeof res.body.error.code).toBe('string');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('for any JSON or non-JSON body on write routes', async () => {
+    const token = await api.token('demo', ['tenant-admin']);
+    const routes: [string, string][] = [
+      ['POST', '/v1/applications'],
+      ['POST', '/v1/account/top-ups'],
+      ['PUT', '/v1/account/spend-cap'],
+      ['PUT', '/v1/numbers/4008000000/routing'],
+      ['POST', '/v1/numbers/4008000000/reservation'],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(
+          json.map((v) => JSON.stringify(v)),
+          text,
+        ),
+        async ([method, path], rawBody) => {
+          const res = await api.request(method, path, {
+            token,
+            rawBody,
+            headers: { 'content-type': 'application/json', 'idempotency-key': 'prop-test-key-0001' },
+          });
+          expect(res.status).toBeLessThan(500);
+          expect(typeof res.body?.error?.code === 'string' || res.status < 300).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
