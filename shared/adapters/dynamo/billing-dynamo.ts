@@ -1,12 +1,6 @@
 /** Small DynamoDB helpers for the billing adapters: paged queries and batched reads/writes with retries. */
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { attributes } from './attribute-values.js';
 import { dynamo } from './client.js';
 
@@ -18,26 +12,7 @@ export interface ItemKey {
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt)));
 
-export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...((out.Items ?? []) as Item[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-/** Scan pages as they come (1 MB each), so a caller never holds more than it chooses to. */
-export async function* scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    yield (out.Items ?? []) as Item[];
-    start = out.LastEvaluatedKey;
-  } while (start);
-}
+export { queryAll, scanPages } from './paging.js';
 
 export async function batchGetItems(table: string, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();

@@ -61,7 +61,10 @@ export interface IngestResult {
   readonly transactions: number;
 }
 
-export const MAX_TRANSACT_ACTIONS = 100;
+export { MAX_TRANSACT_ACTIONS } from './paging.js';
+
+import { MAX_TRANSACT_ACTIONS, packTransactions } from './paging.js';
+
 /** The first round writes without reading call items; a clash (a known contact) costs one more round. */
 const MAX_ROUNDS = 7;
 const DAY_SECONDS = 86_400;
@@ -596,19 +599,7 @@ export class CallIngest {
     while (queues.some((q) => q.length > 0)) {
       // Take the head unit of every account chain, first-fit into transactions.
       const heads = queues.filter((q) => q.length > 0).map((q) => q.shift() as AccountUnit);
-      const transactions: AccountUnit[][] = [];
-      let current: AccountUnit[] = [];
-      let size = 0;
-      for (const unit of heads) {
-        if (size + unit.actions.length > MAX_TRANSACT_ACTIONS && current.length > 0) {
-          transactions.push(current);
-          current = [];
-          size = 0;
-        }
-        current.push(unit);
-        size += unit.actions.length;
-      }
-      if (current.length > 0) transactions.push(current);
+      const transactions = packTransactions(heads);
       await Promise.all(
         transactions.map(async (units) => {
           const live = units.filter((u) => !failedTenants.has(u.tenantId));

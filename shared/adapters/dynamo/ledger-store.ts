@@ -31,10 +31,10 @@ import {
 } from './account-store.js';
 import { lowLevelAction, transactWrite } from './attribute-values.js';
 import { dynamo } from './client.js';
+import { packTransactions } from './paging.js';
 
 /** Entries per transaction: leaves room for the account and a few alert items within the 100 actions. */
 const ENTRIES_PER_TRANSACTION = 90;
-const MAX_TRANSACT_ACTIONS = 100;
 const MAX_ATTEMPTS = 25;
 /** Kinds that count toward today's spend (the daily cap is about calls). */
 const SPEND_KINDS: ReadonlySet<LedgerEntryKind> = new Set(['call', 'call_adjustment', 'value_added']);
@@ -170,19 +170,7 @@ export class LedgerStore implements LedgerPort {
       if (!stored || list.length > ENTRIES_PER_TRANSACTION) alone.push(tenantId);
       else units.push({ tenantId, ...this.chunkActions(stored, list) });
     }
-    const transactions: (typeof units)[] = [];
-    let current: typeof units = [];
-    let size = 0;
-    for (const unit of units) {
-      if (size + unit.actions.length > MAX_TRANSACT_ACTIONS && current.length > 0) {
-        transactions.push(current);
-        current = [];
-        size = 0;
-      }
-      current.push(unit);
-      size += unit.actions.length;
-    }
-    if (current.length > 0) transactions.push(current);
+    const transactions = packTransactions(units);
     const committed: OutboxEntry[] = [];
     await Promise.all(
       transactions.map(async (group) => {

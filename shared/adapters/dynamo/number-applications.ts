@@ -31,7 +31,7 @@ import { port } from '../../runtime/ports.js';
 import { dynamo } from './client.js';
 import { ledgerStore } from './ledger-store.js';
 import { holdConsumedWrite, holdExtendedWrite } from './number-inventory.js';
-import { failedConditions, getNumberItem, type TransactItem, transact } from './number-items.js';
+import { dueBefore, failedConditions, getNumberItem, type TransactItem, transact } from './number-items.js';
 import { runCommand } from './number-lifecycle.js';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -441,33 +441,21 @@ async function withdraw(app: ApplicationItem, actor: string, at: string, config:
 export async function expireDrafts(at: string, config: NumbersConfig) {
   let processed = 0;
   let skipped = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('numbers'),
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :upper',
-        ExpressionAttributeValues: { ':pk': 'DUE#draft', ':upper': `${at}#\uffff` },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const due of (page.Items ?? []) as ApplicationItem[]) {
-      const app = await getApplicationItem(due.applicationId);
-      if (app?.status !== 'draft' && app?.status !== 'rejected') {
-        skipped += 1;
-        continue;
-      }
-      try {
-        await withdraw(app, 'job:number-draft-expiry', at, config);
-        processed += 1;
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        skipped += 1;
-      }
+  for await (const item of dueBefore('DUE#draft', at)) {
+    const due = item as unknown as ApplicationItem;
+    const app = await getApplicationItem(due.applicationId);
+    if (app?.status !== 'draft' && app?.status !== 'rejected') {
+      skipped += 1;
+      continue;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+    try {
+      await withdraw(app, 'job:number-draft-expiry', at, config);
+      processed += 1;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      skipped += 1;
+    }
+  }
   return { job: 'number-draft-expiry', at, processed, skipped, failed: 0 };
 }
 

@@ -23,7 +23,7 @@ import { port } from '../../runtime/ports.js';
 import { contractFromItem } from './billing-contracts.js';
 import { dynamo } from './client.js';
 import { ledgerStore } from './ledger-store.js';
-import { getContractItem, type NumberItem, type TransactItem } from './number-items.js';
+import { dueBefore, getContractItem, type NumberItem, type TransactItem } from './number-items.js';
 
 export type EffectPayload =
   | {
@@ -407,20 +407,7 @@ export async function runEffects(
 /** Effects due at `at` (oldest first; ids of one transition in their order). */
 export async function dueEffects(at: string): Promise<EffectItem[]> {
   const items: EffectItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('numbers'),
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :upper',
-        ExpressionAttributeValues: { ':pk': EFFECTS_DUE, ':upper': `${at}#\uffff` },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...((page.Items ?? []) as EffectItem[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of dueBefore(EFFECTS_DUE, at)) items.push(item as unknown as EffectItem);
   return items;
 }
 

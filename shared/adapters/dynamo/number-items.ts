@@ -9,6 +9,7 @@ import { tableName } from '../../config.js';
 import type { Segment, TierId } from '../../domain/numbers/config.js';
 import type { LifecycleState, NumberStatus } from '../../domain/numbers/lifecycle.js';
 import { dynamo } from './client.js';
+import { queryPages } from './paging.js';
 
 export interface Restrictions {
   readonly noMultiLevelTransfer: boolean;
@@ -210,4 +211,15 @@ export async function getContractItem(
     }),
   );
   return result.Item;
+}
+
+/** Items on a timer partition (gsi3 `DUE#…`) that are due at or before `at`, page by page, oldest first. */
+export async function* dueBefore(partition: string, at: string): AsyncGenerator<Record<string, unknown>> {
+  for await (const page of queryPages({
+    TableName: tableName('numbers'),
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :upper',
+    ExpressionAttributeValues: { ':pk': partition, ':upper': `${at}#\uffff` },
+  }))
+    yield* page;
 }

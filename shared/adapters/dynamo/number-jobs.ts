@@ -4,13 +4,7 @@
  * A transition moves the number off that timer, so running a job twice changes nothing the second time;
  * a number someone changed meanwhile is skipped (its new state decides).
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
 import type { LedgerPort } from '../../domain/ledger/types.js';
@@ -22,6 +16,7 @@ import { dynamo } from './client.js';
 import { effectWrite, type PendingEffect, retryDueEffects, runEffects } from './number-effects.js';
 import { holdConsumedWrite } from './number-inventory.js';
 import {
+  dueBefore,
   duePartition,
   failedConditions,
   type NumberItem,
@@ -31,6 +26,7 @@ import {
   transact,
 } from './number-items.js';
 import { runCommand } from './number-lifecycle.js';
+import { queryAll, scanPages } from './paging.js';
 
 export interface JobReport {
   readonly job: string;
@@ -41,20 +37,7 @@ export interface JobReport {
 }
 
 async function* due(timer: Timer, at: string): AsyncGenerator<NumberItem> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('numbers'),
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :upper',
-        ExpressionAttributeValues: { ':pk': duePartition(timer), ':upper': `${at}#\uffff` },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) yield item as NumberItem;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of dueBefore(duePartition(timer), at)) yield item as unknown as NumberItem;
 }
 
 async function sweep(
@@ -141,31 +124,22 @@ interface TenantNumbers {
 /** Every tenant with a number that is active or stopped for arrears (one scan, only the fields needed). */
 async function tenantsWithLiveNumbers(): Promise<Map<string, TenantNumbers>> {
   const tenants = new Map<string, TenantNumbers>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new ScanCommand({
-        TableName: tableName('numbers'),
-        FilterExpression: '#type = :number AND (#status = :active OR #status = :stopped)',
-        ProjectionExpression: '#number, tenantId, #status',
-        ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#number': 'number' },
-        ExpressionAttributeValues: {
-          ':number': 'number',
-          ':active': 'active',
-          ':stopped': 'arrears_stopped',
-        },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  const pages = scanPages({
+    TableName: tableName('numbers'),
+    FilterExpression: '#type = :number AND (#status = :active OR #status = :stopped)',
+    ProjectionExpression: '#number, tenantId, #status',
+    ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#number': 'number' },
+    ExpressionAttributeValues: { ':number': 'number', ':active': 'active', ':stopped': 'arrears_stopped' },
+  });
+  for await (const page of pages) {
+    for (const item of page) {
       const tenantId = item.tenantId as string | undefined;
       if (!tenantId) continue;
       const entry = tenants.get(tenantId) ?? { active: [], stopped: [] };
       (item.status === 'active' ? entry.active : entry.stopped).push(item.number as string);
       tenants.set(tenantId, entry);
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return tenants;
 }
 
@@ -352,26 +326,19 @@ export async function restoreAfterPayment(
   at: string,
   config: NumbersConfig,
 ): Promise<number> {
-  const stopped: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('numbers'),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :partition',
-        FilterExpression: '#status = :stopped',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':partition': tenantNumbersPartition(tenantId),
-          ':stopped': 'arrears_stopped',
-        },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) stopped.push(String(item.number));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const stopped = (
+    await queryAll({
+      TableName: tableName('numbers'),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :partition',
+      FilterExpression: '#status = :stopped',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':partition': tenantNumbersPartition(tenantId),
+        ':stopped': 'arrears_stopped',
+      },
+    })
+  ).map((item) => String(item.number));
   let restored = 0;
   for (const number of stopped) {
     try {
