@@ -4,6 +4,7 @@
  *   --no-seed         start with empty tables
  * PORT sets the HTTP port (default 3400).
  */
+import './local-env.js';
 import { resolve } from 'node:path';
 import { startLocalRuntime } from './runtime.js';
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import './local-env.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setDynamo } from '../../shared/adapters/dynamo/client.js';
 import { resetPorts } from '../../shared/runtime/ports.js';
@@ -166,11 +167,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
     HOTLINE_RUNTIME: 'local',
-    // Node 20 here; the pinned SDK only warns that its releases after January 2027 need Node 22.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...tableEnvironment(prefix),
   });
   delete process.env.AWS_PROFILE;
