@@ -204,8 +204,12 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
   };
   const handle = async (event: ApiEvent, _context: Context): Promise<ApiResponse> => {
     const headers = event.headers ?? {};
+    // A caller's own correlation id is kept only when it looks like one: it reaches logs and a response header.
+    const offered = headers['x-correlation-id'];
     const correlationId =
-      headers['x-correlation-id'] ?? event.requestContext?.requestId ?? crypto.randomUUID();
+      offered && /^[\w.:-]{1,128}$/.test(offered)
+        ? offered
+        : (event.requestContext?.requestId ?? crypto.randomUUID());
     logger.appendKeys({ correlationId, route: route.id });
     try {
       const principal = principalFrom(event);

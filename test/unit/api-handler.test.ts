@@ -132,6 +132,14 @@ describe('apiHandler', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret database detail');
   });
 
+  it('keeps a caller correlation id only when it looks like an id', async () => {
+    expect(
+      (await call({ headers: { 'x-correlation-id': 'order-42:retry.1' } })).headers?.['x-correlation-id'],
+    ).toBe('order-42:retry.1');
+    const forged = await call({ headers: { 'x-correlation-id': 'x\r\nset-cookie: a=b' } });
+    expect(forged.headers?.['x-correlation-id']).toBe('req-1');
+  });
+
   it('ignores a tenant id smuggled anywhere but the token', async () => {
     const res = await call({ query: {}, headers: { 'x-tenant-id': 'other' } });
     expect(res.body.tenant).toBe('acme');
