@@ -17,7 +17,7 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { type Account, callAllowance } from '../../shared/domain/accounts/account.js';
-import { localDay, nextLocalMidnight } from '../../shared/domain/rating/local-time.js';
+import { localDay, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
-import { localDay, localWeekdayHour, nextLocalMidnight } from '../../shared/domain/rating/local-time.js';
+import { localDay, localWeekdayHour, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { type RatingInput, rateCall } from '../../shared/domain/rating/rate-call.js';
 import {
   compilePlan,

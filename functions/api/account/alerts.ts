@@ -1,7 +1,7 @@
 /** PUT /v1/account/alerts — who gets alerts (e-mail, SMS) and the low-balance threshold. */
 import { accountView, updateAccountSettings } from '../../../shared/adapters/dynamo/account-settings.js';
 import { businessZone } from '../../../shared/adapters/dynamo/ledger-store.js';
-import { localDay } from '../../../shared/domain/rating/local-time.js';
+import { localDay } from '../../../shared/domain/zoned-time.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { alertsBody } from '../../../shared/http/schemas/money.js';
 

@@ -2,7 +2,7 @@
 import { accountView, updateAccountSettings } from '../../../shared/adapters/dynamo/account-settings.js';
 import { businessZone } from '../../../shared/adapters/dynamo/ledger-store.js';
 import '../../../shared/adapters/sns/notifications.js';
-import { localDay } from '../../../shared/domain/rating/local-time.js';
+import { localDay } from '../../../shared/domain/zoned-time.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { spendCapBody } from '../../../shared/http/schemas/money.js';
 

@@ -4,7 +4,7 @@ import { callsForReport } from '../../../shared/adapters/dynamo/call-queries.js'
 import { businessZone } from '../../../shared/adapters/dynamo/ledger-store.js';
 import { dailyReport } from '../../../shared/domain/calls/reports.js';
 import { invalid } from '../../../shared/domain/errors.js';
-import { localDay, zoneOffsetMs } from '../../../shared/domain/rating/local-time.js';
+import { localDay, zoneOffsetMs } from '../../../shared/domain/zoned-time.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { dailyReportQuery } from '../../../shared/http/schemas/money.js';
 

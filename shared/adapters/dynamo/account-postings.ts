@@ -6,7 +6,7 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { applyPostings, type Posting } from '../../domain/ledger/postings.js';
-import { localDay } from '../../domain/rating/local-time.js';
+import { localDay } from '../../domain/zoned-time.js';
 import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import { batchGet, putAccountAction, readAccount, type TransactItem } from './account-store.js';

@@ -6,7 +6,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Account, applyMovements } from '../../domain/accounts/account.js';
 import { DomainError } from '../../domain/errors.js';
-import { localDay } from '../../domain/rating/local-time.js';
+import { localDay } from '../../domain/zoned-time.js';
 import { notificationFor, outboxPutAction, publishOutbox } from './account-alerts.js';
 import { putAccountAction, readAccount } from './account-store.js';
 import { dynamo } from './client.js';

@@ -27,7 +27,7 @@ import {
   type RatingContext,
 } from '../../domain/ledger/call-charges.js';
 import { applyPostings, type Posting, postingOf } from '../../domain/ledger/postings.js';
-import { localDay } from '../../domain/rating/local-time.js';
+import { localDay } from '../../domain/zoned-time.js';
 import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {

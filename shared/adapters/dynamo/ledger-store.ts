@@ -17,7 +17,7 @@ import type {
   PostingResult,
   TenantPosting,
 } from '../../domain/ledger/types.js';
-import { localDay } from '../../domain/rating/local-time.js';
+import { localDay } from '../../domain/zoned-time.js';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
 import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';

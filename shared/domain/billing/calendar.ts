@@ -1,8 +1,9 @@
 /**
  * Calendar arithmetic for billing: months and local days in an explicit IANA zone. Local dates are
- * `YYYY-MM-DD` strings, months `YYYY-MM`; instants are ISO-8601 UTC strings. Pure (Intl only).
+ * `YYYY-MM-DD` strings, months `YYYY-MM`; instants are ISO-8601 UTC strings. Zone arithmetic: ../zoned-time.ts.
  */
 import { invalid } from '../errors.js';
+import { localDay, startOfLocalDay } from '../zoned-time.js';
 
 export type LocalDate = string;
 export type BillingMonth = string;
@@ -10,25 +11,6 @@ export type BillingMonth = string;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
 
 export function isBillingMonth(value: string): boolean {
   return MONTH.test(value);
@@ -46,41 +28,14 @@ export function parseMonth(value: string, field = 'month'): BillingMonth {
   return value;
 }
 
-function parts(instant: Date, zone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(instant)) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value);
-  }
-  return out;
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds. */
-function offsetMs(instant: Date, zone: string): number {
-  const p = parts(instant, zone);
-  const asUtc = Date.UTC(
-    p.year ?? 0,
-    (p.month ?? 1) - 1,
-    p.day ?? 1,
-    p.hour ?? 0,
-    p.minute ?? 0,
-    p.second ?? 0,
-  );
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-}
-
 /** The local calendar date of an instant in a zone. */
 export function localDateOf(instant: string | Date, zone: string): LocalDate {
-  const d = typeof instant === 'string' ? new Date(instant) : instant;
-  const p = parts(d, zone);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return localDay(zone, typeof instant === 'string' ? Date.parse(instant) : instant.getTime());
 }
 
 /** The instant a local date begins in a zone (midnight; zones with DST resolved by two passes). */
 export function startOfLocalDate(date: LocalDate, zone: string): Date {
-  const naive = Date.parse(`${date}T00:00:00Z`);
-  let guess = naive - offsetMs(new Date(naive), zone);
-  guess = naive - offsetMs(new Date(guess), zone);
-  return new Date(guess);
+  return new Date(startOfLocalDay(zone, date));
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {

@@ -2,7 +2,7 @@
  * Daily call reports from call records: volume per day, answered vs missed, duration distribution,
  * caller regions and busiest hours, all in the business time zone. Pure aggregation.
  */
-import { localDay, localWeekdayHour } from '../rating/local-time.js';
+import { localDay, localWeekdayHour } from '../zoned-time.js';
 import type { CallRecord } from './call-record.js';
 
 export const DURATION_BUCKETS = [

@@ -7,9 +7,9 @@ import { type Account, applyMovements, type Crossing, type Movement } from '../a
 import type { CallRecord } from '../calls/call-record.js';
 import type { NormalizedContact } from '../calls/contact-record.js';
 import type { RegionFacts } from '../calls/region.js';
-import { localDay, localMonth } from '../rating/local-time.js';
 import { rateCall } from '../rating/rate-call.js';
 import type { TariffBook } from '../rating/tariff.js';
+import { localDay, localMonth } from '../zoned-time.js';
 
 export interface CallToCharge {
   readonly contact: NormalizedContact;

@@ -5,7 +5,7 @@
  * crossing a band boundary is split across bands. Included minutes are consumed first. Unanswered calls
  * cost nothing.
  */
-import { localWeekdayHour } from './local-time.js';
+import { localWeekdayHour } from '../zoned-time.js';
 import type { CompiledPlan } from './tariff.js';
 
 export interface RatingInput {

@@ -4,6 +4,8 @@
  * or cancel a holiday (extraHolidays / extraWorkdays). Compiled into the snapshot at apply time, so the
  * per-call path only checks two sorted lists.
  */
+
+import { localClock } from '../zoned-time.js';
 import type { BusinessHours, TimeRange, Weekday } from './types.js';
 import { WEEKDAYS } from './types.js';
 
@@ -69,40 +71,12 @@ export interface LocalTime {
   readonly minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const WEEKDAY_BY_SHORT: Record<string, Weekday> = {
-  Mon: 'mon',
-  Tue: 'tue',
-  Wed: 'wed',
-  Thu: 'thu',
-  Fri: 'fri',
-  Sat: 'sat',
-  Sun: 'sun',
-};
+const WEEKDAY_BY_ISO: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** The wall-clock date, weekday and minute of an instant in an IANA zone. */
 export function localTime(at: Date, timeZone: string): LocalTime {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of format.formatToParts(at)) parts[p.type] = p.value;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: WEEKDAY_BY_SHORT[parts.weekday ?? 'Mon'] ?? 'mon',
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
+  const clock = localClock(timeZone, at.getTime());
+  return { date: clock.date, weekday: WEEKDAY_BY_ISO[clock.weekday - 1] ?? 'mon', minutes: clock.minutes };
 }
 
 export function isValidTimeZone(zone: string): boolean {

@@ -1,7 +1,8 @@
 /**
- * Wall-clock fields of an instant in an IANA zone, fast enough for rating: the zone's UTC offset is asked
- * of Intl once per zone and UTC hour and cached (offsets only change on hour or half-hour boundaries,
- * and the cache is keyed by the hour the instant falls in).
+ * Wall-clock time in an IANA zone, the one implementation every rule uses (business hours, off-peak bands,
+ * the daily cap's midnight, billing days). Fast enough for rating: the zone's UTC offset is asked of Intl
+ * once per zone and UTC hour and cached (offsets change on hour boundaries in the zones we serve; the cache
+ * is keyed by the hour the instant falls in).
  */
 const HOUR_MS = 3_600_000;
 const offsetCache = new Map<string, Map<number, number>>();
@@ -82,4 +83,25 @@ export function nextLocalMidnight(zone: string, epochMs: number): number {
   const nextLocalDayStart = (Math.floor(local / 86_400_000) + 1) * 86_400_000;
   // Offsets around midnight are stable in practice; use the offset valid just before the boundary.
   return nextLocalDayStart - zoneOffsetMs(zone, nextLocalDayStart - zoneOffsetMs(zone, epochMs) - 1);
+}
+
+/** The local date (YYYY-MM-DD), ISO weekday (1 = Monday) and minutes since local midnight of an instant. */
+export function localClock(
+  zone: string,
+  epochMs: number,
+): { date: string; weekday: number; minutes: number } {
+  const local = epochMs + zoneOffsetMs(zone, epochMs);
+  const days = Math.floor(local / 86_400_000);
+  return {
+    date: new Date(days * 86_400_000).toISOString().slice(0, 10),
+    weekday: ((((days + 3) % 7) + 7) % 7) + 1,
+    minutes: Math.floor((local - days * 86_400_000) / 60_000),
+  };
+}
+
+/** The UTC instant a local date (YYYY-MM-DD) begins in a zone (two passes settle a DST change). */
+export function startOfLocalDay(zone: string, date: string): number {
+  const naive = Date.parse(`${date}T00:00:00Z`);
+  const guess = naive - zoneOffsetMs(zone, naive);
+  return naive - zoneOffsetMs(zone, guess);
 }
