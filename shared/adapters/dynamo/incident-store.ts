@@ -3,13 +3,14 @@
  * <startAt>#<id>). The monthly run reads the incidents overlapping the month; only closed incidents
  * (with an end) earn credits.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { ServiceIncident } from '../../domain/billing/types.js';
 import { conflict } from '../../domain/errors.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import type { Page } from '../../http/pagination.js';
 import { type Item, queryAll, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
+import { queryPage } from './paging.js';
 
 const INDEX_PK = 'INCIDENTS';
 /** Longest incident we look back for when a month starts: one that began this long before still counts. */
@@ -89,22 +90,15 @@ export async function incidentsOverlapping(startAt: string, endAt: string): Prom
 }
 
 export async function listIncidents(limit: number, cursor?: string): Promise<Page<StoredIncident>> {
-  const start = decodeCursor(cursor, (k) => k.gsi1pk === INDEX_PK && typeof k.pk === 'string');
-  const out = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: tableName('ops'),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': INDEX_PK },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    }),
+    },
+    { partitionKey: 'gsi1pk', partition: INDEX_PK, limit, cursor },
   );
-  return {
-    items: (out.Items ?? []).map(fromItem),
-    ...(out.LastEvaluatedKey
-      ? { nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string>) }
-      : {}),
-  };
+  return { ...page, items: page.items.map(fromItem) };
 }

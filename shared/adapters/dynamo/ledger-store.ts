@@ -1,11 +1,3 @@
-/**
- * The ledger store: implements LedgerPort. Every entry is an item ACCT#<tenantId> / LEDGER#<key> written
- * with attribute_not_exists in the SAME transaction as the account's new balance (conditioned on the
- * version read), so a key is posted once forever and the balance always equals the sum of its entries.
- * Re-posting a key with the same amount is a duplicate (nothing changes); with another amount, a conflict.
- * Numbers and billing post fees through `ledgerStore().post(...)`.
- */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
 import { type Account, applyMovements, type Movement } from '../../domain/accounts/account.js';
 import { callLedgerKey } from '../../domain/calls/call-record.js';
@@ -18,7 +10,7 @@ import type {
   TenantPosting,
 } from '../../domain/ledger/types.js';
 import { localDay } from '../../domain/zoned-time.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import type { Page } from '../../http/pagination.js';
 import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {
@@ -30,8 +22,7 @@ import {
   type TransactItem,
 } from './account-store.js';
 import { lowLevelAction, transactWrite } from './attribute-values.js';
-import { dynamo } from './client.js';
-import { packTransactions } from './paging.js';
+import { packTransactions, queryPage } from './paging.js';
 
 /** Entries per transaction: leaves room for the account and a few alert items within the 100 actions. */
 const ENTRIES_PER_TRANSACTION = 90;
@@ -282,22 +273,17 @@ export class LedgerStore implements LedgerPort {
   /** Newest first; call charges and adjustments are included (a call record is its own ledger entry). */
   async list(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<LedgerView>> {
     const pk = `ACCT#${tenantId}`;
-    const start = decodeCursor(
-      cursor,
-      (k) => k.gsi1pk === pk && typeof k.pk === 'string' && typeof k.sk === 'string',
-    );
-    const out = await dynamo().send(
-      new QueryCommand({
+    const page = await queryPage(
+      {
         TableName: tableName('ledger'),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
+      },
+      { partitionKey: 'gsi1pk', partition: pk, limit, cursor },
     );
-    const items = (out.Items ?? []).map((item): LedgerView => {
+    const items = page.items.map((item): LedgerView => {
       if (item.type === 'call') {
         // A call record is its own ledger entry: what it first posted; re-ratings are adjustment entries.
         return {
@@ -318,7 +304,7 @@ export class LedgerStore implements LedgerPort {
         ...(item.number ? { number: String(item.number) } : {}),
       };
     });
-    return { items, nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined) };
+    return { ...page, items };
   }
 }
 

@@ -25,7 +25,7 @@ import {
   validateRejection,
 } from '../../domain/numbers/applications.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import type { Page } from '../../http/pagination.js';
 import { logger } from '../../observability.js';
 import { port } from '../../runtime/ports.js';
 import { dynamo } from './client.js';
@@ -33,6 +33,7 @@ import { ledgerStore } from './ledger-store.js';
 import { holdConsumedWrite, holdExtendedWrite } from './number-inventory.js';
 import { dueBefore, failedConditions, getNumberItem, type TransactItem, transact } from './number-items.js';
 import { runCommand } from './number-lifecycle.js';
+import { queryPage } from './paging.js';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
@@ -470,23 +471,17 @@ export async function listApplications(
   cursor: string | undefined,
 ): Promise<Page<unknown>> {
   const partition = `TENANT#${tenantId}#applications`;
-  const start = decodeCursor(cursor, (key) => key.gsi2pk === partition);
-  const result = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage<ApplicationItem>(
+    {
       TableName: tableName('numbers'),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
+    },
+    { partitionKey: 'gsi2pk', partition, limit, cursor },
   );
-  const nextCursor = encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined);
-  return {
-    items: ((result.Items ?? []) as ApplicationItem[]).map((a) => applicationView(a)),
-    ...(nextCursor ? { nextCursor } : {}),
-  };
+  return { ...page, items: page.items.map((a) => applicationView(a)) };
 }
 
 // ---------------------------------------------------------------- operator side
@@ -495,24 +490,19 @@ export async function listPendingApplications(
   limit: number,
   cursor: string | undefined,
 ): Promise<Page<unknown>> {
-  const start = decodeCursor(cursor, (key) => key.gsi1pk === PENDING);
-  const result = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage<ApplicationItem>(
+    {
       TableName: tableName('numbers'),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': PENDING },
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
+    },
+    { partitionKey: 'gsi1pk', partition: PENDING, limit, cursor },
   );
-  const nextCursor = encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined);
   const items = await Promise.all(
-    ((result.Items ?? []) as ApplicationItem[]).map(async (a) =>
-      applicationView(a, await documentsOf(a.applicationId)),
-    ),
+    page.items.map(async (a) => applicationView(a, await documentsOf(a.applicationId))),
   );
-  return { items, ...(nextCursor ? { nextCursor } : {}) };
+  return { ...page, items };
 }
 
 /** One application as a reviewer sees it: documents with short-lived download URLs (this route only). */

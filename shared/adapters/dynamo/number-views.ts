@@ -3,9 +3,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { notFound } from '../../domain/errors.js';
 import { currentOwner, effectiveStatus } from '../../domain/numbers/lifecycle.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import type { Page } from '../../http/pagination.js';
 import { dynamo } from './client.js';
 import { getNumberItem, type HistoryEntry, type NumberItem, tenantNumbersPartition } from './number-items.js';
+import { queryPage } from './paging.js';
 
 export interface NumberView {
   readonly number: string;
@@ -55,22 +56,19 @@ export async function listTenantNumbers(
   at: string,
 ): Promise<Page<NumberView>> {
   const partition = tenantNumbersPartition(tenantId);
-  const start = decodeCursor(cursor, (key) => key.gsi2pk === partition);
-  const result = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage<NumberItem>(
+    {
       TableName: tableName('numbers'),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': partition },
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
+    },
+    { partitionKey: 'gsi2pk', partition, limit, cursor },
   );
-  const items = ((result.Items ?? []) as NumberItem[])
+  const items = page.items
     .filter((item) => currentOwner(item, at) === tenantId)
     .map((item) => numberView(item, at));
-  const nextCursor = encodeCursor(result.LastEvaluatedKey as Record<string, string> | undefined);
-  return { items, ...(nextCursor ? { nextCursor } : {}) };
+  return { ...page, items };
 }
 
 /** Reads a number the tenant owns; anything else is a 404, so foreign numbers are indistinguishable from none. */

@@ -4,13 +4,14 @@
  * ledger entries too (type 'call', amount stored as the positive charge), read the way the ledger store
  * lists them.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { BillingMonth } from '../../domain/billing/calendar.js';
 import type { LedgerLine, Statement } from '../../domain/billing/statement.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import type { Page } from '../../http/pagination.js';
 import { batchGetItems, batchPutItems, type Item, int, queryAll, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
+import { queryPage } from './paging.js';
 
 export const statementKey = (tenantId: string, month: BillingMonth) => ({
   pk: `ACCT#${tenantId}`,
@@ -123,12 +124,8 @@ export async function listStatements(
   cursor?: string,
 ): Promise<Page<StatementSummary>> {
   const pk = `ACCT#${tenantId}`;
-  const start = decodeCursor(
-    cursor,
-    (k) => k.pk === pk && typeof k.sk === 'string' && k.sk.startsWith('STATEMENT#'),
-  );
-  const out = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: tableName('ledger'),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
       ExpressionAttributeValues: { ':pk': pk, ':s': 'STATEMENT#' },
@@ -136,12 +133,12 @@ export async function listStatements(
       ProjectionExpression:
         'pk, sk, #m, openingBalance, closingBalance, totalDebits, totalCredits, generatedAt',
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    }),
+    },
+    { partitionKey: 'pk', partition: pk, limit, cursor },
   );
   return {
-    items: (out.Items ?? []).map((i) => ({
+    ...page,
+    items: page.items.map((i) => ({
       month: String(i.month),
       openingBalance: int(i.openingBalance),
       closingBalance: int(i.closingBalance),
@@ -149,8 +146,5 @@ export async function listStatements(
       totalCredits: int(i.totalCredits),
       generatedAt: String(i.generatedAt),
     })),
-    ...(out.LastEvaluatedKey
-      ? { nextCursor: encodeCursor(out.LastEvaluatedKey as Record<string, string>) }
-      : {}),
   };
 }
