@@ -13,8 +13,6 @@ import {
 } from '../../shared/adapters/dynamo/billing-monthly-run.js';
 import { countFailure } from '../../shared/adapters/dynamo/billing-runs.js';
 import { parseBillingMessage } from '../../shared/adapters/sqs/billing-queue.js';
-// The ledger store publishes balance alerts through the notifications port.
-import '../../shared/adapters/sns/notifications.js';
 import { DEFAULT_TIME_ZONE, optionalEnv } from '../../shared/config.js';
 import { logger, MetricUnit, metrics } from '../../shared/observability.js';
 

@@ -1,7 +1,6 @@
 /** Job number-arrears: stops numbers of accounts in arrears past the grace period (one notice per tenant), restores them after a top-up, cancels them after the restore window. Safe to run twice. */
 import { sweepArrears } from '../../shared/adapters/dynamo/number-jobs.js';
 import { numbersConfig } from '../../shared/domain/numbers/config.js';
+import { jobHandler } from '../../shared/runtime/job-handler.js';
 
-export async function handler(event: { at?: string } = {}) {
-  return sweepArrears(event.at ?? new Date().toISOString(), numbersConfig());
-}
+export const handler = jobHandler('number-arrears', (at) => sweepArrears(at, numbersConfig()));

@@ -12,7 +12,6 @@ import { flushPendingAlerts } from '../../shared/adapters/dynamo/account-alerts.
 import { sweepPendingPostings } from '../../shared/adapters/dynamo/account-postings.js';
 import { CallIngest } from '../../shared/adapters/dynamo/call-ingest.js';
 import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
-import '../../shared/adapters/sns/notifications.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
 import { logger, MetricUnit, metrics } from '../../shared/observability.js';

@@ -38,6 +38,11 @@ export const NUMBER_JOBS: readonly JobRow[] = [
     'Cancels numbers whose notice period ended; settles, refunds, quarantines',
   ),
   job('number-quarantine', 'cron(45 0 * * ? *)', 'Returns numbers whose quarantine ended to the pool'),
+  job(
+    'number-draft-expiry',
+    'cron(20 0 * * ? *)',
+    'Withdraws draft applications never submitted (and rejections never fixed) in time; their numbers return to the pool',
+  ),
   // Hourly although the grace is days long: a top-up restores the numbers within the hour.
   job(
     'number-arrears',

@@ -1,8 +1,8 @@
 /**
- * The composition root for non-database ports. In Lambda each port is the AWS adapter, built lazily once
- * per process; the local runtime (and tests) install their own with `usePorts` before serving. Handlers
- * call `ports().telephony` and never know which one they got. AWS adapters are imported lazily so a
- * function only loads the SDK clients it really uses.
+ * The composition root for non-database ports. In Lambda each port is its AWS adapter, built lazily once
+ * per process on first use (so a function loads only the SDK clients it really uses, and no handler has to
+ * remember to register anything); the local runtime and tests install their own with `usePorts`.
+ * Handlers call `await port('telephony')` and never know which one they got.
  */
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
@@ -16,18 +16,20 @@ export interface Ports {
 
 type PortFactories = { [K in keyof Ports]: () => Promise<Ports[K]> };
 
+/** The AWS adapters: Amazon Connect, SNS and S3. */
+const AWS_ADAPTERS: PortFactories = {
+  telephony: async () => (await import('../adapters/connect/from-env.js')).createTelephonyFromEnv(),
+  notifications: async () =>
+    (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv(),
+  documents: async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents(),
+};
+
 const overrides: Partial<Ports> = {};
 const built: Partial<Ports> = {};
-const factories: Partial<PortFactories> = {};
 
 /** Install implementations (the local runtime, tests). */
 export function usePorts(ports: Partial<Ports>): void {
   Object.assign(overrides, ports);
-}
-
-/** Register how the AWS adapter for a port is built (done by each adapter module's `register`). */
-export function registerPortFactory<K extends keyof Ports>(name: K, factory: () => Promise<Ports[K]>): void {
-  factories[name] = factory as PortFactories[K];
 }
 
 export async function port<K extends keyof Ports>(name: K): Promise<Ports[K]> {
@@ -35,9 +37,7 @@ export async function port<K extends keyof Ports>(name: K): Promise<Ports[K]> {
   if (override) return override as Ports[K];
   const existing = built[name];
   if (existing) return existing as Ports[K];
-  const factory = factories[name];
-  if (!factory) throw new Error(`no adapter registered for port ${name}`);
-  const adapter = (await factory()) as Ports[K];
+  const adapter = (await AWS_ADAPTERS[name]()) as Ports[K];
   built[name] = adapter;
   return adapter;
 }

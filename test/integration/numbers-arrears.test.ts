@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as arrearsJob } from '../../functions/jobs/number-arrears.js';
+import { handler as arrearsHandler } from '../../functions/jobs/number-arrears.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
@@ -21,8 +21,11 @@ import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { activateNumber } from './numbers-support.js';
+
+const arrearsJob = (event: { at: string }) => arrearsHandler(event, lambdaContext);
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as effectsJob } from '../../functions/jobs/number-effects.js';
+import { handler as effectsHandler } from '../../functions/jobs/number-effects.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { requestTransfer } from '../../shared/adapters/dynamo/number-commands.js';
@@ -26,8 +26,11 @@ import { tableName } from '../../shared/config.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { activateNumber } from './numbers-support.js';
+
+const effectsJob = (event: { at: string }) => effectsHandler(event, lambdaContext);
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;

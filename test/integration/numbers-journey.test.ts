@@ -16,8 +16,8 @@ import { handler as resume } from '../../functions/api/numbers/resume.js';
 import { handler as suspend } from '../../functions/api/numbers/suspend.js';
 import { handler as decide } from '../../functions/api/review/decide.js';
 import { handler as listPending } from '../../functions/api/review/list-pending.js';
-import { handler as noticeJob } from '../../functions/jobs/number-cancellation-notice.js';
-import { handler as quarantineJob } from '../../functions/jobs/number-quarantine.js';
+import { handler as noticeJobHandler } from '../../functions/jobs/number-cancellation-notice.js';
+import { handler as quarantineJobHandler } from '../../functions/jobs/number-quarantine.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
@@ -32,8 +32,12 @@ import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
+import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { callApi, type Handler } from './numbers-support.js';
+
+const noticeJob = (event: { at: string }) => noticeJobHandler(event, lambdaContext);
+const quarantineJob = (event: { at: string }) => quarantineJobHandler(event, lambdaContext);
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');

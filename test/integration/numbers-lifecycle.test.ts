@@ -8,9 +8,9 @@ import { handler as decideTransfer } from '../../functions/api/numbers/decide-tr
 import { handler as getNumber } from '../../functions/api/numbers/get-mine.js';
 import { handler as requestTransfer } from '../../functions/api/numbers/request-transfer.js';
 import { handler as suspend } from '../../functions/api/numbers/suspend.js';
-import { handler as draftJob } from '../../functions/jobs/number-draft-expiry.js';
-import { handler as holdJob } from '../../functions/jobs/number-hold-expiry.js';
-import { handler as retentionJob } from '../../functions/jobs/number-retention-expiry.js';
+import { handler as draftJobHandler } from '../../functions/jobs/number-draft-expiry.js';
+import { handler as holdJobHandler } from '../../functions/jobs/number-hold-expiry.js';
+import { handler as retentionJobHandler } from '../../functions/jobs/number-retention-expiry.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import {
   addDocument,
@@ -27,8 +27,13 @@ import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
+import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { activateNumber, callApi, type Handler } from './numbers-support.js';
+
+const draftJob = (event: { at: string }) => draftJobHandler(event, lambdaContext);
+const holdJob = (event: { at: string }) => holdJobHandler(event, lambdaContext);
+const retentionJob = (event: { at: string }) => retentionJobHandler(event, lambdaContext);
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
-import { localDay, localWeekdayHour, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { type RatingInput, rateCall } from '../../shared/domain/rating/rate-call.js';
 import {
   compilePlan,
@@ -9,6 +8,7 @@ import {
   TariffBook,
   validateTariff,
 } from '../../shared/domain/rating/tariff.js';
+import { localDay, localWeekdayHour, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 
 const ZONE = 'Asia/Shanghai';
 const book = new TariffBook(DEFAULT_TARIFF);

@@ -1,7 +1,6 @@
 /** PUT /v1/account/spend-cap — sets (or clears with null) the daily cap; routing refuses calls once it is reached. */
 import { accountView, updateAccountSettings } from '../../../shared/adapters/dynamo/account-settings.js';
 import { businessZone } from '../../../shared/adapters/dynamo/ledger-store.js';
-import '../../../shared/adapters/sns/notifications.js';
 import { localDay } from '../../../shared/domain/zoned-time.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { spendCapBody } from '../../../shared/http/schemas/money.js';

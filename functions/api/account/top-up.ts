@@ -4,7 +4,6 @@
  */
 import { ledgerStore } from '../../../shared/adapters/dynamo/ledger-store.js';
 import { restoreAfterPayment } from '../../../shared/adapters/dynamo/number-jobs.js';
-import '../../../shared/adapters/sns/notifications.js';
 import { invalid } from '../../../shared/domain/errors.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';

@@ -1,5 +1,4 @@
 /** POST /v1/applications/{id}/documents — register a document and get a presigned URL to PUT the file to. */
-import '../../../shared/adapters/s3/register.js';
 import { addDocument } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { addDocumentBody, applicationPath } from '../../../shared/http/schemas/numbers.js';

@@ -1,5 +1,4 @@
 /** POST /v1/applications/{id}/resubmission — send a rejected application back to review after fixing it. */
-import '../../../shared/adapters/s3/register.js';
 import { resubmitApplication } from '../../../shared/adapters/dynamo/number-applications.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';

@@ -1,5 +1,4 @@
 /** POST /v1/applications/{id}/submission — send a complete application to review (incomplete: 400 listing what is missing). */
-import '../../../shared/adapters/s3/register.js';
 import { submitApplication } from '../../../shared/adapters/dynamo/number-applications.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';

@@ -1,5 +1,4 @@
 /** GET /v1/review/applications/{id} — operators: one application with download links to its documents. */
-import '../../../shared/adapters/s3/register.js';
 import { getApplicationForReview } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath } from '../../../shared/http/schemas/numbers.js';

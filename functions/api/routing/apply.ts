@@ -1,4 +1,3 @@
-import '../../../shared/adapters/connect/register.js';
 import { applyRouting } from '../../../shared/adapters/dynamo/routing-apply.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { routingNumberPath } from '../../../shared/http/schemas/routing.js';

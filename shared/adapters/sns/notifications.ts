@@ -6,7 +6,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { requireEnv } from '../../config.js';
 import type { Notification, NotificationsPort } from '../../ports/notifications.js';
-import { registerPortFactory } from '../../runtime/ports.js';
 
 /** SMS bodies are kept short: long texts are split and billed per part. */
 const SMS_MAX = 300;
@@ -43,11 +42,7 @@ export function createSnsNotifications(client: SNSClient, topicArn: string): Not
   };
 }
 
-/** Call once at module load in functions that publish (importing this module does it). */
-export function register(): void {
-  registerPortFactory('notifications', async () =>
-    createSnsNotifications(new SNSClient({ maxAttempts: 4 }), requireEnv('ALERTS_TOPIC_ARN')),
-  );
+/** The notifications port in Lambda, built by the composition root (shared/runtime/ports.ts). */
+export function createSnsNotificationsFromEnv(): NotificationsPort {
+  return createSnsNotifications(new SNSClient({ maxAttempts: 4 }), requireEnv('ALERTS_TOPIC_ARN'));
 }
-
-register();

@@ -1,12 +1,12 @@
 /**
- * Registers how Lambda builds the telephony port: the Connect adapter on the instance the stack names
- * (CONNECT_INSTANCE_ARN, CONTACT_FLOW_ID). Imported by the handlers that use telephony; the SDK client is
- * loaded only when the port is first asked for. SDK retries are off: withBackoff owns throttling.
+ * The telephony port in Lambda: the Connect adapter on the instance the stack names (CONNECT_INSTANCE_ARN,
+ * CONTACT_FLOW_ID). Built by the composition root (shared/runtime/ports.ts) the first time a function asks
+ * for the port. SDK retries are off: withBackoff owns throttling.
  */
 import { requireEnv } from '../../config.js';
-import { registerPortFactory } from '../../runtime/ports.js';
+import type { TelephonyPort } from '../../ports/telephony.js';
 
-registerPortFactory('telephony', async () => {
+export async function createTelephonyFromEnv(): Promise<TelephonyPort> {
   const [{ ConnectClient }, { ConnectTelephony }] = await Promise.all([
     import('@aws-sdk/client-connect'),
     import('./connect-telephony.js'),
@@ -16,4 +16,4 @@ registerPortFactory('telephony', async () => {
     instanceId: instanceArn.split('/').pop() ?? instanceArn,
     contactFlowId: process.env.CONTACT_FLOW_ID || undefined,
   });
-});
+}
