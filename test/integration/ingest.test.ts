@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallIngest, type RawRecord } from '../../shared/adapters/dynamo/call-ingest.js';
+import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
-import { areaCodeRegions } from '../../shared/domain/calls/region.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
@@ -21,7 +21,7 @@ import {
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
-const ingest = new CallIngest({ rating: { book: new TariffBook(DEFAULT_TARIFF), regions: areaCodeRegions } });
+const ingest = new CallIngest({ rating: { book: new TariffBook(DEFAULT_TARIFF), regions: geoRegions } });
 let seq = 0;
 const records = (...data: unknown[]): RawRecord[] =>
   data.map((d) => ({ id: String(++seq), data: typeof d === 'string' ? d : JSON.stringify(d) }));
@@ -54,31 +54,32 @@ describe('contact-record ingest', () => {
     const r1 = await ingest.ingest(records(first, first));
     expect(r1).toMatchObject({ charged: 1, failures: [] });
     const call = await callItem(String(first.ContactId));
-    // 262 s → 5 minutes long distance at 4008's 30 fen, peak time.
+    // A Beijing mobile forwarded to a Beijing fixed line: local (libphonenumber's data puts both in
+    // 北京市). 262 s → 5 minutes at 4008's local 15 fen, peak time.
     expect(call).toMatchObject({
-      amount: 150,
-      ledgerAmount: 150,
+      amount: 75,
+      ledgerAmount: 75,
       missed: false,
       number: '4008123456',
       durationSeconds: 262,
       tenantId: 'acme',
     });
-    expect((await account('acme')).balance).toBe(before - 150);
+    expect((await account('acme')).balance).toBe(before - 75);
 
     // The update adds a 262 s recording: 5 minutes × 2 fen value-added → +10 as an adjustment.
     const r2 = await ingest.ingest(records(update, first));
     expect(r2).toMatchObject({ charged: 0, adjusted: 1 });
     expect(await callItem(String(first.ContactId))).toMatchObject({
-      amount: 160,
-      ledgerAmount: 150,
+      amount: 85,
+      ledgerAmount: 75,
       recordingSeconds: 262,
     });
-    expect((await account('acme')).balance).toBe(before - 160);
+    expect((await account('acme')).balance).toBe(before - 85);
 
     // Replayed days later, in any order: nothing moves.
     const r3 = await ingest.ingest(records(first, update, first));
     expect(r3).toMatchObject({ charged: 0, adjusted: 0, stale: 1 });
-    expect((await account('acme')).balance).toBe(before - 160);
+    expect((await account('acme')).balance).toBe(before - 85);
   });
 
   it('records missed calls at no cost and ignores chats', async () => {

@@ -8,10 +8,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallIngest } from '../../shared/adapters/dynamo/call-ingest.js';
+import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { parseContactRecord } from '../../shared/domain/calls/contact-record.js';
-import { areaCodeRegions } from '../../shared/domain/calls/region.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { rateCall } from '../../shared/domain/rating/rate-call.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
@@ -21,7 +21,7 @@ import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './inges
 
 const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? 1000);
 const book = new TariffBook(DEFAULT_TARIFF);
-const ingest = new CallIngest({ rating: { book, regions: areaCodeRegions } });
+const ingest = new CallIngest({ rating: { book, regions: geoRegions } });
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ const expectedAmount = (record: Record<string, unknown>) => {
   return rateCall(book.plan('4008', undefined), book.tariff.timeZone, {
     answeredAtMs: c.answeredMs,
     endedAtMs: c.endedMs,
-    local: areaCodeRegions.isLocal(c.caller, c.answerNumber),
+    local: geoRegions.isLocal(c.caller, c.answerNumber),
     recordingSeconds: c.recordingSeconds,
     ivr: c.ivr,
     includedSecondsLeft: 0,

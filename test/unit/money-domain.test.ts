@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
 import {
   type Account,
   applyMovements,
@@ -8,7 +9,6 @@ import {
   newAccount,
 } from '../../shared/domain/accounts/account.js';
 import { newestPerContact, parseContactRecord } from '../../shared/domain/calls/contact-record.js';
-import { areaCodeRegions } from '../../shared/domain/calls/region.js';
 import { dailyReport } from '../../shared/domain/calls/reports.js';
 import { chargeCalls } from '../../shared/domain/ledger/call-charges.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
@@ -140,7 +140,7 @@ describe('account movements', () => {
 });
 
 describe('chargeCalls (pure)', () => {
-  const ctx = { book: new TariffBook(DEFAULT_TARIFF), regions: areaCodeRegions };
+  const ctx = { book: new TariffBook(DEFAULT_TARIFF), regions: geoRegions };
   const contact = (name: string) => {
     const p = parseContactRecord(fixture(name));
     if (p.kind !== 'call') throw new Error(name);
@@ -156,11 +156,12 @@ describe('chargeCalls (pure)', () => {
   it('charges new calls, adjusts updated ones and skips stale ones', () => {
     const account = { ...newAccount('acme', DAY), balance: 10_000 };
     const first = chargeCalls(account, [contact('ctr-forwarded-call.json')], new Map(), ctx);
-    expect(first.account.balance).toBe(10_000 - 150);
+    // Beijing mobile → Beijing fixed line: local, 5 minutes × 15 fen.
+    expect(first.account.balance).toBe(10_000 - 75);
     const existing = new Map(first.writes.map((w) => [w.record.contactId, w.record]));
     const update = chargeCalls(first.account, [contact('ctr-forwarded-call-update.json')], existing, ctx);
     expect(update.writes[0]).toMatchObject({ kind: 'update', adjustment: 10 });
-    expect(update.account.balance).toBe(10_000 - 160);
+    expect(update.account.balance).toBe(10_000 - 85);
     const stale = chargeCalls(first.account, [contact('ctr-forwarded-call.json')], existing, ctx);
     expect(stale).toMatchObject({
       stale: [first.writes[0]?.record.contactId],
@@ -178,8 +179,8 @@ describe('chargeCalls (pure)', () => {
     };
     const c = { ...contact('ctr-forwarded-call.json'), plan: 'business' };
     const result = chargeCalls(account, [c], new Map(), ctx);
-    // 5 billed minutes, 2 of them included: 3 × 26 fen.
-    expect(result.writes[0]?.record).toMatchObject({ includedSecondsUsed: 120, amount: 78 });
+    // 5 billed minutes (local), 2 of them included: 3 × 13 fen.
+    expect(result.writes[0]?.record).toMatchObject({ includedSecondsUsed: 120, amount: 39 });
     expect(result.account.includedSecondsUsed).toBe(600 * 60);
   });
 });
