@@ -1,42 +1,6 @@
-/** Province names and the standard region groups they belong to (pure; no data files). */
+/** Comparing place names however written, and the 大区 of a province (the table lives once, in shared/geo). */
+import { regionGroupOf } from '../../geo/provinces.js';
 import type { RegionGroup } from './types.js';
-
-const GROUP_OF: Readonly<Record<string, RegionGroup>> = {
-  北京: 'north_china',
-  天津: 'north_china',
-  河北: 'north_china',
-  山西: 'north_china',
-  内蒙古: 'north_china',
-  辽宁: 'northeast',
-  吉林: 'northeast',
-  黑龙江: 'northeast',
-  上海: 'east_china',
-  江苏: 'east_china',
-  浙江: 'east_china',
-  安徽: 'east_china',
-  福建: 'east_china',
-  江西: 'east_china',
-  山东: 'east_china',
-  河南: 'central_china',
-  湖北: 'central_china',
-  湖南: 'central_china',
-  广东: 'south_china',
-  广西: 'south_china',
-  海南: 'south_china',
-  重庆: 'southwest',
-  四川: 'southwest',
-  贵州: 'southwest',
-  云南: 'southwest',
-  西藏: 'southwest',
-  陕西: 'northwest',
-  甘肃: 'northwest',
-  青海: 'northwest',
-  宁夏: 'northwest',
-  新疆: 'northwest',
-  香港: 'hk_mo_tw',
-  澳门: 'hk_mo_tw',
-  台湾: 'hk_mo_tw',
-};
 
 /** "广东省" → "广东", "广西壮族自治区" → "广西", "北京市" → "北京": names compare equal however written. */
 export function regionKey(name: string): string {
@@ -47,5 +11,5 @@ export function regionKey(name: string): string {
 }
 
 export function regionGroupOfProvince(province: string): RegionGroup | undefined {
-  return GROUP_OF[regionKey(province)];
+  return regionGroupOf(province.trim()) ?? regionGroupOf(regionKey(province));
 }
