@@ -27,6 +27,7 @@ export const handler = apiHandler(
     }
     const key = `topup#${idempotencyKey}`;
     const store = ledgerStore();
+    const wasInArrears = (await store.account(tenantId, now)).account.status === 'arrears';
     const result = await store.post([
       {
         tenantId,
@@ -40,8 +41,8 @@ export const handler = apiHandler(
     ]);
     const { account } = await store.account(tenantId, now);
     const duplicate = result.duplicates.includes(key);
-    if (account.status === 'active') {
-      // Paid out of arrears: numbers come back now; the hourly number-arrears job is the backstop.
+    if (wasInArrears && account.status === 'active') {
+      // This top-up ended arrears: the numbers come back now; the hourly number-arrears job is the backstop.
       await restoreAfterPayment(tenantId, now.toISOString(), numbersConfig()).catch((error: unknown) =>
         logger.error('restoring numbers after a top-up failed; the arrears job will retry', {
           error: error as Error,
