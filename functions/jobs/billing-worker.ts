@@ -28,10 +28,14 @@ export const handler = middy(async (event: SQSEvent): Promise<SQSBatchResponse> 
       const result = await processChargeBatch(message, zone, ledger);
       const completed = await finishBatch(message, result);
       logger.info('billing batch done', { batchId: message.batchId, ...result, completed });
+      // Progress of a run, batch by batch (the run record holds the totals).
+      metrics.addMetric('BillingContractsProcessed', MetricUnit.Count, result.contracts);
+      metrics.addMetric('BillingChargesPosted', MetricUnit.Count, result.charges);
       if (completed) metrics.addMetric('BillingRunCompleted', MetricUnit.Count, 1);
     } catch (error) {
       logger.error('billing batch failed', { messageId: record.messageId, error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.messageId });
+      metrics.addMetric('BillingBatchFailures', MetricUnit.Count, 1);
       if (month) await countFailure(MONTHLY_JOB, month).catch(() => undefined);
     }
   }
