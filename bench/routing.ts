@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { build } from 'esbuild';
+import { ESM_REQUIRE_SHIM, EXTERNAL_SDK_MODULES } from '../infra/bundling.js';
 import { dynamo } from '../shared/adapters/dynamo/client.js';
+import { itemReadsFromEnv } from '../shared/adapters/dynamo/item-reads.js';
 import { CallReader } from '../shared/adapters/dynamo/routing-call-reader.js';
 import { tableName } from '../shared/config.js';
 import { compileRouting, normaliseConfig } from '../shared/domain/routing/config.js';
@@ -146,7 +148,7 @@ export async function run(): Promise<Record<string, number>> {
     miss.sort((a, b) => a - b);
     let clock = 0;
     const expiring = new CallReader({
-      client: dynamo,
+      reads: itemReadsFromEnv(),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
       clock: () => clock,
@@ -172,9 +174,9 @@ export async function run(): Promise<Record<string, number>> {
       format: 'esm',
       target: 'node20',
       minify: true,
-      external: ['@aws-sdk/*'],
+      external: EXTERNAL_SDK_MODULES,
       outfile,
-      banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+      banner: { js: ESM_REQUIRE_SHIM },
       logLevel: 'silent',
     });
     const bundleBytes = statSync(outfile).size;

@@ -10,7 +10,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { callerRegionLookup, warmCallerRegions } from '../../shared/adapters/connect/caller-region.js';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { itemReadsFromEnv } from '../../shared/adapters/dynamo/item-reads.js';
 import { CallReader } from '../../shared/adapters/dynamo/routing-call-reader.js';
 import { tableName } from '../../shared/config.js';
 import { normaliseCaller } from '../../shared/domain/routing/caller.js';
@@ -29,7 +29,7 @@ if (!warmCallerRegions())
 
 /** One reader per warm Lambda: its cache is what keeps calls at under one database read on average. */
 export const reader = new CallReader({
-  client: dynamo,
+  reads: itemReadsFromEnv(),
   routingTable: () => tableName('routing'),
   ledgerTable: () => tableName('ledger'),
   deadlineMs: Number(process.env.ROUTE_CALL_DEADLINE_MS ?? 1500),

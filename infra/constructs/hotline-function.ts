@@ -19,6 +19,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableAccess } from '../../shared/http/routes.js';
 import type { TableDefinition } from '../../shared/tables.js';
+import { ESM_REQUIRE_SHIM, EXTERNAL_SDK_MODULES } from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 import {
   acknowledgeWildcardActions,
@@ -39,13 +40,6 @@ export const ESBUILD_TARGET = 'node24';
 
 export const SERVICE_NAME = 'hotline400';
 export const METRICS_NAMESPACE = 'hotline400';
-
-/**
- * Bundled ESM has no `require`; some dependencies still call it (CommonJS inside ESM), so the bundle gets
- * one built from import.meta.url.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as __hotlineCreateRequire } from 'node:module'; const require = __hotlineCreateRequire(import.meta.url);";
 
 const XRAY_WILDCARD_REASON =
   'Active tracing: X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level scoping';
@@ -183,8 +177,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           target: ESBUILD_TARGET,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
-          // The Node.js runtime ships AWS SDK v3; bundling it again only slows cold starts.
-          externalModules: ['@aws-sdk/*'],
+          externalModules: EXTERNAL_SDK_MODULES,
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
           commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),
         },

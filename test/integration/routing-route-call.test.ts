@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { itemReadsFromEnv } from '../../shared/adapters/dynamo/item-reads.js';
+import { sdkItemReads } from '../../shared/adapters/dynamo/item-reads-sdk.js';
 import { CallReader } from '../../shared/adapters/dynamo/routing-call-reader.js';
 import { tableName } from '../../shared/config.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -80,7 +82,7 @@ describe('route-call against the local engine', () => {
     await seed();
     let clock = 1_000_000;
     const counted = new CallReader({
-      client: dynamo,
+      reads: itemReadsFromEnv(),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
       clock: () => clock,
@@ -113,7 +115,7 @@ describe('route-call against the local engine', () => {
     );
     let clock = 0;
     const slow = new CallReader({
-      client: () => slowClient,
+      reads: sdkItemReads(() => slowClient),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
       deadlineMs: 50,

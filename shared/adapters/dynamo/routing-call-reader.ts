@@ -6,11 +6,12 @@
  * Every request runs under a deadline; when it passes, expired cache entries are used as they are
  * (stale beats silence on a phone line) and otherwise the caller gets `timedOut` and decides the fallback.
  */
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStatus, RoutingSnapshot } from '../../domain/routing/types.js';
+import type { BatchGetRequest, ItemReads } from './item-reads.js';
 
 export interface CallReaderOptions {
-  readonly client: () => DynamoDBDocumentClient;
+  /** The two reads (./item-reads.ts): direct JSON protocol in Lambda, the SDK in some tests. */
+  readonly reads: ItemReads;
   readonly routingTable: () => string;
   readonly ledgerTable: () => string;
   /** How long a snapshot is trusted (config changes reach calls within this). */
@@ -154,31 +155,27 @@ export class CallReader {
     accessNumber: string,
     abortSignal: AbortSignal,
   ): Promise<RoutingSnapshot | undefined> {
-    const out = await this.options.client().send(
-      new GetCommand({
-        TableName: this.options.routingTable(),
-        Key: { pk: `ACCESS#${accessNumber}`, sk: SNAPSHOT_SK },
-      }),
-      { abortSignal },
+    const item = await this.options.reads.get(
+      this.options.routingTable(),
+      { pk: `ACCESS#${accessNumber}`, sk: SNAPSHOT_SK },
+      abortSignal,
     );
-    return toSnapshot(out.Item);
+    return toSnapshot(item);
   }
 
   private async getAccount(tenantId: string, abortSignal: AbortSignal): Promise<AccountStatus | undefined> {
-    const out = await this.options.client().send(
-      new GetCommand({
-        TableName: this.options.ledgerTable(),
-        Key: { pk: `ACCT#${tenantId}`, sk: ACCOUNT_SK },
-      }),
-      { abortSignal },
+    const item = await this.options.reads.get(
+      this.options.ledgerTable(),
+      { pk: `ACCT#${tenantId}`, sk: ACCOUNT_SK },
+      abortSignal,
     );
-    return toAccount(out.Item);
+    return toAccount(item);
   }
 
   private async getBoth(accessNumber: string, tenantId: string, abortSignal: AbortSignal) {
     const routing = this.options.routingTable();
     const ledger = this.options.ledgerTable();
-    let request: Record<string, { Keys: Record<string, string>[] }> = {
+    let request: BatchGetRequest = {
       [routing]: { Keys: [{ pk: `ACCESS#${accessNumber}`, sk: SNAPSHOT_SK }] },
       [ledger]: { Keys: [{ pk: `ACCT#${tenantId}`, sk: ACCOUNT_SK }] },
     };
@@ -186,12 +183,10 @@ export class CallReader {
     let account: AccountStatus | undefined;
     // Unprocessed keys are rare for two items; retry them in the same deadline.
     for (let attempt = 0; attempt < 3 && Object.keys(request).length > 0; attempt++) {
-      const out = await this.options
-        .client()
-        .send(new BatchGetCommand({ RequestItems: request }), { abortSignal });
-      for (const item of out.Responses?.[routing] ?? []) snapshot = toSnapshot(item);
-      for (const item of out.Responses?.[ledger] ?? []) account = toAccount(item);
-      request = (out.UnprocessedKeys ?? {}) as typeof request;
+      const out = await this.options.reads.batchGet(request, abortSignal);
+      for (const item of out.responses[routing] ?? []) snapshot = toSnapshot(item);
+      for (const item of out.responses[ledger] ?? []) account = toAccount(item);
+      request = out.unprocessed;
     }
     return { snapshot, account };
   }
