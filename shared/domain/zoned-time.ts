@@ -67,9 +67,17 @@ export function localWeekdayHour(zone: string, epochMs: number): { weekday: numb
   return { weekday, hour };
 }
 
+/** The last day formatted per zone: batches of calls mostly fall on one local day. */
+const lastDay = new Map<string, { index: number; day: string }>();
+
 /** The local calendar day (YYYY-MM-DD) of an instant in a zone. */
 export function localDay(zone: string, epochMs: number): string {
-  return new Date(epochMs + zoneOffsetMs(zone, epochMs)).toISOString().slice(0, 10);
+  const index = Math.floor((epochMs + zoneOffsetMs(zone, epochMs)) / 86_400_000);
+  const cached = lastDay.get(zone);
+  if (cached?.index === index) return cached.day;
+  const day = new Date(index * 86_400_000).toISOString().slice(0, 10);
+  lastDay.set(zone, { index, day });
+  return day;
 }
 
 /** The local month (YYYY-MM) of an instant in a zone. */

@@ -16,12 +16,17 @@ export interface SignableRequest {
   readonly path: string;
   /** Headers besides host, x-amz-date and x-amz-security-token (added here); all are signed. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** The exact bytes sent (a string is hashed as UTF-8). */
+  readonly body: string | Buffer;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string | Buffer) =>
+  (typeof data === 'string'
+    ? createHash('sha256').update(data, 'utf8')
+    : createHash('sha256').update(data)
+  ).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** 20250101T000000Z */

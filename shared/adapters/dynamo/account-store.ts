@@ -6,10 +6,11 @@
  */
 
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { type Account, DEFAULT_LOW_BALANCE_THRESHOLD, newAccount } from '../../domain/accounts/account.js';
 import { dynamo } from './client.js';
+import { batchGetItems } from './wire.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -131,20 +132,5 @@ export async function batchGet(
   keys: readonly KeyOf[],
   consistent = true,
 ): Promise<Map<string, Item>> {
-  const name = tableName(table);
-  const found = new Map<string, Item>();
-  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: KeyOf[] = unique.slice(i, i + 100);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`BatchGet on ${table} left keys unprocessed`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const out = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: consistent } } }),
-      );
-      for (const item of out.Responses?.[name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-      pending = (out.UnprocessedKeys?.[name]?.Keys as KeyOf[] | undefined) ?? [];
-    }
-  }
-  return found;
+  return (await batchGetItems(tableName(table), keys, consistent)) as Map<string, Item>;
 }

@@ -1,18 +1,13 @@
 /**
  * The hot write paths (contact-record ingest, monthly billing) send TransactWriteItems with items built
  * directly as DynamoDB AttributeValues: lib-dynamodb's generic marshalling of thousands of items per batch
- * was the biggest share of ingest CPU. The command goes through the same client as everything else
- * (`dynamo()`; a document client sends low-level commands unchanged), so middleware and tests still see it.
+ * was the biggest share of ingest CPU. They are sent through ./wire.ts (direct JSON protocol; the SDK
+ * client instead when a test injected one, so its middleware still sees every write).
  */
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { TransactItem } from './account-store.js';
-import { dynamo } from './client.js';
+import { transactWriteWire } from './wire.js';
 
 export type Attributes = Record<string, AttributeValue>;
 
@@ -68,11 +63,9 @@ function isMarshalled(item: Record<string, unknown> | undefined): boolean {
   return typeof pk === 'object' && pk !== null && typeof (pk as AttributeValue).S === 'string';
 }
 
-/** TransactWriteItems with low-level actions, through the process's client. */
+/** TransactWriteItems with low-level actions (./wire.ts: direct JSON in Lambda, else the process's client). */
 export async function transactWrite(items: readonly TransactWriteItem[]): Promise<void> {
-  await (dynamo() as unknown as DynamoDBClient).send(
-    new TransactWriteItemsCommand({ TransactItems: [...items] }),
-  );
+  await transactWriteWire(items);
 }
 
 /** The string in an attribute of either form (plain or marshalled); for middleware that inspects writes. */

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 let documentClient: DynamoDBDocumentClient | undefined;
+let injected = false;
 
 export function dynamo(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
@@ -18,4 +19,10 @@ export function dynamo(): DynamoDBDocumentClient {
 /** Tests and the local runtime may swap the client (for example, to count requests). */
 export function setDynamo(client: DynamoDBDocumentClient | undefined): void {
   documentClient = client;
+  injected = client !== undefined;
+}
+
+/** Whether a test or the local runtime swapped the client in (then every path must go through it). */
+export function dynamoInjected(): boolean {
+  return injected;
 }

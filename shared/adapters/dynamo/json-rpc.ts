@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 import { type AwsCredentials, SigV4Signer } from '../aws/sigv4.js';
 
 export interface DynamoRpcOptions {
@@ -21,12 +22,18 @@ export interface DynamoRpcOptions {
 
 /** An error DynamoDB returned (name from its `__type`) or a transport failure (name `NetworkError`). */
 export class DynamoRpcError extends Error {
+  /** A cancelled transaction's per-action reasons, in the SDK's shape (callers inspect them alike). */
+  readonly CancellationReasons?: readonly { Code?: string; Message?: string }[];
+
   constructor(
     override readonly name: string,
     message: string,
     readonly statusCode: number | undefined,
+    body: Record<string, unknown> = {},
   ) {
     super(message);
+    if (Array.isArray(body.CancellationReasons))
+      this.CancellationReasons = body.CancellationReasons as DynamoRpcError['CancellationReasons'];
   }
 
   get retryable(): boolean {
@@ -97,7 +104,8 @@ export class DynamoRpc {
 
   /** Runs one operation (e.g. "GetItem") with its SDK-shaped input; the parsed JSON answer. */
   async call<T>(operation: string, input: unknown, signal?: AbortSignal): Promise<T> {
-    const body = JSON.stringify(input);
+    // Encoded once: the same bytes are hashed for the signature and written to the socket.
+    const body = Buffer.from(JSON.stringify(input), 'utf8');
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.send(operation, body, signal)) as T;
@@ -114,7 +122,7 @@ export class DynamoRpc {
     this.agent.destroy();
   }
 
-  private send(operation: string, body: string, signal?: AbortSignal): Promise<unknown> {
+  private send(operation: string, body: Buffer, signal?: AbortSignal): Promise<unknown> {
     const headers = this.signer.sign(
       {
         host: this.url.host,
@@ -127,7 +135,7 @@ export class DynamoRpc {
       },
       this.options.credentials(),
     );
-    headers['content-length'] = String(Buffer.byteLength(body));
+    headers['content-length'] = String(body.length);
     this.requestCount++;
     return new Promise((resolve, reject) => {
       const request = this.transport.request(
@@ -149,7 +157,12 @@ export class DynamoRpc {
           );
           response.on('end', () => {
             const status = response.statusCode ?? 0;
-            const text = Buffer.concat(chunks).toString('utf8');
+            const raw = Buffer.concat(chunks);
+            // DynamoDB signs its answers with a CRC32 (the SDK checks it too); a mismatch is retried.
+            const crc = response.headers['x-amz-crc32'];
+            if (typeof crc === 'string' && zlib.crc32(raw) !== Number(crc))
+              return reject(new DynamoRpcError('NetworkError', 'response CRC32 mismatch', undefined));
+            const text = raw.toString('utf8');
             let parsed: Record<string, unknown> = {};
             try {
               parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -161,7 +174,7 @@ export class DynamoRpc {
             if (status >= 200 && status < 300) return resolve(parsed);
             const type = String(parsed.__type ?? 'UnknownError');
             const message = String(parsed.message ?? parsed.Message ?? `status ${status}`);
-            reject(new DynamoRpcError(type.slice(type.lastIndexOf('#') + 1), message, status));
+            reject(new DynamoRpcError(type.slice(type.lastIndexOf('#') + 1), message, status, parsed));
           });
         },
       );
