@@ -5,15 +5,15 @@
  * client instead when a test injected one, so its middleware still sees every write).
  */
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { TransactItem } from './account-store.js';
+import { toAttributes } from './fast-attributes.js';
 import { transactWriteWire } from './wire.js';
 
 export type Attributes = Record<string, AttributeValue>;
 
 /** A plain item as AttributeValues, with the options the document client uses (shared/adapters/dynamo/client.ts). */
 export function attributes(item: Readonly<Record<string, unknown>>): Attributes {
-  return marshall(item, { removeUndefinedValues: true, convertEmptyValues: false });
+  return toAttributes(item);
 }
 
 /** A document-client transaction action (plain values) as a low-level one. */

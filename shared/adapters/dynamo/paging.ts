@@ -1,17 +1,14 @@
 /**
  * DynamoDB's paging and limits, stated once: one cursor page of a partition for the API's lists, every
- * page of a query or scan (through lib-dynamodb's own paginators), and packing per-account groups of
- * actions into TransactWriteItems of at most 100 actions.
+ * page of a query or scan, and packing per-account groups of actions into TransactWriteItems of at most
+ * 100 actions. Inputs are written as for lib-dynamodb (plain values); they travel through ./wire.ts,
+ * since billing and statements read ledger entries by the hundred thousand.
  */
-import {
-  paginateQuery,
-  paginateScan,
-  QueryCommand,
-  type QueryCommandInput,
-  type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
-import { dynamo } from './client.js';
+import { type Attributes, fromAttributes, toAttributes } from './fast-attributes.js';
+import { dynamoWire } from './wire.js';
 
 export type Item = Record<string, unknown>;
 
@@ -33,16 +30,48 @@ export async function queryPage<T = Item>(
   },
 ): Promise<{ items: T[]; nextCursor?: string }> {
   const start = decodeCursor(page.cursor, (key) => key[page.partitionKey] === page.partition);
-  const out = await dynamo().send(
-    new QueryCommand({ ...input, Limit: page.limit, ...(start ? { ExclusiveStartKey: start } : {}) }),
-  );
-  const nextCursor = encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined);
-  return { items: (out.Items ?? []) as T[], ...(nextCursor ? { nextCursor } : {}) };
+  const out = await readPage('Query', { ...input, Limit: page.limit, ExclusiveStartKey: start });
+  const nextCursor = encodeCursor(out.lastKey as Record<string, string> | undefined);
+  return { items: out.items as T[], ...(nextCursor ? { nextCursor } : {}) };
+}
+
+type PagedInput = QueryCommandInput | ScanCommandInput;
+
+interface WirePage {
+  Items?: Attributes[];
+  LastEvaluatedKey?: Attributes;
+}
+
+/** One Query or Scan request: plain values out, plain items and last key back. */
+async function readPage(
+  operation: 'Query' | 'Scan',
+  input: PagedInput,
+): Promise<{ items: Item[]; lastKey: Item | undefined }> {
+  const { ExpressionAttributeValues: values, ExclusiveStartKey: start, ...rest } = input;
+  const request: Record<string, unknown> = { ...rest };
+  if (values) request.ExpressionAttributeValues = toAttributes(values);
+  if (start) request.ExclusiveStartKey = toAttributes(start);
+  const out = await dynamoWire().call<WirePage>(operation, request);
+  return {
+    items: (out.Items ?? []).map((item) => fromAttributes(item)),
+    lastKey: out.LastEvaluatedKey
+      ? fromAttributes(out.LastEvaluatedKey as Record<string, AttributeValue>)
+      : undefined,
+  };
+}
+
+async function* pages(operation: 'Query' | 'Scan', input: PagedInput): AsyncGenerator<Item[]> {
+  let start = input.ExclusiveStartKey;
+  do {
+    const page = await readPage(operation, { ...input, ExclusiveStartKey: start });
+    yield page.items;
+    start = page.lastKey;
+  } while (start);
 }
 
 /** Query pages as they come, so a caller can act on each before reading the next. */
-export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
-  for await (const page of paginateQuery({ client: dynamo() }, input)) yield (page.Items ?? []) as Item[];
+export function queryPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
+  return pages('Query', input);
 }
 
 /** Every item a query matches, all pages read. */
@@ -53,8 +82,8 @@ export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
 }
 
 /** Scan pages as they come (1 MB each), so a caller never holds more than it chooses to. */
-export async function* scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
-  for await (const page of paginateScan({ client: dynamo() }, input)) yield (page.Items ?? []) as Item[];
+export function scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
+  return pages('Scan', input);
 }
 
 /**

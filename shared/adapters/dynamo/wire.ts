@@ -12,14 +12,16 @@ import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo, dynamoInjected } from './client.js';
+import { fromAttributes } from './fast-attributes.js';
 import { credentialsFromEnv, DynamoRpc } from './json-rpc.js';
 
-export type WireOperation = 'TransactWriteItems' | 'BatchGetItem' | 'BatchWriteItem';
+export type WireOperation = 'TransactWriteItems' | 'BatchGetItem' | 'BatchWriteItem' | 'Query' | 'Scan';
 
 export interface DynamoWire {
   call<T>(operation: WireOperation, input: Record<string, unknown>): Promise<T>;
@@ -29,6 +31,8 @@ const SDK_COMMANDS = {
   TransactWriteItems: TransactWriteItemsCommand,
   BatchGetItem: BatchGetItemCommand,
   BatchWriteItem: BatchWriteItemCommand,
+  Query: QueryCommand,
+  Scan: ScanCommand,
 } as const;
 
 /** The same operations through the SDK client the process uses (middleware and tests see them). */
@@ -90,7 +94,7 @@ export async function batchGetItems(
         UnprocessedKeys?: Record<string, { Keys?: unknown[] }>;
       }>('BatchGetItem', { RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } });
       for (const raw of out.Responses?.[table] ?? []) {
-        const item = unmarshall(raw);
+        const item = fromAttributes(raw);
         found.set(`${item.pk}|${item.sk}`, item);
       }
       pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
