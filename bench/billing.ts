@@ -15,6 +15,7 @@ import { useBillingQueue } from '../shared/adapters/sqs/billing-queue.js';
 import { inProcessQueue, type WorkerHandler } from '../shared/adapters/sqs/in-process-queue.js';
 import { tableName } from '../shared/config.js';
 import type { LedgerPort } from '../shared/domain/ledger/types.js';
+import { logger } from '../shared/observability.js';
 import { usePorts } from '../shared/runtime/ports.js';
 import { type ContractSeed, putInLanes, seedContracts } from '../test/support/billing-fixtures.js';
 import { startProfiler } from './profile.js';
@@ -39,6 +40,8 @@ export async function run(): Promise<Record<string, number>> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       ...tableEnvironment('bench-billing-'),
     });
+    // The logger was built at import, before the level above: one line per batch would time the terminal.
+    logger.setLogLevel('ERROR');
     setDynamo(undefined);
     const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'local' });
     await createTables(client, 'bench-billing-');

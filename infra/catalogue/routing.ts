@@ -13,5 +13,51 @@ export const ROUTING_FUNCTIONS: readonly FunctionRow[] = [
     description:
       'Invoked by the generic contact flow per call and step: decides transfer / queue / menu / message from the compiled routing snapshot and the account',
   },
+  {
+    // Wired specially (stateless stack): associated with the Connect instance, sends to the call-limits queue.
+    id: 'armCallLimit',
+    entry: 'functions/connect/arm-call-limit.ts',
+    tables: {},
+    // Connect waits for it (2 s) before connecting a call: one SQS send.
+    memoryMb: 512,
+    timeoutSeconds: 2,
+    description:
+      "Invoked by the generic contact flow just before a transfer or queue: arms the stop of the contact at the decision's maxDurationSeconds (+5 s grace)",
+  },
+  {
+    // Wired specially (stateless stack): consumes the call-limits queue, may call connect:StopContact.
+    id: 'stopContact',
+    entry: 'functions/connect/stop-contact.ts',
+    tables: {},
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    description:
+      'Consumes the call-limits queue: delays a pending stop again until due (15-minute SQS hops), then Connect StopContact',
+  },
 ];
-export const ROUTING_JOBS: readonly JobRow[] = [];
+export const ROUTING_JOBS: readonly JobRow[] = [
+  {
+    id: 'holidayRecompile',
+    name: 'holiday-recompile',
+    entry: 'functions/jobs/holiday-recompile.ts',
+    tables: { routing: 'write', numbers: 'read' },
+    capabilities: ['telephony'],
+    // Cheap when nothing changed (reads only stale index entries), so a published calendar lands soon.
+    schedule: 'cron(*/15 * * * ? *)',
+    timeZone: 'Asia/Shanghai',
+    timeoutSeconds: 300,
+    description:
+      'Recompiles routing snapshots (and Connect holiday overrides, diff-based) built with an older public holiday calendar; resumable',
+  },
+  {
+    id: 'holidayCalendarCheck',
+    name: 'holiday-calendar-check',
+    entry: 'functions/jobs/holiday-calendar-check.ts',
+    tables: { routing: 'read' },
+    schedule: 'cron(0 9 * * ? *)',
+    timeZone: 'Asia/Shanghai',
+    timeoutSeconds: 30,
+    description:
+      "Warns (metric HolidayCalendarMissingYears, alarmed) when this year's public holiday calendar, or from 1 December next year's, is not published",
+  },
+];

@@ -2,8 +2,8 @@
  * Amazon Connect. `ConnectInstance` (stateful stack) either creates the instance, streaming its contact
  * records into the Kinesis stream, or adopts one named by ARN (the operator then points the instance's
  * contact-record streaming at the stream; the stack outputs its ARN). `ConnectWiring` (stateless stack)
- * associates the routing Lambda with the instance, lets Connect invoke it, and deploys the generic contact
- * flow built by shared/connect/contact-flow.ts.
+ * associates the routing Lambda and the arm-call-limit Lambda with the instance, lets Connect invoke them,
+ * and deploys the generic contact flow built by shared/connect/contact-flow.ts.
  */
 import { Arn, ArnFormat, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as connect from 'aws-cdk-lib/aws-connect';
@@ -14,7 +14,10 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 
 /** The signature of shared/connect/contact-flow.ts's `buildContactFlow` (Connect flow language JSON). */
-export type ContactFlowBuilder = (options: { routeCallFunctionArn: string }) => Record<string, unknown>;
+export type ContactFlowBuilder = (options: {
+  routeCallFunctionArn: string;
+  armCallLimitFunctionArn?: string;
+}) => Record<string, unknown>;
 
 const INSTANCE_ARN = /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d:\d{12}:instance\/[0-9a-f-]{36}$/;
 /** Connect instance aliases: letters, digits and single hyphens, not starting with d-, at most 45 chars. */
@@ -119,6 +122,8 @@ export interface ConnectWiringProps {
   readonly instanceArn: string;
   /** The routing Lambda invoked by the contact flow. */
   readonly routeCall?: lambda.IFunction;
+  /** Invoked by the flow before it connects a call, to arm the stop at the call's limit. */
+  readonly armCallLimit?: lambda.IFunction;
   /** Without it (module not written yet) no flow is deployed. */
   readonly buildContactFlow?: ContactFlowBuilder;
 }
@@ -136,19 +141,26 @@ export class ConnectWiring extends Construct {
     const sourceAccount = Fn.select(4, Fn.split(':', props.instanceArn));
     // addPermission with a fixed id rather than grantInvoke: grantInvoke names the permission after a hash
     // of the principal, whose tokens would rename (replace) it whenever the app changes shape.
-    props.routeCall.addPermission('ConnectInvoke', {
-      principal: new iam.ServicePrincipal('connect.amazonaws.com'),
-      action: 'lambda:InvokeFunction',
-      sourceAccount,
-      sourceArn: props.instanceArn,
-    });
-    const association = new connect.CfnIntegrationAssociation(this, 'RouteCallAssociation', {
-      instanceId: props.instanceArn,
-      integrationType: 'LAMBDA_FUNCTION',
-      integrationArn: props.routeCall.functionArn,
-    });
+    const associate = (fn: lambda.IFunction, associationId: string) => {
+      fn.addPermission('ConnectInvoke', {
+        principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+        action: 'lambda:InvokeFunction',
+        sourceAccount,
+        sourceArn: props.instanceArn,
+      });
+      return new connect.CfnIntegrationAssociation(this, associationId, {
+        instanceId: props.instanceArn,
+        integrationType: 'LAMBDA_FUNCTION',
+        integrationArn: fn.functionArn,
+      });
+    };
+    const associations = [associate(props.routeCall, 'RouteCallAssociation')];
+    if (props.armCallLimit) associations.push(associate(props.armCallLimit, 'ArmCallLimitAssociation'));
     if (!props.buildContactFlow) return;
-    const content = props.buildContactFlow({ routeCallFunctionArn: props.routeCall.functionArn });
+    const content = props.buildContactFlow({
+      routeCallFunctionArn: props.routeCall.functionArn,
+      ...(props.armCallLimit ? { armCallLimitFunctionArn: props.armCallLimit.functionArn } : {}),
+    });
     const flow = new connect.CfnContactFlow(this, 'GenericFlow', {
       instanceArn: props.instanceArn,
       name: `hotline400-generic-${stack.stackName}`.slice(0, 127),
@@ -158,10 +170,26 @@ export class ConnectWiring extends Construct {
       content: stack.toJsonString(content),
     });
     // A flow may only invoke Lambdas already associated with the instance.
-    flow.addResourceDependency(association);
+    for (const association of associations) flow.addResourceDependency(association);
     this.contactFlowArn = flow.attrContactFlowArn;
     // arn:...:instance/<instance-id>/contact-flow/<flow-id>
     this.contactFlowId = Fn.select(3, Fn.split('/', flow.attrContactFlowArn));
+  }
+
+  /** Grants StopContact on this instance's contacts (stop-contact ends calls that reached their limit). */
+  grantStopContact(grantee: iam.IGrantable & Construct): iam.Grant {
+    const contacts = `${this.instanceArn}/contact/*`;
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['connect:StopContact'],
+      resourceArns: [contacts],
+    });
+    acknowledgeWildcardResource(
+      grantee,
+      contacts,
+      "Stops calls that reached their paid limit: contact ids are only known at runtime; scoped to this instance's contacts",
+    );
+    return grant;
   }
 
   /** Grants the Connect actions of the telephony port on this instance and the account's phone numbers. */

@@ -11,6 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { HOLIDAY_CALENDAR_MISSING_METRIC } from '../../shared/domain/routing/holiday-calendar.js';
 
 const PERIOD = Duration.minutes(5);
 /** Contact records older than this at the consumer mean charging lags calls by as much. */
@@ -82,6 +83,26 @@ export class OpsAlarms extends Construct {
       queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
       maxAge.toSeconds(),
       `${what}: a message has waited ${maxAge.toMinutes()} min or more (consumers stuck or far behind)`,
+    );
+  }
+
+  /**
+   * The public holiday calendar lacks a year it should have (holiday-calendar-check job, daily): this year,
+   * or from 1 December next year. In ALARM for the hour after the run, so it reminds once a day until an
+   * operator publishes the year (PUT /v1/holiday-calendars/{year}).
+   */
+  forMissingHolidayCalendar(namespace: string, service: string): cloudwatch.Alarm {
+    return this.alarm(
+      'HolidayCalendarMissing',
+      new cloudwatch.Metric({
+        namespace,
+        metricName: HOLIDAY_CALENDAR_MISSING_METRIC,
+        dimensionsMap: { service },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      1,
+      'Public holiday calendar not published for this year (or, from 1 December, next year): publish it with PUT /v1/holiday-calendars/{year}',
     );
   }
 

@@ -12,6 +12,7 @@ import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
+import { CallLimits } from '../constructs/call-limits.js';
 import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
 import {
@@ -32,6 +33,9 @@ const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 /** Catalogue ids with a special wiring. */
 export const ROUTE_CALL_ID = 'routeCall';
 export const CTR_INGEST_ID = 'ctrIngest';
+/** Invoked by the contact flow before connecting a call; stopContact ends the call at its limit. */
+export const ARM_CALL_LIMIT_ID = 'armCallLimit';
+export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
 /** A billing message older than this means the workers are stuck or far behind. */
@@ -104,7 +108,9 @@ const DEFAULTS = {
  */
 export function functionGroup(kind: 'route' | 'function' | 'job', id: string, entry: string): string {
   if (kind === 'job') return 'Jobs';
-  if (kind === 'function') return id === ROUTE_CALL_ID ? 'CallRouting' : 'Workers';
+  // armCallLimit too: the flow invokes it, so it cannot sit beside a function that reads the flow id.
+  if (kind === 'function')
+    return id === ROUTE_CALL_ID || id === ARM_CALL_LIMIT_ID ? 'CallRouting' : 'Workers';
   const folder = /^functions\/api\/([A-Za-z0-9-]+)\//.exec(entry)?.[1] ?? 'other';
   return `Api${folder.replace(/(?:^|-)([A-Za-z0-9])/g, (_match, first: string) => first.toUpperCase())}`;
 }
@@ -239,14 +245,28 @@ export class StatelessStack extends Stack {
           timeZone: job.timeZone,
           fn: fn.function,
         });
+        if (job.name === 'holiday-calendar-check')
+          jobAlarms.forMissingHolidayCalendar(METRICS_NAMESPACE, SERVICE_NAME);
       }
     }
 
+    const armCallLimit = functions.get(ARM_CALL_LIMIT_ID)?.fn;
     this.connect = new ConnectWiring(this, 'Connect', {
       instanceArn: data.connectInstanceArn,
       routeCall: functions.get(ROUTE_CALL_ID)?.fn.function,
+      armCallLimit: armCallLimit?.function,
       buildContactFlow: props.buildContactFlow,
     });
+    const stopContact = functions.get(STOP_CONTACT_ID)?.fn;
+    if (armCallLimit || stopContact) {
+      const limits = new CallLimits(this, 'CallLimits', {
+        encryptionKey: data.messagingKey,
+        alarms,
+        opsTopic: data.opsTopic,
+      });
+      if (armCallLimit) limits.useForArming(armCallLimit);
+      if (stopContact) limits.useForStopping(stopContact, this.connect);
+    }
 
     for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);
     this.functions = new Map([...functions].map(([key, value]) => [key, value.fn]));

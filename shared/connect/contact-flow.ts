@@ -3,17 +3,29 @@
  * per-number rule lives in the routing Lambda; the flow only loops: ask the Lambda, act on its `action`,
  * and come back with what happened (a key pressed, a transfer not answered).
  *
- *   start → invoke ─┬─ transfer → [announce + record] → TransferParticipantToThirdParty ─(no answer)→ hunt → invoke
- *                   ├─ queue    → [announce + record] → set queue → [VIP priority] → TransferContactToQueue
+ *   start → invoke ─┬─ transfer → [announce + record] → arm limit → TransferParticipantToThirdParty ─(no answer)→ hunt → invoke
+ *                   ├─ queue    → [announce + record] → arm limit → set queue → [VIP priority] → TransferContactToQueue
  *                   ├─ menu     → GetParticipantInput (stores the key) → invoke
  *                   └─ message  → MessageParticipant → DisconnectParticipant
  * Lambda failure or an unexpected answer → apology → DisconnectParticipant.
+ *
+ * Call limit: Connect bounds neither a transfer to a phone number nor a queued call, so just before either
+ * the flow invokes the arm-call-limit Lambda with the start decision's maxDurationSeconds; it arms a stop
+ * of the contact (Connect StopContact) at now + limit + grace. Its failure never drops the call: the flow
+ * marks the contact `callLimit=unarmed` and connects it. Because a Lambda's answer replaces `$.External`,
+ * what the connecting blocks need (destination, ring timeout, queue, priority) is read from contact
+ * attributes saved from the routing decision, and the limit is saved only from the start step (menu and
+ * hunt answers carry none).
  * The infra engineer deploys this with CfnContactFlow (type CONTACT_FLOW).
  */
 import { DECISION_KEYS } from '../domain/routing/decision.js';
 
 export interface ContactFlowOptions {
   readonly routeCallFunctionArn: string;
+  /** The arm-call-limit Lambda; without it the flow arms no stop (the limit is then not enforced). */
+  readonly armCallLimitFunctionArn?: string;
+  /** Seconds Connect waits for arm-call-limit before connecting the call anyway (1-8). @default 2 */
+  readonly armCallLimitTimeLimitSeconds?: number;
   /** Seconds Connect waits for the Lambda (1-8). @default 3 */
   readonly invocationTimeLimitSeconds?: number;
   /** Seconds the menu waits for a key (GetParticipantInput wants it static). @default 6 */
@@ -27,6 +39,8 @@ export const FLOW_DECISION_KEYS = DECISION_KEYS;
 
 export const FALLBACK_APOLOGY = '对不起，系统繁忙，请稍后再拨。';
 export const QUEUE_FULL_MESSAGE = '对不起，坐席繁忙，请稍后再拨。';
+/** Contact attribute set when the stop of a limited call could not be armed (Lambda error or timeout). */
+export const CALL_LIMIT_UNARMED = { callLimit: 'unarmed' } as const;
 
 /** One action of a Connect flow-language document (the generator writes them, the walker runs them). */
 export type FlowAction = {
@@ -87,11 +101,32 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
         tenantId: ext('tenantId'),
         number400: ext('number400'),
         routeReason: ext('reason'),
-        maxDurationSeconds: ext('maxDurationSeconds'),
         ivrPath: ext('ivrPath'),
+        // Read by the connecting blocks after arm-call-limit has replaced $.External.
+        destination: ext('destination'),
+        ringTimeoutSeconds: ext('ringTimeoutSeconds'),
+        queueArn: ext('queueArn'),
+        queuePriority: ext('queuePriority'),
       },
       TargetContact: 'Current',
     },
+    { NextAction: 'first-step-check', Errors: onError('first-step-check', 'NoMatchingError') },
+  );
+  // The limit comes from the start decision (balance and daily cap); menu and hunt answers leave it empty,
+  // so it is saved once and outlives them.
+  add(
+    'first-step-check',
+    'Compare',
+    { ComparisonValue: '$.Attributes.step' },
+    {
+      Conditions: [{ NextAction: 'save-limit', Condition: { Operator: 'Equals', Operands: ['start'] } }],
+      Errors: onError('branch', 'NoMatchingCondition'),
+    },
+  );
+  add(
+    'save-limit',
+    'UpdateContactAttributes',
+    { Attributes: { maxDurationSeconds: ext('maxDurationSeconds') }, TargetContact: 'Current' },
     { NextAction: 'branch', Errors: onError('branch', 'NoMatchingError') },
   );
   add(
@@ -110,8 +145,30 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
   );
 
   // Transfer to an answer number; not answered → ask the Lambda for the next one (hunting).
+  const armLimit = options.armCallLimitFunctionArn;
   for (const kind of ['transfer', 'queue'] as const) {
-    const next = kind === 'transfer' ? 'transfer' : 'set-queue';
+    const connect = kind === 'transfer' ? 'transfer' : 'set-queue';
+    const next = armLimit ? `${kind}-arm-limit` : connect;
+    if (armLimit) {
+      add(
+        `${kind}-arm-limit`,
+        'InvokeLambdaFunction',
+        {
+          LambdaFunctionARN: armLimit,
+          InvocationTimeLimitSeconds: String(options.armCallLimitTimeLimitSeconds ?? 2),
+          InvocationType: 'SYNCHRONOUS',
+          LambdaInvocationAttributes: { maxDurationSeconds: '$.Attributes.maxDurationSeconds' },
+          ResponseValidation: { ResponseType: 'STRING_MAP' },
+        },
+        { NextAction: connect, Errors: onError(`${kind}-limit-unarmed`, 'NoMatchingError') },
+      );
+      add(
+        `${kind}-limit-unarmed`,
+        'UpdateContactAttributes',
+        { Attributes: { ...CALL_LIMIT_UNARMED }, TargetContact: 'Current' },
+        { NextAction: connect, Errors: onError(connect, 'NoMatchingError') },
+      );
+    }
     add(
       `${kind}-record-check`,
       'Compare',
@@ -152,8 +209,8 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
     'transfer',
     'TransferParticipantToThirdParty',
     {
-      ThirdPartyPhoneNumber: ext('destination'),
-      ThirdPartyConnectionTimeoutSeconds: ext('ringTimeoutSeconds'),
+      ThirdPartyPhoneNumber: '$.Attributes.destination',
+      ThirdPartyConnectionTimeoutSeconds: '$.Attributes.ringTimeoutSeconds',
       // True: the flow resumes when the answer number does not pick up, so the next one can be tried.
       ContinueFlowExecution: 'True',
     },
@@ -167,13 +224,13 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
   add(
     'set-queue',
     'UpdateContactTargetQueue',
-    { QueueId: ext('queueArn') },
+    { QueueId: '$.Attributes.queueArn' },
     { NextAction: 'vip-check', Errors: onError('apologise', 'NoMatchingError') },
   );
   add(
     'vip-check',
     'Compare',
-    { ComparisonValue: ext('queuePriority') },
+    { ComparisonValue: '$.Attributes.queuePriority' },
     {
       Conditions: [{ NextAction: 'vip-priority', Condition: { Operator: 'Equals', Operands: ['1'] } }],
       Errors: onError('to-queue', 'NoMatchingCondition'),

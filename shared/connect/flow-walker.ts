@@ -6,9 +6,18 @@
  */
 import type { FlowAction } from './contact-flow.js';
 
+/** A Lambda as the flow sees it: the resolved invocation attributes in, a flat string map out. */
+export type FlowLambda = (parameters: Record<string, string>) => Promise<Record<string, string>>;
+
 export interface WalkOptions {
   /** Calls the routing Lambda (or the same decision in-process) with the resolved invocation attributes. */
-  readonly invoke: (parameters: Record<string, string>) => Promise<Record<string, string>>;
+  readonly invoke: FlowLambda;
+  /**
+   * Other Lambdas the flow invokes, by function ARN (e.g. arm-call-limit). An InvokeLambdaFunction block
+   * naming one of these calls it; any other block is the routing Lambda (`invoke`). A block naming an ARN
+   * listed with `undefined` fails as a Lambda error would.
+   */
+  readonly lambdas?: Readonly<Record<string, FlowLambda | undefined>>;
   /** Keys the caller presses, one per menu; when none is left the menu times out. */
   readonly keys?: readonly string[];
   /** Whether an answer number picks up. @default every number answers */
@@ -44,6 +53,7 @@ export interface WalkResult {
   readonly steps: readonly WalkStep[];
   readonly outcome: WalkOutcome;
   readonly attributes: Readonly<Record<string, string>>;
+  /** Invocations of the routing Lambda (other Lambdas appear in `steps` only). */
   readonly invocations: number;
   /** Destinations tried in order (hunting). */
   readonly attempts: readonly { destination: string; answered: boolean }[];
@@ -53,7 +63,9 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
   const actions = new Map<string, FlowAction>();
   for (const a of (flow.Actions ?? []) as FlowAction[]) actions.set(a.Identifier, a);
   const attributes: Record<string, string> = {};
+  // Like Connect, every Lambda's answer replaces $.External; `decision` is the routing Lambda's last one.
   let external: Record<string, string> = {};
+  let decision: Record<string, string> = {};
   let stored = '';
   const keys = [...(options.keys ?? [])];
   const steps: WalkStep[] = [];
@@ -101,17 +113,24 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
         break;
       }
       case 'InvokeLambdaFunction': {
-        invocations++;
+        const arn = typeof p.LambdaFunctionARN === 'string' ? p.LambdaFunctionARN : '';
+        const other = options.lambdas !== undefined && Object.hasOwn(options.lambdas, arn);
+        if (!other) invocations++;
         const params: Record<string, string> = {};
         for (const [k, v] of Object.entries((p.LambdaInvocationAttributes ?? {}) as Record<string, unknown>))
           params[k] = resolve(v);
         try {
-          const answer = await options.invoke(params);
+          const lambda = other ? options.lambdas?.[arn] : options.invoke;
+          if (!lambda) throw new Error(`no Lambda ${arn}`);
+          const answer = await lambda(params);
           const flat =
             answer && typeof answer === 'object' && Object.values(answer).every((v) => typeof v === 'string');
           if (!flat) throw new Error('the Lambda answered something other than a flat string map');
           external = { ...answer };
-          detail = { ...params, action: external.action ?? '', reason: external.reason ?? '' };
+          if (!other) decision = external;
+          detail = other
+            ? { ...params, ...external }
+            : { ...params, action: external.action ?? '', reason: external.reason ?? '' };
         } catch (error) {
           detail = { ...params, error: (error as Error).message };
           next = onError(a, 'NoMatchingError');
@@ -192,7 +211,7 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
     attempts,
     outcome: {
       kind,
-      reason: external.reason ?? '',
+      reason: decision.reason ?? '',
       ...(kind === 'transferred' && transferredTo ? { destination: transferredTo } : {}),
       ...(kind === 'queued' ? { queueArn, queuePriority } : {}),
       ...(kind === 'message' && lastMessage !== undefined ? { message: lastMessage } : {}),

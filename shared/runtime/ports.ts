@@ -4,6 +4,7 @@
  * remember to register anything); the local runtime and tests install their own with `usePorts`.
  * Handlers call `await port('telephony')` and never know which one they got.
  */
+import type { CallLimitsPort } from '../ports/call-limits.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import type { TelephonyPort } from '../ports/telephony.js';
@@ -12,16 +13,18 @@ export interface Ports {
   readonly telephony: TelephonyPort;
   readonly notifications: NotificationsPort;
   readonly documents: DocumentsPort;
+  readonly callLimits: CallLimitsPort;
 }
 
 type PortFactories = { [K in keyof Ports]: () => Promise<Ports[K]> };
 
-/** The AWS adapters: Amazon Connect, SNS and S3. */
+/** The AWS adapters: Amazon Connect, SNS, S3 and the SQS delay chain of call limits. */
 const AWS_ADAPTERS: PortFactories = {
   telephony: async () => (await import('../adapters/connect/from-env.js')).createTelephonyFromEnv(),
   notifications: async () =>
     (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv(),
   documents: async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents(),
+  callLimits: async () => (await import('../adapters/sqs/call-limits-from-env.js')).createCallLimitsFromEnv(),
 };
 
 const overrides: Partial<Ports> = {};

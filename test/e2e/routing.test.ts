@@ -227,9 +227,9 @@ describe('simulated calls through the generated flow', () => {
         );
         expect(test.status).toBe(200);
         expect(test.body.outcome).toEqual(simulated.body.outcome);
-        expect(test.body.steps.map((x: { action: string }) => x.action)).toEqual(
-          simulated.body.steps.map((x: { action: string }) => x.action),
-        );
+        // Same blocks in the same order, the call-limit arming included (a test call only dry-runs it).
+        const path = (steps: { action: string }[]) => steps.map((x) => x.action);
+        expect(path(test.body.steps)).toEqual(path(simulated.body.steps));
       }
     });
   }
@@ -249,6 +249,36 @@ describe('simulated calls through the generated flow', () => {
     expect(simulated.body.contactRecord.TransferredToEndpoint.Address).toBe('+8613910001234');
     const test = await api.post(`/v1/numbers/${NUMBER}/routing/test-calls`, body, admin);
     expect(test.body.outcome).toEqual(simulated.body.outcome);
+  });
+
+  it('a limited call arms its stop (limit + 5 s grace) through the flow; a refused one arms nothing', async () => {
+    const at = '2026-11-25T02:00:00Z';
+    const body = { to: NUMBER, caller: '+862161234567', at, keys: ['2', '1'] };
+    const simulated = await api.post('/local/calls', body);
+    expect(simulated.body.outcome.kind).toBe('transferred');
+    const limit = simulated.body.outcome.maxDurationSeconds;
+    expect(limit).toBeGreaterThan(0);
+    const stopAt = new Date(Date.parse(at) + (limit + 5) * 1000).toISOString();
+    expect(simulated.body.callLimit).toMatchObject({
+      contactId: simulated.body.contactId,
+      instanceId: '00000000-0000-4000-8000-000000000000',
+      stopAt,
+      arms: 1,
+    });
+    const steps = simulated.body.steps.map((x: { action: string }) => x.action);
+    expect(steps.indexOf('transfer-arm-limit')).toBe(steps.indexOf('transfer') - 1);
+    const connect = await api.get('/local/connect');
+    expect(connect.body.callLimits).toContainEqual(
+      expect.objectContaining({ contactId: simulated.body.contactId, stopAt }),
+    );
+
+    const refused = await api.post('/local/calls', { to: BROKE_NUMBER, caller: '+862161234567', at });
+    expect(refused.body.outcome.kind).toBe('message');
+    expect(refused.body.callLimit).toBeUndefined();
+    const after = await api.get('/local/connect');
+    expect(after.body.callLimits.map((c: { contactId: string }) => c.contactId)).not.toContain(
+      refused.body.contactId,
+    );
   });
 
   it('refuses a malformed simulator request with the field named', async () => {

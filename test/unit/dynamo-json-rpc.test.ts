@@ -104,9 +104,13 @@ describe('endpoint and credentials from the environment', () => {
     expect(dynamoEndpoint('us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' })).toBe(
       'https://dynamodb-fips.us-east-1.amazonaws.com',
     );
-    expect(dynamoEndpoint('x', { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1' })).toBe('http://127.0.0.1:1');
+    expect(dynamoEndpoint('x', { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1' })).toBe(
+      'http://127.0.0.1:1',
+    );
     expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: 'a' })).toBeUndefined();
-    expect(credentialsFromEnv({ AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_SESSION_TOKEN: '' })).toEqual({
+    expect(
+      credentialsFromEnv({ AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_SESSION_TOKEN: '' }),
+    ).toEqual({
       accessKeyId: 'a',
       secretAccessKey: 'b',
       sessionToken: undefined,
@@ -152,11 +156,17 @@ describe('DynamoRpc against a scripted HTTP server', () => {
       seen.push({ headers: req.headers, body });
       reply(res, 200, { Item: { pk: { S: 'NUM#1' }, balance: { N: '1200' }, tags: { L: [{ S: 'a' }] } } });
     });
-    const item = await rpcItemReads(client).get('routing', { pk: 'NUM#1', sk: 'X' }, new AbortController().signal);
+    const item = await rpcItemReads(client).get(
+      'routing',
+      { pk: 'NUM#1', sk: 'X' },
+      new AbortController().signal,
+    );
     expect(item).toEqual({ pk: 'NUM#1', balance: 1200, tags: ['a'] });
     expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
     expect(seen[0]?.headers['x-amz-security-token']).toBe('tok');
-    expect(seen[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/\d{8}\/local\/dynamodb\//);
+    expect(seen[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKID\/\d{8}\/local\/dynamodb\//,
+    );
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({
       TableName: 'routing',
       Key: { pk: { S: 'NUM#1' }, sk: { S: 'X' } },
@@ -192,7 +202,10 @@ describe('DynamoRpc against a scripted HTTP server', () => {
     let calls = 0;
     const client = await serve((_req, _body, res) => {
       calls++;
-      reply(res, 400, { __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'no table' });
+      reply(res, 400, {
+        __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+        message: 'no table',
+      });
     });
     const error = await client.call('GetItem', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DynamoRpcError);

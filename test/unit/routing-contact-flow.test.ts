@@ -186,3 +186,156 @@ describe('recorded prompts', () => {
     expect(result.outcome.kind).toBe('transferred');
   });
 });
+
+describe('call-limit blocks (arm-call-limit before every transfer and queue)', () => {
+  const ARM = 'arn:aws:lambda:ap-southeast-1:111122223333:function:armCallLimit';
+  const limited = buildContactFlow({ routeCallFunctionArn: ARN, armCallLimitFunctionArn: ARM });
+  const all = limited.Actions as Action[];
+  const byId = (id: string) => all.find((a) => a.Identifier === id) as Action;
+  const into = (id: string) =>
+    all
+      .filter(
+        (a) =>
+          a.Transitions.NextAction === id ||
+          a.Transitions.Errors?.some((e) => e.NextAction === id) ||
+          (a.Transitions as { Conditions?: { NextAction: string }[] }).Conditions?.some(
+            (c) => c.NextAction === id,
+          ),
+      )
+      .map((a) => a.Identifier)
+      .sort();
+  const snapshot = snapshotOf({ ...ENTERPRISE_INPUT, regionRules: [] });
+  const decide =
+    (caller: string, s = snapshot) =>
+    async (params: Record<string, string>) =>
+      decideCall(
+        {
+          caller,
+          contactId: 'c-1',
+          step: params.step as 'start',
+          key: params.key,
+          state: params.state,
+          now: WED_10AM,
+        },
+        { snapshot: s, account: HEALTHY_ACCOUNT, regionOf: testRegionOf, ratePerMinute: 30 },
+      );
+  const startLimit = async (caller: string) =>
+    (await decide(caller)({ step: 'start', key: '', state: '' })).maxDurationSeconds;
+
+  it('passes the structural validator and invokes arm-call-limit with a STRING_MAP answer', () => {
+    expect(validateContactFlow(limited)).toEqual([]);
+    const arms = all.filter((a) => a.Parameters.LambdaFunctionARN === ARM);
+    expect(arms.map((a) => a.Identifier).sort()).toEqual(['queue-arm-limit', 'transfer-arm-limit']);
+    for (const a of arms) {
+      expect(a.Parameters).toMatchObject({
+        InvocationTimeLimitSeconds: '2',
+        ResponseValidation: { ResponseType: 'STRING_MAP' },
+        LambdaInvocationAttributes: { maxDurationSeconds: '$.Attributes.maxDurationSeconds' },
+      });
+    }
+  });
+
+  it('connects a call only through its arm block, and an arm error still connects it', () => {
+    expect(into('transfer')).toEqual(['transfer-arm-limit', 'transfer-limit-unarmed']);
+    expect(into('set-queue')).toEqual(['queue-arm-limit', 'queue-limit-unarmed']);
+    for (const kind of ['transfer', 'queue']) {
+      const connect = kind === 'transfer' ? 'transfer' : 'set-queue';
+      const arm = byId(`${kind}-arm-limit`);
+      expect(arm.Transitions.NextAction).toBe(connect);
+      expect(arm.Transitions.Errors).toEqual([
+        { NextAction: `${kind}-limit-unarmed`, ErrorType: 'NoMatchingError' },
+      ]);
+      expect(byId(`${kind}-limit-unarmed`).Transitions.NextAction).toBe(connect);
+    }
+  });
+
+  it('reads nothing from $.External after arm-call-limit replaced it', () => {
+    for (const id of ['transfer', 'set-queue', 'vip-check', 'vip-priority', 'to-queue', 'queue-full'])
+      expect(JSON.stringify(byId(id)), id).not.toContain('$.External');
+  });
+
+  it('arms the start limit before the transfer a menu leads to (menu answers carry no limit)', async () => {
+    const armed: Record<string, string>[] = [];
+    const result = await walkFlow(limited, {
+      invoke: decide('+862161234567'),
+      keys: ['2', '1'],
+      lambdas: {
+        [ARM]: async (params) => {
+          armed.push(params);
+          return { armed: 'true', reason: 'armed', stopAt: '2026-11-25T03:00:05.000Z' };
+        },
+      },
+    });
+    const limit = await startLimit('+862161234567');
+    expect(Number(limit)).toBeGreaterThan(0);
+    expect(armed).toEqual([{ maxDurationSeconds: limit }]);
+    expect(result.outcome).toMatchObject({
+      kind: 'transferred',
+      destination: '+8613910001234',
+      reason: 'menu',
+      maxDurationSeconds: Number(limit),
+    });
+    // Only routing invocations are counted; the arm block comes right before the transfer.
+    expect(result.invocations).toBe(3);
+    const order = result.steps.map((s) => s.action);
+    expect(order.indexOf('transfer-arm-limit')).toBe(order.indexOf('transfer') - 1);
+  });
+
+  it('arms again on every hunt step, with the same limit', async () => {
+    const armed: Record<string, string>[] = [];
+    const result = await walkFlow(limited, {
+      invoke: decide('+862161234567'),
+      keys: ['9', '9'],
+      answers: (d) => d === '+862083331234',
+      lambdas: {
+        [ARM]: async (params) => {
+          armed.push(params);
+          return { armed: 'true', reason: 'armed', stopAt: 'x' };
+        },
+      },
+    });
+    expect(result.attempts.map((a) => a.answered)).toEqual([false, false, true]);
+    const limit = await startLimit('+862161234567');
+    expect(armed).toEqual([0, 1, 2].map(() => ({ maxDurationSeconds: limit })));
+  });
+
+  it('connects the call anyway when arming fails, marking the contact unarmed', async () => {
+    const result = await walkFlow(limited, {
+      invoke: decide('+862161234567'),
+      keys: ['2', '1'],
+      lambdas: {
+        [ARM]: async () => {
+          throw new Error('Lambda timed out');
+        },
+      },
+    });
+    expect(result.outcome).toMatchObject({ kind: 'transferred', destination: '+8613910001234' });
+    expect(result.attributes.callLimit).toBe('unarmed');
+  });
+
+  it('arms before queueing a VIP, and never for a message', async () => {
+    const vip = snapshotOf({ ...ENTERPRISE_INPUT, vipDestination: { type: 'queue', queueId: 'sales' } });
+    const armed: string[] = [];
+    const arm = {
+      [ARM]: async (p: Record<string, string>) => {
+        armed.push(p.maxDurationSeconds ?? '');
+        return {};
+      },
+    };
+    const queued = await walkFlow(limited, { invoke: decide('+8618600000000', vip), lambdas: arm });
+    expect(queued.outcome.kind).toBe('queued');
+    expect(armed).toHaveLength(1);
+    const order = queued.steps.map((s) => s.action);
+    expect(order.indexOf('queue-arm-limit')).toBeLessThan(order.indexOf('to-queue'));
+    const refused = await walkFlow(limited, {
+      invoke: async () =>
+        decideCall(
+          { caller: '+862161234567', contactId: 'c', step: 'start', now: WED_10AM },
+          { snapshot, account: { ...HEALTHY_ACCOUNT, status: 'arrears' }, ratePerMinute: 30 },
+        ),
+      lambdas: arm,
+    });
+    expect(refused.outcome.kind).toBe('message');
+    expect(armed).toHaveLength(1);
+  });
+});

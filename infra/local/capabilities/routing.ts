@@ -2,12 +2,15 @@
  * Routing in the local runtime: a recording Connect (LocalTelephony) behind the telephony port, and a call
  * simulator that walks the generated contact flow block by block, invoking the real route-call handler,
  * then hands the resulting contact record to the money capability's local stream when it offers one.
- *   GET  /local/connect  what "Connect" was asked: claims, flow bindings, hours, queues, routing profiles
+ * The flow's arm-call-limit blocks run the real arm-call-limit handler against a recording call-limits port.
+ *   GET  /local/connect  what "Connect" was asked: claims, flow bindings, hours, queues, routing profiles,
+ *                        and `callLimits` (the stop armed per contact)
  *   POST /local/calls    { to, caller, at?, keys?, unanswered?, queueFull?, talkSeconds? }
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { getNumberFacts } from '../../../shared/adapters/dynamo/routing-store.js';
+import { type LocalCallLimit, LocalCallLimits } from '../../../shared/adapters/local/local-call-limits.js';
 import { LocalTelephony } from '../../../shared/adapters/local/local-telephony.js';
 import { buildContactFlow } from '../../../shared/connect/contact-flow.js';
 import { simulatedContactRecord } from '../../../shared/connect/contact-record.js';
@@ -17,13 +20,20 @@ import { usePorts } from '../../../shared/runtime/ports.js';
 import type { ControlResult, LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const ROUTE_CALL_ENTRY = 'functions/connect/route-call.ts';
+export const ARM_CALL_LIMIT_ENTRY = 'functions/connect/arm-call-limit.ts';
 const INSTANCE_ARN = 'arn:aws:connect:local:000000000000:instance/00000000-0000-4000-8000-000000000000';
 const LOCAL_ROUTE_CALL_ARN = 'arn:aws:lambda:local:000000000000:function:routeCall';
+const LOCAL_ARM_CALL_LIMIT_ARN = 'arn:aws:lambda:local:000000000000:function:armCallLimit';
 
 let telephony = new LocalTelephony();
+let callLimits = new LocalCallLimits();
 
 export function localTelephony(): LocalTelephony {
   return telephony;
+}
+
+export function localCallLimits(): LocalCallLimits {
+  return callLimits;
 }
 
 export interface SimulatedCallRequest {
@@ -45,6 +55,8 @@ export interface SimulatedCallResult {
   readonly attempts: WalkResult['attempts'];
   readonly contactRecord: Record<string, unknown>;
   readonly ingested: unknown;
+  /** The stop armed for this call (transferred and queued calls with a limit). */
+  readonly callLimit?: LocalCallLimit;
 }
 
 const bad = (code: string, message: string, field: string): ControlResult => ({
@@ -111,38 +123,45 @@ export async function simulateCall(
   const caller = normaliseCaller(request.caller);
   const at = request.at ? new Date(request.at) : new Date();
   const contactId = randomUUID();
-  const routeCall = await runtime.loadHandler<ConnectContactFlowEvent, Record<string, string>>(
-    ROUTE_CALL_ENTRY,
-  );
-  const flow = buildContactFlow({ routeCallFunctionArn: LOCAL_ROUTE_CALL_ARN });
+  const [routeCall, armCallLimit] = await Promise.all([
+    runtime.loadHandler<ConnectContactFlowEvent, Record<string, string>>(ROUTE_CALL_ENTRY),
+    runtime.loadHandler<ConnectContactFlowEvent, Record<string, string>>(ARM_CALL_LIMIT_ENTRY),
+  ]);
+  const flow = buildContactFlow({
+    routeCallFunctionArn: LOCAL_ROUTE_CALL_ARN,
+    armCallLimitFunctionArn: LOCAL_ARM_CALL_LIMIT_ARN,
+  });
   const unanswered = new Set((request.unanswered ?? []).map(normaliseCaller));
+  // What Connect sends every Lambda the flow invokes: the contact, and the block's parameters.
+  const contactEvent = (params: Record<string, string>) =>
+    ({
+      Name: 'ContactFlowEvent',
+      Details: {
+        ContactData: {
+          Attributes: {},
+          Channel: 'VOICE',
+          ContactId: contactId,
+          CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
+          InitialContactId: contactId,
+          InitiationMethod: 'INBOUND',
+          InstanceARN: INSTANCE_ARN,
+          PreviousContactId: contactId,
+          Queue: null,
+          SystemEndpoint: { Address: accessNumber, Type: 'TELEPHONE_NUMBER' },
+          MediaStreams: { Customer: { Audio: null } },
+        },
+        Parameters: { ...params, simulatedAt: at.toISOString() },
+      },
+    }) as unknown as ConnectContactFlowEvent;
   const walk = await walkFlow(flow, {
     keys: request.keys,
     answers: (d) => !unanswered.has(d),
     queueAccepts: !request.queueFull,
-    invoke: (params) =>
-      routeCall(
-        {
-          Name: 'ContactFlowEvent',
-          Details: {
-            ContactData: {
-              Attributes: {},
-              Channel: 'VOICE',
-              ContactId: contactId,
-              CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' },
-              InitialContactId: contactId,
-              InitiationMethod: 'INBOUND',
-              InstanceARN: INSTANCE_ARN,
-              PreviousContactId: contactId,
-              Queue: null,
-              SystemEndpoint: { Address: accessNumber, Type: 'TELEPHONE_NUMBER' },
-              MediaStreams: { Customer: { Audio: null } },
-            },
-            Parameters: { ...params, simulatedAt: at.toISOString() },
-          },
-        } as unknown as ConnectContactFlowEvent,
-        runtime.lambdaContext('routeCall'),
-      ),
+    invoke: (params) => routeCall(contactEvent(params), runtime.lambdaContext('routeCall')),
+    lambdas: {
+      [LOCAL_ARM_CALL_LIMIT_ARN]: (params) =>
+        armCallLimit(contactEvent(params), runtime.lambdaContext('armCallLimit')),
+    },
   });
   const contactRecord = simulatedContactRecord(
     {
@@ -166,6 +185,7 @@ export async function simulateCall(
     attempts: walk.attempts,
     contactRecord,
     ingested,
+    ...(callLimits.find(contactId) ? { callLimit: callLimits.find(contactId) } : {}),
   };
 }
 
@@ -173,7 +193,8 @@ export const capability: LocalCapability = {
   name: 'routing',
   async setup() {
     telephony = new LocalTelephony();
-    usePorts({ telephony });
+    callLimits = new LocalCallLimits();
+    usePorts({ telephony, callLimits });
     // Locally a config applied a moment ago must reach the next simulated call: no warm-Lambda cache.
     process.env.ROUTE_CALL_SNAPSHOT_TTL_MS ??= '0';
     process.env.ROUTE_CALL_ACCOUNT_TTL_MS ??= '0';
@@ -182,7 +203,7 @@ export const capability: LocalCapability = {
     {
       method: 'GET',
       path: '/local/connect',
-      handle: async () => ({ status: 200, body: telephony.state }),
+      handle: async () => ({ status: 200, body: { ...telephony.state, callLimits: callLimits.armed } }),
     },
     {
       method: 'POST',

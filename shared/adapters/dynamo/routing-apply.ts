@@ -17,6 +17,7 @@ import type {
   RoutingProfileSpec,
   TelephonyPort,
 } from '../../ports/telephony.js';
+import { type LoadedCalendar, loadPublicCalendar } from './holiday-calendar-store.js';
 import {
   type AppliedResource,
   getApplied,
@@ -62,24 +63,35 @@ export async function applyRouting(options: {
   readonly tenantId: string;
   readonly telephony: TelephonyPort;
   readonly at: string;
+  /** Apply this stored version instead of the current one (the holiday-recompile job re-applies what is live). */
+  readonly configVersion?: number;
+  /** The public holiday calendar to compile with (default: loaded now, bundled + published). */
+  readonly calendar?: LoadedCalendar;
+  /** Write the snapshot even when its hash says unchanged (the job repairs a snapshot a race left stale). */
+  readonly forceSnapshot?: boolean;
 }): Promise<ApplyResult> {
   const { number, tenantId, telephony, at } = options;
   const facts = await getNumberFacts(number);
   if (!facts || facts.tenantId !== tenantId)
     throw notFound('number_not_found', `no number ${number} in your account`);
-  const stored = await getConfig(number);
+  const stored = await getConfig(number, options.configVersion);
   if (!stored)
     throw conflict('nothing_to_apply', 'this number has no routing configuration yet; PUT one first');
+  const calendar = options.calendar ?? (await loadPublicCalendar());
+  // Only a config that uses the public calendar depends on it (and is stamped for the recompile job).
+  const calendarStamp = stored.config.businessHours.useHolidayCalendar ? calendar.stamp : undefined;
   // Restrictions may have changed since the configuration was stored (the number changed hands).
   validateConfig(stored.config, {
     noMultiLevelTransfer: facts.restrictions?.noMultiLevelTransfer ?? false,
     announcementRequired: facts.restrictions?.recordingAnnouncementRequired ?? false,
   });
   const applied = await getApplied(number);
-  const plan = planConnectResources(number, stored.config, {
-    phoneNumberId: facts.phoneNumberId,
-    contactFlowId: telephony.contactFlowId(),
-  });
+  const plan = planConnectResources(
+    number,
+    stored.config,
+    { phoneNumberId: facts.phoneNumberId, contactFlowId: telephony.contactFlowId() },
+    calendar.calendar,
+  );
 
   const ids: Record<string, string> = {};
   const arns: Record<string, string> = {};
@@ -139,19 +151,20 @@ export async function applyRouting(options: {
       { queue: arns[`queue:${q.id}`] ?? '', vipQueue: arns[`queue:${q.id}:vip`] ?? '' },
     ]),
   );
-  const routing = compileRouting(stored.config, queueArns);
+  const routing = compileRouting(stored.config, queueArns, calendar.calendar);
   const rate = worstRatePerMinute(number, stored.config.recording.enabled);
   const snapshotHash = hashOf({
     routing,
     version: stored.version,
     rate,
     accessNumber: facts.accessNumber ?? '',
+    ...(calendarStamp ? { calendarStamp } : {}),
   });
   let snapshot: ApplyResult['snapshot'] = 'no_access_number';
   if (facts.accessNumber) {
-    if (applied.snapshotHash === snapshotHash) snapshot = 'unchanged';
+    if (applied.snapshotHash === snapshotHash && !options.forceSnapshot) snapshot = 'unchanged';
     else {
-      await writeSnapshotRouting(facts.accessNumber, facts, routing, stored.version, rate);
+      await writeSnapshotRouting(facts.accessNumber, facts, routing, stored.version, rate, calendarStamp);
       snapshot = 'written';
     }
   }

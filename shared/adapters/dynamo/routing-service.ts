@@ -8,6 +8,7 @@ import { tableName } from '../../config.js';
 import { buildContactFlow } from '../../connect/contact-flow.js';
 import { type WalkResult, walkFlow } from '../../connect/flow-walker.js';
 import { conflict, notFound } from '../../domain/errors.js';
+import { callStopInstant } from '../../domain/routing/call-limit.js';
 import { normaliseCaller } from '../../domain/routing/caller.js';
 import {
   compileRouting,
@@ -20,6 +21,7 @@ import type { AccountStatus, RoutingSnapshot } from '../../domain/routing/types.
 import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
 import { callerRegionLookup } from '../connect/caller-region.js';
 import { dynamo } from './client.js';
+import { loadPublicCalendar } from './holiday-calendar-store.js';
 import {
   getApplied,
   getConfig,
@@ -94,10 +96,21 @@ export interface TestCallInput {
   readonly queueFull?: boolean;
 }
 
-/** The flow the test walks: the same generated JSON Connect runs (the Lambda ARN is irrelevant here). */
+const TEST_ARM_CALL_LIMIT_ARN = 'arn:aws:lambda:local:000000000000:function:armCallLimit';
+
+/** The flow the test walks: the same generated JSON Connect runs (the Lambda ARNs are irrelevant here). */
 const TEST_FLOW = buildContactFlow({
   routeCallFunctionArn: 'arn:aws:lambda:local:000000000000:function:routeCall',
+  armCallLimitFunctionArn: TEST_ARM_CALL_LIMIT_ARN,
 });
+
+/** A test call arms nothing: its arming step says when the stop would fall, as arm-call-limit would. */
+async function dryRunCallLimit(params: Record<string, string>, at: Date): Promise<Record<string, string>> {
+  const stopAt = callStopInstant(params.maxDurationSeconds, at);
+  return stopAt
+    ? { armed: 'true', reason: 'armed', stopAt: stopAt.toISOString() }
+    : { armed: 'false', reason: 'no_limit', stopAt: '' };
+}
 
 /**
  * Walks the generic flow with the decision engine in-process, against the draft (latest stored version,
@@ -133,7 +146,7 @@ export async function testCall(
       number400: number,
       tenantId,
       numberStatus: facts.status,
-      routing: compileRouting(stored.config, queueArns),
+      routing: compileRouting(stored.config, queueArns, (await loadPublicCalendar()).calendar),
       routingVersion: stored.version,
       worstRatePerMinute: worstRatePerMinute(number, stored.config.recording.enabled),
     };
@@ -147,6 +160,7 @@ export async function testCall(
     keys: input.keys,
     answers: (destination) => !unanswered.has(destination),
     queueAccepts: !input.queueFull,
+    lambdas: { [TEST_ARM_CALL_LIMIT_ARN]: (params) => dryRunCallLimit(params, input.at) },
     invoke: async (params) =>
       decideCall(
         {

@@ -3,7 +3,8 @@
  *   routing NUM#<number> / CONFIG            head: current version, config, tenantId
  *   routing NUM#<number> / CONFIG#V<000001>  every version, kept (audit, rollback)
  *   routing NUM#<number> / APPLIED           what Connect holds: per resource key its spec hash and id
- *   routing ACCESS#<accessNumber> / SNAPSHOT  routing fields only (numbers owns the number fields)
+ *   routing ACCESS#<accessNumber> / SNAPSHOT  routing fields only (numbers owns the number fields), with
+ *                                            calendarStamp + gsi1 keys when it uses the public calendar
  * and reads the number item (numbers NUM#<number> / NUMBER, owned by the numbers capability).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -12,6 +13,7 @@ import { tableName } from '../../config.js';
 import { conflict } from '../../domain/errors.js';
 import type { CompiledRouting, RoutingConfig } from '../../domain/routing/types.js';
 import { dynamo } from './client.js';
+import { calendarIndexKeys } from './holiday-calendar-store.js';
 
 export interface NumberFacts {
   readonly number: string;
@@ -180,14 +182,21 @@ export async function markApplied(
   );
 }
 
-/** Writes the routing fields of the snapshot; the number fields stay the numbers capability's. */
+/**
+ * Writes the routing fields of the snapshot; the number fields stay the numbers capability's.
+ * `calendarStamp`: the public holiday calendar the routing was compiled with, when the config uses it
+ * (indexed so the holiday-recompile job finds the snapshots a newer calendar leaves stale); absent, the
+ * stamp and index keys are removed.
+ */
 export async function writeSnapshotRouting(
   accessNumber: string,
   facts: NumberFacts,
   routing: CompiledRouting,
   routingVersion: number,
   worstRatePerMinute: number,
+  calendarStamp?: string,
 ): Promise<void> {
+  const index = calendarStamp ? calendarIndexKeys(calendarStamp, accessNumber) : undefined;
   await dynamo().send(
     new UpdateCommand({
       TableName: tableName('routing'),
@@ -195,9 +204,13 @@ export async function writeSnapshotRouting(
       // number400/tenantId/numberStatus are set only if numbers has not written them yet.
       UpdateExpression:
         'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, ' +
-        'number400 = if_not_exists(number400, :n), tenantId = if_not_exists(tenantId, :t), numberStatus = if_not_exists(numberStatus, :s)',
+        'number400 = if_not_exists(number400, :n), tenantId = if_not_exists(tenantId, :t), numberStatus = if_not_exists(numberStatus, :s)' +
+        (index
+          ? ', calendarStamp = :stamp, gsi1pk = :gpk, gsi1sk = :gsk'
+          : ' REMOVE calendarStamp, gsi1pk, gsi1sk'),
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: {
+        ...(index ? { ':stamp': calendarStamp, ':gpk': index.gsi1pk, ':gsk': index.gsi1sk } : {}),
         ':type': 'routingSnapshot',
         ':routing': routing,
         ':version': routingVersion,

@@ -16,11 +16,18 @@ export function isBillingMonth(value: string): boolean {
   return MONTH.test(value);
 }
 
+/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
+export function daysInMonthOf(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 export function isLocalDate(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonthOf(Number(m[1]), month);
 }
 
 export function parseMonth(value: string, field = 'month'): BillingMonth {

@@ -15,6 +15,9 @@ import { share } from './proration.js';
 import { pricedFor } from './tariffs.js';
 import type { BillingContract, Charge, DateRange, NumberUsage, ServiceIncident } from './types.js';
 
+/** `YYYY-MM-DD` of a day of a month, without a Date per day (billing walks every day of every contract). */
+const dayOfMonth = (month: BillingMonth, day: number): LocalDate => `${month}-${day < 10 ? '0' : ''}${day}`;
+
 export interface MonthDays {
   /** Days in service and not suspended: rent, fees and minimum spend apply. */
   readonly active: readonly LocalDate[];
@@ -36,11 +39,11 @@ export function classifyDays(contract: BillingContract, month: BillingMonth): Mo
     (contract.serviceTo === undefined || contract.serviceTo >= to) &&
     !contract.suspensions.some((s) => s.from < to && (s.to === undefined || s.to > from))
   ) {
-    for (let i = 0; i < days; i++) active.push(`${month}-${String(i + 1).padStart(2, '0')}`);
+    for (let i = 0; i < days; i++) active.push(dayOfMonth(month, i + 1));
     return { active, suspended, daysInMonth: days };
   }
   for (let i = 0; i < days; i++) {
-    const day = addDays(from, i);
+    const day = dayOfMonth(month, i + 1);
     if (!inRange(day, { from: contract.serviceFrom, to: contract.serviceTo })) continue;
     if (contract.suspensions.some((s) => inRange(day, s))) suspended.push(day);
     else active.push(day);

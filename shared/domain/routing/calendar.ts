@@ -1,8 +1,10 @@
 /**
  * Business hours in an explicit time zone, with China's public holidays and make-up workdays (调休).
- * The maintained calendar below follows the State Council's annual notices; a tenant can add closed days
- * or cancel a holiday (extraHolidays / extraWorkdays). Compiled into the snapshot at apply time, so the
- * per-call path only checks two sorted lists.
+ * The public calendar is the bundled years below, each replaced by the year operators published
+ * (PUT /v1/holiday-calendars/{year}, see holiday-calendar.ts); a tenant can add closed days or cancel a
+ * holiday (extraHolidays / extraWorkdays). Merge order: bundled < published < tenant. Compiled into the
+ * snapshot at apply time (and recompiled by the holiday-recompile job), so the per-call path only checks
+ * two sorted lists. A year nobody published has no holidays: plain weekdays.
  */
 
 import { localClock } from '../zoned-time.js';
@@ -44,13 +46,42 @@ export const CN_MAKE_UP_WORKDAYS: Readonly<Record<number, readonly string[]>> = 
   2026: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
 };
 
-/** Resolves the calendar for a config: sorted closed days and sorted make-up workdays. */
-export function resolveCalendar(hours: BusinessHours): { holidays: string[]; workdays: string[] } {
+/** One year of the public calendar: closed days and make-up workdays, each sorted. */
+export interface PublicCalendarYear {
+  readonly holidays: readonly string[];
+  readonly workdays: readonly string[];
+}
+
+/** The public calendar by year (bundled years, each replaced by a published one where there is one). */
+export type PublicCalendar = Readonly<Record<number, PublicCalendarYear>>;
+
+/** The calendar shipped with the code: what applies for a year no operator has published. */
+export const BUNDLED_CALENDAR: PublicCalendar = Object.fromEntries(
+  Object.keys(CN_PUBLIC_HOLIDAYS).map((year) => [
+    Number(year),
+    {
+      holidays: [...(CN_PUBLIC_HOLIDAYS[Number(year)] ?? [])].sort(),
+      workdays: [...(CN_MAKE_UP_WORKDAYS[Number(year)] ?? [])].sort(),
+    },
+  ]),
+);
+
+/**
+ * Resolves the calendar for a config: sorted closed days and sorted make-up workdays. `publicCalendar` is
+ * the merged bundled + published calendar (holiday-calendar.ts mergePublicCalendar); the tenant's own
+ * overrides are applied last, so they beat it.
+ */
+export function resolveCalendar(
+  hours: BusinessHours,
+  publicCalendar: PublicCalendar = BUNDLED_CALENDAR,
+): { holidays: string[]; workdays: string[] } {
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   if (hours.useHolidayCalendar) {
-    for (const days of Object.values(CN_PUBLIC_HOLIDAYS)) for (const d of days) holidays.add(d);
-    for (const days of Object.values(CN_MAKE_UP_WORKDAYS)) for (const d of days) workdays.add(d);
+    for (const year of Object.values(publicCalendar)) {
+      for (const d of year.holidays) holidays.add(d);
+      for (const d of year.workdays) workdays.add(d);
+    }
   }
   for (const d of hours.extraWorkdays) {
     holidays.delete(d);

@@ -5,7 +5,7 @@
  */
 import { invalid } from '../errors.js';
 import { type AnswerNumberClassifier, classifyAnswerNumber, normaliseCaller } from './answer-numbers.js';
-import { isValidTimeZone, parseClock, resolveCalendar } from './calendar.js';
+import { isValidTimeZone, type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
 import {
   type ApplicantKind,
   type BusinessHours,
@@ -360,13 +360,17 @@ function promptText(prompt: Prompt | undefined, language: string): string {
   return prompt?.text?.[language] ?? Object.values(prompt?.text ?? {})[0] ?? '';
 }
 
-/** The snapshot's routing: resolved calendar, E.164 numbers, queue ARNs (empty until applied). */
+/**
+ * The snapshot's routing: resolved calendar, E.164 numbers, queue ARNs (empty until applied).
+ * `publicCalendar` is the bundled + published holiday calendar (default: the bundled years only).
+ */
 export function compileRouting(
   config: RoutingConfig,
   queueArns: Readonly<Record<string, { queue: string; vipQueue: string }>> = {},
+  publicCalendar?: PublicCalendar,
 ): CompiledRouting {
   const language = config.languages[0] ?? 'zh-CN';
-  const calendar = resolveCalendar(config.businessHours);
+  const calendar = resolveCalendar(config.businessHours, publicCalendar);
   const numbers: Record<string, string> = {};
   for (const a of config.answerNumbers) {
     const verdict = classifyAnswerNumber(a.number);

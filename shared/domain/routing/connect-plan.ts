@@ -11,7 +11,7 @@ import type {
   QueueSpec,
   RoutingProfileSpec,
 } from '../../ports/telephony.js';
-import { parseClock, resolveCalendar } from './calendar.js';
+import { type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
 import type { RoutingConfig, Weekday } from './types.js';
 
 export type ResourceKind = 'hours' | 'queue' | 'routingProfile' | 'flowAssociation';
@@ -53,7 +53,11 @@ export function dateRanges(dates: readonly string[]): { from: string; till: stri
   return out;
 }
 
-export function hoursSpec(number400: string, config: RoutingConfig): HoursOfOperationSpec {
+export function hoursSpec(
+  number400: string,
+  config: RoutingConfig,
+  publicCalendar?: PublicCalendar,
+): HoursOfOperationSpec {
   const slices: HoursOfOperationSpec['slices'][number][] = [];
   for (const [day, ranges] of Object.entries(config.businessHours.weekly) as [
     Weekday,
@@ -67,7 +71,7 @@ export function hoursSpec(number400: string, config: RoutingConfig): HoursOfOper
       });
     }
   }
-  const { holidays } = resolveCalendar(config.businessHours);
+  const { holidays } = resolveCalendar(config.businessHours, publicCalendar);
   return {
     name: `h400-${number400}`,
     description: `Business hours of 400 number ${number400}`,
@@ -81,8 +85,11 @@ export function planConnectResources(
   number400: string,
   config: RoutingConfig,
   association?: { phoneNumberId?: string; contactFlowId?: string },
+  publicCalendar?: PublicCalendar,
 ): PlannedResource[] {
-  const plan: PlannedResource[] = [{ key: 'hours', kind: 'hours', spec: () => hoursSpec(number400, config) }];
+  const plan: PlannedResource[] = [
+    { key: 'hours', kind: 'hours', spec: () => hoursSpec(number400, config, publicCalendar) },
+  ];
   for (const q of config.queues) {
     for (const vip of [false, true]) {
       plan.push({

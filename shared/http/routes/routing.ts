@@ -1,7 +1,9 @@
-import { TENANT_READ, TENANT_WRITE } from '../roles.js';
+import { OPERATOR, type Role, TENANT_READ, TENANT_WRITE } from '../roles.js';
 import type { RouteDefinition } from '../routes.js';
 
 const TAG = 'routing';
+/** The public holiday calendar is read by anyone signed in (tenants plan their hours around it). */
+const ANY_USER: readonly Role[] = [...TENANT_READ, ...OPERATOR];
 
 export const ROUTING_ROUTES: readonly RouteDefinition[] = [
   {
@@ -45,6 +47,38 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     tables: { numbers: 'read', routing: 'read', ledger: 'read' },
     summary:
       'Simulate a call (caller, instant, key presses) through the generic flow: step-by-step path and outcome',
+    tag: TAG,
+  },
+  {
+    id: 'listHolidayCalendars',
+    method: 'GET',
+    path: '/v1/holiday-calendars',
+    entry: 'functions/api/routing/list-holiday-calendars.ts',
+    roles: ANY_USER,
+    tables: { routing: 'read' },
+    summary:
+      'The public holiday calendar routing uses, year by year (published by operators, else bundled), and its stamp',
+    tag: TAG,
+  },
+  {
+    id: 'getHolidayCalendar',
+    method: 'GET',
+    path: '/v1/holiday-calendars/{year}',
+    entry: 'functions/api/routing/get-holiday-calendar.ts',
+    roles: ANY_USER,
+    tables: { routing: 'read' },
+    summary: "One year's public holidays and make-up workdays (调休), and whether operators published it",
+    tag: TAG,
+  },
+  {
+    id: 'putHolidayCalendar',
+    method: 'PUT',
+    path: '/v1/holiday-calendars/{year}',
+    entry: 'functions/api/routing/put-holiday-calendar.ts',
+    roles: OPERATOR,
+    tables: { routing: 'write' },
+    summary:
+      "Operators: publish or correct a year's public holidays (replaces the bundled year; the same content is a no-op; If-Match: the version it replaces). Snapshots and Connect hours follow within 15 minutes",
     tag: TAG,
   },
 ];

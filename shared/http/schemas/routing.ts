@@ -145,6 +145,32 @@ const outcome = z.object({
   maxDurationSeconds: z.optional(z.number()),
 });
 
+const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'));
+
+export const holidayCalendarPath = z.strictObject({
+  year: z.string().check(z.regex(/^\d{4}$/, 'a 4-digit year')),
+});
+
+/** Shapes only; the domain (normaliseCalendarYear) checks dates are real, in the year, in one list only. */
+export const holidayCalendarBody = z.strictObject({
+  holidays: z.array(isoDate).check(z.maxLength(120)),
+  makeUpWorkdays: z.array(isoDate).check(z.maxLength(40)),
+  note: z.optional(z.string().check(z.maxLength(500))),
+  source: z.optional(z.string().check(z.maxLength(500))),
+});
+
+const calendarYearView = z.object({
+  year: z.number(),
+  origin: z.enum(['published', 'bundled']),
+  holidays: z.array(z.string()),
+  makeUpWorkdays: z.array(z.string()),
+  note: z.optional(z.string()),
+  source: z.optional(z.string()),
+  version: z.optional(z.number()),
+  updatedAt: z.optional(z.string()),
+  updatedBy: z.optional(z.string()),
+});
+
 export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   getRouting: {
     path: routingNumberPath,
@@ -176,6 +202,15 @@ export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
       snapshot: z.string(),
       connectWrites: z.number(),
     }),
+  },
+  listHolidayCalendars: {
+    response: z.object({ stamp: z.string(), years: z.array(calendarYearView) }),
+  },
+  getHolidayCalendar: { path: holidayCalendarPath, response: calendarYearView },
+  putHolidayCalendar: {
+    path: holidayCalendarPath,
+    body: holidayCalendarBody,
+    response: z.object({ ...calendarYearView.shape, changed: z.boolean() }),
   },
   testRoutingCall: {
     path: routingNumberPath,
