@@ -1,4 +1,5 @@
 /** Optional CPU profiles of a benchmark's measured part (inspect with Chrome DevTools or speedscope). */
+import { readFileSync } from 'node:fs';
 /** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the measured part only (for DevTools). */
 export async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
   const file = process.env.BENCH_PROFILE;
@@ -16,4 +17,20 @@ export async function startProfiler(): Promise<{ stop(): Promise<void> } | undef
       session.disconnect();
     },
   };
+}
+
+/**
+ * CPU milliseconds (user + system) of the main thread alone, from Linux's /proc; undefined elsewhere.
+ * Process CPU also counts V8's background threads (concurrent compilation and GC), about as much again
+ * for the ingest benchmark: both figures are reported.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,16 +1,8 @@
 import { publishedView, publishYear } from '../../../shared/adapters/dynamo/holiday-calendar-store.js';
-import { invalid } from '../../../shared/domain/errors.js';
 import { normaliseCalendarYear } from '../../../shared/domain/routing/holiday-calendar.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
+import { expectedVersion } from '../../../shared/http/if-match.js';
 import { holidayCalendarBody, holidayCalendarPath } from '../../../shared/http/schemas/routing.js';
-
-/** If-Match: "<version>" makes the write conditional on the version the operator read. */
-function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw invalid('invalid_if_match', 'If-Match is the version number you read', 'If-Match');
-  return Number(m[1]);
-}
 
 export const handler = apiHandler(
   'putHolidayCalendar',

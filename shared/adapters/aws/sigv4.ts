@@ -31,10 +31,8 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 
 /** 20250101T000000Z */
 export function amzDate(at: Date): string {
-  return at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const iso = at.toISOString(); // 2025-01-01T00:00:00.000Z
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 export class SigV4Signer {
