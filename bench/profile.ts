@@ -1,5 +1,7 @@
 /** Optional CPU profiles of a benchmark's measured part (inspect with Chrome DevTools or speedscope). */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 /** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the measured part only (for DevTools). */
 export async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
   const file = process.env.BENCH_PROFILE;
@@ -33,4 +35,10 @@ export function mainThreadCpuMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A full garbage collection now (benchmarks call it before measuring, so setup's garbage is not counted). */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
