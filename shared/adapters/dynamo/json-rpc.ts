@@ -104,8 +104,8 @@ export class DynamoRpc {
 
   /** Runs one operation (e.g. "GetItem") with its SDK-shaped input; the parsed JSON answer. */
   async call<T>(operation: string, input: unknown, signal?: AbortSignal): Promise<T> {
-    // Encoded once: the same bytes are hashed for the signature and written to the socket.
-    const body = Buffer.from(JSON.stringify(input), 'utf8');
+    // Kept a string: hashing and writing encode it natively, without another copy on the JS heap.
+    const body = JSON.stringify(input);
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.send(operation, body, signal)) as T;
@@ -122,7 +122,7 @@ export class DynamoRpc {
     this.agent.destroy();
   }
 
-  private send(operation: string, body: Buffer, signal?: AbortSignal): Promise<unknown> {
+  private send(operation: string, body: string, signal?: AbortSignal): Promise<unknown> {
     const headers = this.signer.sign(
       {
         host: this.url.host,
@@ -135,7 +135,7 @@ export class DynamoRpc {
       },
       this.options.credentials(),
     );
-    headers['content-length'] = String(body.length);
+    headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
     this.requestCount++;
     return new Promise((resolve, reject) => {
       const request = this.transport.request(
