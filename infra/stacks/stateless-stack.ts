@@ -5,10 +5,12 @@
  * function's environment and permissions come only from its row's `tables` and `capabilities`.
  */
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
+import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
@@ -194,9 +196,11 @@ export class StatelessStack extends Stack {
       return { fn, scope, alarms: groupAlarms };
     };
 
+    const rateLimits = rateLimitsFromContext(this);
     for (const route of routes) {
       const description = `${route.method} ${route.path}: ${route.summary}`;
       const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
+      if (route.rateLimit) this.useRateLimitWindows(fn, route, data, rateLimits);
       this.api.addRoute(route, fn.function);
     }
 
@@ -282,6 +286,36 @@ export class StatelessStack extends Stack {
       new CfnOutput(this, 'ContactFlowId', { value: this.connect.contactFlowId });
   }
 
+  /**
+   * A rate-limited route counts its tenant's requests in the ops table (shared/adapters/dynamo/rate-limits.ts):
+   * UpdateItem on `RATE#` keys only, unless its row already writes the table; budgets from the `rateLimits`
+   * context, if set.
+   */
+  private useRateLimitWindows(
+    fn: HotlineFunction,
+    route: RouteDefinition,
+    data: StatefulResources,
+    rateLimits: string | undefined,
+  ): void {
+    if (rateLimits !== undefined) fn.setEnvironment(RATE_LIMITS_ENV, rateLimits);
+    if (route.tables.ops === 'write') return;
+    const table = data.tables.ops;
+    if (!table) throw new StatelessPropsError(`${route.id} is rate-limited but there is no ops table`);
+    if (table.encryptionKey) {
+      throw new StatelessPropsError(
+        'rate-limit windows expect the ops table to be encrypted with an AWS key',
+      );
+    }
+    fn.setEnvironment(TABLES.ops.envVar, table.tableName);
+    // The table itself (no index), and only its rate-limit windows.
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+    });
+  }
+
   /** Environment and grants from the row's tables and capabilities, nothing else. */
   private applyAccess(fn: HotlineFunction, spec: FunctionSpec, data: StatefulResources): void {
     for (const [tableId, access] of Object.entries(spec.tables) as [TableId, TableAccess | undefined][]) {
@@ -323,6 +357,16 @@ export class StatelessStack extends Stack {
       }
     }
   }
+}
+
+/** `cdk deploy -c rateLimits=expensive=10,read=1200`: per-deployment budgets, refused here if malformed. */
+function rateLimitsFromContext(scope: Construct): string | undefined {
+  const value: unknown = scope.node.tryGetContext('rateLimits');
+  if (value === undefined) return undefined;
+  const problems = typeof value === 'string' ? parseRateBudgets(value).problems : ['not a string'];
+  if (problems.length > 0)
+    throw new StatelessPropsError(`context rateLimits is malformed: ${problems.join('; ')}`);
+  return value as string;
 }
 
 function checkUniqueIds(ids: readonly string[]): void {

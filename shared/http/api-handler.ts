@@ -1,7 +1,8 @@
 /**
  * The one way an HTTP handler is built: middy with Powertools logging, metrics and tracing; the verified
  * token turned into a principal (tenant only from claims, never from the request); path, query and body
- * validated with zod/mini schemas; errors mapped to `{"error":{"code","message","field"?}}`.
+ * validated with zod/mini schemas; a per-tenant rate limit on routes that name a class (429 with Retry-After);
+ * errors mapped to `{"error":{"code","message","field"?}}`.
  * A handler module is then a few lines: a schema, a call into the domain, the result.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -16,6 +17,15 @@ import type {
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
+import {
+  parseRateBudgets,
+  RATE_LIMITS_ENV,
+  type RateBudgets,
+  type RateLimitClass,
+  type RateLimiter,
+  type RouteRateLimit,
+  retryAfterSeconds,
+} from '../domain/rate-limits.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
 import { tracer } from '../tracing.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
@@ -185,6 +195,91 @@ export function mapError(error: unknown, correlationId: string): ApiResponse {
   );
 }
 
+type RateLimiterChoice = RateLimiter | 'default' | 'off';
+let rateLimiterChoice: RateLimiterChoice = 'default';
+let defaultRateLimiter: Promise<RateLimiter> | undefined;
+
+/**
+ * Installs the per-tenant rate limiter: an implementation, 'off', or 'default' — the DynamoDB one in Lambda
+ * and in the local runtime, none elsewhere, so handler tests never count requests unless they ask to.
+ */
+export function useRateLimiter(choice: RateLimiterChoice): void {
+  rateLimiterChoice = choice;
+}
+
+async function currentRateLimiter(): Promise<RateLimiter | undefined> {
+  if (rateLimiterChoice === 'off') return undefined;
+  if (rateLimiterChoice !== 'default') return rateLimiterChoice;
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.HOTLINE_RUNTIME !== 'local') return undefined;
+  // Loaded on first use, as the ports are: a function without a limited route never loads it.
+  defaultRateLimiter ??= import('../adapters/dynamo/rate-limits.js').then((m) => m.createDynamoRateLimiter());
+  return defaultRateLimiter;
+}
+
+let rateBudgetsCache: { readonly spec: string | undefined; readonly budgets: RateBudgets } | undefined;
+
+function rateBudgets(): RateBudgets {
+  const spec = process.env[RATE_LIMITS_ENV];
+  if (!rateBudgetsCache || rateBudgetsCache.spec !== spec) {
+    const parsed = parseRateBudgets(spec);
+    if (parsed.problems.length > 0) {
+      logger.warn('ignoring malformed rate-limit settings', { problems: parsed.problems });
+    }
+    rateBudgetsCache = { spec, budgets: parsed.budgets };
+  }
+  return rateBudgetsCache.budgets;
+}
+
+/** The class a request counts against; CSV is told apart as the CSV routes do (format, then Accept). */
+function rateLimitClassOf(limit: RouteRateLimit | undefined, event: ApiEvent): RateLimitClass | undefined {
+  if (limit === undefined || typeof limit === 'string') return limit;
+  const format = event.queryStringParameters?.format;
+  const accept = event.headers?.accept ?? event.headers?.Accept ?? '';
+  const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(accept));
+  return csv ? limit.csv : limit.json;
+}
+
+/**
+ * The 429 for a tenant over its budget on this route's class, or undefined to go on. A limiter that fails
+ * or is slow admits the request (logged and counted): a limiter must never take the API down.
+ */
+async function rateLimitResponse(
+  route: RouteDefinition,
+  event: ApiEvent,
+  principal: Principal,
+  now: Date,
+  correlationId: string,
+): Promise<ApiResponse | undefined> {
+  const limitClass = rateLimitClassOf(route.rateLimit, event);
+  // Only a tenant's budget is counted; a user without one (an operator) is not limited.
+  const tenantId = principal.tenantId;
+  if (!limitClass || !tenantId) return undefined;
+  const limit = rateBudgets()[limitClass];
+  if (limit === undefined) return undefined;
+  let admitted: boolean;
+  try {
+    const limiter = await currentRateLimiter();
+    if (!limiter) return undefined;
+    admitted = await limiter.admit({ tenantId, limitClass, now, limit });
+  } catch (error) {
+    logger.warn('rate limiter unavailable; request admitted', { error: error as Error, limitClass });
+    metrics.addMetric('RateLimiterFailedOpen', MetricUnit.Count, 1);
+    return undefined;
+  }
+  if (admitted) return undefined;
+  metrics.addMetric('RateLimited', MetricUnit.Count, 1);
+  const retryAfter = retryAfterSeconds(now);
+  return json(
+    429,
+    errorBody(
+      'rate_limited',
+      `this tenant has used its ${limit} ${limitClass} requests for this minute; retry in ${retryAfter} s`,
+    ),
+    correlationId,
+    { 'retry-after': String(retryAfter) },
+  );
+}
+
 export function apiHandler<P = undefined, Q = undefined, B = undefined>(
   routeOrId: string | RouteDefinition,
   spec: ApiSpec<P, Q, B>,
@@ -221,6 +316,9 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
           `this route needs one of the roles: ${route.roles.join(', ')}`,
         );
       }
+      const now = new Date(event.requestContext?.timeEpoch ?? Date.now());
+      const limited = await rateLimitResponse(route, event, principal, now, correlationId);
+      if (limited) return limited;
       const request: ApiRequest<P, Q, B> = {
         path: validate(spec.path, event.pathParameters ?? {}, 'path'),
         query: validate(spec.query, event.queryStringParameters ?? {}, 'query'),
@@ -228,7 +326,7 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
         headers,
         principal,
         correlationId,
-        now: new Date(event.requestContext?.timeEpoch ?? Date.now()),
+        now,
       };
       const result = await run(request);
       if (result.text !== undefined) {

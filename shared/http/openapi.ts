@@ -3,6 +3,7 @@
  * Served locally at GET /openapi.json and written to docs/openapi.json by `npm run openapi`.
  */
 import { toJSONSchema } from 'zod/mini';
+import { DEFAULT_RATE_BUDGETS, type RateLimitClass, type RouteRateLimit } from '../domain/rate-limits.js';
 import { ROUTES } from './routes.js';
 import { ROUTE_SCHEMAS } from './schemas/index.js';
 import type { RouteSchemas } from './schemas/types.js';
@@ -48,6 +49,14 @@ function parameters(kind: 'path' | 'query', schema: JsonSchema | undefined): Jso
   }));
 }
 
+function rateLimitExtension(limit: RouteRateLimit): JsonSchema {
+  const of = (limitClass: RateLimitClass) => ({
+    class: limitClass,
+    perMinute: DEFAULT_RATE_BUDGETS[limitClass] ?? null,
+  });
+  return typeof limit === 'string' ? of(limit) : { ...of(limit.json), csv: of(limit.csv) };
+}
+
 export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -61,6 +70,8 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       tags: [route.tag],
       security: [{ bearer: [] }],
       'x-hotline400-roles': route.roles,
+      // The class and its default budget (requests per tenant per minute; a deployment may change it).
+      ...(route.rateLimit ? { 'x-hotline400-rate-limit': rateLimitExtension(route.rateLimit) } : {}),
       parameters: [
         ...parameters('path', schemaOf(schemas.path, 'input')),
         ...parameters('query', schemaOf(schemas.query, 'input')),
@@ -73,7 +84,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         '403': { $ref: '#/components/responses/Forbidden' },
         '404': { $ref: '#/components/responses/NotFound' },
         '409': { $ref: '#/components/responses/Conflict' },
-        '429': { $ref: '#/components/responses/TooManyRequests' },
+        ...(route.rateLimit ? { '429': { $ref: '#/components/responses/TooManyRequests' } } : {}),
       },
     };
     paths[route.path] ??= {};
@@ -103,7 +114,17 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         Forbidden: errorResponse('The token lacks a role this route needs'),
         NotFound: errorResponse('No such resource for this tenant'),
         Conflict: errorResponse('The resource is not in a state that allows this'),
-        TooManyRequests: errorResponse('Rate limit for this tenant exceeded'),
+        TooManyRequests: {
+          ...errorResponse(
+            "The tenant used this route class's budget for the current minute (code `rate_limited`)",
+          ),
+          headers: {
+            'Retry-After': {
+              description: 'Seconds until the next one-minute window opens',
+              schema: { type: 'integer', minimum: 1, maximum: 60 },
+            },
+          },
+        },
       },
     },
   };

@@ -3,6 +3,7 @@
  * per row; the local server (infra/local/http-server.ts) serves the very same handler modules from it.
  * Kept free of imports beyond types so every handler can read its own row cheaply.
  */
+import type { RouteRateLimit } from '../domain/rate-limits.js';
 import type { TableId } from '../tables.js';
 import type { Role } from './roles.js';
 
@@ -23,6 +24,11 @@ export interface RouteDefinition {
   readonly roles: readonly Role[];
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly capabilities?: readonly Capability[];
+  /**
+   * Per-tenant budget class (requests per tenant per minute, shared by the class's routes; budgets in
+   * shared/domain/rate-limits.ts). Absent: only the stage-wide throttle applies (operators' routes).
+   */
+  readonly rateLimit?: RouteRateLimit;
   readonly summary: string;
   readonly tag: string;
 }

@@ -316,6 +316,10 @@ describe('monthly billing through the ledger', () => {
   });
 
   it('retries a worker killed mid-batch of a multi-tenant posting to completion, charging each entry once', async () => {
+    // June to August were never run (June's batch above went straight to the workers): August's run
+    // catches them up first, so September's run below bills September alone.
+    const august = await monthly('2026-08-31T16:10:00.000Z');
+    expect(august.caughtUp.map((r) => r.month)).toEqual(['2026-06', '2026-07']);
     await seedContracts(
       // Four tenants of three numbers each, with a feature: six entries a tenant.
       Array.from({ length: 12 }, (_, i) => ({

@@ -7,6 +7,12 @@
  * under `tenant#number#YYYY-MM#kind` and write the batch's statements. The run record counts batches
  * done; the last one completes the run. Every step is safe to repeat: the ledger refuses a key twice, a
  * tenant whose statement exists is skipped, a batch is counted once.
+ *
+ * Catch-up: the scheduler for month M first starts the runs of up to CATCH_UP_MONTHS earlier months that
+ * have no completed run (the 1st's schedule failed, the system was down), oldest first — but never a
+ * month before the first one this deployment ever billed. Late SLA credits: the run for M also credits
+ * outages of the LATE_CREDIT_MONTHS months before it that were recorded after those months' runs started
+ * (see `slaCreditKey` for how each credit is posted once whichever run posts it).
  */
 import {
   type BillingMonth,
@@ -15,7 +21,16 @@ import {
   monthJustEnded,
   previousMonth,
 } from '../../domain/billing/calendar.js';
-import { chargeKey, monthlyCharges } from '../../domain/billing/charges.js';
+import {
+  type CreditChain,
+  chargeKey,
+  creditChain,
+  LATE_CREDIT_MONTHS,
+  lateSlaCredit,
+  monthlyCharges,
+  slaCreditKey,
+  slaWaiver,
+} from '../../domain/billing/charges.js';
 import { type ChargeBatchMessage, planBatches } from '../../domain/billing/run.js';
 import {
   assembleStatement,
@@ -29,9 +44,15 @@ import { logger } from '../../observability.js';
 import { port } from '../../runtime/ports.js';
 import type { BillingQueue } from '../sqs/billing-queue.js';
 import { allContracts } from './billing-contracts.js';
-import { acquireRun, completeIfDone, markBatchDone, markEnqueued } from './billing-runs.js';
-import { incidentsOverlapping } from './incident-store.js';
-import { balanceBefore, entriesBetween, readStatements, writeStatements } from './statement-store.js';
+import { acquireRun, completeIfDone, markBatchDone, markEnqueued, readRun } from './billing-runs.js';
+import { incidentsOverlapping, type StoredIncident } from './incident-store.js';
+import {
+  balanceBefore,
+  entriesBetween,
+  monthChargesOf,
+  readStatements,
+  writeStatements,
+} from './statement-store.js';
 
 export const MONTHLY_JOB = 'billing-monthly';
 
@@ -57,6 +78,11 @@ export interface MonthlyRunResult {
   readonly completed: boolean;
 }
 
+/** How many months before the one a scheduler bills it catches up (each lacking a completed run). */
+export const CATCH_UP_MONTHS = 3;
+/** How far back a scheduler looks for the first month ever billed (a fresh deployment catches up nothing). */
+const HISTORY_MONTHS = 15;
+
 /** True when a contract has any service day in the month (a lapsed or future one is not billed). */
 function serves(contract: BillingContract, bounds: MonthBounds): boolean {
   return (
@@ -64,17 +90,104 @@ function serves(contract: BillingContract, bounds: MonthBounds): boolean {
   );
 }
 
+const monthsBefore = (month: BillingMonth, count: number): BillingMonth[] => {
+  const months: BillingMonth[] = [];
+  let m = month;
+  for (let i = 0; i < count; i++) {
+    m = previousMonth(m);
+    months.unshift(m);
+  }
+  return months;
+};
+
+/**
+ * The earlier months a scheduler for `month` must run first, oldest first: those of the last
+ * CATCH_UP_MONTHS with no completed run, after the first month with any run record (billing began then;
+ * a new deployment's first run bills its own month only).
+ */
+export async function monthsToCatchUp(month: BillingMonth): Promise<BillingMonth[]> {
+  const history = monthsBefore(month, HISTORY_MONTHS);
+  const runs = await Promise.all(history.map((m) => readRun(MONTHLY_JOB, m)));
+  const first = runs.findIndex((r) => r !== undefined);
+  if (first < 0) return [];
+  return history.filter(
+    (_month, i) => i > first && i >= history.length - CATCH_UP_MONTHS && runs[i]?.phase !== 'complete',
+  );
+}
+
+/**
+ * Bills the month just ended at `at` (the schedule's intended instant: a run started days late still
+ * bills the month before it), after catching up the months a failed schedule left unbilled.
+ */
 export async function startMonthlyRun(
   at: string,
   zone: string,
   queue: BillingQueue,
-): Promise<MonthlyRunResult> {
+): Promise<MonthlyRunResult & { readonly caughtUp: readonly MonthlyRunResult[] }> {
   const month = monthJustEnded(at, zone);
   const now = new Date(at);
+  let contracts: Promise<BillingContract[]> | undefined;
+  const everyContract = () => {
+    contracts ??= allContracts(zone);
+    return contracts;
+  };
+  const caughtUp: MonthlyRunResult[] = [];
+  const deadline = Date.now() + CATCH_UP_WAIT_MS;
+  for (const missed of await monthsToCatchUp(month)) {
+    caughtUp.push(await runMonth(missed, now, zone, queue, everyContract));
+    // Oldest first means finished first: a month's statements open with the one before's closing, so the
+    // next month is not enqueued while this one (ours, or another copy's) still has batches in flight.
+    await untilComplete(missed, deadline);
+  }
+  const result = await runMonth(month, now, zone, queue, everyContract);
+  return { ...result, caughtUp };
+}
+
+/** How long a scheduler waits for the months it caught up to complete (its timeout is 15 minutes). */
+const CATCH_UP_WAIT_MS = 10 * 60_000;
+const CATCH_UP_POLL_MS = 1_000;
+
+/** An earlier month is still being billed: the scheduler fails, and EventBridge Scheduler retries it later. */
+export class CatchUpPending extends Error {
+  override readonly name = 'CatchUpPending';
+  constructor(readonly month: BillingMonth) {
+    super(`billing run ${month} not complete yet: later months wait for it (the schedule retries)`);
+  }
+}
+
+async function untilComplete(month: BillingMonth, deadline: number): Promise<void> {
+  for (;;) {
+    if ((await readRun(MONTHLY_JOB, month))?.phase === 'complete') return;
+    if (Date.now() + CATCH_UP_POLL_MS > deadline) throw new CatchUpPending(month);
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+  }
+}
+
+async function runMonth(
+  month: BillingMonth,
+  now: Date,
+  zone: string,
+  queue: BillingQueue,
+  everyContract: () => Promise<BillingContract[]>,
+): Promise<MonthlyRunResult> {
   const run = await acquireRun(MONTHLY_JOB, month, now, LEASE_MS);
   if (!run) return { month, status: 'skipped', batches: 0, contracts: 0, tenants: 0, completed: false };
+  // A contract that no longer serves this month still gets a batch when an outage of an earlier month it
+  // served was recorded late and a credit is still due to it: a run must post it (rare: read then).
+  const late = await lateCreditMonths(month, zone, true);
   const contracts: BillingContract[] = [];
-  for (const c of await allContracts(zone)) if (serves(c, monthBounds(month, c.timeZone))) contracts.push(c);
+  const ended: BillingContract[] = [];
+  for (const c of await everyContract()) {
+    if (serves(c, monthBounds(month, c.timeZone))) contracts.push(c);
+    else if (late.some((l) => l.late.some((i) => affects(i, c.number)))) ended.push(c);
+  }
+  const owed = await mapLimit(ended, TENANT_READS_AT_ONCE, async (c) => {
+    for (const earlier of late)
+      if (earlier.late.some((i) => affects(i, c.number)) && (await lateCreditDue(c, earlier, month)))
+        return true;
+    return false;
+  });
+  contracts.push(...ended.filter((_, i) => owed[i]));
   const batches = planBatches(month, contracts);
   const tenants = batches.reduce((n, b) => n + b.tenants.length, 0);
   await queue.send(batches);
@@ -90,6 +203,79 @@ export async function startMonthlyRun(
     tenants,
     completed,
   };
+}
+
+const affects = (incident: ServiceIncident, number: string) =>
+  incident.numbers === 'all' || incident.numbers.includes(number);
+
+/** An earlier month with incidents recorded after its run started (so its run may not have seen them). */
+export interface LateCreditMonth {
+  readonly month: BillingMonth;
+  /** Every incident overlapping the month (overlapping outages merge, whenever recorded). */
+  readonly incidents: readonly StoredIncident[];
+  /** Those recorded after the month's run started (less a margin for clocks). */
+  readonly late: readonly StoredIncident[];
+}
+
+/**
+ * The credit an earlier month still owes a contract for outages recorded late, after reading that month's
+ * posted charges (rent and credits) — unless the waiver is nothing, the common case, which needs no read.
+ */
+async function lateCreditDue(
+  contract: BillingContract,
+  earlier: LateCreditMonth,
+  appliedIn: BillingMonth,
+): Promise<ReturnType<typeof lateSlaCredit>> {
+  if (slaWaiver(contract, earlier.month, earlier.incidents).credit === 0) return undefined;
+  const posted = await monthChargesOf(contract.tenantId, contract.number, earlier.month);
+  return lateSlaCredit({
+    contract,
+    outageMonth: earlier.month,
+    incidents: earlier.incidents,
+    chain: creditChain(contract.tenantId, contract.number, earlier.month, posted),
+    appliedIn,
+    recordedLate: earlier.late.map((i) => i.incidentId),
+  });
+}
+
+/** Incidents recorded this long before a run started are taken as possibly unseen by it (clock skew). */
+const RECORDED_MARGIN_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+
+const lateMonthsCache = new Map<string, { at: number; months: Promise<LateCreditMonth[]> }>();
+
+/**
+ * The months before `month` (up to LATE_CREDIT_MONTHS) that were billed and have incidents recorded
+ * after their run started. Read once a minute at most per worker, like the month's own incidents; the
+ * scheduler reads afresh (and so refreshes what the workers of its run read).
+ */
+export function lateCreditMonths(
+  month: BillingMonth,
+  zone: string,
+  fresh = false,
+): Promise<LateCreditMonth[]> {
+  const cached = lateMonthsCache.get(month);
+  if (!fresh && cached && Date.now() - cached.at < 60_000) return cached.months;
+  const months = (async () => {
+    const found: LateCreditMonth[] = [];
+    for (const earlier of monthsBefore(month, LATE_CREDIT_MONTHS)) {
+      const run = await readRun(MONTHLY_JOB, earlier);
+      if (!run) continue; // never billed: its own (catch-up) run credits what it finds
+      const bounds = monthBounds(earlier, zone);
+      // A day either side: contracts in other zones have the month a few hours off.
+      const incidents = await incidentsOverlapping(
+        new Date(Date.parse(bounds.startAt) - DAY_MS).toISOString(),
+        new Date(Date.parse(bounds.endAt) + DAY_MS).toISOString(),
+      );
+      const since = new Date(Date.parse(run.startedAt) - RECORDED_MARGIN_MS).toISOString();
+      const late = incidents.filter((i) => i.recordedAt >= since);
+      if (late.length > 0) found.push({ month: earlier, incidents, late });
+    }
+    return found;
+  })();
+  lateMonthsCache.set(month, { at: Date.now(), months });
+  months.catch(() => lateMonthsCache.delete(month));
+  return months;
 }
 
 function usageByNumber(entries: readonly LedgerLine[]): Map<string, NumberUsage> {
@@ -114,10 +300,20 @@ export function chargeEntries(
   bounds: MonthBounds,
   usage: NumberUsage | undefined,
   incidents: readonly ServiceIncident[],
+  slaCredited?: CreditChain,
 ): LedgerEntryInput[] {
-  return monthlyCharges({ contract, month, incidents, ...(usage ? { usage } : {}) }).map((charge) => ({
+  return monthlyCharges({
+    contract,
+    month,
+    incidents,
+    ...(usage ? { usage } : {}),
+    ...(slaCredited ? { slaCredited } : {}),
+  }).map((charge) => ({
     tenantId: contract.tenantId,
-    key: chargeKey(contract.tenantId, contract.number, month, charge.kind),
+    key:
+      charge.kind === 'sla_credit'
+        ? slaCreditKey(contract.tenantId, contract.number, month, charge.sequence ?? 1)
+        : chargeKey(contract.tenantId, contract.number, month, charge.kind),
     kind: charge.kind,
     amount: charge.amount,
     at: bounds.lastInstant,
@@ -240,6 +436,12 @@ export async function processChargeBatch(
     return { tenant, all, opening };
   });
   const openings = new Map<string, number>();
+  const late = await lateCreditMonths(month, zone);
+  const chargesByContract = new Map<BillingContract, LedgerEntryInput[]>();
+  const lateByContract = new Map<BillingContract, LedgerEntryInput[]>();
+  const creditChecks: { contract: BillingContract; bounds: MonthBounds; usage: NumberUsage | undefined }[] =
+    [];
+  const lateChecks: { contract: BillingContract; earlier: LateCreditMonth }[] = [];
   for (const { tenant, all, opening } of reads) {
     if (opening !== undefined) openings.set(tenant.tenantId, opening);
     const entries = all.filter((e) => e.at >= bounds.startAt);
@@ -251,9 +453,44 @@ export async function processChargeBatch(
     const usage = usageByNumber(entries);
     for (const contract of tenant.contracts) {
       const cb = contract.timeZone === zone ? bounds : monthBounds(month, contract.timeZone);
-      posting.push(...chargeEntries(contract, month, cb, usage.get(contract.number), incidents));
+      const entries = chargeEntries(contract, month, cb, usage.get(contract.number), incidents);
+      chargesByContract.set(contract, entries);
+      // Rare: a credit is due, so the month's credits already posted (a redelivery, a late credit posted
+      // first) are read and only the rest is charged, under the chain's next key.
+      if (entries.some((e) => e.kind === 'sla_credit'))
+        creditChecks.push({ contract, bounds: cb, usage: usage.get(contract.number) });
+      for (const earlier of late)
+        if (earlier.late.some((i) => affects(i, contract.number))) lateChecks.push({ contract, earlier });
     }
   }
+  await mapLimit(creditChecks, TENANT_READS_AT_ONCE, async ({ contract, bounds: cb, usage }) => {
+    const posted = await monthChargesOf(contract.tenantId, contract.number, month);
+    const chain = creditChain(contract.tenantId, contract.number, month, posted);
+    chargesByContract.set(contract, chargeEntries(contract, month, cb, usage, incidents, chain));
+  });
+  await mapLimit(lateChecks, TENANT_READS_AT_ONCE, async ({ contract, earlier }) => {
+    const credit = await lateCreditDue(contract, earlier, month);
+    if (!credit) return;
+    const list = lateByContract.get(contract) ?? [];
+    list.push({
+      tenantId: contract.tenantId,
+      key: slaCreditKey(contract.tenantId, contract.number, earlier.month, credit.sequence),
+      kind: credit.kind,
+      amount: credit.amount,
+      // Dated in the month whose run applies it, so its statement shows it.
+      at: (contract.timeZone === zone ? bounds : monthBounds(month, contract.timeZone)).lastInstant,
+      description: credit.description,
+      number: contract.number,
+      meta: { ...credit.meta, contractId: contract.contractId },
+    });
+    lateByContract.set(contract, list);
+  });
+  // In a fixed order (tenant, contract, then late credits oldest month first), whatever order reads ended in.
+  for (const tenant of pending)
+    for (const contract of tenant.contracts) {
+      posting.push(...(chargesByContract.get(contract) ?? []));
+      posting.push(...(lateByContract.get(contract) ?? []).sort((a, b) => (a.key < b.key ? -1 : 1)));
+    }
   // Posted tenant by tenant (the ledger transacts per account anyway): a tenant the ledger refuses (an
   // idempotency conflict) fails alone; the others get their statements and are skipped on redelivery.
   const byTenant = new Map<string, LedgerEntryInput[]>();

@@ -42,7 +42,10 @@ export async function readRun(job: string, period: string): Promise<RunRecord | 
 
 /**
  * Takes the run: creates it, or takes over one whose lease ran out and is not complete. Returns undefined
- * when another copy holds it or it is complete (nothing to do).
+ * when another copy holds it or it is complete (nothing to do). `now` is the job's instant (the schedule's
+ * intended time, recorded as startedAt); the lease runs on the later of it and the clock, so a run started
+ * days late (a retried schedule keeps its instant) still holds a live lease, and a retry of it can take
+ * over a dead one.
  */
 export async function acquireRun(
   job: string,
@@ -50,7 +53,8 @@ export async function acquireRun(
   now: Date,
   leaseMs: number,
 ): Promise<RunRecord | undefined> {
-  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  const clock = new Date(Math.max(now.getTime(), Date.now()));
+  const leaseUntil = new Date(clock.getTime() + leaseMs).toISOString();
   try {
     const out = await dynamo().send(
       new UpdateCommand({
@@ -58,7 +62,7 @@ export async function acquireRun(
         Key: runKey(job, period),
         UpdateExpression:
           'SET #type = :type, job = :job, period = :period, phase = :running, leaseUntil = :lease, startedAt = if_not_exists(startedAt, :now), enqueued = :false, takeovers = if_not_exists(takeovers, :zero)',
-        ConditionExpression: 'attribute_not_exists(pk) OR (phase <> :complete AND leaseUntil < :now)',
+        ConditionExpression: 'attribute_not_exists(pk) OR (phase <> :complete AND leaseUntil < :clock)',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
           ':type': 'job_run',
@@ -68,6 +72,7 @@ export async function acquireRun(
           ':complete': 'complete',
           ':lease': leaseUntil,
           ':now': now.toISOString(),
+          ':clock': clock.toISOString(),
           ':false': false,
           ':zero': 0,
         },

@@ -1,7 +1,8 @@
 /**
  * Service incidents recorded by operators (ops table INCIDENT#<id> / INCIDENT; gsi1 INCIDENTS /
- * <startAt>#<id>). The monthly run reads the incidents overlapping the month; only closed incidents
- * (with an end) earn credits.
+ * <startAt>#<id>). The monthly run reads the incidents overlapping the month, and those of the 3 months
+ * before it to credit outages recorded (`recordedAt`) after their month's run started; only closed
+ * incidents (with an end) earn credits.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';

@@ -53,6 +53,31 @@ export async function entriesBetween(tenantId: string, from: string, to: string)
   return items.flatMap((i) => ledgerLineFromItem(i) ?? []).filter((l) => l.at >= from && l.at < to);
 }
 
+/**
+ * A number's charges for a month: the ledger entries keyed `tenant#number#YYYY-MM#…` (rent, fees, the
+ * chain of SLA credits), read consistently, since the next SLA credit's key depends on them.
+ */
+export async function monthChargesOf(
+  tenantId: string,
+  number: string,
+  month: BillingMonth,
+): Promise<{ key: string; amount: number }[]> {
+  const items = await queryAll({
+    TableName: tableName('ledger'),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': `ACCT#${tenantId}`,
+      ':prefix': `LEDGER#${tenantId}#${number}#${month}#`,
+    },
+    ProjectionExpression: '#k, amount',
+    ExpressionAttributeNames: { '#k': 'key' },
+    ConsistentRead: true,
+  });
+  return items.flatMap((i) =>
+    typeof i.key === 'string' && typeof i.amount === 'number' ? [{ key: i.key, amount: i.amount }] : [],
+  );
+}
+
 /** The sum of a tenant's entries effective before an instant (the opening balance of a first statement). */
 export async function balanceBefore(tenantId: string, instant: string): Promise<number> {
   const items = await queryAll({

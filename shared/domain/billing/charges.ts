@@ -116,10 +116,60 @@ export interface MonthlyChargeInput {
   readonly month: BillingMonth;
   readonly usage?: NumberUsage;
   readonly incidents: readonly ServiceIncident[];
+  /**
+   * The month's SLA credits already in the ledger for this number (see `creditChain`): the SLA credit
+   * charged is what the waiver comes to beyond them. Absent: none posted yet.
+   */
+  readonly slaCredited?: CreditChain;
+}
+
+/** What the month's outages waive: rent of the waived days, as the difference of two shares (no rounding drift). */
+export interface SlaWaiver {
+  readonly month: BillingMonth;
+  /** Rent charged for the month's active days (fen, positive). */
+  readonly rent: number;
+  /** Rent waived (fen, positive): rent − the share of the days not waived; never more than `rent`. */
+  readonly credit: number;
+  readonly days: readonly LocalDate[];
+  readonly incidentIds: readonly string[];
+}
+
+function waiverOf(
+  contract: BillingContract,
+  month: BillingMonth,
+  active: readonly LocalDate[],
+  daysInMonth: number,
+  incidents: readonly ServiceIncident[],
+): SlaWaiver {
+  const rent = share(contract.monthlyRent, active.length, daysInMonth);
+  const waived =
+    incidents.length > 0 ? waivedDays(contract, incidents, active) : { days: [], incidentIds: [] };
+  const credit =
+    waived.days.length > 0
+      ? rent - share(contract.monthlyRent, active.length - waived.days.length, daysInMonth)
+      : 0;
+  return { month, rent, credit, days: waived.days, incidentIds: waived.incidentIds };
+}
+
+/** The SLA waiver of a month for a contract, priced with that month's tariff and its own days. */
+export function slaWaiver(
+  signed: BillingContract,
+  month: BillingMonth,
+  incidents: readonly ServiceIncident[],
+): SlaWaiver {
+  const contract = pricedFor(signed, month);
+  const { active, daysInMonth } = classifyDays(contract, month);
+  return waiverOf(contract, month, active, daysInMonth, incidents);
 }
 
 /** Non-zero charges only, in a fixed order (rent, value-added, minimum spend, retention, SLA credit). */
-export function monthlyCharges({ contract: signed, month, usage, incidents }: MonthlyChargeInput): Charge[] {
+export function monthlyCharges({
+  contract: signed,
+  month,
+  usage,
+  incidents,
+  slaCredited,
+}: MonthlyChargeInput): Charge[] {
   const contract = pricedFor(signed, month);
   const { active, suspended, daysInMonth } = classifyDays(contract, month);
   const charges: Charge[] = [];
@@ -180,18 +230,22 @@ export function monthlyCharges({ contract: signed, month, usage, incidents }: Mo
     });
   }
 
-  const waived =
-    incidents.length > 0 ? waivedDays(contract, incidents, active) : { days: [], incidentIds: [] };
-  if (waived.days.length > 0) {
-    const credit = rent - share(contract.monthlyRent, days - waived.days.length, daysInMonth);
-    if (credit > 0) {
-      charges.push({
-        kind: 'sla_credit',
-        amount: credit,
-        description: `SLA credit ${month}: rent waived for ${waived.days.join(', ')}`,
-        meta: { month, waivedDays: waived.days.join(','), incidents: waived.incidentIds.join(',') },
-      });
-    }
+  const waiver = waiverOf(contract, month, active, daysInMonth, incidents);
+  const credit = slaCreditDue(waiver, slaCredited);
+  if (credit > 0) {
+    const sequence = slaCredited?.nextSequence ?? 1;
+    charges.push({
+      kind: 'sla_credit',
+      amount: credit,
+      description: `SLA credit ${month}: rent waived for ${waiver.days.join(', ')}`,
+      meta: {
+        month,
+        waivedDays: waiver.days.join(','),
+        incidents: waiver.incidentIds.join(','),
+        ...(sequence > 1 ? { creditSequence: sequence } : {}),
+      },
+      ...(sequence > 1 ? { sequence } : {}),
+    });
   }
   return charges;
 }
@@ -199,4 +253,110 @@ export function monthlyCharges({ contract: signed, month, usage, incidents }: Mo
 /** The permanent ledger key of a monthly charge: a second run posts the same key and changes nothing. */
 export function chargeKey(tenantId: string, number: string, month: BillingMonth, kind: string): string {
   return `${tenantId}#${number}#${month}#${kind}`;
+}
+
+/**
+ * SLA credits of a (tenant, number, outage month) form a chain of permanent keys: the month's own run
+ * posts `tenant#number#YYYY-MM#sla_credit` (sequence 1), and a later run that finds more waived (an
+ * outage recorded late) posts the difference as `…#sla_credit#2`, `#3`, …. Each poster reads the chain
+ * first and takes the next sequence, so two posters racing post the same key: the ledger keeps one (or
+ * refuses the second, if their amounts differ, and its retry reads the longer chain). Whatever runs post
+ * it, the month's credits add up to its waiver, once.
+ */
+export function slaCreditKey(
+  tenantId: string,
+  number: string,
+  month: BillingMonth,
+  sequence: number,
+): string {
+  const first = chargeKey(tenantId, number, month, 'sla_credit');
+  return sequence <= 1 ? first : `${first}#${sequence}`;
+}
+
+/** How many months back a run looks for outages recorded after their month was billed. */
+export const LATE_CREDIT_MONTHS = 3;
+
+/** A number's ledger entries charged for a month (its `tenant#number#YYYY-MM#…` keys), summarised. */
+export interface CreditChain {
+  /** Rent posted for the month (fen, positive); undefined when none was (the month is not billed). */
+  readonly rentCharged?: number;
+  /** Σ of the month's SLA credits posted so far. */
+  readonly credited: number;
+  /** The sequence the next SLA credit of the month takes. */
+  readonly nextSequence: number;
+}
+
+export function creditChain(
+  tenantId: string,
+  number: string,
+  month: BillingMonth,
+  entries: readonly { readonly key: string; readonly amount: number }[],
+): CreditChain {
+  const rentKey = chargeKey(tenantId, number, month, 'monthly_rent');
+  const first = slaCreditKey(tenantId, number, month, 1);
+  let rentCharged: number | undefined;
+  let credited = 0;
+  let last = 0;
+  for (const e of entries) {
+    if (e.key === rentKey) rentCharged = (rentCharged ?? 0) - e.amount;
+    else if (e.key === first) {
+      credited += e.amount;
+      last = Math.max(last, 1);
+    } else if (e.key.startsWith(`${first}#`)) {
+      const sequence = Number(e.key.slice(first.length + 1));
+      if (!Number.isSafeInteger(sequence) || sequence < 2) continue;
+      credited += e.amount;
+      last = Math.max(last, sequence);
+    }
+  }
+  return { ...(rentCharged !== undefined ? { rentCharged } : {}), credited, nextSequence: last + 1 };
+}
+
+/** The credit still owed: the waiver (capped at the rent actually charged) less what was credited. */
+export function slaCreditDue(waiver: SlaWaiver, chain: CreditChain | undefined): number {
+  if (!chain) return waiver.credit;
+  const cap = Math.min(waiver.credit, chain.rentCharged ?? waiver.rent);
+  return Math.max(0, cap - chain.credited);
+}
+
+export interface LateSlaCreditInput {
+  readonly contract: BillingContract;
+  /** The month the outage happened in (already billed). */
+  readonly outageMonth: BillingMonth;
+  /** Every incident overlapping the outage month (earlier-recorded ones too: overlapping outages merge). */
+  readonly incidents: readonly ServiceIncident[];
+  /** The outage month's charges of this number in the ledger now. */
+  readonly chain: CreditChain;
+  /** The month whose run applies the credit (its statement shows it). */
+  readonly appliedIn: BillingMonth;
+  /** The incidents recorded after the month was billed, named on the line (default: every one waived). */
+  readonly recordedLate?: readonly string[];
+}
+
+/**
+ * The SLA credit an earlier, billed month still owes (an outage recorded after its run), or undefined.
+ * Priced with the outage month's rent and days; nothing for a month whose rent was never charged.
+ */
+export function lateSlaCredit(input: LateSlaCreditInput): (Charge & { sequence: number }) | undefined {
+  const { contract, outageMonth, incidents, chain, appliedIn, recordedLate } = input;
+  if (chain.rentCharged === undefined || chain.rentCharged <= 0) return undefined;
+  const waiver = slaWaiver(contract, outageMonth, incidents);
+  const amount = slaCreditDue(waiver, chain);
+  if (amount <= 0) return undefined;
+  const late = recordedLate ? waiver.incidentIds.filter((id) => recordedLate.includes(id)) : [];
+  const named = late.length > 0 ? late : waiver.incidentIds;
+  return {
+    kind: 'sla_credit',
+    amount,
+    sequence: chain.nextSequence,
+    description: `SLA credit for ${outageMonth} (outage recorded late, incidents ${named.join(', ')}): rent waived for ${waiver.days.join(', ')}${chain.credited > 0 ? `, less ${chain.credited} fen credited before` : ''}`,
+    meta: {
+      month: outageMonth,
+      outageMonth,
+      appliedIn,
+      waivedDays: waiver.days.join(','),
+      incidents: waiver.incidentIds.join(','),
+      creditSequence: chain.nextSequence,
+    },
+  };
 }

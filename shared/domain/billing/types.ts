@@ -75,6 +75,8 @@ export interface Charge {
   readonly amount: number;
   readonly description: string;
   readonly meta: Readonly<Record<string, string | number | boolean>>;
+  /** An SLA credit's place in its month's chain of credits (absent: 1, the month's own key). */
+  readonly sequence?: number;
 }
 
 export const DEFAULT_SLA_THRESHOLD_MINUTES = 120;

@@ -13,6 +13,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/get.ts',
     roles: TENANT_READ,
     tables: { numbers: 'read', routing: 'read' },
+    rateLimit: 'read',
     summary: "The number's current routing configuration (versioned) and what was last applied",
     tag: TAG,
   },
@@ -23,6 +24,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/put.ts',
     roles: TENANT_WRITE,
     tables: { numbers: 'read', routing: 'write' },
+    rateLimit: 'write',
     summary: 'Store a new version of the routing configuration (If-Match: the version it replaces)',
     tag: TAG,
   },
@@ -34,6 +36,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     roles: TENANT_WRITE,
     tables: { numbers: 'read', routing: 'write' },
     capabilities: ['telephony'],
+    rateLimit: 'expensive',
     summary:
       'Apply the current configuration to Amazon Connect (a diff: unchanged resources are not written)',
     tag: TAG,
@@ -45,6 +48,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/test-call.ts',
     roles: TENANT_WRITE,
     tables: { numbers: 'read', routing: 'read', ledger: 'read' },
+    rateLimit: 'expensive',
     summary:
       'Simulate a call (caller, instant, key presses) through the generic flow: step-by-step path and outcome',
     tag: TAG,
@@ -56,6 +60,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/list-holiday-calendars.ts',
     roles: ANY_USER,
     tables: { routing: 'read' },
+    rateLimit: 'read',
     summary:
       'The public holiday calendar routing uses, year by year (published by operators, else bundled), and its stamp',
     tag: TAG,
@@ -67,6 +72,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/get-holiday-calendar.ts',
     roles: ANY_USER,
     tables: { routing: 'read' },
+    rateLimit: 'read',
     summary: "One year's public holidays and make-up workdays (调休), and whether operators published it",
     tag: TAG,
   },

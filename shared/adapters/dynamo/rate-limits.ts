@@ -1,0 +1,78 @@
+/**
+ * The rate limiter on the ops table: one item per (tenant, class, minute), pk `RATE#<tenant>#<class>`,
+ * sk `<yyyy-mm-ddThh:mm>`, counted by a single conditional UpdateItem (ADD, refused once the budget is
+ * used). A full window costs one failed write per refused request; nothing is read.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type RateCheck,
+  type RateLimiter,
+  rateWindowExpiry,
+  rateWindowOf,
+  rateWindowPartition,
+} from '../../domain/rate-limits.js';
+import { TABLES } from '../../tables.js';
+import { dynamo } from './client.js';
+
+/** A limiter slower than this is skipped (the HTTP layer admits the request): it must never slow the API. */
+export const RATE_LIMIT_TIMEOUT_MS = 150;
+
+const OPS = TABLES.ops;
+const TTL_ATTRIBUTE = OPS.ttlAttribute ?? 'expiresAt';
+
+export interface DynamoRateLimiterOptions {
+  /** @default RATE_LIMIT_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+}
+
+export class RateLimiterUnavailable extends Error {
+  override readonly name = 'RateLimiterUnavailable';
+}
+
+export function rateWindowUpdate(tableName: string, check: RateCheck) {
+  const window = rateWindowOf(check.now);
+  return {
+    TableName: tableName,
+    Key: { pk: rateWindowPartition(check.tenantId, check.limitClass), sk: window.key },
+    UpdateExpression: 'SET #type = :type, #expires = :expires ADD #n :one',
+    ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+    ExpressionAttributeNames: { '#type': 'type', '#expires': TTL_ATTRIBUTE, '#n': 'n' },
+    ExpressionAttributeValues: {
+      ':type': 'rate-window',
+      ':expires': rateWindowExpiry(window),
+      ':one': 1,
+      ':limit': check.limit,
+    },
+    ReturnValues: 'NONE' as const,
+  };
+}
+
+export function createDynamoRateLimiter(options: DynamoRateLimiterOptions = {}): RateLimiter {
+  const timeoutMs = options.timeoutMs ?? RATE_LIMIT_TIMEOUT_MS;
+  return {
+    async admit(check) {
+      // Read per call: tests and the local runtime set the variable after this module is loaded.
+      const tableName = process.env[OPS.envVar];
+      if (!tableName) throw new RateLimiterUnavailable(`${OPS.envVar} is not set`);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      timer.unref?.();
+      try {
+        await dynamo().send(new UpdateCommand(rateWindowUpdate(tableName, check)), {
+          abortSignal: abort.signal,
+        });
+        return true;
+      } catch (error) {
+        if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+        if (abort.signal.aborted) {
+          throw new RateLimiterUnavailable(`no answer from DynamoDB within ${timeoutMs} ms`, {
+            cause: error,
+          });
+        }
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

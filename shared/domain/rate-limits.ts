@@ -1,0 +1,103 @@
+/**
+ * Per-tenant rate limits: a fixed one-minute window (UTC) per tenant and limit class, with a budget of
+ * requests per window for each class. Pure: the window arithmetic, the budgets and how they are written in
+ * configuration. The counter itself lives in an adapter (shared/adapters/dynamo/rate-limits.ts).
+ */
+
+/** How costly a route is to serve; a route names one in its row of the route table, or none. */
+export const RATE_LIMIT_CLASSES = ['read', 'write', 'expensive'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+/**
+ * What a route names in the route table: one class, or one per representation when its CSV download costs
+ * more than its JSON (CSV when `?format=csv`, or `Accept: text/csv` without a format).
+ */
+export type RouteRateLimit = RateLimitClass | { readonly json: RateLimitClass; readonly csv: RateLimitClass };
+
+/** Requests per tenant per minute; `undefined` means the class is not limited. */
+export type RateBudgets = Readonly<Record<RateLimitClass, number | undefined>>;
+
+export const DEFAULT_RATE_BUDGETS: RateBudgets = { read: 600, write: 120, expensive: 20 };
+
+/**
+ * The variable (and CDK context key `rateLimits`) that overrides budgets per deployment:
+ * `expensive=10,read=1200`; `off` turns a class's limit off. Unnamed classes keep their default.
+ */
+export const RATE_LIMITS_ENV = 'HOTLINE_RATE_LIMITS';
+
+export const RATE_WINDOW_MS = 60_000;
+/** Window items outlive their minute a little (so an operator can look at a burst), then TTL removes them. */
+export const RATE_WINDOW_RETENTION_SECONDS = 3600;
+
+export interface ParsedRateBudgets {
+  readonly budgets: RateBudgets;
+  /** Entries that were ignored, described; CDK refuses to synthesise with any, Lambda logs them. */
+  readonly problems: readonly string[];
+}
+
+export function parseRateBudgets(spec: string | undefined): ParsedRateBudgets {
+  const budgets: Record<RateLimitClass, number | undefined> = { ...DEFAULT_RATE_BUDGETS };
+  const problems: string[] = [];
+  for (const entry of (spec ?? '').split(',')) {
+    const trimmed = entry.trim();
+    if (trimmed === '') continue;
+    const [name, value, ...rest] = trimmed.split('=').map((part) => part.trim());
+    if (!(RATE_LIMIT_CLASSES as readonly string[]).includes(name ?? '') || rest.length > 0) {
+      problems.push(`"${trimmed}": expected <${RATE_LIMIT_CLASSES.join('|')}>=<requests per minute|off>`);
+      continue;
+    }
+    const limitClass = name as RateLimitClass;
+    if (value === 'off') budgets[limitClass] = undefined;
+    else if (value !== undefined && /^[1-9]\d{0,8}$/.test(value)) budgets[limitClass] = Number(value);
+    else problems.push(`"${trimmed}": the budget must be a whole number of requests per minute ≥ 1, or off`);
+  }
+  return { budgets, problems };
+}
+
+export interface RateWindow {
+  /** The window's sort key: the minute it covers, `yyyy-mm-ddThh:mm` (UTC). */
+  readonly key: string;
+  readonly startsAtMs: number;
+  readonly endsAtMs: number;
+}
+
+export function rateWindowOf(now: Date): RateWindow {
+  const startsAtMs = Math.floor(now.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+  return {
+    key: new Date(startsAtMs).toISOString().slice(0, 16),
+    startsAtMs,
+    endsAtMs: startsAtMs + RATE_WINDOW_MS,
+  };
+}
+
+/** Whole seconds until the next window opens (what `Retry-After` says): 1..60. */
+export function retryAfterSeconds(now: Date): number {
+  return Math.max(1, Math.ceil((rateWindowOf(now).endsAtMs - now.getTime()) / 1000));
+}
+
+/** Epoch seconds after which DynamoDB may delete the window's item. */
+export function rateWindowExpiry(window: RateWindow): number {
+  return Math.floor(window.endsAtMs / 1000) + RATE_WINDOW_RETENTION_SECONDS;
+}
+
+/** The partition key of a tenant's windows for one class. */
+export function rateWindowPartition(tenantId: string, limitClass: RateLimitClass): string {
+  return `RATE#${tenantId}#${limitClass}`;
+}
+
+export interface RateCheck {
+  readonly tenantId: string;
+  readonly limitClass: RateLimitClass;
+  /** The request's instant (the API's `req.now`), which picks the window. */
+  readonly now: Date;
+  /** Requests admitted per window. */
+  readonly limit: number;
+}
+
+/**
+ * Counts one request against its window. Answers true when it is within the budget (and counted), false
+ * when the window is already full. Throws when it cannot tell; the HTTP layer then admits the request.
+ */
+export interface RateLimiter {
+  admit(check: RateCheck): Promise<boolean>;
+}
