@@ -1,5 +1,5 @@
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
-import { type Account, applyMovements, type Movement } from '../../domain/accounts/account.js';
+import { applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
 import { callLedgerKey } from '../../domain/calls/call-record.js';
 import { conflict, DomainError, invalid } from '../../domain/errors.js';
 import type {
@@ -66,7 +66,10 @@ function validateEntry(entry: LedgerEntryInput): void {
   if (Number.isNaN(Date.parse(entry.at))) throw invalid('invalid_instant', 'at must be an ISO instant', 'at');
 }
 
-function entryItem(entry: LedgerEntryInput, account: Account): Record<string, unknown> {
+function entryItem(
+  entry: LedgerEntryInput,
+  account: { readonly balance: number; readonly owed: number },
+): Record<string, unknown> {
   const pk = `ACCT#${entry.tenantId}`;
   const item: Record<string, unknown> = {
     pk,
@@ -249,12 +252,13 @@ export class LedgerStore implements LedgerPort {
     const now = new Date().toISOString();
     const outbox = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
     // Each entry records the balance right after it, for statements.
-    let running = stored.account;
+    let running = { balance: stored.account.balance, owed: stored.account.owed };
+    const table = tableName('ledger');
     const items: TransactItem[] = entries.map((entry) => {
-      running = applyMovements(running, [{ amount: entry.amount }]).account;
+      running = moveMoney(running.balance, running.owed, entry.amount);
       return {
         Put: {
-          TableName: tableName('ledger'),
+          TableName: table,
           Item: entryItem(entry, running),
           ConditionExpression: 'attribute_not_exists(pk)',
         },

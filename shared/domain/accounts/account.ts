@@ -79,6 +79,22 @@ export interface Crossing {
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
+/**
+ * One amount against a balance and a debt: a debit takes what the balance holds above the floor and owes
+ * the rest; a credit pays the debt first. The rule every money movement follows.
+ */
+export function moveMoney(balance: number, owed: number, amount: number): { balance: number; owed: number } {
+  if (amount < 0) {
+    const fromBalance = Math.min(-amount, Math.max(0, balance - BALANCE_FLOOR));
+    return { balance: balance - fromBalance, owed: owed - amount - fromBalance };
+  }
+  if (amount > 0) {
+    const toOwed = Math.min(owed, amount);
+    return { balance: balance + amount - toOwed, owed: owed - toOwed };
+  }
+  return { balance, owed };
+}
+
 /** Applies movements in order; returns the new account (version + 1) and the alert crossings they caused. */
 export function applyMovements(
   before: Account,
@@ -89,16 +105,7 @@ export function applyMovements(
   let spendDay = before.spendDay;
   let spendToday = before.spendToday;
   for (const m of movements) {
-    if (m.amount < 0) {
-      const debit = -m.amount;
-      const fromBalance = Math.min(debit, Math.max(0, balance - BALANCE_FLOOR));
-      balance -= fromBalance;
-      owed += debit - fromBalance;
-    } else if (m.amount > 0) {
-      const toOwed = Math.min(owed, m.amount);
-      owed -= toOwed;
-      balance += m.amount - toOwed;
-    }
+    ({ balance, owed } = moveMoney(balance, owed, m.amount));
     if (m.spend) {
       if (m.spend.day > spendDay) {
         spendDay = m.spend.day;
