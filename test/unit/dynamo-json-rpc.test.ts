@@ -198,6 +198,23 @@ describe('DynamoRpc against a scripted HTTP server', () => {
     expect(out.unprocessed).toEqual({ ledger: { Keys: [{ pk: 'b', sk: 'c' }] } });
   });
 
+  it('sends one ClientRequestToken for every attempt of a transaction, as the SDK does', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const client = await serve((_req, body, res) => {
+      bodies.push(JSON.parse(body));
+      if (bodies.length === 1) return reply(res, 500, { __type: 'InternalServerError', message: 'lost' });
+      reply(res, 200, {});
+    });
+    await client.call('TransactWriteItems', { TransactItems: [] });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]?.ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bodies[1]?.ClientRequestToken).toBe(bodies[0]?.ClientRequestToken);
+    await client.call('TransactWriteItems', { TransactItems: [], ClientRequestToken: 'mine' });
+    expect(bodies[2]?.ClientRequestToken).toBe('mine');
+    await client.call('GetItem', { TableName: 't' });
+    expect(bodies[3]).not.toHaveProperty('ClientRequestToken');
+  });
+
   it('surfaces a non-retryable error by its type without retrying', async () => {
     let calls = 0;
     const client = await serve((_req, _body, res) => {

@@ -6,6 +6,7 @@
  * @aws-sdk/util-dynamodb. Throttling, 5xx and dropped connections are retried with jittered backoff until
  * the caller's abort signal (its deadline) fires.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -70,6 +71,9 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsCre
   return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -104,6 +108,10 @@ export class DynamoRpc {
 
   /** Runs one operation (e.g. "GetItem") with its SDK-shaped input; the parsed JSON answer. */
   async call<T>(operation: string, input: unknown, signal?: AbortSignal): Promise<T> {
+    // As the SDK does (the idempotency-token trait): one token for every attempt of a transaction, so a
+    // retry after a lost answer is recognised by DynamoDB instead of being applied (or refused) again.
+    if (operation === 'TransactWriteItems' && isRecord(input) && input.ClientRequestToken === undefined)
+      input = { ...input, ClientRequestToken: randomUUID() };
     // Kept a string: hashing and writing encode it natively, without another copy on the JS heap.
     const body = JSON.stringify(input);
     for (let attempt = 1; ; attempt++) {
