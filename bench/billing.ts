@@ -9,7 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, tableEnvironment } from '../infra/local/bootstrap.js';
 import { startEngineProcess } from '../infra/local/engine-process.js';
-import { useBillingLedger } from '../shared/adapters/dynamo/billing-monthly-run.js';
+import { MONTHLY_JOB, useBillingLedger } from '../shared/adapters/dynamo/billing-monthly-run.js';
+import { readRun } from '../shared/adapters/dynamo/billing-runs.js';
 import { setDynamo } from '../shared/adapters/dynamo/client.js';
 import { useBillingQueue } from '../shared/adapters/sqs/billing-queue.js';
 import { inProcessQueue, type WorkerHandler } from '../shared/adapters/sqs/in-process-queue.js';
@@ -135,13 +136,25 @@ export async function run(): Promise<Record<string, number>> {
     };
     useBillingLedger(counting);
     const { handler: worker } = await import('../functions/jobs/billing-worker.js');
-    const queue = inProcessQueue(
+    const workers = inProcessQueue(
       async () => worker as unknown as WorkerHandler,
       {},
       { concurrency: CONCURRENCY },
     );
-    useBillingQueue(queue);
+    // In AWS the scheduler and the workers are different Lambdas: the scheduler's messages wait in SQS
+    // (here, as the JSON SQS would hold) and the workers run after, without the scheduler's heap around.
+    const queued: string[] = [];
+    useBillingQueue({
+      async send(messages) {
+        for (const message of messages) queued.push(JSON.stringify(message));
+      },
+    });
+    const drainQueue = async () => {
+      while (queued.length > 0)
+        await workers.send(queued.splice(0, CONCURRENCY * 4).map((body) => JSON.parse(body)));
+    };
     const { handler: monthly } = await import('../functions/jobs/billing-monthly.js');
+    const runComplete = async () => (await readRun(MONTHLY_JOB, '2026-02'))?.phase === 'complete';
 
     await engine.resetStats();
     // Seeding's garbage is collected before the clock starts, not billed to the run.
@@ -151,12 +164,13 @@ export async function run(): Promise<Record<string, number>> {
     const main0 = mainThreadCpuMs();
     const t0 = performance.now();
     const first = await monthly({ at: RUN_AT }, {} as never);
+    await drainQueue();
     const wallSec = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const main1 = mainThreadCpuMs();
     await profiler?.stop();
     const stats = await engine.stats();
-    if (!first.completed) throw new Error(`run did not complete: ${JSON.stringify(first)}`);
+    if (!(await runComplete())) throw new Error(`run did not complete: ${JSON.stringify(first)}`);
     const firstApplied = applied;
 
     // A second run of the same month, forced past the completed run record: every batch is re-processed.
@@ -170,6 +184,7 @@ export async function run(): Promise<Record<string, number>> {
     await engine.resetStats();
     const t1 = performance.now();
     await monthly({ at: RUN_AT }, {} as never);
+    await drainQueue();
     const rerunWallSec = (performance.now() - t1) / 1000;
     const rerunStats = await engine.stats();
 
