@@ -4,7 +4,7 @@
  * never ran are billed by the next run, oldest first; reruns and overlapping copies post nothing twice.
  * The tests run in order, each on the months the one before billed.
  */
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allContracts } from '../../shared/adapters/dynamo/billing-contracts.js';
 import { readRun } from '../../shared/adapters/dynamo/billing-runs.js';
@@ -18,7 +18,7 @@ import { monthBounds } from '../../shared/domain/billing/calendar.js';
 import { share } from '../../shared/domain/billing/proration.js';
 import { planBatches } from '../../shared/domain/billing/run.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
-import { seedContracts } from '../support/billing-fixtures.js';
+import { accountBalance, ledgerOf, runMonthlyBilling, seedContracts } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -32,39 +32,6 @@ let db: TestDatabase;
 
 /** The scheduler at 00:10 Shanghai on the 1st of `month` (bills the month before). */
 const firstOf = (month: string) => new Date(Date.parse(`${month}-01T00:10:00+08:00`)).toISOString();
-
-async function monthly(at: string) {
-  const { handler } = await import('../../functions/jobs/billing-monthly.js');
-  return handler({ at }, {} as never);
-}
-
-async function ledgerOf(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => ({
-    key: i.key as string,
-    amount: i.amount as number,
-    kind: i.kind as string,
-    at: i.at as string,
-  }));
-}
-
-async function accountBalance(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND sk = :a',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':a': 'ACCOUNT' },
-    }),
-  );
-  const item = out.Items?.[0] ?? {};
-  return (item.balance as number) - ((item.owed as number) ?? 0);
-}
 
 const creditsFor = async (tenantId: string, number: string, month: string) =>
   (await ledgerOf(tenantId)).filter((e) => e.key.startsWith(`${tenantId}#${number}#${month}#sla_credit`));
@@ -125,7 +92,7 @@ afterAll(async () => {
 
 describe('SLA credits for outages recorded after their month was billed', () => {
   it('bills a new deployment’s first month without catching up months before it', async () => {
-    const first = await monthly(firstOf('2026-02'));
+    const first = await runMonthlyBilling(firstOf('2026-02'));
     expect(first).toMatchObject({ month: '2026-01', status: 'started', completed: true, caughtUp: [] });
     expect(await readRun('billing-monthly', '2025-12')).toBeUndefined();
     expect(await creditsFor('lt', A, '2026-01')).toEqual([]);
@@ -152,7 +119,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
       recordedBy: 'op',
     });
 
-    const feb = await monthly(firstOf('2026-03'));
+    const feb = await runMonthlyBilling(firstOf('2026-03'));
     expect(feb).toMatchObject({ month: '2026-02', status: 'started', completed: true, caughtUp: [] });
 
     const februaryEnd = monthBounds('2026-02', ZONE).lastInstant;
@@ -185,8 +152,8 @@ describe('SLA credits for outages recorded after their month was billed', () => 
   it('credits nothing more when February or January run again, even redelivered to two workers at once', async () => {
     const before = { lt: await ledgerOf('lt'), gone: await ledgerOf('gone') };
     const statement = await getStatement('lt', '2026-02');
-    expect((await monthly(firstOf('2026-03'))).status).toBe('skipped');
-    expect((await monthly(firstOf('2026-02'))).status).toBe('skipped');
+    expect((await runMonthlyBilling(firstOf('2026-03'))).status).toBe('skipped');
+    expect((await runMonthlyBilling(firstOf('2026-02'))).status).toBe('skipped');
     // A worker that died after posting, before writing the statements: February's batch again, twice.
     for (const tenantId of ['lt', 'gone'])
       await dynamo().send(
@@ -206,7 +173,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
   });
 
   it('credits nothing more in the runs after, and only the difference when a later incident adds days', async () => {
-    const march = await monthly(firstOf('2026-04'));
+    const march = await runMonthlyBilling(firstOf('2026-04'));
     expect(march).toMatchObject({ month: '2026-03', status: 'started', completed: true });
     expect(await creditsFor('lt', A, '2026-01')).toHaveLength(1);
     expect(await creditsFor('gone', B, '2026-01')).toHaveLength(1);
@@ -231,7 +198,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
       recordedAt: '2026-04-10T02:00:00.000Z',
       recordedBy: 'op',
     });
-    const april = await monthly(firstOf('2026-05'));
+    const april = await runMonthlyBilling(firstOf('2026-05'));
     expect(april).toMatchObject({ month: '2026-04', status: 'started', completed: true });
     const credits = await creditsFor('lt', A, '2026-01');
     expect(credits.map((c) => c.key).sort()).toEqual([
@@ -253,7 +220,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
 describe('catching up months the scheduler never ran', () => {
   it('bills the skipped months first, oldest first, and then its own; a rerun changes nothing', async () => {
     // May's and June's schedules never ran: August 1st's run bills May, June, then July.
-    const july = await monthly(firstOf('2026-08'));
+    const july = await runMonthlyBilling(firstOf('2026-08'));
     expect(july).toMatchObject({ month: '2026-07', status: 'started', completed: true });
     expect(july.caughtUp.map((r) => [r.month, r.status, r.completed])).toEqual([
       ['2026-05', 'started', true],
@@ -272,14 +239,14 @@ describe('catching up months the scheduler never ran', () => {
     await expectChain('lt', ['2026-04', '2026-05', '2026-06', '2026-07']);
 
     const before = await ledgerOf('lt');
-    const again = await monthly(firstOf('2026-08'));
+    const again = await runMonthlyBilling(firstOf('2026-08'));
     expect(again).toMatchObject({ status: 'skipped', caughtUp: [] });
     expect(await ledgerOf('lt')).toEqual(before);
   });
 
   it('bills the month before the intended instant when started days late', async () => {
     // September 5th, 10:00 Shanghai: still August's run (July is complete, nothing to catch up).
-    const late = await monthly('2026-09-05T02:00:00.000Z');
+    const late = await runMonthlyBilling('2026-09-05T02:00:00.000Z');
     expect(late).toMatchObject({ month: '2026-08', status: 'started', completed: true, caughtUp: [] });
     const keys = (await ledgerOf('lt')).map((e) => e.key);
     expect(keys).toContain(`lt#${A}#2026-08#monthly_rent`);
@@ -297,7 +264,10 @@ describe('catching up months the scheduler never ran', () => {
       recordedAt: '2026-09-20T02:00:00.000Z',
       recordedBy: 'op',
     });
-    const both = await Promise.all([monthly(firstOf('2026-11')), monthly(firstOf('2026-11'))]);
+    const both = await Promise.all([
+      runMonthlyBilling(firstOf('2026-11')),
+      runMonthlyBilling(firstOf('2026-11')),
+    ]);
     expect(both.map((r) => r.month)).toEqual(['2026-10', '2026-10']);
     expect(both.map((r) => r.status).sort()).toEqual(['skipped', 'started']);
     expect(both.flatMap((r) => r.caughtUp.map((c) => `${c.month}:${c.status}`)).sort()).toEqual([

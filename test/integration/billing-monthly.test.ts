@@ -1,54 +1,19 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBillingLedger } from '../../shared/adapters/dynamo/billing-monthly-run.js';
 import { readRun } from '../../shared/adapters/dynamo/billing-runs.js';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { recordIncident } from '../../shared/adapters/dynamo/incident-store.js';
 import { createLedgerPort } from '../../shared/adapters/dynamo/ledger-store.js';
 import { getStatement } from '../../shared/adapters/dynamo/statement-store.js';
 import { useBillingQueue } from '../../shared/adapters/sqs/billing-queue.js';
 import { type InProcessQueue, inProcessQueue } from '../../shared/adapters/sqs/in-process-queue.js';
-import { tableName } from '../../shared/config.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import type { Notification } from '../../shared/ports/notifications.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
-import { seedContracts } from '../support/billing-fixtures.js';
+import { accountBalance, ledgerOf, runMonthlyBilling, seedContracts } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 let db: TestDatabase;
 let queue: InProcessQueue;
-
-async function monthly(at: string) {
-  const { handler } = await import('../../functions/jobs/billing-monthly.js');
-  return handler({ at }, {} as never);
-}
-
-async function ledgerOf(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => ({
-    key: i.key as string,
-    amount: i.amount as number,
-    kind: i.kind as string,
-  }));
-}
-
-async function accountBalance(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND sk = :a',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':a': 'ACCOUNT' },
-    }),
-  );
-  const item = out.Items?.[0] ?? {};
-  return (item.balance as number) - ((item.owed as number) ?? 0);
-}
 
 const published: Notification[] = [];
 
@@ -136,7 +101,7 @@ describe('monthly billing through the ledger', () => {
       recordedBy: 'op',
     });
 
-    const first = await monthly(FEB_RUN);
+    const first = await runMonthlyBilling(FEB_RUN);
     expect(first).toMatchObject({
       month: '2026-01',
       status: 'started',
@@ -190,12 +155,12 @@ describe('monthly billing through the ledger', () => {
       beta: await ledgerOf('beta'),
       st: await getStatement('acme', '2026-01'),
     };
-    const again = await monthly(FEB_RUN);
+    const again = await runMonthlyBilling(FEB_RUN);
     expect(again.status).toBe('skipped');
-    const both = await Promise.all([monthly(MAR_RUN), monthly(MAR_RUN)]);
+    const both = await Promise.all([runMonthlyBilling(MAR_RUN), runMonthlyBilling(MAR_RUN)]);
     expect(both.map((r) => r.status).sort()).toEqual(['skipped', 'started']);
     const afterFeb = { acme: await ledgerOf('acme'), beta: await ledgerOf('beta') };
-    await monthly(MAR_RUN);
+    await runMonthlyBilling(MAR_RUN);
     expect(await ledgerOf('acme')).toEqual(afterFeb.acme);
     expect(await ledgerOf('beta')).toEqual(afterFeb.beta);
     expect(await getStatement('acme', '2026-01')).toEqual(before.st);
@@ -232,7 +197,7 @@ describe('monthly billing through the ledger', () => {
     };
     useBillingLedger(flaky);
     const redeliveredBefore = queue.stats.redelivered;
-    const result = await monthly('2026-03-31T16:10:00.000Z');
+    const result = await runMonthlyBilling('2026-03-31T16:10:00.000Z');
     expect(result).toMatchObject({ month: '2026-03', status: 'started', completed: true });
     expect(killedWith).toBe(6);
     expect(queue.stats.redelivered).toBe(redeliveredBefore + 1);
@@ -267,7 +232,7 @@ describe('monthly billing through the ledger', () => {
         number: '4008000001',
       },
     ]);
-    await monthly('2026-04-30T16:10:00.000Z'); // bills April: February's late entries would be looked for, none
+    await runMonthlyBilling('2026-04-30T16:10:00.000Z'); // bills April: February's late entries would be looked for, none
     const january = await getStatement('acme', '2026-01');
     expect(january?.lines.some((l) => l.kind === 'late_entries')).toBe(false);
     // Simulate the same for the latest stated month: a call dated in April recorded after April's statement.
@@ -282,7 +247,7 @@ describe('monthly billing through the ledger', () => {
         number: '4008000001',
       },
     ]);
-    await monthly('2026-05-31T16:10:00.000Z');
+    await runMonthlyBilling('2026-05-31T16:10:00.000Z');
     const may = await getStatement('acme', '2026-05');
     expect(may?.lines.find((l) => l.kind === 'late_entries')).toMatchObject({
       amount: -555,
@@ -318,7 +283,7 @@ describe('monthly billing through the ledger', () => {
   it('retries a worker killed mid-batch of a multi-tenant posting to completion, charging each entry once', async () => {
     // June to August were never run (June's batch above went straight to the workers): August's run
     // catches them up first, so September's run below bills September alone.
-    const august = await monthly('2026-08-31T16:10:00.000Z');
+    const august = await runMonthlyBilling('2026-08-31T16:10:00.000Z');
     expect(august.caughtUp.map((r) => r.month)).toEqual(['2026-06', '2026-07']);
     await seedContracts(
       // Four tenants of three numbers each, with a feature: six entries a tenant.
@@ -350,7 +315,7 @@ describe('monthly billing through the ledger', () => {
     };
     useBillingLedger(flaky);
     const redeliveredBefore = queue.stats.redelivered;
-    const result = await monthly('2026-09-30T16:10:00.000Z');
+    const result = await runMonthlyBilling('2026-09-30T16:10:00.000Z');
     expect(result).toMatchObject({ month: '2026-09', status: 'started', completed: true });
     expect(killedWith).toBe(6);
     expect(queue.stats.redelivered).toBe(redeliveredBefore + 1);

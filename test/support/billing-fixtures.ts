@@ -1,5 +1,5 @@
 /** Seeds contracts the way the numbers capability stores them, for billing tests and the bench. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutItems } from '../../shared/adapters/dynamo/billing-dynamo.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
@@ -80,4 +80,40 @@ export async function putInLanes(
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+/** Runs the monthly billing scheduler as EventBridge Scheduler would, at `at`. */
+export async function runMonthlyBilling(at: string) {
+  const { handler } = await import('../../functions/jobs/billing-monthly.js');
+  return handler({ at }, {} as never);
+}
+
+/** A tenant's ledger entries (key, amount, kind, at), read straight from the table. */
+export async function ledgerOf(tenantId: string) {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('ledger'),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
+    }),
+  );
+  return (out.Items ?? []).map((i) => ({
+    key: i.key as string,
+    amount: i.amount as number,
+    kind: i.kind as string,
+    at: i.at as string,
+  }));
+}
+
+/** Balance less debt, from the account item. */
+export async function accountBalance(tenantId: string) {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('ledger'),
+      KeyConditionExpression: 'pk = :pk AND sk = :a',
+      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':a': 'ACCOUNT' },
+    }),
+  );
+  const item = out.Items?.[0] ?? {};
+  return (item.balance as number) - ((item.owed as number) ?? 0);
 }
