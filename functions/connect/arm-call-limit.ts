@@ -8,17 +8,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
-import { CALL_LIMIT_ARM_FAILURES_METRIC, callStopInstant } from '../../shared/domain/routing/call-limit.js';
+import {
+  type ArmCallLimitAnswer,
+  armCallLimitAnswer,
+  CALL_LIMIT_ARM_FAILURES_METRIC,
+  callStopInstant,
+} from '../../shared/domain/routing/call-limit.js';
 import { logger, MetricUnit, metrics } from '../../shared/observability.js';
 import { port } from '../../shared/runtime/ports.js';
-
-/** The flat string map the flow gets back (InvokeLambdaFunction with STRING_MAP validation). */
-export type ArmCallLimitAnswer = {
-  readonly armed: 'true' | 'false';
-  /** no_limit, stopped_now, armed, missing_contact, failed */
-  readonly reason: string;
-  readonly stopAt: string;
-};
 
 /** The local call simulator replays calls at a chosen instant; only the local runtime honours it. */
 function instantOf(params: Record<string, unknown>, now: Date): Date {
@@ -26,12 +23,6 @@ function instantOf(params: Record<string, unknown>, now: Date): Date {
   const at = new Date(params.simulatedAt);
   return Number.isNaN(at.getTime()) ? now : at;
 }
-
-const answer = (armed: boolean, reason: string, stopAt = ''): ArmCallLimitAnswer => ({
-  armed: armed ? 'true' : 'false',
-  reason,
-  stopAt,
-});
 
 export async function armCallLimit(
   event: ConnectContactFlowEvent,
@@ -43,22 +34,22 @@ export async function armCallLimit(
     const params = (event?.Details?.Parameters ?? {}) as Record<string, unknown>;
     const now = instantOf(params, clockNow);
     const stopAt = callStopInstant(params.maxDurationSeconds, now);
-    if (!stopAt) return answer(false, 'no_limit');
+    if (!stopAt) return armCallLimitAnswer(false, 'no_limit');
     const instanceArn = typeof data?.InstanceARN === 'string' ? data.InstanceARN : '';
     const instanceId = instanceArn.split('/').pop() ?? '';
     if (!contactId || !instanceId) {
       logger.error('call limit not armed: the event names no contact or instance', { contactId });
-      return answer(false, 'missing_contact');
+      return armCallLimitAnswer(false, 'missing_contact');
     }
     const armed = await (await port('callLimits')).arm(
       { contactId, instanceId, stopAt: stopAt.toISOString() },
       now,
     );
     logger.info('call limit armed', { ...armed });
-    return answer(true, armed.immediate ? 'stopped_now' : 'armed', armed.stopAt);
+    return armCallLimitAnswer(true, armed.immediate ? 'stopped_now' : 'armed', armed.stopAt);
   } catch (error) {
     logger.error('call limit not armed; the call goes on unlimited', { contactId, error: error as Error });
-    return answer(false, 'failed');
+    return armCallLimitAnswer(false, 'failed');
   }
 }
 

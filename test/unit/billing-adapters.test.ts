@@ -8,6 +8,7 @@ import { inProcessQueue } from '../../shared/adapters/sqs/in-process-queue.js';
 import { sqsBillingQueue } from '../../shared/adapters/sqs/sqs-billing-queue.js';
 import { type ChargeBatchMessage, planBatches } from '../../shared/domain/billing/run.js';
 import type { BillingContract } from '../../shared/domain/billing/types.js';
+import { billingContract } from './billing-contract-fixture.js';
 
 const sqs = mockClient(SQSClient);
 afterEach(() => sqs.reset());
@@ -20,7 +21,7 @@ const message = (batchId: string): ChargeBatchMessage => ({
 });
 
 function contract(tenantId: string, n: number): BillingContract {
-  return {
+  return billingContract({
     contractId: `c${n}`,
     tenantId,
     number: `400${String(n).padStart(7, '0')}`,
@@ -28,16 +29,7 @@ function contract(tenantId: string, n: number): BillingContract {
     monthlyRent: 1,
     minimumSpend: 0,
     retentionFee: 0,
-    valueAdded: [],
-    serviceFrom: '2025-01-01',
-    suspensions: [],
-    slaThresholdMinutes: 120,
-    termStart: '2025-01-01',
-    termEnd: '2026-01-01',
-    termMonths: 12,
-    autoRenew: true,
-    timeZone: 'Asia/Shanghai',
-  };
+  });
 }
 
 describe('planBatches', () => {

@@ -16,31 +16,11 @@ import {
 } from '../../shared/domain/billing/charges.js';
 import { share } from '../../shared/domain/billing/proration.js';
 import { assembleStatement, monthBalances, statementCsv } from '../../shared/domain/billing/statement.js';
-import type { BillingContract, ServiceIncident } from '../../shared/domain/billing/types.js';
+import type { ServiceIncident } from '../../shared/domain/billing/types.js';
+import { billingContract } from './billing-contract-fixture.js';
 
 const ZONE = 'Asia/Shanghai';
-
-function contract(overrides: Partial<BillingContract> = {}): BillingContract {
-  return {
-    contractId: 'c1',
-    tenantId: 't1',
-    number: '4008123456',
-    planId: 'basic',
-    monthlyRent: 10_000,
-    minimumSpend: 5_000,
-    retentionFee: 1_500,
-    valueAdded: [],
-    serviceFrom: '2025-01-01',
-    suspensions: [],
-    slaThresholdMinutes: 120,
-    termStart: '2025-01-01',
-    termEnd: '2026-01-01',
-    termMonths: 12,
-    autoRenew: true,
-    timeZone: ZONE,
-    ...overrides,
-  };
-}
+const contract = billingContract;
 
 const kinds = (charges: { kind: string; amount: number }[]) =>
   Object.fromEntries(charges.map((c) => [c.kind, c.amount]));

@@ -11,32 +11,14 @@ import {
 } from '../../shared/domain/billing/charges.js';
 import { share } from '../../shared/domain/billing/proration.js';
 import type { BillingContract, ServiceIncident } from '../../shared/domain/billing/types.js';
+import { billingContract } from './billing-contract-fixture.js';
 
 const ZONE = 'Asia/Shanghai';
 const T = 't1';
 const N = '4008123456';
-
-function contract(overrides: Partial<BillingContract> = {}): BillingContract {
-  return {
-    contractId: 'c1',
-    tenantId: T,
-    number: N,
-    planId: 'basic',
-    monthlyRent: 10_000,
-    minimumSpend: 0,
-    retentionFee: 1_500,
-    valueAdded: [],
-    serviceFrom: '2025-01-01',
-    suspensions: [],
-    slaThresholdMinutes: 120,
-    termStart: '2025-01-01',
-    termEnd: '2026-01-01',
-    termMonths: 12,
-    autoRenew: true,
-    timeZone: ZONE,
-    ...overrides,
-  };
-}
+/** No minimum spend: these tests look at rent and credits only. */
+const contract = (overrides: Partial<BillingContract> = {}) =>
+  billingContract({ tenantId: T, number: N, minimumSpend: 0, ...overrides });
 
 /** An outage of `hours` from 10:00 Shanghai on a day of April 2025. */
 const outage = (id: string, day: number, hours = 3, numbers: ServiceIncident['numbers'] = 'all') => {

@@ -6,15 +6,13 @@
  */
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { TransactItem } from './account-store.js';
-import { toAttributes } from './fast-attributes.js';
+import { type Attributes, toAttributes } from './fast-attributes.js';
 import { transactWriteWire } from './wire.js';
 
-export type Attributes = Record<string, AttributeValue>;
+export type { Attributes };
 
 /** A plain item as AttributeValues, with the options the document client uses (shared/adapters/dynamo/client.ts). */
-export function attributes(item: Readonly<Record<string, unknown>>): Attributes {
-  return toAttributes(item);
-}
+export const attributes = toAttributes;
 
 /** A document-client transaction action (plain values) as a low-level one. */
 export function lowLevelAction(action: TransactItem | TransactWriteItem): TransactWriteItem {

@@ -1,6 +1,6 @@
 /** Small DynamoDB helpers for the billing adapters: paged queries and batched reads/writes with retries. */
 import { attributes } from './attribute-values.js';
-import { batchGetItems as batchGetWire, batchPutWire } from './wire.js';
+import { batchPutWire } from './wire.js';
 
 export type Item = Record<string, unknown>;
 export interface ItemKey {
@@ -10,9 +10,7 @@ export interface ItemKey {
 
 export { queryAll, scanPages } from './paging.js';
 
-export async function batchGetItems(table: string, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
-  return (await batchGetWire(table, keys)) as Map<string, Item>;
-}
+export { batchGetItems } from './wire.js';
 
 /** BatchWriteItem in 25s; items go as AttributeValues built directly (statements are large and many). */
 export async function batchPutItems(table: string, items: readonly Item[]): Promise<void> {

@@ -3,7 +3,8 @@
  * spoken directly (./json-rpc.ts, no SDK on the cold-start path); the SDK document client when the
  * environment holds no credentials (containers, IMDS) or when tests want the SDK's middleware.
  */
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+
+import { type Attributes, fromAttributes, toAttributes } from './fast-attributes.js';
 import { sdkItemReadsFromEnv } from './item-reads-sdk.js';
 import { credentialsFromEnv, DynamoRpc } from './json-rpc.js';
 
@@ -23,7 +24,7 @@ export interface ItemReads {
 }
 
 /** An item or key in DynamoDB's wire shape (AttributeValue maps). */
-type Wire = Record<string, unknown>;
+type Wire = Attributes;
 
 /** Reads through the direct JSON-protocol client (consistent with the SDK: eventually consistent reads). */
 export function rpcItemReads(rpc: DynamoRpc): ItemReads {
@@ -31,27 +32,26 @@ export function rpcItemReads(rpc: DynamoRpc): ItemReads {
     async get(table, key, signal) {
       const out = await rpc.call<{ Item?: Wire }>(
         'GetItem',
-        { TableName: table, Key: marshall(key) as Wire },
+        { TableName: table, Key: toAttributes(key) },
         signal,
       );
-      return out.Item ? unmarshall(out.Item as never) : undefined;
+      return out.Item ? fromAttributes(out.Item) : undefined;
     },
     async batchGet(request, signal) {
       const wire: Record<string, { Keys: Wire[] }> = {};
       for (const [table, { Keys }] of Object.entries(request))
-        wire[table] = { Keys: Keys.map((k) => marshall(k) as Wire) };
+        wire[table] = { Keys: Keys.map((k) => toAttributes(k)) };
       const out = await rpc.call<{
         Responses?: Record<string, Wire[]>;
         UnprocessedKeys?: Record<string, { Keys: Wire[] }>;
       }>('BatchGetItem', { RequestItems: wire }, signal);
       const responses: Record<string, PlainItem[]> = {};
       for (const [table, items] of Object.entries(out.Responses ?? {})) {
-        responses[table] = items.map((item) => unmarshall(item as never));
+        responses[table] = items.map((item) => fromAttributes(item));
       }
       const unprocessed: BatchGetRequest = {};
       for (const [table, { Keys }] of Object.entries(out.UnprocessedKeys ?? {})) {
-        if (Keys.length > 0)
-          unprocessed[table] = { Keys: Keys.map((k) => unmarshall(k as never) as ItemKey) };
+        if (Keys.length > 0) unprocessed[table] = { Keys: Keys.map((k) => fromAttributes(k) as ItemKey) };
       }
       return { responses, unprocessed };
     },

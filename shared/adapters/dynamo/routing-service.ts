@@ -8,7 +8,11 @@ import { tableName } from '../../config.js';
 import { buildContactFlow } from '../../connect/contact-flow.js';
 import { type WalkResult, walkFlow } from '../../connect/flow-walker.js';
 import { conflict, notFound } from '../../domain/errors.js';
-import { callStopInstant } from '../../domain/routing/call-limit.js';
+import {
+  type ArmCallLimitAnswer,
+  armCallLimitAnswer,
+  callStopInstant,
+} from '../../domain/routing/call-limit.js';
 import { normaliseCaller } from '../../domain/routing/caller.js';
 import {
   compileRouting,
@@ -105,11 +109,11 @@ const TEST_FLOW = buildContactFlow({
 });
 
 /** A test call arms nothing: its arming step says when the stop would fall, as arm-call-limit would. */
-async function dryRunCallLimit(params: Record<string, string>, at: Date): Promise<Record<string, string>> {
+function dryRunCallLimit(params: Record<string, string>, at: Date): ArmCallLimitAnswer {
   const stopAt = callStopInstant(params.maxDurationSeconds, at);
   return stopAt
-    ? { armed: 'true', reason: 'armed', stopAt: stopAt.toISOString() }
-    : { armed: 'false', reason: 'no_limit', stopAt: '' };
+    ? armCallLimitAnswer(true, 'armed', stopAt.toISOString())
+    : armCallLimitAnswer(false, 'no_limit');
 }
 
 /**
@@ -160,7 +164,7 @@ export async function testCall(
     keys: input.keys,
     answers: (destination) => !unanswered.has(destination),
     queueAccepts: !input.queueFull,
-    lambdas: { [TEST_ARM_CALL_LIMIT_ARN]: (params) => dryRunCallLimit(params, input.at) },
+    lambdas: { [TEST_ARM_CALL_LIMIT_ARN]: async (params) => dryRunCallLimit(params, input.at) },
     invoke: async (params) =>
       decideCall(
         {

@@ -2,7 +2,7 @@
  * Enforcing the routing decision's `maxDurationSeconds`. Connect puts no time limit on a transfer to a
  * phone number or on a queued contact, so just before the flow connects a call it arms a stop: the contact
  * is stopped at arming time + the limit + a small grace. Pure rules only; the arming adapters live in
- * shared/adapters (scheduler/ in AWS, local/ in the local runtime).
+ * shared/adapters (sqs/ in AWS, local/ in the local runtime).
  */
 
 /**
@@ -52,3 +52,17 @@ export function nextStopHop(stopAt: Date, now: Date): StopHop {
   if (!(remainingMs > STOP_TOLERANCE_MS)) return { kind: 'stop' };
   return { kind: 'wait', delaySeconds: Math.min(MAX_STOP_DELAY_SECONDS, Math.ceil(remainingMs / 1000)) };
 }
+
+/** What arm-call-limit answers the flow (InvokeLambdaFunction wants a flat string map). */
+export type ArmCallLimitAnswer = {
+  readonly armed: 'true' | 'false';
+  /** no_limit, stopped_now, armed, missing_contact, failed */
+  readonly reason: string;
+  readonly stopAt: string;
+};
+
+export const armCallLimitAnswer = (armed: boolean, reason: string, stopAt = ''): ArmCallLimitAnswer => ({
+  armed: armed ? 'true' : 'false',
+  reason,
+  stopAt,
+});
