@@ -14,7 +14,7 @@
  *  - `Missed` (composite) = both in ALARM: notifies once, at the deadline, when the 8 hours before it (the
  *    whole run window from 00:10) saw no completion, including when the run never started.
  */
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,6 +22,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { schedulerPrincipal } from './job-schedules.js';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.js';
 
 export const BILLING_RUN_COMPLETED_METRIC = 'BillingRunCompleted';
@@ -87,19 +88,9 @@ export class BillingRunAlarms extends Construct {
     });
     this.missed.addAlarmAction(new actions.SnsAction(props.topic));
 
-    const stack = Stack.of(this);
     const role = new iam.Role(this, 'MarkerRole', {
       description: 'EventBridge Scheduler marks the monthly billing deadline in CloudWatch',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: 'default/*',
-          }),
-        },
-      }),
+      assumedBy: schedulerPrincipal(this),
     });
     this.deadlineMarker = new scheduler.Schedule(this, 'DeadlineMarker', {
       description: 'hotline400: marks the monthly billing deadline (BillingRunDeadline metric)',

@@ -61,6 +61,21 @@ export interface JobScheduleRequest {
   readonly fn: lambda.IFunction;
 }
 
+/** EventBridge Scheduler as a role's principal, only for this account's schedules (no confused deputy). */
+export function schedulerPrincipal(scope: Construct): iam.IPrincipal {
+  const stack = Stack.of(scope);
+  return new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: 'default/*',
+      }),
+    },
+  });
+}
+
 export interface JobSchedulesProps {
   /** Undeliverable invocations (after retries) land here. */
   readonly deadLetterQueue: sqs.IQueue;
@@ -72,20 +87,10 @@ export class JobSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: JobSchedulesProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.deadLetterQueue = props.deadLetterQueue;
     this.role = new iam.Role(this, 'InvokeRole', {
       description: 'EventBridge Scheduler invokes the hotline400 jobs',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: {
-          'aws:SourceArn': stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: 'default/*',
-          }),
-        },
-      }),
+      assumedBy: schedulerPrincipal(this),
     });
     props.deadLetterQueue.grantSendMessages(this.role);
     acknowledgeWildcardActions(
