@@ -27,8 +27,17 @@ export async function startProfiler(): Promise<{ stop(): Promise<void> } | undef
  * for the ingest benchmark: both figures are reported.
  */
 export function mainThreadCpuMs(): number | undefined {
+  return procCpuMs(`/proc/self/task/${process.pid}/stat`);
+}
+
+/** CPU milliseconds another process (all its threads) has used, from Linux's /proc; undefined elsewhere. */
+export function processCpuMs(pid: number): number | undefined {
+  return procCpuMs(`/proc/${pid}/stat`);
+}
+
+function procCpuMs(file: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticksPerSecond = 100; // USER_HZ on Linux
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;

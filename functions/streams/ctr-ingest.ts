@@ -26,9 +26,10 @@ const ingest = new CallIngest({ rating: { book, regions: geoRegions } });
 export const recentFailureReasons = new Map<string, string>();
 
 export async function processContactRecords(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  // Bytes, decoded to text one record at a time as they are parsed (a batch of strings would live on the heap).
   const records = (event.Records ?? []).map((r) => ({
     id: r.kinesis.sequenceNumber,
-    data: Buffer.from(r.kinesis.data ?? '', 'base64').toString('utf8'),
+    data: Buffer.from(r.kinesis.data ?? '', 'base64'),
   }));
   // Alerts a previous invocation could not publish go out first (they never touch money).
   await flushPendingAlerts().catch((error: Error) => logger.warn('outbox flush failed', { error }));

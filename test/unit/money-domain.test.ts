@@ -8,7 +8,11 @@ import {
   callAllowance,
   newAccount,
 } from '../../shared/domain/accounts/account.js';
-import { newestPerContact, parseContactRecord } from '../../shared/domain/calls/contact-record.js';
+import {
+  newestPerContact,
+  parseContactBatch,
+  parseContactRecord,
+} from '../../shared/domain/calls/contact-record.js';
 import { dailyReport } from '../../shared/domain/calls/reports.js';
 import { chargeCalls } from '../../shared/domain/ledger/call-charges.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
@@ -40,6 +44,29 @@ describe('parseContactRecord', () => {
       contact: { answeredMs: undefined },
     });
     expect(parseContactRecord(fixture('ctr-chat.json'))).toMatchObject({ kind: 'ignored' });
+    // As the stream delivers it: UTF-8 bytes.
+    expect(parseContactRecord(Buffer.from(JSON.stringify(fixture('ctr-forwarded-call.json'))))).toEqual(fwd);
+    expect(parseContactRecord(Buffer.from('{"ContactId":'))).toEqual({
+      kind: 'rejected',
+      reason: 'malformed JSON',
+    });
+  });
+
+  it('parses a batch: the newest record of each contact, every delivery id kept for failures', () => {
+    const first = fixture('ctr-forwarded-call.json');
+    const update = fixture('ctr-forwarded-call-update.json');
+    const batch = parseContactBatch([
+      { id: '1', data: Buffer.from(JSON.stringify(update)) },
+      { id: '2', data: JSON.stringify(first) },
+      { id: '3', data: 'not json' },
+      { id: '4', data: fixture('ctr-chat.json') },
+    ]);
+    expect(batch.newest.map((c) => c.lastUpdatedAt)).toEqual([
+      new Date(Date.parse(String(update.LastUpdateTimestamp))).toISOString(),
+    ]);
+    expect(batch.idsByContact.get(String(first.ContactId))).toEqual(['1', '2']);
+    expect(batch.rejected).toEqual([{ id: '3', reason: 'malformed JSON' }]);
+    expect(batch.ignored).toBe(1);
   });
 
   it('never throws, whatever arrives', () => {

@@ -25,10 +25,10 @@ const strings = (v: unknown): string[] =>
       ? [...v].map(String)
       : [];
 
+/** Built field by field, not by spreading newAccount(): see newAccount on V8 and spreads. */
 export function accountFromItem(item: Item, tenantId: string, today: string): Account {
-  const base = newAccount(tenantId, today);
   return {
-    ...base,
+    tenantId,
     balance: num(item.balance),
     owed: num(item.owed),
     spendDay: typeof item.spendDay === 'string' ? item.spendDay : today,
@@ -90,25 +90,21 @@ export function arrearsSinceAfter(stored: StoredAccount, next: Account, now: str
   return stored.account.status === 'arrears' && typeof since === 'string' ? since : now;
 }
 
-/** The conditional write of a new account state: the version read must still be there. */
+/**
+ * The conditional write of a new account state: the version read must still be there. Attributes other
+ * writers stored are kept; optional fields the account no longer has are written as undefined, which
+ * marshalling drops (no multi-source object spreads or deletes here: both are slow paths in V8).
+ */
 export function putAccountAction(stored: StoredAccount, next: Account, extra: Item = {}): TransactItem {
-  const { tenantId: _t, ...fields } = next;
-  const item = {
-    ...(stored.item ?? {}),
-    ...fields,
-    ...extra,
-    ...accountKey(next.tenantId),
-    type: 'account',
-    tenantId: next.tenantId,
-    alertEmails: [...next.alertEmails],
-    alertPhones: [...next.alertPhones],
-    updatedAt: new Date().toISOString(),
-  };
-  if (next.dailyCap === undefined) delete (item as Item).dailyCap;
-  if (next.capAlertedDay === undefined) delete (item as Item).capAlertedDay;
-  const arrearsSince = arrearsSinceAfter(stored, next, item.updatedAt);
-  if (arrearsSince === undefined) delete (item as Item).arrearsSince;
-  else (item as Item).arrearsSince = arrearsSince;
+  const item: Item = Object.assign({}, stored.item, next, extra);
+  const updatedAt = new Date().toISOString();
+  item.pk = `ACCT#${next.tenantId}`;
+  item.sk = 'ACCOUNT';
+  item.type = 'account';
+  item.alertEmails = [...next.alertEmails];
+  item.alertPhones = [...next.alertPhones];
+  item.updatedAt = updatedAt;
+  item.arrearsSince = arrearsSinceAfter(stored, next, updatedAt);
   return {
     Put: {
       TableName: tableName('ledger'),

@@ -112,8 +112,9 @@ export class DynamoRpc {
     // retry after a lost answer is recognised by DynamoDB instead of being applied (or refused) again.
     if (operation === 'TransactWriteItems' && isRecord(input) && input.ClientRequestToken === undefined)
       input = { ...input, ClientRequestToken: randomUUID() };
-    // Kept a string: hashing and writing encode it natively, without another copy on the JS heap.
-    const body = JSON.stringify(input);
+    // Encoded to UTF-8 once: the signature's hash, the length and the socket write then share the bytes
+    // (three transcodings of a string body were ~3 µs per call item: caller regions make it two-byte).
+    const body = Buffer.from(JSON.stringify(input), 'utf8');
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.send(operation, body, signal)) as T;
@@ -130,7 +131,7 @@ export class DynamoRpc {
     this.agent.destroy();
   }
 
-  private send(operation: string, body: string, signal?: AbortSignal): Promise<unknown> {
+  private send(operation: string, body: Buffer, signal?: AbortSignal): Promise<unknown> {
     const headers = this.signer.sign(
       {
         host: this.url.host,
@@ -143,7 +144,7 @@ export class DynamoRpc {
       },
       this.options.credentials(),
     );
-    headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
+    headers['content-length'] = String(body.length);
     this.requestCount++;
     return new Promise((resolve, reject) => {
       const request = this.transport.request(

@@ -164,7 +164,7 @@ export class LedgerStore implements LedgerPort {
       if (!stored || list.length > ENTRIES_PER_TRANSACTION) alone.push(tenantId);
       else units.push({ tenantId, ...this.chunkActions(stored, list) });
     }
-    const transactions = packTransactions(units);
+    const transactions = packTransactions(units, (u) => u.actions.length);
     const committed: OutboxEntry[] = [];
     await Promise.all(
       transactions.map(async (group) => {

@@ -90,21 +90,23 @@ export function scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
  * Packs groups of actions that must commit together (one account's writes) into as few transactions as
  * the action limit allows, keeping each group whole and the groups in order.
  */
-export function packTransactions<T extends { readonly actions: readonly unknown[] }>(
+export function packTransactions<T>(
   groups: readonly T[],
+  sizeOf: (group: T) => number,
   maxActions = MAX_TRANSACT_ACTIONS,
 ): T[][] {
   const transactions: T[][] = [];
   let current: T[] = [];
   let size = 0;
   for (const group of groups) {
-    if (size + group.actions.length > maxActions && current.length > 0) {
+    const groupSize = sizeOf(group);
+    if (size + groupSize > maxActions && current.length > 0) {
       transactions.push(current);
       current = [];
       size = 0;
     }
     current.push(group);
-    size += group.actions.length;
+    size += groupSize;
   }
   if (current.length > 0) transactions.push(current);
   return transactions;

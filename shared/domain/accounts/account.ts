@@ -42,6 +42,10 @@ export interface Account {
   readonly version: number;
 }
 
+/**
+ * Every account object has every field, optional ones as undefined: V8 (Node 20) is ~30× slower at an
+ * object spread that then adds keys the source lacks, and accounts are spread per batch on the money paths.
+ */
 export function newAccount(tenantId: string, today: string): Account {
   return {
     tenantId,
@@ -49,11 +53,15 @@ export function newAccount(tenantId: string, today: string): Account {
     owed: 0,
     spendDay: today,
     spendToday: 0,
+    dailyCap: undefined,
     status: 'active',
     lowBalanceThreshold: DEFAULT_LOW_BALANCE_THRESHOLD,
     alertEmails: [],
     alertPhones: [],
     lowBalanceAlerted: false,
+    capAlertedDay: undefined,
+    plan: undefined,
+    includedMonth: undefined,
     includedSecondsUsed: 0,
     version: 0,
   };

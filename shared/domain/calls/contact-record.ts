@@ -47,12 +47,15 @@ function endpointAddress(v: unknown): string | undefined {
 
 const CONTACT_ID = /^[A-Za-z0-9-]{1,128}$/;
 
-/** The raw bytes or value of one stream record → a normalised contact. */
+const utf8 = new TextDecoder();
+
+/** The raw bytes (UTF-8), JSON text or value of one stream record → a normalised contact. */
 export function parseContactRecord(raw: unknown): ParsedRecord {
   let record: unknown = raw;
-  if (typeof raw === 'string') {
+  const text = raw instanceof Uint8Array ? utf8.decode(raw) : raw;
+  if (typeof text === 'string') {
     try {
-      record = JSON.parse(raw);
+      record = JSON.parse(text);
     } catch {
       return { kind: 'rejected', reason: 'malformed JSON' };
     }
@@ -128,6 +131,37 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
       disconnectReason: str(record.DisconnectReason),
     },
   };
+}
+
+/** A stream batch parsed: the newest record of each contact, and what could not be rated. */
+export interface ParsedBatch {
+  readonly newest: NormalizedContact[];
+  readonly rejected: { readonly id: string; readonly reason: string }[];
+  readonly ignored: number;
+  /** Every delivery of each contact (the stream's record ids): a contact that fails fails all of them. */
+  readonly idsByContact: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The records of one stream batch (id: the stream's record id; data: its bytes or value). */
+export function parseContactBatch(
+  records: readonly { readonly id: string; readonly data: unknown }[],
+): ParsedBatch {
+  const rejected: { id: string; reason: string }[] = [];
+  const parsed: { contact: NormalizedContact; id: string }[] = [];
+  const idsByContact = new Map<string, string[]>();
+  let ignored = 0;
+  for (const record of records) {
+    const result = parseContactRecord(record.data);
+    if (result.kind === 'rejected') rejected.push({ id: record.id, reason: result.reason });
+    else if (result.kind === 'ignored') ignored++;
+    else {
+      parsed.push({ contact: result.contact, id: record.id });
+      const ids = idsByContact.get(result.contact.contactId);
+      if (ids) ids.push(record.id);
+      else idsByContact.set(result.contact.contactId, [record.id]);
+    }
+  }
+  return { newest: newestPerContact(parsed).map((p) => p.contact), rejected, ignored, idsByContact };
 }
 
 /**

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { accountFromItem, putAccountAction } from '../../shared/adapters/dynamo/account-store.js';
+import { lowLevelAction } from '../../shared/adapters/dynamo/attribute-values.js';
+import { fromAttributes } from '../../shared/adapters/dynamo/fast-attributes.js';
+import { newAccount } from '../../shared/domain/accounts/account.js';
+
+process.env.TABLE_LEDGER ??= 'unit-ledger';
+
+describe('the account item', () => {
+  const stored = {
+    pk: 'ACCT#t-1',
+    sk: 'ACCOUNT',
+    type: 'account',
+    tenantId: 't-1',
+    balance: 900,
+    owed: 0,
+    spendDay: '2026-11-24',
+    spendToday: 100,
+    dailyCap: 2000,
+    capAlertedDay: '2026-11-23',
+    status: 'arrears',
+    arrearsSince: '2026-11-20T00:00:00.000Z',
+    lowBalanceThreshold: 5000,
+    alertEmails: ['ops@example.com'],
+    alertPhones: [],
+    lowBalanceAlerted: true,
+    includedSecondsUsed: 60,
+    includedMonth: '2026-11',
+    version: 7,
+    industry: 'medical',
+    recordRetentionDays: 900,
+  };
+
+  it('reads every account field, and a missing item is a new account with the same fields', () => {
+    const account = accountFromItem(stored, 't-1', '2026-11-24');
+    expect(account).toEqual({
+      tenantId: 't-1',
+      balance: 900,
+      owed: 0,
+      spendDay: '2026-11-24',
+      spendToday: 100,
+      dailyCap: 2000,
+      status: 'arrears',
+      lowBalanceThreshold: 5000,
+      alertEmails: ['ops@example.com'],
+      alertPhones: [],
+      lowBalanceAlerted: true,
+      capAlertedDay: '2026-11-23',
+      plan: undefined,
+      includedMonth: '2026-11',
+      includedSecondsUsed: 60,
+      version: 7,
+    });
+    // Same keys in the same order: spreading an account never adds keys (a slow path in V8).
+    expect(Object.keys(accountFromItem({}, 't-2', '2026-11-24'))).toEqual(Object.keys(account));
+    expect(Object.keys(newAccount('t-2', '2026-11-24'))).toEqual(Object.keys(account));
+  });
+
+  it('a write keeps what other writers stored, drops what the account no longer has, and is conditional', () => {
+    const account = accountFromItem(stored, 't-1', '2026-11-24');
+    const next = {
+      ...account,
+      balance: 1900,
+      status: 'active' as const,
+      dailyCap: undefined,
+      capAlertedDay: undefined,
+      version: 8,
+    };
+    const action = putAccountAction({ account, item: stored }, next, { callNumbers: ['4008123456'] });
+    const written = (a: typeof action) => {
+      const put = lowLevelAction(a).Put;
+      return { item: fromAttributes(put?.Item ?? {}), condition: put?.ConditionExpression };
+    };
+    const { item, condition } = written(action);
+    expect(item).toMatchObject({ pk: 'ACCT#t-1', sk: 'ACCOUNT', type: 'account', balance: 1900, version: 8 });
+    expect(item).toMatchObject({
+      industry: 'medical',
+      recordRetentionDays: 900,
+      callNumbers: ['4008123456'],
+    });
+    for (const gone of ['dailyCap', 'capAlertedDay', 'arrearsSince', 'plan'])
+      expect(item).not.toHaveProperty(gone);
+    expect(typeof item.updatedAt).toBe('string');
+    expect(condition).toBe('#v = :v');
+    expect(action.Put?.ExpressionAttributeValues).toEqual({ ':v': 7 });
+    // Still in arrears: the time it went into arrears is kept; a first account write is unconditional on version.
+    const arrears = written(putAccountAction({ account, item: stored }, { ...account, version: 8 })).item;
+    expect(arrears.arrearsSince).toBe('2026-11-20T00:00:00.000Z');
+    const first = putAccountAction(
+      { account: newAccount('t-3', '2026-11-24'), item: undefined },
+      newAccount('t-3', '2026-11-24'),
+    );
+    expect(first.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+});
