@@ -6,8 +6,16 @@ import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { tableName } from '../../shared/config.js';
 
 export const FIXTURES = '/work/shared/handbook/fixtures';
-export const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
+const fixtureTexts = new Map<string, string>();
+/** A fresh copy of a handbook fixture (its file is read once per process). */
+export function fixture(name: string): Record<string, unknown> {
+  let text = fixtureTexts.get(name);
+  if (text === undefined) {
+    text = readFileSync(`${FIXTURES}/${name}`, 'utf8');
+    fixtureTexts.set(name, text);
+  }
+  return JSON.parse(text);
+}
 
 export interface Line {
   readonly tenantId: string;

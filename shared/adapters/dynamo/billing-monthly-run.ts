@@ -319,7 +319,7 @@ export function chargeEntries(
     at: bounds.lastInstant,
     description: charge.description,
     number: contract.number,
-    meta: { ...charge.meta, contractId: contract.contractId },
+    meta: { contractId: contract.contractId, ...charge.meta },
   }));
 }
 
@@ -481,7 +481,7 @@ export async function processChargeBatch(
       at: (contract.timeZone === zone ? bounds : monthBounds(month, contract.timeZone)).lastInstant,
       description: credit.description,
       number: contract.number,
-      meta: { ...credit.meta, contractId: contract.contractId },
+      meta: { contractId: contract.contractId, ...credit.meta },
     });
     lateByContract.set(contract, list);
   });

@@ -458,7 +458,7 @@ export class CallIngest {
       if (writeAccount) {
         current = {
           account: nextAccount,
-          item: { ...(current.item ?? {}), version: nextAccount.version, callNumbers: [...known] },
+          item: Object.assign({}, current.item, { version: nextAccount.version, callNumbers: [...known] }),
         };
       }
     }
@@ -551,7 +551,7 @@ export class CallIngest {
       });
       current = {
         account,
-        item: { ...(current.item ?? {}), version: account.version, callNumbers: [...numbers] },
+        item: Object.assign({}, current.item, { version: account.version, callNumbers: [...numbers] }),
       };
     }
     return { units, stale };

@@ -174,6 +174,7 @@ export function monthlyCharges({
   const { active, suspended, daysInMonth } = classifyDays(contract, month);
   const charges: Charge[] = [];
   const days = active.length;
+  // Spread last into each charge's meta: a spread that then gets new keys is a slow path in V8 (Node 20).
   const period = { month, activeDays: days, daysInMonth };
 
   const rent = share(contract.monthlyRent, days, daysInMonth);
@@ -185,7 +186,7 @@ export function monthlyCharges({
         days === daysInMonth
           ? `Monthly rent ${month}`
           : `Monthly rent ${month}, ${days} of ${daysInMonth} days`,
-      meta: { ...period, planId: contract.planId, contractId: contract.contractId },
+      meta: { planId: contract.planId, contractId: contract.contractId, ...period },
     });
   }
 
@@ -205,7 +206,7 @@ export function monthlyCharges({
       description: `Value-added services ${month}: ${Object.keys(features)
         .map((k) => k.slice('feature.'.length))
         .join(', ')}`,
-      meta: { ...period, ...features },
+      meta: Object.assign({}, period, features),
     });
   }
 
@@ -216,7 +217,7 @@ export function monthlyCharges({
       kind: 'minimum_spend',
       amount: -(minimum - used),
       description: `Minimum spend true-up ${month}: usage ${used} below minimum ${minimum}`,
-      meta: { ...period, minimum, usage: used },
+      meta: { minimum, usage: used, ...period },
     });
   }
 
@@ -309,7 +310,7 @@ export function creditChain(
       last = Math.max(last, sequence);
     }
   }
-  return { ...(rentCharged !== undefined ? { rentCharged } : {}), credited, nextSequence: last + 1 };
+  return { credited, nextSequence: last + 1, ...(rentCharged !== undefined ? { rentCharged } : {}) };
 }
 
 /** The credit still owed: the waiver (capped at the rent actually charged) less what was credited. */
