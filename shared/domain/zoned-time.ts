@@ -80,6 +80,31 @@ export function localDay(zone: string, epochMs: number): string {
   return day;
 }
 
+/** The last UTC day's "YYYY-MM-DDT" (records of a batch mostly fall on one day). */
+let isoDay = { index: Number.NaN, prefix: '' };
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(epochMs).toISOString()`, several times faster: ingest formats four instants per contact record,
+ * and Date's formatting was ~0.7 µs each.
+ */
+export function isoInstant(epochMs: number): string {
+  if (!Number.isInteger(epochMs) || epochMs < 0 || epochMs > LAST_FOUR_DIGIT_YEAR_MS)
+    return new Date(epochMs).toISOString();
+  const index = Math.floor(epochMs / 86_400_000);
+  if (isoDay.index !== index)
+    isoDay = { index, prefix: new Date(index * 86_400_000).toISOString().slice(0, 11) };
+  let rest = epochMs - index * 86_400_000;
+  const hours = Math.floor(rest / HOUR_MS);
+  rest -= hours * HOUR_MS;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const ms = rest - seconds * 1000;
+  return `${isoDay.prefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
 /** The local month (YYYY-MM) of an instant in a zone. */
 export function localMonth(zone: string, epochMs: number): string {
   return localDay(zone, epochMs).slice(0, 7);

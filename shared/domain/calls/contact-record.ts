@@ -3,6 +3,8 @@
  * fields, CHAT/TASK contacts and transfer segments, and sometimes not as JSON at all. Parsing never
  * throws: it answers a normalised contact, a contact to ignore (nothing to rate), or a reason to reject.
  */
+import { isoInstant } from '../zoned-time.js';
+
 export interface NormalizedContact {
   readonly contactId: string;
   readonly lastUpdatedAt: string;
@@ -113,14 +115,14 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
     kind: 'call',
     contact: {
       contactId,
-      lastUpdatedAt: new Date(lastUpdateMs).toISOString(),
+      lastUpdatedAt: isoInstant(lastUpdateMs),
       lastUpdateMs,
       accessNumber: endpointAddress(record.SystemEndpoint),
       caller: endpointAddress(record.CustomerEndpoint),
       answeredBy:
         answeredMs === undefined ? undefined : (transferTo ?? (agent ? str(agent.Username) : undefined)),
       answerNumber: answeredMs === undefined ? undefined : transferTo,
-      startedAt: new Date(startedMs).toISOString(),
+      startedAt: isoInstant(startedMs),
       startedMs,
       answeredMs,
       endedMs,

@@ -9,7 +9,7 @@ import type { NormalizedContact } from '../calls/contact-record.js';
 import type { RegionFacts } from '../calls/region.js';
 import { rateCall } from '../rating/rate-call.js';
 import type { TariffBook } from '../rating/tariff.js';
-import { localDay, localMonth } from '../zoned-time.js';
+import { isoInstant, localDay, localMonth } from '../zoned-time.js';
 
 export interface CallToCharge {
   readonly contact: NormalizedContact;
@@ -95,8 +95,8 @@ export function chargeCalls(
       answeredBy: c.answeredBy,
       answerNumber: c.answerNumber,
       startedAt: c.startedAt,
-      answeredAt: c.answeredMs === undefined ? undefined : new Date(c.answeredMs).toISOString(),
-      endedAt: new Date(c.endedMs).toISOString(),
+      answeredAt: c.answeredMs === undefined ? undefined : isoInstant(c.answeredMs),
+      endedAt: isoInstant(c.endedMs),
       day,
       durationSeconds: rating.billableSeconds,
       billedSeconds: rating.billedSeconds,
