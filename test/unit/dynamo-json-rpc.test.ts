@@ -11,7 +11,6 @@ import {
   DynamoRpc,
   DynamoRpcError,
   dynamoEndpoint,
-  jsonBytes,
 } from '../../shared/adapters/dynamo/json-rpc.js';
 
 /** The SDK signer's hash interface over node:crypto (what @aws-crypto would give it). */
@@ -95,27 +94,6 @@ describe('SigV4Signer', () => {
     expect(a).toContain('20261125/ap-southeast-1/dynamodb/aws4_request');
     expect(b).toContain('20261126/ap-southeast-1/dynamodb/aws4_request');
     expect(again).toBe(a);
-  });
-});
-
-describe('jsonBytes', () => {
-  it('is JSON.stringify as UTF-8 bytes, whatever the value', () => {
-    const member = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.date(), fc.string({ unit: 'binary' }));
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.jsonValue(),
-          fc.dictionary(fc.string(), fc.oneof(member, fc.array(member), fc.dictionary(fc.string(), member))),
-          fc.array(member),
-        ),
-        (value) => {
-          expect(jsonBytes(value).toString('utf8')).toBe(JSON.stringify(value) ?? 'null');
-        },
-      ),
-      { numRuns: 2_000 },
-    );
-    const transaction = { TransactItems: [{ Put: { Item: { r: { S: '上海' } } } }], ClientRequestToken: 't' };
-    expect(jsonBytes(transaction).equals(Buffer.from(JSON.stringify(transaction), 'utf8'))).toBe(true);
   });
 });
 

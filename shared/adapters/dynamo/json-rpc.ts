@@ -88,59 +88,6 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
-/** Operations whose requests carry many items (up to 4 MB), encoded piece by piece. */
-const WRITE_OPERATIONS = new Set(['TransactWriteItems', 'BatchWriteItem']);
-
-/**
- * JSON.stringify(value) as UTF-8 bytes, each array element stringified on its own and written into one
- * buffer. One JSON.stringify of a whole transaction returns a rope that every reader first flattens into
- * a fresh large-object string: new pages each time, ~3 µs per call item in the kernel alone.
- */
-export function jsonBytes(value: unknown): Buffer {
-  const parts: string[] = [];
-  collectJson(value, parts, false);
-  let size = 0;
-  for (const part of parts) size += Buffer.byteLength(part, 'utf8');
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const part of parts) at += bytes.write(part, at, 'utf8');
-  return bytes;
-}
-
-function collectJson(value: unknown, parts: string[], element: boolean): void {
-  const plain =
-    !element &&
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { toJSON?: unknown }).toJSON !== 'function';
-  if (!plain) {
-    parts.push(JSON.stringify(value) ?? 'null');
-    return;
-  }
-  if (Array.isArray(value)) {
-    parts.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) parts.push(',');
-      const item = value[i];
-      parts.push(
-        item === undefined || typeof item === 'function' ? 'null' : (JSON.stringify(item) ?? 'null'),
-      );
-    }
-    parts.push(']');
-    return;
-  }
-  let first = true;
-  parts.push('{');
-  for (const key of Object.keys(value)) {
-    const member = (value as Record<string, unknown>)[key];
-    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    parts.push(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
-    first = false;
-    collectJson(member, parts, false);
-  }
-  parts.push('}');
-}
-
 export class DynamoRpc {
   private readonly url: URL;
   private readonly signer: SigV4Signer;
@@ -167,9 +114,7 @@ export class DynamoRpc {
       input = { ...input, ClientRequestToken: randomUUID() };
     // Encoded to UTF-8 once: the signature's hash, the length and the socket write then share the bytes
     // (three transcodings of a string body were ~3 µs per call item: caller regions make it two-byte).
-    const body = WRITE_OPERATIONS.has(operation)
-      ? jsonBytes(input)
-      : Buffer.from(JSON.stringify(input), 'utf8');
+    const body = Buffer.from(JSON.stringify(input), 'utf8');
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.send(operation, body, signal)) as T;
