@@ -186,8 +186,7 @@ interface AccountUnit {
   readonly actions: (TransactItem | TransactWriteItem)[];
   /**
    * Its call items, built only when its transaction is sent: ~35 attribute objects per call that die
-   * young, instead of a whole batch's surviving collections and being promoted (old-generation marking
-   * was a third of ingest's CPU).
+   * young, instead of a whole batch of them surviving scavenges and being promoted to the old generation.
    */
   readonly callItems?: CallItems;
   /** Transaction actions it takes (actions and call items). */
@@ -207,8 +206,8 @@ export class CallIngest {
   constructor(private readonly deps: IngestDeps) {}
 
   // The batch's work is split into small methods: V8 optimises each on its own. One function holding every
-  // per-record loop took ~100 ms of background compilation each time it was (re)optimised — most of
-  // ingest's CPU in a steady state.
+  // per-record loop took ~100 ms of background compilation each time it was (re)optimised, and it was
+  // deoptimised and recompiled every few batches.
   async ingest(records: readonly RawRecord[]): Promise<IngestResult> {
     const batch = parseContactBatch(records);
     const failures = [...batch.rejected];
