@@ -67,21 +67,24 @@ export function localWeekdayHour(zone: string, epochMs: number): { weekday: numb
   return { weekday, hour };
 }
 
-/** The last day formatted per zone: batches of calls mostly fall on one local day. */
-const lastDay = new Map<string, { index: number; day: string }>();
+/** The last days formatted (YYYY-MM-DD) by day number since 1970: a batch of calls mostly falls on one day. */
+const formattedDays = new Map<number, string>();
 
-/** The local calendar day (YYYY-MM-DD) of an instant in a zone. */
-export function localDay(zone: string, epochMs: number): string {
-  const index = Math.floor((epochMs + zoneOffsetMs(zone, epochMs)) / 86_400_000);
-  const cached = lastDay.get(zone);
-  if (cached?.index === index) return cached.day;
-  const day = new Date(index * 86_400_000).toISOString().slice(0, 10);
-  lastDay.set(zone, { index, day });
+function dateOfDay(index: number): string {
+  let day = formattedDays.get(index);
+  if (day === undefined) {
+    if (formattedDays.size >= 64) formattedDays.clear();
+    day = new Date(index * 86_400_000).toISOString().slice(0, 10);
+    formattedDays.set(index, day);
+  }
   return day;
 }
 
-/** The last UTC day's "YYYY-MM-DDT" (records of a batch mostly fall on one day). */
-let isoDay = { index: Number.NaN, prefix: '' };
+/** The local calendar day (YYYY-MM-DD) of an instant in a zone. */
+export function localDay(zone: string, epochMs: number): string {
+  return dateOfDay(Math.floor((epochMs + zoneOffsetMs(zone, epochMs)) / 86_400_000));
+}
+
 const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
@@ -93,8 +96,6 @@ export function isoInstant(epochMs: number): string {
   if (!Number.isInteger(epochMs) || epochMs < 0 || epochMs > LAST_FOUR_DIGIT_YEAR_MS)
     return new Date(epochMs).toISOString();
   const index = Math.floor(epochMs / 86_400_000);
-  if (isoDay.index !== index)
-    isoDay = { index, prefix: new Date(index * 86_400_000).toISOString().slice(0, 11) };
   let rest = epochMs - index * 86_400_000;
   const hours = Math.floor(rest / HOUR_MS);
   rest -= hours * HOUR_MS;
@@ -102,7 +103,7 @@ export function isoInstant(epochMs: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const ms = rest - seconds * 1000;
-  return `${isoDay.prefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  return `${dateOfDay(index)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 /** The local month (YYYY-MM) of an instant in a zone. */

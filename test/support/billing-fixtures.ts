@@ -3,6 +3,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutItems } from '../../shared/adapters/dynamo/billing-dynamo.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
+import { account } from '../integration/ingest-fixtures.js';
 
 export interface ContractSeed {
   readonly tenantId: string;
@@ -107,13 +108,6 @@ export async function ledgerOf(tenantId: string) {
 
 /** Balance less debt, from the account item. */
 export async function accountBalance(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND sk = :a',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':a': 'ACCOUNT' },
-    }),
-  );
-  const item = out.Items?.[0] ?? {};
+  const item = await account(tenantId);
   return (item.balance as number) - ((item.owed as number) ?? 0);
 }

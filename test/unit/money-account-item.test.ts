@@ -33,24 +33,10 @@ describe('the account item', () => {
 
   it('reads every account field, and a missing item is a new account with the same fields', () => {
     const account = accountFromItem(stored, 't-1', '2026-11-24');
-    expect(account).toEqual({
-      tenantId: 't-1',
-      balance: 900,
-      owed: 0,
-      spendDay: '2026-11-24',
-      spendToday: 100,
-      dailyCap: 2000,
-      status: 'arrears',
-      lowBalanceThreshold: 5000,
-      alertEmails: ['ops@example.com'],
-      alertPhones: [],
-      lowBalanceAlerted: true,
-      capAlertedDay: '2026-11-23',
-      plan: undefined,
-      includedMonth: '2026-11',
-      includedSecondsUsed: 60,
-      version: 7,
-    });
+    // The item's account fields, as stored; the item's keys and other writers' attributes are not the account's.
+    const { pk, sk, type, arrearsSince, industry, recordRetentionDays, ...fields } = stored;
+    expect(account).toEqual({ ...fields, plan: undefined });
+    expect(account).not.toHaveProperty('industry');
     // Same keys in the same order: spreading an account never adds keys (a slow path in V8).
     expect(Object.keys(accountFromItem({}, 't-2', '2026-11-24'))).toEqual(Object.keys(account));
     expect(Object.keys(newAccount('t-2', '2026-11-24'))).toEqual(Object.keys(account));

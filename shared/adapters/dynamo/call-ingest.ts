@@ -408,15 +408,12 @@ export class CallIngest {
     for (let i = 0; i < sorted.length; ) {
       let take = Math.min(perChunk, sorted.length - i);
       let result: ReturnType<typeof chargeCalls>;
+      let counts: ReturnType<typeof callCounts>;
       for (;;) {
         const chunk = sorted.slice(i, i + take).map((r) => r.call);
         result = chargeCalls(current.account, chunk, existingCalls, this.deps.rating);
-        const size =
-          1 +
-          result.writes.length +
-          result.writes.filter((w) => w.kind === 'update' && w.adjustment !== 0).length +
-          result.crossings.length;
-        if (size <= MAX_TRANSACT_ACTIONS || take === 1) break;
+        counts = callCounts(result.writes);
+        if (1 + counts.actions + result.crossings.length <= MAX_TRANSACT_ACTIONS || take === 1) break;
         take = Math.max(1, Math.floor(take / 2));
       }
       const chunkCalls = sorted.slice(i, i + take);
@@ -444,7 +441,6 @@ export class CallIngest {
         actions.push(o.action);
         outbox.push(o.entry);
       }
-      const counts = callCounts(result.writes);
       units.push({
         tenantId: stored.account.tenantId,
         actions,
@@ -489,6 +485,7 @@ export class CallIngest {
     for (let i = 0; i < sorted.length; ) {
       let take = Math.min(MAX_TRANSACT_ACTIONS - 1, sorted.length - i);
       let result: ReturnType<typeof chargeCalls>;
+      let counts: ReturnType<typeof callCounts>;
       for (;;) {
         result = chargeCalls(
           rated,
@@ -496,11 +493,8 @@ export class CallIngest {
           existingCalls,
           this.deps.rating,
         );
-        const size =
-          1 +
-          result.writes.length +
-          result.writes.filter((w) => w.kind === 'update' && w.adjustment !== 0).length;
-        if (size <= MAX_TRANSACT_ACTIONS || take === 1) break;
+        counts = callCounts(result.writes);
+        if (1 + counts.actions <= MAX_TRANSACT_ACTIONS || take === 1) break;
         take = Math.max(1, Math.floor(take / 2));
       }
       const chunkCalls = sorted.slice(i, i + take);
@@ -517,7 +511,6 @@ export class CallIngest {
       postings.push(posting);
       rated = result.account;
       for (const w of result.writes) numbers.add(w.record.number);
-      const counts = callCounts(result.writes);
       units.push({
         tenantId,
         actions: [postingPutAction(posting, now)],
@@ -556,12 +549,12 @@ export class CallIngest {
     return { units, stale };
   }
 
-  /** The call items (and adjustment entries) of one chunk. */
+  /** The call items (and adjustment entries) of one chunk, already in the wire shape. */
   private callActions(
     tenantId: string,
     { writes, existing, retention, posting }: CallItems,
-  ): (TransactItem | TransactWriteItem)[] {
-    const actions: (TransactItem | TransactWriteItem)[] = [];
+  ): TransactWriteItem[] {
+    const actions: TransactWriteItem[] = [];
     const table = tableName('ledger');
     for (const w of writes) {
       if (w.kind === 'new') {
@@ -634,8 +627,7 @@ export class CallIngest {
             const actions: TransactWriteItem[] = [];
             for (const u of live) {
               for (const a of u.actions) actions.push(lowLevelAction(a));
-              if (u.callItems)
-                for (const a of this.callActions(u.tenantId, u.callItems)) actions.push(lowLevelAction(a));
+              if (u.callItems) for (const a of this.callActions(u.tenantId, u.callItems)) actions.push(a);
             }
             await transactWrite(actions);
             committed.transactions++;
