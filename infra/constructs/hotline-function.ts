@@ -223,6 +223,29 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
+  /**
+   * Counts requests in rate-limit windows (shared/adapters/dynamo/rate-limits.ts): UpdateItem on the
+   * table itself (no index), and only on its `RATE#` keys.
+   */
+  useRateLimitWindows(definition: TableDefinition, table: dynamodb.ITable): this {
+    this.setEnvironment(definition.envVar, table.tableName);
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+    });
+    if (table.encryptionKey) {
+      table.encryptionKey.grantEncryptDecrypt(this);
+      acknowledgeWildcardActions(
+        this,
+        KMS_GRANT_WILDCARDS,
+        `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
+      );
+    }
+    return this;
+  }
+
   /** Publishes to a topic (and uses its key). */
   useTopic(envVar: string, topic: sns.ITopic): this {
     this.setEnvironment(envVar, topic.topicArn);

@@ -5,7 +5,6 @@
  * function's environment and permissions come only from its row's `tables` and `capabilities`.
  */
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
@@ -301,19 +300,7 @@ export class StatelessStack extends Stack {
     if (route.tables.ops === 'write') return;
     const table = data.tables.ops;
     if (!table) throw new StatelessPropsError(`${route.id} is rate-limited but there is no ops table`);
-    if (table.encryptionKey) {
-      throw new StatelessPropsError(
-        'rate-limit windows expect the ops table to be encrypted with an AWS key',
-      );
-    }
-    fn.setEnvironment(TABLES.ops.envVar, table.tableName);
-    // The table itself (no index), and only its rate-limit windows.
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['dynamodb:UpdateItem'],
-      resourceArns: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
-    });
+    fn.useRateLimitWindows(TABLES.ops, table);
   }
 
   /** Environment and grants from the row's tables and capabilities, nothing else. */

@@ -28,6 +28,7 @@ import {
 } from '../domain/rate-limits.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
 import { tracer } from '../tracing.js';
+import { wantsCsv } from './csv.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
 import { type RouteDefinition, routeById } from './routes.js';
 
@@ -230,13 +231,10 @@ function rateBudgets(): RateBudgets {
   return rateBudgetsCache.budgets;
 }
 
-/** The class a request counts against; CSV is told apart as the CSV routes do (format, then Accept). */
+/** The class a request counts against (CSV told apart as the CSV routes do). */
 function rateLimitClassOf(limit: RouteRateLimit | undefined, event: ApiEvent): RateLimitClass | undefined {
   if (limit === undefined || typeof limit === 'string') return limit;
-  const format = event.queryStringParameters?.format;
-  const accept = event.headers?.accept ?? event.headers?.Accept ?? '';
-  const csv = format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(accept));
-  return csv ? limit.csv : limit.json;
+  return wantsCsv(event.queryStringParameters?.format, event.headers) ? limit.csv : limit.json;
 }
 
 /**

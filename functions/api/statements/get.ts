@@ -2,6 +2,7 @@ import { getStatement } from '../../../shared/adapters/dynamo/statement-store.js
 import { statementCsv } from '../../../shared/domain/billing/statement.js';
 import { notFound } from '../../../shared/domain/errors.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
+import { wantsCsv } from '../../../shared/http/csv.js';
 import { statementPath, statementQuery } from '../../../shared/http/schemas/billing.js';
 
 export const handler = apiHandler(
@@ -11,9 +12,7 @@ export const handler = apiHandler(
     const tenantId = requireTenant(principal);
     const statement = await getStatement(tenantId, path.month);
     if (!statement) throw notFound('statement_not_found', `no statement for ${path.month} yet`);
-    const accept = headers.accept ?? headers.Accept ?? '';
-    const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/i.test(accept));
-    if (!csv) return { body: statement };
+    if (!wantsCsv(query.format, headers)) return { body: statement };
     return {
       text: statementCsv(statement),
       headers: {

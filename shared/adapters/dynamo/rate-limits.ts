@@ -4,6 +4,7 @@
  * used). A full window costs one failed write per refused request; nothing is read.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../config.js';
 import {
   type RateCheck,
   type RateLimiter,
@@ -51,14 +52,12 @@ export function createDynamoRateLimiter(options: DynamoRateLimiterOptions = {}):
   const timeoutMs = options.timeoutMs ?? RATE_LIMIT_TIMEOUT_MS;
   return {
     async admit(check) {
-      // Read per call: tests and the local runtime set the variable after this module is loaded.
-      const tableName = process.env[OPS.envVar];
-      if (!tableName) throw new RateLimiterUnavailable(`${OPS.envVar} is not set`);
+      const table = tableName('ops');
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(), timeoutMs);
       timer.unref?.();
       try {
-        await dynamo().send(new UpdateCommand(rateWindowUpdate(tableName, check)), {
+        await dynamo().send(new UpdateCommand(rateWindowUpdate(table, check)), {
           abortSignal: abort.signal,
         });
         return true;
