@@ -9,7 +9,7 @@ import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { tableName } from '../../shared/config.js';
 import { addDays, monthBounds, nextMonth, startOfLocalDate } from '../../shared/domain/billing/calendar.js';
-import { seedContract } from '../support/billing-fixtures.js';
+import { ledgerOf, seedContract } from '../support/billing-fixtures.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -55,16 +55,7 @@ async function job(name: string, instant: string) {
 }
 
 async function ledger() {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${TENANT}`, ':l': 'LEDGER#' },
-    }),
-  );
-  return (out.Items ?? [])
-    .map((i) => ({ key: String(i.key), amount: Number(i.amount), at: String(i.at), kind: String(i.kind) }))
-    .sort((a, b) => (a.key < b.key ? -1 : 1));
+  return (await ledgerOf(TENANT)).sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 async function history(atInstant: string, from: string, to: string) {

@@ -67,16 +67,7 @@ export async function topUp(tenantId: string, amount: number, key = `topup#seed-
   ]);
 }
 
-export async function account(tenantId: string): Promise<Record<string, any>> {
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: tableName('ledger'),
-      Key: { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' },
-      ConsistentRead: true,
-    }),
-  );
-  return Item ?? {};
-}
+export { account } from '../support/ledger-items.js';
 
 export async function callItem(contactId: string): Promise<Record<string, any> | undefined> {
   const { Item } = await dynamo().send(

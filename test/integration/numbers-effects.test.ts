@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as effectsHandler } from '../../functions/jobs/number-effects.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
@@ -27,6 +27,7 @@ import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
+import { ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { activateNumber } from './numbers-support.js';
 
@@ -90,15 +91,7 @@ async function setBalance(tenantId: string, balance: number) {
 }
 
 async function ledgerEntries(tenantId: string) {
-  const { Items } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
-      ConsistentRead: true,
-    }),
-  );
-  return (Items ?? []) as { kind: string; amount: number; key?: string; sk: string }[];
+  return (await ledgerItems(tenantId)) as { kind: string; amount: number; key?: string; sk: string }[];
 }
 
 async function effect(id: string) {

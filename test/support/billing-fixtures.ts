@@ -1,9 +1,9 @@
 /** Seeds contracts the way the numbers capability stores them, for billing tests and the bench. */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutItems } from '../../shared/adapters/dynamo/billing-dynamo.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
-import { account } from '../integration/ingest-fixtures.js';
+import { account, ledgerItems } from './ledger-items.js';
 
 export interface ContractSeed {
   readonly tenantId: string;
@@ -91,14 +91,7 @@ export async function runMonthlyBilling(at: string) {
 
 /** A tenant's ledger entries (key, amount, kind, at), read straight from the table. */
 export async function ledgerOf(tenantId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-      ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => ({
+  return (await ledgerItems(tenantId)).map((i) => ({
     key: i.key as string,
     amount: i.amount as number,
     kind: i.kind as string,

@@ -57,10 +57,14 @@ export interface Outage {
   readonly incidentIds: readonly string[];
 }
 
+/** Whether an incident affects a number. */
+export const affectsNumber = (incident: ServiceIncident, number: string): boolean =>
+  incident.numbers === 'all' || incident.numbers.includes(number);
+
 /** Incidents affecting a number, overlapping or touching ones merged into single outages. */
 export function outagesFor(number: string, incidents: readonly ServiceIncident[]): Outage[] {
   const affecting = incidents
-    .filter((i) => i.numbers === 'all' || i.numbers.includes(number))
+    .filter((i) => affectsNumber(i, number))
     .map((i) => ({ start: Date.parse(i.startAt), end: Date.parse(i.endAt), id: i.incidentId }))
     .filter((i) => i.end > i.start)
     .sort((a, b) => a.start - b.start);
@@ -332,6 +336,8 @@ export interface LateSlaCreditInput {
   readonly appliedIn: BillingMonth;
   /** The incidents recorded after the month was billed, named on the line (default: every one waived). */
   readonly recordedLate?: readonly string[];
+  /** The outage month's waiver, when the caller already worked it out. */
+  readonly waiver?: SlaWaiver;
 }
 
 /**
@@ -341,7 +347,7 @@ export interface LateSlaCreditInput {
 export function lateSlaCredit(input: LateSlaCreditInput): (Charge & { sequence: number }) | undefined {
   const { contract, outageMonth, incidents, chain, appliedIn, recordedLate } = input;
   if (chain.rentCharged === undefined || chain.rentCharged <= 0) return undefined;
-  const waiver = slaWaiver(contract, outageMonth, incidents);
+  const waiver = input.waiver ?? slaWaiver(contract, outageMonth, incidents);
   const amount = slaCreditDue(waiver, chain);
   if (amount <= 0) return undefined;
   const late = recordedLate ? waiver.incidentIds.filter((id) => recordedLate.includes(id)) : [];

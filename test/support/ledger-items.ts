@@ -1,0 +1,36 @@
+/** Reading an account's items straight from the ledger table (tests check what was written, not the API). */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { tableName } from '../../shared/config.js';
+
+/** The tenant's account item ({} when there is none). */
+export async function account(tenantId: string): Promise<Record<string, any>> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ?? {};
+}
+
+/** Every ledger entry item of the tenant (LEDGER# rows of its partition), all pages. */
+export async function ledgerItems(tenantId: string): Promise<Record<string, any>[]> {
+  const items: Record<string, any>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('ledger'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+        ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
