@@ -2,20 +2,41 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the measured part only (for DevTools). */
+/**
+ * BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the measured part only (for DevTools).
+ * BENCH_HEAP_PROFILE=<file.heapprofile>: a sampling profile of what the measured part allocated, garbage
+ * included (allocation drives the scavenges and the GC threads' CPU).
+ */
 export async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
-  const file = process.env.BENCH_PROFILE;
-  if (!file) return undefined;
+  const cpuFile = process.env.BENCH_PROFILE;
+  const heapFile = process.env.BENCH_HEAP_PROFILE;
+  if (!cpuFile && !heapFile) return undefined;
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (cpuFile) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapFile) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
   return {
     async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(file, JSON.stringify(profile));
+      if (cpuFile) {
+        const { profile } = await session.post('Profiler.stop');
+        await writeFile(cpuFile, JSON.stringify(profile));
+      }
+      if (heapFile) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        await writeFile(heapFile, JSON.stringify(profile));
+      }
       session.disconnect();
     },
   };

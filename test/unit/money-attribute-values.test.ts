@@ -5,7 +5,9 @@ import {
   lowLevelAction,
   stringAttribute,
 } from '../../shared/adapters/dynamo/attribute-values.js';
-import { callItemAttributes } from '../../shared/adapters/dynamo/call-ingest.js';
+import fc from 'fast-check';
+import { callItemJson } from '../../shared/adapters/dynamo/call-ingest.js';
+import { asciiJsonString } from '../../shared/adapters/dynamo/json-text.js';
 import type { CallRecord } from '../../shared/domain/calls/call-record.js';
 
 describe('attributes', () => {
@@ -53,7 +55,7 @@ describe('attributes', () => {
   });
 });
 
-describe('callItemAttributes', () => {
+describe('callItemJson', () => {
   const record: CallRecord = {
     contactId: 'c-1',
     tenantId: 't-1',
@@ -95,19 +97,63 @@ describe('callItemAttributes', () => {
       expiresAt: Math.floor(Date.parse(record.endedAt) / 1000) + 400 * 86_400,
       posting: 'p#0',
     };
-    expect(callItemAttributes(record, 30, 400, 'p#0')).toEqual(
+    expect(JSON.parse(callItemJson(record, 30, 400, 'p#0'))).toEqual(
       marshall(plain, { removeUndefinedValues: true }),
     );
     // A free call is no ledger entry: no gsi1; optional fields absent stay absent.
-    const free = callItemAttributes(
-      { ...record, amount: 0, caller: undefined, answeredAt: undefined },
-      0,
-      400,
+    const free = JSON.parse(
+      callItemJson({ ...record, amount: 0, caller: undefined, answeredAt: undefined }, 0, 400),
     );
     expect(free).not.toHaveProperty('gsi1pk');
     expect(free).not.toHaveProperty('caller');
     expect(free).not.toHaveProperty('answeredAt');
     expect(free).not.toHaveProperty('posting');
     expect(free.ledgerAmount).toEqual({ N: '0' });
+  });
+
+  // Any UTF-16 string, lone surrogates included.
+  const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) });
+
+  it('round-trips any text in any string attribute', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          contactId: anyText,
+          tenantId: anyText,
+          caller: anyText,
+          callerRegion: anyText,
+          recordingRef: anyText,
+          tariffVersion: anyText,
+        }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        (texts, amount) => {
+          const r = { ...record, ...texts, amount };
+          const item = JSON.parse(callItemJson(r, amount, 400));
+          expect(item.pk).toEqual({ S: `CALL#${r.contactId}` });
+          for (const [name, value] of Object.entries(texts)) expect(item[name]).toEqual({ S: value });
+          expect(item.amount).toEqual({ N: String(amount) });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a body one-byte: a caller region is written as ASCII escapes', () => {
+    fc.assert(
+      fc.property(anyText, (region) => {
+        const literal = asciiJsonString(region);
+        expect(literal).toMatch(/^[\x20-\x7e]*$/);
+        expect(JSON.parse(literal)).toBe(region);
+        expect(asciiJsonString(region)).toBe(literal);
+      }),
+      { numRuns: 500 },
+    );
+    const text = callItemJson({ ...record, callerRegion: '广东省深圳市' }, 30, 400);
+    expect(Buffer.byteLength(text)).toBe(text.length);
+    expect(JSON.parse(text).callerRegion).toEqual({ S: '广东省深圳市' });
+  });
+
+  it('refuses an amount DynamoDB could not store', () => {
+    expect(() => callItemJson({ ...record, amount: Number.NaN }, 0, 400)).toThrow(/not a number/);
   });
 });

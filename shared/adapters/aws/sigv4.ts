@@ -54,9 +54,9 @@ export class SigV4Signer {
     headers['x-amz-date'] = stamp;
     if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     const names = Object.keys(headers).sort();
-    const canonicalHeaders = names
-      .map((name) => `${name}:${(headers[name] as string).trim().replace(/\s+/g, ' ')}\n`)
-      .join('');
+    let canonicalHeaders = '';
+    for (const name of names)
+      canonicalHeaders += `${name}:${(headers[name] as string).trim().replace(/\s+/g, ' ')}\n`;
     const signedHeaders = names.join(';');
     const canonicalRequest = [
       'POST',

@@ -39,8 +39,10 @@ import {
   type StoredAccount,
   type TransactItem,
 } from './account-store.js';
-import { attributes, lowLevelAction, transactWrite } from './attribute-values.js';
+import { attributes, lowLevelAction } from './attribute-values.js';
+import { asciiJsonString, JsonAction, jsonString } from './json-text.js';
 import { isTransactionConflict } from './ledger-store.js';
+import { transactWriteWire, type WireAction } from './wire.js';
 
 export interface RawRecord {
   /** The stream's identifier for the record (Kinesis sequence number): only used to report failures. */
@@ -97,68 +99,57 @@ function retentionDays(stored: StoredAccount): number {
   return Math.max(asked, base, floor);
 }
 
-const S = (v: string): AttributeValue => ({ S: v });
-const N = (v: number): AttributeValue => ({ N: String(v) });
-const BOOL_TRUE: AttributeValue = { BOOL: true };
-const BOOL_FALSE: AttributeValue = { BOOL: false };
-const TYPE_CALL = S('call');
-const SK_CALL = S('CALL');
+const q = jsonString;
+const optional = (name: string, value: string | undefined) =>
+  value === undefined ? '' : `,"${name}":{"S":${q(value)}}`;
 
 /**
- * The call item, built directly as AttributeValues (this runs for every record; generic marshalling was
- * most of ingest's CPU). Same attributes as the CallRecord plus keys, the ledger view and the TTL.
+ * The call item as DynamoDB JSON text (this runs for every record; see ./json-text.ts for why text):
+ * the CallRecord's attributes plus keys, the ledger view and the TTL. Also the ledger entry
+ * call#<ContactId>: kind, key, time and text are derived when listed.
  */
-export function callItemAttributes(
+export function callItemJson(
   r: CallRecord,
   ledgerAmount: number,
   retention: number,
   posting?: string,
-): Record<string, AttributeValue> {
-  const endedSeconds = Math.floor(Date.parse(r.endedAt) / 1000);
-  const item: Record<string, AttributeValue> = {
-    pk: S(`CALL#${r.contactId}`),
-    sk: SK_CALL,
-    // Also the ledger entry call#<ContactId> (kind, key, time and text are derived when listed).
-    type: TYPE_CALL,
-    contactId: S(r.contactId),
-    tenantId: S(r.tenantId),
-    number: S(r.number),
-    accessNumber: S(r.accessNumber),
-    startedAt: S(r.startedAt),
-    endedAt: S(r.endedAt),
-    day: S(r.day),
-    durationSeconds: N(r.durationSeconds),
-    billedSeconds: N(r.billedSeconds),
-    includedSecondsUsed: N(r.includedSecondsUsed),
-    amount: N(r.amount),
-    missed: r.missed ? BOOL_TRUE : BOOL_FALSE,
-    local: r.local ? BOOL_TRUE : BOOL_FALSE,
-    ivr: r.ivr ? BOOL_TRUE : BOOL_FALSE,
-    recordingSeconds: N(r.recordingSeconds),
-    segment: S(r.segment),
-    plan: S(r.plan),
-    tariffVersion: S(r.tariffVersion),
-    lastUpdatedAt: S(r.lastUpdatedAt),
-    /** What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries. */
-    ledgerAmount: N(ledgerAmount),
-    gsi2pk: S(`CALLS#${r.number}`),
-    gsi2sk: S(`${r.startedAt}#${r.contactId}`),
-    expiresAt: N(endedSeconds + retention * DAY_SECONDS),
-  };
-  if (r.caller !== undefined) item.caller = S(r.caller);
-  if (r.callerRegion !== undefined) item.callerRegion = S(r.callerRegion);
-  if (r.answeredBy !== undefined) item.answeredBy = S(r.answeredBy);
-  if (r.answerNumber !== undefined) item.answerNumber = S(r.answerNumber);
-  if (r.answeredAt !== undefined) item.answeredAt = S(r.answeredAt);
-  if (r.recordingRef !== undefined) item.recordingRef = S(r.recordingRef);
-  if (r.initialContactId !== undefined) item.initialContactId = S(r.initialContactId);
-  if (ledgerAmount !== 0) {
-    item.gsi1pk = S(`ACCT#${r.tenantId}`);
-    item.gsi1sk = S(`${r.endedAt}#${callLedgerKey(r.contactId)}`);
-  }
-  // Written ahead of its account update (deferred posting): the posting that carries its money.
-  if (posting) item.posting = S(posting);
-  return item;
+): string {
+  const expiresAt = Math.floor(Date.parse(r.endedAt) / 1000) + retention * DAY_SECONDS;
+  return (
+    `{"pk":{"S":${q(`CALL#${r.contactId}`)}},"sk":{"S":"CALL"},"type":{"S":"call"}` +
+    `,"contactId":{"S":${q(r.contactId)}},"tenantId":{"S":${q(r.tenantId)}},"number":{"S":${q(r.number)}}` +
+    `,"accessNumber":{"S":${q(r.accessNumber)}},"startedAt":{"S":${q(r.startedAt)}}` +
+    `,"endedAt":{"S":${q(r.endedAt)}},"day":{"S":${q(r.day)}}` +
+    `,"durationSeconds":{"N":"${num(r.durationSeconds)}"},"billedSeconds":{"N":"${num(r.billedSeconds)}"}` +
+    `,"includedSecondsUsed":{"N":"${num(r.includedSecondsUsed)}"},"amount":{"N":"${num(r.amount)}"}` +
+    `,"missed":{"BOOL":${r.missed}},"local":{"BOOL":${r.local}},"ivr":{"BOOL":${r.ivr}}` +
+    `,"recordingSeconds":{"N":"${num(r.recordingSeconds)}"},"segment":{"S":${q(r.segment)}}` +
+    `,"plan":{"S":${q(r.plan)}},"tariffVersion":{"S":${q(r.tariffVersion)}}` +
+    `,"lastUpdatedAt":{"S":${q(r.lastUpdatedAt)}}` +
+    // What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries.
+    `,"ledgerAmount":{"N":"${num(ledgerAmount)}"}` +
+    `,"gsi2pk":{"S":${q(`CALLS#${r.number}`)}},"gsi2sk":{"S":${q(`${r.startedAt}#${r.contactId}`)}}` +
+    `,"expiresAt":{"N":"${num(expiresAt)}"}` +
+    optional('caller', r.caller) +
+    (r.callerRegion === undefined ? '' : `,"callerRegion":{"S":${asciiJsonString(r.callerRegion)}}`) +
+    optional('answeredBy', r.answeredBy) +
+    optional('answerNumber', r.answerNumber) +
+    optional('answeredAt', r.answeredAt) +
+    optional('recordingRef', r.recordingRef) +
+    optional('initialContactId', r.initialContactId) +
+    (ledgerAmount === 0
+      ? ''
+      : `,"gsi1pk":{"S":${q(`ACCT#${r.tenantId}`)}},"gsi1sk":{"S":${q(`${r.endedAt}#${callLedgerKey(r.contactId)}`)}}`) +
+    // Written ahead of its account update (deferred posting): the posting that carries its money.
+    (posting ? `,"posting":{"S":${q(posting)}}` : '') +
+    '}'
+  );
+}
+
+/** A number attribute's text; DynamoDB refuses what is not a finite number, so it never gets one. */
+function num(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`call item: ${n} is not a number DynamoDB can store`);
+  return String(n);
 }
 
 /** A chunk's call writes, to become transaction actions when sent (CallIngest.callActions). */
@@ -196,6 +187,24 @@ interface AccountUnit {
   readonly counts: { charged: number; adjusted: number };
   /** Part of a deferred posting: if any unit of the account fails, all its contacts go round again. */
   readonly deferred?: boolean;
+}
+
+// Callbacks on the per-record paths are module-level functions, never closures made per batch: V8 drops a
+// dead closure's optimised code at the next full GC and compiles it again for the next batch (measured:
+// 1–50 ms of background compilation each time; see docs/ARCHITECTURE.md).
+const byStartedMs = (a: Resolved, b: Resolved) => a.call.contact.startedMs - b.call.contact.startedMs;
+const callOf = (r: Resolved) => r.call;
+const contactIdOf = (r: Resolved) => r.call.contact.contactId;
+const unitSize = (u: AccountUnit) => u.size;
+const snapshotKey = (accessNumber: string) => ({ pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' });
+const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' });
+
+/** What one `execute` call has committed and what must go round again. */
+interface Execution {
+  readonly chains: readonly AccountUnit[][];
+  readonly failedContacts: Set<string>;
+  readonly failedTenants: Set<string>;
+  readonly committed: { transactions: number; charged: number; adjusted: number; outbox: OutboxEntry[] };
 }
 
 export interface IngestDeps {
@@ -236,7 +245,9 @@ export class CallIngest {
       totals.charged += committed.charged;
       totals.adjusted += committed.adjusted;
       committedOutbox.push(...committed.outbox);
-      pending = pending.filter((c) => failedContacts.has(c.contactId));
+      const again: NormalizedContact[] = [];
+      for (const c of pending) if (failedContacts.has(c.contactId)) again.push(c);
+      pending = again;
       if (round === MAX_ROUNDS - 1)
         for (const c of pending) failContact(c.contactId, 'account busy: transaction kept failing');
     }
@@ -278,7 +289,9 @@ export class CallIngest {
     }
     for (const [tenantId, keys] of unapplied) await applyPendingPostings(tenantId, [...keys], zone);
     const today = localDay(zone, Date.now());
-    const accounts = await readAccounts([...new Set(resolved.map((r) => r.tenantId))], today);
+    const tenantIds = new Set<string>();
+    for (const r of resolved) tenantIds.add(r.tenantId);
+    const accounts = await readAccounts([...tenantIds], today);
     return { existing, resolved, accounts };
   }
 
@@ -309,17 +322,11 @@ export class CallIngest {
     cache: Resolution,
     fail: (contactId: string, reason: string) => void,
   ): Promise<Resolved[]> {
-    const accessNumbers = [
-      ...new Set(
-        contacts.flatMap((c) => (c.accessNumber && !cache.has(c.accessNumber) ? [c.accessNumber] : [])),
-      ),
-    ];
+    const unknown = new Set<string>();
+    for (const c of contacts) if (c.accessNumber && !cache.has(c.accessNumber)) unknown.add(c.accessNumber);
+    const accessNumbers = [...unknown];
     if (accessNumbers.length > 0) {
-      const snapshots = await batchGet(
-        'routing',
-        accessNumbers.map((a) => ({ pk: `ACCESS#${a}`, sk: 'SNAPSHOT' })),
-        false,
-      );
+      const snapshots = await batchGet('routing', accessNumbers.map(snapshotKey), false);
       const numbers = new Map<string, string>();
       for (const a of accessNumbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
@@ -327,11 +334,7 @@ export class CallIngest {
           numbers.set(a, snap.number400);
         else cache.set(a, null);
       }
-      const numberItems = await batchGet(
-        'numbers',
-        [...new Set(numbers.values())].map((n) => ({ pk: `NUM#${n}`, sk: 'NUMBER' })),
-        false,
-      );
+      const numberItems = await batchGet('numbers', [...new Set(numbers.values())].map(numberKey), false);
       for (const [a, n] of numbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
         const item = numberItems.get(`NUM#${n}|NUMBER`);
@@ -404,13 +407,13 @@ export class CallIngest {
     const units: AccountUnit[] = [];
     let current = stored;
     let stale = 0;
-    const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+    const sorted = [...calls].sort(byStartedMs);
     for (let i = 0; i < sorted.length; ) {
       let take = Math.min(perChunk, sorted.length - i);
       let result: ReturnType<typeof chargeCalls>;
       let counts: ReturnType<typeof callCounts>;
       for (;;) {
-        const chunk = sorted.slice(i, i + take).map((r) => r.call);
+        const chunk = sorted.slice(i, i + take).map(callOf);
         result = chargeCalls(current.account, chunk, existingCalls, this.deps.rating);
         counts = callCounts(result.writes);
         if (1 + counts.actions + result.crossings.length <= MAX_TRANSACT_ACTIONS || take === 1) break;
@@ -447,7 +450,7 @@ export class CallIngest {
         callItems: { writes: result.writes, existing, retention },
         size: actions.length + counts.actions,
         outbox,
-        contactIds: chunkCalls.map((c) => c.call.contact.contactId),
+        contactIds: chunkCalls.map(contactIdOf),
         counts: { charged: counts.charged, adjusted: counts.adjusted },
       });
       if (writeAccount) {
@@ -481,18 +484,13 @@ export class CallIngest {
     const numbers = new Set(
       Array.isArray(stored.item?.callNumbers) ? (stored.item.callNumbers as string[]) : [],
     );
-    const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+    const sorted = [...calls].sort(byStartedMs);
     for (let i = 0; i < sorted.length; ) {
       let take = Math.min(MAX_TRANSACT_ACTIONS - 1, sorted.length - i);
       let result: ReturnType<typeof chargeCalls>;
       let counts: ReturnType<typeof callCounts>;
       for (;;) {
-        result = chargeCalls(
-          rated,
-          sorted.slice(i, i + take).map((r) => r.call),
-          existingCalls,
-          this.deps.rating,
-        );
+        result = chargeCalls(rated, sorted.slice(i, i + take).map(callOf), existingCalls, this.deps.rating);
         counts = callCounts(result.writes);
         if (1 + counts.actions <= MAX_TRANSACT_ACTIONS || take === 1) break;
         take = Math.max(1, Math.floor(take / 2));
@@ -517,7 +515,7 @@ export class CallIngest {
         callItems: { writes: result.writes, existing, retention, posting: posting.key },
         size: 1 + counts.actions,
         outbox: [],
-        contactIds: chunkCalls.map((c) => c.call.contact.contactId),
+        contactIds: chunkCalls.map(contactIdOf),
         counts: { charged: counts.charged, adjusted: counts.adjusted },
         deferred: true,
       });
@@ -550,34 +548,27 @@ export class CallIngest {
   }
 
   /** The call items (and adjustment entries) of one chunk, already in the wire shape. */
-  private callActions(
-    tenantId: string,
-    { writes, existing, retention, posting }: CallItems,
-  ): TransactWriteItem[] {
-    const actions: TransactWriteItem[] = [];
+  private callActions(tenantId: string, { writes, existing, retention, posting }: CallItems): WireAction[] {
+    const actions: WireAction[] = [];
     const table = tableName('ledger');
+    const putNew = `{"Put":{"TableName":${q(table)},"ConditionExpression":"attribute_not_exists(pk)","Item":`;
     for (const w of writes) {
       if (w.kind === 'new') {
-        actions.push({
-          Put: {
-            TableName: table,
-            Item: callItemAttributes(w.record, w.record.amount, retention, posting),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
+        actions.push(
+          new JsonAction(`${putNew}${callItemJson(w.record, w.record.amount, retention, posting)}}}`),
+        );
         continue;
       }
       const prevItem = existing.get(`CALL#${w.record.contactId}|CALL`);
       const ledgerAmount =
         typeof prevItem?.ledgerAmount === 'number' ? prevItem.ledgerAmount : w.previous.amount;
-      actions.push({
-        Put: {
-          TableName: table,
-          Item: callItemAttributes(w.record, ledgerAmount, retention, posting),
-          ConditionExpression: 'lastUpdatedAt = :prev',
-          ExpressionAttributeValues: { ':prev': S(w.previous.lastUpdatedAt) },
-        },
-      });
+      actions.push(
+        new JsonAction(
+          `{"Put":{"TableName":${q(table)},"ConditionExpression":"lastUpdatedAt = :prev"` +
+            `,"ExpressionAttributeValues":{":prev":{"S":${q(w.previous.lastUpdatedAt)}}}` +
+            `,"Item":${callItemJson(w.record, ledgerAmount, retention, posting)}}}`,
+        ),
+      );
       if (w.adjustment === 0) continue;
       const key = callAdjustmentKey(w.record.contactId, w.record.lastUpdatedAt);
       actions.push({
@@ -609,51 +600,62 @@ export class CallIngest {
    * an account's later chunks wait for its earlier ones) and runs them.
    */
   private async execute(chains: AccountUnit[][]) {
-    const failedContacts = new Set<string>();
-    const committed = { transactions: 0, charged: 0, adjusted: 0, outbox: [] as OutboxEntry[] };
+    const run: Execution = {
+      chains,
+      failedContacts: new Set<string>(),
+      failedTenants: new Set<string>(),
+      committed: { transactions: 0, charged: 0, adjusted: 0, outbox: [] },
+    };
     const queues = chains.map((c) => [...c]);
-    const failedTenants = new Set<string>();
-    while (queues.some((q) => q.length > 0)) {
+    for (;;) {
       // Take the head unit of every account chain, first-fit into transactions.
-      const heads = queues.filter((q) => q.length > 0).map((q) => q.shift() as AccountUnit);
-      const transactions = packTransactions(heads, (u) => u.size);
-      await Promise.all(
-        transactions.map(async (units) => {
-          const live = units.filter((u) => !failedTenants.has(u.tenantId));
-          for (const u of units)
-            if (failedTenants.has(u.tenantId)) for (const id of u.contactIds) failedContacts.add(id);
-          if (live.length === 0) return;
-          try {
-            const actions: TransactWriteItem[] = [];
-            for (const u of live) {
-              for (const a of u.actions) actions.push(lowLevelAction(a));
-              if (u.callItems) for (const a of this.callActions(u.tenantId, u.callItems)) actions.push(a);
-            }
-            await transactWrite(actions);
-            committed.transactions++;
-            for (const u of live) {
-              committed.charged += u.counts.charged;
-              committed.adjusted += u.counts.adjusted;
-              committed.outbox.push(...u.outbox);
-            }
-          } catch (error) {
-            if (!isTransactionConflict(error))
-              logger.warn('charge transaction failed', { error: error as Error });
-            // Recomputed from fresh reads in the next round; a later chunk of the same account must wait.
-            for (const u of live) {
-              failedTenants.add(u.tenantId);
-              for (const id of u.contactIds) failedContacts.add(id);
-              // A deferred posting's committed calls go round again too, so their posting is applied.
-              if (u.deferred)
-                for (const chain of chains)
-                  for (const other of chain)
-                    if (other.tenantId === u.tenantId)
-                      for (const id of other.contactIds) failedContacts.add(id);
-            }
-          }
-        }),
-      );
+      const heads: AccountUnit[] = [];
+      for (const q of queues) {
+        const head = q.shift();
+        if (head) heads.push(head);
+      }
+      if (heads.length === 0) break;
+      const transactions = packTransactions(heads, unitSize);
+      const sent: Promise<void>[] = [];
+      for (const units of transactions) sent.push(this.commit(units, run));
+      await Promise.all(sent);
     }
-    return { failedContacts, committed };
+    return { failedContacts: run.failedContacts, committed: run.committed };
+  }
+
+  /** One transaction of units; a failed one marks its accounts' contacts to go round again. */
+  private async commit(units: readonly AccountUnit[], run: Execution): Promise<void> {
+    const { failedContacts, failedTenants, committed } = run;
+    const live: AccountUnit[] = [];
+    for (const u of units)
+      if (!failedTenants.has(u.tenantId)) live.push(u);
+      else for (const id of u.contactIds) failedContacts.add(id);
+    if (live.length === 0) return;
+    try {
+      const actions: WireAction[] = [];
+      for (const u of live) {
+        for (const a of u.actions) actions.push(lowLevelAction(a));
+        if (u.callItems) for (const a of this.callActions(u.tenantId, u.callItems)) actions.push(a);
+      }
+      await transactWriteWire(actions);
+      committed.transactions++;
+      for (const u of live) {
+        committed.charged += u.counts.charged;
+        committed.adjusted += u.counts.adjusted;
+        for (const entry of u.outbox) committed.outbox.push(entry);
+      }
+    } catch (error) {
+      if (!isTransactionConflict(error)) logger.warn('charge transaction failed', { error: error as Error });
+      // Recomputed from fresh reads in the next round; a later chunk of the same account must wait.
+      for (const u of live) {
+        failedTenants.add(u.tenantId);
+        for (const id of u.contactIds) failedContacts.add(id);
+        // A deferred posting's committed calls go round again too, so their posting is applied.
+        if (u.deferred)
+          for (const chain of run.chains)
+            for (const other of chain)
+              if (other.tenantId === u.tenantId) for (const id of other.contactIds) failedContacts.add(id);
+      }
+    }
   }
 }

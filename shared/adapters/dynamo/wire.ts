@@ -7,6 +7,8 @@
  * counting), the same requests go through the SDK's low-level commands on that client instead.
  * Inputs must be JSON-safe (no binary attributes): the hot paths write strings, numbers and booleans only.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -20,6 +22,7 @@ import {
 import { dynamo, dynamoInjected } from './client.js';
 import { fromAttributes } from './fast-attributes.js';
 import { credentialsFromEnv, DynamoRpc } from './json-rpc.js';
+import { JsonAction } from './json-text.js';
 
 export type WireOperation = 'TransactWriteItems' | 'BatchGetItem' | 'BatchWriteItem' | 'Query' | 'Scan';
 
@@ -75,6 +78,10 @@ export function dynamoWire(): DynamoWire {
 
 export type WireKey = { pk: string; sk: string };
 
+// Module-level callbacks, not closures per call: V8 recompiles a dead closure after each full GC.
+const keyAttributes = (k: WireKey) => ({ pk: { S: k.pk }, sk: { S: k.sk } });
+const putRequest = (Item: Record<string, AttributeValue>) => ({ PutRequest: { Item } });
+
 /** BatchGetItem over any number of keys of one table (chunks of 100, unprocessed keys retried with backoff). */
 export async function batchGetItems(
   table: string,
@@ -82,10 +89,12 @@ export async function batchGetItems(
   consistent = true,
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  const byId = new Map<string, WireKey>();
+  for (const k of keys) byId.set(`${k.pk}|${k.sk}`, k);
+  const unique = [...byId.values()];
   const wire = dynamoWire();
   for (let i = 0; i < unique.length; i += 100) {
-    let pending: unknown[] = unique.slice(i, i + 100).map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
+    let pending: unknown[] = unique.slice(i, i + 100).map(keyAttributes);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchGet on ${table} left keys unprocessed`);
       if (attempt > 0) await pause(attempt);
@@ -110,7 +119,7 @@ export async function batchPutWire(
 ): Promise<void> {
   const wire = dynamoWire();
   for (let i = 0; i < items.length; i += 25) {
-    let pending: unknown[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    let pending: unknown[] = items.slice(i, i + 25).map(putRequest);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchWrite on ${table} left items unprocessed`);
       if (attempt > 0) await pause(attempt);
@@ -122,9 +131,24 @@ export async function batchPutWire(
   }
 }
 
-/** TransactWriteItems with actions in the wire shape. */
-export async function transactWriteWire(items: readonly TransactWriteItem[]): Promise<void> {
-  await dynamoWire().call('TransactWriteItems', { TransactItems: items });
+/** An action in the wire shape, or already written as JSON text (call items). */
+export type WireAction = TransactWriteItem | JsonAction;
+
+const actionJson = (a: WireAction) => (a instanceof JsonAction ? a.json : JSON.stringify(a));
+const actionObject = (a: WireAction) =>
+  a instanceof JsonAction ? (JSON.parse(a.json) as TransactWriteItem) : a;
+
+/** TransactWriteItems with actions in the wire shape or as JSON text. */
+export async function transactWriteWire(items: readonly WireAction[]): Promise<void> {
+  const rpc = dynamoInjected() ? undefined : directWire();
+  if (!rpc) {
+    // The SDK (and any middleware a test added) sees plain objects, as for every other request.
+    await sdkWire.call('TransactWriteItems', { TransactItems: items.map(actionObject) });
+    return;
+  }
+  // As the SDK does (the idempotency-token trait): one token for every attempt of the transaction.
+  const body = `{"TransactItems":[${items.map(actionJson).join(',')}],"ClientRequestToken":"${randomUUID()}"}`;
+  await rpc.callJson('TransactWriteItems', body);
 }
 
 const pause = (attempt: number) =>
