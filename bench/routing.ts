@@ -8,13 +8,10 @@
  * imported by fresh node processes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
-import { build } from 'esbuild';
-import { ESM_REQUIRE_SHIM, EXTERNAL_SDK_MODULES } from '../infra/bundling.js';
 import { dynamo } from '../shared/adapters/dynamo/client.js';
 import { itemReadsFromEnv } from '../shared/adapters/dynamo/item-reads.js';
 import { CallReader } from '../shared/adapters/dynamo/routing-call-reader.js';
@@ -22,10 +19,10 @@ import { tableName } from '../shared/config.js';
 import { compileRouting, normaliseConfig } from '../shared/domain/routing/config.js';
 import { startTestDatabase } from '../test/support/local-dynamo.js';
 import { ENTERPRISE_INPUT } from '../test/unit/routing-fixtures.js';
+import { bundleLikeLambda, ROOT } from './bundle.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NUMBERS = 20;
 const WARM_CALLS = 20_000;
 const MISS_CALLS = 1_000;
@@ -164,22 +161,7 @@ export async function run(): Promise<Record<string, number>> {
     }
     batch.sort((a, b) => a - b);
 
-    // Bundle as CDK would, into a folder that still resolves the external @aws-sdk packages.
-    const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
-    mkdirSync(outDir, { recursive: true });
-    const outfile = join(outDir, 'route-call.mjs');
-    await build({
-      entryPoints: [join(ROOT, 'functions/connect/route-call.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minify: true,
-      external: EXTERNAL_SDK_MODULES,
-      outfile,
-      banner: { js: ESM_REQUIRE_SHIM },
-      logLevel: 'silent',
-    });
+    const outfile = await bundleLikeLambda('functions/connect/route-call.ts', 'route-call');
     const bundleBytes = statSync(outfile).size;
     const env = {
       ...process.env,
