@@ -1,13 +1,13 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   attributes,
   lowLevelAction,
   stringAttribute,
 } from '../../shared/adapters/dynamo/attribute-values.js';
-import fc from 'fast-check';
-import { callItemJson } from '../../shared/adapters/dynamo/call-ingest.js';
-import { asciiJsonString } from '../../shared/adapters/dynamo/json-text.js';
+import { writeCallItem } from '../../shared/adapters/dynamo/call-ingest.js';
+import { asciiJsonString, JsonText } from '../../shared/adapters/dynamo/json-text.js';
 import type { CallRecord } from '../../shared/domain/calls/call-record.js';
 
 describe('attributes', () => {
@@ -55,7 +55,35 @@ describe('attributes', () => {
   });
 });
 
-describe('callItemJson', () => {
+describe('JsonText', () => {
+  it('writes lists of any strings and numbers, and can be reused', () => {
+    const writer = new JsonText();
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.integer())), (values) => {
+        writer.raw('{"list":').openList();
+        for (const v of values)
+          if (typeof v === 'string') writer.item().string(v);
+          else writer.item().raw('{"N":').numberString(v).raw('}');
+        const text = writer.raw(']}').take();
+        expect(JSON.parse(text)).toEqual({
+          list: values.map((v) => (typeof v === 'string' ? v : { N: String(v) })),
+        });
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => writer.raw('{"n":').numberString(Number.POSITIVE_INFINITY)).toThrow(/not a number/);
+    writer.clear();
+    expect(writer.raw('[]').take()).toBe('[]');
+  });
+});
+
+describe('writeCallItem', () => {
+  const writer = new JsonText();
+  const callItemJson = (r: CallRecord, ledgerAmount: number, retention: number, posting?: string) => {
+    writeCallItem(writer, r, ledgerAmount, retention, posting);
+    return writer.take();
+  };
+
   const record: CallRecord = {
     contactId: 'c-1',
     tenantId: 't-1',

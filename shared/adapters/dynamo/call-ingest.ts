@@ -12,7 +12,8 @@
  * A lost race (another writer moved the account, or a contact was charged meanwhile) re-reads and
  * recomputes just those accounts; what still fails is reported per record for the stream to retry.
  */
-import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { optionalEnv, tableName } from '../../config.js';
 import { type CallRecord, callAdjustmentKey, callLedgerKey } from '../../domain/calls/call-record.js';
 import { type NormalizedContact, parseContactBatch } from '../../domain/calls/contact-record.js';
@@ -40,9 +41,9 @@ import {
   type TransactItem,
 } from './account-store.js';
 import { attributes, lowLevelAction } from './attribute-values.js';
-import { asciiJsonString, JsonAction, jsonString } from './json-text.js';
+import { JsonText } from './json-text.js';
 import { isTransactionConflict } from './ledger-store.js';
-import { transactWriteWire, type WireAction } from './wire.js';
+import { transactWriteJson } from './wire.js';
 
 export interface RawRecord {
   /** The stream's identifier for the record (Kinesis sequence number): only used to report failures. */
@@ -99,57 +100,60 @@ function retentionDays(stored: StoredAccount): number {
   return Math.max(asked, base, floor);
 }
 
-const q = jsonString;
-const optional = (name: string, value: string | undefined) =>
-  value === undefined ? '' : `,"${name}":{"S":${q(value)}}`;
-
 /**
- * The call item as DynamoDB JSON text (this runs for every record; see ./json-text.ts for why text):
- * the CallRecord's attributes plus keys, the ledger view and the TTL. Also the ledger entry
- * call#<ContactId>: kind, key, time and text are derived when listed.
+ * The call item as DynamoDB JSON (this runs for every record; see ./json-text.ts for why text): the
+ * CallRecord's attributes plus keys, the ledger view and the TTL. Also the ledger entry call#<ContactId>:
+ * kind, key, time and text are derived when listed.
  */
-export function callItemJson(
+export function writeCallItem(
+  w: JsonText,
   r: CallRecord,
   ledgerAmount: number,
   retention: number,
   posting?: string,
-): string {
-  const expiresAt = Math.floor(Date.parse(r.endedAt) / 1000) + retention * DAY_SECONDS;
-  return (
-    `{"pk":{"S":${q(`CALL#${r.contactId}`)}},"sk":{"S":"CALL"},"type":{"S":"call"}` +
-    `,"contactId":{"S":${q(r.contactId)}},"tenantId":{"S":${q(r.tenantId)}},"number":{"S":${q(r.number)}}` +
-    `,"accessNumber":{"S":${q(r.accessNumber)}},"startedAt":{"S":${q(r.startedAt)}}` +
-    `,"endedAt":{"S":${q(r.endedAt)}},"day":{"S":${q(r.day)}}` +
-    `,"durationSeconds":{"N":"${num(r.durationSeconds)}"},"billedSeconds":{"N":"${num(r.billedSeconds)}"}` +
-    `,"includedSecondsUsed":{"N":"${num(r.includedSecondsUsed)}"},"amount":{"N":"${num(r.amount)}"}` +
-    `,"missed":{"BOOL":${r.missed}},"local":{"BOOL":${r.local}},"ivr":{"BOOL":${r.ivr}}` +
-    `,"recordingSeconds":{"N":"${num(r.recordingSeconds)}"},"segment":{"S":${q(r.segment)}}` +
-    `,"plan":{"S":${q(r.plan)}},"tariffVersion":{"S":${q(r.tariffVersion)}}` +
-    `,"lastUpdatedAt":{"S":${q(r.lastUpdatedAt)}}` +
-    // What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries.
-    `,"ledgerAmount":{"N":"${num(ledgerAmount)}"}` +
-    `,"gsi2pk":{"S":${q(`CALLS#${r.number}`)}},"gsi2sk":{"S":${q(`${r.startedAt}#${r.contactId}`)}}` +
-    `,"expiresAt":{"N":"${num(expiresAt)}"}` +
-    optional('caller', r.caller) +
-    (r.callerRegion === undefined ? '' : `,"callerRegion":{"S":${asciiJsonString(r.callerRegion)}}`) +
-    optional('answeredBy', r.answeredBy) +
-    optional('answerNumber', r.answerNumber) +
-    optional('answeredAt', r.answeredAt) +
-    optional('recordingRef', r.recordingRef) +
-    optional('initialContactId', r.initialContactId) +
-    (ledgerAmount === 0
-      ? ''
-      : `,"gsi1pk":{"S":${q(`ACCT#${r.tenantId}`)}},"gsi1sk":{"S":${q(`${r.endedAt}#${callLedgerKey(r.contactId)}`)}}`) +
-    // Written ahead of its account update (deferred posting): the posting that carries its money.
-    (posting ? `,"posting":{"S":${q(posting)}}` : '') +
-    '}'
+): void {
+  w.raw('{"pk":{"S":').string(`CALL#${r.contactId}`).raw('},"sk":{"S":"CALL"},"type":{"S":"call"}');
+  w.raw(',"contactId":{"S":').string(r.contactId);
+  w.raw('},"tenantId":{"S":').string(r.tenantId);
+  w.raw('},"number":{"S":').string(r.number);
+  w.raw('},"accessNumber":{"S":').string(r.accessNumber);
+  w.raw('},"startedAt":{"S":').string(r.startedAt);
+  w.raw('},"endedAt":{"S":').string(r.endedAt);
+  w.raw('},"day":{"S":').string(r.day);
+  w.raw('},"durationSeconds":{"N":').numberString(r.durationSeconds);
+  w.raw('},"billedSeconds":{"N":').numberString(r.billedSeconds);
+  w.raw('},"includedSecondsUsed":{"N":').numberString(r.includedSecondsUsed);
+  w.raw('},"amount":{"N":').numberString(r.amount);
+  w.raw(r.missed ? '},"missed":{"BOOL":true' : '},"missed":{"BOOL":false');
+  w.raw(r.local ? '},"local":{"BOOL":true' : '},"local":{"BOOL":false');
+  w.raw(r.ivr ? '},"ivr":{"BOOL":true' : '},"ivr":{"BOOL":false');
+  w.raw('},"recordingSeconds":{"N":').numberString(r.recordingSeconds);
+  w.raw('},"segment":{"S":').string(r.segment);
+  w.raw('},"plan":{"S":').string(r.plan);
+  w.raw('},"tariffVersion":{"S":').string(r.tariffVersion);
+  w.raw('},"lastUpdatedAt":{"S":').string(r.lastUpdatedAt);
+  // What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries.
+  w.raw('},"ledgerAmount":{"N":').numberString(ledgerAmount);
+  w.raw('},"gsi2pk":{"S":').string(`CALLS#${r.number}`);
+  w.raw('},"gsi2sk":{"S":').string(`${r.startedAt}#${r.contactId}`);
+  w.raw('},"expiresAt":{"N":').numberString(
+    Math.floor(Date.parse(r.endedAt) / 1000) + retention * DAY_SECONDS,
   );
-}
-
-/** A number attribute's text; DynamoDB refuses what is not a finite number, so it never gets one. */
-function num(n: number): string {
-  if (!Number.isFinite(n)) throw new Error(`call item: ${n} is not a number DynamoDB can store`);
-  return String(n);
+  if (r.caller !== undefined) w.raw('},"caller":{"S":').string(r.caller);
+  // The one non-ASCII attribute (a place name): escaped, so the request body stays a one-byte string.
+  if (r.callerRegion !== undefined) w.raw('},"callerRegion":{"S":').asciiString(r.callerRegion);
+  if (r.answeredBy !== undefined) w.raw('},"answeredBy":{"S":').string(r.answeredBy);
+  if (r.answerNumber !== undefined) w.raw('},"answerNumber":{"S":').string(r.answerNumber);
+  if (r.answeredAt !== undefined) w.raw('},"answeredAt":{"S":').string(r.answeredAt);
+  if (r.recordingRef !== undefined) w.raw('},"recordingRef":{"S":').string(r.recordingRef);
+  if (r.initialContactId !== undefined) w.raw('},"initialContactId":{"S":').string(r.initialContactId);
+  if (ledgerAmount !== 0) {
+    w.raw('},"gsi1pk":{"S":').string(`ACCT#${r.tenantId}`);
+    w.raw('},"gsi1sk":{"S":').string(`${r.endedAt}#${callLedgerKey(r.contactId)}`);
+  }
+  // Written ahead of its account update (deferred posting): the posting that carries its money.
+  if (posting) w.raw('},"posting":{"S":').string(posting);
+  w.raw('}}');
 }
 
 /** A chunk's call writes, to become transaction actions when sent (CallIngest.callActions). */
@@ -198,6 +202,9 @@ const contactIdOf = (r: Resolved) => r.call.contact.contactId;
 const unitSize = (u: AccountUnit) => u.size;
 const snapshotKey = (accessNumber: string) => ({ pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' });
 const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' });
+
+/** Transaction bodies are written into this one writer (synchronously, then taken and sent). */
+const TRANSACTION_BODY = new JsonText();
 
 /** What one `execute` call has committed and what must go round again. */
 interface Execution {
@@ -548,32 +555,48 @@ export class CallIngest {
   }
 
   /** The call items (and adjustment entries) of one chunk, already in the wire shape. */
-  private callActions(tenantId: string, { writes, existing, retention, posting }: CallItems): WireAction[] {
-    const actions: WireAction[] = [];
-    const table = tableName('ledger');
-    const putNew = `{"Put":{"TableName":${q(table)},"ConditionExpression":"attribute_not_exists(pk)","Item":`;
+  /** The TransactWriteItems input of some units, written synchronously into the one reused writer. */
+  private transactionBody(units: readonly AccountUnit[]): string {
+    const body = TRANSACTION_BODY;
+    try {
+      body.raw('{"TransactItems":').openList();
+      for (const u of units) {
+        for (const a of u.actions) body.item().raw(JSON.stringify(lowLevelAction(a)));
+        if (u.callItems) this.writeCallActions(body, u.tenantId, u.callItems);
+      }
+      return body.raw(`],"ClientRequestToken":"${randomUUID()}"}`).take();
+    } finally {
+      body.clear();
+    }
+  }
+
+  /** The call items (and adjustment entries) of one chunk, as elements of the open list of actions. */
+  private writeCallActions(
+    body: JsonText,
+    tenantId: string,
+    { writes, existing, retention, posting }: CallItems,
+  ): void {
+    const table = JSON.stringify(tableName('ledger'));
     for (const w of writes) {
+      body.item().raw('{"Put":{"TableName":').raw(table);
       if (w.kind === 'new') {
-        actions.push(
-          new JsonAction(`${putNew}${callItemJson(w.record, w.record.amount, retention, posting)}}}`),
-        );
+        body.raw(',"ConditionExpression":"attribute_not_exists(pk)","Item":');
+        writeCallItem(body, w.record, w.record.amount, retention, posting);
+        body.raw('}}');
         continue;
       }
       const prevItem = existing.get(`CALL#${w.record.contactId}|CALL`);
       const ledgerAmount =
         typeof prevItem?.ledgerAmount === 'number' ? prevItem.ledgerAmount : w.previous.amount;
-      actions.push(
-        new JsonAction(
-          `{"Put":{"TableName":${q(table)},"ConditionExpression":"lastUpdatedAt = :prev"` +
-            `,"ExpressionAttributeValues":{":prev":{"S":${q(w.previous.lastUpdatedAt)}}}` +
-            `,"Item":${callItemJson(w.record, ledgerAmount, retention, posting)}}}`,
-        ),
-      );
+      body.raw(',"ConditionExpression":"lastUpdatedAt = :prev","ExpressionAttributeValues":{":prev":{"S":');
+      body.string(w.previous.lastUpdatedAt).raw('}},"Item":');
+      writeCallItem(body, w.record, ledgerAmount, retention, posting);
+      body.raw('}}');
       if (w.adjustment === 0) continue;
       const key = callAdjustmentKey(w.record.contactId, w.record.lastUpdatedAt);
-      actions.push({
+      const adjustment: TransactWriteItem = {
         Put: {
-          TableName: table,
+          TableName: tableName('ledger'),
           Item: attributes({
             pk: `ACCT#${tenantId}`,
             sk: `LEDGER#${key}`,
@@ -590,9 +613,9 @@ export class CallIngest {
           }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      });
+      };
+      body.item().raw(JSON.stringify(adjustment));
     }
-    return actions;
   }
 
   /**
@@ -632,12 +655,7 @@ export class CallIngest {
       else for (const id of u.contactIds) failedContacts.add(id);
     if (live.length === 0) return;
     try {
-      const actions: WireAction[] = [];
-      for (const u of live) {
-        for (const a of u.actions) actions.push(lowLevelAction(a));
-        if (u.callItems) for (const a of this.callActions(u.tenantId, u.callItems)) actions.push(a);
-      }
-      await transactWriteWire(actions);
+      await transactWriteJson(this.transactionBody(live));
       committed.transactions++;
       for (const u of live) {
         committed.charged += u.counts.charged;

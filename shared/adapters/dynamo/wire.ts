@@ -8,7 +8,6 @@
  * Inputs must be JSON-safe (no binary attributes): the hot paths write strings, numbers and booleans only.
  */
 
-import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchGetItemCommand,
@@ -22,7 +21,6 @@ import {
 import { dynamo, dynamoInjected } from './client.js';
 import { fromAttributes } from './fast-attributes.js';
 import { credentialsFromEnv, DynamoRpc } from './json-rpc.js';
-import { JsonAction } from './json-text.js';
 
 export type WireOperation = 'TransactWriteItems' | 'BatchGetItem' | 'BatchWriteItem' | 'Query' | 'Scan';
 
@@ -131,24 +129,20 @@ export async function batchPutWire(
   }
 }
 
-/** An action in the wire shape, or already written as JSON text (call items). */
-export type WireAction = TransactWriteItem | JsonAction;
+/** TransactWriteItems with actions in the wire shape. */
+export async function transactWriteWire(items: readonly TransactWriteItem[]): Promise<void> {
+  await dynamoWire().call('TransactWriteItems', { TransactItems: items });
+}
 
-const actionJson = (a: WireAction) => (a instanceof JsonAction ? a.json : JSON.stringify(a));
-const actionObject = (a: WireAction) =>
-  a instanceof JsonAction ? (JSON.parse(a.json) as TransactWriteItem) : a;
-
-/** TransactWriteItems with actions in the wire shape or as JSON text. */
-export async function transactWriteWire(items: readonly WireAction[]): Promise<void> {
+/**
+ * TransactWriteItems with the whole input already written as JSON text (./json-text.ts), including its
+ * ClientRequestToken (one for every attempt, as the SDK's idempotency-token trait does).
+ */
+export async function transactWriteJson(input: string): Promise<void> {
   const rpc = dynamoInjected() ? undefined : directWire();
-  if (!rpc) {
-    // The SDK (and any middleware a test added) sees plain objects, as for every other request.
-    await sdkWire.call('TransactWriteItems', { TransactItems: items.map(actionObject) });
-    return;
-  }
-  // As the SDK does (the idempotency-token trait): one token for every attempt of the transaction.
-  const body = `{"TransactItems":[${items.map(actionJson).join(',')}],"ClientRequestToken":"${randomUUID()}"}`;
-  await rpc.callJson('TransactWriteItems', body);
+  // The SDK (and any middleware a test added) sees plain objects, as for every other request.
+  if (!rpc) await sdkWire.call('TransactWriteItems', JSON.parse(input) as Record<string, unknown>);
+  else await rpc.callJson('TransactWriteItems', input);
 }
 
 const pause = (attempt: number) =>
