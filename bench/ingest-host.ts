@@ -4,8 +4,9 @@
  * fixtures) then neither share its heap nor its garbage collections, and what is measured is the handler's
  * CPU alone, as in a Lambda container.
  *
- * Protocol (IPC): the parent sends { type: 'batch', payload } with the event as JSON text, which is parsed
- * here as the Lambda runtime parses an invocation; the answer is the handler's CPU for that batch.
+ * Protocol (IPC, structured clone): the parent sends { type: 'batch', event }; the answer is the handler's
+ * CPU for that batch. The event arrives as plain objects and strings, as the Lambda runtime's parse of an
+ * invocation gives them (JSON text through the IPC channel was twice the event's size in garbage).
  * { type: 'profile', action: 'start' | 'stop' } brackets the measured batches for BENCH_PROFILE and
  * BENCH_HEAP_PROFILE.
  */
@@ -15,7 +16,7 @@ import { mainThreadCpuMs, startProfiler } from './profile.js';
 
 export interface HostBatch {
   readonly type: 'batch';
-  readonly payload: string;
+  readonly event: KinesisStreamEvent;
 }
 export interface HostProfile {
   readonly type: 'profile';
@@ -37,10 +38,9 @@ let profiler: { stop(): Promise<void> } | undefined;
 
 let batches = 0;
 
-async function runBatch(payload: string): Promise<HostResult> {
+async function runBatch(event: KinesisStreamEvent): Promise<HostResult> {
   // Marks each batch in diagnostic output (BENCH_HOST_NODE_FLAGS="--trace-gc", "--trace-opt", …).
   if (process.env.BENCH_HOST_MARKS) console.log(`BATCH ${batches++}`);
-  const event = JSON.parse(payload) as KinesisStreamEvent;
   const cpuStart = process.cpuUsage();
   const mainStart = mainThreadCpuMs();
   const started = performance.now();
@@ -60,7 +60,7 @@ async function runBatch(payload: string): Promise<HostResult> {
 
 process.on('message', (message: HostBatch | HostProfile) => {
   const done = (async (): Promise<HostResult | { type: 'ok' }> => {
-    if (message.type === 'batch') return runBatch(message.payload);
+    if (message.type === 'batch') return runBatch(message.event);
     if (message.action === 'start') profiler = await startProfiler();
     else await profiler?.stop();
     return { type: 'ok' };

@@ -94,7 +94,8 @@ export class JsonText {
   }
 
   take(): string {
-    this.parts.length = this.count;
+    // Slots past this text hold '' (see clear): the array keeps its capacity instead of being trimmed and
+    // grown again for the next, larger text.
     const text = this.parts.join('');
     this.clear();
     return text;
@@ -102,7 +103,7 @@ export class JsonText {
 
   /** Empties the writer (also after a throw part-way, so no piece reaches the next text). */
   clear(): void {
-    // Drop the references (the pieces can die young), keep the capacity.
+    // Drops the references, so the pieces can die young.
     this.parts.fill('', 0, this.count);
     this.count = 0;
   }
