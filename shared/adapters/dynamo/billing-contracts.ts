@@ -24,22 +24,28 @@ function day(value: unknown, zone: string): LocalDate | undefined {
   return Number.isNaN(Date.parse(s)) ? undefined : localDateOf(s, zone);
 }
 
+// Loops, not callbacks: these run per contract, and V8 recompiles a closure made per call after each
+// full GC.
 function features(value: unknown): ValueAddedFeature[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((f) => {
+  const out: ValueAddedFeature[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const f of value) {
     const code = str((f as Item)?.code);
     const fee = int((f as Item)?.monthlyFee, -1);
-    return code && fee >= 0 ? [{ code, monthlyFee: fee }] : [];
-  });
+    if (code && fee >= 0) out.push({ code, monthlyFee: fee });
+  }
+  return out;
 }
 
 function ranges(value: unknown, zone: string): DateRange[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((r) => {
+  const out: DateRange[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const r of value) {
     const from = day((r as Item)?.from, zone);
     const to = day((r as Item)?.to, zone);
-    return from ? [{ from, ...(to ? { to } : {}) }] : [];
-  });
+    if (from) out.push(to ? { from, to } : { from });
+  }
+  return out;
 }
 
 /** Stored as a map by effective date (so the tariff job can add one idempotently). */

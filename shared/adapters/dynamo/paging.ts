@@ -42,6 +42,9 @@ interface WirePage {
   LastEvaluatedKey?: Attributes;
 }
 
+// Module-level, not a closure per page: V8 recompiles a dead closure after each full GC.
+const plainItem = (item: Record<string, AttributeValue>) => fromAttributes(item);
+
 /** One Query or Scan request: plain values out, plain items and last key back. */
 async function readPage(
   operation: 'Query' | 'Scan',
@@ -53,7 +56,7 @@ async function readPage(
   if (start) request.ExclusiveStartKey = toAttributes(start);
   const out = await dynamoWire().call<WirePage>(operation, request);
   return {
-    items: (out.Items ?? []).map((item) => fromAttributes(item)),
+    items: (out.Items ?? []).map(plainItem),
     lastKey: out.LastEvaluatedKey
       ? fromAttributes(out.LastEvaluatedKey as Record<string, AttributeValue>)
       : undefined,
