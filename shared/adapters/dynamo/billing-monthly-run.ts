@@ -499,7 +499,11 @@ export async function processChargeBatch(
   // Posted tenant by tenant (the ledger transacts per account anyway): a tenant the ledger refuses (an
   // idempotency conflict) fails alone; the others get their statements and are skipped on redelivery.
   const byTenant = new Map<string, LedgerEntryInput[]>();
-  for (const p of posting) byTenant.set(p.tenantId, [...(byTenant.get(p.tenantId) ?? []), p]);
+  for (const p of posting) {
+    const list = byTenant.get(p.tenantId);
+    if (list) list.push(p);
+    else byTenant.set(p.tenantId, [p]);
+  }
   let charges = 0;
   const failed: { tenantId: string; error: unknown }[] = [];
   if (ledger.postMany) {
