@@ -405,105 +405,80 @@ export interface BatchResult {
   readonly skippedTenants: number;
 }
 
-/** Charges one batch and writes its tenants' statements. Safe to run again, whole or after a crash. */
-export async function processChargeBatch(
-  message: ChargeBatchMessage,
-  zone: string,
-  ledger: LedgerPort,
-): Promise<BatchResult> {
-  const { month } = message;
-  const bounds = monthBounds(month, zone);
-  const previous = previousMonth(month);
-  const existing = await readStatements(
-    message.tenants.flatMap((t) => [
-      { tenantId: t.tenantId, month },
-      { tenantId: t.tenantId, month: previous },
-    ]),
-  );
-  const pending = message.tenants.filter((t) => !existing.has(`${t.tenantId}|${month}`));
-  if (pending.length === 0) {
-    const contracts = message.tenants.reduce((n, t) => n + t.contracts.length, 0);
-    return {
-      contracts,
-      charges: 0,
-      statements: message.tenants.length,
-      skippedTenants: message.tenants.length,
-    };
-  }
-  const incidents = await incidentsFor(bounds);
+type TenantBatch = ChargeBatchMessage['tenants'][number];
 
-  // One query per tenant covers this month and the last (to find entries that reached it after its statement).
-  const previousBounds = monthBounds(previous, zone);
+/** What one batch's phases share (built once per batch; the phases are module-level functions). */
+interface BatchContext {
+  readonly month: BillingMonth;
+  readonly previous: BillingMonth;
+  readonly zone: string;
+  readonly bounds: MonthBounds;
+  readonly previousBounds: MonthBounds;
+  /** Statements already written, by `${tenantId}|${month}`, for this month and the one before. */
+  readonly existing: Map<string, Statement>;
+  readonly incidents: readonly ServiceIncident[];
+}
+
+/** A tenant's ledger lines since the month (or the month before) started, and its opening if needed. */
+async function readTenantLedger(tenant: TenantBatch, ctx: BatchContext) {
+  const hasPrevious = ctx.existing.has(`${tenant.tenantId}|${ctx.previous}`);
+  const all = await entriesBetween(
+    tenant.tenantId,
+    hasPrevious ? ctx.previousBounds.startAt : ctx.bounds.startAt,
+    ctx.bounds.endAt,
+  );
+  const opening = hasPrevious ? undefined : await balanceBefore(tenant.tenantId, ctx.bounds.startAt);
+  return { tenant, all, opening };
+}
+
+/** Each contract's charges from what was read, and the contracts that need a further read (rare). */
+function planCharges(
+  reads: readonly Awaited<ReturnType<typeof readTenantLedger>>[],
+  late: readonly LateCreditMonth[],
+  ctx: BatchContext,
+) {
+  const { month, zone, bounds, incidents } = ctx;
+  const openings = new Map<string, number>();
   const entriesByTenant = new Map<string, LedgerLine[]>();
   const lateByTenant = new Map<string, LedgerLine[]>();
-  const posting: LedgerEntryInput[] = [];
-  const reads = await mapLimit(pending, TENANT_READS_AT_ONCE, async (tenant) => {
-    const hasPrevious = existing.has(`${tenant.tenantId}|${previous}`);
-    const all = await entriesBetween(
-      tenant.tenantId,
-      hasPrevious ? previousBounds.startAt : bounds.startAt,
-      bounds.endAt,
-    );
-    const opening = hasPrevious ? undefined : await balanceBefore(tenant.tenantId, bounds.startAt);
-    return { tenant, all, opening };
-  });
-  const openings = new Map<string, number>();
-  const late = await lateCreditMonths(month, zone);
   const chargesByContract = new Map<BillingContract, LedgerEntryInput[]>();
-  const lateByContract = new Map<BillingContract, LedgerEntryInput[]>();
   const creditChecks: { contract: BillingContract; bounds: MonthBounds; usage: NumberUsage | undefined }[] =
     [];
   const lateChecks: { contract: BillingContract; earlier: LateCreditMonth; bounds: MonthBounds }[] = [];
   for (const { tenant, all, opening } of reads) {
     if (opening !== undefined) openings.set(tenant.tenantId, opening);
-    const entries = all.filter((e) => e.at >= bounds.startAt);
+    const entries: LedgerLine[] = [];
+    const before: LedgerLine[] = [];
+    for (const e of all) (e.at >= bounds.startAt ? entries : before).push(e);
     entriesByTenant.set(tenant.tenantId, entries);
-    lateByTenant.set(
-      tenant.tenantId,
-      all.filter((e) => e.at < bounds.startAt),
-    );
+    lateByTenant.set(tenant.tenantId, before);
     const usage = usageByNumber(entries);
     for (const contract of tenant.contracts) {
       const cb = contract.timeZone === zone ? bounds : monthBounds(month, contract.timeZone);
-      const entries = chargeEntries(contract, month, cb, usage.get(contract.number), incidents);
-      chargesByContract.set(contract, entries);
+      const charges = chargeEntries(contract, month, cb, usage.get(contract.number), incidents);
+      chargesByContract.set(contract, charges);
       // Rare: a credit is due, so the month's credits already posted (a redelivery, a late credit posted
       // first) are read and only the rest is charged, under the chain's next key.
-      if (entries.some((e) => e.kind === 'sla_credit'))
+      if (charges.some(isSlaCredit))
         creditChecks.push({ contract, bounds: cb, usage: usage.get(contract.number) });
       for (const earlier of late)
         if (earlier.late.some((i) => affectsNumber(i, contract.number)))
           lateChecks.push({ contract, earlier, bounds: cb });
     }
   }
-  await mapLimit(creditChecks, TENANT_READS_AT_ONCE, async ({ contract, bounds: cb, usage }) => {
-    const posted = await monthChargesOf(contract.tenantId, contract.number, month);
-    const chain = creditChain(contract.tenantId, contract.number, month, posted);
-    chargesByContract.set(contract, chargeEntries(contract, month, cb, usage, incidents, chain));
-  });
-  await mapLimit(lateChecks, TENANT_READS_AT_ONCE, async ({ contract, earlier, bounds: cb }) => {
-    const credit = await lateCreditDue(contract, earlier, month);
-    if (!credit) return;
-    const list = lateByContract.get(contract) ?? [];
-    // Dated in the month whose run applies it, so its statement shows it.
-    const key = slaCreditKey(contract.tenantId, contract.number, earlier.month, credit.sequence);
-    list.push(ledgerEntryOf(contract, credit, key, cb.lastInstant));
-    lateByContract.set(contract, list);
-  });
-  // In a fixed order (tenant, contract, then late credits oldest month first), whatever order reads ended in.
-  for (const tenant of pending)
-    for (const contract of tenant.contracts) {
-      posting.push(...(chargesByContract.get(contract) ?? []));
-      posting.push(...(lateByContract.get(contract) ?? []).sort((a, b) => (a.key < b.key ? -1 : 1)));
-    }
-  // Posted tenant by tenant (the ledger transacts per account anyway): a tenant the ledger refuses (an
-  // idempotency conflict) fails alone; the others get their statements and are skipped on redelivery.
-  const byTenant = new Map<string, LedgerEntryInput[]>();
-  for (const p of posting) {
-    const list = byTenant.get(p.tenantId);
-    if (list) list.push(p);
-    else byTenant.set(p.tenantId, [p]);
-  }
+  return { openings, entriesByTenant, lateByTenant, chargesByContract, creditChecks, lateChecks };
+}
+
+const isSlaCredit = (e: LedgerEntryInput) => e.kind === 'sla_credit';
+const byKey = (a: LedgerEntryInput, b: LedgerEntryInput) => (a.key < b.key ? -1 : 1);
+
+/** Posts a batch's entries; the tenants the ledger refused (each fails alone) and the charges applied. */
+async function postCharges(
+  posting: readonly LedgerEntryInput[],
+  byTenant: ReadonlyMap<string, LedgerEntryInput[]>,
+  pending: readonly TenantBatch[],
+  ledger: LedgerPort,
+) {
   let charges = 0;
   const failed: { tenantId: string; error: unknown }[] = [];
   if (ledger.postMany) {
@@ -525,39 +500,132 @@ export async function processChargeBatch(
       }
     });
   }
-  const failedTenants = new Set(failed.map((f) => f.tenantId));
+  return { charges, failed };
+}
 
+/** The statements of the tenants charged: what the ledger held plus what this batch posted. */
+function statementsOf(
+  pending: readonly TenantBatch[],
+  failedTenants: ReadonlySet<string>,
+  byTenant: ReadonlyMap<string, LedgerEntryInput[]>,
+  planned: ReturnType<typeof planCharges>,
+  ctx: BatchContext,
+): Statement[] {
   const statements: Statement[] = [];
   for (const tenant of pending) {
     if (failedTenants.has(tenant.tenantId)) continue;
-    const inLedger = entriesByTenant.get(tenant.tenantId) ?? [];
-    const known = new Set(inLedger.map((e) => e.key));
-    const charged = (byTenant.get(tenant.tenantId) ?? [])
-      .filter((p) => !known.has(p.key))
-      .map((p) => ({
-        key: p.key,
-        kind: p.kind,
-        amount: p.amount,
-        at: p.at,
-        description: p.description,
-        number: p.number,
-      }));
-    const before = existing.get(`${tenant.tenantId}|${previous}`);
-    const opening = before ? before.closingBalance : (openings.get(tenant.tenantId) ?? 0);
-    const late = before ? lateEntriesFor(before, lateByTenant.get(tenant.tenantId) ?? []) : undefined;
+    const inLedger = planned.entriesByTenant.get(tenant.tenantId) ?? [];
+    const known = new Set<string>();
+    for (const e of inLedger) known.add(e.key);
+    const entries: LedgerLine[] = [...inLedger];
+    for (const p of byTenant.get(tenant.tenantId) ?? [])
+      if (!known.has(p.key))
+        entries.push({
+          key: p.key,
+          kind: p.kind,
+          amount: p.amount,
+          at: p.at,
+          description: p.description,
+          number: p.number,
+        });
+    const before = ctx.existing.get(`${tenant.tenantId}|${ctx.previous}`);
+    const opening = before ? before.closingBalance : (planned.openings.get(tenant.tenantId) ?? 0);
+    const late = before ? lateEntriesFor(before, planned.lateByTenant.get(tenant.tenantId) ?? []) : undefined;
     statements.push(
       assembleStatement({
         tenantId: tenant.tenantId,
-        month,
-        timeZone: zone,
-        periodStart: bounds.startAt,
-        periodEnd: bounds.endAt,
+        month: ctx.month,
+        timeZone: ctx.zone,
+        periodStart: ctx.bounds.startAt,
+        periodEnd: ctx.bounds.endAt,
         openingBalance: opening,
-        entries: [...inLedger, ...charged],
+        entries,
         ...(late ? { lateEntries: late } : {}),
       }),
     );
   }
+  return statements;
+}
+
+const contractCount = (tenants: readonly TenantBatch[]) => {
+  let n = 0;
+  for (const t of tenants) n += t.contracts.length;
+  return n;
+};
+
+/**
+ * Charges one batch and writes its tenants' statements. Safe to run again, whole or after a crash.
+ * Its phases are functions of their own: as one function it took TurboFan 150–215 ms per compile and was
+ * deoptimised several times a run (see docs/ARCHITECTURE.md, measured rules).
+ */
+export async function processChargeBatch(
+  message: ChargeBatchMessage,
+  zone: string,
+  ledger: LedgerPort,
+): Promise<BatchResult> {
+  const { month } = message;
+  const bounds = monthBounds(month, zone);
+  const previous = previousMonth(month);
+  const keys: { tenantId: string; month: BillingMonth }[] = [];
+  for (const t of message.tenants)
+    keys.push({ tenantId: t.tenantId, month }, { tenantId: t.tenantId, month: previous });
+  const existing = await readStatements(keys);
+  const pending: TenantBatch[] = [];
+  for (const t of message.tenants) if (!existing.has(`${t.tenantId}|${month}`)) pending.push(t);
+  if (pending.length === 0) {
+    return {
+      contracts: contractCount(message.tenants),
+      charges: 0,
+      statements: message.tenants.length,
+      skippedTenants: message.tenants.length,
+    };
+  }
+  const ctx: BatchContext = {
+    month,
+    previous,
+    zone,
+    bounds,
+    // One query per tenant covers this month and the last (to find entries that reached it after its statement).
+    previousBounds: monthBounds(previous, zone),
+    existing,
+    incidents: await incidentsFor(bounds),
+  };
+  const reads = await mapLimit(pending, TENANT_READS_AT_ONCE, (tenant) => readTenantLedger(tenant, ctx));
+  const planned = planCharges(reads, await lateCreditMonths(month, zone), ctx);
+  const { chargesByContract } = planned;
+  const lateByContract = new Map<BillingContract, LedgerEntryInput[]>();
+  await mapLimit(planned.creditChecks, TENANT_READS_AT_ONCE, async ({ contract, bounds: cb, usage }) => {
+    const posted = await monthChargesOf(contract.tenantId, contract.number, month);
+    const chain = creditChain(contract.tenantId, contract.number, month, posted);
+    chargesByContract.set(contract, chargeEntries(contract, month, cb, usage, ctx.incidents, chain));
+  });
+  await mapLimit(planned.lateChecks, TENANT_READS_AT_ONCE, async ({ contract, earlier, bounds: cb }) => {
+    const credit = await lateCreditDue(contract, earlier, month);
+    if (!credit) return;
+    const list = lateByContract.get(contract) ?? [];
+    // Dated in the month whose run applies it, so its statement shows it.
+    const key = slaCreditKey(contract.tenantId, contract.number, earlier.month, credit.sequence);
+    list.push(ledgerEntryOf(contract, credit, key, cb.lastInstant));
+    lateByContract.set(contract, list);
+  });
+  // In a fixed order (tenant, contract, then late credits oldest month first), whatever order reads ended
+  // in. Posted tenant by tenant (the ledger transacts per account anyway): a tenant the ledger refuses (an
+  // idempotency conflict) fails alone; the others get their statements and are skipped on redelivery.
+  const posting: LedgerEntryInput[] = [];
+  const byTenant = new Map<string, LedgerEntryInput[]>();
+  for (const tenant of pending)
+    for (const contract of tenant.contracts) {
+      for (const e of chargesByContract.get(contract) ?? []) posting.push(e);
+      for (const e of (lateByContract.get(contract) ?? []).sort(byKey)) posting.push(e);
+    }
+  for (const p of posting) {
+    const list = byTenant.get(p.tenantId);
+    if (list) list.push(p);
+    else byTenant.set(p.tenantId, [p]);
+  }
+  const { charges, failed } = await postCharges(posting, byTenant, pending, ledger);
+  const failedTenants = new Set(failed.map((f) => f.tenantId));
+  const statements = statementsOf(pending, failedTenants, byTenant, planned, ctx);
   await writeStatements(statements, new Date().toISOString());
   await announceStatements(statements);
   if (failed.length > 0) {
@@ -565,7 +633,7 @@ export async function processChargeBatch(
   }
   // Counted for the whole batch: a redelivery after a crash reports what the batch holds, not the remainder.
   return {
-    contracts: message.tenants.reduce((n, t) => n + t.contracts.length, 0),
+    contracts: contractCount(message.tenants),
     charges,
     statements: message.tenants.length,
     skippedTenants: message.tenants.length - pending.length,
