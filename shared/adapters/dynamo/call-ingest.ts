@@ -156,7 +156,7 @@ export function writeCallItem(
   w.raw('}}');
 }
 
-/** A chunk's call writes, to become transaction actions when sent (CallIngest.callActions). */
+/** A chunk's call writes, written into their transaction's body when it is sent (writeCallActions). */
 interface CallItems {
   readonly writes: readonly CallWrite[];
   readonly existing: ReadonlyMap<string, Record<string, unknown>>;
@@ -180,8 +180,8 @@ interface AccountUnit {
   /** Its account, alert and posting writes. */
   readonly actions: (TransactItem | TransactWriteItem)[];
   /**
-   * Its call items, built only when its transaction is sent: ~35 attribute objects per call that die
-   * young, instead of a whole batch of them surviving scavenges and being promoted to the old generation.
+   * Its call items, written only when its transaction is sent, straight into the body's text: nothing per
+   * call survives to be scavenged or promoted to the old generation.
    */
   readonly callItems?: CallItems;
   /** Transaction actions it takes (actions and call items). */

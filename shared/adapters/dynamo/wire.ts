@@ -7,7 +7,6 @@
  * counting), the same requests go through the SDK's low-level commands on that client instead.
  * Inputs must be JSON-safe (no binary attributes): the hot paths write strings, numbers and booleans only.
  */
-
 import {
   type AttributeValue,
   BatchGetItemCommand,
