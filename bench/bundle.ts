@@ -21,7 +21,8 @@ export async function bundleLikeLambda(entry: string, name: string): Promise<str
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    minify: true,
+    // BENCH_NO_MINIFY=1 keeps the names, for profiles (BENCH_PROFILE, BENCH_HEAP_PROFILE).
+    minify: !process.env.BENCH_NO_MINIFY,
     external: EXTERNAL_SDK_MODULES,
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },

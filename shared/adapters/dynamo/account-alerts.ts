@@ -5,7 +5,7 @@
  * leaves it pending (sparse gsi1 OUTBOX#pending) for the next flush — retried, never lost, and the
  * retry never touches money.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { Account, Crossing } from '../../domain/accounts/account.js';
 import { logger } from '../../observability.js';
@@ -13,6 +13,7 @@ import type { Notification } from '../../ports/notifications.js';
 import { port } from '../../runtime/ports.js';
 import type { TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
+import { queryFirstPage } from './paging.js';
 
 const PENDING = 'OUTBOX#pending';
 
@@ -145,16 +146,15 @@ async function markAttempt(entry: OutboxEntry): Promise<void> {
 
 /** Publishes alerts left pending by an earlier failure (run at each ingest and by the outbox job). */
 export async function flushPendingAlerts(limit = 50): Promise<number> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ops'),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': PENDING },
-      Limit: limit,
-    }),
-  );
-  const entries = (out.Items ?? []).map((item) => ({
+  // Through the wire like the charges (it runs before every ingest batch; the SDK's stack cost more).
+  const items = await queryFirstPage({
+    TableName: tableName('ops'),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': PENDING },
+    Limit: limit,
+  });
+  const entries = items.map((item) => ({
     pk: String(item.pk),
     sk: String(item.sk),
     notification: item.notification as Notification,

@@ -3,7 +3,7 @@
  * POSTING#<key>, pending ones also on the ledger table's gsi2 under POSTINGS#pending (sparse; the call
  * queries use CALLS#… partitions only), and the transaction that applies them to the account once.
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { applyPostings, type Posting } from '../../domain/ledger/postings.js';
 import { localDay } from '../../domain/zoned-time.js';
@@ -11,6 +11,7 @@ import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import { batchGet, putAccountAction, readAccount, type TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
+import { queryFirstPage } from './paging.js';
 
 const PENDING = 'POSTINGS#pending';
 /** Postings per applying transaction: the account and a few alerts take the rest of the 100 actions. */
@@ -116,18 +117,20 @@ export async function applyPendingPostings(
 /** Applies postings left pending for longer than `olderThanMs` (a crash between the two phases). */
 export async function sweepPendingPostings(zone: string, olderThanMs = 60_000, limit = 50): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('ledger'),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :cutoff',
-      ExpressionAttributeValues: { ':p': PENDING, ':cutoff': cutoff },
-      Limit: limit,
-    }),
-  );
+  // Through the wire like the charges (it runs before every ingest batch; the SDK's stack cost more).
+  const items = await queryFirstPage({
+    TableName: tableName('ledger'),
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :cutoff',
+    ExpressionAttributeValues: { ':p': PENDING, ':cutoff': cutoff },
+    Limit: limit,
+  });
   const byTenant = new Map<string, string[]>();
-  for (const item of out.Items ?? [])
-    byTenant.set(String(item.tenantId), [...(byTenant.get(String(item.tenantId)) ?? []), String(item.key)]);
+  for (const item of items) {
+    const keys = byTenant.get(String(item.tenantId));
+    if (keys) keys.push(String(item.key));
+    else byTenant.set(String(item.tenantId), [String(item.key)]);
+  }
   let applied = 0;
   for (const [tenantId, keys] of byTenant) {
     try {

@@ -77,6 +77,11 @@ export function queryPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
   return pages('Query', input);
 }
 
+/** The first page of a query (its `Limit` items at most): for sweeps that take what is there now. */
+export async function queryFirstPage(input: QueryCommandInput): Promise<Item[]> {
+  return (await readPage('Query', input)).items;
+}
+
 /** Every item a query matches, all pages read. */
 export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];
