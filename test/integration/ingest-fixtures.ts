@@ -1,8 +1,9 @@
 /** Shared set-up for the ingest tests: numbers bound to access numbers, accounts with money, contact records. */
 import { readFileSync } from 'node:fs';
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
+import { queryAll } from '../../shared/adapters/dynamo/paging.js';
 import { tableName } from '../../shared/config.js';
 
 export const FIXTURES = '/work/shared/handbook/fixtures';
@@ -82,26 +83,15 @@ export async function callItem(contactId: string): Promise<Record<string, any> |
 
 /** Every ledger-visible entry of an account (gsi1), signed as the ledger sees them. */
 export async function ledgerSum(tenantId: string): Promise<{ sum: number; count: number }> {
+  const items = await queryAll({
+    TableName: tableName('ledger'),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': `ACCT#${tenantId}` },
+  });
   let sum = 0;
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('ledger'),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': `ACCT#${tenantId}` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      sum += item.type === 'call' ? -item.ledgerAmount : item.amount;
-      count++;
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return { sum, count };
+  for (const item of items) sum += item.type === 'call' ? -Number(item.ledgerAmount) : Number(item.amount);
+  return { sum, count: items.length };
 }
 
 let counter = 0;

@@ -1,6 +1,7 @@
 /** Reading an account's items straight from the ledger table (tests check what was written, not the API). */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { queryAll } from '../../shared/adapters/dynamo/paging.js';
 import { tableName } from '../../shared/config.js';
 
 /** The tenant's account item ({} when there is none). */
@@ -17,20 +18,10 @@ export async function account(tenantId: string): Promise<Record<string, any>> {
 
 /** Every ledger entry item of the tenant (LEDGER# rows of its partition), all pages. */
 export async function ledgerItems(tenantId: string): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('ledger'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
-        ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll({
+    TableName: tableName('ledger'),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+    ExpressionAttributeValues: { ':pk': `ACCT#${tenantId}`, ':l': 'LEDGER#' },
+    ConsistentRead: true,
+  });
 }

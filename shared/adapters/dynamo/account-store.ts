@@ -65,10 +65,7 @@ export async function readAccounts(
   tenantIds: readonly string[],
   today: string,
 ): Promise<Map<string, StoredAccount>> {
-  const items = await batchGet(
-    'ledger',
-    tenantIds.map((t) => accountKey(t)),
-  );
+  const items = await batchGet('ledger', tenantIds.map(accountKey));
   const result = new Map<string, StoredAccount>();
   for (const tenantId of tenantIds) {
     const item = items.get(`ACCT#${tenantId}|ACCOUNT`);

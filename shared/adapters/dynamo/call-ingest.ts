@@ -43,6 +43,7 @@ import {
 import { attributes, lowLevelAction } from './attribute-values.js';
 import { JsonText } from './json-text.js';
 import { isTransactionConflict } from './ledger-store.js';
+import { numberKey } from './number-items.js';
 import { transactWriteJson } from './wire.js';
 
 export interface RawRecord {
@@ -201,7 +202,6 @@ const callOf = (r: Resolved) => r.call;
 const contactIdOf = (r: Resolved) => r.call.contact.contactId;
 const unitSize = (u: AccountUnit) => u.size;
 const snapshotKey = (accessNumber: string) => ({ pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' });
-const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' });
 
 /** Transaction bodies are written into this one writer (synchronously, then taken and sent). */
 const TRANSACTION_BODY = new JsonText();

@@ -144,6 +144,9 @@ export interface ParsedBatch {
   readonly idsByContact: ReadonlyMap<string, readonly string[]>;
 }
 
+// Module-level, not a closure per batch: V8 recompiles a dead closure after each full GC.
+const contactOf = (p: { readonly contact: NormalizedContact }) => p.contact;
+
 /** The records of one stream batch (id: the stream's record id; data: its bytes or value). */
 export function parseContactBatch(
   records: readonly { readonly id: string; readonly data: unknown }[],
@@ -163,7 +166,7 @@ export function parseContactBatch(
       else idsByContact.set(result.contact.contactId, [record.id]);
     }
   }
-  return { newest: newestPerContact(parsed).map((p) => p.contact), rejected, ignored, idsByContact };
+  return { newest: newestPerContact(parsed).map(contactOf), rejected, ignored, idsByContact };
 }
 
 /**
