@@ -5,6 +5,7 @@
  * Handlers call `await port('telephony')` and never know which one they got.
  */
 import type { CallLimitsPort } from '../ports/call-limits.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import type { TelephonyPort } from '../ports/telephony.js';
@@ -29,6 +30,17 @@ const AWS_ADAPTERS: PortFactories = {
 
 const overrides: Partial<Ports> = {};
 const built: Partial<Ports> = {};
+let installedClock: Clock = systemClock;
+
+/** The clock in force: the system clock in AWS, the local runtime's test clock locally. */
+export function clock(): Clock {
+  return installedClock;
+}
+
+/** Install a clock (the local runtime's test clock, tests); `resetPorts` restores the system clock. */
+export function useClock(next: Clock): void {
+  installedClock = next;
+}
 
 /** Install implementations (the local runtime, tests). */
 export function usePorts(ports: Partial<Ports>): void {
@@ -46,6 +58,7 @@ export async function port<K extends keyof Ports>(name: K): Promise<Ports[K]> {
 }
 
 export function resetPorts(): void {
+  installedClock = systemClock;
   for (const key of Object.keys(overrides) as (keyof Ports)[]) delete overrides[key];
   for (const key of Object.keys(built) as (keyof Ports)[]) delete built[key];
 }
