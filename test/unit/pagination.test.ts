@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors.js';
-import { decodeCursor, encodeCursor } from '../../shared/http/pagination.js';
+import { decodeCursor, encodeCursor } from '../../shared/ports/paging.js';
 
 describe('cursors', () => {
   it('round-trip any key made of strings and numbers', () => {

@@ -1,7 +1,7 @@
 /** GET /v1/account/ledger — ledger entries, newest first, paginated. */
 import { ledgerStore } from '../../../shared/adapters/dynamo/ledger-store.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/http/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { ledgerQuery } from '../../../shared/http/schemas/money.js';
 
 export const handler = apiHandler('listLedger', { query: ledgerQuery }, async ({ query, principal }) => ({

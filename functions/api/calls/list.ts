@@ -2,7 +2,7 @@
 import { listCalls } from '../../../shared/adapters/dynamo/call-queries.js';
 import { invalid } from '../../../shared/domain/errors.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/http/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { callsQuery } from '../../../shared/http/schemas/money.js';
 
 export const handler = apiHandler('listCalls', { query: callsQuery }, async ({ query, principal, now }) => {

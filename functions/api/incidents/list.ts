@@ -1,6 +1,6 @@
 import { listIncidents } from '../../../shared/adapters/dynamo/incident-store.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/http/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { listIncidentsQuery } from '../../../shared/http/schemas/billing.js';
 
 export const handler = apiHandler('listIncidents', { query: listIncidentsQuery }, async ({ query }) => ({

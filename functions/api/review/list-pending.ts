@@ -1,7 +1,7 @@
 /** GET /v1/review/applications — operators: applications waiting for a decision, oldest first. */
 import { listPendingApplications } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/http/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { pageQuery } from '../../../shared/http/schemas/numbers.js';
 
 export const handler = apiHandler('listPendingApplications', { query: pageQuery }, async ({ query }) => ({

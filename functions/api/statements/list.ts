@@ -1,6 +1,6 @@
 import { listStatements } from '../../../shared/adapters/dynamo/statement-store.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/http/pagination.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { listStatementsQuery } from '../../../shared/http/schemas/billing.js';
 
 export const handler = apiHandler(

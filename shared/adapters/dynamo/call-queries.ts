@@ -6,7 +6,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { CallRecord } from '../../domain/calls/call-record.js';
-import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor, type Page } from '../../ports/paging.js';
 import { dynamo } from './client.js';
 
 export interface CallView {

@@ -1,18 +1,23 @@
 /**
- * One DynamoDB document client per process, built at module scope on first use. The endpoint comes from
+ * One DynamoDB document client per process, built on first use and traced. The endpoint comes from
  * the SDK's own AWS_ENDPOINT_URL_DYNAMODB variable, which the local runtime points at its engine.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../../tracing.js';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let injected = false;
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }), {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-    unmarshallOptions: { wrapNumbers: false },
-  });
+  // Traced with Powertools (X-Ray subsegments per request in Lambda; a no-op locally and in tests).
+  documentClient ??= DynamoDBDocumentClient.from(
+    tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 })),
+    {
+      marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+      unmarshallOptions: { wrapNumbers: false },
+    },
+  );
   return documentClient;
 }
 

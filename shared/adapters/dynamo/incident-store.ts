@@ -8,7 +8,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { ServiceIncident } from '../../domain/billing/types.js';
 import { conflict } from '../../domain/errors.js';
-import type { Page } from '../../http/pagination.js';
+import type { Page } from '../../ports/paging.js';
 import { type Item, queryAll, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
 import { queryPage } from './paging.js';

@@ -10,7 +10,7 @@ import type {
   TenantPosting,
 } from '../../domain/ledger/types.js';
 import { localDay } from '../../domain/zoned-time.js';
-import type { Page } from '../../http/pagination.js';
+import type { Page } from '../../ports/paging.js';
 import { logger } from '../../observability.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {

@@ -25,7 +25,7 @@ import {
   validateRejection,
 } from '../../domain/numbers/applications.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
-import type { Page } from '../../http/pagination.js';
+import type { Page } from '../../ports/paging.js';
 import { logger } from '../../observability.js';
 import { port } from '../../runtime/ports.js';
 import { dynamo } from './client.js';

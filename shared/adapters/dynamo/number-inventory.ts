@@ -21,7 +21,7 @@ import {
   tierConfig,
 } from '../../domain/numbers/config.js';
 import { decide, effectiveStatus, type NumberStatus } from '../../domain/numbers/lifecycle.js';
-import { decodeCursor, encodeCursor, type Page, type PageKey } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor, type Page, type PageKey } from '../../ports/paging.js';
 import { dynamo } from './client.js';
 import {
   availabilityPartition,

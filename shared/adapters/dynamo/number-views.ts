@@ -3,7 +3,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { notFound } from '../../domain/errors.js';
 import { currentOwner, effectiveStatus } from '../../domain/numbers/lifecycle.js';
-import type { Page } from '../../http/pagination.js';
+import type { Page } from '../../ports/paging.js';
 import { dynamo } from './client.js';
 import { getNumberItem, type HistoryEntry, type NumberItem, tenantNumbersPartition } from './number-items.js';
 import { queryPage } from './paging.js';

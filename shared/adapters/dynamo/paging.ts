@@ -6,7 +6,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { decodeCursor, encodeCursor } from '../../ports/paging.js';
 import { type Attributes, fromAttributes, toAttributes } from './fast-attributes.js';
 import { dynamoWire } from './wire.js';
 

@@ -8,7 +8,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { BillingMonth } from '../../domain/billing/calendar.js';
 import type { LedgerLine, Statement } from '../../domain/billing/statement.js';
-import type { Page } from '../../http/pagination.js';
+import type { Page } from '../../ports/paging.js';
 import { batchGetItems, batchPutItems, type Item, int, queryAll, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
 import { queryPage } from './paging.js';

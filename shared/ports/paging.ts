@@ -1,5 +1,5 @@
 /**
- * Opaque cursors for DynamoDB pagination. A cursor is the LastEvaluatedKey, base64url-encoded; on the way
+ * Pages and opaque cursors, as every store port returns and takes them. A cursor is the LastEvaluatedKey, base64url-encoded; on the way
  * back in it is checked against what the query may touch, so a forged cursor is a 400, never a foreign page.
  */
 import { invalid } from '../domain/errors.js';
