@@ -3,6 +3,8 @@
  * seed demo data and add control routes under /local/*. Control routes exist only locally: the CDK API is
  * built from shared/http/routes.ts and never sees them.
  */
+import type { TestClock } from '../../shared/ports/clock.js';
+
 export interface ControlRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
@@ -24,6 +26,8 @@ export interface ControlRoute {
 }
 
 export interface LocalRuntimeContext {
+  /** The test clock every handler, job, stream and simulated call sees (PUT /local/clock). */
+  readonly clock: TestClock;
   /** http://127.0.0.1:<port> of the embedded DynamoDB engine (with local transactions). */
   readonly dynamoEndpoint: string;
   /** Folder for local files (documents, engine data when on disk). */

@@ -111,7 +111,7 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
         body: JSON.stringify(errorBody('unauthorized', 'a valid bearer token is required')),
       };
     }
-    const now = Date.now();
+    const now = options.context.clock.now().getTime();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
       routeKey: `${route.method} ${route.path}`,

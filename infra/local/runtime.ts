@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import './local-env.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setDynamo } from '../../shared/adapters/dynamo/client.js';
-import { resetPorts } from '../../shared/runtime/ports.js';
+import { TestClock } from '../../shared/ports/clock.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { JOBS } from '../function-catalogue.js';
 import { createTables, tableEnvironment } from './bootstrap.js';
 import { CAPABILITIES } from './capabilities/index.js';
@@ -31,6 +32,8 @@ export interface LocalRuntimeOptions {
   readonly seed?: boolean;
   /** Override the capability list (tests). */
   readonly capabilities?: readonly LocalCapability[];
+  /** Start with the test clock frozen at this instant (tests, replays); real time when absent. */
+  readonly clockAt?: string;
 }
 
 export interface LocalRuntime {
@@ -143,13 +146,71 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
             body: { error: { code: 'invalid_instant', message: 'at: an ISO-8601 instant', field: 'at' } },
           };
         }
-        const instant = typeof at === 'string' ? new Date(at).toISOString() : new Date().toISOString();
+        const instant = new Date(typeof at === 'string' ? at : context.clock.now()).toISOString();
         const handler = await context.loadHandler<{ at: string }, unknown>(job.entry);
         const result = await handler({ at: instant }, context.lambdaContext(job.id));
         return { status: 200, body: { job: job.name, at: instant, result: result ?? null } };
       },
     },
+    ...clockRoutes(),
     { method: 'GET', path: '/local/health', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+  ];
+}
+
+const invalidInstant = (message: string) => ({
+  status: 400,
+  body: { error: { code: 'invalid_instant', message, field: 'now' } },
+});
+
+/**
+ * The test clock, like Stripe's test clocks: PUT sets the instant every handler, job, stream and simulated
+ * call sees (it only moves forward), DELETE returns to real time, GET says which clock is in force.
+ */
+function clockRoutes(): ControlRoute[] {
+  const describe = (clock: TestClock) => ({
+    now: clock.now().toISOString(),
+    mode: clock.frozen ? 'test' : 'real',
+  });
+  return [
+    {
+      method: 'GET',
+      path: '/local/clock',
+      handle: async (_, { clock }) => ({ status: 200, body: describe(clock) }),
+    },
+    {
+      method: 'PUT',
+      path: '/local/clock',
+      handle: async ({ body }, { clock }) => {
+        const now = (body as { now?: unknown } | undefined)?.now;
+        if (typeof now !== 'string' || Number.isNaN(Date.parse(now)) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(now)) {
+          return invalidInstant('now: an ISO-8601 instant with its offset, e.g. 2026-11-26T04:00:00Z');
+        }
+        try {
+          clock.set(now);
+        } catch (error) {
+          return {
+            status: 409,
+            body: { error: { code: 'clock_backwards', message: (error as Error).message, field: 'now' } },
+          };
+        }
+        return { status: 200, body: describe(clock) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/local/clock',
+      handle: async (_, { clock }) => {
+        try {
+          clock.release();
+        } catch (error) {
+          return {
+            status: 409,
+            body: { error: { code: 'clock_backwards', message: (error as Error).message } },
+          };
+        }
+        return { status: 200, body: describe(clock) };
+      },
+    },
   ];
 }
 
@@ -172,6 +233,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   delete process.env.AWS_PROFILE;
   setDynamo(undefined);
   resetPorts();
+  const clock = new TestClock(options.clockAt);
+  useClock(clock);
 
   const client = new DynamoDBClient({ endpoint: engine.endpoint });
   await createTables(client, prefix);
@@ -182,6 +245,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>
   >();
   const context: LocalRuntimeContext = {
+    clock,
     dynamoEndpoint: engine.endpoint,
     dataDir,
     loadHandler: async <E, R>(entry: string) => {

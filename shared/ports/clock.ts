@@ -26,11 +26,16 @@ export class TestClock implements Clock {
     return new Date(this.instant ?? Date.now());
   }
 
-  /** Moves the clock to `to`; moving it back is refused, as time never runs backwards for the product. */
+  /**
+   * Freezes the clock at `to`. The first freeze may name any instant (a test clock starts where the test
+   * needs it, as Stripe's do); after that it only moves forward, as time never runs backwards for the product.
+   */
   set(to: Date | string): Date {
     const at = typeof to === 'string' ? Date.parse(to) : to.getTime();
     if (Number.isNaN(at)) throw new RangeError('clock: not an ISO-8601 instant');
-    if (at < this.now().getTime()) throw new RangeError('clock: the clock only moves forward');
+    if (this.instant !== undefined && at < this.instant) {
+      throw new RangeError('clock: the test clock only moves forward');
+    }
     this.instant = at;
     return new Date(at);
   }

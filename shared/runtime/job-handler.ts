@@ -8,12 +8,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { logger, MetricUnit, metrics } from '../observability.js';
+import { clock } from './ports.js';
 
 export interface JobEvent {
   readonly at?: string;
 }
 
-export function jobInstant(at: unknown, now: () => Date = () => new Date()): string {
+export function jobInstant(at: unknown, now: () => Date = () => clock().now()): string {
   if (at === undefined || at === null || at === '') return now().toISOString();
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
     throw new TypeError(`job event: at must be an ISO-8601 instant, got ${JSON.stringify(at)}`);

@@ -8,7 +8,8 @@ let admin: string;
 let viewer: string;
 
 beforeAll(async () => {
-  api = await startLocalApi({ capabilities: [money] });
+  // The month these tests replay: calls on 23–26 November 2026 (Shanghai), whatever day the suite runs.
+  api = await startLocalApi({ capabilities: [money], clockAt: '2026-11-23T00:00:00Z' });
   admin = await api.token('demo', ['tenant-admin']);
   viewer = await api.token('demo', ['tenant-viewer']);
   await bindNumbers([
@@ -135,7 +136,8 @@ describe('spend cap and alerts', () => {
     );
     expect(alerts.status).toBe(200);
     expect((await api.put('/v1/account/alerts', { emails: ['not-an-email'] }, admin)).status).toBe(400);
-    // Cap ¥20 on a day with no spend yet (calls on 2026-11-26 Shanghai).
+    // Cap ¥20 on a day with no spend yet: the test clock stands on 2026-11-26 (Shanghai), the calls' day.
+    expect((await api.put('/local/clock', { now: '2026-11-26T04:00:00Z' })).status).toBe(200);
     const cap = await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin);
     expect(cap.status).toBe(200);
     expect(cap.body.dailyCap).toBe(2_000);

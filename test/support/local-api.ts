@@ -37,13 +37,14 @@ export interface LocalApi {
 }
 
 export async function startLocalApi(
-  options: { seed?: boolean; capabilities?: readonly LocalCapability[] } = {},
+  options: { seed?: boolean; capabilities?: readonly LocalCapability[]; clockAt?: string } = {},
 ): Promise<LocalApi> {
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'hotline400-e2e-')),
     seed: options.seed ?? true,
     capabilities: options.capabilities,
+    clockAt: options.clockAt,
   });
   const request: LocalApi['request'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

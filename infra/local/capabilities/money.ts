@@ -13,7 +13,7 @@ import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
-import { usePorts } from '../../../shared/runtime/ports.js';
+import { clock, usePorts } from '../../../shared/runtime/ports.js';
 import type { LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const DEMO_TENANT = 'demo';
@@ -86,7 +86,7 @@ export class LocalContactStream {
       partitionKey = /"ContactId"\s*:\s*"([^"]+)"/.exec(raw)?.[1] ?? 'unknown';
     }
     this.sequence += 1_000n;
-    const now = Date.now() / 1000;
+    const now = clock().now().getTime() / 1000;
     return {
       kinesis: {
         kinesisSchemaVersion: '1.0',
@@ -146,7 +146,7 @@ export class LocalContactStream {
             data: Buffer.from(r.kinesis.data, 'base64').toString('utf8'),
             reason: lastError || this.options.reasonOf?.(seq) || 'reported as a batch item failure',
             attempts: attempt,
-            parkedAt: new Date().toISOString(),
+            parkedAt: clock().now().toISOString(),
           });
         }
         return;

@@ -108,9 +108,9 @@ export const capability: LocalCapability = {
     documents = createLocalDocuments(runtime.dataDir);
     usePorts({ documents });
   },
-  async seed() {
+  async seed(runtime) {
     const inventory = demoInventory(DEMO_NUMBERS_PER_SEGMENT);
-    const at = new Date().toISOString();
+    const at = runtime.clock.now().toISOString();
     await seedNumbers(inventory, at, numbersConfig());
     await seedDemoNumber(inventory, at);
   },
@@ -148,7 +148,7 @@ export const capability: LocalCapability = {
     {
       method: 'POST',
       path: '/local/numbers/import',
-      handle: async ({ body }) => {
+      handle: async ({ body }, runtime) => {
         const numbers = (body as { numbers?: unknown } | undefined)?.numbers;
         if (!Array.isArray(numbers) || !numbers.every((n) => typeof n === 'string')) {
           return {
@@ -161,7 +161,7 @@ export const capability: LocalCapability = {
         try {
           return {
             status: 200,
-            body: await importNumbers(numbers, new Date().toISOString(), numbersConfig()),
+            body: await importNumbers(numbers, runtime.clock.now().toISOString(), numbersConfig()),
           };
         } catch (error) {
           const e = error as { code?: string; message: string; details?: unknown };

@@ -121,7 +121,7 @@ export async function simulateCall(
   let accessNumber = request.to;
   if (/^400\d{7}$/.test(request.to)) accessNumber = (await getNumberFacts(request.to))?.accessNumber ?? '';
   const caller = normaliseCaller(request.caller);
-  const at = request.at ? new Date(request.at) : new Date();
+  const at = request.at ? new Date(request.at) : runtime.clock.now();
   const contactId = randomUUID();
   const [routeCall, armCallLimit] = await Promise.all([
     runtime.loadHandler<ConnectContactFlowEvent, Record<string, string>>(ROUTE_CALL_ENTRY),

@@ -10,7 +10,7 @@ import { tableName } from '../../config.js';
 import type { Account, Crossing } from '../../domain/accounts/account.js';
 import { logger } from '../../observability.js';
 import type { Notification } from '../../ports/notifications.js';
-import { port } from '../../runtime/ports.js';
+import { clock, port } from '../../runtime/ports.js';
 import type { TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
 import { queryFirstPage } from './paging.js';
@@ -90,7 +90,7 @@ export async function publishOutbox(entries: readonly OutboxEntry[]): Promise<nu
 const CLAIM_MS = 60_000;
 
 async function claim(entry: OutboxEntry): Promise<boolean> {
-  const now = Date.now();
+  const now = clock().now().getTime();
   try {
     await dynamo().send(
       new UpdateCommand({
@@ -122,7 +122,7 @@ async function markSent(entry: OutboxEntry, messageId: string): Promise<void> {
           ':sent': 'sent',
           ':pending': 'pending',
           ':m': messageId,
-          ':at': new Date().toISOString(),
+          ':at': clock().now().toISOString(),
         },
       }),
     )
@@ -139,7 +139,7 @@ async function markAttempt(entry: OutboxEntry): Promise<void> {
       Key: { pk: entry.pk, sk: entry.sk },
       // Released at once so the next flush retries it.
       UpdateExpression: 'ADD attempts :one SET lastAttemptAt = :at, claimedUntil = :zero',
-      ExpressionAttributeValues: { ':one': 1, ':at': new Date().toISOString(), ':zero': 0 },
+      ExpressionAttributeValues: { ':one': 1, ':at': clock().now().toISOString(), ':zero': 0 },
     }),
   );
 }

@@ -3,11 +3,13 @@
  * POSTING#<key>, pending ones also on the ledger table's gsi2 under POSTINGS#pending (sparse; the call
  * queries use CALLS#… partitions only), and the transaction that applies them to the account once.
  */
+
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { applyPostings, type Posting } from '../../domain/ledger/postings.js';
 import { localDay } from '../../domain/zoned-time.js';
 import { logger } from '../../observability.js';
+import { clock } from '../../runtime/ports.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import { batchGet, putAccountAction, readAccount, type TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
@@ -80,7 +82,7 @@ export async function applyPendingPostings(
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
       const [stored, items] = await Promise.all([
-        readAccount(tenantId, localDay(zone, Date.now())),
+        readAccount(tenantId, localDay(zone, clock().now().getTime())),
         batchGet(
           'ledger',
           chunk.map((k) => postingKey(tenantId, k)),
@@ -89,7 +91,7 @@ export async function applyPendingPostings(
       const pending = [...items.values()].map(postingFromItem).filter((p) => !p.applied);
       if (pending.length === 0) break;
       const { account, crossings } = applyPostings(stored.account, pending);
-      const now = new Date().toISOString();
+      const now = clock().now().toISOString();
       const alerts = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
       try {
         await dynamo().send(
@@ -116,7 +118,7 @@ export async function applyPendingPostings(
 
 /** Applies postings left pending for longer than `olderThanMs` (a crash between the two phases). */
 export async function sweepPendingPostings(zone: string, olderThanMs = 60_000, limit = 50): Promise<number> {
-  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  const cutoff = new Date(clock().now().getTime() - olderThanMs).toISOString();
   // Through the wire like the charges (it runs before every ingest batch; the SDK's stack cost more).
   const items = await queryFirstPage({
     TableName: tableName('ledger'),

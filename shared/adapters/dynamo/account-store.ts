@@ -9,6 +9,7 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { type Account, DEFAULT_LOW_BALANCE_THRESHOLD, newAccount } from '../../domain/accounts/account.js';
+import { clock } from '../../runtime/ports.js';
 import { dynamo } from './client.js';
 import { batchGetItems } from './wire.js';
 
@@ -94,7 +95,7 @@ export function arrearsSinceAfter(stored: StoredAccount, next: Account, now: str
  */
 export function putAccountAction(stored: StoredAccount, next: Account, extra: Item = {}): TransactItem {
   const item: Item = Object.assign({}, stored.item, next, extra);
-  const updatedAt = new Date().toISOString();
+  const updatedAt = clock().now().toISOString();
   item.pk = `ACCT#${next.tenantId}`;
   item.sk = 'ACCOUNT';
   item.type = 'account';

@@ -12,6 +12,7 @@
  * A lost race (another writer moved the account, or a contact was charged meanwhile) re-reads and
  * recomputes just those accounts; what still fails is reported per record for the stream to retry.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { optionalEnv, tableName } from '../../config.js';
@@ -26,6 +27,7 @@ import {
 import { applyPostings, type Posting, postingOf } from '../../domain/ledger/postings.js';
 import { localDay } from '../../domain/zoned-time.js';
 import { logger } from '../../observability.js';
+import { clock } from '../../runtime/ports.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {
   applyPendingPostings,
@@ -295,7 +297,7 @@ export class CallIngest {
       unapplied.set(String(item.tenantId), keys);
     }
     for (const [tenantId, keys] of unapplied) await applyPendingPostings(tenantId, [...keys], zone);
-    const today = localDay(zone, Date.now());
+    const today = localDay(zone, clock().now().getTime());
     const tenantIds = new Set<string>();
     for (const r of resolved) tenantIds.add(r.tenantId);
     const accounts = await readAccounts([...tenantIds], today);
@@ -431,7 +433,7 @@ export class CallIngest {
       stale += result.stale.length;
       if (result.writes.length === 0) continue;
       const retention = retentionDays(current);
-      const now = new Date().toISOString();
+      const now = clock().now().toISOString();
       const actions: (TransactItem | TransactWriteItem)[] = [];
       const outbox: OutboxEntry[] = [];
       // The account remembers the numbers it has calls on (tenant-wide reports read them).
@@ -485,7 +487,7 @@ export class CallIngest {
     const postings: Posting[] = [];
     const postingBase = crypto.randomUUID();
     const retention = retentionDays(stored);
-    const now = new Date().toISOString();
+    const now = clock().now().toISOString();
     let rated = stored.account;
     let stale = 0;
     const numbers = new Set(

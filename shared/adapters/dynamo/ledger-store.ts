@@ -10,8 +10,9 @@ import type {
   TenantPosting,
 } from '../../domain/ledger/types.js';
 import { localDay } from '../../domain/zoned-time.js';
-import type { Page } from '../../ports/paging.js';
 import { logger } from '../../observability.js';
+import type { Page } from '../../ports/paging.js';
+import { clock } from '../../runtime/ports.js';
 import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
 import {
   batchGet,
@@ -155,7 +156,7 @@ export class LedgerStore implements LedgerPort {
         outcomes.set(tenantId, { ok: false, error });
       }
     }
-    const today = localDay(this.zone, Date.now());
+    const today = localDay(this.zone, clock().now().getTime());
     const accounts = await readAccounts([...byTenant.keys()], today);
     const units: { tenantId: string; actions: TransactItem[]; outbox: OutboxEntry[] }[] = [];
     const alone: string[] = [];
@@ -199,7 +200,7 @@ export class LedgerStore implements LedgerPort {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
-      const today = localDay(this.zone, Date.now());
+      const today = localDay(this.zone, clock().now().getTime());
       const [stored, existing] = await Promise.all([
         readAccount(tenantId, today),
         batchGet(
@@ -249,7 +250,7 @@ export class LedgerStore implements LedgerPort {
         : {}),
     }));
     const { account, crossings } = applyMovements(stored.account, movements);
-    const now = new Date().toISOString();
+    const now = clock().now().toISOString();
     const outbox = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
     // Each entry records the balance right after it, for statements.
     let running = { balance: stored.account.balance, owed: stored.account.owed };

@@ -25,8 +25,8 @@ import {
   validateRejection,
 } from '../../domain/numbers/applications.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
-import type { Page } from '../../ports/paging.js';
 import { logger } from '../../observability.js';
+import type { Page } from '../../ports/paging.js';
 import { port } from '../../runtime/ports.js';
 import { dynamo } from './client.js';
 import { ledgerStore } from './ledger-store.js';
