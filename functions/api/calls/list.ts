@@ -2,8 +2,8 @@
 import { listCalls } from '../../../shared/adapters/dynamo/call-queries.js';
 import { invalid } from '../../../shared/domain/errors.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { callsQuery } from '../../../shared/http/schemas/money.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 
 export const handler = apiHandler('listCalls', { query: callsQuery }, async ({ query, principal, now }) => {
   const to = query.to ?? now.toISOString();

@@ -1,8 +1,8 @@
 /** GET /v1/numbers — the calling tenant's numbers. */
 import { listTenantNumbers } from '../../../shared/adapters/dynamo/number-views.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { pageQuery } from '../../../shared/http/schemas/numbers.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 
 export const handler = apiHandler(
   'listMyNumbers',

@@ -2,8 +2,8 @@
 import { searchAvailable } from '../../../shared/adapters/dynamo/number-inventory.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { searchAvailableQuery } from '../../../shared/http/schemas/numbers.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 
 export const handler = apiHandler(
   'searchAvailableNumbers',

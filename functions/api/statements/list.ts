@@ -1,7 +1,7 @@
 import { listStatements } from '../../../shared/adapters/dynamo/statement-store.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 import { listStatementsQuery } from '../../../shared/http/schemas/billing.js';
+import { DEFAULT_PAGE_SIZE } from '../../../shared/ports/paging.js';
 
 export const handler = apiHandler(
   'listStatements',
