@@ -199,7 +199,7 @@ export class StatelessStack extends Stack {
     for (const route of routes) {
       const description = `${route.method} ${route.path}: ${route.summary}`;
       const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
-      if (route.rateLimit) this.useRateLimitWindows(fn, route, data, rateLimits);
+      if (isLimited(route, rateLimits)) this.useRateLimitWindows(fn, route, data, rateLimits);
       this.api.addRoute(route, fn.function);
     }
 
@@ -344,6 +344,13 @@ export class StatelessStack extends Stack {
       }
     }
   }
+}
+
+/** Whether any class the route counts against has a budget in this deployment (a class may be `off`). */
+function isLimited(route: RouteDefinition, rateLimits: string | undefined): boolean {
+  const { budgets } = parseRateBudgets(rateLimits);
+  const classes = typeof route.rateLimit === 'string' ? [route.rateLimit] : Object.values(route.rateLimit);
+  return classes.some((limitClass) => budgets[limitClass] !== undefined);
 }
 
 /** `cdk deploy -c rateLimits=expensive=10,read=1200`: per-deployment budgets, refused here if malformed. */

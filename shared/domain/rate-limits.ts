@@ -1,7 +1,7 @@
 /**
  * Per-tenant rate limits: a fixed one-minute window (UTC) per tenant and limit class, with a budget of
  * requests per window for each class. Pure: the window arithmetic, the budgets and how they are written in
- * configuration. The counter itself lives in an adapter (shared/adapters/dynamo/rate-limits.ts).
+ * configuration. The counter is a port (shared/ports/rate-limiter.ts), counted in DynamoDB by an adapter.
  */
 
 /** How costly a route is to serve; a route names one in its row of the route table, or none. */
@@ -80,24 +80,24 @@ export function rateWindowExpiry(window: RateWindow): number {
   return Math.floor(window.endsAtMs / 1000) + RATE_WINDOW_RETENTION_SECONDS;
 }
 
-/** The partition key of a tenant's windows for one class. */
-export function rateWindowPartition(tenantId: string, limitClass: RateLimitClass): string {
-  return `RATE#${tenantId}#${limitClass}`;
-}
-
-export interface RateCheck {
-  readonly tenantId: string;
-  readonly limitClass: RateLimitClass;
-  /** The request's instant (the API's `req.now`), which picks the window. */
-  readonly now: Date;
-  /** Requests admitted per window. */
-  readonly limit: number;
+/** The partition key of a holder's windows for one class (tenant ids never contain ':'). */
+export function rateWindowPartition(holder: string, limitClass: RateLimitClass): string {
+  return `RATE#${holder}#${limitClass}`;
 }
 
 /**
- * Counts one request against its window. Answers true when it is within the budget (and counted), false
- * when the window is already full. Throws when it cannot tell; the HTTP layer then admits the request.
+ * What a class does when the counter cannot answer in time (DynamoDB slow or failing). A limiter that
+ * admits whatever it cannot count is one an attacker switches off with load, so the classes that write or
+ * cost money refuse (503 with Retry-After); reads, cheap and idempotent, are admitted and counted as
+ * `RateLimiterFailedOpen`, so a struggling ops table does not take tenants' dashboards down.
  */
-export interface RateLimiter {
-  admit(check: RateCheck): Promise<boolean>;
+export const WHEN_LIMITER_UNAVAILABLE: Readonly<Record<RateLimitClass, 'admit' | 'refuse'>> = {
+  read: 'admit',
+  write: 'refuse',
+  expensive: 'refuse',
+};
+
+/** Who a budget belongs to: the tenant, or for users without one (operators) the user itself. */
+export function rateHolder(tenantId: string | undefined, subject: string): string {
+  return tenantId ?? `operator:${subject}`;
 }

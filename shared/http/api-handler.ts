@@ -22,11 +22,14 @@ import {
   RATE_LIMITS_ENV,
   type RateBudgets,
   type RateLimitClass,
-  type RateLimiter,
   type RouteRateLimit,
+  rateHolder,
   retryAfterSeconds,
+  WHEN_LIMITER_UNAVAILABLE,
 } from '../domain/rate-limits.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import { clock, port } from '../runtime/ports.js';
 import { tracer } from '../tracing.js';
 import { wantsCsv } from './csv.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
@@ -198,11 +201,10 @@ export function mapError(error: unknown, correlationId: string): ApiResponse {
 
 type RateLimiterChoice = RateLimiter | 'default' | 'off';
 let rateLimiterChoice: RateLimiterChoice = 'default';
-let defaultRateLimiter: Promise<RateLimiter> | undefined;
 
 /**
- * Installs the per-tenant rate limiter: an implementation, 'off', or 'default' — the DynamoDB one in Lambda
- * and in the local runtime, none elsewhere, so handler tests never count requests unless they ask to.
+ * Installs the rate limiter: an implementation, 'off', or 'default' — the `rateLimiter` port (DynamoDB) in
+ * Lambda and in the local runtime, none elsewhere, so handler tests never count requests unless they ask to.
  */
 export function useRateLimiter(choice: RateLimiterChoice): void {
   rateLimiterChoice = choice;
@@ -212,9 +214,7 @@ async function currentRateLimiter(): Promise<RateLimiter | undefined> {
   if (rateLimiterChoice === 'off') return undefined;
   if (rateLimiterChoice !== 'default') return rateLimiterChoice;
   if (!process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.HOTLINE_RUNTIME !== 'local') return undefined;
-  // Loaded on first use, as the ports are: a function without a limited route never loads it.
-  defaultRateLimiter ??= import('../adapters/dynamo/rate-limits.js').then((m) => m.createDynamoRateLimiter());
-  return defaultRateLimiter;
+  return port('rateLimiter');
 }
 
 let rateBudgetsCache: { readonly spec: string | undefined; readonly budgets: RateBudgets } | undefined;
@@ -238,8 +238,9 @@ function rateLimitClassOf(limit: RouteRateLimit | undefined, event: ApiEvent): R
 }
 
 /**
- * The 429 for a tenant over its budget on this route's class, or undefined to go on. A limiter that fails
- * or is slow admits the request (logged and counted): a limiter must never take the API down.
+ * The 429 for a tenant (or operator) over its budget on this route's class, or undefined to go on. When the
+ * counter cannot answer, the class decides (WHEN_LIMITER_UNAVAILABLE): reads are admitted and counted,
+ * writes and expensive routes get a 503 with Retry-After.
  */
 async function rateLimitResponse(
   route: RouteDefinition,
@@ -249,20 +250,29 @@ async function rateLimitResponse(
   correlationId: string,
 ): Promise<ApiResponse | undefined> {
   const limitClass = rateLimitClassOf(route.rateLimit, event);
-  // Only a tenant's budget is counted; a user without one (an operator) is not limited.
-  const tenantId = principal.tenantId;
-  if (!limitClass || !tenantId) return undefined;
+  if (!limitClass) return undefined;
   const limit = rateBudgets()[limitClass];
   if (limit === undefined) return undefined;
+  const holder = rateHolder(principal.tenantId, principal.subject);
   let admitted: boolean;
   try {
     const limiter = await currentRateLimiter();
     if (!limiter) return undefined;
-    admitted = await limiter.admit({ tenantId, limitClass, now, limit });
+    admitted = await limiter.admit({ holder, limitClass, now, limit });
   } catch (error) {
-    logger.warn('rate limiter unavailable; request admitted', { error: error as Error, limitClass });
-    metrics.addMetric('RateLimiterFailedOpen', MetricUnit.Count, 1);
-    return undefined;
+    if (WHEN_LIMITER_UNAVAILABLE[limitClass] === 'admit') {
+      logger.warn('rate limiter unavailable; read admitted', { error: error as Error, limitClass });
+      metrics.addMetric('RateLimiterFailedOpen', MetricUnit.Count, 1);
+      return undefined;
+    }
+    logger.warn('rate limiter unavailable; request refused', { error: error as Error, limitClass });
+    metrics.addMetric('RateLimiterFailedClosed', MetricUnit.Count, 1);
+    return json(
+      503,
+      errorBody('rate_limiter_unavailable', 'we cannot admit this request right now; retry in 1 s'),
+      correlationId,
+      { 'retry-after': '1' },
+    );
   }
   if (admitted) return undefined;
   metrics.addMetric('RateLimited', MetricUnit.Count, 1);
@@ -271,7 +281,7 @@ async function rateLimitResponse(
     429,
     errorBody(
       'rate_limited',
-      `this tenant has used its ${limit} ${limitClass} requests for this minute; retry in ${retryAfter} s`,
+      `the ${limit} ${limitClass} requests a minute of this ${principal.tenantId ? 'tenant' : 'operator'} are used; retry in ${retryAfter} s`,
     ),
     correlationId,
     { 'retry-after': String(retryAfter) },
@@ -314,7 +324,7 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
           `this route needs one of the roles: ${route.roles.join(', ')}`,
         );
       }
-      const now = new Date(event.requestContext?.timeEpoch ?? Date.now());
+      const now = new Date(event.requestContext?.timeEpoch ?? clock().now().getTime());
       const limited = await rateLimitResponse(route, event, principal, now, correlationId);
       if (limited) return limited;
       const request: ApiRequest<P, Q, B> = {

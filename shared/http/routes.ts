@@ -25,10 +25,11 @@ export interface RouteDefinition {
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly capabilities?: readonly Capability[];
   /**
-   * Per-tenant budget class (requests per tenant per minute, shared by the class's routes; budgets in
-   * shared/domain/rate-limits.ts). Absent: only the stage-wide throttle applies (operators' routes).
+   * Budget class: requests per minute per tenant (per operator for users without a tenant), shared by the
+   * class's routes; budgets in shared/domain/rate-limits.ts. Every route names one, so a new route is
+   * never unlimited by omission.
    */
-  readonly rateLimit?: RouteRateLimit;
+  readonly rateLimit: RouteRateLimit;
   readonly summary: string;
   readonly tag: string;
 }

@@ -8,6 +8,7 @@ import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { TelephonyPort } from '../ports/telephony.js';
 
 export interface Ports {
@@ -15,6 +16,7 @@ export interface Ports {
   readonly notifications: NotificationsPort;
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
+  readonly rateLimiter: RateLimiter;
 }
 
 type PortFactories = { [K in keyof Ports]: () => Promise<Ports[K]> };
@@ -26,6 +28,7 @@ const AWS_ADAPTERS: PortFactories = {
     (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv(),
   documents: async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents(),
   callLimits: async () => (await import('../adapters/sqs/call-limits-from-env.js')).createCallLimitsFromEnv(),
+  rateLimiter: async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter(),
 };
 
 const overrides: Partial<Ports> = {};

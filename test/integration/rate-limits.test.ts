@@ -73,7 +73,7 @@ describe('per-tenant rate limit on DynamoDB', () => {
     expect(refused.body).toEqual({
       error: {
         code: 'rate_limited',
-        message: 'this tenant has used its 3 expensive requests for this minute; retry in 20 s',
+        message: 'the 3 expensive requests a minute of this tenant are used; retry in 20 s',
       },
     });
     expect(refused.headers['retry-after']).toBe('20');
@@ -112,16 +112,36 @@ describe('per-tenant rate limit on DynamoDB', () => {
     const refused = await listHolidayCalendars(event(), lambdaContext);
     expect(refused.statusCode).toBe(429);
     expect(JSON.parse(refused.body ?? '{}').error.code).toBe('rate_limited');
-    // An operator without a tenant is never counted.
-    for (let i = 0; i < 3; i++) {
-      const operator = apiEvent({ roles: ['operator'], at: AT });
-      expect((await listHolidayCalendars(operator, lambdaContext)).statusCode).toBe(200);
+    // An operator without a tenant has a budget of its own, counted per user.
+    const operator = (subject: string) => apiEvent({ roles: ['operator'], subject, at: AT });
+    for (let i = 0; i < 2; i++) {
+      expect((await listHolidayCalendars(operator('op-1'), lambdaContext)).statusCode).toBe(200);
     }
+    expect((await listHolidayCalendars(operator('op-1'), lambdaContext)).statusCode).toBe(429);
+    expect((await listHolidayCalendars(operator('op-2'), lambdaContext)).statusCode).toBe(200);
   });
 
-  it('fails open when the limiter cannot count (the table is missing)', async () => {
+  it('refuses an expensive request it cannot count (the table is missing) with 503, and admits reads', async () => {
     process.env.TABLE_OPS = 'no-such-table';
-    for (let i = 0; i < 6; i++) expect((await call('hooli')).status).toBe(201);
-    expect(ran).toBe(6);
+    for (let i = 0; i < 3; i++) {
+      const refused = await call('hooli');
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+    }
+    expect(ran).toBe(0);
+    const read = () => apiEvent({ tenantId: 'hooli', roles: ['tenant-viewer'], at: AT, headers: {} });
+    for (let i = 0; i < 3; i++)
+      expect((await listHolidayCalendars(read(), lambdaContext)).statusCode).toBe(200);
+  });
+
+  it('holds under a burst: 200 concurrent requests on a budget of 20 admit exactly 20', async () => {
+    process.env[RATE_LIMITS_ENV] = 'expensive=20';
+    const answers = await Promise.all(Array.from({ length: 200 }, () => call('burst')));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(20);
+    expect(ran).toBe(20);
+    for (const refused of answers.filter((a) => a.status !== 201)) {
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBe(20);
+    }
   });
 });

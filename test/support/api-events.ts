@@ -5,6 +5,8 @@ import type { Role } from '../../shared/http/roles.js';
 export interface EventOptions {
   readonly tenantId?: string;
   readonly roles?: readonly Role[];
+  /** The token's `sub` (the user); user-1 when absent. */
+  readonly subject?: string;
   readonly path?: Record<string, string>;
   readonly query?: Record<string, string>;
   readonly body?: unknown;
@@ -17,7 +19,10 @@ export interface EventOptions {
 
 export function apiEvent(options: EventOptions = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
   const roles = options.roles ?? ['tenant-admin'];
-  const claims: Record<string, string> = { sub: 'user-1', 'cognito:groups': `[${roles.join(' ')}]` };
+  const claims: Record<string, string> = {
+    sub: options.subject ?? 'user-1',
+    'cognito:groups': `[${roles.join(' ')}]`,
+  };
   if (options.tenantId !== undefined) claims['custom:tenant_id'] = options.tenantId;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const at = options.at ?? new Date('2026-11-25T02:00:00Z');

@@ -12,6 +12,7 @@ const route: RouteDefinition = {
   entry: 'unused.ts',
   roles: ['tenant-admin'],
   tables: {},
+  rateLimit: 'write',
   summary: 'test',
   tag: 'test',
 };

@@ -4,18 +4,12 @@ import 'aws-sdk-client-mock-vitest/extend';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import {
-  createDynamoRateLimiter,
-  RateLimiterUnavailable,
-  rateWindowUpdate,
-} from '../../shared/adapters/dynamo/rate-limits.js';
+import { createDynamoRateLimiter, rateWindowUpdate } from '../../shared/adapters/dynamo/rate-limits.js';
 import {
   DEFAULT_RATE_BUDGETS,
   parseRateBudgets,
   RATE_LIMITS_ENV,
   RATE_WINDOW_RETENTION_SECONDS,
-  type RateCheck,
-  type RateLimiter,
   rateWindowExpiry,
   rateWindowOf,
   retryAfterSeconds,
@@ -23,6 +17,7 @@ import {
 import { apiHandler, useRateLimiter } from '../../shared/http/api-handler.js';
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
 import { ROUTES, type RouteDefinition, routeById } from '../../shared/http/routes.js';
+import { type RateCheck, type RateLimiter, RateLimiterUnavailable } from '../../shared/ports/rate-limiter.js';
 import { apiEvent, lambdaContext } from '../support/api-events.js';
 
 const instants = fc.date({
@@ -93,16 +88,15 @@ describe('rate budgets', () => {
 });
 
 describe('route table', () => {
-  it('the costly tenant routes name their class; operator-only routes are not limited', () => {
+  it('the costly routes name their class, and every route names one (operators included)', () => {
     expect(routeById('testRoutingCall').rateLimit).toBe('expensive');
     expect(routeById('applyRouting').rateLimit).toBe('expensive');
     expect(routeById('getStatement').rateLimit).toEqual({ json: 'read', csv: 'expensive' });
     expect(routeById('searchAvailableNumbers').rateLimit).toBe('read');
     expect(routeById('createTopUp').rateLimit).toBe('write');
-    for (const route of ROUTES) {
-      if (route.roles.every((role) => role === 'operator')) expect(route.rateLimit, route.id).toBeUndefined();
-      else expect(route.rateLimit, route.id).toBeDefined();
-    }
+    expect(routeById('importNumbers').rateLimit).toBe('expensive');
+    expect(routeById('decideApplication').rateLimit).toBe('write');
+    for (const route of ROUTES) expect(route.rateLimit, route.id).toBeDefined();
   });
 });
 
@@ -147,7 +141,7 @@ function countingLimiter() {
   const limiter: RateLimiter = {
     async admit(check) {
       checks.push(check);
-      const key = `${check.tenantId}|${check.limitClass}|${rateWindowOf(check.now).key}`;
+      const key = `${check.holder}|${check.limitClass}|${rateWindowOf(check.now).key}`;
       const used = counts.get(key) ?? 0;
       if (used >= check.limit) return false;
       counts.set(key, used + 1);
@@ -176,7 +170,6 @@ const probe = (route: RouteDefinition) =>
     return { status: 201, body: { tenant: req.principal.tenantId } };
   });
 const limitedHandler = probe(limitedRoute);
-const unlimitedHandler = probe({ ...limitedRoute, id: 'unlimitedProbe', rateLimit: undefined });
 
 async function call(
   handler: ReturnType<typeof probe>,
@@ -218,7 +211,7 @@ describe('apiHandler rate limit', () => {
     expect(refused.body).toEqual({
       error: {
         code: 'rate_limited',
-        message: 'this tenant has used its 2 expensive requests for this minute; retry in 15 s',
+        message: 'the 2 expensive requests a minute of this tenant are used; retry in 15 s',
       },
     });
     expect(refused.headers?.['retry-after']).toBe('15');
@@ -226,7 +219,7 @@ describe('apiHandler rate limit', () => {
     expect(refused.headers?.['x-correlation-id']).toBe('req-1');
     expect(runs).toBe(2);
     expect(checks[0]).toEqual({
-      tenantId: 'acme',
+      holder: 'acme',
       limitClass: 'expensive',
       limit: 2,
       now: new Date('2026-11-25T02:00:45Z'),
@@ -243,12 +236,28 @@ describe('apiHandler rate limit', () => {
     expect((await call(limitedHandler)).status).toBe(429);
   });
 
-  it('never limits routes without a class, users without a tenant, or a class configured off', async () => {
+  it('counts an operator (no tenant) against a budget of its own, per user', async () => {
     const { limiter, checks } = countingLimiter();
     useRateLimiter(limiter);
-    for (let i = 0; i < 3; i++) expect((await call(unlimitedHandler)).status).toBe(201);
-    for (let i = 0; i < 3; i++)
-      expect((await call(limitedHandler, { tenantId: undefined, roles: ['operator'] })).status).toBe(201);
+    const asOperator = (subject: string) =>
+      call(limitedHandler, { tenantId: undefined, roles: ['operator'], subject });
+    expect((await asOperator('op-1')).status).toBe(201);
+    expect((await asOperator('op-1')).status).toBe(201);
+    const refused = await asOperator('op-1');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toContain('of this operator');
+    expect((await asOperator('op-2')).status).toBe(201);
+    expect(checks.map((c) => c.holder)).toEqual([
+      'operator:op-1',
+      'operator:op-1',
+      'operator:op-1',
+      'operator:op-2',
+    ]);
+  });
+
+  it('never counts a class configured off', async () => {
+    const { limiter, checks } = countingLimiter();
+    useRateLimiter(limiter);
     process.env[RATE_LIMITS_ENV] = 'expensive=off';
     for (let i = 0; i < 3; i++) expect((await call(limitedHandler)).status).toBe(201);
     expect(checks).toHaveLength(0);
@@ -269,14 +278,22 @@ describe('apiHandler rate limit', () => {
     expect(checks.map((c) => c.limitClass)).toEqual(['read', 'expensive', 'expensive', 'read']);
   });
 
-  it('fails open when the limiter throws', async () => {
+  it('when the counter cannot answer, refuses writes and expensive routes with 503 and Retry-After, admits reads', async () => {
     useRateLimiter({
       admit: async () => {
-        throw new RateLimiterUnavailable('no answer from DynamoDB within 150 ms');
+        throw new RateLimiterUnavailable('rate limiter: no answer within 500 ms');
       },
     });
-    for (let i = 0; i < 4; i++) expect((await call(limitedHandler)).status).toBe(201);
-    expect(runs).toBe(4);
+    for (const limitClass of ['expensive', 'write'] as const) {
+      const refused = await call(probe({ ...limitedRoute, id: `${limitClass}Probe`, rateLimit: limitClass }));
+      expect(refused.status, limitClass).toBe(503);
+      expect(refused.body.error.code).toBe('rate_limiter_unavailable');
+      expect(refused.headers?.['retry-after']).toBe('1');
+    }
+    expect(runs).toBe(0);
+    const readProbe = probe({ ...limitedRoute, id: 'readProbe', rateLimit: 'read' });
+    for (let i = 0; i < 3; i++) expect((await call(readProbe)).status).toBe(201);
+    expect(runs).toBe(3);
   });
 
   it('still rejects a missing token before counting anything', async () => {
@@ -290,7 +307,7 @@ describe('apiHandler rate limit', () => {
 describe('DynamoDB rate limiter', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
   const check: RateCheck = {
-    tenantId: 'acme',
+    holder: 'acme',
     limitClass: 'write',
     limit: 120,
     now: new Date('2026-11-25T02:00:45Z'),
@@ -332,9 +349,14 @@ describe('DynamoDB rate limiter', () => {
     expect(await createDynamoRateLimiter().admit(check)).toBe(false);
   });
 
-  it('any other failure, or no table, is thrown for the caller to fail open', async () => {
+  it('any other failure is RateLimiterUnavailable (the class decides), and no table is a configuration error', async () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
-    await expect(createDynamoRateLimiter().admit(check)).rejects.toThrow('gone');
+    const failure = await createDynamoRateLimiter()
+      .admit(check)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RateLimiterUnavailable);
+    expect((failure as Error).message).toBe('rate limiter: DynamoDB failed');
+    expect(((failure as Error).cause as Error).message).toBe('gone');
     delete process.env.TABLE_OPS;
     await expect(createDynamoRateLimiter().admit(check)).rejects.toThrow(
       /missing environment variable TABLE_OPS/,

@@ -1,22 +1,22 @@
 /**
- * The rate limiter on the ops table: one item per (tenant, class, minute), pk `RATE#<tenant>#<class>`,
+ * The rate limiter on the ops table: one item per (holder, class, minute), pk `RATE#<holder>#<class>`,
  * sk `<yyyy-mm-ddThh:mm>`, counted by a single conditional UpdateItem (ADD, refused once the budget is
- * used). A full window costs one failed write per refused request; nothing is read.
+ * used), which DynamoDB applies atomically however many requests race: a burst can never be admitted
+ * past the budget. A full window costs one failed write per refused request; nothing is read.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import {
-  type RateCheck,
-  type RateLimiter,
-  rateWindowExpiry,
-  rateWindowOf,
-  rateWindowPartition,
-} from '../../domain/rate-limits.js';
+import { rateWindowExpiry, rateWindowOf, rateWindowPartition } from '../../domain/rate-limits.js';
+import { type RateCheck, type RateLimiter, RateLimiterUnavailable } from '../../ports/rate-limiter.js';
 import { TABLES } from '../../tables.js';
 import { dynamo } from './client.js';
 
-/** A limiter slower than this is skipped (the HTTP layer admits the request): it must never slow the API. */
-export const RATE_LIMIT_TIMEOUT_MS = 150;
+/**
+ * How long the counter may take before the HTTP layer applies the class's fallback (domain/rate-limits.ts:
+ * reads admitted, writes and expensive routes refused). Long enough for DynamoDB's p99 under a burst
+ * on one window item; short enough that a stuck table never holds an API request for long.
+ */
+export const RATE_LIMIT_TIMEOUT_MS = 500;
 
 const OPS = TABLES.ops;
 const TTL_ATTRIBUTE = OPS.ttlAttribute ?? 'expiresAt';
@@ -26,15 +26,11 @@ export interface DynamoRateLimiterOptions {
   readonly timeoutMs?: number;
 }
 
-export class RateLimiterUnavailable extends Error {
-  override readonly name = 'RateLimiterUnavailable';
-}
-
 export function rateWindowUpdate(tableName: string, check: RateCheck) {
   const window = rateWindowOf(check.now);
   return {
     TableName: tableName,
-    Key: { pk: rateWindowPartition(check.tenantId, check.limitClass), sk: window.key },
+    Key: { pk: rateWindowPartition(check.holder, check.limitClass), sk: window.key },
     UpdateExpression: 'SET #type = :type, #expires = :expires ADD #n :one',
     ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
     ExpressionAttributeNames: { '#type': 'type', '#expires': TTL_ATTRIBUTE, '#n': 'n' },
@@ -63,12 +59,8 @@ export function createDynamoRateLimiter(options: DynamoRateLimiterOptions = {}):
         return true;
       } catch (error) {
         if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
-        if (abort.signal.aborted) {
-          throw new RateLimiterUnavailable(`no answer from DynamoDB within ${timeoutMs} ms`, {
-            cause: error,
-          });
-        }
-        throw error;
+        const why = abort.signal.aborted ? `no answer within ${timeoutMs} ms` : 'DynamoDB failed';
+        throw new RateLimiterUnavailable(`rate limiter: ${why}`, { cause: error });
       } finally {
         clearTimeout(timer);
       }

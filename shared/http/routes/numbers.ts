@@ -66,6 +66,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/inventory/numbers',
     entry: 'functions/api/numbers/import.ts',
     roles: OPERATOR,
+    rateLimit: 'expensive',
     tables: { numbers: 'write' },
     summary:
       'Import numbers in bulk (operators); idempotent, reports duplicates, refuses files with malformed numbers',
@@ -230,6 +231,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review/applications',
     entry: 'functions/api/review/list-pending.ts',
     roles: OPERATOR,
+    rateLimit: 'read',
     tables: { numbers: 'read' },
     summary: 'Operators: applications waiting for a decision, oldest first',
     tag: TAG,
@@ -240,6 +242,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review/applications/{id}',
     entry: 'functions/api/review/get.ts',
     roles: OPERATOR,
+    rateLimit: 'read',
     tables: { numbers: 'read' },
     capabilities: ['documents'],
     summary: 'Operators: one application with short-lived download links to its documents',
@@ -251,6 +254,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/review/applications/{id}/decision',
     entry: 'functions/api/review/decide.ts',
     roles: OPERATOR,
+    rateLimit: 'write',
     tables: { numbers: 'write', routing: 'write', ledger: 'write' },
     capabilities: ['telephony', 'notifications'],
     summary:

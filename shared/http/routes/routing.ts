@@ -82,6 +82,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/holiday-calendars/{year}',
     entry: 'functions/api/routing/put-holiday-calendar.ts',
     roles: OPERATOR,
+    rateLimit: 'write',
     tables: { routing: 'write' },
     summary:
       "Operators: publish or correct a year's public holidays (replaces the bundled year; the same content is a no-op; If-Match: the version it replaces). Snapshots and Connect hours follow within 15 minutes",
