@@ -22,6 +22,8 @@ export interface ControlRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path with {param} segments, always under /local/. */
   readonly path: string;
+  /** Takes the request's raw bytes of any content type (stand-ins for presigned uploads); else JSON only. */
+  readonly rawBody?: boolean;
   readonly handle: (request: ControlRequest, runtime: LocalRuntimeContext) => Promise<ControlResult>;
 }
 

@@ -30,14 +30,55 @@ function compile(path: string): Matcher {
   return { pattern: new RegExp(`^${pattern}$`), names };
 }
 
+/** A path segment that is not valid percent-encoded UTF-8 (`%ZZ`, a cut `%E0%A4%A`): a 400, never a crash. */
+class MalformedPath extends Error {}
+
 function match(matcher: Matcher, path: string): Record<string, string> | undefined {
   const found = matcher.pattern.exec(path);
   if (!found) return undefined;
   const params: Record<string, string> = {};
   matcher.names.forEach((name, i) => {
-    params[name] = decodeURIComponent(found[i + 1] ?? '');
+    try {
+      params[name] = decodeURIComponent(found[i + 1] ?? '');
+    } catch {
+      throw new MalformedPath(name);
+    }
   });
   return params;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Control routes mint tokens and move money and time, so only this machine may call them: the Host must be
+ * a loopback name (a DNS-rebinding page has its own), a browser's Origin must be a loopback one, and bodies
+ * must be JSON — a cross-site page can send text/plain without a preflight, never application/json. Routes
+ * that stand in for presigned uploads take raw bytes, still from this machine only.
+ */
+function controlRefusal(request: IncomingMessage, route: ControlRoute, body: Buffer) {
+  const hostName = (header: string | undefined) => {
+    try {
+      return header ? new URL(header.includes('://') ? header : `http://${header}`).hostname : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const host = hostName(request.headers.host);
+  const origin = request.headers.origin;
+  if (!host || !LOCAL_HOSTS.has(host) || (origin !== undefined && !LOCAL_HOSTS.has(hostName(origin) ?? ''))) {
+    return {
+      status: 403,
+      body: errorBody('forbidden_origin', 'local control routes answer this machine only'),
+    };
+  }
+  const type = String(request.headers['content-type'] ?? '');
+  if (body.length > 0 && !route.rawBody && !/^application\/json\s*(;|$)/i.test(type)) {
+    return {
+      status: 415,
+      body: errorBody('unsupported_media_type', 'local control routes take application/json', 'content-type'),
+    };
+  }
+  return undefined;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -168,6 +209,11 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
       for (const { route, matcher } of controlRoutes) {
         const params = route.method === method ? match(matcher, url.pathname) : undefined;
         if (!params) continue;
+        const refusal = controlRefusal(request, route, body);
+        if (refusal) {
+          send(response, refusal.status, refusal.body);
+          return;
+        }
         let parsed: unknown;
         // Raw uploads (local presigned document PUTs) keep their bytes in rawBody; JSON is parsed as before.
         const type = String(request.headers['content-type'] ?? 'application/json');
@@ -207,6 +253,18 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
 
   const server: Server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
+      if (error instanceof MalformedPath) {
+        send(
+          response,
+          400,
+          errorBody(
+            'malformed_path',
+            `path parameter ${error.message} is not valid percent-encoding`,
+            error.message,
+          ),
+        );
+        return;
+      }
       console.error('local server error', error);
       if (!response.headersSent)
         send(response, 500, errorBody('internal_error', 'local runtime error; see its console'));

@@ -1,4 +1,5 @@
 /** The local runtime's own contract: tokens, the JWT gate, OpenAPI, job control, unknown routes. */
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
@@ -68,6 +69,47 @@ describe('local runtime', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('malformed_json');
+  });
+
+  it('answers 400 naming the parameter for a path that is not valid percent-encoding', async () => {
+    const token = await api.token('demo', ['tenant-admin']);
+    for (const path of ['/v1/numbers/%E0%A4%A', '/v1/numbers/%ZZ/routing', '/local/jobs/%C3']) {
+      const res = path.startsWith('/local')
+        ? await api.request('POST', path, { body: {} })
+        : await api.request('GET', path, { token });
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code).toBe('malformed_path');
+    }
+  });
+
+  it('serves control routes to this machine only, and only JSON bodies', async () => {
+    const tokens = (headers: Record<string, string>, rawBody = '{"roles":["operator"]}') =>
+      api.request('POST', '/local/tokens', {
+        rawBody,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    // A page elsewhere may send text/plain without a preflight: refused before anything runs.
+    expect((await tokens({ 'content-type': 'text/plain' })).status).toBe(415);
+    const crossSite = await tokens({ origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.body.error.code).toBe('forbidden_origin');
+    expect((await tokens({ origin: 'null' })).status).toBe(403);
+    // A DNS-rebinding page reaches 127.0.0.1 under its own host name (fetch cannot set Host; node:http can).
+    const rebound = await new Promise<number | undefined>((resolve, reject) => {
+      const target = new URL('/local/tokens', api.baseUrl);
+      const req = httpRequest(target, {
+        method: 'POST',
+        headers: { host: 'rebind.evil.example', 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end('{"roles":["operator"]}');
+    });
+    expect(rebound).toBe(403);
+    expect((await tokens({ origin: 'http://localhost:5173' })).status).toBe(201);
   });
 });
 

@@ -118,6 +118,7 @@ export const capability: LocalCapability = {
     {
       method: 'PUT',
       path: '/local/documents/{token}',
+      rawBody: true,
       handle: async ({ params, rawBody, body }) => {
         const bytes = rawBody ?? Buffer.from(body === undefined ? '' : JSON.stringify(body));
         const result = await localDocuments().receive(params.token ?? '', bytes, undefined);
