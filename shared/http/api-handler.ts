@@ -140,6 +140,9 @@ export function requireTenant(principal: Principal): string {
   return principal.tenantId;
 }
 
+/** A route that declares no query takes none: an unknown parameter is a 400, never silently ignored. */
+const NO_QUERY = z.strictObject({});
+
 function validate<T>(schema: z.ZodMiniType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const result = z.safeParse(schema, value);
@@ -329,7 +332,11 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
       if (limited) return limited;
       const request: ApiRequest<P, Q, B> = {
         path: validate(spec.path, event.pathParameters ?? {}, 'path'),
-        query: validate(spec.query, event.queryStringParameters ?? {}, 'query'),
+        query: validate(
+          spec.query ?? (NO_QUERY as z.ZodMiniType<unknown>),
+          event.queryStringParameters ?? {},
+          'query',
+        ) as Q,
         body: spec.body ? validate(spec.body, parseBody(event), 'body') : (undefined as B),
         headers,
         principal,

@@ -141,6 +141,17 @@ describe('apiHandler', () => {
     expect(forged.headers?.['x-correlation-id']).toBe('req-1');
   });
 
+  it('answers 400 naming an unknown query parameter, also on a route that declares no query', async () => {
+    const unknown = await call({ query: { limit: '5', tenantId: 'other' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_field', field: 'tenantId' });
+    const bare = apiHandler({ ...route, id: 'bareRoute' }, {}, async () => ({ body: { ok: true } }));
+    const withQuery = await bare(apiEvent({ tenantId: 'acme', query: { debug: '1' } }), lambdaContext);
+    expect(withQuery.statusCode).toBe(400);
+    expect(JSON.parse(withQuery.body ?? '{}').error).toMatchObject({ code: 'unknown_field', field: 'debug' });
+    expect((await bare(apiEvent({ tenantId: 'acme' }), lambdaContext)).statusCode).toBe(200);
+  });
+
   it('ignores a tenant id smuggled anywhere but the token', async () => {
     const res = await call({ query: {}, headers: { 'x-tenant-id': 'other' } });
     expect(res.body.tenant).toBe('acme');
