@@ -3,15 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_SHIM, EXTERNAL_SDK_MODULES } from '../infra/bundling.js';
+import { ESM_REQUIRE_SHIM, EXTERNAL_MODULES, portDefines } from '../infra/bundling.js';
+import type { PortName } from '../shared/runtime/ports.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * esbuild, ESM, minified, @aws-sdk clients external: into a folder under node_modules, so the bundle
+ * esbuild, ESM, minified, @aws-sdk clients and Powertools (its layer) external: into a folder under node_modules, so the bundle
  * still resolves those external packages. Returns the bundle's path.
  */
-export async function bundleLikeLambda(entry: string, name: string): Promise<string> {
+export async function bundleLikeLambda(
+  entry: string,
+  name: string,
+  ports?: readonly PortName[],
+): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `${name}.mjs`);
@@ -23,7 +28,8 @@ export async function bundleLikeLambda(entry: string, name: string): Promise<str
     target: 'node20',
     // BENCH_NO_MINIFY=1 keeps the names, for profiles (BENCH_PROFILE, BENCH_HEAP_PROFILE).
     minify: !process.env.BENCH_NO_MINIFY,
-    external: EXTERNAL_SDK_MODULES,
+    external: EXTERNAL_MODULES,
+    define: portDefines(ports),
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
     logLevel: 'silent',

@@ -16,7 +16,7 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const AREAS = ['geo', 'routing', 'money', 'numbers', 'billing'] as const;
+const AREAS = ['geo', 'routing', 'money', 'numbers', 'billing', 'bundles'] as const;
 type Figures = Record<string, number>;
 
 async function runArea(area: string): Promise<Figures | undefined> {

@@ -1,4 +1,7 @@
 /** esbuild settings shared by the CDK functions and the benchmarks that bundle like them (no CDK here). */
+import { readFileSync } from 'node:fs';
+import type { Capability } from '../shared/http/routes.js';
+import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
 
 /**
  * Bundled ESM has no `require`; some dependencies still call it (CommonJS inside ESM), so the bundle gets
@@ -13,3 +16,47 @@ export const ESM_REQUIRE_SHIM =
  * node_modules costs the routing Lambda more than their bytes do.
  */
 export const EXTERNAL_SDK_MODULES = ['@aws-sdk/client-*', '@aws-sdk/lib-*', '@aws-sdk/s3-request-presigner'];
+
+/**
+ * Powertools comes from its official Lambda layer, not the bundle: the tracer alone bundles the X-Ray SDK
+ * with semver and cls-hooked (~110 KB of a 280 KB API handler), loaded once per runtime from the layer.
+ */
+export const EXTERNAL_LAYER_MODULES = ['@aws-lambda-powertools/*'];
+
+/** Everything a function leaves out of its bundle: the runtime's SDK clients and the Powertools layer. */
+export const EXTERNAL_MODULES = [...EXTERNAL_SDK_MODULES, ...EXTERNAL_LAYER_MODULES];
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
+/** The Powertools version the code is written and tested against (every package is pinned to it). */
+export const POWERTOOLS_VERSION = packageJson.dependencies['@aws-lambda-powertools/logger'] ?? '';
+
+/**
+ * The public SSM parameter that names the Powertools layer of exactly that version in the deploying region
+ * (documented by Powertools: /aws/service/powertools/typescript/generic/all/{version}); resolved by
+ * CloudFormation at deploy time, so synth stays offline.
+ */
+export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`;
+
+/** The ports a function may reach: those its row's capabilities grant, and the rate limiter for API routes. */
+export function portsOf(capabilities: readonly Capability[] | undefined, kind: 'api' | 'other'): PortName[] {
+  const granted: PortName[] = kind === 'api' ? ['rateLimiter'] : [];
+  for (const capability of capabilities ?? []) {
+    if (capability === 'telephony' || capability === 'notifications' || capability === 'documents') {
+      granted.push(capability);
+    }
+  }
+  return granted;
+}
+
+/** esbuild `define`s that leave every other port's adapter out of the bundle (shared/runtime/ports.ts). */
+export function portDefines(ports: readonly PortName[] | undefined): Record<string, string> {
+  if (!ports) return {};
+  const defines: Record<string, string> = {};
+  for (const name of PORT_NAMES) {
+    if (!ports.includes(name)) defines[`process.env.${portBundleFlag(name)}`] = '"false"';
+  }
+  return defines;
+}

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, normalize, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -16,16 +16,28 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { TableAccess } from '../../shared/http/routes.js';
+import type { PortName } from '../../shared/runtime/ports.js';
 import type { TableDefinition } from '../../shared/tables.js';
-import { ESM_REQUIRE_SHIM, EXTERNAL_SDK_MODULES } from '../bundling.js';
+import { ESM_REQUIRE_SHIM, EXTERNAL_MODULES, POWERTOOLS_LAYER_PARAMETER, portDefines } from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 import {
   acknowledgeWildcardActions,
   acknowledgeWildcardResource,
   KMS_GRANT_WILDCARDS,
 } from './nag-acknowledgements.js';
+
+/** The Powertools layer of the pinned version, one per stack (its ARN resolved from SSM at deploy time). */
+function powertoolsLayer(scope: Construct): lambda.ILayerVersion {
+  const stack = Stack.of(scope);
+  const id = 'PowertoolsLayer';
+  const existing = stack.node.tryFindChild(id) as lambda.ILayerVersion | undefined;
+  if (existing) return existing;
+  const arn = ssm.StringParameter.valueForStringParameter(stack, POWERTOOLS_LAYER_PARAMETER);
+  return lambda.LayerVersion.fromLayerVersionArn(stack, id, arn);
+}
 
 /** Repository root: entries and assets in the registries are relative to it. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,6 +73,11 @@ export interface HotlineFunctionProps {
    * @default true
    */
   readonly bundle?: boolean;
+  /**
+   * The ports (shared/runtime/ports.ts) the function may use; the others' adapters are left out of its bundle.
+   * @default every port
+   */
+  readonly ports?: readonly PortName[];
   /** Key for the dead-letter queue of asynchronous functions. */
   readonly queueKey?: kms.IKey;
   readonly logRetention?: logs.RetentionDays;
@@ -137,6 +154,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       deadLetterQueue: this.deadLetterQueue,
+      layers: [powertoolsLayer(this)],
       ...(props.invocation === 'async' ? { retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -177,7 +195,8 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           target: ESBUILD_TARGET,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
-          externalModules: EXTERNAL_SDK_MODULES,
+          externalModules: EXTERNAL_MODULES,
+          define: portDefines(props.ports),
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
           commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),
         },

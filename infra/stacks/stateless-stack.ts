@@ -12,6 +12,7 @@ import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
+import { portsOf } from '../bundling.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { CallLimits } from '../constructs/call-limits.js';
 import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
@@ -184,6 +185,7 @@ export class StatelessStack extends Stack {
         timeout: Duration.seconds(spec.timeoutSeconds ?? defaults.timeoutSeconds),
         assets: spec.assets,
         bundle: props.bundle,
+        ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other'),
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
       });

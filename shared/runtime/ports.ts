@@ -19,16 +19,48 @@ export interface Ports {
   readonly rateLimiter: RateLimiter;
 }
 
-type PortFactories = { [K in keyof Ports]: () => Promise<Ports[K]> };
+type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
+export type PortName = keyof Ports;
+export const PORT_NAMES: readonly PortName[] = [
+  'telephony',
+  'notifications',
+  'documents',
+  'callLimits',
+  'rateLimiter',
+];
 
-/** The AWS adapters: Amazon Connect, SNS, S3 and the SQS delay chain of call limits. */
+/**
+ * The variable a function's bundle defines as "false" for each port its row is not granted
+ * (infra/constructs/hotline-function.ts): esbuild then drops that adapter and its SDK client from the
+ * bundle, as IAM already keeps the function from using it. Unbundled code (tests, the local runtime)
+ * reaches every port. The checks below must stay literal `process.env.X` reads for the bundler to fold.
+ */
+export function portBundleFlag(name: PortName): string {
+  return `HOTLINE_PORT_${name.toUpperCase()}`;
+}
+
+/** The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
 const AWS_ADAPTERS: PortFactories = {
-  telephony: async () => (await import('../adapters/connect/from-env.js')).createTelephonyFromEnv(),
-  notifications: async () =>
-    (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv(),
-  documents: async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents(),
-  callLimits: async () => (await import('../adapters/sqs/call-limits-from-env.js')).createCallLimitsFromEnv(),
-  rateLimiter: async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter(),
+  telephony:
+    process.env.HOTLINE_PORT_TELEPHONY !== 'false'
+      ? async () => (await import('../adapters/connect/from-env.js')).createTelephonyFromEnv()
+      : undefined,
+  notifications:
+    process.env.HOTLINE_PORT_NOTIFICATIONS !== 'false'
+      ? async () => (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv()
+      : undefined,
+  documents:
+    process.env.HOTLINE_PORT_DOCUMENTS !== 'false'
+      ? async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents()
+      : undefined,
+  callLimits:
+    process.env.HOTLINE_PORT_CALLLIMITS !== 'false'
+      ? async () => (await import('../adapters/sqs/call-limits-from-env.js')).createCallLimitsFromEnv()
+      : undefined,
+  rateLimiter:
+    process.env.HOTLINE_PORT_RATELIMITER !== 'false'
+      ? async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter()
+      : undefined,
 };
 
 const overrides: Partial<Ports> = {};
@@ -55,7 +87,9 @@ export async function port<K extends keyof Ports>(name: K): Promise<Ports[K]> {
   if (override) return override as Ports[K];
   const existing = built[name];
   if (existing) return existing as Ports[K];
-  const adapter = (await AWS_ADAPTERS[name]()) as Ports[K];
+  const factory = AWS_ADAPTERS[name];
+  if (!factory) throw new Error(`port ${name} is not bundled with this function: grant it in its row`);
+  const adapter = (await factory()) as Ports[K];
   built[name] = adapter;
   return adapter;
 }

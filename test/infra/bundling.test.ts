@@ -1,0 +1,104 @@
+/**
+ * What a deployed function carries: Powertools from its layer of the pinned version, and only the adapters
+ * of the ports its row grants (esbuild drops the others, see shared/runtime/ports.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import {
+  EXTERNAL_MODULES,
+  POWERTOOLS_LAYER_PARAMETER,
+  POWERTOOLS_VERSION,
+  portDefines,
+  portsOf,
+} from '../../infra/bundling.js';
+import { REPOSITORY_ROOT } from '../../infra/constructs/hotline-function.js';
+import { routeById } from '../../shared/http/routes.js';
+import { buildTestApp } from './support/hotline-app.js';
+import { resourcesIn } from './support/template-queries.js';
+
+/** The repository modules an entry's bundle holds, bundled as the CDK bundles it. */
+async function bundledModules(entry: string, ports: Parameters<typeof portDefines>[0]): Promise<string[]> {
+  const result = await build({
+    entryPoints: [join(REPOSITORY_ROOT, entry)],
+    absWorkingDir: REPOSITORY_ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    external: EXTERNAL_MODULES,
+    define: portDefines(ports),
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+describe('bundles', () => {
+  it('leave out the adapters of ports the row does not grant', async () => {
+    const suspend = routeById('suspendNumber');
+    const granted = await bundledModules(suspend.entry, portsOf(suspend.capabilities, 'api'));
+    const everything = await bundledModules(suspend.entry, undefined);
+    const adapters = ['shared/adapters/s3/', 'shared/adapters/sqs/', 'shared/adapters/connect/'];
+    for (const adapter of adapters) {
+      expect(
+        everything.some((m) => m.startsWith(adapter)),
+        adapter,
+      ).toBe(true);
+      const grantedHere = suspend.capabilities?.some((c) =>
+        adapter.includes(c === 'telephony' ? 'connect' : c),
+      );
+      if (!grantedHere)
+        expect(
+          granted.some((m) => m.startsWith(adapter)),
+          adapter,
+        ).toBe(false);
+    }
+    expect(granted).toContain('shared/adapters/dynamo/rate-limits.ts');
+  });
+
+  it('grant API routes the rate limiter, and capabilities their ports', () => {
+    expect(portsOf(['telephony', 'jobs'], 'api')).toEqual(['rateLimiter', 'telephony']);
+    expect(portsOf(undefined, 'other')).toEqual([]);
+    expect(portDefines(['rateLimiter'])).toEqual({
+      'process.env.HOTLINE_PORT_TELEPHONY': '"false"',
+      'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
+      'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
+      'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
+    });
+    expect(portDefines(undefined)).toEqual({});
+  });
+
+  it('leave Powertools to its layer, of the one version every Powertools package is pinned to', () => {
+    expect(EXTERNAL_MODULES).toContain('@aws-lambda-powertools/*');
+    const pkg = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const powertools = Object.entries(pkg.dependencies).filter(([name]) =>
+      name.startsWith('@aws-lambda-powertools/'),
+    );
+    expect(powertools.length).toBeGreaterThan(0);
+    for (const [name, version] of powertools) expect(version, name).toBe(POWERTOOLS_VERSION);
+    expect(POWERTOOLS_LAYER_PARAMETER).toBe(
+      `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`,
+    );
+  });
+
+  it('every function runs with the Powertools layer resolved from that SSM parameter', () => {
+    const built = buildTestApp();
+    const templates = [built.statefulTemplate, ...built.statelessTemplates];
+    const functions = resourcesIn(templates, 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(3);
+    for (const [id, fn] of functions) {
+      const layers = fn.Properties?.Layers as { Ref: string }[] | undefined;
+      expect(layers, id).toHaveLength(1);
+      const template = templates.find((t) => id in (t.toJSON().Resources ?? {}));
+      const parameter = template?.toJSON().Parameters?.[layers?.[0]?.Ref ?? ''];
+      expect(parameter, id).toEqual({
+        Type: 'AWS::SSM::Parameter::Value<String>',
+        Default: POWERTOOLS_LAYER_PARAMETER,
+      });
+    }
+  });
+});
