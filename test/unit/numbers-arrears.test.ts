@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lifecycleEffects } from '../../shared/adapters/dynamo/number-effects.js';
 import type { NumberItem } from '../../shared/adapters/dynamo/number-items.js';
+import { lifecycleEffects } from '../../shared/app/numbers/number-effects.js';
 import { arrearsStep } from '../../shared/domain/numbers/arrears.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { decide, type LifecycleState } from '../../shared/domain/numbers/lifecycle.js';

@@ -1,12 +1,8 @@
 /** POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee, activation) or reject with reasons. */
-import {
-  approveApplication,
-  rejectApplication,
-} from '../../../shared/adapters/dynamo/number-applications.js';
 import { invalid } from '../../../shared/domain/errors.js';
-import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath, decisionBody } from '../../../shared/http/schemas/numbers.js';
+import { approveApplication, rejectApplication } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler(
   'decideApplication',
@@ -15,9 +11,9 @@ export const handler = apiHandler(
     const at = now.toISOString();
     if (body.decision === 'approve') {
       if (body.reasons) throw invalid('unexpected_reasons', 'an approval takes no reasons', 'reasons');
-      return { body: await approveApplication(path.id, principal.subject, at, numbersConfig()) };
+      return { body: await approveApplication(path.id, principal.subject, at) };
     }
     const rejection = { reasons: body.reasons ?? [], ...(body.text ? { text: body.text } : {}) };
-    return { body: await rejectApplication(path.id, rejection, principal.subject, at, numbersConfig()) };
+    return { body: await rejectApplication(path.id, rejection, principal.subject, at) };
   },
 );

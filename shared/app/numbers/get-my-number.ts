@@ -1,0 +1,15 @@
+/**
+ * A tenant reads one of its numbers with its own part of the history. A number it does not own is a 404,
+ * so foreign numbers are indistinguishable from none.
+ */
+import { notFound } from '../../domain/errors.js';
+import { currentOwner } from '../../domain/numbers/lifecycle.js';
+import { historyOf, numberView } from '../../domain/numbers/number-view.js';
+import type { NumbersDeps } from './deps.js';
+
+export async function getMyNumber(deps: NumbersDeps, tenantId: string, numberId: string, at: string) {
+  const number = await deps.numbers.get(numberId);
+  if (!number || currentOwner(number, at) !== tenantId)
+    throw notFound('number_not_found', 'no such number among yours');
+  return { ...numberView(number, at), history: historyOf(await deps.numbers.history(numberId), tenantId) };
+}
