@@ -71,40 +71,40 @@ type Rest<F> = F extends (deps: NumbersDeps, ...args: infer A) => infer R ? (...
 const bound = <F extends (deps: NumbersDeps, ...args: never[]) => unknown>(useCase: F): Rest<F> =>
   ((...args: never[]) => useCase(numbersDeps(), ...args)) as Rest<F>;
 
-export const searchAvailableNumbers = bound(searchAvailableNumbersCase.searchAvailableNumbers);
-export const importNumbers = bound(importNumbersCase.importNumbers);
-export const seedNumbers = bound(importNumbersCase.seedNumbers);
-export const reserveNumber = bound(reserveNumberCase.reserveNumber);
-export const releaseReservation = bound(releaseReservationCase.releaseReservation);
+export const searchAvailableNumbers = /* @__PURE__ */ bound(searchAvailableNumbersCase.searchAvailableNumbers);
+export const importNumbers = /* @__PURE__ */ bound(importNumbersCase.importNumbers);
+export const seedNumbers = /* @__PURE__ */ bound(importNumbersCase.seedNumbers);
+export const reserveNumber = /* @__PURE__ */ bound(reserveNumberCase.reserveNumber);
+export const releaseReservation = /* @__PURE__ */ bound(releaseReservationCase.releaseReservation);
 
-export const createApplication = bound(createApplicationCase.createApplication);
-export const addDocument = bound(addDocumentCase.addDocument);
-export const submitApplication = bound(submitApplicationCase.submitApplication);
-export const resubmitApplication = bound(resubmitApplicationCase.resubmitApplication);
-export const withdrawApplication = bound(withdrawApplicationCase.withdrawApplication);
-export const getApplication = bound(getApplicationCase.getApplication);
-export const listApplications = bound(listApplicationsCase.listApplications);
-export const listPendingApplications = bound(listPendingApplicationsCase.listPendingApplications);
-export const getApplicationForReview = bound(getApplicationForReviewCase.getApplicationForReview);
-export const approveApplication = bound(approveApplicationCase.approveApplication);
-export const rejectApplication = bound(rejectApplicationCase.rejectApplication);
+export const createApplication = /* @__PURE__ */ bound(createApplicationCase.createApplication);
+export const addDocument = /* @__PURE__ */ bound(addDocumentCase.addDocument);
+export const submitApplication = /* @__PURE__ */ bound(submitApplicationCase.submitApplication);
+export const resubmitApplication = /* @__PURE__ */ bound(resubmitApplicationCase.resubmitApplication);
+export const withdrawApplication = /* @__PURE__ */ bound(withdrawApplicationCase.withdrawApplication);
+export const getApplication = /* @__PURE__ */ bound(getApplicationCase.getApplication);
+export const listApplications = /* @__PURE__ */ bound(listApplicationsCase.listApplications);
+export const listPendingApplications = /* @__PURE__ */ bound(listPendingApplicationsCase.listPendingApplications);
+export const getApplicationForReview = /* @__PURE__ */ bound(getApplicationForReviewCase.getApplicationForReview);
+export const approveApplication = /* @__PURE__ */ bound(approveApplicationCase.approveApplication);
+export const rejectApplication = /* @__PURE__ */ bound(rejectApplicationCase.rejectApplication);
 
-export const listMyNumbers = bound(listMyNumbersCase.listMyNumbers);
-export const getMyNumber = bound(getMyNumberCase.getMyNumber);
-export const suspendNumber = bound(suspendNumberCase.suspendNumber);
-export const resumeNumber = bound(resumeNumberCase.resumeNumber);
-export const requestCancellation = bound(requestCancellationCase.requestCancellation);
-export const withdrawCancellation = bound(withdrawCancellationCase.withdrawCancellation);
-export const requestTransfer = bound(requestTransferCase.requestTransfer);
-export const decideTransfer = bound(decideTransferCase.decideTransfer);
+export const listMyNumbers = /* @__PURE__ */ bound(listMyNumbersCase.listMyNumbers);
+export const getMyNumber = /* @__PURE__ */ bound(getMyNumberCase.getMyNumber);
+export const suspendNumber = /* @__PURE__ */ bound(suspendNumberCase.suspendNumber);
+export const resumeNumber = /* @__PURE__ */ bound(resumeNumberCase.resumeNumber);
+export const requestCancellation = /* @__PURE__ */ bound(requestCancellationCase.requestCancellation);
+export const withdrawCancellation = /* @__PURE__ */ bound(withdrawCancellationCase.withdrawCancellation);
+export const requestTransfer = /* @__PURE__ */ bound(requestTransferCase.requestTransfer);
+export const decideTransfer = /* @__PURE__ */ bound(decideTransferCase.decideTransfer);
 
-export const expireHolds = bound(expireHoldsCase.expireHolds);
-export const expireDrafts = bound(expireDraftsCase.expireDrafts);
-export const expireRetention = bound(expireRetentionCase.expireRetention);
-export const completeCancellations = bound(completeCancellationsCase.completeCancellations);
-export const releaseQuarantine = bound(releaseQuarantineCase.releaseQuarantine);
-export const sweepArrears = bound(sweepArrearsCase.sweepArrears);
-export const retryNumberEffects = bound(retryNumberEffectsCase.retryNumberEffects);
+export const expireHolds = /* @__PURE__ */ bound(expireHoldsCase.expireHolds);
+export const expireDrafts = /* @__PURE__ */ bound(expireDraftsCase.expireDrafts);
+export const expireRetention = /* @__PURE__ */ bound(expireRetentionCase.expireRetention);
+export const completeCancellations = /* @__PURE__ */ bound(completeCancellationsCase.completeCancellations);
+export const releaseQuarantine = /* @__PURE__ */ bound(releaseQuarantineCase.releaseQuarantine);
+export const sweepArrears = /* @__PURE__ */ bound(sweepArrearsCase.sweepArrears);
+export const retryNumberEffects = /* @__PURE__ */ bound(retryNumberEffectsCase.retryNumberEffects);
 
 /**
  * The lifecycle command runner in the shape other areas call it (billing's contract-terms sweep):

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type NumberItem, nextItem, timerOf } from '../../shared/adapters/dynamo/number-items.js';
+import { type NumberItem, nextItem } from '../../shared/adapters/dynamo/number-items.js';
 import { NUMBER_STATUSES } from '../../shared/domain/numbers/lifecycle.js';
+import { timerOf } from '../../shared/domain/numbers/number.js';
 
 const AT = '2026-11-25T02:00:00.000Z';
 const base: NumberItem = {
