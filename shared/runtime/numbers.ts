@@ -71,7 +71,9 @@ type Rest<F> = F extends (deps: NumbersDeps, ...args: infer A) => infer R ? (...
 const bound = <F extends (deps: NumbersDeps, ...args: never[]) => unknown>(useCase: F): Rest<F> =>
   ((...args: never[]) => useCase(numbersDeps(), ...args)) as Rest<F>;
 
-export const searchAvailableNumbers = /* @__PURE__ */ bound(searchAvailableNumbersCase.searchAvailableNumbers);
+export const searchAvailableNumbers = /* @__PURE__ */ bound(
+  searchAvailableNumbersCase.searchAvailableNumbers,
+);
 export const importNumbers = /* @__PURE__ */ bound(importNumbersCase.importNumbers);
 export const seedNumbers = /* @__PURE__ */ bound(importNumbersCase.seedNumbers);
 export const reserveNumber = /* @__PURE__ */ bound(reserveNumberCase.reserveNumber);
@@ -84,8 +86,12 @@ export const resubmitApplication = /* @__PURE__ */ bound(resubmitApplicationCase
 export const withdrawApplication = /* @__PURE__ */ bound(withdrawApplicationCase.withdrawApplication);
 export const getApplication = /* @__PURE__ */ bound(getApplicationCase.getApplication);
 export const listApplications = /* @__PURE__ */ bound(listApplicationsCase.listApplications);
-export const listPendingApplications = /* @__PURE__ */ bound(listPendingApplicationsCase.listPendingApplications);
-export const getApplicationForReview = /* @__PURE__ */ bound(getApplicationForReviewCase.getApplicationForReview);
+export const listPendingApplications = /* @__PURE__ */ bound(
+  listPendingApplicationsCase.listPendingApplications,
+);
+export const getApplicationForReview = /* @__PURE__ */ bound(
+  getApplicationForReviewCase.getApplicationForReview,
+);
 export const approveApplication = /* @__PURE__ */ bound(approveApplicationCase.approveApplication);
 export const rejectApplication = /* @__PURE__ */ bound(rejectApplicationCase.rejectApplication);
 

@@ -1,6 +1,7 @@
 /**
- * A tenant reads one of its numbers with its own part of the history. A number it does not own is a 404,
- * so foreign numbers are indistinguishable from none.
+ * A tenant reads one of its numbers. Primary course: the number as of now with the tenant's own part of
+ * its history. Variation: a number it does not own is a 404, so foreign numbers are indistinguishable from
+ * none.
  */
 import { notFound } from '../../domain/errors.js';
 import { currentOwner } from '../../domain/numbers/lifecycle.js';

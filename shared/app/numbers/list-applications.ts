@@ -1,4 +1,4 @@
-/** A tenant lists its applications, newest first, a page at a time. */
+/** A tenant lists its applications. Primary course: newest first, a page at a time, without documents. */
 import { type ApplicationView, applicationView } from '../../domain/numbers/application.js';
 import type { Page } from '../../ports/paging.js';
 import type { NumbersDeps } from './deps.js';

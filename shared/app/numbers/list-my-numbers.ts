@@ -1,4 +1,4 @@
-/** A tenant lists its numbers, a page at a time: only those it owns now (a hold that expired is gone). */
+/** A tenant lists its numbers. Primary course: a page at a time, only those it owns now (an expired hold is gone). */
 import { currentOwner } from '../../domain/numbers/lifecycle.js';
 import { type NumberView, numberView } from '../../domain/numbers/number-view.js';
 import type { Page } from '../../ports/paging.js';

@@ -1,4 +1,4 @@
-/** Operators list applications waiting for a decision, oldest first, with their documents. */
+/** Operators list the review queue. Primary course: submitted applications, oldest first, with their documents. */
 import { type ApplicationView, applicationView } from '../../domain/numbers/application.js';
 import type { Page } from '../../ports/paging.js';
 import type { NumbersDeps } from './deps.js';
