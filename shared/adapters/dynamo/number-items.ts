@@ -6,14 +6,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import type { LifecycleState } from '../../domain/numbers/lifecycle.js';
-import {
-  type NumberExtra,
-  type NumberRecord,
-  nextNumber,
-  type Timer,
-  timerOf,
-} from '../../domain/numbers/number.js';
+import { type NumberRecord, type Timer, timerOf } from '../../domain/numbers/number.js';
 import { dynamo } from './client.js';
 import { queryPages } from './paging.js';
 
@@ -68,16 +61,6 @@ export function numberItem(record: NumberRecord): NumberItem {
     ...(owner !== undefined ? { gsi2pk: tenantNumbersPartition(owner), gsi2sk: record.number } : {}),
     ...(timer ? { gsi3pk: duePartition(timer.timer), gsi3sk: `${timer.due}#${record.number}` } : {}),
   };
-}
-
-/** The item after a transition (the domain's next record, indexed). */
-export function nextItem(
-  item: NumberRecord,
-  state: LifecycleState,
-  at: string,
-  extra: NumberExtra = {},
-): NumberItem {
-  return numberItem(nextNumber(recordOf(item as unknown as Record<string, unknown>), state, at, extra));
 }
 
 export async function getNumberItem(number: string): Promise<NumberItem | undefined> {
