@@ -13,6 +13,7 @@ import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
 import * as createApplicationCase from '../app/numbers/create-application.js';
+import * as decideApplicationCase from '../app/numbers/decide-application.js';
 import * as decideTransferCase from '../app/numbers/decide-transfer.js';
 import type { NumbersDeps } from '../app/numbers/deps.js';
 import * as expireDraftsCase from '../app/numbers/expire-drafts.js';
@@ -94,6 +95,7 @@ export const getApplicationForReview = /* @__PURE__ */ bound(
 );
 export const approveApplication = /* @__PURE__ */ bound(approveApplicationCase.approveApplication);
 export const rejectApplication = /* @__PURE__ */ bound(rejectApplicationCase.rejectApplication);
+export const decideApplication = /* @__PURE__ */ bound(decideApplicationCase.decideApplication);
 
 export const listMyNumbers = /* @__PURE__ */ bound(listMyNumbersCase.listMyNumbers);
 export const getMyNumber = /* @__PURE__ */ bound(getMyNumberCase.getMyNumber);
