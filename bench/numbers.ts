@@ -7,10 +7,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTables, tableEnvironment } from '../infra/local/bootstrap.js';
 import { startEngineProcess } from '../infra/local/engine-process.js';
 import { setDynamo } from '../shared/adapters/dynamo/client.js';
-import { reserveNumber, searchAvailable, seedNumbers } from '../shared/adapters/dynamo/number-inventory.js';
+import { seedNumbers } from '../shared/app/numbers/import-numbers.js';
+import { reserveNumber } from '../shared/app/numbers/reserve-number.js';
+import { searchAvailableNumbers } from '../shared/app/numbers/search-available-numbers.js';
 import { classify } from '../shared/domain/numbers/classifier.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../shared/domain/numbers/config.js';
 import { demoInventory } from '../shared/domain/numbers/seed-inventory.js';
+import { numbersDeps } from '../shared/runtime/numbers.js';
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
@@ -43,7 +46,8 @@ export async function run(): Promise<Record<string, number>> {
     client.destroy();
     const inventory = demoInventory(2_500);
     const seedStart = performance.now();
-    await seedNumbers(inventory, new Date().toISOString(), config);
+    const deps = numbersDeps({ config });
+    await seedNumbers(deps, inventory, new Date().toISOString());
     figures['numbers.seedItemsPerSecond'] = Math.round(
       inventory.length / ((performance.now() - seedStart) / 1000),
     );
@@ -56,7 +60,7 @@ export async function run(): Promise<Record<string, number>> {
     ] as const) {
       await engine.resetStats();
       const t = performance.now();
-      const page = await searchAvailable(query, at, config);
+      const page = await searchAvailableNumbers(deps, query, at);
       const ms = performance.now() - t;
       const stats = await engine.stats();
       figures[`numbers.search.${label}.requests`] = stats.totalRequests;
@@ -68,7 +72,7 @@ export async function run(): Promise<Record<string, number>> {
     await engine.resetStats();
     const toReserve = inventory.filter((n) => n.startsWith('4006')).slice(0, 50);
     const t = performance.now();
-    for (const [i, number] of toReserve.entries()) await reserveNumber(number, `bench-${i % 10}`, at, config);
+    for (const [i, number] of toReserve.entries()) await reserveNumber(deps, number, `bench-${i % 10}`, at);
     const stats = await engine.stats();
     figures['numbers.reserve.roundTripsPerReservation'] = round(stats.totalRequests / toReserve.length);
     figures['numbers.reserve.msEach'] = round((performance.now() - t) / toReserve.length, 2);

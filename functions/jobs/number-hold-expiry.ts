@@ -1,6 +1,5 @@
-/** Job number-hold-expiry: Returns numbers whose reservation hold ran out to the pool. Safe to run twice. */
-import { sweepHolds } from '../../shared/adapters/dynamo/number-jobs.js';
-import { numbersConfig } from '../../shared/domain/numbers/config.js';
+/** Job number-hold-expiry: returns numbers whose reservation hold ran out to the pool. Safe to run twice. */
 import { jobHandler } from '../../shared/runtime/job-handler.js';
+import { expireHolds } from '../../shared/runtime/numbers.js';
 
-export const handler = jobHandler('number-hold-expiry', (at) => sweepHolds(at, numbersConfig()));
+export const handler = jobHandler('number-hold-expiry', (at) => expireHolds(at));

@@ -1,6 +1,5 @@
-/** Job number-quarantine: Returns numbers whose quarantine ended to the pool. Safe to run twice. */
-import { sweepQuarantine } from '../../shared/adapters/dynamo/number-jobs.js';
-import { numbersConfig } from '../../shared/domain/numbers/config.js';
+/** Job number-quarantine: returns numbers whose quarantine ended to the pool. Safe to run twice. */
 import { jobHandler } from '../../shared/runtime/job-handler.js';
+import { releaseQuarantine } from '../../shared/runtime/numbers.js';
 
-export const handler = jobHandler('number-quarantine', (at) => sweepQuarantine(at, numbersConfig()));
+export const handler = jobHandler('number-quarantine', (at) => releaseQuarantine(at));

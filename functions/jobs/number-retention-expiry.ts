@@ -1,6 +1,5 @@
-/** Job number-retention-expiry: Cancels (and quarantines) suspended numbers that used up their retention allowance. Safe to run twice. */
-import { sweepRetention } from '../../shared/adapters/dynamo/number-jobs.js';
-import { numbersConfig } from '../../shared/domain/numbers/config.js';
+/** Job number-retention-expiry: cancels (and quarantines) suspended numbers that used up their retention allowance. Safe to run twice. */
 import { jobHandler } from '../../shared/runtime/job-handler.js';
+import { expireRetention } from '../../shared/runtime/numbers.js';
 
-export const handler = jobHandler('number-retention-expiry', (at) => sweepRetention(at, numbersConfig()));
+export const handler = jobHandler('number-retention-expiry', (at) => expireRetention(at));

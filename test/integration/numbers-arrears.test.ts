@@ -10,7 +10,6 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as arrearsHandler } from '../../functions/jobs/number-arrears.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import {
@@ -23,7 +22,7 @@ import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/co
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { activateNumber } from './numbers-support.js';
+import { activateNumber, importNumbers } from './numbers-support.js';
 
 const arrearsJob = (event: { at: string }) => arrearsHandler(event, lambdaContext);
 

@@ -11,25 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as effectsHandler } from '../../functions/jobs/number-effects.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
-import { requestTransfer } from '../../shared/adapters/dynamo/number-commands.js';
-import { effectKey, requestRefund } from '../../shared/adapters/dynamo/number-effects.js';
-import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
+import { effectKey } from '../../shared/adapters/dynamo/number-effect-store.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
-import { runCommand } from '../../shared/adapters/dynamo/number-lifecycle.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { requestRefund } from '../../shared/app/numbers/number-effects.js';
+import { runLifecycleCommand } from '../../shared/app/numbers/run-lifecycle-command.js';
 import { tableName } from '../../shared/config.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { activateNumber } from './numbers-support.js';
+import { activateNumber, importNumbers, requestTransfer } from './numbers-support.js';
 
 const effectsJob = (event: { at: string }) => effectsHandler(event, lambdaContext);
 
@@ -114,18 +114,19 @@ async function account(tenantId: string) {
 
 /** Cancels the number at the end of its notice period, with `ledger` for the settlement and refund. */
 async function cancel(number: string, tenantId: string, ledger?: LedgerPort, beforeEnd?: () => void) {
-  const requested = await runCommand(
+  const requested = await runLifecycleCommand(
+    numbersDeps({ config }),
     number,
     { type: 'request_cancellation', tenantId },
-    { at: iso(0), actor: tenantId, config },
+    { at: iso(0), actor: tenantId },
   );
   beforeEnd?.();
-  const end = requested.item.cancellationEffectiveAt as string;
-  const { item } = await runCommand(
+  const end = requested.number.cancellationEffectiveAt as string;
+  const { number: item } = await runLifecycleCommand(
+    numbersDeps({ config, ...(ledger ? { ledger } : {}) }),
     number,
     { type: 'complete_cancellation' },
-    { at: end, actor: 'job:test', config },
-    ledger ? { ledger } : {},
+    { at: end, actor: 'job:test' },
   );
   return { end: Date.parse(end), prefix: `${number}#v${String(item.version).padStart(8, '0')}` };
 }
@@ -219,13 +220,16 @@ describe('durable lifecycle effects', () => {
       },
     };
     const at = iso(0);
-    await expect(requestRefund('refundee', '4001000000', 'r1', at, flaky)).rejects.toThrow('ledger timeout');
+    const deps = numbersDeps({ config });
+    await expect(
+      requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky),
+    ).rejects.toThrow('ledger timeout');
     const request = await dynamo().send(
       new GetCommand({ TableName: tableName('numbers'), Key: { pk: 'TENANT#refundee', sk: 'REFUND#r1' } }),
     );
     expect(request.Item).toMatchObject({ amount: 7_500, status: 'requested' });
-    await requestRefund('refundee', '4001000000', 'r1', at, flaky);
-    await requestRefund('refundee', '4001000000', 'r1', at, flaky);
+    await requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky);
+    await requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky);
     const refunds = (await ledgerEntries('refundee')).filter((e) => e.kind === 'refund');
     expect(refunds.map((e) => e.amount)).toEqual([-7_500]);
     expect((await account('refundee'))?.balance).toBe(0);

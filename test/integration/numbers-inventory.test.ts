@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as importHandler } from '../../functions/api/numbers/import.js';
 import { handler as reserveHandler } from '../../functions/api/numbers/reserve.js';
 import { handler as searchHandler } from '../../functions/api/numbers/search-available.js';
-import {
-  importNumbers,
-  reserveNumber,
-  searchAvailable,
-} from '../../shared/adapters/dynamo/number-inventory.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { classify } from '../../shared/domain/numbers/classifier.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { demoInventory } from '../../shared/domain/numbers/seed-inventory.js';
 import type { EventOptions } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { callApi, type Handler } from './numbers-support.js';
+import { callApi, type Handler, importNumbers, reserveNumber, searchAvailable } from './numbers-support.js';
 
 const NOW = new Date('2026-11-25T02:00:00Z');
 const inventory = demoInventory(150);

@@ -20,7 +20,6 @@ import { handler as noticeJobHandler } from '../../functions/jobs/number-cancell
 import { handler as quarantineJobHandler } from '../../functions/jobs/number-quarantine.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
-import { importNumbers } from '../../shared/adapters/dynamo/number-inventory.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import {
@@ -34,7 +33,7 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { callApi, type Handler } from './numbers-support.js';
+import { callApi, type Handler, importNumbers } from './numbers-support.js';
 
 const noticeJob = (event: { at: string }) => noticeJobHandler(event, lambdaContext);
 const quarantineJob = (event: { at: string }) => quarantineJobHandler(event, lambdaContext);

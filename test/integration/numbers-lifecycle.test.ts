@@ -12,13 +12,6 @@ import { handler as draftJobHandler } from '../../functions/jobs/number-draft-ex
 import { handler as holdJobHandler } from '../../functions/jobs/number-hold-expiry.js';
 import { handler as retentionJobHandler } from '../../functions/jobs/number-retention-expiry.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import {
-  addDocument,
-  createApplication,
-  rejectApplication,
-  submitApplication,
-} from '../../shared/adapters/dynamo/number-applications.js';
-import { importNumbers, reserveNumber } from '../../shared/adapters/dynamo/number-inventory.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
@@ -29,7 +22,17 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { activateNumber, callApi, type Handler } from './numbers-support.js';
+import {
+  activateNumber,
+  addDocument,
+  callApi,
+  createApplication,
+  type Handler,
+  importNumbers,
+  rejectApplication,
+  reserveNumber,
+  submitApplication,
+} from './numbers-support.js';
 
 const draftJob = (event: { at: string }) => draftJobHandler(event, lambdaContext);
 const holdJob = (event: { at: string }) => holdJobHandler(event, lambdaContext);

@@ -16,18 +16,72 @@ export async function callApi(
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
-import {
-  addDocument,
-  approveApplication,
-  createApplication,
-  submitApplication,
-} from '../../shared/adapters/dynamo/number-applications.js';
-import { reserveNumber } from '../../shared/adapters/dynamo/number-inventory.js';
 import type { LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import { requiredDocuments } from '../../shared/domain/numbers/applications.js';
+import { addDocument as addDocumentCase } from '../../shared/app/numbers/add-document.js';
+import { approveApplication as approveCase } from '../../shared/app/numbers/approve-application.js';
+import { createApplication as createCase } from '../../shared/app/numbers/create-application.js';
+import { importNumbers as importCase } from '../../shared/app/numbers/import-numbers.js';
+import { rejectApplication as rejectCase } from '../../shared/app/numbers/reject-application.js';
+import { requestTransfer as requestTransferCase } from '../../shared/app/numbers/request-transfer.js';
+import { reserveNumber as reserveCase } from '../../shared/app/numbers/reserve-number.js';
+import {
+  type SearchQuery,
+  searchAvailableNumbers,
+} from '../../shared/app/numbers/search-available-numbers.js';
+import { submitApplication as submitCase } from '../../shared/app/numbers/submit-application.js';
+import type { ApplicationInput } from '../../shared/domain/numbers/application.js';
+import { type Rejection, requiredDocuments } from '../../shared/domain/numbers/applications.js';
 import type { NumbersConfig } from '../../shared/domain/numbers/config.js';
+import { numbersDeps } from '../../shared/runtime/numbers.js';
 
-/** Takes a number from available to active the way a tenant and an operator would (through the adapters). */
+// The use cases as the tests drive them: with the stores and ports in force and the given configuration.
+const deps = (config?: NumbersConfig) => numbersDeps(config ? { config } : {});
+export const importNumbers = (raw: readonly string[], at: string, config: NumbersConfig) =>
+  importCase(deps(config), raw, at);
+export const reserveNumber = (number: string, tenantId: string, at: string, config: NumbersConfig) =>
+  reserveCase(deps(config), number, tenantId, at);
+export const searchAvailable = (query: SearchQuery, at: string, config: NumbersConfig) =>
+  searchAvailableNumbers(deps(config), query, at);
+export const createApplication = (
+  tenantId: string,
+  input: ApplicationInput,
+  at: string,
+  config: NumbersConfig,
+) => createCase(deps(config), tenantId, input, at);
+export const addDocument = (
+  tenantId: string,
+  applicationId: string,
+  request: Parameters<typeof addDocumentCase>[3],
+  at: string,
+) => addDocumentCase(deps(), tenantId, applicationId, request, at);
+export const submitApplication = (
+  tenantId: string,
+  applicationId: string,
+  at: string,
+  config: NumbersConfig,
+) => submitCase(deps(config), tenantId, applicationId, at);
+export const approveApplication = (
+  applicationId: string,
+  operator: string,
+  at: string,
+  config: NumbersConfig,
+) => approveCase(deps(config), applicationId, operator, at);
+export const rejectApplication = (
+  applicationId: string,
+  rejection: Rejection,
+  operator: string,
+  at: string,
+  config: NumbersConfig,
+) => rejectCase(deps(config), applicationId, rejection, operator, at);
+export const requestTransfer = (
+  number: string,
+  tenantId: string,
+  toTenantId: string,
+  at: string,
+  config: NumbersConfig,
+) => requestTransferCase(deps(config), number, tenantId, toTenantId, at);
+
+/** Takes a number from available to active the way a tenant and an operator would (through the use cases). */
 export async function activateNumber(
   number: string,
   tenantId: string,

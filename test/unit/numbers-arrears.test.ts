@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lifecycleEffects } from '../../shared/adapters/dynamo/number-effects.js';
-import type { NumberItem } from '../../shared/adapters/dynamo/number-items.js';
+import { lifecycleEffects } from '../../shared/app/numbers/number-effects.js';
 import { arrearsStep } from '../../shared/domain/numbers/arrears.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { decide, type LifecycleState } from '../../shared/domain/numbers/lifecycle.js';
+import type { NumberRecord } from '../../shared/domain/numbers/number.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
@@ -82,8 +82,8 @@ describe('durable effects of a transition', () => {
     contractId: 'ct_1',
     phoneNumberId: 'pn-1',
     version: 7,
-  } as NumberItem;
-  const after = { ...before, status: 'cancelled', version: 8 } as NumberItem;
+  } as NumberRecord;
+  const after = { ...before, status: 'cancelled', version: 8 } as NumberRecord;
 
   it('gets one effect per lifecycle effect, ids unique per transition, the refund behind the settlement', () => {
     const state: LifecycleState = {
@@ -103,7 +103,12 @@ describe('durable effects of a transition', () => {
     expect(pending[1]?.requires).toEqual(['4007123456#v00000008#0']);
     expect(pending[3]?.payload).toMatchObject({ phoneNumberId: 'pn-1' });
     // Without a contract there is nothing to settle and the refund waits for nothing.
-    const bare = lifecycleEffects(effects, { ...before, contractId: undefined } as NumberItem, after, iso(0));
+    const bare = lifecycleEffects(
+      effects,
+      { ...before, contractId: undefined } as NumberRecord,
+      after,
+      iso(0),
+    );
     expect(bare.map((e) => e.payload.kind)).toEqual(['refund_balance', 'notify', 'release_access_number']);
     expect(bare[0]?.requires).toBeUndefined();
   });

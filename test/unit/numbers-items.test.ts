@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type NumberItem, nextItem, timerOf } from '../../shared/adapters/dynamo/number-items.js';
-import { NUMBER_STATUSES } from '../../shared/domain/numbers/lifecycle.js';
+import { type NumberItem, numberItem } from '../../shared/adapters/dynamo/number-items.js';
+import { type LifecycleState, NUMBER_STATUSES } from '../../shared/domain/numbers/lifecycle.js';
+import { nextNumber, timerOf } from '../../shared/domain/numbers/number.js';
 
 const AT = '2026-11-25T02:00:00.000Z';
+/** The stored item after a transition: the domain's next record, indexed by the store. */
+const nextItem = (item: NumberItem, state: LifecycleState, at: string) =>
+  numberItem(nextNumber(item, state, at));
 const base: NumberItem = {
   pk: 'NUM#4008123456',
   sk: 'NUMBER',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containsMatcher, priceOf } from '../../shared/adapters/dynamo/number-inventory.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { containsMatcher, priceOf } from '../../shared/domain/numbers/search.js';
 
 describe('contains patterns (Twilio style)', () => {
   it.each([

@@ -1,7 +1,7 @@
 /** POST /v1/applications/{id}/documents — register a document and get a presigned URL to PUT the file to. */
-import { addDocument } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { addDocumentBody, applicationPath } from '../../../shared/http/schemas/numbers.js';
+import { addDocument } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler(
   'addApplicationDocument',

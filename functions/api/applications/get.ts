@@ -1,7 +1,7 @@
 /** GET /v1/applications/{id} — one of the tenant's applications with its documents (no file URLs) and history. */
-import { getApplication } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { applicationPath } from '../../../shared/http/schemas/numbers.js';
+import { getApplication } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler(
   'getApplication',

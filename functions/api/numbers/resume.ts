@@ -1,15 +1,8 @@
 /** Resume a suspended number. */
-import { ownerCommand } from '../../../shared/adapters/dynamo/number-commands.js';
-import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { numberPath } from '../../../shared/http/schemas/numbers.js';
+import { resumeNumber } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler('resumeNumber', { path: numberPath }, async ({ path, principal, now }) => ({
-  body: await ownerCommand(
-    path.number,
-    'resume',
-    requireTenant(principal),
-    now.toISOString(),
-    numbersConfig(),
-  ),
+  body: await resumeNumber(path.number, requireTenant(principal), now.toISOString()),
 }));

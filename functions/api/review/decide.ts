@@ -1,23 +1,24 @@
 /** POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee, activation) or reject with reasons. */
-import {
-  approveApplication,
-  rejectApplication,
-} from '../../../shared/adapters/dynamo/number-applications.js';
 import { invalid } from '../../../shared/domain/errors.js';
-import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath, decisionBody } from '../../../shared/http/schemas/numbers.js';
+import { decideApplication } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler(
   'decideApplication',
   { path: applicationPath, body: decisionBody },
   async ({ path, body, principal, now }) => {
-    const at = now.toISOString();
-    if (body.decision === 'approve') {
-      if (body.reasons) throw invalid('unexpected_reasons', 'an approval takes no reasons', 'reasons');
-      return { body: await approveApplication(path.id, principal.subject, at, numbersConfig()) };
+    if (body.decision === 'approve' && body.reasons) {
+      throw invalid('unexpected_reasons', 'an approval takes no reasons', 'reasons');
     }
-    const rejection = { reasons: body.reasons ?? [], ...(body.text ? { text: body.text } : {}) };
-    return { body: await rejectApplication(path.id, rejection, principal.subject, at, numbersConfig()) };
+    const decision =
+      body.decision === 'approve'
+        ? { decision: 'approve' as const }
+        : {
+            decision: 'reject' as const,
+            reasons: body.reasons ?? [],
+            ...(body.text ? { text: body.text } : {}),
+          };
+    return { body: await decideApplication(path.id, decision, principal.subject, now.toISOString()) };
   },
 );

@@ -1,7 +1,7 @@
 /** GET /v1/review/applications/{id} — operators: one application with download links to its documents. */
-import { getApplicationForReview } from '../../../shared/adapters/dynamo/number-applications.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath } from '../../../shared/http/schemas/numbers.js';
+import { getApplicationForReview } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler('getApplicationForReview', { path: applicationPath }, async ({ path }) => ({
   body: await getApplicationForReview(path.id),

@@ -9,24 +9,22 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import {
-  addDocument,
-  approveApplication,
-  createApplication,
-  submitApplication,
-} from '../../../shared/adapters/dynamo/number-applications.js';
-import {
-  importNumbers,
-  reserveNumber,
-  seedNumbers,
-} from '../../../shared/adapters/dynamo/number-inventory.js';
-import { getNumberItem } from '../../../shared/adapters/dynamo/number-items.js';
-import { listTenantNumbers } from '../../../shared/adapters/dynamo/number-views.js';
 import { createLocalDocuments, type LocalDocuments } from '../../../shared/adapters/local/local-documents.js';
 import { requiredDocuments } from '../../../shared/domain/numbers/applications.js';
 import { classify } from '../../../shared/domain/numbers/classifier.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { demoInventory } from '../../../shared/domain/numbers/seed-inventory.js';
+import {
+  addDocument,
+  approveApplication,
+  createApplication,
+  importNumbers,
+  listMyNumbers,
+  numbersDeps,
+  reserveNumber,
+  seedNumbers,
+  submitApplication,
+} from '../../../shared/runtime/numbers.js';
 import { usePorts } from '../../../shared/runtime/ports.js';
 import type { LocalCapability } from '../capability.js';
 
@@ -49,13 +47,13 @@ export function localDocuments(): LocalDocuments {
  */
 async function seedDemoNumber(inventory: readonly string[], at: string): Promise<void> {
   const config = numbersConfig();
-  const existing = await listTenantNumbers(DEMO_TENANT, 1, undefined, at);
+  const existing = await listMyNumbers(DEMO_TENANT, 1, undefined, at);
   if (existing.items.length > 0) return;
   const number = inventory.find((n) => n.startsWith('4008') && classify(n, config).tier === 'standard');
   if (!number) return;
-  const item = await getNumberItem(number);
+  const item = await numbersDeps().numbers.get(number);
   if (item?.status !== 'available') return;
-  await reserveNumber(number, DEMO_TENANT, at, config);
+  await reserveNumber(number, DEMO_TENANT, at);
   const app = await createApplication(
     DEMO_TENANT,
     {
@@ -68,7 +66,6 @@ async function seedDemoNumber(inventory: readonly string[], at: string): Promise
       planId: 'basic',
     },
     at,
-    config,
   );
   for (const kind of requiredDocuments({
     applicantType: 'enterprise',
@@ -87,8 +84,8 @@ async function seedDemoNumber(inventory: readonly string[], at: string): Promise
       undefined,
     );
   }
-  await submitApplication(DEMO_TENANT, app.applicationId, at, config);
-  await approveApplication(app.applicationId, DEMO_OPERATOR, at, config);
+  await submitApplication(DEMO_TENANT, app.applicationId, at);
+  await approveApplication(app.applicationId, DEMO_OPERATOR, at);
 }
 
 async function listFiles(dir: string, root = dir): Promise<string[]> {
@@ -111,7 +108,7 @@ export const capability: LocalCapability = {
   async seed(runtime) {
     const inventory = demoInventory(DEMO_NUMBERS_PER_SEGMENT);
     const at = runtime.clock.now().toISOString();
-    await seedNumbers(inventory, at, numbersConfig());
+    await seedNumbers(inventory, at);
     await seedDemoNumber(inventory, at);
   },
   routes: [
@@ -162,7 +159,7 @@ export const capability: LocalCapability = {
         try {
           return {
             status: 200,
-            body: await importNumbers(numbers, runtime.clock.now().toISOString(), numbersConfig()),
+            body: await importNumbers(numbers, runtime.clock.now().toISOString()),
           };
         } catch (error) {
           const e = error as { code?: string; message: string; details?: unknown };

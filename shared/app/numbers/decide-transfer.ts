@@ -1,0 +1,155 @@
+/**
+ * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies (an approved
+ * application of its own, or the applicant type it states); the number changes hands with the old owner
+ * settled first, gets the restrictions of the new owner's applicant type, and the new owner's contract
+ * (same plan and terms, from today) is written in the same commit as the transfer. Variation (decline):
+ * the offer is abandoned and the number stays with its owner.
+ */
+import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
+import { invalid } from '../../domain/errors.js';
+import type { ContractRecord } from '../../domain/numbers/application.js';
+import { type ApplicantType, restrictionsFor } from '../../domain/numbers/applications.js';
+import type { NumberRecord } from '../../domain/numbers/number.js';
+import { numberView } from '../../domain/numbers/number-view.js';
+import type { NumberWrite } from '../../ports/number-store.js';
+import { requireOwnApplication } from './applications.js';
+import type { NumbersDeps } from './deps.js';
+import { runLifecycleCommand } from './run-lifecycle-command.js';
+
+export interface TransferAcceptance {
+  readonly applicantType?: ApplicantType;
+  readonly qualificationApplicationId?: string;
+}
+
+interface Qualification {
+  readonly applicantType: ApplicantType;
+  readonly applicationId?: string;
+}
+
+const successorId = (number: NumberRecord) =>
+  `${(number.contractId as string).split('~')[0]}~${number.version + 1}`;
+
+/**
+ * Who the new owner is, for its restrictions: an approved application of its own (its reviewed applicant
+ * type), or the type it states. Both given must agree; neither is a 400.
+ */
+async function qualificationOf(
+  deps: NumbersDeps,
+  tenantId: string,
+  acceptance: TransferAcceptance,
+): Promise<Qualification> {
+  const { applicantType, qualificationApplicationId } = acceptance;
+  if (qualificationApplicationId) {
+    const app = await requireOwnApplication(deps, tenantId, qualificationApplicationId).catch(() => {
+      throw invalid(
+        'qualification_not_found',
+        'no such application among yours',
+        'qualificationApplicationId',
+      );
+    });
+    if (app.status !== 'approved') {
+      throw invalid(
+        'qualification_not_approved',
+        `the application is ${app.status}; name an approved one or state applicantType`,
+        'qualificationApplicationId',
+      );
+    }
+    if (applicantType && applicantType !== app.applicantType) {
+      throw invalid(
+        'applicant_type_mismatch',
+        `the approved application is for an applicant of type ${app.applicantType}`,
+        'applicantType',
+      );
+    }
+    return { applicantType: app.applicantType, applicationId: app.applicationId };
+  }
+  if (!applicantType) {
+    throw invalid(
+      'applicant_type_required',
+      'accepting a transfer needs your applicantType or an approved qualificationApplicationId',
+      'applicantType',
+    );
+  }
+  return { applicantType };
+}
+
+/** The new owner's contract: the same plan and terms, starting today. */
+function successorContract(
+  deps: NumbersDeps,
+  number: NumberRecord,
+  old: ContractRecord | undefined,
+  newTenant: string,
+  qualification: Qualification,
+  at: string,
+): NumberWrite[] {
+  if (!number.contractId || !old) return [];
+  const zone = (old.timeZone as string | undefined) ?? deps.config.timeZone;
+  const termStart = localDateOf(at, zone);
+  const termMonths = Number(old.termMonths ?? deps.config.minimumContractMonths);
+  const { serviceTo: _s, endedAt: _e, renewedAt: _r, ...terms } = old;
+  const contract: ContractRecord = {
+    ...terms,
+    contractId: successorId(number),
+    number: number.number,
+    tenantId: newTenant,
+    transferredFrom: number.tenantId,
+    applicantType: qualification.applicantType,
+    ...(qualification.applicationId ? { qualificationApplicationId: qualification.applicationId } : {}),
+    termStart,
+    termEnd: addMonths(termStart, termMonths),
+    serviceFrom: termStart,
+    suspensions: [],
+    status: 'active',
+    createdAt: at,
+    version: 1,
+  };
+  return [{ kind: 'contract', contract }];
+}
+
+export async function decideTransfer(
+  deps: NumbersDeps,
+  numberId: string,
+  tenantId: string,
+  decision: 'accept' | 'decline',
+  at: string,
+  acceptance: TransferAcceptance = {},
+) {
+  if (decision === 'decline') {
+    const { number } = await runLifecycleCommand(
+      deps,
+      numberId,
+      { type: 'abandon_transfer', tenantId },
+      { at, actor: tenantId },
+    );
+    return { number: numberId, status: number.status, transferred: false };
+  }
+  const qualification = await qualificationOf(deps, tenantId, acceptance);
+  const contracts = new Map<string, ContractRecord | undefined>();
+  const oldContract = async (current: Pick<NumberRecord, 'number' | 'contractId'>) => {
+    if (!current.contractId) return undefined;
+    if (!contracts.has(current.contractId))
+      contracts.set(current.contractId, await deps.numbers.contract(current.number, current.contractId));
+    return contracts.get(current.contractId);
+  };
+  // Numbers activated before the number carried planId take it from the contract now.
+  const before = await deps.numbers.get(numberId);
+  const contractPlan = before ? (await oldContract(before))?.planId : undefined;
+  const { number } = await runLifecycleCommand(
+    deps,
+    numberId,
+    { type: 'accept_transfer', tenantId },
+    { at, actor: tenantId, note: `applicantType=${qualification.applicantType}` },
+    {
+      // The new owner's restrictions follow from its own applicant type, never the old owner's; the plan
+      // carries on with the contract.
+      extra: (current) => ({
+        restrictions: restrictionsFor(qualification.applicantType),
+        ...(current.contractId ? { contractId: successorId(current) } : {}),
+        ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
+      }),
+      writes: async (current) =>
+        successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
+    },
+  );
+  return { ...numberView(number, at), transferred: true };
+}

@@ -1,0 +1,28 @@
+/** What the numbers use cases run on: stores, the outside world behind ports, configuration. */
+import type { LedgerPort } from '../../domain/ledger/types.js';
+import type { NumbersConfig } from '../../domain/numbers/config.js';
+import type { ApplicationStore } from '../../ports/application-store.js';
+import type { DocumentsPort } from '../../ports/documents.js';
+import type { NotificationsPort } from '../../ports/notifications.js';
+import type { NumberEffectStore } from '../../ports/number-effect-store.js';
+import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
+import type { TelephonyPort } from '../../ports/telephony.js';
+
+export interface NumbersDeps {
+  readonly numbers: NumberStore;
+  readonly applications: ApplicationStore;
+  readonly effects: NumberEffectStore;
+  readonly arrears: ArrearsStore;
+  /** Where opening fees, settlements and refunds post. */
+  readonly ledger: LedgerPort;
+  /** Ports built on first use, so a use case that needs no Connect never loads it. */
+  readonly telephony: () => Promise<TelephonyPort>;
+  readonly notifications: () => Promise<NotificationsPort>;
+  readonly documents: () => Promise<DocumentsPort>;
+  readonly config: NumbersConfig;
+  /** A new unique id (UUID) for applications and documents. */
+  readonly newId: () => string;
+  readonly log: {
+    error(message: string, attributes?: Readonly<Record<string, unknown>>): void;
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Durable lifecycle side effects. Whatever a transition must do outside its own records (post the
+ * settlement, record the refund, release the access number in Connect, notify the tenant) is written as a
+ * pending effect in the SAME commit as the state change, carried out right after it and marked done. One
+ * that fails stays pending and the number-effects job (retryNumberEffects) retries it with backoff, so a
+ * crash or an outage between the commit and the effect loses nothing.
+ *
+ * Every effect is idempotent (ledger keys, Connect release of a released number, notification dedupe keys,
+ * the refund request written once), so a retry never charges, refunds or notifies twice. An effect may
+ * require others (the refund waits for the settlement, or it would refund money the tenant still owes).
+ */
+import { chargeKey, monthlyCharges } from '../../domain/billing/charges.js';
+import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js';
+import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
+import type { NumberRecord } from '../../domain/numbers/number.js';
+import type { EffectPayload, PendingEffect } from '../../ports/number-effect-store.js';
+import type { NumbersDeps } from './deps.js';
+
+const DONE_KEPT_DAYS = 90;
+
+/** The durable form of a transition's effects; ids are `<number>#v<version>#<n>`, unique per transition. */
+export function lifecycleEffects(
+  effects: readonly LifecycleEffect[],
+  before: NumberRecord,
+  after: NumberRecord,
+  at: string,
+): PendingEffect[] {
+  const prefix = `${before.number}#v${String(after.version).padStart(8, '0')}`;
+  const pending: PendingEffect[] = [];
+  let settleId: string | undefined;
+  effects.forEach((effect, index) => {
+    const effectId = `${prefix}#${index}`;
+    switch (effect.kind) {
+      case 'settle':
+        if (!before.contractId) return;
+        settleId = effectId;
+        pending.push({
+          effectId,
+          at,
+          payload: {
+            kind: 'settle',
+            tenantId: effect.tenantId,
+            number: before.number,
+            contractId: before.contractId,
+          },
+        });
+        return;
+      case 'refund_balance':
+        pending.push({
+          effectId,
+          at,
+          payload: {
+            kind: 'refund_balance',
+            tenantId: effect.tenantId,
+            number: before.number,
+            refundId: `${before.number}-${after.version}`,
+          },
+          ...(settleId ? { requires: [settleId] } : {}),
+        });
+        return;
+      case 'release_access_number':
+        if (!before.phoneNumberId) return;
+        pending.push({
+          effectId,
+          at,
+          payload: {
+            kind: 'release_access_number',
+            number: before.number,
+            phoneNumberId: before.phoneNumberId,
+          },
+        });
+        return;
+      case 'notify':
+        pending.push({
+          effectId,
+          at,
+          payload: {
+            kind: 'notify',
+            notification: {
+              tenantId: effect.tenantId,
+              kind: 'number_lifecycle',
+              subject: `${before.number}: ${effect.text}`,
+              text: `Your 400 number ${before.number}: ${effect.text}.`,
+              dedupeKey: `number#${before.number}#${after.version}#${effect.tenantId}`,
+              attributes: { number: before.number, status: after.status },
+            },
+          },
+        });
+        return;
+    }
+  });
+  return pending;
+}
+
+const SETTLED_KINDS = new Set(['monthly_rent', 'value_added', 'retention_fee']);
+
+/** Posts the current month's rent, features and retention up to the end of service (billing's keys). */
+async function settleContract(
+  deps: NumbersDeps,
+  number: string,
+  contractId: string,
+  ledger: LedgerPort,
+  now: string,
+) {
+  const found = await deps.effects.billingContract(number, contractId, deps.config.timeZone);
+  const serviceTo = found?.contract.serviceTo;
+  if (!found || !serviceTo) return;
+  const { contract } = found;
+  const month = serviceTo.slice(0, 7);
+  // serviceTo is exclusive: ending on the 1st leaves nothing to bill this month (the run bills last month).
+  const entries: LedgerEntryInput[] = monthlyCharges({ contract, month, incidents: [] })
+    .filter((c) => SETTLED_KINDS.has(c.kind))
+    .map((c) => ({
+      tenantId: contract.tenantId,
+      key: chargeKey(contract.tenantId, number, month, c.kind),
+      kind: c.kind,
+      amount: c.amount,
+      at: found.endedAt ?? now,
+      description: `${c.description} (settled at end of service)`,
+      number,
+      meta: c.meta as Record<string, string | number | boolean>,
+    }));
+  if (entries.length > 0) await ledger.post(entries);
+}
+
+/**
+ * A refund request for what is left on the balance once the tenant's last number is gone: the request
+ * (finance pays it out) and the ledger entry that takes the amount off the balance, same key forever.
+ * A retry after the request was written posts the entry the request names (same key, same amount).
+ */
+export async function requestRefund(
+  deps: NumbersDeps,
+  refund: { tenantId: string; number: string; refundId: string; at: string },
+  ledger: LedgerPort = deps.ledger,
+): Promise<void> {
+  const { tenantId, number, refundId, at } = refund;
+  let request = await deps.effects.refund(tenantId, refundId);
+  if (!request) {
+    const others = (await deps.numbers.numbersOfTenant(tenantId)).filter((n) => n !== number);
+    if (others.length > 0) return;
+    const balance = await deps.effects.balance(tenantId);
+    if (!Number.isSafeInteger(balance) || balance <= 0) return;
+    request = {
+      tenantId,
+      refundId,
+      number,
+      amount: balance,
+      currency: 'CNY',
+      status: 'requested',
+      ledgerKey: `refund#${number}#${refundId}`,
+      requestedAt: at,
+    };
+    if (!(await deps.effects.addRefund(request))) {
+      // Written meanwhile by a concurrent run: post what that one recorded.
+      request = (await deps.effects.refund(tenantId, refundId)) ?? request;
+    }
+  }
+  await ledger.post([
+    {
+      tenantId,
+      key: request.ledgerKey,
+      kind: 'refund',
+      amount: -Number(request.amount),
+      at: request.requestedAt ?? at,
+      description: `Refund of the remaining balance after cancelling ${number}`,
+      number,
+    },
+  ]);
+}
+
+async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, now: string): Promise<void> {
+  switch (payload.kind) {
+    case 'settle':
+      return settleContract(deps, payload.number, payload.contractId, deps.ledger, now);
+    case 'refund_balance':
+      return requestRefund(deps, { ...payload, at });
+    case 'release_access_number':
+      return (await deps.telephony()).releaseAccessNumber(payload.phoneNumberId);
+    case 'notify':
+      await (await deps.notifications()).publish(payload.notification);
+      return;
+  }
+}
+
+/** Backs a failed (or blocked) effect off: due again after base·2^attempts minutes, capped. */
+async function markRetry(deps: NumbersDeps, effectId: string, attempts: number, why: string, now: string) {
+  const { effectRetryMinutes, effectRetryMaxMinutes } = deps.config;
+  const minutes = Math.min(effectRetryMinutes * 2 ** attempts, effectRetryMaxMinutes);
+  await deps.effects.markRetry(effectId, {
+    attempts: attempts + 1,
+    lastError: why.slice(0, 500),
+    lastAttemptAt: now,
+    due: new Date(Date.parse(now) + minutes * 60_000).toISOString(),
+  });
+}
+
+export interface EffectsReport {
+  readonly done: number;
+  readonly failed: number;
+  /** Waiting for an effect they require. */
+  readonly blocked: number;
+}
+
+/**
+ * Carries pending effects out in order and marks each done; a failure is recorded for the retry job
+ * (never thrown: the state change it belongs to is committed). `now` is when this attempt runs.
+ */
+export async function runEffects(
+  deps: NumbersDeps,
+  effects: readonly (PendingEffect & { readonly attempts?: number })[],
+  now: string,
+): Promise<EffectsReport> {
+  const doneNow = new Set<string>();
+  const notDone = new Set<string>();
+  let done = 0;
+  let failed = 0;
+  let blocked = 0;
+  const isDone = async (id: string) => {
+    if (doneNow.has(id)) return true;
+    if (notDone.has(id)) return false;
+    const required = await deps.effects.get(id);
+    return required === undefined || required.status === 'done';
+  };
+  for (const effect of effects) {
+    const attempts = effect.attempts ?? 0;
+    try {
+      const waiting: string[] = [];
+      for (const id of effect.requires ?? []) if (!(await isDone(id))) waiting.push(id);
+      if (waiting.length > 0) {
+        blocked += 1;
+        notDone.add(effect.effectId);
+        await markRetry(deps, effect.effectId, attempts, `waiting for ${waiting.join(', ')}`, now);
+        continue;
+      }
+      await perform(deps, effect.payload, effect.at, now);
+      const keepUntil = Math.floor(Date.parse(now) / 1000) + DONE_KEPT_DAYS * 86_400;
+      await deps.effects.markDone(effect.effectId, now, keepUntil);
+      doneNow.add(effect.effectId);
+      done += 1;
+    } catch (error) {
+      failed += 1;
+      notDone.add(effect.effectId);
+      deps.log.error('number lifecycle effect failed; it stays pending for the number-effects job', {
+        effect: effect.payload.kind,
+        effectId: effect.effectId,
+        attempts: attempts + 1,
+        error: error as Error,
+      });
+      await markRetry(deps, effect.effectId, attempts, (error as Error).message ?? String(error), now).catch(
+        (e) => deps.log.error('recording an effect failure failed', { effectId: effect.effectId, error: e }),
+      );
+    }
+  }
+  return { done, failed, blocked };
+}

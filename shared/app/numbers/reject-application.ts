@@ -1,0 +1,64 @@
+/**
+ * An operator rejects a submitted application. Primary course: with reasons (and optional text), the
+ * application waits for its fix as long as a draft waits for its documents, the number stays with the
+ * tenant as rejected, both in one commit, and the reasons reach the tenant durably (a notice recorded with
+ * the decision, retried if SNS fails).
+ */
+import { conflict } from '../../domain/errors.js';
+import { applicationView, withStatus } from '../../domain/numbers/application.js';
+import { type Rejection, validateRejection } from '../../domain/numbers/applications.js';
+import { requireApplication } from './applications.js';
+import type { NumbersDeps } from './deps.js';
+import { runLifecycleCommand } from './run-lifecycle-command.js';
+
+export async function rejectApplication(
+  deps: NumbersDeps,
+  applicationId: string,
+  rejection: Rejection,
+  operator: string,
+  at: string,
+) {
+  validateRejection(rejection);
+  const app = await requireApplication(deps, applicationId);
+  if (app.status !== 'submitted')
+    throw conflict('invalid_transition', `a ${app.status} application cannot be rejected`);
+  const next = withStatus(
+    app,
+    'rejected',
+    {
+      at,
+      event: 'rejected',
+      by: operator,
+      reasons: rejection.reasons,
+      ...(rejection.text ? { text: rejection.text } : {}),
+    },
+    { decidedAt: at, lastRejection: { ...rejection, at } },
+    deps.config.draftApplicationDays,
+  );
+  await runLifecycleCommand(
+    deps,
+    app.number,
+    { type: 'reject' },
+    { at, actor: operator, note: rejection.reasons.join(',') },
+    {
+      writes: () => [{ kind: 'application', application: next, expectedVersion: app.version }],
+      effects: (_number, numberNext) => [
+        {
+          effectId: `${app.number}#v${String(numberNext.version).padStart(8, '0')}#decision`,
+          at,
+          payload: {
+            kind: 'notify',
+            notification: {
+              tenantId: app.tenantId,
+              kind: 'application_decided',
+              subject: `Application for ${app.number} needs changes`,
+              text: `Your application for ${app.number} was not approved: ${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}. Fix it and resubmit.`,
+              dedupeKey: `application#${applicationId}#${next.version}`,
+            },
+          },
+        },
+      ],
+    },
+  );
+  return applicationView(next);
+}

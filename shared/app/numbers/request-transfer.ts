@@ -1,0 +1,42 @@
+/**
+ * The owner offers its number to another tenant. Primary course: the number waits for the recipient's
+ * decision, and the offer reaches the recipient durably (recorded with the transition, retried if SNS
+ * fails).
+ */
+import { type NumberView, numberView } from '../../domain/numbers/number-view.js';
+import type { NumbersDeps } from './deps.js';
+import { runLifecycleCommand } from './run-lifecycle-command.js';
+
+export async function requestTransfer(
+  deps: NumbersDeps,
+  numberId: string,
+  tenantId: string,
+  toTenantId: string,
+  at: string,
+): Promise<NumberView> {
+  const { number } = await runLifecycleCommand(
+    deps,
+    numberId,
+    { type: 'request_transfer', tenantId, toTenantId },
+    { at, actor: tenantId },
+    {
+      effects: (_current, next) => [
+        {
+          effectId: `${numberId}#v${String(next.version).padStart(8, '0')}#offer`,
+          at,
+          payload: {
+            kind: 'notify',
+            notification: {
+              tenantId: toTenantId,
+              kind: 'number_lifecycle',
+              subject: `Transfer of ${numberId} offered to you`,
+              text: `The owner of 400 number ${numberId} offers to transfer it to you. Accept (stating your applicant type) or decline at POST /v1/numbers/${numberId}/transfer/decision.`,
+              dedupeKey: `transfer#${numberId}#${next.version}`,
+            },
+          },
+        },
+      ],
+    },
+  );
+  return numberView(number, at);
+}

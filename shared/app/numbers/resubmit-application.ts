@@ -1,0 +1,42 @@
+/**
+ * A tenant sends a rejected application back to review. Primary course: the fixes (usage, industry,
+ * minutes, applicant name) applied, the application complete again; it returns to the review queue and the
+ * number to `applied`, in one commit.
+ */
+import { conflict } from '../../domain/errors.js';
+import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
+import { requireComplete, requireOwnApplication } from './applications.js';
+import type { NumbersDeps } from './deps.js';
+import { runLifecycleCommand } from './run-lifecycle-command.js';
+
+export type Resubmission = Partial<
+  Pick<ApplicationRecord, 'intendedUsage' | 'industry' | 'expectedMonthlyMinutes' | 'applicantName'>
+>;
+
+export async function resubmitApplication(
+  deps: NumbersDeps,
+  tenantId: string,
+  applicationId: string,
+  changes: Resubmission,
+  at: string,
+) {
+  const app = await requireOwnApplication(deps, tenantId, applicationId);
+  if (app.status !== 'rejected')
+    throw conflict('invalid_transition', `a ${app.status} application cannot be resubmitted`);
+  const updated = { ...app, ...changes };
+  await requireComplete(deps, updated, at);
+  const next = withStatus(
+    updated,
+    'submitted',
+    { at, event: 'resubmitted', by: tenantId },
+    { submittedAt: at },
+  );
+  await runLifecycleCommand(
+    deps,
+    app.number,
+    { type: 'resubmit', tenantId },
+    { at, actor: tenantId },
+    { writes: () => [{ kind: 'application', application: next, expectedVersion: app.version }] },
+  );
+  return applicationView(next);
+}

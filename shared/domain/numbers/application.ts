@@ -1,0 +1,204 @@
+/**
+ * An application for a number, its documents and the contract its approval creates, as records: what each
+ * status change does to the application (its event trail, the draft or rework deadline), what a tenant or
+ * operator may see of it (never object keys or URLs), and the contract an approval writes.
+ */
+import { addMonths, localDateOf } from '../billing/calendar.js';
+import {
+  type ApplicantType,
+  type ApplicationStatus,
+  contractTerms,
+  type DocumentKind,
+  type Industry,
+  type Rejection,
+} from './applications.js';
+import type { NumbersConfig, Segment } from './config.js';
+
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+const DAY_MS = 86_400_000;
+
+export interface ApplicationInput {
+  readonly number: string;
+  readonly applicantType: ApplicantType;
+  readonly applicantName: string;
+  readonly industry: Industry;
+  readonly intendedUsage: string;
+  readonly expectedMonthlyMinutes: number;
+  readonly planId: string;
+  readonly termMonths?: number;
+  readonly autoRenew?: boolean;
+  readonly filedByAgent?: boolean;
+}
+
+export interface ApplicationEvent {
+  readonly at: string;
+  readonly event: 'created' | 'submitted' | 'rejected' | 'resubmitted' | 'approved' | 'withdrawn';
+  readonly by: string;
+  readonly reasons?: readonly string[];
+  readonly text?: string;
+}
+
+export interface ApplicationRecord {
+  readonly applicationId: string;
+  readonly tenantId: string;
+  readonly number: string;
+  readonly segment: string;
+  readonly status: ApplicationStatus;
+  readonly applicantType: ApplicantType;
+  readonly applicantName: string;
+  readonly industry: Industry;
+  readonly intendedUsage: string;
+  readonly expectedMonthlyMinutes: number;
+  readonly planId: string;
+  readonly termMonths: number;
+  readonly autoRenew: boolean;
+  readonly filedByAgent: boolean;
+  readonly selectionFee: number;
+  readonly createdAt: string;
+  readonly submittedAt?: string;
+  readonly decidedAt?: string;
+  readonly lastRejection?: Rejection & { readonly at: string };
+  readonly contractId?: string;
+  readonly events: readonly ApplicationEvent[];
+  readonly version: number;
+  /** While a draft (or a rejected application) waits for its tenant: withdrawn when it passes. */
+  readonly draftExpiresAt?: string;
+}
+
+export interface DocumentRecord {
+  readonly documentId: string;
+  readonly applicationId: string;
+  readonly kind: DocumentKind;
+  readonly contentType: string;
+  readonly objectKey: string;
+  readonly expiresOn?: string;
+  readonly uploaded?: boolean;
+  readonly createdAt: string;
+}
+
+export const APPLICATION_ID = /^app_[0-9a-f-]{36}$/;
+
+export const daysAfter = (at: string, days: number) => new Date(Date.parse(at) + days * DAY_MS).toISOString();
+
+/** A new draft: it waits `draftApplicationDays` for its documents and submission. */
+export function draftApplication(
+  applicationId: string,
+  tenantId: string,
+  input: ApplicationInput,
+  number: { readonly segment: Segment; readonly selectionFee: number },
+  at: string,
+  config: NumbersConfig,
+): ApplicationRecord {
+  return {
+    applicationId,
+    tenantId,
+    number: input.number,
+    segment: number.segment,
+    status: 'draft',
+    applicantType: input.applicantType,
+    applicantName: input.applicantName,
+    industry: input.industry,
+    intendedUsage: input.intendedUsage,
+    expectedMonthlyMinutes: input.expectedMonthlyMinutes,
+    planId: input.planId,
+    termMonths: input.termMonths ?? config.minimumContractMonths,
+    autoRenew: input.autoRenew ?? true,
+    filedByAgent: input.filedByAgent ?? false,
+    selectionFee: number.selectionFee,
+    createdAt: at,
+    events: [{ at, event: 'created', by: tenantId }],
+    version: 1,
+    draftExpiresAt: daysAfter(at, config.draftApplicationDays),
+  };
+}
+
+/**
+ * The application after a status change: the event recorded, the version bumped. Leaving draft ends the
+ * draft deadline; a rejection waits `fixWithinDays` for its fix, as a draft waits for its documents.
+ */
+export function withStatus(
+  app: ApplicationRecord,
+  status: ApplicationStatus,
+  event: ApplicationEvent,
+  changes: Partial<ApplicationRecord> = {},
+  fixWithinDays?: number,
+): ApplicationRecord {
+  const { draftExpiresAt: _d, ...rest } = app;
+  return {
+    ...rest,
+    ...changes,
+    status,
+    events: [...app.events, event],
+    version: app.version + 1,
+    ...(status === 'rejected' && fixWithinDays !== undefined
+      ? { draftExpiresAt: daysAfter(event.at, fixWithinDays) }
+      : {}),
+  };
+}
+
+/** What a tenant (or operator) sees: never object keys or URLs. */
+export function applicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
+  return {
+    ...app,
+    documents: documents.map((d) => ({
+      documentId: d.documentId,
+      kind: d.kind,
+      contentType: d.contentType,
+      ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
+      uploaded: d.uploaded === true,
+      createdAt: d.createdAt,
+    })),
+  };
+}
+
+export type ApplicationView = ReturnType<typeof applicationView>;
+
+/** A contract as stored: the attributes below, and whatever billing or a later change added. */
+export interface ContractRecord {
+  readonly contractId: string;
+  readonly number: string;
+  readonly tenantId: string;
+  readonly version?: number;
+  readonly [attribute: string]: unknown;
+}
+
+export const contractIdOf = (applicationId: string) => `ct_${applicationId.slice('app_'.length)}`;
+
+/** The contract an approval writes: the plan's terms from today (in the configured zone) for the term. */
+export function contractFor(app: ApplicationRecord, at: string, config: NumbersConfig): ContractRecord {
+  const terms = contractTerms(
+    app.segment as Segment,
+    app.planId,
+    app.termMonths,
+    app.autoRenew,
+    app.selectionFee,
+    config,
+  );
+  const termStart = localDateOf(at, config.timeZone);
+  return {
+    contractId: contractIdOf(app.applicationId),
+    applicationId: app.applicationId,
+    tenantId: app.tenantId,
+    number: app.number,
+    planId: terms.plan.id,
+    planName: terms.plan.name,
+    includedMinutes: terms.plan.includedMinutes,
+    monthlyRent: terms.monthlyRent,
+    minimumSpend: terms.minimumMonthlySpend,
+    retentionFee: terms.retentionFeePerMonth,
+    termMonths: terms.termMonths,
+    termStart,
+    termEnd: addMonths(termStart, terms.termMonths),
+    serviceFrom: termStart,
+    autoRenew: terms.autoRenew,
+    noticeDays: terms.noticeDays,
+    selectionFee: terms.selectionFee,
+    firstTopUp: terms.firstTopUp,
+    openingFee: terms.openingFee,
+    timeZone: config.timeZone,
+    suspensions: [],
+    status: 'active',
+    createdAt: at,
+    version: 1,
+  };
+}

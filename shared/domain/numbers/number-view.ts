@@ -1,0 +1,59 @@
+/** What a tenant sees of one of its numbers (its status as of now: an expired hold shows as available). */
+import { effectiveStatus } from './lifecycle.js';
+import type { HistoryEntry, NumberRecord } from './number.js';
+
+export interface NumberView {
+  readonly number: string;
+  readonly segment: string;
+  readonly tier: string;
+  readonly selectionFee: number;
+  readonly status: string;
+  readonly holdExpiresAt?: string;
+  readonly applicationId?: string;
+  readonly accessNumber?: string;
+  readonly restrictions?: NumberRecord['restrictions'];
+  readonly contractId?: string;
+  readonly planId?: string;
+  readonly retentionEndsAt?: string;
+  readonly arrearsRestoreBy?: string;
+  readonly cancellationEffectiveAt?: string;
+  readonly transferTo?: string;
+  readonly updatedAt: string;
+}
+
+export function numberView(number: NumberRecord, at: string): NumberView {
+  const pick = <K extends keyof NumberRecord>(key: K) =>
+    number[key] !== undefined ? { [key]: number[key] } : {};
+  return {
+    number: number.number,
+    segment: number.segment,
+    tier: number.tier,
+    selectionFee: number.selectionFee,
+    status: effectiveStatus(number, at),
+    ...pick('holdExpiresAt'),
+    ...pick('applicationId'),
+    ...pick('accessNumber'),
+    ...pick('restrictions'),
+    ...pick('contractId'),
+    ...pick('planId'),
+    ...pick('retentionEndsAt'),
+    ...pick('arrearsRestoreBy'),
+    ...pick('cancellationEffectiveAt'),
+    ...pick('transferTo'),
+    updatedAt: number.updatedAt,
+  } as NumberView;
+}
+
+/** The part of a number's history a tenant may see: its own rows, without who else was involved. */
+export function historyOf(entries: readonly HistoryEntry[], tenantId: string) {
+  return entries
+    .filter((h) => h.tenantId === tenantId)
+    .map(({ at, from, to, command, actor, note }) => ({
+      at,
+      from,
+      to,
+      command,
+      actor,
+      ...(note ? { note } : {}),
+    }));
+}

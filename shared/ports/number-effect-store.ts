@@ -1,0 +1,73 @@
+/**
+ * Durable side effects of number transitions (written with the transition through NumberStore.commit),
+ * their progress, and the refund requests they create.
+ */
+import type { BillingContract } from '../domain/billing/types.js';
+import type { Notification } from './notifications.js';
+
+export type EffectPayload =
+  | {
+      readonly kind: 'settle';
+      readonly tenantId: string;
+      readonly number: string;
+      readonly contractId: string;
+    }
+  | {
+      readonly kind: 'refund_balance';
+      readonly tenantId: string;
+      readonly number: string;
+      readonly refundId: string;
+    }
+  | { readonly kind: 'release_access_number'; readonly number: string; readonly phoneNumberId: string }
+  | { readonly kind: 'notify'; readonly notification: Notification };
+
+export interface PendingEffect {
+  readonly effectId: string;
+  readonly payload: EffectPayload;
+  /** The instant of the transition: ledger entries carry it, however late the effect runs. */
+  readonly at: string;
+  /** Effects that must be done first. */
+  readonly requires?: readonly string[];
+}
+
+export interface EffectRecord extends PendingEffect {
+  readonly status: 'pending' | 'done';
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly doneAt?: string;
+}
+
+export interface RefundRequest {
+  readonly tenantId: string;
+  readonly refundId: string;
+  readonly number: string;
+  readonly amount: number;
+  readonly currency: 'CNY';
+  readonly status: 'requested';
+  readonly ledgerKey: string;
+  readonly requestedAt: string;
+}
+
+export interface NumberEffectStore {
+  get(effectId: string): Promise<EffectRecord | undefined>;
+  /** Pending effects due at or before `at`, oldest first. */
+  due(at: string): Promise<EffectRecord[]>;
+  /** Done: off the pending index, kept until `keepUntil` (epoch seconds). */
+  markDone(effectId: string, at: string, keepUntil: number): Promise<void>;
+  /** Still pending (refused if done meanwhile): due again at `due`. */
+  markRetry(
+    effectId: string,
+    retry: { attempts: number; lastError: string; lastAttemptAt: string; due: string },
+  ): Promise<void>;
+  refund(tenantId: string, refundId: string): Promise<RefundRequest | undefined>;
+  /** Writes the request unless one exists; false when it did. */
+  addRefund(request: RefundRequest): Promise<boolean>;
+  /** A contract as billing rates it (undefined if missing or incomplete), and when its service ended. */
+  billingContract(
+    number: string,
+    contractId: string,
+    defaultZone: string,
+  ): Promise<{ readonly contract: BillingContract; readonly endedAt?: string } | undefined>;
+  /** The tenant's prepaid balance (fen), 0 without an account. */
+  balance(tenantId: string): Promise<number>;
+}

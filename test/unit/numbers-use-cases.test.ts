@@ -1,0 +1,162 @@
+/**
+ * Numbers use cases against in-memory ports: what each one asks the stores to commit, and what it does when
+ * a commit loses a race. No engine: the ports are the whole world here.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NumbersDeps } from '../../shared/app/numbers/deps.js';
+import { importNumbers } from '../../shared/app/numbers/import-numbers.js';
+import { reserveNumber } from '../../shared/app/numbers/reserve-number.js';
+import { suspendNumber } from '../../shared/app/numbers/suspend-number.js';
+import type { ContractRecord } from '../../shared/domain/numbers/application.js';
+import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { inventoryNumber, type NumberRecord } from '../../shared/domain/numbers/number.js';
+import type { HoldList, NumberStore, NumberWrite } from '../../shared/ports/number-store.js';
+
+const AT = '2026-03-02T02:00:00.000Z';
+
+/** A number store in memory: versions checked on commit like the real one; `loseNext` makes commits lose a race. */
+class MemoryNumbers implements Partial<NumberStore> {
+  readonly numbers = new Map<string, NumberRecord>();
+  readonly holdLists = new Map<string, HoldList>();
+  readonly contracts = new Map<string, ContractRecord>();
+  readonly commits: NumberWrite[][] = [];
+  loseNext = 0;
+
+  async get(number: string) {
+    return this.numbers.get(number);
+  }
+  async holds(tenantId: string) {
+    return this.holdLists.get(tenantId);
+  }
+  async contract(_number: string, contractId: string) {
+    return this.contracts.get(contractId);
+  }
+  async existing(numbers: readonly string[]) {
+    return new Set(numbers.filter((n) => this.numbers.has(n)));
+  }
+  async addIfAbsent(number: NumberRecord) {
+    if (this.numbers.has(number.number)) return false;
+    this.numbers.set(number.number, number);
+    return true;
+  }
+  async commit(writes: readonly NumberWrite[]) {
+    if (this.loseNext > 0) {
+      this.loseNext -= 1;
+      return false;
+    }
+    for (const w of writes) {
+      if (w.kind === 'number' && this.numbers.get(w.before.number)?.version !== w.before.version)
+        return false;
+      if (w.kind === 'new_number' && this.numbers.has(w.number.number)) return false;
+      if (w.kind === 'holds' && this.holdLists.get(w.tenantId)?.version !== w.expectedVersion) return false;
+    }
+    for (const w of writes) {
+      if (w.kind === 'number') this.numbers.set(w.after.number, w.after);
+      if (w.kind === 'new_number') this.numbers.set(w.number.number, w.number);
+      if (w.kind === 'holds')
+        this.holdLists.set(w.tenantId, { holds: w.holds, version: (w.expectedVersion ?? 0) + 1 });
+      if (w.kind === 'contract') this.contracts.set(w.contract.contractId, w.contract);
+    }
+    this.commits.push([...writes]);
+    return true;
+  }
+}
+
+const unused = () => {
+  throw new Error('not used by this use case');
+};
+
+function depsWith(numbers: MemoryNumbers): NumbersDeps {
+  return {
+    numbers: numbers as unknown as NumberStore,
+    applications: unused as never,
+    effects: unused as never,
+    arrears: unused as never,
+    ledger: { post: unused },
+    telephony: unused,
+    notifications: unused,
+    documents: unused,
+    config,
+    newId: () => '00000000-0000-4000-8000-000000000000',
+    log: { error: () => {} },
+  };
+}
+
+function stocked(...numbers: string[]) {
+  const store = new MemoryNumbers();
+  for (const n of numbers) store.numbers.set(n, inventoryNumber(n, AT, config));
+  return store;
+}
+
+describe('reserveNumber', () => {
+  it('commits the hold with the tenant’s hold list, and reads again after losing a race', async () => {
+    const store = stocked('4008123456');
+    store.loseNext = 1;
+    const hold = await reserveNumber(depsWith(store), '4008123456', 'acme', AT);
+    expect(hold.holdExpiresAt > AT).toBe(true);
+    expect(store.commits).toHaveLength(1);
+    expect(store.commits[0]?.map((w) => w.kind)).toEqual(['number', 'holds']);
+    expect(store.holdLists.get('acme')?.holds).toEqual({ '4008123456': hold.holdExpiresAt });
+    // Asking again answers the same hold and commits nothing.
+    expect(await reserveNumber(depsWith(store), '4008123456', 'acme', AT)).toEqual(hold);
+    expect(store.commits).toHaveLength(1);
+  });
+
+  it('refuses past the hold limit and commits nothing', async () => {
+    const numbers = Array.from({ length: config.holdLimit + 1 }, (_, i) => `400812345${i}`);
+    const store = stocked(...numbers);
+    for (const n of numbers.slice(0, config.holdLimit)) await reserveNumber(depsWith(store), n, 'acme', AT);
+    await expect(
+      reserveNumber(depsWith(store), numbers[config.holdLimit] as string, 'acme', AT),
+    ).rejects.toMatchObject({ code: 'hold_limit_reached' });
+    expect(store.commits).toHaveLength(config.holdLimit);
+  });
+
+  it('gives up with a 409 when every attempt loses its race', async () => {
+    const store = stocked('4008123456');
+    store.loseNext = 100;
+    await expect(reserveNumber(depsWith(store), '4008123456', 'acme', AT)).rejects.toMatchObject({
+      code: 'concurrent_update',
+    });
+  });
+});
+
+describe('importNumbers', () => {
+  it('adds a chunk that lost its race one number at a time, the raced one reported as a duplicate', async () => {
+    const store = stocked();
+    const racing = store.commit.bind(store);
+    store.commit = async (writes) => {
+      store.numbers.set('4008000002', inventoryNumber('4008000002', AT, config)); // another import won
+      return racing(writes);
+    };
+    const report = await importNumbers(depsWith(store), ['4008000001', '4008000002', '4008000003'], AT);
+    expect(report.imported).toEqual(['4008000001', '4008000003']);
+    expect(report.duplicates).toEqual(['4008000002']);
+  });
+});
+
+describe('a lifecycle command', () => {
+  it('commits the number, its routing snapshot and the contract’s suspension together', async () => {
+    const store = stocked();
+    store.numbers.set('4008123456', {
+      ...inventoryNumber('4008123456', AT, config),
+      status: 'active',
+      tenantId: 'acme',
+      accessNumber: '+6531000000',
+      contractId: 'ct_1',
+    });
+    store.contracts.set('ct_1', { contractId: 'ct_1', number: '4008123456', tenantId: 'acme', version: 3 });
+    const view = await suspendNumber(depsWith(store), '4008123456', 'acme', AT);
+    expect(view.status).toBe('suspended');
+    const [writes] = store.commits;
+    expect(writes?.map((w) => w.kind)).toEqual(['number', 'routing_snapshot', 'contract']);
+    expect(writes?.[1]).toMatchObject({
+      numberStatus: 'suspended',
+      owner: { tenantId: 'acme', restrictions: { noMultiLevelTransfer: false } },
+    });
+    expect(writes?.[2]).toMatchObject({
+      expectedVersion: 3,
+      contract: { version: 4, suspensions: [{ from: '2026-03-02' }] },
+    });
+  });
+});
