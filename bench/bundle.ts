@@ -23,6 +23,8 @@ export async function bundleLikeLambda(entry: string, name: string): Promise<str
     target: 'node20',
     // BENCH_NO_MINIFY=1 keeps the names, for profiles (BENCH_PROFILE, BENCH_HEAP_PROFILE).
     minify: !process.env.BENCH_NO_MINIFY,
+    // As infra/constructs/hotline-function.ts: ES modules first, so packages such as @smithy/* tree-shake.
+    mainFields: ['module', 'main'],
     external: EXTERNAL_SDK_MODULES,
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
