@@ -133,3 +133,20 @@ export interface CallReads {
 
 /** The caller-region lookup; undefined when the geo index is missing (region rules then fall back). */
 export type CallerRegions = () => Promise<RegionLookup | undefined>;
+
+/** One walk of the generic contact flow, block by block, as Connect would run it (no phone needed). */
+export interface FlowWalkRequest {
+  readonly keys?: readonly string[];
+  /** Whether an answer number picks up. */
+  readonly answers: (destination: string) => boolean;
+  readonly queueAccepts: boolean;
+  /** The routing Lambda's answer at each step the flow asks it. */
+  readonly routeCall: (params: Record<string, string>) => Promise<Record<string, string>>;
+  /** The arm-call-limit Lambda's answer before a transfer or queue. */
+  readonly armCallLimit: (params: Record<string, string>) => Promise<Record<string, string>>;
+}
+
+/** Walks the deployed flow (its JSON and walker live in shared/connect); `W` is the walk's report. */
+export interface ContactFlowSimulator<W> {
+  walk(request: FlowWalkRequest): Promise<W>;
+}

@@ -1,6 +1,6 @@
-import { listCalendarYears } from '../../../shared/adapters/dynamo/holiday-calendar-store.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
+import { routing } from '../../../shared/runtime/routing.js';
 
 export const handler = apiHandler('listHolidayCalendars', {}, async () => ({
-  body: await listCalendarYears(),
+  body: await routing.listHolidayCalendars(),
 }));
