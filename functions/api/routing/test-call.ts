@@ -1,12 +1,12 @@
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { routingNumberPath, testCallBody } from '../../../shared/http/schemas/routing.js';
-import { routing } from '../../../shared/runtime/routing.js';
+import { routingTestCall } from '../../../shared/runtime/routing-test-call.js';
 
 export const handler = apiHandler(
   'testRoutingCall',
   { path: routingNumberPath, body: testCallBody },
   async (req) => {
-    const { source, configVersion, outcome, steps, attempts } = await routing.simulateTestCall({
+    const { source, configVersion, outcome, steps, attempts } = await routingTestCall.simulateTestCall({
       ...req.body,
       number: req.path.number,
       tenantId: requireTenant(req.principal),

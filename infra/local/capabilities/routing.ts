@@ -16,7 +16,7 @@ import { simulatedContactRecord } from '../../../shared/connect/contact-record.j
 import { type WalkResult, walkFlow } from '../../../shared/connect/flow-walker.js';
 import { normaliseCaller } from '../../../shared/domain/routing/caller.js';
 import { usePorts } from '../../../shared/runtime/ports.js';
-import { routing } from '../../../shared/runtime/routing.js';
+import { routingStores } from '../../../shared/runtime/routing.js';
 import type { ControlResult, LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const ROUTE_CALL_ENTRY = 'functions/connect/route-call.ts';
@@ -120,7 +120,7 @@ export async function simulateCall(
 ): Promise<SimulatedCallResult> {
   let accessNumber = request.to;
   if (/^400\d{7}$/.test(request.to))
-    accessNumber = (await routing.numberFacts(request.to))?.accessNumber ?? '';
+    accessNumber = (await routingStores.routing.numberFacts(request.to))?.accessNumber ?? '';
   const caller = normaliseCaller(request.caller);
   const at = request.at ? new Date(request.at) : runtime.clock.now();
   const contactId = randomUUID();
