@@ -147,17 +147,17 @@ export async function run(): Promise<Record<string, number>> {
       miss.push(performance.now() - started);
     }
     miss.sort((a, b) => a - b);
-    let clock = 0;
+    let elapsedMs = 0;
     const expiring = new CallReader({
       reads: itemReadsFromEnv(),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
-      elapsed: () => clock,
+      elapsed: () => elapsedMs,
     });
     await expiring.read('+6531580001');
     const batch: number[] = [];
     for (let i = 0; i < MISS_CALLS; i++) {
-      clock += 60_000;
+      elapsedMs += 60_000;
       const started = performance.now();
       await expiring.read('+6531580001');
       batch.push(performance.now() - started);

@@ -122,6 +122,8 @@ describe('route-call reader faults, between the deployed handler and the engine'
       const { decision } = await call();
       expect(decision).toMatchObject(ROUTED);
       expect(decision.fallback).toBeUndefined();
+      // The tenant was known from the expired entry: both items in one BatchGetItem, which met the fault.
+      expect(proxy.seen.map((r) => r.operation)).toEqual(['BatchGetItem']);
     });
   }
 
