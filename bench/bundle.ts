@@ -28,6 +28,8 @@ export async function bundleLikeLambda(
     target: ESBUILD_TARGET,
     // BENCH_NO_MINIFY=1 keeps the names, for profiles (BENCH_PROFILE, BENCH_HEAP_PROFILE).
     minify: !process.env.BENCH_NO_MINIFY,
+    // As infra/constructs/hotline-function.ts: ES modules first, so packages such as @smithy/* tree-shake.
+    mainFields: ['module', 'main'],
     external: EXTERNAL_MODULES,
     define: portDefines(ports),
     outfile,

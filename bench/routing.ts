@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { dynamo } from '../shared/adapters/dynamo/client.js';
-import { itemReadsFromEnv } from '../shared/adapters/dynamo/item-reads.js';
 import { CallReader } from '../shared/adapters/dynamo/routing-call-reader.js';
+import { itemReadsFromEnv } from '../shared/adapters/dynamo/routing-call-reads.js';
 import { tableName } from '../shared/config.js';
 import { compileRouting, normaliseConfig } from '../shared/domain/routing/config.js';
 import { startTestDatabase } from '../test/support/local-dynamo.js';
@@ -120,7 +120,10 @@ export async function run(): Promise<Record<string, number>> {
 
     // One INFO line per call is right in Lambda; here it would time the terminal, not the decision.
     process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
-    const { routeCall, reader } = await import('../functions/connect/route-call.js');
+    const { handler } = await import('../functions/connect/route-call.js');
+    const { callReader: reader } = await import('../shared/runtime/route-call.js');
+    const context = { functionName: 'routeCall', awsRequestId: 'bench' } as never;
+    const routeCall = (e: ConnectContactFlowEvent) => handler(e, context);
     const callers = ['+862161234567', '+861066661234', '+8613910001234', '+862087654321'];
     for (let i = 0; i < 200; i++)
       await routeCall(event(`+65315800${String(i % NUMBERS).padStart(2, '0')}`, callers[i % 4] as string));
@@ -144,17 +147,17 @@ export async function run(): Promise<Record<string, number>> {
       miss.push(performance.now() - started);
     }
     miss.sort((a, b) => a - b);
-    let clock = 0;
+    let elapsedMs = 0;
     const expiring = new CallReader({
       reads: itemReadsFromEnv(),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
-      clock: () => clock,
+      elapsed: () => elapsedMs,
     });
     await expiring.read('+6531580001');
     const batch: number[] = [];
     for (let i = 0; i < MISS_CALLS; i++) {
-      clock += 60_000;
+      elapsedMs += 60_000;
       const started = performance.now();
       await expiring.read('+6531580001');
       batch.push(performance.now() - started);

@@ -26,3 +26,12 @@ export interface CallLimitsPort {
    */
   arm(request: ArmCallLimitRequest, now: Date): Promise<ArmedCallLimit>;
 }
+
+/** What became of a pending stop received at the end of a delay. */
+export type StopOutcome = 'stopped' | 'already_ended' | 'waiting';
+
+/** The receiving end of the call limits (the stop-contact Lambda, AWS only). */
+export interface PendingStopsPort {
+  /** Not yet due → sent on with a new delay; due → the contact is stopped (already ended is done too). */
+  relay(stop: ArmCallLimitRequest, now: Date): Promise<StopOutcome>;
+}

@@ -22,10 +22,7 @@ describe('holiday calendar jobs in the stack', () => {
   });
 
   it('alarms on the metric the check job really emits (name, namespace, service dimension)', () => {
-    const source = readFileSync(
-      join(REPOSITORY_ROOT, 'shared/adapters/dynamo/holiday-calendar-check.ts'),
-      'utf8',
-    );
+    const source = readFileSync(join(REPOSITORY_ROOT, 'functions/jobs/holiday-calendar-check.ts'), 'utf8');
     expect(source).toContain('addMetric(HOLIDAY_CALENDAR_MISSING_METRIC');
     const found = alarms.filter((a) => a.MetricName === HOLIDAY_CALENDAR_MISSING_METRIC);
     expect(found).toHaveLength(1);

@@ -24,12 +24,39 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectTelephony } from '../../shared/adapters/connect/connect-telephony.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { applyRouting } from '../../shared/adapters/dynamo/routing-apply.js';
-import { getConfig, getSnapshot, putConfig } from '../../shared/adapters/dynamo/routing-store.js';
+import { DynamoHolidayCalendarStore } from '../../shared/adapters/dynamo/holiday-calendar-store.js';
+import { DynamoRoutingStore } from '../../shared/adapters/dynamo/routing-store.js';
+import {
+  type ApplyRoutingRequest,
+  applyRouting as applyRoutingUseCase,
+} from '../../shared/app/routing/apply-routing.js';
+import { putRouting } from '../../shared/app/routing/put-routing.js';
 import { tableName } from '../../shared/config.js';
+import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import { normaliseConfig } from '../../shared/domain/routing/config.js';
+import type { RoutingConfig } from '../../shared/domain/routing/types.js';
+import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { ENTERPRISE, ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
+
+const routingStore = new DynamoRoutingStore();
+const calendarStore = new DynamoHolidayCalendarStore();
+/** Stores a configuration as PUT …/routing does (ownership, validation, versions). */
+const putConfig = (
+  n: string,
+  tenantId: string,
+  config: RoutingConfig,
+  at: string,
+  expectedVersion?: number,
+) =>
+  putRouting(
+    { routing: routingStore, timeZone: 'Asia/Shanghai' },
+    { number: n, tenantId, input: config as RoutingConfigInput, at, expectedVersion },
+  );
+const getConfig = (n: string, version?: number) => routingStore.config(n, version);
+const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
+const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
+  applyRoutingUseCase({ routing: routingStore, calendars: calendarStore, telephony }, request);
 
 const connect = mockClient(ConnectClient);
 const WRITES = [

@@ -24,24 +24,59 @@ import { handler as calendarCheckJob } from '../../functions/jobs/holiday-calend
 import { handler as recompileJob } from '../../functions/jobs/holiday-recompile.js';
 import { ConnectTelephony } from '../../shared/adapters/connect/connect-telephony.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { DynamoHolidayCalendarStore } from '../../shared/adapters/dynamo/holiday-calendar-store.js';
+import { DynamoRoutingStore } from '../../shared/adapters/dynamo/routing-store.js';
+import {
+  type ApplyRoutingRequest,
+  applyRouting as applyRoutingUseCase,
+} from '../../shared/app/routing/apply-routing.js';
 import {
   type CalendarCheckResult,
-  checkHolidayCalendar,
-} from '../../shared/adapters/dynamo/holiday-calendar-check.js';
-import { loadPublicCalendar } from '../../shared/adapters/dynamo/holiday-calendar-store.js';
+  checkHolidayCalendar as checkHolidayCalendarUseCase,
+} from '../../shared/app/routing/check-holiday-calendar.js';
+import { loadPublicCalendar as loadCalendar } from '../../shared/app/routing/public-calendar.js';
+import { putRouting } from '../../shared/app/routing/put-routing.js';
 import {
+  type RecompileHolidaysRequest,
   type RecompileResult,
-  recompileHolidaySnapshots,
-} from '../../shared/adapters/dynamo/holiday-recompile.js';
-import { applyRouting } from '../../shared/adapters/dynamo/routing-apply.js';
-import { getSnapshot, putConfig } from '../../shared/adapters/dynamo/routing-store.js';
+  recompileHolidays,
+} from '../../shared/app/routing/recompile-holidays.js';
 import { tableName } from '../../shared/config.js';
+import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import { normaliseConfig } from '../../shared/domain/routing/config.js';
+import type { RoutingConfig } from '../../shared/domain/routing/types.js';
 import type { Role } from '../../shared/http/roles.js';
+import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { apiEvent, lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
+
+const routingStore = new DynamoRoutingStore();
+const calendarStore = new DynamoHolidayCalendarStore();
+/** Stores a configuration as PUT …/routing does (ownership, validation, versions). */
+const putConfig = (
+  n: string,
+  tenantId: string,
+  config: RoutingConfig,
+  at: string,
+  expectedVersion?: number,
+) =>
+  putRouting(
+    { routing: routingStore, timeZone: 'Asia/Shanghai' },
+    { number: n, tenantId, input: config as RoutingConfigInput, at, expectedVersion },
+  );
+const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
+const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
+  applyRoutingUseCase({ routing: routingStore, calendars: calendarStore, telephony }, request);
+const loadPublicCalendar = () => loadCalendar(calendarStore);
+const checkHolidayCalendar = (at: string) =>
+  checkHolidayCalendarUseCase({ calendars: calendarStore, timeZone: 'Asia/Shanghai' }, at);
+const recompileHolidaySnapshots = ({
+  telephony,
+  ...request
+}: RecompileHolidaysRequest & { telephony: TelephonyPort }) =>
+  recompileHolidays({ routing: routingStore, calendars: calendarStore, telephony }, request);
 
 type Response = { statusCode: number; body: string; headers?: Record<string, string> };
 const ctx = lambdaContext as Context;

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/connect/route-call.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { itemReadsFromEnv } from '../../shared/adapters/dynamo/item-reads.js';
-import { sdkItemReads } from '../../shared/adapters/dynamo/item-reads-sdk.js';
 import { CallReader } from '../../shared/adapters/dynamo/routing-call-reader.js';
+import { itemReadsFromEnv, signedItemReads } from '../../shared/adapters/dynamo/routing-call-reads.js';
 import { tableName } from '../../shared/config.js';
+import { TestClock } from '../../shared/ports/clock.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
+import { callReader as reader } from '../../shared/runtime/route-call.js';
+import { lambdaContext } from '../support/api-events.js';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { HEALTHY_ACCOUNT, snapshotOf, WED_8PM, WED_10AM } from '../unit/routing-fixtures.js';
 
@@ -29,8 +33,12 @@ function flowEvent(
 }
 
 let db: TestDatabase;
-let routeCall: typeof import('../../functions/connect/route-call.js').routeCall;
-let reader: CallReader;
+
+/** The deployed handler, at the instant `at` of the clock in force. */
+async function routeCall(event: ConnectContactFlowEvent, at: Date) {
+  useClock(new TestClock(at));
+  return handler(event, lambdaContext);
+}
 
 async function put(table: 'routing' | 'ledger', item: Record<string, unknown>) {
   await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
@@ -43,11 +51,11 @@ async function seed(snapshot = snapshotOf(), account: Record<string, unknown> = 
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  const mod = await import('../../functions/connect/route-call.js');
-  routeCall = mod.routeCall;
-  reader = mod.reader;
 });
-afterAll(async () => db.stop());
+afterAll(async () => {
+  resetPorts();
+  await db.stop();
+});
 beforeEach(() => reader.clear());
 
 describe('route-call against the local engine', () => {
@@ -85,7 +93,7 @@ describe('route-call against the local engine', () => {
       reads: itemReadsFromEnv(),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
-      clock: () => clock,
+      elapsed: () => clock,
     });
     const first = await counted.read(ACCESS);
     expect(first.requests).toBe(2); // cold: snapshot, then the account it names
@@ -102,36 +110,33 @@ describe('route-call against the local engine', () => {
 
   it('falls back when DynamoDB is slower than the deadline, using stale entries when it has them', async () => {
     await seed();
-    const slowClient = DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: db.endpoint, region: 'local' }),
-    );
-    let delayMs = 0;
-    slowClient.middlewareStack.add(
-      (next) => async (args) => {
-        await new Promise((r) => setTimeout(r, delayMs));
-        return next(args);
-      },
-      { step: 'initialize', name: 'slowDown' },
-    );
+    const proxy: FaultProxy = await startFaultProxy(db.endpoint);
     let clock = 0;
     const slow = new CallReader({
-      reads: sdkItemReads(() => slowClient),
+      reads: signedItemReads({
+        region: 'local',
+        endpoint: proxy.endpoint,
+        credentials: () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+      }),
       routingTable: () => tableName('routing'),
       ledgerTable: () => tableName('ledger'),
       deadlineMs: 50,
-      clock: () => clock,
+      elapsed: () => clock,
     });
-    delayMs = 300;
-    const cold = await slow.read(ACCESS);
-    expect(cold).toMatchObject({ timedOut: true, snapshot: undefined });
-    delayMs = 0;
-    await slow.read(ACCESS);
-    clock += 120_000;
-    delayMs = 300;
-    const stale = await slow.read(ACCESS);
-    expect(stale).toMatchObject({ timedOut: true, stale: true });
-    expect(stale.snapshot?.tenantId).toBe('acme');
-    slowClient.destroy();
+    try {
+      proxy.rule(() => ({ delayMs: 300 }));
+      const cold = await slow.read(ACCESS);
+      expect(cold).toMatchObject({ timedOut: true, failed: true, snapshot: undefined });
+      proxy.rule(undefined);
+      await slow.read(ACCESS);
+      clock += 120_000;
+      proxy.rule(() => ({ delayMs: 300 }));
+      const stale = await slow.read(ACCESS);
+      expect(stale).toMatchObject({ timedOut: true, stale: true });
+      expect(stale.snapshot?.tenantId).toBe('acme');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('never throws, even for a malformed event', async () => {

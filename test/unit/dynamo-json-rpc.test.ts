@@ -5,7 +5,6 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amzDate, SigV4Signer } from '../../shared/adapters/aws/sigv4.js';
-import { rpcItemReads } from '../../shared/adapters/dynamo/item-reads.js';
 import {
   credentialsFromEnv,
   DynamoRpc,
@@ -156,12 +155,12 @@ describe('DynamoRpc against a scripted HTTP server', () => {
       seen.push({ headers: req.headers, body });
       reply(res, 200, { Item: { pk: { S: 'NUM#1' }, balance: { N: '1200' }, tags: { L: [{ S: 'a' }] } } });
     });
-    const item = await rpcItemReads(client).get(
-      'routing',
-      { pk: 'NUM#1', sk: 'X' },
+    const out = await client.call<{ Item?: unknown }>(
+      'GetItem',
+      { TableName: 'routing', Key: { pk: { S: 'NUM#1' }, sk: { S: 'X' } } },
       new AbortController().signal,
     );
-    expect(item).toEqual({ pk: 'NUM#1', balance: 1200, tags: ['a'] });
+    expect(out.Item).toEqual({ pk: { S: 'NUM#1' }, balance: { N: '1200' }, tags: { L: [{ S: 'a' }] } });
     expect(seen[0]?.headers['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
     expect(seen[0]?.headers['x-amz-security-token']).toBe('tok');
     expect(seen[0]?.headers.authorization).toMatch(
@@ -188,14 +187,20 @@ describe('DynamoRpc against a scripted HTTP server', () => {
         UnprocessedKeys: { ledger: { Keys: [{ pk: { S: 'b' }, sk: { S: 'c' } }] } },
       });
     });
-    const out = await rpcItemReads(client).batchGet(
-      { routing: { Keys: [{ pk: 'a', sk: 's' }] }, ledger: { Keys: [{ pk: 'b', sk: 'c' }] } },
+    const out = await client.call<{ Responses: unknown; UnprocessedKeys: unknown }>(
+      'BatchGetItem',
+      {
+        RequestItems: {
+          routing: { Keys: [{ pk: { S: 'a' }, sk: { S: 's' } }] },
+          ledger: { Keys: [{ pk: { S: 'b' }, sk: { S: 'c' } }] },
+        },
+      },
       new AbortController().signal,
     );
     expect(calls).toBe(3);
     expect(client.requestCount).toBe(3);
-    expect(out.responses.routing).toEqual([{ pk: 'a' }]);
-    expect(out.unprocessed).toEqual({ ledger: { Keys: [{ pk: 'b', sk: 'c' }] } });
+    expect(out.Responses).toEqual({ routing: [{ pk: { S: 'a' } }] });
+    expect(out.UnprocessedKeys).toEqual({ ledger: { Keys: [{ pk: { S: 'b' }, sk: { S: 'c' } }] } });
   });
 
   it('sends one ClientRequestToken for every attempt of a transaction, as the SDK does', async () => {

@@ -15,8 +15,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { armCallLimit, handler as armHandler } from '../../functions/connect/arm-call-limit.js';
-import { stopDueContacts } from '../../functions/connect/stop-contact.js';
+import { handler as armHandler } from '../../functions/connect/arm-call-limit.js';
+import { handler as stopHandler } from '../../functions/connect/stop-contact.js';
 import { LocalCallLimits } from '../../shared/adapters/local/local-call-limits.js';
 import { parsePendingStop, relayPendingStop, SqsCallLimits } from '../../shared/adapters/sqs/call-limits.js';
 import { ConfigError } from '../../shared/config.js';
@@ -31,7 +31,9 @@ import {
 } from '../../shared/domain/routing/call-limit.js';
 import { metrics } from '../../shared/observability.js';
 import type { CallLimitsPort } from '../../shared/ports/call-limits.js';
-import { port, resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { TestClock } from '../../shared/ports/clock.js';
+import { port, resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { lambdaContext } from '../support/api-events.js';
 
 const CONTACT = '2f0c1a8e-6a51-4d0e-9d4a-0b6f7c2d9e11';
 const INSTANCE_ID = '0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
@@ -47,6 +49,18 @@ function flowEvent(parameters: Record<string, string>, contactId = CONTACT): Con
       Parameters: parameters,
     },
   } as unknown as ConnectContactFlowEvent;
+}
+
+/** The deployed arm-call-limit handler, at `now` on the clock in force. */
+function armCallLimit(event: ConnectContactFlowEvent, now: Date) {
+  useClock(new TestClock(now));
+  return armHandler(event, lambdaContext);
+}
+
+/** The deployed stop-contact handler, at `now` on the clock in force. */
+function stopDueContacts(event: SQSEvent, now: Date) {
+  useClock(new TestClock(now));
+  return stopHandler(event, lambdaContext);
 }
 
 describe('the stop rules', () => {
@@ -184,6 +198,7 @@ describe('arm-call-limit (the flow block before a transfer or queue)', () => {
     const single = { addMetric: vi.fn() };
     const spy = vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as never);
     try {
+      useClock(new TestClock(NOW));
       const context = { functionName: 'armCallLimit', awsRequestId: 'r-1' } as never;
       await armHandler(flowEvent({ maxDurationSeconds: '' }), context);
       expect(single.addMetric).not.toHaveBeenCalled();

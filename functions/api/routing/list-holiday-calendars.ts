@@ -1,6 +1,7 @@
-import { listCalendarYears } from '../../../shared/adapters/dynamo/holiday-calendar-store.js';
+import { listHolidayCalendars } from '../../../shared/app/routing/list-holiday-calendars.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
+import { routingStores } from '../../../shared/runtime/routing.js';
 
 export const handler = apiHandler('listHolidayCalendars', {}, async () => ({
-  body: await listCalendarYears(),
+  body: await listHolidayCalendars(routingStores),
 }));

@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
-import { getNumberFacts } from '../../../shared/adapters/dynamo/routing-store.js';
 import { type LocalCallLimit, LocalCallLimits } from '../../../shared/adapters/local/local-call-limits.js';
 import { LocalTelephony } from '../../../shared/adapters/local/local-telephony.js';
 import { buildContactFlow } from '../../../shared/connect/contact-flow.js';
@@ -17,6 +16,7 @@ import { simulatedContactRecord } from '../../../shared/connect/contact-record.j
 import { type WalkResult, walkFlow } from '../../../shared/connect/flow-walker.js';
 import { normaliseCaller } from '../../../shared/domain/routing/caller.js';
 import { usePorts } from '../../../shared/runtime/ports.js';
+import { routingStores } from '../../../shared/runtime/routing.js';
 import type { ControlResult, LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const ROUTE_CALL_ENTRY = 'functions/connect/route-call.ts';
@@ -119,7 +119,8 @@ export async function simulateCall(
   runtime: LocalRuntimeContext,
 ): Promise<SimulatedCallResult> {
   let accessNumber = request.to;
-  if (/^400\d{7}$/.test(request.to)) accessNumber = (await getNumberFacts(request.to))?.accessNumber ?? '';
+  if (/^400\d{7}$/.test(request.to))
+    accessNumber = (await routingStores.routing.numberFacts(request.to))?.accessNumber ?? '';
   const caller = normaliseCaller(request.caller);
   const at = request.at ? new Date(request.at) : runtime.clock.now();
   const contactId = randomUUID();

@@ -1,7 +1,8 @@
 /**
- * AWS Signature Version 4 for JSON-protocol POST requests, on node:crypto alone. The routing Lambda uses
- * it instead of the SDK's signer: @smithy/signature-v4 pulls in ~140 KB and ~70 ms of module loading, and
- * Connect waits on every cold start. A property test checks it signs exactly as @smithy/signature-v4 does.
+ * AWS Signature Version 4 for JSON-protocol POST requests, on node:crypto alone. Retired by issue 12: the
+ * ~140 KB it was written to avoid was @smithy/signature-v4 bundled from its CommonJS build; bundled from
+ * its ES modules (mainFields module first, as CDK bundles) it is ~15 KB, and route-call now signs with it
+ * (../dynamo/routing-call-reads.ts). Its last user is ../dynamo/json-rpc.ts; delete both together.
  */
 import { createHash, createHmac } from 'node:crypto';
 

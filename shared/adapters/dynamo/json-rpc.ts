@@ -1,10 +1,9 @@
 /**
  * DynamoDB's JSON protocol (awsJson1_0) spoken directly: one signed POST per operation over a keep-alive
- * connection. Only the routing Lambda uses it, for its two reads (GetItem, BatchGetItem): loading the SDK
- * client costs that Lambda ~200 ms of cold start here, several times its whole budget. Everything else
- * uses the SDK. Requests carry the SDK's wire shapes (AttributeValue maps), so callers marshal with
- * @aws-sdk/util-dynamodb. Throttling, 5xx and dropped connections are retried with jittered backoff until
- * the caller's abort signal (its deadline) fires.
+ * connection, retrying throttling, 5xx and dropped connections with jittered backoff until the caller's
+ * abort signal fires. Issue 12 retires it: route-call reads through ./routing-call-reads.ts
+ * (@smithy/signature-v4) and everything else through the SDK's document client. Its last user is the
+ * ingest path's ./wire.ts; delete this file, ../aws/sigv4.ts and test/unit/dynamo-json-rpc.test.ts with it.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';

@@ -3,14 +3,16 @@
  * and the tenant's account (ledger ACCT#<tenantId>/ACCOUNT), cached briefly in the warm Lambda.
  * - both cold: one BatchGetItem when the tenant is known from an expired entry, else GetItem + GetItem;
  * - one expired: one GetItem; both fresh: no request.
- * Every request runs under a deadline; when it passes, expired cache entries are used as they are
- * (stale beats silence on a phone line) and otherwise the caller gets `timedOut` and decides the fallback.
+ * Every request runs under a deadline; when it passes or a request fails (throttling, 5xx, a dropped
+ * connection: no retries, the next call tries again), expired cache entries are used as they are (stale
+ * beats silence on a phone line) and otherwise the caller gets `failed` and answers the fallback.
  */
 import type { AccountStatus, RoutingSnapshot } from '../../domain/routing/types.js';
-import type { BatchGetRequest, ItemReads } from './item-reads.js';
+import type { CallRead, CallReads } from '../../ports/routing.js';
+import type { BatchGetRequest, ItemReads } from './routing-call-reads.js';
 
 export interface CallReaderOptions {
-  /** The two reads (./item-reads.ts): direct JSON protocol in Lambda, the SDK in some tests. */
+  /** The two reads (./routing-call-reads.ts: signed requests without the SDK client). */
   readonly reads: ItemReads;
   readonly routingTable: () => string;
   readonly ledgerTable: () => string;
@@ -19,17 +21,8 @@ export interface CallReaderOptions {
   /** How long an account is trusted (cap overshoot is bounded by calls started in this window). */
   readonly accountTtlMs?: number;
   readonly deadlineMs?: number;
-  readonly clock?: () => number;
-}
-
-export interface CallRead {
-  readonly snapshot: RoutingSnapshot | undefined;
-  readonly account: AccountStatus | undefined;
-  /** Database requests made for this read. */
-  readonly requests: number;
-  readonly timedOut: boolean;
-  /** Values served from expired cache entries because the database did not answer in time. */
-  readonly stale: boolean;
+  /** Milliseconds on a monotonic clock, for cache ages (default performance.now: elapsed time only). */
+  readonly elapsed?: () => number;
 }
 
 interface Entry<T> {
@@ -59,13 +52,13 @@ function toSnapshot(item: Record<string, unknown> | undefined): RoutingSnapshot 
 
 class DeadlineExceeded extends Error {}
 
-export class CallReader {
+export class CallReader implements CallReads {
   private readonly snapshots = new Map<string, Entry<RoutingSnapshot>>();
   private readonly accounts = new Map<string, Entry<AccountStatus>>();
   private readonly snapshotTtl: number;
   private readonly accountTtl: number;
   private readonly deadline: number;
-  private readonly clock: () => number;
+  private readonly elapsed: () => number;
   /** Requests made since start (benchmarks report reads per call). */
   requestCount = 0;
 
@@ -73,7 +66,7 @@ export class CallReader {
     this.snapshotTtl = options.snapshotTtlMs ?? 30_000;
     this.accountTtl = options.accountTtlMs ?? 5_000;
     this.deadline = options.deadlineMs ?? 1_500;
-    this.clock = options.clock ?? Date.now;
+    this.elapsed = options.elapsed ?? (() => performance.now());
   }
 
   clear(): void {
@@ -82,7 +75,7 @@ export class CallReader {
   }
 
   async read(accessNumber: string): Promise<CallRead> {
-    const now = this.clock();
+    const now = this.elapsed();
     const snapEntry = this.snapshots.get(accessNumber);
     const snapFresh = snapEntry !== undefined && now - snapEntry.at < this.snapshotTtl;
     const knownTenant = snapEntry?.value?.tenantId;
@@ -94,6 +87,7 @@ export class CallReader {
         account: acctEntry?.value,
         requests: 0,
         timedOut: false,
+        failed: false,
         stale: false,
       };
     }
@@ -128,7 +122,7 @@ export class CallReader {
         }
       }
       if (snapshot) this.remember(this.accounts, snapshot.tenantId, account, now);
-      return { snapshot, account, requests, timedOut: false, stale: false };
+      return { snapshot, account, requests, timedOut: false, failed: false, stale: false };
     } catch (error) {
       // Deadline passed or the database failed: serve what we had, however old.
       const snapshot = this.snapshots.get(accessNumber)?.value;
@@ -138,6 +132,7 @@ export class CallReader {
         account,
         requests,
         timedOut: error instanceof DeadlineExceeded || controller.signal.aborted,
+        failed: true,
         stale: snapshot !== undefined,
       };
     } finally {

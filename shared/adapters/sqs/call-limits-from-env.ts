@@ -3,7 +3,7 @@
  * root (shared/runtime/ports.ts) the first time a function asks for the port; loads only the SQS client.
  */
 import { requireEnv } from '../../config.js';
-import type { CallLimitsPort } from '../../ports/call-limits.js';
+import type { CallLimitsPort, PendingStopsPort } from '../../ports/call-limits.js';
 
 export async function createCallLimitsFromEnv(): Promise<CallLimitsPort> {
   const [{ SQSClient }, { SqsCallLimits }] = await Promise.all([
@@ -11,4 +11,18 @@ export async function createCallLimitsFromEnv(): Promise<CallLimitsPort> {
     import('./call-limits.js'),
   ]);
   return new SqsCallLimits(new SQSClient({}), requireEnv('CALL_LIMITS_QUEUE_URL'));
+}
+
+/** The stop-contact Lambda's side: the same queue, and Connect to stop contacts. */
+export async function createPendingStopsFromEnv(): Promise<PendingStopsPort> {
+  const [{ SQSClient }, { ConnectClient }, { SqsPendingStops }] = await Promise.all([
+    import('@aws-sdk/client-sqs'),
+    import('@aws-sdk/client-connect'),
+    import('./call-limits.js'),
+  ]);
+  return new SqsPendingStops({
+    sqs: new SQSClient({}),
+    connect: new ConnectClient({}),
+    queueUrl: requireEnv('CALL_LIMITS_QUEUE_URL'),
+  });
 }

@@ -8,35 +8,17 @@
  */
 import { type ConnectClient, StopContactCommand } from '@aws-sdk/client-connect';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { nextStopHop } from '../../domain/routing/call-limit.js';
-import type { ArmCallLimitRequest, ArmedCallLimit, CallLimitsPort } from '../../ports/call-limits.js';
+import { nextStopHop, type PendingStop, parsePendingStop } from '../../domain/routing/call-limit.js';
+import type {
+  ArmCallLimitRequest,
+  ArmedCallLimit,
+  CallLimitsPort,
+  PendingStopsPort,
+  StopOutcome,
+} from '../../ports/call-limits.js';
 
-/** The message body on the call-limits queue. */
-export interface PendingStop {
-  readonly contactId: string;
-  readonly instanceId: string;
-  readonly stopAt: string;
-}
-
-/** Connect contact and instance ids are UUIDs; anything else is not ours to stop. */
-const CONNECT_ID = /^[0-9a-fA-F-]{1,256}$/;
-
-export function parsePendingStop(body: string): PendingStop {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new Error('pending stop: not JSON');
-  }
-  const v = (value ?? {}) as Record<string, unknown>;
-  const { contactId, instanceId, stopAt } = v;
-  if (typeof contactId !== 'string' || !CONNECT_ID.test(contactId))
-    throw new Error('pending stop: contactId');
-  if (typeof instanceId !== 'string' || !CONNECT_ID.test(instanceId))
-    throw new Error('pending stop: instanceId');
-  if (typeof stopAt !== 'string' || Number.isNaN(Date.parse(stopAt))) throw new Error('pending stop: stopAt');
-  return { contactId, instanceId, stopAt };
-}
+export type { PendingStop } from '../../domain/routing/call-limit.js';
+export { parsePendingStop };
 
 async function sendPendingStop(
   sqs: SQSClient,
@@ -73,7 +55,7 @@ export class SqsCallLimits implements CallLimitsPort {
   }
 }
 
-export type RelayOutcome = 'stopped' | 'already_ended' | 'waiting';
+export type RelayOutcome = StopOutcome;
 
 /**
  * One pending stop received by the stop-contact Lambda: sent on again while not due, else the contact is
@@ -97,5 +79,20 @@ export async function relayPendingStop(
   } catch (error) {
     if ((error as { name?: string }).name === 'ContactNotFoundException') return 'already_ended';
     throw error;
+  }
+}
+
+/** The stop-contact Lambda's side of the chain. */
+export class SqsPendingStops implements PendingStopsPort {
+  constructor(
+    private readonly deps: {
+      readonly sqs: SQSClient;
+      readonly connect: ConnectClient;
+      readonly queueUrl: string;
+    },
+  ) {}
+
+  relay(stop: PendingStop, now: Date): Promise<StopOutcome> {
+    return relayPendingStop(stop, now, this.deps);
   }
 }

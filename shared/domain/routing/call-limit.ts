@@ -66,3 +66,29 @@ export const armCallLimitAnswer = (armed: boolean, reason: string, stopAt = ''):
   reason,
   stopAt,
 });
+
+/** A stop waiting to happen: the message of the call-limits delay chain. */
+export interface PendingStop {
+  readonly contactId: string;
+  readonly instanceId: string;
+  readonly stopAt: string;
+}
+
+/** Connect contact and instance ids are UUIDs; anything else is not ours to stop. */
+const CONNECT_ID = /^[0-9a-fA-F-]{1,256}$/;
+
+export function parsePendingStop(body: string): PendingStop {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new Error('pending stop: not JSON');
+  }
+  const { contactId, instanceId, stopAt } = (value ?? {}) as Record<string, unknown>;
+  if (typeof contactId !== 'string' || !CONNECT_ID.test(contactId))
+    throw new Error('pending stop: contactId');
+  if (typeof instanceId !== 'string' || !CONNECT_ID.test(instanceId))
+    throw new Error('pending stop: instanceId');
+  if (typeof stopAt !== 'string' || Number.isNaN(Date.parse(stopAt))) throw new Error('pending stop: stopAt');
+  return { contactId, instanceId, stopAt };
+}

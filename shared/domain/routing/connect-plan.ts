@@ -1,6 +1,6 @@
 /**
  * What a routing configuration needs in Amazon Connect, as an ordered list of resources. Pure: apply
- * (shared/adapters/dynamo/routing-apply.ts) resolves each step's dependencies, hashes the resulting spec
+ * (shared/app/routing/apply-routing.ts) resolves each step's dependencies, hashes the resulting spec
  * and only calls Connect when the hash differs from what was last applied.
  *   hours of operation (with holiday closures) → per queue: normal + VIP queue → per agent group: routing
  *   profile (VIP queues priority 1, normal queues priority 2) → the access number's flow association.

@@ -1,15 +1,19 @@
 /**
- * Apply: make Connect and the routing snapshot match the number's current routing configuration.
- * Primary course: read number + config + applied state → plan resources → for each, hash the spec and
- * call Connect only when the hash differs (recording the result at once, so a failed apply resumes
- * where it stopped) → compile the snapshot with the queue ARNs and write it if it changed.
+ * Primary course: make Connect and the routing snapshot match the number's current routing configuration
+ * → read number + config + applied state → plan the Connect resources → for each, hash the spec and call
+ * Connect only when the hash differs (recording the result at once, so a failed apply resumes where it
+ * stopped) → compile the snapshot with the queue ARNs and write it if it changed.
  * An unchanged configuration therefore makes zero Connect write calls.
+ * Variations: not the tenant's number → not found; no configuration → conflict (nothing_to_apply); the
+ * number's restrictions changed since the config was stored → validation error; resources no longer
+ * configured are forgotten (left in Connect unused); no access number yet → no snapshot.
  */
 import { createHash } from 'node:crypto';
 import { conflict, notFound } from '../../domain/errors.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
 import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import type { AppliedResource, HolidayCalendarStore, RoutingStore } from '../../ports/routing.js';
 import type {
   ConnectResourceRef,
   HoursOfOperationSpec,
@@ -17,16 +21,7 @@ import type {
   RoutingProfileSpec,
   TelephonyPort,
 } from '../../ports/telephony.js';
-import { type LoadedCalendar, loadPublicCalendar } from './holiday-calendar-store.js';
-import {
-  type AppliedResource,
-  getApplied,
-  getConfig,
-  getNumberFacts,
-  markApplied,
-  saveAppliedResource,
-  writeSnapshotRouting,
-} from './routing-store.js';
+import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
 
 export interface ApplyChange {
   readonly key: string;
@@ -44,6 +39,24 @@ export interface ApplyResult {
   readonly connectWrites: number;
 }
 
+export interface ApplyRoutingDeps {
+  readonly routing: RoutingStore;
+  readonly calendars: HolidayCalendarStore;
+  readonly telephony: TelephonyPort;
+}
+
+export interface ApplyRoutingRequest {
+  readonly number: string;
+  readonly tenantId: string;
+  readonly at: string;
+  /** Apply this stored version instead of the current one (the holiday-recompile job re-applies what is live). */
+  readonly configVersion?: number;
+  /** The public holiday calendar to compile with (default: loaded now, bundled + published). */
+  readonly calendar?: LoadedCalendar;
+  /** Write the snapshot even when its hash says unchanged (the job repairs a snapshot a race left stale). */
+  readonly forceSnapshot?: boolean;
+}
+
 /** JSON with sorted keys: equal specs hash equal whatever order they were built in. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
@@ -58,26 +71,19 @@ export function stableJson(value: unknown): string {
 
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 32);
 
-export async function applyRouting(options: {
-  readonly number: string;
-  readonly tenantId: string;
-  readonly telephony: TelephonyPort;
-  readonly at: string;
-  /** Apply this stored version instead of the current one (the holiday-recompile job re-applies what is live). */
-  readonly configVersion?: number;
-  /** The public holiday calendar to compile with (default: loaded now, bundled + published). */
-  readonly calendar?: LoadedCalendar;
-  /** Write the snapshot even when its hash says unchanged (the job repairs a snapshot a race left stale). */
-  readonly forceSnapshot?: boolean;
-}): Promise<ApplyResult> {
-  const { number, tenantId, telephony, at } = options;
-  const facts = await getNumberFacts(number);
+export async function applyRouting(
+  deps: ApplyRoutingDeps,
+  request: ApplyRoutingRequest,
+): Promise<ApplyResult> {
+  const { routing: store, telephony } = deps;
+  const { number, tenantId, at } = request;
+  const facts = await store.numberFacts(number);
   if (!facts || facts.tenantId !== tenantId)
     throw notFound('number_not_found', `no number ${number} in your account`);
-  const stored = await getConfig(number, options.configVersion);
+  const stored = await store.config(number, request.configVersion);
   if (!stored)
     throw conflict('nothing_to_apply', 'this number has no routing configuration yet; PUT one first');
-  const calendar = options.calendar ?? (await loadPublicCalendar());
+  const calendar = request.calendar ?? (await loadPublicCalendar(deps.calendars));
   // Only a config that uses the public calendar depends on it (and is stamped for the recompile job).
   const calendarStamp = stored.config.businessHours.useHolidayCalendar ? calendar.stamp : undefined;
   // Restrictions may have changed since the configuration was stored (the number changed hands).
@@ -85,7 +91,7 @@ export async function applyRouting(options: {
     noMultiLevelTransfer: facts.restrictions?.noMultiLevelTransfer ?? false,
     announcementRequired: facts.restrictions?.recordingAnnouncementRequired ?? false,
   });
-  const applied = await getApplied(number);
+  const applied = await store.applied(number);
   const plan = planConnectResources(
     number,
     stored.config,
@@ -131,7 +137,7 @@ export async function applyRouting(options: {
       }
     }
     const record: AppliedResource = { hash, id: ref.id, arn: ref.arn, kind: step.kind };
-    await saveAppliedResource(number, step.key, record);
+    await store.saveAppliedResource(number, step.key, record);
     ids[step.key] = ref.id;
     arns[step.key] = ref.arn;
     changes.push({ key: step.key, kind: step.kind, change: previous ? 'updated' : 'created' });
@@ -141,7 +147,7 @@ export async function applyRouting(options: {
   const planned = new Set(plan.map((s) => s.key));
   for (const [key, resource] of Object.entries(applied.resources)) {
     if (planned.has(key)) continue;
-    await saveAppliedResource(number, key, undefined);
+    await store.saveAppliedResource(number, key, undefined);
     changes.push({ key, kind: resource.kind, change: 'removed' });
   }
 
@@ -162,14 +168,19 @@ export async function applyRouting(options: {
   });
   let snapshot: ApplyResult['snapshot'] = 'no_access_number';
   if (facts.accessNumber) {
-    if (applied.snapshotHash === snapshotHash && !options.forceSnapshot) snapshot = 'unchanged';
+    if (applied.snapshotHash === snapshotHash && !request.forceSnapshot) snapshot = 'unchanged';
     else {
-      await writeSnapshotRouting(facts.accessNumber, facts, routing, stored.version, rate, calendarStamp);
+      await store.writeSnapshotRouting(facts.accessNumber, facts, {
+        routing,
+        routingVersion: stored.version,
+        worstRatePerMinute: rate,
+        calendarStamp,
+      });
       snapshot = 'written';
     }
   }
   if (snapshot === 'written' || applied.configVersion !== stored.version) {
-    await markApplied(number, stored.version, snapshotHash, at);
+    await store.markApplied(number, stored.version, snapshotHash, at);
   }
   return { number, configVersion: stored.version, changes, unchanged, snapshot, connectWrites };
 }
