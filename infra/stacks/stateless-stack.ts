@@ -14,7 +14,12 @@ import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from 
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { CallLimits } from '../constructs/call-limits.js';
-import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
+import {
+  type AccessNumberSettings,
+  ConnectWiring,
+  type ContactFlowBuilder,
+  DEFAULT_ACCESS_NUMBER_SETTINGS,
+} from '../constructs/contact-center.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
 import {
   HotlineFunction,
@@ -73,6 +78,8 @@ export interface StatelessStackProps extends StackProps {
   readonly bundle?: boolean;
   /** shared/connect/contact-flow.ts's builder; without it no contact flow is deployed. */
   readonly buildContactFlow?: ContactFlowBuilder;
+  /** Which access numbers approvals claim. @default DEFAULT_ACCESS_NUMBER_SETTINGS */
+  readonly accessNumbers?: AccessNumberSettings;
 }
 
 export class StatelessPropsError extends Error {
@@ -120,6 +127,8 @@ export class StatelessStack extends Stack {
   readonly api: HotlineHttpApi;
   readonly users: UserDirectory;
   readonly connect: ConnectWiring;
+  /** Which access numbers approvals claim (handed to the telephony functions). */
+  readonly accessNumbers: AccessNumberSettings;
   /** Every function by its route or catalogue id. */
   readonly functions: ReadonlyMap<string, HotlineFunction>;
   /** The nested stacks holding the functions, by group name. */
@@ -129,6 +138,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    this.accessNumbers = props.accessNumbers ?? DEFAULT_ACCESS_NUMBER_SETTINGS;
     // Read stateful outputs with Fn::GetStackOutput instead of exports, so the stateful stack can change
     // an output without first removing its consumer (the recommended setting for new apps).
     if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
@@ -322,6 +332,10 @@ export class StatelessStack extends Stack {
       switch (capability) {
         case 'telephony':
           fn.setEnvironment('CONNECT_INSTANCE_ARN', this.connect.instanceArn);
+          fn.setEnvironment('CONNECT_COUNTRY', this.accessNumbers.country);
+          fn.setEnvironment('CONNECT_NUMBER_TYPE', this.accessNumbers.type);
+          if (this.accessNumbers.prefix)
+            fn.setEnvironment('CONNECT_NUMBER_PREFIX', this.accessNumbers.prefix);
           // The flow invokes routeCall, so routeCall cannot depend on the flow (a CloudFormation cycle).
           if (this.connect.contactFlowId && spec.id !== ROUTE_CALL_ID) {
             fn.setEnvironment('CONTACT_FLOW_ID', this.connect.contactFlowId);
