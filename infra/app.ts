@@ -13,6 +13,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { accessNumberSettings } from './constructs/contact-center.js';
+import { recordingRetentionDays } from './constructs/recordings-bucket.js';
 import { buildHotlineApp, loadContactFlowBuilder } from './stacks/hotline-app.js';
 
 const app = new App();
@@ -26,6 +27,7 @@ buildHotlineApp(app, {
     connectInstanceArn: context('connectInstanceArn'),
     connectInstanceAlias: context('connectInstanceAlias'),
     alarmEmail: context('alarmEmail'),
+    recordingRetentionDays: recordingRetentionDays(context('recordingRetentionDays')),
   },
   stateless: {
     buildContactFlow: await loadContactFlowBuilder(),

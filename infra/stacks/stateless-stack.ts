@@ -56,12 +56,17 @@ export const BILLING_EVENT_SOURCE = {
   maxConcurrency: 20,
 } as const;
 
-/** Settings of the contact-record event source (see the handbook: the defaults retry forever). */
+/**
+ * Settings of the contact-record event source. No record is ever aged out (MaximumRecordAgeInSeconds -1, set
+ * on the mapping below: CDK accepts only 60 s - 7 days): a backlog behind a long DynamoDB incident waits in
+ * the stream (retained 7 days) instead of being dropped unbilled. A batch that keeps failing is bisected down
+ * to the failing record, which after its retries goes to the on-failure queue as shard and sequence pointers
+ * for the replay command (so one poison record cannot block its shard).
+ */
 export const CTR_EVENT_SOURCE = {
   batchSize: 100,
   maxBatchingWindow: Duration.seconds(1),
   retryAttempts: 5,
-  maxRecordAge: Duration.hours(1),
   // One batch per shard at a time keeps the records of one ContactId in order.
   parallelizationFactor: 1,
 } as const;
@@ -222,15 +227,20 @@ export class StatelessStack extends Stack {
             'contact-record batches that failed every retry (Kinesis shard and sequence range to replay)',
         }).queue;
         groupAlarms.forQueueDepth('CtrIngestFailures', onFailure, 'contact-record batches given up on');
-        fn.function.addEventSource(
-          new KinesisEventSource(data.contactRecords, {
-            ...CTR_EVENT_SOURCE,
-            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-            bisectBatchOnError: true,
-            reportBatchItemFailures: true,
-            onFailure: new SqsDlq(onFailure),
-          }),
-        );
+        const contactRecords = new KinesisEventSource(data.contactRecords, {
+          ...CTR_EVENT_SOURCE,
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(onFailure),
+        });
+        fn.function.addEventSource(contactRecords);
+        const mapping = fn.function.node
+          .findAll()
+          .find((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping);
+        if (!mapping)
+          throw new StatelessPropsError('the contact-record event source mapping was not created');
+        mapping.maximumRecordAgeInSeconds = -1;
         groupAlarms.forIteratorAge(row.id, fn.function);
       } else if (row.id === BILLING_WORKER_ID) {
         const { fn } = make('function', row, 'stream', DEFAULTS.function);

@@ -120,6 +120,7 @@ export interface TestAppOptions {
   readonly jobs?: readonly JobRow[];
   readonly buildContactFlow?: ContactFlowBuilder;
   readonly accessNumbers?: AccessNumberSettings;
+  readonly recordingRetentionDays?: number;
   /** Register cdk-nag's AwsSolutions checks (they then run on synth). */
   readonly nag?: boolean;
 }
@@ -144,7 +145,10 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     analyticsReporting: false,
   });
   const stacks = buildHotlineApp(app, {
-    stateful: { connectInstanceArn: options.connectInstanceArn },
+    stateful: {
+      connectInstanceArn: options.connectInstanceArn,
+      ...(options.recordingRetentionDays ? { recordingRetentionDays: options.recordingRetentionDays } : {}),
+    },
     stateless: {
       bundle: false,
       routes: options.routes ?? SAMPLE_ROUTES,
