@@ -14,6 +14,11 @@
  *   there are no conditions, and a caller who enters nothing takes the success branch with "Timeout" stored
  *   (admin guide, "Store customer input"), so no timeout error branch exists in that mode.
  * - MessageParticipant: exactly one of PromptId, Text, SSML, Media; error NoMatchingError.
+ * - InvokeLambdaFunction: InvocationTimeLimitSeconds static, an integer 1-8; error NoMatchingError.
+ * - TransferParticipantToThirdParty: ThirdPartyConnectionTimeoutSeconds 0-600, static or one JSONPath;
+ *   ContinueFlowExecution static; CallFailed and ConnectionTimeLimitExceeded only when it is not "False".
+ * - UpdateContactRoutingBehavior: QueuePriority (static, above zero) or QueueTimeAdjustmentSeconds; no errors.
+ * - TransferContactToQueue: errors QueueAtCapacity, NoMatchingError.
  * - UpdateContactTextToSpeechVoice ("Set voice"): TextToSpeechVoice (an Amazon Polly voice name; optional
  *   TextToSpeechEngine, TextToSpeechStyle); error NoMatchingError, always defined (it is raised for an invalid
  *   voice or engine). Without it the voice is Joanna. The archived reference wants the voice static, the
@@ -42,6 +47,7 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
   InvokeLambdaFunction: {
     required: ['LambdaFunctionARN', 'InvocationTimeLimitSeconds'],
     errors: ['NoMatchingError'],
+    staticParameters: ['InvocationTimeLimitSeconds'],
   },
   UpdateContactAttributes: { required: ['Attributes'], errors: ['NoMatchingError'] },
   Compare: { required: ['ComparisonValue'], errors: ['NoMatchingCondition'], conditions: true },
@@ -61,14 +67,20 @@ export const ACTION_SPECS: Readonly<Record<string, ActionSpec>> = {
     staticParameters: ['TextToSpeechVoice', 'TextToSpeechEngine', 'TextToSpeechStyle'],
   },
   MessageParticipant: { oneOf: ['Text', 'PromptId', 'SSML', 'Media'], errors: ['NoMatchingError'] },
+  // CallFailed and ConnectionTimeLimitExceeded only while ContinueFlowExecution is not "False" (checked below).
   TransferParticipantToThirdParty: {
     required: ['ThirdPartyPhoneNumber'],
     errors: ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError'],
+    staticParameters: ['ContinueFlowExecution'],
   },
   TransferContactToQueue: { errors: ['QueueAtCapacity', 'NoMatchingError'] },
   UpdateContactTargetQueue: { required: ['QueueId'], errors: ['NoMatchingError'] },
   UpdateContactRecordingBehavior: { required: ['RecordingBehavior'], errors: ['NoMatchingError'] },
-  UpdateContactRoutingBehavior: { oneOf: ['QueuePriority', 'QueueTimeAdjustmentSeconds'], errors: [] },
+  UpdateContactRoutingBehavior: {
+    oneOf: ['QueuePriority', 'QueueTimeAdjustmentSeconds'],
+    errors: [],
+    staticParameters: ['QueuePriority', 'QueueTimeAdjustmentSeconds'],
+  },
   CheckHoursOfOperation: { errors: ['NoMatchingCondition', 'NoMatchingError'], conditions: true },
   DisconnectParticipant: { errors: [], terminal: true },
 };
@@ -193,14 +205,17 @@ export function validateContactFlow(flow: unknown): FlowProblem[] {
       if (typeof c.Condition?.Operator !== 'string' || !Array.isArray(c.Condition.Operands))
         problems.push({ action: id, problem: 'malformed condition' });
     }
-    const allowed = storeInput
-      ? [
-          'NoMatchingError',
-          ...(isObject(params.InputValidation) && params.InputValidation.PhoneNumberValidation
-            ? ['InvalidPhoneNumber']
-            : []),
-        ]
-      : spec.errors;
+    const hangsUp = a.Type === 'TransferParticipantToThirdParty' && params.ContinueFlowExecution === 'False';
+    const allowed = hangsUp
+      ? ['NoMatchingError']
+      : storeInput
+        ? [
+            'NoMatchingError',
+            ...(isObject(params.InputValidation) && params.InputValidation.PhoneNumberValidation
+              ? ['InvalidPhoneNumber']
+              : []),
+          ]
+        : spec.errors;
     for (const e of t.Errors ?? []) {
       targets.push(e.NextAction);
       if (typeof e.ErrorType !== 'string' || !allowed.includes(e.ErrorType)) {

@@ -47,7 +47,8 @@ const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
 const values = (e: Record<string, string>) => Object.values(e);
 
-const instance: OperationRules = { InstanceId: { required: true, minLength: 1 } };
+// InstanceId: 1-100 characters (API reference, e.g. UpdateContactFlowContent's URI parameters).
+const instance: OperationRules = { InstanceId: { required: true, minLength: 1, maxLength: 100 } };
 const name127: FieldRule = { required: true, minLength: 1, maxLength: 127 };
 const description250: FieldRule = { minLength: 1, maxLength: 250 };
 const hoursConfig: OperationRules = {

@@ -734,4 +734,28 @@ describe('the validator models the flow language of the actions the generator us
       'missing parameter TextToSpeechVoice',
     );
   });
+
+  it('a transfer that hangs up after connecting raises no CallFailed or time-limit error', () => {
+    const transfer = (ContinueFlowExecution: string) =>
+      problemsOf({
+        Type: 'TransferParticipantToThirdParty',
+        Parameters: { ThirdPartyPhoneNumber: '+8613910001234', ContinueFlowExecution },
+        Transitions: {
+          NextAction: 'end',
+          Errors: [
+            { NextAction: 'end', ErrorType: 'CallFailed' },
+            { NextAction: 'end', ErrorType: 'NoMatchingError' },
+          ],
+        },
+      });
+    expect(transfer('True')).toEqual([]);
+    expect(transfer('False')).toContain('TransferParticipantToThirdParty raises no error CallFailed');
+    expect(
+      problemsOf({
+        Type: 'UpdateContactRoutingBehavior',
+        Parameters: { QueuePriority: '$.Attributes.p' },
+        Transitions: { NextAction: 'end' },
+      }),
+    ).toContain('QueuePriority must be defined statically');
+  });
 });
