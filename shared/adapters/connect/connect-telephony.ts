@@ -515,12 +515,12 @@ export class ConnectTelephony implements TelephonyPort {
         }[];
         NextToken?: string;
       }>(new ListPhoneNumbersV2Command({ InstanceId: this.instance, NextToken }));
-      const hit = page.ListPhoneNumbersSummaryList?.find(
+      const hit = page?.ListPhoneNumbersSummaryList?.find(
         (n) => n.PhoneNumberDescription === description400(number400) && n.PhoneNumberId && n.PhoneNumber,
       );
       if (hit)
         return { attempt: 0, phoneNumber: hit.PhoneNumber as string, phoneNumberId: hit.PhoneNumberId };
-      NextToken = page.NextToken;
+      NextToken = page?.NextToken;
     } while (NextToken);
     return undefined;
   }
