@@ -107,6 +107,7 @@ export const TELEPHONY_ACTIONS = [
   'connect:DisassociateRoutingProfileQueues',
   'connect:ListHoursOfOperationOverrides',
   'connect:ListHoursOfOperations',
+  'connect:ListPhoneNumbersV2',
   'connect:ListQueues',
   'connect:ListRoutingProfileQueues',
   'connect:ListRoutingProfiles',
@@ -117,6 +118,41 @@ export const TELEPHONY_ACTIONS = [
   'connect:UpdateQueueName',
   'connect:UpdateRoutingProfileQueues',
 ] as const;
+
+/**
+ * Which access numbers approvals claim in Connect: deployment context (`cdk deploy -c connectCountry=SG
+ * -c connectNumberType=DID -c connectNumberPrefix=+6531`), handed to the telephony functions as
+ * CONNECT_COUNTRY, CONNECT_NUMBER_TYPE and CONNECT_NUMBER_PREFIX. Connect sells no +86 numbers: the access
+ * number lives in the instance's country and the carrier path from the 400 number reaches it.
+ */
+export interface AccessNumberSettings {
+  /** ISO 3166 alpha-2 code of Connect's PhoneNumberCountryCode. @default 'SG' */
+  readonly country: string;
+  /** @default 'DID' */
+  readonly type: 'DID' | 'TOLL_FREE';
+  /** E.164 prefix to search under (Connect's PhoneNumberPrefix pattern \+?[0-9]{1,11}); none by default. */
+  readonly prefix?: string;
+}
+
+export const DEFAULT_ACCESS_NUMBER_SETTINGS: AccessNumberSettings = { country: 'SG', type: 'DID' };
+
+/** The settings from context values (undefined: the default), or an error naming the bad value. */
+export function accessNumberSettings(context: {
+  readonly country?: string;
+  readonly type?: string;
+  readonly prefix?: string;
+}): AccessNumberSettings {
+  const country = (context.country ?? DEFAULT_ACCESS_NUMBER_SETTINGS.country).toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new Error(`connectCountry must be an ISO country code, got "${country}"`);
+  const type = context.type ?? DEFAULT_ACCESS_NUMBER_SETTINGS.type;
+  if (type !== 'DID' && type !== 'TOLL_FREE')
+    throw new Error(`connectNumberType must be DID or TOLL_FREE, got "${type}"`);
+  const prefix = context.prefix;
+  if (prefix !== undefined && !/^\+?[0-9]{1,11}$/.test(prefix))
+    throw new Error(`connectNumberPrefix must be up to 11 digits after an optional +, got "${prefix}"`);
+  return { country, type, ...(prefix ? { prefix } : {}) };
+}
 
 export interface ConnectWiringProps {
   readonly instanceArn: string;

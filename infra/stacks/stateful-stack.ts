@@ -1,7 +1,7 @@
 /**
  * Everything that holds data and must survive a redeploy of the functions: the KMS keys, the DynamoDB
- * tables, the contact-record stream, the SNS topics, the documents bucket, the billing work queue and the
- * Amazon Connect instance. Nothing here is deleted with the stack.
+ * tables, the contact-record stream, the SNS topics, the documents and call-recordings buckets, the billing
+ * work queue and the Amazon Connect instance. Nothing here is deleted with the stack.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,6 +18,7 @@ import { ConnectInstance } from '../constructs/contact-center.js';
 import { DataTables } from '../constructs/data-tables.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
+import { RECORDINGS_PREFIX, RecordingsBucket } from '../constructs/recordings-bucket.js';
 
 /** What the stateless stack needs from the stateful one: the typed join between the two. */
 export interface StatefulResources {
@@ -28,6 +29,8 @@ export interface StatefulResources {
   /** Operational alarms. */
   readonly opsTopic: sns.ITopic;
   readonly documentsBucket: s3.IBucket;
+  /** Call recordings (Connect's CALL_RECORDINGS storage), deleted by lifecycle when their retention ends. */
+  readonly recordingsBucket?: s3.IBucket;
   readonly billingQueue: sqs.IQueue;
   /** Billing work that failed five times (alarmed by the stateless stack). */
   readonly billingDeadLetters: sqs.IQueue;
@@ -44,6 +47,8 @@ export interface StatefulStackProps extends StackProps {
   readonly connectInstanceAlias?: string;
   /** Subscribed by e-mail to the ops topic (`-c alarmEmail=...`). */
   readonly alarmEmail?: string;
+  /** Days call recordings are kept (`-c recordingRetentionDays=...`). @default 730 (medical: ≥ 2 years) */
+  readonly recordingRetentionDays?: number;
   /** @default every table in shared/tables.ts */
   readonly tableDefinitions?: readonly TableDefinition[];
 }
@@ -56,6 +61,8 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly alertsTopic: sns.Topic;
   readonly opsTopic: sns.Topic;
   readonly documentsBucket: s3.Bucket;
+  readonly recordings: RecordingsBucket;
+  readonly recordingsBucket: s3.Bucket;
   readonly billingQueue: sqs.Queue;
   readonly billingDeadLetters: sqs.Queue;
   readonly connectInstanceArn: string;
@@ -112,7 +119,13 @@ export class StatefulStack extends Stack implements StatefulResources {
     if (props.alarmEmail)
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
-    this.documentsBucket = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey }).bucket;
+    const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
+    this.documentsBucket = documents.bucket;
+    this.recordings = new RecordingsBucket(this, 'Recordings', {
+      accessLogs: documents.accessLogs,
+      retentionDays: props.recordingRetentionDays,
+    });
+    this.recordingsBucket = this.recordings.bucket;
 
     const billingDeadLetters = new EncryptedQueue(this, 'BillingDeadLetters', {
       encryptionKey: this.messagingKey,
@@ -134,6 +147,9 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     this.connectInstanceArn = connectInstance.instanceArn;
     this.connectInstanceManaged = connectInstance.managed;
+    // An adopted instance may already record elsewhere (one CALL_RECORDINGS config per instance): its
+    // operator points Data storage > Call recordings at the bucket named in the outputs instead.
+    if (connectInstance.managed) this.recordings.attachTo(this.connectInstanceArn);
 
     new CfnOutput(this, 'ContactRecordStreamArn', {
       value: this.contactRecords.streamArn,
@@ -142,6 +158,13 @@ export class StatefulStack extends Stack implements StatefulResources {
         : "Point the Connect instance's contact-record streaming (Data storage > Data streaming) at this stream",
     });
     new CfnOutput(this, 'ConnectInstanceArn', { value: this.connectInstanceArn });
+    new CfnOutput(this, 'RecordingsBucketName', {
+      value: this.recordingsBucket.bucketName,
+      description: connectInstance.managed
+        ? `Call recordings of the Connect instance, kept ${this.recordings.retentionDays} days`
+        : `Point the Connect instance's call recordings (Data storage) at this bucket, prefix ${RECORDINGS_PREFIX}, encrypted with RecordingsKeyArn; kept ${this.recordings.retentionDays} days`,
+    });
+    new CfnOutput(this, 'RecordingsKeyArn', { value: this.recordings.key.keyArn });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
   }
 }

@@ -15,7 +15,12 @@ import { TABLES, type TableId } from '../../shared/tables.js';
 import { portsOf } from '../bundling.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { CallLimits } from '../constructs/call-limits.js';
-import { ConnectWiring, type ContactFlowBuilder } from '../constructs/contact-center.js';
+import {
+  type AccessNumberSettings,
+  ConnectWiring,
+  type ContactFlowBuilder,
+  DEFAULT_ACCESS_NUMBER_SETTINGS,
+} from '../constructs/contact-center.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
 import {
   HotlineFunction,
@@ -52,12 +57,17 @@ export const BILLING_EVENT_SOURCE = {
   maxConcurrency: 20,
 } as const;
 
-/** Settings of the contact-record event source (see the handbook: the defaults retry forever). */
+/**
+ * Settings of the contact-record event source. No record is ever aged out (MaximumRecordAgeInSeconds -1, set
+ * on the mapping below: CDK accepts only 60 s - 7 days): a backlog behind a long DynamoDB incident waits in
+ * the stream (retained 7 days) instead of being dropped unbilled. A batch that keeps failing is bisected down
+ * to the failing record, which after its retries goes to the on-failure queue as shard and sequence pointers
+ * for the replay command (so one poison record cannot block its shard).
+ */
 export const CTR_EVENT_SOURCE = {
   batchSize: 100,
   maxBatchingWindow: Duration.seconds(1),
   retryAttempts: 5,
-  maxRecordAge: Duration.hours(1),
   // One batch per shard at a time keeps the records of one ContactId in order.
   parallelizationFactor: 1,
 } as const;
@@ -74,6 +84,8 @@ export interface StatelessStackProps extends StackProps {
   readonly bundle?: boolean;
   /** shared/connect/contact-flow.ts's builder; without it no contact flow is deployed. */
   readonly buildContactFlow?: ContactFlowBuilder;
+  /** Which access numbers approvals claim. @default DEFAULT_ACCESS_NUMBER_SETTINGS */
+  readonly accessNumbers?: AccessNumberSettings;
 }
 
 export class StatelessPropsError extends Error {
@@ -121,6 +133,8 @@ export class StatelessStack extends Stack {
   readonly api: HotlineHttpApi;
   readonly users: UserDirectory;
   readonly connect: ConnectWiring;
+  /** Which access numbers approvals claim (handed to the telephony functions). */
+  readonly accessNumbers: AccessNumberSettings;
   /** Every function by its route or catalogue id. */
   readonly functions: ReadonlyMap<string, HotlineFunction>;
   /** The nested stacks holding the functions, by group name. */
@@ -130,6 +144,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    this.accessNumbers = props.accessNumbers ?? DEFAULT_ACCESS_NUMBER_SETTINGS;
     // Read stateful outputs with Fn::GetStackOutput instead of exports, so the stateful stack can change
     // an output without first removing its consumer (the recommended setting for new apps).
     if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
@@ -214,15 +229,20 @@ export class StatelessStack extends Stack {
             'contact-record batches that failed every retry (Kinesis shard and sequence range to replay)',
         }).queue;
         groupAlarms.forQueueDepth('CtrIngestFailures', onFailure, 'contact-record batches given up on');
-        fn.function.addEventSource(
-          new KinesisEventSource(data.contactRecords, {
-            ...CTR_EVENT_SOURCE,
-            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-            bisectBatchOnError: true,
-            reportBatchItemFailures: true,
-            onFailure: new SqsDlq(onFailure),
-          }),
-        );
+        const contactRecords = new KinesisEventSource(data.contactRecords, {
+          ...CTR_EVENT_SOURCE,
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(onFailure),
+        });
+        fn.function.addEventSource(contactRecords);
+        const mapping = fn.function.node
+          .findAll()
+          .find((c): c is lambda.CfnEventSourceMapping => c instanceof lambda.CfnEventSourceMapping);
+        if (!mapping)
+          throw new StatelessPropsError('the contact-record event source mapping was not created');
+        mapping.maximumRecordAgeInSeconds = -1;
         groupAlarms.forIteratorAge(row.id, fn.function);
       } else if (row.id === BILLING_WORKER_ID) {
         const { fn } = make('function', row, 'stream', DEFAULTS.function);
@@ -324,6 +344,10 @@ export class StatelessStack extends Stack {
       switch (capability) {
         case 'telephony':
           fn.setEnvironment('CONNECT_INSTANCE_ARN', this.connect.instanceArn);
+          fn.setEnvironment('CONNECT_COUNTRY', this.accessNumbers.country);
+          fn.setEnvironment('CONNECT_NUMBER_TYPE', this.accessNumbers.type);
+          if (this.accessNumbers.prefix)
+            fn.setEnvironment('CONNECT_NUMBER_PREFIX', this.accessNumbers.prefix);
           // The flow invokes routeCall, so routeCall cannot depend on the flow (a CloudFormation cycle).
           if (this.connect.contactFlowId && spec.id !== ROUTE_CALL_ID) {
             fn.setEnvironment('CONTACT_FLOW_ID', this.connect.contactFlowId);

@@ -3,11 +3,20 @@
  * per-number rule lives in the routing Lambda; the flow only loops: ask the Lambda, act on its `action`,
  * and come back with what happened (a key pressed, a transfer not answered).
  *
- *   start → invoke ─┬─ transfer → [announce + record] → arm limit → TransferParticipantToThirdParty ─(no answer)→ hunt → invoke
- *                   ├─ queue    → [announce + record] → arm limit → set queue → [VIP priority] → TransferContactToQueue
- *                   ├─ menu     → GetParticipantInput (stores the key) → invoke
- *                   └─ message  → MessageParticipant → DisconnectParticipant
- * Lambda failure or an unexpected answer → apology → DisconnectParticipant.
+ *   voice → start → invoke → voice ─┬─ transfer → [voice + announce + record] → arm limit → TransferParticipantToThirdParty ─(no answer)→ hunt → invoke
+ *                                   ├─ queue    → [voice + announce + record] → arm limit → set queue → [VIP priority] → TransferContactToQueue
+ *                                   ├─ menu     → GetParticipantInput (stores the key) → invoke
+ *                                   └─ message  → MessageParticipant → DisconnectParticipant
+ * Lambda failure or an unexpected answer → voice → apology → DisconnectParticipant.
+ *
+ * Voices: text-to-speech defaults to Joanna (English) and silently skips text its voice cannot speak
+ * ("If you enter text that isn't supported for the Amazon Polly voice you are using, it won't be played":
+ * Amazon Connect admin guide, voice-for-audio-prompts). So the flow sets a voice (UpdateContactTextToSpeechVoice,
+ * the "Set voice" block) before every text prompt: Mandarin (Zhiyu) at the start and before our own fixed
+ * prompts, and after every routing decision the voice of the decision's `language` (a Compare on it, one Set
+ * voice block per voice), and before the recording notice the voice of `announcementLanguage`. The notice is
+ * the condition of recording: if its voice cannot be set or it cannot be played, the call is connected
+ * without recording.
  *
  * Call limit: Connect bounds neither a transfer to a phone number nor a queued call, so just before either
  * the flow invokes the arm-call-limit Lambda with the start decision's maxDurationSeconds; it arms a stop
@@ -36,6 +45,19 @@ export const FLOW_VERSION = '2019-10-30';
 
 /** Keys of the Lambda's answer the flow reads; the Lambda always returns every one (possibly empty). */
 export const FLOW_DECISION_KEYS = DECISION_KEYS;
+
+/**
+ * Amazon Polly voices by the BCP-47 tag of the prompt text. Standard voices (no TextToSpeechEngine), which
+ * every Connect Region offers. A language the table does not name is spoken by the default (Mandarin) voice.
+ */
+export const TTS_VOICES: Readonly<Record<string, string>> = {
+  'zh-CN': 'Zhiyu',
+  en: 'Joanna',
+  'en-US': 'Joanna',
+  'en-GB': 'Amy',
+};
+export const DEFAULT_PROMPT_LANGUAGE = 'zh-CN';
+export const DEFAULT_VOICE = 'Zhiyu';
 
 export const FALLBACK_APOLOGY = '对不起，系统繁忙，请稍后再拨。';
 export const QUEUE_FULL_MESSAGE = '对不起，坐席繁忙，请稍后再拨。';
@@ -75,6 +97,44 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
       { NextAction: next, Errors: onError(next, 'NoMatchingError') },
     );
 
+  const voiceId = (site: string, voice: string) => `${site}-voice-${voice.toLowerCase()}`;
+  /** Sets one fixed voice before `next` (our own prompts, whose language we know). */
+  const fixedVoice = (site: string, language: string, next: string) => {
+    add(
+      `${site}-voice`,
+      'UpdateContactTextToSpeechVoice',
+      { TextToSpeechVoice: TTS_VOICES[language] ?? DEFAULT_VOICE },
+      { NextAction: next, Errors: onError(next, 'NoMatchingError') },
+    );
+    return `${site}-voice`;
+  };
+  /** Sets the voice of the language held in `languageRef`, then goes to `next` (`failed` if it cannot). */
+  const voiceOf = (site: string, languageRef: string, next: string, failed = next) => {
+    for (const voice of new Set([...Object.values(TTS_VOICES), DEFAULT_VOICE])) {
+      add(
+        voiceId(site, voice),
+        'UpdateContactTextToSpeechVoice',
+        { TextToSpeechVoice: voice },
+        { NextAction: next, Errors: onError(failed, 'NoMatchingError') },
+      );
+    }
+    add(
+      `${site}-voice`,
+      'Compare',
+      { ComparisonValue: languageRef },
+      {
+        Conditions: Object.entries(TTS_VOICES).map(([language, voice]) => ({
+          NextAction: voiceId(site, voice),
+          Condition: { Operator: 'Equals', Operands: [language] },
+        })),
+        Errors: onError(voiceId(site, DEFAULT_VOICE), 'NoMatchingCondition'),
+      },
+    );
+    return `${site}-voice`;
+  };
+  const apologise = fixedVoice('apologise', DEFAULT_PROMPT_LANGUAGE, 'apologise');
+
+  fixedVoice('start', DEFAULT_PROMPT_LANGUAGE, 'start');
   setStep('start', 'start', '', 'invoke-route-call');
   add(
     'invoke-route-call',
@@ -90,7 +150,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
       },
       ResponseValidation: { ResponseType: 'STRING_MAP' },
     },
-    { NextAction: 'save-decision', Errors: onError('apologise', 'NoMatchingError') },
+    { NextAction: 'save-decision', Errors: onError(apologise, 'NoMatchingError') },
   );
   add(
     'save-decision',
@@ -120,15 +180,17 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
     { ComparisonValue: '$.Attributes.step' },
     {
       Conditions: [{ NextAction: 'save-limit', Condition: { Operator: 'Equals', Operands: ['start'] } }],
-      Errors: onError('branch', 'NoMatchingCondition'),
+      Errors: onError('decision-voice', 'NoMatchingCondition'),
     },
   );
   add(
     'save-limit',
     'UpdateContactAttributes',
     { Attributes: { maxDurationSeconds: ext('maxDurationSeconds') }, TargetContact: 'Current' },
-    { NextAction: 'branch', Errors: onError('branch', 'NoMatchingError') },
+    { NextAction: 'decision-voice', Errors: onError('decision-voice', 'NoMatchingError') },
   );
+  // The decision's message and menu prompt are in its `language`.
+  voiceOf('decision', ext('language'), 'branch');
   add(
     'branch',
     'Compare',
@@ -140,7 +202,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
         { NextAction: 'menu', Condition: { Operator: 'Equals', Operands: ['menu'] } },
         { NextAction: 'message', Condition: { Operator: 'Equals', Operands: ['message'] } },
       ],
-      Errors: onError('apologise', 'NoMatchingCondition'),
+      Errors: onError(apologise, 'NoMatchingCondition'),
     },
   );
 
@@ -180,15 +242,15 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
         Errors: onError(next, 'NoMatchingCondition'),
       },
     );
-    // The recording notice is played before recording starts (only an enterprise may have opted out).
+    // The recording notice is played, in a voice that speaks it, before recording starts (only an
+    // enterprise may have opted out); if it cannot be played the call is not recorded.
+    const announceVoice = voiceOf(`${kind}-announce`, ext('announcementLanguage'), `${kind}-announce`, next);
     add(
       `${kind}-announce-check`,
       'Compare',
       { ComparisonValue: ext('announce') },
       {
-        Conditions: [
-          { NextAction: `${kind}-announce`, Condition: { Operator: 'Equals', Operands: ['true'] } },
-        ],
+        Conditions: [{ NextAction: announceVoice, Condition: { Operator: 'Equals', Operands: ['true'] } }],
         Errors: onError(`${kind}-record`, 'NoMatchingCondition'),
       },
     );
@@ -196,7 +258,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
       `${kind}-announce`,
       'MessageParticipant',
       { Text: ext('announcement') },
-      { NextAction: `${kind}-record`, Errors: onError(`${kind}-record`, 'NoMatchingError') },
+      { NextAction: `${kind}-record`, Errors: onError(next, 'NoMatchingError') },
     );
     add(
       `${kind}-record`,
@@ -225,7 +287,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
     'set-queue',
     'UpdateContactTargetQueue',
     { QueueId: '$.Attributes.queueArn' },
-    { NextAction: 'vip-check', Errors: onError('apologise', 'NoMatchingError') },
+    { NextAction: 'vip-check', Errors: onError(apologise, 'NoMatchingError') },
   );
   add(
     'vip-check',
@@ -241,7 +303,14 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
     'to-queue',
     'TransferContactToQueue',
     {},
-    { NextAction: 'disconnect', Errors: onError('queue-full', 'QueueAtCapacity', 'NoMatchingError') },
+    {
+      NextAction: 'disconnect',
+      Errors: onError(
+        fixedVoice('queue-full', DEFAULT_PROMPT_LANGUAGE, 'queue-full'),
+        'QueueAtCapacity',
+        'NoMatchingError',
+      ),
+    },
   );
   add(
     'queue-full',
@@ -262,7 +331,10 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
       },
     );
 
-  // IVR: the key pressed (or "Timeout") goes back to the Lambda, which owns retries and nesting.
+  // IVR: the key pressed (or "Timeout") goes back to the Lambda, which owns retries and nesting. In
+  // store-input mode a silent caller takes the success branch with "Timeout" stored; the only error is
+  // NoMatchingError (flow language reference, GetParticipantInput: NoMatchingCondition only without
+  // StoreInput, InvalidPhoneNumber only with PhoneNumberValidation; no InputTimeLimitExceeded in this mode).
   byPromptKind('menu', 'menu-audio', 'menu-text');
   for (const [id, prompt] of [
     ['menu-text', { Text: ext('message') }],
@@ -277,10 +349,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
         InputTimeLimitSeconds: String(options.menuInputSeconds ?? 6),
         InputValidation: { CustomValidation: { MaximumLength: '1' } },
       },
-      {
-        NextAction: 'menu-key',
-        Errors: onError('menu-timeout', 'InputTimeLimitExceeded', 'NoMatchingError'),
-      },
+      { NextAction: 'menu-key', Errors: onError('menu-timeout', 'NoMatchingError') },
     );
   }
   add(
@@ -314,7 +383,7 @@ export function buildContactFlow(options: ContactFlowOptions): Record<string, un
 
   return {
     Version: FLOW_VERSION,
-    StartAction: 'start',
+    StartAction: 'start-voice',
     Metadata: {
       name: 'hotline400-generic-inbound',
       description: 'Generated by shared/connect/contact-flow.ts; do not edit in the console.',

@@ -24,6 +24,8 @@ export interface WalkOptions {
   readonly answers?: (destination: string) => boolean;
   /** Whether the queue accepts the contact. @default true */
   readonly queueAccepts?: boolean;
+  /** Actions (by Identifier) that fail as Connect's NoMatchingError would, e.g. a prompt that cannot play. */
+  readonly failing?: readonly string[];
   readonly maxSteps?: number;
 }
 
@@ -75,6 +77,8 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
   let lastMessage: string | undefined;
   let queueArn = '';
   let queuePriority = '';
+  // Connect's text-to-speech voice when no Set voice block ran (flow language reference).
+  let voice = 'Joanna';
   let ended: WalkOutcomeKind | undefined;
   let transferredTo: string | undefined;
 
@@ -106,6 +110,12 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
     const p = a.Parameters ?? {};
     let next: string | undefined = a.Transitions.NextAction;
     let detail: Record<string, string> | undefined;
+    if (options.failing?.includes(a.Identifier)) {
+      steps.push({ action: a.Identifier, type: a.Type, detail: { error: 'NoMatchingError' } });
+      current = onError(a, 'NoMatchingError');
+      if (!current) ended = 'error';
+      continue;
+    }
     switch (a.Type) {
       case 'UpdateContactAttributes': {
         for (const [k, v] of Object.entries((p.Attributes ?? {}) as Record<string, unknown>))
@@ -146,16 +156,20 @@ export async function walkFlow(flow: Record<string, unknown>, options: WalkOptio
         detail = { value };
         break;
       }
+      case 'UpdateContactTextToSpeechVoice':
+        voice = resolve(p.TextToSpeechVoice);
+        detail = { voice };
+        break;
       case 'MessageParticipant': {
         lastMessage = resolve(p.Text ?? p.PromptId ?? p.SSML);
-        detail = { said: lastMessage };
+        detail = { said: lastMessage, ...(p.Text !== undefined ? { voice } : {}) };
         break;
       }
       case 'GetParticipantInput': {
         const prompt = resolve(p.Text ?? p.PromptId ?? p.SSML);
         // StoreInput: no key means the success branch with "Timeout" stored.
         stored = keys.length ? String(keys.shift()) : 'Timeout';
-        detail = { prompt, key: stored };
+        detail = { prompt, key: stored, ...(p.Text !== undefined ? { voice } : {}) };
         break;
       }
       case 'UpdateContactRecordingBehavior':

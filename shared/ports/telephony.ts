@@ -4,16 +4,43 @@
  * and tests work end to end. Methods are idempotent: calling one twice with the same input is harmless.
  * The routing capability extends this port with hours of operation, queues, routing profiles and flows.
  */
+export type AccessNumberType = 'DID' | 'TOLL_FREE';
+
 export interface ClaimAccessNumberRequest {
   /** The 400 number the access number will carry, e.g. "4008123456". */
   readonly number400: string;
-  /** ISO country code of the access number to claim (Connect sells no +86 numbers). */
-  readonly countryCode: string;
-  readonly type: 'DID' | 'TOLL_FREE';
-  /** Optional E.164 prefix to search under, e.g. "+6531". */
-  readonly prefix?: string;
-  /** Same token, same claim: retries never claim twice. */
+  /**
+   * The application the number is claimed for (its id). With the attempt number it derives Connect's
+   * ClientToken (a UUIDv5), so the same application and attempt always send the same token.
+   */
   readonly idempotencyToken: string;
+  /**
+   * @deprecated The deployment's configuration decides (context connectCountry / connectNumberType /
+   * connectNumberPrefix, passed to the functions as CONNECT_COUNTRY, CONNECT_NUMBER_TYPE,
+   * CONNECT_NUMBER_PREFIX). The Connect adapter ignores these three; they remain so callers compile.
+   */
+  readonly countryCode?: string;
+  /** @deprecated see countryCode */
+  readonly type?: AccessNumberType;
+  /** @deprecated see countryCode */
+  readonly prefix?: string;
+  /**
+   * The claim started earlier for this application, as `onPending` reported it and the caller stored it.
+   * Given, the claim resumes: the same attempt reuses its number and token and never searches again.
+   */
+  readonly pending?: PendingClaim;
+  /**
+   * Called when the claim's state changes (a number chosen; then Connect's PhoneNumberId), before any
+   * polling, so the caller can store it and a retry can resume instead of claiming another number.
+   */
+  readonly onPending?: (claim: PendingClaim) => Promise<void>;
+}
+
+/** A claim in progress: which attempt, which number it claims, and Connect's id once ClaimPhoneNumber answered. */
+export interface PendingClaim {
+  readonly attempt: number;
+  readonly phoneNumber: string;
+  readonly phoneNumberId?: string;
 }
 
 export interface ClaimedAccessNumber {
@@ -21,12 +48,30 @@ export interface ClaimedAccessNumber {
   readonly phoneNumberId: string;
 }
 
+/**
+ * The claim has not completed within the adapter's polling budget. The number may still become ours, so
+ * the caller must retry with `pending` (the claim is resumed and polled again) or release `pending.phoneNumberId`;
+ * it never moves on to another number by itself.
+ */
+export class ClaimPendingError extends Error {
+  constructor(readonly pending: PendingClaim) {
+    super(`the claim of ${pending.phoneNumber} is still in progress`);
+    this.name = 'ClaimPendingError';
+  }
+}
+
 export interface TelephonyPort {
-  /** Claims an access number and waits until Connect reports it CLAIMED (retrying a FAILED claim). */
+  /**
+   * Claims an access number and waits (a bounded number of polls) until Connect reports it CLAIMED; a FAILED
+   * claim is retried with the next attempt (another number). Throws ClaimPendingError when still in progress.
+   */
   claimAccessNumber(request: ClaimAccessNumberRequest): Promise<ClaimedAccessNumber>;
   /** Points the access number at the generic contact flow. */
   associateFlow(phoneNumberId: string, contactFlowId: string): Promise<void>;
-  /** Gives the access number back to Connect (after cancellation). */
+  /**
+   * Gives the access number back to Connect: after cancellation, and when an activation fails after the
+   * claim (so a claimed number is never leaked). Safe to repeat; an unknown number is already released.
+   */
   releaseAccessNumber(phoneNumberId: string): Promise<void>;
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TELEPHONY_ACTIONS } from '../../infra/constructs/contact-center.js';
+import { accessNumberSettings, TELEPHONY_ACTIONS } from '../../infra/constructs/contact-center.js';
 import { REPOSITORY_ROOT } from '../../infra/constructs/hotline-function.js';
 import { FUNCTIONS, JOBS } from '../../infra/function-catalogue.js';
 import { loadContactFlowBuilder } from '../../infra/stacks/hotline-app.js';
@@ -89,5 +89,37 @@ describe('Connect environment of the real registries', () => {
       );
       if (uses) expect(JSON.stringify(variables.CONTACT_FLOW_ID), row.id).toMatch(/ContactFlowArn/);
     }
+  });
+});
+
+describe('which access numbers approvals claim (deployment context)', () => {
+  const environmentOf = (built: TestApp, id: string) => {
+    const fn = built.stateless.functions.get(id);
+    if (!fn) throw new Error(`no function ${id}`);
+    return functionProperties(built, fn).Environment.Variables as Record<string, unknown>;
+  };
+
+  it('hands the documented defaults (SG, DID, no prefix) to telephony functions only', () => {
+    const built = buildTestApp();
+    expect(environmentOf(built, 'applyRouting')).toMatchObject({
+      CONNECT_COUNTRY: 'SG',
+      CONNECT_NUMBER_TYPE: 'DID',
+    });
+    expect('CONNECT_NUMBER_PREFIX' in environmentOf(built, 'applyRouting')).toBe(false);
+    expect('CONNECT_COUNTRY' in environmentOf(built, 'searchAvailableNumbers')).toBe(false);
+  });
+
+  it('passes -c connectCountry / connectNumberType / connectNumberPrefix through, validated', () => {
+    const accessNumbers = accessNumberSettings({ country: 'gb', type: 'TOLL_FREE', prefix: '+44800' });
+    expect(accessNumbers).toEqual({ country: 'GB', type: 'TOLL_FREE', prefix: '+44800' });
+    const built = buildTestApp({ accessNumbers });
+    expect(environmentOf(built, 'applyRouting')).toMatchObject({
+      CONNECT_COUNTRY: 'GB',
+      CONNECT_NUMBER_TYPE: 'TOLL_FREE',
+      CONNECT_NUMBER_PREFIX: '+44800',
+    });
+    expect(() => accessNumberSettings({ country: 'Singapore' })).toThrow(/connectCountry/);
+    expect(() => accessNumberSettings({ type: 'MOBILE' })).toThrow(/connectNumberType/);
+    expect(() => accessNumberSettings({ prefix: '65-31' })).toThrow(/connectNumberPrefix/);
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recordingRetentionDays } from '../../infra/constructs/recordings-bucket.js';
 import { TABLE_LIST } from '../../shared/tables.js';
 import { buildTestApp, IMPORTED_INSTANCE_ARN, type TestApp } from './support/hotline-app.js';
 import { resources } from './support/template-queries.js';
@@ -159,6 +160,66 @@ describe('stateful stack', () => {
     template.hasOutput('ContactRecordStreamArn', { Value: Match.anyValue() });
     template.hasOutput('ConnectInstanceArn', { Value: IMPORTED_INSTANCE_ARN });
     expect(imported.stateful.connectInstanceManaged).toBe(false);
+  });
+
+  it('keeps contact records 7 days in the stream (the replay window of the on-failure pointers)', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::Kinesis::Stream', { RetentionPeriodHours: 168 });
+  });
+
+  it('stores call recordings in a KMS-encrypted bucket, deleted by lifecycle after 730 days by default', () => {
+    const template = built.statefulTemplate;
+    const keyId = built.stateful.getLogicalId(built.stateful.recordings.key.node.defaultChild as never);
+    const bucketId = built.stateful.getLogicalId(built.stateful.recordingsBucket.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Connect::InstanceStorageConfig', {
+      ResourceType: 'CALL_RECORDINGS',
+      StorageType: 'S3',
+      S3Config: {
+        BucketName: { Ref: bucketId },
+        BucketPrefix: 'connect',
+        EncryptionConfig: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      },
+    });
+    const bucket = template.toJSON().Resources[bucketId];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toMatchObject({
+      ServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({
+      BlockPublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 730 }),
+    );
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      Description: 'hotline400: call recordings',
+    });
+  });
+
+  it('takes the recording retention from context, never under the 2 years medical records need', () => {
+    const longer = buildTestApp({ recordingRetentionDays: 1825 });
+    const bucketId = longer.stateful.getLogicalId(
+      longer.stateful.recordingsBucket.node.defaultChild as never,
+    );
+    expect(
+      longer.statefulTemplate.toJSON().Resources[bucketId].Properties.LifecycleConfiguration.Rules,
+    ).toContainEqual(expect.objectContaining({ ExpirationInDays: 1825 }));
+    expect(() => buildTestApp({ recordingRetentionDays: 365 })).toThrow(/at least 730/);
+    expect(recordingRetentionDays()).toBe(730);
+    expect(recordingRetentionDays('1095')).toBe(1095);
+    expect(() => recordingRetentionDays('two years')).toThrow(/recordingRetentionDays/);
+  });
+
+  it('an adopted instance gets the recordings bucket as outputs, not a second storage config', () => {
+    const imported = buildTestApp({ connectInstanceArn: IMPORTED_INSTANCE_ARN });
+    imported.statefulTemplate.resourceCountIs('AWS::Connect::InstanceStorageConfig', 0);
+    imported.statefulTemplate.hasOutput('RecordingsBucketName', { Value: Match.anyValue() });
+    imported.statefulTemplate.hasOutput('RecordingsKeyArn', { Value: Match.anyValue() });
   });
 
   it('fails on a malformed connectInstanceArn', () => {

@@ -22,7 +22,7 @@ import {
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectTelephony } from '../../shared/adapters/connect/connect-telephony.js';
+import { ConnectTelephony, claimToken } from '../../shared/adapters/connect/connect-telephony.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { DynamoHolidayCalendarStore } from '../../shared/adapters/dynamo/holiday-calendar-store.js';
 import { DynamoRoutingStore } from '../../shared/adapters/dynamo/routing-store.js';
@@ -282,7 +282,8 @@ describe('claiming an access number', () => {
     });
     expect(claimed).toEqual({ accessNumber: '+6531580002', phoneNumberId: 'pn-+6531580002' });
     const tokens = connect.commandCalls(ClaimPhoneNumberCommand).map((c) => c.args[0].input.ClientToken);
-    expect(tokens).toEqual(['tok-1', 'tok-1-1']);
+    // Connect wants a UUID: UUIDv5 of the application and attempt (issue 16), a new one for the retry.
+    expect(tokens).toEqual([claimToken('tok-1', 0), claimToken('tok-1', 1)]);
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildContactFlow, FLOW_DECISION_KEYS } from '../../shared/connect/contact-flow.js';
+import {
+  buildContactFlow,
+  DEFAULT_VOICE,
+  FLOW_DECISION_KEYS,
+  type FlowAction,
+  TTS_VOICES,
+} from '../../shared/connect/contact-flow.js';
 import {
   ACTION_SPECS,
   MAX_FLOW_CONTENT_CHARS,
@@ -337,5 +343,419 @@ describe('call-limit blocks (arm-call-limit before every transfer and queue)', (
     });
     expect(refused.outcome.kind).toBe('message');
     expect(armed).toHaveLength(1);
+  });
+});
+
+/**
+ * Every text prompt, on every path, is spoken by a voice that speaks its language. A static walk over all
+ * paths (each action with each reachable state): the state is the voice in force (Connect's default Joanna
+ * until a Set voice block runs) and what the path has learnt of the routing decision's `language` and
+ * `announcementLanguage` from Compare branches (forgotten when a Lambda answers, since that replaces
+ * $.External). A prompt's language is its decision key's (for $.External.message / announcement) or, for our
+ * own fixed text, its script. A Set voice block with one of our static voices cannot fail (the reference
+ * raises its error only for an invalid voice or engine), so its error branch is not followed.
+ */
+const OTHER = '(a language the voice table does not name)';
+type VoiceState = { voice: string; language?: string; announcementLanguage?: string };
+const KNOWN_KEYS = {
+  '$.External.language': 'language',
+  '$.External.announcementLanguage': 'announcementLanguage',
+} as const;
+
+function voiceProblems(flow: Record<string, unknown>): string[] {
+  const byId = new Map((flow.Actions as FlowAction[]).map((a) => [a.Identifier, a]));
+  const problems = new Set<string>();
+  const seen = new Set<string>();
+  const queue: [string, VoiceState][] = [[String(flow.StartAction), { voice: 'Joanna' }]];
+  while (queue.length) {
+    const [id, state] = queue.pop() as [string, VoiceState];
+    const key = `${id}|${JSON.stringify(state)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const a = byId.get(id);
+    if (!a) continue;
+    const p = a.Parameters;
+    if ((a.Type === 'MessageParticipant' || a.Type === 'GetParticipantInput') && typeof p.Text === 'string') {
+      const text = p.Text;
+      const language =
+        text === '$.External.message'
+          ? state.language
+          : text === '$.External.announcement'
+            ? state.announcementLanguage
+            : text.startsWith('$.')
+              ? undefined
+              : /[\u4e00-\u9fff]/.test(text)
+                ? 'zh-CN'
+                : 'en';
+      if (language === undefined) problems.add(`${id}: the language of ${text} is not known on some path`);
+      else {
+        const wanted = language === OTHER ? DEFAULT_VOICE : TTS_VOICES[language];
+        if (state.voice !== wanted)
+          problems.add(`${id}: ${language} text spoken by ${state.voice} on some path (wants ${wanted})`);
+      }
+    }
+    const go = (target: string | undefined, next: VoiceState) => {
+      if (target) queue.push([target, next]);
+    };
+    const t = a.Transitions as FlowAction['Transitions'];
+    if (a.Type === 'UpdateContactTextToSpeechVoice') {
+      go(t.NextAction, { ...state, voice: String(p.TextToSpeechVoice) });
+      continue;
+    }
+    const forget = a.Type === 'InvokeLambdaFunction';
+    const base: VoiceState = forget ? { voice: state.voice } : state;
+    const learnt =
+      a.Type === 'Compare' ? KNOWN_KEYS[p.ComparisonValue as keyof typeof KNOWN_KEYS] : undefined;
+    go(t.NextAction, base);
+    for (const c of t.Conditions ?? [])
+      go(c.NextAction, learnt ? { ...base, [learnt]: c.Condition.Operands[0] } : base);
+    for (const e of t.Errors ?? [])
+      go(e.NextAction, learnt && e.ErrorType === 'NoMatchingCondition' ? { ...base, [learnt]: OTHER } : base);
+  }
+  return [...problems].sort();
+}
+
+describe('text-to-speech voices', () => {
+  const ARM = 'arn:aws:lambda:ap-southeast-1:111122223333:function:armCallLimit';
+  const flows = {
+    plain: flow,
+    limited: buildContactFlow({ routeCallFunctionArn: ARN, armCallLimitFunctionArn: ARM }),
+  };
+
+  it('sets a voice that speaks its language before every text prompt, on every path', () => {
+    for (const [name, f] of Object.entries(flows)) {
+      expect(validateContactFlow(f), name).toEqual([]);
+      expect(voiceProblems(f), name).toEqual([]);
+      // Mandarin before anything else happens; Set voice blocks only name voices of the table.
+      const first = (f.Actions as FlowAction[]).find((a) => a.Identifier === f.StartAction);
+      expect(first).toMatchObject({
+        Type: 'UpdateContactTextToSpeechVoice',
+        Parameters: { TextToSpeechVoice: 'Zhiyu' },
+      });
+      for (const a of (f.Actions as FlowAction[]).filter((x) => x.Type === 'UpdateContactTextToSpeechVoice'))
+        expect([...Object.values(TTS_VOICES), DEFAULT_VOICE]).toContain(a.Parameters.TextToSpeechVoice);
+    }
+    expect(TTS_VOICES['zh-CN']).toBe('Zhiyu');
+    expect(TTS_VOICES['en-US']).toBe('Joanna');
+  });
+
+  it('fails a flow that speaks Chinese with an English voice, or a decision prompt before its voice', () => {
+    const english = structuredClone(flow) as { Actions: FlowAction[] };
+    for (const a of english.Actions.filter((x) => x.Type === 'UpdateContactTextToSpeechVoice'))
+      a.Parameters.TextToSpeechVoice = 'Joanna';
+    const problems = voiceProblems(english as Record<string, unknown>);
+    expect(problems).toContain('apologise: zh-CN text spoken by Joanna on some path (wants Zhiyu)');
+    expect(problems).toContain('queue-full: zh-CN text spoken by Joanna on some path (wants Zhiyu)');
+    expect(problems.some((p) => p.startsWith('transfer-announce: zh-CN text spoken by Joanna'))).toBe(true);
+    // Skipping the decision's voice: the menu and message prompts' language is unknown.
+    const skipped = structuredClone(flow) as { Actions: FlowAction[] };
+    for (const a of skipped.Actions) {
+      if (a.Transitions.NextAction === 'decision-voice') a.Transitions.NextAction = 'branch';
+      for (const e of a.Transitions.Errors ?? [])
+        if (e.NextAction === 'decision-voice') e.NextAction = 'branch';
+    }
+    expect(voiceProblems(skipped as Record<string, unknown>)).toEqual(
+      expect.arrayContaining([
+        'menu-text: the language of $.External.message is not known on some path',
+        'message-text: the language of $.External.message is not known on some path',
+      ]),
+    );
+  });
+
+  it('speaks an English menu in English and the Chinese default notice in Mandarin on the same call', async () => {
+    const bilingual = snapshotOf({
+      ...ENTERPRISE_INPUT,
+      languages: ['zh-CN', 'en-US'],
+      regionRules: [],
+      menus: {
+        main: {
+          prompt: { text: { 'zh-CN': '中文请按1，For English press 9', 'en-US': 'unused' } },
+          options: { '1': { type: 'hunt' }, '9': { type: 'menu', menuId: 'english', language: 'en-US' } },
+        },
+        english: {
+          prompt: { text: { 'zh-CN': '请按1', 'en-US': 'Press 1 for sales' } },
+          options: { '1': { type: 'number', answerNumberId: 'front' } },
+        },
+      },
+    });
+    const result = await walkFlow(flow, {
+      keys: ['9', '1'],
+      invoke: async (params) =>
+        decideCall(
+          {
+            caller: '+862161234567',
+            contactId: 'c',
+            step: params.step as 'start',
+            key: params.key,
+            state: params.state,
+            now: WED_10AM,
+          },
+          { snapshot: bilingual, account: HEALTHY_ACCOUNT, ratePerMinute: 30 },
+        ),
+    });
+    const spoken = result.steps
+      .filter((s) => s.detail?.voice && (s.type === 'GetParticipantInput' || s.type === 'MessageParticipant'))
+      .map((s) => [s.detail?.prompt ?? s.detail?.said, s.detail?.voice]);
+    expect(spoken).toEqual([
+      ['中文请按1，For English press 9', 'Zhiyu'],
+      ['Press 1 for sales', 'Joanna'],
+      ['为保证服务质量，您的通话可能会被录音。', 'Zhiyu'],
+    ]);
+    expect(result.outcome).toMatchObject({ kind: 'transferred', recorded: true });
+  });
+});
+
+describe('decisions say which language each prompt is in', () => {
+  const decide = (snapshot: ReturnType<typeof snapshotOf>, caller = '+862161234567') =>
+    decideCall(
+      { caller, contactId: 'c', step: 'start', now: WED_10AM },
+      { snapshot, account: HEALTHY_ACCOUNT, ratePerMinute: 30 },
+    );
+
+  it('an English number announces its own English notice in English, our default notice in Mandarin', () => {
+    const english = {
+      ...ENTERPRISE_INPUT,
+      languages: ['en-US'],
+      regionRules: [],
+      menus: {},
+      defaultDestination: { type: 'hunt' as const },
+    };
+    const own = decide(
+      snapshotOf({
+        ...english,
+        recording: { enabled: true, announcementPrompt: { text: { 'en-US': 'This call may be recorded.' } } },
+      }),
+    );
+    expect(own).toMatchObject({
+      action: 'transfer',
+      announcement: 'This call may be recorded.',
+      announcementLanguage: 'en-US',
+    });
+    const ours = decide(snapshotOf({ ...english, recording: { enabled: true } }));
+    expect(ours).toMatchObject({ action: 'transfer', announcementLanguage: 'zh-CN' });
+    expect(ours.announcement).toMatch(/录音/);
+    const none = decide(snapshotOf({ ...english, recording: { enabled: false } }));
+    expect(none).toMatchObject({ announcement: '', announcementLanguage: '' });
+  });
+
+  it('a refusal says the language its message is in', () => {
+    const d = decideCall(
+      { caller: '+862161234567', contactId: 'c', step: 'start', now: WED_10AM },
+      { snapshot: undefined, account: HEALTHY_ACCOUNT, ratePerMinute: 30 },
+    );
+    expect(d).toMatchObject({ action: 'message', reason: 'unknown_number', language: 'zh-CN' });
+    for (const key of FLOW_DECISION_KEYS) expect(typeof d[key], key).toBe('string');
+  });
+});
+
+describe('the recording notice always plays before recording starts', () => {
+  const ARM = 'arn:aws:lambda:ap-southeast-1:111122223333:function:armCallLimit';
+  const limited = buildContactFlow({ routeCallFunctionArn: ARN, armCallLimitFunctionArn: ARM });
+  const decision = (kind: 'transfer' | 'queue', announcementLanguage: string, announcement: string) => {
+    const out: Record<string, string> = Object.fromEntries(FLOW_DECISION_KEYS.map((k) => [k, '']));
+    Object.assign(out, {
+      action: kind,
+      reason: 'routed',
+      record: 'true',
+      announce: announcement ? 'true' : 'false',
+      announcement,
+      announcementLanguage,
+      language: 'en-US',
+      promptKind: 'text',
+      maxDurationSeconds: '600',
+      ...(kind === 'transfer'
+        ? { destination: '+8613910001234', ringTimeoutSeconds: '20' }
+        : { queueArn: 'arn:aws:connect:ap-southeast-1:111122223333:instance/i/queue/q', queuePriority: '' }),
+    });
+    return out;
+  };
+  const notices = {
+    'zh-CN': '为保证服务质量，您的通话可能会被录音。',
+    'en-US': 'This call may be recorded.',
+  };
+
+  it('walks every path to a recording: the notice, in its own voice, comes after the last decision and before recording', async () => {
+    let recordedWalks = 0;
+    for (const f of [flow, limited])
+      for (const kind of ['transfer', 'queue'] as const)
+        for (const [language, notice] of Object.entries(notices))
+          for (const failing of [
+            [],
+            [`${kind}-announce`],
+            [`${kind}-announce-voice-${TTS_VOICES[language]?.toLowerCase()}`],
+          ]) {
+            const result = await walkFlow(f, {
+              invoke: async () => decision(kind, language, notice),
+              lambdas: { [ARM]: async () => ({ armed: 'true' }) },
+              failing,
+            });
+            const label = `${kind} ${language} failing=${failing.join(',')}`;
+            expect(result.outcome.kind, label).toBe(kind === 'transfer' ? 'transferred' : 'queued');
+            const steps = result.steps;
+            const recordAt = steps.findIndex((s) => s.type === 'UpdateContactRecordingBehavior');
+            const lastDecision = steps.map((s) => s.action).lastIndexOf('invoke-route-call');
+            const noticeAt = steps.findIndex(
+              (s, i) =>
+                i > lastDecision &&
+                s.type === 'MessageParticipant' &&
+                s.detail?.said === notice &&
+                !s.detail?.error,
+            );
+            // Recorded exactly when the notice played, in a voice that speaks it, before recording started.
+            expect(result.outcome.recorded, label).toBe(failing.length === 0);
+            if (result.outcome.recorded) {
+              recordedWalks++;
+              expect(noticeAt, label).toBeGreaterThan(lastDecision);
+              expect(noticeAt, label).toBeLessThan(recordAt);
+              expect(steps[noticeAt]?.detail?.voice, label).toBe(TTS_VOICES[language]);
+            } else expect(recordAt, label).toBe(-1);
+          }
+    expect(recordedWalks).toBe(8);
+  });
+
+  it('records without a notice only where the enterprise opted out (no announcement in the decision)', async () => {
+    const result = await walkFlow(flow, { invoke: async () => decision('transfer', '', '') });
+    expect(result.outcome.recorded).toBe(true);
+    expect(result.steps.some((s) => s.type === 'MessageParticipant')).toBe(false);
+  });
+});
+
+describe('the validator models the flow language of the actions the generator uses', () => {
+  const single = (action: Partial<FlowAction> & { Type: string }) => ({
+    Version: '2019-10-30',
+    StartAction: 'a',
+    Actions: [
+      {
+        Identifier: 'a',
+        Parameters: {},
+        Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] },
+        ...action,
+      },
+      { Identifier: 'end', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} },
+    ],
+  });
+  const problemsOf = (action: Partial<FlowAction> & { Type: string }) =>
+    validateContactFlow(single(action)).map((p) => p.problem);
+  const storeInput = {
+    Text: '请按键',
+    StoreInput: 'True',
+    InputTimeLimitSeconds: '6',
+    InputValidation: { CustomValidation: { MaximumLength: '1' } },
+  };
+
+  it('store-input mode: no InputTimeLimitExceeded, no NoMatchingCondition, no conditions; NoMatchingError required', () => {
+    expect(problemsOf({ Type: 'GetParticipantInput', Parameters: storeInput })).toEqual([]);
+    const timeout = problemsOf({
+      Type: 'GetParticipantInput',
+      Parameters: storeInput,
+      Transitions: {
+        NextAction: 'end',
+        Errors: [
+          { NextAction: 'end', ErrorType: 'InputTimeLimitExceeded' },
+          { NextAction: 'end', ErrorType: 'NoMatchingCondition' },
+        ],
+        Conditions: [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['1'] } }],
+      },
+    });
+    expect(timeout).toEqual(
+      expect.arrayContaining([
+        'GetParticipantInput with StoreInput True raises no error InputTimeLimitExceeded',
+        'GetParticipantInput with StoreInput True raises no error NoMatchingCondition',
+        'GetParticipantInput with StoreInput True takes no conditions',
+        'GetParticipantInput must define the NoMatchingError branch',
+      ]),
+    );
+    expect(
+      problemsOf({
+        Type: 'GetParticipantInput',
+        Parameters: { ...storeInput, InputValidation: { PhoneNumberValidation: { NumberFormat: 'E164' } } },
+        Transitions: {
+          NextAction: 'end',
+          Errors: [
+            { NextAction: 'end', ErrorType: 'NoMatchingError' },
+            { NextAction: 'end', ErrorType: 'InvalidPhoneNumber' },
+          ],
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('menu mode: conditions on one key, InputValidation only with StoreInput, a static time limit above zero', () => {
+    const menu = { Text: '请按键', InputTimeLimitSeconds: '5' };
+    const ok = {
+      NextAction: 'end',
+      Errors: [
+        { NextAction: 'end', ErrorType: 'NoMatchingError' },
+        { NextAction: 'end', ErrorType: 'NoMatchingCondition' },
+      ],
+      Conditions: [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['#'] } }],
+    };
+    expect(problemsOf({ Type: 'GetParticipantInput', Parameters: menu, Transitions: ok })).toEqual([]);
+    expect(
+      problemsOf({
+        Type: 'GetParticipantInput',
+        Parameters: {
+          ...menu,
+          InputTimeLimitSeconds: '$.Attributes.t',
+          InputValidation: { CustomValidation: {} },
+        },
+        Transitions: {
+          ...ok,
+          Conditions: [{ NextAction: 'end', Condition: { Operator: 'Equals', Operands: ['12'] } }],
+        },
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'InputTimeLimitSeconds must be defined statically',
+        'InputTimeLimitSeconds is an integer above zero',
+        'InputValidation is required if and only if StoreInput is True',
+        'GetParticipantInput conditions are Equals on one of 0-9, * or #',
+      ]),
+    );
+  });
+
+  it('Set voice: a static voice and its NoMatchingError branch', () => {
+    expect(
+      problemsOf({ Type: 'UpdateContactTextToSpeechVoice', Parameters: { TextToSpeechVoice: 'Zhiyu' } }),
+    ).toEqual([]);
+    expect(
+      problemsOf({
+        Type: 'UpdateContactTextToSpeechVoice',
+        Parameters: { TextToSpeechVoice: '$.External.voice' },
+        Transitions: { NextAction: 'end' },
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'TextToSpeechVoice must be defined statically',
+        'UpdateContactTextToSpeechVoice must define the NoMatchingError branch',
+      ]),
+    );
+    expect(problemsOf({ Type: 'UpdateContactTextToSpeechVoice', Parameters: {} })).toContain(
+      'missing parameter TextToSpeechVoice',
+    );
+  });
+
+  it('a transfer that hangs up after connecting raises no CallFailed or time-limit error', () => {
+    const transfer = (ContinueFlowExecution: string) =>
+      problemsOf({
+        Type: 'TransferParticipantToThirdParty',
+        Parameters: { ThirdPartyPhoneNumber: '+8613910001234', ContinueFlowExecution },
+        Transitions: {
+          NextAction: 'end',
+          Errors: [
+            { NextAction: 'end', ErrorType: 'CallFailed' },
+            { NextAction: 'end', ErrorType: 'NoMatchingError' },
+          ],
+        },
+      });
+    expect(transfer('True')).toEqual([]);
+    expect(transfer('False')).toContain('TransferParticipantToThirdParty raises no error CallFailed');
+    expect(
+      problemsOf({
+        Type: 'UpdateContactRoutingBehavior',
+        Parameters: { QueuePriority: '$.Attributes.p' },
+        Transitions: { NextAction: 'end' },
+      }),
+    ).toContain('QueuePriority must be defined statically');
   });
 });

@@ -4,7 +4,10 @@
  * exponential backoff). Creates are made idempotent by name: a DuplicateResourceException (an earlier,
  * interrupted apply already created it) adopts the existing resource and updates it instead.
  * ClaimPhoneNumber is asynchronous: the claim is polled with DescribePhoneNumber until CLAIMED, and a
- * FAILED claim is retried with another searched number.
+ * FAILED claim is retried with another searched number (the next attempt). Connect's ClientToken must be a
+ * UUID (the API model's pattern ^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$), so tokens are
+ * UUIDv5 names in CLAIM_TOKEN_NAMESPACE: the same application and attempt always send the same token, and
+ * Connect answers a repeated claim with the same PhoneNumberId instead of claiming twice.
  */
 import {
   AssociatePhoneNumberContactFlowCommand,
@@ -21,6 +24,7 @@ import {
   type HoursOfOperationConfig,
   ListHoursOfOperationOverridesCommand,
   ListHoursOfOperationsCommand,
+  ListPhoneNumbersV2Command,
   ListQueuesCommand,
   ListRoutingProfileQueuesCommand,
   ListRoutingProfilesCommand,
@@ -32,15 +36,61 @@ import {
   UpdateQueueNameCommand,
   UpdateRoutingProfileQueuesCommand,
 } from '@aws-sdk/client-connect';
-import type {
-  ClaimAccessNumberRequest,
-  ClaimedAccessNumber,
-  ConnectResourceRef,
-  HoursOfOperationSpec,
-  QueueSpec,
-  RoutingProfileSpec,
-  TelephonyPort,
+import { v5 as uuidv5 } from 'uuid';
+import {
+  type AccessNumberType,
+  type ClaimAccessNumberRequest,
+  type ClaimedAccessNumber,
+  ClaimPendingError,
+  type ConnectResourceRef,
+  type HoursOfOperationSpec,
+  type PendingClaim,
+  type QueueSpec,
+  type RoutingProfileSpec,
+  type TelephonyPort,
 } from '../../ports/telephony.js';
+
+/**
+ * The UUIDv5 namespace of our Connect ClientTokens (a fixed random UUID, chosen once for this project: never
+ * change it, or a retry after a deployment would send a new token for an old claim).
+ */
+export const CLAIM_TOKEN_NAMESPACE = '41f10eb7-6e49-497f-996e-52dc0101fc16';
+
+/** ClaimPhoneNumber's ClientToken for an application's attempt (0, 1, …). */
+export const claimToken = (applicationId: string, attempt: number) =>
+  uuidv5(`claim#${applicationId}#${attempt}`, CLAIM_TOKEN_NAMESPACE);
+
+/** ReleasePhoneNumber's ClientToken: one per claimed number, so a repeated release is the same request. */
+export const releaseToken = (phoneNumberId: string) =>
+  uuidv5(`release#${phoneNumberId}`, CLAIM_TOKEN_NAMESPACE);
+
+/** What numbers to claim: the deployment's configuration (context connectCountry, connectNumberType, connectNumberPrefix). */
+export interface AccessNumberCriteria {
+  /** ISO country code (Connect's PhoneNumberCountryCode). @default 'SG' */
+  readonly countryCode: string;
+  /** @default 'DID' */
+  readonly type: AccessNumberType;
+  /** E.164 prefix to search under, e.g. "+6531" (Connect's PhoneNumberPrefix). */
+  readonly prefix?: string;
+}
+
+export const DEFAULT_ACCESS_NUMBERS: AccessNumberCriteria = { countryCode: 'SG', type: 'DID' };
+
+/** The criteria from the function's environment (set by the stateless stack from deployment context). */
+export function accessNumbersFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): AccessNumberCriteria {
+  const type = env.CONNECT_NUMBER_TYPE || DEFAULT_ACCESS_NUMBERS.type;
+  if (type !== 'DID' && type !== 'TOLL_FREE')
+    throw new Error(`CONNECT_NUMBER_TYPE must be DID or TOLL_FREE, got ${type}`);
+  return {
+    countryCode: env.CONNECT_COUNTRY || DEFAULT_ACCESS_NUMBERS.countryCode,
+    type,
+    ...(env.CONNECT_NUMBER_PREFIX ? { prefix: env.CONNECT_NUMBER_PREFIX } : {}),
+  };
+}
+
+const description400 = (number400: string) => `400 ${number400}`;
 
 const RETRYABLE = new Set([
   'ThrottlingException',
@@ -87,6 +137,8 @@ function clock(minute: number) {
 
 export interface ConnectTelephonyOptions extends BackoffOptions {
   readonly instanceId: string;
+  /** Which numbers to claim. @default DEFAULT_ACCESS_NUMBERS */
+  readonly accessNumbers?: AccessNumberCriteria;
   readonly contactFlowId?: string;
   /** Polls of DescribePhoneNumber before a claim is given up. */
   readonly claimPolls?: number;
@@ -366,7 +418,12 @@ export class ConnectTelephony implements TelephonyPort {
 
   async releaseAccessNumber(phoneNumberId: string): Promise<void> {
     try {
-      await this.send(new ReleasePhoneNumberCommand({ PhoneNumberId: phoneNumberId }));
+      await this.send(
+        new ReleasePhoneNumberCommand({
+          PhoneNumberId: phoneNumberId,
+          ClientToken: releaseToken(phoneNumberId),
+        }),
+      );
     } catch (error) {
       if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     }
@@ -375,44 +432,96 @@ export class ConnectTelephony implements TelephonyPort {
   async claimAccessNumber(request: ClaimAccessNumberRequest): Promise<ClaimedAccessNumber> {
     const retries = this.options.claimRetries ?? 3;
     const sleep = this.options.sleep ?? realSleep;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      const search = await this.send<{ AvailableNumbersList?: { PhoneNumber?: string }[] }>(
-        new SearchAvailablePhoneNumbersCommand({
-          InstanceId: this.instance,
-          PhoneNumberCountryCode: request.countryCode as PhoneNumberCountryCode,
-          PhoneNumberType: request.type,
-          PhoneNumberPrefix: request.prefix,
-          MaxResults: 10,
-        }),
-      );
-      const candidate =
-        search.AvailableNumbersList?.[attempt % Math.max(1, search.AvailableNumbersList.length)]?.PhoneNumber;
-      if (!candidate)
-        throw new Error(
-          `no ${request.type} numbers available in ${request.countryCode}${request.prefix ? ` under ${request.prefix}` : ''}`,
+    const criteria = this.options.accessNumbers ?? DEFAULT_ACCESS_NUMBERS;
+    const report = async (claim: PendingClaim) => {
+      await request.onPending?.(claim);
+      return claim;
+    };
+    // Resume what the caller stored; without it, adopt a number an earlier, interrupted run claimed for this
+    // 400 number (it carries our description), so a retry never claims a second one.
+    let claim: PendingClaim | undefined = request.pending ?? (await this.findClaimed(request.number400));
+    const first = claim?.attempt ?? 0;
+    for (let attempt = first; attempt <= first + retries; attempt++) {
+      if (!claim) {
+        const phoneNumber = await this.searchNumber(criteria, attempt);
+        claim = await report({ attempt, phoneNumber });
+      }
+      if (!claim.phoneNumberId) {
+        const claimed = await this.send<{ PhoneNumberId?: string }>(
+          new ClaimPhoneNumberCommand({
+            InstanceId: this.instance,
+            PhoneNumber: claim.phoneNumber,
+            PhoneNumberDescription: description400(request.number400),
+            ClientToken: claimToken(request.idempotencyToken, claim.attempt),
+          }),
         );
-      const claimed = await this.send<{ PhoneNumberId?: string; PhoneNumberArn?: string }>(
-        new ClaimPhoneNumberCommand({
-          InstanceId: this.instance,
-          PhoneNumber: candidate,
-          PhoneNumberDescription: `400 ${request.number400}`,
-          ClientToken: attempt === 0 ? request.idempotencyToken : `${request.idempotencyToken}-${attempt}`,
-        }),
-      );
-      const id = claimed.PhoneNumberId ?? '';
-      for (let poll = 0; poll < (this.options.claimPolls ?? 30); poll++) {
+        if (!claimed.PhoneNumberId)
+          throw new Error(`Connect returned no PhoneNumberId for ${claim.phoneNumber}`);
+        claim = await report({ ...claim, phoneNumberId: claimed.PhoneNumberId });
+      }
+      const id = claim.phoneNumberId as string;
+      let failed = false;
+      for (let poll = 0; poll < (this.options.claimPolls ?? 30) && !failed; poll++) {
         const out = await this.send<{
           ClaimedPhoneNumberSummary?: { PhoneNumber?: string; PhoneNumberStatus?: { Status?: string } };
         }>(new DescribePhoneNumberCommand({ PhoneNumberId: id }));
         const status = out.ClaimedPhoneNumberSummary?.PhoneNumberStatus?.Status;
         if (status === 'CLAIMED')
-          return { accessNumber: out.ClaimedPhoneNumberSummary?.PhoneNumber ?? candidate, phoneNumberId: id };
-        if (status === 'FAILED') break;
-        await sleep(this.options.claimPollMs ?? 1_000);
+          return {
+            accessNumber: out.ClaimedPhoneNumberSummary?.PhoneNumber ?? claim.phoneNumber,
+            phoneNumberId: id,
+          };
+        if (status === 'FAILED') failed = true;
+        else await sleep(this.options.claimPollMs ?? 1_000);
       }
+      // Still in progress: the number may yet become ours, so never move on to another one here.
+      if (!failed) throw new ClaimPendingError(claim);
+      claim = undefined;
     }
     throw new Error(
       `could not claim an access number for ${request.number400} after ${retries + 1} attempts`,
     );
+  }
+
+  /** One available number for an attempt: attempts walk down the search results. */
+  private async searchNumber(criteria: AccessNumberCriteria, attempt: number): Promise<string> {
+    const search = await this.send<{ AvailableNumbersList?: { PhoneNumber?: string }[] }>(
+      new SearchAvailablePhoneNumbersCommand({
+        InstanceId: this.instance,
+        PhoneNumberCountryCode: criteria.countryCode as PhoneNumberCountryCode,
+        PhoneNumberType: criteria.type,
+        ...(criteria.prefix ? { PhoneNumberPrefix: criteria.prefix } : {}),
+        MaxResults: 10,
+      }),
+    );
+    const list = search.AvailableNumbersList ?? [];
+    const candidate = list[attempt % Math.max(1, list.length)]?.PhoneNumber;
+    if (!candidate)
+      throw new Error(
+        `no ${criteria.type} numbers available in ${criteria.countryCode}${criteria.prefix ? ` under ${criteria.prefix}` : ''}`,
+      );
+    return candidate;
+  }
+
+  /** A number already claimed to the instance for this 400 number (by our description), if any. */
+  private async findClaimed(number400: string): Promise<PendingClaim | undefined> {
+    let NextToken: string | undefined;
+    do {
+      const page = await this.send<{
+        ListPhoneNumbersSummaryList?: {
+          PhoneNumberId?: string;
+          PhoneNumber?: string;
+          PhoneNumberDescription?: string;
+        }[];
+        NextToken?: string;
+      }>(new ListPhoneNumbersV2Command({ InstanceId: this.instance, NextToken }));
+      const hit = page?.ListPhoneNumbersSummaryList?.find(
+        (n) => n.PhoneNumberDescription === description400(number400) && n.PhoneNumberId && n.PhoneNumber,
+      );
+      if (hit)
+        return { attempt: 0, phoneNumber: hit.PhoneNumber as string, phoneNumberId: hit.PhoneNumberId };
+      NextToken = page?.NextToken;
+    } while (NextToken);
+    return undefined;
   }
 }

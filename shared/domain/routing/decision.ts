@@ -97,7 +97,16 @@ function say(reason: string, language: string): string {
 }
 
 function refuse(reason: string, language: string, extra: Record<string, string> = {}): CallDecision {
-  return { ...extra, action: 'message', reason, message: say(reason, language), promptId: '' };
+  // `language` says which voice must speak `message` (the flow sets it before the prompt).
+  const spoken = (MESSAGES[reason] ?? MESSAGES.misconfigured)?.[language] !== undefined ? language : 'zh-CN';
+  return {
+    ...extra,
+    action: 'message',
+    reason,
+    message: say(reason, language),
+    language: spoken,
+    promptId: '',
+  };
 }
 
 function hashOf(text: string): number {
@@ -106,12 +115,25 @@ function hashOf(text: string): number {
   return h >>> 0;
 }
 
-function promptOf(prompt: Prompt, language: string, fallback: string): { message: string; promptId: string } {
-  return {
-    message: prompt.text?.[language] ?? prompt.text?.[fallback] ?? Object.values(prompt.text ?? {})[0] ?? '',
-    promptId: prompt.audio ?? '',
-  };
+/** The prompt's text in the call's language (else the number's, else any), and which language that text is in. */
+function promptOf(
+  prompt: Prompt,
+  language: string,
+  fallback: string,
+): { message: string; promptId: string; language: string } {
+  const text = prompt.text ?? {};
+  const spoken =
+    text[language] !== undefined
+      ? language
+      : text[fallback] !== undefined
+        ? fallback
+        : (Object.keys(text)[0] ?? language);
+  return { message: text[spoken] ?? '', promptId: prompt.audio ?? '', language: spoken };
 }
+
+/** The language the compiled announcement is in: the number's own, or Mandarin for our default text. */
+const announcementLanguageOf = (routing: CompiledRouting) =>
+  routing.announcement === DEFAULT_ANNOUNCEMENT ? 'zh-CN' : routing.language;
 
 /** Region rule matching: a city rule beats a province rule beats a region-group rule; list order breaks ties. */
 export function matchRegion(
@@ -185,6 +207,7 @@ function transferTo(c: Common, ids: readonly string[], index: number, firstConne
     ringTimeoutSeconds: String(c.routing.ringTimeoutSeconds),
     record: firstConnect && c.routing.recording ? 'true' : 'false',
     announcement: firstConnect && c.routing.recording ? c.routing.announcement : '',
+    announcementLanguage: firstConnect && c.routing.recording ? announcementLanguageOf(c.routing) : '',
     state: `h|${index}|${ids.join(',')}|${langField(c)}`,
   };
 }
@@ -209,6 +232,7 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
         queuePriority: c.vip ? '1' : '',
         record: routing.recording ? 'true' : 'false',
         announcement: routing.recording ? routing.announcement : '',
+        announcementLanguage: routing.recording ? announcementLanguageOf(routing) : '',
         state: `q|${destination.queueId}|${langField(c)}`,
       };
     }
@@ -368,6 +392,10 @@ export const DECISION_KEYS = [
   'promptId',
   'promptKind',
   'announce',
+  // BCP-47 tags of `message` (and the menu prompt) and of `announcement`: the flow sets a voice that speaks
+  // each before playing it (text-to-speech skips text its voice cannot speak).
+  'language',
+  'announcementLanguage',
 ] as const;
 
 function complete(decision: CallDecision): CallDecision {

@@ -7,7 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { ContactFlowBuilder } from '../../../infra/constructs/contact-center.js';
+import type { AccessNumberSettings, ContactFlowBuilder } from '../../../infra/constructs/contact-center.js';
 import type { FunctionRow, JobRow } from '../../../infra/function-catalogue.js';
 import { buildHotlineApp, type HotlineStacks } from '../../../infra/stacks/hotline-app.js';
 import { GEO_INDEX_REPO_PATH } from '../../../shared/geo/index-file.js';
@@ -122,6 +122,8 @@ export interface TestAppOptions {
   readonly functions?: readonly FunctionRow[];
   readonly jobs?: readonly JobRow[];
   readonly buildContactFlow?: ContactFlowBuilder;
+  readonly accessNumbers?: AccessNumberSettings;
+  readonly recordingRetentionDays?: number;
   /** Register cdk-nag's AwsSolutions checks (they then run on synth). */
   readonly nag?: boolean;
 }
@@ -146,13 +148,17 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     analyticsReporting: false,
   });
   const stacks = buildHotlineApp(app, {
-    stateful: { connectInstanceArn: options.connectInstanceArn },
+    stateful: {
+      connectInstanceArn: options.connectInstanceArn,
+      ...(options.recordingRetentionDays ? { recordingRetentionDays: options.recordingRetentionDays } : {}),
+    },
     stateless: {
       bundle: false,
       routes: options.routes ?? SAMPLE_ROUTES,
       functions: options.functions ?? SAMPLE_FUNCTIONS,
       jobs: options.jobs ?? SAMPLE_JOBS,
       buildContactFlow: 'buildContactFlow' in options ? options.buildContactFlow : sampleFlowBuilder,
+      ...(options.accessNumbers ? { accessNumbers: options.accessNumbers } : {}),
     },
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
