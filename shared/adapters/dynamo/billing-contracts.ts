@@ -2,6 +2,9 @@
  * Contracts as billing reads them: items numbers `NUM#<number>` / `CONTRACT#<contractId>` written by the
  * numbers capability, mapped onto BillingContract. The mapping is tolerant: it names every attribute it
  * reads in one place (contractFromItem) so a change in the numbers capability's item touches only this.
+ * The store reads them all (one Scan, with the lifecycle history rows billing needs) or by term end
+ * (gsi3), and makes billing's own changes: renewals, notices sent, dated price changes, each conditional
+ * on what was read and bumping the version the numbers capability's writes are conditioned on.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
