@@ -37,7 +37,8 @@ import type { BillingRunStore } from '../../ports/billing-runs.js';
 import type { Clock } from '../../ports/clock.js';
 import type { NotificationsPort } from '../../ports/notifications.js';
 import type { BillingLedgerReads, StatementStore } from '../../ports/statements.js';
-import { type LateCreditMonth, lateCreditDue, type MonthReads, mapLimit } from './month-reads.js';
+import { mapLimit } from './map-limit.js';
+import { type LateCreditMonth, lateCreditDue, type MonthReads } from './month-reads.js';
 
 export interface ProcessBillingBatchDeps {
   readonly runs: BillingRunStore;

@@ -26,7 +26,8 @@ import type { BillingContractStore } from '../../ports/billing-contracts.js';
 import type { BillingQueue, BillingRunStore } from '../../ports/billing-runs.js';
 import type { Clock } from '../../ports/clock.js';
 import type { BillingLedgerReads } from '../../ports/statements.js';
-import { lateCreditDue, type MonthReads, mapLimit, monthsBefore } from './month-reads.js';
+import { mapLimit } from './map-limit.js';
+import { lateCreditDue, type MonthReads, monthsBefore } from './month-reads.js';
 
 export interface RunMonthlyBillingDeps {
   readonly runs: BillingRunStore;
