@@ -20,7 +20,7 @@ import type {
 import { batchGetItems, batchPutItems, type Item, int, queryAll, queryPage, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
 
-export const statementKey = (tenantId: string, month: BillingMonth) => ({
+const statementKey = (tenantId: string, month: BillingMonth) => ({
   pk: `ACCT#${tenantId}`,
   sk: `STATEMENT#${month}`,
 });
