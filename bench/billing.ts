@@ -9,14 +9,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, tableEnvironment } from '../infra/local/bootstrap.js';
 import { startEngineProcess } from '../infra/local/engine-process.js';
-import { MONTHLY_JOB, useBillingLedger } from '../shared/adapters/dynamo/billing-monthly-run.js';
-import { readRun } from '../shared/adapters/dynamo/billing-runs.js';
 import { setDynamo } from '../shared/adapters/dynamo/client.js';
 import { useBillingQueue } from '../shared/adapters/sqs/billing-queue.js';
 import { inProcessQueue, type WorkerHandler } from '../shared/adapters/sqs/in-process-queue.js';
 import { tableName } from '../shared/config.js';
+import { MONTHLY_JOB } from '../shared/domain/billing/run.js';
 import type { LedgerPort } from '../shared/domain/ledger/types.js';
 import { logger } from '../shared/observability.js';
+import { billingStores } from '../shared/runtime/billing.js';
+import { useBillingLedger } from '../shared/runtime/billing-jobs.js';
 import { usePorts } from '../shared/runtime/ports.js';
 import { type ContractSeed, putInLanes, seedContracts } from '../test/support/billing-fixtures.js';
 import { collectGarbage, mainThreadCpuMs, startProfiler } from './profile.js';
@@ -154,7 +155,8 @@ export async function run(): Promise<Record<string, number>> {
         await workers.send(queued.splice(0, CONCURRENCY * 4).map((body) => JSON.parse(body)));
     };
     const { handler: monthly } = await import('../functions/jobs/billing-monthly.js');
-    const runComplete = async () => (await readRun(MONTHLY_JOB, '2026-02'))?.phase === 'complete';
+    const runComplete = async () =>
+      (await billingStores.runs.read(MONTHLY_JOB, '2026-02'))?.phase === 'complete';
 
     await engine.resetStats();
     // Seeding's garbage is collected before the clock starts, not billed to the run.

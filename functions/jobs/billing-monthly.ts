@@ -5,18 +5,12 @@
  * left unbilled (up to 3, oldest first). Safe to run twice or overlapping; it fails (and Scheduler
  * retries it) while a caught-up month is still being billed.
  */
-import { startMonthlyRun } from '../../shared/adapters/dynamo/billing-monthly-run.js';
-import { billingQueue } from '../../shared/adapters/sqs/billing-queue.js';
-import { DEFAULT_TIME_ZONE, optionalEnv } from '../../shared/config.js';
 import { MetricUnit, metrics } from '../../shared/observability.js';
+import { billingJobs } from '../../shared/runtime/billing-jobs.js';
 import { jobHandler } from '../../shared/runtime/job-handler.js';
 
 export const handler = jobHandler('billing-monthly', async (at) => {
-  const result = await startMonthlyRun(
-    at,
-    optionalEnv('HOTLINE_TIME_ZONE', DEFAULT_TIME_ZONE),
-    await billingQueue(),
-  );
+  const result = await billingJobs.runMonthlyBilling(at);
   const caughtUp = result.caughtUp.filter((r) => r.status === 'started').length;
   if (caughtUp > 0) metrics.addMetric('BillingMonthsCaughtUp', MetricUnit.Count, caughtUp);
   if (result.status === 'started') metrics.addMetric('BillingRunStarted', MetricUnit.Count, 1);

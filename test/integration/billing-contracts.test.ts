@@ -1,9 +1,11 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepContractTerms } from '../../shared/adapters/dynamo/billing-contract-terms.js';
+import { numberCancellations } from '../../shared/adapters/dynamo/billing-number-cancellations.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { sweepContractTerms } from '../../shared/app/billing/sweep-contract-terms.js';
 import { tableName } from '../../shared/config.js';
 import type { Notification } from '../../shared/ports/notifications.js';
+import { billingStores } from '../../shared/runtime/billing.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { seedContract } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -17,6 +19,12 @@ const notifications = {
     return { messageId: String(sent.length) };
   },
 };
+const sweep = (at: string) =>
+  sweepContractTerms(
+    { contracts: billingStores.contracts, numbers: numberCancellations, notifications },
+    at,
+    ZONE,
+  );
 
 async function numberItem(number: string, tenantId: string) {
   await dynamo().send(
@@ -92,19 +100,16 @@ afterAll(async () => {
 
 describe('contract terms sweep', () => {
   it('does nothing before the notice window', async () => {
-    const result = await sweepContractTerms('2026-02-12T17:00:00.000Z', ZONE, notifications); // 02-13 local
+    const result = await sweep('2026-02-12T17:00:00.000Z'); // 02-13 local
     expect(result).toMatchObject({ today: '2026-02-13', notices: 0, renewed: 0, ended: 0 });
     expect(sent).toHaveLength(0);
   });
 
   it('notices both 30 days ahead, once, and starts the cancellation of the one that does not renew', async () => {
     const at = '2026-02-13T17:00:00.000Z'; // 2026-02-14 01:00 Shanghai = 30 days before 03-16
-    const [first, second] = await Promise.all([
-      sweepContractTerms(at, ZONE, notifications),
-      sweepContractTerms(at, ZONE, notifications),
-    ]);
+    const [first, second] = await Promise.all([sweep(at), sweep(at)]);
     expect(first.notices + second.notices).toBeGreaterThanOrEqual(2);
-    await sweepContractTerms('2026-02-20T17:00:00.000Z', ZONE, notifications);
+    await sweep('2026-02-20T17:00:00.000Z');
     const keys = new Set(sent.map((n) => n.dedupeKey));
     expect([...keys].sort()).toEqual([
       'contract-notice#c-4008111111#2026-03-16',
@@ -121,7 +126,7 @@ describe('contract terms sweep', () => {
 
   it('renews on the day, once, and keeps the plan', async () => {
     const before = await contract('4008111111');
-    await sweepContractTerms('2026-03-15T17:00:00.000Z', ZONE, notifications);
+    await sweep('2026-03-15T17:00:00.000Z');
     const after = await contract('4008111111');
     expect(after).toMatchObject({
       termStart: '2026-03-16',
@@ -131,17 +136,22 @@ describe('contract terms sweep', () => {
       gsi3sk: '2027-03-16#4008111111#c-4008111111',
       version: (before?.version as number) + 1,
     });
-    await sweepContractTerms('2026-03-16T05:00:00.000Z', ZONE, notifications);
+    await sweep('2026-03-16T05:00:00.000Z');
     expect(await contract('4008111111')).toEqual(after);
     expect((await contract('4008333333'))?.termEnd).toBe('2026-09-01');
   });
 });
 
 describe('tariff versions', async () => {
-  const { announceTariffs, listTariffs, scheduleTariff } = await import(
-    '../../shared/adapters/dynamo/billing-tariffs.js'
-  );
-  const { allContracts } = await import('../../shared/adapters/dynamo/billing-contracts.js');
+  const { applyTariffVersions } = await import('../../shared/app/billing/apply-tariff-versions.js');
+  const { scheduleTariff } = await import('../../shared/app/billing/schedule-tariff.js');
+  const schedule = (version: { scheduledAt: string } & Parameters<typeof scheduleTariff>[1]) =>
+    scheduleTariff(billingStores, version, {
+      scheduledBy: 'op',
+      now: new Date(version.scheduledAt),
+      zone: ZONE,
+    });
+  const announceTariffs = (at: string) => applyTariffVersions({ ...billingStores, notifications }, at, ZONE);
   const { monthlyCharges } = await import('../../shared/domain/billing/charges.js');
 
   it('copies a scheduled version onto its plan contracts and notifies each tenant once', async () => {
@@ -152,20 +162,20 @@ describe('tariff versions', async () => {
       description: 'new rent',
       scheduledAt: '2026-03-20T02:00:00.000Z',
     };
-    expect((await scheduleTariff(version, 'op')).created).toBe(true);
-    expect((await scheduleTariff(version, 'op')).created).toBe(false);
-    await expect(scheduleTariff({ ...version, monthlyRent: 1 }, 'op')).rejects.toMatchObject({
+    expect((await schedule(version)).created).toBe(true);
+    expect((await schedule(version)).created).toBe(false);
+    await expect(schedule({ ...version, monthlyRent: 1 })).rejects.toMatchObject({
       code: 'tariff_exists',
     });
     const before = sent.length;
-    const first = await announceTariffs('2026-03-20T18:00:00.000Z', ZONE, notifications);
+    const first = await announceTariffs('2026-03-20T18:00:00.000Z');
     expect(first).toMatchObject({ versions: 1, contractsUpdated: 3 });
-    const again = await announceTariffs('2026-03-21T18:00:00.000Z', ZONE, notifications);
+    const again = await announceTariffs('2026-03-21T18:00:00.000Z');
     expect(again.versions).toBe(0);
     const tariffNotices = sent.slice(before).filter((n) => n.kind === 'tariff_notice');
     expect(tariffNotices.map((n) => n.tenantId).sort()).toEqual(['later', 'leaves', 'renews']);
-    expect((await listTariffs())[0]).toMatchObject({ noticeState: 'done' });
-    const renews = (await allContracts(ZONE)).find((c) => c.tenantId === 'renews');
+    expect((await billingStores.tariffs.list())[0]).toMatchObject({ noticeState: 'done' });
+    const renews = (await billingStores.contracts.all(ZONE)).find((c) => c.tenantId === 'renews');
     expect(renews?.priceChanges).toEqual([{ effectiveFrom: '2026-05-01', monthlyRent: 30_000 }]);
     if (!renews) throw new Error('contract missing');
     expect(

@@ -6,17 +6,14 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allContracts } from '../../shared/adapters/dynamo/billing-contracts.js';
-import { readRun } from '../../shared/adapters/dynamo/billing-runs.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { recordIncident } from '../../shared/adapters/dynamo/incident-store.js';
-import { getStatement } from '../../shared/adapters/dynamo/statement-store.js';
 import { useBillingQueue } from '../../shared/adapters/sqs/billing-queue.js';
 import { inProcessQueue } from '../../shared/adapters/sqs/in-process-queue.js';
 import { tableName } from '../../shared/config.js';
 import { monthBounds } from '../../shared/domain/billing/calendar.js';
 import { share } from '../../shared/domain/billing/proration.js';
 import { planBatches } from '../../shared/domain/billing/run.js';
+import { billingStores } from '../../shared/runtime/billing.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { accountBalance, ledgerOf, runMonthlyBilling, seedContracts } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -40,7 +37,7 @@ const creditsFor = async (tenantId: string, number: string, month: string) =>
 async function expectChain(tenantId: string, months: readonly string[]) {
   let previous: number | undefined;
   for (const month of months) {
-    const statement = await getStatement(tenantId, month);
+    const statement = await billingStores.statements.get(tenantId, month);
     expect(statement, `${tenantId} ${month}`).toBeDefined();
     if (previous !== undefined) expect(statement?.openingBalance, `${tenantId} ${month}`).toBe(previous);
     expect(statement?.closingBalance).toBe(
@@ -53,7 +50,7 @@ async function expectChain(tenantId: string, months: readonly string[]) {
 
 async function deliverTwiceAtOnce(month: string, tenants: readonly string[]) {
   const { handler: worker } = await import('../../functions/jobs/billing-worker.js');
-  const contracts = (await allContracts(ZONE)).filter((c) => tenants.includes(c.tenantId));
+  const contracts = (await billingStores.contracts.all(ZONE)).filter((c) => tenants.includes(c.tenantId));
   const [batch] = planBatches(month, contracts);
   const record = (id: string) => ({ messageId: id, body: JSON.stringify(batch) }) as never;
   const results = await Promise.all([
@@ -94,13 +91,13 @@ describe('SLA credits for outages recorded after their month was billed', () => 
   it('bills a new deployment’s first month without catching up months before it', async () => {
     const first = await runMonthlyBilling(firstOf('2026-02'));
     expect(first).toMatchObject({ month: '2026-01', status: 'started', completed: true, caughtUp: [] });
-    expect(await readRun('billing-monthly', '2025-12')).toBeUndefined();
+    expect(await billingStores.runs.read('billing-monthly', '2025-12')).toBeUndefined();
     expect(await creditsFor('lt', A, '2026-01')).toEqual([]);
   });
 
   it('credits an outage recorded after its month was billed once, in the next run, on its statement', async () => {
-    const january = await getStatement('lt', '2026-01');
-    await recordIncident({
+    const january = await billingStores.statements.get('lt', '2026-01');
+    await billingStores.incidents.create({
       incidentId: 'inc-late',
       startAt: '2026-01-20T01:00:00.000Z',
       endAt: '2026-01-20T04:00:00.000Z',
@@ -109,7 +106,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
       recordedAt: '2026-02-05T02:00:00.000Z',
       recordedBy: 'op',
     });
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-short',
       startAt: '2026-01-22T01:00:00.000Z',
       endAt: '2026-01-22T02:00:00.000Z',
@@ -135,7 +132,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
           at: februaryEnd,
         },
       ]);
-      const statement = await getStatement(tenant, '2026-02');
+      const statement = await billingStores.statements.get(tenant, '2026-02');
       const line = statement?.lines.find((l) => l.kind === 'sla_credit');
       expect(line?.amount).toBe(waived(1));
       expect(line?.description).toContain('2026-01');
@@ -145,13 +142,15 @@ describe('SLA credits for outages recorded after their month was billed', () => 
     }
     expect(await creditsFor('lt', A, '2026-02')).toEqual([]);
     // The contract that ended is charged nothing for February: the credit is its statement's only line.
-    expect((await getStatement('gone', '2026-02'))?.lines.map((l) => l.kind)).toEqual(['sla_credit']);
-    expect(await getStatement('lt', '2026-01')).toEqual(january);
+    expect((await billingStores.statements.get('gone', '2026-02'))?.lines.map((l) => l.kind)).toEqual([
+      'sla_credit',
+    ]);
+    expect(await billingStores.statements.get('lt', '2026-01')).toEqual(january);
   });
 
   it('credits nothing more when February or January run again, even redelivered to two workers at once', async () => {
     const before = { lt: await ledgerOf('lt'), gone: await ledgerOf('gone') };
-    const statement = await getStatement('lt', '2026-02');
+    const statement = await billingStores.statements.get('lt', '2026-02');
     expect((await runMonthlyBilling(firstOf('2026-03'))).status).toBe('skipped');
     expect((await runMonthlyBilling(firstOf('2026-02'))).status).toBe('skipped');
     // A worker that died after posting, before writing the statements: February's batch again, twice.
@@ -167,7 +166,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
     await deliverTwiceAtOnce('2026-01', ['lt', 'gone']);
     expect(await ledgerOf('lt')).toEqual(before.lt);
     expect(await ledgerOf('gone')).toEqual(before.gone);
-    expect((await getStatement('lt', '2026-02'))?.lines).toEqual(statement?.lines);
+    expect((await billingStores.statements.get('lt', '2026-02'))?.lines).toEqual(statement?.lines);
     await expectChain('lt', ['2026-01', '2026-02']);
     await expectChain('gone', ['2026-01', '2026-02']);
   });
@@ -177,10 +176,10 @@ describe('SLA credits for outages recorded after their month was billed', () => 
     expect(march).toMatchObject({ month: '2026-03', status: 'started', completed: true });
     expect(await creditsFor('lt', A, '2026-01')).toHaveLength(1);
     expect(await creditsFor('gone', B, '2026-01')).toHaveLength(1);
-    expect(await getStatement('gone', '2026-03')).toBeUndefined();
+    expect(await billingStores.statements.get('gone', '2026-03')).toBeUndefined();
 
     // Two more January outages recorded in April: one on a day already waived, one on a new day.
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-again',
       startAt: '2026-01-20T06:00:00.000Z',
       endAt: '2026-01-20T10:00:00.000Z',
@@ -189,7 +188,7 @@ describe('SLA credits for outages recorded after their month was billed', () => 
       recordedAt: '2026-04-10T02:00:00.000Z',
       recordedBy: 'op',
     });
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-late-2',
       startAt: '2026-01-25T01:00:00.000Z',
       endAt: '2026-01-25T05:00:00.000Z',
@@ -208,7 +207,9 @@ describe('SLA credits for outages recorded after their month was billed', () => 
     // Two days waived in all, never more than the rent of the days charged.
     expect(credits.reduce((s, c) => s + c.amount, 0)).toBe(waived(2));
     expect(credits.find((c) => c.key.endsWith('#2'))?.amount).toBe(waived(2) - waived(1));
-    const line = (await getStatement('lt', '2026-04'))?.lines.find((l) => l.kind === 'sla_credit');
+    const line = (await billingStores.statements.get('lt', '2026-04'))?.lines.find(
+      (l) => l.kind === 'sla_credit',
+    );
     expect(line?.amount).toBe(waived(2) - waived(1));
     expect(line?.description).toContain('2026-01');
     expect(line?.description).toContain('inc-late-2');
@@ -229,9 +230,9 @@ describe('catching up months the scheduler never ran', () => {
     const rents = (await ledgerOf('lt')).filter((e) => e.kind === 'monthly_rent').map((e) => e.key);
     for (const month of ['2026-05', '2026-06', '2026-07'])
       expect(rents.filter((k) => k === `lt#${A}#${month}#monthly_rent`)).toHaveLength(1);
-    const may = await readRun('billing-monthly', '2026-05');
-    const june = await readRun('billing-monthly', '2026-06');
-    const julyRun = await readRun('billing-monthly', '2026-07');
+    const may = await billingStores.runs.read('billing-monthly', '2026-05');
+    const june = await billingStores.runs.read('billing-monthly', '2026-06');
+    const julyRun = await billingStores.runs.read('billing-monthly', '2026-07');
     expect([may?.phase, june?.phase, julyRun?.phase]).toEqual(['complete', 'complete', 'complete']);
     // Oldest first: each completed before the next one started.
     expect(String(may?.completedAt) <= String(june?.completedAt)).toBe(true);
@@ -255,7 +256,7 @@ describe('catching up months the scheduler never ran', () => {
 
   it('posts nothing twice when two schedulers overlap, catching up a month and crediting a late outage', async () => {
     // September never ran; an August outage is recorded after August was billed.
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-aug',
       startAt: '2026-08-10T01:00:00.000Z',
       endAt: '2026-08-10T06:00:00.000Z',
@@ -292,7 +293,7 @@ describe('catching up months the scheduler never ran', () => {
   });
 
   it('credits a late outage once when the same batch reaches two workers at once', async () => {
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-oct',
       startAt: '2026-10-12T01:00:00.000Z',
       endAt: '2026-10-13T01:00:00.000Z',
@@ -311,7 +312,7 @@ describe('catching up months the scheduler never ran', () => {
         at: monthBounds('2026-11', ZONE).lastInstant,
       },
     ]);
-    const november = await getStatement('lt', '2026-11');
+    const november = await billingStores.statements.get('lt', '2026-11');
     expect(november?.lines.filter((l) => l.kind === 'sla_credit')).toHaveLength(1);
     await expectChain('lt', ['2026-10', '2026-11']);
   });

@@ -1,13 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useBillingLedger } from '../../shared/adapters/dynamo/billing-monthly-run.js';
-import { readRun } from '../../shared/adapters/dynamo/billing-runs.js';
-import { recordIncident } from '../../shared/adapters/dynamo/incident-store.js';
 import { createLedgerPort } from '../../shared/adapters/dynamo/ledger-store.js';
-import { getStatement } from '../../shared/adapters/dynamo/statement-store.js';
 import { useBillingQueue } from '../../shared/adapters/sqs/billing-queue.js';
 import { type InProcessQueue, inProcessQueue } from '../../shared/adapters/sqs/in-process-queue.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import type { Notification } from '../../shared/ports/notifications.js';
+import { billingStores } from '../../shared/runtime/billing.js';
+import { useBillingLedger } from '../../shared/runtime/billing-jobs.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { accountBalance, ledgerOf, runMonthlyBilling, seedContracts } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -91,7 +89,7 @@ describe('monthly billing through the ledger', () => {
       },
       { tenantId: 'beta', number: '4007000009', serviceFrom: '2026-03-01', termEnd: '2027-03-01' },
     ]);
-    await recordIncident({
+    await billingStores.incidents.create({
       incidentId: 'inc-1',
       startAt: '2026-01-20T01:00:00.000Z',
       endAt: '2026-01-20T04:00:00.000Z',
@@ -128,7 +126,7 @@ describe('monthly billing through the ledger', () => {
       'beta#4007000001#2026-01#sla_credit': 645,
     });
 
-    const statement = await getStatement('acme', '2026-01');
+    const statement = await billingStores.statements.get('acme', '2026-01');
     expect(statement).toBeDefined();
     const ledgerSum = (await ledgerOf('acme')).reduce((s, e) => s + e.amount, 0);
     expect(statement?.openingBalance).toBe(0);
@@ -139,7 +137,7 @@ describe('monthly billing through the ledger', () => {
 
     expect(published.filter((n) => n.dedupeKey === 'statement#acme#2026-01')).toHaveLength(1);
     expect(published.find((n) => n.dedupeKey === 'statement#acme#2026-01')?.kind).toBe('statement_ready');
-    const run = await readRun('billing-monthly', '2026-01');
+    const run = await billingStores.runs.read('billing-monthly', '2026-01');
     expect(run).toMatchObject({
       phase: 'complete',
       batchesTotal: 1,
@@ -153,7 +151,7 @@ describe('monthly billing through the ledger', () => {
     const before = {
       acme: await ledgerOf('acme'),
       beta: await ledgerOf('beta'),
-      st: await getStatement('acme', '2026-01'),
+      st: await billingStores.statements.get('acme', '2026-01'),
     };
     const again = await runMonthlyBilling(FEB_RUN);
     expect(again.status).toBe('skipped');
@@ -163,9 +161,9 @@ describe('monthly billing through the ledger', () => {
     await runMonthlyBilling(MAR_RUN);
     expect(await ledgerOf('acme')).toEqual(afterFeb.acme);
     expect(await ledgerOf('beta')).toEqual(afterFeb.beta);
-    expect(await getStatement('acme', '2026-01')).toEqual(before.st);
+    expect(await billingStores.statements.get('acme', '2026-01')).toEqual(before.st);
     expect(published.filter((n) => n.dedupeKey === 'statement#acme#2026-01')).toHaveLength(1);
-    const feb = await getStatement('acme', '2026-02');
+    const feb = await billingStores.statements.get('acme', '2026-02');
     expect(feb?.openingBalance).toBe(before.st?.closingBalance);
     expect(feb?.closingBalance).toBe(await accountBalance('acme'));
   });
@@ -210,11 +208,11 @@ describe('monthly billing through the ledger', () => {
       expect(new Set(march.map((e) => e.key)).size).toBe(6);
       // The account moved once per entry: its balance is the entries' sum.
       expect(await accountBalance(tenant)).toBe(entries.reduce((sum, e) => sum + e.amount, 0));
-      expect((await getStatement(tenant, '2026-03'))?.closingBalance).toBe(
+      expect((await billingStores.statements.get(tenant, '2026-03'))?.closingBalance).toBe(
         entries.reduce((s, e) => s + e.amount, 0),
       );
     }
-    const run = await readRun('billing-monthly', '2026-03');
+    const run = await billingStores.runs.read('billing-monthly', '2026-03');
     expect(run).toMatchObject({ phase: 'complete', failures: 1 });
     expect(run?.contractsBilled).toBe(run?.contractsTotal);
   });
@@ -233,7 +231,7 @@ describe('monthly billing through the ledger', () => {
       },
     ]);
     await runMonthlyBilling('2026-04-30T16:10:00.000Z'); // bills April: February's late entries would be looked for, none
-    const january = await getStatement('acme', '2026-01');
+    const january = await billingStores.statements.get('acme', '2026-01');
     expect(january?.lines.some((l) => l.kind === 'late_entries')).toBe(false);
     // Simulate the same for the latest stated month: a call dated in April recorded after April's statement.
     await createLedgerPort().post([
@@ -248,7 +246,7 @@ describe('monthly billing through the ledger', () => {
       },
     ]);
     await runMonthlyBilling('2026-05-31T16:10:00.000Z');
-    const may = await getStatement('acme', '2026-05');
+    const may = await billingStores.statements.get('acme', '2026-05');
     expect(may?.lines.find((l) => l.kind === 'late_entries')).toMatchObject({
       amount: -555,
       description: 'Entries dated 2026-04 recorded after its statement',
@@ -259,10 +257,11 @@ describe('monthly billing through the ledger', () => {
   });
 
   it('charges once when the same batch is delivered to two workers at once', async () => {
-    const { allContracts } = await import('../../shared/adapters/dynamo/billing-contracts.js');
     const { planBatches } = await import('../../shared/domain/billing/run.js');
     const { handler: worker } = await import('../../functions/jobs/billing-worker.js');
-    const contracts = (await allContracts('Asia/Shanghai')).filter((c) => c.tenantId.startsWith('t0'));
+    const contracts = (await billingStores.contracts.all('Asia/Shanghai')).filter((c) =>
+      c.tenantId.startsWith('t0'),
+    );
     const [batch] = planBatches('2026-06', contracts);
     const record = (id: string) => ({ messageId: id, body: JSON.stringify(batch) }) as never;
     const results = await Promise.all([
@@ -275,7 +274,7 @@ describe('monthly billing through the ledger', () => {
     for (const tenant of ['t00', 't01', 't02', 't03']) {
       const june = (await ledgerOf(tenant)).filter((e) => e.key.includes('#2026-06#'));
       expect(june).toHaveLength(6);
-      const statement = await getStatement(tenant, '2026-06');
+      const statement = await billingStores.statements.get(tenant, '2026-06');
       expect(statement?.closingBalance).toBe(await accountBalance(tenant));
     }
   });
@@ -328,11 +327,11 @@ describe('monthly billing through the ledger', () => {
       expect(new Set(september.map((e) => e.key)).size).toBe(6);
       // The account moved once per entry: its balance is the entries' sum.
       expect(await accountBalance(tenant)).toBe(entries.reduce((sum, e) => sum + e.amount, 0));
-      expect((await getStatement(tenant, '2026-09'))?.closingBalance).toBe(
+      expect((await billingStores.statements.get(tenant, '2026-09'))?.closingBalance).toBe(
         entries.reduce((s, e) => s + e.amount, 0),
       );
     }
-    const run = await readRun('billing-monthly', '2026-09');
+    const run = await billingStores.runs.read('billing-monthly', '2026-09');
     expect(run).toMatchObject({ phase: 'complete', failures: 1 });
     expect(run?.contractsBilled).toBe(run?.contractsTotal);
   });

@@ -142,7 +142,8 @@ describe('ledger lines from stored items', async () => {
 });
 
 describe('contracts as billing reads them', async () => {
-  const { contractFromItem, withHistory } = await import('../../shared/adapters/dynamo/billing-contracts.js');
+  const { contractFromItem } = await import('../../shared/adapters/dynamo/billing-contracts.js');
+  const { withHistory } = await import('../../shared/domain/billing/contracts.js');
   const item = {
     pk: 'NUM#4008123456',
     sk: 'CONTRACT#ct_1',

@@ -1,4 +1,6 @@
-import { listTariffs } from '../../../shared/adapters/dynamo/billing-tariffs.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
+import { billing } from '../../../shared/runtime/billing.js';
 
-export const handler = apiHandler('listTariffs', {}, async () => ({ body: { items: await listTariffs() } }));
+export const handler = apiHandler('listTariffs', {}, async () => ({
+  body: { items: await billing.listTariffs() },
+}));

@@ -2,10 +2,14 @@
  * Contracts as billing reads them: items numbers `NUM#<number>` / `CONTRACT#<contractId>` written by the
  * numbers capability, mapped onto BillingContract. The mapping is tolerant: it names every attribute it
  * reads in one place (contractFromItem) so a change in the numbers capability's item touches only this.
+ * The store reads them all (one Scan, with the lifecycle history rows billing needs) or by term end
+ * (gsi3), and makes billing's own changes: renewals, notices sent, dated price changes, each conditional
+ * on what was read and bumping the version the numbers capability's writes are conditioned on.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { isLocalDate, type LocalDate, localDateOf } from '../../domain/billing/calendar.js';
+import { type LifecycleRow, withHistory } from '../../domain/billing/contracts.js';
 import type { PriceChange } from '../../domain/billing/tariffs.js';
 import {
   type BillingContract,
@@ -13,8 +17,17 @@ import {
   DEFAULT_SLA_THRESHOLD_MINUTES,
   type ValueAddedFeature,
 } from '../../domain/billing/types.js';
-import { type Item, int, scanPages, str } from './billing-dynamo.js';
+import type { BillingContractStore, TermEndDue } from '../../ports/billing-contracts.js';
+import { type Item, int, isConditionFailure, queryAll, scanPages, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
+
+/** The numbers table's index of contracts by term end (gsi3 `DUE#contract-term` / `<termEnd>#<number>#<id>`). */
+export const TERM_END_TIMER = 'DUE#contract-term';
+
+const contractKey = (contract: BillingContract) => ({
+  pk: `NUM#${contract.number}`,
+  sk: `CONTRACT#${contract.contractId}`,
+});
 
 /** A date attribute given as a local date or an instant, as a local date in the zone. */
 function day(value: unknown, zone: string): LocalDate | undefined {
@@ -24,8 +37,6 @@ function day(value: unknown, zone: string): LocalDate | undefined {
   return Number.isNaN(Date.parse(s)) ? undefined : localDateOf(s, zone);
 }
 
-// Loops, not callbacks: these run per contract, and V8 recompiles a closure made per call after each
-// full GC.
 function features(value: unknown): ValueAddedFeature[] {
   const out: ValueAddedFeature[] = [];
   if (!Array.isArray(value)) return out;
@@ -104,44 +115,13 @@ export function contractFromItem(item: Item, defaultZone: string): BillingContra
   };
 }
 
-interface HistoryRow {
-  readonly at: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-/**
- * Suspensions and the end of service from the number's lifecycle history (rows HIST#<at>#<version> the
- * numbers capability writes beside the number): a suspension runs from the day of `suspend` (retention
- * charged) to the day of `resume` (rent charged); service ends the day the number is cancelled.
- */
-export function withHistory(contract: BillingContract, history: readonly HistoryRow[]): BillingContract {
-  const rows = history
-    .filter((h) => localDateOf(h.at, contract.timeZone) >= contract.serviceFrom)
-    .sort((a, b) => (a.at < b.at ? -1 : 1));
-  const suspensions: DateRange[] = [...contract.suspensions];
-  let open: LocalDate | undefined;
-  let serviceTo = contract.serviceTo;
-  for (const h of rows) {
-    const day = localDateOf(h.at, contract.timeZone);
-    if (h.to === 'suspended' && open === undefined) open = day;
-    else if (h.from === 'suspended' && open !== undefined) {
-      if (day > open) suspensions.push({ from: open, to: day });
-      open = undefined;
-    }
-    if ((h.to === 'cancelled' || h.to === 'quarantined') && serviceTo === undefined) serviceTo = day;
-  }
-  if (open !== undefined && !suspensions.some((s) => s.to === undefined)) suspensions.push({ from: open });
-  return { ...contract, suspensions, ...(serviceTo ? { serviceTo } : {}) };
-}
-
 /**
  * Every contract with its number's suspension history: one Scan of the numbers table for contract items
  * and the history rows that matter to billing, joined in memory by number.
  */
-export async function allContracts(defaultZone: string): Promise<BillingContract[]> {
+async function allContracts(defaultZone: string): Promise<BillingContract[]> {
   const contracts: { contract: BillingContract; fromHistory: boolean }[] = [];
-  const history = new Map<string, HistoryRow[]>();
+  const history = new Map<string, LifecycleRow[]>();
   for await (const items of scanPages({
     TableName: tableName('numbers'),
     FilterExpression: 'begins_with(sk, :c) OR (begins_with(sk, :h) AND (#to IN (:s, :x, :q) OR #from = :s))',
@@ -174,8 +154,28 @@ export async function allContracts(defaultZone: string): Promise<BillingContract
   });
 }
 
-/** Contract fields billing itself changes (renewals): conditional on the term it read. */
-export async function renewContractTerm(
+/** Contracts whose term ends before `before`, from the term-end index. */
+async function termsEndingBefore(
+  before: LocalDate,
+  defaultZone: string,
+): Promise<{ checked: number; due: TermEndDue[] }> {
+  const items = await queryAll({
+    TableName: tableName('numbers'),
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :h',
+    ExpressionAttributeValues: { ':p': TERM_END_TIMER, ':h': before },
+  });
+  const due: TermEndDue[] = [];
+  for (const item of items) {
+    const contract = contractFromItem(item, defaultZone);
+    const noticeSentFor = str(item.noticeSentFor);
+    if (contract) due.push(noticeSentFor ? { contract, noticeSentFor } : { contract });
+  }
+  return { checked: items.length, due };
+}
+
+/** Renews the term, conditional on the term read; bumps the version the numbers capability checks. */
+async function renewTerm(
   contract: BillingContract,
   next: { termStart: LocalDate; termEnd: LocalDate },
   at: string,
@@ -184,7 +184,7 @@ export async function renewContractTerm(
     await dynamo().send(
       new UpdateCommand({
         TableName: tableName('numbers'),
-        Key: { pk: `NUM#${contract.number}`, sk: `CONTRACT#${contract.contractId}` },
+        Key: contractKey(contract),
         UpdateExpression: 'SET termStart = :s, termEnd = :e, renewedAt = :at, gsi3sk = :g ADD version :one',
         ConditionExpression: 'termEnd = :old AND attribute_not_exists(serviceTo)',
         ExpressionAttributeValues: {
@@ -199,7 +199,64 @@ export async function renewContractTerm(
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
+
+async function markNoticeSent(contract: BillingContract, termEnd: LocalDate, at: string): Promise<void> {
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: tableName('numbers'),
+        Key: contractKey(contract),
+        UpdateExpression: 'SET noticeSentFor = :t, noticeSentAt = :at ADD version :one',
+        ConditionExpression: 'termEnd = :t AND (attribute_not_exists(noticeSentFor) OR noticeSentFor <> :t)',
+        ExpressionAttributeValues: { ':t': termEnd, ':at': at, ':one': 1 },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/** Stored as a map by effective date (priceChanges.<effectiveFrom>), so a second copy is refused. */
+async function addPriceChange(contract: BillingContract, change: PriceChange): Promise<void> {
+  const Key = contractKey(contract);
+  const prices = {
+    ...(change.monthlyRent !== undefined ? { monthlyRent: change.monthlyRent } : {}),
+    ...(change.minimumSpend !== undefined ? { minimumSpend: change.minimumSpend } : {}),
+    ...(change.retentionFee !== undefined ? { retentionFee: change.retentionFee } : {}),
+  };
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: tableName('numbers'),
+      Key,
+      UpdateExpression: 'SET priceChanges = if_not_exists(priceChanges, :empty)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':empty': {} },
+    }),
+  );
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: tableName('numbers'),
+        Key,
+        UpdateExpression: 'SET priceChanges.#d = :p ADD version :one',
+        ConditionExpression: 'attribute_not_exists(priceChanges.#d)',
+        ExpressionAttributeNames: { '#d': change.effectiveFrom },
+        ExpressionAttributeValues: { ':p': prices, ':one': 1 },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+export const dynamoBillingContracts: BillingContractStore = {
+  all: allContracts,
+  termsEndingBefore,
+  renewTerm,
+  markNoticeSent,
+  addPriceChange,
+};

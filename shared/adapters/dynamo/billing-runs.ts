@@ -6,11 +6,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { RunRecord } from '../../domain/billing/run.js';
-import { type Item, int } from './billing-dynamo.js';
+import type { BatchCounts, BillingRunStore, RunLease, RunTotals } from '../../ports/billing-runs.js';
+import { type Item, int, isConditionFailure } from './billing-dynamo.js';
 import { dynamo } from './client.js';
 
 const runKey = (job: string, period: string) => ({ pk: `RUN#${job}#${period}`, sk: 'RUN' });
-const isConditionFailure = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException';
 
 function fromItem(item: Item): RunRecord {
   const done = item.doneBatches instanceof Set ? item.doneBatches.size : 0;
@@ -33,28 +33,14 @@ function fromItem(item: Item): RunRecord {
   };
 }
 
-export async function readRun(job: string, period: string): Promise<RunRecord | undefined> {
+async function readRun(job: string, period: string): Promise<RunRecord | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName('ops'), Key: runKey(job, period), ConsistentRead: true }),
   );
   return Item ? fromItem(Item) : undefined;
 }
 
-/**
- * Takes the run: creates it, or takes over one whose lease ran out and is not complete. Returns undefined
- * when another copy holds it or it is complete (nothing to do). `now` is the job's instant (the schedule's
- * intended time, recorded as startedAt); the lease runs on the later of it and the clock, so a run started
- * days late (a retried schedule keeps its instant) still holds a live lease, and a retry of it can take
- * over a dead one.
- */
-export async function acquireRun(
-  job: string,
-  period: string,
-  now: Date,
-  leaseMs: number,
-): Promise<RunRecord | undefined> {
-  const clock = new Date(Math.max(now.getTime(), Date.now()));
-  const leaseUntil = new Date(clock.getTime() + leaseMs).toISOString();
+async function acquireRun(job: string, period: string, lease: RunLease): Promise<RunRecord | undefined> {
   try {
     const out = await dynamo().send(
       new UpdateCommand({
@@ -70,9 +56,9 @@ export async function acquireRun(
           ':period': period,
           ':running': 'running',
           ':complete': 'complete',
-          ':lease': leaseUntil,
-          ':now': now.toISOString(),
-          ':clock': clock.toISOString(),
+          ':lease': lease.leaseUntil,
+          ':now': lease.startedAt,
+          ':clock': lease.now,
           ':false': false,
           ':zero': 0,
         },
@@ -86,12 +72,7 @@ export async function acquireRun(
   }
 }
 
-/** The scheduler has sent every batch. */
-export async function markEnqueued(
-  job: string,
-  period: string,
-  totals: { batches: number; contracts: number; tenants: number },
-): Promise<void> {
+async function markEnqueued(job: string, period: string, totals: RunTotals): Promise<void> {
   await dynamo().send(
     new UpdateCommand({
       TableName: tableName('ops'),
@@ -107,15 +88,11 @@ export async function markEnqueued(
   );
 }
 
-/**
- * Counts a batch once, however often it is delivered. Returns whether every planned batch is now done
- * (so the caller knows to complete the run without another read).
- */
-export async function markBatchDone(
+async function markBatchDone(
   job: string,
   period: string,
   batchId: string,
-  counts: { contracts: number; charges: number; statements: number },
+  counts: BatchCounts,
 ): Promise<boolean> {
   try {
     const out = await dynamo().send(
@@ -138,12 +115,12 @@ export async function markBatchDone(
     return run.enqueued && run.phase === 'running' && run.batchesDone === run.batchesTotal;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    // Counted before (a redelivery): let the caller try to complete, in case the first delivery died there.
+    // Counted before (a redelivery).
     return true;
   }
 }
 
-export async function countFailure(job: string, period: string): Promise<void> {
+async function countFailure(job: string, period: string): Promise<void> {
   await dynamo()
     .send(
       new UpdateCommand({
@@ -159,8 +136,7 @@ export async function countFailure(job: string, period: string): Promise<void> {
     });
 }
 
-/** Completes the run once every planned batch is done; true for the one caller that completed it. */
-export async function completeIfDone(job: string, period: string, at: string): Promise<boolean> {
+async function completeIfDone(job: string, period: string, at: string): Promise<boolean> {
   try {
     await dynamo().send(
       new UpdateCommand({
@@ -184,3 +160,12 @@ export async function completeIfDone(job: string, period: string, at: string): P
     throw error;
   }
 }
+
+export const dynamoBillingRuns: BillingRunStore = {
+  read: readRun,
+  acquire: acquireRun,
+  markEnqueued,
+  markBatchDone,
+  countFailure,
+  completeIfDone,
+};

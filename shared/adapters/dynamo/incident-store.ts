@@ -1,26 +1,17 @@
 /**
  * Service incidents recorded by operators (ops table INCIDENT#<id> / INCIDENT; gsi1 INCIDENTS /
- * <startAt>#<id>). The monthly run reads the incidents overlapping the month, and those of the 3 months
- * before it to credit outages recorded (`recordedAt`) after their month's run started; only closed
- * incidents (with an end) earn credits.
+ * <startAt>#<id>).
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import type { ServiceIncident } from '../../domain/billing/types.js';
-import { conflict } from '../../domain/errors.js';
+import type { IncidentStore, StoredIncident } from '../../ports/incidents.js';
 import type { Page } from '../../ports/paging.js';
-import { type Item, queryAll, str } from './billing-dynamo.js';
+import { type Item, isConditionFailure, queryAll, queryPage, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
-import { queryPage } from './paging.js';
 
 const INDEX_PK = 'INCIDENTS';
-/** Longest incident we look back for when a month starts: one that began this long before still counts. */
+/** The index is by start: an incident that began up to this long before a period can still overlap it. */
 const LOOKBACK_MS = 31 * 86_400_000;
-
-export interface StoredIncident extends ServiceIncident {
-  readonly recordedAt: string;
-  readonly recordedBy: string;
-}
 
 function fromItem(item: Item): StoredIncident {
   return {
@@ -34,10 +25,7 @@ function fromItem(item: Item): StoredIncident {
   };
 }
 
-/** Idempotent on the incident id: the same id with the same content is returned; different content is a 409. */
-export async function recordIncident(
-  incident: StoredIncident,
-): Promise<{ incident: StoredIncident; created: boolean }> {
+async function create(incident: StoredIncident): Promise<boolean> {
   try {
     await dynamo().send(
       new PutCommand({
@@ -53,30 +41,21 @@ export async function recordIncident(
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return { incident, created: true };
+    return true;
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    const existing = await getIncident(incident.incidentId);
-    const same =
-      existing &&
-      existing.startAt === incident.startAt &&
-      existing.endAt === incident.endAt &&
-      JSON.stringify(existing.numbers) === JSON.stringify(incident.numbers);
-    if (!existing || !same)
-      throw conflict('incident_exists', `incident ${incident.incidentId} was recorded with other details`);
-    return { incident: existing, created: false };
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 }
 
-export async function getIncident(incidentId: string): Promise<StoredIncident | undefined> {
+async function get(incidentId: string): Promise<StoredIncident | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName('ops'), Key: { pk: `INCIDENT#${incidentId}`, sk: 'INCIDENT' } }),
   );
   return Item ? fromItem(Item) : undefined;
 }
 
-/** Incidents overlapping [startAt, endAt). */
-export async function incidentsOverlapping(startAt: string, endAt: string): Promise<StoredIncident[]> {
+async function overlapping(startAt: string, endAt: string): Promise<StoredIncident[]> {
   const items = await queryAll({
     TableName: tableName('ops'),
     IndexName: 'gsi1',
@@ -90,7 +69,7 @@ export async function incidentsOverlapping(startAt: string, endAt: string): Prom
   return items.map(fromItem).filter((i) => i.startAt < endAt && i.endAt > startAt);
 }
 
-export async function listIncidents(limit: number, cursor?: string): Promise<Page<StoredIncident>> {
+async function list(limit: number, cursor?: string): Promise<Page<StoredIncident>> {
   const page = await queryPage(
     {
       TableName: tableName('ops'),
@@ -103,3 +82,5 @@ export async function listIncidents(limit: number, cursor?: string): Promise<Pag
   );
   return { ...page, items: page.items.map(fromItem) };
 }
+
+export const dynamoIncidents: IncidentStore = { create, get, overlapping, list };

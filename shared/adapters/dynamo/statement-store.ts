@@ -9,11 +9,18 @@ import { tableName } from '../../config.js';
 import type { BillingMonth } from '../../domain/billing/calendar.js';
 import type { LedgerLine, Statement } from '../../domain/billing/statement.js';
 import type { Page } from '../../ports/paging.js';
-import { batchGetItems, batchPutItems, type Item, int, queryAll, str } from './billing-dynamo.js';
+import type {
+  BillingLedgerReads,
+  PostedCharge,
+  StatementKey,
+  StatementStore,
+  StatementSummary,
+  StoredStatement,
+} from '../../ports/statements.js';
+import { batchGetItems, batchPutItems, type Item, int, queryAll, queryPage, str } from './billing-dynamo.js';
 import { dynamo } from './client.js';
-import { queryPage } from './paging.js';
 
-export const statementKey = (tenantId: string, month: BillingMonth) => ({
+const statementKey = (tenantId: string, month: BillingMonth) => ({
   pk: `ACCT#${tenantId}`,
   sk: `STATEMENT#${month}`,
 });
@@ -42,7 +49,7 @@ export function ledgerLineFromItem(item: Item): LedgerLine | undefined {
 }
 
 /** A tenant's entries effective in [from, to): one paged query on gsi1. */
-export async function entriesBetween(tenantId: string, from: string, to: string): Promise<LedgerLine[]> {
+async function entriesBetween(tenantId: string, from: string, to: string): Promise<LedgerLine[]> {
   const items = await queryAll({
     TableName: tableName('ledger'),
     IndexName: 'gsi1',
@@ -57,11 +64,11 @@ export async function entriesBetween(tenantId: string, from: string, to: string)
  * A number's charges for a month: the ledger entries keyed `tenant#number#YYYY-MM#…` (rent, fees, the
  * chain of SLA credits), read consistently, since the next SLA credit's key depends on them.
  */
-export async function monthChargesOf(
+async function monthChargesOf(
   tenantId: string,
   number: string,
   month: BillingMonth,
-): Promise<{ key: string; amount: number }[]> {
+): Promise<PostedCharge[]> {
   const items = await queryAll({
     TableName: tableName('ledger'),
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -79,7 +86,7 @@ export async function monthChargesOf(
 }
 
 /** The sum of a tenant's entries effective before an instant (the opening balance of a first statement). */
-export async function balanceBefore(tenantId: string, instant: string): Promise<number> {
+async function balanceBefore(tenantId: string, instant: string): Promise<number> {
   const items = await queryAll({
     TableName: tableName('ledger'),
     IndexName: 'gsi1',
@@ -98,14 +105,12 @@ function statementItem(statement: Statement, generatedAt: string): Item {
   };
 }
 
-export function statementFromItem(item: Item): Statement & { generatedAt: string } {
+function statementFromItem(item: Item): StoredStatement {
   const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
-  return rest as unknown as Statement & { generatedAt: string };
+  return rest as unknown as StoredStatement;
 }
 
-export async function readStatements(
-  keys: readonly { tenantId: string; month: BillingMonth }[],
-): Promise<Map<string, Statement>> {
+async function readStatements(keys: readonly StatementKey[]): Promise<Map<string, Statement>> {
   const found = await batchGetItems(
     tableName('ledger'),
     keys.map((k) => statementKey(k.tenantId, k.month)),
@@ -118,32 +123,21 @@ export async function readStatements(
   return out;
 }
 
-/** Written in batches; a statement is deterministic from the ledger, so a concurrent rewrite is identical. */
-export async function writeStatements(statements: readonly Statement[], generatedAt: string): Promise<void> {
+async function writeStatements(statements: readonly Statement[], generatedAt: string): Promise<void> {
   await batchPutItems(
     tableName('ledger'),
     statements.map((s) => statementItem(s, generatedAt)),
   );
 }
 
-export async function getStatement(tenantId: string, month: BillingMonth) {
+async function getStatement(tenantId: string, month: BillingMonth): Promise<StoredStatement | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName('ledger'), Key: statementKey(tenantId, month) }),
   );
   return Item ? statementFromItem(Item) : undefined;
 }
 
-export interface StatementSummary {
-  readonly month: BillingMonth;
-  readonly openingBalance: number;
-  readonly closingBalance: number;
-  readonly totalDebits: number;
-  readonly totalCredits: number;
-  readonly generatedAt: string;
-}
-
-/** Newest month first, without line items. */
-export async function listStatements(
+async function listStatements(
   tenantId: string,
   limit: number,
   cursor?: string,
@@ -173,3 +167,12 @@ export async function listStatements(
     })),
   };
 }
+
+export const dynamoStatements: StatementStore = {
+  read: readStatements,
+  write: writeStatements,
+  get: getStatement,
+  list: listStatements,
+};
+
+export const dynamoBillingLedgerReads: BillingLedgerReads = { entriesBetween, balanceBefore, monthChargesOf };

@@ -178,7 +178,6 @@ export function monthlyCharges({
   const { active, suspended, daysInMonth } = classifyDays(contract, month);
   const charges: Charge[] = [];
   const days = active.length;
-  // Spread last into each charge's meta: a spread that then gets new keys is a slow path in V8 (Node 20).
   const period = { month, activeDays: days, daysInMonth };
 
   const rent = share(contract.monthlyRent, days, daysInMonth);
@@ -210,7 +209,7 @@ export function monthlyCharges({
       description: `Value-added services ${month}: ${Object.keys(features)
         .map((k) => k.slice('feature.'.length))
         .join(', ')}`,
-      meta: Object.assign({}, period, features),
+      meta: { ...period, ...features },
     });
   }
 

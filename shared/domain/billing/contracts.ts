@@ -3,8 +3,8 @@
  * tenant is told whether the contract will auto-renew or end; on termEnd an auto-renewing contract starts a
  * new term of the same length (same plan unless changed), any other contract ends (service stops that day).
  */
-import { addDays, addMonths, type LocalDate } from './calendar.js';
-import type { BillingContract } from './types.js';
+import { addDays, addMonths, type LocalDate, localDateOf } from './calendar.js';
+import type { BillingContract, DateRange } from './types.js';
 
 export const RENEWAL_NOTICE_DAYS = 30;
 
@@ -64,4 +64,36 @@ function countTerms(first: LocalDate, start: LocalDate, months: number): number 
 
 function notice(contractId: string, termEnd: LocalDate, renews: boolean): ContractAction {
   return { type: 'notice', termEnd, renews, dedupeKey: `contract-notice#${contractId}#${termEnd}` };
+}
+
+/** A row of a number's lifecycle history: the status it left and the one it entered, at an instant. */
+export interface LifecycleRow {
+  readonly at: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Suspensions and the end of service from the number's lifecycle history: a suspension runs from the day
+ * of `suspend` (retention charged) to the day of `resume` (rent charged); service ends the day the number
+ * is cancelled (or quarantined).
+ */
+export function withHistory(contract: BillingContract, history: readonly LifecycleRow[]): BillingContract {
+  const rows = history
+    .filter((h) => localDateOf(h.at, contract.timeZone) >= contract.serviceFrom)
+    .sort((a, b) => (a.at < b.at ? -1 : 1));
+  const suspensions: DateRange[] = [...contract.suspensions];
+  let open: LocalDate | undefined;
+  let serviceTo = contract.serviceTo;
+  for (const h of rows) {
+    const day = localDateOf(h.at, contract.timeZone);
+    if (h.to === 'suspended' && open === undefined) open = day;
+    else if (h.from === 'suspended' && open !== undefined) {
+      if (day > open) suspensions.push({ from: open, to: day });
+      open = undefined;
+    }
+    if ((h.to === 'cancelled' || h.to === 'quarantined') && serviceTo === undefined) serviceTo = day;
+  }
+  if (open !== undefined && !suspensions.some((s) => s.to === undefined)) suspensions.push({ from: open });
+  return { ...contract, suspensions, ...(serviceTo ? { serviceTo } : {}) };
 }

@@ -83,3 +83,6 @@ export interface RunRecord {
   readonly failures: number;
   readonly completedAt?: string;
 }
+
+/** The monthly run's job name, in its run record's key. */
+export const MONTHLY_JOB = 'billing-monthly';

@@ -1,0 +1,70 @@
+/**
+ * Primary course: the daily tariff job copies each pending tariff version onto every contract of its plan
+ * still in service on the effective date (a dated price change that monthly billing and settlement both
+ * price by), tells each affected tenant once, and marks the version done.
+ *
+ * Variation: nothing pending, nothing read. A rerun after a crash re-copies nothing (the contract refuses a
+ * second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
+ */
+import type { TariffVersion } from '../../domain/billing/tariffs.js';
+import type { BillingContractStore } from '../../ports/billing-contracts.js';
+import type { NotificationsPort } from '../../ports/notifications.js';
+import type { TariffStore } from '../../ports/tariffs.js';
+
+export interface ApplyTariffVersionsDeps {
+  readonly tariffs: TariffStore;
+  readonly contracts: BillingContractStore;
+  readonly notifications: NotificationsPort;
+}
+
+export interface TariffJobResult {
+  readonly versions: number;
+  readonly contractsUpdated: number;
+  readonly tenantsNotified: number;
+}
+
+const yuan = (fen: number | undefined) => (fen === undefined ? undefined : `¥${(fen / 100).toFixed(2)}`);
+
+function noticeText(version: TariffVersion): string {
+  const parts = [
+    yuan(version.monthlyRent) && `monthly rent ${yuan(version.monthlyRent)}`,
+    yuan(version.minimumSpend) && `minimum monthly spend ${yuan(version.minimumSpend)}`,
+    yuan(version.retentionFee) && `retention fee ${yuan(version.retentionFee)}`,
+  ].filter(Boolean);
+  return `From ${version.effectiveFrom}: ${parts.join(', ')}. ${version.description}`.trim();
+}
+
+export async function applyTariffVersions(
+  deps: ApplyTariffVersionsDeps,
+  at: string,
+  zone: string,
+): Promise<TariffJobResult> {
+  const pending = await deps.tariffs.pending();
+  if (pending.length === 0) return { versions: 0, contractsUpdated: 0, tenantsNotified: 0 };
+  const contracts = await deps.contracts.all(zone);
+  let contractsUpdated = 0;
+  let tenantsNotified = 0;
+  for (const version of pending) {
+    const affected = contracts.filter(
+      (c) =>
+        c.planId === version.planId && (c.serviceTo === undefined || c.serviceTo > version.effectiveFrom),
+    );
+    for (const contract of affected) {
+      await deps.contracts.addPriceChange(contract, version);
+      contractsUpdated++;
+    }
+    for (const tenantId of new Set(affected.map((c) => c.tenantId))) {
+      await deps.notifications.publish({
+        tenantId,
+        kind: 'tariff_notice',
+        subject: `Plan ${version.planId} prices change on ${version.effectiveFrom}`,
+        text: noticeText(version),
+        dedupeKey: `tariff#${version.planId}#${version.effectiveFrom}#${tenantId}`,
+        attributes: { planId: version.planId, effectiveFrom: version.effectiveFrom },
+      });
+      tenantsNotified++;
+    }
+    await deps.tariffs.markNotified(version, at, affected.length);
+  }
+  return { versions: pending.length, contractsUpdated, tenantsNotified };
+}
