@@ -2,16 +2,9 @@
  * SNS behind a port: alerts (email/SMS subscriptions per tenant) and direct SMS. The SNS adapter publishes;
  * the local adapter appends to an outbox shown at GET /local/outbox.
  */
-export type NotificationKind =
-  | 'low_balance'
-  | 'spend_cap_reached'
-  | 'arrears'
-  | 'service_restored'
-  | 'application_decided'
-  | 'number_lifecycle'
-  | 'contract_notice'
-  | 'tariff_notice'
-  | 'statement_ready';
+import type { NotificationKind } from '../domain/accounts/notification-kind.js';
+
+export type { NotificationKind };
 
 export interface Notification {
   readonly tenantId: string;

@@ -4,6 +4,15 @@
  * and tests work end to end. Methods are idempotent: calling one twice with the same input is harmless.
  * The routing capability extends this port with hours of operation, queues, routing profiles and flows.
  */
+import type {
+  ConnectWeekday,
+  HoursOfOperationSpec,
+  QueueSpec,
+  RoutingProfileSpec,
+} from '../domain/routing/connect-resources.js';
+
+export type { ConnectWeekday, HoursOfOperationSpec, QueueSpec, RoutingProfileSpec };
+
 export type AccessNumberType = 'DID' | 'TOLL_FREE';
 
 export interface ClaimAccessNumberRequest {
@@ -83,47 +92,6 @@ export interface TelephonyPort {
 export interface ConnectResourceRef {
   readonly id: string;
   readonly arn: string;
-}
-
-export type ConnectWeekday =
-  | 'MONDAY'
-  | 'TUESDAY'
-  | 'WEDNESDAY'
-  | 'THURSDAY'
-  | 'FRIDAY'
-  | 'SATURDAY'
-  | 'SUNDAY';
-
-export interface HoursOfOperationSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly timeZone: string;
-  /** Open slices; minutes since midnight, end may be 1440 (stored as 23:59 in Connect). */
-  readonly slices: readonly {
-    readonly day: ConnectWeekday;
-    readonly startMinute: number;
-    readonly endMinute: number;
-  }[];
-  /** Closed date ranges (holidays), YYYY-MM-DD inclusive, each with a stable name. */
-  readonly closures: readonly { readonly name: string; readonly from: string; readonly till: string }[];
-}
-
-export interface QueueSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly hoursOfOperationId: string;
-}
-
-export interface RoutingProfileSpec {
-  readonly name: string;
-  readonly description: string;
-  /** Lower priority is served first; VIP queues get 1, normal queues 2. */
-  readonly queues: readonly {
-    readonly queueId: string;
-    readonly priority: number;
-    readonly delaySeconds: number;
-  }[];
-  readonly defaultOutboundQueueId: string;
 }
 
 export interface TelephonyPort {

@@ -3,7 +3,7 @@
  * stores, the billing queue, the ledger, the numbers capability's cancellation path, the notifications
  * port and the clock in force. The jobs call these and nothing below.
  */
-import { numberCancellations } from '../adapters/dynamo/billing-number-cancellations.js';
+
 import { billingQueue } from '../adapters/sqs/billing-queue.js';
 import { applyTariffVersions } from '../app/billing/apply-tariff-versions.js';
 import { cachedMonthReads, type MonthReads } from '../app/billing/month-reads.js';
@@ -15,6 +15,7 @@ import type { LedgerPort } from '../domain/ledger/types.js';
 import { logger } from '../observability.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import { billingStores, billingZone } from './billing.js';
+import { numberCancellations } from './number-cancellations.js';
 import { clock, port } from './ports.js';
 
 /** The queue's message body, as the worker parses it. */

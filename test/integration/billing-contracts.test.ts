@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { numberCancellations } from '../../shared/adapters/dynamo/billing-number-cancellations.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { sweepContractTerms } from '../../shared/app/billing/sweep-contract-terms.js';
 import { tableName } from '../../shared/config.js';
 import type { Notification } from '../../shared/ports/notifications.js';
 import { billingStores } from '../../shared/runtime/billing.js';
+import { numberCancellations } from '../../shared/runtime/number-cancellations.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { seedContract } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';

@@ -3,12 +3,12 @@
  * a retry returns the same result, the same key with another amount is a 409.
  */
 import { ledgerStore } from '../../../shared/adapters/dynamo/ledger-store.js';
-import { restoreAfterPayment } from '../../../shared/adapters/dynamo/number-jobs.js';
 import { invalid } from '../../../shared/domain/errors.js';
 import { numbersConfig } from '../../../shared/domain/numbers/config.js';
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { idempotencyKeyPattern, topUpBody } from '../../../shared/http/schemas/money.js';
 import { logger } from '../../../shared/observability.js';
+import { restoreAfterPayment } from '../../../shared/runtime/numbers.js';
 
 export const handler = apiHandler(
   'createTopUp',

@@ -3,7 +3,7 @@
  * daily cap, arrears status and the alert state that makes every alert fire once per crossing. Pure:
  * the ledger store reads the item, applies movements here and writes it back under its version.
  */
-import type { NotificationKind } from '../../ports/notifications.js';
+import type { NotificationKind } from './notification-kind.js';
 
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
 /** The balance never goes below this; what a charge cannot take from the balance is owed. */

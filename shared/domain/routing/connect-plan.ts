@@ -5,13 +5,14 @@
  *   hours of operation (with holiday closures) → per queue: normal + VIP queue → per agent group: routing
  *   profile (VIP queues priority 1, normal queues priority 2) → the access number's flow association.
  */
+
+import { type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
 import type {
   ConnectWeekday,
   HoursOfOperationSpec,
   QueueSpec,
   RoutingProfileSpec,
-} from '../../ports/telephony.js';
-import { type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
+} from './connect-resources.js';
 import type { RoutingConfig, Weekday } from './types.js';
 
 export type ResourceKind = 'hours' | 'queue' | 'routingProfile' | 'flowAssociation';

@@ -1,12 +1,13 @@
 /**
- * The numbers capability's cancellation path, as billing's contract-terms job needs it: the number's
- * owner and status, and `request_cancellation` (effective after the 30-day cancellation notice).
+ * Billing's port onto the numbers area, composed here because it crosses areas: the contract-terms job
+ * needs the number's owner and status, and `request_cancellation` (effective after the 30-day notice).
  */
-import { DomainError } from '../../domain/errors.js';
-import { numbersConfig } from '../../domain/numbers/config.js';
-import type { NumberCancellations } from '../../ports/billing-contracts.js';
-import { getNumberItem } from './number-items.js';
-import { runCommand } from './number-lifecycle.js';
+
+import { getNumberItem } from '../adapters/dynamo/number-items.js';
+import { DomainError } from '../domain/errors.js';
+import { numbersConfig } from '../domain/numbers/config.js';
+import type { NumberCancellations } from '../ports/billing-contracts.js';
+import { runCommand } from './numbers.js';
 
 export const numberCancellations: NumberCancellations = {
   async status(number) {

@@ -1,1 +1,0 @@
-export { restoreAfterPayment } from '../../runtime/numbers.js'; // moved in issue 12: remove after the merge

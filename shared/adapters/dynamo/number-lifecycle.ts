@@ -1,1 +1,0 @@
-export { runCommand } from '../../runtime/numbers.js'; // moved in issue 12: remove after the merge
