@@ -34,6 +34,7 @@ describe('contains patterns (Twilio style)', () => {
     expect(price.plans.map((p) => p.monthlyRent)).toEqual(
       config.tariffs['4007'].plans.map((p) => p.monthlyRent),
     );
-    expect(price.localPerMinute).toBe(config.tariffs['4007'].localPerMinute);
+    expect(price.plans.map((p) => p.perMinute.localPerMinute)).toEqual([10, 10, 10]);
+    expect(price.plans.map((p) => p.includedMinutes)).toEqual([100, 600, 2000]);
   });
 });

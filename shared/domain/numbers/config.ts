@@ -3,6 +3,8 @@
  * tiers and their selection fees, which digit pattern earns which tier, plans, and every timer of the
  * lifecycle. Code reads these values; it never hard-codes them. Money is integer fen.
  */
+import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
+import type { Tariff } from '../rating/tariff.js';
 
 export const SEGMENTS = ['4001', '4006', '4007', '4008'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -48,29 +50,33 @@ export interface PatternRule {
   readonly tierElsewhere: TierId;
 }
 
-export interface PlanConfig {
+/** A plan's contract terms. Its per-minute prices and included minutes are the rating tariff's (`tariff`). */
+export interface PlanTerms {
   readonly id: string;
   readonly name: string;
   /** Monthly rent in fen. */
   readonly monthlyRent: number;
-  readonly includedMinutes: number;
   /** Minimum monthly spend in fen (0 = none). */
   readonly minimumMonthlySpend: number;
+}
+
+/** A plan as quoted and contracted: its terms with the included minutes the rating tariff gives it. */
+export interface PlanConfig extends PlanTerms {
+  readonly includedMinutes: number;
 }
 
 export interface SegmentTariff {
   readonly segment: Segment;
   readonly carrier: string;
-  /** Answer-side per-minute charges in fen. */
-  readonly localPerMinute: number;
-  readonly longDistancePerMinute: number;
-  readonly plans: readonly PlanConfig[];
+  readonly plans: readonly PlanTerms[];
 }
 
 export interface NumbersConfig {
   readonly tiers: readonly TierConfig[];
   readonly patternRules: readonly PatternRule[];
   readonly tariffs: Readonly<Record<Segment, SegmentTariff>>;
+  /** The one price list: rating charges calls with it, and quotes read their per-minute prices from it. */
+  readonly tariff: Tariff;
   /** The first top-up included in the opening fee, credited to the tenant's balance (fen). */
   readonly firstTopUp: number;
   readonly holdMinutes: number;
@@ -98,22 +104,10 @@ export interface NumbersConfig {
   readonly timeZone: string;
 }
 
-const plans = (rentBase: number): PlanConfig[] => [
-  { id: 'basic', name: 'Basic', monthlyRent: rentBase, includedMinutes: 100, minimumMonthlySpend: 0 },
-  {
-    id: 'business',
-    name: 'Business',
-    monthlyRent: rentBase * 3,
-    includedMinutes: 600,
-    minimumMonthlySpend: 10_000,
-  },
-  {
-    id: 'enterprise',
-    name: 'Enterprise',
-    monthlyRent: rentBase * 8,
-    includedMinutes: 2_000,
-    minimumMonthlySpend: 50_000,
-  },
+const plans = (rentBase: number): PlanTerms[] => [
+  { id: 'basic', name: 'Basic', monthlyRent: rentBase, minimumMonthlySpend: 0 },
+  { id: 'business', name: 'Business', monthlyRent: rentBase * 3, minimumMonthlySpend: 10_000 },
+  { id: 'enterprise', name: 'Enterprise', monthlyRent: rentBase * 8, minimumMonthlySpend: 50_000 },
 ];
 
 export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
@@ -147,32 +141,25 @@ export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
     '4001': {
       segment: '4001',
       carrier: 'China Mobile',
-      localPerMinute: 12,
-      longDistancePerMinute: 22,
       plans: plans(6_000),
     },
     '4006': {
       segment: '4006',
       carrier: 'China Unicom',
-      localPerMinute: 12,
-      longDistancePerMinute: 25,
       plans: plans(6_800),
     },
     '4007': {
       segment: '4007',
       carrier: 'China Mobile',
-      localPerMinute: 10,
-      longDistancePerMinute: 20,
       plans: plans(5_000),
     },
     '4008': {
       segment: '4008',
       carrier: 'China Telecom',
-      localPerMinute: 15,
-      longDistancePerMinute: 30,
       plans: plans(8_800),
     },
   },
+  tariff: DEFAULT_TARIFF,
   firstTopUp: 50_000,
   holdMinutes: 30,
   holdLimit: 5,
@@ -200,8 +187,11 @@ export function isSegment(value: string): value is Segment {
   return (SEGMENTS as readonly string[]).includes(value);
 }
 
+/** A plan of the segment with the included minutes its tariff gives it; undefined when it is not offered. */
 export function planOf(config: NumbersConfig, segment: Segment, planId: string): PlanConfig | undefined {
-  return config.tariffs[segment].plans.find((p) => p.id === planId);
+  const terms = config.tariffs[segment].plans.find((p) => p.id === planId);
+  const priced = config.tariff.segments[segment]?.[planId];
+  return terms && priced ? { ...terms, includedMinutes: priced.includedMinutes } : undefined;
 }
 
 let active: NumbersConfig = DEFAULT_NUMBERS_CONFIG;

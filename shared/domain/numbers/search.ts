@@ -1,9 +1,19 @@
 /**
  * Searching the pool: Twilio-style digit patterns (digits, keypad letters, `*` for any one digit, matched
- * anywhere in the number) and what a result shows, its price from the configuration.
+ * anywhere in the number) and what a result shows: its fees from the configuration, its per-minute prices
+ * from the rating tariff.
  */
 import { invalid } from '../errors.js';
-import { type NumbersConfig, type Segment, type TierId, tierConfig } from './config.js';
+import { type PlanPrice, planPrice } from '../rating/price-list.js';
+import { tariffBookOf } from '../rating/tariff.js';
+import {
+  type NumbersConfig,
+  type PlanConfig,
+  planOf,
+  type Segment,
+  type TierId,
+  tierConfig,
+} from './config.js';
 
 export interface AvailableNumber {
   readonly number: string;
@@ -17,15 +27,8 @@ export interface AvailableNumber {
     readonly selectionFee: number;
     readonly firstTopUp: number;
     readonly openingFee: number;
-    readonly plans: readonly {
-      readonly id: string;
-      readonly name: string;
-      readonly monthlyRent: number;
-      readonly includedMinutes: number;
-      readonly minimumMonthlySpend: number;
-    }[];
-    readonly localPerMinute: number;
-    readonly longDistancePerMinute: number;
+    /** Each plan the segment offers: its terms and its per-minute prices, from the rating tariff. */
+    readonly plans: readonly (PlanConfig & { readonly perMinute: PlanPrice })[];
   };
 }
 
@@ -59,15 +62,18 @@ export function priceOf(
   number: { readonly segment: Segment; readonly selectionFee: number },
   config: NumbersConfig,
 ): AvailableNumber['price'] {
-  const tariff = config.tariffs[number.segment];
+  const book = tariffBookOf(config.tariff);
+  const plans = [];
+  for (const terms of config.tariffs[number.segment].plans) {
+    const plan = planOf(config, number.segment, terms.id);
+    if (plan) plans.push({ ...plan, perMinute: planPrice(book, number.segment, plan.id) });
+  }
   return {
     currency: 'CNY',
     selectionFee: number.selectionFee,
     firstTopUp: config.firstTopUp,
     openingFee: number.selectionFee + config.firstTopUp,
-    plans: tariff.plans.map((p) => ({ ...p })),
-    localPerMinute: tariff.localPerMinute,
-    longDistancePerMinute: tariff.longDistancePerMinute,
+    plans,
   };
 }
 

@@ -57,6 +57,16 @@ function roundUnits(seconds: number, increment: number, rounding: CompiledPlan['
   return Math.round(exact);
 }
 
+/** fen × seconds × percent, per minute, to whole fen (half up): the one rounding of usage. */
+function fenOf(scaled: number): number {
+  return Math.floor((scaled + 3000) / 6000);
+}
+
+/** What one whole minute costs at `rate` fen per minute when `percent` of the rate is charged. */
+export function minuteCharge(rate: number, percent: number): number {
+  return fenOf(rate * 60 * percent);
+}
+
 export function rateCall(plan: CompiledPlan, zone: string, input: RatingInput): Rating {
   const answeredAt = input.answeredAtMs;
   if (answeredAt === undefined || !(input.endedAtMs >= answeredAt)) return MISSED;
@@ -89,7 +99,7 @@ export function rateCall(plan: CompiledPlan, zone: string, input: RatingInput): 
       if (percent < 100) discountedUnits++;
     }
   }
-  const usageAmount = Math.floor((scaled + 3000) / 6000);
+  const usageAmount = fenOf(scaled);
   const recordingMinutes = input.recordingSeconds > 0 ? Math.ceil(input.recordingSeconds / 60) : 0;
   const valueAddedAmount = recordingMinutes * plan.recordingPerMinute + (input.ivr ? plan.ivrPerCall : 0);
   return {

@@ -148,3 +148,15 @@ export class TariffBook {
     return compiled;
   }
 }
+
+const books = new WeakMap<Tariff, TariffBook>();
+
+/** The compiled book of a tariff, built once per tariff object (quotes and rating share it). */
+export function tariffBookOf(tariff: Tariff): TariffBook {
+  let book = books.get(tariff);
+  if (!book) {
+    book = new TariffBook(tariff);
+    books.set(tariff, book);
+  }
+  return book;
+}
