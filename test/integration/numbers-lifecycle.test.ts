@@ -25,6 +25,7 @@ import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js
 import {
   activateNumber,
   addDocument,
+  approveApplication,
   callApi,
   createApplication,
   type Handler,
@@ -32,6 +33,7 @@ import {
   rejectApplication,
   reserveNumber,
   submitApplication,
+  submitNumberApplication,
 } from './numbers-support.js';
 
 const draftJob = (event: { at: string }) => draftJobHandler(event, lambdaContext);
@@ -135,6 +137,31 @@ describe('draft applications', () => {
       }),
     );
     expect(app.Item?.status).toBe('withdrawn');
+  });
+
+  it('counts numbers under review or rejected toward the hold limit, until an approval makes one the tenant’s', async () => {
+    const numbers = Array.from({ length: config.holdLimit + 1 }, (_, i) => `400172000${i}`);
+    await importNumbers(numbers, iso(0), config);
+    const applications = [];
+    for (const n of numbers.slice(0, config.holdLimit)) {
+      applications.push(await submitNumberApplication(n, 'hoarder', iso(0), config, docs));
+    }
+    const extra = numbers[config.holdLimit] as string;
+    await expect(reserveNumber(extra, 'hoarder', iso(0), config)).rejects.toMatchObject({
+      code: 'hold_limit_reached',
+    });
+    const [rejected, approved] = applications as unknown as [
+      { applicationId: string },
+      { applicationId: string },
+    ];
+    await rejectApplication(rejected.applicationId, { reasons: ['expired_licence'] }, 'op', iso(1), config);
+    await expect(reserveNumber(extra, 'hoarder', iso(2), config)).rejects.toMatchObject({
+      code: 'hold_limit_reached',
+    });
+    await approveApplication(approved.applicationId, 'op', iso(3), config);
+    expect(await reserveNumber(extra, 'hoarder', iso(4), config)).toMatchObject({ number: extra });
+    // Withdrawn, the rejected number is back in the pool (and off the draft-expiry job's list).
+    expect((await as('hoarder', withdraw, { path: { id: rejected.applicationId } })).status).toBe(200);
   });
 });
 

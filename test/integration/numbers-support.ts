@@ -90,6 +90,19 @@ export async function activateNumber(
   documents: LocalDocuments,
   applicantType: 'enterprise' | 'individual' = 'enterprise',
 ) {
+  const app = await submitNumberApplication(number, tenantId, at, config, documents, applicantType);
+  return approveApplication(app.applicationId, 'operator-1', at, config);
+}
+
+/** Reserves a number, applies for it with every required document, and submits the application to review. */
+export async function submitNumberApplication(
+  number: string,
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+  documents: LocalDocuments,
+  applicantType: 'enterprise' | 'individual' = 'enterprise',
+) {
   await reserveNumber(number, tenantId, at, config);
   const app = await createApplication(
     tenantId,
@@ -116,5 +129,5 @@ export async function activateNumber(
     await documents.receive(token, Buffer.from('%PDF'), undefined, new Date(at));
   }
   await submitApplication(tenantId, app.applicationId, at, config);
-  return approveApplication(app.applicationId, 'operator-1', at, config);
+  return app;
 }

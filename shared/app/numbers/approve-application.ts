@@ -18,6 +18,7 @@ import {
 import { restrictionsFor } from '../../domain/numbers/applications.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
+import { holdConsumed } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export async function approveApplication(
@@ -52,9 +53,11 @@ export async function approveApplication(
             restrictions: restrictionsFor(submitted.applicantType),
             planId: contract.planId as string,
           },
-          writes: () => [
+          // Approved, the number is the tenant's: it no longer counts as a hold.
+          writes: async () => [
             { kind: 'application', application: next, expectedVersion: submitted.version },
             { kind: 'contract', contract },
+            await holdConsumed(deps, submitted.tenantId, submitted.number, at),
           ],
         },
       );

@@ -1,9 +1,15 @@
 /**
  * A tenant's holds: which numbers it holds until when, written with every change of a hold (in the same
- * commit as the number), so no tenant ever holds more than the hold limit at once.
+ * commit as the number), so no tenant ever holds more than the hold limit at once. A number counts from its
+ * reservation until it is the tenant's (approved) or back in the pool: held, in a draft or rejected
+ * application (until its fix-by date), and under review (until decided), so submitting applications is no
+ * way to hoard numbers past the limit.
  */
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
+
+/** The expiry of a hold whose application is under review: it ends when the application is decided. */
+export const UNTIL_DECIDED = '9999-12-31T23:59:59.999Z';
 
 /** The holds still running at `at`, without `except`. */
 export const liveHolds = (holds: Readonly<Record<string, string>> | undefined, at: string, except?: string) =>

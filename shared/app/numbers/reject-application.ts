@@ -9,6 +9,7 @@ import { applicationView, withStatus } from '../../domain/numbers/application.js
 import { type Rejection, validateRejection } from '../../domain/numbers/applications.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
+import { holdExtended } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export async function rejectApplication(
@@ -41,7 +42,11 @@ export async function rejectApplication(
     { type: 'reject' },
     { at, actor: operator, note: rejection.reasons.join(',') },
     {
-      writes: () => [{ kind: 'application', application: next, expectedVersion: app.version }],
+      // The number stays the tenant's to fix and resubmit, counted as a hold until its fix-by date.
+      writes: async () => [
+        { kind: 'application', application: next, expectedVersion: app.version },
+        await holdExtended(deps, app.tenantId, app.number, next.draftExpiresAt ?? at, at),
+      ],
       effects: (_number, numberNext) => [
         {
           effectId: `${app.number}#v${String(numberNext.version).padStart(8, '0')}#decision`,

@@ -7,6 +7,7 @@ import { conflict } from '../../domain/errors.js';
 import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
 import { requireComplete, requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
+import { holdExtended, UNTIL_DECIDED } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export type Resubmission = Partial<
@@ -36,7 +37,12 @@ export async function resubmitApplication(
     app.number,
     { type: 'resubmit', tenantId },
     { at, actor: tenantId },
-    { writes: () => [{ kind: 'application', application: next, expectedVersion: app.version }] },
+    {
+      writes: async () => [
+        { kind: 'application', application: next, expectedVersion: app.version },
+        await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
+      ],
+    },
   );
   return applicationView(next);
 }

@@ -1,13 +1,14 @@
 /**
  * A tenant submits its draft application. Primary course: every required document arrived and is in date;
- * the application joins the review queue and stops counting as one of the tenant's holds, in one commit.
+ * the application joins the review queue, its number still counting as one of the tenant's holds until it
+ * is decided, in one commit.
  * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again.
  */
 import { conflict } from '../../domain/errors.js';
 import { applicationView, withStatus } from '../../domain/numbers/application.js';
 import { requireComplete, requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
-import { holdConsumed } from './holds.js';
+import { holdExtended, UNTIL_DECIDED } from './holds.js';
 
 export async function submitApplication(
   deps: NumbersDeps,
@@ -22,7 +23,7 @@ export async function submitApplication(
   const next = withStatus(app, 'submitted', { at, event: 'submitted', by: tenantId }, { submittedAt: at });
   const committed = await deps.numbers.commit([
     { kind: 'application', application: next, expectedVersion: app.version },
-    await holdConsumed(deps, tenantId, app.number, at),
+    await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
   ]);
   if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
   return applicationView(next);
