@@ -42,6 +42,8 @@ export const ROUTE_CALL_ID = 'routeCall';
 export const CTR_INGEST_ID = 'ctrIngest';
 /** Invoked by the contact flow before connecting a call; stopContact ends the call at its limit. */
 export const ARM_CALL_LIMIT_ID = 'armCallLimit';
+/** Functions Amazon Connect waits on during a call: their cold start counts, so Powertools is bundled. */
+const CONNECT_WAITS_ON: ReadonlySet<string> = new Set([ROUTE_CALL_ID, ARM_CALL_LIMIT_ID]);
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
@@ -201,6 +203,7 @@ export class StatelessStack extends Stack {
         assets: spec.assets,
         bundle: props.bundle,
         ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other'),
+        powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
       });
