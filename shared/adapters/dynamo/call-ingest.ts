@@ -263,7 +263,11 @@ export class DynamoCallCharges implements CallChargesPort {
     const chains: AccountUnit[][] = [];
     let stale = 0;
     const byTenant = new Map<string, Resolved[]>();
-    for (const r of resolved) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
+    for (const r of resolved) {
+      const calls = byTenant.get(r.tenantId);
+      if (calls) calls.push(r);
+      else byTenant.set(r.tenantId, [r]);
+    }
     for (const [tenantId, calls] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored) continue;
