@@ -3,7 +3,14 @@
  * is met by the SDK's own retry, and a lost answer to a transaction is retried with the same
  * ClientRequestToken, which the engine recognises (the write is applied once).
  */
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
@@ -103,6 +110,33 @@ describe('fault proxy', () => {
     expect(tokens[0]).toEqual(expect.any(String));
     expect(tokens[1]).toBe(tokens[0]);
     expect(await read('counter')).toMatchObject({ n: 1 });
+  });
+
+  it("a delay past the client's request timeout fails that attempt; the retry lands, and so may the late one", async () => {
+    // client.ts sets no request timeout (the SDK's default socket timeout is 300 s), and requestTimeout alone
+    // only logs a warning in this SDK: a client with one that throws.
+    const impatient = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: proxy.endpoint,
+        maxAttempts: 2,
+        requestHandler: { requestTimeout: 100, throwOnRequestTimeout: true },
+      }),
+    );
+    proxy.plan('UpdateItem', { delayMs: 400 });
+    await impatient.send(
+      new UpdateCommand({
+        TableName: tableName('ops'),
+        Key: key('late'),
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    expect(operations()).toEqual(['UpdateItem:delay', 'UpdateItem:pass']);
+    expect(await read('late')).toMatchObject({ n: 1 });
+    // The timed-out attempt still reaches the engine: a non-idempotent write lands twice.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await read('late')).toMatchObject({ n: 2 });
+    impatient.destroy();
   });
 
   it('a delayed answer still arrives; the log shows the fault', async () => {
