@@ -1,3 +1,10 @@
+/**
+ * The ledger store (LedgerPort): entries ACCT#<tenantId> / LEDGER#<key>, each posted in one transaction
+ * with its account's new state (conditioned on the version read) and with the alerts the movement crossed
+ * (the outbox), so a key is posted once and money, entries and alerts land together. The rules are the
+ * domain's (applyMovements, moveMoney); this holds keys, transactions and retries on a lost race.
+ * Calls are their own entries (call items, written by ./call-ingest.ts) and are listed here with the rest.
+ */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
 import { alertFor, applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
