@@ -1,0 +1,166 @@
+/**
+ * Notification signatures, checked with keys generated here (the local provider's, and a stranger's):
+ * Alipay through the official alipay-sdk, WeChat Pay API v3 through its documented scheme on node:crypto.
+ */
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AlipayNotifications } from '../../shared/adapters/payments/alipay.js';
+import {
+  alipaySign,
+  LocalPaymentProviders,
+  wechatEncrypt,
+} from '../../shared/adapters/payments/local-provider.js';
+import { WechatPayNotifications, wechatSignedMessage } from '../../shared/adapters/payments/wechat-pay.js';
+import type { PaymentOrder } from '../../shared/domain/payments/payments.js';
+
+const NOW = new Date('2027-03-01T04:00:00.000Z');
+const local = new LocalPaymentProviders();
+const stranger = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+const order = (channel: PaymentOrder['channel']): PaymentOrder => ({
+  orderId: 'P0123456789abcdef01234567',
+  tenantId: 't1',
+  channel,
+  amount: 12_345,
+  currency: 'CNY',
+  status: 'created',
+  createdAt: '2027-03-01T03:55:00.000Z',
+  expiresAt: '2027-03-01T05:55:00.000Z',
+  createdBy: 'u1',
+  idempotencyKey: 'key-00000001',
+  refunded: 0,
+  refundPending: 0,
+  version: 0,
+});
+
+const alipay = new AlipayNotifications(async () => local.alipayConfig);
+const wechat = new WechatPayNotifications(async () => local.wechatConfig);
+
+function formWith(body: string, change: Record<string, string>): string {
+  const fields = new URLSearchParams(body);
+  for (const [k, v] of Object.entries(change)) fields.set(k, v);
+  return fields.toString();
+}
+
+describe('Alipay notifications (alipay-sdk checkNotifySignV2, RSA2)', () => {
+  it('accepts a notification signed with Alipay’s key and reads it in fen', async () => {
+    const { request, tradeNo } = local.paymentNotification(order('alipay'), { at: NOW });
+    const result = await alipay.verifyNotification(request, NOW);
+    expect(result).toEqual({
+      ok: true,
+      notification: {
+        kind: 'payment',
+        channel: 'alipay',
+        orderId: 'P0123456789abcdef01234567',
+        tradeNo,
+        amount: 12_345,
+        currency: 'CNY',
+        appId: local.alipayConfig.appId,
+        merchantId: local.alipayConfig.sellerId,
+        paidAt: NOW.toISOString(),
+        succeeded: true,
+      },
+    });
+  });
+
+  it('refuses a tampered amount, a stranger’s signature and a missing signature', async () => {
+    const { request } = local.paymentNotification(order('alipay'), { at: NOW });
+    const tampered = { ...request, body: formWith(request.body, { total_amount: '99999.00' }) };
+    expect(await alipay.verifyNotification(tampered, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+
+    const fields = Object.fromEntries(new URLSearchParams(request.body));
+    fields.sign = alipaySign(fields, stranger.privateKey);
+    const forged = { ...request, body: new URLSearchParams(fields).toString() };
+    expect(await alipay.verifyNotification(forged, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+
+    const unsigned = new URLSearchParams(request.body);
+    unsigned.delete('sign');
+    expect(await alipay.verifyNotification({ ...request, body: unsigned.toString() }, NOW)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('answers "success" or "fail" as Alipay documents', () => {
+    expect(alipay.answer(true).body).toBe('success');
+    expect(alipay.answer(false).body).toBe('fail');
+  });
+});
+
+describe('WeChat Pay API v3 notifications (SHA256withRSA, AEAD_AES_256_GCM)', () => {
+  it('accepts a signed, fresh notification and decrypts its resource', async () => {
+    const { request, tradeNo } = local.paymentNotification(order('wechat_pay'), { at: NOW });
+    const result = await wechat.verifyNotification(request, new Date(NOW.getTime() + 60_000));
+    expect(result).toEqual({
+      ok: true,
+      notification: {
+        kind: 'payment',
+        channel: 'wechat_pay',
+        orderId: 'P0123456789abcdef01234567',
+        tradeNo,
+        amount: 12_345,
+        currency: 'CNY',
+        appId: local.wechatConfig.appId,
+        merchantId: local.wechatConfig.mchId,
+        paidAt: NOW.toISOString(),
+        succeeded: true,
+      },
+    });
+  });
+
+  it('refuses a changed body, a stale timestamp, an unknown serial and a stranger’s signature', async () => {
+    const { request } = local.paymentNotification(order('wechat_pay'), { at: NOW });
+    const changed = { ...request, body: request.body.replace('TRANSACTION.SUCCESS', 'TRANSACTION.SUCCES5') };
+    expect(await wechat.verifyNotification(changed, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await wechat.verifyNotification(request, new Date(NOW.getTime() + 301_000))).toEqual({
+      ok: false,
+      reason: 'stale_timestamp',
+    });
+    const otherSerial = { ...request, headers: { ...request.headers, 'wechatpay-serial': 'ABC' } };
+    expect(await wechat.verifyNotification(otherSerial, NOW)).toEqual({ ok: false, reason: 'unknown_key' });
+    const h = request.headers;
+    const forgedSignature = createSign('RSA-SHA256')
+      .update(wechatSignedMessage(h['wechatpay-timestamp'] ?? '', h['wechatpay-nonce'] ?? '', request.body))
+      .sign(stranger.privateKey, 'base64');
+    const forged = { ...request, headers: { ...h, 'wechatpay-signature': forgedSignature } };
+    expect(await wechat.verifyNotification(forged, NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('refuses a resource not encrypted with our APIv3 key even when the signature holds', async () => {
+    const nonce = 'abcdefabcdef';
+    const body = JSON.stringify({
+      event_type: 'TRANSACTION.SUCCESS',
+      resource: {
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext: wechatEncrypt('0'.repeat(32), '{"amount":{"total":1}}', nonce, 'transaction'),
+        associated_data: 'transaction',
+        nonce,
+      },
+    });
+    const timestamp = String(NOW.getTime() / 1000);
+    const signature = createSign('RSA-SHA256')
+      .update(wechatSignedMessage(timestamp, 'n1', body))
+      .sign(local.wechatPlatform.privateKey, 'base64');
+    const request = {
+      headers: {
+        'wechatpay-timestamp': timestamp,
+        'wechatpay-nonce': 'n1',
+        'wechatpay-signature': signature,
+        'wechatpay-serial': local.wechatConfig.platformSerial,
+      },
+      body,
+    };
+    expect(await wechat.verifyNotification(request, NOW)).toEqual({ ok: false, reason: 'undecryptable' });
+  });
+
+  it('answers 204 without body, or a 4XX with {"code":"FAIL"}', () => {
+    expect(wechat.answer(true)).toMatchObject({ status: 204, body: '' });
+    const failure = wechat.answer(false);
+    expect(failure.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.parse(failure.body)).toEqual({ code: 'FAIL', message: '失败' });
+  });
+});
