@@ -148,6 +148,8 @@ export interface PaymentStore extends PaymentLedger {
   /** Sum of non-refundable credit ever given to the tenant. */
   nonRefundableCredited(tenantId: string): Promise<number>;
   refund(refundId: string): Promise<RefundRecord | undefined>;
+  /** The refunds a refund request (its Idempotency-Key) started, or undefined when it is new. */
+  refundRequest(tenantId: string, requestId: string): Promise<RefundRecord[] | undefined>;
   park(notification: ParkedNotification): Promise<void>;
   parked(limit: number): Promise<ParkedNotification[]>;
   saveProposal(credit: OperatorCredit): Promise<void>;

@@ -25,6 +25,7 @@ import {
   type PaymentOrder,
   paymentLedgerKey,
   type RefundAllocation,
+  refundableRemainder,
   type StatementLine,
   statusAfterRefund,
 } from '../../domain/payments/payments.js';
@@ -220,6 +221,14 @@ export class DynamoPaymentStore implements PaymentStore {
   async refund(refundId: string): Promise<RefundRecord | undefined> {
     const item = await getItem(refundKey(refundId));
     return item ? refundFromItem(item) : undefined;
+  }
+
+  async refundRequest(tenantId: string, requestId: string): Promise<RefundRecord[] | undefined> {
+    const request = await getItem({ pk: `ACCT#${tenantId}`, sk: `REFUNDREQ#${requestId}` });
+    if (!request) return undefined;
+    const ids = Array.isArray(request.refundIds) ? request.refundIds.map(String) : [];
+    const refunds = await Promise.all(ids.map((id) => this.refund(id)));
+    return refunds.filter((r): r is RefundRecord => r !== undefined);
   }
 
   async park(n: ParkedNotification): Promise<void> {
@@ -533,6 +542,11 @@ export class DynamoPaymentStore implements PaymentStore {
       },
     });
     for (const r of refunds) {
+      // DynamoDB conditions have no arithmetic: the remainder is checked on a consistent read, and the
+      // write holds only if the order is still that version.
+      const current = await this.order(r.orderId);
+      if (!current || current.tenantId !== tenantId || refundableRemainder(current) < r.amount)
+        return 'conflict';
       actions.push(
         {
           Put: {
@@ -546,17 +560,8 @@ export class DynamoPaymentStore implements PaymentStore {
             TableName: this.table,
             Key: orderKey(r.orderId),
             UpdateExpression: 'SET refundPending = refundPending + :a, version = version + :one',
-            // Never more than the order still holds, whatever raced us.
-            ConditionExpression:
-              'tenantId = :t AND (#s = :paid OR #s = :partly) AND amount - refunded - refundPending >= :a',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: {
-              ':a': r.amount,
-              ':one': 1,
-              ':t': tenantId,
-              ':paid': 'paid',
-              ':partly': 'partly_refunded',
-            },
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':a': r.amount, ':one': 1, ':v': current.version },
           },
         },
       );

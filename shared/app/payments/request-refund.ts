@@ -27,6 +27,9 @@ export async function requestRefund(
   deps: RequestRefundDeps,
   input: RequestRefundInput,
 ): Promise<{ readonly refunds: readonly RefundRecord[]; readonly duplicate: boolean }> {
+  // Variation: the same Idempotency-Key again answers what it started, whatever the balance is now.
+  const earlier = await deps.store.refundRequest(input.tenantId, input.requestId);
+  if (earlier) return { refunds: earlier, duplicate: true };
   for (let attempt = 0; attempt < 5; attempt++) {
     const [orders, balance, nonRefundable] = await Promise.all([
       deps.store.paidOrders(input.tenantId),
@@ -50,7 +53,11 @@ export async function requestRefund(
       input.now.toISOString(),
       input.by,
     );
-    if (started === 'duplicate') return { refunds: [], duplicate: true };
+    if (started === 'duplicate')
+      return {
+        refunds: (await deps.store.refundRequest(input.tenantId, input.requestId)) ?? [],
+        duplicate: true,
+      };
     // Variation: the account or an order moved between the read and the write: read again.
     if (started === 'conflict') continue;
     const byOrder = new Map(orders.map((o) => [o.orderId, o]));

@@ -1,0 +1,126 @@
+/**
+ * The composition root of payments: the use cases built with the DynamoDB payment store, the payments port
+ * (the AWS providers with keys from Secrets Manager, or the local runtime's simulated providers installed
+ * with `usePayments`), the clock in force and a monitor that logs and counts what was refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { businessZone } from '../adapters/dynamo/ledger-store.js';
+import { restoreAfterPayment } from '../adapters/dynamo/number-jobs.js';
+import { paymentStore } from '../adapters/dynamo/payment-store.js';
+import { type CreatePaymentOrderInput, createPaymentOrder } from '../app/payments/create-payment-order.js';
+import { approveCredit, type CreditAccountInput, creditAccount } from '../app/payments/credit-account.js';
+import { handlePaymentNotification } from '../app/payments/handle-payment-notification.js';
+import { listPaymentOrders } from '../app/payments/list-payment-orders.js';
+import { reconcilePayments } from '../app/payments/reconcile-payments.js';
+import { type RequestRefundInput, requestRefund } from '../app/payments/request-refund.js';
+import { numbersConfig } from '../domain/numbers/config.js';
+import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
+import { logger, MetricUnit, metrics } from '../observability.js';
+import type { NotificationRequest, PaymentsMonitor, PaymentsPort } from '../ports/payments.js';
+import { clock } from './ports.js';
+
+let installed: PaymentsPort | undefined;
+let aws: Promise<PaymentsPort> | undefined;
+
+/** Install a payments port (the local runtime, tests); undefined returns to the AWS providers. */
+export function usePayments(port: PaymentsPort | undefined): void {
+  installed = port;
+}
+
+export async function paymentsPort(): Promise<PaymentsPort> {
+  if (installed) return installed;
+  aws ??= import('../adapters/payments/aws-payments.js').then((m) => new m.AwsPayments(() => clock().now()));
+  return aws;
+}
+
+export const paymentsMonitor: PaymentsMonitor = {
+  notificationRejected(channel, reason, detail) {
+    logger.warn('payment notification refused', { channel, reason, ...detail });
+    const metric = metrics.singleMetric();
+    metric.addDimension('channel', channel);
+    metric.addDimension('reason', reason);
+    metric.addMetric('PaymentNotificationRefused', MetricUnit.Count, 1);
+  },
+  reconciliationDifferences(channel, day, count) {
+    logger.error('payment reconciliation found differences', { channel, day, count });
+    const metric = metrics.singleMetric();
+    metric.addDimension('channel', channel);
+    metric.addMetric('PaymentReconciliationDifferences', MetricUnit.Count, count);
+  },
+};
+
+/** Fen above which an operator credit needs a second operator (HOTLINE_CREDIT_APPROVAL_FEN). */
+export function creditApprovalThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.HOTLINE_CREDIT_APPROVAL_FEN;
+  const parsed = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_CREDIT_APPROVAL_FEN;
+}
+
+/** 25 characters, letters and digits: within WeChat Pay's and Alipay's out_trade_no limits. */
+export const newOrderId = () => `P${randomBytes(12).toString('hex')}`;
+
+async function restoreNumbers(tenantId: string, at: string): Promise<void> {
+  // A credit that ended arrears brings the numbers back now; the hourly number-arrears job is the backstop.
+  await restoreAfterPayment(tenantId, at, numbersConfig()).catch((error: unknown) =>
+    logger.error('restoring numbers after a payment failed; the arrears job will retry', {
+      error: error as Error,
+    }),
+  );
+}
+
+export const payments = {
+  async createOrder(input: CreatePaymentOrderInput) {
+    return createPaymentOrder({ store: paymentStore(), payments: await paymentsPort(), newOrderId }, input);
+  },
+  listOrders(input: Parameters<typeof listPaymentOrders>[1]) {
+    return listPaymentOrders({ store: paymentStore() }, input);
+  },
+  async notification(channel: NotifyingChannel, request: NotificationRequest, now: Date) {
+    return handlePaymentNotification(
+      {
+        store: paymentStore(),
+        payments: await paymentsPort(),
+        monitor: paymentsMonitor,
+        zone: businessZone(),
+        afterCredit: restoreNumbers,
+      },
+      { channel, request, now },
+    );
+  },
+  async creditAccount(input: CreditAccountInput) {
+    const result = await creditAccount(
+      { store: paymentStore(), approvalThreshold: creditApprovalThreshold() },
+      input,
+    );
+    if (result.outcome === 'credited') await restoreNumbers(input.tenantId, input.now.toISOString());
+    return result;
+  },
+  async approveCredit(input: Parameters<typeof approveCredit>[1]) {
+    const result = await approveCredit({ store: paymentStore() }, input);
+    if (result.outcome === 'credited') await restoreNumbers(input.tenantId, input.now.toISOString());
+    return result;
+  },
+  async requestRefund(input: RequestRefundInput) {
+    return requestRefund(
+      {
+        store: paymentStore(),
+        payments: await paymentsPort(),
+        onRequestFailed: (refund, error) =>
+          logger.error('refund request to the provider failed; it stays pending', {
+            refundId: refund.refundId,
+            error: error as Error,
+          }),
+      },
+      input,
+    );
+  },
+  async reconcile(day: string, now: Date, channels: readonly NotifyingChannel[] = ['alipay', 'wechat_pay']) {
+    return reconcilePayments(
+      { store: paymentStore(), payments: await paymentsPort(), monitor: paymentsMonitor },
+      { day, channels, now },
+    );
+  },
+  parked(limit: number) {
+    return paymentStore().parked(limit);
+  },
+};
