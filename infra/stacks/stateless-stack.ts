@@ -5,12 +5,16 @@
  * function's environment and permissions come only from its row's `tables` and `capabilities`.
  */
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
+import { PAYMENT_SECRET_ROUTES } from '../../shared/http/routes/payments.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
+import { WEBHOOK_ROUTES, type WebhookRoute } from '../../shared/http/webhooks.js';
+import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { CallLimits } from '../constructs/call-limits.js';
@@ -39,6 +43,24 @@ export const ARM_CALL_LIMIT_ID = 'armCallLimit';
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
+/** The job that reads providers' statements (it needs the merchant secret). */
+export const PAYMENTS_RECONCILIATION_JOB = 'payments-reconciliation';
+
+/** Functions that call a payment provider read its keys from the merchant secret, by ARN (never the value). */
+function usePaymentSecret(fn: HotlineFunction, data: StatefulResources): void {
+  const secret = data.paymentSecret;
+  if (!secret) return;
+  // Granted on the function's role only: Secret.grantRead would also write the other stack's key policy
+  // (a cross-stack cycle).
+  iam.Grant.addToPrincipal({
+    grantee: fn,
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    resourceArns: [secret.secretArn],
+  });
+  secret.encryptionKey?.grantDecrypt(fn);
+  fn.setEnvironment(PAYMENTS_SECRET_ENV, secret.secretArn);
+}
+
 /** A billing message older than this means the workers are stuck or far behind. */
 export const BILLING_QUEUE_AGE_ALARM = Duration.hours(1);
 
@@ -69,6 +91,11 @@ export interface StatelessStackProps extends StackProps {
   readonly functions?: readonly FunctionRow[];
   /** @default JOBS */
   readonly jobs?: readonly JobRow[];
+  /**
+   * Payment providers' webhooks (no JWT, own throttle).
+   * @default WEBHOOK_ROUTES with the real route table; none when `routes` is given (tests' sample rows)
+   */
+  readonly webhooks?: readonly WebhookRoute[];
   /** false: inline stand-ins instead of esbuild bundles (infra unit tests). @default true */
   readonly bundle?: boolean;
   /** shared/connect/contact-flow.ts's builder; without it no contact flow is deployed. */
@@ -109,6 +136,7 @@ const DEFAULTS = {
  */
 export function functionGroup(kind: 'route' | 'function' | 'job', id: string, entry: string): string {
   if (kind === 'job') return 'Jobs';
+  if (entry.startsWith('functions/webhooks/')) return 'Webhooks';
   // armCallLimit too: the flow invokes it, so it cannot sit beside a function that reads the flow id.
   if (kind === 'function')
     return id === ROUTE_CALL_ID || id === ARM_CALL_LIMIT_ID ? 'CallRouting' : 'Workers';
@@ -137,7 +165,13 @@ export class StatelessStack extends Stack {
     const routes = props.routes ?? ROUTES;
     const rows = props.functions ?? FUNCTIONS;
     const jobs = props.jobs ?? JOBS;
-    checkUniqueIds([...routes.map((r) => r.id), ...rows.map((r) => r.id), ...jobs.map((j) => j.id)]);
+    const webhooks = props.webhooks ?? (props.routes === undefined ? WEBHOOK_ROUTES : []);
+    checkUniqueIds([
+      ...routes.map((r) => r.id),
+      ...webhooks.map((w) => w.id),
+      ...rows.map((r) => r.id),
+      ...jobs.map((j) => j.id),
+    ]);
 
     const alarms = new OpsAlarms(this, 'Alarms', { topic: data.opsTopic });
     alarms.forQueueDepth('BillingDeadLetters', data.billingDeadLetters, 'billing dead letters');
@@ -201,6 +235,14 @@ export class StatelessStack extends Stack {
       const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
       if (route.rateLimit) this.useRateLimitWindows(fn, route, data, rateLimits);
       this.api.addRoute(route, fn.function);
+      if (PAYMENT_SECRET_ROUTES.has(route.id)) usePaymentSecret(fn, data);
+    }
+
+    for (const webhook of webhooks) {
+      const description = `${webhook.method} ${webhook.path}: ${webhook.summary}`;
+      const { fn } = make('route', { ...webhook, description }, 'sync', DEFAULTS.route);
+      this.api.addWebhookRoute(webhook, fn.function);
+      usePaymentSecret(fn, data);
     }
 
     for (const row of rows) {
@@ -248,6 +290,7 @@ export class StatelessStack extends Stack {
           timeZone: job.timeZone,
           fn: fn.function,
         });
+        if (job.name === PAYMENTS_RECONCILIATION_JOB) usePaymentSecret(fn, data);
         if (job.name === 'holiday-calendar-check')
           jobAlarms.forMissingHolidayCalendar(METRICS_NAMESPACE, SERVICE_NAME);
       }

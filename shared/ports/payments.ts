@@ -16,6 +16,9 @@ import type {
 } from '../domain/payments/payments.js';
 import type { Page } from './paging.js';
 
+/** The environment variable naming the merchant-keys secret (its id or ARN, never its value). */
+export const PAYMENTS_SECRET_ENV = 'PAYMENTS_SECRET_ID';
+
 /** What the payer needs: a pay URL or QR content, or our account and the transfer reference. */
 export interface ChargeInstructions {
   readonly payUrl?: string;

@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requireEnv } from '../../config.js';
+import { PAYMENTS_SECRET_ENV } from '../../ports/payments.js';
 import { tracer } from '../../tracing.js';
 import type { AlipayMerchantConfig } from './alipay.js';
 import type { BankAccountConfig } from './bank-transfer.js';
@@ -16,7 +17,6 @@ export interface MerchantSecrets {
   readonly bank: BankAccountConfig;
 }
 
-export const PAYMENTS_SECRET_ENV = 'PAYMENTS_SECRET_ID';
 const CACHE_MS = 5 * 60_000;
 
 let client: SecretsManagerClient | undefined;
