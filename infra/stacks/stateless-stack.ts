@@ -29,6 +29,7 @@ import {
 import { HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
+import { PaymentAlarms } from '../constructs/payment-alarms.js';
 import { UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -184,6 +185,12 @@ export class StatelessStack extends Stack {
         timeZone: DEFAULT_TIME_ZONE,
       });
     }
+    if (webhooks.length > 0)
+      new PaymentAlarms(this, 'PaymentAlarms', {
+        topic: data.opsTopic,
+        namespace: METRICS_NAMESPACE,
+        service: SERVICE_NAME,
+      });
     this.users = new UserDirectory(this, 'Auth');
     this.api = new HotlineHttpApi(this, 'Http', {
       issuer: this.users.issuer,

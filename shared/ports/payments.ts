@@ -168,6 +168,13 @@ export interface PaymentStore extends PaymentLedger {
   ): Promise<boolean>;
 }
 
+/** Metrics the monitor emits (with the service dimension only) and infra alarms on. */
+export const PAYMENT_METRICS = {
+  refused: 'PaymentNotificationsRefused',
+  parked: 'PaymentNotificationsParked',
+  reconciliationDifferences: 'PaymentReconciliationDifferences',
+} as const;
+
 /** Where refused notifications and reconciliation differences are logged and counted (metrics, alarms). */
 export interface PaymentsMonitor {
   notificationRejected(

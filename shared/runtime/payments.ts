@@ -16,7 +16,12 @@ import { type RequestRefundInput, requestRefund } from '../app/payments/request-
 import { numbersConfig } from '../domain/numbers/config.js';
 import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
-import type { NotificationRequest, PaymentsMonitor, PaymentsPort } from '../ports/payments.js';
+import {
+  type NotificationRequest,
+  PAYMENT_METRICS,
+  type PaymentsMonitor,
+  type PaymentsPort,
+} from '../ports/payments.js';
 import { clock } from './ports.js';
 
 let installed: PaymentsPort | undefined;
@@ -33,21 +38,24 @@ export async function paymentsPort(): Promise<PaymentsPort> {
   return aws;
 }
 
+/** Logs, and counts as metrics: a total to alarm on and one per channel (and reason) to read. */
 export const paymentsMonitor: PaymentsMonitor = {
   notificationRejected(channel, reason, detail) {
     logger.warn('payment notification refused', { channel, reason, ...detail });
-    const metric = metrics.singleMetric();
-    metric.addDimension('channel', channel);
-    metric.addDimension('reason', reason);
-    metric.addMetric('PaymentNotificationRefused', MetricUnit.Count, 1);
+    count(detail.parked === true ? PAYMENT_METRICS.parked : PAYMENT_METRICS.refused, 1, { channel, reason });
   },
-  reconciliationDifferences(channel, day, count) {
-    logger.error('payment reconciliation found differences', { channel, day, count });
-    const metric = metrics.singleMetric();
-    metric.addDimension('channel', channel);
-    metric.addMetric('PaymentReconciliationDifferences', MetricUnit.Count, count);
+  reconciliationDifferences(channel, day, n) {
+    logger.error('payment reconciliation found differences', { channel, day, count: n });
+    count(PAYMENT_METRICS.reconciliationDifferences, n, { channel });
   },
 };
+
+function count(name: string, value: number, dimensions: Record<string, string>): void {
+  metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
+  const detailed = metrics.singleMetric();
+  for (const [key, v] of Object.entries(dimensions)) detailed.addDimension(key, v);
+  detailed.addMetric(name, MetricUnit.Count, value);
+}
 
 /** Fen above which an operator credit needs a second operator (HOTLINE_CREDIT_APPROVAL_FEN). */
 export function creditApprovalThreshold(env: NodeJS.ProcessEnv = process.env): number {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHotlineApp, type HotlineStacks } from '../../infra/stacks/hotline-app.js';
 import { PAYMENT_ROUTES } from '../../shared/http/routes/payments.js';
 import { WEBHOOK_ROUTES } from '../../shared/http/webhooks.js';
-import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
+import { PAYMENT_METRICS, PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { SAMPLE_FUNCTIONS, SAMPLE_JOBS } from './support/hotline-app.js';
 import { nagFindings } from './support/nag-report.js';
 
@@ -72,6 +72,14 @@ describe('payment webhooks in the API', () => {
     expect(Object.keys(secrets)).toHaveLength(1);
     // No key material in the template: operators put the JSON in after deploying.
     for (const secret of Object.values(secrets)) expect(secret.Properties.SecretString).toBeUndefined();
+  });
+
+  it('alarms on reconciliation differences, parked money and bursts of refused notifications', () => {
+    const alarmed = Template.fromStack(stacks.stateless).findResources('AWS::CloudWatch::Alarm');
+    const names = Object.values(alarmed).map(
+      (a) => (a as { Properties: { MetricName?: string } }).Properties.MetricName,
+    );
+    expect(names).toEqual(expect.arrayContaining(Object.values(PAYMENT_METRICS)));
   });
 
   it('is cdk-nag clean', () => {

@@ -69,7 +69,7 @@ function reject(
   detail: Record<string, unknown>,
   outcome: 'rejected' | 'parked' = 'rejected',
 ): HandledNotification {
-  deps.monitor.notificationRejected(provider.channel, reason, detail);
+  deps.monitor.notificationRejected(provider.channel, reason, { ...detail, parked: outcome === 'parked' });
   return { outcome, reason, answer: provider.answer(false) };
 }
 
