@@ -68,8 +68,11 @@ export interface PaymentProvider {
   /** Our app id and merchant id at this provider: a notification must name both. */
   merchant(): Promise<MerchantIdentity>;
   createCharge(order: PaymentOrder): Promise<ChargeInstructions>;
-  /** Asks the provider to send money back; the result comes later as a verified notification. */
-  requestRefund(refund: RefundRequest): Promise<void>;
+  /**
+   * Asks the provider to send money back: 'requested' when it took the request (its result comes later
+   * as a verified notification), 'refused' when it said no outright. Throws when the answer is unknown.
+   */
+  requestRefund(refund: RefundRequest): Promise<'requested' | 'refused'>;
 }
 
 export interface NotifyingProvider extends PaymentProvider {

@@ -17,6 +17,7 @@ import { requestRefund } from '../../shared/app/payments/request-refund.js';
 import { tableName } from '../../shared/config.js';
 import type { PaymentChannel } from '../../shared/domain/payments/payments.js';
 import { TestClock } from '../../shared/ports/clock.js';
+import type { PaymentsPort } from '../../shared/ports/payments.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
@@ -139,6 +140,26 @@ describe('refunds', () => {
     expect(await balanceOf('int-t5')).toBe(0);
     expect((await ledgerStore().account('int-t5', NOW)).account.owed).toBe(0);
     expect((await store.order(order.orderId))?.refundPending).toBe(6_000);
+  });
+
+  it('gives the money back at once when the provider refuses the refund outright', async () => {
+    const order = await newOrder('int-t7', 3_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    const refusing = {
+      provider: (async (channel: PaymentChannel) =>
+        Object.assign(Object.create(await providers.provider(channel)), {
+          requestRefund: async () => 'refused' as const,
+        })) as PaymentsPort['provider'],
+    };
+    const { refunds } = await requestRefund(
+      { store, payments: refusing },
+      { tenantId: 'int-t7', by: 'u1', amount: 'all_refundable', requestId: 'refund-refused-1', now: NOW },
+    );
+    expect(refunds).toEqual([expect.objectContaining({ orderId: order.orderId, amount: 3_000 })]);
+    expect(await balanceOf('int-t7')).toBe(3_000);
+    expect(await store.refund(refunds[0]?.refundId ?? '')).toMatchObject({ status: 'failed' });
+    expect(await store.order(order.orderId)).toMatchObject({ status: 'paid', refundPending: 0, refunded: 0 });
   });
 
   it('never refunds promotional credit', async () => {

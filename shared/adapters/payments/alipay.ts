@@ -146,7 +146,8 @@ export class AlipayProvider extends AlipayNotifications implements NotifyingProv
     return { qrCode: result.qrCode };
   }
 
-  async requestRefund(refund: RefundRequest): Promise<void> {
+  /** alipay.trade.refund answers synchronously; its notification comes only when money moved. */
+  async requestRefund(refund: RefundRequest): Promise<'requested' | 'refused'> {
     const result = await (await this.sdk()).exec('alipay.trade.refund', {
       bizContent: {
         out_trade_no: refund.orderId,
@@ -154,8 +155,11 @@ export class AlipayProvider extends AlipayNotifications implements NotifyingProv
         out_request_no: refund.refundId,
       },
     });
+    // 40004 "business failed" (e.g. not enough refundable left): a definite no; anything else is unknown.
+    if (result.code === '40004') return 'refused';
     if (result.code !== '10000')
       throw new Error(`alipay.trade.refund failed: ${result.code} ${result.subCode ?? ''}`);
+    return 'requested';
   }
 
   async statement(_day: string): Promise<StatementLine[]> {

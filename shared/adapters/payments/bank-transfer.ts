@@ -30,8 +30,9 @@ export class BankTransferProvider implements PaymentProvider {
     return { bankAccount: { ...(await this.account()) }, transferReference: order.transferReference ?? '' };
   }
 
-  async requestRefund(refund: RefundRequest): Promise<void> {
+  async requestRefund(refund: RefundRequest): Promise<'requested' | 'refused'> {
     if (!this.payOut) throw new Error('bank-transfer refunds need a pay-out queue (not configured)');
     await this.payOut(refund);
+    return 'requested';
   }
 }

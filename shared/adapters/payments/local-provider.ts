@@ -338,8 +338,9 @@ class LocalAlipay extends AlipayNotifications implements NotifyingProvider {
       qrCode: `https://qr.alipay.local/${order.orderId}`,
     };
   }
-  async requestRefund(refund: RefundRequest): Promise<void> {
+  async requestRefund(refund: RefundRequest): Promise<'requested'> {
     this.local.pendingRefunds.push(refund);
+    return 'requested';
   }
   async statement(day: string): Promise<StatementLine[]> {
     return this.local.statement('alipay', day);
@@ -359,8 +360,9 @@ class LocalWechatPay extends WechatPayNotifications implements NotifyingProvider
       qrCode: `weixin://wxpay/bizpayurl?pr=${order.orderId}`,
     };
   }
-  async requestRefund(refund: RefundRequest): Promise<void> {
+  async requestRefund(refund: RefundRequest): Promise<'requested'> {
     this.local.pendingRefunds.push(refund);
+    return 'requested';
   }
   async statement(day: string): Promise<StatementLine[]> {
     return this.local.statement('wechat_pay', day);

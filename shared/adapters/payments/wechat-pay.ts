@@ -225,9 +225,9 @@ export class WechatPayProvider extends WechatPayNotifications implements Notifyi
     return { qrCode: str(answer.code_url) };
   }
 
-  async requestRefund(refund: RefundRequest): Promise<void> {
+  async requestRefund(refund: RefundRequest): Promise<'requested' | 'refused'> {
     const c = await this.config();
-    await this.call(
+    const answer = await this.call(
       'POST',
       '/v3/refund/domestic/refunds',
       {
@@ -238,6 +238,7 @@ export class WechatPayProvider extends WechatPayNotifications implements Notifyi
       },
       this.now(),
     );
+    return answer.status === 'CLOSED' || answer.status === 'ABNORMAL' ? 'refused' : 'requested';
   }
 
   async statement(_day: string): Promise<StatementLine[]> {

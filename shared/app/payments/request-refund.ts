@@ -18,7 +18,8 @@ export interface RequestRefundDeps {
 export interface RequestRefundInput {
   readonly tenantId: string;
   readonly by: string;
-  readonly amount: number;
+  /** Fen, or everything that may go back (at cancellation of the tenant's last number). */
+  readonly amount: number | 'all_refundable';
   readonly requestId: string;
   readonly now: Date;
 }
@@ -37,7 +38,10 @@ export async function requestRefund(
       deps.store.nonRefundableCredited(input.tenantId),
     ]);
     const limit = refundableTotal(orders, balance, nonRefundable);
-    const allocations = allocateRefund(orders, input.amount, limit);
+    const amount = input.amount === 'all_refundable' ? limit : input.amount;
+    // Variation: nothing left to refund at cancellation is not an error.
+    if (input.amount === 'all_refundable' && amount === 0) return { refunds: [], duplicate: false };
+    const allocations = allocateRefund(orders, amount, limit);
     if (!allocations)
       throw new DomainError(
         'conflict',
@@ -65,13 +69,15 @@ export async function requestRefund(
       const order = byOrder.get(refund.orderId);
       try {
         const provider = await deps.payments.provider(refund.channel);
-        await provider.requestRefund({
+        const answer = await provider.requestRefund({
           refundId: refund.refundId,
           orderId: refund.orderId,
           tradeNo: order?.providerTradeNo ?? '',
           amount: refund.amount,
           orderAmount: order?.amount ?? refund.amount,
         });
+        // Variation: the provider said no outright: the money goes back to the balance now.
+        if (answer === 'refused') await deps.store.settleRefund(refund, false, input.now.toISOString());
       } catch (error) {
         // The refund stays pending (debited, reserved) until the provider's verified result settles it.
         deps.onRequestFailed?.(refund, error);
