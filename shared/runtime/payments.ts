@@ -15,6 +15,7 @@ import { reconcilePayments } from '../app/payments/reconcile-payments.js';
 import { type RequestRefundInput, requestRefund } from '../app/payments/request-refund.js';
 import { numbersConfig } from '../domain/numbers/config.js';
 import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
+import { localDay } from '../domain/zoned-time.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
 import {
   type NotificationRequest,
@@ -127,6 +128,11 @@ export const payments = {
       { store: paymentStore(), payments: await paymentsPort(), monitor: paymentsMonitor },
       { day, channels, now },
     );
+  },
+  /** The business day before `at` (the daily job reconciles yesterday). */
+  async reconcileDayBefore(at: Date) {
+    const day = localDay(businessZone(), at.getTime() - 86_400_000);
+    return { day, results: await payments.reconcile(day, at) };
   },
   parked(limit: number) {
     return paymentStore().parked(limit);

@@ -22,6 +22,8 @@ export interface ChannelReconciliation {
   readonly differences: readonly ReconciliationDifference[];
   /** False when this very result was already recorded (a second run). */
   readonly recordedNow: boolean;
+  /** Why this channel could not be reconciled (its statement could not be read); the job counts it failed. */
+  readonly error?: string;
 }
 
 export async function reconcilePayments(
@@ -31,10 +33,15 @@ export async function reconcilePayments(
   const results: ChannelReconciliation[] = [];
   for (const channel of input.channels) {
     const provider = await deps.payments.provider(channel);
-    const [statement, recorded] = await Promise.all([
-      provider.statement(input.day),
-      deps.store.recordedPayments(channel, input.day),
-    ]);
+    let statement: Awaited<ReturnType<typeof provider.statement>>;
+    try {
+      statement = await provider.statement(input.day);
+    } catch (error) {
+      // Variation: one provider's statement is unavailable: the others are still reconciled.
+      results.push({ channel, day: input.day, differences: [], recordedNow: false, error: String(error) });
+      continue;
+    }
+    const recorded = await deps.store.recordedPayments(channel, input.day);
     const differences = reconcile(recorded, statement);
     const recordedNow = await deps.store.saveReconciliation(
       channel,
