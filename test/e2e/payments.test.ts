@@ -147,6 +147,8 @@ describe('the whole loop: order → pay → credit → spend → refund', () => 
   });
 
   it('takes a refund from the oldest payment first, and gives a failed refund back to the balance', async () => {
+    // An hour later, so the Alipay payment is the older one.
+    expect((await api.put('/local/clock', { now: '2026-11-23T01:00:00Z' })).status).toBe(200);
     const created = await order(tokens.admin1, 5_000, 'wechat_pay');
     expect(created.status).toBe(201);
     expect((await pay(created.body.orderId)).body.webhook).toEqual({ status: 204, body: '' });

@@ -106,6 +106,7 @@ async function creditPayment(
       return { outcome: 'duplicate', answer: provider.answer(true) };
     return park('order_already_paid', { paidBy: order.providerTradeNo ?? '', tenantId: order.tenantId });
   }
+  // An order paid after its expiry is still credited: the provider says the money was received.
   const day = localDay(deps.zone, Date.parse(payment.paidAt) || now.getTime());
   const outcome = await deps.store.creditPayment(order, { tradeNo: payment.tradeNo, at, day });
   if (outcome === 'duplicate') return { outcome: 'duplicate', answer: provider.answer(true) };

@@ -205,8 +205,12 @@ export function allocateRefund(
   limit: number,
 ): RefundAllocation[] | undefined {
   if (amount <= 0 || amount > limit) return undefined;
-  const oldestFirst = [...orders].sort((a, b) =>
-    (a.paidAt ?? a.createdAt).localeCompare(b.paidAt ?? b.createdAt),
+  // Paid first goes first; orders paid at the same instant in a fixed order (created, then id).
+  const oldestFirst = [...orders].sort(
+    (a, b) =>
+      (a.paidAt ?? a.createdAt).localeCompare(b.paidAt ?? b.createdAt) ||
+      a.createdAt.localeCompare(b.createdAt) ||
+      a.orderId.localeCompare(b.orderId),
   );
   const allocations: RefundAllocation[] = [];
   let left = amount;
