@@ -10,7 +10,11 @@ import {
   LocalPaymentProviders,
   wechatEncrypt,
 } from '../../shared/adapters/payments/local-provider.js';
-import { WechatPayNotifications, wechatSignedMessage } from '../../shared/adapters/payments/wechat-pay.js';
+import {
+  parseWechatTradeBill,
+  WechatPayNotifications,
+  wechatSignedMessage,
+} from '../../shared/adapters/payments/wechat-pay.js';
 import type { PaymentOrder } from '../../shared/domain/payments/payments.js';
 
 const NOW = new Date('2027-03-01T04:00:00.000Z');
@@ -162,5 +166,20 @@ describe('WeChat Pay API v3 notifications (SHA256withRSA, AEAD_AES_256_GCM)', ()
     const failure = wechat.answer(false);
     expect(failure.status).toBeGreaterThanOrEqual(400);
     expect(JSON.parse(failure.body)).toEqual({ code: 'FAIL', message: '失败' });
+  });
+});
+
+describe('WeChat Pay trade bill', () => {
+  it('reads the trades of a bill and stops at its summary', () => {
+    const csv = [
+      '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注',
+      '`2027-03-01 12:00:01,`wx0000000000000400,`1900000400,`0,`,`4200000400202703010000000001,`P000000000000000000000001,`oUser,`NATIVE,`SUCCESS,`OTHERS,`CNY,`123.45,`0.00,`0,`0,`0.00,`0.00,`,`,`hotline400,`,`0.74000,`0.60%,`123.45,`0.00,`',
+      '`2027-03-01 12:05:00,`wx0000000000000400,`1900000400,`0,`,`4200000400202703010000000002,`P000000000000000000000002,`oUser,`NATIVE,`REFUND,`OTHERS,`CNY,`10.00,`0.00,`0,`0,`0.00,`0.00,`,`,`hotline400,`,`0.06000,`0.60%,`10.00,`0.00,`',
+      '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+      '`2,`133.45,`0.00,`0.00,`0.80000,`133.45,`0.00',
+    ].join('\r\n');
+    expect(parseWechatTradeBill(csv)).toEqual([
+      { orderId: 'P000000000000000000000001', tradeNo: '4200000400202703010000000001', amount: 12_345 },
+    ]);
   });
 });
