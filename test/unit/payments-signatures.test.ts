@@ -3,8 +3,9 @@
  * Alipay through the official alipay-sdk, WeChat Pay API v3 through its documented scheme on node:crypto.
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { AlipayNotifications } from '../../shared/adapters/payments/alipay.js';
+import { AlipayNotifications, parseAlipayTradeBill, unzip } from '../../shared/adapters/payments/alipay.js';
 import {
   alipaySign,
   LocalPaymentProviders,
@@ -181,5 +182,77 @@ describe('WeChat Pay trade bill', () => {
     expect(parseWechatTradeBill(csv)).toEqual([
       { orderId: 'P000000000000000000000001', tradeNo: '4200000400202703010000000001', amount: 12_345 },
     ]);
+  });
+});
+
+/** A zip as Alipay's bill download is one: entries with their local headers, a central directory, its end. */
+function zipOf(entries: readonly { name: string; data: Buffer; deflate: boolean }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const body = e.deflate ? deflateRawSync(e.data) : e.data;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(0x800, 6);
+    local.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += 30 + name.length + body.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+describe('Alipay trade bill', () => {
+  const detail = [
+    '#支付宝业务明细查询',
+    '#账号：[20880004000000400]',
+    '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注',
+    '2027030122001400000000001 ,P000000000000000000000001 ,交易 ,hotline400 ,2027-03-01 12:00:00,2027-03-01 12:00:05, , , , ,buyer ,88.80,88.80,0.00,0.00,0.00,0.00,0.00, ,0.00,0.00, ,-0.53,0.00, ',
+    '2027030122001400000000001 ,P000000000000000000000001 ,退款 ,hotline400 ,2027-03-01 12:00:00,2027-03-01 13:00:00, , , , ,buyer ,-8.80,-8.80,0.00,0.00,0.00,0.00,0.00, ,0.00,0.00,R1 ,0.05,0.00, ',
+    '#-----------------------------------------业务明细列表结束------------------------------------',
+  ].join('\r\n');
+
+  it('reads the trades (not the refunds) of the detail file', () => {
+    expect(parseAlipayTradeBill(detail)).toEqual([
+      { orderId: 'P000000000000000000000001', tradeNo: '2027030122001400000000001', amount: 8_880 },
+    ]);
+  });
+
+  it('unzips stored and deflated entries by their central directory', () => {
+    const zip = zipOf([
+      { name: '20880004000000400_20270301_业务明细(汇总).csv', data: Buffer.from('summary'), deflate: false },
+      { name: '20880004000000400_20270301_业务明细.csv', data: Buffer.from(detail), deflate: true },
+    ]);
+    const files = unzip(zip);
+    expect([...files.keys()]).toEqual([
+      '20880004000000400_20270301_业务明细(汇总).csv',
+      '20880004000000400_20270301_业务明细.csv',
+    ]);
+    expect(files.get('20880004000000400_20270301_业务明细.csv')?.toString('utf8')).toBe(detail);
+    expect(files.get('20880004000000400_20270301_业务明细(汇总).csv')?.toString('utf8')).toBe('summary');
+  });
+
+  it('decodes GBK, as Alipay writes its bills', () => {
+    expect(new TextDecoder('gbk').decode(Buffer.from([0xd6, 0xa7, 0xb8, 0xb6, 0xb1, 0xa6]))).toBe('支付宝');
   });
 });

@@ -10,6 +10,7 @@
  * out_biz_no (our refund request number) and the refunded fee. The receiver answers the plain text
  * "success" to stop retries; anything else ("fail") makes Alipay retry 8 times over 25 hours.
  */
+import { inflateRawSync } from 'node:zlib';
 import { AlipaySdk } from 'alipay-sdk';
 import {
   CURRENCY,
@@ -38,6 +39,60 @@ export interface AlipayMerchantConfig {
   readonly alipayPublicKey: string;
   readonly notifyUrl: string;
   readonly gateway?: string;
+}
+
+/**
+ * Alipay's trade bill detail: comment lines start with "#", then a header, one row per trade or refund
+ * (业务类型 交易 / 退款), amounts in yuan. Only trades are payments.
+ */
+export function parseAlipayTradeBill(csv: string): StatementLine[] {
+  const rows = csv
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.split(',').map((f) => f.trim()));
+  const header = rows[0] ?? [];
+  const column = (name: string) => header.findIndex((h) => h.startsWith(name));
+  const tradeNo = column('支付宝交易号');
+  const orderId = column('商户订单号');
+  const kind = column('业务类型');
+  const amount = column('订单金额');
+  if (tradeNo < 0 || orderId < 0 || amount < 0) throw new Error('Alipay trade bill: unexpected header');
+  const out: StatementLine[] = [];
+  for (const row of rows.slice(1)) {
+    if (kind >= 0 && row[kind] !== '交易') continue;
+    const fen = fenFromYuanText(row[amount] ?? '');
+    if (fen === undefined) throw new Error(`Alipay trade bill: bad amount in ${row.join(',')}`);
+    out.push({ orderId: row[orderId] ?? '', tradeNo: row[tradeNo] ?? '', amount: fen });
+  }
+  return out;
+}
+
+/** The files of a zip archive, read through its central directory (stored or deflated entries). */
+export function unzip(zip: Buffer): Map<string, Buffer> {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip archive');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('corrupt zip central directory');
+    const flags = zip.readUInt16LE(at + 8);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const rawName = zip.subarray(at + 46, at + 46 + nameLength);
+    // Bit 11: UTF-8 names; Alipay's tools write GBK names without it.
+    const name = new TextDecoder(flags & 0x800 ? 'utf-8' : 'gbk').decode(rawName);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return files;
 }
 
 /** Alipay's times are Beijing wall-clock "yyyy-MM-dd HH:mm:ss". */
@@ -162,8 +217,22 @@ export class AlipayProvider extends AlipayNotifications implements NotifyingProv
     return 'requested';
   }
 
-  async statement(_day: string): Promise<StatementLine[]> {
-    // alipay.data.dataservice.bill.downloadurl.query (bill_type=trade) gives a zipped CSV: not wired yet.
-    throw new Error('Alipay statement download is not implemented yet');
+  /**
+   * The trade bill of a day: alipay.data.dataservice.bill.downloadurl.query (bill_type=trade) answers a
+   * short-lived download URL of a zip of GBK CSVs (https://opendocs.alipay.com/open/028woc); the detail file
+   * ("…业务明细.csv", not the "(汇总)" summary) is what parseAlipayTradeBill reads.
+   */
+  async statement(day: string): Promise<StatementLine[]> {
+    const result = await (await this.sdk()).exec('alipay.data.dataservice.bill.downloadurl.query', {
+      bizContent: { bill_type: 'trade', bill_date: day },
+    });
+    if (result.code !== '10000' || typeof result.billDownloadUrl !== 'string')
+      throw new Error(`Alipay bill of ${day} unavailable: ${result.code} ${result.subCode ?? ''}`);
+    const response = await fetch(result.billDownloadUrl);
+    if (!response.ok) throw new Error(`Alipay bill download failed: ${response.status}`);
+    const files = unzip(Buffer.from(await response.arrayBuffer()));
+    const detail = [...files].find(([name]) => name.endsWith('业务明细.csv'));
+    if (!detail) throw new Error(`Alipay bill of ${day}: no detail file in ${[...files.keys()].join(', ')}`);
+    return parseAlipayTradeBill(new TextDecoder('gbk').decode(detail[1]));
   }
 }
