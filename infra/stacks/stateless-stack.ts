@@ -44,8 +44,11 @@ export const ARM_CALL_LIMIT_ID = 'armCallLimit';
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
-/** The job that reads providers' statements (it needs the merchant secret). */
-export const PAYMENTS_RECONCILIATION_JOB = 'payments-reconciliation';
+/** Jobs that call a payment provider (statements, refund requests): they need the merchant secret. */
+export const PAYMENT_SECRET_JOBS: ReadonlySet<string> = new Set([
+  'payments-reconciliation',
+  'payments-refund-retry',
+]);
 
 /** Functions that call a payment provider read its keys from the merchant secret, by ARN (never the value). */
 function usePaymentSecret(fn: HotlineFunction, data: StatefulResources): void {
@@ -297,7 +300,7 @@ export class StatelessStack extends Stack {
           timeZone: job.timeZone,
           fn: fn.function,
         });
-        if (job.name === PAYMENTS_RECONCILIATION_JOB) usePaymentSecret(fn, data);
+        if (PAYMENT_SECRET_JOBS.has(job.name)) usePaymentSecret(fn, data);
         if (job.name === 'holiday-calendar-check')
           jobAlarms.forMissingHolidayCalendar(METRICS_NAMESPACE, SERVICE_NAME);
       }

@@ -154,6 +154,8 @@ export interface PaymentStore extends PaymentLedger {
   /** Sum of non-refundable credit ever given to the tenant. */
   nonRefundableCredited(tenantId: string): Promise<number>;
   refund(refundId: string): Promise<RefundRecord | undefined>;
+  /** Refunds still waiting for the provider's result, requested before an instant, oldest first. */
+  pendingRefunds(requestedBefore: string, limit: number): Promise<RefundRecord[]>;
   /** The refunds a refund request (its Idempotency-Key) started, or undefined when it is new. */
   refundRequest(tenantId: string, requestId: string): Promise<RefundRecord[] | undefined>;
   park(notification: ParkedNotification): Promise<void>;

@@ -13,6 +13,7 @@ import { handlePaymentNotification } from '../app/payments/handle-payment-notifi
 import { listPaymentOrders } from '../app/payments/list-payment-orders.js';
 import { reconcilePayments } from '../app/payments/reconcile-payments.js';
 import { type RequestRefundInput, requestRefund } from '../app/payments/request-refund.js';
+import { retryPendingRefunds } from '../app/payments/retry-pending-refunds.js';
 import { numbersConfig } from '../domain/numbers/config.js';
 import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
 import { localDay } from '../domain/zoned-time.js';
@@ -127,6 +128,13 @@ export const payments = {
     return reconcilePayments(
       { store: paymentStore(), payments: await paymentsPort(), monitor: paymentsMonitor },
       { day, channels, now },
+    );
+  },
+  /** Refunds without a result after an hour are asked for again (the hourly job). */
+  async retryPendingRefunds(now: Date) {
+    return retryPendingRefunds(
+      { store: paymentStore(), payments: await paymentsPort() },
+      { now, olderThanMs: 3600_000, limit: 100 },
     );
   },
   /** The business day before `at` (the daily job reconciles yesterday). */

@@ -14,6 +14,7 @@ import { createPaymentOrder } from '../../shared/app/payments/create-payment-ord
 import { creditAccount } from '../../shared/app/payments/credit-account.js';
 import { handlePaymentNotification } from '../../shared/app/payments/handle-payment-notification.js';
 import { requestRefund } from '../../shared/app/payments/request-refund.js';
+import { retryPendingRefunds } from '../../shared/app/payments/retry-pending-refunds.js';
 import { tableName } from '../../shared/config.js';
 import type { PaymentChannel } from '../../shared/domain/payments/payments.js';
 import { TestClock } from '../../shared/ports/clock.js';
@@ -160,6 +161,47 @@ describe('refunds', () => {
     expect(await balanceOf('int-t7')).toBe(3_000);
     expect(await store.refund(refunds[0]?.refundId ?? '')).toMatchObject({ status: 'failed' });
     expect(await store.order(order.orderId)).toMatchObject({ status: 'paid', refundPending: 0, refunded: 0 });
+  });
+
+  it('asks again for a refund whose request was lost, and gives the money back when then refused', async () => {
+    const order = await newOrder('int-t8', 2_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    const withProvider = (requestRefund: () => Promise<'requested' | 'refused'>) => ({
+      provider: (async (channel: PaymentChannel) =>
+        Object.assign(Object.create(await providers.provider(channel)), {
+          requestRefund,
+        })) as PaymentsPort['provider'],
+    });
+    const timeout = withProvider(async () => {
+      throw new Error('timeout');
+    });
+    const { refunds } = await requestRefund(
+      { store, payments: timeout },
+      { tenantId: 'int-t8', by: 'u1', amount: 2_000, requestId: 'refund-lost-1', now: NOW },
+    );
+    expect(await balanceOf('int-t8')).toBe(0);
+    const later = new Date(NOW.getTime() + 2 * 3600_000);
+    const pending = (await store.pendingRefunds(later.toISOString(), 100)).map((r) => r.refundId);
+    expect(pending).toContain(refunds[0]?.refundId);
+    // Too recent to retry.
+    expect(
+      (
+        await retryPendingRefunds(
+          { store, payments: timeout },
+          { now: NOW, olderThanMs: 3600_000, limit: 100 },
+        )
+      ).asked,
+    ).toBe(0);
+    const refused = await retryPendingRefunds(
+      { store, payments: withProvider(async () => 'refused') },
+      { now: later, olderThanMs: 3600_000, limit: 100 },
+    );
+    expect(refused.refused).toBeGreaterThanOrEqual(1);
+    expect(await balanceOf('int-t8')).toBe(2_000);
+    expect((await store.pendingRefunds(later.toISOString(), 100)).map((r) => r.refundId)).not.toContain(
+      refunds[0]?.refundId,
+    );
   });
 
   it('never refunds promotional credit', async () => {

@@ -47,6 +47,7 @@ import { queryAll, queryPage } from './paging.js';
 
 type Item = Record<string, unknown>;
 const MAX_ATTEMPTS = 10;
+const PENDING_REFUNDS = 'PAYREFUNDS#pending';
 
 const orderKey = (orderId: string) => ({ pk: `PAYORDER#${orderId}`, sk: 'ORDER' });
 const tradeKey = (channel: string, tradeNo: string) => ({
@@ -229,6 +230,19 @@ export class DynamoPaymentStore implements PaymentStore {
     const ids = Array.isArray(request.refundIds) ? request.refundIds.map(String) : [];
     const refunds = await Promise.all(ids.map((id) => this.refund(id)));
     return refunds.filter((r): r is RefundRecord => r !== undefined);
+  }
+
+  async pendingRefunds(requestedBefore: string, limit: number): Promise<RefundRecord[]> {
+    const page = await queryPage(
+      {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': PENDING_REFUNDS, ':before': requestedBefore },
+      },
+      { partitionKey: 'gsi1pk', partition: PENDING_REFUNDS, limit },
+    );
+    return page.items.map(refundFromItem).filter((r) => r.status === 'pending');
   }
 
   async park(n: ParkedNotification): Promise<void> {
@@ -551,7 +565,14 @@ export class DynamoPaymentStore implements PaymentStore {
         {
           Put: {
             TableName: this.table,
-            Item: { ...refundKey(r.refundId), type: 'refund', ...r },
+            // On the pending index until its result settles it (the retry job reads it).
+            Item: {
+              ...refundKey(r.refundId),
+              type: 'refund',
+              ...r,
+              gsi1pk: PENDING_REFUNDS,
+              gsi1sk: `${r.requestedAt}#${r.refundId}`,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -636,7 +657,7 @@ export class DynamoPaymentStore implements PaymentStore {
         Update: {
           TableName: this.table,
           Key: refundKey(refund.refundId),
-          UpdateExpression: 'SET #s = :s, settledAt = :at',
+          UpdateExpression: 'SET #s = :s, settledAt = :at REMOVE gsi1pk, gsi1sk',
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
