@@ -140,7 +140,13 @@ export interface PaymentLedger {
     by: string,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'>;
   /** A verified refund result: confirmed (the order's refunded grows) or failed (the debit is reversed). */
-  settleRefund(refund: RefundRecord, succeeded: boolean, at: string): Promise<'settled' | 'duplicate'>;
+  settleRefund(
+    refund: RefundRecord,
+    succeeded: boolean,
+    at: string,
+    /** Who recorded the result and why (operators settling bank refunds). */
+    by?: { readonly by: string; readonly reason: string },
+  ): Promise<'settled' | 'duplicate'>;
 }
 
 export interface PaymentStore extends PaymentLedger {

@@ -14,6 +14,7 @@ import { listPaymentOrders } from '../app/payments/list-payment-orders.js';
 import { reconcilePayments } from '../app/payments/reconcile-payments.js';
 import { type RequestRefundInput, requestRefund } from '../app/payments/request-refund.js';
 import { retryPendingRefunds } from '../app/payments/retry-pending-refunds.js';
+import { settleRefundByOperator } from '../app/payments/settle-refund-by-operator.js';
 import { numbersConfig } from '../domain/numbers/config.js';
 import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
 import { localDay } from '../domain/zoned-time.js';
@@ -129,6 +130,13 @@ export const payments = {
       { store: paymentStore(), payments: await paymentsPort(), monitor: paymentsMonitor },
       { day, channels, now },
     );
+  },
+  settleRefundByOperator(input: Parameters<typeof settleRefundByOperator>[1]) {
+    return settleRefundByOperator({ store: paymentStore() }, input);
+  },
+  pendingRefunds(now: Date, limit: number) {
+    // Every refund requested up to now (included).
+    return paymentStore().pendingRefunds(new Date(now.getTime() + 1).toISOString(), limit);
   },
   /** Refunds without a result after an hour are asked for again (the hourly job). */
   async retryPendingRefunds(now: Date) {

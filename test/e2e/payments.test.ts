@@ -272,6 +272,46 @@ describe('operator credits', () => {
   });
 });
 
+describe('bank-transfer refunds', () => {
+  it('are finance’s to pay out, and an operator records what the bank did', async () => {
+    const before = await balance(tokens.admin2);
+    const refund = await api.request('POST', '/v1/refunds', {
+      token: tokens.admin2,
+      body: { amount: 30_000 },
+      headers: { 'idempotency-key': key('refund') },
+    });
+    expect(refund.status).toBe(202);
+    const [pending] = refund.body.refunds as { refundId: string; channel: string }[];
+    expect(pending?.channel).toBe('bank_transfer');
+    expect(await balance(tokens.admin2)).toBe(before - 30_000);
+    const queue = await api.get('/v1/refunds/pending', tokens.op1);
+    expect(queue.body.items.map((r: { refundId: string }) => r.refundId)).toContain(pending?.refundId);
+    const path = `/v1/refunds/${pending?.refundId}/settlement`;
+    const byTenant = await api.request('POST', path, {
+      token: tokens.admin2,
+      body: { succeeded: false, reason: 'mine' },
+    });
+    expect(byTenant.status).toBe(403);
+    const settled = await api.request('POST', path, {
+      token: tokens.op1,
+      body: { succeeded: true, reason: 'ICBC transfer 2026-11-23 #7781' },
+    });
+    expect(settled.status).toBe(201);
+    expect(settled.body.refund).toMatchObject({ status: 'succeeded' });
+    const again = await api.request('POST', path, {
+      token: tokens.op1,
+      body: { succeeded: false, reason: 'oops' },
+    });
+    expect(again.body.outcome).toBe('duplicate');
+    expect(await balance(tokens.admin2)).toBe(before - 30_000);
+    const orders = await api.get('/v1/payments', tokens.admin2);
+    expect(orders.body.items.find((o: { channel: string }) => o.channel === 'bank_transfer')).toMatchObject({
+      status: 'refunded',
+      refunded: 30_000,
+    });
+  });
+});
+
 describe('no way to raise a balance without a verified payment', () => {
   it('POST /v1/account/top-ups is gone (410, pointing at /v1/payments) — passes once the lead retires the route', async () => {
     const before = await balance(tokens.admin1);

@@ -597,7 +597,12 @@ export class DynamoPaymentStore implements PaymentStore {
     return refunds;
   }
 
-  async settleRefund(refund: RefundRecord, succeeded: boolean, at: string): Promise<'settled' | 'duplicate'> {
+  async settleRefund(
+    refund: RefundRecord,
+    succeeded: boolean,
+    at: string,
+    by?: { readonly by: string; readonly reason: string },
+  ): Promise<'settled' | 'duplicate'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.refund(refund.refundId);
       if (!current || current.status !== 'pending') return 'duplicate';
@@ -657,13 +662,15 @@ export class DynamoPaymentStore implements PaymentStore {
         Update: {
           TableName: this.table,
           Key: refundKey(refund.refundId),
-          UpdateExpression: 'SET #s = :s, settledAt = :at REMOVE gsi1pk, gsi1sk',
+          UpdateExpression: 'SET #s = :s, settledAt = :at, settledBy = :by REMOVE gsi1pk, gsi1sk',
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
             ':s': succeeded ? 'succeeded' : 'failed',
             ':at': at,
             ':pending': 'pending',
+            // The provider's signed result, or the operator who recorded the bank's and why.
+            ':by': by ?? { by: 'provider', reason: 'verified notification' },
           },
         },
       });

@@ -1,7 +1,8 @@
 /**
  * Bank transfer (对公转账): the payer transfers to our account quoting the order's reference; no provider
  * notifies us, so an operator records the credit against that reference (POST /v1/accounts/{tenantId}/credits,
- * kind bank_transfer). Refunds go back by bank transfer too: finance pays them out and records the result.
+ * kind bank_transfer). Refunds go back by bank transfer too: the pending refund is finance's work item
+ * (GET /v1/refunds/pending), and an operator records what the bank did (POST /v1/refunds/{refundId}/settlement).
  */
 import type { MerchantIdentity, PaymentOrder } from '../../domain/payments/payments.js';
 import type { ChargeInstructions, PaymentProvider, RefundRequest } from '../../ports/payments.js';
@@ -17,7 +18,7 @@ export class BankTransferProvider implements PaymentProvider {
 
   constructor(
     private readonly account: () => Promise<BankAccountConfig>,
-    /** Where refunds to pay out by bank go (finance's queue); without one a bank refund is refused. */
+    /** Also told of each refund to pay out (the local runtime records them); the pending refund is the queue. */
     private readonly payOut?: (refund: RefundRequest) => Promise<void>,
   ) {}
 
@@ -31,8 +32,7 @@ export class BankTransferProvider implements PaymentProvider {
   }
 
   async requestRefund(refund: RefundRequest): Promise<'requested' | 'refused'> {
-    if (!this.payOut) throw new Error('bank-transfer refunds need a pay-out queue (not configured)');
-    await this.payOut(refund);
+    await this.payOut?.(refund);
     return 'requested';
   }
 }

@@ -16,7 +16,10 @@ export async function retryPendingRefunds(
   input: { readonly now: Date; readonly olderThanMs: number; readonly limit: number },
 ): Promise<{ readonly asked: number; readonly refused: number; readonly failed: number }> {
   const before = new Date(input.now.getTime() - input.olderThanMs).toISOString();
-  const pending = await deps.store.pendingRefunds(before, input.limit);
+  // Bank refunds wait for finance, not for a provider: asking again would change nothing.
+  const pending = (await deps.store.pendingRefunds(before, input.limit)).filter(
+    (r) => r.channel !== 'bank_transfer',
+  );
   let asked = 0;
   let refused = 0;
   let failed = 0;

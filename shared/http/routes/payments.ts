@@ -71,6 +71,29 @@ export const PAYMENT_ROUTES: readonly RouteDefinition[] = [
     tag: PAYMENTS,
   },
   {
+    id: 'listPendingRefunds',
+    method: 'GET',
+    path: '/v1/refunds/pending',
+    entry: 'functions/api/payments/pending-refunds.ts',
+    roles: OPERATOR,
+    tables: { ledger: 'read' },
+    summary:
+      "Operators: refunds waiting for a result, oldest first (bank-transfer refunds are finance's to pay out)",
+    tag: PAYMENTS,
+  },
+  {
+    id: 'settleRefund',
+    method: 'POST',
+    path: '/v1/refunds/{refundId}/settlement',
+    entry: 'functions/api/payments/settle-refund.ts',
+    roles: OPERATOR,
+    tables: { ledger: 'write', ops: 'write' },
+    capabilities: ['notifications'],
+    summary:
+      'Operators: record what the bank did with a bank-transfer refund (paid out, or failed: the money goes back to the balance), with a reason',
+    tag: PAYMENTS,
+  },
+  {
     id: 'listParkedPayments',
     method: 'GET',
     path: '/v1/payments/parked',

@@ -46,6 +46,13 @@ export const creditBody = z.strictObject({
 });
 export const approveCreditPath = z.strictObject({ tenantId: tenantIdParam, creditId: creditIdParam });
 export const parkedQuery = z.strictObject({ limit: limitParam });
+export const settleRefundPath = z.strictObject({
+  refundId: z.string().check(z.regex(/^R[0-9a-f]{24}$/, 'a refund id')),
+});
+export const settleRefundBody = z.strictObject({
+  succeeded: z.boolean(),
+  reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
+});
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
@@ -87,4 +94,6 @@ export const PAYMENT_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   createCredit: { path: creditPath, body: creditBody, status: 201 },
   approveCredit: { path: approveCreditPath, status: 201 },
   listParkedPayments: { query: parkedQuery },
+  listPendingRefunds: { query: parkedQuery },
+  settleRefund: { path: settleRefundPath, body: settleRefundBody },
 };
