@@ -605,7 +605,7 @@ export class DynamoPaymentStore implements PaymentStore {
   ): Promise<'settled' | 'duplicate'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.refund(refund.refundId);
-      if (!current || current.status !== 'pending') return 'duplicate';
+      if (current?.status !== 'pending') return 'duplicate';
       const order = await this.order(refund.orderId);
       if (!order) throw new Error(`order ${refund.orderId} of refund ${refund.refundId} is missing`);
       const actions: TransactItem[] = [];

@@ -165,7 +165,7 @@ export class WechatPayNotifications {
       return { ok: false, reason: 'malformed' };
     }
     const resource = event.resource;
-    if (!resource || resource.algorithm !== 'AEAD_AES_256_GCM' || !resource.ciphertext || !resource.nonce)
+    if (resource?.algorithm !== 'AEAD_AES_256_GCM' || !resource.ciphertext || !resource.nonce)
       return { ok: false, reason: 'malformed' };
     let plain: Record<string, unknown>;
     try {
