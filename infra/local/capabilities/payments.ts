@@ -35,11 +35,6 @@ export function localPaymentProviders(): LocalPaymentProviders {
   return providers;
 }
 
-type WebhookHandler = (
-  event: APIGatewayProxyEventV2,
-  context: unknown,
-) => Promise<APIGatewayProxyStructuredResultV2>;
-
 /** POSTs a notification to the channel's webhook handler as API Gateway would (no authorizer: none exists there). */
 export async function deliverNotification(
   runtime: LocalRuntimeContext,
