@@ -15,7 +15,6 @@ import { listLedger } from '../app/accounts/list-ledger.js';
 import { type AlertDeps, publishAlerts } from '../app/accounts/publish-alerts.js';
 import { type AlertSettingsChange, setAlerts } from '../app/accounts/set-alerts.js';
 import { setSpendCap } from '../app/accounts/set-spend-cap.js';
-import { type TopUpRequest, topUp } from '../app/accounts/top-up.js';
 import { type DailyReportQuery, dailyReport } from '../app/calls/daily-report.js';
 import { ingestContactRecords, type RawRecord } from '../app/calls/ingest-contact-records.js';
 import { type ListCallsQuery, listCalls } from '../app/calls/list-calls.js';
@@ -67,22 +66,6 @@ export const money = {
     setSpendCap(settingsDeps(), tenantId, dailyCap, now),
   setAlerts: (tenantId: string, change: AlertSettingsChange, now: Date) =>
     setAlerts(settingsDeps(), tenantId, change, now),
-  topUp: (request: TopUpRequest) =>
-    topUp(
-      {
-        ledger: ledger(),
-        restoreNumbers: async (tenantId, at) => {
-          // The numbers area's job, loaded only when a top-up ends arrears.
-          const [{ restoreAfterPayment }, { numbersConfig }] = await Promise.all([
-            import('./numbers.js'),
-            import('../domain/numbers/config.js'),
-          ]);
-          await restoreAfterPayment(tenantId, at, numbersConfig());
-        },
-        warn: (message, details) => logger.error(message, { ...details, error: details.error as Error }),
-      },
-      request,
-    ),
   listCalls: (query: ListCallsQuery) => listCalls({ calls }, query),
   dailyReport: (query: DailyReportQuery) => dailyReport({ calls, accounts, zone: businessZone() }, query),
   /** Deferred postings left pending by a crash (tests and the local runtime run the sweep on demand). */

@@ -282,15 +282,16 @@ describe('numbers over HTTP on the local runtime', () => {
     );
     expect(notices).toHaveLength(1);
 
-    // A top-up within the window brings it back.
-    const topUp = await api.request('POST', '/v1/account/top-ups', {
+    // A payment within the window brings it back.
+    const order = await api.request('POST', '/v1/payments', {
       token: initech,
-      body: { amount: account.body.owed + 10_000 },
+      body: { amount: account.body.owed + 10_000, channel: 'alipay' },
       headers: { 'idempotency-key': 'initech-arrears-0001' },
     });
-    expect(topUp.status).toBe(201);
+    expect(order.status).toBe(201);
+    expect((await api.post(`/local/payments/${order.body.orderId}/pay`, {})).status).toBe(200);
     expect((await api.get('/v1/account', initech)).body.status).toBe('active');
-    // Restored by the top-up itself, not an hour later; the arrears job then finds nothing left to do.
+    // Restored by the payment itself, not an hour later; the arrears job then finds nothing left to do.
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
     const later = new Date(afterGrace.getTime() + 3_600_000);
     expect((await runJob('number-arrears', later)).body.result).toMatchObject({ restored: 0 });

@@ -1,33 +1,12 @@
 /**
- * POST /v1/account/top-ups — credits the balance once per Idempotency-Key (ledger key topup#<key>):
- * a retry returns the same result, the same key with another amount is a 409.
+ * POST /v1/account/top-ups — retired (issue 14): it let a tenant credit itself money no one had paid. Money
+ * comes in only through a verified payment (POST /v1/payments) or an audited operator credit.
  */
-import { invalid } from '../../../shared/domain/errors.js';
-import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
-import { idempotencyKeyPattern, topUpBody } from '../../../shared/http/schemas/money.js';
-import { money } from '../../../shared/runtime/money.js';
+import { apiHandler, errorBody } from '../../../shared/http/api-handler.js';
 
-export const handler = apiHandler(
-  'createTopUp',
-  { body: topUpBody },
-  async ({ body, headers, principal, now }) => {
-    const idempotencyKey = headers['idempotency-key'] ?? headers['Idempotency-Key'];
-    if (!idempotencyKey)
-      throw invalid('idempotency_key_required', 'send an Idempotency-Key header', 'Idempotency-Key');
-    if (!idempotencyKeyPattern.test(idempotencyKey)) {
-      throw invalid(
-        'invalid_idempotency_key',
-        'Idempotency-Key: 8–128 letters, digits or _.:-',
-        'Idempotency-Key',
-      );
-    }
-    const result = await money.topUp({
-      tenantId: requireTenant(principal),
-      idempotencyKey,
-      amount: body.amount,
-      by: principal.subject,
-      now,
-    });
-    return { status: result.duplicate ? 200 : 201, body: result };
-  },
-);
+export const handler = apiHandler('createTopUp', {}, async () => ({
+  status: 410,
+  body: errorBody('gone', 'top-ups are retired: create a payment order with POST /v1/payments', undefined, {
+    use: 'POST /v1/payments',
+  }),
+}));
