@@ -22,10 +22,10 @@ import {
   METRICS_NAMESPACE,
   SERVICE_NAME,
 } from '../constructs/hotline-function.js';
-import { HotlineHttpApi } from '../constructs/http-api.js';
+import { corsOriginsFromContext, HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
-import { UserDirectory } from '../constructs/user-directory.js';
+import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
 
@@ -150,10 +150,11 @@ export class StatelessStack extends Stack {
         timeZone: DEFAULT_TIME_ZONE,
       });
     }
-    this.users = new UserDirectory(this, 'Auth');
+    this.users = new UserDirectory(this, 'Auth', signInFromContext(this));
     this.api = new HotlineHttpApi(this, 'Http', {
       issuer: this.users.issuer,
       audience: [this.users.client.userPoolClientId],
+      corsOrigins: corsOriginsFromContext(this, this.users.callbackUrls),
     });
     alarms.forApi('Api', this.api.api);
 
@@ -277,6 +278,10 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'SignInUrl', {
+      value: this.users.signInUrl,
+      description: 'Hosted sign-in (authorization code + PKCE): <url>/oauth2/authorize, <url>/oauth2/token',
+    });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.users.client.userPoolClientId,
       description: 'Audience of the JWT authorizer; send the ID token as Authorization: Bearer <token>',
