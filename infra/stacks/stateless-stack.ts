@@ -7,6 +7,7 @@
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
@@ -25,6 +26,7 @@ import {
 import { corsOriginsFromContext, HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
+import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -126,6 +128,9 @@ export class StatelessStack extends Stack {
   readonly groups: ReadonlyMap<string, NestedStack>;
   /** Present when the billing worker is deployed. */
   readonly billingRunAlarms?: BillingRunAlarms;
+  /** Lambda's on-failure destination of the contact-record consumer (scripts/replay-failures.ts reads it). */
+  readonly ctrIngestFailures?: sqs.IQueue;
+  readonly dashboard: OpsDashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -213,6 +218,7 @@ export class StatelessStack extends Stack {
             'contact-record batches that failed every retry (Kinesis shard and sequence range to replay)',
         }).queue;
         groupAlarms.forQueueDepth('CtrIngestFailures', onFailure, 'contact-record batches given up on');
+        this.ctrIngestFailures = onFailure;
         fn.function.addEventSource(
           new KinesisEventSource(data.contactRecords, {
             ...CTR_EVENT_SOURCE,
@@ -273,6 +279,18 @@ export class StatelessStack extends Stack {
     }
 
     for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);
+    this.dashboard = new OpsDashboard(this, 'Dashboard', {
+      namespace: METRICS_NAMESPACE,
+      service: SERVICE_NAME,
+      api: this.api.api,
+      ctrIngest: functions.get(CTR_INGEST_ID)?.fn.function,
+      failureQueues: {
+        ...(this.ctrIngestFailures
+          ? { 'contact-record batches given up (replay)': this.ctrIngestFailures }
+          : {}),
+        'billing dead letters': data.billingDeadLetters,
+      },
+    });
     this.functions = new Map([...functions].map(([key, value]) => [key, value.fn]));
     this.groups = new Map([...groups].map(([key, value]) => [key, value.stack]));
 
@@ -288,6 +306,12 @@ export class StatelessStack extends Stack {
     });
     if (this.connect.contactFlowId)
       new CfnOutput(this, 'ContactFlowId', { value: this.connect.contactFlowId });
+    if (this.ctrIngestFailures) {
+      new CfnOutput(this, 'CtrIngestFailuresQueueUrl', {
+        value: this.ctrIngestFailures.queueUrl,
+        description: 'npm run replay-failures -- --queue-url <this>: see docs/runbook-replay.md',
+      });
+    }
   }
 
   /**
