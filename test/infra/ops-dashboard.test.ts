@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_METRICS } from '../../infra/constructs/ops-dashboard.js';
 import { buildTestApp } from './support/hotline-app.js';
@@ -30,6 +31,13 @@ describe('operations dashboard', () => {
     const built = buildTestApp();
     built.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', {
       DashboardName: `${built.stateless.stackName}-operations`,
+    });
+  });
+
+  it('outputs the ingest failure queue URL the replay command takes', () => {
+    const built = buildTestApp();
+    built.statelessTemplate.hasOutput('CtrIngestFailuresQueueUrl', {
+      Description: Match.stringLikeRegexp('replay-failures'),
     });
   });
 
