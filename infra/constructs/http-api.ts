@@ -2,8 +2,13 @@
  * The HTTP API (API Gateway v2): every route goes through the Cognito JWT authorizer (issuer = the user
  * pool, audience = the app client), the $default stage throttles and writes JSON access logs. Routes come
  * from shared/http/routes.ts, one Lambda each (see the stateless stack).
+ *
+ * CORS: browsers on the portal origins (context `corsOrigins`, comma-separated; default: the origins of
+ * the sign-in callback URLs) may call the API. API Gateway answers the preflight itself, before the
+ * authorizer, and adds the CORS headers to every response. Tokens travel in the Authorization header, not
+ * in cookies, so credentials stay off and a wildcard origin is refused.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -21,6 +26,54 @@ export interface HttpApiProps {
   readonly rateLimit?: number;
   /** @default 400 */
   readonly burstLimit?: number;
+  /** Browser origins allowed to call the API (scheme://host[:port]). @default none: no CORS */
+  readonly corsOrigins?: readonly string[];
+}
+
+/** Request headers a portal sends: the bearer token, JSON bodies, retry-safe writes, optimistic locking. */
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'if-match'] as const;
+/** Response headers a portal may read. */
+export const CORS_EXPOSED_HEADERS = [
+  'etag',
+  'retry-after',
+  'x-correlation-id',
+  'content-disposition',
+] as const;
+
+export class CorsOriginError extends Error {
+  override readonly name = 'CorsOriginError';
+}
+
+/** An origin, exactly: https (http only on localhost), no path, no wildcard. */
+export function checkCorsOrigin(origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new CorsOriginError(`CORS origin "${origin}" is not scheme://host[:port]`);
+  }
+  const local = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+  if (origin.includes('*')) throw new CorsOriginError(`CORS origin "${origin}": no wildcards`);
+  if (parsed.origin !== origin)
+    throw new CorsOriginError(`CORS origin "${origin}" must be only scheme://host[:port], no path`);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local))
+    throw new CorsOriginError(`CORS origin "${origin}" must be https (http only on localhost)`);
+  return origin;
+}
+
+/** `-c corsOrigins=https://portal.example.com,https://ops.example.com`, else the fallback's origins. */
+export function corsOriginsFromContext(scope: Construct, fallbackUrls: readonly string[]): string[] {
+  const value: unknown = scope.node.tryGetContext('corsOrigins');
+  if (value !== undefined && typeof value !== 'string')
+    throw new CorsOriginError('context corsOrigins must be a comma-separated string');
+  const origins =
+    value === undefined
+      ? fallbackUrls.map((url) => new URL(url).origin)
+      : value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== '');
+  return [...new Set(origins.map(checkCorsOrigin))];
 }
 
 /** What the access log records per request (no headers, no bodies: they may carry personal data). */
@@ -50,10 +103,29 @@ export class HotlineHttpApi extends Construct {
       jwtAudience: [...props.audience],
       identitySource: ['$request.header.Authorization'],
     });
+    const corsOrigins = (props.corsOrigins ?? []).map(checkCorsOrigin);
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'hotline400 API',
       createDefaultStage: false,
       defaultAuthorizer: this.authorizer,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
+              allowMethods: [
+                apigwv2.CorsHttpMethod.GET,
+                apigwv2.CorsHttpMethod.POST,
+                apigwv2.CorsHttpMethod.PUT,
+                apigwv2.CorsHttpMethod.PATCH,
+                apigwv2.CorsHttpMethod.DELETE,
+              ],
+              exposeHeaders: [...CORS_EXPOSED_HEADERS],
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_YEAR,

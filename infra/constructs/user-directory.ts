@@ -1,10 +1,18 @@
 /**
  * The Cognito user pool behind the API's JWT authorizer. Users are created by operators (no self
- * sign-up); the tenant is an immutable custom attribute (claim `custom:tenant_id`) and roles are groups
- * (claim `cognito:groups`), exactly the claims shared/http/api-handler.ts reads. Clients send the ID token:
- * Cognito puts custom attributes only there.
+ * sign-up; scripts/create-user.ts); the tenant is an immutable custom attribute (claim `custom:tenant_id`)
+ * and roles are groups (claim `cognito:groups`), exactly the claims shared/http/api-handler.ts reads.
+ * Clients send the ID token: Cognito puts custom attributes only there.
+ *
+ * Sign-in, per deployment context (`cdk deploy -c name=value`):
+ *   authDomainPrefix   prefix of the Cognito domain https://<prefix>.auth.<region>.amazoncognito.com
+ *                      (default `hotline400-<account id>`: prefixes are unique per region across accounts)
+ *   authCallbackUrls   comma-separated redirect URLs of the portals (default http://localhost:3000/callback)
+ *   authLogoutUrls     comma-separated sign-out URLs (default http://localhost:3000/)
+ *   cliPasswordAuth    `true` also enables USER_PASSWORD_AUTH on the client, so a CLI can get tokens with
+ *                      `aws cognito-idp initiate-auth` (default off: SRP and the hosted code + PKCE flow only)
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, TENANT_CLAIM } from '../../shared/http/roles.js';
@@ -18,12 +26,91 @@ const GROUP_DESCRIPTIONS: Record<(typeof ROLES)[number], string> = {
   operator: 'Platform operator: reviews applications, runs the business',
 };
 
+export interface SignInSettings {
+  /** Cognito domain prefix. @default `hotline400-<account id>` */
+  readonly domainPrefix?: string;
+  /** Where the hosted sign-in may redirect with an authorization code. @default DEFAULT_CALLBACK_URLS */
+  readonly callbackUrls?: readonly string[];
+  /** @default DEFAULT_LOGOUT_URLS */
+  readonly logoutUrls?: readonly string[];
+  /** Enable USER_PASSWORD_AUTH for command-line sign-in. @default false */
+  readonly cliPasswordAuth?: boolean;
+}
+
+export const DEFAULT_CALLBACK_URLS = ['http://localhost:3000/callback'] as const;
+export const DEFAULT_LOGOUT_URLS = ['http://localhost:3000/'] as const;
+
+export class SignInSettingsError extends Error {
+  override readonly name = 'SignInSettingsError';
+}
+
+/** Cognito's rule for a domain prefix, and the words it reserves. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
+
+/** https URLs, or http on localhost only (Cognito refuses plain http elsewhere); no fragments. */
+function checkRedirectUrl(name: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SignInSettingsError(`${name}: "${url}" is not a URL`);
+  }
+  const local = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local))
+    throw new SignInSettingsError(`${name}: "${url}" must be https (http only on localhost)`);
+  if (parsed.hash) throw new SignInSettingsError(`${name}: "${url}" must not have a fragment`);
+  return url;
+}
+
+function listContext(scope: Construct, name: string): string[] | undefined {
+  const value: unknown = scope.node.tryGetContext(name);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new SignInSettingsError(`context ${name} must be a string`);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new SignInSettingsError(`context ${name} is empty`);
+  return items;
+}
+
+/** The sign-in settings from the deployment context (see the header); refused here if malformed. */
+export function signInFromContext(scope: Construct): SignInSettings {
+  const prefix: unknown = scope.node.tryGetContext('authDomainPrefix');
+  if (prefix !== undefined && typeof prefix !== 'string')
+    throw new SignInSettingsError('context authDomainPrefix must be a string');
+  const flag: unknown = scope.node.tryGetContext('cliPasswordAuth');
+  if (flag !== undefined && !['true', 'false', true, false].includes(flag as string | boolean))
+    throw new SignInSettingsError('context cliPasswordAuth must be true or false');
+  return {
+    domainPrefix: prefix,
+    callbackUrls: listContext(scope, 'authCallbackUrls'),
+    logoutUrls: listContext(scope, 'authLogoutUrls'),
+    cliPasswordAuth: flag === true || flag === 'true',
+  };
+}
+
 export class UserDirectory extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+  readonly callbackUrls: readonly string[];
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, settings: SignInSettings = {}) {
     super(scope, id);
+    const prefix = settings.domainPrefix;
+    if (prefix !== undefined && (!DOMAIN_PREFIX.test(prefix) || RESERVED_IN_PREFIX.test(prefix))) {
+      throw new SignInSettingsError(
+        `authDomainPrefix "${prefix}": lowercase letters, digits and inner hyphens, at most 63, without aws, amazon or cognito`,
+      );
+    }
+    this.callbackUrls = (settings.callbackUrls ?? DEFAULT_CALLBACK_URLS).map((url) =>
+      checkRedirectUrl('authCallbackUrls', url),
+    );
+    const logoutUrls = (settings.logoutUrls ?? DEFAULT_LOGOUT_URLS).map((url) =>
+      checkRedirectUrl('authLogoutUrls', url),
+    );
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -51,7 +138,7 @@ export class UserDirectory extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is optional by product decision (tenant staff on shared desk phones); TOTP is offered to every user and operators are expected to enrol',
+        'MFA is optional by product decision (tenant staff on shared desk phones); TOTP is offered to every user. Cognito sets MFA per pool, not per group, so it cannot be required of operators alone',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG3',
@@ -72,8 +159,23 @@ export class UserDirectory extends Construct {
       });
     }
 
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: prefix ?? `hotline400-${Aws.ACCOUNT_ID}` },
+    });
+
+    // One public client (no secret: browsers and CLIs cannot keep one) for portals and scripts alike, so
+    // the JWT authorizer has one audience. Portals use the hosted sign-in with the authorization code
+    // grant and PKCE (they send code_challenge; Cognito then demands the verifier at the token endpoint):
+    // with no secret, PKCE is what binds the code to the portal. No implicit grant: no tokens in URLs.
     this.client = this.userPool.addClient('ApiClient', {
-      authFlows: { userSrp: true },
+      authFlows: { userSrp: true, userPassword: settings.cliPasswordAuth === true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [...this.callbackUrls],
+        logoutUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -83,6 +185,11 @@ export class UserDirectory extends Construct {
       // The tenant binding is set by operators with admin APIs, never by a user through the client.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     });
+  }
+
+  /** The hosted sign-in's base URL (authorize, token and logout endpoints live under it). */
+  get signInUrl(): string {
+    return this.domain.baseUrl();
   }
 
   /** The issuer the API's JWT authorizer trusts. */

@@ -8,6 +8,7 @@ import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cd
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
@@ -32,11 +33,12 @@ import {
   METRICS_NAMESPACE,
   SERVICE_NAME,
 } from '../constructs/hotline-function.js';
-import { HotlineHttpApi } from '../constructs/http-api.js';
+import { corsOriginsFromContext, HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
+import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
-import { UserDirectory } from '../constructs/user-directory.js';
+import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
 
@@ -175,6 +177,9 @@ export class StatelessStack extends Stack {
   readonly groups: ReadonlyMap<string, NestedStack>;
   /** Present when the billing worker is deployed. */
   readonly billingRunAlarms?: BillingRunAlarms;
+  /** Lambda's on-failure destination of the contact-record consumer (scripts/replay-failures.ts reads it). */
+  readonly ctrIngestFailures?: sqs.IQueue;
+  readonly dashboard: OpsDashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -212,10 +217,11 @@ export class StatelessStack extends Stack {
         namespace: METRICS_NAMESPACE,
         service: SERVICE_NAME,
       });
-    this.users = new UserDirectory(this, 'Auth');
+    this.users = new UserDirectory(this, 'Auth', signInFromContext(this));
     this.api = new HotlineHttpApi(this, 'Http', {
       issuer: this.users.issuer,
       audience: [this.users.client.userPoolClientId],
+      corsOrigins: corsOriginsFromContext(this, this.users.callbackUrls),
     });
     alarms.forApi('Api', this.api.api);
 
@@ -284,6 +290,7 @@ export class StatelessStack extends Stack {
             'contact-record batches that failed every retry (Kinesis shard and sequence range to replay)',
         }).queue;
         groupAlarms.forQueueDepth('CtrIngestFailures', onFailure, 'contact-record batches given up on');
+        this.ctrIngestFailures = onFailure;
         const contactRecords = new KinesisEventSource(data.contactRecords, {
           ...CTR_EVENT_SOURCE,
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -350,17 +357,39 @@ export class StatelessStack extends Stack {
     }
 
     for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);
+    this.dashboard = new OpsDashboard(this, 'Dashboard', {
+      namespace: METRICS_NAMESPACE,
+      service: SERVICE_NAME,
+      api: this.api.api,
+      ctrIngest: functions.get(CTR_INGEST_ID)?.fn.function,
+      failureQueues: {
+        ...(this.ctrIngestFailures
+          ? { 'contact-record batches given up (replay)': this.ctrIngestFailures }
+          : {}),
+        'billing dead letters': data.billingDeadLetters,
+      },
+    });
     this.functions = new Map([...functions].map(([key, value]) => [key, value.fn]));
     this.groups = new Map([...groups].map(([key, value]) => [key, value.stack]));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'SignInUrl', {
+      value: this.users.signInUrl,
+      description: 'Hosted sign-in (authorization code + PKCE): <url>/oauth2/authorize, <url>/oauth2/token',
+    });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.users.client.userPoolClientId,
       description: 'Audience of the JWT authorizer; send the ID token as Authorization: Bearer <token>',
     });
     if (this.connect.contactFlowId)
       new CfnOutput(this, 'ContactFlowId', { value: this.connect.contactFlowId });
+    if (this.ctrIngestFailures) {
+      new CfnOutput(this, 'CtrIngestFailuresQueueUrl', {
+        value: this.ctrIngestFailures.queueUrl,
+        description: 'npm run replay-failures -- --queue-url <this>: see docs/runbook-replay.md',
+      });
+    }
   }
 
   /**

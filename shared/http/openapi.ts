@@ -4,8 +4,10 @@
  */
 import { toJSONSchema } from 'zod/mini';
 import { DEFAULT_RATE_BUDGETS, type RateLimitClass, type RouteRateLimit } from '../domain/rate-limits.js';
+import { DEFAULT_PAGE_SIZE } from '../ports/paging.js';
 import { ROUTES } from './routes.js';
 import { ROUTE_SCHEMAS } from './schemas/index.js';
+import { REQUEST_HEADERS } from './schemas/responses.js';
 import type { RouteSchemas } from './schemas/types.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -37,17 +39,41 @@ const ERROR_SCHEMA: JsonSchema = {
   },
 };
 
+/**
+ * Query parameters that are numbers, though they arrive as strings and the input schemas check their
+ * digits (test/unit/openapi.test.ts holds every route's schema to these bounds).
+ */
+export const INTEGER_QUERY_PARAMETERS: Readonly<Record<string, JsonSchema>> = {
+  limit: { type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE, description: 'Page size' },
+};
+
 function parameters(kind: 'path' | 'query', schema: JsonSchema | undefined): JsonSchema[] {
   const properties = (schema?.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema?.required as string[] | undefined) ?? []);
-  return Object.entries(properties).map(([name, property]) => ({
-    name,
-    in: kind,
-    required: kind === 'path' ? true : required.has(name),
-    schema: property,
-    ...(typeof property.description === 'string' ? { description: property.description } : {}),
-  }));
+  return Object.entries(properties).map(([name, property]) => {
+    const typed = (kind === 'query' && INTEGER_QUERY_PARAMETERS[name]) || property;
+    return {
+      name,
+      in: kind,
+      required: kind === 'path' ? true : required.has(name),
+      schema: typed,
+      ...(typeof typed.description === 'string' ? { description: typed.description } : {}),
+    };
+  });
 }
+
+/** The deployed API (stack output ApiUrl), then the local server (npm start). */
+export const SERVERS: readonly JsonSchema[] = [
+  {
+    url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+    description: 'A deployment: the ApiUrl output of the Hotline400Stateless stack',
+    variables: {
+      apiId: { default: 'your-api-id', description: 'The HTTP API id' },
+      region: { default: 'ap-southeast-1', description: 'The deployment region' },
+    },
+  },
+  { url: 'http://localhost:3400', description: 'Local server (npm start)' },
+];
 
 function rateLimitExtension(limit: RouteRateLimit): JsonSchema {
   const of = (limitClass: RateLimitClass) => ({
@@ -75,6 +101,7 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       parameters: [
         ...parameters('path', schemaOf(schemas.path, 'input')),
         ...parameters('query', schemaOf(schemas.query, 'input')),
+        ...(REQUEST_HEADERS[route.id] ?? []).map((header) => ({ ...header, in: 'header' })),
       ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses: {
@@ -103,7 +130,13 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         '400 business hotlines: numbers, routing through Amazon Connect, calls, a prepaid ledger and billing.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    // A server this document is served from comes first, unless it is one of the listed ones.
+    servers: [
+      ...(serverUrl && !SERVERS.some((server) => server.url === serverUrl)
+        ? [{ url: serverUrl, description: 'This server' }]
+        : []),
+      ...SERVERS,
+    ],
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -54,13 +54,14 @@ export const settleRefundBody = z.strictObject({
   reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
 });
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** What an Idempotency-Key may be: 8–128 letters, digits or _.:- (declared in OpenAPI from here too). */
+export const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** The Idempotency-Key header every money-moving POST needs. */
 export function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>>): string {
   const key = headers['idempotency-key'] ?? headers['Idempotency-Key'];
   if (!key) throw invalid('idempotency_key_required', 'send an Idempotency-Key header', 'Idempotency-Key');
-  if (!IDEMPOTENCY_KEY.test(key))
+  if (!idempotencyKeyPattern.test(key))
     throw invalid(
       'invalid_idempotency_key',
       'Idempotency-Key: 8–128 letters, digits or _.:-',
@@ -84,16 +85,71 @@ const orderView = z.object({
   transferReference: z.optional(z.string()),
 });
 
+/** What the payer needs: a pay URL or QR content (Alipay, WeChat Pay), or our account and a reference (bank). */
+const createdOrder = z.object({
+  ...orderView.shape,
+  payUrl: z.optional(z.string()),
+  qrCode: z.optional(z.string()),
+  bankAccount: z.optional(
+    z.object({ accountName: z.string(), accountNumber: z.string(), bankName: z.string() }),
+  ),
+});
+
+const refundRecord = z.object({
+  refundId: z.string(),
+  tenantId: z.string(),
+  orderId: z.string(),
+  channel: z.enum(PAYMENT_CHANNELS),
+  amount: z.number(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  requestedAt: z.string(),
+  requestedBy: z.string(),
+});
+
+const operatorCredit = z.object({
+  creditId: z.string(),
+  tenantId: z.string(),
+  kind: z.enum(CREDIT_KINDS),
+  amount: z.number(),
+  reason: z.string(),
+  reference: z.optional(z.string()),
+  proposedBy: z.string(),
+  proposedAt: z.string(),
+  status: z.enum(['proposed', 'credited', 'rejected']),
+  approvedBy: z.optional(z.string()),
+  creditedAt: z.optional(z.string()),
+});
+
+const creditOutcome = z.object({ outcome: z.string(), credit: operatorCredit });
+
+const parkedNotification = z.object({
+  channel: z.enum(['alipay', 'wechat_pay']),
+  reason: z.string(),
+  orderId: z.string(),
+  tradeNo: z.string(),
+  amount: z.number(),
+  at: z.string(),
+  detail: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
 export const PAYMENT_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
-  createPaymentOrder: { body: createPaymentBody, status: 201 },
+  createPaymentOrder: { body: createPaymentBody, status: 201, response: createdOrder },
   listPaymentOrders: {
     query: paymentsQuery,
     response: z.object({ items: z.array(orderView), nextCursor: z.optional(z.string()) }),
   },
-  requestRefund: { body: refundBody, status: 202 },
-  createCredit: { path: creditPath, body: creditBody, status: 201 },
-  approveCredit: { path: approveCreditPath, status: 201 },
-  listParkedPayments: { query: parkedQuery },
-  listPendingRefunds: { query: parkedQuery },
-  settleRefund: { path: settleRefundPath, body: settleRefundBody },
+  requestRefund: {
+    body: refundBody,
+    status: 202,
+    response: z.object({ duplicate: z.boolean(), refunds: z.array(refundRecord) }),
+  },
+  createCredit: { path: creditPath, body: creditBody, status: 201, response: creditOutcome },
+  approveCredit: { path: approveCreditPath, status: 201, response: creditOutcome },
+  listParkedPayments: { query: parkedQuery, response: z.object({ items: z.array(parkedNotification) }) },
+  listPendingRefunds: { query: parkedQuery, response: z.object({ items: z.array(refundRecord) }) },
+  settleRefund: {
+    path: settleRefundPath,
+    body: settleRefundBody,
+    response: z.object({ outcome: z.string(), refund: refundRecord }),
+  },
 };

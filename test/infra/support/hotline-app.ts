@@ -126,6 +126,8 @@ export interface TestAppOptions {
   readonly recordingRetentionDays?: number;
   /** Register cdk-nag's AwsSolutions checks (they then run on synth). */
   readonly nag?: boolean;
+  /** Deployment context, as `cdk deploy -c name=value` would set it. */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 export interface TestApp extends HotlineStacks {
@@ -146,6 +148,7 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
     builtinCloudFormationValidation: false,
     treeMetadata: false,
     analyticsReporting: false,
+    context: { ...options.context },
   });
   const stacks = buildHotlineApp(app, {
     stateful: {
