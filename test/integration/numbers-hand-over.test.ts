@@ -22,11 +22,17 @@ import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { decideTransfer as decideTransferCase } from '../../shared/app/numbers/decide-transfer.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import { TestClock } from '../../shared/ports/clock.js';
-import { completeCancellations, releaseQuarantine } from '../../shared/runtime/numbers.js';
+import {
+  completeCancellations,
+  numbersDeps,
+  releaseQuarantine,
+  retryNumberEffects,
+} from '../../shared/runtime/numbers.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { callReader } from '../../shared/runtime/route-call.js';
 import { routingStores } from '../../shared/runtime/routing.js';
@@ -193,7 +199,7 @@ async function expectNothingInherited(next: string, number: string, accessNumber
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-hand-over-')));
-  await importNumbers(['4007310001', '4007310002'], iso(0), config);
+  await importNumbers(['4007310001', '4007310002', '4007310003'], iso(0), config);
 });
 beforeEach(() => {
   usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
@@ -287,5 +293,37 @@ describe('hand-over of a number', () => {
     expect((await as('charlie', listCalls, released, { query: { number, ...range } })).body.items).toEqual(
       [],
     );
+  });
+
+  it('while the clearing waits for a retry, calls and reads already ignore the old owner’s routing', async () => {
+    const number = '4007310003';
+    await activateNumber(number, 'alpha', iso(0), config, docs);
+    await fundAccount('alpha');
+    const accessNumber = await configureAndApply('alpha', number, 0);
+    await as('alpha', requestTransfer, DAY, { path: { number }, body: { toTenantId: 'bravo' } });
+    // The routing table is out of reach when the transfer commits: the effect stays pending.
+    const unreachable = numbersDeps({
+      routingHandOver: {
+        clear: async () => {
+          throw new Error('routing table unavailable');
+        },
+      },
+    });
+    await decideTransferCase(unreachable, number, 'bravo', 'accept', iso(2 * DAY), {
+      applicantType: 'enterprise',
+    });
+    await fundAccount('bravo');
+    expect(await routingItems(number)).toContain('CONFIG');
+    expect(await snapshotOf(accessNumber)).toMatchObject({ tenantId: 'bravo', routingTenantId: 'alpha' });
+    // Neither the new owner's reads nor a call use what is still stored.
+    expect((await as('bravo', getRouting, 2 * DAY, { path: { number } })).status).toBe(404);
+    expect(await call(accessNumber, 2 * DAY)).toMatchObject({
+      tenantId: 'bravo',
+      reason: 'routing_not_applied',
+    });
+    expect(reachesPrivateMobile(await call(accessNumber, 2 * DAY, '+8618600000000'))).toBe(false);
+    // The number-effects job carries the clearing out once it is due.
+    await retryNumberEffects(iso(3 * DAY));
+    await expectNothingInherited('bravo', number, accessNumber, 3 * DAY);
   });
 });
