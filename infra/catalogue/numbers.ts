@@ -52,7 +52,8 @@ export const NUMBER_JOBS: readonly JobRow[] = [
   job(
     'number-effects',
     'cron(*/10 * * * ? *)',
-    'Retries lifecycle side effects (settlement, refund, Connect release, notices) that failed after commit',
-    { tables: { numbers: 'write', ledger: 'write' } },
+    'Retries lifecycle side effects (settlement, refund, Connect release, routing cleared at a hand-over, notices) that failed after commit',
+    // routing: the hand-over clears the previous owner's configuration and call snapshot.
+    { tables: { numbers: 'write', routing: 'write', ledger: 'write' } },
   ),
 ];

@@ -19,7 +19,15 @@ export type EffectPayload =
       readonly refundId: string;
     }
   | { readonly kind: 'release_access_number'; readonly number: string; readonly phoneNumberId: string }
-  | { readonly kind: 'notify'; readonly notification: Notification };
+  | { readonly kind: 'notify'; readonly notification: Notification }
+  | {
+      readonly kind: 'clear_routing';
+      readonly number: string;
+      /** Only what this tenant configured is cleared (a next owner's new configuration stays). */
+      readonly previousOwner?: string;
+      /** The access number whose call snapshot loses its routing. */
+      readonly accessNumber?: string;
+    };
 
 export interface PendingEffect {
   readonly effectId: string;

@@ -57,6 +57,8 @@ export interface SnapshotRouting {
   readonly routing: CompiledRouting;
   readonly routingVersion: number;
   readonly worstRatePerMinute: number;
+  /** The tenant whose configuration this is: calls never use it once the number has another owner. */
+  readonly tenantId: string;
   /** The public calendar it was compiled with, when the config uses it (indexed for recompiles). */
   readonly calendarStamp?: string;
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
+import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
@@ -55,6 +56,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     applications: dynamoApplicationStore(),
     effects: dynamoNumberEffectStore(),
     arrears: dynamoArrearsStore(),
+    routingHandOver: new DynamoRoutingStore(),
     ledger: ledger(),
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),

@@ -99,7 +99,14 @@ describe('durable effects of a transition', () => {
       ['4007123456#v00000008#1', 'refund_balance'],
       ['4007123456#v00000008#2', 'notify'],
       ['4007123456#v00000008#3', 'release_access_number'],
+      ['4007123456#v00000008#4', 'clear_routing'],
     ]);
+    expect(pending[4]?.payload).toEqual({
+      kind: 'clear_routing',
+      number: '4007123456',
+      previousOwner: 't1',
+      accessNumber: '+1',
+    });
     expect(pending[1]?.requires).toEqual(['4007123456#v00000008#0']);
     expect(pending[3]?.payload).toMatchObject({ phoneNumberId: 'pn-1' });
     // Without a contract there is nothing to settle and the refund waits for nothing.
@@ -109,7 +116,12 @@ describe('durable effects of a transition', () => {
       after,
       iso(0),
     );
-    expect(bare.map((e) => e.payload.kind)).toEqual(['refund_balance', 'notify', 'release_access_number']);
+    expect(bare.map((e) => e.payload.kind)).toEqual([
+      'refund_balance',
+      'notify',
+      'release_access_number',
+      'clear_routing',
+    ]);
     expect(bare[0]?.requires).toBeUndefined();
   });
 });

@@ -211,12 +211,19 @@ describe('number lifecycle state machine', () => {
       'refund_balance',
       'notify',
       'release_access_number',
+      'clear_routing',
     ]);
+    expect(cancelled.effects.at(-1)).toEqual({
+      kind: 'clear_routing',
+      previousOwner: 't1',
+      accessNumber: '+6531000001',
+    });
     run({ type: 'start_quarantine' });
     at += config.quarantineDays * DAY - 1;
     expect(() => run({ type: 'release_quarantine' })).toThrow(/quarantine has not ended/);
     at += 1;
-    run({ type: 'release_quarantine' });
+    const released = run({ type: 'release_quarantine' });
+    expect(released.effects).toEqual([{ kind: 'clear_routing', previousOwner: 't1' }]);
     expect(s).toEqual({ status: 'available' });
   });
 

@@ -72,6 +72,7 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     applications: unused as never,
     effects: unused as never,
     arrears: unused as never,
+    routingHandOver: { clear: unused },
     ledger: { post: unused },
     telephony: unused,
     notifications: unused,

@@ -41,6 +41,18 @@ describe('routing decision: refusals', () => {
     expect(d.message).toContain('暂停服务');
   });
 
+  it('never uses routing compiled from another tenant than the number’s owner (a hand-over not yet cleared)', () => {
+    const handedOver = snapshotOf(undefined, { tenantId: 'next-owner', routingTenantId: 'acme' });
+    for (const step of ['start', 'menu', 'hunt'] as const) {
+      const d = call({ step, key: '1', state: '' }, { snapshot: handedOver });
+      expect(d).toMatchObject({ action: 'message', reason: 'routing_not_applied', tenantId: 'next-owner' });
+      expect(d.destination).toBe('');
+    }
+    // The owner's own routing, and routing from before the tenant was recorded, are used as ever.
+    expect(call({}, { snapshot: snapshotOf(undefined, { routingTenantId: 'acme' }) }).action).toBe('menu');
+    expect(call({}, { snapshot: snapshotOf() }).action).toBe('menu');
+  });
+
   it('refuses a tenant in arrears, and a zero balance', () => {
     expect(call({}, { account: { ...HEALTHY_ACCOUNT, status: 'arrears' } }).reason).toBe('arrears');
     expect(call({}, { account: { ...HEALTHY_ACCOUNT, balance: 0 } }).reason).toBe('arrears');

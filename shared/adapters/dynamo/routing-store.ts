@@ -4,12 +4,14 @@
  *   routing NUM#<number> / CONFIG#V<000001>  every version, kept (audit, rollback)
  *   routing NUM#<number> / APPLIED           what Connect holds: per resource key its spec hash and id
  *   routing ACCESS#<accessNumber> / SNAPSHOT  routing fields only (numbers owns the number fields), with
- *                                            calendarStamp + gsi1 keys when it uses the public calendar
+ *                                            calendarStamp + gsi1 keys when it uses the public calendar,
+ *                                            and routingTenantId: whose configuration the routing is
  *   routing CALENDAR#CN / BACKFILL           the one-off backfill of unstamped snapshots: done or cursor
  * and reads the number item (numbers NUM#<number> / NUMBER) and the account (ledger ACCT#<tenant> / ACCOUNT).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   ScanCommand,
@@ -27,9 +29,10 @@ import type {
   StoredConfig,
   StoredSnapshot,
 } from '../../ports/routing.js';
+import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import { dynamo } from './client.js';
 import { CALENDAR_PK, CALENDAR_SNAPSHOTS_PK, calendarIndexKeys } from './holiday-calendar-store.js';
-import { queryPages } from './paging.js';
+import { queryAll, queryPages } from './paging.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
@@ -42,7 +45,7 @@ async function get(table: 'routing' | 'numbers' | 'ledger', pk: string, sk: stri
   return out.Item;
 }
 
-export class DynamoRoutingStore implements RoutingStore {
+export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
   async numberFacts(number: string): Promise<NumberFacts | undefined> {
     return (await get('numbers', `NUM#${number}`, 'NUMBER')) as NumberFacts | undefined;
   }
@@ -150,7 +153,7 @@ export class DynamoRoutingStore implements RoutingStore {
         Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
         // number400/tenantId/numberStatus are set only if numbers has not written them yet.
         UpdateExpression:
-          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, ' +
+          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, routingTenantId = :rt, ' +
           'number400 = if_not_exists(number400, :n), tenantId = if_not_exists(tenantId, :t), numberStatus = if_not_exists(numberStatus, :s)' +
           (index
             ? ', calendarStamp = :stamp, gsi1pk = :gpk, gsi1sk = :gsk'
@@ -162,12 +165,63 @@ export class DynamoRoutingStore implements RoutingStore {
           ':routing': snapshot.routing,
           ':version': snapshot.routingVersion,
           ':rate': snapshot.worstRatePerMinute,
+          ':rt': snapshot.tenantId,
           ':n': facts.number,
           ':t': facts.tenantId ?? '',
           ':s': facts.status,
         },
       }),
     );
+  }
+
+  async clear(
+    number: string,
+    options: { readonly previousOwner?: string; readonly accessNumber?: string } = {},
+  ): Promise<void> {
+    const { previousOwner, accessNumber } = options;
+    const pk = `NUM#${number}`;
+    const routing = tableName('routing');
+    const ignoreConditionFailure = (error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    };
+    const ownedBy = previousOwner
+      ? { ConditionExpression: 'tenantId = :owner', ExpressionAttributeValues: { ':owner': previousOwner } }
+      : {};
+    // Calls first: the snapshot's routing is what rings the answer numbers. A snapshot routed by another
+    // tenant's configuration keeps it; one from before routingTenantId existed goes.
+    if (accessNumber) {
+      await dynamo()
+        .send(
+          new UpdateCommand({
+            TableName: routing,
+            Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
+            UpdateExpression:
+              'REMOVE routing, routingVersion, worstRatePerMinute, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
+            ConditionExpression: previousOwner
+              ? 'attribute_exists(pk) AND (attribute_not_exists(routingTenantId) OR routingTenantId = :owner)'
+              : 'attribute_exists(pk)',
+            ...(previousOwner ? { ExpressionAttributeValues: { ':owner': previousOwner } } : {}),
+          }),
+        )
+        .catch(ignoreConditionFailure);
+    }
+    await dynamo().send(new DeleteCommand({ TableName: routing, Key: { pk, sk: 'APPLIED' } }));
+    // Versions before the head: while the head stands, a next owner's write continues its numbering and
+    // never collides with a version row left behind.
+    const versions = await queryAll({
+      TableName: routing,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :versions)',
+      ExpressionAttributeValues: { ':pk': pk, ':versions': 'CONFIG#V' },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (const version of versions) {
+      await dynamo()
+        .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: version.sk }, ...ownedBy }))
+        .catch(ignoreConditionFailure);
+    }
+    await dynamo()
+      .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: 'CONFIG' }, ...ownedBy }))
+      .catch(ignoreConditionFailure);
   }
 
   async snapshot(accessNumber: string): Promise<StoredSnapshot | undefined> {

@@ -6,6 +6,7 @@ import type { DocumentsPort } from '../../ports/documents.js';
 import type { NotificationsPort } from '../../ports/notifications.js';
 import type { NumberEffectStore } from '../../ports/number-effect-store.js';
 import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
+import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
 
 export interface NumbersDeps {
@@ -13,6 +14,8 @@ export interface NumbersDeps {
   readonly applications: ApplicationStore;
   readonly effects: NumberEffectStore;
   readonly arrears: ArrearsStore;
+  /** Clears a number's routing when it changes hands. */
+  readonly routingHandOver: RoutingHandOver;
   /** Where opening fees, settlements and refunds post. */
   readonly ledger: LedgerPort;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */

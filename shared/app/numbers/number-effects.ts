@@ -6,8 +6,9 @@
  * crash or an outage between the commit and the effect loses nothing.
  *
  * Every effect is idempotent (ledger keys, Connect release of a released number, notification dedupe keys,
- * the refund request written once), so a retry never charges, refunds or notifies twice. An effect may
- * require others (the refund waits for the settlement, or it would refund money the tenant still owes).
+ * the refund request written once, routing cleared only where the previous owner's), so a retry never
+ * charges, refunds or notifies twice. An effect may require others (the refund waits for the settlement,
+ * or it would refund money the tenant still owes).
  */
 import { chargeKey, monthlyCharges } from '../../domain/billing/charges.js';
 import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js';
@@ -67,6 +68,18 @@ export function lifecycleEffects(
             kind: 'release_access_number',
             number: before.number,
             phoneNumberId: before.phoneNumberId,
+          },
+        });
+        return;
+      case 'clear_routing':
+        pending.push({
+          effectId,
+          at,
+          payload: {
+            kind: 'clear_routing',
+            number: before.number,
+            ...(effect.previousOwner ? { previousOwner: effect.previousOwner } : {}),
+            ...(effect.accessNumber ? { accessNumber: effect.accessNumber } : {}),
           },
         });
         return;
@@ -179,6 +192,11 @@ async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, no
     case 'notify':
       await (await deps.notifications()).publish(payload.notification);
       return;
+    case 'clear_routing':
+      return deps.routingHandOver.clear(payload.number, {
+        ...(payload.previousOwner ? { previousOwner: payload.previousOwner } : {}),
+        ...(payload.accessNumber ? { accessNumber: payload.accessNumber } : {}),
+      });
   }
 }
 

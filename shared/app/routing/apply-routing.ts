@@ -81,7 +81,8 @@ export async function applyRouting(
   if (!facts || facts.tenantId !== tenantId)
     throw notFound('number_not_found', `no number ${number} in your account`);
   const stored = await store.config(number, request.configVersion);
-  if (!stored)
+  // A configuration a previous owner left (its hand-over not yet cleared) is never the caller's to apply.
+  if (!stored || stored.tenantId !== tenantId)
     throw conflict('nothing_to_apply', 'this number has no routing configuration yet; PUT one first');
   const calendar = request.calendar ?? (await loadPublicCalendar(deps.calendars));
   // Only a config that uses the public calendar depends on it (and is stamped for the recompile job).
@@ -173,6 +174,7 @@ export async function applyRouting(
       await store.writeSnapshotRouting(facts.accessNumber, facts, {
         routing,
         routingVersion: stored.version,
+        tenantId: stored.tenantId,
         worstRatePerMinute: rate,
         calendarStamp,
       });

@@ -1,7 +1,8 @@
 /**
  * Primary course: a tenant reads a number's routing → check ownership → the current configuration, and
  * which version is applied (null before the first apply).
- * Variations: not the tenant's number → not found; no configuration yet → not found (routing_not_found).
+ * Variations: not the tenant's number → not found; no configuration yet, or only a previous owner's →
+ * not found (routing_not_found).
  */
 import { notFound } from '../../domain/errors.js';
 import type { RoutingConfig } from '../../domain/routing/types.js';
@@ -23,7 +24,9 @@ export async function getRouting(
   const { number, tenantId } = request;
   await ownedNumber(deps.routing, number, tenantId);
   const stored = await deps.routing.config(number);
-  if (!stored) throw notFound('routing_not_found', `number ${number} has no routing configuration yet`);
+  // A previous owner's configuration (its hand-over not yet cleared) is not the caller's to read.
+  if (!stored || stored.tenantId !== tenantId)
+    throw notFound('routing_not_found', `number ${number} has no routing configuration yet`);
   const applied = await deps.routing.applied(number);
   return {
     number,

@@ -90,6 +90,11 @@ export type LifecycleEffect =
   /** Record a refund request for the tenant's remaining balance. */
   | { readonly kind: 'refund_balance'; readonly tenantId: string }
   | { readonly kind: 'release_access_number'; readonly accessNumber: string }
+  /**
+   * Clear the number's routing (configuration, its versions, what was applied, the call snapshot's routing)
+   * so the next owner inherits nothing of `previousOwner`'s: answer numbers, blacklist, VIP list.
+   */
+  | { readonly kind: 'clear_routing'; readonly previousOwner?: string; readonly accessNumber?: string }
   | { readonly kind: 'notify'; readonly tenantId: string; readonly text: string };
 
 export interface Transition {
@@ -142,6 +147,15 @@ function requireOwner(state: LifecycleState, command: LifecycleCommand & { tenan
 
 const EMPTY: LifecycleState = { status: 'available' };
 
+const clearRouting = (
+  previousOwner: string | undefined,
+  accessNumber: string | undefined,
+): LifecycleEffect => ({
+  kind: 'clear_routing',
+  ...(previousOwner ? { previousOwner } : {}),
+  ...(accessNumber ? { accessNumber } : {}),
+});
+
 function endTenure(
   state: LifecycleState,
   at: string,
@@ -154,6 +168,7 @@ function endTenure(
     { kind: 'notify', tenantId: owner, text: `number cancelled (${reason})` },
   ];
   if (state.accessNumber) effects.push({ kind: 'release_access_number', accessNumber: state.accessNumber });
+  effects.push(clearRouting(owner, state.accessNumber));
   return { state: { status: 'cancelled', previousTenantId: owner }, effects };
 }
 
@@ -285,6 +300,7 @@ export function decide(
         { kind: 'settle', tenantId: old, through: at, reason: 'transfer' },
         { kind: 'notify', tenantId: old, text: 'number transferred' },
         { kind: 'notify', tenantId: command.tenantId, text: 'number transferred to you' },
+        clearRouting(old, state.accessNumber),
       ]);
     }
     case 'abandon_transfer': {
@@ -334,6 +350,8 @@ export function decide(
     case 'release_quarantine':
       if (status !== 'quarantined' || !reached(at, state.quarantineUntil))
         refuse(state, command, 'quarantine has not ended');
-      return done(EMPTY);
+      // Cleared when the tenure ended already; again here, should that effect have been lost or the
+      // configuration been written meanwhile (idempotent).
+      return done(EMPTY, [clearRouting(state.previousTenantId, undefined)]);
   }
 }

@@ -409,6 +409,17 @@ function complete(decision: CallDecision): CallDecision {
   return out as CallDecision;
 }
 
+/**
+ * The snapshot's routing, unless it was compiled from another tenant's configuration than the number's
+ * owner now (a hand-over whose clearing has not run yet): then there is none, and no call reaches the
+ * previous owner's answer numbers.
+ */
+function routingOfOwner(snapshot: RoutingSnapshot): CompiledRouting | undefined {
+  const { routing, routingTenantId, tenantId } = snapshot;
+  if (routingTenantId !== undefined && routingTenantId !== tenantId) return undefined;
+  return routing;
+}
+
 /** The decision for one invocation of the routing Lambda. Never throws. */
 export function decideCall(input: CallInput, context: DecisionContext): CallDecision {
   return complete(decideUnchecked(input, context));
@@ -418,7 +429,7 @@ function decideUnchecked(input: CallInput, context: DecisionContext): CallDecisi
   try {
     const snapshot = context.snapshot;
     if (!snapshot) return refuse('unknown_number', 'zh-CN');
-    let routing = snapshot.routing;
+    let routing = routingOfOwner(snapshot);
     const base: Record<string, string> = {
       number400: String(snapshot.number400 ?? ''),
       tenantId: String(snapshot.tenantId ?? ''),

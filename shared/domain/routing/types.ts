@@ -141,6 +141,8 @@ export interface RoutingSnapshot {
   readonly numberStatus: string;
   readonly restrictions?: unknown;
   readonly routing?: CompiledRouting;
+  /** The tenant whose configuration `routing` was compiled from (absent on snapshots applied before it). */
+  readonly routingTenantId?: string;
   readonly routingVersion?: number;
   /** Worst per-minute rate in fen for this number, if the rating config said so at apply time. */
   readonly worstRatePerMinute?: number;
