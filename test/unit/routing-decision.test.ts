@@ -86,8 +86,10 @@ describe('routing decision: keys are looked up on the snapshot’s own maps (iss
   it('a menu, queue or answer number named like an Object.prototype member is misconfigured, not a crash', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const base = snapshotOf();
+      const routing = base.routing;
+      if (!routing) throw new Error('fixture snapshot has routing');
       const decide = (defaultDestination: Destination) =>
-        call({}, { snapshot: { ...base, routing: { ...base.routing, defaultDestination } } });
+        call({}, { snapshot: { ...base, routing: { ...routing, defaultDestination } } });
       expect(decide({ type: 'menu', menuId: name })).toMatchObject({
         action: 'message',
         reason: 'misconfigured',
