@@ -127,6 +127,17 @@ describe('number journey through the handlers', () => {
     );
   });
 
+  it('refuses document dates that are no calendar date or decades ahead, naming the field', async () => {
+    for (const expiresOn of ['9999-99-99', '2026-02-30', '2090-01-01']) {
+      const res = await asTenant(addDocument, {
+        path: { id: applicationId },
+        body: { kind: 'industry_licence', contentType: 'application/pdf', expiresOn },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('expiresOn');
+    }
+  });
+
   it('submits once complete; documents are listed without any URL or key', async () => {
     await upload(applicationId, 'legal_representative_id');
     await upload(applicationId, 'industry_licence', { expiresOn: '2029-06-30' });

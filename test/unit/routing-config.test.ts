@@ -238,3 +238,10 @@ describe('routing configuration: ids are the tenant’s own keys (issue 15)', ()
     }
   });
 });
+
+describe('routing configuration: extra holidays are real calendar dates (issue 15)', () => {
+  it('refuses 2026-02-30, naming the field', () => {
+    const hours = { ...ENTERPRISE_INPUT.businessHours, extraHolidays: ['2026-12-24', '2026-02-30'] };
+    expect(fieldOf({ ...ENTERPRISE_INPUT, businessHours: hours })).toBe('businessHours.extraHolidays.1');
+  });
+});

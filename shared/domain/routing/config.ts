@@ -3,6 +3,7 @@
  * then compiled into the snapshot the routing Lambda reads per call.
  * Primary course: normaliseConfig(input) → validateConfig(config, context) → compileRouting(config, queueArns).
  */
+import { isCalendarDate } from '../calendar-date.js';
 import { invalid } from '../errors.js';
 import { isPrototypeKey, ownValue } from '../own-keys.js';
 import { type AnswerNumberClassifier, classifyAnswerNumber, normaliseCaller } from './answer-numbers.js';
@@ -116,7 +117,6 @@ export function restrictionsFor(applicant: ApplicantKind): Omit<ValidationContex
   return { noMultiLevelTransfer: individual, announcementRequired: individual };
 }
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const KEY = /^[0-9*#]$/;
 /** An id of the tenant's own: 1-40 letters, digits, _ or -, and no name Object.prototype already has. */
 const isId = (id: string): boolean => /^[\w-]{1,40}$/.test(id) && !isPrototypeKey(id);
@@ -326,7 +326,7 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   }
   for (const key of ['extraHolidays', 'extraWorkdays'] as const) {
     for (const [i, d] of hours[key].entries()) {
-      if (!DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+      if (!isCalendarDate(d))
         throw invalid('invalid_date', 'dates are YYYY-MM-DD', `businessHours.${key}.${i}`);
     }
   }
