@@ -156,8 +156,27 @@ export function withStatus(
   };
 }
 
-/** What a tenant (or operator) sees: never object keys or URLs. */
+/**
+ * Who acted, as a tenant may see it: itself by its id, jobs as "system", and anyone else (an operator
+ * deciding, reviewing or acting on its behalf) as "operator", never an operator's identity.
+ */
+export function actorForTenant(actor: string, tenantId: string): string {
+  if (actor === tenantId) return actor;
+  if (actor.startsWith('job:') || actor === 'payment') return 'system';
+  return 'operator';
+}
+
+/** What a tenant sees of its application: never object keys or URLs, nor who the operators are. */
 export function applicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
+  const events: readonly ApplicationEvent[] = app.events.map((e) => ({
+    ...e,
+    by: actorForTenant(e.by, app.tenantId),
+  }));
+  return { ...operatorApplicationView(app, documents), events };
+}
+
+/** What an operator's review routes see: the same, with who did what. */
+export function operatorApplicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
   return {
     ...app,
     documents: documents.map((d) => ({
