@@ -9,6 +9,7 @@ import { ledgerStore } from '../adapters/dynamo/ledger-store.js';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
+import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
@@ -55,6 +56,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     applications: dynamoApplicationStore(),
     effects: dynamoNumberEffectStore(),
     arrears: dynamoArrearsStore(),
+    tenants: dynamoTenantDirectory(),
     ledger: ledgerStore(),
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),

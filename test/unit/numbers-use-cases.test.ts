@@ -79,6 +79,7 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     applications: unused as never,
     effects: unused as never,
     arrears: unused as never,
+    tenants: { exists: async () => true },
     ledger: { post: unused },
     telephony: unused,
     notifications: unused,

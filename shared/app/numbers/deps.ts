@@ -7,12 +7,15 @@ import type { NotificationsPort } from '../../ports/notifications.js';
 import type { NumberEffectStore } from '../../ports/number-effect-store.js';
 import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
+import type { TenantDirectory } from '../../ports/tenant-directory.js';
 
 export interface NumbersDeps {
   readonly numbers: NumberStore;
   readonly applications: ApplicationStore;
   readonly effects: NumberEffectStore;
   readonly arrears: ArrearsStore;
+  /** Which tenants exist (a transfer goes only to one). */
+  readonly tenants: TenantDirectory;
   /** Where opening fees, settlements and refunds post. */
   readonly ledger: LedgerPort;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */
