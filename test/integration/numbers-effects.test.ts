@@ -237,6 +237,7 @@ describe('durable lifecycle effects', () => {
 
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {
     await activateNumber('4008390539', 'offerer', iso(0), config, docs);
+    await setBalance('taker', 0); // offers go only to tenants with an account
     outbox.failNext(1);
     const offered = await requestTransfer('4008390539', 'offerer', 'taker', iso(DAY), config);
     expect(offered.status).toBe('transfer_pending');
