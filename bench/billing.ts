@@ -120,8 +120,8 @@ export async function run(): Promise<Record<string, number>> {
     );
     const seedSec = (performance.now() - seedStarted) / 1000;
 
-    const { createLedgerPort } = await import('../shared/adapters/dynamo/ledger-store.js');
-    const real = createLedgerPort();
+    const { ledger } = await import('../shared/runtime/ledger.js');
+    const real = ledger();
     let applied = 0;
     const counting: LedgerPort = {
       async post(entries) {

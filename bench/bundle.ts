@@ -3,7 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_SHIM, EXTERNAL_MODULES, portDefines } from '../infra/bundling.js';
+import {
+  ESBUILD_TARGET,
+  ESM_REQUIRE_SHIM,
+  externalModules,
+  type PowertoolsSource,
+  portDefines,
+} from '../infra/bundling.js';
 import type { PortName } from '../shared/runtime/ports.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +22,7 @@ export async function bundleLikeLambda(
   entry: string,
   name: string,
   ports?: readonly PortName[],
+  powertools: PowertoolsSource = 'layer',
 ): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
   mkdirSync(outDir, { recursive: true });
@@ -30,7 +37,7 @@ export async function bundleLikeLambda(
     minify: !process.env.BENCH_NO_MINIFY,
     // As infra/constructs/hotline-function.ts: ES modules first, so packages such as @smithy/* tree-shake.
     mainFields: ['module', 'main'],
-    external: EXTERNAL_MODULES,
+    external: externalModules(powertools),
     define: portDefines(ports),
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },

@@ -13,7 +13,6 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createTables } from '../infra/local/bootstrap.js';
 import { startEngineProcess } from '../infra/local/engine-process.js';
-import { stringAttribute } from '../shared/adapters/dynamo/attribute-values.js';
 import { dynamo, setDynamo } from '../shared/adapters/dynamo/client.js';
 import { tableName } from '../shared/config.js';
 import { DEFAULT_TARIFF } from '../shared/domain/rating/default-tariff.js';
@@ -233,7 +232,7 @@ export async function run(): Promise<Record<string, number>> {
 
     // Hot account: count the account-item writes the batch's transactions carry.
     let hotAccountWrites = 0;
-    // Counted on an injected SDK client (the hot path then sends through it; see shared/adapters/dynamo/wire.ts).
+    // Counted on an injected document client (every DynamoDB request goes through dynamo()).
     const counting = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: engine.endpoint, region: 'local' }),
     );
@@ -244,11 +243,7 @@ export async function run(): Promise<Record<string, number>> {
           (args.input as { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }).TransactItems ??
           [];
         for (const t of items)
-          if (
-            stringAttribute(t.Put?.Item?.pk) === 'ACCT#bench-hot' &&
-            stringAttribute(t.Put?.Item?.sk) === 'ACCOUNT'
-          )
-            hotAccountWrites++;
+          if (t.Put?.Item?.pk === 'ACCT#bench-hot' && t.Put?.Item?.sk === 'ACCOUNT') hotAccountWrites++;
         return nextHandler(args);
       },
       { step: 'initialize', name: 'countHotAccountWrites' },

@@ -8,6 +8,7 @@ import type { TableId } from '../shared/tables.js';
 import { BILLING_FUNCTIONS, BILLING_JOBS } from './catalogue/billing.js';
 import { MONEY_FUNCTIONS, MONEY_JOBS } from './catalogue/money.js';
 import { NUMBER_FUNCTIONS, NUMBER_JOBS } from './catalogue/numbers.js';
+import { PAYMENT_FUNCTIONS, PAYMENT_JOBS } from './catalogue/payments.js';
 import { ROUTING_FUNCTIONS, ROUTING_JOBS } from './catalogue/routing.js';
 
 export interface FunctionRow {
@@ -40,7 +41,14 @@ export const FUNCTIONS: readonly FunctionRow[] = [
   ...ROUTING_FUNCTIONS,
   ...MONEY_FUNCTIONS,
   ...BILLING_FUNCTIONS,
+  ...PAYMENT_FUNCTIONS,
 ];
 
 /** Scheduled jobs; each handler takes `{ at?: string }` (the scheduled instant) and is safe to run twice. */
-export const JOBS: readonly JobRow[] = [...NUMBER_JOBS, ...ROUTING_JOBS, ...MONEY_JOBS, ...BILLING_JOBS];
+export const JOBS: readonly JobRow[] = [
+  ...NUMBER_JOBS,
+  ...ROUTING_JOBS,
+  ...MONEY_JOBS,
+  ...BILLING_JOBS,
+  ...PAYMENT_JOBS,
+];

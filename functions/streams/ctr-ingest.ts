@@ -7,17 +7,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { flushPendingAlerts } from '../../shared/adapters/dynamo/account-alerts.js';
-import { sweepPendingPostings } from '../../shared/adapters/dynamo/account-postings.js';
-import { CallIngest } from '../../shared/adapters/dynamo/call-ingest.js';
-import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
-import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
-import { TariffBook } from '../../shared/domain/rating/tariff.js';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { logger, MetricUnit, metrics } from '../../shared/observability.js';
-
-const book = new TariffBook(DEFAULT_TARIFF);
-const ingest = new CallIngest({ rating: { book, regions: geoRegions } });
+import { money } from '../../shared/runtime/money.js';
 
 /**
  * Why recent records failed, by sequence number: a Kinesis on-failure destination only gets the batch's
@@ -25,24 +17,12 @@ const ingest = new CallIngest({ rating: { book, regions: geoRegions } });
  */
 export const recentFailureReasons = new Map<string, string>();
 
-/**
- * A record's bytes, decoded to text one record at a time as they are parsed (a batch of strings would live
- * on the heap). A module-level function, not a closure made per batch: see docs/ARCHITECTURE.md ("Measured
- * rules for the per-record paths") on V8 recompiling dead closures.
- */
-function rawRecord(r: KinesisStreamRecord) {
-  return { id: r.kinesis.sequenceNumber, data: Buffer.from(r.kinesis.data ?? '', 'base64') };
-}
-
 export async function processContactRecords(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
-  const records = (event.Records ?? []).map(rawRecord);
-  // Alerts a previous invocation could not publish go out first (they never touch money).
-  await flushPendingAlerts().catch((error: Error) => logger.warn('outbox flush failed', { error }));
-  // Deferred postings a crashed invocation left behind (their records may never come back).
-  await sweepPendingPostings(book.tariff.timeZone).catch((error: Error) =>
-    logger.warn('posting sweep failed', { error }),
-  );
-  const result = await ingest.ingest(records);
+  const records = (event.Records ?? []).map((r) => ({
+    id: r.kinesis.sequenceNumber,
+    data: Buffer.from(r.kinesis.data ?? '', 'base64'),
+  }));
+  const result = await money.ingestContactRecords(records);
   if (recentFailureReasons.size > 10_000) recentFailureReasons.clear();
   for (const failure of result.failures) {
     logger.warn('contact record failed', { sequenceNumber: failure.id, reason: failure.reason });

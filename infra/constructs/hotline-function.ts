@@ -24,8 +24,9 @@ import type { TableDefinition } from '../../shared/tables.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
-  EXTERNAL_MODULES,
+  externalModules,
   POWERTOOLS_LAYER_PARAMETER,
+  type PowertoolsSource,
   portDefines,
 } from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
@@ -82,6 +83,11 @@ export interface HotlineFunctionProps {
    * @default every port
    */
   readonly ports?: readonly PortName[];
+  /**
+   * Where Powertools comes from (infra/bundling.ts): its layer, or the bundle for cold-start-critical functions.
+   * @default 'layer'
+   */
+  readonly powertools?: PowertoolsSource;
   /** Key for the dead-letter queue of asynchronous functions. */
   readonly queueKey?: kms.IKey;
   readonly logRetention?: logs.RetentionDays;
@@ -146,6 +152,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     });
     this.logGroup.grantWrite(role);
 
+    const powertools = props.powertools ?? 'layer';
     const common: lambda.FunctionOptions = {
       role,
       description: props.description.slice(0, 256),
@@ -158,7 +165,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       deadLetterQueue: this.deadLetterQueue,
-      layers: [powertoolsLayer(this)],
+      layers: powertools === 'layer' ? [powertoolsLayer(this)] : [],
       ...(props.invocation === 'async' ? { retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -199,7 +206,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           target: ESBUILD_TARGET,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
-          externalModules: EXTERNAL_MODULES,
+          externalModules: externalModules(powertools),
           define: portDefines(props.ports),
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
           commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),

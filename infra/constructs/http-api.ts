@@ -3,7 +3,7 @@
  * pool, audience = the app client), the $default stage throttles and writes JSON access logs. Routes come
  * from shared/http/routes.ts, one Lambda each (see the stateless stack).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -12,6 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../shared/http/routes.js';
+import type { WebhookRoute } from '../../shared/http/webhooks.js';
 
 export interface HttpApiProps {
   readonly issuer: string;
@@ -82,5 +83,30 @@ export class HotlineHttpApi extends Construct {
       integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
       authorizer: this.authorizer,
     });
+  }
+
+  /**
+   * A provider's webhook: no JWT authorizer (a provider has no Cognito token; its handler verifies the
+   * provider's signature instead) and a throttle of its own, so a flood on it cannot eat the API's budget.
+   */
+  addWebhookRoute(route: WebhookRoute, fn: lambda.IFunction): apigwv2.HttpRoute[] {
+    const routes = this.api.addRoutes({
+      path: route.path,
+      methods: [apigwv2.HttpMethod[route.method]],
+      integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    stage.addPropertyOverride(`RouteSettings.${route.method} ${route.path}`, {
+      ThrottlingRateLimit: route.throttle.rateLimit,
+      ThrottlingBurstLimit: route.throttle.burstLimit,
+    });
+    for (const r of routes)
+      Validations.of(r).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'payment providers cannot send a JWT; the handler verifies the provider signature (RSA2 / WeChat Pay v3)',
+      });
+    return routes;
   }
 }

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +19,7 @@ import { ConnectInstance } from '../constructs/contact-center.js';
 import { DataTables } from '../constructs/data-tables.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
+import { PaymentSecrets } from '../constructs/payment-secrets.js';
 import { RECORDINGS_PREFIX, RecordingsBucket } from '../constructs/recordings-bucket.js';
 
 /** What the stateless stack needs from the stateful one: the typed join between the two. */
@@ -39,6 +41,8 @@ export interface StatefulResources {
   readonly connectInstanceArn: string;
   /** true when the stack created the Connect instance (and its contact-record streaming). */
   readonly connectInstanceManaged: boolean;
+  /** The payment providers' merchant keys (absent in stacks built without payments). */
+  readonly paymentSecret?: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -67,6 +71,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly billingDeadLetters: sqs.Queue;
   readonly connectInstanceArn: string;
   readonly connectInstanceManaged: boolean;
+  readonly paymentSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -118,6 +123,8 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     if (props.alarmEmail)
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    this.paymentSecret = new PaymentSecrets(this, 'Payments', { encryptionKey: this.dataKey }).secret;
 
     const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
     this.documentsBucket = documents.bucket;

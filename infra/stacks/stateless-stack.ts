@@ -5,12 +5,16 @@
  * function's environment and permissions come only from its row's `tables` and `capabilities`.
  */
 import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
+import { PAYMENT_SECRET_ROUTES } from '../../shared/http/routes/payments.js';
 import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
+import { WEBHOOK_ROUTES, type WebhookRoute } from '../../shared/http/webhooks.js';
+import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { portsOf } from '../bundling.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
@@ -31,6 +35,7 @@ import {
 import { HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
+import { PaymentAlarms } from '../constructs/payment-alarms.js';
 import { UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -42,9 +47,32 @@ export const ROUTE_CALL_ID = 'routeCall';
 export const CTR_INGEST_ID = 'ctrIngest';
 /** Invoked by the contact flow before connecting a call; stopContact ends the call at its limit. */
 export const ARM_CALL_LIMIT_ID = 'armCallLimit';
+/** Functions Amazon Connect waits on during a call: their cold start counts, so Powertools is bundled. */
+const CONNECT_WAITS_ON: ReadonlySet<string> = new Set([ROUTE_CALL_ID, ARM_CALL_LIMIT_ID]);
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
+/** Jobs that call a payment provider (statements, refund requests): they need the merchant secret. */
+export const PAYMENT_SECRET_JOBS: ReadonlySet<string> = new Set([
+  'payments-reconciliation',
+  'payments-refund-retry',
+]);
+
+/** Functions that call a payment provider read its keys from the merchant secret, by ARN (never the value). */
+function usePaymentSecret(fn: HotlineFunction, data: StatefulResources): void {
+  const secret = data.paymentSecret;
+  if (!secret) return;
+  // Granted on the function's role only: Secret.grantRead would also write the other stack's key policy
+  // (a cross-stack cycle).
+  iam.Grant.addToPrincipal({
+    grantee: fn,
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    resourceArns: [secret.secretArn],
+  });
+  secret.encryptionKey?.grantDecrypt(fn);
+  fn.setEnvironment(PAYMENTS_SECRET_ENV, secret.secretArn);
+}
+
 /** A billing message older than this means the workers are stuck or far behind. */
 export const BILLING_QUEUE_AGE_ALARM = Duration.hours(1);
 
@@ -80,6 +108,11 @@ export interface StatelessStackProps extends StackProps {
   readonly functions?: readonly FunctionRow[];
   /** @default JOBS */
   readonly jobs?: readonly JobRow[];
+  /**
+   * Payment providers' webhooks (no JWT, own throttle).
+   * @default WEBHOOK_ROUTES with the real route table; none when `routes` is given (tests' sample rows)
+   */
+  readonly webhooks?: readonly WebhookRoute[];
   /** false: inline stand-ins instead of esbuild bundles (infra unit tests). @default true */
   readonly bundle?: boolean;
   /** shared/connect/contact-flow.ts's builder; without it no contact flow is deployed. */
@@ -122,6 +155,7 @@ const DEFAULTS = {
  */
 export function functionGroup(kind: 'route' | 'function' | 'job', id: string, entry: string): string {
   if (kind === 'job') return 'Jobs';
+  if (entry.startsWith('functions/webhooks/')) return 'Webhooks';
   // armCallLimit too: the flow invokes it, so it cannot sit beside a function that reads the flow id.
   if (kind === 'function')
     return id === ROUTE_CALL_ID || id === ARM_CALL_LIMIT_ID ? 'CallRouting' : 'Workers';
@@ -153,7 +187,13 @@ export class StatelessStack extends Stack {
     const routes = props.routes ?? ROUTES;
     const rows = props.functions ?? FUNCTIONS;
     const jobs = props.jobs ?? JOBS;
-    checkUniqueIds([...routes.map((r) => r.id), ...rows.map((r) => r.id), ...jobs.map((j) => j.id)]);
+    const webhooks = props.webhooks ?? (props.routes === undefined ? WEBHOOK_ROUTES : []);
+    checkUniqueIds([
+      ...routes.map((r) => r.id),
+      ...webhooks.map((w) => w.id),
+      ...rows.map((r) => r.id),
+      ...jobs.map((j) => j.id),
+    ]);
 
     const alarms = new OpsAlarms(this, 'Alarms', { topic: data.opsTopic });
     alarms.forQueueDepth('BillingDeadLetters', data.billingDeadLetters, 'billing dead letters');
@@ -166,6 +206,12 @@ export class StatelessStack extends Stack {
         timeZone: DEFAULT_TIME_ZONE,
       });
     }
+    if (webhooks.length > 0)
+      new PaymentAlarms(this, 'PaymentAlarms', {
+        topic: data.opsTopic,
+        namespace: METRICS_NAMESPACE,
+        service: SERVICE_NAME,
+      });
     this.users = new UserDirectory(this, 'Auth');
     this.api = new HotlineHttpApi(this, 'Http', {
       issuer: this.users.issuer,
@@ -201,6 +247,7 @@ export class StatelessStack extends Stack {
         assets: spec.assets,
         bundle: props.bundle,
         ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other'),
+        powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
       });
@@ -218,6 +265,14 @@ export class StatelessStack extends Stack {
       const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
       if (isLimited(route, rateLimits)) this.useRateLimitWindows(fn, route, data, rateLimits);
       this.api.addRoute(route, fn.function);
+      if (PAYMENT_SECRET_ROUTES.has(route.id)) usePaymentSecret(fn, data);
+    }
+
+    for (const webhook of webhooks) {
+      const description = `${webhook.method} ${webhook.path}: ${webhook.summary}`;
+      const { fn } = make('route', { ...webhook, description }, 'sync', DEFAULTS.route);
+      this.api.addWebhookRoute(webhook, fn.function);
+      usePaymentSecret(fn, data);
     }
 
     for (const row of rows) {
@@ -270,6 +325,7 @@ export class StatelessStack extends Stack {
           timeZone: job.timeZone,
           fn: fn.function,
         });
+        if (PAYMENT_SECRET_JOBS.has(job.name)) usePaymentSecret(fn, data);
         if (job.name === 'holiday-calendar-check')
           jobAlarms.forMissingHolidayCalendar(METRICS_NAMESPACE, SERVICE_NAME);
       }

@@ -37,6 +37,7 @@ export interface RouteDefinition {
 import { BILLING_ROUTES } from './routes/billing.js';
 import { MONEY_ROUTES } from './routes/money.js';
 import { NUMBER_ROUTES } from './routes/numbers.js';
+import { PAYMENT_ROUTES } from './routes/payments.js';
 import { ROUTING_ROUTES } from './routes/routing.js';
 
 /** Every route, area by area (one file per area so capabilities never edit the same file). */
@@ -45,6 +46,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...ROUTING_ROUTES,
   ...MONEY_ROUTES,
   ...BILLING_ROUTES,
+  ...PAYMENT_ROUTES,
 ];
 
 export function routeById(id: string): RouteDefinition {

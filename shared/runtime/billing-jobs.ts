@@ -29,8 +29,7 @@ export function useBillingLedger(ledger: LedgerPort | undefined): void {
 
 async function billingLedger(): Promise<LedgerPort> {
   if (ledgerOverride) return ledgerOverride;
-  const { createLedgerPort } = await import('../adapters/dynamo/ledger-store.js');
-  return createLedgerPort();
+  return (await import('./ledger.js')).ledger();
 }
 
 // One per process, shared by the scheduler and the workers beside it (its fresh reads refresh theirs).

@@ -5,7 +5,6 @@
  * dependency (say, a ledger that fails) and call a use case directly.
  */
 import { randomUUID } from 'node:crypto';
-import { ledgerStore } from '../adapters/dynamo/ledger-store.js';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
@@ -47,6 +46,7 @@ import * as withdrawCancellationCase from '../app/numbers/withdraw-cancellation.
 import { numbersConfig } from '../domain/numbers/config.js';
 import type { LifecycleCommand } from '../domain/numbers/lifecycle.js';
 import { logger } from '../observability.js';
+import { ledger } from './ledger.js';
 import { port } from './ports.js';
 
 /** The dependencies in force now (ports and configuration are looked up on every call: tests swap them). */
@@ -57,7 +57,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     effects: dynamoNumberEffectStore(),
     arrears: dynamoArrearsStore(),
     tenants: dynamoTenantDirectory(),
-    ledger: ledgerStore(),
+    ledger: ledger(),
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),
     documents: () => port('documents'),

@@ -6,9 +6,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { tableName } from '../../shared/config.js';
 import { addDays, monthBounds, nextMonth, startOfLocalDate } from '../../shared/domain/billing/calendar.js';
+import { ledger as ledgerPort } from '../../shared/runtime/ledger.js';
 import { ledgerOf, seedContract } from '../support/billing-fixtures.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 
@@ -100,7 +100,7 @@ async function replayMonth(month: string) {
     number: undefined as never,
     meta: undefined as never,
   });
-  await ledgerStore().post(entries);
+  await ledgerPort().post(entries);
   // Every day of the month: the contract-terms job at 01:00; the monthly job on the 1st of the next month.
   const { days, from } = monthBounds(month, ZONE);
   for (let d = 0; d < days; d++) await job('billing-contracts', at(addDays(from, d), '01:00'));

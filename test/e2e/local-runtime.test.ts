@@ -140,7 +140,7 @@ describe('bad input never yields a 5xx', () => {
     const token = await api.token('demo', ['tenant-admin']);
     const routes: [string, string][] = [
       ['POST', '/v1/applications'],
-      ['POST', '/v1/account/top-ups'],
+      ['POST', '/v1/payments'],
       ['PUT', '/v1/account/spend-cap'],
       ['PUT', '/v1/numbers/4008000000/routing'],
       ['POST', '/v1/numbers/4008000000/reservation'],

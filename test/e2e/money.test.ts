@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capability as money } from '../../infra/local/capabilities/money.js';
+import { capability as payments } from '../../infra/local/capabilities/payments.js';
 import { answeredCall, bindNumbers, fixture } from '../integration/ingest-fixtures.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 
@@ -9,7 +10,7 @@ let viewer: string;
 
 beforeAll(async () => {
   // The month these tests replay: calls on 23–26 November 2026 (Shanghai), whatever day the suite runs.
-  api = await startLocalApi({ capabilities: [money], clockAt: '2026-11-23T00:00:00Z' });
+  api = await startLocalApi({ capabilities: [money, payments], clockAt: '2026-11-23T00:00:00Z' });
   admin = await api.token('demo', ['tenant-admin']);
   viewer = await api.token('demo', ['tenant-viewer']);
   await bindNumbers([
@@ -21,14 +22,19 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const topUp = (amount: unknown, key?: string, token = admin) =>
-  api.request('POST', '/v1/account/top-ups', {
-    token,
-    body: { amount },
-    headers: key ? { 'idempotency-key': key } : {},
+/** Pays `amount` fen in through a verified Alipay payment (the only way a tenant’s money comes in). */
+async function payIn(amount: number, idempotencyKey: string): Promise<string> {
+  const order = await api.request('POST', '/v1/payments', {
+    token: admin,
+    body: { amount, channel: 'alipay' },
+    headers: { 'idempotency-key': idempotencyKey },
   });
+  expect(order.status).toBe(201);
+  expect((await api.post(`/local/payments/${order.body.orderId}/pay`, {})).status).toBe(200);
+  return order.body.orderId as string;
+}
 
-describe('account and top-ups over HTTP', () => {
+describe('account and payments over HTTP', () => {
   it('shows the seeded demo account', async () => {
     const res = await api.get('/v1/account', viewer);
     expect(res.status).toBe(200);
@@ -41,43 +47,30 @@ describe('account and top-ups over HTTP', () => {
     });
   });
 
-  it('tops up once per Idempotency-Key; another amount on the same key is a 409', async () => {
-    const first = await topUp(10_000, 'pay-0001-abc');
-    expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ duplicate: false, balance: 60_000 });
-    const again = await topUp(10_000, 'pay-0001-abc');
-    expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ duplicate: true, balance: 60_000 });
-    const other = await topUp(20_000, 'pay-0001-abc');
-    expect(other.status).toBe(409);
-    expect(other.body.error.code).toBe('idempotency_conflict');
-    expect((await api.get('/v1/account', viewer)).body.balance).toBe(60_000);
+  it('retires self-service top-ups: a 410 pointing to payment orders, and the balance does not move', async () => {
+    const res = await api.request('POST', '/v1/account/top-ups', {
+      token: admin,
+      body: { amount: 1_000_000 },
+      headers: { 'idempotency-key': 'pay-0001-abc' },
+    });
+    expect(res.status).toBe(410);
+    expect(res.body.error).toMatchObject({ code: 'gone', details: { use: 'POST /v1/payments' } });
+    expect((await api.get('/v1/account', viewer)).body.balance).toBe(50_000);
   });
 
-  it('validates amounts and the header with 4xx, never 500', async () => {
-    for (const amount of [0, -5, 1.5, '100', 10_000_001, null]) {
-      const res = await topUp(amount, 'pay-bad-amount');
-      expect(res.status, String(amount)).toBe(400);
-      expect(res.body.error.field).toBe('amount');
-    }
-    const noKey = await topUp(100);
-    expect(noKey.status).toBe(400);
-    expect(noKey.body.error.field).toBe('Idempotency-Key');
-    expect((await topUp(100, 'short')).status).toBe(400);
-    expect((await topUp(100, 'pay-viewer-1', viewer)).status).toBe(403);
-    const extra = await api.request('POST', '/v1/account/top-ups', {
-      token: admin,
-      body: { amount: 1, tenantId: 'x' },
-      headers: { 'idempotency-key': 'pay-extra-1' },
-    });
-    expect(extra.status).toBe(400);
+  it('credits a verified payment once, however often its notification arrives', async () => {
+    const orderId = await payIn(10_000, 'pay-0001-abc');
+    expect((await api.get('/v1/account', viewer)).body.balance).toBe(60_000);
+    expect((await api.post(`/local/payments/${orderId}/pay`, {})).status).toBeLessThan(500);
+    expect((await api.get('/v1/account', viewer)).body.balance).toBe(60_000);
   });
 
   it('lists the ledger newest first with pagination', async () => {
     const page1 = await api.get('/v1/account/ledger?limit=1', viewer);
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(1);
-    expect(page1.body.items[0]).toMatchObject({ key: 'topup#pay-0001-abc', amount: 10_000, kind: 'top_up' });
+    expect(page1.body.items[0]).toMatchObject({ amount: 10_000, kind: 'top_up' });
+    expect(page1.body.items[0].key).toMatch(/^payment#alipay#/);
     const page2 = await api.get(`/v1/account/ledger?limit=1&cursor=${page1.body.nextCursor}`, viewer);
     expect(page2.body.items[0]).toMatchObject({ key: 'opening#demo-balance', amount: 50_000 });
     expect((await api.get('/v1/account/ledger?cursor=forged', viewer)).status).toBe(400);

@@ -282,31 +282,33 @@ describe('numbers over HTTP on the local runtime', () => {
     );
     expect(notices).toHaveLength(1);
 
-    // A top-up within the window brings it back.
-    const topUp = await api.request('POST', '/v1/account/top-ups', {
+    // A payment within the window brings it back.
+    const order = await api.request('POST', '/v1/payments', {
       token: initech,
-      body: { amount: account.body.owed + 10_000 },
+      body: { amount: account.body.owed + 10_000, channel: 'alipay' },
       headers: { 'idempotency-key': 'initech-arrears-0001' },
     });
-    expect(topUp.status).toBe(201);
+    expect(order.status).toBe(201);
+    expect((await api.post(`/local/payments/${order.body.orderId}/pay`, {})).status).toBe(200);
     expect((await api.get('/v1/account', initech)).body.status).toBe('active');
-    // Restored by the top-up itself, not an hour later; the arrears job then finds nothing left to do.
+    // Restored by the payment itself, not an hour later; the arrears job then finds nothing left to do.
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
     const later = new Date(afterGrace.getTime() + 3_600_000);
     expect((await runJob('number-arrears', later)).body.result).toMatchObject({ restored: 0 });
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
 
     // Transfer to an individual: the number takes the new owner's restrictions and keeps its plan.
-    // Offers go only to tenants that exist: globex has none until its first top-up opens its account.
+    // Offers go only to tenants that exist: globex has none until its first payment opens its account.
     const unknown = await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('tenant_not_found');
-    const opened = await api.request('POST', '/v1/account/top-ups', {
+    const opening = await api.request('POST', '/v1/payments', {
       token: globex,
-      body: { amount: 10_000 },
+      body: { amount: 10_000, channel: 'alipay' },
       headers: { 'idempotency-key': 'globex-opening-0001' },
     });
-    expect(opened.status).toBe(201);
+    expect(opening.status).toBe(201);
+    expect((await api.post(`/local/payments/${opening.body.orderId}/pay`, {})).status).toBe(200);
     expect((await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech)).status).toBe(
       202,
     );

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLedgerPort } from '../../shared/adapters/dynamo/ledger-store.js';
 import { useBillingQueue } from '../../shared/adapters/sqs/billing-queue.js';
 import { type InProcessQueue, inProcessQueue } from '../../shared/adapters/sqs/in-process-queue.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import type { Notification } from '../../shared/ports/notifications.js';
 import { billingStores } from '../../shared/runtime/billing.js';
 import { useBillingLedger } from '../../shared/runtime/billing-jobs.js';
+import { ledger } from '../../shared/runtime/ledger.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { accountBalance, ledgerOf, runMonthlyBilling, seedContracts } from '../support/billing-fixtures.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -44,7 +44,7 @@ const MAR_RUN = '2026-02-28T16:10:00.000Z';
 
 describe('monthly billing through the ledger', () => {
   it('charges rent, fees, true-up, retention and SLA credits once, and writes statements that add up', async () => {
-    await createLedgerPort().post([
+    await ledger().post([
       {
         tenantId: 'acme',
         key: 'topup#1',
@@ -180,7 +180,7 @@ describe('monthly billing through the ledger', () => {
         valueAdded: [{ code: 'ivr', monthlyFee: 500 }],
       })),
     );
-    const real = createLedgerPort();
+    const real = ledger();
     let killedWith = 0;
     // Tenant t00's first posting writes half its entries (one at a time), then the worker "dies".
     const flaky: LedgerPort = {
@@ -219,7 +219,7 @@ describe('monthly billing through the ledger', () => {
 
   it('carries a call recorded after its month was stated into the next statement, so the chain still adds up', async () => {
     // A contact record for a January call arrives after January's statement (and February's run).
-    await createLedgerPort().post([
+    await ledger().post([
       {
         tenantId: 'acme',
         key: 'call#late',
@@ -234,7 +234,7 @@ describe('monthly billing through the ledger', () => {
     const january = await billingStores.statements.get('acme', '2026-01');
     expect(january?.lines.some((l) => l.kind === 'late_entries')).toBe(false);
     // Simulate the same for the latest stated month: a call dated in April recorded after April's statement.
-    await createLedgerPort().post([
+    await ledger().post([
       {
         tenantId: 'acme',
         key: 'call#late-april',
@@ -295,7 +295,7 @@ describe('monthly billing through the ledger', () => {
         valueAdded: [{ code: 'ivr', monthlyFee: 500 }],
       })),
     );
-    const real = createLedgerPort();
+    const real = ledger();
     let killedWith = 0;
     // The batch's first multi-tenant posting writes m00's first three entries and m02's first one, then the
     // worker "dies"; the redelivery goes through postMany again (its transactions meet the posted keys).

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { queryAll } from '../../shared/adapters/dynamo/paging.js';
 import { tableName } from '../../shared/config.js';
+import { ledger } from '../../shared/runtime/money.js';
 
 export const FIXTURES = '/work/shared/handbook/fixtures';
 const fixtureTexts = new Map<string, string>();
@@ -63,7 +63,7 @@ export async function bindNumbers(lines: readonly Line[]): Promise<void> {
 }
 
 export async function topUp(tenantId: string, amount: number, key = `topup#seed-${tenantId}`): Promise<void> {
-  await ledgerStore().post([
+  await ledger().post([
     { tenantId, key, kind: 'top_up', amount, at: '2026-11-01T00:00:00.000Z', description: 'seed' },
   ]);
 }

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CallIngest, type RawRecord } from '../../shared/adapters/dynamo/call-ingest.js';
-import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
-import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
-import { TariffBook } from '../../shared/domain/rating/tariff.js';
+import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
+import { money } from '../../shared/runtime/money.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
@@ -21,7 +19,7 @@ import {
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
-const ingest = new CallIngest({ rating: { book: new TariffBook(DEFAULT_TARIFF), regions: geoRegions } });
+const ingest = { ingest: (batch: readonly RawRecord[]) => money.ingestContactRecords(batch) };
 let seq = 0;
 const records = (...data: unknown[]): RawRecord[] =>
   data.map((d) => ({ id: String(++seq), data: typeof d === 'string' ? d : JSON.stringify(d) }));

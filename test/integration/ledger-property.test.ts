@@ -7,21 +7,20 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CallIngest } from '../../shared/adapters/dynamo/call-ingest.js';
 import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
-import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { parseContactRecord } from '../../shared/domain/calls/contact-record.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { rateCall } from '../../shared/domain/rating/rate-call.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
+import { ledger, money } from '../../shared/runtime/money.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './ingest-fixtures.js';
 
 const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? 1000);
 const book = new TariffBook(DEFAULT_TARIFF);
-const ingest = new CallIngest({ rating: { book, regions: geoRegions } });
+const ingest = { ingest: money.ingestContactRecords };
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -80,7 +79,7 @@ describe('ledger invariant (property, real engine)', () => {
         const accessNumber = `+65${String(70_000_000 + n)}`;
         await bindNumbers([{ tenantId, number400: `4008${String(n).padStart(6, '0')}`, accessNumber }]);
         if (s.opening > 0)
-          await ledgerStore().post([
+          await ledger().post([
             {
               tenantId,
               key: 'opening#p',
@@ -123,7 +122,7 @@ describe('ledger invariant (property, real engine)', () => {
           } else if (e.kind === 'topup' && s.topUps.length > 0) {
             await flush();
             const ti = e.topUp % s.topUps.length;
-            await ledgerStore().post([
+            await ledger().post([
               {
                 tenantId,
                 key: `topup#p${ti}`,

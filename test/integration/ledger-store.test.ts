@@ -1,19 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { LedgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
 import type { LedgerEntryInput } from '../../shared/domain/ledger/types.js';
+import { ledger } from '../../shared/runtime/money.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
-const store = new LedgerStore();
+const store = ledger();
 
 beforeAll(async () => {
   db = await startTestDatabase();

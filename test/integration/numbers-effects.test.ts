@@ -10,7 +10,6 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as effectsHandler } from '../../functions/jobs/number-effects.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { effectKey } from '../../shared/adapters/dynamo/number-effect-store.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
@@ -24,6 +23,7 @@ import { runLifecycleCommand } from '../../shared/app/numbers/run-lifecycle-comm
 import { tableName } from '../../shared/config.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { ledger } from '../../shared/runtime/ledger.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
@@ -216,7 +216,7 @@ describe('durable lifecycle effects', () => {
           fail = false;
           throw new Error('ledger timeout');
         }
-        return ledgerStore().post(entries);
+        return ledger().post(entries);
       },
     };
     const at = iso(0);

@@ -19,7 +19,6 @@ import { handler as listPending } from '../../functions/api/review/list-pending.
 import { handler as noticeJobHandler } from '../../functions/jobs/number-cancellation-notice.js';
 import { handler as quarantineJobHandler } from '../../functions/jobs/number-quarantine.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { ledgerStore } from '../../shared/adapters/dynamo/ledger-store.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import {
@@ -29,6 +28,7 @@ import {
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { ledger } from '../../shared/runtime/ledger.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
@@ -330,7 +330,7 @@ describe('number journey through the handlers', () => {
   });
 
   it('cancels after the notice period, settles, refunds, quarantines and releases', async () => {
-    await ledgerStore().post([
+    await ledger().post([
       {
         tenantId: TENANT,
         key: 'topup#journey',

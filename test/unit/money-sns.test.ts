@@ -2,9 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { notificationFor } from '../../shared/adapters/dynamo/account-alerts.js';
 import { createSnsNotifications } from '../../shared/adapters/sns/notifications.js';
-import { type Account, applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
+import { type Account, alertFor, applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:ap-southeast-1:111122223333:alerts';
@@ -44,7 +43,7 @@ describe('SNS notifications adapter', () => {
     for (let i = 0; i < 20; i++) {
       const step = applyMovements(account, [{ amount: -150, spend: { amount: 150, day: '2026-11-24' } }]);
       account = step.account;
-      for (const c of step.crossings) await port.publish(notificationFor(account, c));
+      for (const c of step.crossings) await port.publish(alertFor(account, c));
     }
     expect(account.balance).toBe(3_000);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);

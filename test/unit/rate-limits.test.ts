@@ -93,7 +93,7 @@ describe('route table', () => {
     expect(routeById('applyRouting').rateLimit).toBe('expensive');
     expect(routeById('getStatement').rateLimit).toEqual({ json: 'read', csv: 'expensive' });
     expect(routeById('searchAvailableNumbers').rateLimit).toBe('read');
-    expect(routeById('createTopUp').rateLimit).toBe('write');
+    expect(routeById('createPaymentOrder').rateLimit).toBe('write');
     expect(routeById('importNumbers').rateLimit).toBe('expensive');
     expect(routeById('decideApplication').rateLimit).toBe('write');
     for (const route of ROUTES) expect(route.rateLimit, route.id).toBeDefined();

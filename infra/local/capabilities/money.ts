@@ -7,12 +7,11 @@
  * parks records that exhaust their retries in a failure destination (GET /local/contact-records/failures).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { flushPendingAlerts } from '../../../shared/adapters/dynamo/account-alerts.js';
-import { ledgerStore } from '../../../shared/adapters/dynamo/ledger-store.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
+import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';
 import type { LocalCapability, LocalRuntimeContext } from '../capability.js';
 
@@ -200,7 +199,7 @@ export const capability: LocalCapability = {
   },
   async seed() {
     // Idempotent: the opening credit has a permanent key, so a re-seed posts nothing.
-    await ledgerStore().post([
+    await ledger().post([
       {
         tenantId: DEMO_TENANT,
         key: 'opening#demo-balance',
@@ -225,7 +224,7 @@ export const capability: LocalCapability = {
     {
       method: 'POST',
       path: '/local/outbox/flush',
-      handle: async () => ({ status: 200, body: { published: await flushPendingAlerts() } }),
+      handle: async () => ({ status: 200, body: { published: await money.flushAlertOutbox() } }),
     },
     {
       method: 'POST',

@@ -6,12 +6,18 @@
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
+import { alertFor } from '../../domain/accounts/account.js';
 import { applyPostings, type Posting } from '../../domain/ledger/postings.js';
 import { localDay } from '../../domain/zoned-time.js';
-import { logger } from '../../observability.js';
-import { clock } from '../../runtime/ports.js';
-import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
-import { batchGet, putAccountAction, readAccount, type TransactItem } from './account-store.js';
+import type { Notification } from '../../ports/notifications.js';
+import { outboxPutAction } from './account-alerts.js';
+import {
+  batchGet,
+  isTransactionConflict,
+  putAccountAction,
+  readAccount,
+  type TransactItem,
+} from './account-store.js';
 import { dynamo } from './client.js';
 import { queryFirstPage } from './paging.js';
 
@@ -67,14 +73,19 @@ function postingFromItem(item: Record<string, unknown>): Posting & { applied: bo
   };
 }
 
-/** Applies whichever of the given postings are still pending, once; retried on a lost race. */
+/**
+ * Applies whichever of the given postings are still pending, once; retried on a lost race. Returns how
+ * many were applied and the alerts committed with them (to publish).
+ */
 export async function applyPendingPostings(
   tenantId: string,
   keys: readonly string[],
   zone: string,
-): Promise<number> {
+  now: Date,
+): Promise<{ applied: number; alerts: Notification[] }> {
   let applied = 0;
-  const outbox: OutboxEntry[] = [];
+  const alerts: Notification[] = [];
+  const at = now.toISOString();
   for (let i = 0; i < keys.length; i += POSTINGS_PER_APPLY) {
     const chunk = keys.slice(i, i + POSTINGS_PER_APPLY);
     for (let attempt = 0; ; attempt++) {
@@ -82,7 +93,7 @@ export async function applyPendingPostings(
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
       const [stored, items] = await Promise.all([
-        readAccount(tenantId, localDay(zone, clock().now().getTime())),
+        readAccount(tenantId, localDay(zone, now.getTime())),
         batchGet(
           'ledger',
           chunk.map((k) => postingKey(tenantId, k)),
@@ -91,35 +102,38 @@ export async function applyPendingPostings(
       const pending = [...items.values()].map(postingFromItem).filter((p) => !p.applied);
       if (pending.length === 0) break;
       const { account, crossings } = applyPostings(stored.account, pending);
-      const now = clock().now().toISOString();
-      const alerts = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
+      const chunkAlerts = crossings.map((c) => alertFor(account, c));
       try {
         await dynamo().send(
           new TransactWriteCommand({
             TransactItems: [
-              putAccountAction(stored, account),
-              ...pending.map((p) => postingApplyAction(p, now)),
-              ...alerts.map((a) => a.action),
+              putAccountAction(stored, account, at),
+              ...pending.map((p) => postingApplyAction(p, at)),
+              ...chunkAlerts.map((a) => outboxPutAction(a, at)),
             ],
           }),
         );
         applied += pending.length;
-        outbox.push(...alerts.map((a) => a.entry));
+        alerts.push(...chunkAlerts);
         break;
       } catch (error) {
-        const name = (error as Error).name;
-        if (name !== 'TransactionCanceledException' && name !== 'TransactionConflictException') throw error;
+        if (!isTransactionConflict(error) || (error as Error).name === 'ConditionalCheckFailedException')
+          throw error;
       }
     }
   }
-  await publishOutbox(outbox);
-  return applied;
+  return { applied, alerts };
 }
 
 /** Applies postings left pending for longer than `olderThanMs` (a crash between the two phases). */
-export async function sweepPendingPostings(zone: string, olderThanMs = 60_000, limit = 50): Promise<number> {
-  const cutoff = new Date(clock().now().getTime() - olderThanMs).toISOString();
-  // Through the wire like the charges (it runs before every ingest batch; the SDK's stack cost more).
+export async function sweepPendingPostings(
+  zone: string,
+  now: Date,
+  olderThanMs = 60_000,
+  limit = 50,
+  warn?: (message: string, details: Record<string, unknown>) => void,
+): Promise<{ applied: number; alerts: Notification[] }> {
+  const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
   const items = await queryFirstPage({
     TableName: tableName('ledger'),
     IndexName: 'gsi2',
@@ -134,12 +148,15 @@ export async function sweepPendingPostings(zone: string, olderThanMs = 60_000, l
     else byTenant.set(String(item.tenantId), [String(item.key)]);
   }
   let applied = 0;
+  const alerts: Notification[] = [];
   for (const [tenantId, keys] of byTenant) {
     try {
-      applied += await applyPendingPostings(tenantId, keys, zone);
+      const result = await applyPendingPostings(tenantId, keys, zone, now);
+      applied += result.applied;
+      alerts.push(...result.alerts);
     } catch (error) {
-      logger.warn('pending postings not applied yet', { tenantId, error: error as Error });
+      warn?.('pending postings not applied yet', { tenantId, error });
     }
   }
-  return applied;
+  return { applied, alerts };
 }

@@ -4,14 +4,16 @@
  * named in docs/ARCHITECTURE.md (balance, spendDay, spendToday, dailyCap, status, lowBalanceThreshold,
  * version) — keep them named so.
  */
-
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { type Account, DEFAULT_LOW_BALANCE_THRESHOLD, newAccount } from '../../domain/accounts/account.js';
-import { clock } from '../../runtime/ports.js';
+import type { AccountsPort, StoredAccount } from '../../ports/accounts.js';
+import type { Notification } from '../../ports/notifications.js';
+import { outboxPutAction } from './account-alerts.js';
 import { dynamo } from './client.js';
-import { batchGetItems } from './wire.js';
+import { batchGetItems, type ItemKey } from './paging.js';
+
+export type { StoredAccount } from '../../ports/accounts.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,7 +28,6 @@ const strings = (v: unknown): string[] =>
       ? [...v].map(String)
       : [];
 
-/** Built field by field, not by spreading newAccount(): see newAccount on V8 and spreads. */
 export function accountFromItem(item: Item, tenantId: string, today: string): Account {
   return {
     tenantId,
@@ -48,17 +49,16 @@ export function accountFromItem(item: Item, tenantId: string, today: string): Ac
   };
 }
 
-/** Account items are read with their extra attributes kept, so a write never drops what others stored. */
-export interface StoredAccount {
-  readonly account: Account;
-  readonly item: Item | undefined;
-}
+const stored = (tenantId: string, item: Item | undefined, today: string): StoredAccount => ({
+  account: item ? accountFromItem(item, tenantId, today) : newAccount(tenantId, today),
+  item,
+});
 
 export async function readAccount(tenantId: string, today: string): Promise<StoredAccount> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName('ledger'), Key: accountKey(tenantId), ConsistentRead: true }),
   );
-  return { account: Item ? accountFromItem(Item, tenantId, today) : newAccount(tenantId, today), item: Item };
+  return stored(tenantId, Item, today);
 }
 
 /** Several accounts in as few requests as possible (BatchGet, 100 keys each, unprocessed keys retried). */
@@ -67,58 +67,60 @@ export async function readAccounts(
   today: string,
 ): Promise<Map<string, StoredAccount>> {
   const items = await batchGet('ledger', tenantIds.map(accountKey));
-  const result = new Map<string, StoredAccount>();
-  for (const tenantId of tenantIds) {
-    const item = items.get(`ACCT#${tenantId}|ACCOUNT`);
-    result.set(tenantId, {
-      account: item ? accountFromItem(item, tenantId, today) : newAccount(tenantId, today),
-      item,
-    });
-  }
-  return result;
+  return new Map(tenantIds.map((t) => [t, stored(t, items.get(`ACCT#${t}|ACCOUNT`), today)]));
 }
+
+/** The numbers the account has calls on (kept on the account item by ingest). */
+export const callNumbersOf = (s: StoredAccount): string[] => strings(s.item?.callNumbers);
 
 /**
  * When the account went into arrears (the arrears job's grace period counts from it): set at the write
  * that crosses into arrears, kept while it stays there, gone once it is active again.
  */
-export function arrearsSinceAfter(stored: StoredAccount, next: Account, now: string): string | undefined {
+export function arrearsSinceAfter(before: StoredAccount, next: Account, now: string): string | undefined {
   if (next.status !== 'arrears') return undefined;
-  const since = stored.item?.arrearsSince;
-  return stored.account.status === 'arrears' && typeof since === 'string' ? since : now;
+  const since = before.item?.arrearsSince;
+  return before.account.status === 'arrears' && typeof since === 'string' ? since : now;
 }
 
 /**
  * The conditional write of a new account state: the version read must still be there. Attributes other
  * writers stored are kept; optional fields the account no longer has are written as undefined, which
- * marshalling drops (no multi-source object spreads or deletes here: both are slow paths in V8).
+ * marshalling drops.
  */
-export function putAccountAction(stored: StoredAccount, next: Account, extra: Item = {}): TransactItem {
-  const item: Item = Object.assign({}, stored.item, next, extra);
-  const updatedAt = clock().now().toISOString();
-  item.pk = `ACCT#${next.tenantId}`;
-  item.sk = 'ACCOUNT';
-  item.type = 'account';
-  item.alertEmails = [...next.alertEmails];
-  item.alertPhones = [...next.alertPhones];
-  item.updatedAt = updatedAt;
-  item.arrearsSince = arrearsSinceAfter(stored, next, updatedAt);
+export function putAccountAction(
+  before: StoredAccount,
+  next: Account,
+  now: string,
+  extra: Item = {},
+): TransactItem {
+  const item: Item = {
+    ...before.item,
+    ...next,
+    ...extra,
+    ...accountKey(next.tenantId),
+    type: 'account',
+    alertEmails: [...next.alertEmails],
+    alertPhones: [...next.alertPhones],
+    updatedAt: now,
+    arrearsSince: arrearsSinceAfter(before, next, now),
+  };
   return {
     Put: {
       TableName: tableName('ledger'),
       Item: item,
-      ConditionExpression: stored.item ? '#v = :v' : 'attribute_not_exists(pk)',
-      ...(stored.item
+      ...(before.item
         ? {
+            ConditionExpression: '#v = :v',
             ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':v': stored.account.version },
+            ExpressionAttributeValues: { ':v': before.account.version },
           }
-        : {}),
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
     },
   };
 }
 
-export type KeyOf = { pk: string; sk: string };
+export type KeyOf = ItemKey;
 
 /** BatchGetItem over any number of keys (chunks of 100, unprocessed keys retried with backoff). */
 export async function batchGet(
@@ -126,5 +128,46 @@ export async function batchGet(
   keys: readonly KeyOf[],
   consistent = true,
 ): Promise<Map<string, Item>> {
-  return (await batchGetItems(tableName(table), keys, consistent)) as Map<string, Item>;
+  return batchGetItems(tableName(table), keys, consistent);
+}
+
+export function isTransactionConflict(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return (
+    name === 'TransactionCanceledException' ||
+    name === 'TransactionConflictException' ||
+    name === 'ConditionalCheckFailedException'
+  );
+}
+
+/** Accounts as the account settings and reports use them. */
+export class DynamoAccounts implements AccountsPort {
+  read(tenantId: string, today: string): Promise<StoredAccount> {
+    return readAccount(tenantId, today);
+  }
+
+  async save(
+    before: StoredAccount,
+    next: Account,
+    alerts: readonly Notification[],
+    now: Date,
+  ): Promise<boolean> {
+    const at = now.toISOString();
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [putAccountAction(before, next, at), ...alerts.map((a) => outboxPutAction(a, at))],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isTransactionConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  async callNumbers(tenantId: string): Promise<string[]> {
+    // The day only fills a missing spend day; the numbers do not depend on it.
+    return callNumbersOf(await readAccount(tenantId, '1970-01-01'));
+  }
 }

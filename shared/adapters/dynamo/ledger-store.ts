@@ -1,5 +1,13 @@
+/**
+ * The ledger store (LedgerPort): entries ACCT#<tenantId> / LEDGER#<key>, each posted in one transaction
+ * with its account's new state (conditioned on the version read) and with the alerts the movement crossed
+ * (the outbox), so a key is posted once and money, entries and alerts land together. The rules are the
+ * domain's (applyMovements, moveMoney); this holds keys, transactions and retries on a lost race.
+ * Calls are their own entries (call items, written by ./call-ingest.ts) and are listed here with the rest.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
-import { applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
+import { alertFor, applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
 import { callLedgerKey } from '../../domain/calls/call-record.js';
 import { conflict, DomainError, invalid } from '../../domain/errors.js';
 import type {
@@ -11,19 +19,25 @@ import type {
 } from '../../domain/ledger/types.js';
 import { localDay } from '../../domain/zoned-time.js';
 import { logger } from '../../observability.js';
+import type { LedgerStorePort, LedgerView } from '../../ports/accounts.js';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import type { Notification } from '../../ports/notifications.js';
 import type { Page } from '../../ports/paging.js';
-import { clock } from '../../runtime/ports.js';
-import { notificationFor, type OutboxEntry, outboxPutAction, publishOutbox } from './account-alerts.js';
+import { outboxPutAction } from './account-alerts.js';
 import {
   batchGet,
+  isTransactionConflict,
   putAccountAction,
   readAccount,
   readAccounts,
   type StoredAccount,
   type TransactItem,
 } from './account-store.js';
-import { lowLevelAction, transactWrite } from './attribute-values.js';
+import { dynamo } from './client.js';
 import { packTransactions, queryPage } from './paging.js';
+
+export type { LedgerView } from '../../ports/accounts.js';
+export { isTransactionConflict } from './account-store.js';
 
 /** Entries per transaction: leaves room for the account and a few alert items within the 100 actions. */
 const ENTRIES_PER_TRANSACTION = 90;
@@ -36,26 +50,8 @@ export const ledgerEntryKey = (tenantId: string, key: string) => ({
   sk: `LEDGER#${key}`,
 });
 
-export interface LedgerView {
-  readonly key: string;
-  readonly kind: LedgerEntryKind;
-  readonly amount: number;
-  readonly at: string;
-  readonly description: string;
-  readonly number?: string;
-}
-
 export function businessZone(): string {
   return optionalEnv('HOTLINE_TIME_ZONE', DEFAULT_TIME_ZONE);
-}
-
-export function isTransactionConflict(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return (
-    name === 'TransactionCanceledException' ||
-    name === 'TransactionConflictException' ||
-    name === 'ConditionalCheckFailedException'
-  );
 }
 
 function validateEntry(entry: LedgerEntryInput): void {
@@ -120,8 +116,29 @@ function groupByTenant(entries: readonly LedgerEntryInput[]): Map<string, Ledger
   return byTenant;
 }
 
-export class LedgerStore implements LedgerPort {
-  constructor(private readonly zone = businessZone()) {}
+export interface LedgerStoreDeps {
+  /** The business time zone (days of spend). */
+  readonly zone?: string;
+  /** "Now" for the accounts' spend day and the items' timestamps. */
+  readonly clock?: Clock;
+  /** Publishes the alerts a committed posting stored in the outbox (else the next flush does). */
+  readonly publishAlerts?: (alerts: readonly Notification[]) => Promise<unknown>;
+}
+
+async function transactWrite(actions: readonly TransactItem[]): Promise<void> {
+  await dynamo().send(new TransactWriteCommand({ TransactItems: [...actions] }));
+}
+
+export class LedgerStore implements LedgerPort, LedgerStorePort {
+  private readonly zone: string;
+  private readonly clock: Clock;
+  private readonly publish: (alerts: readonly Notification[]) => Promise<unknown>;
+
+  constructor(deps: LedgerStoreDeps = {}) {
+    this.zone = deps.zone ?? businessZone();
+    this.clock = deps.clock ?? systemClock;
+    this.publish = deps.publishAlerts ?? (async () => undefined);
+  }
 
   async post(entries: readonly LedgerEntryInput[]): Promise<PostingResult> {
     entries.forEach(validateEntry);
@@ -156,25 +173,25 @@ export class LedgerStore implements LedgerPort {
         outcomes.set(tenantId, { ok: false, error });
       }
     }
-    const today = localDay(this.zone, clock().now().getTime());
-    const accounts = await readAccounts([...byTenant.keys()], today);
-    const units: { tenantId: string; actions: TransactItem[]; outbox: OutboxEntry[] }[] = [];
+    const now = this.clock.now();
+    const accounts = await readAccounts([...byTenant.keys()], localDay(this.zone, now.getTime()));
+    const units: { tenantId: string; actions: TransactItem[]; alerts: Notification[] }[] = [];
     const alone: string[] = [];
     for (const [tenantId, list] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored || list.length > ENTRIES_PER_TRANSACTION) alone.push(tenantId);
-      else units.push({ tenantId, ...this.chunkActions(stored, list) });
+      else units.push({ tenantId, ...this.chunkActions(stored, list, now) });
     }
     const transactions = packTransactions(units, (u) => u.actions.length);
-    const committed: OutboxEntry[] = [];
+    const committed: Notification[] = [];
     await Promise.all(
       transactions.map(async (group) => {
         try {
-          await transactWrite(group.flatMap((u) => u.actions.map(lowLevelAction)));
+          await transactWrite(group.flatMap((u) => u.actions));
           for (const u of group) {
             const keys = (byTenant.get(u.tenantId) ?? []).map((e) => e.key);
             outcomes.set(u.tenantId, { ok: true, result: { applied: keys, duplicates: [] } });
-            committed.push(...u.outbox);
+            committed.push(...u.alerts);
           }
         } catch (error) {
           // Whatever happened (even a lost answer after a commit), `post` reads the keys and finds out.
@@ -184,7 +201,7 @@ export class LedgerStore implements LedgerPort {
         }
       }),
     );
-    await publishOutbox(committed);
+    await this.publish(committed);
     for (const tenantId of alone) {
       try {
         outcomes.set(tenantId, { ok: true, result: await this.post(byTenant.get(tenantId) ?? []) });
@@ -200,9 +217,9 @@ export class LedgerStore implements LedgerPort {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
-      const today = localDay(this.zone, clock().now().getTime());
+      const now = this.clock.now();
       const [stored, existing] = await Promise.all([
-        readAccount(tenantId, today),
+        readAccount(tenantId, localDay(this.zone, now.getTime())),
         batchGet(
           'ledger',
           entries.map((e) => ledgerEntryKey(tenantId, e.key)),
@@ -222,8 +239,9 @@ export class LedgerStore implements LedgerPort {
       }
       if (fresh.length === 0) return { applied: [], duplicates };
       try {
-        const outbox = await this.commit(stored, fresh);
-        await publishOutbox(outbox);
+        const { actions, alerts } = this.chunkActions(stored, fresh, now);
+        await transactWrite(actions);
+        await this.publish(alerts);
         return { applied: fresh.map((e) => e.key), duplicates };
       } catch (error) {
         if (!isTransactionConflict(error)) throw error;
@@ -232,17 +250,12 @@ export class LedgerStore implements LedgerPort {
     throw new DomainError('unavailable', 'ledger_busy', 'the account is busy; retry the request');
   }
 
-  private async commit(stored: StoredAccount, entries: readonly LedgerEntryInput[]): Promise<OutboxEntry[]> {
-    const { actions, outbox } = this.chunkActions(stored, entries);
-    await transactWrite(actions.map(lowLevelAction));
-    return outbox;
-  }
-
   /** The account's new state, its entries (each with the balance right after it) and any alerts. */
   private chunkActions(
     stored: StoredAccount,
     entries: readonly LedgerEntryInput[],
-  ): { actions: TransactItem[]; outbox: OutboxEntry[] } {
+    now: Date,
+  ): { actions: TransactItem[]; alerts: Notification[] } {
     const movements: Movement[] = entries.map((e) => ({
       amount: e.amount,
       ...(SPEND_KINDS.has(e.kind)
@@ -250,8 +263,8 @@ export class LedgerStore implements LedgerPort {
         : {}),
     }));
     const { account, crossings } = applyMovements(stored.account, movements);
-    const now = clock().now().toISOString();
-    const outbox = crossings.map((c) => outboxPutAction(notificationFor(account, c), now));
+    const at = now.toISOString();
+    const alerts = crossings.map((c) => alertFor(account, c));
     // Each entry records the balance right after it, for statements.
     let running = { balance: stored.account.balance, owed: stored.account.owed };
     const table = tableName('ledger');
@@ -266,8 +279,12 @@ export class LedgerStore implements LedgerPort {
       };
     });
     return {
-      actions: [putAccountAction(stored, account), ...items, ...outbox.map((o) => o.action)],
-      outbox: outbox.map((o) => o.entry),
+      actions: [
+        putAccountAction(stored, account, at),
+        ...items,
+        ...alerts.map((a) => outboxPutAction(a, at)),
+      ],
+      alerts,
     };
   }
 
@@ -311,17 +328,4 @@ export class LedgerStore implements LedgerPort {
     });
     return { ...page, items };
   }
-}
-
-let store: LedgerStore | undefined;
-
-/** The process-wide ledger store (others post fees through it). */
-export function ledgerStore(): LedgerStore {
-  store ??= new LedgerStore();
-  return store;
-}
-
-/** Factory for LedgerPort users that only need `post`. */
-export function createLedgerPort(): LedgerPort {
-  return ledgerStore();
 }

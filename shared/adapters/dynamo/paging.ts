@@ -1,14 +1,19 @@
 /**
- * DynamoDB's paging and limits, stated once: one cursor page of a partition for the API's lists, every
- * page of a query or scan, and packing per-account groups of actions into TransactWriteItems of at most
- * 100 actions. Inputs are written as for lib-dynamodb (plain values); they travel through ./wire.ts,
- * since billing and statements read ledger entries by the hundred thousand.
+ * DynamoDB's paging and limits, stated once, on the document client (`dynamo()`): one cursor page of a
+ * partition for the API's lists, every page of a query or scan, BatchGetItem (100 keys) and BatchWriteItem
+ * (25 puts) with their unprocessed leftovers retried, and packing per-account groups of actions into
+ * TransactWriteItems of at most 100 actions.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../../ports/paging.js';
-import { type Attributes, fromAttributes, toAttributes } from './fast-attributes.js';
-import { dynamoWire } from './wire.js';
+import { dynamo } from './client.js';
 
 export type Item = Record<string, unknown>;
 
@@ -30,56 +35,36 @@ export async function queryPage<T = Item>(
   },
 ): Promise<{ items: T[]; nextCursor?: string }> {
   const start = decodeCursor(page.cursor, (key) => key[page.partitionKey] === page.partition);
-  const out = await readPage('Query', { ...input, Limit: page.limit, ExclusiveStartKey: start });
-  const nextCursor = encodeCursor(out.lastKey as Record<string, string> | undefined);
-  return { items: out.items as T[], ...(nextCursor ? { nextCursor } : {}) };
+  const out = await dynamo().send(
+    new QueryCommand({ ...input, Limit: page.limit, ExclusiveStartKey: start }),
+  );
+  const nextCursor = encodeCursor(out.LastEvaluatedKey as Record<string, string> | undefined);
+  return { items: (out.Items ?? []) as T[], ...(nextCursor ? { nextCursor } : {}) };
 }
 
-type PagedInput = QueryCommandInput | ScanCommandInput;
-
-interface WirePage {
-  Items?: Attributes[];
-  LastEvaluatedKey?: Attributes;
-}
-
-// Module-level, not a closure per page: V8 recompiles a dead closure after each full GC.
-const plainItem = (item: Record<string, AttributeValue>) => fromAttributes(item);
-
-/** One Query or Scan request: plain values out, plain items and last key back. */
-async function readPage(
-  operation: 'Query' | 'Scan',
-  input: PagedInput,
-): Promise<{ items: Item[]; lastKey: Item | undefined }> {
-  const { ExpressionAttributeValues: values, ExclusiveStartKey: start, ...rest } = input;
-  const request: Record<string, unknown> = { ...rest };
-  if (values) request.ExpressionAttributeValues = toAttributes(values);
-  if (start) request.ExclusiveStartKey = toAttributes(start);
-  const out = await dynamoWire().call<WirePage>(operation, request);
-  return {
-    items: (out.Items ?? []).map(plainItem),
-    lastKey: out.LastEvaluatedKey
-      ? fromAttributes(out.LastEvaluatedKey as Record<string, AttributeValue>)
-      : undefined,
-  };
-}
-
-async function* pages(operation: 'Query' | 'Scan', input: PagedInput): AsyncGenerator<Item[]> {
-  let start = input.ExclusiveStartKey;
+async function* pages(
+  send: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+  first: Item | undefined,
+): AsyncGenerator<Item[]> {
+  let start = first;
   do {
-    const page = await readPage(operation, { ...input, ExclusiveStartKey: start });
-    yield page.items;
-    start = page.lastKey;
+    const page = await send(start);
+    yield page.Items ?? [];
+    start = page.LastEvaluatedKey;
   } while (start);
 }
 
 /** Query pages as they come, so a caller can act on each before reading the next. */
 export function queryPages(input: QueryCommandInput): AsyncGenerator<Item[]> {
-  return pages('Query', input);
+  return pages(
+    (start) => dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
+    input.ExclusiveStartKey,
+  );
 }
 
 /** The first page of a query (its `Limit` items at most): for sweeps that take what is there now. */
 export async function queryFirstPage(input: QueryCommandInput): Promise<Item[]> {
-  return (await readPage('Query', input)).items;
+  return (await dynamo().send(new QueryCommand(input))).Items ?? [];
 }
 
 /** Every item a query matches, all pages read. */
@@ -91,7 +76,60 @@ export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
 
 /** Scan pages as they come (1 MB each), so a caller never holds more than it chooses to. */
 export function scanPages(input: ScanCommandInput): AsyncGenerator<Item[]> {
-  return pages('Scan', input);
+  return pages(
+    (start) => dynamo().send(new ScanCommand({ ...input, ExclusiveStartKey: start })),
+    input.ExclusiveStartKey,
+  );
+}
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Exponential backoff with jitter before retrying what a batch left unprocessed. */
+const pause = (attempt: number) =>
+  new Promise((resolve) =>
+    setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random() / 2)),
+  );
+
+/**
+ * BatchGetItem over any number of keys of one table (chunks of 100, unprocessed keys retried with
+ * backoff). The items found, by `${pk}|${sk}`.
+ */
+export async function batchGetItems(
+  table: string,
+  keys: readonly ItemKey[],
+  consistent = true,
+): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Item[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchGet on ${table} left keys unprocessed`);
+      if (attempt > 0) await pause(attempt);
+      const out = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
+      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** BatchWriteItem puts in 25s; unprocessed ones retried with backoff. */
+export async function batchPutItems(table: string, items: readonly Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchWrite on ${table} left items unprocessed`);
+      if (attempt > 0) await pause(attempt);
+      const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
 }
 
 /**

@@ -3,8 +3,6 @@
  * fields, CHAT/TASK contacts and transfer segments, and sometimes not as JSON at all. Parsing never
  * throws: it answers a normalised contact, a contact to ignore (nothing to rate), or a reason to reject.
  */
-import { isoInstant } from '../zoned-time.js';
-
 export interface NormalizedContact {
   readonly contactId: string;
   readonly lastUpdatedAt: string;
@@ -115,14 +113,14 @@ export function parseContactRecord(raw: unknown): ParsedRecord {
     kind: 'call',
     contact: {
       contactId,
-      lastUpdatedAt: isoInstant(lastUpdateMs),
+      lastUpdatedAt: new Date(lastUpdateMs).toISOString(),
       lastUpdateMs,
       accessNumber: endpointAddress(record.SystemEndpoint),
       caller: endpointAddress(record.CustomerEndpoint),
       answeredBy:
         answeredMs === undefined ? undefined : (transferTo ?? (agent ? str(agent.Username) : undefined)),
       answerNumber: answeredMs === undefined ? undefined : transferTo,
-      startedAt: isoInstant(startedMs),
+      startedAt: new Date(startedMs).toISOString(),
       startedMs,
       answeredMs,
       endedMs,
@@ -144,9 +142,6 @@ export interface ParsedBatch {
   readonly idsByContact: ReadonlyMap<string, readonly string[]>;
 }
 
-// Module-level, not a closure per batch: V8 recompiles a dead closure after each full GC.
-const contactOf = (p: { readonly contact: NormalizedContact }) => p.contact;
-
 /** The records of one stream batch (id: the stream's record id; data: its bytes or value). */
 export function parseContactBatch(
   records: readonly { readonly id: string; readonly data: unknown }[],
@@ -166,7 +161,7 @@ export function parseContactBatch(
       else idsByContact.set(result.contact.contactId, [record.id]);
     }
   }
-  return { newest: newestPerContact(parsed).map(contactOf), rejected, ignored, idsByContact };
+  return { newest: newestPerContact(parsed).map((p) => p.contact), rejected, ignored, idsByContact };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Charging one account's calls from one batch, as a pure computation: each contact is new (charged),
  * a newer record of a charged contact (re-rated; the difference is an adjustment), or stale (ignored).
- * The ledger store writes the result in one transaction with the account, so it lands all or nothing.
+ * The charge store writes the result in one transaction with the account, so it lands all or nothing.
  */
 import { type Account, applyMovements, type Crossing, type Movement } from '../accounts/account.js';
 import type { CallRecord } from '../calls/call-record.js';
@@ -9,7 +9,7 @@ import type { NormalizedContact } from '../calls/contact-record.js';
 import type { RegionFacts } from '../calls/region.js';
 import { rateCall } from '../rating/rate-call.js';
 import type { TariffBook } from '../rating/tariff.js';
-import { isoInstant, localDay, localMonth } from '../zoned-time.js';
+import { localDay, localMonth } from '../zoned-time.js';
 
 export interface CallToCharge {
   readonly contact: NormalizedContact;
@@ -44,9 +44,6 @@ export interface RatingContext {
   readonly regions: RegionFacts;
 }
 
-// A module-level comparator: a closure made per call would be recompiled by V8 after each full GC.
-const byStartedMs = (a: CallToCharge, b: CallToCharge) => a.contact.startedMs - b.contact.startedMs;
-
 export function chargeCalls(
   before: Account,
   calls: readonly CallToCharge[],
@@ -60,7 +57,7 @@ export function chargeCalls(
   const stale: string[] = [];
   const movements: Movement[] = [];
   // Oldest first, so included minutes go to calls in the order they were made.
-  const ordered = [...calls].sort(byStartedMs);
+  const ordered = [...calls].sort((a, b) => a.contact.startedMs - b.contact.startedMs);
   for (const call of ordered) {
     const c = call.contact;
     const previous = existing.get(c.contactId);
@@ -98,8 +95,8 @@ export function chargeCalls(
       answeredBy: c.answeredBy,
       answerNumber: c.answerNumber,
       startedAt: c.startedAt,
-      answeredAt: c.answeredMs === undefined ? undefined : isoInstant(c.answeredMs),
-      endedAt: isoInstant(c.endedMs),
+      answeredAt: c.answeredMs === undefined ? undefined : new Date(c.answeredMs).toISOString(),
+      endedAt: new Date(c.endedMs).toISOString(),
       day,
       durationSeconds: rating.billableSeconds,
       billedSeconds: rating.billedSeconds,

@@ -22,12 +22,10 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/account/top-ups',
     entry: 'functions/api/account/top-up.ts',
     roles: TENANT_WRITE,
-    // numbers and routing: a top-up that ends arrears restores the stopped numbers (and their snapshots) at once.
-    tables: { ledger: 'write', ops: 'write', numbers: 'write', routing: 'write' },
-    capabilities: ['notifications'],
+    tables: {},
     rateLimit: 'write',
     summary:
-      'Top up the balance (Idempotency-Key header required; the same key with another amount is a 409)',
+      'Retired (410): money comes in through POST /v1/payments (a verified payment) or an operator credit',
     tag: ACCOUNT,
   },
   {

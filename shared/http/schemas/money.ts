@@ -49,9 +49,6 @@ const dayParam = z.optional(
 );
 export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit 400 number'));
 
-export const topUpBody = z.strictObject({ amount: fen(MAX_TOP_UP) });
-export const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
-
 export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_CAP, 100)) });
 
 export const alertsBody = z.strictObject({
@@ -101,7 +98,7 @@ const accountView = z.object({
 
 export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   getAccount: { response: accountView },
-  createTopUp: { body: topUpBody, status: 201 },
+  createTopUp: { status: 410 },
   listLedger: { query: ledgerQuery },
   setSpendCap: { body: spendCapBody, response: accountView },
   setAlerts: { body: alertsBody, response: accountView },

@@ -1,0 +1,67 @@
+/**
+ * Primary course: a tenant's calls on one of its numbers, newest first, a page at a time; the range
+ * defaults to the last 7 days. Variation: `from` after `to` is a 400.
+ */
+import type { CallRecord } from '../../domain/calls/call-record.js';
+import { invalid } from '../../domain/errors.js';
+import type { CallsPort } from '../../ports/calls.js';
+import { DEFAULT_PAGE_SIZE, type Page } from '../../ports/paging.js';
+
+export interface CallView {
+  readonly contactId: string;
+  readonly number: string;
+  readonly caller: string | null;
+  readonly callerRegion: string | null;
+  readonly answerNumber: string | null;
+  readonly startedAt: string;
+  readonly answeredAt: string | null;
+  readonly endedAt: string;
+  readonly durationSeconds: number;
+  readonly billedSeconds: number;
+  readonly charge: number;
+  readonly missed: boolean;
+  readonly recordingRef: string | null;
+}
+
+const view = (r: CallRecord): CallView => ({
+  contactId: r.contactId,
+  number: r.number,
+  caller: r.caller ?? null,
+  callerRegion: r.callerRegion ?? null,
+  answerNumber: r.answeredBy ?? null,
+  startedAt: r.startedAt,
+  answeredAt: r.answeredAt ?? null,
+  endedAt: r.endedAt,
+  durationSeconds: r.durationSeconds,
+  billedSeconds: r.billedSeconds,
+  charge: r.amount,
+  missed: r.missed,
+  recordingRef: r.recordingRef ?? null,
+});
+
+export interface ListCallsQuery {
+  readonly tenantId: string;
+  readonly number: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly now: Date;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+export async function listCalls(
+  deps: { readonly calls: CallsPort },
+  query: ListCallsQuery,
+): Promise<Page<CallView>> {
+  const to = query.to ?? query.now.toISOString();
+  const from = query.from ?? new Date(Date.parse(to) - WEEK_MS).toISOString();
+  if (Date.parse(from) > Date.parse(to)) throw invalid('invalid_range', 'from must not be after to', 'from');
+  const page = await deps.calls.page(
+    { tenantId: query.tenantId, number: query.number, from, to, now: query.now },
+    query.limit ?? DEFAULT_PAGE_SIZE,
+    query.cursor,
+  );
+  return { ...page, items: page.items.map(view) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Storage ports of calls: charging contact records (the call item is also its ledger entry, written in
+ * one transaction with its account), and reading call records back.
+ */
+import type { CallRecord } from '../domain/calls/call-record.js';
+import type { NormalizedContact } from '../domain/calls/contact-record.js';
+import type { Notification } from './notifications.js';
+import type { Page } from './paging.js';
+
+/** What one round of charging committed, and what must go round again. */
+export interface ChargeRoundResult {
+  /** Contacts that cannot be charged (no bound number): they fail now, whatever the round. */
+  readonly unchargeable: readonly { readonly contactId: string; readonly reason: string }[];
+  /** Contacts whose transaction lost a race or failed: read again and recomputed in the next round. */
+  readonly retry: ReadonlySet<string>;
+  readonly charged: number;
+  readonly adjusted: number;
+  readonly stale: number;
+  readonly transactions: number;
+  /** Alerts committed with the charges, to publish. */
+  readonly alerts: readonly Notification[];
+}
+
+/** One stream batch being charged: lookups that do not change between rounds are kept for the batch. */
+export interface ChargeBatch {
+  /**
+   * Charges the contacts: rated, each account written once per transaction with its calls. Round 0
+   * assumes every contact is new (its conditional put is the exactly-once check); later rounds read the
+   * calls already stored and re-rate the changes.
+   */
+  round(contacts: readonly NormalizedContact[], round: number, now: Date): Promise<ChargeRoundResult>;
+}
+
+export interface CallChargesPort {
+  batch(): ChargeBatch;
+  /** Applies deferred postings left pending longer than `olderThanMs` by an interrupted run; their alerts. */
+  sweepPendingPostings(now: Date, olderThanMs?: number): Promise<{ applied: number; alerts: Notification[] }>;
+}
+
+export interface CallRange {
+  readonly tenantId: string;
+  readonly number: string;
+  /** ISO instants, inclusive. */
+  readonly from: string;
+  readonly to: string;
+  /** Records past their retention are not returned (TTL deletes lazily). */
+  readonly now: Date;
+}
+
+export type ReportCall = Pick<
+  CallRecord,
+  'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'
+>;
+
+export interface CallsPort {
+  /** The tenant's calls on a number, newest first. */
+  page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>>;
+  /** Every call of the range, for a report. */
+  forReport(range: CallRange): Promise<ReportCall[]>;
+}

@@ -1,0 +1,238 @@
+/**
+ * Payments on the embedded engine, through the use cases and the DynamoDB payment store: a credit lands
+ * with its order's state change or not at all, duplicates (even concurrent) credit once, a trade number
+ * credits one order only, and refunds never take more than was paid in and not spent.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { DynamoPaymentStore } from '../../shared/adapters/dynamo/payment-store.js';
+import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
+import { LocalPaymentProviders } from '../../shared/adapters/payments/local-provider.js';
+import { createPaymentOrder } from '../../shared/app/payments/create-payment-order.js';
+import { creditAccount } from '../../shared/app/payments/credit-account.js';
+import { handlePaymentNotification } from '../../shared/app/payments/handle-payment-notification.js';
+import { requestRefund } from '../../shared/app/payments/request-refund.js';
+import { retryPendingRefunds } from '../../shared/app/payments/retry-pending-refunds.js';
+import { tableName } from '../../shared/config.js';
+import type { PaymentChannel } from '../../shared/domain/payments/payments.js';
+import { TestClock } from '../../shared/ports/clock.js';
+import type { PaymentsPort } from '../../shared/ports/payments.js';
+import { ledger } from '../../shared/runtime/ledger.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+
+const NOW = new Date('2027-02-01T02:00:00.000Z');
+let db: TestDatabase;
+// Alerts the credits commit go to the outbox; publishing them is the composition root's concern.
+const store = new DynamoPaymentStore('Asia/Shanghai', async () => undefined);
+const providers = new LocalPaymentProviders();
+const refused: string[] = [];
+const monitor = {
+  notificationRejected: (_c: string, reason: string) => {
+    refused.push(reason);
+  },
+  reconciliationDifferences: () => undefined,
+};
+const notifyDeps = { store, payments: providers, monitor, zone: 'Asia/Shanghai' };
+let ids = 0;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  useClock(new TestClock(NOW));
+  usePorts({ notifications: createLocalNotifications() });
+});
+afterAll(async () => {
+  resetPorts();
+  await db?.stop();
+});
+
+async function newOrder(tenantId: string, amount: number, channel: PaymentChannel = 'alipay') {
+  ids += 1;
+  const { order } = await createPaymentOrder(
+    { store, payments: providers, newOrderId: () => `P${String(ids).padStart(24, '0')}` },
+    { tenantId, by: 'u1', amount, channel, idempotencyKey: `order-key-${ids}`, now: NOW },
+  );
+  return order;
+}
+
+const balanceOf = async (tenantId: string) => (await ledger().account(tenantId, NOW)).account.balance;
+const item = async (pk: string, sk: string) =>
+  (await dynamo().send(new GetCommand({ TableName: tableName('ledger'), Key: { pk, sk } }))).Item;
+
+describe('crediting a verified payment', () => {
+  it('writes the credit, the order’s new state and the trade in one go', async () => {
+    const order = await newOrder('int-t1', 12_300);
+    const { request, tradeNo } = providers.paymentNotification(order, { at: NOW });
+    const handled = await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    expect(handled).toMatchObject({ outcome: 'credited', answer: { body: 'success' } });
+    expect(await balanceOf('int-t1')).toBe(12_300);
+    expect(await item(`PAYORDER#${order.orderId}`, 'ORDER')).toMatchObject({
+      status: 'paid',
+      providerTradeNo: tradeNo,
+      gsi2pk: 'PAID#alipay#2027-02-01',
+    });
+    expect(await item('ACCT#int-t1', `LEDGER#payment#alipay#${tradeNo}`)).toMatchObject({
+      kind: 'top_up',
+      amount: 12_300,
+      meta: { orderId: order.orderId, tradeNo, channel: 'alipay', refundable: true },
+    });
+    expect(await item(`PAYTRADE#alipay#${tradeNo}`, 'TRADE')).toMatchObject({ orderId: order.orderId });
+    expect(await store.recordedPayments('alipay', '2027-02-01')).toEqual([
+      { orderId: order.orderId, tradeNo, amount: 12_300 },
+    ]);
+  });
+
+  it('credits concurrent duplicate notifications once', async () => {
+    const order = await newOrder('int-t2', 4_000, 'wechat_pay');
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        handlePaymentNotification(notifyDeps, { channel: 'wechat_pay', request, now: NOW }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.outcome === 'credited')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(9);
+    for (const o of outcomes) expect(o.answer.status).toBe(204);
+    expect(await balanceOf('int-t2')).toBe(4_000);
+  });
+
+  it('never credits one trade number to a second order', async () => {
+    const first = await newOrder('int-t3', 5_000);
+    const second = await newOrder('int-t3', 5_000);
+    const paid = providers.paymentNotification(first, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request: paid.request, now: NOW });
+    const reused = providers.paymentNotification(second, { at: NOW, tradeNo: paid.tradeNo });
+    const handled = await handlePaymentNotification(notifyDeps, {
+      channel: 'alipay',
+      request: reused.request,
+      now: NOW,
+    });
+    expect(handled).toMatchObject({ outcome: 'parked', answer: { body: 'fail' } });
+    expect(await balanceOf('int-t3')).toBe(5_000);
+    expect((await store.order(second.orderId))?.status).toBe('created');
+  });
+
+  it('parks an amount mismatch and credits nothing', async () => {
+    const order = await newOrder('int-t4', 5_000);
+    const { request } = providers.paymentNotification(order, { at: NOW, amount: 50_000 });
+    const before = refused.length;
+    const handled = await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    expect(handled.outcome).toBe('parked');
+    expect(refused.slice(before)).toEqual(['amount_mismatch']);
+    expect(await balanceOf('int-t4')).toBe(0);
+    expect(
+      (await store.parked(10)).some((p) => p.orderId === order.orderId && p.reason === 'amount_mismatch'),
+    ).toBe(true);
+  });
+});
+
+describe('refunds', () => {
+  it('lets only one of two racing refunds take the money', async () => {
+    const order = await newOrder('int-t5', 6_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    const refund = (key: string) =>
+      requestRefund(
+        { store, payments: providers },
+        { tenantId: 'int-t5', by: 'u1', amount: 6_000, requestId: key, now: NOW },
+      );
+    const results = await Promise.allSettled([refund('refund-race-1'), refund('refund-race-2')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await balanceOf('int-t5')).toBe(0);
+    expect((await ledger().account('int-t5', NOW)).account.owed).toBe(0);
+    expect((await store.order(order.orderId))?.refundPending).toBe(6_000);
+  });
+
+  it('gives the money back at once when the provider refuses the refund outright', async () => {
+    const order = await newOrder('int-t7', 3_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    const refusing = {
+      provider: (async (channel: PaymentChannel) =>
+        Object.assign(Object.create(await providers.provider(channel)), {
+          requestRefund: async () => 'refused' as const,
+        })) as PaymentsPort['provider'],
+    };
+    const { refunds } = await requestRefund(
+      { store, payments: refusing },
+      { tenantId: 'int-t7', by: 'u1', amount: 'all_refundable', requestId: 'refund-refused-1', now: NOW },
+    );
+    expect(refunds).toEqual([expect.objectContaining({ orderId: order.orderId, amount: 3_000 })]);
+    expect(await balanceOf('int-t7')).toBe(3_000);
+    expect(await store.refund(refunds[0]?.refundId ?? '')).toMatchObject({ status: 'failed' });
+    expect(await store.order(order.orderId)).toMatchObject({ status: 'paid', refundPending: 0, refunded: 0 });
+  });
+
+  it('asks again for a refund whose request was lost, and gives the money back when then refused', async () => {
+    const order = await newOrder('int-t8', 2_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    const withProvider = (requestRefund: () => Promise<'requested' | 'refused'>) => ({
+      provider: (async (channel: PaymentChannel) =>
+        Object.assign(Object.create(await providers.provider(channel)), {
+          requestRefund,
+        })) as PaymentsPort['provider'],
+    });
+    const timeout = withProvider(async () => {
+      throw new Error('timeout');
+    });
+    const { refunds } = await requestRefund(
+      { store, payments: timeout },
+      { tenantId: 'int-t8', by: 'u1', amount: 2_000, requestId: 'refund-lost-1', now: NOW },
+    );
+    expect(await balanceOf('int-t8')).toBe(0);
+    const later = new Date(NOW.getTime() + 2 * 3600_000);
+    const pending = (await store.pendingRefunds(later.toISOString(), 100)).map((r) => r.refundId);
+    expect(pending).toContain(refunds[0]?.refundId);
+    // Too recent to retry.
+    expect(
+      (
+        await retryPendingRefunds(
+          { store, payments: timeout },
+          { now: NOW, olderThanMs: 3600_000, limit: 100 },
+        )
+      ).asked,
+    ).toBe(0);
+    const refused = await retryPendingRefunds(
+      { store, payments: withProvider(async () => 'refused') },
+      { now: later, olderThanMs: 3600_000, limit: 100 },
+    );
+    expect(refused.refused).toBeGreaterThanOrEqual(1);
+    expect(await balanceOf('int-t8')).toBe(2_000);
+    expect((await store.pendingRefunds(later.toISOString(), 100)).map((r) => r.refundId)).not.toContain(
+      refunds[0]?.refundId,
+    );
+  });
+
+  it('never refunds promotional credit', async () => {
+    const order = await newOrder('int-t6', 1_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    await creditAccount(
+      { store, approvalThreshold: 1_000_000 },
+      {
+        tenantId: 'int-t6',
+        operator: 'op1',
+        creditId: 'promo-00000001',
+        kind: 'promotional',
+        amount: 9_000,
+        reason: 'welcome',
+        now: NOW,
+      },
+    );
+    expect(await balanceOf('int-t6')).toBe(10_000);
+    expect(await store.nonRefundableCredited('int-t6')).toBe(9_000);
+    await expect(
+      requestRefund(
+        { store, payments: providers },
+        { tenantId: 'int-t6', by: 'u1', amount: 1_001, requestId: 'refund-promo-1', now: NOW },
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_refundable', details: { refundable: 1_000 } });
+    const ledger = await item('ACCT#int-t6', 'LEDGER#credit#promo-00000001');
+    expect(ledger).toMatchObject({
+      kind: 'adjustment',
+      meta: { by: 'op1', reason: 'welcome', refundable: false },
+    });
+  });
+});
