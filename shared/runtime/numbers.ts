@@ -9,6 +9,7 @@ import { dynamoApplicationStore } from '../adapters/dynamo/number-application-st
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
 import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
+import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
@@ -57,6 +58,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     effects: dynamoNumberEffectStore(),
     arrears: dynamoArrearsStore(),
     routingHandOver: new DynamoRoutingStore(),
+    tenants: dynamoTenantDirectory(),
     ledger: ledger(),
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),

@@ -129,6 +129,12 @@ describe('spend cap and alerts', () => {
     );
     expect(alerts.status).toBe(200);
     expect((await api.put('/v1/account/alerts', { emails: ['not-an-email'] }, admin)).status).toBe(400);
+    // Alert SMS go to mainland mobiles only: anything else would be SMS pumping at the platform's cost.
+    for (const phone of ['+19005550100', '+88213000000', '+862161234567', '+8612345678901']) {
+      const foreign = await api.put('/v1/account/alerts', { phones: ['+8613900000000', phone] }, admin);
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.error?.field).toBe('phones.1');
+    }
     // Cap ¥20 on a day with no spend yet: the test clock stands on 2026-11-26 (Shanghai), the calls' day.
     expect((await api.put('/local/clock', { now: '2026-11-26T04:00:00Z' })).status).toBe(200);
     const cap = await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin);

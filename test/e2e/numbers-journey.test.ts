@@ -298,6 +298,17 @@ describe('numbers over HTTP on the local runtime', () => {
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');
 
     // Transfer to an individual: the number takes the new owner's restrictions and keeps its plan.
+    // Offers go only to tenants that exist: globex has none until its first payment opens its account.
+    const unknown = await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('tenant_not_found');
+    const opening = await api.request('POST', '/v1/payments', {
+      token: globex,
+      body: { amount: 10_000, channel: 'alipay' },
+      headers: { 'idempotency-key': 'globex-opening-0001' },
+    });
+    expect(opening.status).toBe(201);
+    expect((await api.post(`/local/payments/${opening.body.orderId}/pay`, {})).status).toBe(200);
     expect((await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech)).status).toBe(
       202,
     );

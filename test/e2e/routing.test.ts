@@ -113,6 +113,17 @@ describe('routing configuration over HTTP', () => {
       admin,
     );
     expect(unknownField.status).toBe(400);
+    // Ids are the config's own keys: a menu named like an Object.prototype member is a 400 naming it.
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const menus = JSON.parse(`{"${name}": ${JSON.stringify(ENTERPRISE_INPUT.menus?.main)}}`);
+      const reserved = await api.put(
+        `/v1/numbers/${NUMBER}/routing`,
+        { ...ENTERPRISE_INPUT, defaultDestination: { type: 'menu', menuId: name }, menus },
+        admin,
+      );
+      expect(reserved.status).toBe(400);
+      expect(reserved.body.error?.field).toMatch(/^(defaultDestination\.menuId|menus\.)/);
+    }
     const notMine = await api.put(`/v1/numbers/${NUMBER}/routing`, ENTERPRISE_INPUT, brokeAdmin);
     expect(notMine.status).toBe(404);
     const stale = await api.request('PUT', `/v1/numbers/${NUMBER}/routing`, {

@@ -27,7 +27,7 @@ import { ledger } from '../../shared/runtime/ledger.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
-import { ledgerItems } from '../support/ledger-items.js';
+import { ledgerItems, setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { activateNumber, importNumbers, requestTransfer } from './numbers-support.js';
 
@@ -72,23 +72,6 @@ afterAll(async () => {
   resetPorts();
   await db?.stop();
 });
-
-async function setBalance(tenantId: string, balance: number) {
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: tableName('ledger'), Key: { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' } }),
-  );
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName('ledger'),
-      Item: {
-        ...(Item ?? { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT', type: 'account', version: 1 }),
-        balance,
-        owed: 0,
-        status: 'active',
-      },
-    }),
-  );
-}
 
 async function ledgerEntries(tenantId: string) {
   return (await ledgerItems(tenantId)) as { kind: string; amount: number; key?: string; sk: string }[];
@@ -237,6 +220,7 @@ describe('durable lifecycle effects', () => {
 
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {
     await activateNumber('4008390539', 'offerer', iso(0), config, docs);
+    await setBalance('taker', 0); // offers go only to tenants with an account
     outbox.failNext(1);
     const offered = await requestTransfer('4008390539', 'offerer', 'taker', iso(DAY), config);
     expect(offered.status).toBe('transfer_pending');

@@ -38,6 +38,7 @@ import { callReader } from '../../shared/runtime/route-call.js';
 import { routingStores } from '../../shared/runtime/routing.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
+import { setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { HEALTHY_ACCOUNT } from '../unit/routing-fixtures.js';
 import { activateNumber, callApi, type Handler, importNumbers } from './numbers-support.js';
@@ -200,6 +201,8 @@ beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-hand-over-')));
   await importNumbers(['4007310001', '4007310002', '4007310003'], iso(0), config);
+  // Offers go only to tenants with an account.
+  await setBalance('bravo', 0);
 });
 beforeEach(() => {
   usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });

@@ -127,6 +127,17 @@ describe('number journey through the handlers', () => {
     );
   });
 
+  it('refuses document dates that are no calendar date or decades ahead, naming the field', async () => {
+    for (const expiresOn of ['9999-99-99', '2026-02-30', '2090-01-01']) {
+      const res = await asTenant(addDocument, {
+        path: { id: applicationId },
+        body: { kind: 'industry_licence', contentType: 'application/pdf', expiresOn },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('expiresOn');
+    }
+  });
+
   it('submits once complete; documents are listed without any URL or key', async () => {
     await upload(applicationId, 'legal_representative_id');
     await upload(applicationId, 'industry_licence', { expiresOn: '2029-06-30' });
@@ -153,6 +164,8 @@ describe('number journey through the handlers', () => {
       body: { decision: 'reject', reasons: ['unreadable_id_image', 'other'], text: 'ID photo is blurred' },
     });
     expect(res.status).toBe(200);
+    // Operators' own review routes keep who decided.
+    expect(res.body.events.at(-1)).toMatchObject({ event: 'rejected', by: 'user-1' });
     expect((await getNumberItem(NUMBER))?.status).toBe('rejected');
     const seen = await asTenant(getApplication, { path: { id: applicationId } });
     expect(seen.body.lastRejection).toMatchObject({
@@ -177,6 +190,19 @@ describe('number journey through the handlers', () => {
       'rejected',
       'resubmitted',
     ]);
+    // The tenant sees "operator", never the operator's identity (the token's sub, user-1 here).
+    const byOf = (events: { event: string; by: string }[]) => events.map((e) => `${e.event}:${e.by}`);
+    expect(byOf(resubmitted.body.events)).toEqual([
+      'created:acme',
+      'submitted:acme',
+      'rejected:operator',
+      'resubmitted:acme',
+    ]);
+    const mine = await asTenant(getNumber, { path: { number: NUMBER } });
+    expect(
+      mine.body.history.map((h: { command: string; actor: string }) => `${h.command}:${h.actor}`),
+    ).toEqual(expect.arrayContaining(['reject:operator']));
+    expect(JSON.stringify([resubmitted.body, mine.body])).not.toContain('user-1');
     expect((await getNumberItem(NUMBER))?.status).toBe('applied');
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/api/applications/withdraw.js';
 import { handler as decideTransfer } from '../../functions/api/numbers/decide-transfer.js';
@@ -206,6 +206,20 @@ describe('rejected applications', () => {
 describe('transfer', () => {
   it('needs both tenants, settles the old owner first and gives the new owner a contract', async () => {
     await activateNumber('4007111111', 'seller', iso(0), config, docs);
+    // Offers go only to tenants that exist (have an account): a made-up id is a 404 and changes nothing.
+    const nobody = await as('seller', requestTransfer, {
+      path: { number: '4007111111' },
+      body: { toTenantId: 'nobody' },
+    });
+    expect(nobody.status).toBe(404);
+    expect(nobody.body.error.code).toBe('tenant_not_found');
+    expect((await getNumberItem('4007111111'))?.status).toBe('active');
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { pk: 'ACCT#buyer', sk: 'ACCOUNT', type: 'account', balance: 0, version: 1 },
+      }),
+    );
     const offered = await as('seller', requestTransfer, {
       path: { number: '4007111111' },
       body: { toTenantId: 'buyer' },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { actorForTenant } from '../../shared/domain/numbers/application.js';
 import {
   APPLICANT_TYPES,
   type ApplicationFacts,
@@ -12,6 +13,7 @@ import {
   validateRejection,
 } from '../../shared/domain/numbers/applications.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
+import { historyOf } from '../../shared/domain/numbers/number-view.js';
 
 const facts = (f: Partial<ApplicationFacts>): ApplicationFacts => ({
   applicantType: 'enterprise',
@@ -131,5 +133,36 @@ describe('review and contract rules', () => {
     expect(() => contractTerms('4008', 'gold-plan', 12, true, 0, config)).toThrow(
       expect.objectContaining({ field: 'planId' }),
     );
+  });
+});
+
+describe('what tenants see of who acted (issue 15)', () => {
+  const row = (command: string, actor: string) =>
+    ({ at: '2026-03-02T02:00:00Z', from: 'active', to: 'active', command, actor, tenantId: 'acme' }) as const;
+
+  it('shows the tenant itself, "system" for jobs and payments, and "operator" for anyone else', () => {
+    expect(actorForTenant('acme', 'acme')).toBe('acme');
+    expect(actorForTenant('job:number-arrears', 'acme')).toBe('system');
+    expect(actorForTenant('payment', 'acme')).toBe('system');
+    expect(actorForTenant('6f1c2a9e-operator-sub', 'acme')).toBe('operator');
+  });
+
+  it('number histories hide operators and jobs, keep the transfer recipient the owner chose', () => {
+    const history = historyOf(
+      [
+        row('reserve', 'acme'),
+        row('approve', 'ops-user-7'),
+        row('sweep_arrears', 'job:number-arrears'),
+        row('accept_transfer', 'globex'),
+        { ...row('reserve', 'globex'), tenantId: 'globex' },
+      ],
+      'acme',
+    );
+    expect(history.map((h) => `${h.command}:${h.actor}`)).toEqual([
+      'reserve:acme',
+      'approve:operator',
+      'sweep_arrears:system',
+      'accept_transfer:globex',
+    ]);
   });
 });

@@ -3,13 +3,20 @@
  * a commit loses a race. No engine: the ports are the whole world here.
  */
 import { describe, expect, it } from 'vitest';
+import { addDocument } from '../../shared/app/numbers/add-document.js';
 import type { NumbersDeps } from '../../shared/app/numbers/deps.js';
 import { importNumbers } from '../../shared/app/numbers/import-numbers.js';
 import { reserveNumber } from '../../shared/app/numbers/reserve-number.js';
 import { suspendNumber } from '../../shared/app/numbers/suspend-number.js';
-import type { ContractRecord } from '../../shared/domain/numbers/application.js';
+import type {
+  ApplicationRecord,
+  ContractRecord,
+  DocumentRecord,
+} from '../../shared/domain/numbers/application.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { inventoryNumber, type NumberRecord } from '../../shared/domain/numbers/number.js';
+import type { ApplicationStore } from '../../shared/ports/application-store.js';
+import type { DocumentsPort } from '../../shared/ports/documents.js';
 import type { HoldList, NumberStore, NumberWrite } from '../../shared/ports/number-store.js';
 
 const AT = '2026-03-02T02:00:00.000Z';
@@ -73,6 +80,7 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     effects: unused as never,
     arrears: unused as never,
     routingHandOver: { clear: unused },
+    tenants: { exists: async () => true },
     ledger: { post: unused },
     telephony: unused,
     notifications: unused,
@@ -159,5 +167,54 @@ describe('a lifecycle command', () => {
       expectedVersion: 3,
       contract: { version: 4, suspensions: [{ from: '2026-03-02' }] },
     });
+  });
+});
+
+describe('addDocument (issue 15)', () => {
+  const APP_ID = 'app_00000000-0000-4000-8000-000000000001';
+  function documentDeps() {
+    const documents: DocumentRecord[] = [];
+    const application = { applicationId: APP_ID, tenantId: 'acme', status: 'draft' } as ApplicationRecord;
+    let n = 0;
+    const deps: NumbersDeps = {
+      ...depsWith(stocked()),
+      applications: {
+        get: async (id: string) => (id === APP_ID ? application : undefined),
+        documents: async () => [...documents],
+        addDocument: async (d: DocumentRecord) => {
+          documents.push(d);
+        },
+      } as unknown as ApplicationStore,
+      documents: async () =>
+        ({ presignUpload: async () => ({ url: '/upload', expiresAt: AT }) }) as unknown as DocumentsPort,
+      newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    };
+    return { deps, documents };
+  }
+  const pdf = { kind: 'business_licence', contentType: 'application/pdf' } as const;
+
+  it('refuses an expiry that is no calendar date, or more than 50 years ahead, naming the field', async () => {
+    const { deps, documents } = documentDeps();
+    for (const expiresOn of ['9999-99-99', '2026-02-30', '2027-13-01', '2077-01-01']) {
+      await expect(addDocument(deps, 'acme', APP_ID, { ...pdf, expiresOn }, AT)).rejects.toMatchObject({
+        kind: 'validation',
+        field: 'expiresOn',
+      });
+    }
+    expect(documents).toHaveLength(0);
+    await addDocument(deps, 'acme', APP_ID, { ...pdf, expiresOn: '2076-03-02' }, AT);
+    await addDocument(deps, 'acme', APP_ID, { ...pdf, expiresOn: '2028-02-29' }, AT);
+    expect(documents).toHaveLength(2);
+  });
+
+  it(`holds at most ${config.maxDocumentsPerApplication} documents per application`, async () => {
+    const { deps, documents } = documentDeps();
+    for (let i = 0; i < config.maxDocumentsPerApplication; i++)
+      await addDocument(deps, 'acme', APP_ID, pdf, AT);
+    await expect(addDocument(deps, 'acme', APP_ID, pdf, AT)).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'too_many_documents',
+    });
+    expect(documents).toHaveLength(config.maxDocumentsPerApplication);
   });
 });

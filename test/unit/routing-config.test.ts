@@ -206,3 +206,42 @@ describe('Connect plan', () => {
     expect(worstRatePerMinute('4007123456', false)).toBe(20);
   });
 });
+
+describe('routing configuration: ids are the tenant’s own keys (issue 15)', () => {
+  const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+
+  it('refuses a destination naming a menu the config lacks, even when Object.prototype has the name', () => {
+    for (const name of PROTOTYPE_NAMES) {
+      expect(fieldOf({ ...ENTERPRISE_INPUT, defaultDestination: { type: 'menu', menuId: name } })).toBe(
+        'defaultDestination.menuId',
+      );
+    }
+  });
+
+  it('refuses prototype names as menu, queue and answer-number ids, naming the field', () => {
+    const main = ENTERPRISE_INPUT.menus?.main;
+    if (!main) throw new Error('fixture has a main menu');
+    for (const name of PROTOTYPE_NAMES) {
+      const menus = Object.fromEntries([[name, main]]);
+      expect(
+        fieldOf({ ...ENTERPRISE_INPUT, defaultDestination: { type: 'menu', menuId: name }, menus }),
+      ).toBe(`menus.${name}`);
+      expect(
+        fieldOf({ ...ENTERPRISE_INPUT, queues: [{ id: name, name: 'Sales', agentGroup: 'sales-team' }] }),
+      ).toBe('queues.0.id');
+      expect(
+        fieldOf({
+          ...ENTERPRISE_INPUT,
+          answerNumbers: [...(ENTERPRISE_INPUT.answerNumbers ?? []), { id: name, number: '13910001235' }],
+        }),
+      ).toBe('answerNumbers.3.id');
+    }
+  });
+});
+
+describe('routing configuration: extra holidays are real calendar dates (issue 15)', () => {
+  it('refuses 2026-02-30, naming the field', () => {
+    const hours = { ...ENTERPRISE_INPUT.businessHours, extraHolidays: ['2026-12-24', '2026-02-30'] };
+    expect(fieldOf({ ...ENTERPRISE_INPUT, businessHours: hours })).toBe('businessHours.extraHolidays.1');
+  });
+});

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseConfig, validateConfig } from '../../shared/domain/routing/config.js';
 import { type CallInput, type DecisionContext, decideCall } from '../../shared/domain/routing/decision.js';
+import type { Destination } from '../../shared/domain/routing/types.js';
 import {
   ENTERPRISE_INPUT,
   HEALTHY_ACCOUNT,
@@ -90,6 +91,27 @@ describe('routing decision: refusals', () => {
       ].map((x) => x.message),
     );
     expect(messages.size).toBe(5);
+  });
+});
+
+describe('routing decision: keys are looked up on the snapshot’s own maps (issue 15)', () => {
+  it('a menu, queue or answer number named like an Object.prototype member is misconfigured, not a crash', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const base = snapshotOf();
+      const routing = base.routing;
+      if (!routing) throw new Error('fixture snapshot has routing');
+      const decide = (defaultDestination: Destination) =>
+        call({}, { snapshot: { ...base, routing: { ...routing, defaultDestination } } });
+      expect(decide({ type: 'menu', menuId: name })).toMatchObject({
+        action: 'message',
+        reason: 'misconfigured',
+      });
+      expect(decide({ type: 'queue', queueId: name })).toMatchObject({ reason: 'queue_not_applied' });
+      // An unknown answer number falls back to the hunt order, never to a prototype member.
+      expect(decide({ type: 'number', answerNumberId: name }).destination).toMatch(/^\+86\d+$/);
+      const state = `m|${name}|0||L=zh-CN`;
+      expect(call({ step: 'menu', key: '1', state }).reason).toBe('menu_lost');
+    }
   });
 });
 

@@ -2,9 +2,15 @@
  * A tenant registers a document for its application. Primary course: the application is a draft (or
  * rejected, being fixed); the document is recorded under a server-chosen object key and the tenant gets a
  * short-lived URL to upload the file to. The object key itself never leaves the server.
+ * Variations: an expiry date that is no calendar date or too far ahead is a 400; an application already
+ * holding the configured maximum of documents refuses another (409 too_many_documents).
  */
 import { conflict } from '../../domain/errors.js';
-import { type DocumentRecord, MAX_DOCUMENT_BYTES } from '../../domain/numbers/application.js';
+import {
+  checkDocumentExpiry,
+  type DocumentRecord,
+  MAX_DOCUMENT_BYTES,
+} from '../../domain/numbers/application.js';
 import type { DocumentKind } from '../../domain/numbers/applications.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
@@ -27,6 +33,15 @@ export async function addDocument(
     throw conflict(
       'application_locked',
       `documents can be added to a draft or rejected application, not a ${app.status} one`,
+    );
+  }
+  if (request.expiresOn !== undefined) checkDocumentExpiry(request.expiresOn, at);
+  // Counted before the write: two concurrent uploads may both pass at the limit; the store has no counter.
+  const existing = await deps.applications.documents(applicationId);
+  if (existing.length >= deps.config.maxDocumentsPerApplication) {
+    throw conflict(
+      'too_many_documents',
+      `an application holds at most ${deps.config.maxDocumentsPerApplication} documents`,
     );
   }
   const documentId = `doc_${deps.newId()}`;

@@ -11,8 +11,8 @@
 import { conflict, DomainError, notFound } from '../../domain/errors.js';
 import {
   type ApplicationRecord,
-  applicationView,
   contractFor,
+  operatorApplicationView,
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
@@ -93,7 +93,11 @@ export async function approveApplication(
     },
   ]);
   const activated = await activateNumber(deps, app, operator, at);
-  return { ...applicationView(app), numberStatus: activated.status, accessNumber: activated.accessNumber };
+  return {
+    ...operatorApplicationView(app),
+    numberStatus: activated.status,
+    accessNumber: activated.accessNumber,
+  };
 }
 
 /** Claims an access number through the telephony port (same token, same claim) and activates the number. */

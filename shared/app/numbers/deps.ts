@@ -8,6 +8,7 @@ import type { NumberEffectStore } from '../../ports/number-effect-store.js';
 import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
+import type { TenantDirectory } from '../../ports/tenant-directory.js';
 
 export interface NumbersDeps {
   readonly numbers: NumberStore;
@@ -16,6 +17,8 @@ export interface NumbersDeps {
   readonly arrears: ArrearsStore;
   /** Clears a number's routing when it changes hands. */
   readonly routingHandOver: RoutingHandOver;
+  /** Which tenants exist (a transfer goes only to one). */
+  readonly tenants: TenantDirectory;
   /** Where opening fees, settlements and refunds post. */
   readonly ledger: LedgerPort;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */

@@ -2,7 +2,7 @@
  * An operator reads one application to review it. Primary course: the application with its documents,
  * each uploaded one with a short-lived download URL (this route only).
  */
-import { applicationView } from '../../domain/numbers/application.js';
+import { operatorApplicationView } from '../../domain/numbers/application.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 
@@ -10,7 +10,7 @@ export async function getApplicationForReview(deps: NumbersDeps, applicationId: 
   const app = await requireApplication(deps, applicationId);
   const docs = await deps.applications.documents(applicationId);
   const documents = await deps.documents();
-  const view = applicationView(app, docs);
+  const view = operatorApplicationView(app, docs);
   const links = await Promise.all(
     docs.map(async (d) =>
       documents.presignDownload && (d.uploaded === true || (await documents.exists(d.objectKey)))

@@ -5,7 +5,7 @@
  * the decision, retried if SNS fails).
  */
 import { conflict } from '../../domain/errors.js';
-import { applicationView, withStatus } from '../../domain/numbers/application.js';
+import { operatorApplicationView, withStatus } from '../../domain/numbers/application.js';
 import { type Rejection, validateRejection } from '../../domain/numbers/applications.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
@@ -65,5 +65,5 @@ export async function rejectApplication(
       ],
     },
   );
-  return applicationView(next);
+  return operatorApplicationView(next);
 }

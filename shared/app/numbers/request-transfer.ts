@@ -2,7 +2,10 @@
  * The owner offers its number to another tenant. Primary course: the number waits for the recipient's
  * decision, and the offer reaches the recipient durably (recorded with the transition, retried if SNS
  * fails).
+ * Variation: the owner names a tenant that does not exist: a 404 tenant_not_found, nothing changes. (The
+ * number's state allows one pending offer at a time: a second is refused until the first is decided.)
  */
+import { notFound } from '../../domain/errors.js';
 import { type NumberView, numberView } from '../../domain/numbers/number-view.js';
 import type { NumbersDeps } from './deps.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -14,6 +17,11 @@ export async function requestTransfer(
   toTenantId: string,
   at: string,
 ): Promise<NumberView> {
+  // Only the owner learns whether a tenant exists; anyone else gets the lifecycle's own refusal below.
+  const current = await deps.numbers.get(numberId);
+  if (current?.tenantId === tenantId && toTenantId !== tenantId && !(await deps.tenants.exists(toTenantId))) {
+    throw notFound('tenant_not_found', `no tenant ${toTenantId}`);
+  }
   const { number } = await runLifecycleCommand(
     deps,
     numberId,

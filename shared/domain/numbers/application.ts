@@ -4,6 +4,8 @@
  * operator may see of it (never object keys or URLs), and the contract an approval writes.
  */
 import { addMonths, localDateOf } from '../billing/calendar.js';
+import { isCalendarDate } from '../calendar-date.js';
+import { invalid } from '../errors.js';
 import {
   type ApplicantType,
   type ApplicationStatus,
@@ -78,6 +80,24 @@ export interface DocumentRecord {
 
 export const APPLICATION_ID = /^app_[0-9a-f-]{36}$/;
 
+/** No licence runs longer than this: a later expiry date is a typo or a way around the in-date check. */
+export const MAX_DOCUMENT_VALIDITY_YEARS = 50;
+
+/** A document's expiry date: a real calendar date, at most MAX_DOCUMENT_VALIDITY_YEARS after `at`. */
+export function checkDocumentExpiry(expiresOn: string, at: string, field = 'expiresOn'): void {
+  if (!isCalendarDate(expiresOn)) {
+    throw invalid('invalid_date', `${expiresOn} is not a calendar date (YYYY-MM-DD)`, field);
+  }
+  const latest = Number(at.slice(0, 4)) + MAX_DOCUMENT_VALIDITY_YEARS;
+  if (expiresOn > `${latest}${at.slice(4, 10)}`) {
+    throw invalid(
+      'date_out_of_range',
+      `a document expires at most ${MAX_DOCUMENT_VALIDITY_YEARS} years ahead`,
+      field,
+    );
+  }
+}
+
 export const daysAfter = (at: string, days: number) => new Date(Date.parse(at) + days * DAY_MS).toISOString();
 
 /** A new draft: it waits `draftApplicationDays` for its documents and submission. */
@@ -136,8 +156,27 @@ export function withStatus(
   };
 }
 
-/** What a tenant (or operator) sees: never object keys or URLs. */
+/**
+ * Who acted, as a tenant may see it: itself by its id, jobs as "system", and anyone else (an operator
+ * deciding, reviewing or acting on its behalf) as "operator", never an operator's identity.
+ */
+export function actorForTenant(actor: string, tenantId: string): string {
+  if (actor === tenantId) return actor;
+  if (actor.startsWith('job:') || actor === 'payment') return 'system';
+  return 'operator';
+}
+
+/** What a tenant sees of its application: never object keys or URLs, nor who the operators are. */
 export function applicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
+  const events: readonly ApplicationEvent[] = app.events.map((e) => ({
+    ...e,
+    by: actorForTenant(e.by, app.tenantId),
+  }));
+  return { ...operatorApplicationView(app, documents), events };
+}
+
+/** What an operator's review routes see: the same, with who did what. */
+export function operatorApplicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
   return {
     ...app,
     documents: documents.map((d) => ({

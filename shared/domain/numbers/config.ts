@@ -84,6 +84,8 @@ export interface NumbersConfig {
   readonly holdLimit: number;
   /** A draft application (documents still coming) keeps its number this long, counted as a hold. */
   readonly draftApplicationDays: number;
+  /** Documents one application may hold (uploads are storage at the platform's cost). */
+  readonly maxDocumentsPerApplication: number;
   readonly quarantineDays: number;
   /** Retention (报停保号) fee per month in fen. */
   readonly retentionFeePerMonth: number;
@@ -163,6 +165,7 @@ export const DEFAULT_NUMBERS_CONFIG: NumbersConfig = {
   firstTopUp: 50_000,
   holdMinutes: 30,
   holdLimit: 5,
+  maxDocumentsPerApplication: 20,
   draftApplicationDays: 7,
   quarantineDays: 90,
   retentionFeePerMonth: 1_500,

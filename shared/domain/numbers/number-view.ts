@@ -1,4 +1,5 @@
 /** What a tenant sees of one of its numbers (its status as of now: an expired hold shows as available). */
+import { actorForTenant } from './application.js';
 import { effectiveStatus } from './lifecycle.js';
 import type { HistoryEntry, NumberRecord } from './number.js';
 
@@ -44,7 +45,13 @@ export function numberView(number: NumberRecord, at: string): NumberView {
   } as NumberView;
 }
 
-/** The part of a number's history a tenant may see: its own rows, without who else was involved. */
+/** Commands a transfer's recipient issues: the previous owner chose that tenant, so it may see its id. */
+const RECIPIENT_COMMANDS = new Set(['accept_transfer', 'abandon_transfer']);
+
+/**
+ * The part of a number's history a tenant may see: its own rows, without who else was involved (operators
+ * show as "operator", jobs as "system").
+ */
 export function historyOf(entries: readonly HistoryEntry[], tenantId: string) {
   return entries
     .filter((h) => h.tenantId === tenantId)
@@ -53,7 +60,10 @@ export function historyOf(entries: readonly HistoryEntry[], tenantId: string) {
       from,
       to,
       command,
-      actor,
+      actor:
+        RECIPIENT_COMMANDS.has(command) && actorForTenant(actor, tenantId) === 'operator'
+          ? actor
+          : actorForTenant(actor, tenantId),
       ...(note ? { note } : {}),
     }));
 }

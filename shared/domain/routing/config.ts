@@ -3,7 +3,9 @@
  * then compiled into the snapshot the routing Lambda reads per call.
  * Primary course: normaliseConfig(input) → validateConfig(config, context) → compileRouting(config, queueArns).
  */
+import { isCalendarDate } from '../calendar-date.js';
 import { invalid } from '../errors.js';
+import { isPrototypeKey, ownValue } from '../own-keys.js';
 import { type AnswerNumberClassifier, classifyAnswerNumber, normaliseCaller } from './answer-numbers.js';
 import { isValidTimeZone, type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
 import {
@@ -115,8 +117,9 @@ export function restrictionsFor(applicant: ApplicantKind): Omit<ValidationContex
   return { noMultiLevelTransfer: individual, announcementRequired: individual };
 }
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const KEY = /^[0-9*#]$/;
+/** An id of the tenant's own: 1-40 letters, digits, _ or -, and no name Object.prototype already has. */
+const isId = (id: string): boolean => /^[\w-]{1,40}$/.test(id) && !isPrototypeKey(id);
 
 function checkPrompt(prompt: Prompt | undefined, field: string, languages: readonly string[]): void {
   if (!prompt || (!prompt.audio && (!prompt.text || Object.keys(prompt.text).length === 0))) {
@@ -137,7 +140,7 @@ function checkPrompt(prompt: Prompt | undefined, field: string, languages: reado
       );
     }
   }
-  if (prompt.text && !prompt.audio && !(languages[0] && prompt.text[languages[0]])) {
+  if (prompt.text && !prompt.audio && !(languages[0] && ownValue(prompt.text, languages[0]))) {
     throw invalid(
       'prompt_language_missing',
       `${field} has no text in the default language ${languages[0]}`,
@@ -163,8 +166,12 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   }
   const answerIds = new Set<string>();
   for (const [i, a] of config.answerNumbers.entries()) {
-    if (!/^[\w-]{1,40}$/.test(a.id))
-      throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `answerNumbers.${i}.id`);
+    if (!isId(a.id))
+      throw invalid(
+        'invalid_id',
+        'ids are 1-40 letters, digits, _ or - (not a reserved name)',
+        `answerNumbers.${i}.id`,
+      );
     if (answerIds.has(a.id))
       throw invalid('duplicate_id', `answer number id ${a.id} is used twice`, `answerNumbers.${i}.id`);
     answerIds.add(a.id);
@@ -181,10 +188,14 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
     throw invalid('too_many', `at most ${LIMITS.queues} queues`, 'queues');
   const queueIds = new Set<string>();
   for (const [i, q] of config.queues.entries()) {
-    if (!/^[\w-]{1,40}$/.test(q.id))
-      throw invalid('invalid_id', 'ids are 1-40 letters, digits, _ or -', `queues.${i}.id`);
+    if (!isId(q.id))
+      throw invalid(
+        'invalid_id',
+        'ids are 1-40 letters, digits, _ or - (not a reserved name)',
+        `queues.${i}.id`,
+      );
     if (queueIds.has(q.id)) throw invalid('duplicate_id', `queue id ${q.id} is used twice`, `queues.${i}.id`);
-    if (!/^[\w-]{1,40}$/.test(q.agentGroup))
+    if (!isId(q.agentGroup))
       throw invalid('invalid_id', 'agent group is 1-40 letters, digits, _ or -', `queues.${i}.agentGroup`);
     if (q.name.trim() === '' || q.name.length > 60)
       throw invalid('invalid_name', 'queue names are 1-60 characters', `queues.${i}.name`);
@@ -227,7 +238,8 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
           throw invalid('unknown_queue', `no queue ${d.queueId}`, `${field}.queueId`);
         return;
       case 'menu':
-        if (!config.menus[d.menuId]) throw invalid('unknown_menu', `no menu ${d.menuId}`, `${field}.menuId`);
+        if (!ownValue(config.menus, d.menuId))
+          throw invalid('unknown_menu', `no menu ${d.menuId}`, `${field}.menuId`);
         if (d.language !== undefined && !config.languages.includes(d.language)) {
           throw invalid(
             'unknown_language',
@@ -256,8 +268,8 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   for (const [id, menu] of Object.entries(config.menus)) checkMenu(id, menu);
   function checkMenu(id: string, menu: Menu): void {
     const field = `menus.${id}`;
-    if (!/^[\w-]{1,40}$/.test(id))
-      throw invalid('invalid_id', 'menu ids are 1-40 letters, digits, _ or -', field);
+    if (!isId(id))
+      throw invalid('invalid_id', 'menu ids are 1-40 letters, digits, _ or - (not a reserved name)', field);
     checkPrompt(menu.prompt, `${field}.prompt`, config.languages);
     const keys = Object.keys(menu.options);
     if (keys.length === 0)
@@ -286,7 +298,7 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
     const walk = (menuId: string): void => {
       if (seen.has(menuId)) throw invalid('menu_cycle', `menu ${id} can reach itself`, `menus.${id}`);
       seen.add(menuId);
-      const menu = config.menus[menuId];
+      const menu = ownValue(config.menus, menuId);
       if (!menu) return;
       for (const d of [...Object.values(menu.options), menu.onFailure]) if (d.type === 'menu') walk(d.menuId);
       seen.delete(menuId);
@@ -314,7 +326,7 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
   }
   for (const key of ['extraHolidays', 'extraWorkdays'] as const) {
     for (const [i, d] of hours[key].entries()) {
-      if (!DATE.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+      if (!isCalendarDate(d))
         throw invalid('invalid_date', 'dates are YYYY-MM-DD', `businessHours.${key}.${i}`);
     }
   }

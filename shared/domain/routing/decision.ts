@@ -8,6 +8,7 @@
  * The flow hands back the opaque `state` we returned, so the decision needs no per-call storage.
  */
 import { callAllowance } from '../accounts/account.js';
+import { ownValue } from '../own-keys.js';
 import { localTime, openAt } from './calendar.js';
 import { regionGroupOfProvince, regionKey } from './regions.js';
 import type {
@@ -92,13 +93,16 @@ const MESSAGES: Record<string, Record<string, string>> = {
 };
 
 function say(reason: string, language: string): string {
-  const m = MESSAGES[reason] ?? MESSAGES.misconfigured;
-  return m?.[language] ?? m?.['zh-CN'] ?? '';
+  const m = ownValue(MESSAGES, reason) ?? MESSAGES.misconfigured;
+  return ownValue(m, language) ?? m?.['zh-CN'] ?? '';
 }
 
 function refuse(reason: string, language: string, extra: Record<string, string> = {}): CallDecision {
   // `language` says which voice must speak `message` (the flow sets it before the prompt).
-  const spoken = (MESSAGES[reason] ?? MESSAGES.misconfigured)?.[language] !== undefined ? language : 'zh-CN';
+  const spoken =
+    ownValue(ownValue(MESSAGES, reason) ?? MESSAGES.misconfigured, language) !== undefined
+      ? language
+      : 'zh-CN';
   return {
     ...extra,
     action: 'message',
@@ -123,12 +127,12 @@ function promptOf(
 ): { message: string; promptId: string; language: string } {
   const text = prompt.text ?? {};
   const spoken =
-    text[language] !== undefined
+    ownValue(text, language) !== undefined
       ? language
-      : text[fallback] !== undefined
+      : ownValue(text, fallback) !== undefined
         ? fallback
         : (Object.keys(text)[0] ?? language);
-  return { message: text[spoken] ?? '', promptId: prompt.audio ?? '', language: spoken };
+  return { message: ownValue(text, spoken) ?? '', promptId: prompt.audio ?? '', language: spoken };
 }
 
 /** The language the compiled announcement is in: the number's own, or Mandarin for our default text. */
@@ -180,7 +184,7 @@ function huntList(routing: CompiledRouting, first: string | undefined, contactId
     order = [...order.slice(start), ...order.slice(0, start)];
   }
   if (first !== undefined) order = [first, ...order.filter((id) => id !== first)];
-  return order.filter((id) => routing.numbers[id]);
+  return order.filter((id) => ownValue(routing.numbers, id));
 }
 
 /** The call's current language: the number's default unless the caller switched in a menu. */
@@ -196,7 +200,7 @@ function stateLanguage(state: string | undefined): string | undefined {
 
 function transferTo(c: Common, ids: readonly string[], index: number, firstConnect: boolean): CallDecision {
   const id = ids[index];
-  const destination = id ? c.routing.numbers[id] : undefined;
+  const destination = id ? ownValue(c.routing.numbers, id) : undefined;
   if (!id || !destination) return refuse('no_answer', lang(c), c.base);
   return {
     ...c.base,
@@ -221,7 +225,8 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
       return transferTo(c, huntList(routing, destination.answerNumberId, c.input.contactId), 0, true);
     case 'queue': {
       const arn =
-        (c.vip ? routing.vipQueues[destination.queueId] : '') || routing.queues[destination.queueId];
+        (c.vip ? ownValue(routing.vipQueues, destination.queueId) : '') ||
+        ownValue(routing.queues, destination.queueId);
       if (!arn) return refuse('queue_not_applied', lang(c), c.base);
       return {
         ...c.base,
@@ -237,7 +242,7 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
       };
     }
     case 'menu': {
-      const menu = routing.menus[destination.menuId];
+      const menu = ownValue(routing.menus, destination.menuId);
       if (!menu || depth > 20) return refuse('misconfigured', lang(c), c.base);
       // A menu option may switch the call's language (e.g. "For English, press 9").
       const switched = destination.language
@@ -268,10 +273,10 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
 
 function onMenuKey(c: Common): CallDecision {
   const [, menuId = '', attemptText = '0', pathSoFar = ''] = (c.input.state ?? '').split('|');
-  const menu = c.routing.menus[menuId];
+  const menu = ownValue(c.routing.menus, menuId);
   if (!menu) return goTo({ ...c, base: { ...c.base, reason: 'menu_lost' } }, c.routing.defaultDestination);
   const key = (c.input.key ?? '').trim();
-  const chosen = key.length === 1 ? menu.options[key] : undefined;
+  const chosen = key.length === 1 ? ownValue(menu.options, key) : undefined;
   if (chosen) {
     const path = `${pathSoFar}${key}`;
     return goTo({ ...c, base: { ...c.base, reason: 'menu', ivrPath: path } }, chosen);

@@ -3,6 +3,7 @@
  * as strings and every object is strict, so an unknown field or parameter is a 400 naming it.
  */
 import * as z from 'zod/mini';
+import { isMainlandMobile } from '../../geo/mainland-mobile.js';
 import type { RouteSchemas } from './types.js';
 
 /** ¥100,000 in one top-up; larger amounts go through an operator. */
@@ -53,7 +54,13 @@ export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_
 export const alertsBody = z.strictObject({
   emails: z.optional(z.array(z.email()).check(z.maxLength(5))),
   phones: z.optional(
-    z.array(z.string().check(z.regex(/^\+\d{6,15}$/, 'an E.164 phone number'))).check(z.maxLength(5)),
+    z
+      .array(
+        z
+          .string()
+          .check(z.refine(isMainlandMobile, 'a mainland China mobile number in E.164 (+86 1xx xxxx xxxx)')),
+      )
+      .check(z.maxLength(5)),
   ),
   lowBalanceThreshold: z.optional(fen(MAX_TOP_UP, 0)),
 });

@@ -3,6 +3,7 @@
  * every query object is strict, so an unknown parameter is a 400 naming it.
  */
 import * as z from 'zod/mini';
+import { isCalendarDate } from '../../domain/calendar-date.js';
 import {
   APPLICANT_TYPES,
   DOCUMENT_KINDS,
@@ -81,7 +82,7 @@ export const createApplicationBody = z.strictObject({
 export const addDocumentBody = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS),
   contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
-  expiresOn: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'))),
+  expiresOn: z.optional(z.string().check(z.refine(isCalendarDate, 'a calendar date YYYY-MM-DD'))),
 });
 
 export const resubmissionBody = z.optional(

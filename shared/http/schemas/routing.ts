@@ -4,10 +4,14 @@
  * names the offending field the same way.
  */
 import * as z from 'zod/mini';
+import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
 import type { RouteSchemas } from './types.js';
 
-const id = z.string().check(z.regex(/^[\w-]{1,40}$/, '1-40 letters, digits, _ or -'));
+const id = z.string().check(
+  z.regex(/^[\w-]{1,40}$/, '1-40 letters, digits, _ or -'),
+  z.refine((v) => !isPrototypeKey(v), 'a reserved name (constructor, __proto__, toString, ...)'),
+);
 const shortText = z.string().check(z.minLength(1), z.maxLength(500));
 const phone = z.string().check(z.regex(/^[+\d][\d\s()-]{4,24}$/, 'a phone number'));
 const languageTag = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag'));
