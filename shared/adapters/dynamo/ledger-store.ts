@@ -63,7 +63,8 @@ function validateEntry(entry: LedgerEntryInput): void {
   if (Number.isNaN(Date.parse(entry.at))) throw invalid('invalid_instant', 'at must be an ISO instant', 'at');
 }
 
-function entryItem(
+/** A ledger entry's item, as every poster writes it (the ledger, statements and billing read these). */
+export function entryItem(
   entry: LedgerEntryInput,
   account: { readonly balance: number; readonly owed: number },
 ): Record<string, unknown> {

@@ -43,7 +43,7 @@ import type {
 import { outboxPutAction } from './account-alerts.js';
 import { putAccountAction, readAccount, type StoredAccount, type TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
-import { isTransactionConflict, ledgerEntryKey } from './ledger-store.js';
+import { entryItem, isTransactionConflict, ledgerEntryKey } from './ledger-store.js';
 import { queryAll, queryPage } from './paging.js';
 
 type Item = Record<string, unknown>;
@@ -90,30 +90,6 @@ function orderItem(order: PaymentOrder): Item {
     ...order,
     gsi1pk: `PAYMENTS#${order.tenantId}`,
     gsi1sk: `${order.createdAt}#${order.orderId}`,
-  };
-}
-
-/**
- * A ledger entry item as the ledger store writes them (same attributes, so GET /v1/account/ledger,
- * statements and billing read it). NOTE for the lead: ledger-store's `entryItem` is not exported; once it
- * is, use it here instead.
- */
-function ledgerEntryItem(entry: LedgerEntryInput, after: { balance: number; owed: number }): Item {
-  const key = ledgerEntryKey(entry.tenantId, entry.key);
-  return {
-    ...key,
-    type: 'ledger_entry',
-    tenantId: entry.tenantId,
-    key: entry.key,
-    kind: entry.kind,
-    amount: entry.amount,
-    at: entry.at,
-    description: entry.description,
-    balanceAfter: after.balance,
-    owedAfter: after.owed,
-    gsi1pk: key.pk,
-    gsi1sk: `${entry.at}#${entry.key}`,
-    ...(entry.meta ? { meta: entry.meta } : {}),
   };
 }
 
@@ -377,7 +353,7 @@ export class DynamoPaymentStore implements PaymentStore {
       return {
         Put: {
           TableName: this.table,
-          Item: ledgerEntryItem(entry, running),
+          Item: entryItem(entry, running),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       };

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { isMainlandMobile } from '../../geo/mainland-mobile.js';
+import { cursorParam, fen, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 /** ¥100,000 in one top-up; larger amounts go through an operator. */
@@ -11,22 +12,6 @@ export const MAX_TOP_UP = 10_000_000;
 /** ¥1,000,000 a day. */
 export const MAX_DAILY_CAP = 100_000_000;
 
-const fen = (max: number, min = 1) =>
-  z
-    .number()
-    .check(
-      z.refine(
-        (n) => Number.isSafeInteger(n) && n >= min && n <= max,
-        `must be a whole number of fen from ${min} to ${max}`,
-      ),
-    );
-
-const limitParam = z.optional(
-  z
-    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
-    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
-);
-const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
 const instantParam = z.optional(
   z
     .string()

@@ -11,14 +11,8 @@ import {
   REJECTION_REASONS,
 } from '../../domain/numbers/applications.js';
 import { SEGMENTS, TIER_IDS } from '../../domain/numbers/config.js';
+import { cursorParam, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
-
-export const limitParam = z.optional(
-  z
-    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
-    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
-);
-export const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
 
 export const numberPath = z.strictObject({
   number: z

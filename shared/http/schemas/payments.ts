@@ -10,36 +10,21 @@ import {
   MIN_ORDER_FEN,
   PAYMENT_CHANNELS,
 } from '../../domain/payments/payments.js';
+import { cursorParam, fen, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
-const fen = (min: number, max: number) =>
-  z
-    .number()
-    .check(
-      z.refine(
-        (n) => Number.isSafeInteger(n) && n >= min && n <= max,
-        `must be a whole number of fen from ${min} to ${max}`,
-      ),
-    );
-
-const limitParam = z.optional(
-  z
-    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
-    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
-);
-const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
 const tenantIdParam = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant id'));
 const creditIdParam = z.string().check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'a credit id'));
 
 export const createPaymentBody = z.strictObject({
-  amount: fen(MIN_ORDER_FEN, MAX_ORDER_FEN),
+  amount: fen(MAX_ORDER_FEN, MIN_ORDER_FEN),
   channel: z.enum(PAYMENT_CHANNELS),
 });
 export const paymentsQuery = z.strictObject({ limit: limitParam, cursor: cursorParam });
-export const refundBody = z.strictObject({ amount: fen(1, MAX_ORDER_FEN) });
+export const refundBody = z.strictObject({ amount: fen(MAX_ORDER_FEN) });
 export const creditPath = z.strictObject({ tenantId: tenantIdParam });
 export const creditBody = z.strictObject({
-  amount: fen(1, MAX_ORDER_FEN),
+  amount: fen(MAX_ORDER_FEN),
   kind: z.enum(CREDIT_KINDS),
   reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
   reference: z.optional(z.string().check(z.regex(/^[A-Z0-9]{6,32}$/, 'a transfer reference'))),

@@ -1,0 +1,23 @@
+/** Schema pieces every area's routes share: money in whole fen, and the page parameters of lists. */
+import * as z from 'zod/mini';
+
+/** A whole number of fen from `min` to `max` (JSON numbers; never floats, never strings). */
+export const fen = (max: number, min = 1) =>
+  z
+    .number()
+    .check(
+      z.refine(
+        (n) => Number.isSafeInteger(n) && n >= min && n <= max,
+        `must be a whole number of fen from ${min} to ${max}`,
+      ),
+    );
+
+/** `limit` of a list: 1 to 100 (query strings arrive as strings). */
+export const limitParam = z.optional(
+  z
+    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
+    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
+);
+
+/** `cursor` of a list, as the previous page returned it. */
+export const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
