@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { BundledPort } from '../infra/bundling.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
@@ -10,7 +11,6 @@ import {
   type PowertoolsSource,
   portDefines,
 } from '../infra/bundling.js';
-import type { PortName } from '../shared/runtime/ports.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,7 +21,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export async function bundleLikeLambda(
   entry: string,
   name: string,
-  ports?: readonly PortName[],
+  ports?: readonly BundledPort[],
   powertools: PowertoolsSource = 'layer',
 ): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');

@@ -1,5 +1,6 @@
 /** esbuild settings shared by the CDK functions and the benchmarks that bundle like them (no CDK here). */
 import { readFileSync } from 'node:fs';
+import { PAYMENT_SECRET_ROUTES } from '../shared/http/routes/payments.js';
 import type { Capability } from '../shared/http/routes.js';
 import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
 
@@ -50,9 +51,21 @@ export const POWERTOOLS_VERSION = packageJson.dependencies['@aws-lambda-powertoo
  */
 export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`;
 
-/** The ports a function may reach: those its row's capabilities grant, and the rate limiter for API routes. */
-export function portsOf(capabilities: readonly Capability[] | undefined, kind: 'api' | 'other'): PortName[] {
-  const granted: PortName[] = kind === 'api' ? ['rateLimiter'] : [];
+/** A port a bundle may leave out: the composition root's ports, and the payment providers (runtime/payments.ts). */
+export type BundledPort = PortName | 'payments';
+
+/**
+ * The ports a function may reach: those its row's capabilities grant, the rate limiter for API routes, and
+ * the payment providers for the API routes that call one (and for every other function that imports them:
+ * webhooks, payment jobs).
+ */
+export function portsOf(
+  capabilities: readonly Capability[] | undefined,
+  kind: 'api' | 'other',
+  routeId?: string,
+): BundledPort[] {
+  const granted: BundledPort[] = kind === 'api' ? ['rateLimiter'] : ['payments'];
+  if (kind === 'api' && routeId && PAYMENT_SECRET_ROUTES.has(routeId)) granted.push('payments');
   for (const capability of capabilities ?? []) {
     if (capability === 'telephony' || capability === 'notifications' || capability === 'documents') {
       granted.push(capability);
@@ -62,10 +75,10 @@ export function portsOf(capabilities: readonly Capability[] | undefined, kind: '
 }
 
 /** esbuild `define`s that leave every other port's adapter out of the bundle (shared/runtime/ports.ts). */
-export function portDefines(ports: readonly PortName[] | undefined): Record<string, string> {
+export function portDefines(ports: readonly BundledPort[] | undefined): Record<string, string> {
   if (!ports) return {};
   const defines: Record<string, string> = {};
-  for (const name of PORT_NAMES) {
+  for (const name of [...PORT_NAMES, 'payments'] as const) {
     if (!ports.includes(name)) defines[`process.env.${portBundleFlag(name)}`] = '"false"';
   }
   return defines;

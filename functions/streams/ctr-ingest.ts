@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { logger, MetricUnit, metrics } from '../../shared/observability.js';
-import { money } from '../../shared/runtime/money.js';
+import { ingest } from '../../shared/runtime/ingest.js';
 
 /**
  * Why recent records failed, by sequence number: a Kinesis on-failure destination only gets the batch's
@@ -22,7 +22,7 @@ export async function processContactRecords(event: KinesisStreamEvent): Promise<
     id: r.kinesis.sequenceNumber,
     data: Buffer.from(r.kinesis.data ?? '', 'base64'),
   }));
-  const result = await money.ingestContactRecords(records);
+  const result = await ingest.ingestContactRecords(records);
   if (recentFailureReasons.size > 10_000) recentFailureReasons.clear();
   for (const failure of result.failures) {
     logger.warn('contact record failed', { sequenceNumber: failure.id, reason: failure.reason });

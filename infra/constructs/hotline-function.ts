@@ -19,8 +19,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { TableAccess } from '../../shared/http/routes.js';
-import type { PortName } from '../../shared/runtime/ports.js';
 import type { TableDefinition } from '../../shared/tables.js';
+import type { BundledPort } from '../bundling.js';
 import {
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
@@ -82,7 +82,7 @@ export interface HotlineFunctionProps {
    * The ports (shared/runtime/ports.ts) the function may use; the others' adapters are left out of its bundle.
    * @default every port
    */
-  readonly ports?: readonly PortName[];
+  readonly ports?: readonly BundledPort[];
   /**
    * Where Powertools comes from (infra/bundling.ts): its layer, or the bundle for cold-start-critical functions.
    * @default 'layer'

@@ -252,7 +252,7 @@ export class StatelessStack extends Stack {
         timeout: Duration.seconds(spec.timeoutSeconds ?? defaults.timeoutSeconds),
         assets: spec.assets,
         bundle: props.bundle,
-        ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other'),
+        ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other', spec.id),
         powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },

@@ -4,7 +4,8 @@
  */
 import { classifyAnswerNumber } from './answer-number.js';
 
-const MAINLAND_MOBILE_E164 = /^\+861[3-9]\d{9}$/;
+/** The format alone, cheap enough for request schemas (no libphonenumber metadata in every bundle). */
+export const MAINLAND_MOBILE_E164 = /^\+861[3-9]\d{9}$/;
 
 /** True for an E.164 mainland mobile number (+86 1[3-9]xxxxxxxxx) that libphonenumber also types as mobile. */
 export function isMainlandMobile(number: string): boolean {

@@ -1,14 +1,12 @@
 /**
- * The composition root of calls and money: the use cases of shared/app/calls and shared/app/accounts
- * built with the DynamoDB stores, the notifications port, the clock in force and the business zone.
+ * The composition root of the account and calls API: the use cases of shared/app/calls and
+ * shared/app/accounts built with the DynamoDB stores (ingest has its own root, ./ingest.ts), the notifications port, the clock in force and the business zone.
  * Handlers call these and nothing else; every store is built once per process, on first use.
  */
 
 import { DynamoAlertOutbox } from '../adapters/dynamo/account-alerts.js';
 import { DynamoAccounts } from '../adapters/dynamo/account-store.js';
-import { DynamoCallCharges } from '../adapters/dynamo/call-ingest.js';
 import { DynamoCalls } from '../adapters/dynamo/call-queries.js';
-import { geoRegions } from '../adapters/dynamo/call-regions.js';
 import { flushAlertOutbox } from '../app/accounts/flush-alert-outbox.js';
 import { getAccount } from '../app/accounts/get-account.js';
 import { listLedger } from '../app/accounts/list-ledger.js';
@@ -16,12 +14,8 @@ import { type AlertDeps, publishAlerts } from '../app/accounts/publish-alerts.js
 import { type AlertSettingsChange, setAlerts } from '../app/accounts/set-alerts.js';
 import { setSpendCap } from '../app/accounts/set-spend-cap.js';
 import { type DailyReportQuery, dailyReport } from '../app/calls/daily-report.js';
-import { ingestContactRecords, type RawRecord } from '../app/calls/ingest-contact-records.js';
 import { type ListCallsQuery, listCalls } from '../app/calls/list-calls.js';
 import { DEFAULT_TIME_ZONE, optionalEnv } from '../config.js';
-import { DEFAULT_RETENTION_DAYS } from '../domain/calls/retention.js';
-import { DEFAULT_TARIFF } from '../domain/rating/default-tariff.js';
-import { TariffBook } from '../domain/rating/tariff.js';
 import { logger } from '../observability.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notification, NotificationsPort } from '../ports/notifications.js';
@@ -31,32 +25,10 @@ export { businessZone, ledger, publish } from './ledger.js';
 
 const accounts = new DynamoAccounts();
 const calls = new DynamoCalls();
-const book = new TariffBook(DEFAULT_TARIFF);
-
-let charges: DynamoCallCharges | undefined;
-function callCharges(): DynamoCallCharges {
-  charges ??= new DynamoCallCharges({
-    rating: { book, regions: geoRegions },
-    retentionDays: Number(optionalEnv('CALL_RETENTION_DAYS', String(DEFAULT_RETENTION_DAYS))),
-    warn,
-  });
-  return charges;
-}
 
 const settingsDeps = () => ({ accounts, zone: businessZone(), publishAlerts: publish });
 
 export const money = {
-  ingestContactRecords: (records: readonly RawRecord[]) =>
-    ingestContactRecords(
-      {
-        charges: callCharges(),
-        clock: currentClock,
-        publishAlerts: publish,
-        flushAlertOutbox: () => flushAlertOutbox(alertDeps),
-        warn,
-      },
-      records,
-    ),
   flushAlertOutbox: (limit?: number) => flushAlertOutbox(alertDeps, limit),
   getAccount: (tenantId: string, now: Date) =>
     getAccount({ ledger: ledger(), zone: businessZone() }, tenantId, now),
@@ -68,10 +40,4 @@ export const money = {
     setAlerts(settingsDeps(), tenantId, change, now),
   listCalls: (query: ListCallsQuery) => listCalls({ calls }, query),
   dailyReport: (query: DailyReportQuery) => dailyReport({ calls, accounts, zone: businessZone() }, query),
-  /** Deferred postings left pending by a crash (tests and the local runtime run the sweep on demand). */
-  sweepPendingPostings: async (olderThanMs?: number) => {
-    const { applied, alerts } = await callCharges().sweepPendingPostings(currentClock.now(), olderThanMs);
-    await publish(alerts);
-    return applied;
-  },
 };

@@ -42,9 +42,19 @@ export function usePayments(port: PaymentsPort | undefined): void {
   installed = port;
 }
 
+/**
+ * The providers' adapters (alipay-sdk and its HTTP stack, ~1 MB) are reachable only from bundles whose row
+ * calls a provider: infra defines HOTLINE_PORT_PAYMENTS "false" for the others (shared/runtime/ports.ts).
+ */
+const loadAwsPayments =
+  process.env.HOTLINE_PORT_PAYMENTS !== 'false'
+    ? async () => new (await import('../adapters/payments/aws-payments.js')).AwsPayments(() => clock().now())
+    : undefined;
+
 export async function paymentsPort(): Promise<PaymentsPort> {
   if (installed) return installed;
-  aws ??= import('../adapters/payments/aws-payments.js').then((m) => new m.AwsPayments(() => clock().now()));
+  if (!loadAwsPayments) throw new Error('the payment providers are not bundled with this function');
+  aws ??= loadAwsPayments();
   return aws;
 }
 

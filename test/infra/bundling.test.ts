@@ -60,13 +60,17 @@ describe('bundles', () => {
 
   it('grant API routes the rate limiter, and capabilities their ports', () => {
     expect(portsOf(['telephony', 'jobs'], 'api')).toEqual(['rateLimiter', 'telephony']);
-    expect(portsOf(undefined, 'other')).toEqual([]);
     expect(portDefines(['rateLimiter'])).toEqual({
       'process.env.HOTLINE_PORT_TELEPHONY': '"false"',
       'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
+      'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
     });
+    // Only the routes that call a payment provider bundle the providers; other functions may import them.
+    expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
+    expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');
+    expect(portsOf(undefined, 'other')).toEqual(['payments']);
     expect(portDefines(undefined)).toEqual({});
   });
 

@@ -17,6 +17,7 @@ import {
 import { type Account, callAllowance } from '../../shared/domain/accounts/account.js';
 import { localDay, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { TestClock } from '../../shared/ports/clock.js';
+import { ingest } from '../../shared/runtime/ingest.js';
 import { money } from '../../shared/runtime/money.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import {
@@ -356,7 +357,7 @@ describe('a hot account (more calls in one batch than one transaction holds)', (
       proxy.rule(undefined);
       expect(crashed.batchItemFailures.length).toBe(300);
       expect((await account(tenantId)).balance).toBe(10_000_000);
-      if (recovery === 'sweep') expect(await money.sweepPendingPostings(0)).toBeGreaterThan(0);
+      if (recovery === 'sweep') expect(await ingest.sweepPendingPostings(0)).toBeGreaterThan(0);
       expect((await processContactRecords(eventOf(calls, 5000))).batchItemFailures).toEqual([]);
       expect((await processContactRecords(eventOf(calls, 5000))).batchItemFailures).toEqual([]);
       const items = await Promise.all(calls.map((c) => callItem(String(c.ContactId))));

@@ -4,7 +4,7 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
-import { money } from '../../shared/runtime/money.js';
+import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
@@ -19,7 +19,7 @@ import {
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
-const ingest = { ingest: (batch: readonly RawRecord[]) => money.ingestContactRecords(batch) };
+const ingest = { ingest: (batch: readonly RawRecord[]) => ingestRoot.ingestContactRecords(batch) };
 let seq = 0;
 const records = (...data: unknown[]): RawRecord[] =>
   data.map((d) => ({ id: String(++seq), data: typeof d === 'string' ? d : JSON.stringify(d) }));

@@ -13,14 +13,15 @@ import { parseContactRecord } from '../../shared/domain/calls/contact-record.js'
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { rateCall } from '../../shared/domain/rating/rate-call.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
-import { ledger, money } from '../../shared/runtime/money.js';
+import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
+import { ledger } from '../../shared/runtime/money.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './ingest-fixtures.js';
 
 const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? 1000);
 const book = new TariffBook(DEFAULT_TARIFF);
-const ingest = { ingest: money.ingestContactRecords };
+const ingest = { ingest: ingestRoot.ingestContactRecords };
 let db: TestDatabase;
 
 beforeAll(async () => {

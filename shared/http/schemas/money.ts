@@ -3,7 +3,7 @@
  * as strings and every object is strict, so an unknown field or parameter is a 400 naming it.
  */
 import * as z from 'zod/mini';
-import { isMainlandMobile } from '../../geo/mainland-mobile.js';
+import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
 import { cursorParam, fen, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
@@ -43,7 +43,9 @@ export const alertsBody = z.strictObject({
       .array(
         z
           .string()
-          .check(z.refine(isMainlandMobile, 'a mainland China mobile number in E.164 (+86 1xx xxxx xxxx)')),
+          .check(
+            z.regex(MAINLAND_MOBILE_E164, 'a mainland China mobile number in E.164 (+86 1xx xxxx xxxx)'),
+          ),
       )
       .check(z.maxLength(5)),
   ),
