@@ -9,7 +9,8 @@ let globex: string;
 let operator: string;
 
 beforeAll(async () => {
-  api = await startLocalApi();
+  // A fixed day: the journey's jobs run at instants counted from the runtime's test clock, never the host's.
+  api = await startLocalApi({ clockAt: '2026-11-23T02:00:00Z' });
   acme = await api.token('acme', ['tenant-admin']);
   globex = await api.token('globex', ['tenant-admin']);
   operator = await api.token(undefined, ['operator']);
@@ -263,7 +264,7 @@ describe('numbers over HTTP on the local runtime', () => {
     // The selection fee exhausted the balance: in arrears, but the number keeps working through the grace.
     const account = await api.get('/v1/account', initech);
     expect(account.body.status).toBe('arrears');
-    const now = Date.now();
+    const now = Date.parse((await api.get('/local/clock')).body.now);
     const firstSeen = new Date(now + 3_600_000);
     expect((await runJob('number-arrears', firstSeen)).body.result).toMatchObject({ stopped: 0 });
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.status).toBe('active');

@@ -4,8 +4,9 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
+import { systemClock, TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
-import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
   account,
@@ -138,15 +139,17 @@ describe('contact-record ingest', () => {
   it('stamps arrearsSince when calls exhaust the balance, keeps it, and a top-up clears it', async () => {
     await bindNumbers([{ tenantId: 'poor', number400: '4008555001', accessNumber: '+6531580009' }]);
     await topUp('poor', 200);
-    const before = new Date().toISOString();
-    // 5 minutes long distance at 30 fen: 150 each, so the second call crosses zero.
-    const r = await ingest.ingest(
-      records(answeredCall('+6531580009', { seconds: 300 }), answeredCall('+6531580009', { seconds: 300 })),
-    );
+    // 5 minutes long distance at 30 fen: 150 each, so the second call crosses zero (charged at the test clock).
+    useClock(new TestClock('2026-11-24T12:00:00Z'));
+    const r = await ingest
+      .ingest(
+        records(answeredCall('+6531580009', { seconds: 300 }), answeredCall('+6531580009', { seconds: 300 })),
+      )
+      .finally(() => useClock(systemClock));
     expect(r).toMatchObject({ charged: 2, failures: [] });
     const stopped = await account('poor');
     expect(stopped).toMatchObject({ balance: 0, owed: 100, status: 'arrears' });
-    expect(stopped.arrearsSince >= before && stopped.arrearsSince <= new Date().toISOString()).toBe(true);
+    expect(stopped.arrearsSince).toBe('2026-11-24T12:00:00.000Z');
     await ingest.ingest(records(answeredCall('+6531580009', { seconds: 60 })));
     expect(await account('poor')).toMatchObject({ status: 'arrears', arrearsSince: stopped.arrearsSince });
     await topUp('poor', 10_000, 'topup#back');

@@ -7,8 +7,9 @@ import {
 } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
 import type { LedgerEntryInput } from '../../shared/domain/ledger/types.js';
+import { systemClock, TestClock } from '../../shared/ports/clock.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 let db: TestDatabase;
@@ -92,11 +93,15 @@ describe('LedgerStore.post', () => {
   it('records when the account went into arrears, keeps it while in arrears, and clears it on restore', async () => {
     await store.post([entry('t6', 'topup#1', 1_000)]);
     expect(await accountItem('t6')).not.toHaveProperty('arrearsSince');
-    const before = new Date().toISOString();
-    await store.post([entry('t6', 'rent#1', -1_500, 'monthly_rent')]);
-    const after = new Date().toISOString();
+    // The ledger stamps the clock in force (the test clock here), not the entry's date.
+    useClock(new TestClock('2026-11-24T12:00:00Z'));
+    try {
+      await store.post([entry('t6', 'rent#1', -1_500, 'monthly_rent')]);
+    } finally {
+      useClock(systemClock);
+    }
     const since = (await accountItem('t6'))?.arrearsSince as string;
-    expect(since >= before && since <= after).toBe(true);
+    expect(since).toBe('2026-11-24T12:00:00.000Z');
     await store.post([entry('t6', 'fee#2', -200, 'retention_fee')]);
     expect(await accountItem('t6')).toMatchObject({ status: 'arrears', owed: 700, arrearsSince: since });
     await store.post([entry('t6', 'topup#2', 500)]);
