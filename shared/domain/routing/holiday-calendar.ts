@@ -4,7 +4,9 @@
  * bundled years (a published year replaces the bundled one whole), and stamped so every snapshot can say
  * which calendar it was compiled with. Pure: the store is shared/adapters/dynamo/holiday-calendar-store.ts.
  */
+
 import { createHash } from 'node:crypto';
+import { isCalendarDate } from '../calendar-date.js';
 import { invalid } from '../errors.js';
 import { BUNDLED_CALENDAR, type PublicCalendar } from './calendar.js';
 
@@ -36,15 +38,6 @@ export interface CalendarYearContent {
   readonly source?: string;
 }
 
-const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** A real calendar date (2027-02-30 is not). */
-function isRealDate(date: string): boolean {
-  if (!DATE.test(date)) return false;
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date;
-}
-
 /** 0 = Sunday … 6 = Saturday (dates are plain calendar days, so UTC arithmetic is exact). */
 const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 
@@ -73,7 +66,7 @@ export function normaliseCalendarYear(year: number, input: CalendarYearInput): C
       throw invalid('too_many', `at most ${CALENDAR_LIMITS[key]} dates`, key);
     for (const [i, date] of list.entries()) {
       const field = `${key}.${i}`;
-      if (typeof date !== 'string' || !isRealDate(date))
+      if (typeof date !== 'string' || !isCalendarDate(date))
         throw invalid('invalid_date', `${field}: a real date, YYYY-MM-DD`, field);
       if (!date.startsWith(`${year}-`))
         throw invalid('date_outside_year', `${field}: ${date} is not in ${year}`, field);

@@ -1,5 +1,6 @@
 /** Schema pieces every area's routes share: money in whole fen, and the page parameters of lists. */
 import * as z from 'zod/mini';
+import { isCalendarDate } from '../../domain/calendar-date.js';
 
 /** A whole number of fen from `min` to `max` (JSON numbers; never floats, never strings). */
 export const fen = (max: number, min = 1) =>
@@ -21,3 +22,6 @@ export const limitParam = z.optional(
 
 /** `cursor` of a list, as the previous page returned it. */
 export const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
+
+/** A real calendar day, YYYY-MM-DD (2026-02-30 and 9999-99-99 are not). */
+export const calendarDate = z.string().check(z.refine(isCalendarDate, 'a real calendar day YYYY-MM-DD'));

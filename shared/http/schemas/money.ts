@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
-import { cursorParam, fen, limitParam } from './common.js';
+import { calendarDate, cursorParam, fen, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 /** ¥100,000 in one top-up; larger amounts go through an operator. */
@@ -22,16 +22,7 @@ const instantParam = z.optional(
       ),
     ),
 );
-const dayParam = z.optional(
-  z
-    .string()
-    .check(
-      z.refine(
-        (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)),
-        'a day YYYY-MM-DD',
-      ),
-    ),
-);
+const dayParam = z.optional(calendarDate);
 export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit 400 number'));
 
 export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_CAP, 100)) });

@@ -3,7 +3,6 @@
  * every query object is strict, so an unknown parameter is a 400 naming it.
  */
 import * as z from 'zod/mini';
-import { isCalendarDate } from '../../domain/calendar-date.js';
 import {
   APPLICANT_TYPES,
   DOCUMENT_KINDS,
@@ -11,7 +10,7 @@ import {
   REJECTION_REASONS,
 } from '../../domain/numbers/applications.js';
 import { SEGMENTS, TIER_IDS } from '../../domain/numbers/config.js';
-import { cursorParam, limitParam } from './common.js';
+import { calendarDate, cursorParam, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 export const numberPath = z.strictObject({
@@ -76,7 +75,7 @@ export const createApplicationBody = z.strictObject({
 export const addDocumentBody = z.strictObject({
   kind: z.enum(DOCUMENT_KINDS),
   contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
-  expiresOn: z.optional(z.string().check(z.refine(isCalendarDate, 'a calendar date YYYY-MM-DD'))),
+  expiresOn: z.optional(calendarDate),
 });
 
 export const resubmissionBody = z.optional(

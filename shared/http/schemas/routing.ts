@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
+import { calendarDate } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const id = z.string().check(
@@ -42,7 +43,6 @@ const timeRange = z.strictObject({
   close: z.string().check(z.regex(/^\d{2}:\d{2}$/, 'HH:MM')),
 });
 const dayRanges = z.optional(z.array(timeRange).check(z.maxLength(6)));
-const date = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'));
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 const menu = z.strictObject({
@@ -91,8 +91,8 @@ export const routingConfigBody = z.strictObject({
         }),
       ),
       useHolidayCalendar: z.optional(z.boolean()),
-      extraHolidays: z.optional(z.array(date).check(z.maxLength(366))),
-      extraWorkdays: z.optional(z.array(date).check(z.maxLength(366))),
+      extraHolidays: z.optional(z.array(calendarDate).check(z.maxLength(366))),
+      extraWorkdays: z.optional(z.array(calendarDate).check(z.maxLength(366))),
       makeUpDayHours: z.optional(weekday),
     }),
   ),
@@ -149,16 +149,14 @@ const outcome = z.object({
   maxDurationSeconds: z.optional(z.number()),
 });
 
-const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'));
-
 export const holidayCalendarPath = z.strictObject({
   year: z.string().check(z.regex(/^\d{4}$/, 'a 4-digit year')),
 });
 
 /** Shapes only; the domain (normaliseCalendarYear) checks dates are real, in the year, in one list only. */
 export const holidayCalendarBody = z.strictObject({
-  holidays: z.array(isoDate).check(z.maxLength(120)),
-  makeUpWorkdays: z.array(isoDate).check(z.maxLength(40)),
+  holidays: z.array(calendarDate).check(z.maxLength(120)),
+  makeUpWorkdays: z.array(calendarDate).check(z.maxLength(40)),
   note: z.optional(z.string().check(z.maxLength(500))),
   source: z.optional(z.string().check(z.maxLength(500))),
 });
