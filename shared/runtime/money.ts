@@ -4,22 +4,16 @@
  * Handlers call these and nothing else; every store is built once per process, on first use.
  */
 
-import { DynamoAlertOutbox } from '../adapters/dynamo/account-alerts.js';
 import { DynamoAccounts } from '../adapters/dynamo/account-store.js';
 import { DynamoCalls } from '../adapters/dynamo/call-queries.js';
 import { flushAlertOutbox } from '../app/accounts/flush-alert-outbox.js';
 import { getAccount } from '../app/accounts/get-account.js';
 import { listLedger } from '../app/accounts/list-ledger.js';
-import { type AlertDeps, publishAlerts } from '../app/accounts/publish-alerts.js';
 import { type AlertSettingsChange, setAlerts } from '../app/accounts/set-alerts.js';
 import { setSpendCap } from '../app/accounts/set-spend-cap.js';
 import { type DailyReportQuery, dailyReport } from '../app/calls/daily-report.js';
 import { type ListCallsQuery, listCalls } from '../app/calls/list-calls.js';
-import { DEFAULT_TIME_ZONE, optionalEnv } from '../config.js';
-import { logger } from '../observability.js';
-import type { Clock } from '../ports/clock.js';
-import type { Notification, NotificationsPort } from '../ports/notifications.js';
-import { alertDeps, businessZone, currentClock, ledger, publish, warn } from './ledger.js';
+import { alertDeps, businessZone, ledger, publish } from './ledger.js';
 
 export { businessZone, ledger, publish } from './ledger.js';
 

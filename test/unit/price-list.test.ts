@@ -46,7 +46,7 @@ describe('the price list', () => {
       for (const plan of quote.plans) {
         const compiled = book.plan(segment, plan.id);
         // Full rate: the first hour of the week no band discounts.
-        const fullKey = compiled.chargedPercent.findIndex((percent) => percent === 100);
+        const fullKey = compiled.chargedPercent.indexOf(100);
         const fullAt = atLocal(Math.floor(fullKey / 24) + 1, fullKey % 24);
         expect(chargeForOneMinute(segment, plan.id, true, fullAt)).toBe(plan.perMinute.localPerMinute);
         expect(chargeForOneMinute(segment, plan.id, false, fullAt)).toBe(

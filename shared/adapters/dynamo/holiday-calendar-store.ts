@@ -6,12 +6,11 @@
  *   gsi1pk CALENDAR#CN#SNAPSHOTS, gsi1sk <calendar stamp>#<accessNumber>
  * so the holiday-recompile job reads only the snapshots whose stamp is not the current one.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { HolidayCalendarStore, StoredCalendarYear } from '../../ports/routing.js';
 import { dynamo } from './client.js';
-import { queryAll } from './paging.js';
+import { putVersioned, queryAll } from './paging.js';
 
 export const CALENDAR_PK = 'CALENDAR#CN';
 /** gsi1 partition of the snapshots that use the public calendar. */
@@ -59,41 +58,16 @@ export class DynamoHolidayCalendarStore implements HolidayCalendarStore {
   }
 
   async putYear(stored: StoredCalendarYear, previousVersion: number): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName('routing'),
-                Item: {
-                  pk: CALENDAR_PK,
-                  sk: historySk(stored.year, stored.version),
-                  type: 'holidayCalendarYearVersion',
-                  ...stored,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName('routing'),
-                Item: { pk: CALENDAR_PK, sk: yearSk(stored.year), type: 'holidayCalendarYear', ...stored },
-                ConditionExpression:
-                  previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-                ...(previousVersion === 0
-                  ? {}
-                  : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)
-        return false;
-      throw error;
-    }
+    return putVersioned(
+      tableName('routing'),
+      {
+        pk: CALENDAR_PK,
+        sk: historySk(stored.year, stored.version),
+        type: 'holidayCalendarYearVersion',
+        ...stored,
+      },
+      { pk: CALENDAR_PK, sk: yearSk(stored.year), type: 'holidayCalendarYear', ...stored },
+      previousVersion,
+    );
   }
 }

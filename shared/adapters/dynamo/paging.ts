@@ -11,6 +11,7 @@ import {
   type QueryCommandInput,
   ScanCommand,
   type ScanCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../../ports/paging.js';
 import { dynamo } from './client.js';
@@ -156,4 +157,43 @@ export function packTransactions<T>(
   }
   if (current.length > 0) transactions.push(current);
   return transactions;
+}
+
+/**
+ * Writes a new version of a versioned record: its version row (written once, never overwritten) and its
+ * head, which must still be at `previousVersion` (0: no head yet), in one transaction, so a crash never
+ * leaves a version the head does not name. False when another writer got there first.
+ */
+export async function putVersioned(
+  table: string,
+  versionRow: Item,
+  head: Item,
+  previousVersion: number,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: versionRow, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: table,
+              Item: head,
+              ...(previousVersion === 0
+                ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                : {
+                    ConditionExpression: 'version = :previous',
+                    ExpressionAttributeValues: { ':previous': previousVersion },
+                  }),
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    const name = (error as Error | undefined)?.name;
+    if (name === 'TransactionCanceledException' || name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

@@ -10,14 +10,7 @@
  * and reads the number item (numbers NUM#<number> / NUMBER) and the account (ledger ACCT#<tenant> / ACCOUNT).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { AccountStatus } from '../../domain/routing/types.js';
 import type {
@@ -32,7 +25,7 @@ import type {
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import { dynamo } from './client.js';
 import { CALENDAR_PK, CALENDAR_SNAPSHOTS_PK, calendarIndexKeys } from './holiday-calendar-store.js';
-import { queryAll, queryPages } from './paging.js';
+import { putVersioned, queryAll, queryPages } from './paging.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
@@ -59,37 +52,12 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
 
   async putConfig(stored: StoredConfig, previousVersion: number): Promise<boolean> {
     const pk = `NUM#${stored.number}`;
-    try {
-      // Version row and head in one transaction: a crash can never leave a version the head does not name.
-      await dynamo().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName('routing'),
-                Item: { pk, sk: versionSk(stored.version), type: 'routingConfigVersion', ...stored },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName('routing'),
-                Item: { pk, sk: 'CONFIG', type: 'routingConfig', ...stored },
-                ConditionExpression:
-                  previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-                ...(previousVersion === 0
-                  ? {}
-                  : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return putVersioned(
+      tableName('routing'),
+      { pk, sk: versionSk(stored.version), type: 'routingConfigVersion', ...stored },
+      { pk, sk: 'CONFIG', type: 'routingConfig', ...stored },
+      previousVersion,
+    );
   }
 
   async applied(number: string): Promise<AppliedState> {

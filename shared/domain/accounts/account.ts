@@ -1,10 +1,3 @@
-/**
- * A tenant's prepaid account: balance, money owed beyond the balance's floor, today's spend against the
- * daily cap, arrears status and the alert state that makes every alert fire once per crossing. Pure:
- * the use cases read the account, apply movements here and write it back under its version.
- */
-import type { NotificationKind } from './notification-kind.js';
-
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
 /** The balance never goes below this; what a charge cannot take from the balance is owed. */
 export const BALANCE_FLOOR = 0;
