@@ -339,6 +339,21 @@ export class DynamoPaymentStore implements PaymentStore {
 
   // ---- money-moving writes ----
 
+  /**
+   * One attempt's transaction, then the alerts it committed. False when a condition failed (the account,
+   * order or refund moved meanwhile): the caller reads again and decides.
+   */
+  private async commit(actions: TransactItem[], outbox: readonly Notification[]): Promise<boolean> {
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: actions }));
+    } catch (error) {
+      if (!isTransactionConflict(error)) throw error;
+      return false;
+    }
+    await this.publishAlerts(outbox);
+    return true;
+  }
+
   /** The account's next state and its actions after `entries`, with any alert crossings in the outbox. */
   private accountActions(
     stored: StoredAccount,
@@ -425,17 +440,11 @@ export class DynamoPaymentStore implements PaymentStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
-      try {
-        await dynamo().send(new TransactWriteCommand({ TransactItems: actions }));
-        await this.publishAlerts(outbox);
-        return 'credited';
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        // Someone else moved the account or the order (a concurrent duplicate): read again and decide.
-        const trade = await getItem(tradeKey(order.channel, credit.tradeNo));
-        if (trade) return trade.orderId === order.orderId ? 'duplicate' : 'not_payable';
-        await backoff(attempt);
-      }
+      if (await this.commit(actions, outbox)) return 'credited';
+      // Someone else moved the account or the order (a concurrent duplicate): read again and decide.
+      const trade = await getItem(tradeKey(order.channel, credit.tradeNo));
+      if (trade) return trade.orderId === order.orderId ? 'duplicate' : 'not_payable';
+      await backoff(attempt);
     }
     throw new Error(`payment ${order.orderId}: the account stayed busy`);
   }
@@ -494,14 +503,8 @@ export class DynamoPaymentStore implements PaymentStore {
           this.orderPaidAction(current, `credit-${credit.creditId}`, at, localDay(this.zone, Date.parse(at))),
         );
       }
-      try {
-        await dynamo().send(new TransactWriteCommand({ TransactItems: actions }));
-        await this.publishAlerts(outbox);
-        return 'credited';
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        await backoff(attempt);
-      }
+      if (await this.commit(actions, outbox)) return 'credited';
+      await backoff(attempt);
     }
     throw new Error(`credit ${credit.creditId}: the account stayed busy`);
   }
@@ -575,14 +578,8 @@ export class DynamoPaymentStore implements PaymentStore {
         },
       );
     }
-    try {
-      await dynamo().send(new TransactWriteCommand({ TransactItems: actions }));
-    } catch (error) {
-      if (!isTransactionConflict(error)) throw error;
-      return (await getItem(requestKey)) ? 'duplicate' : 'conflict';
-    }
-    await this.publishAlerts(outbox);
-    return refunds;
+    if (await this.commit(actions, outbox)) return refunds;
+    return (await getItem(requestKey)) ? 'duplicate' : 'conflict';
   }
 
   async settleRefund(
@@ -662,14 +659,8 @@ export class DynamoPaymentStore implements PaymentStore {
           },
         },
       });
-      try {
-        await dynamo().send(new TransactWriteCommand({ TransactItems: actions }));
-        await this.publishAlerts(outbox);
-        return 'settled';
-      } catch (error) {
-        if (!isTransactionConflict(error)) throw error;
-        await backoff(attempt);
-      }
+      if (await this.commit(actions, outbox)) return 'settled';
+      await backoff(attempt);
     }
     throw new Error(`refund ${refund.refundId}: the order stayed busy`);
   }
