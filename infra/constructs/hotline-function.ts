@@ -337,6 +337,24 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     );
     return this;
   }
+
+  /**
+   * Signs download links to objects under `keyPattern` of a bucket: s3:GetObject on those objects only (no
+   * listing, no writes), and kms:Decrypt on the bucket's key, since the link is signed with this role.
+   */
+  useObjectsForDownload(envVar: string, bucket: s3.IBucket, keyPattern: string): this {
+    this.setEnvironment(envVar, bucket.bucketName);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(keyPattern)] }),
+    );
+    bucket.encryptionKey?.grantDecrypt(this);
+    acknowledgeWildcardResource(
+      this,
+      bucket.arnForObjects(keyPattern),
+      `Objects of the bucket in ${envVar} under ${keyPattern}: one per recorded call, named by Connect at runtime`,
+    );
+    return this;
+  }
 }
 
 /** esbuild writes the bundle to outputDir; data files the handler opens at runtime go beside it. */

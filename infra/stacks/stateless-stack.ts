@@ -38,6 +38,7 @@ import { JobSchedules } from '../constructs/job-schedules.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
 import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
+import { RECORDINGS_PREFIX } from '../constructs/recordings-bucket.js';
 import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -449,6 +450,11 @@ export class StatelessStack extends Stack {
           break;
         case 'jobs':
           fn.useQueue('BILLING_QUEUE_URL', data.billingQueue);
+          break;
+        case 'recordings':
+          if (!data.recordingsBucket)
+            throw new StatelessPropsError(`${spec.id} reads recordings but there is no recordings bucket`);
+          fn.useObjectsForDownload('RECORDINGS_BUCKET', data.recordingsBucket, `${RECORDINGS_PREFIX}/*`);
           break;
         default:
           throw new StatelessPropsError(`${spec.id} names an unknown capability "${capability as string}"`);

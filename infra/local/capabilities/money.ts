@@ -1,5 +1,6 @@
 /**
- * Calls and money in the local runtime: the local notifications adapter (outbox at GET /local/outbox),
+ * Calls and money in the local runtime: the local notifications adapter (outbox at GET /local/outbox), the
+ * local recordings adapter (stand-in download links),
  * the demo tenant's opening balance, and a local Kinesis stream for contact records —
  * POST /local/contact-records wraps raw records exactly as Kinesis delivers them to the ctr-ingest
  * handler (base64 data, partitionKey = ContactId, increasing sequence numbers, batches), honours
@@ -11,6 +12,7 @@ import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
+import { createLocalRecordings } from '../../../shared/adapters/local/local-recordings.js';
 import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';
 import type { LocalCapability, LocalRuntimeContext } from '../capability.js';
@@ -195,7 +197,7 @@ export const capability: LocalCapability = {
     streamRuntime = runtime;
     stream = undefined;
     notifications = createLocalNotifications();
-    usePorts({ notifications });
+    usePorts({ notifications, recordings: createLocalRecordings() });
   },
   async seed() {
     // Idempotent: the opening credit has a permanent key, so a re-seed posts nothing.
