@@ -42,7 +42,7 @@ export function portBundleFlag(name: PortName | 'payments'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 
-/** The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
+/** The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
     process.env.HOTLINE_PORT_TELEPHONY !== 'false'
@@ -50,7 +50,7 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   notifications:
     process.env.HOTLINE_PORT_NOTIFICATIONS !== 'false'
-      ? async () => (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv()
+      ? async () => (await import('../adapters/messaging/from-env.js')).createNotificationsFromEnv()
       : undefined,
   documents:
     process.env.HOTLINE_PORT_DOCUMENTS !== 'false'

@@ -12,6 +12,7 @@ import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
+import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import { createLocalRecordings } from '../../../shared/adapters/local/local-recordings.js';
 import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';
@@ -196,7 +197,7 @@ export const capability: LocalCapability = {
   async setup(runtime) {
     streamRuntime = runtime;
     stream = undefined;
-    notifications = createLocalNotifications();
+    notifications = createLocalNotifications({ recipientsOf: alertContacts, now: () => clock().now() });
     usePorts({ notifications, recordings: createLocalRecordings() });
   },
   async seed() {
