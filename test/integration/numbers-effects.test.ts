@@ -169,7 +169,8 @@ describe('durable lifecycle effects', () => {
       outbox.failNext(1);
       telephony.failReleases = 2;
     });
-    const cancelNotices = () => outbox.sent('mover').filter((m) => m.params.change?.includes('number cancelled'));
+    const cancelNotices = () =>
+      outbox.sent('mover').filter((m) => m.params.change?.includes('number cancelled'));
     expect(cancelNotices()).toHaveLength(0);
     expect(claim?.released).toBe(false);
     expect(await effect(`${prefix}#3`)).toMatchObject({ status: 'pending', attempts: 1 });

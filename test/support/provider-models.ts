@@ -68,8 +68,12 @@ export function templateParamProblems(json: string): string[] {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return ['TemplateParam is not an object'];
   return Object.entries(value).flatMap(([name, v]) => [
-    ...(/^[A-Za-z][A-Za-z0-9_]{0,24}$/.test(name) ? [] : [`variable name ${name} is not 1-25 letters, digits, _`]),
-    ...(typeof v === 'string' && [...v].length <= 35 ? [] : [`${name} is not a string of at most 35 characters`]),
+    ...(/^[A-Za-z][A-Za-z0-9_]{0,24}$/.test(name)
+      ? []
+      : [`variable name ${name} is not 1-25 letters, digits, _`]),
+    ...(typeof v === 'string' && [...v].length <= 35
+      ? []
+      : [`${name} is not a string of at most 35 characters`]),
   ]);
 }
 

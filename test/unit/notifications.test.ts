@@ -19,7 +19,10 @@ import {
   createNotificationsFromEnv,
   parseTemplateCodes,
 } from '../../shared/adapters/messaging/from-env.js';
-import { createMessagingNotifications, PublishFailedError } from '../../shared/adapters/messaging/notifications.js';
+import {
+  createMessagingNotifications,
+  PublishFailedError,
+} from '../../shared/adapters/messaging/notifications.js';
 import { dedupeTag, SesEmail } from '../../shared/adapters/messaging/ses-email.js';
 import { type Account, alertFor, applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
 import {
@@ -62,7 +65,12 @@ function fakeAliyun(code = 'OK') {
       return new SendSmsResponse({
         statusCode: 200,
         headers: {},
-        body: { code, message: code === 'OK' ? 'OK' : 'limited', bizId: `biz-${requests.length}`, requestId: 'r' },
+        body: {
+          code,
+          message: code === 'OK' ? 'OK' : 'limited',
+          bizId: `biz-${requests.length}`,
+          requestId: 'r',
+        },
       });
     },
   };
@@ -84,7 +92,9 @@ describe('the templates', () => {
     for (const id of TEMPLATE_IDS) {
       const t = TEMPLATES[id];
       for (const language of ['zh-CN', 'en'] as const) {
-        const used = [...`${t[language].subject}${t[language].body}`.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+        const used = [...`${t[language].subject}${t[language].body}`.matchAll(/\$\{(\w+)\}/g)].map(
+          (m) => m[1],
+        );
         for (const name of used) expect(t.params, `${id} ${language}`).toContain(name);
       }
       for (const name of t.params) {
@@ -128,7 +138,9 @@ describe('the templates', () => {
 describe('the SES v2 e-mail adapter', () => {
   it('sends one model-valid UTF-8 message from the verified sender, tagged with template and dedupe hash', async () => {
     const email = new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM);
-    await expect(email.send(['ops@acme.example.cn', 'cfo@acme.example.cn'], lowBalance)).resolves.toBe('ses-1');
+    await expect(email.send(['ops@acme.example.cn', 'cfo@acme.example.cn'], lowBalance)).resolves.toBe(
+      'ses-1',
+    );
     const calls = ses.commandCalls(SendEmailCommand);
     expect(calls).toHaveLength(1);
     expect(providerRequestProblems('SendEmail', calls[0]?.args[0].input)).toEqual([]);
@@ -183,12 +195,16 @@ describe('the Aliyun SMS adapter', () => {
   });
 
   it('fails on a response code other than OK, on a template without a code, and on a foreign number', async () => {
-    await expect(aliyun(fakeAliyun('isv.BUSINESS_LIMIT_CONTROL').client).send('+8613912345678', lowBalance)).rejects.toThrow(
-      'Aliyun SendSms isv.BUSINESS_LIMIT_CONTROL: limited',
-    );
+    await expect(
+      aliyun(fakeAliyun('isv.BUSINESS_LIMIT_CONTROL').client).send('+8613912345678', lowBalance),
+    ).rejects.toThrow('Aliyun SendSms isv.BUSINESS_LIMIT_CONTROL: limited');
     const { client, requests } = fakeAliyun();
     await expect(
-      aliyun(client).send('+8613912345678', { ...lowBalance, template: 'arrears', params: { owed: '¥1.00' } }),
+      aliyun(client).send('+8613912345678', {
+        ...lowBalance,
+        template: 'arrears',
+        params: { owed: '¥1.00' },
+      }),
     ).rejects.toThrow(/no SMS template code for arrears/);
     await expect(aliyun(client).send('+6591234567', lowBalance)).rejects.toThrow(/not a mainland mobile/);
     expect(requests).toHaveLength(0);
@@ -205,7 +221,10 @@ describe('the notifications port in AWS', () => {
     });
     const result = await port.publish({
       ...lowBalance,
-      recipients: { emails: ['ops@acme.example.cn'], phones: ['+8613912345678', '+8615012345678', '+6591234567'] },
+      recipients: {
+        emails: ['ops@acme.example.cn'],
+        phones: ['+8613912345678', '+8615012345678', '+6591234567'],
+      },
     });
     expect(result).toEqual({ messageId: 'ses-1', emails: 1, sms: 2, refused: ['+6591234567'] });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
@@ -215,7 +234,10 @@ describe('the notifications port in AWS', () => {
 
   it("sends to the tenant's alert contacts when the notification names no recipients", async () => {
     const { client, requests } = fakeAliyun();
-    const recipientsOf = vi.fn(async () => ({ emails: ['boss@acme.example.cn'], phones: ['+8613912345678'] }));
+    const recipientsOf = vi.fn(async () => ({
+      emails: ['boss@acme.example.cn'],
+      phones: ['+8613912345678'],
+    }));
     const port = createMessagingNotifications({
       email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
       sms: aliyun(client),
@@ -224,12 +246,16 @@ describe('the notifications port in AWS', () => {
     const { recipients: _, ...notice } = lowBalance;
     await port.publish(notice);
     expect(recipientsOf).toHaveBeenCalledWith('acme');
-    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, { Destination: { ToAddresses: ['boss@acme.example.cn'] } });
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      Destination: { ToAddresses: ['boss@acme.example.cn'] },
+    });
     expect(requests).toHaveLength(1);
   });
 
   it('tries every recipient and then fails if any send failed, so the caller retries (at least once)', async () => {
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
     const { client, requests } = fakeAliyun();
     const port = createMessagingNotifications({
       email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
@@ -270,7 +296,10 @@ describe('the notifications port in AWS', () => {
 describe('the local outbox', () => {
   it('shows the rendered text per channel with the template id and parameters', async () => {
     const outbox = createLocalNotifications({ now: () => new Date('2026-11-24T03:00:00Z') });
-    await outbox.publish({ ...lowBalance, recipients: { ...lowBalance.recipients, phones: ['+8613912345678', '+6591234567'] } });
+    await outbox.publish({
+      ...lowBalance,
+      recipients: { ...lowBalance.recipients, phones: ['+8613912345678', '+6591234567'] },
+    });
     expect(outbox.messages[0]).toMatchObject({
       template: 'low_balance',
       params: { balance: '¥42.00', threshold: '¥50.00' },
@@ -279,7 +308,11 @@ describe('the local outbox', () => {
       subject: '余额不足提醒',
       deliveries: [
         { channel: 'email', to: 'ops@acme.example.cn', subject: '余额不足提醒' },
-        { channel: 'sms', to: '+8613912345678', text: '【四零零热线】您的400热线余额为¥42.00，已低于提醒阈值¥50.00，请及时充值。' },
+        {
+          channel: 'sms',
+          to: '+8613912345678',
+          text: '【四零零热线】您的400热线余额为¥42.00，已低于提醒阈值¥50.00，请及时充值。',
+        },
       ],
       refused: ['+6591234567'],
     });
@@ -324,10 +357,12 @@ describe('configuration', () => {
     });
     documents.on(GetCommand).resolves({ Item: { alertPhones: ['+8613912345678'] } });
     const sent: SendSmsRequest[] = [];
-    vi.spyOn(aliyunClientClass(dysms).prototype as AliyunSmsClient, 'sendSms').mockImplementation(async (request) => {
-      sent.push(request);
-      return new SendSmsResponse({ statusCode: 200, headers: {}, body: { code: 'OK', bizId: 'biz-9' } });
-    });
+    vi.spyOn(aliyunClientClass(dysms).prototype as AliyunSmsClient, 'sendSms').mockImplementation(
+      async (request) => {
+        sent.push(request);
+        return new SendSmsResponse({ statusCode: 200, headers: {}, body: { code: 'OK', bizId: 'biz-9' } });
+      },
+    );
     const port = await createNotificationsFromEnv();
     const { recipients: _, ...notice } = lowBalance;
     await expect(port.publish(notice)).resolves.toMatchObject({ sms: 1, emails: 0 });

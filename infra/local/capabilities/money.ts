@@ -8,11 +8,11 @@
  * parks records that exhaust their retries in a failure destination (GET /local/contact-records/failures).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
-import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import { createLocalRecordings } from '../../../shared/adapters/local/local-recordings.js';
 import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';

@@ -59,7 +59,8 @@ export class AliyunSms {
       }),
     );
     const body = response.body;
-    if (body?.code !== 'OK') throw new AliyunSmsError(body?.code ?? 'NoBody', body?.message ?? 'no response body');
+    if (body?.code !== 'OK')
+      throw new AliyunSmsError(body?.code ?? 'NoBody', body?.message ?? 'no response body');
     return body.bizId ?? notification.dedupeKey;
   }
 }

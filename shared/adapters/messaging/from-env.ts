@@ -40,7 +40,8 @@ type AliyunClientClass = new (config: InstanceType<typeof $OpenApiUtil.Config>) 
  */
 export function aliyunClientClass(module: unknown): AliyunClientClass {
   const exported = (module as { default?: unknown }).default;
-  const candidate = typeof exported === 'function' ? exported : (exported as { default?: unknown } | undefined)?.default;
+  const candidate =
+    typeof exported === 'function' ? exported : (exported as { default?: unknown } | undefined)?.default;
   if (typeof candidate !== 'function') throw new Error('@alicloud/dysmsapi20170525 exports no client class');
   return candidate as AliyunClientClass;
 }

@@ -99,7 +99,11 @@ export async function sweepArrears(deps: NumbersDeps, at: string): Promise<Arrea
             tenantId,
             kind: 'arrears',
             template: 'numbers_stopped',
-            params: { numbers: all.join(', '), since: decision.since, days: String(config.arrearsRestoreDays) },
+            params: {
+              numbers: all.join(', '),
+              since: decision.since,
+              days: String(config.arrearsRestoreDays),
+            },
             dedupeKey: `arrears-stop#${tenantId}#${decision.since}`,
             attributes: { numbers: all.join(',') },
           },

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${name} is the provider's template placeholder, not JavaScript's.
 /**
  * What we tell tenants, as templates: an id, its parameters, and per language a subject and a body with
  * `${name}` placeholders (Aliyun's template syntax, so the zh-CN bodies are the texts registered with the SMS
@@ -24,7 +25,10 @@ interface TemplateDefinition {
 export const TEMPLATES = {
   low_balance: {
     params: ['balance', 'threshold'],
-    'zh-CN': { subject: '余额不足提醒', body: '您的400热线余额为${balance}，已低于提醒阈值${threshold}，请及时充值。' },
+    'zh-CN': {
+      subject: '余额不足提醒',
+      body: '您的400热线余额为${balance}，已低于提醒阈值${threshold}，请及时充值。',
+    },
     en: {
       subject: 'Low balance',
       body: 'Your 400 hotline balance is ${balance}, below your alert threshold of ${threshold}.',
@@ -32,7 +36,10 @@ export const TEMPLATES = {
   },
   arrears: {
     params: ['owed'],
-    'zh-CN': { subject: '服务已暂停：余额用尽', body: '您的400热线余额已用尽（欠费${owed}），请充值以恢复服务。' },
+    'zh-CN': {
+      subject: '服务已暂停：余额用尽',
+      body: '您的400热线余额已用尽（欠费${owed}），请充值以恢复服务。',
+    },
     en: {
       subject: 'Service stopped: balance exhausted',
       body: 'Your 400 hotline balance is exhausted (${owed} owed); top up to restore service.',
@@ -48,7 +55,10 @@ export const TEMPLATES = {
   },
   spend_cap_reached: {
     params: ['cap'],
-    'zh-CN': { subject: '已达每日消费上限', body: '今日消费已达您设定的每日上限${cap}，零点前的新来电将被拒接。' },
+    'zh-CN': {
+      subject: '已达每日消费上限',
+      body: '今日消费已达您设定的每日上限${cap}，零点前的新来电将被拒接。',
+    },
     en: {
       subject: 'Daily spend cap reached',
       body: "Today's spend reached your daily cap of ${cap}; new calls are refused until midnight.",
@@ -64,7 +74,10 @@ export const TEMPLATES = {
   },
   application_rejected: {
     params: ['number', 'reasons'],
-    'zh-CN': { subject: '号码申请需修改', body: '您申请的400号码${number}未通过审核：${reasons}。请修改后重新提交。' },
+    'zh-CN': {
+      subject: '号码申请需修改',
+      body: '您申请的400号码${number}未通过审核：${reasons}。请修改后重新提交。',
+    },
     en: {
       subject: 'Application for ${number} needs changes',
       body: 'Your application for ${number} was not approved: ${reasons}. Fix it and resubmit.',
@@ -77,7 +90,10 @@ export const TEMPLATES = {
   },
   transfer_offered: {
     params: ['number'],
-    'zh-CN': { subject: '号码过户邀请', body: '400号码${number}的所有者申请将号码过户给您，请登录接受或拒绝。' },
+    'zh-CN': {
+      subject: '号码过户邀请',
+      body: '400号码${number}的所有者申请将号码过户给您，请登录接受或拒绝。',
+    },
     en: {
       subject: 'Transfer of ${number} offered to you',
       body: 'The owner of 400 number ${number} offers to transfer it to you. Accept (stating your applicant type) or decline at POST /v1/numbers/${number}/transfer/decision.',
@@ -167,12 +183,17 @@ export function renderTemplate(
  * The parameters as an SMS provider takes them: only the template's own, each at most 35 characters (a
  * longer value, such as a long list of numbers, is cut with an ellipsis; the e-mail carries it whole).
  */
-export function smsParams(template: TemplateId, params: Readonly<Record<string, string>>): Record<string, string> {
+export function smsParams(
+  template: TemplateId,
+  params: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of TEMPLATES[template].params) {
     const value = [...(params[name] ?? '')];
     out[name] =
-      value.length <= SMS_PARAM_MAX_CHARS ? value.join('') : `${value.slice(0, SMS_PARAM_MAX_CHARS - 1).join('')}…`;
+      value.length <= SMS_PARAM_MAX_CHARS
+        ? value.join('')
+        : `${value.slice(0, SMS_PARAM_MAX_CHARS - 1).join('')}…`;
   }
   return out;
 }
@@ -188,7 +209,9 @@ export function renderSms(
 }
 
 /** Approved SMS template codes per language and template, as a deployment configures them. */
-export type SmsTemplateCodes = Readonly<Partial<Record<Language, Readonly<Partial<Record<TemplateId, string>>>>>>;
+export type SmsTemplateCodes = Readonly<
+  Partial<Record<Language, Readonly<Partial<Record<TemplateId, string>>>>>
+>;
 
 /**
  * What is wrong with a configured map of SMS template codes (empty when nothing): only our languages and
