@@ -67,7 +67,12 @@ export function portsOf(
   const granted: BundledPort[] = kind === 'api' ? ['rateLimiter'] : ['payments'];
   if (kind === 'api' && routeId && PAYMENT_SECRET_ROUTES.has(routeId)) granted.push('payments');
   for (const capability of capabilities ?? []) {
-    if (capability === 'telephony' || capability === 'notifications' || capability === 'documents') {
+    if (
+      capability === 'telephony' ||
+      capability === 'notifications' ||
+      capability === 'documents' ||
+      capability === 'recordings'
+    ) {
       granted.push(capability);
     }
   }

@@ -28,7 +28,8 @@ export const ROUTING_FUNCTIONS: readonly FunctionRow[] = [
     // Wired specially (stateless stack): consumes the call-limits queue, may call connect:StopContact.
     id: 'stopContact',
     entry: 'functions/connect/stop-contact.ts',
-    tables: {},
+    // Reads the call's record (GetItem): a call whose record arrived has ended and is not stopped.
+    tables: { ledger: 'read' },
     memoryMb: 256,
     timeoutSeconds: 10,
     description:

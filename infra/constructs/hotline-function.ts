@@ -14,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -30,6 +31,7 @@ import {
   portDefines,
 } from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
+import type { MessagingSettings } from './messaging.js';
 import {
   acknowledgeWildcardActions,
   acknowledgeWildcardResource,
@@ -289,22 +291,51 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
   }
 
   /**
-   * Sends SMS straight to phone numbers (SNS Publish with PhoneNumber, no topic). Such a publish has no
-   * resource ARN, so IAM only accepts Resource "*", and SNS offers no condition key for the phone number:
-   * this separate statement is as narrow as IAM allows. Only for the `notifications` capability.
+   * Sends tenant notifications (shared/adapters/messaging/from-env.ts): SES v2 SendEmail from the one verified
+   * identity, only with that From address; the Aliyun AccessKey read from its secret by ARN (Aliyun's API is
+   * outside AWS, so there is no AWS permission to send SMS). A channel without settings gets nothing.
    */
-  allowDirectSms(): this {
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'DirectSmsToPhoneNumbers',
-        actions: ['sns:Publish'],
-        resources: ['*'],
-      }),
-    );
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${XRAY_WILDCARD_REASON}; sns:Publish of direct SMS to tenant alert phone numbers, which has no resource ARN (Resource "*" is the only form IAM accepts) and no condition key for the number`,
+  useMessaging(settings: MessagingSettings, smsSecret: secretsmanager.ISecret | undefined): this {
+    if (settings.emailFrom && settings.emailIdentity) {
+      this.setEnvironment('NOTIFY_EMAIL_FROM', settings.emailFrom);
+      const stack = Stack.of(this);
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: ['ses:SendEmail'],
+        resourceArns: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: settings.emailIdentity }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': settings.emailFrom } },
+      });
+    }
+    if (settings.smsSignName && settings.smsTemplateCodes && smsSecret) {
+      this.setEnvironment('ALIYUN_SMS_SIGN_NAME', settings.smsSignName);
+      this.setEnvironment('ALIYUN_SMS_TEMPLATE_CODES', settings.smsTemplateCodes);
+      this.setEnvironment('ALIYUN_SMS_SECRET_ID', smsSecret.secretArn);
+      // On the role only: Secret.grantRead would also write the other stack's key policy (a cycle).
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resourceArns: [smsSecret.secretArn],
+      });
+      smsSecret.encryptionKey?.grantDecrypt(this);
+    }
+    return this;
+  }
+
+  /**
+   * Reads tenants' alert contacts (shared/adapters/dynamo/alert-contacts.ts): GetItem on the table itself,
+   * only on its `ACCT#` keys, for notifications that name no recipients.
+   */
+  useAlertContacts(definition: TableDefinition, table: dynamodb.ITable): this {
+    this.setEnvironment(definition.envVar, table.tableName);
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['dynamodb:GetItem'],
+      resourceArns: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCT#*'] } },
     });
+    table.encryptionKey?.grantDecrypt(this);
     return this;
   }
 
@@ -334,6 +365,24 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       this,
       ['s3:Abort*', 's3:GetObject*', 's3:GetBucket*', 's3:List*', ...KMS_GRANT_WILDCARDS],
       `CDK's grantPut/grantRead on the one bucket in ${envVar} (presigned uploads, existence checks) and its one key`,
+    );
+    return this;
+  }
+
+  /**
+   * Signs download links to objects under `keyPattern` of a bucket: s3:GetObject on those objects only (no
+   * listing, no writes), and kms:Decrypt on the bucket's key, since the link is signed with this role.
+   */
+  useObjectsForDownload(envVar: string, bucket: s3.IBucket, keyPattern: string): this {
+    this.setEnvironment(envVar, bucket.bucketName);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(keyPattern)] }),
+    );
+    bucket.encryptionKey?.grantDecrypt(this);
+    acknowledgeWildcardResource(
+      this,
+      bucket.arnForObjects(keyPattern),
+      `Objects of the bucket in ${envVar} under ${keyPattern}: one per recorded call, named by Connect at runtime`,
     );
     return this;
   }

@@ -19,6 +19,7 @@ import { ConnectInstance } from '../constructs/contact-center.js';
 import { DataTables } from '../constructs/data-tables.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
+import { SmsSecret } from '../constructs/messaging.js';
 import { PaymentSecrets } from '../constructs/payment-secrets.js';
 import { RECORDINGS_PREFIX, RecordingsBucket } from '../constructs/recordings-bucket.js';
 
@@ -43,6 +44,8 @@ export interface StatefulResources {
   readonly connectInstanceManaged: boolean;
   /** The payment providers' merchant keys (absent in stacks built without payments). */
   readonly paymentSecret?: secretsmanager.ISecret;
+  /** The Aliyun SMS AccessKey (infra/constructs/messaging.ts). */
+  readonly smsSecret?: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -72,6 +75,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly connectInstanceArn: string;
   readonly connectInstanceManaged: boolean;
   readonly paymentSecret: secretsmanager.ISecret;
+  readonly smsSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -125,6 +129,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     this.paymentSecret = new PaymentSecrets(this, 'Payments', { encryptionKey: this.dataKey }).secret;
+    this.smsSecret = new SmsSecret(this, 'Sms', { encryptionKey: this.dataKey }).secret;
 
     const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
     this.documentsBucket = documents.bucket;

@@ -35,9 +35,11 @@ import {
 } from '../constructs/hotline-function.js';
 import { corsOriginsFromContext, HotlineHttpApi } from '../constructs/http-api.js';
 import { JobSchedules } from '../constructs/job-schedules.js';
+import { type MessagingSettings, messagingFromContext } from '../constructs/messaging.js';
 import { OpsAlarms } from '../constructs/ops-alarms.js';
 import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
+import { RECORDINGS_PREFIX } from '../constructs/recordings-bucket.js';
 import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -171,6 +173,8 @@ export class StatelessStack extends Stack {
   readonly connect: ConnectWiring;
   /** Which access numbers approvals claim (handed to the telephony functions). */
   readonly accessNumbers: AccessNumberSettings;
+  /** Who tenant notifications come from (context; infra/constructs/messaging.ts). */
+  readonly messaging: MessagingSettings;
   /** Every function by its route or catalogue id. */
   readonly functions: ReadonlyMap<string, HotlineFunction>;
   /** The nested stacks holding the functions, by group name. */
@@ -184,6 +188,7 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     this.accessNumbers = props.accessNumbers ?? DEFAULT_ACCESS_NUMBER_SETTINGS;
+    this.messaging = messagingFromContext(this);
     // Read stateful outputs with Fn::GetStackOutput instead of exports, so the stateful stack can change
     // an output without first removing its consumer (the recommended setting for new apps).
     if (this.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
@@ -440,15 +445,24 @@ export class StatelessStack extends Stack {
           this.connect.grantTelephony(fn);
           break;
         case 'notifications':
-          fn.useTopic('ALERTS_TOPIC_ARN', data.alertsTopic);
-          // shared/adapters/sns/notifications.ts also texts the tenant's alert phones directly.
-          fn.allowDirectSms();
+          fn.useMessaging(this.messaging, data.smsSecret);
+          // Recipients default to the tenant's alert contacts, on the account item.
+          if (spec.tables.ledger === undefined) {
+            const ledger = data.tables.ledger;
+            if (!ledger) throw new StatelessPropsError(`${spec.id} notifies but there is no ledger table`);
+            fn.useAlertContacts(TABLES.ledger, ledger);
+          }
           break;
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);
           break;
         case 'jobs':
           fn.useQueue('BILLING_QUEUE_URL', data.billingQueue);
+          break;
+        case 'recordings':
+          if (!data.recordingsBucket)
+            throw new StatelessPropsError(`${spec.id} reads recordings but there is no recordings bucket`);
+          fn.useObjectsForDownload('RECORDINGS_BUCKET', data.recordingsBucket, `${RECORDINGS_PREFIX}/*`);
           break;
         default:
           throw new StatelessPropsError(`${spec.id} names an unknown capability "${capability as string}"`);

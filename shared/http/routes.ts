@@ -10,7 +10,7 @@ import type { Role } from './roles.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type TableAccess = 'read' | 'write';
 /** Non-table capabilities a handler needs; infra turns each into grants and environment. */
-export type Capability = 'telephony' | 'notifications' | 'documents' | 'jobs';
+export type Capability = 'telephony' | 'notifications' | 'documents' | 'jobs' | 'recordings';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

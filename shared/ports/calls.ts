@@ -52,6 +52,12 @@ export type ReportCall = Pick<
   'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'
 >;
 
+/** One call by its contact id, whoever owns it (the caller checks the tenant). */
+export interface CallLookupPort {
+  /** The stored call record, or undefined when none arrived (or it expired) by `now`. */
+  find(contactId: string, now: Date): Promise<CallRecord | undefined>;
+}
+
 export interface CallsPort {
   /** The tenant's calls on a number, newest first. */
   page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>>;

@@ -1,21 +1,50 @@
 /**
- * SNS behind a port: alerts (email/SMS subscriptions per tenant) and direct SMS. The SNS adapter publishes;
- * the local adapter appends to an outbox shown at GET /local/outbox.
+ * Notifications to tenants behind a port, as templates (shared/domain/notifications/templates.ts): a template
+ * id and its parameters, in a language (zh-CN by default). In AWS the adapter renders an e-mail per address
+ * (SES) and sends each mainland mobile an SMS through Aliyun (signature and template code from configuration);
+ * locally it renders into an outbox shown at GET /local/outbox. Operations alarms use the SNS ops topic, not
+ * this port.
+ *
+ * Delivery is at least once per recipient: a publish that failed for any recipient throws, and the caller's
+ * retry (the alert outbox, the number-effects job) sends to every recipient again. Neither SES nor Aliyun SMS
+ * deduplicates; the `dedupeKey` travels with each message (the SMS OutId, an e-mail tag) so a duplicate can be
+ * recognised in delivery receipts.
  */
 import type { NotificationKind } from '../domain/accounts/notification-kind.js';
+import type { Language, TemplateId } from '../domain/notifications/templates.js';
 
-export type { NotificationKind };
+export type { Language, NotificationKind, TemplateId };
+
+export interface Recipients {
+  readonly emails?: readonly string[];
+  /** E.164; only mainland mobiles (+86 1…) are texted. */
+  readonly phones?: readonly string[];
+}
 
 export interface Notification {
   readonly tenantId: string;
   readonly kind: NotificationKind;
-  readonly subject: string;
-  readonly text: string;
-  /** Stable per crossing or event: a retried publish with the same key is delivered once downstream. */
+  readonly template: TemplateId;
+  readonly params: Readonly<Record<string, string>>;
+  /** @default 'zh-CN' */
+  readonly language?: Language;
+  /** Stable per crossing or event: a retried publish carries the same key. */
   readonly dedupeKey: string;
+  /** Who receives it; absent: the tenant's alert contacts (the account's alert e-mails and phones). */
+  readonly recipients?: Recipients;
+  /** Context for logs and the outbox (number, month…); never sent. */
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
+/** What became of one publish, per channel: messages accepted by the provider, and phones refused. */
+export interface PublishResult {
+  readonly messageId: string;
+  readonly emails?: number;
+  readonly sms?: number;
+  /** Phones outside the mainland: not texted (alerts are mainland-only). */
+  readonly refused?: readonly string[];
+}
+
 export interface NotificationsPort {
-  publish(notification: Notification): Promise<{ messageId: string }>;
+  publish(notification: Notification): Promise<PublishResult>;
 }

@@ -1,9 +1,12 @@
 /**
  * The receiving end of the call limits (the stop-contact Lambda): the SQS and Connect adapter, built once
  * per process on first use; tests and the local runtime install their own with `usePendingStops`.
- * (The arming end is the `callLimits` port of ./ports.ts.)
+ * (The arming end is the `callLimits` port of ./ports.ts.) `stoppedCalls` finds a call's contact record, which
+ * cancels its stop.
  */
+import { DynamoCalls } from '../adapters/dynamo/call-queries.js';
 import type { PendingStopsPort } from '../ports/call-limits.js';
+import type { CallLookupPort } from '../ports/calls.js';
 
 let installed: PendingStopsPort | undefined;
 let built: Promise<PendingStopsPort> | undefined;
@@ -22,3 +25,6 @@ export function pendingStops(): Promise<PendingStopsPort> {
   });
   return built;
 }
+
+/** Call records by contact id (the ledger table): a call with a record has ended and is not stopped. */
+export const stoppedCalls: CallLookupPort = new DynamoCalls();

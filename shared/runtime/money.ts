@@ -12,8 +12,10 @@ import { listLedger } from '../app/accounts/list-ledger.js';
 import { type AlertSettingsChange, setAlerts } from '../app/accounts/set-alerts.js';
 import { setSpendCap } from '../app/accounts/set-spend-cap.js';
 import { type DailyReportQuery, dailyReport } from '../app/calls/daily-report.js';
+import { getCallRecording, type RecordingQuery } from '../app/calls/get-recording.js';
 import { type ListCallsQuery, listCalls } from '../app/calls/list-calls.js';
 import { alertDeps, businessZone, ledger, publish } from './ledger.js';
+import { port } from './ports.js';
 
 export { businessZone, ledger, publish } from './ledger.js';
 
@@ -33,5 +35,7 @@ export const money = {
   setAlerts: (tenantId: string, change: AlertSettingsChange, now: Date) =>
     setAlerts(settingsDeps(), tenantId, change, now),
   listCalls: (query: ListCallsQuery) => listCalls({ calls }, query),
+  getCallRecording: (query: RecordingQuery) =>
+    getCallRecording({ calls, recordings: () => port('recordings') }, query),
   dailyReport: (query: DailyReportQuery) => dailyReport({ calls, accounts, zone: businessZone() }, query),
 };

@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { RecordingsPort } from '../ports/recordings.js';
 import type { TelephonyPort } from '../ports/telephony.js';
 
 export interface Ports {
@@ -17,6 +18,7 @@ export interface Ports {
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
+  readonly recordings: RecordingsPort;
 }
 
 type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
@@ -27,6 +29,7 @@ export const PORT_NAMES: readonly PortName[] = [
   'documents',
   'callLimits',
   'rateLimiter',
+  'recordings',
 ];
 
 /**
@@ -39,7 +42,7 @@ export function portBundleFlag(name: PortName | 'payments'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 
-/** The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
+/** The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
     process.env.HOTLINE_PORT_TELEPHONY !== 'false'
@@ -47,7 +50,7 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   notifications:
     process.env.HOTLINE_PORT_NOTIFICATIONS !== 'false'
-      ? async () => (await import('../adapters/sns/notifications.js')).createSnsNotificationsFromEnv()
+      ? async () => (await import('../adapters/messaging/from-env.js')).createNotificationsFromEnv()
       : undefined,
   documents:
     process.env.HOTLINE_PORT_DOCUMENTS !== 'false'
@@ -60,6 +63,10 @@ const AWS_ADAPTERS: PortFactories = {
   rateLimiter:
     process.env.HOTLINE_PORT_RATELIMITER !== 'false'
       ? async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter()
+      : undefined,
+  recordings:
+    process.env.HOTLINE_PORT_RECORDINGS !== 'false'
+      ? async () => (await import('../adapters/s3/s3-recordings.js')).createS3Recordings()
       : undefined,
 };
 

@@ -188,7 +188,7 @@ describe('fourteen months of billing on the local runtime', () => {
       (m: { kind: string; tenantId: string }) => m.kind === 'contract_notice' && m.tenantId === TENANT,
     );
     expect(notices).toHaveLength(1);
-    expect(notices[0].subject).toContain('renews on 2026-01-16');
+    expect(notices[0]).toMatchObject({ template: 'contract_renews', params: { term_end: '2026-01-16' } });
     const contract = await dynamo().send(
       new QueryCommand({
         TableName: tableName('numbers'),

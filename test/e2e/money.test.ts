@@ -151,7 +151,20 @@ describe('spend cap and alerts', () => {
     const outbox = await api.get('/local/outbox?tenantId=demo');
     const capAlerts = outbox.body.items.filter((m: { kind: string }) => m.kind === 'spend_cap_reached');
     expect(capAlerts).toHaveLength(1);
-    expect(capAlerts[0].attributes).toMatchObject({ emails: 'ops@example.com', phones: '+8613900000000' });
+    // ¥20.00 cap: the alert's template and parameters, rendered for each recipient's channel.
+    expect(capAlerts[0]).toMatchObject({
+      template: 'spend_cap_reached',
+      params: { cap: '¥20.00' },
+      recipients: { emails: ['ops@example.com'], phones: ['+8613900000000'] },
+      deliveries: [
+        { channel: 'email', to: 'ops@example.com', subject: '已达每日消费上限' },
+        {
+          channel: 'sms',
+          to: '+8613900000000',
+          text: '【四零零热线】今日消费已达您设定的每日上限¥20.00，零点前的新来电将被拒接。',
+        },
+      ],
+    });
     expect((await api.put('/v1/account/spend-cap', { dailyCap: 1.5 }, admin)).status).toBe(400);
   });
 });

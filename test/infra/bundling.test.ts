@@ -66,7 +66,9 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
+      'process.env.HOTLINE_PORT_RECORDINGS': '"false"',
     });
+    expect(portsOf(['recordings'], 'api')).toEqual(['rateLimiter', 'recordings']);
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

@@ -7,7 +7,7 @@ import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/ops-alarms.js';
 import { FUNCTIONS, JOBS } from '../../infra/function-catalogue.js';
 import { loadContactFlowBuilder } from '../../infra/stacks/hotline-app.js';
 import { functionGroup } from '../../infra/stacks/stateless-stack.js';
-import { ROUTES } from '../../shared/http/routes.js';
+import { ROUTES, type RouteDefinition } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import {
   buildTestApp,
@@ -214,10 +214,13 @@ describe('stateless stack with sample rows', () => {
       const hotline = fn(row.id);
       const statements = statementsOf(built, hotline);
       const variables = functionProperties(built, hotline).Environment.Variables;
-      // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts).
+      // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts);
+      // a notifying function reads alert contacts on the ledger (ACCT# keys only, below).
       const isRoute = SAMPLE_ROUTES.includes(row as (typeof SAMPLE_ROUTES)[number]);
+      const notifies = row.capabilities?.includes('notifications') ?? false;
       for (const id of Object.keys(TABLES) as TableId[]) {
-        const listed = row.tables[id] !== undefined || (isRoute && id === 'ops');
+        const listed =
+          row.tables[id] !== undefined || (isRoute && id === 'ops') || (notifies && id === 'ledger');
         expect(statementsOn(statements, tableLogicalId(id)).length > 0, `${row.id} on ${id}`).toBe(listed);
         expect(TABLES[id].envVar in variables, `${row.id} env ${TABLES[id].envVar}`).toBe(listed);
       }
@@ -226,9 +229,7 @@ describe('stateless stack with sample rows', () => {
 
   it('turns capabilities into environment and grants, and nothing else', () => {
     const env = (id: string) => functionProperties(built, fn(id)).Environment.Variables;
-    expect(env('reserveNumber')).toHaveProperty('ALERTS_TOPIC_ARN');
     expect(env('reserveNumber')).toHaveProperty('DOCUMENTS_BUCKET');
-    expect(env('searchAvailableNumbers')).not.toHaveProperty('ALERTS_TOPIC_ARN');
     expect(env('searchAvailableNumbers')).not.toHaveProperty('DOCUMENTS_BUCKET');
     expect(env('monthlyBilling')).toHaveProperty('BILLING_QUEUE_URL');
     expect(env('applyRouting')).toMatchObject({
@@ -236,14 +237,6 @@ describe('stateless stack with sample rows', () => {
       CONTACT_FLOW_ID: expect.anything(),
     });
     expect(env('routeCall')).not.toHaveProperty('CONTACT_FLOW_ID');
-
-    const topicId = built.stateful.getLogicalId(built.stateful.alertsTopic.node.defaultChild as never);
-    const publishes = (id: string) =>
-      statementsOn(statementsOf(built, fn(id)), topicId)
-        .flatMap(actionsOf)
-        .includes('sns:Publish');
-    expect(publishes('reserveNumber')).toBe(true);
-    expect(publishes('searchAvailableNumbers')).toBe(false);
 
     const connectActions = (id: string) =>
       statementsOf(built, fn(id))
@@ -253,54 +246,98 @@ describe('stateless stack with sample rows', () => {
     expect(connectActions('searchAvailableNumbers')).toEqual([]);
   });
 
-  it('grants nothing on every resource except X-Ray, direct SMS and the namespaced deadline marker', () => {
+  it('grants nothing on every resource except X-Ray and the namespaced deadline marker', () => {
     for (const [, policy] of resourcesIn(built.statelessTemplates, 'AWS::IAM::Policy')) {
       for (const statement of policyStatements(policy)) {
         if (statement.Resource !== '*') continue;
         const actions = actionsOf(statement);
-        const sid = (statement as { Sid?: string }).Sid;
         const condition = (statement as { Condition?: unknown }).Condition;
         if (actions.every((a) => a.startsWith('xray:'))) continue;
-        if (sid === 'DirectSmsToPhoneNumbers') {
-          expect(actions).toEqual(['sns:Publish']);
-          continue;
-        }
         expect(actions).toEqual(['cloudwatch:PutMetricData']);
         expect(condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'hotline400' } });
       }
     }
   });
 
-  it('lets exactly the functions with the notifications capability send direct SMS, in a statement of its own', () => {
-    const rows = [...SAMPLE_ROUTES, ...SAMPLE_FUNCTIONS, ...SAMPLE_JOBS];
-    expect(rows.some((r) => r.capabilities?.includes('notifications'))).toBe(true);
-    expect(rows.some((r) => !r.capabilities?.includes('notifications'))).toBe(true);
-    for (const row of rows) {
-      const statements = statementsOf(built, fn(row.id));
-      const sms = statements.filter((s) => s.Resource === '*' && actionsOf(s).includes('sns:Publish'));
-      const notifies = row.capabilities?.includes('notifications') ?? false;
-      expect(sms.length, `${row.id} direct SMS`).toBe(notifies ? 1 : 0);
-      if (notifies) {
-        expect(sms[0]).toMatchObject({ Effect: 'Allow', Sid: 'DirectSmsToPhoneNumbers' });
-        expect(actionsOf(sms[0] as Statement)).toEqual(['sns:Publish']);
-      } else {
-        expect(statements.flatMap(actionsOf), row.id).not.toContain('sns:Publish');
-      }
+  it('publishes no tenant notification through SNS: no function may publish to the alerts topic or text numbers', () => {
+    for (const [, policy] of resourcesIn(built.statelessTemplates, 'AWS::IAM::Policy')) {
+      const statements = policyStatements(policy).filter((s) => actionsOf(s).includes('sns:Publish'));
+      // Only the alarms' own topic actions (CloudWatch publishes to the ops topic, not a function).
+      expect(statements).toEqual([]);
     }
   });
 
-  it('acknowledges the direct-SMS wildcard in cdk-nag with its own reason', () => {
-    // Validations.acknowledge records { "<plugin>::<rule id>": reason } metadata on the construct.
-    const reasons = (id: string) =>
-      fn(id)
-        .node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules')
-        .flatMap((m) => Object.entries(m.data as Record<string, string>))
-        .filter(([rule]) => rule.endsWith('AwsSolutions-IAM5[Resource::*]'))
-        .map(([, reason]) => reason)
-        .join(' | ');
-    expect(reasons('reserveNumber')).toMatch(/direct SMS/);
-    expect(reasons('searchAvailableNumbers')).toMatch(/X-Ray/);
-    expect(reasons('searchAvailableNumbers')).not.toMatch(/direct SMS/);
+  it('lets notifying functions read only the ACCT# items of the ledger when their row does not name it', () => {
+    const notifyOnly = {
+      ...SAMPLE_ROUTES[1],
+      id: 'notifyOnly',
+      tables: { numbers: 'write' },
+    } as RouteDefinition;
+    const app = buildTestApp({ routes: [notifyOnly] });
+    const hotline = app.stateless.functions.get('notifyOnly');
+    if (!hotline) throw new Error('no notifyOnly');
+    const ledgerId = app.stateful.getLogicalId(app.stateful.tables.ledger.node.defaultChild as never);
+    const onLedger = statementsOn(statementsOf(app, hotline), ledgerId).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(onLedger).toHaveLength(1);
+    expect(actionsOf(onLedger[0] as Statement)).toEqual(['dynamodb:GetItem']);
+    expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCT#*'] },
+    });
+  });
+
+  it('sends e-mail only from the configured identity and address, and reads the SMS key by its secret', () => {
+    const context = {
+      notifyEmailFrom: 'alerts@notify.hotline400.example.cn',
+      aliyunSmsSignName: '四零零热线',
+      aliyunSmsTemplateCodes: '{"zh-CN":{"low_balance":"SMS_465000001"}}',
+    };
+    const app = buildTestApp({ context });
+    const hotline = app.stateless.functions.get('reserveNumber');
+    if (!hotline) throw new Error('no reserveNumber');
+    const variables = functionProperties(app, hotline).Environment.Variables as Record<string, unknown>;
+    expect(variables).toMatchObject({
+      NOTIFY_EMAIL_FROM: context.notifyEmailFrom,
+      ALIYUN_SMS_SIGN_NAME: context.aliyunSmsSignName,
+      ALIYUN_SMS_TEMPLATE_CODES: context.aliyunSmsTemplateCodes,
+    });
+    expect(variables).toHaveProperty('ALIYUN_SMS_SECRET_ID');
+    const statements = statementsOf(app, hotline);
+    const sesStatements = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
+    expect(sesStatements).toHaveLength(1);
+    expect(actionsOf(sesStatements[0] as Statement)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(sesStatements[0]?.Resource)).toContain(':identity/notify.hotline400.example.cn');
+    expect((sesStatements[0] as { Condition?: unknown }).Condition).toEqual({
+      StringEquals: { 'ses:FromAddress': context.notifyEmailFrom },
+    });
+    const secretId = app.stateful.getLogicalId(app.stateful.smsSecret.node.defaultChild as never);
+    expect(statementsOn(statements, secretId).flatMap(actionsOf)).toEqual([
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:DescribeSecret',
+    ]);
+    const search = app.stateless.functions.get('searchAvailableNumbers');
+    if (!search) throw new Error('no searchAvailableNumbers');
+    expect(
+      statementsOf(app, search)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('ses:')),
+    ).toEqual([]);
+  });
+
+  it('fails on malformed messaging context, naming the value', () => {
+    expect(() => buildTestApp({ context: { notifyEmailFrom: 'not-an-address' } })).toThrow(
+      /notifyEmailFrom.*not-an-address/,
+    );
+    expect(() =>
+      buildTestApp({
+        context: {
+          aliyunSmsSignName: '四零零热线',
+          aliyunSmsTemplateCodes: '{"zh-CN":{"low_balance":"465"}}',
+        },
+      }),
+    ).toThrow(/SMS_<digits>/);
+    expect(() => buildTestApp({ context: { aliyunSmsSignName: '四零零热线' } })).toThrow(/go together/);
   });
 
   it('schedules every job in its time zone with the scheduled time as input, bounded retries and a dead-letter queue', () => {

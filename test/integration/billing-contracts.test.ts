@@ -115,8 +115,14 @@ describe('contract terms sweep', () => {
       'contract-notice#c-4008111111#2026-03-16',
       'contract-notice#c-4008222222#2026-03-16',
     ]);
-    expect(sent.find((n) => n.tenantId === 'renews')?.subject).toContain('renews on 2026-03-16');
-    expect(sent.find((n) => n.tenantId === 'leaves')?.subject).toContain('ends on 2026-03-16');
+    expect(sent.find((n) => n.tenantId === 'renews')).toMatchObject({
+      template: 'contract_renews',
+      params: { number: '4008111111', term_end: '2026-03-16' },
+    });
+    expect(sent.find((n) => n.tenantId === 'leaves')).toMatchObject({
+      template: 'contract_ends',
+      params: { number: '4008222222', term_end: '2026-03-16' },
+    });
     expect(await number('4008222222')).toMatchObject({
       status: 'cancellation_requested',
       cancellationEffectiveAt: '2026-03-15T17:00:00.000Z',

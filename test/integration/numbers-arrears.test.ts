@@ -126,7 +126,7 @@ describe('arrears grace and restore window', () => {
     }
     // One notice for the tenant, naming both numbers; other tenants untouched.
     expect(arrearsNotices('debtor')).toHaveLength(1);
-    expect(arrearsNotices('debtor')[0]?.text).toMatch(/4007390517.*4007390528/);
+    expect(arrearsNotices('debtor')[0]?.params.numbers).toMatch(/4007390517.*4007390528/);
     expect((await getNumberItem('4007390563'))?.status).toBe('active');
 
     // A second run (and a later one within the window) changes nothing.

@@ -169,7 +169,8 @@ describe('durable lifecycle effects', () => {
       outbox.failNext(1);
       telephony.failReleases = 2;
     });
-    const cancelNotices = () => outbox.sent('mover').filter((m) => m.subject.includes('number cancelled'));
+    const cancelNotices = () =>
+      outbox.sent('mover').filter((m) => m.params.change?.includes('number cancelled'));
     expect(cancelNotices()).toHaveLength(0);
     expect(claim?.released).toBe(false);
     expect(await effect(`${prefix}#3`)).toMatchObject({ status: 'pending', attempts: 1 });
@@ -227,6 +228,8 @@ describe('durable lifecycle effects', () => {
     expect(outbox.sent('taker')).toHaveLength(0);
     const retried = await effectsJob({ at: iso(DAY + config.effectRetryMinutes * MINUTE) });
     expect(retried).toMatchObject({ processed: 1, failed: 0 });
-    expect(outbox.sent('taker').map((m) => m.subject)).toEqual(['Transfer of 4008390539 offered to you']);
+    expect(outbox.sent('taker').map((m) => [m.template, m.params.number])).toEqual([
+      ['transfer_offered', '4008390539'],
+    ]);
   });
 });

@@ -195,9 +195,18 @@ function valuesAt(input: unknown, path: string): { at: string; value: unknown; p
 
 /** Every violation of the model's constraints in one request (empty when Connect would accept its shape). */
 export function connectRequestProblems(operation: string, input: unknown): string[] {
-  const rules = CONNECT_REQUEST_RULES[operation];
-  if (!rules)
-    return [`${operation}: no constraint table (add the operation to test/support/connect-model.ts)`];
+  return requestProblems(CONNECT_REQUEST_RULES, operation, input, 'test/support/connect-model.ts');
+}
+
+/** The same check against another service's table of rules (test/support/provider-models.ts). */
+export function requestProblems(
+  table: Readonly<Record<string, OperationRules>>,
+  operation: string,
+  input: unknown,
+  tableFile: string,
+): string[] {
+  const rules = table[operation];
+  if (!rules) return [`${operation}: no constraint table (add the operation to ${tableFile})`];
   const problems: string[] = [];
   for (const [path, rule] of Object.entries(rules)) {
     const found = valuesAt(input, path);

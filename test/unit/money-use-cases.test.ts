@@ -39,8 +39,8 @@ const round = (over: Partial<ChargeRoundResult> = {}): ChargeRoundResult => ({
 const alert = (dedupeKey: string): Notification => ({
   tenantId: 't',
   kind: 'low_balance',
-  subject: 's',
-  text: 't',
+  template: 'low_balance',
+  params: { balance: '¥1.00', threshold: '¥50.00' },
   dedupeKey,
 });
 

@@ -5,14 +5,13 @@ import { port, resetPorts, usePorts } from '../../shared/runtime/ports.js';
 
 afterEach(() => {
   resetPorts();
-  delete process.env.ALERTS_TOPIC_ARN;
+  delete process.env.ALIYUN_SMS_SIGN_NAME;
   delete process.env.CONNECT_INSTANCE_ARN;
   delete process.env.DOCUMENTS_BUCKET;
 });
 
 describe('the composition root', () => {
   it('builds each AWS adapter on first use, once, with nothing registered by the handler', async () => {
-    process.env.ALERTS_TOPIC_ARN = 'arn:aws:sns:ap-southeast-1:111122223333:alerts';
     process.env.CONNECT_INSTANCE_ARN = 'arn:aws:connect:ap-southeast-1:111122223333:instance/abc';
     process.env.DOCUMENTS_BUCKET = 'docs';
     const notifications = await port('notifications');
@@ -23,8 +22,10 @@ describe('the composition root', () => {
   });
 
   it('fails naming the missing variable rather than with an unregistered port', async () => {
+    // SMS configured by its signature, without the secret holding the AccessKey.
+    process.env.ALIYUN_SMS_SIGN_NAME = '四零零热线';
     await expect(port('notifications')).rejects.toThrow(ConfigError);
-    await expect(port('notifications')).rejects.toThrow(/ALERTS_TOPIC_ARN/);
+    await expect(port('notifications')).rejects.toThrow(/ALIYUN_SMS_SECRET_ID/);
   });
 
   it('lets the local runtime and tests install their own adapter', async () => {

@@ -10,6 +10,7 @@ import {
   StopContactCommand,
 } from '@aws-sdk/client-connect';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -303,6 +304,11 @@ describe('the SQS delay-chain adapter', () => {
 
   it('stop-contact reports only the failed records of a batch', async () => {
     process.env.CALL_LIMITS_QUEUE_URL = QUEUE_URL;
+    process.env.TABLE_LEDGER = 'ledger';
+    // No contact record arrived for the contact yet (test/integration/routing-call-limit-cancel.test.ts
+    // covers the one that did).
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    dynamo.on(GetCommand).resolves({});
     connect.on(StopContactCommand).resolves({});
     const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
     const due = JSON.stringify({ contactId: CONTACT, instanceId: INSTANCE_ID, stopAt: NOW.toISOString() });
@@ -318,7 +324,13 @@ describe('the SQS delay-chain adapter', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'junk' }]);
     expect(connect).toHaveReceivedCommandTimes(StopContactCommand, 1);
     expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'ledger',
+      Key: { pk: `CALL#${CONTACT}`, sk: 'CALL' },
+    });
+    dynamo.restore();
     delete process.env.CALL_LIMITS_QUEUE_URL;
+    delete process.env.TABLE_LEDGER;
   });
 });
 

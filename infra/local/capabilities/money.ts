@@ -1,5 +1,6 @@
 /**
- * Calls and money in the local runtime: the local notifications adapter (outbox at GET /local/outbox),
+ * Calls and money in the local runtime: the local notifications adapter (outbox at GET /local/outbox), the
+ * local recordings adapter (stand-in download links),
  * the demo tenant's opening balance, and a local Kinesis stream for contact records —
  * POST /local/contact-records wraps raw records exactly as Kinesis delivers them to the ctr-ingest
  * handler (base64 data, partitionKey = ContactId, increasing sequence numbers, batches), honours
@@ -7,10 +8,12 @@
  * parks records that exhaust their retries in a failure destination (GET /local/contact-records/failures).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
+import { createLocalRecordings } from '../../../shared/adapters/local/local-recordings.js';
 import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';
 import type { LocalCapability, LocalRuntimeContext } from '../capability.js';
@@ -194,8 +197,8 @@ export const capability: LocalCapability = {
   async setup(runtime) {
     streamRuntime = runtime;
     stream = undefined;
-    notifications = createLocalNotifications();
-    usePorts({ notifications });
+    notifications = createLocalNotifications({ recipientsOf: alertContacts, now: () => clock().now() });
+    usePorts({ notifications, recordings: createLocalRecordings() });
   },
   async seed() {
     // Idempotent: the opening credit has a permanent key, so a re-seed posts nothing.

@@ -3,10 +3,10 @@
  * report aggregates. Only the asking tenant's calls are returned — a number that changed owner keeps its
  * previous owner's history private. Expired records (TTL deletes lazily) are filtered out.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { CallRecord } from '../../domain/calls/call-record.js';
-import type { CallRange, CallsPort, ReportCall } from '../../ports/calls.js';
+import type { CallLookupPort, CallRange, CallsPort, ReportCall } from '../../ports/calls.js';
 import { decodeCursor, encodeCursor, type Page } from '../../ports/paging.js';
 import { dynamo } from './client.js';
 
@@ -26,7 +26,18 @@ function rangeQuery({ tenantId, number, from, to, now }: CallRange) {
   };
 }
 
-export class DynamoCalls implements CallsPort {
+export class DynamoCalls implements CallsPort, CallLookupPort {
+  /** One GetItem on the call item `CALL#<contactId>`/`CALL`; an expired one (TTL deletes lazily) is gone. */
+  async find(contactId: string, now: Date): Promise<CallRecord | undefined> {
+    const out = await dynamo().send(
+      new GetCommand({ TableName: tableName('ledger'), Key: { pk: `CALL#${contactId}`, sk: 'CALL' } }),
+    );
+    const item = out.Item as (CallRecord & { expiresAt?: number }) | undefined;
+    if (!item || (item.expiresAt !== undefined && item.expiresAt <= Math.floor(now.getTime() / 1000)))
+      return undefined;
+    return item;
+  }
+
   async page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>> {
     const pk = `CALLS#${range.number}`;
     let start = decodeCursor(

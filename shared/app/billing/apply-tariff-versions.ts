@@ -57,8 +57,8 @@ export async function applyTariffVersions(
       await deps.notifications.publish({
         tenantId,
         kind: 'tariff_notice',
-        subject: `Plan ${version.planId} prices change on ${version.effectiveFrom}`,
-        text: noticeText(version),
+        template: 'tariff_change',
+        params: { plan: version.planId, effective_from: version.effectiveFrom, changes: noticeText(version) },
         dedupeKey: `tariff#${version.planId}#${version.effectiveFrom}#${tenantId}`,
         attributes: { planId: version.planId, effectiveFrom: version.effectiveFrom },
       });

@@ -361,8 +361,14 @@ async function announceStatements(deps: ProcessBillingBatchDeps, statements: rea
       .publish({
         tenantId: s.tenantId,
         kind: 'statement_ready',
-        subject: `Your ${s.month} statement is ready`,
-        text: `Statement ${s.month}: opening ${yuan(s.openingBalance)}, charges ${yuan(s.totalDebits)}, credits ${yuan(s.totalCredits)}, closing ${yuan(s.closingBalance)}.`,
+        template: 'statement_ready',
+        params: {
+          month: s.month,
+          opening: yuan(s.openingBalance),
+          charges: yuan(s.totalDebits),
+          credits: yuan(s.totalCredits),
+          closing: yuan(s.closingBalance),
+        },
         dedupeKey: `statement#${s.tenantId}#${s.month}`,
         attributes: { month: s.month },
       })

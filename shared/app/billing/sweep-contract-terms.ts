@@ -62,12 +62,13 @@ export async function sweepContractTerms(
         await deps.notifications.publish({
           tenantId: contract.tenantId,
           kind: 'contract_notice',
-          subject: action.renews
-            ? `Your 400 number ${contract.number} renews on ${action.termEnd}`
-            : `Your 400 number ${contract.number}'s contract ends on ${action.termEnd}`,
-          text: action.renews
-            ? `The contract for ${contract.number} (plan ${contract.planId}) renews automatically for ${contract.termMonths} months on ${action.termEnd}. To end it instead, cancel before that day.`
-            : `The contract for ${contract.number} ends on ${action.termEnd} and will not renew; the number stops taking calls that day.`,
+          template: action.renews ? 'contract_renews' : 'contract_ends',
+          params: {
+            number: contract.number,
+            plan: contract.planId,
+            months: String(contract.termMonths),
+            term_end: action.termEnd,
+          },
           dedupeKey: action.dedupeKey,
           attributes: { number: contract.number, contractId: contract.contractId, termEnd: action.termEnd },
         });

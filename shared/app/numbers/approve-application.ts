@@ -147,8 +147,8 @@ async function activateNumber(deps: NumbersDeps, app: ApplicationRecord, operato
               notification: {
                 tenantId: app.tenantId,
                 kind: 'application_decided',
-                subject: `Application for ${app.number} approved`,
-                text: `Your application for ${app.number} was approved; the number is active.`,
+                template: 'application_approved',
+                params: { number: app.number },
                 dedupeKey: `application#${app.applicationId}#approved`,
               },
             },

@@ -92,8 +92,8 @@ export function lifecycleEffects(
             notification: {
               tenantId: effect.tenantId,
               kind: 'number_lifecycle',
-              subject: `${before.number}: ${effect.text}`,
-              text: `Your 400 number ${before.number}: ${effect.text}.`,
+              template: 'number_status',
+              params: { number: before.number, change: effect.text },
               dedupeKey: `number#${before.number}#${after.version}#${effect.tenantId}`,
               attributes: { number: before.number, status: after.status },
             },

@@ -56,8 +56,11 @@ export async function rejectApplication(
             notification: {
               tenantId: app.tenantId,
               kind: 'application_decided',
-              subject: `Application for ${app.number} needs changes`,
-              text: `Your application for ${app.number} was not approved: ${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}. Fix it and resubmit.`,
+              template: 'application_rejected',
+              params: {
+                number: app.number,
+                reasons: `${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}`,
+              },
               dedupeKey: `application#${applicationId}#${next.version}`,
             },
           },

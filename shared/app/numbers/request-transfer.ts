@@ -37,8 +37,8 @@ export async function requestTransfer(
             notification: {
               tenantId: toTenantId,
               kind: 'number_lifecycle',
-              subject: `Transfer of ${numberId} offered to you`,
-              text: `The owner of 400 number ${numberId} offers to transfer it to you. Accept (stating your applicant type) or decline at POST /v1/numbers/${numberId}/transfer/decision.`,
+              template: 'transfer_offered',
+              params: { number: numberId },
               dedupeKey: `transfer#${numberId}#${next.version}`,
             },
           },

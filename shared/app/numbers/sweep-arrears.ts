@@ -98,8 +98,12 @@ export async function sweepArrears(deps: NumbersDeps, at: string): Promise<Arrea
           notification: {
             tenantId,
             kind: 'arrears',
-            subject: 'Your 400 numbers are stopped: balance exhausted',
-            text: `Your balance has been exhausted since ${decision.since}, so ${all.length === 1 ? `400 number ${all[0]} is` : `your 400 numbers ${all.join(', ')} are`} stopped. Top up within ${config.arrearsRestoreDays} days to restore service; after that the numbers are cancelled.`,
+            template: 'numbers_stopped',
+            params: {
+              numbers: all.join(', '),
+              since: decision.since,
+              days: String(config.arrearsRestoreDays),
+            },
             dedupeKey: `arrears-stop#${tenantId}#${decision.since}`,
             attributes: { numbers: all.join(',') },
           },

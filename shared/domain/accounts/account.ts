@@ -1,3 +1,5 @@
+import { yuanText } from '../notifications/templates.js';
+
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
 /** The balance never goes below this; what a charge cannot take from the balance is owed. */
 export const BALANCE_FLOOR = 0;
@@ -70,8 +72,8 @@ export interface Crossing {
   readonly kind: AlertKind;
   /** Stable per crossing so a retried publish is recognisably the same. */
   readonly dedupeKey: string;
-  readonly subject: string;
-  readonly text: string;
+  /** The alert's template is its kind (shared/domain/notifications/templates.ts). */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /** The alert a crossing sends, to the account's recipients (the notifications port's shape). */
@@ -79,17 +81,14 @@ export function alertFor(account: Account, crossing: Crossing) {
   return {
     tenantId: account.tenantId,
     kind: crossing.kind,
-    subject: crossing.subject,
-    text: crossing.text,
+    template: crossing.kind,
+    params: crossing.params,
     dedupeKey: crossing.dedupeKey,
-    attributes: {
-      ...(account.alertEmails.length ? { emails: account.alertEmails.join(',') } : {}),
-      ...(account.alertPhones.length ? { phones: account.alertPhones.join(',') } : {}),
-    },
+    recipients: { emails: account.alertEmails, phones: account.alertPhones },
   };
 }
 
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+const yuan = yuanText;
 
 /**
  * One amount against a balance and a debt: a debit takes what the balance holds above the floor and owes
@@ -139,23 +138,20 @@ export function applyMovements(
     crossings.push({
       kind: 'low_balance',
       dedupeKey: `low_balance#${t}#${version}`,
-      subject: 'Low balance',
-      text: `Your 400 hotline balance is ${yuan(balance)}, below your alert threshold of ${yuan(before.lowBalanceThreshold)}.`,
+      params: { balance: yuan(balance), threshold: yuan(before.lowBalanceThreshold) },
     });
   }
   if (before.status === 'active' && status === 'arrears') {
     crossings.push({
       kind: 'arrears',
       dedupeKey: `arrears#${t}#${version}`,
-      subject: 'Service stopped: balance exhausted',
-      text: `Your 400 hotline balance is exhausted${owed > 0 ? ` (${yuan(owed)} owed)` : ''}; top up to restore service.`,
+      params: { owed: yuan(owed) },
     });
   } else if (before.status === 'arrears' && status === 'active') {
     crossings.push({
       kind: 'service_restored',
       dedupeKey: `service_restored#${t}#${version}`,
-      subject: 'Service restored',
-      text: `Thank you for topping up: your balance is ${yuan(balance)} and service is restored.`,
+      params: { balance: yuan(balance) },
     });
   }
   let capAlertedDay = before.capAlertedDay;
@@ -164,8 +160,7 @@ export function applyMovements(
     crossings.push({
       kind: 'spend_cap_reached',
       dedupeKey: `spend_cap_reached#${t}#${spendDay}`,
-      subject: 'Daily spend cap reached',
-      text: `Today's spend reached your daily cap of ${yuan(before.dailyCap)}; new calls are refused until midnight.`,
+      params: { cap: yuan(before.dailyCap) },
     });
   }
   return {

@@ -73,6 +73,19 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     tag: CALLS,
   },
   {
+    id: 'getCallRecording',
+    method: 'GET',
+    path: '/v1/calls/{contactId}/recording',
+    entry: 'functions/api/calls/recording.ts',
+    roles: TENANT_READ,
+    tables: { ledger: 'read' },
+    capabilities: ['recordings'],
+    rateLimit: 'read',
+    summary:
+      "A 5-minute download link to the recording of one of the tenant's calls (404 when there is none)",
+    tag: CALLS,
+  },
+  {
     id: 'dailyReport',
     method: 'GET',
     path: '/v1/reports/daily',

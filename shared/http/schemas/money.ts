@@ -53,6 +53,17 @@ export const callsQuery = z.strictObject({
   cursor: cursorParam,
 });
 
+/** Connect contact ids (UUIDs in practice; the SDK model allows 1–256 characters). */
+export const callPath = z.strictObject({
+  contactId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, 'a Connect contact id')),
+});
+
+const recordingLink = z.object({
+  contactId: z.string(),
+  url: z.string().check(z.describe('Presigned HTTPS GET of the recording (WAV)')),
+  expiresAt: z.string().check(z.describe('ISO-8601 instant: the link works until then (5 minutes)')),
+});
+
 export const dailyReportQuery = z.strictObject({
   number: z.optional(number400Param),
   from: dayParam,
@@ -81,5 +92,6 @@ export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   setSpendCap: { body: spendCapBody, response: accountView },
   setAlerts: { body: alertsBody, response: accountView },
   listCalls: { query: callsQuery },
+  getCallRecording: { path: callPath, response: recordingLink },
   dailyReport: { query: dailyReportQuery },
 };

@@ -1,0 +1,51 @@
+/**
+ * E-mail through Amazon SES v2 SendEmail from the verified sender identity: one message to the notification's
+ * addresses (at most 50 recipients, SES's limit), subject and text rendered in the notification's language,
+ * UTF-8. Tags carry the template and a hash of the dedupe key (tag values allow only letters, digits, _ and -),
+ * so a duplicate shows in SES event records; SES does not deduplicate.
+ */
+import { createHash } from 'node:crypto';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DEFAULT_LANGUAGE, renderTemplate } from '../../domain/notifications/templates.js';
+import type { Notification } from '../../ports/notifications.js';
+
+/** SES's limit on recipients of one message. */
+export const SES_MAX_RECIPIENTS = 50;
+
+/** The tag value of a dedupe key: SHA-256 hex (letters and digits only, 64 characters). */
+export const dedupeTag = (dedupeKey: string) => createHash('sha256').update(dedupeKey).digest('hex');
+
+export class SesEmail {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly fromAddress: string,
+    private readonly configurationSet?: string,
+  ) {}
+
+  /** Sends the notification to `to`; SES's MessageId. */
+  async send(to: readonly string[], notification: Notification): Promise<string> {
+    const { subject, body } = renderTemplate(
+      notification.template,
+      notification.params,
+      notification.language ?? DEFAULT_LANGUAGE,
+    );
+    const out = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.fromAddress,
+        Destination: { ToAddresses: to.slice(0, SES_MAX_RECIPIENTS) },
+        Content: {
+          Simple: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: body, Charset: 'UTF-8' } },
+          },
+        },
+        EmailTags: [
+          { Name: 'template', Value: notification.template },
+          { Name: 'dedupe', Value: dedupeTag(notification.dedupeKey) },
+        ],
+        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+      }),
+    );
+    return out.MessageId ?? notification.dedupeKey;
+  }
+}
