@@ -18,7 +18,7 @@ export const allowanceItemId = (tenantId: string, key: string) => `ACCT#${tenant
 
 /** A stored bucket, or undefined when the item is absent or not one. */
 export function bucketFromItem(item: Item | undefined): AllowanceBucket | undefined {
-  if (!item || item.type !== 'allowance') return undefined;
+  if (item?.type !== 'allowance') return undefined;
   const claims: Record<string, AllowanceClaim> = {};
   for (const [id, c] of Object.entries((item.claims ?? {}) as Record<string, Record<string, unknown>>))
     claims[id] = {

@@ -319,7 +319,8 @@ export class DynamoCallCharges implements CallChargesPort {
         continue;
       }
       const charged = existing.get(callId(c.contactId));
-      const first = c.initialContactId && !c.accessNumber ? existing.get(callId(c.initialContactId)) : undefined;
+      const first =
+        c.initialContactId && !c.accessNumber ? existing.get(callId(c.initialContactId)) : undefined;
       // Charged already (the owner then), or a transfer segment without a system endpoint (its first
       // segment's number): the call item says whose it is.
       const known = charged ?? first;
@@ -386,7 +387,14 @@ export class DynamoCallCharges implements CallChargesPort {
     const book = this.options.rating.book;
     const buckets = new Map<
       string,
-      { tenantId: string; key: string; month: string; scope: 'number' | 'pool'; included: number; demands: AllowanceDemand[] }
+      {
+        tenantId: string;
+        key: string;
+        month: string;
+        scope: 'number' | 'pool';
+        included: number;
+        demands: AllowanceDemand[];
+      }
     >();
     for (const r of resolved) {
       const c = r.call.contact;
@@ -400,7 +408,14 @@ export class DynamoCallCharges implements CallChargesPort {
       const id = allowanceItemId(r.tenantId, key);
       let bucket = buckets.get(id);
       if (!bucket) {
-        bucket = { tenantId: r.tenantId, key, month, scope, included: plan.includedMinutes * 60, demands: [] };
+        bucket = {
+          tenantId: r.tenantId,
+          key,
+          month,
+          scope,
+          included: plan.includedMinutes * 60,
+          demands: [],
+        };
         buckets.set(id, bucket);
       }
       bucket.demands.push({
@@ -451,7 +466,10 @@ export class DynamoCallCharges implements CallChargesPort {
       if (f) resolved[i] = { ...r, call: { ...r.call, freeSeconds: f.seconds, allowanceKey: f.key } };
     }
     if (resettle.length > 0) {
-      const calls = await batchGet('ledger', resettle.map((r) => callKey(r.contactId)));
+      const calls = await batchGet(
+        'ledger',
+        resettle.map((r) => callKey(r.contactId)),
+      );
       for (const r of resettle) {
         const item = calls.get(callId(r.contactId));
         if (!item) continue;
@@ -481,7 +499,8 @@ export class DynamoCallCharges implements CallChargesPort {
       if (calls) calls.push(r);
       else byTenant.set(r.tenantId, [r]);
     }
-    for (const [tenantId, work] of allowances) if (!byTenant.has(tenantId) && work.resettle.length) byTenant.set(tenantId, []);
+    for (const [tenantId, work] of allowances)
+      if (!byTenant.has(tenantId) && work.resettle.length) byTenant.set(tenantId, []);
     for (const [tenantId, calls] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored) continue;

@@ -73,10 +73,7 @@ const byStart = (a: [string, AllowanceClaim], b: [string, AllowanceClaim]) =>
   a[1].startMs - b[1].startMs || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** The bucket after the demands, allocated again from the start of the month. */
-export function allocateAllowance(
-  bucket: AllowanceBucket,
-  demands: readonly AllowanceDemand[],
-): Allocation {
+export function allocateAllowance(bucket: AllowanceBucket, demands: readonly AllowanceDemand[]): Allocation {
   const candidates = new Map<string, AllowanceClaim>(Object.entries(bucket.claims));
   for (const d of demands)
     candidates.set(d.contactId, {

@@ -82,7 +82,11 @@ export function validateTariff(tariff: Tariff): Tariff {
         );
       }
       if (p.allowance !== undefined && p.allowance !== 'per_number' && p.allowance !== 'pooled')
-        throw invalid('invalid_tariff', `${where}.allowance must be per_number or pooled`, `${where}.allowance`);
+        throw invalid(
+          'invalid_tariff',
+          `${where}.allowance must be per_number or pooled`,
+          `${where}.allowance`,
+        );
       if (!['up', 'nearest', 'down'].includes(p.rounding)) {
         throw invalid('invalid_tariff', `${where}.rounding must be up, nearest or down`, `${where}.rounding`);
       }
