@@ -93,6 +93,11 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
+  // The records are of 24 November 2026: charged the next day, whatever day the tests run. The clock
+  // ticks from there (a monotonic timer), so postings left pending grow older for the sweep.
+  const started = performance.now();
+  const base = Date.parse('2026-11-25T04:00:00Z');
+  useClock({ now: () => new Date(base + Math.round(performance.now() - started)) });
   outbox = createLocalNotifications();
   usePorts({ notifications: outbox });
 });

@@ -137,3 +137,35 @@ describe('ownership periods', () => {
     expect(holderAt(n.owners ?? [], '2026-04-02T00:00:00Z', '+6560000001')).toBeUndefined();
   });
 });
+
+describe('statements show whose included minutes a number used', () => {
+  it('per number or pooled, with the seconds they covered', async () => {
+    const { assembleStatement } = await import('../../shared/domain/billing/statement.js');
+    const call = (number: string, key: string, included: number, allowance: string, amount: number) => ({
+      key,
+      kind: 'call',
+      amount: -amount,
+      at: '2027-01-05T02:10:00.000Z',
+      description: 'call',
+      number,
+      meta: { billedSeconds: 600, includedSecondsUsed: included, allowance },
+    });
+    const s = assembleStatement({
+      tenantId: 't',
+      month: '2027-01',
+      timeZone: ZONE,
+      periodStart: '2026-12-31T16:00:00.000Z',
+      periodEnd: '2027-01-31T16:00:00.000Z',
+      openingBalance: 0,
+      entries: [
+        call('4006100001', 'call#a', 600, 'per_number', 0),
+        call('4006100001', 'call#b', 240, 'per_number', 150),
+        call('4008100002', 'call#c', 600, 'pooled', 0),
+      ],
+    });
+    expect(s.usage.map((u) => [u.number, u.includedSeconds, u.allowance, u.charges])).toEqual([
+      ['4006100001', 840, 'per_number', 150],
+      ['4008100002', 600, 'pooled', -0],
+    ]);
+  });
+});
