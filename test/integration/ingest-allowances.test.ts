@@ -4,7 +4,7 @@
  * Rates (DEFAULT_TARIFF, 4006): basic plan, long distance 25 fen/min at peak, 100 minutes a month.
  * answeredCall: a Shanghai caller answered in Beijing (long distance), started 16 s before its answer.
  */
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
@@ -332,6 +332,33 @@ describe('ownership periods', () => {
     expect((await account('own-b')).balance).toBe(10_000 - 25);
     await expectInvariants('own-a');
     await expectInvariants('own-b');
+
+    // B cancels at 12:00 on the 11th: the snapshot loses its tenant, the number keeps its periods.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('routing'),
+        Key: { pk: `ACCESS#${access}`, sk: 'SNAPSHOT' },
+        UpdateExpression: 'REMOVE tenantId',
+      }),
+    );
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName('numbers'),
+        Key: { pk: 'NUM#4006100009', sk: 'NUMBER' },
+        UpdateExpression: 'SET owners[1].#to = :to',
+        ExpressionAttributeNames: { '#to': 'to' },
+        ExpressionAttributeValues: { ':to': '2027-01-11T04:00:00Z' },
+      }),
+    );
+    useClock(new TestClock('2027-01-11T06:00:00Z'));
+    // A late record of B's Sunday (weekend band, 20% off: 20 fen a minute) is still B's; one after the
+    // cancellation is nobody's.
+    const lateOfB = answeredCall(access, { answeredAt: '2027-01-10T03:00:00Z', seconds: 60 });
+    const afterEnd = answeredCall(access, { answeredAt: '2027-01-11T05:00:00Z', seconds: 60 });
+    expect(await ingest(lateOfB, afterEnd)).toMatchObject({ charged: 1, parked: 1, failures: [] });
+    expect(await callItem(String(lateOfB.ContactId))).toMatchObject({ tenantId: 'own-b', amount: 20 });
+    expect(await parkedItem(afterEnd.ContactId)).toMatchObject({ code: 'no_owner_at_start' });
+    expect((await account('own-b')).balance).toBe(10_000 - 45);
   });
 });
 

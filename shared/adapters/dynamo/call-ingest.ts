@@ -287,14 +287,19 @@ export class DynamoCallCharges implements CallChargesPort {
       const numbers = new Map<string, string>();
       for (const a of accessNumbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
-        if (snap && typeof snap.number400 === 'string' && typeof snap.tenantId === 'string')
-          numbers.set(a, snap.number400);
+        // A snapshot without a tenant (the number left its owner) still names the number, whose
+        // ownership periods may say who held it when a late record's call started.
+        if (snap && typeof snap.number400 === 'string') numbers.set(a, snap.number400);
         else cache.set(a, null);
       }
       const numberItems = await batchGet('numbers', [...new Set(numbers.values())].map(numberKey), false);
       for (const [a, n] of numbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
         const item = numberItems.get(`NUM#${n}|NUMBER`);
+        if (typeof snap?.tenantId !== 'string' && !Array.isArray(item?.owners)) {
+          cache.set(a, null);
+          continue;
+        }
         cache.set(a, {
           tenantId: String(snap?.tenantId),
           number: n,
