@@ -21,7 +21,7 @@ import { alertFor } from '../../domain/accounts/account.js';
 import { type CallRecord, callEntryText, callLedgerKey } from '../../domain/calls/call-record.js';
 import type { NormalizedContact } from '../../domain/calls/contact-record.js';
 import { expiresAtSeconds, retentionDays } from '../../domain/calls/retention.js';
-import { outOfTimeBounds, type ParkReason } from '../../domain/calls/time-bounds.js';
+import { type ParkReason, timeBoundsAt } from '../../domain/calls/time-bounds.js';
 import {
   type AllowanceBucket,
   type AllowanceDemand,
@@ -316,9 +316,9 @@ export class DynamoCallCharges implements CallChargesPort {
       }
     }
     const out: Resolved[] = [];
-    const nowMs = now.getTime();
+    const outOfBounds = timeBoundsAt(now.getTime(), this.zone);
     for (const c of contacts) {
-      const bounds = outOfTimeBounds(c.startedMs, nowMs, this.zone);
+      const bounds = outOfBounds(c.startedMs);
       if (bounds) {
         parked.push(parkedOf(c, bounds));
         continue;

@@ -10,7 +10,7 @@
  *   in M+2 or later would appear on no statement, so it is parked.
  * Both come with a stable code and a text for whoever reviews them.
  */
-import { localMonth } from '../zoned-time.js';
+import { localMonth, startOfLocalDay } from '../zoned-time.js';
 
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -24,24 +24,26 @@ const previousMonthOf = (month: string): string => {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 };
 
-export function outOfTimeBounds(startedMs: number, nowMs: number, zone: string): ParkReason | undefined {
-  if (startedMs > nowMs + FUTURE_TOLERANCE_MS)
-    return {
-      code: 'starts_in_future',
-      reason: `starts ${new Date(startedMs).toISOString()}, more than 5 minutes after the ingest instant ${new Date(nowMs).toISOString()}`,
-    };
-  const month = localMonth(zone, startedMs);
+/** The bounds at an ingest instant, computed once for a batch: a check per record is two comparisons. */
+export function timeBoundsAt(nowMs: number, zone: string): (startedMs: number) => ParkReason | undefined {
   const oldestOpen = previousMonthOf(localMonth(zone, nowMs));
-  if (month < oldestOpen)
-    return {
-      code: 'month_closed',
-      reason: `belongs to ${month}, whose statement closed beyond the correction window (records of a month are charged until the end of the next month)`,
-    };
-  return undefined;
+  const openFromMs = startOfLocalDay(zone, `${oldestOpen}-01`);
+  const latestMs = nowMs + FUTURE_TOLERANCE_MS;
+  return (startedMs) => {
+    if (startedMs > latestMs)
+      return {
+        code: 'starts_in_future',
+        reason: `starts ${new Date(startedMs).toISOString()}, more than 5 minutes after the ingest instant ${new Date(nowMs).toISOString()}`,
+      };
+    if (startedMs < openFromMs)
+      return {
+        code: 'month_closed',
+        reason: `belongs to ${localMonth(zone, startedMs)}, whose statement closed beyond the correction window (records of a month are charged until the end of the next month)`,
+      };
+    return undefined;
+  };
 }
 
-/** Months whose records can still be charged at an instant: the current one and the one before. */
-export function openMonths(nowMs: number, zone: string): readonly string[] {
-  const month = localMonth(zone, nowMs);
-  return [previousMonthOf(month), month];
+export function outOfTimeBounds(startedMs: number, nowMs: number, zone: string): ParkReason | undefined {
+  return timeBoundsAt(nowMs, zone)(startedMs);
 }
