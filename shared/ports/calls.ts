@@ -7,10 +7,26 @@ import type { NormalizedContact } from '../domain/calls/contact-record.js';
 import type { Notification } from './notifications.js';
 import type { Page } from './paging.js';
 
+/** A contact record kept for review instead of being charged (shared/domain/calls/time-bounds.ts). */
+export interface ParkedContact {
+  readonly contactId: string;
+  readonly code: 'starts_in_future' | 'month_closed' | 'no_owner_at_start';
+  readonly reason: string;
+  readonly startedAt: string;
+  readonly lastUpdatedAt: string;
+  readonly accessNumber?: string;
+  readonly number?: string;
+}
+
 /** What one round of charging committed, and what must go round again. */
 export interface ChargeRoundResult {
   /** Contacts that cannot be charged (no bound number): they fail now, whatever the round. */
   readonly unchargeable: readonly { readonly contactId: string; readonly reason: string }[];
+  /**
+   * Contacts parked for review, never charged: out of time bounds, or started while nobody held the
+   * number. Done with: not failures (the stream must not retry them).
+   */
+  readonly parked: number;
   /** Contacts whose transaction lost a race or failed: read again and recomputed in the next round. */
   readonly retry: ReadonlySet<string>;
   readonly charged: number;

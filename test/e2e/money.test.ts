@@ -80,6 +80,9 @@ describe('account and payments over HTTP', () => {
 describe('contact records through the local stream', () => {
   it('charges good records, parks the poison one with its reason, and lists calls and reports', async () => {
     const good = Array.from({ length: 9 }, (_, i) => answeredCall('+6531580001', { seconds: 60 * (i + 1) }));
+    // The calls end on 24 November: the clock moves past them (a record starting more than 5 minutes
+    // after the ingest instant would be held for review, not charged).
+    expect((await api.put('/local/clock', { now: '2026-11-24T12:00:00Z' })).status).toBe(200);
     const res = await api.post(
       '/local/contact-records',
       [...good.slice(0, 4), '{"ContactId":', ...good.slice(4), fixture('ctr-chat.json')],

@@ -93,6 +93,11 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
+  // The records are of 24 November 2026: charged the next day, whatever day the tests run. The clock
+  // ticks from there (a monotonic timer), so postings left pending grow older for the sweep.
+  const started = performance.now();
+  const base = Date.parse('2026-11-25T04:00:00Z');
+  useClock({ now: () => new Date(base + Math.round(performance.now() - started)) });
   outbox = createLocalNotifications();
   usePorts({ notifications: outbox });
 });
@@ -287,8 +292,10 @@ describe('ingest under faults', () => {
   });
 
   it('the cap example: cap ¥20, calls until spend reaches it → routing refuses; at local midnight it allows again', async () => {
-    // A fixed instant (09:00 in Shanghai), seen by the handler too: the example is the same on any day.
-    const now = new Date('2026-11-24T01:00:00.000Z');
+    // A fixed instant (23:00 in Shanghai), seen by the handler too: the example is the same on any day.
+    // The calls below start from 10:00 that day, before it (a record that starts more than 5 minutes
+    // after the ingest instant is parked, not charged).
+    const now = new Date('2026-11-24T15:00:00.000Z');
     useClock(new TestClock(now));
     const { tenantId, accessNumber } = await line(100_000);
     const zone = 'Asia/Shanghai';

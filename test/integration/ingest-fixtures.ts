@@ -22,6 +22,10 @@ export interface Line {
   readonly tenantId: string;
   readonly number400: string;
   readonly accessNumber: string;
+  /** The contract's plan on the number item (rating: included minutes). */
+  readonly planId?: string;
+  /** Ownership periods on the number item (absent: the snapshot's tenant holds it, as before they were kept). */
+  readonly owners?: readonly { tenantId: string; accessNumber?: string; from: string; to?: string }[];
 }
 
 /** Binds access numbers to 400 numbers of tenants (routing snapshot + number item), as numbers/routing do. */
@@ -53,6 +57,8 @@ export async function bindNumbers(lines: readonly Line[]): Promise<void> {
                 segment: l.number400.slice(0, 4),
                 tenantId: l.tenantId,
                 status: 'active',
+                ...(l.planId ? { planId: l.planId } : {}),
+                ...(l.owners ? { owners: l.owners } : {}),
               },
             },
           })),

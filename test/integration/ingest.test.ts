@@ -4,7 +4,7 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
-import { systemClock, TestClock } from '../../shared/ports/clock.js';
+import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -39,8 +39,12 @@ afterAll(async () => {
   resetPorts();
   await db.stop();
 });
+/** The records are of 24 November 2026: charged the next day, whatever day the tests run. */
+const pinClock = () => useClock(new TestClock('2026-11-25T04:00:00Z'));
+
 beforeEach(() => {
   resetPorts();
+  pinClock();
   outbox = createLocalNotifications();
   usePorts({ notifications: outbox });
 });
@@ -145,7 +149,7 @@ describe('contact-record ingest', () => {
       .ingest(
         records(answeredCall('+6531580009', { seconds: 300 }), answeredCall('+6531580009', { seconds: 300 })),
       )
-      .finally(() => useClock(systemClock));
+      .finally(pinClock);
     expect(r).toMatchObject({ charged: 2, failures: [] });
     const stopped = await account('poor');
     expect(stopped).toMatchObject({ balance: 0, owed: 100, status: 'arrears' });

@@ -13,9 +13,10 @@ import { parseContactRecord } from '../../shared/domain/calls/contact-record.js'
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { rateCall } from '../../shared/domain/rating/rate-call.js';
 import { TariffBook } from '../../shared/domain/rating/tariff.js';
+import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './ingest-fixtures.js';
 
@@ -32,6 +33,8 @@ afterAll(async () => {
   await db.stop();
 });
 beforeEach(() => {
+  // The records are of 24 November 2026: charged the next day, whatever day the tests run.
+  useClock(new TestClock('2026-11-25T04:00:00Z'));
   usePorts({ notifications: createLocalNotifications() });
 });
 

@@ -36,12 +36,15 @@ describe('the call item', () => {
   };
 
   it('is the call record plus keys, ledger view and TTL', () => {
-    expect(callItem(record, 30, 400, 'p#0')).toEqual({
+    const entry = { amount: 30, at: record.endedAt, description: 'call from +862161234567 (60s billed)' };
+    expect(callItem(record, entry, 400, 'p#0')).toEqual({
       ...record,
       pk: 'CALL#c-1',
       sk: 'CALL',
       type: 'call',
       ledgerAmount: 30,
+      at: '2026-11-24T02:16:19.000Z',
+      description: 'call from +862161234567 (60s billed)',
       gsi2pk: 'CALLS#4008123456',
       gsi2sk: '2026-11-24T02:15:03.000Z#c-1',
       gsi1pk: 'ACCT#t-1',
@@ -52,7 +55,13 @@ describe('the call item', () => {
   });
 
   it('a free call is no ledger entry (no gsi1); optional fields absent stay absent', () => {
-    const free = stored(callItem({ ...record, amount: 0, caller: undefined, answeredAt: undefined }, 0, 400));
+    const free = stored(
+      callItem(
+        { ...record, amount: 0, caller: undefined, answeredAt: undefined },
+        { amount: 0, at: record.endedAt, description: 'call from unknown (60s billed)' },
+        400,
+      ),
+    );
     expect(free).not.toHaveProperty('gsi1pk');
     expect(free).not.toHaveProperty('caller');
     expect(free).not.toHaveProperty('answeredAt');

@@ -168,6 +168,7 @@ describe('account movements', () => {
 
 describe('chargeCalls (pure)', () => {
   const ctx = { book: new TariffBook(DEFAULT_TARIFF), regions: geoRegions };
+  const at = { nowMs: Date.parse('2026-11-24T12:00:00Z') };
   const contact = (name: string) => {
     const p = parseContactRecord(fixture(name));
     if (p.kind !== 'call') throw new Error(name);
@@ -182,14 +183,14 @@ describe('chargeCalls (pure)', () => {
 
   it('charges new calls, adjusts updated ones and skips stale ones', () => {
     const account = { ...newAccount('acme', DAY), balance: 10_000 };
-    const first = chargeCalls(account, [contact('ctr-forwarded-call.json')], new Map(), ctx);
+    const first = chargeCalls(account, [contact('ctr-forwarded-call.json')], new Map(), ctx, at);
     // Beijing mobile → Beijing fixed line: local, 5 minutes × 15 fen.
     expect(first.account.balance).toBe(10_000 - 75);
     const existing = new Map(first.writes.map((w) => [w.record.contactId, w.record]));
-    const update = chargeCalls(first.account, [contact('ctr-forwarded-call-update.json')], existing, ctx);
+    const update = chargeCalls(first.account, [contact('ctr-forwarded-call-update.json')], existing, ctx, at);
     expect(update.writes[0]).toMatchObject({ kind: 'update', adjustment: 10 });
     expect(update.account.balance).toBe(10_000 - 85);
-    const stale = chargeCalls(first.account, [contact('ctr-forwarded-call.json')], existing, ctx);
+    const stale = chargeCalls(first.account, [contact('ctr-forwarded-call.json')], existing, ctx, at);
     expect(stale).toMatchObject({
       stale: [first.writes[0]?.record.contactId],
       writes: [],
@@ -197,18 +198,43 @@ describe('chargeCalls (pure)', () => {
     });
   });
 
-  it('uses included minutes first (business plan: 600 minutes a month)', () => {
-    const account = {
-      ...newAccount('acme', DAY),
-      balance: 10_000,
-      includedMonth: '2026-11',
-      includedSecondsUsed: 600 * 60 - 120,
+  it('uses the included seconds its bucket allocated first (business plan: 600 minutes a month)', () => {
+    const account = { ...newAccount('acme', DAY), balance: 10_000 };
+    const c = {
+      ...contact('ctr-forwarded-call.json'),
+      plan: 'business',
+      freeSeconds: 120,
+      allowanceKey: '2026-11#number#4008123456',
     };
-    const c = { ...contact('ctr-forwarded-call.json'), plan: 'business' };
-    const result = chargeCalls(account, [c], new Map(), ctx);
+    const result = chargeCalls(account, [c], new Map(), ctx, at);
     // 5 billed minutes (local), 2 of them included: 3 × 13 fen.
-    expect(result.writes[0]?.record).toMatchObject({ includedSecondsUsed: 120, amount: 39 });
-    expect(result.account.includedSecondsUsed).toBe(600 * 60);
+    expect(result.writes[0]?.record).toMatchObject({
+      includedSecondsUsed: 120,
+      amount: 39,
+      allowanceKey: '2026-11#number#4008123456',
+      tariffVersion: DEFAULT_TARIFF.version,
+    });
+  });
+
+  it('never moves the spend day past today: a call starting just after midnight counts toward today', () => {
+    // 23:58 Shanghai on the 24th (15:58Z); the call starts 3 minutes later, on the 25th (within tolerance).
+    const account = { ...newAccount('acme', DAY), balance: 10_000, dailyCap: 500, spendToday: 100 };
+    const c = contact('ctr-forwarded-call.json');
+    const shifted = {
+      ...c,
+      contact: {
+        ...c.contact,
+        startedMs: Date.parse('2026-11-24T16:01:00Z'),
+        startedAt: '2026-11-24T16:01:00.000Z',
+        answeredMs: Date.parse('2026-11-24T16:01:10Z'),
+        endedMs: Date.parse('2026-11-24T16:02:10Z'),
+      },
+    };
+    const result = chargeCalls(account, [shifted], new Map(), ctx, {
+      nowMs: Date.parse('2026-11-24T15:58:00Z'),
+    });
+    // 1 minute local at 15 fen, night band (00:01 local): 30% off → 10.5 → 11 fen, counted on the 24th.
+    expect(result.account).toMatchObject({ spendDay: DAY, spendToday: 111 });
   });
 });
 

@@ -28,6 +28,7 @@ const record = (contactId: string, id = contactId) => ({
 });
 const round = (over: Partial<ChargeRoundResult> = {}): ChargeRoundResult => ({
   unchargeable: [],
+  parked: 0,
   retry: new Set(),
   charged: 0,
   adjusted: 0,

@@ -49,7 +49,7 @@ export function accountFromItem(item: Item, tenantId: string, today: string): Ac
   };
 }
 
-const stored = (tenantId: string, item: Item | undefined, today: string): StoredAccount => ({
+export const storedAccount = (tenantId: string, item: Item | undefined, today: string): StoredAccount => ({
   account: item ? accountFromItem(item, tenantId, today) : newAccount(tenantId, today),
   item,
 });
@@ -58,7 +58,7 @@ export async function readAccount(tenantId: string, today: string): Promise<Stor
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName('ledger'), Key: accountKey(tenantId), ConsistentRead: true }),
   );
-  return stored(tenantId, Item, today);
+  return storedAccount(tenantId, Item, today);
 }
 
 /** Several accounts in as few requests as possible (BatchGet, 100 keys each, unprocessed keys retried). */
@@ -67,7 +67,7 @@ export async function readAccounts(
   today: string,
 ): Promise<Map<string, StoredAccount>> {
   const items = await batchGet('ledger', tenantIds.map(accountKey));
-  return new Map(tenantIds.map((t) => [t, stored(t, items.get(`ACCT#${t}|ACCOUNT`), today)]));
+  return new Map(tenantIds.map((t) => [t, storedAccount(t, items.get(`ACCT#${t}|ACCOUNT`), today)]));
 }
 
 /** The numbers the account has calls on (kept on the account item by ingest). */

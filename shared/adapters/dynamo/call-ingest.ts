@@ -18,19 +18,30 @@ import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { alertFor } from '../../domain/accounts/account.js';
-import { type CallRecord, callAdjustmentKey, callLedgerKey } from '../../domain/calls/call-record.js';
+import { type CallRecord, callEntryText, callLedgerKey } from '../../domain/calls/call-record.js';
 import type { NormalizedContact } from '../../domain/calls/contact-record.js';
 import { expiresAtSeconds, retentionDays } from '../../domain/calls/retention.js';
+import { type ParkReason, timeBoundsAt } from '../../domain/calls/time-bounds.js';
+import {
+  type AllowanceBucket,
+  type AllowanceDemand,
+  allocateAllowance,
+  allowanceKey,
+  emptyBucket,
+} from '../../domain/ledger/allowances.js';
 import {
   type CallToCharge,
   type CallWrite,
   type ChargeResult,
   chargeCalls,
   type RatingContext,
+  type Resettlement,
 } from '../../domain/ledger/call-charges.js';
 import { applyPostings, type Posting, postingOf } from '../../domain/ledger/postings.js';
-import { localDay } from '../../domain/zoned-time.js';
-import type { CallChargesPort, ChargeBatch, ChargeRoundResult } from '../../ports/calls.js';
+import { holderAt, type OwnershipPeriod } from '../../domain/numbers/ownership.js';
+import { billedSecondsOf } from '../../domain/rating/rate-call.js';
+import { localDay, localMonth } from '../../domain/zoned-time.js';
+import type { CallChargesPort, ChargeBatch, ChargeRoundResult, ParkedContact } from '../../ports/calls.js';
 import type { Notification } from '../../ports/notifications.js';
 import { outboxPutAction } from './account-alerts.js';
 import {
@@ -41,16 +52,18 @@ import {
   sweepPendingPostings,
 } from './account-postings.js';
 import {
+  accountKey,
   batchGet,
   callNumbersOf,
   isTransactionConflict,
   putAccountAction,
-  readAccounts,
   type StoredAccount,
+  storedAccount,
   type TransactItem,
 } from './account-store.js';
+import { allowanceItemId, allowanceItemKey, allowancePutAction, bucketFromItem } from './allowance-items.js';
 import { dynamo } from './client.js';
-import { MAX_TRANSACT_ACTIONS, packTransactions } from './paging.js';
+import { batchPutItems, MAX_TRANSACT_ACTIONS, packTransactions } from './paging.js';
 
 export { MAX_TRANSACT_ACTIONS } from './paging.js';
 
@@ -65,22 +78,41 @@ export function callFromItem(item: Item): CallRecord {
   return item as unknown as CallRecord;
 }
 
+/** The call#<ContactId> entry as first posted: amount, time and text never change afterwards. */
+export interface PostedCallEntry {
+  readonly amount: number;
+  readonly at: string;
+  readonly description: string;
+}
+
+/** The entry a call item posted (items written before `at`/`description` were stored: derived as then). */
+export function postedEntryOf(item: Item | undefined, previous: CallRecord): PostedCallEntry {
+  return {
+    amount: typeof item?.ledgerAmount === 'number' ? item.ledgerAmount : previous.amount,
+    at: typeof item?.at === 'string' ? item.at : previous.endedAt,
+    description: typeof item?.description === 'string' ? item.description : callEntryText(previous),
+  };
+}
+
 /**
  * The call item: the CallRecord's attributes plus keys, the ledger view (gsi1, when it moved money) and
- * the TTL. It is also the ledger entry call#<ContactId>: kind, key, time and text are derived when listed.
+ * the TTL. It is also the ledger entry call#<ContactId>, posted once: `ledgerAmount`, `at` and
+ * `description` are what it posted and stay so when a newer record rewrites the call (the difference is
+ * a call_adjustment entry, dated when it is posted).
  */
-export function callItem(r: CallRecord, ledgerAmount: number, retention: number, posting?: string): Item {
+export function callItem(r: CallRecord, entry: PostedCallEntry, retention: number, posting?: string): Item {
   return {
     ...callKey(r.contactId),
     type: 'call',
     ...r,
-    // What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries.
-    ledgerAmount,
+    ledgerAmount: entry.amount,
+    at: entry.at,
+    description: entry.description,
     gsi2pk: `CALLS#${r.number}`,
     gsi2sk: `${r.startedAt}#${r.contactId}`,
     expiresAt: expiresAtSeconds(r.endedAt, retention),
-    ...(ledgerAmount !== 0
-      ? { gsi1pk: `ACCT#${r.tenantId}`, gsi1sk: `${r.endedAt}#${callLedgerKey(r.contactId)}` }
+    ...(entry.amount !== 0
+      ? { gsi1pk: `ACCT#${r.tenantId}`, gsi1sk: `${entry.at}#${callLedgerKey(r.contactId)}` }
       : {}),
     // Written ahead of its account update (deferred posting): the posting that carries its money.
     ...(posting ? { posting } : {}),
@@ -92,8 +124,18 @@ interface Resolved {
   readonly tenantId: string;
 }
 
-/** Access number → its tenant, 400 number, segment and plan (null: not bound), kept for the batch. */
-type Resolution = Map<string, { tenantId: string; number: string; segment?: string; plan?: string } | null>;
+/** Access number → its 400 number, segment, plan and ownership periods (null: not bound), for the batch. */
+type Resolution = Map<
+  string,
+  {
+    tenantId: string;
+    number: string;
+    segment?: string;
+    plan?: string;
+    /** Absent on numbers written before ownership was kept: their current holder is charged. */
+    owners?: readonly OwnershipPeriod[];
+  } | null
+>;
 
 /** One account's share of a transaction: its account, alert and posting writes and its calls' writes. */
 interface AccountUnit {
@@ -104,6 +146,12 @@ interface AccountUnit {
   readonly counts: { charged: number; adjusted: number };
   /** Part of a deferred posting: if any unit of the account fails, all its contacts go round again. */
   readonly deferred?: boolean;
+}
+
+/** What an account's first unit carries beside its calls: re-allocated buckets and re-settled calls. */
+interface AllowanceWork {
+  readonly buckets: AllowanceBucket[];
+  readonly resettle: Resettlement[];
 }
 
 export interface ChargeStoreOptions {
@@ -136,14 +184,31 @@ export class DynamoCallCharges implements CallChargesPort {
     resolution: Resolution,
   ): Promise<ChargeRoundResult> {
     const unchargeable: { contactId: string; reason: string }[] = [];
+    const parked: ParkedContact[] = [];
     const existing = await this.readCalls(pending, round);
-    const resolved = await this.resolve(pending, existing, resolution, unchargeable);
+    const resolved = await this.resolve(pending, existing, resolution, unchargeable, parked, now);
+    await this.park(parked, now);
     const alerts = await this.applyUnappliedPostings(existing, now);
+    const demands = this.allowanceDemands(resolved, existing);
     const tenantIds = [...new Set(resolved.map((r) => r.tenantId))];
-    const accounts = await readAccounts(tenantIds, localDay(this.zone, now.getTime()));
-    const { chains, stale } = this.planAccounts(resolved, existing, accounts, now);
+    const items = await batchGet('ledger', [
+      ...tenantIds.map(accountKey),
+      ...[...demands.values()].map((d) => allowanceItemKey(d.tenantId, d.key)),
+    ]);
+    const today = localDay(this.zone, now.getTime());
+    const accounts = new Map(
+      tenantIds.map((t) => [t, storedAccount(t, items.get(`ACCT#${t}|ACCOUNT`), today)]),
+    );
+    const allowances = await this.allocate(demands, items, resolved, existing);
+    const { chains, stale } = this.planAccounts(resolved, existing, accounts, allowances, now);
     const executed = await this.execute(chains);
-    return { unchargeable, stale, ...executed, alerts: [...alerts, ...executed.alerts] };
+    return {
+      unchargeable,
+      parked: parked.length,
+      stale,
+      ...executed,
+      alerts: [...alerts, ...executed.alerts],
+    };
   }
 
   /**
@@ -180,12 +245,37 @@ export class DynamoCallCharges implements CallChargesPort {
     return alerts;
   }
 
-  /** Access number → tenant and 400 number (routing snapshot), then the number's segment and plan. */
+  /** Parked records, kept for review (PARKED#<ContactId>, listed on gsi2 PARKED#records): never charged. */
+  private async park(parked: readonly ParkedContact[], now: Date): Promise<void> {
+    if (parked.length === 0) return;
+    const at = now.toISOString();
+    await batchPutItems(
+      tableName('ledger'),
+      parked.map((p) => ({
+        pk: `PARKED#${p.contactId}`,
+        sk: 'PARKED',
+        type: 'parked_record',
+        ...p,
+        parkedAt: at,
+        gsi2pk: 'PARKED#records',
+        gsi2sk: `${at}#${p.contactId}`,
+      })),
+    );
+  }
+
+  /**
+   * Access number → 400 number (routing snapshot), then the number's segment, plan and ownership
+   * periods; the tenant is the one that held the number when the call started. A contact already charged
+   * stays with the tenant it was charged to (a late update of a call whose number has moved since).
+   * Records out of time bounds, or started while nobody held the number, are parked.
+   */
   private async resolve(
     contacts: readonly NormalizedContact[],
     existing: Map<string, Item>,
     cache: Resolution,
     unchargeable: { contactId: string; reason: string }[],
+    parked: ParkedContact[],
+    now: Date,
   ): Promise<Resolved[]> {
     const accessNumbers = [
       ...new Set(
@@ -197,14 +287,19 @@ export class DynamoCallCharges implements CallChargesPort {
       const numbers = new Map<string, string>();
       for (const a of accessNumbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
-        if (snap && typeof snap.number400 === 'string' && typeof snap.tenantId === 'string')
-          numbers.set(a, snap.number400);
+        // A snapshot without a tenant (the number left its owner) still names the number, whose
+        // ownership periods may say who held it when a late record's call started.
+        if (snap && typeof snap.number400 === 'string') numbers.set(a, snap.number400);
         else cache.set(a, null);
       }
       const numberItems = await batchGet('numbers', [...new Set(numbers.values())].map(numberKey), false);
       for (const [a, n] of numbers) {
         const snap = snapshots.get(`ACCESS#${a}|SNAPSHOT`);
         const item = numberItems.get(`NUM#${n}|NUMBER`);
+        if (typeof snap?.tenantId !== 'string' && !Array.isArray(item?.owners)) {
+          cache.set(a, null);
+          continue;
+        }
         cache.set(a, {
           tenantId: String(snap?.tenantId),
           number: n,
@@ -216,27 +311,39 @@ export class DynamoCallCharges implements CallChargesPort {
               : typeof item?.plan === 'string'
                 ? item.plan
                 : undefined,
+          ...(Array.isArray(item?.owners) ? { owners: item.owners as OwnershipPeriod[] } : {}),
         });
       }
     }
     const out: Resolved[] = [];
+    const outOfBounds = timeBoundsAt(now.getTime(), this.zone);
     for (const c of contacts) {
-      let target = c.accessNumber ? cache.get(c.accessNumber) : undefined;
-      let accessNumber = c.accessNumber;
-      if (!c.accessNumber && c.initialContactId) {
-        // A later transfer segment without a system endpoint belongs to the number of its first segment.
-        const first = existing.get(callId(c.initialContactId)) ?? existing.get(callId(c.contactId));
-        if (first) {
-          target = {
-            tenantId: String(first.tenantId),
-            number: String(first.number),
-            segment: first.segment as string,
-            plan: first.plan as string,
-          };
-          accessNumber = String(first.accessNumber);
-        }
+      const bounds = outOfBounds(c.startedMs);
+      if (bounds) {
+        parked.push(parkedOf(c, bounds));
+        continue;
       }
-      if (!target || !accessNumber) {
+      const charged = existing.get(callId(c.contactId));
+      const first =
+        c.initialContactId && !c.accessNumber ? existing.get(callId(c.initialContactId)) : undefined;
+      // Charged already (the owner then), or a transfer segment without a system endpoint (its first
+      // segment's number): the call item says whose it is.
+      const known = charged ?? first;
+      if (known) {
+        out.push({
+          tenantId: String(known.tenantId),
+          call: {
+            contact: c,
+            number: String(known.number),
+            accessNumber: String(known.accessNumber),
+            segment: known.segment as string,
+            plan: known.plan as string,
+          },
+        });
+        continue;
+      }
+      const target = c.accessNumber ? cache.get(c.accessNumber) : undefined;
+      if (!target || !c.accessNumber) {
         unchargeable.push({
           contactId: c.contactId,
           reason: c.accessNumber
@@ -245,12 +352,140 @@ export class DynamoCallCharges implements CallChargesPort {
         });
         continue;
       }
+      let tenantId = target.tenantId;
+      if (target.owners) {
+        const period = holderAt(target.owners, c.startedAt, c.accessNumber);
+        if (!period) {
+          parked.push(
+            parkedOf(
+              c,
+              {
+                code: 'no_owner_at_start',
+                reason: `nobody held ${target.number} through ${c.accessNumber} when the call started (before its first activation, or between owners)`,
+              },
+              target.number,
+            ),
+          );
+          continue;
+        }
+        tenantId = period.tenantId;
+      }
       out.push({
-        tenantId: target.tenantId,
-        call: { contact: c, number: target.number, accessNumber, segment: target.segment, plan: target.plan },
+        tenantId,
+        call: {
+          contact: c,
+          number: target.number,
+          accessNumber: c.accessNumber,
+          segment: target.segment,
+          plan: target.plan,
+        },
       });
     }
     return out;
+  }
+
+  /**
+   * Each call's demand on its allowance bucket (plans with included minutes only), by bucket: stale
+   * records demand nothing.
+   */
+  private allowanceDemands(resolved: readonly Resolved[], existing: Map<string, Item>) {
+    const book = this.options.rating.book;
+    const buckets = new Map<
+      string,
+      {
+        tenantId: string;
+        key: string;
+        month: string;
+        scope: 'number' | 'pool';
+        included: number;
+        demands: AllowanceDemand[];
+      }
+    >();
+    for (const r of resolved) {
+      const c = r.call.contact;
+      const plan = book.plan(r.call.segment, r.call.plan);
+      if (plan.includedMinutes <= 0) continue;
+      const previous = existing.get(callId(c.contactId));
+      if (previous && String(previous.lastUpdatedAt) >= c.lastUpdatedAt) continue;
+      const month = localMonth(this.zone, c.startedMs);
+      const scope = plan.allowance === 'pooled' ? 'pool' : 'number';
+      const key = allowanceKey(month, scope, r.call.number, plan.plan);
+      const id = allowanceItemId(r.tenantId, key);
+      let bucket = buckets.get(id);
+      if (!bucket) {
+        bucket = {
+          tenantId: r.tenantId,
+          key,
+          month,
+          scope,
+          included: plan.includedMinutes * 60,
+          demands: [],
+        };
+        buckets.set(id, bucket);
+      }
+      bucket.demands.push({
+        contactId: c.contactId,
+        startMs: c.startedMs,
+        billedSeconds: billedSecondsOf(plan, c.answeredMs, c.endedMs),
+        incrementSeconds: plan.incrementSeconds,
+      });
+    }
+    return buckets;
+  }
+
+  /**
+   * Allocates each bucket again with the batch's demands; gives every call its free seconds and key, and
+   * reads the calls the allocation re-settles (one more request, only when a late call took included
+   * seconds back from calls that started after it).
+   */
+  private async allocate(
+    demands: ReturnType<DynamoCallCharges['allowanceDemands']>,
+    items: Map<string, Item>,
+    resolved: Resolved[],
+    existing: Map<string, Item>,
+  ): Promise<Map<string, AllowanceWork>> {
+    const work = new Map<string, AllowanceWork>();
+    const free = new Map<string, { seconds: number; key: string }>();
+    const resettle: { tenantId: string; contactId: string; seconds: number; version: number }[] = [];
+    for (const [id, d] of demands) {
+      const bucket = bucketFromItem(items.get(id)) ?? emptyBucket(d.key, d.month, d.scope, d.included);
+      const allocation = allocateAllowance({ ...bucket, includedSeconds: d.included }, d.demands);
+      for (const demand of d.demands)
+        free.set(demand.contactId, { seconds: allocation.free.get(demand.contactId) ?? 0, key: d.key });
+      for (const contactId of allocation.resettle)
+        resettle.push({
+          tenantId: d.tenantId,
+          contactId,
+          seconds: allocation.free.get(contactId) ?? 0,
+          version: allocation.bucket.version,
+        });
+      if (allocation.changed) {
+        const w = work.get(d.tenantId) ?? { buckets: [], resettle: [] };
+        w.buckets.push(allocation.bucket);
+        work.set(d.tenantId, w);
+      }
+    }
+    for (let i = 0; i < resolved.length; i++) {
+      const r = resolved[i] as Resolved;
+      const f = free.get(r.call.contact.contactId);
+      if (f) resolved[i] = { ...r, call: { ...r.call, freeSeconds: f.seconds, allowanceKey: f.key } };
+    }
+    if (resettle.length > 0) {
+      const calls = await batchGet(
+        'ledger',
+        resettle.map((r) => callKey(r.contactId)),
+      );
+      for (const r of resettle) {
+        const item = calls.get(callId(r.contactId));
+        if (!item) continue;
+        // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
+        existing.set(callId(r.contactId), item);
+        const w = work.get(r.tenantId) ?? { buckets: [], resettle: [] };
+        w.resettle.push({ record: callFromItem(item), freeSeconds: r.seconds, bucketVersion: r.version });
+        work.set(r.tenantId, w);
+      }
+    }
+    return work;
   }
 
   /** Each account's calls → its chain of transaction units. */
@@ -258,6 +493,7 @@ export class DynamoCallCharges implements CallChargesPort {
     resolved: readonly Resolved[],
     existing: Map<string, Item>,
     accounts: Map<string, StoredAccount>,
+    allowances: Map<string, AllowanceWork>,
     now: Date,
   ) {
     const chains: AccountUnit[][] = [];
@@ -268,6 +504,8 @@ export class DynamoCallCharges implements CallChargesPort {
       if (calls) calls.push(r);
       else byTenant.set(r.tenantId, [r]);
     }
+    for (const [tenantId, work] of allowances)
+      if (!byTenant.has(tenantId) && work.resettle.length) byTenant.set(tenantId, []);
     for (const [tenantId, calls] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored) continue;
@@ -277,11 +515,12 @@ export class DynamoCallCharges implements CallChargesPort {
         if (item) existingCalls.set(r.call.contact.contactId, callFromItem(item));
       }
       const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+      const work = allowances.get(tenantId) ?? { buckets: [], resettle: [] };
       // Chunks so that calls + adjustments + account + alerts stay within the limit (adjustments are rare).
       const chain =
         sorted.length > MAX_TRANSACT_ACTIONS - 6
-          ? this.planDeferred(stored, sorted, existing, existingCalls, now)
-          : this.plan(stored, sorted, existing, existingCalls, now);
+          ? this.planDeferred(stored, sorted, existing, existingCalls, work, now)
+          : this.plan(stored, sorted, existing, existingCalls, work, now);
       stale += chain.stale;
       if (chain.units.length > 0) chains.push(chain.units);
     }
@@ -301,7 +540,8 @@ export class DynamoCallCharges implements CallChargesPort {
 
   /**
    * Rates the next chunk of calls, from `from`: at most `room` of them, halved until their actions, one
-   * more item (the account or a posting) and, when `withAlerts`, their alerts fit one transaction.
+   * more item (the account or a posting), the allowance work of the first chunk and, when `withAlerts`,
+   * their alerts fit one transaction.
    */
   private chargeChunk(
     account: StoredAccount['account'],
@@ -310,34 +550,44 @@ export class DynamoCallCharges implements CallChargesPort {
     existingCalls: Map<string, CallRecord>,
     room: number,
     withAlerts: boolean,
+    work: AllowanceWork | undefined,
+    now: Date,
   ): { take: number; result: ChargeResult; counts: ReturnType<typeof callCounts> } {
     let take = Math.min(room, sorted.length - from);
     for (;;) {
       const chunk = sorted.slice(from, from + take).map((r) => r.call);
-      const result = chargeCalls(account, chunk, existingCalls, this.options.rating);
+      const result = chargeCalls(account, chunk, existingCalls, this.options.rating, {
+        nowMs: now.getTime(),
+        resettle: work?.resettle,
+      });
       const counts = callCounts(result.writes);
       const alerts = withAlerts ? result.crossings.length : 0;
-      if (1 + counts.actions + alerts <= MAX_TRANSACT_ACTIONS || take === 1) return { take, result, counts };
+      const buckets = work?.buckets.length ?? 0;
+      if (1 + counts.actions + alerts + buckets <= MAX_TRANSACT_ACTIONS || take <= 1)
+        return { take, result, counts };
       take = Math.max(1, Math.floor(take / 2));
     }
   }
 
   /**
    * One account's calls → units of at most 100 actions, each carrying the account's state after its
-   * calls; chunks after the first are conditioned on the version the previous chunk wrote.
+   * calls; chunks after the first are conditioned on the version the previous chunk wrote. The first
+   * carries the account's re-allocated allowance buckets and re-settled calls.
    */
   private plan(
     stored: StoredAccount,
     sorted: readonly Resolved[],
     existing: Map<string, Item>,
     existingCalls: Map<string, CallRecord>,
+    work: AllowanceWork,
     now: Date,
   ) {
     const units: AccountUnit[] = [];
     const at = now.toISOString();
     let current = stored;
     let stale = 0;
-    for (let i = 0; i < sorted.length; ) {
+    let pendingWork: AllowanceWork | undefined = work;
+    for (let i = 0; i < sorted.length || pendingWork; ) {
       const { take, result, counts } = this.chargeChunk(
         current.account,
         sorted,
@@ -345,11 +595,15 @@ export class DynamoCallCharges implements CallChargesPort {
         existingCalls,
         MAX_TRANSACT_ACTIONS - 6,
         true,
+        pendingWork,
+        now,
       );
+      const buckets = pendingWork?.buckets ?? [];
+      pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;
       stale += result.stale.length;
-      if (result.writes.length === 0) continue;
+      if (result.writes.length === 0 && buckets.length === 0) continue;
       // The account remembers the numbers it has calls on (tenant-wide reports read them).
       const known = new Set(callNumbersOf(current));
       const numbersBefore = known.size;
@@ -364,8 +618,9 @@ export class DynamoCallCharges implements CallChargesPort {
         actions.push(putAccountAction(current, nextAccount, at, { callNumbers: [...known] }));
       const alerts = result.crossings.map((c) => alertFor(result.account, c));
       for (const a of alerts) actions.push(outboxPutAction(a, at));
+      for (const b of buckets) actions.push(allowancePutAction(stored.account.tenantId, b, at));
       actions.push(
-        ...this.callActions(stored.account.tenantId, result.writes, existing, this.retention(current)),
+        ...this.callActions(stored.account.tenantId, result.writes, existing, this.retention(current), at),
       );
       units.push({
         tenantId: stored.account.tenantId,
@@ -392,6 +647,7 @@ export class DynamoCallCharges implements CallChargesPort {
     sorted: readonly Resolved[],
     existing: Map<string, Item>,
     existingCalls: Map<string, CallRecord>,
+    work: AllowanceWork,
     now: Date,
   ) {
     const tenantId = stored.account.tenantId;
@@ -403,6 +659,7 @@ export class DynamoCallCharges implements CallChargesPort {
     let rated = stored.account;
     let stale = 0;
     const numbers = new Set(callNumbersOf(stored));
+    let pendingWork: AllowanceWork | undefined = work;
     for (let i = 0; i < sorted.length; ) {
       const { take, result, counts } = this.chargeChunk(
         rated,
@@ -411,11 +668,15 @@ export class DynamoCallCharges implements CallChargesPort {
         existingCalls,
         MAX_TRANSACT_ACTIONS - 1,
         false,
+        pendingWork,
+        now,
       );
+      const buckets = pendingWork?.buckets ?? [];
+      pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;
       stale += result.stale.length;
-      if (result.writes.length === 0) continue;
+      if (result.writes.length === 0 && buckets.length === 0) continue;
       const posting = postingOf(
         `${postingBase}#${postings.length}`,
         rated,
@@ -430,7 +691,8 @@ export class DynamoCallCharges implements CallChargesPort {
         tenantId,
         actions: [
           postingPutAction(posting, at),
-          ...this.callActions(tenantId, result.writes, existing, retention, posting.key),
+          ...buckets.map((b) => allowancePutAction(tenantId, b, at)),
+          ...this.callActions(tenantId, result.writes, existing, retention, at, posting.key),
         ],
         alerts: [],
         contactIds,
@@ -460,40 +722,44 @@ export class DynamoCallCharges implements CallChargesPort {
     return { units, stale };
   }
 
-  /** The call items of one chunk, and an adjustment entry for each call re-rated to another amount. */
+  /**
+   * The call items of one chunk, and an adjustment entry, dated `at` (when it is posted), for each call
+   * re-rated to another amount. The call#<ContactId> entry keeps the amount, time and text it was posted
+   * with.
+   */
   private callActions(
     tenantId: string,
     writes: readonly CallWrite[],
     existing: Map<string, Item>,
     retention: number,
+    at: string,
     posting?: string,
   ): TransactItem[] {
     const table = tableName('ledger');
     const actions: TransactItem[] = [];
     for (const w of writes) {
       if (w.kind === 'new') {
+        const entry = { amount: w.record.amount, at: w.record.endedAt, description: callEntryText(w.record) };
         actions.push({
           Put: {
             TableName: table,
-            Item: callItem(w.record, w.record.amount, retention, posting),
+            Item: callItem(w.record, entry, retention, posting),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
         continue;
       }
-      const previousItem = existing.get(callId(w.record.contactId));
-      const ledgerAmount =
-        typeof previousItem?.ledgerAmount === 'number' ? previousItem.ledgerAmount : w.previous.amount;
+      const entry = postedEntryOf(existing.get(callId(w.record.contactId)), w.previous);
       actions.push({
         Put: {
           TableName: table,
-          Item: callItem(w.record, ledgerAmount, retention, posting),
+          Item: callItem(w.record, entry, retention, posting),
           ConditionExpression: 'lastUpdatedAt = :prev',
           ExpressionAttributeValues: { ':prev': w.previous.lastUpdatedAt },
         },
       });
       if (w.adjustment === 0) continue;
-      const key = callAdjustmentKey(w.record.contactId, w.record.lastUpdatedAt);
+      const key = w.adjustmentKey;
       actions.push({
         Put: {
           TableName: table,
@@ -505,11 +771,21 @@ export class DynamoCallCharges implements CallChargesPort {
             key,
             kind: 'call_adjustment',
             amount: -w.adjustment,
-            at: w.record.lastUpdatedAt,
-            description: `call ${w.record.contactId} re-rated from ${w.previous.amount} to ${w.record.amount} fen`,
+            at,
+            description:
+              w.why === 'allowance'
+                ? `call ${w.record.contactId} re-settled from ${w.previous.amount} to ${w.record.amount} fen: an earlier call of ${w.record.allowanceKey} arrived late and takes its included minutes first`
+                : `call ${w.record.contactId} re-rated from ${w.previous.amount} to ${w.record.amount} fen (newer record)`,
             number: w.record.number,
+            // What the fen trace to: the call, the tariff version it was rated with, the included seconds.
+            meta: {
+              contactId: w.record.contactId,
+              tariffVersion: w.record.tariffVersion,
+              includedSecondsUsed: w.record.includedSecondsUsed,
+              ...(w.record.allowanceKey ? { allowanceKey: w.record.allowanceKey } : {}),
+            },
             gsi1pk: `ACCT#${tenantId}`,
-            gsi1sk: `${w.record.lastUpdatedAt}#${key}`,
+            gsi1sk: `${at}#${key}`,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -564,6 +840,18 @@ export class DynamoCallCharges implements CallChargesPort {
     }
     return { retry, ...committed };
   }
+}
+
+function parkedOf(c: NormalizedContact, why: ParkReason, number?: string): ParkedContact {
+  return {
+    contactId: c.contactId,
+    code: why.code,
+    reason: why.reason,
+    startedAt: c.startedAt,
+    lastUpdatedAt: c.lastUpdatedAt,
+    ...(c.accessNumber ? { accessNumber: c.accessNumber } : {}),
+    ...(number ? { number } : {}),
+  };
 }
 
 /** Actions a chunk's call writes take: one per call, and one more per call re-rated to another amount. */

@@ -8,7 +8,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TIME_ZONE, optionalEnv, tableName } from '../../config.js';
 import { alertFor, applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
-import { callLedgerKey } from '../../domain/calls/call-record.js';
+import { type CallRecord, callEntryText, callLedgerKey } from '../../domain/calls/call-record.js';
 import { conflict, DomainError, invalid } from '../../domain/errors.js';
 import type {
   LedgerEntryInput,
@@ -308,13 +308,14 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
     );
     const items = page.items.map((item): LedgerView => {
       if (item.type === 'call') {
-        // A call record is its own ledger entry: what it first posted; re-ratings are adjustment entries.
+        // A call record is its own ledger entry: what it first posted (amount, time, text), never moved;
+        // re-ratings are adjustment entries.
         return {
           key: callLedgerKey(String(item.contactId)),
           kind: 'call',
           amount: -(item.ledgerAmount as number),
-          at: String(item.endedAt),
-          description: `call from ${item.caller ?? 'unknown'} (${item.billedSeconds}s billed)`,
+          at: String(item.at ?? item.endedAt),
+          description: String(item.description ?? callEntryText(item as unknown as CallRecord)),
           number: String(item.number),
         };
       }

@@ -44,7 +44,17 @@ export function ledgerLineFromItem(item: Item): LedgerLine | undefined {
     at,
     description: str(item.description) ?? (isCall ? `call to ${str(item.number) ?? ''}` : key),
     ...(str(item.number) ? { number: str(item.number) } : {}),
-    meta: isCall ? { ...meta, billedSeconds: int(item.billedSeconds) } : meta,
+    meta: isCall
+      ? {
+          ...meta,
+          billedSeconds: int(item.billedSeconds),
+          includedSecondsUsed: int(item.includedSecondsUsed),
+          // The allowance bucket's key says whose included minutes these were (ledger/allowances.ts).
+          ...(typeof item.allowanceKey === 'string'
+            ? { allowance: item.allowanceKey.includes('#pool#') ? 'pooled' : 'per_number' }
+            : {}),
+        }
+      : meta,
   };
 }
 

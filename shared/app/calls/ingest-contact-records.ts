@@ -6,6 +6,9 @@
  * Variations, as branches below:
  * - a record that cannot be parsed, or whose access number is bound to no 400 number, fails alone (the
  *   stream retries it, then parks it with its reason);
+ * - a record out of time bounds (starting in the future, or of a month closed beyond the correction
+ *   window), or started while nobody held its number, is parked for review by the store: never
+ *   charged, never counted toward a spend day, not a failure;
  * - a lost race (an account moved, or a contact was charged meanwhile) sends just those contacts round
  *   again after a short random pause; one that keeps losing fails after the last round;
  * - a failed read retries the round; on the last round it fails the whole batch (the stream retries it).
@@ -27,6 +30,7 @@ export interface IngestResult {
   readonly charged: number;
   readonly adjusted: number;
   readonly stale: number;
+  readonly parked: number;
   readonly ignored: number;
   readonly transactions: number;
 }
@@ -58,7 +62,7 @@ export async function ingestContactRecords(
   const failContact = (contactId: string, reason: string) => {
     for (const id of batch.idsByContact.get(contactId) ?? []) failures.push({ id, reason });
   };
-  const totals = { charged: 0, adjusted: 0, stale: 0, transactions: 0 };
+  const totals = { charged: 0, adjusted: 0, stale: 0, parked: 0, transactions: 0 };
   const alerts: Notification[] = [];
   const charging = deps.charges.batch();
   let pending: readonly NormalizedContact[] = batch.newest;
@@ -76,6 +80,7 @@ export async function ingestContactRecords(
     totals.charged += result.charged;
     totals.adjusted += result.adjusted;
     totals.stale += result.stale;
+    totals.parked += result.parked;
     totals.transactions += result.transactions;
     alerts.push(...result.alerts);
     pending = pending.filter((c) => result.retry.has(c.contactId));

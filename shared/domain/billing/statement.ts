@@ -30,6 +30,9 @@ export interface UsageSummaryRow {
   readonly calls: number;
   readonly billedSeconds: number;
   readonly charges: number;
+  /** Seconds the plan's included minutes covered, and whose minutes they were (the number's or a pool). */
+  readonly includedSeconds?: number;
+  readonly allowance?: 'per_number' | 'pooled';
 }
 
 export interface Statement {
@@ -111,7 +114,10 @@ export function assembleStatement(input: StatementInput): Statement {
     a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1,
   );
   const lines: StatementLine[] = [];
-  const calls = new Map<string, { amount: number; count: number; seconds: number }>();
+  const calls = new Map<
+    string,
+    { amount: number; count: number; seconds: number; included: number; allowance?: 'per_number' | 'pooled' }
+  >();
   let debits = 0;
   let credits = 0;
   for (const e of sorted) {
@@ -119,10 +125,13 @@ export function assembleStatement(input: StatementInput): Statement {
     else credits += e.amount;
     if (CALL_KINDS.has(e.kind)) {
       const number = e.number ?? '';
-      const row = calls.get(number) ?? { amount: 0, count: 0, seconds: 0 };
+      const row = calls.get(number) ?? { amount: 0, count: 0, seconds: 0, included: 0 };
       row.amount += e.amount;
       row.count += e.kind === 'call' ? 1 : 0;
       row.seconds += numeric(e.meta?.billedSeconds);
+      if (e.kind === 'call') row.included += numeric(e.meta?.includedSecondsUsed);
+      if (e.meta?.allowance === 'pooled' || e.meta?.allowance === 'per_number')
+        row.allowance = e.meta.allowance;
       calls.set(number, row);
       continue;
     }
@@ -145,7 +154,13 @@ export function assembleStatement(input: StatementInput): Statement {
       count: row.count,
       ...(number ? { number } : {}),
     });
-    usage.push({ number, calls: row.count, billedSeconds: row.seconds, charges: -row.amount });
+    usage.push({
+      number,
+      calls: row.count,
+      billedSeconds: row.seconds,
+      charges: -row.amount,
+      ...(row.allowance ? { includedSeconds: row.included, allowance: row.allowance } : {}),
+    });
   }
   const periodNet = lines.reduce((sum, l) => sum + l.amount, 0);
   if (input.lateEntries && input.lateEntries.amount !== 0) {

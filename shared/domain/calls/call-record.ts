@@ -18,6 +18,11 @@ export interface CallRecord {
   readonly durationSeconds: number;
   readonly billedSeconds: number;
   readonly includedSecondsUsed: number;
+  /**
+   * The allowance bucket the included seconds came from (shared/domain/ledger/allowances.ts):
+   * `<YYYY-MM>#number#<400 number>` or `<YYYY-MM>#pool#<plan>`; absent when the plan includes no minutes.
+   */
+  readonly allowanceKey?: string;
   /** Fen charged for the call in total (after adjustments); ≥ 0. */
   readonly amount: number;
   readonly missed: boolean;
@@ -36,3 +41,10 @@ export interface CallRecord {
 export const callLedgerKey = (contactId: string) => `call#${contactId}`;
 export const callAdjustmentKey = (contactId: string, lastUpdatedAt: string) =>
   `call#${contactId}#${lastUpdatedAt}`;
+/** The adjustment of a call re-settled because its bucket's allocation changed (bucket version: unique). */
+export const allowanceAdjustmentKey = (contactId: string, bucketKey: string, bucketVersion: number) =>
+  `call#${contactId}#allowance#${bucketKey}#v${bucketVersion}`;
+
+/** The text of a call's ledger entry, fixed when it is first posted. */
+export const callEntryText = (r: Pick<CallRecord, 'caller' | 'billedSeconds'>) =>
+  `call from ${r.caller ?? 'unknown'} (${r.billedSeconds}s billed)`;

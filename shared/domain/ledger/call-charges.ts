@@ -1,15 +1,20 @@
 /**
  * Charging one account's calls from one batch, as a pure computation: each contact is new (charged),
  * a newer record of a charged contact (re-rated; the difference is an adjustment), or stale (ignored).
+ * Calls whose allowance bucket was re-allocated (a call that started before them arrived late) are
+ * re-settled: re-rated with their new included seconds, the difference posted as an adjustment.
+ * Included seconds come from the allocation of the call's bucket (./allowances.ts), never from the
+ * order calls are charged in. Spend counts toward the call's local day, but never a day after today:
+ * no record moves the account's spend day forward.
  * The charge store writes the result in one transaction with the account, so it lands all or nothing.
  */
 import { type Account, applyMovements, type Crossing, type Movement } from '../accounts/account.js';
-import type { CallRecord } from '../calls/call-record.js';
+import { allowanceAdjustmentKey, type CallRecord, callAdjustmentKey } from '../calls/call-record.js';
 import type { NormalizedContact } from '../calls/contact-record.js';
 import type { RegionFacts } from '../calls/region.js';
 import { rateCall } from '../rating/rate-call.js';
 import type { TariffBook } from '../rating/tariff.js';
-import { localDay, localMonth } from '../zoned-time.js';
+import { localDay } from '../zoned-time.js';
 
 export interface CallToCharge {
   readonly contact: NormalizedContact;
@@ -17,6 +22,16 @@ export interface CallToCharge {
   readonly accessNumber: string;
   readonly segment: string | undefined;
   readonly plan: string | undefined;
+  /** Included seconds its bucket's allocation gives the call (allocateAllowance); absent: none. */
+  readonly freeSeconds?: number;
+  readonly allowanceKey?: string;
+}
+
+/** A charged call whose included seconds the allocation changed, and the bucket version that did it. */
+export interface Resettlement {
+  readonly record: CallRecord;
+  readonly freeSeconds: number;
+  readonly bucketVersion: number;
 }
 
 export type CallWrite =
@@ -26,6 +41,9 @@ export type CallWrite =
       readonly record: CallRecord;
       readonly previous: CallRecord;
       readonly adjustment: number;
+      /** The adjustment entry's permanent key (when `adjustment` is not 0). */
+      readonly adjustmentKey: string;
+      readonly why: 'newer_record' | 'allowance';
     };
 
 export interface ChargeResult {
@@ -33,7 +51,7 @@ export interface ChargeResult {
   readonly writes: readonly CallWrite[];
   readonly stale: readonly string[];
   readonly crossings: readonly Crossing[];
-  /** The account item must be written (money moved or included minutes were used). */
+  /** The account item must be written (money moved). */
   readonly accountChanged: boolean;
   /** The money movements the account got (for a deferred posting). */
   readonly movements: readonly Movement[];
@@ -44,21 +62,50 @@ export interface RatingContext {
   readonly regions: RegionFacts;
 }
 
+export interface ChargeOptions {
+  /** The ingest instant (epoch ms): spend never counts toward a day after its local day. */
+  readonly nowMs: number;
+  readonly resettle?: readonly Resettlement[];
+}
+
 export function chargeCalls(
   before: Account,
   calls: readonly CallToCharge[],
   existing: ReadonlyMap<string, CallRecord>,
   ctx: RatingContext,
+  options: ChargeOptions,
 ): ChargeResult {
   const zone = ctx.book.tariff.timeZone;
-  let includedMonth = before.includedMonth;
-  let includedUsed = before.includedSecondsUsed;
+  const today = localDay(zone, options.nowMs);
+  const spendDay = (day: string) => (day > today ? today : day);
   const writes: CallWrite[] = [];
   const stale: string[] = [];
   const movements: Movement[] = [];
-  // Oldest first, so included minutes go to calls in the order they were made.
-  const ordered = [...calls].sort((a, b) => a.contact.startedMs - b.contact.startedMs);
-  for (const call of ordered) {
+  const charge = (amount: number, day: string) => {
+    if (amount !== 0) movements.push({ amount: -amount, spend: { amount, day: spendDay(day) } });
+  };
+  for (const r of options.resettle ?? []) {
+    const previous = r.record;
+    const plan = ctx.book.plan(previous.segment, previous.plan);
+    const rating = rateCall(plan, zone, {
+      answeredAtMs: previous.answeredAt === undefined ? undefined : Date.parse(previous.answeredAt),
+      endedAtMs: Date.parse(previous.endedAt),
+      local: previous.local,
+      recordingSeconds: previous.recordingSeconds,
+      ivr: previous.ivr,
+      includedSecondsLeft: r.freeSeconds,
+    });
+    const record = { ...previous, includedSecondsUsed: rating.includedSecondsUsed, amount: rating.amount };
+    const adjustment = record.amount - previous.amount;
+    const adjustmentKey = allowanceAdjustmentKey(
+      previous.contactId,
+      previous.allowanceKey ?? '',
+      r.bucketVersion,
+    );
+    writes.push({ kind: 'update', record, previous, adjustment, adjustmentKey, why: 'allowance' });
+    charge(adjustment, previous.day);
+  }
+  for (const call of calls) {
     const c = call.contact;
     const previous = existing.get(c.contactId);
     if (previous && previous.lastUpdatedAt >= c.lastUpdatedAt) {
@@ -66,13 +113,6 @@ export function chargeCalls(
       continue;
     }
     const plan = ctx.book.plan(call.segment ?? previous?.segment, call.plan ?? previous?.plan);
-    const month = localMonth(zone, c.startedMs);
-    if (includedMonth === undefined || month > includedMonth) {
-      includedMonth = month;
-      includedUsed = 0;
-    }
-    const includedLeftNow =
-      month === includedMonth ? Math.max(0, plan.includedMinutes * 60 - includedUsed) : 0;
     const local = ctx.regions.isLocal(c.caller, c.answerNumber);
     const rating = rateCall(plan, zone, {
       answeredAtMs: c.answeredMs,
@@ -80,10 +120,8 @@ export function chargeCalls(
       local,
       recordingSeconds: c.recordingSeconds,
       ivr: c.ivr,
-      includedSecondsLeft: includedLeftNow + (previous?.includedSecondsUsed ?? 0),
+      includedSecondsLeft: call.freeSeconds ?? 0,
     });
-    if (month === includedMonth)
-      includedUsed += rating.includedSecondsUsed - (previous?.includedSecondsUsed ?? 0);
     const day = localDay(zone, c.startedMs);
     const record: CallRecord = {
       contactId: c.contactId,
@@ -101,6 +139,7 @@ export function chargeCalls(
       durationSeconds: rating.billableSeconds,
       billedSeconds: rating.billedSeconds,
       includedSecondsUsed: rating.includedSecondsUsed,
+      allowanceKey: call.allowanceKey,
       amount: rating.amount,
       missed: !rating.answered,
       local,
@@ -115,22 +154,16 @@ export function chargeCalls(
     };
     if (previous) {
       const adjustment = record.amount - previous.amount;
-      writes.push({ kind: 'update', record, previous, adjustment });
-      if (adjustment !== 0) movements.push({ amount: -adjustment, spend: { amount: adjustment, day } });
+      const adjustmentKey = callAdjustmentKey(c.contactId, c.lastUpdatedAt);
+      writes.push({ kind: 'update', record, previous, adjustment, adjustmentKey, why: 'newer_record' });
+      charge(adjustment, day);
     } else {
       writes.push({ kind: 'new', record });
-      if (record.amount !== 0)
-        movements.push({ amount: -record.amount, spend: { amount: record.amount, day } });
+      charge(record.amount, day);
     }
   }
-  const { account, crossings } = applyMovements(
-    { ...before, includedMonth, includedSecondsUsed: Math.max(0, includedUsed) },
-    movements,
-  );
-  const accountChanged =
-    movements.length > 0 ||
-    includedMonth !== before.includedMonth ||
-    includedUsed !== before.includedSecondsUsed;
+  const { account, crossings } = applyMovements(before, movements);
+  const accountChanged = movements.length > 0;
   return {
     account: accountChanged ? account : before,
     writes,

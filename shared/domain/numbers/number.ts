@@ -7,6 +7,7 @@
 import { classify } from './classifier.js';
 import type { NumbersConfig, Segment, TierId } from './config.js';
 import type { LifecycleState, NumberStatus } from './lifecycle.js';
+import { type OwnershipPeriod, ownershipAfter } from './ownership.js';
 
 export interface Restrictions {
   readonly noMultiLevelTransfer: boolean;
@@ -31,6 +32,8 @@ export interface NumberRecord extends LifecycleState {
   readonly contractId?: string;
   /** The contract's plan (rating applies its included minutes); set on activation, kept on transfer. */
   readonly planId?: string;
+  /** Who held the number when (./ownership.ts): ingest charges a call to the holder at its start. */
+  readonly owners?: readonly OwnershipPeriod[];
   readonly version: number;
   readonly importedAt: string;
   readonly updatedAt: string;
@@ -115,9 +118,11 @@ export function nextNumber(
     delete base.contractId;
     delete base.planId;
   }
+  const owners = ownershipAfter(record.owners, record, state, at);
   return {
     ...(base as unknown as NumberRecord),
     ...state,
+    ...(owners ? { owners } : {}),
     version: record.version + 1,
     updatedAt: at,
   };

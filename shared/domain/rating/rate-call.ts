@@ -57,6 +57,17 @@ function roundUnits(seconds: number, increment: number, rounding: CompiledPlan['
   return Math.round(exact);
 }
 
+/** Seconds a call bills (its increments), whatever part of them included minutes cover; 0 when missed. */
+export function billedSecondsOf(
+  plan: CompiledPlan,
+  answeredAtMs: number | undefined,
+  endedAtMs: number,
+): number {
+  if (answeredAtMs === undefined || !(endedAtMs >= answeredAtMs)) return 0;
+  const seconds = Math.floor((endedAtMs - answeredAtMs) / 1000);
+  return roundUnits(seconds, plan.incrementSeconds, plan.rounding) * plan.incrementSeconds;
+}
+
 /** fen × seconds × percent, per minute, to whole fen (half up): the one rounding of usage. */
 function fenOf(scaled: number): number {
   return Math.floor((scaled + 3000) / 6000);

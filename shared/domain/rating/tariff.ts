@@ -29,6 +29,11 @@ export interface PlanTariff {
   readonly bands: readonly TimeBand[];
   /** Minutes included in the monthly plan, consumed before any per-minute charge. */
   readonly includedMinutes: number;
+  /**
+   * Whose the included minutes are (shared/domain/ledger/allowances.ts): each number's own every month
+   * ('per_number', the default), or one monthly bundle the tenant's numbers on the plan share ('pooled').
+   */
+  readonly allowance?: 'per_number' | 'pooled';
   /** Value-added: per started minute of recording. */
   readonly recordingPerMinute: number;
   /** Value-added: per call that went through an IVR menu. */
@@ -76,6 +81,12 @@ export function validateTariff(tariff: Tariff): Tariff {
           `${where}.incrementSeconds`,
         );
       }
+      if (p.allowance !== undefined && p.allowance !== 'per_number' && p.allowance !== 'pooled')
+        throw invalid(
+          'invalid_tariff',
+          `${where}.allowance must be per_number or pooled`,
+          `${where}.allowance`,
+        );
       if (!['up', 'nearest', 'down'].includes(p.rounding)) {
         throw invalid('invalid_tariff', `${where}.rounding must be up, nearest or down`, `${where}.rounding`);
       }

@@ -1,0 +1,64 @@
+/**
+ * Allowance buckets (shared/domain/ledger/allowances.ts) as items: ledger ACCT#<tenantId> /
+ * ALLOWANCE#<YYYY-MM>#number#<400 number> or …#pool#<plan>, read in the same BatchGet as the accounts
+ * and written, conditioned on the version read, in the transaction of the account's first calls of the
+ * batch. Only plans with included minutes have one. They expire a year after their month (TTL).
+ */
+import { tableName } from '../../config.js';
+import type { AllowanceBucket, AllowanceClaim } from '../../domain/ledger/allowances.js';
+import type { TransactItem } from './account-store.js';
+
+type Item = Record<string, unknown>;
+
+export const allowanceItemKey = (tenantId: string, key: string) => ({
+  pk: `ACCT#${tenantId}`,
+  sk: `ALLOWANCE#${key}`,
+});
+export const allowanceItemId = (tenantId: string, key: string) => `ACCT#${tenantId}|ALLOWANCE#${key}`;
+
+/** A stored bucket, or undefined when the item is absent or not one. */
+export function bucketFromItem(item: Item | undefined): AllowanceBucket | undefined {
+  if (item?.type !== 'allowance') return undefined;
+  const claims: Record<string, AllowanceClaim> = {};
+  for (const [id, c] of Object.entries((item.claims ?? {}) as Record<string, Record<string, unknown>>))
+    claims[id] = {
+      startMs: Number(c.startMs),
+      billedSeconds: Number(c.billedSeconds),
+      freeSeconds: Number(c.freeSeconds),
+      incrementSeconds: Number(c.incrementSeconds ?? 60),
+    };
+  return {
+    key: String(item.key),
+    month: String(item.month),
+    scope: item.scope === 'pool' ? 'pool' : 'number',
+    includedSeconds: Number(item.includedSeconds),
+    claims,
+    version: Number(item.version ?? 0),
+  };
+}
+
+export function allowancePutAction(tenantId: string, bucket: AllowanceBucket, at: string): TransactItem {
+  const [y, m] = bucket.month.split('-').map(Number) as [number, number];
+  const expiresAt = Math.floor(Date.UTC(y + 1, m, 1) / 1000);
+  const previous = bucket.version - 1;
+  return {
+    Put: {
+      TableName: tableName('ledger'),
+      Item: {
+        ...allowanceItemKey(tenantId, bucket.key),
+        type: 'allowance',
+        tenantId,
+        ...bucket,
+        updatedAt: at,
+        expiresAt,
+      },
+      ...(previous === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':v': previous },
+          }),
+    },
+  };
+}
