@@ -18,6 +18,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { DIRECT_SMS_ENV } from '../../shared/adapters/sns/notifications.js';
 import type { TableAccess } from '../../shared/http/routes.js';
 import type { TableDefinition } from '../../shared/tables.js';
 import type { BundledPort } from '../bundling.js';
@@ -304,9 +305,11 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
   /**
    * Sends SMS straight to phone numbers (SNS Publish with PhoneNumber, no topic). Such a publish has no
    * resource ARN, so IAM only accepts Resource "*", and SNS offers no condition key for the phone number:
-   * this separate statement is as narrow as IAM allows. Only for the `notifications` capability.
+   * this separate statement is as narrow as IAM allows, and only the alert-outbox job gets it (the SNS
+   * adapter leaves alerts that text phones to that job everywhere else; DIRECT_SMS says which is which).
    */
   allowDirectSms(): this {
+    this.setEnvironment(DIRECT_SMS_ENV, 'on');
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'DirectSmsToPhoneNumbers',
@@ -316,7 +319,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     );
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${XRAY_WILDCARD_REASON}; sns:Publish of direct SMS to tenant alert phone numbers, which has no resource ARN (Resource "*" is the only form IAM accepts) and no condition key for the number`,
+      reason: `${XRAY_WILDCARD_REASON}; sns:Publish of direct SMS to tenant alert phone numbers, which has no resource ARN (Resource "*" is the only form IAM accepts) and no condition key for the number; this function alone sends them`,
     });
     return this;
   }

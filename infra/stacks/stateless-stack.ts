@@ -46,6 +46,8 @@ const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
 /** Catalogue ids with a special wiring. */
 export const ROUTE_CALL_ID = 'routeCall';
+/** The one function allowed to text phones directly (see applyAccess). */
+export const ALERT_OUTBOX_ID = 'alertOutbox';
 export const CTR_INGEST_ID = 'ctrIngest';
 /** Invoked by the contact flow before connecting a call; stopContact ends the call at its limit. */
 export const ARM_CALL_LIMIT_ID = 'armCallLimit';
@@ -444,9 +446,10 @@ export class StatelessStack extends Stack {
           this.connect.grantTelephony(fn);
           break;
         case 'notifications':
+          // Publish on the alerts topic only; texting phones directly needs Resource "*", so only the
+          // alert-outbox job may (shared/adapters/sns/notifications.ts leaves such alerts to it).
           fn.useTopic('ALERTS_TOPIC_ARN', data.alertsTopic);
-          // shared/adapters/sns/notifications.ts also texts the tenant's alert phones directly.
-          fn.allowDirectSms();
+          if (spec.id === ALERT_OUTBOX_ID) fn.allowDirectSms();
           break;
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);

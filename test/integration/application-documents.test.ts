@@ -86,7 +86,9 @@ describe('application documents', () => {
       const doc = await addDocument('swapper', app.applicationId, { kind, contentType: 'image/png' }, AT);
       expect(doc.upload).toMatchObject({ method: 'PUT', contentType: 'image/png' });
       uploads.set(doc.documentId, doc.upload.url);
-      expect(await docs.receive(tokenOf(doc.upload.url), Buffer.from(`scan:${kind}`), 'image/png', T0)).toEqual({
+      expect(
+        await docs.receive(tokenOf(doc.upload.url), Buffer.from(`scan:${kind}`), 'image/png', T0),
+      ).toEqual({
         status: 200,
       });
     }

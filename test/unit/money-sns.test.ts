@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSnsNotifications } from '../../shared/adapters/sns/notifications.js';
+import { createSnsNotifications, DirectSmsNotAllowed } from '../../shared/adapters/sns/notifications.js';
 import { type Account, alertFor, applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
 
 const sns = mockClient(SNSClient);
@@ -52,6 +52,27 @@ describe('SNS notifications adapter', () => {
         kind: { DataType: 'String', StringValue: 'low_balance' },
       }),
     });
+  });
+
+  it('publishes nothing of an alert that texts phones where direct SMS is not allowed (issue 15)', async () => {
+    const port = createSnsNotifications(new SNSClient({ region: 'ap-southeast-1' }), TOPIC, {
+      directSms: false,
+    });
+    const alert = {
+      tenantId: 'acme',
+      kind: 'low_balance',
+      subject: 'Low balance',
+      text: 'Your balance is ¥42.00',
+      dedupeKey: 'low_balance#acme#7',
+    } as const;
+    await expect(port.publish({ ...alert, attributes: { phones: '+8613900000000' } })).rejects.toThrow(
+      DirectSmsNotAllowed,
+    );
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // Without phones, the topic publish goes ahead.
+    await port.publish({ ...alert, attributes: { emails: 'ops@acme.cn' } });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC });
   });
 
   it('lets a failed publish fail (the outbox keeps it for a retry)', async () => {

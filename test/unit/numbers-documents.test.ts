@@ -1,7 +1,7 @@
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,

@@ -104,7 +104,11 @@ export function dynamoApplicationStore(): ApplicationStore {
                 'SET #count = if_not_exists(#count, :zero) + :one, #version = #version + :one',
               ConditionExpression:
                 'attribute_exists(pk) AND #status IN (:draft, :rejected) AND (attribute_not_exists(#count) OR #count < :max)',
-              ExpressionAttributeNames: { '#count': 'documentCount', '#version': 'version', '#status': 'status' },
+              ExpressionAttributeNames: {
+                '#count': 'documentCount',
+                '#version': 'version',
+                '#status': 'status',
+              },
               ExpressionAttributeValues: {
                 ':zero': 0,
                 ':one': 1,

@@ -56,7 +56,9 @@ export function createLocalDocuments(
     return join(`${pathOf(key)}.versions`, versionId);
   };
   const currentVersion = async (key: string) =>
-    existsSync(`${pathOf(key)}.version`) ? (await readFile(`${pathOf(key)}.version`, 'utf8')).trim() : undefined;
+    existsSync(`${pathOf(key)}.version`)
+      ? (await readFile(`${pathOf(key)}.version`, 'utf8')).trim()
+      : undefined;
   const issue = (grant: UploadGrant) => {
     const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
     return `${payload}.${sign(payload)}`;

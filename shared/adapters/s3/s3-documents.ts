@@ -34,7 +34,11 @@ export interface S3DocumentsOptions {
 }
 
 /** `2026-11-25T02:00:00.000Z` → `20261125T020000Z` (SigV4's date form). */
-const amzDate = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 function isNotFound(error: unknown): boolean {
   const name = (error as Error).name;
