@@ -108,6 +108,13 @@ describe('S3 documents adapter', () => {
     expect(await docs.describe('missing')).toBeUndefined();
     await expect(docs.describe('unversioned')).rejects.toThrow('not versioned');
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'docs-bucket', Key: 'there' });
+    // The S3 model: Bucket and Key are required, a key is 1 to 1,024 bytes (UTF-8); no other member is sent.
+    for (const call of s3.calls()) {
+      const input = call.args[0].input as Record<string, unknown>;
+      expect(Object.keys(input).sort()).toEqual(['Bucket', 'Key']);
+      expect(Buffer.byteLength(String(input.Key))).toBeGreaterThanOrEqual(1);
+      expect(Buffer.byteLength(String(input.Key))).toBeLessThanOrEqual(1024);
+    }
   });
 
   it('answers whether an object arrived', async () => {

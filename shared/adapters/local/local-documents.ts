@@ -113,7 +113,14 @@ export function createLocalDocuments(
       return existsSync(pathOf(key));
     },
     async describe(key) {
-      const versionId = await currentVersion(key);
+      let versionId = await currentVersion(key);
+      if (!versionId && existsSync(pathOf(key))) {
+        // A file stored before versions were kept becomes its own first version.
+        versionId = randomBytes(16).toString('hex');
+        await mkdir(`${pathOf(key)}.versions`, { recursive: true });
+        await writeFile(versionPath(key, versionId), await readFile(pathOf(key)));
+        await writeFile(`${pathOf(key)}.version`, versionId);
+      }
       if (!versionId) return undefined;
       const body = await readFile(versionPath(key, versionId));
       return { versionId, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length };
