@@ -21,7 +21,10 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry; DynamoDB deletes lazily, so readers filter on it too. */
   readonly ttlAttribute?: string;
-  /** Holds personal or regulated data: encrypted with the stack's customer-managed KMS key. */
+  /**
+   * Holds personal or regulated data (phone numbers above all): encrypted with the stack's
+   * customer-managed KMS key. Every table holds phone numbers today, so every table is sensitive.
+   */
   readonly sensitive: boolean;
   readonly description: string;
 }
@@ -50,7 +53,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
-    sensitive: false,
+    // Answer numbers (private mobiles among them), blacklists and VIP callers.
+    sensitive: true,
     description:
       'Routing configurations (versioned), compiled per-call snapshots by access number, applied Connect state',
   },
@@ -77,7 +81,8 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     ttlAttribute: 'expiresAt',
-    sensitive: false,
+    // Alerts waiting in the outbox carry the tenant's alert phones; incidents and job runs name numbers.
+    sensitive: true,
     description:
       'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
   },

@@ -1,8 +1,22 @@
 /**
  * Qualification documents (business licences, ID scans): KMS-encrypted with the data key, private, TLS
  * only, versioned, with server access logs in a separate log bucket. Both are retained with the stack.
+ *
+ * What bounds an upload, and where:
+ * - The size: only a presigned POST's signed policy can (`content-length-range`, checked by S3 on the
+ *   bytes). IAM and bucket policies have no condition key for an object's size, and a presigned PUT signs
+ *   no length range.
+ * - So the bucket refuses every write that is not a POST upload (`s3:authType` must be `POST`): presigned
+ *   PUT URLs, SDK PutObject, multipart uploads (UploadPart is s3:PutObject) and copies all fail, for every
+ *   principal. A POST policy is signed by a role allowed to s3:PutObject here, i.e. our functions, whose
+ *   one signing path (shared/adapters/s3/s3-documents.ts) always sets the range; the bucket cannot read a
+ *   policy's contents, so a POST signed elsewhere with other credentials holding s3:PutObject is outside
+ *   what S3 can check.
+ * - Versioning keeps every upload: what a submission froze (version id and SHA-256) stays readable for
+ *   review, whatever is written afterwards (noncurrent versions are kept 730 days).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -49,5 +63,15 @@ export class DocumentsBucket extends Construct {
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(730) },
       ],
     });
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'WritesOnlyThroughPresignedPost',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { StringNotEquals: { 's3:authType': 'POST' } },
+      }),
+    );
   }
 }

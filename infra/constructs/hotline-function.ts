@@ -92,6 +92,12 @@ export interface HotlineFunctionProps {
   readonly powertools?: PowertoolsSource;
   /** Key for the dead-letter queue of asynchronous functions. */
   readonly queueKey?: kms.IKey;
+  /**
+   * Concurrency set aside for this function (also its ceiling). Lambda keeps 100 of the account's
+   * concurrency unreserved, so a deploy fails when the account limit is below the reservations + 100.
+   * @default none: the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
   readonly logRetention?: logs.RetentionDays;
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -130,6 +136,12 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       );
     }
     const timeout = props.timeout ?? Duration.seconds(10);
+    const reserved = props.reservedConcurrency;
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1)) {
+      throw new HotlineFunctionPropsError(
+        `reserved concurrency of ${id} must be a positive integer (0 would throttle every invocation), got ${reserved}`,
+      );
+    }
     if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900) {
       throw new HotlineFunctionPropsError(`timeout of ${id} must be from 1 to 900 seconds`);
     }
@@ -167,6 +179,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       deadLetterQueue: this.deadLetterQueue,
+      ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}),
       layers: powertools === 'layer' ? [powertoolsLayer(this)] : [],
       ...(props.invocation === 'async' ? { retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
       environment: {

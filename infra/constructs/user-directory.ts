@@ -4,6 +4,14 @@
  * and roles are groups (claim `cognito:groups`), exactly the claims shared/http/api-handler.ts reads.
  * Clients send the ID token: Cognito puts custom attributes only there.
  *
+ * MFA is required of every user (TOTP only: SMS to mainland numbers through Cognito is not deliverable
+ * without a registered signature). Operators must have it, and Cognito sets MFA per pool, not per group.
+ * A second, operator-only pool would need the API to trust two issuers, and an HTTP API JWT authorizer
+ * trusts one: routes open to tenants and operators alike (the holiday calendars, the audit trail) would
+ * then need a Lambda authorizer or a second API. Tenant admins move money and decide where calls ring,
+ * so their accounts are worth a second factor too. Users without TOTP are asked to set it up at their
+ * next sign-in (Cognito's MFA_SETUP challenge).
+ *
  * Sign-in, per deployment context (`cdk deploy -c name=value`):
  *   authDomainPrefix   prefix of the Cognito domain https://<prefix>.auth.<region>.amazoncognito.com
  *                      (default `hotline400-<account id>`: prefixes are unique per region across accounts)
@@ -127,18 +135,13 @@ export class UserDirectory extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
-      mfa: cognito.Mfa.OPTIONAL,
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       deletionProtection: true,
       // Users and their tenant bindings cannot be recreated from code.
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'MFA is optional by product decision (tenant staff on shared desk phones); TOTP is offered to every user. Cognito sets MFA per pool, not per group, so it cannot be required of operators alone',
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG3',

@@ -247,6 +247,7 @@ export class StatelessStack extends Stack {
       spec: FunctionSpec,
       invocation: Invocation,
       defaults: { memoryMb: number; timeoutSeconds: number },
+      reservedConcurrency?: number,
     ) => {
       const { stack: scope, alarms: groupAlarms } = group(functionGroup(kind, spec.id, spec.entry));
       const fn = new HotlineFunction(scope, spec.id, {
@@ -261,6 +262,7 @@ export class StatelessStack extends Stack {
         powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
+        reservedConcurrency,
       });
       functions.set(spec.id, { fn, spec });
       groupAlarms.forFunction(spec.id, fn.function);
@@ -315,7 +317,9 @@ export class StatelessStack extends Stack {
         const { fn } = make('function', row, 'stream', DEFAULTS.function);
         fn.function.addEventSource(new SqsEventSource(data.billingQueue, BILLING_EVENT_SOURCE));
       } else {
-        make('function', row, 'sync', row.id === ROUTE_CALL_ID ? DEFAULTS.routeCall : DEFAULTS.function);
+        if (row.id === ROUTE_CALL_ID)
+          make('function', row, 'sync', DEFAULTS.routeCall, routeCallConcurrencyFromContext(this));
+        else make('function', row, 'sync', DEFAULTS.function);
       }
     }
 
@@ -476,6 +480,28 @@ function isLimited(route: RouteDefinition, rateLimits: string | undefined): bool
   const { budgets } = parseRateBudgets(rateLimits);
   const classes = typeof route.rateLimit === 'string' ? [route.rateLimit] : Object.values(route.rateLimit);
   return classes.some((limitClass) => budgets[limitClass] !== undefined);
+}
+
+/**
+ * Concurrency reserved for routeCall, so a burst of API or job invocations can never starve call setup
+ * (and a flood of calls cannot take the whole account). Each invocation lasts well under a second, so 50
+ * serves far more simultaneous call setups than Connect's default of 10 concurrent calls per instance.
+ * Lambda keeps 100 of the account's concurrency unreserved: the account needs a limit of at least 150
+ * (new accounts may start at 10; ask for the default 1,000 before deploying), or deploy with `off`.
+ */
+export const DEFAULT_ROUTE_CALL_CONCURRENCY = 50;
+
+/** `cdk deploy -c routeCallReservedConcurrency=80` (or `off`), refused here if malformed. */
+export function routeCallConcurrencyFromContext(scope: Construct): number | undefined {
+  const value: unknown = scope.node.tryGetContext('routeCallReservedConcurrency');
+  if (value === undefined) return DEFAULT_ROUTE_CALL_CONCURRENCY;
+  if (value === 'off') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new StatelessPropsError(
+      `context routeCallReservedConcurrency must be an integer from 1 to 10000, or off; got ${JSON.stringify(value)}`,
+    );
+  return n;
 }
 
 /** `cdk deploy -c rateLimits=expensive=10,read=1200`: per-deployment budgets, refused here if malformed. */

@@ -5,7 +5,12 @@ import type { Page } from './paging.js';
 export interface ApplicationStore {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
   documents(applicationId: string): Promise<DocumentRecord[]>;
-  addDocument(document: DocumentRecord): Promise<void>;
+  /**
+   * Records a document and counts it on its application in one conditional write: false (nothing written)
+   * when the application already holds `maxDocuments`, is no longer a draft or rejected, or changed.
+   * Adding a document moves the application's version, so a submission read before it cannot commit.
+   */
+  addDocument(document: DocumentRecord, maxDocuments: number): Promise<boolean>;
   /** The tenant's applications, newest first. */
   listOfTenant(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ApplicationRecord>>;
   /** Submitted applications waiting for a decision, oldest first. */

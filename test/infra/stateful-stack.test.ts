@@ -70,6 +70,22 @@ describe('stateful stack', () => {
     }
   });
 
+  it('encrypts every table that holds phone numbers with the customer-managed data key (issue 15)', () => {
+    const template = built.statefulTemplate.toJSON();
+    const dataKeyId = built.stateful.getLogicalId(built.stateful.dataKey.node.defaultChild as never);
+    // Numbers (applications, contracts), routing (answer numbers, blacklists, VIPs), ledger (callers of
+    // call records), ops (the alert outbox's phones): written out here, not read from the definitions.
+    for (const tableId of ['numbers', 'routing', 'ledger', 'ops'] as const) {
+      const id = built.stateful.getLogicalId(built.stateful.tables[tableId].node.defaultChild as CfnTable);
+      expect(template.Resources[id].Properties.SSESpecification, tableId).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [dataKeyId, 'Arn'] },
+      });
+    }
+    expect(template.Resources[dataKeyId].Properties.EnableKeyRotation).toBe(true);
+  });
+
   it('rotates every KMS key and keeps it on stack deletion', () => {
     const keys = resources(built.statefulTemplate, 'AWS::KMS::Key');
     expect(keys.length).toBeGreaterThanOrEqual(2);
@@ -108,6 +124,26 @@ describe('stateful stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses every write to the documents bucket but a presigned POST (whose policy bounds the size)', () => {
+    const template = built.statefulTemplate;
+    const bucketId = built.stateful.getLogicalId(built.stateful.documentsBucket.node.defaultChild as never);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'WritesOnlyThroughPresignedPost',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] },
+            Condition: { StringNotEquals: { 's3:authType': 'POST' } },
+          },
         ]),
       },
     });

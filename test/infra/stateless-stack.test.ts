@@ -116,7 +116,7 @@ describe('stateless stack with sample rows', () => {
     const template = built.statelessTemplate;
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      MfaConfiguration: 'OPTIONAL',
+      MfaConfiguration: 'ON',
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
       Schema: Match.arrayWith([
         Match.objectLike({ Name: 'tenant_id', Mutable: false, AttributeDataType: 'String' }),

@@ -1,7 +1,16 @@
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -19,27 +28,93 @@ describe('S3 documents adapter', () => {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     });
 
-  it('presigns a PUT that demands SSE-KMS with the documents key', async () => {
+  it('presigns a POST whose signed policy fixes key, type, encryption and a size range', async () => {
     const docs = new S3Documents(client(), {
       bucket: 'docs-bucket',
       kmsKeyId: 'alias/documents',
       now: () => NOW,
     });
-    const { url, expiresAt } = await docs.presignUpload('applications/t1/app/doc', 'application/pdf', 1024);
-    const parsed = new URL(url);
-    expect(parsed.hostname).toContain('docs-bucket');
-    expect(parsed.pathname).toBe('/applications/t1/app/doc');
-    expect(parsed.searchParams.get('X-Amz-Expires')).toBe('900');
-    expect(parsed.searchParams.get('X-Amz-SignedHeaders')).toContain('x-amz-server-side-encryption');
-    expect(expiresAt).toBe('2026-11-25T02:15:00.000Z');
+    const form = await docs.presignUpload('applications/t1/app/doc', 'application/pdf', 10_485_760);
+    expect(form.method).toBe('POST');
+    expect(form.url).toBe('https://docs-bucket.s3.ap-southeast-1.amazonaws.com/');
+    expect(form.expiresAt).toBe('2026-11-25T02:10:00.000Z');
+    const fields = form.fields ?? {};
+    expect(fields).toMatchObject({
+      key: 'applications/t1/app/doc',
+      'Content-Type': 'application/pdf',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': 'alias/documents',
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': 'AKIDEXAMPLE/20261125/ap-southeast-1/s3/aws4_request',
+      'X-Amz-Date': '20261125T020000Z',
+    });
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
+    expect(policy.expiration).toBe('2026-11-25T02:10:00Z');
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        { bucket: 'docs-bucket' },
+        { key: 'applications/t1/app/doc' },
+        { 'Content-Type': 'application/pdf' },
+        { 'x-amz-server-side-encryption': 'aws:kms' },
+        ['content-length-range', 1, 10_485_760],
+      ]),
+    );
+    // Every field the client sends is pinned by the policy (S3 refuses fields the policy does not cover).
+    for (const [name, value] of Object.entries(fields)) {
+      if (name === 'Policy' || name === 'X-Amz-Signature') continue;
+      expect(policy.conditions).toContainEqual({ [name]: value });
+    }
+    // SigV4 for POST: HMAC-SHA256 of the base64 policy with the derived signing key, computed here by hand.
+    const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+    const signingKey = ['20261125', 'ap-southeast-1', 's3', 'aws4_request'].reduce<Buffer | string>(
+      (key, part) => hmac(key, part),
+      'AWS4secret',
+    );
+    expect(fields['X-Amz-Signature']).toBe(hmac(signingKey, fields.Policy ?? '').toString('hex'));
+    expect(fields['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
+    expect(s3.calls()).toHaveLength(0);
   });
 
-  it('presigns short-lived downloads for reviewers', async () => {
+  it('presigns short-lived downloads for reviewers, of one version when asked', async () => {
     const docs = new S3Documents(client(), { bucket: 'docs-bucket', now: () => NOW });
     const { url, expiresAt } = await docs.presignDownload('applications/t1/app/doc');
     expect(new URL(url).pathname).toBe('/applications/t1/app/doc');
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(new URL(url).searchParams.has('versionId')).toBe(false);
     expect(expiresAt).toBe('2026-11-25T02:05:00.000Z');
+    const pinned = await docs.presignDownload('applications/t1/app/doc', 'v-3HL4kqtJlcpXroDTDmJ');
+    expect(new URL(pinned.url).searchParams.get('versionId')).toBe('v-3HL4kqtJlcpXroDTDmJ');
+  });
+
+  it('describes the current version by reading and hashing its bytes', async () => {
+    s3.on(GetObjectCommand, { Key: 'there' }).resolves({
+      VersionId: 'v-1',
+      Body: Readable.from([Buffer.from('%PDF-'), Buffer.from('1.7')]) as never,
+    });
+    s3.on(GetObjectCommand, { Key: 'missing' }).rejects(
+      new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } }),
+    );
+    s3.on(GetObjectCommand, { Key: 'unversioned' }).resolves({
+      VersionId: 'null',
+      Body: Readable.from([Buffer.from('x')]) as never,
+    });
+    const docs = new S3Documents(client(), { bucket: 'docs-bucket' });
+    expect(await docs.describe('there')).toEqual({
+      versionId: 'v-1',
+      // sha256("%PDF-1.7")
+      sha256: createHash('sha256').update('%PDF-1.7').digest('hex'),
+      bytes: 8,
+    });
+    expect(await docs.describe('missing')).toBeUndefined();
+    await expect(docs.describe('unversioned')).rejects.toThrow('not versioned');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'docs-bucket', Key: 'there' });
+    // The S3 model: Bucket and Key are required, a key is 1 to 1,024 bytes (UTF-8); no other member is sent.
+    for (const call of s3.calls()) {
+      const input = call.args[0].input as Record<string, unknown>;
+      expect(Object.keys(input).sort()).toEqual(['Bucket', 'Key']);
+      expect(Buffer.byteLength(String(input.Key))).toBeGreaterThanOrEqual(1);
+      expect(Buffer.byteLength(String(input.Key))).toBeLessThanOrEqual(1024);
+    }
   });
 
   it('answers whether an object arrived', async () => {
@@ -88,6 +163,27 @@ describe('local documents adapter', () => {
     const readToken = download.url.split('/').at(-1) as string;
     expect((await docs.read(readToken, NOW)).body?.toString()).toBe('%PDF');
     expect(await docs.receive(readToken, Buffer.from('x'), undefined, NOW)).toMatchObject({ status: 403 });
+  });
+
+  it('keeps every upload as a version: a described version reads the same after a later upload', async () => {
+    const docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'docs-')), { now: () => NOW });
+    const { method, url } = await docs.presignUpload('applications/t1/a/d2', 'image/png', 16);
+    expect(method).toBe('PUT');
+    const token = url.split('/').at(-1) as string;
+    expect(await docs.describe('applications/t1/a/d2')).toBeUndefined();
+    await docs.receive(token, Buffer.from('first'), 'image/png', NOW);
+    const first = await docs.describe('applications/t1/a/d2');
+    expect(first).toEqual({
+      versionId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      sha256: createHash('sha256').update('first').digest('hex'),
+      bytes: 5,
+    });
+    await docs.receive(token, Buffer.from('second'), 'image/png', NOW);
+    expect((await docs.describe('applications/t1/a/d2'))?.versionId).not.toBe(first?.versionId);
+    const pinned = await docs.presignDownload('applications/t1/a/d2', first?.versionId);
+    expect((await docs.read(pinned.url.split('/').at(-1) as string, NOW)).body?.toString()).toBe('first');
+    const current = await docs.presignDownload('applications/t1/a/d2');
+    expect((await docs.read(current.url.split('/').at(-1) as string, NOW)).body?.toString()).toBe('second');
   });
 
   it('refuses keys that escape its folder', () => {

@@ -181,12 +181,17 @@ describe('addDocument (issue 15)', () => {
       applications: {
         get: async (id: string) => (id === APP_ID ? application : undefined),
         documents: async () => [...documents],
-        addDocument: async (d: DocumentRecord) => {
+        // The real store counts in the same conditional write (see the integration test); here, in memory.
+        addDocument: async (d: DocumentRecord, max: number) => {
+          if (documents.length >= max) return false;
           documents.push(d);
+          return true;
         },
       } as unknown as ApplicationStore,
       documents: async () =>
-        ({ presignUpload: async () => ({ url: '/upload', expiresAt: AT }) }) as unknown as DocumentsPort,
+        ({
+          presignUpload: async () => ({ method: 'POST', url: '/upload', fields: {}, expiresAt: AT }),
+        }) as unknown as DocumentsPort,
       newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     };
     return { deps, documents };

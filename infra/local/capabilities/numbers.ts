@@ -93,6 +93,8 @@ async function listFiles(dir: string, root = dir): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
+    // The documents port keeps each upload's versions beside the key (`<key>.versions/`, `<key>.version`).
+    if (entry.name.endsWith('.versions') || entry.name.endsWith('.version')) continue;
     if (entry.isDirectory()) files.push(...(await listFiles(path, root)));
     else files.push(relative(root, path));
   }

@@ -7,7 +7,7 @@
  *
  * State changes are written with the number's transition (NumberStore.commit, through applicationPut).
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import {
   APPLICATION_ID,
@@ -16,7 +16,7 @@ import {
 } from '../../domain/numbers/application.js';
 import type { ApplicationStore } from '../../ports/application-store.js';
 import { dynamo } from './client.js';
-import { dueBefore, type TransactItem } from './number-items.js';
+import { dueBefore, failedConditions, type TransactItem, transact } from './number-items.js';
 import { queryPage } from './paging.js';
 
 const PENDING = 'REVIEW#pending';
@@ -92,18 +92,50 @@ export function dynamoApplicationStore(): ApplicationStore {
       return (result.Items ?? []).map(documentOf);
     },
 
-    async addDocument(document) {
-      await dynamo().send(
-        new PutCommand({
-          TableName: tableName('numbers'),
-          Item: {
-            pk: `APP#${document.applicationId}`,
-            sk: `DOC#${document.documentId}`,
-            type: 'application_document',
-            ...document,
+    async addDocument(document, maxDocuments) {
+      try {
+        await transact([
+          {
+            // The count lives on the application item, so two racing uploads cannot both take the last place.
+            Update: {
+              TableName: tableName('numbers'),
+              Key: appKey(document.applicationId),
+              UpdateExpression:
+                'SET #count = if_not_exists(#count, :zero) + :one, #version = #version + :one',
+              ConditionExpression:
+                'attribute_exists(pk) AND #status IN (:draft, :rejected) AND (attribute_not_exists(#count) OR #count < :max)',
+              ExpressionAttributeNames: {
+                '#count': 'documentCount',
+                '#version': 'version',
+                '#status': 'status',
+              },
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':one': 1,
+                ':max': maxDocuments,
+                ':draft': 'draft',
+                ':rejected': 'rejected',
+              },
+            },
           },
-        }),
-      );
+          {
+            Put: {
+              TableName: tableName('numbers'),
+              Item: {
+                pk: `APP#${document.applicationId}`,
+                sk: `DOC#${document.documentId}`,
+                type: 'application_document',
+                ...document,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]);
+        return true;
+      } catch (error) {
+        if (!failedConditions(error)) throw error;
+        return false;
+      }
     },
 
     async listOfTenant(tenantId, page) {

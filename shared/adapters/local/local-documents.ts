@@ -1,9 +1,11 @@
 /**
  * The documents port locally: files on disk under the runtime's dataDir. A "presigned" URL points at the
  * local control route PUT /local/documents/{token}; the token names the key and carries an expiry and an
- * HMAC, so only URLs this adapter issued are accepted, and only until they expire.
+ * HMAC, so only URLs this adapter issued are accepted, and only until they expire. Like the versioned S3
+ * bucket, every upload is kept as its own version (`<key>.versions/<versionId>`, the current one named in
+ * `<key>.version`), so a document frozen at submission reads the same whatever is uploaded later.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
@@ -17,6 +19,8 @@ interface UploadGrant {
   readonly contentType: string;
   readonly maxBytes: number;
   readonly expiresAt: string;
+  /** Downloads only: the version to read (absent: the current one). */
+  readonly versionId?: string;
 }
 
 export interface LocalDocuments extends DocumentsPort {
@@ -27,7 +31,6 @@ export interface LocalDocuments extends DocumentsPort {
     contentType: string | undefined,
     now?: Date,
   ): Promise<{ status: number; code?: string }>;
-  presignDownload(key: string): Promise<{ url: string; expiresAt: string }>;
   /** Reads a file through a download URL this adapter issued. */
   read(
     token: string,
@@ -48,6 +51,14 @@ export function createLocalDocuments(
     if (!path.startsWith(root)) throw new Error('document key escapes the documents folder');
     return path;
   };
+  const versionPath = (key: string, versionId: string) => {
+    if (!/^[0-9a-f]{32}$/.test(versionId)) throw new Error('not a local version id');
+    return join(`${pathOf(key)}.versions`, versionId);
+  };
+  const currentVersion = async (key: string) =>
+    existsSync(`${pathOf(key)}.version`)
+      ? (await readFile(`${pathOf(key)}.version`, 'utf8')).trim()
+      : undefined;
   const issue = (grant: UploadGrant) => {
     const payload = Buffer.from(JSON.stringify(grant)).toString('base64url');
     return `${payload}.${sign(payload)}`;
@@ -62,17 +73,24 @@ export function createLocalDocuments(
   };
   return {
     pathOf,
-    async presignDownload(key) {
+    async presignDownload(key, versionId) {
       const now = options.now?.() ?? new Date();
       const expiresAt = new Date(now.getTime() + 5 * 60_000).toISOString();
-      const token = issue({ op: 'get', key, contentType: '', maxBytes: 0, expiresAt });
+      const token = issue({
+        op: 'get',
+        key,
+        contentType: '',
+        maxBytes: 0,
+        expiresAt,
+        ...(versionId ? { versionId } : {}),
+      });
       return { url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`, expiresAt };
     },
     async read(token, now = options.now?.() ?? new Date()) {
       const grant = verify(token);
       if (grant?.op !== 'get') return { status: 403, code: 'invalid_download_url' };
       if (Date.parse(grant.expiresAt) <= now.getTime()) return { status: 403, code: 'download_url_expired' };
-      const path = pathOf(grant.key);
+      const path = grant.versionId ? versionPath(grant.key, grant.versionId) : pathOf(grant.key);
       if (!existsSync(path)) return { status: 404, code: 'document_not_found' };
       return { status: 200, body: await readFile(path) };
     },
@@ -85,10 +103,27 @@ export function createLocalDocuments(
         expiresAt: new Date(now.getTime() + LOCAL_UPLOAD_SECONDS * 1000).toISOString(),
       };
       const token = issue({ op: 'put', ...grant });
-      return { url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`, expiresAt: grant.expiresAt };
+      return {
+        method: 'PUT' as const,
+        url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`,
+        expiresAt: grant.expiresAt,
+      };
     },
     async exists(key) {
       return existsSync(pathOf(key));
+    },
+    async describe(key) {
+      let versionId = await currentVersion(key);
+      if (!versionId && existsSync(pathOf(key))) {
+        // A file stored before versions were kept becomes its own first version.
+        versionId = randomBytes(16).toString('hex');
+        await mkdir(`${pathOf(key)}.versions`, { recursive: true });
+        await writeFile(versionPath(key, versionId), await readFile(pathOf(key)));
+        await writeFile(`${pathOf(key)}.version`, versionId);
+      }
+      if (!versionId) return undefined;
+      const body = await readFile(versionPath(key, versionId));
+      return { versionId, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length };
     },
     async receive(token, body, contentType, now = options.now?.() ?? new Date()) {
       const grant = verify(token);
@@ -100,8 +135,12 @@ export function createLocalDocuments(
       if (body.length === 0) return { status: 400, code: 'empty_upload' };
       if (body.length > grant.maxBytes) return { status: 413, code: 'upload_too_large' };
       const path = pathOf(grant.key);
+      const versionId = randomBytes(16).toString('hex');
+      await mkdir(`${path}.versions`, { recursive: true });
+      await writeFile(versionPath(grant.key, versionId), body);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, body);
+      await writeFile(`${path}.version`, versionId);
       return { status: 200 };
     },
   };

@@ -1,14 +1,28 @@
 /**
- * Qualification documents in S3: the client PUTs straight to a presigned URL that demands SSE-KMS with
- * the documents key, so the object is encrypted at rest and never passes through a Lambda.
+ * Qualification documents in S3. The client uploads straight to S3 through a presigned POST: its signed
+ * policy fixes the key, the content type, SSE-KMS with the documents key and a `content-length-range`,
+ * which S3 checks on the bytes it receives (a presigned PUT cannot bound the size). The bucket refuses
+ * every other way of writing (infra/constructs/documents-bucket.ts). At submission each document's
+ * current version is read once and hashed; reviewers then download exactly that version.
+ *
+ * The POST is built as @aws-sdk/s3-presigned-post builds it (that package is not installed): the policy
+ * is signed with the SDK's own SigV4 signer (@smithy/signature-v4) and the client's credentials, region
+ * and endpoint resolution.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { optionalEnv, requireEnv } from '../../config.js';
-import type { DocumentsPort } from '../../ports/documents.js';
+import type { DocumentsPort, StoredVersion, UploadForm } from '../../ports/documents.js';
 
-/** Presigned upload URLs live this long. */
-export const UPLOAD_URL_SECONDS = 15 * 60;
+/** Upload forms live this long: enough to pick a file and send it, short enough to go stale quickly. */
+export const UPLOAD_URL_SECONDS = 10 * 60;
 /** Download URLs for reviewers are shorter-lived still. */
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
 
@@ -19,41 +33,87 @@ export interface S3DocumentsOptions {
   readonly now?: () => Date;
 }
 
+/** `2026-11-25T02:00:00.000Z` → `20261125T020000Z` (SigV4's date form). */
+const amzDate = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as Error).name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
+}
+
 export class S3Documents implements DocumentsPort {
   constructor(
     private readonly client: S3Client,
     private readonly options: S3DocumentsOptions,
   ) {}
 
-  async presignUpload(key: string, contentType: string, maxBytes: number) {
-    const command = new PutObjectCommand({
-      Bucket: this.options.bucket,
-      Key: key,
-      ContentType: contentType,
-      ServerSideEncryption: 'aws:kms',
-      ...(this.options.kmsKeyId ? { SSEKMSKeyId: this.options.kmsKeyId } : {}),
-      // Recorded on the object; the bucket policy refuses objects above the limit (a PUT URL cannot).
-      Metadata: { 'max-bytes': String(maxBytes) },
-    });
-    const url = await getSignedUrl(this.client, command, {
-      expiresIn: UPLOAD_URL_SECONDS,
-      // The client must send these headers exactly, so the encryption cannot be dropped.
-      signableHeaders: new Set(['content-type', 'x-amz-server-side-encryption']),
-    });
-    const now = this.options.now?.() ?? new Date();
-    return { url, expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString() };
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
   }
 
-  async presignDownload(key: string) {
+  async presignUpload(key: string, contentType: string, maxBytes: number): Promise<UploadForm> {
+    const { bucket, kmsKeyId } = this.options;
+    const config = this.client.config;
+    const now = this.now();
+    const region = await config.region();
+    const credentials = await config.credentials();
+    const date = amzDate(now);
+    const scope = `${date.slice(0, 8)}/${region}/s3/aws4_request`;
+    // Every field is also an exact-match condition of the policy: the client cannot change any of them.
+    const fields: Record<string, string> = {
+      bucket,
+      key,
+      'Content-Type': contentType,
+      'x-amz-server-side-encryption': 'aws:kms',
+      ...(kmsKeyId ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId } : {}),
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
+      'X-Amz-Date': date,
+      ...(credentials.sessionToken ? { 'X-Amz-Security-Token': credentials.sessionToken } : {}),
+    };
+    const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000);
+    const policy = {
+      expiration: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      conditions: [
+        ...Object.entries(fields).map(([name, value]) => ({ [name]: value })),
+        ['content-length-range', 1, maxBytes],
+      ],
+    };
+    const encodedPolicy = Buffer.from(JSON.stringify(policy), 'utf8').toString('base64');
+    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: config.sha256 });
+    const signature = await signer.sign(encodedPolicy, { signingDate: now, signingService: 's3' });
+    const endpoint = await config.endpointProvider({
+      Bucket: bucket,
+      Region: region,
+      UseFIPS: await config.useFipsEndpoint(),
+      UseDualStack: await config.useDualstackEndpoint(),
+      ForcePathStyle: config.forcePathStyle ?? false,
+      Accelerate: config.useAccelerateEndpoint ?? false,
+    });
+    return {
+      method: 'POST',
+      url: endpoint.url.toString(),
+      fields: { ...fields, Policy: encodedPolicy, 'X-Amz-Signature': signature },
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  async presignDownload(key: string, versionId?: string) {
     const url = await getSignedUrl(
       this.client,
-      new GetObjectCommand({ Bucket: this.options.bucket, Key: key }),
-      {
-        expiresIn: DOWNLOAD_URL_SECONDS,
-      },
+      new GetObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+      }),
+      { expiresIn: DOWNLOAD_URL_SECONDS },
     );
-    const now = this.options.now?.() ?? new Date();
-    return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
+    return { url, expiresAt: new Date(this.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
   }
 
   async exists(key: string): Promise<boolean> {
@@ -61,11 +121,34 @@ export class S3Documents implements DocumentsPort {
       await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return true;
     } catch (error) {
-      const name = (error as Error).name;
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Reads the current version and hashes its bytes. S3's own checksum is no substitute: a POST upload gets
+   * S3's default CRC64NVME, and a SHA-256 only when the uploader supplied one.
+   */
+  async describe(key: string): Promise<StoredVersion | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    // Without versioning a later write would replace what a reviewer reads: refuse rather than freeze that.
+    if (!out.VersionId || out.VersionId === 'null')
+      throw new Error(`documents bucket ${this.options.bucket} is not versioned`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    // In Node the body is a Readable stream: hashed chunk by chunk, never held whole.
+    for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    return { versionId: out.VersionId, sha256: hash.digest('hex'), bytes };
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * A tenant registers a document for its application. Primary course: the application is a draft (or
  * rejected, being fixed); the document is recorded under a server-chosen object key and the tenant gets a
- * short-lived URL to upload the file to. The object key itself never leaves the server.
+ * short-lived upload form (an S3 presigned POST fixing key, content type and size) to send the file with.
+ * The object key itself never leaves the server.
  * Variations: an expiry date that is no calendar date or too far ahead is a 400; an application already
- * holding the configured maximum of documents refuses another (409 too_many_documents).
+ * holding the configured maximum of documents refuses another (409 too_many_documents), counted by the
+ * store in the same conditional write as the document, so racing uploads cannot pass the limit; an
+ * application submitted meanwhile refuses it too (409 application_locked).
  */
 import { conflict } from '../../domain/errors.js';
 import {
@@ -36,14 +39,6 @@ export async function addDocument(
     );
   }
   if (request.expiresOn !== undefined) checkDocumentExpiry(request.expiresOn, at);
-  // Counted before the write: two concurrent uploads may both pass at the limit; the store has no counter.
-  const existing = await deps.applications.documents(applicationId);
-  if (existing.length >= deps.config.maxDocumentsPerApplication) {
-    throw conflict(
-      'too_many_documents',
-      `an application holds at most ${deps.config.maxDocumentsPerApplication} documents`,
-    );
-  }
   const documentId = `doc_${deps.newId()}`;
   const document: DocumentRecord = {
     documentId,
@@ -54,7 +49,15 @@ export async function addDocument(
     ...(request.expiresOn ? { expiresOn: request.expiresOn } : {}),
     createdAt: at,
   };
-  await deps.applications.addDocument(document);
+  if (!(await deps.applications.addDocument(document, deps.config.maxDocumentsPerApplication))) {
+    const now = await requireOwnApplication(deps, tenantId, applicationId);
+    if (now.status !== 'draft' && now.status !== 'rejected')
+      throw conflict('application_locked', `the application is ${now.status} now; documents are closed`);
+    throw conflict(
+      'too_many_documents',
+      `an application holds at most ${deps.config.maxDocumentsPerApplication} documents`,
+    );
+  }
   const upload = await (await deps.documents()).presignUpload(
     document.objectKey,
     request.contentType,
@@ -64,8 +67,9 @@ export async function addDocument(
     documentId,
     kind: request.kind,
     upload: {
-      method: 'PUT',
+      method: upload.method,
       url: upload.url,
+      ...(upload.fields ? { fields: upload.fields } : {}),
       expiresAt: upload.expiresAt,
       contentType: request.contentType,
       maxBytes: MAX_DOCUMENT_BYTES,

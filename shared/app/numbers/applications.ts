@@ -1,7 +1,7 @@
 /** What several application use cases share: finding the tenant's own application, checking it is complete, withdrawing it. */
 import { localDateOf } from '../../domain/billing/calendar.js';
 import { invalid, notFound } from '../../domain/errors.js';
-import { type ApplicationRecord, withStatus } from '../../domain/numbers/application.js';
+import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -25,17 +25,23 @@ export async function requireApplication(deps: NumbersDeps, applicationId: strin
   return app;
 }
 
-/** Checks every required document arrived (and licences are in date) or refuses listing what is missing. */
-export async function requireComplete(deps: NumbersDeps, app: ApplicationRecord, at: string): Promise<void> {
+/**
+ * Checks every required document arrived (and licences are in date) or refuses listing what is missing;
+ * answers the stored version and hash of each uploaded document, for the submission to freeze.
+ */
+export async function requireComplete(
+  deps: NumbersDeps,
+  app: ApplicationRecord,
+  at: string,
+): Promise<FrozenDocument[]> {
   const docs = await deps.applications.documents(app.applicationId);
   const documents = await deps.documents();
-  const filed = await Promise.all(
-    docs.map(async (d) => ({
-      kind: d.kind,
-      uploaded: d.uploaded === true || (await documents.exists(d.objectKey)),
-      ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
-    })),
-  );
+  const stored = await Promise.all(docs.map((d) => documents.describe(d.objectKey)));
+  const filed = docs.map((d, i) => ({
+    kind: d.kind,
+    uploaded: stored[i] !== undefined,
+    ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
+  }));
   const missing = missingItems(app, filed, localDateOf(at, deps.config.timeZone));
   if (missing.length > 0) {
     throw invalid(
@@ -45,6 +51,10 @@ export async function requireComplete(deps: NumbersDeps, app: ApplicationRecord,
       { missing },
     );
   }
+  return docs.flatMap((d, i) => {
+    const version = stored[i];
+    return version ? [{ documentId: d.documentId, ...version }] : [];
+  });
 }
 
 /** The application withdrawn and its number back in the pool (and off the tenant's holds), in one commit. */

@@ -1,7 +1,7 @@
 /**
  * A tenant sends a rejected application back to review. Primary course: the fixes (usage, industry,
  * minutes, applicant name) applied, the application complete again; it returns to the review queue and the
- * number to `applied`, in one commit.
+ * number to `applied`, in one commit, with the documents' versions and hashes frozen anew.
  */
 import { conflict } from '../../domain/errors.js';
 import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
@@ -25,12 +25,12 @@ export async function resubmitApplication(
   if (app.status !== 'rejected')
     throw conflict('invalid_transition', `a ${app.status} application cannot be resubmitted`);
   const updated = { ...app, ...changes };
-  await requireComplete(deps, updated, at);
+  const frozenDocuments = await requireComplete(deps, updated, at);
   const next = withStatus(
     updated,
     'submitted',
     { at, event: 'resubmitted', by: tenantId },
-    { submittedAt: at },
+    { submittedAt: at, frozenDocuments },
   );
   await runLifecycleCommand(
     deps,

@@ -1,7 +1,8 @@
 /**
  * A tenant submits its draft application. Primary course: every required document arrived and is in date;
  * the application joins the review queue, its number still counting as one of the tenant's holds until it
- * is decided, in one commit.
+ * is decided, in one commit. Each document's stored version and SHA-256 are frozen on the application:
+ * reviewers read exactly those, whatever is uploaded later.
  * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again.
  */
 import { conflict } from '../../domain/errors.js';
@@ -19,8 +20,13 @@ export async function submitApplication(
   const app = await requireOwnApplication(deps, tenantId, applicationId);
   if (app.status !== 'draft')
     throw conflict('invalid_transition', `a ${app.status} application cannot be submitted`);
-  await requireComplete(deps, app, at);
-  const next = withStatus(app, 'submitted', { at, event: 'submitted', by: tenantId }, { submittedAt: at });
+  const frozenDocuments = await requireComplete(deps, app, at);
+  const next = withStatus(
+    app,
+    'submitted',
+    { at, event: 'submitted', by: tenantId },
+    { submittedAt: at, frozenDocuments },
+  );
   const committed = await deps.numbers.commit([
     { kind: 'application', application: next, expectedVersion: app.version },
     await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),

@@ -65,6 +65,18 @@ export interface ApplicationRecord {
   readonly version: number;
   /** While a draft (or a rejected application) waits for its tenant: withdrawn when it passes. */
   readonly draftExpiresAt?: string;
+  /** Documents registered so far, counted by the store in the same write as each one (the limit holds under races). */
+  readonly documentCount?: number;
+  /** The exact stored versions reviewers see, fixed at the last (re)submission. */
+  readonly frozenDocuments?: readonly FrozenDocument[];
+}
+
+/** One document as submitted: its stored version and the SHA-256 of its bytes. */
+export interface FrozenDocument {
+  readonly documentId: string;
+  readonly versionId: string;
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
 export interface DocumentRecord {
@@ -177,16 +189,22 @@ export function applicationView(app: ApplicationRecord, documents: readonly Docu
 
 /** What an operator's review routes see: the same, with who did what. */
 export function operatorApplicationView(app: ApplicationRecord, documents: readonly DocumentRecord[] = []) {
+  const { frozenDocuments, ...rest } = app;
+  const frozen = new Map((frozenDocuments ?? []).map((f) => [f.documentId, f]));
   return {
-    ...app,
-    documents: documents.map((d) => ({
-      documentId: d.documentId,
-      kind: d.kind,
-      contentType: d.contentType,
-      ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
-      uploaded: d.uploaded === true,
-      createdAt: d.createdAt,
-    })),
+    ...rest,
+    documents: documents.map((d) => {
+      const submitted = frozen.get(d.documentId);
+      return {
+        documentId: d.documentId,
+        kind: d.kind,
+        contentType: d.contentType,
+        ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
+        uploaded: d.uploaded === true || submitted !== undefined,
+        ...(submitted ? { sha256: submitted.sha256, bytes: submitted.bytes } : {}),
+        createdAt: d.createdAt,
+      };
+    }),
   };
 }
 

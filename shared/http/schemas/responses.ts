@@ -130,6 +130,10 @@ const applicationDocument = z.object({
   contentType: z.string(),
   expiresOn: z.optional(z.string()),
   uploaded: z.boolean(),
+  sha256: z.optional(
+    z.string().check(z.describe('SHA-256 (hex) of the version frozen at submission: what reviewers read')),
+  ),
+  bytes: z.optional(z.int()),
   createdAt: instant,
 });
 
@@ -157,6 +161,7 @@ const applicationView = z.object({
   ),
   contractId: z.optional(z.string()),
   draftExpiresAt: z.optional(instant),
+  documentCount: z.optional(z.int()),
   events: z.array(
     z.object({
       at: instant,
@@ -184,8 +189,15 @@ const documentUpload = z.object({
   documentId: z.string(),
   kind: z.enum(DOCUMENT_KINDS),
   upload: z.object({
-    method: z.literal('PUT'),
-    url: z.string().check(z.describe('Presigned URL: PUT the file there with this Content-Type')),
+    method: z.enum(['POST', 'PUT']),
+    url: z
+      .string()
+      .check(
+        z.describe(
+          'POST: a multipart/form-data upload to this URL with every `fields` entry, the file last (S3 presigned POST); PUT: the body to this URL with this Content-Type',
+        ),
+      ),
+    fields: z.optional(z.record(z.string(), z.string())),
     expiresAt: instant,
     contentType: z.string(),
     maxBytes: z.int(),

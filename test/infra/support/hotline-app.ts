@@ -127,7 +127,7 @@ export interface TestAppOptions {
   /** Register cdk-nag's AwsSolutions checks (they then run on synth). */
   readonly nag?: boolean;
   /** Deployment context, as `cdk deploy -c name=value` would set it. */
-  readonly context?: Readonly<Record<string, string>>;
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export interface TestApp extends HotlineStacks {
