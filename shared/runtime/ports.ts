@@ -4,9 +4,11 @@
  * remember to register anything); the local runtime and tests install their own with `usePorts`.
  * Handlers call `await port('telephony')` and never know which one they got.
  */
+import type { AuditTrail } from '../ports/audit.js';
 import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
+import type { DirectoryPort } from '../ports/members.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { TelephonyPort } from '../ports/telephony.js';
@@ -17,6 +19,10 @@ export interface Ports {
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
+  /** The user pool behind members (Cognito; the local runtime's stand-in). */
+  readonly directory: DirectoryPort;
+  /** Where apiHandler appends one event per write (DynamoDB, PutItem only). */
+  readonly auditTrail: AuditTrail;
 }
 
 type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
@@ -27,6 +33,8 @@ export const PORT_NAMES: readonly PortName[] = [
   'documents',
   'callLimits',
   'rateLimiter',
+  'directory',
+  'auditTrail',
 ];
 
 /**
@@ -39,7 +47,10 @@ export function portBundleFlag(name: PortName | 'payments'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 
-/** The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
+/**
+ * The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter,
+ * the Cognito user pool, the DynamoDB audit trail.
+ */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
     process.env.HOTLINE_PORT_TELEPHONY !== 'false'
@@ -60,6 +71,14 @@ const AWS_ADAPTERS: PortFactories = {
   rateLimiter:
     process.env.HOTLINE_PORT_RATELIMITER !== 'false'
       ? async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter()
+      : undefined,
+  directory:
+    process.env.HOTLINE_PORT_DIRECTORY !== 'false'
+      ? async () => (await import('../adapters/cognito/cognito-directory.js')).createCognitoDirectoryFromEnv()
+      : undefined,
+  auditTrail:
+    process.env.HOTLINE_PORT_AUDITTRAIL !== 'false'
+      ? async () => (await import('../adapters/dynamo/audit-log.js')).createDynamoAuditLog()
       : undefined,
 };
 
