@@ -195,9 +195,18 @@ function valuesAt(input: unknown, path: string): { at: string; value: unknown; p
 
 /** Every violation of the model's constraints in one request (empty when Connect would accept its shape). */
 export function connectRequestProblems(operation: string, input: unknown): string[] {
-  const rules = CONNECT_REQUEST_RULES[operation];
-  if (!rules)
-    return [`${operation}: no constraint table (add the operation to test/support/connect-model.ts)`];
+  return modelRequestProblems(CONNECT_REQUEST_RULES, operation, input, 'test/support/connect-model.ts');
+}
+
+/** The same check against any service's constraint table (test/support/cognito-model.ts uses it too). */
+export function modelRequestProblems(
+  table: Readonly<Record<string, OperationRules>>,
+  operation: string,
+  input: unknown,
+  source: string,
+): string[] {
+  const rules = table[operation];
+  if (!rules) return [`${operation}: no constraint table (add the operation to ${source})`];
   const problems: string[] = [];
   for (const [path, rule] of Object.entries(rules)) {
     const found = valuesAt(input, path);
