@@ -214,10 +214,14 @@ describe('stateless stack with sample rows', () => {
       const hotline = fn(row.id);
       const statements = statementsOf(built, hotline);
       const variables = functionProperties(built, hotline).Environment.Variables;
-      // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts).
-      const isRoute = SAMPLE_ROUTES.includes(row as (typeof SAMPLE_ROUTES)[number]);
+      // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts);
+      // every API write appends its audit event (PutItem only: test/infra/members-audit.test.ts).
+      const route = SAMPLE_ROUTES.find((r) => r.id === row.id);
       for (const id of Object.keys(TABLES) as TableId[]) {
-        const listed = row.tables[id] !== undefined || (isRoute && id === 'ops');
+        const listed =
+          row.tables[id] !== undefined ||
+          (route !== undefined && id === 'ops') ||
+          (route !== undefined && route.method !== 'GET' && id === 'audit');
         expect(statementsOn(statements, tableLogicalId(id)).length > 0, `${row.id} on ${id}`).toBe(listed);
         expect(TABLES[id].envVar in variables, `${row.id} env ${TABLES[id].envVar}`).toBe(listed);
       }
