@@ -98,6 +98,20 @@ describe('the audit trail in apiHandler', () => {
     });
   });
 
+  it("files an operator's write under the tenant its result names; a tenant's always under its own", async () => {
+    const events = recording();
+    const handler = apiHandler(route('POST'), { path: z.object({ id: z.string() }) }, async () => ({
+      body: {},
+      audit: { tenantId: 'acme', object: 'application:app_1' },
+    }));
+    await handler(apiEvent({ roles: ['operator'], subject: 'op-7', path: { id: 'x' } }), lambdaContext);
+    await handler(apiEvent({ tenantId: 'rival', subject: 'u-9', path: { id: 'x' } }), lambdaContext);
+    expect(events.map((e) => [e.tenantId, e.actor.kind, e.object])).toEqual([
+      ['acme', 'operator', 'application:app_1'],
+      ['rival', 'tenant', 'application:app_1'],
+    ]);
+  });
+
   it('a write whose event cannot be stored still answers (the event is logged instead)', async () => {
     useAuditTrail({
       append: async () => {

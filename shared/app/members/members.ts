@@ -4,13 +4,14 @@
  * removes one (out of the index, every refresh token revoked, sign-in disabled).
  * Variations:
  * - the acting admin joins the index on first use (users created by operators with scripts/create-user.ts
- *   are not in it yet), so the last-admin guard counts it;
+ *   are not in it yet), so the last-admin guard counts it; one the index knows as removed or demoted is a 403
+ *   even while its token lives;
  * - demoting or removing the last tenant-admin is a 409 `last_admin`;
  * - a member of another tenant, or one already removed, is a 404;
  * - a retried invitation completes the user it created; an e-mail in use elsewhere is a 409;
  * - a removal interrupted after leaving the index finishes its revocation when retried.
  */
-import { conflict, notFound } from '../../domain/errors.js';
+import { conflict, forbidden, notFound } from '../../domain/errors.js';
 import type { Member, MemberRole } from '../../domain/members/member.js';
 import { type DirectoryPort, MemberEmailTaken, type MemberStore } from '../../ports/members.js';
 import type { Page } from '../../ports/paging.js';
@@ -49,9 +50,17 @@ const memberNotFound = () => notFound('member_not_found', 'no such member in thi
 export function membersUseCases(deps: MembersDeps) {
   const { store } = deps;
 
-  /** The acting admin in the index (once): the token vouches for its tenant and role. */
+  /**
+   * The acting admin in the index (once): the token vouches for its tenant and role. An admin the index
+   * knows as removed or demoted is refused at once, though its token may live on for up to 15 minutes.
+   */
   async function enrol(actor: ActingAdmin, now: Date): Promise<void> {
-    if (await store.get(actor.tenantId, actor.sub)) return;
+    const known = await store.get(actor.tenantId, actor.sub);
+    if (known) {
+      if (known.status !== 'active' || known.role !== 'tenant-admin')
+        throw forbidden('not_an_admin', 'this user is no longer a tenant-admin of this tenant');
+      return;
+    }
     await store.add({
       memberId: actor.sub,
       tenantId: actor.tenantId,
