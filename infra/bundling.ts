@@ -1,7 +1,7 @@
 /** esbuild settings shared by the CDK functions and the benchmarks that bundle like them (no CDK here). */
 import { readFileSync } from 'node:fs';
 import { PAYMENT_SECRET_ROUTES } from '../shared/http/routes/payments.js';
-import type { Capability } from '../shared/http/routes.js';
+import type { Capability, HttpMethod } from '../shared/http/routes.js';
 import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
 
 /** esbuild target matching the Lambda runtime (LAMBDA_RUNTIME in constructs/hotline-function.ts). */
@@ -55,7 +55,8 @@ export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/ge
 export type BundledPort = PortName | 'payments';
 
 /**
- * The ports a function may reach: those its row's capabilities grant, the rate limiter for API routes, and
+ * The ports a function may reach: those its row's capabilities grant, the rate limiter for API routes, the
+ * audit trail for API routes that write (any method but GET), and
  * the payment providers for the API routes that call one (and for every other function that imports them:
  * webhooks, payment jobs).
  */
@@ -63,9 +64,12 @@ export function portsOf(
   capabilities: readonly Capability[] | undefined,
   kind: 'api' | 'other',
   routeId?: string,
+  method?: HttpMethod,
 ): BundledPort[] {
   const granted: BundledPort[] = kind === 'api' ? ['rateLimiter'] : ['payments'];
   if (kind === 'api' && routeId && PAYMENT_SECRET_ROUTES.has(routeId)) granted.push('payments');
+  // Every API write leaves an audit event (shared/http/api-handler.ts); reads and webhooks record none.
+  if (kind === 'api' && method !== undefined && method !== 'GET') granted.push('auditTrail');
   for (const capability of capabilities ?? []) {
     if (
       capability === 'telephony' ||
@@ -75,6 +79,7 @@ export function portsOf(
     ) {
       granted.push(capability);
     }
+    if (capability === 'directory') granted.push('directory');
   }
   return granted;
 }

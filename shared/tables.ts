@@ -4,7 +4,7 @@
  *
  * Every key attribute is a string. Items carry a `type` attribute naming what they are.
  */
-export type TableId = 'numbers' | 'routing' | 'ledger' | 'ops';
+export type TableId = 'numbers' | 'routing' | 'ledger' | 'ops' | 'audit';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -85,6 +85,17 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sensitive: true,
     description:
       'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
+  },
+  audit: {
+    id: 'audit',
+    envVar: 'TABLE_AUDIT',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Append-only: pk = AUDIT#<tenant>|AUDIT#platform, sk = <ISO instant>#<request id>.
+    indexes: [],
+    // Actors' e-mails.
+    sensitive: true,
+    description: 'Audit trail: one event per write through the API (actor, tenant, route, object, summary)',
   },
 };
 

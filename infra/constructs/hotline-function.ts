@@ -291,6 +291,35 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
+  /**
+   * Appends audit events (shared/adapters/dynamo/audit-log.ts): PutItem on the audit table and nothing else,
+   * so no API function can update or delete an event (each put is conditioned on `attribute_not_exists`).
+   */
+  appendAuditEvents(definition: TableDefinition, table: dynamodb.ITable): this {
+    this.setEnvironment(definition.envVar, table.tableName);
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [table.tableArn],
+    });
+    if (table.encryptionKey) {
+      table.encryptionKey.grantEncryptDecrypt(this);
+      acknowledgeWildcardActions(
+        this,
+        KMS_GRANT_WILDCARDS,
+        `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
+      );
+    }
+    return this;
+  }
+
+  /** Administers the members of the user pool: exactly the calls shared/adapters/cognito/cognito-directory.ts sends. */
+  useUserPool(envVar: string, userPoolId: string, userPoolArn: string, actions: readonly string[]): this {
+    this.setEnvironment(envVar, userPoolId);
+    iam.Grant.addToPrincipal({ grantee: this, actions: [...actions], resourceArns: [userPoolArn] });
+    return this;
+  }
+
   /** Publishes to a topic (and uses its key). */
   useTopic(envVar: string, topic: sns.ITopic): this {
     this.setEnvironment(envVar, topic.topicArn);

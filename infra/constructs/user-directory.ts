@@ -25,6 +25,26 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, TENANT_CLAIM } from '../../shared/http/roles.js';
 
+/**
+ * What functions with the `directory` capability (the member routes) may do on the pool: exactly the
+ * commands shared/adapters/cognito/cognito-directory.ts sends (test/infra/members.test.ts compares both).
+ */
+export const DIRECTORY_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminUserGlobalSignOut',
+  'cognito-idp:AdminDisableUser',
+] as const;
+
+/**
+ * Lifetime of ID and access tokens. A removed member's refresh tokens stop at once (global sign-out) and it
+ * cannot sign in again (disabled), but the API's JWT authorizer accepts a token it already holds until the
+ * token expires: this is the longest a removed member (or a demoted admin's old role) can still act.
+ */
+export const TOKEN_LIFETIME = Duration.minutes(15);
+
 /** `custom:tenant_id` → `tenant_id`. */
 export const TENANT_ATTRIBUTE = TENANT_CLAIM.replace(/^custom:/, '');
 
@@ -182,8 +202,8 @@ export class UserDirectory extends Construct {
       generateSecret: false,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: TOKEN_LIFETIME,
+      accessTokenValidity: TOKEN_LIFETIME,
       refreshTokenValidity: Duration.days(30),
       // The tenant binding is set by operators with admin APIs, never by a user through the client.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true }),

@@ -4,6 +4,7 @@
  * built from shared/http/routes.ts and never sees them.
  */
 import type { TestClock } from '../../shared/ports/clock.js';
+import type { LocalTokenIssuer } from './tokens.js';
 
 export interface ControlRequest {
   readonly params: Readonly<Record<string, string>>;
@@ -36,6 +37,8 @@ export interface LocalRuntimeContext {
   readonly dataDir: string;
   /** Imports a handler module (path relative to the repository root) and returns its `handler`. */
   loadHandler<E = unknown, R = unknown>(entry: string): Promise<(event: E, context: unknown) => Promise<R>>;
+  /** The local token issuer (sign-in stand-ins; revoking a removed member's sessions). */
+  readonly tokens: LocalTokenIssuer;
   /** A fake Lambda context for invoking handlers in-process. */
   lambdaContext(functionName: string): unknown;
 }

@@ -18,7 +18,7 @@ import { CAPABILITIES } from './capabilities/index.js';
 import type { ControlRoute, LocalCapability, LocalRuntimeContext } from './capability.js';
 import { startEngine } from './dynamo-engine.js';
 import { startHttpServer } from './http-server.js';
-import { isRole, LocalTokenIssuer } from './tokens.js';
+import { isRole, LocalTokenIssuer, TokenRefused } from './tokens.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -68,7 +68,12 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
       method: 'POST',
       path: '/local/tokens',
       handle: async ({ body }) => {
-        const request = (body ?? {}) as { tenantId?: unknown; roles?: unknown; subject?: unknown };
+        const request = (body ?? {}) as {
+          tenantId?: unknown;
+          roles?: unknown;
+          subject?: unknown;
+          email?: unknown;
+        };
         const roles = Array.isArray(request.roles) ? request.roles : ['tenant-admin'];
         if (roles.length === 0 || !roles.every(isRole)) {
           return {
@@ -106,11 +111,18 @@ function jobRoutes(tokens: LocalTokenIssuer): ControlRoute[] {
             },
           };
         }
-        const token = await tokens.issue({
-          tenantId: tenantId as string | undefined,
-          roles,
-          subject: typeof request.subject === 'string' ? request.subject : undefined,
-        });
+        let token: string;
+        try {
+          token = await tokens.issue({
+            tenantId: tenantId as string | undefined,
+            roles,
+            subject: typeof request.subject === 'string' ? request.subject : undefined,
+            email: typeof request.email === 'string' ? request.email : undefined,
+          });
+        } catch (error) {
+          if (!(error instanceof TokenRefused)) throw error;
+          return { status: 403, body: { error: { code: 'user_disabled', message: error.message } } };
+        }
         return { status: 201, body: { token, tokenType: 'Bearer', expiresIn: 12 * 3600 } };
       },
     },
@@ -244,8 +256,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     string,
     Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>
   >();
+  const tokens = new LocalTokenIssuer();
   const context: LocalRuntimeContext = {
     clock,
+    tokens,
     dynamoEndpoint: engine.endpoint,
     dataDir,
     loadHandler: async <E, R>(entry: string) => {
@@ -265,7 +279,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   for (const capability of capabilities) await capability.setup?.(context);
   if (options.seed ?? true) for (const capability of capabilities) await capability.seed?.(context);
 
-  const tokens = new LocalTokenIssuer();
   const controlRoutes = [...jobRoutes(tokens), ...capabilities.flatMap((c) => c.routes ?? [])];
   const server = await startHttpServer({ port: options.port, tokens, context, controlRoutes });
 

@@ -13,7 +13,13 @@ import type { Construct } from 'constructs';
 import { DEFAULT_TIME_ZONE } from '../../shared/config.js';
 import { parseRateBudgets, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
 import { PAYMENT_SECRET_ROUTES } from '../../shared/http/routes/payments.js';
-import { type Capability, ROUTES, type RouteDefinition, type TableAccess } from '../../shared/http/routes.js';
+import {
+  type Capability,
+  type HttpMethod,
+  ROUTES,
+  type RouteDefinition,
+  type TableAccess,
+} from '../../shared/http/routes.js';
 import { WEBHOOK_ROUTES, type WebhookRoute } from '../../shared/http/webhooks.js';
 import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
@@ -40,7 +46,7 @@ import { OpsAlarms } from '../constructs/ops-alarms.js';
 import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
 import { RECORDINGS_PREFIX } from '../constructs/recordings-bucket.js';
-import { signInFromContext, UserDirectory } from '../constructs/user-directory.js';
+import { DIRECTORY_ACTIONS, signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
 
@@ -135,6 +141,8 @@ interface FunctionSpec {
   readonly description: string;
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly capabilities?: readonly Capability[];
+  /** API routes' method: writes (not GET) append audit events. */
+  readonly method?: HttpMethod;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
   readonly assets?: readonly string[];
@@ -258,7 +266,7 @@ export class StatelessStack extends Stack {
         timeout: Duration.seconds(spec.timeoutSeconds ?? defaults.timeoutSeconds),
         assets: spec.assets,
         bundle: props.bundle,
-        ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other', spec.id),
+        ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other', spec.id, spec.method),
         powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
@@ -277,6 +285,7 @@ export class StatelessStack extends Stack {
       const description = `${route.method} ${route.path}: ${route.summary}`;
       const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
       if (isLimited(route, rateLimits)) this.useRateLimitWindows(fn, route, data, rateLimits);
+      if (route.method !== 'GET') this.appendAuditEvents(fn, route, data);
       this.api.addRoute(route, fn.function);
       if (PAYMENT_SECRET_ROUTES.has(route.id)) usePaymentSecret(fn, data);
     }
@@ -419,6 +428,13 @@ export class StatelessStack extends Stack {
     fn.useRateLimitWindows(TABLES.ops, table);
   }
 
+  /** Every API write appends its audit event: PutItem on the audit table only (shared/http/api-handler.ts). */
+  private appendAuditEvents(fn: HotlineFunction, route: RouteDefinition, data: StatefulResources): void {
+    const table = data.tables.audit;
+    if (!table) throw new StatelessPropsError(`${route.id} writes but there is no audit table`);
+    fn.appendAuditEvents(TABLES.audit, table);
+  }
+
   /** Environment and grants from the row's tables and capabilities, nothing else. */
   private applyAccess(fn: HotlineFunction, spec: FunctionSpec, data: StatefulResources): void {
     for (const [tableId, access] of Object.entries(spec.tables) as [TableId, TableAccess | undefined][]) {
@@ -467,6 +483,14 @@ export class StatelessStack extends Stack {
           if (!data.recordingsBucket)
             throw new StatelessPropsError(`${spec.id} reads recordings but there is no recordings bucket`);
           fn.useObjectsForDownload('RECORDINGS_BUCKET', data.recordingsBucket, `${RECORDINGS_PREFIX}/*`);
+          break;
+        case 'directory':
+          fn.useUserPool(
+            'USER_POOL_ID',
+            this.users.userPool.userPoolId,
+            this.users.userPool.userPoolArn,
+            DIRECTORY_ACTIONS,
+          );
           break;
         default:
           throw new StatelessPropsError(`${spec.id} names an unknown capability "${capability as string}"`);

@@ -2,7 +2,8 @@
  * The one way an HTTP handler is built: middy with Powertools logging, metrics and tracing; the verified
  * token turned into a principal (tenant only from claims, never from the request); path, query and body
  * validated with zod/mini schemas; a per-tenant rate limit on routes that name a class (429 with Retry-After);
- * errors mapped to `{"error":{"code","message","field"?}}`.
+ * errors mapped to `{"error":{"code","message","field"?}}`; every successful write (any method but GET)
+ * appended to the audit trail with its actor, tenant, route, request id and object.
  * A handler module is then a few lines: a schema, a call into the domain, the result.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -16,6 +17,12 @@ import type {
 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import {
+  type AuditEvent,
+  type AuditNote,
+  auditSummary,
+  PLATFORM_PARTITION,
+} from '../domain/audit/audit-event.js';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
 import {
   parseRateBudgets,
@@ -28,6 +35,7 @@ import {
   WHEN_LIMITER_UNAVAILABLE,
 } from '../domain/rate-limits.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
+import type { AuditTrail } from '../ports/audit.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import { clock, port } from '../runtime/ports.js';
 import { tracer } from '../tracing.js';
@@ -49,6 +57,8 @@ export interface Principal {
   /** Present for tenant users; operators may have none. */
   readonly tenantId: string | undefined;
   readonly roles: readonly Role[];
+  /** The token's `email` claim (ID tokens carry it), recorded in the audit trail. */
+  readonly email?: string;
 }
 
 export interface ApiRequest<P, Q, B> {
@@ -68,6 +78,8 @@ export interface ApiResult {
   readonly headers?: Record<string, string>;
   /** A non-JSON body (CSV downloads), sent as is; `headers` must then carry its content-type. */
   readonly text?: string;
+  /** What the audit trail records of a write beyond what the wrapper knows (object, before/after). */
+  readonly audit?: AuditNote;
 }
 
 export interface ApiSpec<P, Q, B> {
@@ -126,10 +138,12 @@ export function principalFrom(event: ApiEvent): Principal {
     throw new DomainError('unauthorized', 'unauthorized', 'a valid bearer token is required');
   }
   const tenant = claims[TENANT_CLAIM];
+  const email = claims.email;
   return {
     subject: claims.sub,
     tenantId: typeof tenant === 'string' && tenant !== '' ? tenant : undefined,
     roles: rolesFromClaim(claims[GROUPS_CLAIM]),
+    ...(typeof email === 'string' && email !== '' ? { email } : {}),
   };
 }
 
@@ -218,6 +232,79 @@ async function currentRateLimiter(): Promise<RateLimiter | undefined> {
   if (rateLimiterChoice !== 'default') return rateLimiterChoice;
   if (!process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.HOTLINE_RUNTIME !== 'local') return undefined;
   return port('rateLimiter');
+}
+
+type AuditTrailChoice = AuditTrail | 'default' | 'off';
+let auditTrailChoice: AuditTrailChoice = 'default';
+
+/**
+ * Installs the audit trail: an implementation, 'off', or 'default' — the `auditTrail` port (DynamoDB) in
+ * Lambda and in the local runtime, none elsewhere (handler tests record nothing unless they ask to).
+ */
+export function useAuditTrail(choice: AuditTrailChoice): void {
+  auditTrailChoice = choice;
+}
+
+async function currentAuditTrail(): Promise<AuditTrail | undefined> {
+  if (auditTrailChoice === 'off') return undefined;
+  if (auditTrailChoice !== 'default') return auditTrailChoice;
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.HOTLINE_RUNTIME !== 'local') return undefined;
+  return port('auditTrail');
+}
+
+/** The concrete path of the request (`/v1/numbers/4008001234/routing`): the object a write names by default. */
+function requestPath(route: RouteDefinition, event: ApiEvent): string {
+  return (
+    event.rawPath ??
+    route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => event.pathParameters?.[name] ?? `{${name}}`)
+  );
+}
+
+/** The event one successful write leaves in the trail (tenant: the token's, else the path's or the route's). */
+export function auditEventOf(
+  route: RouteDefinition,
+  event: ApiEvent,
+  principal: Principal,
+  context: { correlationId: string; requestId: string; now: Date; status: number; note?: AuditNote },
+): AuditEvent {
+  const operator = principal.roles.includes('operator') && principal.tenantId === undefined;
+  const tenantId =
+    principal.tenantId ?? context.note?.tenantId ?? event.pathParameters?.tenantId ?? PLATFORM_PARTITION;
+  const at = context.now.toISOString();
+  const before = auditSummary(context.note?.before);
+  const after = auditSummary(context.note?.after);
+  return {
+    eventId: `${at}#${context.requestId}`,
+    at,
+    tenantId,
+    actor: {
+      kind: operator ? 'operator' : 'tenant',
+      sub: principal.subject,
+      ...(principal.email ? { email: principal.email } : {}),
+    },
+    routeId: route.id,
+    method: route.method,
+    requestId: context.requestId,
+    correlationId: context.correlationId,
+    object: (context.note?.object ?? requestPath(route, event)).slice(0, 512),
+    status: context.status,
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+  };
+}
+
+/**
+ * Appends a write's event. The write itself has happened: a failure here is logged with the whole event
+ * (so it is not lost) and counted (`AuditWriteFailed` alarms), and the client still gets its answer.
+ */
+async function recordWrite(event: AuditEvent): Promise<void> {
+  try {
+    const trail = await currentAuditTrail();
+    await trail?.append(event);
+  } catch (error) {
+    logger.error('audit event not recorded', { error: error as Error, auditEvent: event });
+    metrics.addMetric('AuditWriteFailed', MetricUnit.Count, 1);
+  }
 }
 
 let rateBudgetsCache: { readonly spec: string | undefined; readonly budgets: RateBudgets } | undefined;
@@ -344,14 +431,26 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
         now,
       };
       const result = await run(request);
+      const status = result.status ?? 200;
+      if (route.method !== 'GET' && status < 400) {
+        await recordWrite(
+          auditEventOf(route, event, principal, {
+            correlationId,
+            requestId: event.requestContext?.requestId ?? correlationId,
+            now,
+            status,
+            note: result.audit,
+          }),
+        );
+      }
       if (result.text !== undefined) {
         return {
-          statusCode: result.status ?? 200,
+          statusCode: status,
           headers: { 'x-correlation-id': correlationId, ...result.headers },
           body: result.text,
         };
       }
-      return json(result.status ?? 200, result.body, correlationId, result.headers);
+      return json(status, result.body, correlationId, result.headers);
     } catch (error) {
       return mapError(error, correlationId);
     } finally {

@@ -10,7 +10,7 @@ import type { Role } from './roles.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type TableAccess = 'read' | 'write';
 /** Non-table capabilities a handler needs; infra turns each into grants and environment. */
-export type Capability = 'telephony' | 'notifications' | 'documents' | 'jobs' | 'recordings';
+export type Capability = 'telephony' | 'notifications' | 'documents' | 'jobs' | 'recordings' | 'directory';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */
@@ -35,6 +35,7 @@ export interface RouteDefinition {
 }
 
 import { BILLING_ROUTES } from './routes/billing.js';
+import { MEMBER_ROUTES } from './routes/members.js';
 import { MONEY_ROUTES } from './routes/money.js';
 import { NUMBER_ROUTES } from './routes/numbers.js';
 import { PAYMENT_ROUTES } from './routes/payments.js';
@@ -47,6 +48,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...MONEY_ROUTES,
   ...BILLING_ROUTES,
   ...PAYMENT_ROUTES,
+  ...MEMBER_ROUTES,
 ];
 
 export function routeById(id: string): RouteDefinition {

@@ -4,9 +4,11 @@
  * remember to register anything); the local runtime and tests install their own with `usePorts`.
  * Handlers call `await port('telephony')` and never know which one they got.
  */
+import type { AuditTrail } from '../ports/audit.js';
 import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
+import type { DirectoryPort } from '../ports/members.js';
 import type { NotificationsPort } from '../ports/notifications.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
@@ -19,6 +21,10 @@ export interface Ports {
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
   readonly recordings: RecordingsPort;
+  /** The user pool behind members (Cognito; the local runtime's stand-in). */
+  readonly directory: DirectoryPort;
+  /** Where apiHandler appends one event per write (DynamoDB, PutItem only). */
+  readonly auditTrail: AuditTrail;
 }
 
 type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
@@ -30,6 +36,8 @@ export const PORT_NAMES: readonly PortName[] = [
   'callLimits',
   'rateLimiter',
   'recordings',
+  'directory',
+  'auditTrail',
 ];
 
 /**
@@ -42,7 +50,10 @@ export function portBundleFlag(name: PortName | 'payments'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 
-/** The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
+/**
+ * The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB
+ * rate limiter, the Cognito user pool, the DynamoDB audit trail.
+ */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
     process.env.HOTLINE_PORT_TELEPHONY !== 'false'
@@ -67,6 +78,14 @@ const AWS_ADAPTERS: PortFactories = {
   recordings:
     process.env.HOTLINE_PORT_RECORDINGS !== 'false'
       ? async () => (await import('../adapters/s3/s3-recordings.js')).createS3Recordings()
+      : undefined,
+  directory:
+    process.env.HOTLINE_PORT_DIRECTORY !== 'false'
+      ? async () => (await import('../adapters/cognito/cognito-directory.js')).createCognitoDirectoryFromEnv()
+      : undefined,
+  auditTrail:
+    process.env.HOTLINE_PORT_AUDITTRAIL !== 'false'
+      ? async () => (await import('../adapters/dynamo/audit-log.js')).createDynamoAuditLog()
       : undefined,
 };
 

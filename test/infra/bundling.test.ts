@@ -65,10 +65,19 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
+      'process.env.HOTLINE_PORT_DIRECTORY': '"false"',
+      'process.env.HOTLINE_PORT_AUDITTRAIL': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
       'process.env.HOTLINE_PORT_RECORDINGS': '"false"',
     });
     expect(portsOf(['recordings'], 'api')).toEqual(['rateLimiter', 'recordings']);
+    // Writes append audit events; reads and webhooks do not. Members' writes reach the user pool.
+    expect(portsOf(['directory'], 'api', 'removeMember', 'DELETE')).toEqual([
+      'rateLimiter',
+      'auditTrail',
+      'directory',
+    ]);
+    expect(portsOf(undefined, 'api', 'listMembers', 'GET')).toEqual(['rateLimiter']);
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

@@ -215,12 +215,16 @@ describe('stateless stack with sample rows', () => {
       const statements = statementsOf(built, hotline);
       const variables = functionProperties(built, hotline).Environment.Variables;
       // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts);
-      // a notifying function reads alert contacts on the ledger (ACCT# keys only, below).
-      const isRoute = SAMPLE_ROUTES.includes(row as (typeof SAMPLE_ROUTES)[number]);
+      // every API write appends its audit event (PutItem only: test/infra/members-audit.test.ts); a notifying
+      // function reads alert contacts on the ledger (ACCT# keys only, below).
+      const route = SAMPLE_ROUTES.find((r) => r.id === row.id);
       const notifies = row.capabilities?.includes('notifications') ?? false;
       for (const id of Object.keys(TABLES) as TableId[]) {
         const listed =
-          row.tables[id] !== undefined || (isRoute && id === 'ops') || (notifies && id === 'ledger');
+          row.tables[id] !== undefined ||
+          (route !== undefined && id === 'ops') ||
+          (route !== undefined && route.method !== 'GET' && id === 'audit') ||
+          (notifies && id === 'ledger');
         expect(statementsOn(statements, tableLogicalId(id)).length > 0, `${row.id} on ${id}`).toBe(listed);
         expect(TABLES[id].envVar in variables, `${row.id} env ${TABLES[id].envVar}`).toBe(listed);
       }

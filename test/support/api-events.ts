@@ -7,6 +7,8 @@ export interface EventOptions {
   readonly roles?: readonly Role[];
   /** The token's `sub` (the user); user-1 when absent. */
   readonly subject?: string;
+  /** The token's `email` claim. */
+  readonly email?: string;
   readonly path?: Record<string, string>;
   readonly query?: Record<string, string>;
   readonly body?: unknown;
@@ -24,6 +26,7 @@ export function apiEvent(options: EventOptions = {}): APIGatewayProxyEventV2With
     'cognito:groups': `[${roles.join(' ')}]`,
   };
   if (options.tenantId !== undefined) claims['custom:tenant_id'] = options.tenantId;
+  if (options.email !== undefined) claims.email = options.email;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const at = options.at ?? new Date('2026-11-25T02:00:00Z');
   return {

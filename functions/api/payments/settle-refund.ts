@@ -14,6 +14,10 @@ export const handler = apiHandler(
       operator: principal.subject,
       now,
     });
-    return { status: outcome === 'duplicate' ? 200 : 201, body: { outcome, refund } };
+    return {
+      status: outcome === 'duplicate' ? 200 : 201,
+      body: { outcome, refund },
+      audit: { tenantId: refund.tenantId, after: { succeeded: body.succeeded, outcome } },
+    };
   },
 );

@@ -19,6 +19,15 @@ export const handler = apiHandler(
             reasons: body.reasons ?? [],
             ...(body.text ? { text: body.text } : {}),
           };
-    return { body: await decideApplication(path.id, decision, principal.subject, now.toISOString()) };
+    const application = await decideApplication(path.id, decision, principal.subject, now.toISOString());
+    return {
+      body: application,
+      // Filed under the applicant's tenant, so it sees (as "operator") who decided its application.
+      audit: {
+        tenantId: application.tenantId,
+        object: `application:${path.id}`,
+        after: { decision: body.decision, status: application.status },
+      },
+    };
   },
 );

@@ -1,4 +1,5 @@
 import { BILLING_SCHEMAS } from './billing.js';
+import { MEMBER_SCHEMAS } from './members.js';
 import { MONEY_SCHEMAS } from './money.js';
 import { NUMBER_SCHEMAS } from './numbers.js';
 import { PAYMENT_SCHEMAS } from './payments.js';
@@ -12,6 +13,7 @@ const AREA_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   ...MONEY_SCHEMAS,
   ...BILLING_SCHEMAS,
   ...PAYMENT_SCHEMAS,
+  ...MEMBER_SCHEMAS,
 };
 
 /** Each route's schemas; a response shape from responses.ts where the area file names none. */
