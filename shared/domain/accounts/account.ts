@@ -1,3 +1,6 @@
+import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
+import type { Tariff } from '../rating/tariff.js';
+
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
 /** The balance never goes below this; what a charge cannot take from the balance is owed. */
 export const BALANCE_FLOOR = 0;
@@ -111,6 +114,7 @@ export function moveMoney(balance: number, owed: number, amount: number): { bala
 export function applyMovements(
   before: Account,
   movements: readonly Movement[],
+  refusalRate: number = REFUSAL_RATE_PER_MINUTE,
 ): { account: Account; crossings: Crossing[] } {
   let balance = before.balance;
   let owed = before.owed;
@@ -143,14 +147,20 @@ export function applyMovements(
       text: `Your 400 hotline balance is ${yuan(balance)}, below your alert threshold of ${yuan(before.lowBalanceThreshold)}.`,
     });
   }
-  if (before.status === 'active' && status === 'arrears') {
+  // The balance's refusal point (`refusalOf`): crossing it stops new calls, crossing back restores them.
+  const cannotPay = (b: number, s: AccountStatus) => s === 'arrears' || b - BALANCE_FLOOR < refusalRate;
+  const refusedBefore = cannotPay(before.balance, before.status);
+  const refusedAfter = cannotPay(balance, status);
+  if (!refusedBefore && refusedAfter) {
     crossings.push({
       kind: 'arrears',
       dedupeKey: `arrears#${t}#${version}`,
       subject: 'Service stopped: balance exhausted',
-      text: `Your 400 hotline balance is exhausted${owed > 0 ? ` (${yuan(owed)} owed)` : ''}; top up to restore service.`,
+      text:
+        `Your 400 hotline balance is ${yuan(balance)}${owed > 0 ? ` (${yuan(owed)} owed)` : ''}, ` +
+        `less than one minute of calls at ${yuan(refusalRate)}; new calls are refused until you top up.`,
     });
-  } else if (before.status === 'arrears' && status === 'active') {
+  } else if (refusedBefore && !refusedAfter) {
     crossings.push({
       kind: 'service_restored',
       dedupeKey: `service_restored#${t}#${version}`,
@@ -159,13 +169,20 @@ export function applyMovements(
     });
   }
   let capAlertedDay = before.capAlertedDay;
-  if (before.dailyCap !== undefined && spendToday >= before.dailyCap && capAlertedDay !== spendDay) {
+  // The cap's refusal point: one more minute at the worst rate would pass it.
+  if (
+    before.dailyCap !== undefined &&
+    spendToday + refusalRate > before.dailyCap &&
+    capAlertedDay !== spendDay
+  ) {
     capAlertedDay = spendDay;
     crossings.push({
       kind: 'spend_cap_reached',
       dedupeKey: `spend_cap_reached#${t}#${spendDay}`,
       subject: 'Daily spend cap reached',
-      text: `Today's spend reached your daily cap of ${yuan(before.dailyCap)}; new calls are refused until midnight.`,
+      text:
+        `Today's spend of ${yuan(spendToday)} leaves less than one minute (${yuan(refusalRate)}) under your ` +
+        `daily cap of ${yuan(before.dailyCap)}; new calls are refused until midnight.`,
     });
   }
   return {
@@ -189,34 +206,78 @@ export function spendOn(account: Pick<Account, 'spendDay' | 'spendToday'>, today
   return account.spendDay === today ? account.spendToday : 0;
 }
 
+/**
+ * The dearest minute any call can cost under a tariff (fen): the costliest segment and plan, long distance,
+ * no off-peak discount, recording on, a connect fee rounded up. The refusal point uses it so call setup,
+ * `/v1/account` and the alerts agree whichever of the tenant's numbers is dialled.
+ */
+export function tariffWorstRatePerMinute(tariff: Tariff): number {
+  let worst = 0;
+  for (const plans of Object.values(tariff.segments)) {
+    for (const plan of Object.values(plans)) {
+      const perMinute =
+        Math.max(plan.longDistancePerMinute, plan.localPerMinute) +
+        plan.recordingPerMinute +
+        Math.ceil(plan.connectFee);
+      worst = Math.max(worst, perMinute);
+    }
+  }
+  return worst;
+}
+
+/** The refusal rate under the default tariff: 4008 payg long distance 30 + recording 2 = 32 fen a minute. */
+export const REFUSAL_RATE_PER_MINUTE = tariffWorstRatePerMinute(DEFAULT_TARIFF);
+
+export type RefusalReason = 'spend_cap' | 'balance';
+
+/**
+ * Why new calls are refused now, decided once for call setup, the account view and the alerts:
+ * - `balance`: in arrears, or the balance cannot pay one minute at the worst rate;
+ * - `spend_cap`: today's spend plus one minute at the worst rate would pass today's cap;
+ * - null: calls are taken.
+ * The balance wins when both hold (a top-up is what the customer must do first).
+ */
+export function refusalOf(
+  account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
+  today: string,
+  worstRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
+): RefusalReason | null {
+  if (account.status === 'arrears' || account.balance - BALANCE_FLOOR < Math.max(1, worstRatePerMinute))
+    return 'balance';
+  if (account.dailyCap !== undefined && spendOn(account, today) + worstRatePerMinute > account.dailyCap)
+    return 'spend_cap';
+  return null;
+}
+
 export type CallAllowance =
   | { readonly allowed: true; readonly maxDurationSeconds: number }
   | { readonly allowed: false; readonly reason: 'arrears' | 'spend_cap_reached' | 'insufficient_balance' };
 
 /**
- * What a new call may cost, for the routing decision at call setup: refused in arrears or once today's
- * spend reached the cap; otherwise allowed for as long as the balance and what is left under today's cap
- * pay for at `ratePerMinute` (the dearer rate the call could be charged). Overshoot is then bounded by
- * the calls already in progress.
+ * What a new call may cost, for the routing decision at call setup: refused at the refusal point
+ * (`refusalOf`, at the tariff's worst rate); otherwise allowed for as many whole minutes as the balance and
+ * what is left under today's cap pay for at `ratePerMinute` (the number's own worst rate, at most the
+ * tariff's). Overshoot is then bounded by the calls already in progress.
  */
 export function callAllowance(
   account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
   today: string,
   ratePerMinute: number,
   maxSeconds = 4 * 3600,
+  refusalRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
 ): CallAllowance {
-  if (account.status === 'arrears' || account.balance <= BALANCE_FLOOR)
-    return { allowed: false, reason: 'arrears' };
-  const spent = spendOn(account, today);
-  const capLeft = account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spent;
-  if (capLeft <= 0) return { allowed: false, reason: 'spend_cap_reached' };
-  const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
-  if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
-  const minutes = Math.floor(left / ratePerMinute);
-  if (minutes < 1)
+  const refusal = refusalOf(account, today, Math.max(refusalRatePerMinute, ratePerMinute));
+  if (refusal === 'balance')
     return {
       allowed: false,
-      reason: capLeft <= account.balance - BALANCE_FLOOR ? 'spend_cap_reached' : 'insufficient_balance',
+      reason:
+        account.status === 'arrears' || account.balance <= BALANCE_FLOOR ? 'arrears' : 'insufficient_balance',
     };
+  if (refusal === 'spend_cap') return { allowed: false, reason: 'spend_cap_reached' };
+  const capLeft =
+    account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spendOn(account, today);
+  const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
+  if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
+  const minutes = Math.max(1, Math.floor(left / ratePerMinute));
   return { allowed: true, maxDurationSeconds: Math.min(maxSeconds, minutes * 60) };
 }

@@ -66,7 +66,9 @@ const accountView = z.object({
   spendDay: z.string(),
   spendToday: z.number(),
   dailyCap: z.nullable(z.number()),
-  plan: z.nullable(z.string()),
+  capReachedToday: z.boolean(),
+  callsRefusedFor: z.nullable(z.enum(['spend_cap', 'balance'])),
+  plan: z.string(),
   alerts: z.object({
     emails: z.array(z.string()),
     phones: z.array(z.string()),
