@@ -29,6 +29,8 @@ export interface Account {
   readonly alertPhones: readonly string[];
   /** Armed false after a low-balance alert; re-armed when the balance is back at or above the threshold. */
   readonly lowBalanceAlerted: boolean;
+  /** Set when "balance exhausted" was sent (calls refused for the balance); cleared when a minute is paid again. */
+  readonly balanceRefusalAlerted: boolean;
   /** The spend day whose cap alert was sent. */
   readonly capAlertedDay?: string;
   readonly plan?: string;
@@ -52,6 +54,7 @@ export function newAccount(tenantId: string, today: string): Account {
     alertEmails: [],
     alertPhones: [],
     lowBalanceAlerted: false,
+    balanceRefusalAlerted: false,
     capAlertedDay: undefined,
     plan: undefined,
     includedMonth: undefined,
@@ -147,11 +150,12 @@ export function applyMovements(
       text: `Your 400 hotline balance is ${yuan(balance)}, below your alert threshold of ${yuan(before.lowBalanceThreshold)}.`,
     });
   }
-  // The balance's refusal point (`refusalOf`): crossing it stops new calls, crossing back restores them.
-  const cannotPay = (b: number, s: AccountStatus) => s === 'arrears' || b - BALANCE_FLOOR < refusalRate;
-  const refusedBefore = cannotPay(before.balance, before.status);
-  const refusedAfter = cannotPay(balance, status);
-  if (!refusedBefore && refusedAfter) {
+  // The balance's refusal point (`refusalOf`): a movement that takes money and leaves less than one minute
+  // at the worst rate stops new calls (alerted once); paying a minute again restores them.
+  const refused = status === 'arrears' || balance - BALANCE_FLOOR < refusalRate;
+  let balanceRefusalAlerted = before.balanceRefusalAlerted;
+  if (refused && !balanceRefusalAlerted && balance - owed < before.balance - before.owed) {
+    balanceRefusalAlerted = true;
     crossings.push({
       kind: 'arrears',
       dedupeKey: `arrears#${t}#${version}`,
@@ -160,7 +164,8 @@ export function applyMovements(
         `Your 400 hotline balance is ${yuan(balance)}${owed > 0 ? ` (${yuan(owed)} owed)` : ''}, ` +
         `less than one minute of calls at ${yuan(refusalRate)}; new calls are refused until you top up.`,
     });
-  } else if (refusedBefore && !refusedAfter) {
+  } else if (!refused && balanceRefusalAlerted) {
+    balanceRefusalAlerted = false;
     crossings.push({
       kind: 'service_restored',
       dedupeKey: `service_restored#${t}#${version}`,
@@ -194,6 +199,7 @@ export function applyMovements(
       spendToday,
       status,
       lowBalanceAlerted,
+      balanceRefusalAlerted,
       capAlertedDay,
       version,
     },
