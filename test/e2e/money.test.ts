@@ -43,6 +43,9 @@ describe('account and payments over HTTP', () => {
       owed: 0,
       status: 'active',
       dailyCap: null,
+      capReachedToday: false,
+      callsRefusedFor: null,
+      plan: 'payg',
       alerts: { lowBalanceThreshold: 5000 },
     });
   });
@@ -116,6 +119,28 @@ describe('contact records through the local stream', () => {
     expect(impossible.status).toBe(400);
     expect(impossible.body.error.field).toBe('from');
     expect((await api.get('/v1/calls?number=123', viewer)).status).toBe(400);
+
+    // Issue 13 item 10: the same range written in Shanghai time lists the same calls.
+    const shanghai = await api.get(
+      `/v1/calls?number=4008123456&from=${encodeURIComponent('2026-11-23T08:00:00+08:00')}` +
+        `&to=${encodeURIComponent('2026-11-25T08:00:00+08:00')}&limit=5`,
+      viewer,
+    );
+    expect(shanghai.status).toBe(200);
+    expect(shanghai.body.items.map((c: { contactId: string }) => c.contactId)).toEqual(
+      calls.body.items.map((c: { contactId: string }) => c.contactId),
+    );
+    const impossibleInstant = await api.get(
+      `/v1/calls?number=4008123456&to=${encodeURIComponent('2026-02-30T00:00:00+08:00')}`,
+      viewer,
+    );
+    expect(impossibleInstant.status).toBe(400);
+    expect(impossibleInstant.body.error.field).toBe('to');
+    // A number that is not the tenant's is a 404 everywhere, never 200 with zeros.
+    const foreignReport = await api.get('/v1/reports/daily?number=4008999999', viewer);
+    expect(foreignReport.status).toBe(404);
+    expect(foreignReport.body.error.code).toBe('number_not_found');
+    expect((await api.get('/v1/calls?number=4008999999', viewer)).status).toBe(404);
   });
 
   it('refuses a body that is not an array of records', async () => {

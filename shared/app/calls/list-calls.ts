@@ -1,11 +1,14 @@
 /**
  * Primary course: a tenant's calls on one of its numbers, newest first, a page at a time; the range
- * defaults to the last 7 days. Variation: `from` after `to` is a 400.
+ * defaults to the last 7 days. Variations: `from` after `to` is a 400; a number the tenant neither holds
+ * nor has calls on is a 404.
  */
+import { utcInstant } from '../../domain/calendar-date.js';
 import type { CallRecord } from '../../domain/calls/call-record.js';
 import { invalid } from '../../domain/errors.js';
 import type { CallsPort } from '../../ports/calls.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../../ports/paging.js';
+import { type ReadableNumberDeps, requireReadableNumber } from './readable-number.js';
 
 export interface CallView {
   readonly contactId: string;
@@ -52,12 +55,15 @@ export interface ListCallsQuery {
 const WEEK_MS = 7 * 86_400_000;
 
 export async function listCalls(
-  deps: { readonly calls: CallsPort },
+  deps: { readonly calls: CallsPort } & ReadableNumberDeps,
   query: ListCallsQuery,
 ): Promise<Page<CallView>> {
-  const to = query.to ?? query.now.toISOString();
-  const from = query.from ?? new Date(Date.parse(to) - WEEK_MS).toISOString();
+  // Any offset the client sent (+08:00, Z) becomes the UTC form the store compares.
+  const to = query.to !== undefined ? utcInstant(query.to) : query.now.toISOString();
+  const from =
+    query.from !== undefined ? utcInstant(query.from) : new Date(Date.parse(to) - WEEK_MS).toISOString();
   if (Date.parse(from) > Date.parse(to)) throw invalid('invalid_range', 'from must not be after to', 'from');
+  await requireReadableNumber(deps, query.tenantId, query.number, query.now);
   const page = await deps.calls.page(
     { tenantId: query.tenantId, number: query.number, from, to, now: query.now },
     query.limit ?? DEFAULT_PAGE_SIZE,

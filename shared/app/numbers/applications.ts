@@ -25,17 +25,27 @@ export async function requireApplication(deps: NumbersDeps, applicationId: strin
   return app;
 }
 
+/**
+ * The application's documents with `uploaded` as storage says it: a document whose object arrived since it
+ * was filed counts as uploaded (nothing writes the flag back when the upload lands).
+ */
+export async function documentsAsUploaded(deps: NumbersDeps, applicationId: string) {
+  const docs = await deps.applications.documents(applicationId);
+  const documents = await deps.documents();
+  return Promise.all(
+    docs.map(async (d) =>
+      d.uploaded === true ? d : { ...d, uploaded: await documents.exists(d.objectKey) },
+    ),
+  );
+}
+
 /** Checks every required document arrived (and licences are in date) or refuses listing what is missing. */
 export async function requireComplete(deps: NumbersDeps, app: ApplicationRecord, at: string): Promise<void> {
-  const docs = await deps.applications.documents(app.applicationId);
-  const documents = await deps.documents();
-  const filed = await Promise.all(
-    docs.map(async (d) => ({
-      kind: d.kind,
-      uploaded: d.uploaded === true || (await documents.exists(d.objectKey)),
-      ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
-    })),
-  );
+  const filed = (await documentsAsUploaded(deps, app.applicationId)).map((d) => ({
+    kind: d.kind,
+    uploaded: d.uploaded === true,
+    ...(d.expiresOn ? { expiresOn: d.expiresOn } : {}),
+  }));
   const missing = missingItems(app, filed, localDateOf(at, deps.config.timeZone));
   if (missing.length > 0) {
     throw invalid(

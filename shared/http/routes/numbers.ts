@@ -174,6 +174,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/applications/get.ts',
     roles: TENANT_READ,
     tables: { numbers: 'read' },
+    capabilities: ['documents'],
     rateLimit: 'read',
     summary: 'One application: status, documents (never file URLs), decisions and reasons',
     tag: TAG,

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { isoInstant } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'));
 const limit = z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'an integer from 1 to 100')));
 const cursor = z.optional(z.string().check(z.maxLength(2048)));
-const instant = z.iso.datetime({ offset: true });
+const instant = isoInstant;
 const number400 = z.string().check(z.regex(/^400\d{7}$/, 'a 400 number such as 4008123456'));
 
 export const listStatementsQuery = z.strictObject({ limit, cursor });
