@@ -209,6 +209,7 @@ const ledgerEntry = z.object({
     'monthly_rent',
     'minimum_spend',
     'retention_fee',
+    'early_termination',
     'value_added',
     'sla_credit',
     'transfer_settlement',
