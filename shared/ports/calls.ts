@@ -50,7 +50,8 @@ export interface CallRange {
 export type ReportCall = Pick<
   CallRecord,
   'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'
->;
+> &
+  Partial<Pick<CallRecord, 'contactId' | 'initialContactId'>>;
 
 export interface CallsPort {
   /** The tenant's calls on a number, newest first. */
