@@ -10,7 +10,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/numbers/available',
     entry: 'functions/api/numbers/search-available.ts',
     roles: TENANT_READ,
-    tables: { numbers: 'read' },
+    tables: { numbers: 'read', ops: 'read' },
     rateLimit: 'read',
     summary:
       'Search available numbers by segment, vanity tier and digit pattern (contains, * = any digit), with prices',
@@ -151,7 +151,7 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/applications',
     entry: 'functions/api/applications/create.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'write' },
+    tables: { numbers: 'write', ops: 'read' },
     rateLimit: 'write',
     summary: 'Apply for a held number (applicant type, industry, usage, expected minutes, plan)',
     tag: TAG,
