@@ -179,4 +179,33 @@ describe('spend cap and alerts', () => {
     expect(capAlerts[0].attributes).toMatchObject({ emails: 'ops@example.com', phones: '+8613900000000' });
     expect((await api.put('/v1/account/spend-cap', { dailyCap: 1.5 }, admin)).status).toBe(400);
   });
+
+  it('says calls are refused, and alerts once, while spend is still under the cap by less than a minute', async () => {
+    // Issue 13 item 6. Friday 27 Nov (Shanghai), cap ¥20: six 11-minute calls at 30 fen a minute (4008 payg,
+    // long distance) spend 6 × 330 = 1,980 fen. 1,980 + one minute at the worst rate (32) = 2,012 > 2,000:
+    // new calls are refused, so the account says so and the cap alert goes out.
+    expect((await api.put('/local/clock', { now: '2026-11-27T04:00:00Z' })).status).toBe(200);
+    expect((await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin)).status).toBe(200);
+    const before = await api.get('/v1/account', viewer);
+    expect(before.body).toMatchObject({ spendToday: 0, capReachedToday: false, callsRefusedFor: null });
+    const calls = Array.from({ length: 6 }, () =>
+      answeredCall('+6531580001', { seconds: 660, answeredAt: '2026-11-27T02:00:00Z' }),
+    );
+    expect((await api.post('/local/contact-records', calls)).status).toBe(202);
+    const after = await api.get('/v1/account', viewer);
+    expect(after.body).toMatchObject({
+      status: 'active',
+      spendDay: '2026-11-27',
+      spendToday: 1_980,
+      dailyCap: 2_000,
+      capReachedToday: true,
+      callsRefusedFor: 'spend_cap',
+    });
+    const outbox = await api.get('/local/outbox?tenantId=demo');
+    const today = outbox.body.items.filter(
+      (m: { kind: string; dedupeKey: string }) =>
+        m.kind === 'spend_cap_reached' && m.dedupeKey.endsWith('#2026-11-27'),
+    );
+    expect(today).toHaveLength(1);
+  });
 });
