@@ -146,6 +146,11 @@ describe('number journey through the handlers', () => {
     expect(res.body.status).toBe('submitted');
     const view = await asTenant(getApplication, { path: { id: applicationId } });
     expect(JSON.stringify(view.body)).not.toMatch(/applications\/acme|objectKey|url/i);
+    // What arrived in storage shows uploaded (issue 13: documents showed uploaded: false after upload); the
+    // document registered and never uploaded in the test above still says false.
+    const uploaded = view.body.documents.map((d: { uploaded: boolean }) => d.uploaded);
+    expect(uploaded.filter(Boolean)).toHaveLength(4);
+    expect(uploaded.filter((u: boolean) => !u)).toHaveLength(1);
     const pending = await asOperator(listPending);
     expect(pending.body.items.map((a: { applicationId: string }) => a.applicationId)).toContain(
       applicationId,
