@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dailyReport } from '../../shared/app/calls/daily-report.js';
 import { listCalls } from '../../shared/app/calls/list-calls.js';
+import type { ReadableNumberDeps } from '../../shared/app/calls/readable-number.js';
 import { isInstant, utcInstant } from '../../shared/domain/calendar-date.js';
 import { localIsoTime } from '../../shared/domain/zoned-time.js';
 import { callsQuery, dailyReportQuery } from '../../shared/http/schemas/money.js';
@@ -63,14 +64,40 @@ describe('numbers not yours', () => {
     },
     forReport: async () => [],
   };
-  // 4008000001 is acme's now; acme had calls on 4008000002 before cancelling it; 4008000003 is globex's.
-  const owners: Record<string, string> = { '4008000001': 'acme', '4008000003': 'globex' };
+  // 4008000001 is acme's now; acme had calls on 4008000002 before cancelling it; 4008000003 is globex's;
+  // 4008000004 was acme's (its history says so) before it passed to globex, with no calls.
+  const owners: Record<string, string> = {
+    '4008000001': 'acme',
+    '4008000003': 'globex',
+    '4008000004': 'globex',
+  };
   const deps = {
     calls,
     numbers: {
       get: async (n: string) =>
         owners[n] ? ({ number: n, status: 'active', tenantId: owners[n] } as never) : undefined,
-    },
+      history: async (n: string) =>
+        n === '4008000004'
+          ? [
+              {
+                at: '2026-01-01T00:00:00Z',
+                from: 'approved',
+                to: 'active',
+                command: 'activate',
+                actor: 'op',
+                tenantId: 'acme',
+              },
+              {
+                at: '2026-06-01T00:00:00Z',
+                from: 'transfer_pending',
+                to: 'active',
+                command: 'accept_transfer',
+                actor: 'globex',
+                tenantId: 'globex',
+              },
+            ]
+          : [],
+    } as unknown as ReadableNumberDeps['numbers'],
     accounts: {
       callNumbers: async (t: string) => (t === 'acme' ? ['4008000001', '4008000002'] : []),
       read: async () => {
@@ -91,7 +118,12 @@ describe('numbers not yours', () => {
         kind: 'not_found',
       });
     }
-    await expect(listCalls(deps, { tenantId: 'acme', number: '4008000002', now })).resolves.toEqual({
+    for (const former of ['4008000002', '4008000004'])
+      await expect(listCalls(deps, { tenantId: 'acme', number: former, now })).resolves.toEqual({
+        items: [],
+      });
+    // The new holder of 4008000004 reads it too (its own calls only: the store filters by tenant).
+    await expect(listCalls(deps, { tenantId: 'globex', number: '4008000004', now })).resolves.toEqual({
       items: [],
     });
     const report = await dailyReport(deps, { tenantId: 'acme', number: '4008000001', now });

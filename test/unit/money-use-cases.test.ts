@@ -192,7 +192,7 @@ describe('publishAlerts', () => {
 describe('listCalls', () => {
   // Tenant t has calls on 4008123456 (kept on its account by ingest).
   const holding = {
-    numbers: { get: async () => undefined },
+    numbers: { get: async () => undefined, history: async () => [] },
     accounts: { callNumbers: async () => ['4008123456'] },
   };
   it('defaults to the last 7 days and refuses a reversed range', async () => {

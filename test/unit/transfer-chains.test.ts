@@ -100,7 +100,7 @@ describe('transfer chains', () => {
     const page = await listCalls(
       {
         calls: { page: async () => ({ items: [other, second, first] }), forReport: async () => [] },
-        numbers: { get: async () => undefined },
+        numbers: { get: async () => undefined, history: async () => [] },
         accounts: { callNumbers: async () => ['4008123456'] },
       },
       { tenantId: 'acme', number: '4008123456', now: new Date('2026-11-24T04:00:00Z') },
