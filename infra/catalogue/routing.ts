@@ -41,7 +41,7 @@ export const ROUTING_JOBS: readonly JobRow[] = [
     id: 'holidayRecompile',
     name: 'holiday-recompile',
     entry: 'functions/jobs/holiday-recompile.ts',
-    tables: { routing: 'write', numbers: 'read' },
+    tables: { routing: 'write', numbers: 'read', ops: 'read' },
     capabilities: ['telephony'],
     // Cheap when nothing changed (reads only stale index entries), so a published calendar lands soon.
     schedule: 'cron(*/15 * * * ? *)',

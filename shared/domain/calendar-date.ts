@@ -6,3 +6,18 @@ export function isCalendarDate(date: string): boolean {
   const t = Date.parse(`${date}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date;
 }
+
+/** An ISO-8601 instant (extended form): seconds and a fraction optional, any offset (Z, +08:00, -05:30). */
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/** A real instant: the date part is a real calendar day in its own offset (2026-02-30T00:00+08:00 is not). */
+export function isInstant(text: string): boolean {
+  const match = typeof text === 'string' ? INSTANT.exec(text) : null;
+  return !!match && isCalendarDate(match[1] ?? '') && !Number.isNaN(Date.parse(text));
+}
+
+/** The instant in UTC ISO form (what stores compare), for a string `isInstant` accepted. */
+export function utcInstant(text: string): string {
+  return new Date(Date.parse(text)).toISOString();
+}

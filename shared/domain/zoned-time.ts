@@ -105,3 +105,13 @@ export function startOfLocalDay(zone: string, date: string): number {
   const guess = naive - zoneOffsetMs(zone, naive);
   return naive - zoneOffsetMs(zone, guess);
 }
+
+/** An instant as the zone's wall clock with its offset, e.g. 2026-11-24T10:00:00+08:00 (seconds precision). */
+export function localIsoTime(zone: string, epochMs: number): string {
+  const offset = zoneOffsetMs(zone, epochMs);
+  const wall = new Date(Math.floor(epochMs / 1000) * 1000 + offset).toISOString().slice(0, 19);
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${wall}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+}

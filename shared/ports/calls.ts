@@ -66,7 +66,8 @@ export interface CallRange {
 export type ReportCall = Pick<
   CallRecord,
   'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'
->;
+> &
+  Partial<Pick<CallRecord, 'contactId' | 'initialContactId'>>;
 
 /** One call by its contact id, whoever owns it (the caller checks the tenant). */
 export interface CallLookupPort {

@@ -46,6 +46,8 @@ export type NumberWrite =
       readonly accessNumber: string;
       readonly number: string;
       readonly numberStatus: string;
+      /** The instant calls stop although the status still takes them (a requested cancellation's notice). */
+      readonly serviceEndsAt?: string;
       readonly owner?: { readonly tenantId: string; readonly restrictions: Restrictions };
     }
   /** A contract: created (`expectedVersion` undefined) or replaced at its version (or an unversioned one). */

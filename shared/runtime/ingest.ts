@@ -10,14 +10,24 @@ import { ingestContactRecords, type RawRecord } from '../app/calls/ingest-contac
 import { optionalEnv } from '../config.js';
 import { DEFAULT_RETENTION_DAYS } from '../domain/calls/retention.js';
 import { numbersConfig } from '../domain/numbers/config.js';
-import { tariffBookOf } from '../domain/rating/tariff.js';
+import { type Tariff, tariffBookOf } from '../domain/rating/tariff.js';
 import { alertDeps, currentClock, publish, warn } from './ledger.js';
+import { tariffAt } from './tariffs.js';
+
+/** The tariff book in force for the batch being ingested (tariffAt, read before each batch). */
+let tariffInForce: Tariff = numbersConfig().tariff;
+const rating = {
+  // The tariff quotes read too: a call is charged what search and applications quoted.
+  get book() {
+    return tariffBookOf(tariffInForce);
+  },
+  regions: geoRegions,
+};
 
 let charges: DynamoCallCharges | undefined;
 function callCharges(): DynamoCallCharges {
   charges ??= new DynamoCallCharges({
-    // The tariff quotes read too: a call is charged what search and applications quoted.
-    rating: { book: tariffBookOf(numbersConfig().tariff), regions: geoRegions },
+    rating,
     retentionDays: Number(optionalEnv('CALL_RETENTION_DAYS', String(DEFAULT_RETENTION_DAYS))),
     warn,
   });
@@ -25,8 +35,9 @@ function callCharges(): DynamoCallCharges {
 }
 
 export const ingest = {
-  ingestContactRecords: (records: readonly RawRecord[]) =>
-    ingestContactRecords(
+  ingestContactRecords: async (records: readonly RawRecord[]) => {
+    tariffInForce = await tariffAt(currentClock.now());
+    return ingestContactRecords(
       {
         charges: callCharges(),
         clock: currentClock,
@@ -35,7 +46,8 @@ export const ingest = {
         warn,
       },
       records,
-    ),
+    );
+  },
   /** Deferred postings left pending by a crash (tests and the local runtime run the sweep on demand). */
   sweepPendingPostings: async (olderThanMs?: number) => {
     const { applied, alerts } = await callCharges().sweepPendingPostings(currentClock.now(), olderThanMs);

@@ -6,6 +6,7 @@
 
 import { DynamoAccounts } from '../adapters/dynamo/account-store.js';
 import { DynamoCalls } from '../adapters/dynamo/call-queries.js';
+import { dynamoNumberStore } from '../adapters/dynamo/number-store.js';
 import { flushAlertOutbox } from '../app/accounts/flush-alert-outbox.js';
 import { getAccount } from '../app/accounts/get-account.js';
 import { listLedger } from '../app/accounts/list-ledger.js';
@@ -21,6 +22,7 @@ export { businessZone, ledger, publish } from './ledger.js';
 
 const accounts = new DynamoAccounts();
 const calls = new DynamoCalls();
+const numbers = dynamoNumberStore();
 
 const settingsDeps = () => ({ accounts, zone: businessZone(), publishAlerts: publish });
 
@@ -34,8 +36,9 @@ export const money = {
     setSpendCap(settingsDeps(), tenantId, dailyCap, now),
   setAlerts: (tenantId: string, change: AlertSettingsChange, now: Date) =>
     setAlerts(settingsDeps(), tenantId, change, now),
-  listCalls: (query: ListCallsQuery) => listCalls({ calls }, query),
+  listCalls: (query: ListCallsQuery) => listCalls({ calls, accounts, numbers }, query),
   getCallRecording: (query: RecordingQuery) =>
     getCallRecording({ calls, recordings: () => port('recordings') }, query),
-  dailyReport: (query: DailyReportQuery) => dailyReport({ calls, accounts, zone: businessZone() }, query),
+  dailyReport: (query: DailyReportQuery) =>
+    dailyReport({ calls, accounts, numbers, zone: businessZone() }, query),
 };

@@ -48,7 +48,8 @@ import { numbersConfig } from '../domain/numbers/config.js';
 import type { LifecycleCommand } from '../domain/numbers/lifecycle.js';
 import { logger } from '../observability.js';
 import { ledger } from './ledger.js';
-import { port } from './ports.js';
+import { clock, port } from './ports.js';
+import { tariffAt } from './tariffs.js';
 
 /** The dependencies in force now (ports and configuration are looked up on every call: tests swap them). */
 export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
@@ -76,7 +77,15 @@ type Rest<F> = F extends (deps: NumbersDeps, ...args: infer A) => infer R ? (...
 const bound = <F extends (deps: NumbersDeps, ...args: never[]) => unknown>(useCase: F): Rest<F> =>
   ((...args: never[]) => useCase(numbersDeps(), ...args)) as Rest<F>;
 
-export const searchAvailableNumbers = /* @__PURE__ */ bound(
+/** A quoting use case bound to the dependencies in force, with the tariff book in force now (tariffAt). */
+const priced = <F extends (deps: NumbersDeps, ...args: never[]) => Promise<unknown>>(useCase: F): Rest<F> =>
+  (async (...args: never[]) =>
+    useCase(
+      numbersDeps({ config: { ...numbersConfig(), tariff: await tariffAt(clock().now()) } }),
+      ...args,
+    )) as Rest<F>;
+
+export const searchAvailableNumbers = /* @__PURE__ */ priced(
   searchAvailableNumbersCase.searchAvailableNumbers,
 );
 export const importNumbers = /* @__PURE__ */ bound(importNumbersCase.importNumbers);
@@ -84,7 +93,7 @@ export const seedNumbers = /* @__PURE__ */ bound(importNumbersCase.seedNumbers);
 export const reserveNumber = /* @__PURE__ */ bound(reserveNumberCase.reserveNumber);
 export const releaseReservation = /* @__PURE__ */ bound(releaseReservationCase.releaseReservation);
 
-export const createApplication = /* @__PURE__ */ bound(createApplicationCase.createApplication);
+export const createApplication = /* @__PURE__ */ priced(createApplicationCase.createApplication);
 export const addDocument = /* @__PURE__ */ bound(addDocumentCase.addDocument);
 export const submitApplication = /* @__PURE__ */ bound(submitApplicationCase.submitApplication);
 export const resubmitApplication = /* @__PURE__ */ bound(resubmitApplicationCase.resubmitApplication);

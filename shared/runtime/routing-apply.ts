@@ -4,9 +4,10 @@ import { type RecompileHolidaysRequest, recompileHolidays } from '../app/routing
 import { logger } from '../observability.js';
 import { port } from './ports.js';
 import { routingStores } from './routing.js';
+import { tariffAt } from './tariffs.js';
 
 async function withTelephony() {
-  return { ...routingStores, telephony: await port('telephony') };
+  return { ...routingStores, telephony: await port('telephony'), tariffAt };
 }
 
 export const routingApply = {

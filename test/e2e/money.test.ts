@@ -43,6 +43,9 @@ describe('account and payments over HTTP', () => {
       owed: 0,
       status: 'active',
       dailyCap: null,
+      capReachedToday: false,
+      callsRefusedFor: null,
+      plan: 'payg',
       alerts: { lowBalanceThreshold: 5000 },
     });
   });
@@ -119,6 +122,28 @@ describe('contact records through the local stream', () => {
     expect(impossible.status).toBe(400);
     expect(impossible.body.error.field).toBe('from');
     expect((await api.get('/v1/calls?number=123', viewer)).status).toBe(400);
+
+    // Issue 13 item 10: the same range written in Shanghai time lists the same calls.
+    const shanghai = await api.get(
+      `/v1/calls?number=4008123456&from=${encodeURIComponent('2026-11-23T08:00:00+08:00')}` +
+        `&to=${encodeURIComponent('2026-11-25T08:00:00+08:00')}&limit=5`,
+      viewer,
+    );
+    expect(shanghai.status).toBe(200);
+    expect(shanghai.body.items.map((c: { contactId: string }) => c.contactId)).toEqual(
+      calls.body.items.map((c: { contactId: string }) => c.contactId),
+    );
+    const impossibleInstant = await api.get(
+      `/v1/calls?number=4008123456&to=${encodeURIComponent('2026-02-30T00:00:00+08:00')}`,
+      viewer,
+    );
+    expect(impossibleInstant.status).toBe(400);
+    expect(impossibleInstant.body.error.field).toBe('to');
+    // A number that is not the tenant's is a 404 everywhere, never 200 with zeros.
+    const foreignReport = await api.get('/v1/reports/daily?number=4008999999', viewer);
+    expect(foreignReport.status).toBe(404);
+    expect(foreignReport.body.error.code).toBe('number_not_found');
+    expect((await api.get('/v1/calls?number=4008999999', viewer)).status).toBe(404);
   });
 
   it('refuses a body that is not an array of records', async () => {
@@ -169,5 +194,34 @@ describe('spend cap and alerts', () => {
       ],
     });
     expect((await api.put('/v1/account/spend-cap', { dailyCap: 1.5 }, admin)).status).toBe(400);
+  });
+
+  it('says calls are refused, and alerts once, while spend is still under the cap by less than a minute', async () => {
+    // Issue 13 item 6. Friday 27 Nov (Shanghai), cap ¥20: six 11-minute calls at 30 fen a minute (4008 payg,
+    // long distance) spend 6 × 330 = 1,980 fen. 1,980 + one minute at the worst rate (32) = 2,012 > 2,000:
+    // new calls are refused, so the account says so and the cap alert goes out.
+    expect((await api.put('/local/clock', { now: '2026-11-27T04:00:00Z' })).status).toBe(200);
+    expect((await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin)).status).toBe(200);
+    const before = await api.get('/v1/account', viewer);
+    expect(before.body).toMatchObject({ spendToday: 0, capReachedToday: false, callsRefusedFor: null });
+    const calls = Array.from({ length: 6 }, () =>
+      answeredCall('+6531580001', { seconds: 660, answeredAt: '2026-11-27T02:00:00Z' }),
+    );
+    expect((await api.post('/local/contact-records', calls)).status).toBe(202);
+    const after = await api.get('/v1/account', viewer);
+    expect(after.body).toMatchObject({
+      status: 'active',
+      spendDay: '2026-11-27',
+      spendToday: 1_980,
+      dailyCap: 2_000,
+      capReachedToday: true,
+      callsRefusedFor: 'spend_cap',
+    });
+    const outbox = await api.get('/local/outbox?tenantId=demo');
+    const today = outbox.body.items.filter(
+      (m: { kind: string; dedupeKey: string }) =>
+        m.kind === 'spend_cap_reached' && m.dedupeKey.endsWith('#2026-11-27'),
+    );
+    expect(today).toHaveLength(1);
   });
 });

@@ -117,7 +117,7 @@ async function cancel(number: string, tenantId: string, ledger?: LedgerPort, bef
 describe('durable lifecycle effects', () => {
   it('keeps a failed settlement pending, holds the refund behind it and posts both once on retry', async () => {
     await activateNumber('4008390517', 'closer', iso(0), config, docs);
-    await setBalance('closer', 100_000);
+    await setBalance('closer', 200_000);
     const before = await ledgerEntries('closer');
     const { end, prefix } = await cancel('4008390517', 'closer', ledgerDown);
 
@@ -148,8 +148,12 @@ describe('durable lifecycle effects', () => {
     const refund = after.filter((e) => e.kind === 'refund');
     expect(rent).toHaveLength(1);
     expect(rent[0]?.amount).toBeLessThan(0);
+    // Cancelled in month 1 of a 12-month term (25 Nov 2026 → 25 Nov 2027), service ending 25 Dec 2026: the
+    // rent of January to November 2027 is due, 11 × ¥88.00 (4008 basic) = 96,800 fen, before the refund.
+    const early = after.filter((e) => e.kind === 'early_termination');
+    expect(early.map((e) => e.amount)).toEqual([-96_800]);
     expect(refund).toHaveLength(1);
-    expect(refund[0]?.amount).toBe(-(100_000 + (rent[0]?.amount ?? 0)));
+    expect(refund[0]?.amount).toBe(-(200_000 + (rent[0]?.amount ?? 0) - 96_800));
     expect((await account('closer'))?.balance).toBe(0);
     expect(await effect(`${prefix}#0`)).toMatchObject({ status: 'done' });
     expect(await effect(`${prefix}#1`)).toMatchObject({ status: 'done' });
@@ -164,9 +168,13 @@ describe('durable lifecycle effects', () => {
 
   it('retries a failed notice and Connect release until done, delivering each once', async () => {
     await activateNumber('4008390528', 'mover', iso(0), config, docs);
+    // Enough for the early-termination charge, so no balance alert takes the notice's failure.
+    await setBalance('mover', 200_000);
     const claim = telephony.state.claims.find((c) => c.number400 === '4008390528');
     const { end, prefix } = await cancel('4008390528', 'mover', undefined, () => {
-      outbox.failNext(1);
+      // The refund empties the balance first ("balance exhausted", retried by the alert outbox), then the
+      // cancellation notice: both publishes fail.
+      outbox.failNext(2);
       telephony.failReleases = 2;
     });
     const cancelNotices = () =>

@@ -146,6 +146,11 @@ describe('number journey through the handlers', () => {
     expect(res.body.status).toBe('submitted');
     const view = await asTenant(getApplication, { path: { id: applicationId } });
     expect(JSON.stringify(view.body)).not.toMatch(/applications\/acme|objectKey|url/i);
+    // What arrived in storage shows uploaded (issue 13: documents showed uploaded: false after upload); the
+    // document registered and never uploaded in the test above still says false.
+    const uploaded = view.body.documents.map((d: { uploaded: boolean }) => d.uploaded);
+    expect(uploaded.filter(Boolean)).toHaveLength(4);
+    expect(uploaded.filter((u: boolean) => !u)).toHaveLength(1);
     const pending = await asOperator(listPending);
     expect(pending.body.items.map((a: { applicationId: string }) => a.applicationId)).toContain(
       applicationId,
@@ -335,7 +340,7 @@ describe('number journey through the handlers', () => {
         tenantId: TENANT,
         key: 'topup#journey',
         kind: 'top_up',
-        amount: 200_000,
+        amount: 500_000,
         at: at(0).toISOString(),
         description: 'top-up',
       },
@@ -371,6 +376,16 @@ describe('number journey through the handlers', () => {
     );
     const planRent = config.tariffs['4008'].plans.find((p) => p.id === 'business')?.monthlyRent ?? 0;
     expect(rent.Item?.amount).toBe(-Math.floor((2 * planRent * 3 + 31) / 62));
+    // Cancelled inside the 12-month term (25 Nov 2026 → 25 Nov 2027), service ending 4 Jan 2027: the rent of
+    // February to November 2027 is due, 10 × ¥264.00 (4008 business) = 264,000 fen.
+    expect(planRent).toBe(26_400);
+    const early = await dynamo().send(
+      new GetCommand({
+        TableName: tableName('ledger'),
+        Key: { pk: `ACCT#${TENANT}`, sk: `LEDGER#${TENANT}#${NUMBER}#2027-01#early_termination` },
+      }),
+    );
+    expect(early.Item?.amount).toBe(-264_000);
     const account = await dynamo().send(
       new GetCommand({ TableName: tableName('ledger'), Key: { pk: `ACCT#${TENANT}`, sk: 'ACCOUNT' } }),
     );

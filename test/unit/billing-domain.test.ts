@@ -394,8 +394,13 @@ describe('statements', () => {
       ],
     });
     const csv = statementCsv(s).split('\r\n');
-    expect(csv[0]).toBe('month,at,kind,number,description,count,amount_fen,amount_yuan');
-    expect(csv[2]).toBe(`2025-04,${bounds.startAt},adjustment,,"'=HYPERLINK(""x""), ok",1,-1234,-12.34`);
+    // Times in Shanghai with their offset, and the header says so: April starts at 2025-03-31T16:00Z.
+    expect(bounds.startAt).toBe('2025-03-31T16:00:00.000Z');
+    expect(csv[0]).toBe('month,at (Asia/Shanghai),kind,number,description,count,amount_fen,amount_yuan');
+    expect(csv[1]).toBe('2025-04,2025-04-01T00:00:00+08:00,opening_balance,,Opening balance,,0,0.00');
+    expect(csv[2]).toBe(
+      `2025-04,2025-04-01T00:00:00+08:00,adjustment,,"'=HYPERLINK(""x""), ok",1,-1234,-12.34`,
+    );
     expect(csv[3]).toContain('closing_balance');
   });
 });

@@ -23,6 +23,7 @@ describe('the account item', () => {
     alertEmails: ['ops@example.com'],
     alertPhones: [],
     lowBalanceAlerted: true,
+    balanceRefusalAlerted: true,
     includedSecondsUsed: 60,
     includedMonth: '2026-11',
     version: 7,
@@ -39,6 +40,12 @@ describe('the account item', () => {
     // A missing item reads as a new account, field for field.
     expect(Object.keys(accountFromItem({}, 't-2', '2026-11-24'))).toEqual(Object.keys(account));
     expect(Object.keys(newAccount('t-2', '2026-11-24'))).toEqual(Object.keys(account));
+    // Items written before the balance-refusal flag: an account in arrears was told when it went there.
+    const { balanceRefusalAlerted: _flag, ...legacy } = stored;
+    expect(accountFromItem(legacy, 't-1', '2026-11-24').balanceRefusalAlerted).toBe(true);
+    expect(accountFromItem({ ...legacy, status: 'active' }, 't-1', '2026-11-24').balanceRefusalAlerted).toBe(
+      false,
+    );
   });
 
   it('a write keeps what other writers stored, drops what the account no longer has, and is conditional', () => {

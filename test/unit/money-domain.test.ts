@@ -7,6 +7,7 @@ import {
   applyMovements,
   callAllowance,
   newAccount,
+  refusalOf,
 } from '../../shared/domain/accounts/account.js';
 import {
   newestPerContact,
@@ -119,7 +120,8 @@ describe('account movements', () => {
           let expected = opening;
           let arrearsAlerts = 0;
           let restoredAlerts = 0;
-          let statusChanges = 0;
+          // Balance alerts alternate, stopped then restored: once per crossing of the refusal point.
+          let lastBalanceAlert: string | undefined;
           const capDays = new Set<string>();
           for (const batch of batches) {
             const before = account;
@@ -130,7 +132,16 @@ describe('account movements', () => {
             expect(account.balance).toBeGreaterThanOrEqual(0);
             expect(account.owed).toBeGreaterThanOrEqual(0);
             expect(account.balance > 0 ? account.owed : 0).toBe(0);
-            if (before.status !== account.status) statusChanges++;
+            for (const c of step.crossings.filter(
+              (c) => c.kind === 'arrears' || c.kind === 'service_restored',
+            )) {
+              expect(c.kind).not.toBe(lastBalanceAlert ?? 'service_restored');
+              lastBalanceAlert = c.kind;
+            }
+            // After a movement that took money, calls refused for the balance means the customer was told.
+            const tookMoney = account.balance - account.owed < before.balance - before.owed;
+            if (tookMoney && refusalOf(account, account.spendDay) === 'balance')
+              expect(account.balanceRefusalAlerted).toBe(true);
             arrearsAlerts += step.crossings.filter((c) => c.kind === 'arrears').length;
             restoredAlerts += step.crossings.filter((c) => c.kind === 'service_restored').length;
             for (const c of step.crossings.filter((c) => c.kind === 'spend_cap_reached')) {
@@ -138,7 +149,7 @@ describe('account movements', () => {
               capDays.add(c.dedupeKey);
             }
           }
-          expect(arrearsAlerts + restoredAlerts).toBe(statusChanges);
+          expect(arrearsAlerts - restoredAlerts).toBe(account.balanceRefusalAlerted ? 1 : 0);
         },
       ),
       { numRuns: 1000 },

@@ -191,6 +191,11 @@ describe('publishAlerts', () => {
 });
 
 describe('listCalls', () => {
+  // Tenant t has calls on 4008123456 (kept on its account by ingest).
+  const holding = {
+    numbers: { get: async () => undefined, history: async () => [] },
+    accounts: { callNumbers: async () => ['4008123456'] },
+  };
   it('defaults to the last 7 days and refuses a reversed range', async () => {
     const ranges: unknown[] = [];
     const calls: CallsPort = {
@@ -200,11 +205,11 @@ describe('listCalls', () => {
       },
       forReport: async () => [],
     };
-    await listCalls({ calls }, { tenantId: 't', number: '4008123456', now: clock.now() });
+    await listCalls({ calls, ...holding }, { tenantId: 't', number: '4008123456', now: clock.now() });
     expect(ranges[0]).toMatchObject({ from: '2026-11-17T02:00:00.000Z', to: '2026-11-24T02:00:00.000Z' });
     await expect(
       listCalls(
-        { calls },
+        { calls, ...holding },
         {
           tenantId: 't',
           number: '4008123456',

@@ -138,14 +138,17 @@ describe('number lifecycle state machine', () => {
           if (ownerAfter !== undefined && ownerAfter !== ownerBefore) {
             expect(ownerBefore === undefined ? 'reserve' : 'accept_transfer').toBe(cmd.type);
           }
-          // No transition skips settlement: a billable tenure never ends without settling it up to now.
+          // No transition skips settlement: a billable tenure never ends without settling it up to when it
+          // ended (now, or a requested cancellation's notice instant however late the job runs).
           if (
             BILLABLE_STATUSES.includes(result.from) &&
             ownerBefore !== undefined &&
             ownerAfter !== ownerBefore
           ) {
+            const through =
+              cmd.type === 'complete_cancellation' ? (state.cancellationEffectiveAt as string) : at;
             expect(result.effects).toContainEqual(
-              expect.objectContaining({ kind: 'settle', tenantId: ownerBefore, through: at }),
+              expect.objectContaining({ kind: 'settle', tenantId: ownerBefore, through }),
             );
           }
           if (next.status === 'cancelled') {

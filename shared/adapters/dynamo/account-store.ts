@@ -41,6 +41,10 @@ export function accountFromItem(item: Item, tenantId: string, today: string): Ac
     alertEmails: strings(item.alertEmails),
     alertPhones: strings(item.alertPhones),
     lowBalanceAlerted: item.lowBalanceAlerted === true,
+    // Items written before the flag: an account in arrears was told when it went there.
+    balanceRefusalAlerted:
+      item.balanceRefusalAlerted === true ||
+      (item.balanceRefusalAlerted === undefined && item.status === 'arrears'),
     capAlertedDay: typeof item.capAlertedDay === 'string' ? item.capAlertedDay : undefined,
     plan: typeof item.plan === 'string' ? item.plan : undefined,
     includedMonth: typeof item.includedMonth === 'string' ? item.includedMonth : undefined,

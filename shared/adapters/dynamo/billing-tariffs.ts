@@ -24,6 +24,9 @@ function fromItem(item: Item): StoredTariff {
     ...price('monthlyRent'),
     ...price('minimumSpend'),
     ...price('retentionFee'),
+    ...(item.rates && typeof item.rates === 'object'
+      ? { rates: item.rates as NonNullable<TariffVersion['rates']> }
+      : {}),
     description: String(item.description ?? ''),
     scheduledAt: String(item.scheduledAt),
     scheduledBy: String(item.scheduledBy),

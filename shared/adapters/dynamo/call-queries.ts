@@ -70,7 +70,8 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
         new QueryCommand({
           ...rangeQuery(range),
           ExclusiveStartKey: start,
-          ProjectionExpression: 'startedAt, missed, durationSeconds, amount, callerRegion',
+          ProjectionExpression:
+            'startedAt, missed, durationSeconds, amount, callerRegion, contactId, initialContactId',
         }),
       );
       calls.push(...((out.Items ?? []) as ReportCall[]));

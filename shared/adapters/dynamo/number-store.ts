@@ -124,15 +124,20 @@ function writeOf(write: NumberWrite): TransactItem[] {
           Update: {
             TableName: tableName('routing'),
             Key: { pk: `ACCESS#${write.accessNumber}`, sk: 'SNAPSHOT' },
-            UpdateExpression: owner
-              ? 'SET number400 = :n, tenantId = :t, numberStatus = :s, restrictions = :r, #type = if_not_exists(#type, :type)'
-              : 'SET number400 = :n, numberStatus = :s, #type = if_not_exists(#type, :type) REMOVE tenantId, restrictions',
+            UpdateExpression:
+              (owner
+                ? 'SET number400 = :n, tenantId = :t, numberStatus = :s, restrictions = :r, #type = if_not_exists(#type, :type)'
+                : 'SET number400 = :n, numberStatus = :s, #type = if_not_exists(#type, :type)') +
+              (write.serviceEndsAt ? ', serviceEndsAt = :e' : '') +
+              (owner ? '' : ' REMOVE tenantId, restrictions') +
+              (write.serviceEndsAt ? '' : owner ? ' REMOVE serviceEndsAt' : ', serviceEndsAt'),
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: {
               ':n': write.number,
               ':s': write.numberStatus,
               ':type': 'routing_snapshot',
               ...(owner ? { ':t': owner.tenantId, ':r': owner.restrictions } : {}),
+              ...(write.serviceEndsAt ? { ':e': write.serviceEndsAt } : {}),
             },
           },
         },

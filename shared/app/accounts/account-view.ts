@@ -1,7 +1,9 @@
 /** The account as the API shows it: today's spend counts only on its own day. */
-import { type Account, spendOn } from '../../domain/accounts/account.js';
+import { type Account, refusalOf, spendOn } from '../../domain/accounts/account.js';
+import { DEFAULT_TARIFF } from '../../domain/rating/default-tariff.js';
 
 export function accountView(account: Account, today: string) {
+  const callsRefusedFor = refusalOf(account, today);
   return {
     balance: account.balance,
     owed: account.owed,
@@ -9,7 +11,11 @@ export function accountView(account: Account, today: string) {
     spendDay: today,
     spendToday: spendOn(account, today),
     dailyCap: account.dailyCap ?? null,
-    plan: account.plan ?? null,
+    // The refusal point call setup applies (`refusalOf`): what the customer must fix for calls to be taken.
+    capReachedToday: callsRefusedFor === 'spend_cap',
+    callsRefusedFor,
+    // Until a contract names a plan the account's calls are rated pay-as-you-go (the tariff's default plan).
+    plan: account.plan ?? DEFAULT_TARIFF.defaultPlan,
     alerts: {
       emails: [...account.alertEmails],
       phones: [...account.alertPhones],

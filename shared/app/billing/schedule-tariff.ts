@@ -14,7 +14,10 @@ export type ScheduleTariffRequest = Omit<TariffVersion, 'description' | 'schedul
 };
 
 const samePrices = (a: TariffVersion, b: TariffVersion) =>
-  a.monthlyRent === b.monthlyRent && a.minimumSpend === b.minimumSpend && a.retentionFee === b.retentionFee;
+  a.monthlyRent === b.monthlyRent &&
+  a.minimumSpend === b.minimumSpend &&
+  a.retentionFee === b.retentionFee &&
+  JSON.stringify(a.rates ?? {}) === JSON.stringify(b.rates ?? {});
 
 export async function scheduleTariff(
   deps: { readonly tariffs: TariffStore },

@@ -1,13 +1,14 @@
 /**
  * Primary course: a daily call report over local days (business zone, at most 31), for one number or every
  * number the tenant has calls on; the range defaults to the last 7 days. Variations: `from` after `to`,
- * or a range too long, are 400s.
+ * or a range too long, are 400s; a number the tenant neither holds nor has calls on is a 404.
  */
 import { dailyReport as aggregate } from '../../domain/calls/reports.js';
 import { invalid } from '../../domain/errors.js';
 import { localDay, zoneOffsetMs } from '../../domain/zoned-time.js';
 import type { AccountsPort } from '../../ports/accounts.js';
 import type { CallsPort } from '../../ports/calls.js';
+import { type ReadableNumberDeps, requireReadableNumber } from './readable-number.js';
 
 const MAX_DAYS = 31;
 const DAY_MS = 86_400_000;
@@ -22,7 +23,12 @@ export interface DailyReportQuery {
 }
 
 export async function dailyReport(
-  deps: { readonly calls: CallsPort; readonly accounts: AccountsPort; readonly zone: string },
+  deps: {
+    readonly calls: CallsPort;
+    readonly accounts: AccountsPort;
+    readonly numbers: ReadableNumberDeps['numbers'];
+    readonly zone: string;
+  },
   query: DailyReportQuery,
 ) {
   const { zone } = deps;
@@ -36,6 +42,7 @@ export async function dailyReport(
   const endMs = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
   const fromIso = new Date(startMs - zoneOffsetMs(zone, startMs)).toISOString();
   const toIso = new Date(endMs - zoneOffsetMs(zone, endMs) - 1).toISOString();
+  if (query.number) await requireReadableNumber(deps, query.tenantId, query.number, query.now);
   const numbers = query.number ? [query.number] : await deps.accounts.callNumbers(query.tenantId);
   const calls = [];
   for (const number of numbers)

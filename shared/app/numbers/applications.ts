@@ -26,6 +26,20 @@ export async function requireApplication(deps: NumbersDeps, applicationId: strin
 }
 
 /**
+ * The application's documents with `uploaded` as storage says it: a document whose object arrived since it
+ * was filed counts as uploaded (nothing writes the flag back when the upload lands).
+ */
+export async function documentsAsUploaded(deps: NumbersDeps, applicationId: string) {
+  const docs = await deps.applications.documents(applicationId);
+  const documents = await deps.documents();
+  return Promise.all(
+    docs.map(async (d) =>
+      d.uploaded === true ? d : { ...d, uploaded: await documents.exists(d.objectKey) },
+    ),
+  );
+}
+
+/**
  * Checks every required document arrived (and licences are in date) or refuses listing what is missing;
  * answers the stored version and hash of each uploaded document, for the submission to freeze.
  */

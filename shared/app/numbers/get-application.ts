@@ -1,12 +1,12 @@
 /**
  * A tenant reads one of its applications. Primary course: the application with its documents (never their
- * keys or URLs) and its event trail. Variation: not the tenant's own, a 404 that says nothing more.
+ * keys or URLs, but whether each has arrived in storage) and its event trail. Variation: not the tenant's own, a 404 that says nothing more.
  */
 import { applicationView } from '../../domain/numbers/application.js';
-import { requireOwnApplication } from './applications.js';
+import { documentsAsUploaded, requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 
 export async function getApplication(deps: NumbersDeps, tenantId: string, applicationId: string) {
   const app = await requireOwnApplication(deps, tenantId, applicationId);
-  return applicationView(app, await deps.applications.documents(applicationId));
+  return applicationView(app, await documentsAsUploaded(deps, applicationId));
 }

@@ -11,6 +11,7 @@
  * or it would refund money the tenant still owes).
  */
 import { chargeKey, monthlyCharges } from '../../domain/billing/charges.js';
+import { earlyTerminationCharges } from '../../domain/billing/contracts.js';
 import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js';
 import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
@@ -107,7 +108,10 @@ export function lifecycleEffects(
 
 const SETTLED_KINDS = new Set(['monthly_rent', 'value_added', 'retention_fee']);
 
-/** Posts the current month's rent, features and retention up to the end of service (billing's keys). */
+/**
+ * Posts the current month's rent, features and retention up to the end of service (billing's keys), and
+ * the early-termination charge when service ends inside the minimum term.
+ */
 async function settleContract(
   deps: NumbersDeps,
   number: string,
@@ -133,6 +137,19 @@ async function settleContract(
       number,
       meta: c.meta as Record<string, string | number | boolean>,
     }));
+  // Ending inside the minimum term: the rent of the term's remaining months (billing/contracts.ts).
+  const early = earlyTerminationCharges(contract, serviceTo);
+  if (early.length > 0)
+    entries.push({
+      tenantId: contract.tenantId,
+      key: chargeKey(contract.tenantId, number, month, 'early_termination'),
+      kind: 'early_termination',
+      amount: early.reduce((sum, m) => sum + m.amount, 0),
+      at: found.endedAt ?? now,
+      description: `Early termination: rent of ${early.length} month(s) left in the minimum term (to ${contract.termEnd})`,
+      number,
+      meta: { months: early.map((m) => m.month).join(','), termEnd: contract.termEnd },
+    });
   if (entries.length > 0) await ledger.post(entries);
 }
 

@@ -16,6 +16,7 @@ import {
   effectiveStatus,
   type LifecycleCommand,
   routingStatus,
+  serviceEndsAt,
   type Transition,
 } from '../../domain/numbers/lifecycle.js';
 import {
@@ -59,6 +60,8 @@ function routingSnapshot(next: NumberRecord, deps: NumbersDeps): NumberWrite | u
     accessNumber: next.accessNumber,
     number: next.number,
     numberStatus: routingStatus(next, deps.config),
+    // Calls stop at the notice instant even when the job that cancels the number runs later.
+    ...(serviceEndsAt(next) ? { serviceEndsAt: serviceEndsAt(next) } : {}),
     ...(next.tenantId !== undefined
       ? { owner: { tenantId: next.tenantId, restrictions: next.restrictions ?? NO_RESTRICTIONS } }
       : {}),
@@ -86,12 +89,15 @@ async function contractChanges(
   } else if (transition.from === 'suspended' && to === 'active') {
     changed = { suspensions: close(suspensions) };
   }
-  if (transition.effects.some((e) => e.kind === 'settle')) {
+  const settle = transition.effects.find((e) => e.kind === 'settle');
+  if (settle) {
+    // Service ended at the settle instant (a cancellation's notice instant), not when the job ran.
+    const endedAt = settle.kind === 'settle' ? settle.through : at;
     changed = {
       ...changed,
       suspensions: close((changed?.suspensions as typeof suspensions | undefined) ?? suspensions),
-      serviceTo: today,
-      endedAt: at,
+      serviceTo: localDateOf(endedAt, zone),
+      endedAt,
       status: 'ended',
     };
   }

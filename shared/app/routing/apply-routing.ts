@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { conflict, notFound } from '../../domain/errors.js';
+import type { Tariff } from '../../domain/rating/tariff.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
 import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
@@ -43,6 +44,8 @@ export interface ApplyRoutingDeps {
   readonly routing: RoutingStore;
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
+  /** The rating tariff in force at an instant (default: the default tariff), for the call limit's worst rate. */
+  readonly tariffAt?: (at: Date) => Promise<Tariff>;
 }
 
 export interface ApplyRoutingRequest {
@@ -159,7 +162,8 @@ export async function applyRouting(
     ]),
   );
   const routing = compileRouting(stored.config, queueArns, calendar.calendar);
-  const rate = worstRatePerMinute(number, stored.config.recording.enabled);
+  const tariff = deps.tariffAt ? await deps.tariffAt(new Date(request.at)) : undefined;
+  const rate = worstRatePerMinute(number, stored.config.recording.enabled, tariff);
   const snapshotHash = hashOf({
     routing,
     version: stored.version,

@@ -1,4 +1,6 @@
 import { yuanText } from '../notifications/templates.js';
+import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
+import type { Tariff } from '../rating/tariff.js';
 
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
 /** The balance never goes below this; what a charge cannot take from the balance is owed. */
@@ -28,6 +30,8 @@ export interface Account {
   readonly alertPhones: readonly string[];
   /** Armed false after a low-balance alert; re-armed when the balance is back at or above the threshold. */
   readonly lowBalanceAlerted: boolean;
+  /** Set when "balance exhausted" was sent (calls refused for the balance); cleared when a minute is paid again. */
+  readonly balanceRefusalAlerted: boolean;
   /** The spend day whose cap alert was sent. */
   readonly capAlertedDay?: string;
   readonly plan?: string;
@@ -51,6 +55,7 @@ export function newAccount(tenantId: string, today: string): Account {
     alertEmails: [],
     alertPhones: [],
     lowBalanceAlerted: false,
+    balanceRefusalAlerted: false,
     capAlertedDay: undefined,
     plan: undefined,
     includedMonth: undefined,
@@ -110,6 +115,7 @@ export function moveMoney(balance: number, owed: number, amount: number): { bala
 export function applyMovements(
   before: Account,
   movements: readonly Movement[],
+  refusalRate: number = REFUSAL_RATE_PER_MINUTE,
 ): { account: Account; crossings: Crossing[] } {
   let balance = before.balance;
   let owed = before.owed;
@@ -141,13 +147,19 @@ export function applyMovements(
       params: { balance: yuan(balance), threshold: yuan(before.lowBalanceThreshold) },
     });
   }
-  if (before.status === 'active' && status === 'arrears') {
+  // The balance's refusal point (`refusalOf`): a movement that takes money and leaves less than one minute
+  // at the worst rate stops new calls (alerted once); paying a minute again restores them.
+  const refused = status === 'arrears' || balance - BALANCE_FLOOR < refusalRate;
+  let balanceRefusalAlerted = before.balanceRefusalAlerted;
+  if (refused && !balanceRefusalAlerted && balance - owed < before.balance - before.owed) {
+    balanceRefusalAlerted = true;
     crossings.push({
       kind: 'arrears',
       dedupeKey: `arrears#${t}#${version}`,
-      params: { owed: yuan(owed) },
+      params: { balance: yuan(balance), owed: yuan(owed), rate: yuan(refusalRate) },
     });
-  } else if (before.status === 'arrears' && status === 'active') {
+  } else if (!refused && balanceRefusalAlerted) {
+    balanceRefusalAlerted = false;
     crossings.push({
       kind: 'service_restored',
       dedupeKey: `service_restored#${t}#${version}`,
@@ -155,12 +167,17 @@ export function applyMovements(
     });
   }
   let capAlertedDay = before.capAlertedDay;
-  if (before.dailyCap !== undefined && spendToday >= before.dailyCap && capAlertedDay !== spendDay) {
+  // The cap's refusal point: one more minute at the worst rate would pass it.
+  if (
+    before.dailyCap !== undefined &&
+    spendToday + refusalRate > before.dailyCap &&
+    capAlertedDay !== spendDay
+  ) {
     capAlertedDay = spendDay;
     crossings.push({
       kind: 'spend_cap_reached',
       dedupeKey: `spend_cap_reached#${t}#${spendDay}`,
-      params: { cap: yuan(before.dailyCap) },
+      params: { spend: yuan(spendToday), cap: yuan(before.dailyCap), rate: yuan(refusalRate) },
     });
   }
   return {
@@ -172,6 +189,7 @@ export function applyMovements(
       spendToday,
       status,
       lowBalanceAlerted,
+      balanceRefusalAlerted,
       capAlertedDay,
       version,
     },
@@ -184,34 +202,78 @@ export function spendOn(account: Pick<Account, 'spendDay' | 'spendToday'>, today
   return account.spendDay === today ? account.spendToday : 0;
 }
 
+/**
+ * The dearest minute any call can cost under a tariff (fen): the costliest segment and plan, long distance,
+ * no off-peak discount, recording on, a connect fee rounded up. The refusal point uses it so call setup,
+ * `/v1/account` and the alerts agree whichever of the tenant's numbers is dialled.
+ */
+export function tariffWorstRatePerMinute(tariff: Tariff): number {
+  let worst = 0;
+  for (const plans of Object.values(tariff.segments)) {
+    for (const plan of Object.values(plans)) {
+      const perMinute =
+        Math.max(plan.longDistancePerMinute, plan.localPerMinute) +
+        plan.recordingPerMinute +
+        Math.ceil(plan.connectFee);
+      worst = Math.max(worst, perMinute);
+    }
+  }
+  return worst;
+}
+
+/** The refusal rate under the default tariff: 4008 payg long distance 30 + recording 2 = 32 fen a minute. */
+export const REFUSAL_RATE_PER_MINUTE = tariffWorstRatePerMinute(DEFAULT_TARIFF);
+
+export type RefusalReason = 'spend_cap' | 'balance';
+
+/**
+ * Why new calls are refused now, decided once for call setup, the account view and the alerts:
+ * - `balance`: in arrears, or the balance cannot pay one minute at the worst rate;
+ * - `spend_cap`: today's spend plus one minute at the worst rate would pass today's cap;
+ * - null: calls are taken.
+ * The balance wins when both hold (a top-up is what the customer must do first).
+ */
+export function refusalOf(
+  account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
+  today: string,
+  worstRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
+): RefusalReason | null {
+  if (account.status === 'arrears' || account.balance - BALANCE_FLOOR < Math.max(1, worstRatePerMinute))
+    return 'balance';
+  if (account.dailyCap !== undefined && spendOn(account, today) + worstRatePerMinute > account.dailyCap)
+    return 'spend_cap';
+  return null;
+}
+
 export type CallAllowance =
   | { readonly allowed: true; readonly maxDurationSeconds: number }
   | { readonly allowed: false; readonly reason: 'arrears' | 'spend_cap_reached' | 'insufficient_balance' };
 
 /**
- * What a new call may cost, for the routing decision at call setup: refused in arrears or once today's
- * spend reached the cap; otherwise allowed for as long as the balance and what is left under today's cap
- * pay for at `ratePerMinute` (the dearer rate the call could be charged). Overshoot is then bounded by
- * the calls already in progress.
+ * What a new call may cost, for the routing decision at call setup: refused at the refusal point
+ * (`refusalOf`, at the tariff's worst rate); otherwise allowed for as many whole minutes as the balance and
+ * what is left under today's cap pay for at `ratePerMinute` (the number's own worst rate, at most the
+ * tariff's). Overshoot is then bounded by the calls already in progress.
  */
 export function callAllowance(
   account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
   today: string,
   ratePerMinute: number,
   maxSeconds = 4 * 3600,
+  refusalRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
 ): CallAllowance {
-  if (account.status === 'arrears' || account.balance <= BALANCE_FLOOR)
-    return { allowed: false, reason: 'arrears' };
-  const spent = spendOn(account, today);
-  const capLeft = account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spent;
-  if (capLeft <= 0) return { allowed: false, reason: 'spend_cap_reached' };
-  const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
-  if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
-  const minutes = Math.floor(left / ratePerMinute);
-  if (minutes < 1)
+  const refusal = refusalOf(account, today, Math.max(refusalRatePerMinute, ratePerMinute));
+  if (refusal === 'balance')
     return {
       allowed: false,
-      reason: capLeft <= account.balance - BALANCE_FLOOR ? 'spend_cap_reached' : 'insufficient_balance',
+      reason:
+        account.status === 'arrears' || account.balance <= BALANCE_FLOOR ? 'arrears' : 'insufficient_balance',
     };
+  if (refusal === 'spend_cap') return { allowed: false, reason: 'spend_cap_reached' };
+  const capLeft =
+    account.dailyCap === undefined ? Number.POSITIVE_INFINITY : account.dailyCap - spendOn(account, today);
+  const left = Math.min(account.balance - BALANCE_FLOOR, capLeft);
+  if (ratePerMinute <= 0) return { allowed: true, maxDurationSeconds: maxSeconds };
+  const minutes = Math.max(1, Math.floor(left / ratePerMinute));
   return { allowed: true, maxDurationSeconds: Math.min(maxSeconds, minutes * 60) };
 }

@@ -3,7 +3,17 @@
  * tenant is told whether the contract will auto-renew or end; on termEnd an auto-renewing contract starts a
  * new term of the same length (same plan unless changed), any other contract ends (service stops that day).
  */
-import { addDays, addMonths, type LocalDate, localDateOf } from './calendar.js';
+import {
+  addDays,
+  addMonths,
+  type BillingMonth,
+  firstDayOf,
+  type LocalDate,
+  localDateOf,
+  monthOf,
+  nextMonth,
+} from './calendar.js';
+import { pricedFor } from './tariffs.js';
 import type { BillingContract, DateRange } from './types.js';
 
 export const RENEWAL_NOTICE_DAYS = 30;
@@ -96,4 +106,27 @@ export function withHistory(contract: BillingContract, history: readonly Lifecyc
   }
   if (open !== undefined && !suspensions.some((s) => s.to === undefined)) suspensions.push({ from: open });
   return { ...contract, suspensions, ...(serviceTo ? { serviceTo } : {}) };
+}
+
+/**
+ * What ending service inside the minimum term costs (the contract's early-termination rule): the monthly
+ * rent of every calendar month of the current term after the month service ends, each at the price in
+ * force that month (a started month of the term counts whole). The month service ends in is settled as
+ * usual (rent up to the end of service), so nothing is charged twice. Ending on or after termEnd, or a
+ * contract already in a renewed term that ends later, costs the months left of that term alike.
+ */
+export function earlyTerminationCharges(
+  contract: Pick<BillingContract, 'termEnd' | 'monthlyRent' | 'priceChanges'>,
+  serviceTo: LocalDate,
+): { readonly month: BillingMonth; readonly amount: number }[] {
+  if (serviceTo >= contract.termEnd) return [];
+  // serviceTo is the first day without service: ending on the 1st leaves that whole month unserved.
+  let month = serviceTo.endsWith('-01') ? monthOf(serviceTo) : nextMonth(monthOf(serviceTo));
+  const months: { month: BillingMonth; amount: number }[] = [];
+  while (firstDayOf(month) < contract.termEnd) {
+    const rent = pricedFor(contract as BillingContract, month).monthlyRent;
+    if (rent > 0) months.push({ month, amount: -rent });
+    month = nextMonth(month);
+  }
+  return months;
 }

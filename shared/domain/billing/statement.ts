@@ -3,6 +3,8 @@
  * month. Calls are summarised per number (one line each, with a count); every other entry is its own
  * line. By construction opening + Σ lines = closing, and closing is the ledger balance at month end.
  */
+
+import { localIsoTime } from '../zoned-time.js';
 import type { BillingMonth } from './calendar.js';
 
 export interface LedgerLine {
@@ -202,13 +204,19 @@ function csvField(value: string | number | undefined): string {
 const yuan = (fen: number) =>
   `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 
-/** CSV: one row per line item between opening and closing rows; amounts in fen and in yuan. */
+/**
+ * CSV: one row per line item between opening and closing rows; amounts in fen and in yuan. Times are the
+ * statement's zone (Asia/Shanghai) with their offset, and the header names the zone, so a spreadsheet
+ * reader never takes them for UTC.
+ */
 export function statementCsv(statement: Statement): string {
+  const zone = statement.timeZone;
+  const local = (iso: string | undefined) => (iso ? localIsoTime(zone, Date.parse(iso)) : '');
   const rows: (string | number | undefined)[][] = [
-    ['month', 'at', 'kind', 'number', 'description', 'count', 'amount_fen', 'amount_yuan'],
+    ['month', `at (${zone})`, 'kind', 'number', 'description', 'count', 'amount_fen', 'amount_yuan'],
     [
       statement.month,
-      statement.periodStart,
+      local(statement.periodStart),
       'opening_balance',
       '',
       'Opening balance',
@@ -220,7 +228,7 @@ export function statementCsv(statement: Statement): string {
   for (const l of statement.lines) {
     rows.push([
       statement.month,
-      l.at ?? '',
+      local(l.at),
       l.kind,
       l.number ?? '',
       l.description,
@@ -231,7 +239,7 @@ export function statementCsv(statement: Statement): string {
   }
   rows.push([
     statement.month,
-    statement.periodEnd,
+    local(statement.periodEnd),
     'closing_balance',
     '',
     'Closing balance',

@@ -25,8 +25,16 @@ export interface PriceChange {
   readonly retentionFee?: number;
 }
 
+/** Per-minute prices of a plan in one segment (fen, full rate; bands discount them as the tariff says). */
+export interface SegmentRates {
+  readonly localPerMinute: number;
+  readonly longDistancePerMinute: number;
+}
+
 export interface TariffVersion extends PriceChange {
   readonly planId: string;
+  /** New per-minute prices of the plan, by segment ('4008', …): quotes and rating use them from effectiveFrom. */
+  readonly rates?: Readonly<Record<string, SegmentRates>>;
   readonly description: string;
   readonly scheduledAt: string;
 }
@@ -62,11 +70,12 @@ export function validateTariffVersion(version: TariffVersion, zone: string): voi
   if (
     version.monthlyRent === undefined &&
     version.minimumSpend === undefined &&
-    version.retentionFee === undefined
+    version.retentionFee === undefined &&
+    (version.rates === undefined || Object.keys(version.rates).length === 0)
   ) {
     throw invalid(
       'no_price_change',
-      'give at least one of monthlyRent, minimumSpend, retentionFee',
+      'give at least one of monthlyRent, minimumSpend, retentionFee, rates',
       'monthlyRent',
     );
   }

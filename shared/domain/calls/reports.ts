@@ -4,6 +4,7 @@
  */
 import { localDay, localWeekdayHour } from '../zoned-time.js';
 import type { CallRecord } from './call-record.js';
+import { asOneCall, groupChains } from './chains.js';
 
 export const DURATION_BUCKETS = [
   { label: '<30s', upTo: 30 },
@@ -36,7 +37,8 @@ export interface DailyReport {
   readonly busiestHours: readonly { readonly hour: number; readonly calls: number }[];
 }
 
-type ReportCall = Pick<CallRecord, 'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'>;
+type ReportCall = Pick<CallRecord, 'startedAt' | 'missed' | 'durationSeconds' | 'amount' | 'callerRegion'> &
+  Partial<Pick<CallRecord, 'contactId' | 'initialContactId'>>;
 
 export function dailyReport(
   calls: Iterable<ReportCall>,
@@ -61,7 +63,8 @@ export function dailyReport(
   const durations = DURATION_BUCKETS.map(() => 0);
   const regions = new Map<string, number>();
   const hours = new Array<number>(24).fill(0);
-  for (const call of calls) {
+  // A transfer chain counts once, on its first segment's day and hour (./chains.ts).
+  for (const call of groupChains(calls).map((c) => asOneCall(c.segments))) {
     const ms = Date.parse(call.startedAt);
     const row = days.get(localDay(zone, ms));
     if (!row) continue;

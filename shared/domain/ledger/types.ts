@@ -16,6 +16,7 @@ export type LedgerEntryKind =
   | 'monthly_rent'
   | 'minimum_spend'
   | 'retention_fee'
+  | 'early_termination'
   | 'value_added'
   | 'sla_credit'
   | 'transfer_settlement'

@@ -35,14 +35,14 @@ export const TEMPLATES = {
     },
   },
   arrears: {
-    params: ['owed'],
+    params: ['balance', 'owed', 'rate'],
     'zh-CN': {
       subject: '服务已暂停：余额用尽',
-      body: '您的400热线余额已用尽（欠费${owed}），请充值以恢复服务。',
+      body: '您的400热线余额为${balance}（欠费${owed}），不足一分钟通话费${rate}，新来电将被拒接，请充值以恢复服务。',
     },
     en: {
       subject: 'Service stopped: balance exhausted',
-      body: 'Your 400 hotline balance is exhausted (${owed} owed); top up to restore service.',
+      body: 'Your 400 hotline balance is ${balance} (${owed} owed), less than one minute of calls at ${rate}; new calls are refused until you top up.',
     },
   },
   service_restored: {
@@ -54,14 +54,14 @@ export const TEMPLATES = {
     },
   },
   spend_cap_reached: {
-    params: ['cap'],
+    params: ['spend', 'cap', 'rate'],
     'zh-CN': {
       subject: '已达每日消费上限',
-      body: '今日消费已达您设定的每日上限${cap}，零点前的新来电将被拒接。',
+      body: '今日消费${spend}距您设定的每日上限${cap}不足一分钟通话费${rate}，零点前的新来电将被拒接。',
     },
     en: {
       subject: 'Daily spend cap reached',
-      body: "Today's spend reached your daily cap of ${cap}; new calls are refused until midnight.",
+      body: "Today's spend of ${spend} leaves less than one minute (${rate}) under your daily cap of ${cap}; new calls are refused until midnight.",
     },
   },
   application_approved: {

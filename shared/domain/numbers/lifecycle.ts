@@ -131,6 +131,11 @@ export function currentOwner(state: LifecycleState, at: string): string | undefi
   return effectiveStatus(state, at) === 'available' ? undefined : state.tenantId;
 }
 
+/** When service ends whatever status the number still shows: the notice instant of a requested cancellation. */
+export function serviceEndsAt(state: LifecycleState): string | undefined {
+  return state.status === 'cancellation_requested' ? state.cancellationEffectiveAt : undefined;
+}
+
 /** What the routing snapshot carries as numberStatus: whether calls are taken. */
 export function routingStatus(state: LifecycleState, config: NumbersConfig): NumberStatus {
   if (state.status === 'transfer_pending' && config.serviceDuringTransfer) return 'active';
@@ -329,6 +334,8 @@ export function decide(
     case 'withdraw_cancellation': {
       requireOwner(state, command, at);
       if (status !== 'cancellation_requested') refuse(state, command);
+      // Service ended at the notice instant, whenever the job that records it runs.
+      if (reached(at, state.cancellationEffectiveAt)) refuse(state, command, 'the notice period has ended');
       const { statusBeforeCancellation, cancellationEffectiveAt: _c, ...rest } = state;
       return done({ ...rest, status: statusBeforeCancellation ?? 'active' });
     }
@@ -336,7 +343,8 @@ export function decide(
       if (status !== 'cancellation_requested' || !reached(at, state.cancellationEffectiveAt)) {
         refuse(state, command, 'the notice period has not ended');
       }
-      const ended = endTenure(state, at, 'cancelled at the owner’s request');
+      // Service ends at the notice instant, not when the job runs: settle through it.
+      const ended = endTenure(state, state.cancellationEffectiveAt ?? at, 'cancelled at the owner’s request');
       return done(ended.state, ended.effects);
     }
     case 'start_quarantine':

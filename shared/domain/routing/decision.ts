@@ -316,7 +316,10 @@ function start(
 ): CallDecision {
   const { routing, input, snapshot } = c;
   const language = routing.language;
-  if (snapshot.numberStatus !== 'active') {
+  // A requested cancellation ends service at its notice instant, before the job records it.
+  const ended =
+    snapshot.serviceEndsAt !== undefined && input.now.getTime() >= Date.parse(snapshot.serviceEndsAt);
+  if (snapshot.numberStatus !== 'active' || ended) {
     const reason = snapshot.numberStatus === 'arrears_stopped' ? 'arrears' : 'number_inactive';
     return refuse(reason, language, c.base);
   }

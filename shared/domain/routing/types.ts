@@ -139,6 +139,8 @@ export interface RoutingSnapshot {
   readonly number400: string;
   readonly tenantId: string;
   readonly numberStatus: string;
+  /** Calls stop at this instant although numberStatus still takes them (a requested cancellation's notice). */
+  readonly serviceEndsAt?: string;
   readonly restrictions?: unknown;
   readonly routing?: CompiledRouting;
   /** The tenant whose configuration `routing` was compiled from (absent on snapshots applied before it). */

@@ -67,7 +67,7 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/calls',
     entry: 'functions/api/calls/list.ts',
     roles: TENANT_READ,
-    tables: { ledger: 'read' },
+    tables: { ledger: 'read', numbers: 'read' },
     rateLimit: 'read',
     summary: 'Call records of a number in a time range, newest first, paginated',
     tag: CALLS,
@@ -91,7 +91,7 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/reports/daily',
     entry: 'functions/api/reports/daily.ts',
     roles: TENANT_READ,
-    tables: { ledger: 'read' },
+    tables: { ledger: 'read', numbers: 'read' },
     rateLimit: 'read',
     summary:
       'Daily call report for a number or the whole tenant: volume, answered/missed, durations, regions, busiest hours',

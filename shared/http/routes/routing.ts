@@ -34,7 +34,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/numbers/{number}/routing/apply',
     entry: 'functions/api/routing/apply.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'read', routing: 'write' },
+    tables: { numbers: 'read', routing: 'write', ops: 'read' },
     capabilities: ['telephony'],
     rateLimit: 'expensive',
     summary:

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { isoInstant } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'));
 const limit = z.optional(z.string().check(z.regex(/^([1-9]\d?|100)$/, 'an integer from 1 to 100')));
 const cursor = z.optional(z.string().check(z.maxLength(2048)));
-const instant = z.iso.datetime({ offset: true });
+const instant = isoInstant;
 const number400 = z.string().check(z.regex(/^400\d{7}$/, 'a 400 number such as 4008123456'));
 
 export const listStatementsQuery = z.strictObject({ limit, cursor });
@@ -69,6 +70,8 @@ const incident = z.object({
 });
 
 const fen = z.int().check(z.minimum(0), z.maximum(100_000_000));
+/** ¥10 a minute at most. */
+const perMinute = z.int().check(z.minimum(0), z.maximum(1_000));
 export const scheduleTariffBody = z.strictObject({
   planId: z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a plan id such as business')),
   /** First day of a month at least 30 days after today (Asia/Shanghai). */
@@ -78,6 +81,13 @@ export const scheduleTariffBody = z.strictObject({
   monthlyRent: z.optional(fen),
   minimumSpend: z.optional(fen),
   retentionFee: z.optional(fen),
+  /** New per-minute prices (fen) of the plan by segment; quotes and rating use them from effectiveFrom. */
+  rates: z.optional(
+    z.record(
+      z.string().check(z.regex(/^400\d$/, 'a segment such as 4008')),
+      z.strictObject({ localPerMinute: perMinute, longDistancePerMinute: perMinute }),
+    ),
+  ),
   description: z.optional(z.string().check(z.maxLength(500))),
 });
 
@@ -87,6 +97,9 @@ const tariff = z.object({
   monthlyRent: z.optional(z.int()),
   minimumSpend: z.optional(z.int()),
   retentionFee: z.optional(z.int()),
+  rates: z.optional(
+    z.record(z.string(), z.object({ localPerMinute: z.int(), longDistancePerMinute: z.int() })),
+  ),
   description: z.string(),
   scheduledAt: z.string(),
   scheduledBy: z.string(),

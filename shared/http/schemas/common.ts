@@ -1,6 +1,6 @@
 /** Schema pieces every area's routes share: money in whole fen, and the page parameters of lists. */
 import * as z from 'zod/mini';
-import { isCalendarDate } from '../../domain/calendar-date.js';
+import { isCalendarDate, isInstant } from '../../domain/calendar-date.js';
 
 /** A whole number of fen from `min` to `max` (JSON numbers; never floats, never strings). */
 export const fen = (max: number, min = 1) =>
@@ -25,3 +25,8 @@ export const cursorParam = z.optional(z.string().check(z.minLength(1), z.maxLeng
 
 /** A real calendar day, YYYY-MM-DD (2026-02-30 and 9999-99-99 are not). */
 export const calendarDate = z.string().check(z.refine(isCalendarDate, 'a real calendar day YYYY-MM-DD'));
+
+/** An ISO-8601 instant with any offset (2026-11-24T08:00:00+08:00 or …Z), on a real calendar day. */
+export const isoInstant = z
+  .string()
+  .check(z.refine(isInstant, 'an ISO-8601 instant with an offset, such as 2026-11-24T08:00:00+08:00'));

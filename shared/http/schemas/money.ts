@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
-import { calendarDate, cursorParam, fen, limitParam } from './common.js';
+import { calendarDate, cursorParam, fen, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 /** ¥100,000 in one top-up; larger amounts go through an operator. */
@@ -12,16 +12,7 @@ export const MAX_TOP_UP = 10_000_000;
 /** ¥1,000,000 a day. */
 export const MAX_DAILY_CAP = 100_000_000;
 
-const instantParam = z.optional(
-  z
-    .string()
-    .check(
-      z.refine(
-        (s) => /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(s) && !Number.isNaN(Date.parse(s)),
-        'an ISO UTC instant such as 2026-11-24T00:00:00Z',
-      ),
-    ),
-);
+const instantParam = z.optional(isoInstant);
 const dayParam = z.optional(calendarDate);
 export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit 400 number'));
 
@@ -77,7 +68,9 @@ const accountView = z.object({
   spendDay: z.string(),
   spendToday: z.number(),
   dailyCap: z.nullable(z.number()),
-  plan: z.nullable(z.string()),
+  capReachedToday: z.boolean(),
+  callsRefusedFor: z.nullable(z.enum(['spend_cap', 'balance'])),
+  plan: z.string(),
   alerts: z.object({
     emails: z.array(z.string()),
     phones: z.array(z.string()),

@@ -221,6 +221,7 @@ const ledgerEntry = z.object({
     'monthly_rent',
     'minimum_spend',
     'retention_fee',
+    'early_termination',
     'value_added',
     'sla_credit',
     'transfer_settlement',
@@ -233,7 +234,7 @@ const ledgerEntry = z.object({
   number: z.optional(z.string()),
 });
 
-const call = z.object({
+const callFields = {
   contactId: z.string(),
   number: z.string(),
   caller: z.nullable(z.string()),
@@ -247,6 +248,13 @@ const call = z.object({
   charge: money,
   missed: z.boolean(),
   recordingRef: z.nullable(z.string()),
+};
+
+/** A call: a transfer chain shows once, with its segments (each a contact record, rated on its own). */
+const call = z.object({
+  ...callFields,
+  chainId: z.string(),
+  segments: z.optional(z.array(z.object(callFields))),
 });
 
 const dailyRow = {

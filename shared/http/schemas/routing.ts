@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
-import { calendarDate } from './common.js';
+import { calendarDate, isoInstant } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const id = z.string().check(
@@ -126,7 +126,7 @@ export type RoutingConfigBody = z.infer<typeof routingConfigBody>;
 export const testCallBody = z.strictObject({
   caller: phone,
   /** The instant of the simulated call (default: now). */
-  at: z.optional(z.iso.datetime({ offset: true })),
+  at: z.optional(isoInstant),
   keys: z.optional(
     z.array(z.string().check(z.regex(/^[0-9*#]$/, 'a key 0-9, * or #'))).check(z.maxLength(20)),
   ),

@@ -1,0 +1,50 @@
+/**
+ * The one price list in force (`tariffAt`), for every composition root that quotes or rates: the default
+ * tariff with the stored tariff versions' per-minute prices (shared/domain/rating/tariff-at.ts). The stored
+ * versions are read at most once a minute per process (they change rarely, and a new version takes effect
+ * at least 30 days after it is scheduled, so a minute's staleness never prices a call wrongly); each
+ * resulting tariff is one object per set of versions in force, so the compiled rating book is reused.
+ */
+import { dynamoTariffs } from '../adapters/dynamo/billing-tariffs.js';
+import type { TariffVersion } from '../domain/billing/tariffs.js';
+import { numbersConfig } from '../domain/numbers/config.js';
+import type { Tariff } from '../domain/rating/tariff.js';
+import { tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
+import type { TariffStore } from '../ports/tariffs.js';
+
+const TTL_MS = 60_000;
+
+let store: Pick<TariffStore, 'list'> = dynamoTariffs;
+let cached: { readAt: number; versions: readonly TariffVersion[] } | undefined;
+const tariffs = new Map<string, Tariff>();
+
+/** Tests and the local runtime swap the store (and drop what was cached). */
+export function useTariffStore(next: Pick<TariffStore, 'list'> = dynamoTariffs): void {
+  store = next;
+  cached = undefined;
+  tariffs.clear();
+}
+
+async function versions(now: number): Promise<readonly TariffVersion[]> {
+  if (cached && now >= cached.readAt && now - cached.readAt < TTL_MS) return cached.versions;
+  try {
+    cached = { readAt: now, versions: await store.list() };
+  } catch (error) {
+    // The last versions read stay in force while the store is unreachable; with none, nothing is priced.
+    if (!cached) throw error;
+  }
+  return cached.versions;
+}
+
+/** The tariff book in force at `at` (the default tariff when no version is stored). */
+export async function tariffAt(at: Date): Promise<Tariff> {
+  const base = numbersConfig().tariff;
+  const stored = await versions(at.getTime());
+  const key = tariffKeyAt(base, stored, at.getTime());
+  let tariff = tariffs.get(key);
+  if (!tariff) {
+    tariff = tariffOf(base, stored, at.getTime());
+    tariffs.set(key, tariff);
+  }
+  return tariff;
+}

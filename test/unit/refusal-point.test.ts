@@ -1,0 +1,152 @@
+/**
+ * Issue 13 item 6: the refusal point is decided once (refusalOf) for call setup, `/v1/account` and the
+ * alerts. The worst rate under the default tariff is 32 fen a minute (4008 payg long distance 30 +
+ * recording 2), computed here by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import { accountView } from '../../shared/app/accounts/account-view.js';
+import {
+  type Account,
+  applyMovements,
+  callAllowance,
+  newAccount,
+  REFUSAL_RATE_PER_MINUTE,
+  refusalOf,
+} from '../../shared/domain/accounts/account.js';
+import { decideCall } from '../../shared/domain/routing/decision.js';
+
+const DAY = '2026-11-24';
+const base = (over: Partial<Account>): Account => ({ ...newAccount('acme', DAY), ...over });
+
+describe('the refusal point', () => {
+  it('is one minute at the tariff’s worst rate: 32 fen', () => {
+    expect(REFUSAL_RATE_PER_MINUTE).toBe(32);
+  });
+
+  it('refuses for the cap while spend is still under it by less than a minute', () => {
+    // Cap 200, spent 169: 169 + 32 = 201 > 200 → refused; spent 168: 168 + 32 = 200, not past → taken.
+    const capped = base({ balance: 10_000, dailyCap: 200, spendToday: 169 });
+    expect(refusalOf(capped, DAY)).toBe('spend_cap');
+    expect(refusalOf({ ...capped, spendToday: 168 }, DAY)).toBe(null);
+    // The cap resets with the day.
+    expect(refusalOf(capped, '2026-11-25')).toBe(null);
+    expect(callAllowance(capped, DAY, 25)).toEqual({ allowed: false, reason: 'spend_cap_reached' });
+  });
+
+  it('refuses for the balance when 13 fen cannot pay a minute, even on a cheaper number', () => {
+    const low = base({ balance: 13 });
+    expect(refusalOf(low, DAY)).toBe('balance');
+    // A 4007 number's worst minute is 22 fen; 31 fen would pay it but not the tariff's 32: refused alike.
+    expect(callAllowance({ ...low, balance: 31 }, DAY, 22)).toEqual({
+      allowed: false,
+      reason: 'insufficient_balance',
+    });
+    expect(callAllowance({ ...low, balance: 32 }, DAY, 22)).toEqual({
+      allowed: true,
+      maxDurationSeconds: 60,
+    });
+    expect(callAllowance({ ...low, balance: 0, status: 'arrears' }, DAY, 22)).toEqual({
+      allowed: false,
+      reason: 'arrears',
+    });
+  });
+
+  it('the account view says why calls are refused and always names a plan', () => {
+    const capped = accountView(base({ balance: 10_000, dailyCap: 200, spendToday: 169 }), DAY);
+    expect(capped).toMatchObject({
+      status: 'active',
+      capReachedToday: true,
+      callsRefusedFor: 'spend_cap',
+      plan: 'payg',
+    });
+    expect(accountView(base({ balance: 13 }), DAY)).toMatchObject({
+      status: 'active',
+      capReachedToday: false,
+      callsRefusedFor: 'balance',
+    });
+    expect(accountView(base({ balance: 5_000, plan: 'basic' }), DAY)).toMatchObject({
+      callsRefusedFor: null,
+      capReachedToday: false,
+      plan: 'basic',
+    });
+  });
+
+  it('a 45-fen call leaving 13 fen sends "balance exhausted" once; a top-up to a full minute restores', () => {
+    const before = base({ balance: 58, lowBalanceAlerted: true });
+    const spent = applyMovements(before, [{ amount: -45, spend: { amount: 45, day: DAY } }]);
+    expect(spent.account).toMatchObject({ balance: 13, status: 'active' });
+    expect(spent.crossings.map((c) => c.kind)).toEqual(['arrears']);
+    expect(spent.crossings[0]?.params.balance).toBe('¥0.13');
+    // A further 13-fen call empties it: still the same refusal, no second alert.
+    const emptied = applyMovements(spent.account, [{ amount: -13, spend: { amount: 13, day: DAY } }]);
+    expect(emptied.account).toMatchObject({ balance: 0, status: 'arrears' });
+    expect(emptied.crossings.map((c) => c.kind)).toEqual([]);
+    // Topping up 20 fen pays no minute: still refused, nothing said; 100 fen more restores service.
+    const small = applyMovements(emptied.account, [{ amount: 20 }]);
+    expect(small.crossings).toEqual([]);
+    const topped = applyMovements(small.account, [{ amount: 100 }]);
+    expect(topped.account.balance).toBe(120);
+    expect(topped.crossings.map((c) => c.kind)).toEqual(['service_restored']);
+  });
+
+  it('sends the cap alert once a day when the spend leaves less than a minute under the cap', () => {
+    // Cap 200: a 150-fen call leaves 50 (taken); a 19-fen call brings spend to 169, 31 left: refused, alert.
+    const start = base({ balance: 10_000, dailyCap: 200 });
+    const first = applyMovements(start, [{ amount: -150, spend: { amount: 150, day: DAY } }]);
+    expect(first.crossings).toEqual([]);
+    const second = applyMovements(first.account, [{ amount: -19, spend: { amount: 19, day: DAY } }]);
+    expect(second.account.spendToday).toBe(169);
+    expect(second.crossings.map((c) => [c.kind, c.dedupeKey])).toEqual([
+      ['spend_cap_reached', `spend_cap_reached#acme#${DAY}`],
+    ]);
+    const third = applyMovements(second.account, [{ amount: -10, spend: { amount: 10, day: DAY } }]);
+    expect(third.crossings).toEqual([]);
+  });
+
+  it('call setup refuses exactly where the account view says calls are refused', () => {
+    const snapshot = {
+      number400: '4007123456',
+      tenantId: 'acme',
+      numberStatus: 'active',
+      worstRatePerMinute: 22,
+      routing: {
+        language: 'zh-CN',
+        recording: false,
+        announcement: '',
+        numbers: { a: '+8613800000000' },
+        huntOrder: ['a'],
+        huntMode: 'sequential',
+        ringTimeoutSeconds: 20,
+        queues: {},
+        vipQueues: {},
+        menus: {},
+        vip: [],
+        blacklist: [],
+        regionRules: [],
+        defaultDestination: { type: 'hunt' },
+        afterHours: { type: 'hunt' },
+        hours: { zone: 'Asia/Shanghai', weekly: [], alwaysOpen: true },
+        holidays: [],
+      },
+    } as never;
+    const now = new Date('2026-11-24T04:00:00Z');
+    for (const [account, reason] of [
+      [
+        { balance: 10_000, dailyCap: 200, spendToday: 169, spendDay: DAY, status: 'active' },
+        'spend_cap_reached',
+      ],
+      [{ balance: 13, spendDay: DAY, spendToday: 0, status: 'active' }, 'insufficient_balance'],
+    ] as const) {
+      const decision = decideCall(
+        { caller: '+8613900000000', contactId: 'c1', step: 'start', now },
+        {
+          snapshot,
+          account,
+          ratePerMinute: 30,
+        },
+      );
+      expect(decision).toMatchObject({ action: 'message', reason });
+      expect(accountView(base(account), DAY).callsRefusedFor).not.toBeNull();
+    }
+  });
+});
