@@ -179,17 +179,19 @@ describe('spend cap and alerts', () => {
     const outbox = await api.get('/local/outbox?tenantId=demo');
     const capAlerts = outbox.body.items.filter((m: { kind: string }) => m.kind === 'spend_cap_reached');
     expect(capAlerts).toHaveLength(1);
-    // ¥20.00 cap: the alert's template and parameters, rendered for each recipient's channel.
+    // ¥20.00 cap: the first batch spends 6 × 10 min × 30 fen = ¥18.00 (plus a 32-fen minute: ¥18.32, under
+    // the cap); the second brings today's spend to ¥36.00, past it. The alert's template and parameters are
+    // rendered for each recipient's channel.
     expect(capAlerts[0]).toMatchObject({
       template: 'spend_cap_reached',
-      params: { cap: '¥20.00' },
+      params: { spend: '¥36.00', cap: '¥20.00', rate: '¥0.32' },
       recipients: { emails: ['ops@example.com'], phones: ['+8613900000000'] },
       deliveries: [
         { channel: 'email', to: 'ops@example.com', subject: '已达每日消费上限' },
         {
           channel: 'sms',
           to: '+8613900000000',
-          text: '【四零零热线】今日消费已达您设定的每日上限¥20.00，零点前的新来电将被拒接。',
+          text: '【四零零热线】今日消费¥36.00，再加一分钟通话费¥0.32将超过您设定的每日上限¥20.00，零点前的新来电将被拒接。',
         },
       ],
     });

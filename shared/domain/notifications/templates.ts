@@ -57,11 +57,11 @@ export const TEMPLATES = {
     params: ['spend', 'cap', 'rate'],
     'zh-CN': {
       subject: '已达每日消费上限',
-      body: '今日消费${spend}距您设定的每日上限${cap}不足一分钟通话费${rate}，零点前的新来电将被拒接。',
+      body: '今日消费${spend}，再加一分钟通话费${rate}将超过您设定的每日上限${cap}，零点前的新来电将被拒接。',
     },
     en: {
       subject: 'Daily spend cap reached',
-      body: "Today's spend of ${spend} leaves less than one minute (${rate}) under your daily cap of ${cap}; new calls are refused until midnight.",
+      body: "Today's spend of ${spend} plus one minute of calls (${rate}) would pass your daily cap of ${cap}; new calls are refused until midnight.",
     },
   },
   application_approved: {
