@@ -59,7 +59,13 @@ import { port } from './ports.js';
 const balanceRefunds: BalanceRefunds = {
   async refundAll({ tenantId, requestId, by, now }) {
     const { payments } = await import('./payments.js');
-    const { refunds } = await payments.requestRefund({ tenantId, requestId, by, now, amount: 'all_refundable' });
+    const { refunds } = await payments.requestRefund({
+      tenantId,
+      requestId,
+      by,
+      now,
+      amount: 'all_refundable',
+    });
     return { refunded: refunds.reduce((sum, r) => sum + r.amount, 0) };
   },
 };

@@ -143,7 +143,9 @@ export function postingActions(
 ): { actions: TransactItem[]; alerts: Notification[] } {
   const movements: Movement[] = entries.map((e) => ({
     amount: e.amount,
-    ...(SPEND_KINDS.has(e.kind) ? { spend: { amount: -e.amount, day: localDay(zone, Date.parse(e.at)) } } : {}),
+    ...(SPEND_KINDS.has(e.kind)
+      ? { spend: { amount: -e.amount, day: localDay(zone, Date.parse(e.at)) } }
+      : {}),
   }));
   const { account, crossings } = applyMovements(stored.account, movements);
   const at = now.toISOString();

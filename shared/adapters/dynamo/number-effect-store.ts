@@ -7,7 +7,7 @@
  *
  * Pending effects are written with their transition (NumberStore.commit, through effectPut).
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { EffectRecord, NumberEffectStore, PendingEffect } from '../../ports/number-effect-store.js';
 import { contractFromItem } from './billing-contracts.js';
@@ -96,6 +96,5 @@ export function dynamoNumberEffectStore(): NumberEffectStore {
       const endedAt = typeof item?.endedAt === 'string' ? item.endedAt : undefined;
       return { contract, ...(endedAt ? { endedAt } : {}) };
     },
-
   };
 }

@@ -24,6 +24,7 @@ import { tableName } from '../../config.js';
 import type { ContractRecord } from '../../domain/numbers/application.js';
 import type { Segment } from '../../domain/numbers/config.js';
 import type { HistoryEntry, NumberRecord } from '../../domain/numbers/number.js';
+import { localDay } from '../../domain/zoned-time.js';
 import type {
   ArrearsAccountRecord,
   ArrearsStore,
@@ -34,7 +35,6 @@ import type {
   NumberWrite,
 } from '../../ports/number-store.js';
 import { decodeCursor, encodeCursor, type PageKey } from '../../ports/paging.js';
-import { localDay } from '../../domain/zoned-time.js';
 import { readAccount } from './account-store.js';
 import { dynamo } from './client.js';
 import { businessZone, postingActions } from './ledger-store.js';

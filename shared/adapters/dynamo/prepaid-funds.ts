@@ -36,7 +36,11 @@ export function dynamoPrepaidFunds(): PrepaidFunds {
 
     async postedAmount(tenantId, key) {
       const { Item } = await dynamo().send(
-        new GetCommand({ TableName: tableName('ledger'), Key: ledgerEntryKey(tenantId, key), ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName('ledger'),
+          Key: ledgerEntryKey(tenantId, key),
+          ConsistentRead: true,
+        }),
       );
       return typeof Item?.amount === 'number' ? Item.amount : undefined;
     },

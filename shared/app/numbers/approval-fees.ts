@@ -20,7 +20,10 @@ import type { NumbersDeps } from './deps.js';
 
 /** The fees of the application's contract terms. */
 export const feesOf = (contract: ContractRecord) =>
-  approvalFees({ selectionFee: Number(contract.selectionFee ?? 0), firstTopUp: Number(contract.firstTopUp ?? 0) });
+  approvalFees({
+    selectionFee: Number(contract.selectionFee ?? 0),
+    firstTopUp: Number(contract.firstTopUp ?? 0),
+  });
 
 /**
  * Checks the tenant's paid-in money covers the fees (throws fees_not_funded) and answers the debit that

@@ -19,8 +19,8 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
-import { feesOf, fundApproval } from './approval-fees.js';
 import { requireApplication } from './applications.js';
+import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';

@@ -32,7 +32,10 @@ export interface PrepaidFundsView {
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
-export function approvalFees(terms: { readonly selectionFee: number; readonly firstTopUp: number }): ApprovalFees {
+export function approvalFees(terms: {
+  readonly selectionFee: number;
+  readonly firstTopUp: number;
+}): ApprovalFees {
   const selectionFee = Math.max(0, Math.trunc(terms.selectionFee));
   // At least one fen stays on the balance, so an approval never leaves the account at zero (arrears).
   const firstTopUp = Math.max(1, Math.trunc(terms.firstTopUp));
