@@ -30,6 +30,8 @@ import {
   createApplication,
   type Handler,
   importNumbers,
+  openingFeeOf,
+  payIn,
   rejectApplication,
   reserveNumber,
   submitApplication,
@@ -158,6 +160,7 @@ describe('draft applications', () => {
     await expect(reserveNumber(extra, 'hoarder', iso(2), config)).rejects.toMatchObject({
       code: 'hold_limit_reached',
     });
+    await payIn('hoarder', await openingFeeOf(numbers[1] as string, config), iso(3));
     await approveApplication(approved.applicationId, 'op', iso(3), config);
     expect(await reserveNumber(extra, 'hoarder', iso(4), config)).toMatchObject({ number: extra });
     // Withdrawn, the rejected number is back in the pool (and off the draft-expiry job's list).
