@@ -28,7 +28,6 @@ import {
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
-import { ledger } from '../../shared/runtime/ledger.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
