@@ -150,6 +150,34 @@ export async function submitNumberApplication(
   applicantType: 'enterprise' | 'individual' = 'enterprise',
 ) {
   await reserveNumber(number, tenantId, at, config);
+  return applyWithDocuments(number, tenantId, at, config, documents, applicantType);
+}
+
+/**
+ * A transfer recipient qualifies for the number offered to it like a new applicant: an application with
+ * every required document, submitted, and approved by an operator. Answers the approved application.
+ */
+export async function qualifyForTransfer(
+  number: string,
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+  documents: LocalDocuments,
+  applicantType: 'enterprise' | 'individual' = 'enterprise',
+) {
+  const app = await applyWithDocuments(number, tenantId, at, config, documents, applicantType);
+  return approveApplication(app.applicationId, 'operator-1', at, config);
+}
+
+/** Applies for a number with every required document and submits the application to review. */
+async function applyWithDocuments(
+  number: string,
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+  documents: LocalDocuments,
+  applicantType: 'enterprise' | 'individual',
+) {
   const app = await createApplication(
     tenantId,
     {

@@ -9,7 +9,8 @@
  * Variations: approving an approved application resumes whatever step did not finish and answers the
  * same, so a double submit is harmless; a parallel approval that got there first is carried on from; a
  * Connect failure answers 503 (approved and charged already; approving again retries safely). An
- * activation that fails for good gives the fee back with returnApprovalFees.
+ * activation that fails for good gives the fee back with returnApprovalFees. A transfer recipient's
+ * qualification is approved alone: no fee, no activation (the recipient then accepts the transfer with it).
  */
 import { conflict, DomainError, notFound } from '../../domain/errors.js';
 import {
@@ -19,7 +20,7 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
-import { requireApplication } from './applications.js';
+import { commitQualification, requireApplication } from './applications.js';
 import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -36,6 +37,7 @@ export async function approveApplication(
   if (app.status !== 'submitted' && app.status !== 'approved') {
     throw conflict('invalid_transition', `a ${app.status} application cannot be approved`);
   }
+  if (app.transfer) return approveQualification(deps, app, operator, at);
   if (app.status === 'submitted') {
     const submitted = app;
     const contract = contractFor(submitted, at, config);
@@ -83,6 +85,42 @@ export async function approveApplication(
     ...operatorApplicationView(app),
     numberStatus: activated.status,
     accessNumber: activated.accessNumber,
+  };
+}
+
+/** A transfer recipient's qualification approved: the application only (the number is still its owner's). */
+async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
+  let approved = app;
+  if (app.status === 'submitted') {
+    approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
+    await commitQualification(
+      deps,
+      [
+        { kind: 'application', application: approved, expectedVersion: app.version },
+        await holdConsumed(deps, app.tenantId, app.number, at),
+      ],
+      {
+        effectId: `${app.applicationId}#v${approved.version}#decision`,
+        at,
+        payload: {
+          kind: 'notify',
+          notification: {
+            tenantId: app.tenantId,
+            kind: 'application_decided',
+            subject: `Application for ${app.number} approved`,
+            text: `Your qualification for ${app.number} was approved; accept the transfer naming application ${app.applicationId}.`,
+            dedupeKey: `application#${app.applicationId}#approved`,
+          },
+        },
+      },
+      at,
+    );
+  }
+  const number = await deps.numbers.get(app.number);
+  return {
+    ...operatorApplicationView(approved),
+    numberStatus: number?.status,
+    accessNumber: number?.accessNumber,
   };
 }
 
