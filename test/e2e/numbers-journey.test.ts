@@ -354,12 +354,49 @@ describe('numbers over HTTP on the local runtime', () => {
     expect((await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech)).status).toBe(
       202,
     );
-    const unstated = await api.post(`/v1/numbers/${gold}/transfer/decision`, { decision: 'accept' }, globex);
-    expect(unstated.status).toBe(400);
-    expect(unstated.body.error.field).toBe('applicantType');
+    // Declaring itself an applicant type skips nothing: the recipient qualifies like a new applicant.
+    const declared = await api.post(
+      `/v1/numbers/${gold}/transfer/decision`,
+      { decision: 'accept', applicantType: 'enterprise' },
+      globex,
+    );
+    expect(declared.status).toBe(400);
+    expect(declared.body.error).toMatchObject({
+      code: 'qualification_required',
+      field: 'qualificationApplicationId',
+    });
+    const qualification = await api.post(
+      '/v1/applications',
+      {
+        number: gold,
+        applicantType: 'individual',
+        applicantName: 'Han Meimei',
+        industry: 'education',
+        intendedUsage: 'Tutoring enquiries',
+        expectedMonthlyMinutes: 300,
+        planId: 'business',
+      },
+      globex,
+    );
+    expect(qualification.status).toBe(201);
+    expect(qualification.body).toMatchObject({ transfer: true, selectionFee: 0 });
+    const qualificationId = qualification.body.applicationId as string;
+    await uploadDocument(qualificationId, 'id_card', undefined, globex);
+    await uploadDocument(qualificationId, 'income_proof', undefined, globex);
+    expect((await api.post(`/v1/applications/${qualificationId}/submission`, undefined, globex)).status).toBe(
+      200,
+    );
+    const reviewed = await api.post(
+      `/v1/review/applications/${qualificationId}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(reviewed.status).toBe(200);
+    // Approving the qualification moves nothing: still the old owner's until the recipient accepts.
+    expect(reviewed.body).toMatchObject({ status: 'approved', numberStatus: 'transfer_pending' });
     const accepted = await api.post(
       `/v1/numbers/${gold}/transfer/decision`,
-      { decision: 'accept', applicantType: 'individual' },
+      { decision: 'accept', qualificationApplicationId: qualificationId },
       globex,
     );
     expect(accepted.status).toBe(200);
