@@ -26,6 +26,7 @@ import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js
 import {
   activateNumber,
   addDocument,
+  applyWithDocuments,
   approveApplication,
   callApi,
   createApplication,
@@ -372,6 +373,19 @@ describe('transfer', () => {
       code: 'qualification_not_for_this_transfer',
       field: 'qualificationApplicationId',
     });
+    // A qualification the operator rejects qualifies nothing and leaves the number where it is.
+    const turnedDown = await applyWithDocuments('4007777777', 'corp', iso(0), config, docs, 'enterprise');
+    await rejectApplication(turnedDown.applicationId, { reasons: ['expired_licence'] }, 'op', iso(0), config);
+    const rejected = await as('corp', decideTransfer, {
+      path,
+      body: { decision: 'accept', qualificationApplicationId: turnedDown.applicationId },
+    });
+    expect(rejected.body.error).toMatchObject({ code: 'qualification_not_approved' });
+    expect(await getNumberItem('4007777777')).toMatchObject({
+      status: 'transfer_pending',
+      tenantId: 'person',
+    });
+    await withdrawQualification('corp', turnedDown.applicationId);
     const qualified = await qualifyForTransfer('4007777777', 'corp', iso(0), config, docs, 'enterprise');
     // Someone else's application, or one that does not match the stated type, is refused.
     const foreign = await as('corp', decideTransfer, {

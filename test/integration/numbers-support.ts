@@ -170,7 +170,7 @@ export async function qualifyForTransfer(
 }
 
 /** Applies for a number with every required document and submits the application to review. */
-async function applyWithDocuments(
+export async function applyWithDocuments(
   number: string,
   tenantId: string,
   at: string,
