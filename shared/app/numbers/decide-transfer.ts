@@ -2,10 +2,10 @@
  * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies like a new
  * applicant: it applied for the offered number (POST /v1/applications: documents, then an operator's
  * review), and names that approved application; it cannot state its applicant type instead. The number
- * changes hands with the old owner
- * settled first, gets the restrictions of the new owner's applicant type, and the new owner's contract
- * (same plan and terms, from today) is written in the same commit as the transfer. Variation (decline):
- * the offer is abandoned and the number stays with its owner.
+ * changes hands with the old owner settled first, gets the restrictions of the reviewed applicant type,
+ * and the new owner's contract (same plan and terms, from today) is written in the same commit as the
+ * transfer. Variations: anyone the number is not offered to gets the lifecycle's refusal; decline abandons
+ * the offer and the number stays with its owner.
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { invalid } from '../../domain/errors.js';
