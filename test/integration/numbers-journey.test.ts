@@ -330,7 +330,8 @@ describe('number journey through the handlers', () => {
   });
 
   it('cancels after the notice period, settles, refunds, quarantines and releases', async () => {
-    await payIn(TENANT, 200_000, at(0).toISOString(), 'wechat_pay');
+    // Paid a day after the opening fee: refunds go oldest payment first.
+    await payIn(TENANT, 200_000, at(DAY).toISOString(), 'wechat_pay');
     const c = await asTenant(cancel, { path: { number: NUMBER }, at: at(10 * DAY) });
     expect(c.status).toBe(202);
     expect(c.body.status).toBe('cancellation_requested');
