@@ -66,6 +66,11 @@ export const BILLING_WORKER_ID = 'billingWorker';
 export const PAYMENT_SECRET_JOBS: ReadonlySet<string> = new Set([
   'payments-reconciliation',
   'payments-refund-retry',
+  // A cancellation's refund of the last number goes to the payments' providers (and its retries).
+  'number-cancellation-notice',
+  'number-retention-expiry',
+  'number-arrears',
+  'number-effects',
 ]);
 
 /** Functions that call a payment provider read its keys from the merchant secret, by ARN (never the value). */

@@ -83,6 +83,9 @@ function rateLimitExtension(limit: RouteRateLimit): JsonSchema {
   return typeof limit === 'string' ? of(limit) : { ...of(limit.json), csv: of(limit.csv) };
 }
 
+/** Routes that answer 402 when money must be paid in first (an approval whose fees are not funded). */
+const PAYMENT_REQUIRED_ROUTES: ReadonlySet<string> = new Set(['decideApplication']);
+
 export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -111,6 +114,9 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         '403': { $ref: '#/components/responses/Forbidden' },
         '404': { $ref: '#/components/responses/NotFound' },
         '409': { $ref: '#/components/responses/Conflict' },
+        ...(PAYMENT_REQUIRED_ROUTES.has(route.id)
+          ? { '402': { $ref: '#/components/responses/PaymentRequired' } }
+          : {}),
         ...(route.rateLimit ? { '429': { $ref: '#/components/responses/TooManyRequests' } } : {}),
       },
     };
@@ -147,6 +153,9 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
         Forbidden: errorResponse('The token lacks a role this route needs'),
         NotFound: errorResponse('No such resource for this tenant'),
         Conflict: errorResponse('The resource is not in a state that allows this'),
+        PaymentRequired: errorResponse(
+          'Money must be paid in first (code `fees_not_funded`: `details` give `due`, `available` and `missing` fen)',
+        ),
         TooManyRequests: {
           ...errorResponse(
             "The tenant used this route class's budget for the current minute (code `rate_limited`)",

@@ -1,6 +1,6 @@
 /**
  * Durable side effects of number transitions (written with the transition through NumberStore.commit),
- * their progress, and the refund requests they create.
+ * and their progress.
  */
 import type { BillingContract } from '../domain/billing/types.js';
 import type { Notification } from './notifications.js';
@@ -45,17 +45,6 @@ export interface EffectRecord extends PendingEffect {
   readonly doneAt?: string;
 }
 
-export interface RefundRequest {
-  readonly tenantId: string;
-  readonly refundId: string;
-  readonly number: string;
-  readonly amount: number;
-  readonly currency: 'CNY';
-  readonly status: 'requested';
-  readonly ledgerKey: string;
-  readonly requestedAt: string;
-}
-
 export interface NumberEffectStore {
   get(effectId: string): Promise<EffectRecord | undefined>;
   /** Pending effects due at or before `at`, oldest first. */
@@ -67,15 +56,10 @@ export interface NumberEffectStore {
     effectId: string,
     retry: { attempts: number; lastError: string; lastAttemptAt: string; due: string },
   ): Promise<void>;
-  refund(tenantId: string, refundId: string): Promise<RefundRequest | undefined>;
-  /** Writes the request unless one exists; false when it did. */
-  addRefund(request: RefundRequest): Promise<boolean>;
   /** A contract as billing rates it (undefined if missing or incomplete), and when its service ended. */
   billingContract(
     number: string,
     contractId: string,
     defaultZone: string,
   ): Promise<{ readonly contract: BillingContract; readonly endedAt?: string } | undefined>;
-  /** The tenant's prepaid balance (fen), 0 without an account. */
-  balance(tenantId: string): Promise<number>;
 }

@@ -3,6 +3,7 @@
  * a number's transition. A use case reads, decides, then hands the store every write that must commit
  * together (`commit`); the store writes them in one transaction, each under its condition, or none.
  */
+import type { LedgerEntryInput } from '../domain/ledger/types.js';
 import type { ApplicationRecord, ContractRecord } from '../domain/numbers/application.js';
 import type { Segment } from '../domain/numbers/config.js';
 import type { HistoryEntry, NumberRecord, Restrictions, Timer } from '../domain/numbers/number.js';
@@ -67,7 +68,17 @@ export type NumberWrite =
     }
   /** A side effect to carry out after the commit (never written twice). */
   | { readonly kind: 'effect'; readonly effect: PendingEffect }
-  | { readonly kind: 'arrears_watch'; readonly watch: ArrearsWatchRecord };
+  | { readonly kind: 'arrears_watch'; readonly watch: ArrearsWatchRecord }
+  /**
+   * Ledger entries of one tenant posted with the account's new state, only if the account is still at
+   * `accountVersion` (what the use case decided on): fees taken in the same commit as the approval.
+   */
+  | {
+      readonly kind: 'account_debit';
+      readonly tenantId: string;
+      readonly accountVersion: number;
+      readonly entries: readonly LedgerEntryInput[];
+    };
 
 export interface AvailableScan {
   readonly segments: readonly Segment[];

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
+import { dynamoPrepaidFunds } from '../adapters/dynamo/prepaid-funds.js';
 import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
@@ -47,9 +48,28 @@ import * as withdrawCancellationCase from '../app/numbers/withdraw-cancellation.
 import { numbersConfig } from '../domain/numbers/config.js';
 import type { LifecycleCommand } from '../domain/numbers/lifecycle.js';
 import { logger } from '../observability.js';
+import type { BalanceRefunds } from '../ports/balance-refunds.js';
 import { ledger } from './ledger.js';
 import { clock, port } from './ports.js';
 import { tariffAt } from './tariffs.js';
+
+/**
+ * Refunds at cancellation through the payments area. Imported when first used: payments' root imports
+ * this one (a credit restores numbers), and a static import both ways would be a cycle.
+ */
+const balanceRefunds: BalanceRefunds = {
+  async refundAll({ tenantId, requestId, by, now }) {
+    const { payments } = await import('./payments.js');
+    const { refunds } = await payments.requestRefund({
+      tenantId,
+      requestId,
+      by,
+      now,
+      amount: 'all_refundable',
+    });
+    return { refunded: refunds.reduce((sum, r) => sum + r.amount, 0) };
+  },
+};
 
 /** The dependencies in force now (ports and configuration are looked up on every call: tests swap them). */
 export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
@@ -61,6 +81,8 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     routingHandOver: new DynamoRoutingStore(),
     tenants: dynamoTenantDirectory(),
     ledger: ledger(),
+    funds: dynamoPrepaidFunds(),
+    refunds: balanceRefunds,
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),
     documents: () => port('documents'),

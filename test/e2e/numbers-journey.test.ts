@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.js';
-import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { type LocalApi, payIn, startLocalApi } from '../support/local-api.js';
 
 const DAY = 86_400_000;
 let api: LocalApi;
@@ -54,7 +54,12 @@ describe('numbers over HTTP on the local runtime', () => {
     expect(found.status).toBe(200);
     expect(found.body.items.length).toBeGreaterThan(0);
     number = found.body.items[0].number;
-    expect(found.body.items[0].price.selectionFee).toBeGreaterThan(0);
+    // Gold: a selection fee of 98,800 fen and the 50,000 first top-up make a 148,800 opening fee.
+    expect(found.body.items[0].price).toMatchObject({
+      selectionFee: 98_800,
+      firstTopUp: 50_000,
+      openingFee: 148_800,
+    });
 
     expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, acme)).status).toBe(201);
     expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, globex)).status).toBe(409);
@@ -108,6 +113,20 @@ describe('numbers over HTTP on the local runtime', () => {
     expect((await api.post(`/v1/applications/${applicationId}/resubmission`, undefined, acme)).status).toBe(
       200,
     );
+    // Approval needs the opening fee paid in: 100,000 is not enough, and says what is missing.
+    await payIn(api, acme, 100_000, 'acme-opening-0001');
+    const unfunded = await api.post(
+      `/v1/review/applications/${applicationId}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(unfunded.status).toBe(402);
+    expect(unfunded.body.error).toMatchObject({
+      code: 'fees_not_funded',
+      details: { due: 148_800, available: 100_000, missing: 48_800 },
+    });
+    expect((await api.get(`/v1/applications/${applicationId}`, acme)).body.status).toBe('submitted');
+    await payIn(api, acme, 48_800, 'acme-opening-0002', 'wechat_pay');
     const approved = await api.post(
       `/v1/review/applications/${applicationId}/decision`,
       { decision: 'approve' },
@@ -115,6 +134,19 @@ describe('numbers over HTTP on the local runtime', () => {
     );
     expect(approved.status).toBe(200);
     expect(approved.body.numberStatus).toBe('active');
+    // The selection fee is taken from what was paid in; the first top-up stays as call credit: no arrears.
+    expect((await api.get('/v1/account', acme)).body).toMatchObject({
+      balance: 50_000,
+      owed: 0,
+      status: 'active',
+    });
+    const fee = (await api.get('/v1/account/ledger', acme)).body.items.filter(
+      (e: { kind: string }) => e.kind === 'opening_fee',
+    );
+    expect(fee).toEqual([expect.objectContaining({ amount: -98_800 })]);
+    expect(
+      (await api.get('/local/outbox?tenantId=acme')).body.items.map((m: { subject: string }) => m.subject),
+    ).not.toContain('Service stopped: balance exhausted');
 
     const mine = await api.get(`/v1/numbers/${number}`, acme);
     expect(mine.body).toMatchObject({
@@ -253,6 +285,7 @@ describe('numbers over HTTP on the local runtime', () => {
     await uploadDocument(app, 'business_licence', '2035-01-01', initech);
     await uploadDocument(app, 'legal_representative_id', undefined, initech);
     expect((await api.post(`/v1/applications/${app}/submission`, undefined, initech)).status).toBe(200);
+    await payIn(api, initech, 148_800, 'initech-opening-0001');
     const approved = await api.post(
       `/v1/review/applications/${app}/decision`,
       { decision: 'approve' },
@@ -261,9 +294,17 @@ describe('numbers over HTTP on the local runtime', () => {
     expect(approved.body.numberStatus).toBe('active');
     expect((await api.get(`/v1/numbers/${gold}`, initech)).body.planId).toBe('business');
 
-    // The selection fee exhausted the balance: in arrears, but the number keeps working through the grace.
+    // Funded: active with the first top-up as call credit. Then the tenant takes its money back (a refund of
+    // all 50,000 left): in arrears, but the number keeps working through the grace.
+    expect((await api.get('/v1/account', initech)).body).toMatchObject({ balance: 50_000, status: 'active' });
+    const refund = await api.request('POST', '/v1/refunds', {
+      token: initech,
+      body: { amount: 50_000 },
+      headers: { 'idempotency-key': 'initech-refund-0001' },
+    });
+    expect(refund.status).toBe(202);
     const account = await api.get('/v1/account', initech);
-    expect(account.body.status).toBe('arrears');
+    expect(account.body).toMatchObject({ balance: 0, owed: 0, status: 'arrears' });
     const now = Date.parse((await api.get('/local/clock')).body.now);
     const firstSeen = new Date(now + 3_600_000);
     expect((await runJob('number-arrears', firstSeen)).body.result).toMatchObject({ stopped: 0 });
@@ -313,12 +354,49 @@ describe('numbers over HTTP on the local runtime', () => {
     expect((await api.post(`/v1/numbers/${gold}/transfer`, { toTenantId: 'globex' }, initech)).status).toBe(
       202,
     );
-    const unstated = await api.post(`/v1/numbers/${gold}/transfer/decision`, { decision: 'accept' }, globex);
-    expect(unstated.status).toBe(400);
-    expect(unstated.body.error.field).toBe('applicantType');
+    // Declaring itself an applicant type skips nothing: the recipient qualifies like a new applicant.
+    const declared = await api.post(
+      `/v1/numbers/${gold}/transfer/decision`,
+      { decision: 'accept', applicantType: 'enterprise' },
+      globex,
+    );
+    expect(declared.status).toBe(400);
+    expect(declared.body.error).toMatchObject({
+      code: 'qualification_required',
+      field: 'qualificationApplicationId',
+    });
+    const qualification = await api.post(
+      '/v1/applications',
+      {
+        number: gold,
+        applicantType: 'individual',
+        applicantName: 'Han Meimei',
+        industry: 'education',
+        intendedUsage: 'Tutoring enquiries',
+        expectedMonthlyMinutes: 300,
+        planId: 'business',
+      },
+      globex,
+    );
+    expect(qualification.status).toBe(201);
+    expect(qualification.body).toMatchObject({ transfer: true, selectionFee: 0 });
+    const qualificationId = qualification.body.applicationId as string;
+    await uploadDocument(qualificationId, 'id_card', undefined, globex);
+    await uploadDocument(qualificationId, 'income_proof', undefined, globex);
+    expect((await api.post(`/v1/applications/${qualificationId}/submission`, undefined, globex)).status).toBe(
+      200,
+    );
+    const reviewed = await api.post(
+      `/v1/review/applications/${qualificationId}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(reviewed.status).toBe(200);
+    // Approving the qualification moves nothing: still the old owner's until the recipient accepts.
+    expect(reviewed.body).toMatchObject({ status: 'approved', numberStatus: 'transfer_pending' });
     const accepted = await api.post(
       `/v1/numbers/${gold}/transfer/decision`,
-      { decision: 'accept', applicantType: 'individual' },
+      { decision: 'accept', qualificationApplicationId: qualificationId },
       globex,
     );
     expect(accepted.status).toBe(200);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ROUTES } from '../../shared/http/routes.js';
 import { ROUTE_SCHEMAS } from '../../shared/http/schemas/index.js';
-import { type ApiResponseOf, type LocalApi, startLocalApi } from '../support/local-api.js';
+import { type ApiResponseOf, type LocalApi, payIn, startLocalApi } from '../support/local-api.js';
 
 let api: LocalApi;
 let tenant: string;
@@ -60,6 +60,7 @@ describe('documented response schemas against real answers', () => {
       await api.get('/v1/numbers/available?segment=4008&limit=3', tenant),
     );
     const number: string = found.items[0].number;
+    const openingFee: number = found.items[0].price.openingFee;
     conforms('reserveNumber', await api.post(`/v1/numbers/${number}/reservation`, undefined, tenant));
     const app = conforms(
       'createApplication',
@@ -103,6 +104,7 @@ describe('documented response schemas against real answers', () => {
       'resubmitApplication',
       await api.post(`/v1/applications/${app.applicationId}/resubmission`, undefined, tenant),
     );
+    await payIn(api, tenant, openingFee, 'openapi-opening-1');
     conforms(
       'decideApplication',
       await api.post(

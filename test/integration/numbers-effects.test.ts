@@ -18,18 +18,18 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
-import { requestRefund } from '../../shared/app/numbers/number-effects.js';
 import { runLifecycleCommand } from '../../shared/app/numbers/run-lifecycle-command.js';
 import { tableName } from '../../shared/config.js';
 import type { LedgerPort } from '../../shared/domain/ledger/types.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { ledger } from '../../shared/runtime/ledger.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
+import { payments } from '../../shared/runtime/payments.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { ledgerItems, setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { activateNumber, importNumbers, requestTransfer } from './numbers-support.js';
+import { activateNumber, importNumbers, payIn, providers, requestTransfer } from './numbers-support.js';
 
 const effectsJob = (event: { at: string }) => effectsHandler(event, lambdaContext);
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
   outbox = createLocalNotifications();
   telephony = new FlakyTelephony();
   usePorts({ documents: docs, telephony, notifications: outbox });
-  await importNumbers(['4008390517', '4008390528', '4008390539'], iso(0), config);
+  await importNumbers(['4008390517', '4008390528', '4008390539', '4007135790'], iso(0), config);
 });
 afterAll(async () => {
   resetPorts();
@@ -116,8 +116,9 @@ async function cancel(number: string, tenantId: string, ledger?: LedgerPort, bef
 
 describe('durable lifecycle effects', () => {
   it('keeps a failed settlement pending, holds the refund behind it and posts both once on retry', async () => {
+    // Two payments of 50,000: the opening fee (a standard number: all of it stays as call credit), and one more.
     await activateNumber('4008390517', 'closer', iso(0), config, docs);
-    await setBalance('closer', 200_000);
+    await payIn('closer', 200_000, iso(MINUTE));
     const before = await ledgerEntries('closer');
     const { end, prefix } = await cancel('4008390517', 'closer', ledgerDown);
 
@@ -152,8 +153,11 @@ describe('durable lifecycle effects', () => {
     // rent of January to November 2027 is due, 11 × ¥88.00 (4008 basic) = 96,800 fen, before the refund.
     const early = after.filter((e) => e.kind === 'early_termination');
     expect(early.map((e) => e.amount)).toEqual([-96_800]);
-    expect(refund).toHaveLength(1);
-    expect(refund[0]?.amount).toBe(-(200_000 + (rent[0]?.amount ?? 0) - 96_800));
+    // Through payments, oldest payment first: the opening 50,000 whole, and of the 200,000 paid later what
+    // the rent and the early-termination charge left: 200,000 − 96,800 − rent.
+    expect(refund.map((e) => e.amount).sort((a, b) => a - b)).toEqual(
+      [-50_000, -(200_000 - 96_800 + (rent[0]?.amount ?? 0))].sort((a, b) => a - b),
+    );
     expect((await account('closer'))?.balance).toBe(0);
     expect(await effect(`${prefix}#0`)).toMatchObject({ status: 'done' });
     expect(await effect(`${prefix}#1`)).toMatchObject({ status: 'done' });
@@ -167,9 +171,18 @@ describe('durable lifecycle effects', () => {
   });
 
   it('retries a failed notice and Connect release until done, delivering each once', async () => {
-    await activateNumber('4008390528', 'mover', iso(0), config, docs);
-    // Enough for the early-termination charge, so no balance alert takes the notice's failure.
-    await setBalance('mover', 200_000);
+    // Funded by an operator's manual credit, enough for the early-termination charge: nothing refundable to
+    // a payment, so no refund alert at the cancellation takes the one injected SNS failure meant for the notice.
+    await payments.creditAccount({
+      tenantId: 'mover',
+      operator: 'op-1',
+      creditId: 'mover-opening',
+      kind: 'manual',
+      amount: 200_000,
+      reason: 'opening fee and a deposit received in cash',
+      now: new Date(T0),
+    });
+    await activateNumber('4008390528', 'mover', iso(0), config, docs, 'enterprise', false);
     const claim = telephony.state.claims.find((c) => c.number400 === '4008390528');
     const { end, prefix } = await cancel('4008390528', 'mover', undefined, () => {
       // The refund empties the balance first ("balance exhausted", retried by the alert outbox), then the
@@ -199,32 +212,71 @@ describe('durable lifecycle effects', () => {
     expect(cancelNotices()).toHaveLength(1);
   });
 
-  it('finishes a refund whose request was written before the ledger failed, with one entry', async () => {
-    await setBalance('refundee', 7_500);
-    let fail = true;
-    const flaky: LedgerPort = {
-      post: async (entries) => {
-        if (fail) {
-          fail = false;
-          throw new Error('ledger timeout');
-        }
-        return ledger().post(entries);
-      },
+  it('refunds at cancellation only money paid in and not spent, per payment, never promotional credit', async () => {
+    // The 1st of a month: the notice ends on 1 December, so the settlement bills nothing (serviceTo is
+    // exclusive) and every fen below is written here by hand.
+    const start = Date.parse('2026-11-01T02:00:00Z');
+    const at = (ms: number) => new Date(start + ms).toISOString();
+    const number = '4007135790'; // standard: selection fee 0
+    // Paid in: 50,000 by alipay (the opening fee, all of it kept as call credit), 30,000 by wechat_pay.
+    const paidB = 30_000;
+    const promotional = 20_000;
+    const spent = 12_345;
+    await activateNumber(number, 'refunder', at(0), config, docs);
+    const orderA = (await ledgerEntries('refunder')).find((e) => e.kind === 'top_up') as unknown as {
+      meta: { orderId: string };
     };
-    const at = iso(0);
-    const deps = numbersDeps({ config });
-    await expect(
-      requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky),
-    ).rejects.toThrow('ledger timeout');
-    const request = await dynamo().send(
-      new GetCommand({ TableName: tableName('numbers'), Key: { pk: 'TENANT#refundee', sk: 'REFUND#r1' } }),
+    const orderB = await payIn('refunder', paidB, at(MINUTE), 'wechat_pay');
+    await payments.creditAccount({
+      tenantId: 'refunder',
+      operator: 'op-1',
+      creditId: 'welcome-bonus',
+      kind: 'promotional',
+      amount: promotional,
+      reason: 'welcome bonus',
+      now: new Date(at(2 * MINUTE)),
+    });
+    await ledger().post([
+      {
+        tenantId: 'refunder',
+        key: `refunder#${number}#2026-11#value_added`,
+        kind: 'value_added',
+        amount: -spent,
+        at: at(DAY),
+        description: 'call recording, November',
+        number,
+      },
+    ]);
+    // 50,000 + 30,000 + 20,000 − 12,345 = 87,655 on the balance.
+    expect((await account('refunder'))?.balance).toBe(87_655);
+    const requested = await runLifecycleCommand(
+      numbersDeps({ config }),
+      number,
+      { type: 'request_cancellation', tenantId: 'refunder' },
+      { at: at(0), actor: 'refunder' },
     );
-    expect(request.Item).toMatchObject({ amount: 7_500, status: 'requested' });
-    await requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky);
-    await requestRefund(deps, { tenantId: 'refundee', number: '4001000000', refundId: 'r1', at }, flaky);
-    const refunds = (await ledgerEntries('refundee')).filter((e) => e.kind === 'refund');
-    expect(refunds.map((e) => e.amount)).toEqual([-7_500]);
-    expect((await account('refundee'))?.balance).toBe(0);
+    expect(requested.number.cancellationEffectiveAt).toBe('2026-12-01T02:00:00.000Z');
+    const asked = providers.pendingRefunds.length;
+    await runLifecycleCommand(
+      numbersDeps({ config }),
+      number,
+      { type: 'complete_cancellation' },
+      { at: '2026-12-01T02:00:00.000Z', actor: 'job:test' },
+    );
+    // Refundable: paid in 80,000, but the balance less all promotional credit is 87,655 − 20,000 = 67,655.
+    // Oldest payment first: 50,000 back to alipay, 17,655 back to wechat_pay; the 20,000 promotion stays.
+    const refunds = (await ledgerEntries('refunder')).filter((e) => e.kind === 'refund');
+    expect(refunds.map((e) => e.amount)).toEqual(expect.arrayContaining([-50_000, -17_655]));
+    expect(refunds).toHaveLength(2);
+    expect(providers.pendingRefunds.slice(asked).map((r) => [r.orderId, r.amount])).toEqual([
+      [orderA.meta.orderId, 50_000],
+      [orderB.orderId, 17_655],
+    ]);
+    expect(await account('refunder')).toMatchObject({ balance: 20_000, owed: 0 });
+    // The number-effects job later finds nothing to do, and refunds nothing twice.
+    expect(await effectsJob({ at: '2026-12-02T02:00:00.000Z' })).toMatchObject({ failed: 0 });
+    expect((await ledgerEntries('refunder')).filter((e) => e.kind === 'refund')).toHaveLength(2);
+    expect(providers.pendingRefunds.length).toBe(asked + 2);
   });
 
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {

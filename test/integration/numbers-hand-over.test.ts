@@ -41,7 +41,13 @@ import { lambdaContext } from '../support/api-events.js';
 import { setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { HEALTHY_ACCOUNT } from '../unit/routing-fixtures.js';
-import { activateNumber, callApi, type Handler, importNumbers } from './numbers-support.js';
+import {
+  activateNumber,
+  callApi,
+  type Handler,
+  importNumbers,
+  qualifyForTransfer,
+} from './numbers-support.js';
 
 const FLOW_EVENT = JSON.parse(
   readFileSync('/work/shared/handbook/fixtures/connect-flow-event.json', 'utf8'),
@@ -225,9 +231,10 @@ describe('hand-over of a number', () => {
       body: { toTenantId: 'bravo' },
     });
     expect(offered.status).toBe(202);
+    const qualification = await qualifyForTransfer(number, 'bravo', iso(2 * DAY), config, docs);
     const accepted = await as('bravo', decideTransfer, 3 * DAY, {
       path: { number },
-      body: { decision: 'accept', applicantType: 'enterprise' },
+      body: { decision: 'accept', qualificationApplicationId: qualification.applicationId },
     });
     expect(accepted.status).toBe(200);
     await fundAccount('bravo');
@@ -312,8 +319,9 @@ describe('hand-over of a number', () => {
         },
       },
     });
+    const qualification = await qualifyForTransfer(number, 'bravo', iso(DAY), config, docs);
     await decideTransferCase(unreachable, number, 'bravo', 'accept', iso(2 * DAY), {
-      applicantType: 'enterprise',
+      qualificationApplicationId: qualification.applicationId,
     });
     await fundAccount('bravo');
     expect(await routingItems(number)).toContain('CONFIG');

@@ -28,12 +28,12 @@ import {
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
-import { ledger } from '../../shared/runtime/ledger.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
+import { account, ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { callApi, type Handler, importNumbers } from './numbers-support.js';
+import { callApi, type Handler, importNumbers, openingFeeOf, payIn } from './numbers-support.js';
 
 const noticeJob = (event: { at: string }) => noticeJobHandler(event, lambdaContext);
 const quarantineJob = (event: { at: string }) => quarantineJobHandler(event, lambdaContext);
@@ -212,6 +212,8 @@ describe('number journey through the handlers', () => {
   });
 
   it('a double-submitted approval charges the opening fee once and activates in Connect', async () => {
+    // A gold number: 98,800 selection fee + 50,000 first top-up paid in first.
+    await payIn(TENANT, 148_800, at(0).toISOString());
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
         asOperator(decide, { path: { id: applicationId }, body: { decision: 'approve' } }),
@@ -234,12 +236,9 @@ describe('number journey through the handlers', () => {
         ExpressionAttributeValues: { ':pk': `ACCT#${TENANT}`, ':s': 'LEDGER#opening#' },
       }),
     );
-    expect((ledger.Items ?? []).map((i) => [i.kind, i.amount]).sort()).toEqual(
-      [
-        ['opening_fee', -(number?.selectionFee ?? 0) - config.firstTopUp],
-        ['top_up', config.firstTopUp],
-      ].sort(),
-    );
+    // One entry: the selection fee debited; the first top-up stays on the balance (no credit of its own).
+    expect((ledger.Items ?? []).map((i) => [i.kind, i.amount])).toEqual([['opening_fee', -98_800]]);
+    expect((await account(TENANT)).balance).toBe(50_000);
     const snapshot = await dynamo().send(
       new GetCommand({
         TableName: tableName('routing'),
@@ -289,6 +288,7 @@ describe('number journey through the handlers', () => {
       await docs.receive(doc.body.upload.url.split('/').at(-1), Buffer.from('png'), undefined, at(0));
     }
     expect((await asTenant(submit, { path: { id } }, 'initech')).status).toBe(200);
+    await payIn('initech', await openingFeeOf('4008000777', config), at(0).toISOString());
     const claim = telephony.claimAccessNumber.bind(telephony);
     telephony.claimAccessNumber = async () => {
       throw new Error('ServiceQuotaExceededException');
@@ -310,7 +310,7 @@ describe('number journey through the handlers', () => {
         ExpressionAttributeValues: { ':pk': 'ACCT#initech', ':s': `LEDGER#opening#${id}` },
       }),
     );
-    expect(charged.Items).toHaveLength(2);
+    expect(charged.Items).toHaveLength(1);
   });
 
   it('suspends and resumes, keeping the routing snapshot in step', async () => {
@@ -335,16 +335,8 @@ describe('number journey through the handlers', () => {
   });
 
   it('cancels after the notice period, settles, refunds, quarantines and releases', async () => {
-    await ledger().post([
-      {
-        tenantId: TENANT,
-        key: 'topup#journey',
-        kind: 'top_up',
-        amount: 500_000,
-        at: at(0).toISOString(),
-        description: 'top-up',
-      },
-    ]);
+    // Paid a day after the opening fee (refunds go oldest payment first), enough for the early termination.
+    await payIn(TENANT, 500_000, at(DAY).toISOString(), 'wechat_pay');
     const c = await asTenant(cancel, { path: { number: NUMBER }, at: at(10 * DAY) });
     expect(c.status).toBe(202);
     expect(c.body.status).toBe('cancellation_requested');
@@ -358,14 +350,6 @@ describe('number journey through the handlers', () => {
     expect(number?.tenantId).toBeUndefined();
     expect(telephony.state.claims.find((c) => c.number400 === NUMBER)?.released).toBe(true);
 
-    const refunds = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('numbers'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':pk': `TENANT#${TENANT}`, ':s': 'REFUND#' },
-      }),
-    );
-    expect(refunds.Items).toHaveLength(1);
     // Settled first: January's rent up to the end of service (3 of 31 days of the 4008 business plan),
     // posted under billing's own key so the monthly run finds it already there.
     const rent = await dynamo().send(
@@ -390,7 +374,11 @@ describe('number journey through the handlers', () => {
       new GetCommand({ TableName: tableName('ledger'), Key: { pk: `ACCT#${TENANT}`, sk: 'ACCOUNT' } }),
     );
     expect(account.Item?.balance).toBe(0);
-    expect(refunds.Items?.[0]?.amount).toBeGreaterThan(0);
+    // Refunded through payments, oldest first: 148,800 + 500,000 paid in; 98,800 selection fee, 2,555 rent and
+    // 264,000 early termination spent, so the first payment (148,800) goes back whole and the second
+    // 500,000 − 98,800 − 2,555 − 264,000 = 134,645.
+    const refunds = (await ledgerItems(TENANT)).filter((e) => e.kind === 'refund');
+    expect(refunds.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-148_800, -134_645]);
 
     // Foreign now: the old owner sees a 404.
     expect((await asTenant(getNumber, { path: { number: NUMBER }, at: at(41 * DAY) })).status).toBe(404);

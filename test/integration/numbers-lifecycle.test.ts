@@ -21,15 +21,20 @@ import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/co
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
+import { ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
   activateNumber,
   addDocument,
+  applyWithDocuments,
   approveApplication,
   callApi,
   createApplication,
   type Handler,
   importNumbers,
+  openingFeeOf,
+  payIn,
+  qualifyForTransfer,
   rejectApplication,
   reserveNumber,
   submitApplication,
@@ -158,6 +163,7 @@ describe('draft applications', () => {
     await expect(reserveNumber(extra, 'hoarder', iso(2), config)).rejects.toMatchObject({
       code: 'hold_limit_reached',
     });
+    await payIn('hoarder', await openingFeeOf(numbers[1] as string, config), iso(3));
     await approveApplication(approved.applicationId, 'op', iso(3), config);
     expect(await reserveNumber(extra, 'hoarder', iso(4), config)).toMatchObject({ number: extra });
     // Withdrawn, the rejected number is back in the pool (and off the draft-expiry job's list).
@@ -238,19 +244,68 @@ describe('transfer', () => {
     expect((await as('buyer', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
 
     expect((await getNumberItem('4007111111'))?.planId).toBe('basic');
-    // Accepting says who the new owner is: without it, a 400 naming the field.
-    const unstated = await as('buyer', decideTransfer, {
+    // The buyer cannot declare who it is and skip review: accepting takes a reviewed qualification.
+    for (const body of [{ decision: 'accept' }, { decision: 'accept', applicantType: 'enterprise' }]) {
+      const declared = await as('buyer', decideTransfer, {
+        path: { number: '4007111111' },
+        body,
+        at: new Date(T0 + 40 * DAY),
+      });
+      expect(declared.status).toBe(400);
+      expect(declared.body.error).toMatchObject({
+        code: 'qualification_required',
+        field: 'qualificationApplicationId',
+      });
+    }
+    expect((await getNumberItem('4007111111'))?.status).toBe('transfer_pending');
+
+    // It applies for the offered number as an individual, with its documents; until an operator approves,
+    // accepting is refused and the number stays the seller's.
+    const draft = await createApplication(
+      'buyer',
+      {
+        number: '4007111111',
+        applicantType: 'individual',
+        applicantName: 'Wang Fang',
+        industry: 'retail',
+        intendedUsage: 'Shop enquiries',
+        expectedMonthlyMinutes: 200,
+        planId: 'basic',
+      },
+      iso(DAY),
+      config,
+    );
+    expect(draft).toMatchObject({ transfer: true, selectionFee: 0, status: 'draft' });
+    const early = await as('buyer', decideTransfer, {
       path: { number: '4007111111' },
-      body: { decision: 'accept' },
+      body: { decision: 'accept', qualificationApplicationId: draft.applicationId },
       at: new Date(T0 + 40 * DAY),
     });
-    expect(unstated.status).toBe(400);
-    expect(unstated.body.error).toMatchObject({ code: 'applicant_type_required', field: 'applicantType' });
+    expect(early.body.error).toMatchObject({ code: 'qualification_not_approved' });
     expect((await getNumberItem('4007111111'))?.status).toBe('transfer_pending');
+    await withdrawQualification('buyer', draft.applicationId);
+    expect(await getNumberItem('4007111111')).toMatchObject({
+      status: 'transfer_pending',
+      tenantId: 'seller',
+    });
+    const qualification = await qualifyForTransfer(
+      '4007111111',
+      'buyer',
+      iso(2 * DAY),
+      config,
+      docs,
+      'individual',
+    );
+    expect(qualification.status).toBe('approved');
+    // Approving the qualification moves nothing and charges nothing.
+    expect(await getNumberItem('4007111111')).toMatchObject({
+      status: 'transfer_pending',
+      tenantId: 'seller',
+    });
 
     const accepted = await as('buyer', decideTransfer, {
       path: { number: '4007111111' },
-      body: { decision: 'accept', applicantType: 'individual' },
+      body: { decision: 'accept', qualificationApplicationId: qualification.applicationId },
       at: new Date(T0 + 40 * DAY),
     });
     expect(accepted.status).toBe(200);
@@ -278,7 +333,9 @@ describe('transfer', () => {
       status: 'active',
       planId: 'basic',
       applicantType: 'individual',
+      qualificationApplicationId: qualification.applicationId,
     });
+    expect((await ledgerItems('buyer')).filter((e) => e.kind === 'opening_fee')).toEqual([]);
     expect(item?.contractId).toBe(byTenant.buyer?.contractId);
     // The seller's January was settled (3 days of rent) before the number left them.
     const rent = await dynamo().send(
@@ -301,12 +358,35 @@ describe('transfer', () => {
     });
   });
 
-  it('derives the new owner’s restrictions from an approved qualification of its own', async () => {
-    // An individual's number goes to an enterprise that already passed review for another number.
+  it('derives the new owner’s restrictions from its reviewed qualification for this number', async () => {
+    // An individual's number goes to an enterprise that already passed review for another number: that
+    // review is not this number's, so it qualifies nothing.
     await activateNumber('4007777777', 'person', iso(0), config, docs, 'individual');
-    const qualified = await activateNumber('4007888888', 'corp', iso(0), config, docs, 'enterprise');
+    const elsewhere = await activateNumber('4007888888', 'corp', iso(0), config, docs, 'enterprise');
     await as('person', requestTransfer, { path: { number: '4007777777' }, body: { toTenantId: 'corp' } });
     const path = { number: '4007777777' };
+    const other = await as('corp', decideTransfer, {
+      path,
+      body: { decision: 'accept', qualificationApplicationId: elsewhere.applicationId },
+    });
+    expect(other.body.error).toMatchObject({
+      code: 'qualification_not_for_this_transfer',
+      field: 'qualificationApplicationId',
+    });
+    // A qualification the operator rejects qualifies nothing and leaves the number where it is.
+    const turnedDown = await applyWithDocuments('4007777777', 'corp', iso(0), config, docs, 'enterprise');
+    await rejectApplication(turnedDown.applicationId, { reasons: ['expired_licence'] }, 'op', iso(0), config);
+    const rejected = await as('corp', decideTransfer, {
+      path,
+      body: { decision: 'accept', qualificationApplicationId: turnedDown.applicationId },
+    });
+    expect(rejected.body.error).toMatchObject({ code: 'qualification_not_approved' });
+    expect(await getNumberItem('4007777777')).toMatchObject({
+      status: 'transfer_pending',
+      tenantId: 'person',
+    });
+    await withdrawQualification('corp', turnedDown.applicationId);
+    const qualified = await qualifyForTransfer('4007777777', 'corp', iso(0), config, docs, 'enterprise');
     // Someone else's application, or one that does not match the stated type, is refused.
     const foreign = await as('corp', decideTransfer, {
       path,
@@ -335,6 +415,11 @@ describe('transfer', () => {
     });
   });
 });
+
+/** The tenant withdraws its application over the API. */
+async function withdrawQualification(tenantId: string, applicationId: string) {
+  expect((await as(tenantId, withdraw, { path: { id: applicationId } })).status).toBe(200);
+}
 
 async function personApplication() {
   const apps = await dynamo().send(

@@ -17,6 +17,7 @@ export async function callApi(
 }
 
 import type { LocalDocuments } from '../../shared/adapters/local/local-documents.js';
+import { LocalPaymentProviders } from '../../shared/adapters/payments/local-provider.js';
 import { addDocument as addDocumentCase } from '../../shared/app/numbers/add-document.js';
 import { approveApplication as approveCase } from '../../shared/app/numbers/approve-application.js';
 import { createApplication as createCase } from '../../shared/app/numbers/create-application.js';
@@ -32,7 +33,10 @@ import { submitApplication as submitCase } from '../../shared/app/numbers/submit
 import type { ApplicationInput } from '../../shared/domain/numbers/application.js';
 import { type Rejection, requiredDocuments } from '../../shared/domain/numbers/applications.js';
 import type { NumbersConfig } from '../../shared/domain/numbers/config.js';
+import { approvalFees } from '../../shared/domain/numbers/opening-fee.js';
+import type { NotifyingChannel } from '../../shared/domain/payments/payments.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
+import { payments, usePayments } from '../../shared/runtime/payments.js';
 
 // The use cases as the tests drive them: with the stores and ports in force and the given configuration.
 const deps = (config?: NumbersConfig) => numbersDeps(config ? { config } : {});
@@ -81,7 +85,47 @@ export const requestTransfer = (
   config: NumbersConfig,
 ) => requestTransferCase(deps(config), number, tenantId, toTenantId, at);
 
-/** Takes a number from available to active the way a tenant and an operator would (through the use cases). */
+/** The payment providers tests pay through (the local ones, with keys generated here); installed by payIn. */
+export const providers = new LocalPaymentProviders();
+let paidOrders = 0;
+
+/**
+ * Pays money in as a tenant would: a payment order, paid by the provider's signed notification through the
+ * same verification as in AWS. Answers the order.
+ */
+export async function payIn(
+  tenantId: string,
+  amount: number,
+  at: string,
+  channel: NotifyingChannel = 'alipay',
+) {
+  usePayments(providers);
+  paidOrders += 1;
+  const now = new Date(at);
+  const { order } = await payments.createOrder({
+    tenantId,
+    by: `${tenantId}-admin`,
+    amount,
+    channel,
+    idempotencyKey: `pay-in-${tenantId}-${paidOrders}`,
+    now,
+  });
+  const { request } = providers.paymentNotification(order, { at: now });
+  const handled = await payments.notification(channel, request, now);
+  if (handled.outcome !== 'credited') throw new Error(`payment ${order.orderId} was ${handled.outcome}`);
+  return order;
+}
+
+/** The opening fee of a number (selection fee + first top-up): what a tenant pays in before approval. */
+export async function openingFeeOf(number: string, config: NumbersConfig): Promise<number> {
+  const item = await numbersDeps({ config }).numbers.get(number);
+  return approvalFees({ selectionFee: item?.selectionFee ?? 0, firstTopUp: config.firstTopUp }).openingFee;
+}
+
+/**
+ * Takes a number from available to active the way a tenant and an operator would (through the use cases):
+ * the tenant pays the opening fee in first (`payFirst` false when the test funds the tenant itself).
+ */
 export async function activateNumber(
   number: string,
   tenantId: string,
@@ -89,8 +133,10 @@ export async function activateNumber(
   config: NumbersConfig,
   documents: LocalDocuments,
   applicantType: 'enterprise' | 'individual' = 'enterprise',
+  payFirst = true,
 ) {
   const app = await submitNumberApplication(number, tenantId, at, config, documents, applicantType);
+  if (payFirst) await payIn(tenantId, await openingFeeOf(number, config), at);
   return approveApplication(app.applicationId, 'operator-1', at, config);
 }
 
@@ -104,6 +150,34 @@ export async function submitNumberApplication(
   applicantType: 'enterprise' | 'individual' = 'enterprise',
 ) {
   await reserveNumber(number, tenantId, at, config);
+  return applyWithDocuments(number, tenantId, at, config, documents, applicantType);
+}
+
+/**
+ * A transfer recipient qualifies for the number offered to it like a new applicant: an application with
+ * every required document, submitted, and approved by an operator. Answers the approved application.
+ */
+export async function qualifyForTransfer(
+  number: string,
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+  documents: LocalDocuments,
+  applicantType: 'enterprise' | 'individual' = 'enterprise',
+) {
+  const app = await applyWithDocuments(number, tenantId, at, config, documents, applicantType);
+  return approveApplication(app.applicationId, 'operator-1', at, config);
+}
+
+/** Applies for a number with every required document and submits the application to review. */
+export async function applyWithDocuments(
+  number: string,
+  tenantId: string,
+  at: string,
+  config: NumbersConfig,
+  documents: LocalDocuments,
+  applicantType: 'enterprise' | 'individual',
+) {
   const app = await createApplication(
     tenantId,
     {

@@ -75,3 +75,25 @@ export async function startLocalApi(
     stop: () => runtime.stop(),
   };
 }
+
+/**
+ * Pays money in as a tenant would over HTTP: a payment order, then the local provider's genuinely signed
+ * notification (`POST /local/payments/{orderId}/pay`). Answers the order id.
+ */
+export async function payIn(
+  api: LocalApi,
+  token: string,
+  amount: number,
+  idempotencyKey: string,
+  channel: 'alipay' | 'wechat_pay' = 'alipay',
+): Promise<string> {
+  const order = await api.request('POST', '/v1/payments', {
+    token,
+    body: { amount, channel },
+    headers: { 'idempotency-key': idempotencyKey },
+  });
+  if (order.status !== 201) throw new Error(`payment order refused: ${JSON.stringify(order.body)}`);
+  const paid = await api.post(`/local/payments/${order.body.orderId}/pay`, {});
+  if (paid.status !== 200) throw new Error(`payment failed: ${JSON.stringify(paid.body)}`);
+  return order.body.orderId as string;
+}

@@ -82,6 +82,8 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     routingHandOver: { clear: unused },
     tenants: { exists: async () => true },
     ledger: { post: unused },
+    funds: { read: unused, postedAmount: unused },
+    refunds: { refundAll: unused },
     telephony: unused,
     notifications: unused,
     documents: unused,

@@ -130,6 +130,45 @@ async function transactWrite(actions: readonly TransactItem[]): Promise<void> {
   await dynamo().send(new TransactWriteCommand({ TransactItems: [...actions] }));
 }
 
+/**
+ * One tenant's entries as transaction actions: the account's new state (conditioned on the version read),
+ * each entry (new keys only, with the balance right after it) and the alerts the movement crossed (outbox).
+ * Every poster of ledger entries builds its actions here (the ledger, and an approval's fees).
+ */
+export function postingActions(
+  stored: StoredAccount,
+  entries: readonly LedgerEntryInput[],
+  now: Date,
+  zone: string,
+): { actions: TransactItem[]; alerts: Notification[] } {
+  const movements: Movement[] = entries.map((e) => ({
+    amount: e.amount,
+    ...(SPEND_KINDS.has(e.kind)
+      ? { spend: { amount: -e.amount, day: localDay(zone, Date.parse(e.at)) } }
+      : {}),
+  }));
+  const { account, crossings } = applyMovements(stored.account, movements);
+  const at = now.toISOString();
+  const alerts = crossings.map((c) => alertFor(account, c));
+  // Each entry records the balance right after it, for statements.
+  let running = { balance: stored.account.balance, owed: stored.account.owed };
+  const table = tableName('ledger');
+  const items: TransactItem[] = entries.map((entry) => {
+    running = moveMoney(running.balance, running.owed, entry.amount);
+    return {
+      Put: {
+        TableName: table,
+        Item: entryItem(entry, running),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  });
+  return {
+    actions: [putAccountAction(stored, account, at), ...items, ...alerts.map((a) => outboxPutAction(a, at))],
+    alerts,
+  };
+}
+
 export class LedgerStore implements LedgerPort, LedgerStorePort {
   private readonly zone: string;
   private readonly clock: Clock;
@@ -257,36 +296,7 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
     entries: readonly LedgerEntryInput[],
     now: Date,
   ): { actions: TransactItem[]; alerts: Notification[] } {
-    const movements: Movement[] = entries.map((e) => ({
-      amount: e.amount,
-      ...(SPEND_KINDS.has(e.kind)
-        ? { spend: { amount: -e.amount, day: localDay(this.zone, Date.parse(e.at)) } }
-        : {}),
-    }));
-    const { account, crossings } = applyMovements(stored.account, movements);
-    const at = now.toISOString();
-    const alerts = crossings.map((c) => alertFor(account, c));
-    // Each entry records the balance right after it, for statements.
-    let running = { balance: stored.account.balance, owed: stored.account.owed };
-    const table = tableName('ledger');
-    const items: TransactItem[] = entries.map((entry) => {
-      running = moveMoney(running.balance, running.owed, entry.amount);
-      return {
-        Put: {
-          TableName: table,
-          Item: entryItem(entry, running),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
-    });
-    return {
-      actions: [
-        putAccountAction(stored, account, at),
-        ...items,
-        ...alerts.map((a) => outboxPutAction(a, at)),
-      ],
-      alerts,
-    };
+    return postingActions(stored, entries, now, this.zone);
   }
 
   async account(tenantId: string, now: Date): Promise<StoredAccount> {

@@ -2,28 +2,20 @@
  * NumberEffectStore on DynamoDB:
  *
  *   effect   numbers `EFFECT#<effectId>` / `EFFECT`, while pending on gsi3 `DUE#effects` / `<due>#<effectId>`
- *   refund   numbers `TENANT#<tenant>` / `REFUND#<refundId>`
+ *
+ * Refunds at cancellation are the payments area's (request-refund.ts): only money paid in, per payment.
  *
  * Pending effects are written with their transition (NumberStore.commit, through effectPut).
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import type {
-  EffectRecord,
-  NumberEffectStore,
-  PendingEffect,
-  RefundRequest,
-} from '../../ports/number-effect-store.js';
+import type { EffectRecord, NumberEffectStore, PendingEffect } from '../../ports/number-effect-store.js';
 import { contractFromItem } from './billing-contracts.js';
 import { dynamo } from './client.js';
 import { dueBefore, getContractItem, type TransactItem } from './number-items.js';
 
 export const EFFECTS_DUE = 'DUE#effects';
 export const effectKey = (effectId: string) => ({ pk: `EFFECT#${effectId}`, sk: 'EFFECT' as const });
-const refundKey = (tenantId: string, refundId: string) => ({
-  pk: `TENANT#${tenantId}`,
-  sk: `REFUND#${refundId}`,
-});
 
 function effectOf(item: Record<string, unknown>): EffectRecord {
   const { pk: _pk, sk: _sk, type: _t, kind: _k, gsi3pk: _p, gsi3sk: _s, ...effect } = item;
@@ -97,53 +89,12 @@ export function dynamoNumberEffectStore(): NumberEffectStore {
       );
     },
 
-    async refund(tenantId, refundId) {
-      const result = await dynamo().send(
-        new GetCommand({
-          TableName: tableName('numbers'),
-          Key: refundKey(tenantId, refundId),
-          ConsistentRead: true,
-        }),
-      );
-      if (!result.Item) return undefined;
-      const { pk: _pk, sk, type: _t, ...request } = result.Item;
-      return { ...request, refundId: String(sk).slice('REFUND#'.length) } as RefundRequest;
-    },
-
-    async addRefund(request) {
-      const { refundId, ...attributes } = request;
-      try {
-        await dynamo().send(
-          new PutCommand({
-            TableName: tableName('numbers'),
-            Item: { ...refundKey(request.tenantId, refundId), type: 'refund_request', ...attributes },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        return false;
-      }
-    },
-
     async billingContract(number, contractId, defaultZone) {
       const item = await getContractItem(number, contractId);
       const contract = item ? contractFromItem(item, defaultZone) : undefined;
       if (!contract) return undefined;
       const endedAt = typeof item?.endedAt === 'string' ? item.endedAt : undefined;
       return { contract, ...(endedAt ? { endedAt } : {}) };
-    },
-
-    async balance(tenantId) {
-      const account = await dynamo().send(
-        new GetCommand({
-          TableName: tableName('ledger'),
-          Key: { pk: `ACCT#${tenantId}`, sk: 'ACCOUNT' },
-          ConsistentRead: true,
-        }),
-      );
-      return Number(account.Item?.balance ?? 0);
     },
   };
 }

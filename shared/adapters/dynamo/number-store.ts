@@ -24,6 +24,7 @@ import { tableName } from '../../config.js';
 import type { ContractRecord } from '../../domain/numbers/application.js';
 import type { Segment } from '../../domain/numbers/config.js';
 import type { HistoryEntry, NumberRecord } from '../../domain/numbers/number.js';
+import { localDay } from '../../domain/zoned-time.js';
 import type {
   ArrearsAccountRecord,
   ArrearsStore,
@@ -34,7 +35,9 @@ import type {
   NumberWrite,
 } from '../../ports/number-store.js';
 import { decodeCursor, encodeCursor, type PageKey } from '../../ports/paging.js';
+import { readAccount } from './account-store.js';
 import { dynamo } from './client.js';
+import { businessZone, postingActions } from './ledger-store.js';
 import { applicationPut } from './number-application-store.js';
 import { effectPut } from './number-effect-store.js';
 import {
@@ -189,7 +192,23 @@ function writeOf(write: NumberWrite): TransactItem[] {
           },
         },
       ];
+    case 'account_debit':
+      throw new Error('an account debit is built from the account it reads (accountDebitActions)');
   }
+}
+
+/**
+ * An account debit's actions, from the account read now: undefined when the account is no longer at the
+ * version the caller decided on (the commit then fails like any other condition, and the caller decides
+ * again). The ledger's own posting rules build the actions; the version stays the transaction's condition.
+ */
+async function accountDebitActions(
+  write: Extract<NumberWrite, { kind: 'account_debit' }>,
+): Promise<TransactItem[] | undefined> {
+  const now = new Date(write.entries[0]?.at ?? 0);
+  const stored = await readAccount(write.tenantId, localDay(businessZone(), now.getTime()));
+  if (stored.account.version !== write.accountVersion || !stored.item) return undefined;
+  return postingActions(stored, write.entries, now, businessZone()).actions;
 }
 
 // Without a digit pattern nearly every item read is a result; with one, read the index in pages this size.
@@ -393,8 +412,17 @@ export function dynamoNumberStore(): NumberStore {
     },
 
     async commit(writes) {
+      const actions: TransactItem[] = [];
+      for (const write of writes) {
+        if (write.kind !== 'account_debit') actions.push(...writeOf(write));
+        else {
+          const debit = await accountDebitActions(write);
+          if (!debit) return false;
+          actions.push(...debit);
+        }
+      }
       try {
-        await transact(writes.flatMap(writeOf));
+        await transact(actions);
         return true;
       } catch (error) {
         if (!failedConditions(error)) throw error;

@@ -55,7 +55,8 @@ const tradeKey = (channel: string, tradeNo: string) => ({
   pk: `PAYTRADE#${channel}#${tradeNo}`,
   sk: 'TRADE',
 });
-const summaryKey = (tenantId: string) => ({ pk: `ACCT#${tenantId}`, sk: 'PAYSUMMARY' });
+/** The tenant's payment summary (non-refundable credit ever given), beside its account item. */
+export const summaryKey = (tenantId: string) => ({ pk: `ACCT#${tenantId}`, sk: 'PAYSUMMARY' });
 const creditKey = (tenantId: string, creditId: string) => ({
   pk: `ACCT#${tenantId}`,
   sk: `CREDIT#${creditId}`,

@@ -1,10 +1,13 @@
 /** What several application use cases share: finding the tenant's own application, checking it is complete, withdrawing it. */
 import { localDateOf } from '../../domain/billing/calendar.js';
-import { invalid, notFound } from '../../domain/errors.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
+import type { PendingEffect } from '../../ports/number-effect-store.js';
+import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
+import { runEffects } from './number-effects.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 /** The tenant's own application, or a 404 that says nothing about anyone else's. */
@@ -71,6 +74,24 @@ export async function requireComplete(
   });
 }
 
+/**
+ * The decision of a transfer recipient's qualification (its number is another tenant's, and a lifecycle
+ * command would be refused): the application's writes and its notice, in one commit, then the notice sent.
+ */
+export async function commitQualification(
+  deps: NumbersDeps,
+  writes: readonly NumberWrite[],
+  notice: PendingEffect | undefined,
+  at: string,
+): Promise<void> {
+  const committed = await deps.numbers.commit([
+    ...writes,
+    ...(notice ? [{ kind: 'effect' as const, effect: notice }] : []),
+  ]);
+  if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
+  if (notice) await runEffects(deps, [notice], at);
+}
+
 /** The application withdrawn and its number back in the pool (and off the tenant's holds), in one commit. */
 export async function withdraw(
   deps: NumbersDeps,
@@ -79,6 +100,15 @@ export async function withdraw(
   at: string,
 ): Promise<ApplicationRecord> {
   const next = withStatus(app, 'withdrawn', { at, event: 'withdrawn', by: actor });
+  // Variation: a transfer recipient's qualification: the number is still its owner's and stays as it is.
+  if (app.transfer) {
+    const writes: NumberWrite[] = [
+      { kind: 'application', application: next, expectedVersion: app.version },
+      await holdConsumed(deps, app.tenantId, app.number, at),
+    ];
+    await commitQualification(deps, writes, undefined, at);
+    return next;
+  }
   await runLifecycleCommand(
     deps,
     app.number,

@@ -1,12 +1,16 @@
 /**
  * An operator approves a submitted application. Primary course:
- *   1. the application and the number move to approved and the contract is written, in one commit;
- *   2. the opening fee is posted (one ledger key per application, so a second approval charges nothing);
+ *   1. the tenant's paid-in money must cover the opening fee (approval-fees.ts), else a 402
+ *      `fees_not_funded` and nothing changes;
+ *   2. the application and the number move to approved, the contract is written and the selection fee is
+ *      debited (the first top-up stays on the balance), in one commit;
  *   3. an access number is claimed in Connect (same token, same claim) and pointed at the contact flow;
  *   4. the number is activated, and the approval notice goes with the activation, durably.
  * Variations: approving an approved application resumes whatever step did not finish and answers the
  * same, so a double submit is harmless; a parallel approval that got there first is carried on from; a
- * Connect failure answers 503 (approved and charged already; approving again retries safely).
+ * Connect failure answers 503 (approved and charged already; approving again retries safely). An
+ * activation that fails for good gives the fee back with returnApprovalFees. A transfer recipient's
+ * qualification is approved alone: no fee, no activation (the recipient then accepts the transfer with it).
  */
 import { conflict, DomainError, notFound } from '../../domain/errors.js';
 import {
@@ -16,7 +20,8 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
-import { requireApplication } from './applications.js';
+import { commitQualification, requireApplication } from './applications.js';
+import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -32,9 +37,13 @@ export async function approveApplication(
   if (app.status !== 'submitted' && app.status !== 'approved') {
     throw conflict('invalid_transition', `a ${app.status} application cannot be approved`);
   }
+  if (app.transfer) return approveQualification(deps, app, operator, at);
   if (app.status === 'submitted') {
     const submitted = app;
     const contract = contractFor(submitted, at, config);
+    const fees = feesOf(contract);
+    // Funding first: a tenant that has not paid the opening fee in is refused before anything moves.
+    await fundApproval(deps, submitted, fees, at);
     const next = withStatus(
       submitted,
       'approved',
@@ -58,6 +67,8 @@ export async function approveApplication(
             { kind: 'application', application: next, expectedVersion: submitted.version },
             { kind: 'contract', contract },
             await holdConsumed(deps, submitted.tenantId, submitted.number, at),
+            // Checked again on what is there at this attempt: the debit commits at the account's version.
+            await fundApproval(deps, submitted, fees, at),
           ],
         },
       );
@@ -69,34 +80,47 @@ export async function approveApplication(
       app = now;
     }
   }
-  const contract = await deps.numbers.contract(app.number, app.contractId as string);
-  const openingFee = Number(contract?.openingFee ?? app.selectionFee + config.firstTopUp);
-  const firstTopUp = Number(contract?.firstTopUp ?? config.firstTopUp);
-  await deps.ledger.post([
-    {
-      tenantId: app.tenantId,
-      key: `opening#${applicationId}`,
-      kind: 'opening_fee',
-      amount: -openingFee,
-      at,
-      description: `Opening fee for ${app.number}: selection fee ${openingFee - firstTopUp} + first top-up ${firstTopUp}`,
-      number: app.number,
-    },
-    {
-      tenantId: app.tenantId,
-      key: `opening#${applicationId}#top_up`,
-      kind: 'top_up',
-      amount: firstTopUp,
-      at,
-      description: `First top-up included in the opening fee for ${app.number}`,
-      number: app.number,
-    },
-  ]);
   const activated = await activateNumber(deps, app, operator, at);
   return {
     ...operatorApplicationView(app),
     numberStatus: activated.status,
     accessNumber: activated.accessNumber,
+  };
+}
+
+/** A transfer recipient's qualification approved: the application only (the number is still its owner's). */
+async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
+  let approved = app;
+  if (app.status === 'submitted') {
+    approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
+    await commitQualification(
+      deps,
+      [
+        { kind: 'application', application: approved, expectedVersion: app.version },
+        await holdConsumed(deps, app.tenantId, app.number, at),
+      ],
+      {
+        effectId: `${app.applicationId}#v${approved.version}#decision`,
+        at,
+        payload: {
+          kind: 'notify',
+          notification: {
+            tenantId: app.tenantId,
+            kind: 'application_decided',
+            template: 'transfer_qualification_approved',
+            params: { number: app.number, applicationId: app.applicationId },
+            dedupeKey: `application#${app.applicationId}#approved`,
+          },
+        },
+      },
+      at,
+    );
+  }
+  const number = await deps.numbers.get(app.number);
+  return {
+    ...operatorApplicationView(approved),
+    numberStatus: number?.status,
+    accessNumber: number?.accessNumber,
   };
 }
 

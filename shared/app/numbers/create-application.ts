@@ -3,8 +3,10 @@
  * segment; the number moves from its hold to the new draft application, which waits for documents and
  * submission (withdrawn when its deadline passes). The number keeps counting as one of the tenant's holds
  * until the application is submitted, so drafts cannot be used to hoard numbers past the hold limit.
+ * Variation: the number is offered to this tenant as a transfer: the application is the recipient's
+ * qualification (documents, operator review) and leaves the number as it is (still the owner's).
  */
-import { notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import {
   type ApplicationInput,
   applicationView,
@@ -24,6 +26,20 @@ export async function createApplication(
   const { config } = deps;
   const number = await deps.numbers.get(input.number);
   if (!number) throw notFound('number_not_found', 'no such number among yours');
+  if (number.status === 'transfer_pending' && number.transferTo === tenantId) {
+    // No selection fee: the number was chosen (and paid for) by its owner.
+    const app = {
+      ...draftApplication(`app_${deps.newId()}`, tenantId, input, { ...number, selectionFee: 0 }, at, config),
+      transfer: true,
+    };
+    contractTerms(number.segment, app.planId, app.termMonths, app.autoRenew, 0, config);
+    const committed = await deps.numbers.commit([
+      { kind: 'application', application: app },
+      await holdExtended(deps, tenantId, input.number, app.draftExpiresAt as string, at),
+    ]);
+    if (!committed) throw conflict('concurrent_update', 'your holds changed meanwhile; try again');
+    return applicationView(app);
+  }
   const app = draftApplication(`app_${deps.newId()}`, tenantId, input, number, at, config);
   contractTerms(number.segment, app.planId, app.termMonths, app.autoRenew, number.selectionFee, config);
   await runLifecycleCommand(

@@ -1,9 +1,11 @@
 /**
- * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies (an approved
- * application of its own, or the applicant type it states); the number changes hands with the old owner
- * settled first, gets the restrictions of the new owner's applicant type, and the new owner's contract
- * (same plan and terms, from today) is written in the same commit as the transfer. Variation (decline):
- * the offer is abandoned and the number stays with its owner.
+ * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies like a new
+ * applicant: it applied for the offered number (POST /v1/applications: documents, then an operator's
+ * review), and names that approved application; it cannot state its applicant type instead. The number
+ * changes hands with the old owner settled first, gets the restrictions of the reviewed applicant type,
+ * and the new owner's contract (same plan and terms, from today) is written in the same commit as the
+ * transfer. Variations: anyone the number is not offered to gets the lifecycle's refusal; decline abandons
+ * the offer and the number stays with its owner.
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { invalid } from '../../domain/errors.js';
@@ -30,47 +32,48 @@ const successorId = (number: NumberRecord) =>
   `${(number.contractId as string).split('~')[0]}~${number.version + 1}`;
 
 /**
- * Who the new owner is, for its restrictions: an approved application of its own (its reviewed applicant
- * type), or the type it states. Both given must agree; neither is a 400.
+ * Who the new owner is, for its restrictions: its approved qualification for this very number (an
+ * application an operator reviewed with its documents). A stated applicant type alone qualifies nothing.
  */
 async function qualificationOf(
   deps: NumbersDeps,
   tenantId: string,
+  numberId: string,
   acceptance: TransferAcceptance,
 ): Promise<Qualification> {
   const { applicantType, qualificationApplicationId } = acceptance;
-  if (qualificationApplicationId) {
-    const app = await requireOwnApplication(deps, tenantId, qualificationApplicationId).catch(() => {
-      throw invalid(
-        'qualification_not_found',
-        'no such application among yours',
-        'qualificationApplicationId',
-      );
-    });
-    if (app.status !== 'approved') {
-      throw invalid(
-        'qualification_not_approved',
-        `the application is ${app.status}; name an approved one or state applicantType`,
-        'qualificationApplicationId',
-      );
-    }
-    if (applicantType && applicantType !== app.applicantType) {
-      throw invalid(
-        'applicant_type_mismatch',
-        `the approved application is for an applicant of type ${app.applicantType}`,
-        'applicantType',
-      );
-    }
-    return { applicantType: app.applicantType, applicationId: app.applicationId };
-  }
-  if (!applicantType) {
+  if (!qualificationApplicationId) {
     throw invalid(
-      'applicant_type_required',
-      'accepting a transfer needs your applicantType or an approved qualificationApplicationId',
+      'qualification_required',
+      `accepting a transfer takes your approved application for ${numberId}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept naming it`,
+      'qualificationApplicationId',
+    );
+  }
+  const app = await requireOwnApplication(deps, tenantId, qualificationApplicationId).catch(() => {
+    throw invalid('qualification_not_found', 'no such application among yours', 'qualificationApplicationId');
+  });
+  if (!app.transfer || app.number !== numberId) {
+    throw invalid(
+      'qualification_not_for_this_transfer',
+      `the application is not your qualification for ${numberId}; apply for this number`,
+      'qualificationApplicationId',
+    );
+  }
+  if (app.status !== 'approved') {
+    throw invalid(
+      'qualification_not_approved',
+      `the application is ${app.status}; an operator must approve it first`,
+      'qualificationApplicationId',
+    );
+  }
+  if (applicantType && applicantType !== app.applicantType) {
+    throw invalid(
+      'applicant_type_mismatch',
+      `the approved application is for an applicant of type ${app.applicantType}`,
       'applicantType',
     );
   }
-  return { applicantType };
+  return { applicantType: app.applicantType, applicationId: app.applicationId };
 }
 
 /** The new owner's contract: the same plan and terms, starting today. */
@@ -123,7 +126,11 @@ export async function decideTransfer(
     );
     return { number: numberId, status: number.status, transferred: false };
   }
-  const qualification = await qualificationOf(deps, tenantId, acceptance);
+  const offered = await deps.numbers.get(numberId);
+  // Anyone the number is not offered to gets the lifecycle's own refusal, whatever it names.
+  if (offered?.status !== 'transfer_pending' || offered.transferTo !== tenantId)
+    await runLifecycleCommand(deps, numberId, { type: 'accept_transfer', tenantId }, { at, actor: tenantId });
+  const qualification = await qualificationOf(deps, tenantId, numberId, acceptance);
   const contracts = new Map<string, ContractRecord | undefined>();
   const oldContract = async (current: Pick<NumberRecord, 'number' | 'contractId'>) => {
     if (!current.contractId) return undefined;
@@ -132,8 +139,7 @@ export async function decideTransfer(
     return contracts.get(current.contractId);
   };
   // Numbers activated before the number carried planId take it from the contract now.
-  const before = await deps.numbers.get(numberId);
-  const contractPlan = before ? (await oldContract(before))?.planId : undefined;
+  const contractPlan = offered ? (await oldContract(offered))?.planId : undefined;
   const { number } = await runLifecycleCommand(
     deps,
     numberId,

@@ -2,10 +2,12 @@
 import type { LedgerPort } from '../../domain/ledger/types.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
 import type { ApplicationStore } from '../../ports/application-store.js';
+import type { BalanceRefunds } from '../../ports/balance-refunds.js';
 import type { DocumentsPort } from '../../ports/documents.js';
 import type { NotificationsPort } from '../../ports/notifications.js';
 import type { NumberEffectStore } from '../../ports/number-effect-store.js';
 import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
+import type { PrepaidFunds } from '../../ports/prepaid-funds.js';
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
 import type { TenantDirectory } from '../../ports/tenant-directory.js';
@@ -19,8 +21,12 @@ export interface NumbersDeps {
   readonly routingHandOver: RoutingHandOver;
   /** Which tenants exist (a transfer goes only to one). */
   readonly tenants: TenantDirectory;
-  /** Where opening fees, settlements and refunds post. */
+  /** Where settlements (and fees given back) post. */
   readonly ledger: LedgerPort;
+  /** The tenant's paid-in money, read to fund an approval. */
+  readonly funds: PrepaidFunds;
+  /** Refunds at cancellation of the last number, through payments (only money paid in, per payment). */
+  readonly refunds: BalanceRefunds;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */
   readonly telephony: () => Promise<TelephonyPort>;
   readonly notifications: () => Promise<NotificationsPort>;

@@ -6,7 +6,7 @@
  * crash or an outage between the commit and the effect loses nothing.
  *
  * Every effect is idempotent (ledger keys, Connect release of a released number, notification dedupe keys,
- * the refund request written once, routing cleared only where the previous owner's), so a retry never
+ * the refund's request id, routing cleared only where the previous owner's), so a retry never
  * charges, refunds or notifies twice. An effect may require others (the refund waits for the settlement,
  * or it would refund money the tenant still owes).
  */
@@ -154,48 +154,23 @@ async function settleContract(
 }
 
 /**
- * A refund request for what is left on the balance once the tenant's last number is gone: the request
- * (finance pays it out) and the ledger entry that takes the amount off the balance, same key forever.
- * A retry after the request was written posts the entry the request names (same key, same amount).
+ * Once the tenant's last number is gone, everything refundable goes back through payments: only money
+ * paid in and not spent, oldest payment first, each part to its own payment's channel, never promotional
+ * credit (request-refund.ts). The request id is the cancellation's, so a retry starts nothing new.
  */
-export async function requestRefund(
+export async function refundBalance(
   deps: NumbersDeps,
   refund: { tenantId: string; number: string; refundId: string; at: string },
-  ledger: LedgerPort = deps.ledger,
 ): Promise<void> {
   const { tenantId, number, refundId, at } = refund;
-  let request = await deps.effects.refund(tenantId, refundId);
-  if (!request) {
-    const others = (await deps.numbers.numbersOfTenant(tenantId)).filter((n) => n !== number);
-    if (others.length > 0) return;
-    const balance = await deps.effects.balance(tenantId);
-    if (!Number.isSafeInteger(balance) || balance <= 0) return;
-    request = {
-      tenantId,
-      refundId,
-      number,
-      amount: balance,
-      currency: 'CNY',
-      status: 'requested',
-      ledgerKey: `refund#${number}#${refundId}`,
-      requestedAt: at,
-    };
-    if (!(await deps.effects.addRefund(request))) {
-      // Written meanwhile by a concurrent run: post what that one recorded.
-      request = (await deps.effects.refund(tenantId, refundId)) ?? request;
-    }
-  }
-  await ledger.post([
-    {
-      tenantId,
-      key: request.ledgerKey,
-      kind: 'refund',
-      amount: -Number(request.amount),
-      at: request.requestedAt ?? at,
-      description: `Refund of the remaining balance after cancelling ${number}`,
-      number,
-    },
-  ]);
+  const others = (await deps.numbers.numbersOfTenant(tenantId)).filter((n) => n !== number);
+  if (others.length > 0) return;
+  await deps.refunds.refundAll({
+    tenantId,
+    requestId: `cancel#${number}#${refundId}`,
+    by: 'job:number-cancellation',
+    now: new Date(at),
+  });
 }
 
 async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, now: string): Promise<void> {
@@ -203,7 +178,7 @@ async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, no
     case 'settle':
       return settleContract(deps, payload.number, payload.contractId, deps.ledger, now);
     case 'refund_balance':
-      return requestRefund(deps, { ...payload, at });
+      return refundBalance(deps, { ...payload, at });
     case 'release_access_number':
       return (await deps.telephony()).releaseAccessNumber(payload.phoneNumberId);
     case 'notify':

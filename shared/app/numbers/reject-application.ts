@@ -7,7 +7,9 @@
 import { conflict } from '../../domain/errors.js';
 import { operatorApplicationView, withStatus } from '../../domain/numbers/application.js';
 import { type Rejection, validateRejection } from '../../domain/numbers/applications.js';
-import { requireApplication } from './applications.js';
+import type { PendingEffect } from '../../ports/number-effect-store.js';
+import type { NumberWrite } from '../../ports/number-store.js';
+import { commitQualification, requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -36,35 +38,42 @@ export async function rejectApplication(
     { decidedAt: at, lastRejection: { ...rejection, at } },
     deps.config.draftApplicationDays,
   );
+  const notice = (effectId: string): PendingEffect => ({
+    effectId,
+    at,
+    payload: {
+      kind: 'notify',
+      notification: {
+        tenantId: app.tenantId,
+        kind: 'application_decided',
+        template: 'application_rejected',
+        params: {
+          number: app.number,
+          reasons: `${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}`,
+        },
+        dedupeKey: `application#${applicationId}#${next.version}`,
+      },
+    },
+  });
+  // The number stays the tenant's to fix and resubmit, counted as a hold until its fix-by date.
+  const writes = async (): Promise<NumberWrite[]> => [
+    { kind: 'application', application: next, expectedVersion: app.version },
+    await holdExtended(deps, app.tenantId, app.number, next.draftExpiresAt ?? at, at),
+  ];
+  // Variation: a transfer recipient's qualification: the offered number stays as it is.
+  if (app.transfer) {
+    await commitQualification(deps, await writes(), notice(`${applicationId}#v${next.version}#decision`), at);
+    return operatorApplicationView(next);
+  }
   await runLifecycleCommand(
     deps,
     app.number,
     { type: 'reject' },
     { at, actor: operator, note: rejection.reasons.join(',') },
     {
-      // The number stays the tenant's to fix and resubmit, counted as a hold until its fix-by date.
-      writes: async () => [
-        { kind: 'application', application: next, expectedVersion: app.version },
-        await holdExtended(deps, app.tenantId, app.number, next.draftExpiresAt ?? at, at),
-      ],
+      writes,
       effects: (_number, numberNext) => [
-        {
-          effectId: `${app.number}#v${String(numberNext.version).padStart(8, '0')}#decision`,
-          at,
-          payload: {
-            kind: 'notify',
-            notification: {
-              tenantId: app.tenantId,
-              kind: 'application_decided',
-              template: 'application_rejected',
-              params: {
-                number: app.number,
-                reasons: `${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}`,
-              },
-              dedupeKey: `application#${applicationId}#${next.version}`,
-            },
-          },
-        },
+        notice(`${app.number}#v${String(numberNext.version).padStart(8, '0')}#decision`),
       ],
     },
   );

@@ -5,7 +5,7 @@
  */
 import { conflict } from '../../domain/errors.js';
 import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
-import { requireComplete, requireOwnApplication } from './applications.js';
+import { commitQualification, requireComplete, requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended, UNTIL_DECIDED } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -32,6 +32,19 @@ export async function resubmitApplication(
     { at, event: 'resubmitted', by: tenantId },
     { submittedAt: at, frozenDocuments },
   );
+  // Variation: a transfer recipient's qualification: the offered number stays as it is.
+  if (app.transfer) {
+    await commitQualification(
+      deps,
+      [
+        { kind: 'application', application: next, expectedVersion: app.version },
+        await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
+      ],
+      undefined,
+      at,
+    );
+    return applicationView(next);
+  }
   await runLifecycleCommand(
     deps,
     app.number,

@@ -72,6 +72,17 @@ export const TEMPLATES = {
       body: 'Your application for ${number} was approved; the number is active.',
     },
   },
+  transfer_qualification_approved: {
+    params: ['number', 'applicationId'],
+    'zh-CN': {
+      subject: '号码转入资质已通过',
+      body: '您转入400号码${number}的资质已审核通过，请在接受转让时填写申请编号${applicationId}。',
+    },
+    en: {
+      subject: 'Qualification for ${number} approved',
+      body: 'Your qualification for ${number} was approved; accept the transfer naming application ${applicationId}.',
+    },
+  },
   application_rejected: {
     params: ['number', 'reasons'],
     'zh-CN': {

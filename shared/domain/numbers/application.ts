@@ -65,6 +65,12 @@ export interface ApplicationRecord {
   readonly version: number;
   /** While a draft (or a rejected application) waits for its tenant: withdrawn when it passes. */
   readonly draftExpiresAt?: string;
+  /**
+   * The qualification of a transfer recipient: an application for a number another tenant offers it,
+   * reviewed like a new applicant's. Its approval moves nothing (no fee, no activation); the recipient then
+   * accepts the transfer naming it, and the number takes this application's applicant type.
+   */
+  readonly transfer?: boolean;
   /** Documents registered so far, counted by the store in the same write as each one (the limit holds under races). */
   readonly documentCount?: number;
   /** The exact stored versions reviewers see, fixed at the last (re)submission. */

@@ -40,14 +40,15 @@ export const transferBody = z.strictObject({
 });
 
 /**
- * Accepting a transfer says who the new owner is, so the number carries the right restrictions: the
- * applicant type it states, or an approved application of its own whose reviewed type is used.
+ * Accepting a transfer names the recipient's approved qualification for this number (an application filed
+ * for it with its documents and reviewed by an operator), whose reviewed applicant type sets the number's
+ * restrictions. `applicantType`, if given, must match it; it never qualifies on its own.
  */
 export const transferDecisionBody = z.strictObject({
   decision: z.enum(['accept', 'decline']),
   applicantType: z.optional(z.enum(APPLICANT_TYPES)),
   qualificationApplicationId: z.optional(
-    z.string().check(z.regex(/^app_[0-9a-f-]{36}$/, 'an approved application id of yours')),
+    z.string().check(z.regex(/^app_[0-9a-f-]{36}$/, 'your approved application for this number')),
   ),
 });
 

@@ -162,6 +162,8 @@ const applicationView = z.object({
   contractId: z.optional(z.string()),
   draftExpiresAt: z.optional(instant),
   documentCount: z.optional(z.int()),
+  /** A transfer recipient's qualification for a number offered to it (its approval moves nothing). */
+  transfer: z.optional(z.boolean()),
   events: z.array(
     z.object({
       at: instant,
