@@ -171,23 +171,22 @@ describe('durable lifecycle effects', () => {
   });
 
   it('retries a failed notice and Connect release until done, delivering each once', async () => {
-    // Funded by an operator's manual credit, enough for the early-termination charge: nothing refundable to
-    // a payment, so no refund alert at the cancellation takes the one injected SNS failure meant for the notice.
+    // Funded by an operator's manual credit that covers the early-termination charge (11 months of 4008
+    // enterprise rent, 11 × ¥704.00): nothing is refundable to a payment and the balance never runs out, so
+    // no alert at the cancellation takes the one injected publish failure meant for the notice.
     await payments.creditAccount({
       tenantId: 'mover',
       operator: 'op-1',
       creditId: 'mover-opening',
       kind: 'manual',
-      amount: 200_000,
+      amount: 1_000_000,
       reason: 'opening fee and a deposit received in cash',
       now: new Date(T0),
     });
     await activateNumber('4008390528', 'mover', iso(0), config, docs, 'enterprise', false);
     const claim = telephony.state.claims.find((c) => c.number400 === '4008390528');
     const { end, prefix } = await cancel('4008390528', 'mover', undefined, () => {
-      // The refund empties the balance first ("balance exhausted", retried by the alert outbox), then the
-      // cancellation notice: both publishes fail.
-      outbox.failNext(2);
+      outbox.failNext(1);
       telephony.failReleases = 2;
     });
     const cancelNotices = () =>
@@ -263,20 +262,22 @@ describe('durable lifecycle effects', () => {
       { type: 'complete_cancellation' },
       { at: '2026-12-01T02:00:00.000Z', actor: 'job:test' },
     );
-    // Refundable: paid in 80,000, but the balance less all promotional credit is 87,655 − 20,000 = 67,655.
-    // Oldest payment first: 50,000 back to alipay, 17,655 back to wechat_pay; the 20,000 promotion stays.
+    // Cancelled in month 1 of its 12-month term (1 Nov 2026 → 1 Nov 2027), service ending 1 Dec 2026: the rent
+    // of December 2026 to October 2027 and the started November 2027 is due, 11 × ¥50.00 (4007 basic) = 55,000.
+    const early = (await ledgerEntries('refunder')).filter((e) => e.kind === 'early_termination');
+    expect(early.map((e) => e.amount)).toEqual([-55_000]);
+    // Refundable: paid in 80,000, but the balance less all promotional credit is 87,655 − 55,000 − 20,000 =
+    // 12,655. Oldest payment first: 12,655 back to alipay, nothing to wechat_pay; the 20,000 promotion stays.
     const refunds = (await ledgerEntries('refunder')).filter((e) => e.kind === 'refund');
-    expect(refunds.map((e) => e.amount)).toEqual(expect.arrayContaining([-50_000, -17_655]));
-    expect(refunds).toHaveLength(2);
+    expect(refunds.map((e) => e.amount)).toEqual([-12_655]);
     expect(providers.pendingRefunds.slice(asked).map((r) => [r.orderId, r.amount])).toEqual([
-      [orderA.meta.orderId, 50_000],
-      [orderB.orderId, 17_655],
+      [orderA.meta.orderId, 12_655],
     ]);
     expect(await account('refunder')).toMatchObject({ balance: 20_000, owed: 0 });
     // The number-effects job later finds nothing to do, and refunds nothing twice.
     expect(await effectsJob({ at: '2026-12-02T02:00:00.000Z' })).toMatchObject({ failed: 0 });
-    expect((await ledgerEntries('refunder')).filter((e) => e.kind === 'refund')).toHaveLength(2);
-    expect(providers.pendingRefunds.length).toBe(asked + 2);
+    expect((await ledgerEntries('refunder')).filter((e) => e.kind === 'refund')).toHaveLength(1);
+    expect(providers.pendingRefunds.length).toBe(asked + 1);
   });
 
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {
