@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import { S3Documents } from '../../shared/adapters/s3/s3-documents.js';
 
@@ -22,6 +22,7 @@ const NOW = new Date('2026-11-25T02:00:00Z');
 describe('S3 documents adapter', () => {
   const s3 = mockClient(S3Client);
   beforeEach(() => s3.reset());
+  afterEach(() => vi.useRealTimers());
   const client = () =>
     new S3Client({
       region: 'ap-southeast-1',
@@ -29,6 +30,9 @@ describe('S3 documents adapter', () => {
     });
 
   it('presigns a POST whose signed policy fixes key, type, encryption and a size range', async () => {
+    // @aws-sdk/s3-presigned-post signs at the SDK's clock: fixed here, never the real one.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
     const docs = new S3Documents(client(), {
       bucket: 'docs-bucket',
       kmsKeyId: 'alias/documents',

@@ -4,10 +4,6 @@
  * which S3 checks on the bytes it receives (a presigned PUT cannot bound the size). The bucket refuses
  * every other way of writing (infra/constructs/documents-bucket.ts). At submission each document's
  * current version is read once and hashed; reviewers then download exactly that version.
- *
- * The POST is built as @aws-sdk/s3-presigned-post builds it (that package is not installed): the policy
- * is signed with the SDK's own SigV4 signer (@smithy/signature-v4) and the client's credentials, region
- * and endpoint resolution.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,8 +12,8 @@ import {
   HeadObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { optionalEnv, requireEnv } from '../../config.js';
 import type { DocumentsPort, StoredVersion, UploadForm } from '../../ports/documents.js';
 
@@ -32,13 +28,6 @@ export interface S3DocumentsOptions {
   readonly kmsKeyId?: string;
   readonly now?: () => Date;
 }
-
-/** `2026-11-25T02:00:00.000Z` → `20261125T020000Z` (SigV4's date form). */
-const amzDate = (at: Date) =>
-  at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
 
 function isNotFound(error: unknown): boolean {
   const name = (error as Error).name;
@@ -58,48 +47,30 @@ export class S3Documents implements DocumentsPort {
 
   async presignUpload(key: string, contentType: string, maxBytes: number): Promise<UploadForm> {
     const { bucket, kmsKeyId } = this.options;
-    const config = this.client.config;
-    const now = this.now();
-    const region = await config.region();
-    const credentials = await config.credentials();
-    const date = amzDate(now);
-    const scope = `${date.slice(0, 8)}/${region}/s3/aws4_request`;
-    // Every field is also an exact-match condition of the policy: the client cannot change any of them.
-    const fields: Record<string, string> = {
-      bucket,
-      key,
-      'Content-Type': contentType,
-      'x-amz-server-side-encryption': 'aws:kms',
-      ...(kmsKeyId ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId } : {}),
-      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
-      'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
-      'X-Amz-Date': date,
-      ...(credentials.sessionToken ? { 'X-Amz-Security-Token': credentials.sessionToken } : {}),
-    };
-    const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000);
-    const policy = {
-      expiration: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      conditions: [
-        ...Object.entries(fields).map(([name, value]) => ({ [name]: value })),
-        ['content-length-range', 1, maxBytes],
-      ],
-    };
-    const encodedPolicy = Buffer.from(JSON.stringify(policy), 'utf8').toString('base64');
-    const signer = new SignatureV4({ credentials, region, service: 's3', sha256: config.sha256 });
-    const signature = await signer.sign(encodedPolicy, { signingDate: now, signingService: 's3' });
-    const endpoint = await config.endpointProvider({
+    // Every field becomes an exact-match condition of the signed policy: the client cannot change any of them.
+    const { url, fields } = await createPresignedPost(this.client, {
       Bucket: bucket,
-      Region: region,
-      UseFIPS: await config.useFipsEndpoint(),
-      UseDualStack: await config.useDualstackEndpoint(),
-      ForcePathStyle: config.forcePathStyle ?? false,
-      Accelerate: config.useAccelerateEndpoint ?? false,
+      Key: key,
+      Fields: {
+        'Content-Type': contentType,
+        'x-amz-server-side-encryption': 'aws:kms',
+        ...(kmsKeyId ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId } : {}),
+      },
+      Conditions: [['content-length-range', 1, maxBytes]],
+      Expires: UPLOAD_URL_SECONDS,
     });
+    // The policy expires UPLOAD_URL_SECONDS after the instant it was signed at (X-Amz-Date).
+    const signedAt = Date.parse(
+      (fields['X-Amz-Date'] ?? '').replace(
+        /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/,
+        '$1-$2-$3T$4:$5:$6Z',
+      ),
+    );
     return {
       method: 'POST',
-      url: endpoint.url.toString(),
-      fields: { ...fields, Policy: encodedPolicy, 'X-Amz-Signature': signature },
-      expiresAt: expiresAt.toISOString(),
+      url,
+      fields,
+      expiresAt: new Date(signedAt + UPLOAD_URL_SECONDS * 1000).toISOString(),
     };
   }
 
