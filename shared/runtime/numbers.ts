@@ -5,11 +5,13 @@
  * dependency (say, a ledger that fails) and call a use case directly.
  */
 import { randomUUID } from 'node:crypto';
+import { dynamoActivationStore } from '../adapters/dynamo/activation-store.js';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
 import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
+import * as activateNumberCase from '../app/numbers/activate-number.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
@@ -49,6 +51,7 @@ import type { LifecycleCommand } from '../domain/numbers/lifecycle.js';
 import { logger } from '../observability.js';
 import { ledger } from './ledger.js';
 import { port } from './ports.js';
+import { workQueue } from './work-queues.js';
 
 /** The dependencies in force now (ports and configuration are looked up on every call: tests swap them). */
 export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
@@ -56,6 +59,8 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     numbers: dynamoNumberStore(),
     applications: dynamoApplicationStore(),
     effects: dynamoNumberEffectStore(),
+    activations: dynamoActivationStore(),
+    activationQueue: () => workQueue('numberActivations'),
     arrears: dynamoArrearsStore(),
     routingHandOver: new DynamoRoutingStore(),
     tenants: dynamoTenantDirectory(),
@@ -117,6 +122,7 @@ export const completeCancellations = /* @__PURE__ */ bound(completeCancellations
 export const releaseQuarantine = /* @__PURE__ */ bound(releaseQuarantineCase.releaseQuarantine);
 export const sweepArrears = /* @__PURE__ */ bound(sweepArrearsCase.sweepArrears);
 export const retryNumberEffects = /* @__PURE__ */ bound(retryNumberEffectsCase.retryNumberEffects);
+export const activateNumber = /* @__PURE__ */ bound(activateNumberCase.activateNumber);
 
 /**
  * The lifecycle command runner in the shape other areas call it (billing's contract-terms sweep):

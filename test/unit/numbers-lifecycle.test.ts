@@ -67,6 +67,9 @@ function build(type: CommandType, tenantId: string, otherTenant: string): Lifecy
       return { type, accessNumber: '+6531000000' };
     case 'request_transfer':
       return { type, tenantId, toTenantId: otherTenant };
+    case 'roll_back_activation':
+      return { type, reason: 'no access number could be claimed' };
+    case 'restart_activation':
     case 'expire_hold':
     case 'reject':
     case 'approve':

@@ -1,14 +1,16 @@
 /**
  * An operator approves a submitted application. Primary course:
- *   1. the application and the number move to approved and the contract is written, in one commit;
+ *   1. the application moves to approved, the number to activating and the contract is written, with the
+ *      start of the number's activation as a durable effect, in one commit;
  *   2. the opening fee is posted (one ledger key per application, so a second approval charges nothing);
- *   3. an access number is claimed in Connect (same token, same claim) and pointed at the contact flow;
- *   4. the number is activated, and the approval notice goes with the activation, durably.
- * Variations: approving an approved application resumes whatever step did not finish and answers the
- * same, so a double submit is harmless; a parallel approval that got there first is carried on from; a
- * Connect failure answers 503 (approved and charged already; approving again retries safely).
+ *   3. the answer is 202: the activation worker (activate-number.ts) claims an access number in Connect,
+ *      binds it and activates the number, off the request path.
+ * Variations: approving an approved application answers the same and is harmless: an activation in progress
+ * is sent to the worker again (it resumes from the stored claim), one that was rolled back starts again
+ * (its next generation), an active number is left alone; a parallel approval that got there first is
+ * carried on from.
  */
-import { conflict, DomainError, notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import {
   type ApplicationRecord,
   contractFor,
@@ -16,6 +18,8 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
+import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { operatorActivationView, startActivation } from './activation.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -32,6 +36,8 @@ export async function approveApplication(
   if (app.status !== 'submitted' && app.status !== 'approved') {
     throw conflict('invalid_transition', `a ${app.status} application cannot be approved`);
   }
+  // Approved by this call: the commit's effect has just sent the activation.
+  let approvedNow = false;
   if (app.status === 'submitted') {
     const submitted = app;
     const contract = contractFor(submitted, at, config);
@@ -59,9 +65,11 @@ export async function approveApplication(
             { kind: 'contract', contract },
             await holdConsumed(deps, submitted.tenantId, submitted.number, at),
           ],
+          effects: (_number, after) => [activationEffect(next, after.version, 0, at)],
         },
       );
       app = next;
+      approvedNow = true;
     } catch (error) {
       // A parallel approval got there first: carry on from what it wrote.
       const now = await deps.applications.get(applicationId);
@@ -92,74 +100,69 @@ export async function approveApplication(
       number: app.number,
     },
   ]);
-  const activated = await activateNumber(deps, app, operator, at);
+  const number = approvedNow
+    ? await requireNumber(deps, app.number)
+    : await continueActivation(deps, app, operator, at);
+  const activation = await deps.activations.get(app.number);
   return {
     ...operatorApplicationView(app),
-    numberStatus: activated.status,
-    accessNumber: activated.accessNumber,
+    numberStatus: number.status,
+    ...(number.accessNumber ? { accessNumber: number.accessNumber } : {}),
+    ...(activation?.applicationId === app.applicationId
+      ? { activation: operatorActivationView(activation) }
+      : {}),
   };
 }
 
-/** Claims an access number through the telephony port (same token, same claim) and activates the number. */
-async function activateNumber(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
-  const number = await deps.numbers.get(app.number);
-  if (!number) throw notFound('number_not_found', 'no such number');
-  if (number.status !== 'approved') return { status: number.status, accessNumber: number.accessNumber };
-  const telephony = await deps.telephony();
-  let claimed: { accessNumber: string; phoneNumberId: string };
-  try {
-    claimed = await telephony.claimAccessNumber({
-      number400: app.number,
-      countryCode: 'SG',
-      type: 'DID',
-      idempotencyToken: app.applicationId,
-    });
-    const flowId = telephony.contactFlowId?.();
-    if (flowId) await telephony.associateFlow(claimed.phoneNumberId, flowId);
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    deps.log.error('binding the number in Connect failed', { number: app.number, error: error as Error });
-    // Approved and charged already; the same claim token makes a retry safe.
-    throw new DomainError(
-      'unavailable',
-      'telephony_unavailable',
-      'the application is approved but binding the number in Connect failed; approve it again to retry',
-    );
-  }
-  try {
-    const { number: active } = await runLifecycleCommand(
+/** The durable start of an activation, committed with the transition that makes the number activating. */
+function activationEffect(
+  app: ApplicationRecord,
+  version: number,
+  generation: number,
+  at: string,
+): PendingEffect {
+  return {
+    effectId: `${app.number}#v${String(version).padStart(8, '0')}#activation`,
+    at,
+    payload: {
+      kind: 'start_activation',
+      number: app.number,
+      applicationId: app.applicationId,
+      tenantId: app.tenantId,
+      generation,
+    },
+  };
+}
+
+/**
+ * An approval seen again: an activation in progress is sent to the worker again, one rolled back (the number
+ * approved, not activating) starts its next generation; anything else is left as it is. Answers the number.
+ */
+async function continueActivation(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
+  const number = await requireNumber(deps, app.number);
+  const previous = await deps.activations.get(app.number);
+  const generation = previous?.applicationId === app.applicationId ? previous.generation : undefined;
+  if (number.status === 'activating') {
+    const start = { number: app.number, applicationId: app.applicationId, tenantId: app.tenantId };
+    await startActivation(deps, { ...start, generation: generation ?? 0 }, at);
+  } else if (number.status === 'approved') {
+    await runLifecycleCommand(
       deps,
       app.number,
-      { type: 'activate', accessNumber: claimed.accessNumber },
+      { type: 'restart_activation' },
       { at, actor: operator },
       {
-        // planId again from the contract: numbers approved before the number item carried it get it now.
-        extra: (current) => ({
-          phoneNumberId: claimed.phoneNumberId,
-          ...(current.planId ? {} : { planId: app.planId }),
-        }),
-        effects: (_number, next) => [
-          {
-            effectId: `${app.number}#v${String(next.version).padStart(8, '0')}#decision`,
-            at,
-            payload: {
-              kind: 'notify',
-              notification: {
-                tenantId: app.tenantId,
-                kind: 'application_decided',
-                subject: `Application for ${app.number} approved`,
-                text: `Your application for ${app.number} was approved; the number is active.`,
-                dedupeKey: `application#${app.applicationId}#approved`,
-              },
-            },
-          },
+        effects: (_number, after) => [
+          activationEffect(app, after.version, generation === undefined ? 0 : generation + 1, at),
         ],
       },
     );
-    return { status: active.status, accessNumber: active.accessNumber };
-  } catch (error) {
-    const now = await deps.numbers.get(app.number);
-    if (now?.status === 'active') return { status: now.status, accessNumber: now.accessNumber };
-    throw error;
   }
+  return requireNumber(deps, app.number);
+}
+
+async function requireNumber(deps: NumbersDeps, id: string) {
+  const number = await deps.numbers.get(id);
+  if (!number) throw notFound('number_not_found', 'no such number');
+  return number;
 }

@@ -1,5 +1,6 @@
 /** What the numbers use cases run on: stores, the outside world behind ports, configuration. */
 import type { LedgerPort } from '../../domain/ledger/types.js';
+import type { ActivationStore } from '../../ports/activation-store.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
 import type { ApplicationStore } from '../../ports/application-store.js';
 import type { DocumentsPort } from '../../ports/documents.js';
@@ -9,6 +10,8 @@ import type { ArrearsStore, NumberStore } from '../../ports/number-store.js';
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
 import type { TenantDirectory } from '../../ports/tenant-directory.js';
+import type { WorkQueue } from '../../ports/work-queue.js';
+import type { ActivationMessage } from './activation.js';
 
 export interface NumbersDeps {
   readonly numbers: NumberStore;
@@ -19,6 +22,10 @@ export interface NumbersDeps {
   readonly routingHandOver: RoutingHandOver;
   /** Which tenants exist (a transfer goes only to one). */
   readonly tenants: TenantDirectory;
+  /** Approved numbers' activations (the claim in Connect in progress). */
+  readonly activations: ActivationStore;
+  /** The activation worker's queue, built on first use. */
+  readonly activationQueue: () => Promise<WorkQueue<ActivationMessage>>;
   /** Where opening fees, settlements and refunds post. */
   readonly ledger: LedgerPort;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */

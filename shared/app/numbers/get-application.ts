@@ -1,12 +1,19 @@
 /**
  * A tenant reads one of its applications. Primary course: the application with its documents (never their
- * keys or URLs) and its event trail. Variation: not the tenant's own, a 404 that says nothing more.
+ * keys or URLs) and its event trail; once approved, its number's activation (activating, active or failed,
+ * and the step it reached). Variation: not the tenant's own, a 404 that says nothing more.
  */
 import { applicationView } from '../../domain/numbers/application.js';
+import { activationView } from './activation.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 
 export async function getApplication(deps: NumbersDeps, tenantId: string, applicationId: string) {
   const app = await requireOwnApplication(deps, tenantId, applicationId);
-  return applicationView(app, await deps.applications.documents(applicationId));
+  const view = applicationView(app, await deps.applications.documents(applicationId));
+  if (app.status !== 'approved') return view;
+  const activation = await deps.activations.get(app.number);
+  return activation?.applicationId === applicationId
+    ? { ...view, activation: activationView(activation) }
+    : view;
 }
