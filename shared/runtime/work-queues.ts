@@ -30,7 +30,8 @@ export function workQueue<M>(name: WorkQueueName): Promise<WorkQueue<M>> {
   let building = built.get(name);
   if (!building) {
     building = Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/sqs/work-queue.js')]).then(
-      ([{ SQSClient }, { sqsWorkQueue }]) => sqsWorkQueue(new SQSClient({}), requireEnv(WORK_QUEUE_ENV[name])),
+      ([{ SQSClient }, { sqsWorkQueue }]) =>
+        sqsWorkQueue(new SQSClient({}), requireEnv(WORK_QUEUE_ENV[name])),
     );
     // A failed build (a missing variable) is not kept: the next send tries again.
     building.catch(() => built.delete(name));

@@ -1,4 +1,7 @@
-/** POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee, activation) or reject with reasons. */
+/**
+ * POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee; 202: the number's
+ * activation in Connect runs in the activation worker) or reject with reasons (200).
+ */
 import { invalid } from '../../../shared/domain/errors.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath, decisionBody } from '../../../shared/http/schemas/numbers.js';
@@ -19,6 +22,7 @@ export const handler = apiHandler(
             reasons: body.reasons ?? [],
             ...(body.text ? { text: body.text } : {}),
           };
-    return { body: await decideApplication(path.id, decision, principal.subject, now.toISOString()) };
+    const answer = await decideApplication(path.id, decision, principal.subject, now.toISOString());
+    return { status: decision.decision === 'approve' ? 202 : 200, body: answer };
   },
 );

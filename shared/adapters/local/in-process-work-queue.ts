@@ -10,10 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SendOptions, WorkQueue } from '../../ports/work-queue.js';
 
-export type QueueWorkerHandler = (
-  event: SQSEvent,
-  context: unknown,
-) => Promise<SQSBatchResponse | undefined>;
+export type QueueWorkerHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
 
 export interface InProcessWorkQueue<M> extends WorkQueue<M> {
   readonly deadLetters: M[];

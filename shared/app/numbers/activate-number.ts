@@ -21,7 +21,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
 import type { ActivationRecord } from '../../ports/activation-store.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
-import { ClaimFailedError, type ClaimedAccessNumber } from '../../ports/telephony.js';
+import { type ClaimedAccessNumber, ClaimFailedError } from '../../ports/telephony.js';
 import { backoffSeconds } from '../../ports/work-queue.js';
 import { type ActivationMessage, claimTokenName } from './activation.js';
 import type { NumbersDeps } from './deps.js';
@@ -140,8 +140,13 @@ async function settleWith(
   record: (changes: Partial<ActivationRecord>) => Promise<void>,
 ) {
   if (number?.status === 'active')
-    await record({ status: 'active', step: 'done', ...(number.accessNumber ? { accessNumber: number.accessNumber } : {}) });
-  else await record({ status: 'failed', step: 'done', lastError: `the number is ${number?.status ?? 'gone'}` });
+    await record({
+      status: 'active',
+      step: 'done',
+      ...(number.accessNumber ? { accessNumber: number.accessNumber } : {}),
+    });
+  else
+    await record({ status: 'failed', step: 'done', lastError: `the number is ${number?.status ?? 'gone'}` });
 }
 
 async function backOffOrRollBack(

@@ -1,7 +1,7 @@
 /** What the numbers use cases run on: stores, the outside world behind ports, configuration. */
 import type { LedgerPort } from '../../domain/ledger/types.js';
-import type { ActivationStore } from '../../ports/activation-store.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
+import type { ActivationStore } from '../../ports/activation-store.js';
 import type { ApplicationStore } from '../../ports/application-store.js';
 import type { DocumentsPort } from '../../ports/documents.js';
 import type { NotificationsPort } from '../../ports/notifications.js';
