@@ -113,8 +113,13 @@ describe('numbers over HTTP on the local runtime', () => {
       { decision: 'approve' },
       operator,
     );
-    expect(approved.status).toBe(200);
+    // 202: the activation ran in its worker, in-process on the local runtime, before the answer.
+    expect(approved.status).toBe(202);
     expect(approved.body.numberStatus).toBe('active');
+    expect(approved.body.activation).toMatchObject({ status: 'active', step: 'done', tries: 0 });
+    const application = await api.get(`/v1/applications/${applicationId}`, acme);
+    expect(application.body.activation).toMatchObject({ status: 'active', step: 'done' });
+    expect(application.body.activation.lastError).toBeUndefined();
 
     const mine = await api.get(`/v1/numbers/${number}`, acme);
     expect(mine.body).toMatchObject({
