@@ -29,10 +29,14 @@ export function workQueue<M>(name: WorkQueueName): Promise<WorkQueue<M>> {
   if (queue) return Promise.resolve(queue as WorkQueue<M>);
   let building = built.get(name);
   if (!building) {
-    building = Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/sqs/work-queue.js')]).then(
-      ([{ SQSClient }, { sqsWorkQueue }]) =>
-        sqsWorkQueue(new SQSClient({}), requireEnv(WORK_QUEUE_ENV[name])),
-    );
+    // A literal read the bundler folds: functions no work queue names leave the SQS adapter out (infra/bundling.ts).
+    building =
+      process.env.HOTLINE_PORT_WORKQUEUES !== 'false'
+        ? Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/sqs/work-queue.js')]).then(
+            ([{ SQSClient }, { sqsWorkQueue }]) =>
+              sqsWorkQueue(new SQSClient({}), requireEnv(WORK_QUEUE_ENV[name])),
+          )
+        : Promise.reject(new Error(`work queue ${name} is not bundled: name this function in its row`));
     // A failed build (a missing variable) is not kept: the next send tries again.
     building.catch(() => built.delete(name));
     built.set(name, building);

@@ -66,7 +66,12 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
+      'process.env.HOTLINE_PORT_WORKQUEUES': '"false"',
     });
+    // The senders and workers of a work queue (infra/catalogue/work-queues.ts) bundle its SQS adapter.
+    expect(portsOf(['notifications'], 'api', 'decideApplication')).toContain('workQueues');
+    expect(portsOf(['telephony'], 'other', 'routingApplyWorker')).toContain('workQueues');
+    expect(portsOf(undefined, 'api', 'suspendNumber')).not.toContain('workQueues');
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

@@ -44,7 +44,8 @@ describe('sqsWorkQueue', () => {
     const inputs = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => i.DelaySeconds)).toEqual([undefined, 30, 900, 8]);
     expect(inputs.map((i) => JSON.parse(i.MessageBody ?? '').n)).toEqual([1, 2, 3, 4]);
-    for (const input of inputs) expect(sendMessageProblems(input as Record<string, unknown>)).toEqual([]);
+    for (const input of inputs)
+      expect(sendMessageProblems(input as unknown as Record<string, unknown>)).toEqual([]);
     expect(inputs.every((i) => i.QueueUrl === QUEUE_URL)).toBe(true);
   });
 });
