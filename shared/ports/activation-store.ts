@@ -31,10 +31,10 @@ export interface ActivationRecord {
 export interface ActivationStore {
   get(number: string): Promise<ActivationRecord | undefined>;
   /**
-   * Writes `record` unless the number has an activation of this generation or a later one; answers the
-   * record that stands (this one, or the one already there).
+   * Writes `record` unless the number has an activation of the same application of this generation or a
+   * later one; answers the record that stands (this one, or the one already there).
    */
   start(record: ActivationRecord): Promise<ActivationRecord>;
-  /** Replaces the record, on condition that it is still of `record.generation`; false otherwise. */
+  /** Replaces the record, on condition that it is still of its application and generation; false otherwise. */
   save(record: ActivationRecord): Promise<boolean>;
 }

@@ -93,7 +93,12 @@ describe('number activation', () => {
       status: 'activating',
       step: 'queued',
     });
-    expect(sent).toEqual([{ message: { type: 'number.activate', number, generation: 0 }, delaySeconds: 0 }]);
+    expect(sent).toEqual([
+      {
+        message: { type: 'number.activate', number, applicationId: app.applicationId, generation: 0 },
+        delaySeconds: 0,
+      },
+    ]);
     expect(claimsOf(number)).toEqual([]);
 
     expect(await work(2)).toMatchObject({ outcome: 'active', number });
@@ -131,7 +136,12 @@ describe('number activation', () => {
       tries: 1,
       claim: { attempt: 0, phoneNumber: claim?.accessNumber, phoneNumberId: claim?.phoneNumberId },
     });
-    expect(sent).toEqual([{ message: { type: 'number.activate', number, generation: 0 }, delaySeconds: 30 }]);
+    expect(sent).toEqual([
+      {
+        message: { type: 'number.activate', number, applicationId: app.applicationId, generation: 0 },
+        delaySeconds: 30,
+      },
+    ]);
     // An operator's repeated approval nudges it (the same message again), harmlessly.
     await approveApplication(app.applicationId, 'operator-1', iso(3), config);
     expect(sent.map((s) => s.delaySeconds)).toEqual([30, 0]);
@@ -172,7 +182,12 @@ describe('number activation', () => {
     // The operator approves again: generation 1 claims afresh, with a token of its own.
     const again = await approveApplication(app.applicationId, 'operator-1', iso(60 * 25), config);
     expect(again).toMatchObject({ numberStatus: 'activating', activation: { generation: 1, tries: 0 } });
-    expect(sent).toEqual([{ message: { type: 'number.activate', number, generation: 1 }, delaySeconds: 0 }]);
+    expect(sent).toEqual([
+      {
+        message: { type: 'number.activate', number, applicationId: app.applicationId, generation: 1 },
+        delaySeconds: 0,
+      },
+    ]);
     expect(await work(60 * 26)).toMatchObject({ outcome: 'active', generation: 1 });
     const claims = claimsOf(number);
     expect(claims).toHaveLength(2);

@@ -34,7 +34,7 @@ import { type Rejection, requiredDocuments } from '../../shared/domain/numbers/a
 import type { NumbersConfig } from '../../shared/domain/numbers/config.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { clock } from '../../shared/runtime/ports.js';
-import { useInlineActivations } from '../support/inline-activations.js';
+import { useInlineActivations } from '../support/inline-workers.js';
 
 // The use cases as the tests drive them: with the stores and ports in force and the given configuration.
 const deps = (config?: NumbersConfig) => numbersDeps(config ? { config } : {});

@@ -1,6 +1,6 @@
 /**
  * ActivationStore on DynamoDB: numbers `NUM#<number>` / `ACTIVATION`, one per number (its latest approval's
- * activation), replaced only within its generation.
+ * activation), replaced only within its application and generation.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,7 +29,7 @@ export function dynamoActivationStore(): ActivationStore {
           TableName: tableName('numbers'),
           Item: { ...key(record.number), type: 'numberActivation', ...record },
           ConditionExpression: condition,
-          ExpressionAttributeValues: { ':g': record.generation },
+          ExpressionAttributeValues: { ':g': record.generation, ':app': record.applicationId },
         }),
       );
       return true;
@@ -41,9 +41,11 @@ export function dynamoActivationStore(): ActivationStore {
   return {
     get,
     async start(record) {
-      if (await put(record, 'attribute_not_exists(pk) OR generation < :g')) return record;
+      // A new owner's application replaces the previous owner's activation whatever its generation.
+      if (await put(record, 'attribute_not_exists(pk) OR applicationId <> :app OR generation < :g'))
+        return record;
       return (await get(record.number)) ?? record;
     },
-    save: (record) => put(record, 'generation = :g'),
+    save: (record) => put(record, 'applicationId = :app AND generation = :g'),
   };
 }

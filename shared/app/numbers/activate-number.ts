@@ -53,7 +53,13 @@ export async function activateNumber(
   const { number: id, generation } = message;
   const skipped: ActivationResult = { outcome: 'skipped', number: id, generation };
   const stored = await deps.activations.get(id);
-  if (!stored || stored.generation !== generation || stored.status !== 'activating') return skipped;
+  if (
+    !stored ||
+    stored.applicationId !== message.applicationId ||
+    stored.generation !== generation ||
+    stored.status !== 'activating'
+  )
+    return skipped;
   let activation: ActivationRecord = stored;
   const record = async (changes: Partial<ActivationRecord>) => {
     activation = { ...activation, ...changes, updatedAt: at };

@@ -11,6 +11,7 @@ import type { NumbersDeps } from './deps.js';
 export interface ActivationMessage {
   readonly type: 'number.activate';
   readonly number: string;
+  readonly applicationId: string;
   readonly generation: number;
 }
 
@@ -19,6 +20,7 @@ export function parseActivationMessage(body: string): ActivationMessage {
   if (
     parsed?.type !== 'number.activate' ||
     typeof parsed.number !== 'string' ||
+    typeof parsed.applicationId !== 'string' ||
     !Number.isSafeInteger(parsed.generation)
   ) {
     throw invalid('invalid_message', 'not a number activation message', 'body');
@@ -52,10 +54,15 @@ export async function startActivation(
     startedAt: at,
     updatedAt: at,
   });
-  if (record.status === 'activating' && record.generation === start.generation) {
+  if (
+    record.status === 'activating' &&
+    record.applicationId === start.applicationId &&
+    record.generation === start.generation
+  ) {
     await (await deps.activationQueue()).send({
       type: 'number.activate',
       number: start.number,
+      applicationId: start.applicationId,
       generation: start.generation,
     });
   }
