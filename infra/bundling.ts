@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PAYMENT_SECRET_ROUTES } from '../shared/http/routes/payments.js';
 import type { Capability, HttpMethod } from '../shared/http/routes.js';
 import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
+import { WORK_QUEUES } from './catalogue/work-queues.js';
 
 /** esbuild target matching the Lambda runtime (LAMBDA_RUNTIME in constructs/hotline-function.ts). */
 export const ESBUILD_TARGET = 'node24';
@@ -51,8 +52,14 @@ export const POWERTOOLS_VERSION = packageJson.dependencies['@aws-lambda-powertoo
  */
 export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`;
 
-/** A port a bundle may leave out: the composition root's ports, and the payment providers (runtime/payments.ts). */
-export type BundledPort = PortName | 'payments';
+/**
+ * A port a bundle may leave out: the composition root's ports, the payment providers (runtime/payments.ts)
+ * and the work queues' SQS adapter (runtime/work-queues.ts, for the rows infra/catalogue/work-queues.ts names).
+ */
+export type BundledPort = PortName | 'payments' | 'workQueues';
+
+/** Rows that send to or consume a work queue. */
+const WORK_QUEUE_ROWS: ReadonlySet<string> = new Set(WORK_QUEUES.flatMap((q) => [q.worker, ...q.senders]));
 
 /**
  * The ports a function may reach: those its row's capabilities grant, the rate limiter for API routes, the
@@ -70,6 +77,7 @@ export function portsOf(
   if (kind === 'api' && routeId && PAYMENT_SECRET_ROUTES.has(routeId)) granted.push('payments');
   // Every API write leaves an audit event (shared/http/api-handler.ts); reads and webhooks record none.
   if (kind === 'api' && method !== undefined && method !== 'GET') granted.push('auditTrail');
+  if (routeId && WORK_QUEUE_ROWS.has(routeId)) granted.push('workQueues');
   for (const capability of capabilities ?? []) {
     if (
       capability === 'telephony' ||
@@ -88,7 +96,7 @@ export function portsOf(
 export function portDefines(ports: readonly BundledPort[] | undefined): Record<string, string> {
   if (!ports) return {};
   const defines: Record<string, string> = {};
-  for (const name of [...PORT_NAMES, 'payments'] as const) {
+  for (const name of [...PORT_NAMES, 'payments', 'workQueues'] as const) {
     if (!ports.includes(name)) defines[`process.env.${portBundleFlag(name)}`] = '"false"';
   }
   return defines;

@@ -1,6 +1,18 @@
 import type { FunctionRow, JobRow } from '../function-catalogue.js';
 
-export const NUMBER_FUNCTIONS: readonly FunctionRow[] = [];
+export const NUMBER_FUNCTIONS: readonly FunctionRow[] = [
+  {
+    // Wired specially (stateless stack, infra/catalogue/work-queues.ts): consumes the activations queue.
+    id: 'numberActivationWorker',
+    entry: 'functions/jobs/number-activation-worker.ts',
+    tables: { numbers: 'write', routing: 'write', ledger: 'write' },
+    capabilities: ['telephony', 'notifications'],
+    // A claim's polls (up to 30 s) and Connect's pacing (2 requests/s) fit with room to spare.
+    timeoutSeconds: 120,
+    description:
+      'Activates approved numbers: claims an access number in Connect (the claim stored before polling), binds it to the contact flow, activates; backs off through the queue, rolls back releasing the claim',
+  },
+];
 
 const ZONE = 'Asia/Shanghai';
 const job = (name: string, schedule: string, description: string, extra: Partial<JobRow> = {}): JobRow => ({

@@ -35,6 +35,18 @@ export const ROUTING_FUNCTIONS: readonly FunctionRow[] = [
     description:
       'Consumes the call-limits queue: delays a pending stop again until due (15-minute SQS hops), then Connect StopContact',
   },
+  {
+    // Wired specially (stateless stack, infra/catalogue/work-queues.ts): consumes the routing apply queue.
+    id: 'routingApplyWorker',
+    entry: 'functions/jobs/routing-apply-worker.ts',
+    // ops: the stored tariff versions, for the worst per-minute rate behind call limits.
+    tables: { numbers: 'read', routing: 'write', ops: 'read' },
+    capabilities: ['telephony'],
+    // Paced at 2 Connect requests/s: a large configuration's first apply takes tens of seconds.
+    timeoutSeconds: 120,
+    description:
+      'Applies routing configurations to Amazon Connect as a resumable diff, recording each step; backs off from throttling by re-queueing with a delay',
+  },
 ];
 export const ROUTING_JOBS: readonly JobRow[] = [
   {

@@ -24,6 +24,7 @@ import { WEBHOOK_ROUTES, type WebhookRoute } from '../../shared/http/webhooks.js
 import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { portsOf } from '../bundling.js';
+import { WORK_QUEUES } from '../catalogue/work-queues.js';
 import { BillingRunAlarms } from '../constructs/billing-run-alarms.js';
 import { CallLimits } from '../constructs/call-limits.js';
 import {
@@ -47,6 +48,7 @@ import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
 import { RECORDINGS_PREFIX } from '../constructs/recordings-bucket.js';
 import { DIRECTORY_ACTIONS, signInFromContext, UserDirectory } from '../constructs/user-directory.js';
+import { WorkQueue } from '../constructs/work-queue.js';
 import { FUNCTIONS, type FunctionRow, JOBS, type JobRow } from '../function-catalogue.js';
 import type { StatefulResources } from './stateful-stack.js';
 
@@ -327,6 +329,9 @@ export class StatelessStack extends Stack {
           throw new StatelessPropsError('the contact-record event source mapping was not created');
         mapping.maximumRecordAgeInSeconds = -1;
         groupAlarms.forIteratorAge(row.id, fn.function);
+      } else if (WORK_QUEUES.some((q) => q.worker === row.id)) {
+        // Its queue (and the event source) is wired below, once its senders exist.
+        make('function', row, 'stream', DEFAULTS.function);
       } else if (row.id === BILLING_WORKER_ID) {
         const { fn } = make('function', row, 'stream', DEFAULTS.function);
         fn.function.addEventSource(new SqsEventSource(data.billingQueue, BILLING_EVENT_SOURCE));
@@ -379,6 +384,23 @@ export class StatelessStack extends Stack {
       if (stopContact) limits.useForStopping(stopContact, this.connect);
     }
 
+    const workQueues: { name: string; queue: WorkQueue }[] = [];
+    for (const row of WORK_QUEUES) {
+      const worker = functions.get(row.worker);
+      if (!worker) continue;
+      workQueues.push({
+        name: row.name,
+        queue: new WorkQueue(this, row.id, {
+          row,
+          encryptionKey: data.messagingKey,
+          alarms,
+          worker: worker.fn,
+          workerTimeout: Duration.seconds(worker.spec.timeoutSeconds ?? DEFAULTS.function.timeoutSeconds),
+          senders: row.senders.flatMap((id) => functions.get(id)?.fn ?? []),
+        }),
+      });
+    }
+
     for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);
     this.dashboard = new OpsDashboard(this, 'Dashboard', {
       namespace: METRICS_NAMESPACE,
@@ -390,6 +412,7 @@ export class StatelessStack extends Stack {
           ? { 'contact-record batches given up (replay)': this.ctrIngestFailures }
           : {}),
         'billing dead letters': data.billingDeadLetters,
+        ...Object.fromEntries(workQueues.map((q) => [`${q.name} dead letters`, q.queue.deadLetters])),
       },
     });
     this.functions = new Map([...functions].map(([key, value]) => [key, value.fn]));

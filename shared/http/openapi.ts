@@ -12,11 +12,8 @@ import type { RouteSchemas } from './schemas/types.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(
-  schema: RouteSchemas[keyof RouteSchemas] | undefined,
-  io: 'input' | 'output',
-): JsonSchema | undefined {
-  if (!schema || typeof schema === 'number') return undefined;
+function schemaOf(schema: RouteSchemas['body'], io: 'input' | 'output'): JsonSchema | undefined {
+  if (!schema) return undefined;
   const json = toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete json.$schema;
   return json;
@@ -108,7 +105,12 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       ],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
       responses: {
-        [status]: { description: 'Success', content: { 'application/json': { schema: response ?? {} } } },
+        ...Object.fromEntries(
+          [status, ...(schemas.otherStatuses ?? []).map(String)].map((code) => [
+            code,
+            { description: 'Success', content: { 'application/json': { schema: response ?? {} } } },
+          ]),
+        ),
         '400': { $ref: '#/components/responses/BadRequest' },
         '401': { $ref: '#/components/responses/Unauthorized' },
         '403': { $ref: '#/components/responses/Forbidden' },

@@ -20,6 +20,14 @@ export type EffectPayload =
     }
   | { readonly kind: 'release_access_number'; readonly number: string; readonly phoneNumberId: string }
   | { readonly kind: 'notify'; readonly notification: Notification }
+  /** Send the number's activation (this generation) to the activation worker. */
+  | {
+      readonly kind: 'start_activation';
+      readonly number: string;
+      readonly applicationId: string;
+      readonly tenantId: string;
+      readonly generation: number;
+    }
   | {
       readonly kind: 'clear_routing';
       readonly number: string;

@@ -69,6 +69,26 @@ export class ClaimPendingError extends Error {
   }
 }
 
+/**
+ * Connect reported every attempt's claim FAILED, or had no number to offer: retrying the same request will
+ * not help. The caller rolls the activation back (releasing whatever it stored) instead of retrying.
+ */
+export class ClaimFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimFailedError';
+  }
+}
+
+/** Errors by which Connect says "too many requests": back off and try later, never fail for them. */
+export const TELEPHONY_THROTTLING: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+]);
+
+export const isTelephonyThrottling = (error: unknown): boolean =>
+  TELEPHONY_THROTTLING.has((error as { name?: string } | undefined)?.name ?? '');
+
 export interface TelephonyPort {
   /**
    * Claims an access number and waits (a bounded number of polls) until Connect reports it CLAIMED; a FAILED

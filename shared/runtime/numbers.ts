@@ -5,12 +5,14 @@
  * dependency (say, a ledger that fails) and call a use case directly.
  */
 import { randomUUID } from 'node:crypto';
+import { dynamoActivationStore } from '../adapters/dynamo/activation-store.js';
 import { dynamoApplicationStore } from '../adapters/dynamo/number-application-store.js';
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
 import { dynamoPrepaidFunds } from '../adapters/dynamo/prepaid-funds.js';
 import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
+import * as activateNumberCase from '../app/numbers/activate-number.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
 import * as approveApplicationCase from '../app/numbers/approve-application.js';
 import * as completeCancellationsCase from '../app/numbers/complete-cancellations.js';
@@ -52,6 +54,7 @@ import type { BalanceRefunds } from '../ports/balance-refunds.js';
 import { ledger } from './ledger.js';
 import { clock, port } from './ports.js';
 import { tariffAt } from './tariffs.js';
+import { workQueue } from './work-queues.js';
 
 /**
  * Refunds at cancellation through the payments area. Imported when first used: payments' root imports
@@ -77,6 +80,8 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     numbers: dynamoNumberStore(),
     applications: dynamoApplicationStore(),
     effects: dynamoNumberEffectStore(),
+    activations: dynamoActivationStore(),
+    activationQueue: () => workQueue('numberActivations'),
     arrears: dynamoArrearsStore(),
     routingHandOver: new DynamoRoutingStore(),
     tenants: dynamoTenantDirectory(),
@@ -148,6 +153,7 @@ export const completeCancellations = /* @__PURE__ */ bound(completeCancellations
 export const releaseQuarantine = /* @__PURE__ */ bound(releaseQuarantineCase.releaseQuarantine);
 export const sweepArrears = /* @__PURE__ */ bound(sweepArrearsCase.sweepArrears);
 export const retryNumberEffects = /* @__PURE__ */ bound(retryNumberEffectsCase.retryNumberEffects);
+export const activateNumber = /* @__PURE__ */ bound(activateNumberCase.activateNumber);
 
 /**
  * The lifecycle command runner in the shape other areas call it (billing's contract-terms sweep):

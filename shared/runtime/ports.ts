@@ -46,7 +46,7 @@ export const PORT_NAMES: readonly PortName[] = [
  * bundle, as IAM already keeps the function from using it. Unbundled code (tests, the local runtime)
  * reaches every port. The checks below must stay literal `process.env.X` reads for the bundler to fold.
  */
-export function portBundleFlag(name: PortName | 'payments'): string {
+export function portBundleFlag(name: PortName | 'payments' | 'workQueues'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 

@@ -1,6 +1,8 @@
-/** Routing's use cases that reach Connect (the telephony port); see ./routing.ts for the others. */
+/** Routing's use cases that reach Connect (the telephony port): the apply worker and the holiday recompile; see ./routing.ts for the others. */
 import { type ApplyRoutingRequest, applyRouting } from '../app/routing/apply-routing.js';
 import { type RecompileHolidaysRequest, recompileHolidays } from '../app/routing/recompile-holidays.js';
+import type { RoutingApplyMessage } from '../app/routing/request-routing-apply.js';
+import { runRoutingApply } from '../app/routing/run-routing-apply.js';
 import { logger } from '../observability.js';
 import { port } from './ports.js';
 import { routingStores } from './routing.js';
@@ -12,6 +14,9 @@ async function withTelephony() {
 
 export const routingApply = {
   applyRouting: async (request: ApplyRoutingRequest) => applyRouting(await withTelephony(), request),
+  /** The routing apply worker's use case (functions/jobs/routing-apply-worker.ts). */
+  runRoutingApply: (message: RoutingApplyMessage, at: string) =>
+    runRoutingApply({ ...routingStores, telephony: () => port('telephony') }, message, at),
   recompileHolidays: async (request: RecompileHolidaysRequest) =>
     recompileHolidays(
       {

@@ -132,8 +132,13 @@ describe('numbers over HTTP on the local runtime', () => {
       { decision: 'approve' },
       operator,
     );
-    expect(approved.status).toBe(200);
+    // 202: the activation ran in its worker, in-process on the local runtime, before the answer.
+    expect(approved.status).toBe(202);
     expect(approved.body.numberStatus).toBe('active');
+    expect(approved.body.activation).toMatchObject({ status: 'active', step: 'done', tries: 0 });
+    const application = await api.get(`/v1/applications/${applicationId}`, acme);
+    expect(application.body.activation).toMatchObject({ status: 'active', step: 'done' });
+    expect(application.body.activation.lastError).toBeUndefined();
     // The selection fee is taken from what was paid in; the first top-up stays as call credit: no arrears.
     expect((await api.get('/v1/account', acme)).body).toMatchObject({
       balance: 50_000,
@@ -144,9 +149,10 @@ describe('numbers over HTTP on the local runtime', () => {
       (e: { kind: string }) => e.kind === 'opening_fee',
     );
     expect(fee).toEqual([expect.objectContaining({ amount: -98_800 })]);
+    // No "service stopped" (the arrears alert) at activation.
     expect(
-      (await api.get('/local/outbox?tenantId=acme')).body.items.map((m: { subject: string }) => m.subject),
-    ).not.toContain('Service stopped: balance exhausted');
+      (await api.get('/local/outbox?tenantId=acme')).body.items.map((m: { template: string }) => m.template),
+    ).not.toContain('arrears');
 
     const mine = await api.get(`/v1/numbers/${number}`, acme);
     expect(mine.body).toMatchObject({

@@ -69,6 +69,7 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_AUDITTRAIL': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
       'process.env.HOTLINE_PORT_RECORDINGS': '"false"',
+      'process.env.HOTLINE_PORT_WORKQUEUES': '"false"',
     });
     expect(portsOf(['recordings'], 'api')).toEqual(['rateLimiter', 'recordings']);
     // Writes append audit events; reads and webhooks do not. Members' writes reach the user pool.
@@ -78,6 +79,10 @@ describe('bundles', () => {
       'directory',
     ]);
     expect(portsOf(undefined, 'api', 'listMembers', 'GET')).toEqual(['rateLimiter']);
+    // The senders and workers of a work queue (infra/catalogue/work-queues.ts) bundle its SQS adapter.
+    expect(portsOf(['notifications'], 'api', 'decideApplication')).toContain('workQueues');
+    expect(portsOf(['telephony'], 'other', 'routingApplyWorker')).toContain('workQueues');
+    expect(portsOf(undefined, 'api', 'suspendNumber')).not.toContain('workQueues');
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

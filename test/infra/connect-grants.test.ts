@@ -77,7 +77,12 @@ describe('Connect environment of the real registries', () => {
     const built = buildTestApp({ routes: ROUTES, functions: FUNCTIONS, jobs: JOBS, buildContactFlow });
     const rows = [...ROUTES, ...FUNCTIONS, ...JOBS];
     const telephony = rows.filter((r) => r.capabilities?.includes('telephony'));
-    expect(telephony.map((r) => r.id)).toContain('applyRouting');
+    // The workers reach Connect; the approval and apply routes only send to their queues.
+    expect(telephony.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['routingApplyWorker', 'numberActivationWorker']),
+    );
+    expect(telephony.map((r) => r.id)).not.toContain('applyRouting');
+    expect(telephony.map((r) => r.id)).not.toContain('decideApplication');
     for (const row of rows) {
       const fn = built.stateless.functions.get(row.id);
       if (!fn) throw new Error(`no function ${row.id}`);

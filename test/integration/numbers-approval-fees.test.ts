@@ -90,7 +90,7 @@ describe('fees due at approval', () => {
     expect(fee?.description).toBe(
       'Opening fee for 4007135790, ¥500.00: selection fee ¥0.00 debited; first top-up ¥500.00 included, kept on your balance as call credit',
     );
-    expect(outbox.sent('newco').map((m) => m.subject)).not.toContain('Service stopped: balance exhausted');
+    expect(outbox.sent('newco').map((m) => m.template)).not.toContain('arrears');
   });
 
   it('never lets promotional credit fund an approval', async () => {
@@ -138,7 +138,7 @@ describe('fees due at approval', () => {
     ]);
     // No entry other than the two payments and the fee: nothing credited that was not paid.
     expect(entries.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-98_800, 48_800, 100_000]);
-    expect(outbox.sent('premium').map((m) => m.subject)).not.toContain('Service stopped: balance exhausted');
+    expect(outbox.sent('premium').map((m) => m.template)).not.toContain('arrears');
 
     // Approving again (a double submit) debits nothing more.
     expect((await approve(app.applicationId)).status).toBe(200);

@@ -38,6 +38,7 @@ import { callReader } from '../../shared/runtime/route-call.js';
 import { routingStores } from '../../shared/runtime/routing.js';
 import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
+import { useInlineRoutingApply } from '../support/inline-workers.js';
 import { setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { HEALTHY_ACCOUNT } from '../unit/routing-fixtures.js';
@@ -176,7 +177,8 @@ async function configureAndApply(tenantId: string, number: string, at: number) {
     (await as(tenantId, putRouting, at, { path: { number }, body: PREVIOUS_OWNERS_ROUTING })).status,
   ).toBe(200);
   const applied = await as(tenantId, applyRouting, at, { path: { number } });
-  expect(applied.status).toBe(200);
+  expect(applied.status).toBe(202);
+  expect(applied.body.status).toBe('applied');
   const accessNumber = (await getNumberItem(number))?.accessNumber as string;
   expect(accessNumber).toBeTruthy();
   expect(reachesPrivateMobile(await call(accessNumber, at))).toBe(true);
@@ -202,6 +204,9 @@ async function expectNothingInherited(next: string, number: string, accessNumber
   // Nothing to apply either: the next owner's Connect is built from its own configuration only.
   expect((await as(next, applyRouting, at, { path: { number } })).status).toBe(409);
 }
+
+// Applies run in their worker at once, as on npm start.
+useInlineRoutingApply();
 
 beforeAll(async () => {
   db = await startTestDatabase();

@@ -219,7 +219,8 @@ describe('number journey through the handlers', () => {
         asOperator(decide, { path: { id: applicationId }, body: { decision: 'approve' } }),
       ),
     );
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    // 202: accepted, the activation runs in its worker (here inline, as on npm start).
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     const number = await getNumberItem(NUMBER);
     expect(number).toMatchObject({ status: 'active', tenantId: TENANT });
     expect(number?.restrictions).toEqual({
@@ -260,7 +261,7 @@ describe('number journey through the handlers', () => {
     });
   });
 
-  it('answers 503 when Connect fails, and a repeated approval finishes the job', async () => {
+  it('rolls the activation back when Connect keeps failing, and a repeated approval finishes the job', async () => {
     await importNumbers(['4008000777'], at(0).toISOString(), config);
     await asTenant(reserve, { path: { number: '4008000777' } }, 'initech');
     const created = await asTenant(
@@ -289,16 +290,24 @@ describe('number journey through the handlers', () => {
     }
     expect((await asTenant(submit, { path: { id } }, 'initech')).status).toBe(200);
     await payIn('initech', await openingFeeOf('4008000777', config), at(0).toISOString());
-    const claim = telephony.claimAccessNumber.bind(telephony);
-    telephony.claimAccessNumber = async () => {
-      throw new Error('ServiceQuotaExceededException');
-    };
+    // Connect fails every one of the worker's 10 tries: the activation is rolled back, nothing claimed.
+    telephony.failNext('claimAccessNumber', 'ServiceQuotaExceededException', 10);
     const failed = await asOperator(decide, { path: { id }, body: { decision: 'approve' } });
-    telephony.claimAccessNumber = claim;
-    expect(failed.status).toBe(503);
+    expect(failed.status).toBe(202);
+    expect(failed.body).toMatchObject({
+      status: 'approved',
+      numberStatus: 'approved',
+      activation: { status: 'failed', tries: 10, generation: 0 },
+    });
     expect((await getNumberItem('4008000777'))?.status).toBe('approved');
+    expect(telephony.state.claims.filter((c) => c.number400 === '4008000777')).toEqual([]);
+    // The operator approves again: the next generation of the activation claims and activates.
     const retried = await asOperator(decide, { path: { id }, body: { decision: 'approve' } });
-    expect(retried.status).toBe(200);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({
+      numberStatus: 'active',
+      activation: { status: 'active', step: 'done', tries: 0, generation: 1 },
+    });
     expect(await getNumberItem('4008000777')).toMatchObject({
       status: 'active',
       restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },

@@ -37,9 +37,15 @@ import { approvalFees } from '../../shared/domain/numbers/opening-fee.js';
 import type { NotifyingChannel } from '../../shared/domain/payments/payments.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { payments, usePayments } from '../../shared/runtime/payments.js';
+import { clock } from '../../shared/runtime/ports.js';
+import { useInlineActivations } from '../support/inline-workers.js';
 
 // The use cases as the tests drive them: with the stores and ports in force and the given configuration.
 const deps = (config?: NumbersConfig) => numbersDeps(config ? { config } : {});
+
+// Approvals activate their number at once, at the approval's instant (handlers': the clock in force).
+let approvingAt: string | undefined;
+useInlineActivations(() => approvingAt ?? clock().now().toISOString());
 export const importNumbers = (raw: readonly string[], at: string, config: NumbersConfig) =>
   importCase(deps(config), raw, at);
 export const reserveNumber = (number: string, tenantId: string, at: string, config: NumbersConfig) =>
@@ -64,12 +70,19 @@ export const submitApplication = (
   at: string,
   config: NumbersConfig,
 ) => submitCase(deps(config), tenantId, applicationId, at);
-export const approveApplication = (
+export async function approveApplication(
   applicationId: string,
   operator: string,
   at: string,
   config: NumbersConfig,
-) => approveCase(deps(config), applicationId, operator, at);
+) {
+  approvingAt = at;
+  try {
+    return await approveCase(deps(config), applicationId, operator, at);
+  } finally {
+    approvingAt = undefined;
+  }
+}
 export const rejectApplication = (
   applicationId: string,
   rejection: Rejection,

@@ -26,7 +26,9 @@ const ALL: readonly CommandType[] = [
   'reject',
   'resubmit',
   'approve',
+  'restart_activation',
   'activate',
+  'roll_back_activation',
   'suspend',
   'resume',
   'expire_retention',
@@ -49,7 +51,8 @@ const PLAUSIBLE: Record<string, readonly CommandType[]> = {
   reserved: ['apply', 'release_hold', 'expire_hold', 'reserve'],
   applied: ['approve', 'reject', 'withdraw_application'],
   rejected: ['resubmit', 'withdraw_application'],
-  approved: ['activate'],
+  approved: ['restart_activation'],
+  activating: ['activate', 'activate', 'roll_back_activation'],
   active: ['suspend', 'stop_for_arrears', 'request_transfer', 'request_cancellation'],
   suspended: ['resume', 'expire_retention', 'request_cancellation'],
   arrears_stopped: ['restore_after_payment', 'expire_arrears', 'request_cancellation'],
@@ -67,6 +70,9 @@ function build(type: CommandType, tenantId: string, otherTenant: string): Lifecy
       return { type, accessNumber: '+6531000000' };
     case 'request_transfer':
       return { type, tenantId, toTenantId: otherTenant };
+    case 'roll_back_activation':
+      return { type, reason: 'no access number could be claimed' };
+    case 'restart_activation':
     case 'expire_hold':
     case 'reject':
     case 'approve':
@@ -174,7 +180,10 @@ describe('number lifecycle state machine', () => {
     );
     // The sequences must really reach the deep states, or the invariants above prove little.
     for (const edge of [
-      'approved>active',
+      'applied>activating',
+      'activating>active',
+      'activating>approved',
+      'approved>activating',
       'transfer_pending>active',
       'suspended>cancelled',
       'arrears_stopped>cancelled',
@@ -200,7 +209,16 @@ describe('number lifecycle state machine', () => {
     run({ type: 'reject' });
     run({ type: 'resubmit', tenantId: 't1' });
     run({ type: 'approve' });
+    expect(s.status).toBe('activating');
+    // Connect refused the claim: back to approved (the worker releases the claim), then a new activation.
+    expect(run({ type: 'roll_back_activation', reason: 'no number' }).effects).toEqual([
+      { kind: 'notify', tenantId: 't1', text: 'activation failed (no number); it will be retried' },
+    ]);
+    expect(s.status).toBe('approved');
+    expect(() => run({ type: 'activate', accessNumber: '+6531000001' })).toThrow(/approved cannot take/);
+    run({ type: 'restart_activation' });
     run({ type: 'activate', accessNumber: '+6531000001' });
+    expect(() => run({ type: 'roll_back_activation', reason: 'late' })).toThrow(/active cannot take/);
     run({ type: 'suspend', tenantId: 't1' });
     at += 10 * DAY;
     run({ type: 'resume', tenantId: 't1' });

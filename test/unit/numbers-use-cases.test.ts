@@ -78,6 +78,8 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     numbers: numbers as unknown as NumberStore,
     applications: unused as never,
     effects: unused as never,
+    activations: unused as never,
+    activationQueue: unused,
     arrears: unused as never,
     routingHandOver: { clear: unused },
     tenants: { exists: async () => true },

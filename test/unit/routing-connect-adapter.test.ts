@@ -31,7 +31,7 @@ import {
   withBackoff,
 } from '../../shared/adapters/connect/connect-telephony.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
-import { ClaimPendingError, type PendingClaim } from '../../shared/ports/telephony.js';
+import { ClaimFailedError, ClaimPendingError, type PendingClaim } from '../../shared/ports/telephony.js';
 import {
   CONNECT_REQUEST_RULES,
   connectRequestProblems,
@@ -340,6 +340,43 @@ describe('ConnectTelephony claims', () => {
     expect(connect).toHaveReceivedCommandTimes(SearchAvailablePhoneNumbersCommand, 1);
     expect(connect).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 1);
     expect(connect).toHaveReceivedCommandTimes(DescribePhoneNumberCommand, 3);
+  });
+
+  it('says when Connect refuses every attempt (ClaimFailedError: the caller rolls back, never retries)', async () => {
+    connect.on(ListPhoneNumbersV2Command).resolves({});
+    connect.on(SearchAvailablePhoneNumbersCommand).resolves(available('+6531000001', '+6531000002'));
+    connect.on(ClaimPhoneNumberCommand).callsFake((input: { PhoneNumber: string }) => ({
+      PhoneNumberId: `pn-${input.PhoneNumber.slice(-1)}`,
+    }));
+    connect.on(DescribePhoneNumberCommand).resolves(status('FAILED'));
+    const error = await adapter({ claimRetries: 1 })
+      .claimAccessNumber({ number400: '4008123456', idempotencyToken: APPLICATION })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClaimFailedError);
+    expect(connect).toHaveReceivedCommandTimes(ClaimPhoneNumberCommand, 2);
+    connect.reset();
+    connect.on(ListPhoneNumbersV2Command).resolves({});
+    connect.on(SearchAvailablePhoneNumbersCommand).resolves({ AvailableNumbersList: [] });
+    await expect(
+      adapter().claimAccessNumber({ number400: '4008123456', idempotencyToken: APPLICATION }),
+    ).rejects.toBeInstanceOf(ClaimFailedError);
+  });
+
+  it('paces its requests under Connect’s 2 requests/s when asked: a 500 ms gap before each after the first', async () => {
+    connect.on(ClaimPhoneNumberCommand).resolves({ PhoneNumberId: 'pn-1' });
+    connect.on(DescribePhoneNumberCommand).resolvesOnce(status('IN_PROGRESS')).resolves(status('CLAIMED'));
+    const sleeps: number[] = [];
+    await adapter({
+      requestsPerSecond: 2,
+      claimPollMs: 1000,
+      sleep: async (ms) => void sleeps.push(ms),
+    }).claimAccessNumber({
+      number400: '4008123456',
+      idempotencyToken: APPLICATION,
+      pending: { attempt: 0, phoneNumber: '+6531000001' },
+    });
+    // Claim, describe (in progress), poll wait, describe (claimed): gaps before the 2nd and 3rd requests.
+    expect(sleeps).toEqual([500, 1000, 500]);
   });
 
   it('releases a number with its own UUID token, and a number already gone is released', async () => {

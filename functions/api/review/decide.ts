@@ -1,4 +1,7 @@
-/** POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee, activation) or reject with reasons. */
+/**
+ * POST /v1/review/applications/{id}/decision — operators approve (contract, opening fee; 202: the number's
+ * activation in Connect runs in the activation worker) or reject with reasons (200).
+ */
 import { invalid } from '../../../shared/domain/errors.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath, decisionBody } from '../../../shared/http/schemas/numbers.js';
@@ -21,6 +24,8 @@ export const handler = apiHandler(
           };
     const application = await decideApplication(path.id, decision, principal.subject, now.toISOString());
     return {
+      // An approval is accepted: the activation worker claims and binds the access number.
+      status: decision.decision === 'approve' ? 202 : 200,
       body: application,
       // Filed under the applicant's tenant, so it sees (as "operator") who decided its application.
       audit: {

@@ -6,9 +6,17 @@
  *   GET  /local/documents/{token}   read a file through a download URL the port issued (base64 in JSON)
  *   GET  /local/documents           the stored document keys (never their contents)
  *   POST /local/numbers/import      { numbers: [...] } the operator import without a token (demo data)
+ *   GET  /local/numbers/activations the activation queue: messages sent (with their delays), dead letters
+ * Approvals' activations go through an in-process queue to the activation worker's own handler, so an
+ * approval on `npm start` has an active number by the time its 202 answers.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import {
+  type InProcessWorkQueue,
+  inProcessWorkQueue,
+  type QueueWorkerHandler,
+} from '../../../shared/adapters/local/in-process-work-queue.js';
 import { createLocalDocuments, type LocalDocuments } from '../../../shared/adapters/local/local-documents.js';
 import { requiredDocuments } from '../../../shared/domain/numbers/applications.js';
 import { classify } from '../../../shared/domain/numbers/classifier.js';
@@ -26,6 +34,8 @@ import {
   submitApplication,
 } from '../../../shared/runtime/numbers.js';
 import { usePorts } from '../../../shared/runtime/ports.js';
+import { useWorkQueue } from '../../../shared/runtime/work-queues.js';
+import { NUMBER_FUNCTIONS } from '../../catalogue/numbers.js';
 import type { LocalCapability } from '../capability.js';
 
 /** Numbers per segment in the demo inventory (4 segments). */
@@ -34,6 +44,7 @@ export const DEMO_TENANT = 'demo';
 export const DEMO_OPERATOR = 'operator';
 
 let documents: LocalDocuments | undefined;
+let activations: InProcessWorkQueue<unknown> | undefined;
 
 export function localDocuments(): LocalDocuments {
   if (!documents) throw new Error('the numbers capability is not set up');
@@ -106,6 +117,14 @@ export const capability: LocalCapability = {
   async setup(runtime) {
     documents = createLocalDocuments(runtime.dataDir);
     usePorts({ documents });
+    const worker = NUMBER_FUNCTIONS.find((f) => f.id === 'numberActivationWorker');
+    if (!worker) throw new Error('the number activation worker is missing from the catalogue');
+    activations = inProcessWorkQueue(
+      'number-activations',
+      () => runtime.loadHandler(worker.entry) as Promise<QueueWorkerHandler>,
+      runtime.lambdaContext(worker.id),
+    );
+    useWorkQueue('numberActivations', activations);
   },
   async seed(runtime) {
     const inventory = demoInventory(DEMO_NUMBERS_PER_SEGMENT);
@@ -114,6 +133,18 @@ export const capability: LocalCapability = {
     await seedDemoNumber(inventory, at);
   },
   routes: [
+    {
+      method: 'GET',
+      path: '/local/numbers/activations',
+      handle: async () => ({
+        status: 200,
+        body: {
+          stats: activations?.stats ?? null,
+          sent: activations?.sent ?? [],
+          deadLetters: activations?.deadLetters ?? [],
+        },
+      }),
+    },
     {
       method: 'PUT',
       path: '/local/documents/{token}',

@@ -6,9 +6,17 @@
  *   GET  /local/connect  what "Connect" was asked: claims, flow bindings, hours, queues, routing profiles,
  *                        and `callLimits` (the stop armed per contact)
  *   POST /local/calls    { to, caller, at?, keys?, unanswered?, queueFull?, talkSeconds? }
+ *   GET  /local/routing/apply-queue  the routing apply queue: messages sent (with their delays), dead letters
+ * Routing applies go through an in-process queue to the routing apply worker's own handler, so an apply on
+ * `npm start` has reached Connect by the time its 202 answers.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
+import {
+  type InProcessWorkQueue,
+  inProcessWorkQueue,
+  type QueueWorkerHandler,
+} from '../../../shared/adapters/local/in-process-work-queue.js';
 import { type LocalCallLimit, LocalCallLimits } from '../../../shared/adapters/local/local-call-limits.js';
 import { LocalTelephony } from '../../../shared/adapters/local/local-telephony.js';
 import { buildContactFlow } from '../../../shared/connect/contact-flow.js';
@@ -17,6 +25,8 @@ import { type WalkResult, walkFlow } from '../../../shared/connect/flow-walker.j
 import { normaliseCaller } from '../../../shared/domain/routing/caller.js';
 import { usePorts } from '../../../shared/runtime/ports.js';
 import { routingStores } from '../../../shared/runtime/routing.js';
+import { useWorkQueue } from '../../../shared/runtime/work-queues.js';
+import { ROUTING_FUNCTIONS } from '../../catalogue/routing.js';
 import type { ControlResult, LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const ROUTE_CALL_ENTRY = 'functions/connect/route-call.ts';
@@ -27,6 +37,7 @@ const LOCAL_ARM_CALL_LIMIT_ARN = 'arn:aws:lambda:local:000000000000:function:arm
 
 let telephony = new LocalTelephony();
 let callLimits = new LocalCallLimits();
+let applyQueue: InProcessWorkQueue<unknown> | undefined;
 
 export function localTelephony(): LocalTelephony {
   return telephony;
@@ -192,10 +203,18 @@ export async function simulateCall(
 
 export const capability: LocalCapability = {
   name: 'routing',
-  async setup() {
+  async setup(runtime) {
     telephony = new LocalTelephony();
     callLimits = new LocalCallLimits();
     usePorts({ telephony, callLimits });
+    const worker = ROUTING_FUNCTIONS.find((f) => f.id === 'routingApplyWorker');
+    if (!worker) throw new Error('the routing apply worker is missing from the catalogue');
+    applyQueue = inProcessWorkQueue(
+      'routing-apply',
+      () => runtime.loadHandler(worker.entry) as Promise<QueueWorkerHandler>,
+      runtime.lambdaContext(worker.id),
+    );
+    useWorkQueue('routingApply', applyQueue);
     // Locally a config applied a moment ago must reach the next simulated call: no warm-Lambda cache.
     process.env.ROUTE_CALL_SNAPSHOT_TTL_MS ??= '0';
     process.env.ROUTE_CALL_ACCOUNT_TTL_MS ??= '0';
@@ -205,6 +224,18 @@ export const capability: LocalCapability = {
       method: 'GET',
       path: '/local/connect',
       handle: async () => ({ status: 200, body: { ...telephony.state, callLimits: callLimits.armed } }),
+    },
+    {
+      method: 'GET',
+      path: '/local/routing/apply-queue',
+      handle: async () => ({
+        status: 200,
+        body: {
+          stats: applyQueue?.stats ?? null,
+          sent: applyQueue?.sent ?? [],
+          deadLetters: applyQueue?.deadLetters ?? [],
+        },
+      }),
     },
     {
       method: 'POST',

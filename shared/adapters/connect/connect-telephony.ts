@@ -41,6 +41,7 @@ import {
   type AccessNumberType,
   type ClaimAccessNumberRequest,
   type ClaimedAccessNumber,
+  ClaimFailedError,
   ClaimPendingError,
   type ConnectResourceRef,
   type HoursOfOperationSpec,
@@ -144,6 +145,11 @@ export interface ConnectTelephonyOptions extends BackoffOptions {
   readonly claimPolls?: number;
   readonly claimPollMs?: number;
   readonly claimRetries?: number;
+  /**
+   * Paces this process's requests to about this many a second (a gap of 1/rate seconds before every request
+   * after the first), under Connect's account-wide 2 requests/s. @default unpaced
+   */
+  readonly requestsPerSecond?: number;
 }
 
 export class ConnectTelephony implements TelephonyPort {
@@ -155,8 +161,10 @@ export class ConnectTelephony implements TelephonyPort {
     private readonly options: ConnectTelephonyOptions,
   ) {}
 
-  private send<T>(command: { input: unknown }): Promise<T> {
-    return withBackoff(() => {
+  private async send<T>(command: { input: unknown }): Promise<T> {
+    return withBackoff(async () => {
+      const rate = this.options.requestsPerSecond;
+      if (rate && this.calls > 0) await (this.options.sleep ?? realSleep)(Math.ceil(1000 / rate));
       this.calls++;
       return this.client.send(command as never) as Promise<T>;
     }, this.options);
@@ -478,7 +486,7 @@ export class ConnectTelephony implements TelephonyPort {
       if (!failed) throw new ClaimPendingError(claim);
       claim = undefined;
     }
-    throw new Error(
+    throw new ClaimFailedError(
       `could not claim an access number for ${request.number400} after ${retries + 1} attempts`,
     );
   }
@@ -497,7 +505,7 @@ export class ConnectTelephony implements TelephonyPort {
     const list = search.AvailableNumbersList ?? [];
     const candidate = list[attempt % Math.max(1, list.length)]?.PhoneNumber;
     if (!candidate)
-      throw new Error(
+      throw new ClaimFailedError(
         `no ${criteria.type} numbers available in ${criteria.countryCode}${criteria.prefix ? ` under ${criteria.prefix}` : ''}`,
       );
     return candidate;

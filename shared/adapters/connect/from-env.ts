@@ -17,5 +17,7 @@ export async function createTelephonyFromEnv(): Promise<TelephonyPort> {
     instanceId: instanceArn.split('/').pop() ?? instanceArn,
     contactFlowId: process.env.CONTACT_FLOW_ID || undefined,
     accessNumbers: accessNumbersFromEnv(process.env),
+    // Connect allows about 2 requests/s per account; the workers that call it stay under that.
+    requestsPerSecond: Number(process.env.CONNECT_REQUESTS_PER_SECOND) || 2,
   });
 }

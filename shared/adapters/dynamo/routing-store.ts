@@ -3,6 +3,7 @@
  *   routing NUM#<number> / CONFIG            head: current version, config, tenantId
  *   routing NUM#<number> / CONFIG#V<000001>  every version, kept (audit, rollback)
  *   routing NUM#<number> / APPLIED           what Connect holds: per resource key its spec hash and id
+ *   routing NUM#<number> / APPLY_JOB         the latest apply job (./routing-apply-job-store.ts)
  *   routing ACCESS#<accessNumber> / SNAPSHOT  routing fields only (numbers owns the number fields), with
  *                                            calendarStamp + gsi1 keys when it uses the public calendar,
  *                                            and routingTenantId: whose configuration the routing is
@@ -26,6 +27,7 @@ import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import { dynamo } from './client.js';
 import { CALENDAR_PK, CALENDAR_SNAPSHOTS_PK, calendarIndexKeys } from './holiday-calendar-store.js';
 import { putVersioned, queryAll, queryPages } from './paging.js';
+import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
@@ -174,6 +176,9 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
         .catch(ignoreConditionFailure);
     }
     await dynamo().send(new DeleteCommand({ TableName: routing, Key: { pk, sk: 'APPLIED' } }));
+    await dynamo()
+      .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: APPLY_JOB_SK }, ...ownedBy }))
+      .catch(ignoreConditionFailure);
     // Versions before the head: while the head stands, a next owner's write continues its numbering and
     // never collides with a version row left behind.
     const versions = await queryAll({

@@ -1,18 +1,26 @@
 /**
  * Connect has no local emulator: this TelephonyPort records what was asked (claims, flow bindings, hours,
  * queues, routing profiles) so the local runtime and tests run end to end. GET /local/connect shows it.
- * Like Connect, names are unique per kind and an upsert of a known resource updates it in place.
+ * Like Connect, names are unique per kind and an upsert of a known resource updates it in place; a claim
+ * reports its number through `onPending` before it completes, and resumes a `pending` claim. Tests inject
+ * Connect's failures: `failNext` (throttling, outages, a crash mid-apply), `claimsPendingFor` (a slow claim),
+ * `failClaims` (Connect refusing every claim).
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  ClaimAccessNumberRequest,
-  ClaimedAccessNumber,
-  ConnectResourceRef,
-  HoursOfOperationSpec,
-  QueueSpec,
-  RoutingProfileSpec,
-  TelephonyPort,
+import {
+  type ClaimAccessNumberRequest,
+  type ClaimedAccessNumber,
+  ClaimFailedError,
+  ClaimPendingError,
+  type ConnectResourceRef,
+  type HoursOfOperationSpec,
+  type QueueSpec,
+  type RoutingProfileSpec,
+  type TelephonyPort,
 } from '../../ports/telephony.js';
+
+/** The port's methods that reach Connect. */
+export type LocalConnectOperation = Exclude<keyof TelephonyPort, 'contactFlowId'>;
 
 const INSTANCE = 'arn:aws:connect:local:000000000000:instance/00000000-0000-4000-8000-000000000000';
 export const LOCAL_CONTACT_FLOW_ID = 'local-generic-flow';
@@ -43,34 +51,74 @@ export class LocalTelephony implements TelephonyPort {
     writes: [],
   };
   private nextAccess = 31580100;
+  private readonly faults: { operation: LocalConnectOperation; errorName: string; times: number }[] = [];
+  /** Calls of claimAccessNumber that still find the claim in progress (ClaimPendingError). */
+  claimsPendingFor = 0;
+  /** Connect refuses every claim (ClaimFailedError), as when no number can be had. */
+  failClaims = false;
+
+  /** The next `times` calls of `operation` throw an error named `errorName` (say, ThrottlingException). */
+  failNext(operation: LocalConnectOperation, errorName: string, times = 1): void {
+    this.faults.push({ operation, errorName, times });
+  }
+
+  private fault(operation: LocalConnectOperation): void {
+    const fault = this.faults.find((f) => f.operation === operation && f.times > 0);
+    if (!fault) return;
+    fault.times -= 1;
+    throw Object.assign(new Error(`${fault.errorName} (injected into the local Connect)`), {
+      name: fault.errorName,
+    });
+  }
 
   contactFlowId(): string {
     return LOCAL_CONTACT_FLOW_ID;
   }
 
   async claimAccessNumber(request: ClaimAccessNumberRequest): Promise<ClaimedAccessNumber> {
-    const again = this.state.claims.find(
-      (c) => c.idempotencyToken === request.idempotencyToken && !c.released,
+    this.fault('claimAccessNumber');
+    if (this.failClaims) throw new ClaimFailedError(`no number could be claimed for ${request.number400}`);
+    const resumed = request.pending?.phoneNumberId;
+    let claim = this.state.claims.find(
+      (c) =>
+        !c.released &&
+        (resumed ? c.phoneNumberId === resumed : c.idempotencyToken === request.idempotencyToken),
     );
-    if (again) return { accessNumber: again.accessNumber, phoneNumberId: again.phoneNumberId };
-    const claim = {
-      number400: request.number400,
-      accessNumber: `${request.prefix ?? '+65'}${this.nextAccess++}`.slice(0, 16),
-      phoneNumberId: randomUUID(),
-      idempotencyToken: request.idempotencyToken,
-      released: false,
-    };
-    this.state.claims.push(claim);
-    this.state.writes.push({ op: 'ClaimPhoneNumber', name: claim.accessNumber });
+    if (!claim) {
+      claim = {
+        number400: request.number400,
+        accessNumber: `${request.prefix ?? '+65'}${this.nextAccess++}`.slice(0, 16),
+        phoneNumberId: randomUUID(),
+        idempotencyToken: request.idempotencyToken,
+        released: false,
+      };
+      this.state.claims.push(claim);
+      this.state.writes.push({ op: 'ClaimPhoneNumber', name: claim.accessNumber });
+      await request.onPending?.({
+        attempt: request.pending?.attempt ?? 0,
+        phoneNumber: claim.accessNumber,
+        phoneNumberId: claim.phoneNumberId,
+      });
+    }
+    if (this.claimsPendingFor > 0) {
+      this.claimsPendingFor -= 1;
+      throw new ClaimPendingError({
+        attempt: request.pending?.attempt ?? 0,
+        phoneNumber: claim.accessNumber,
+        phoneNumberId: claim.phoneNumberId,
+      });
+    }
     return { accessNumber: claim.accessNumber, phoneNumberId: claim.phoneNumberId };
   }
 
   async associateFlow(phoneNumberId: string, contactFlowId: string): Promise<void> {
+    this.fault('associateFlow');
     this.state.flowBindings[phoneNumberId] = contactFlowId;
     this.state.writes.push({ op: 'AssociatePhoneNumberContactFlow', name: phoneNumberId });
   }
 
   async releaseAccessNumber(phoneNumberId: string): Promise<void> {
+    this.fault('releaseAccessNumber');
     for (const c of this.state.claims) if (c.phoneNumberId === phoneNumberId) c.released = true;
     delete this.state.flowBindings[phoneNumberId];
     this.state.writes.push({ op: 'ReleasePhoneNumber', name: phoneNumberId });
@@ -96,10 +144,12 @@ export class LocalTelephony implements TelephonyPort {
     spec: HoursOfOperationSpec,
     existing?: ConnectResourceRef,
   ): Promise<ConnectResourceRef> {
+    this.fault('upsertHoursOfOperation');
     return this.upsert('operating-hours', 'HoursOfOperation', this.state.hours, spec, existing);
   }
 
   async upsertQueue(spec: QueueSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef> {
+    this.fault('upsertQueue');
     return this.upsert('queue', 'Queue', this.state.queues, spec, existing);
   }
 
@@ -107,6 +157,7 @@ export class LocalTelephony implements TelephonyPort {
     spec: RoutingProfileSpec,
     existing?: ConnectResourceRef,
   ): Promise<ConnectResourceRef> {
+    this.fault('upsertRoutingProfile');
     return this.upsert('routing-profile', 'RoutingProfile', this.state.routingProfiles, spec, existing);
   }
 }

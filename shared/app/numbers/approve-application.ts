@@ -2,17 +2,18 @@
  * An operator approves a submitted application. Primary course:
  *   1. the tenant's paid-in money must cover the opening fee (approval-fees.ts), else a 402
  *      `fees_not_funded` and nothing changes;
- *   2. the application and the number move to approved, the contract is written and the selection fee is
- *      debited (the first top-up stays on the balance), in one commit;
- *   3. an access number is claimed in Connect (same token, same claim) and pointed at the contact flow;
- *   4. the number is activated, and the approval notice goes with the activation, durably.
- * Variations: approving an approved application resumes whatever step did not finish and answers the
- * same, so a double submit is harmless; a parallel approval that got there first is carried on from; a
- * Connect failure answers 503 (approved and charged already; approving again retries safely). An
- * activation that fails for good gives the fee back with returnApprovalFees. A transfer recipient's
- * qualification is approved alone: no fee, no activation (the recipient then accepts the transfer with it).
+ *   2. the application moves to approved, the number to activating, the contract is written and the
+ *      selection fee is debited (the first top-up stays on the balance), with the start of the number's
+ *      activation as a durable effect, in one commit;
+ *   3. the answer is 202: the activation worker (activate-number.ts) claims an access number in Connect,
+ *      binds it and activates the number, off the request path.
+ * Variations: approving an approved application answers the same and is harmless: an activation in progress
+ * is sent to the worker again (it resumes from the stored claim), one that was rolled back starts again
+ * (its next generation; the approval and its fee stand), an active number is left alone; a parallel approval
+ * that got there first is carried on from. A transfer recipient's qualification is approved alone: no fee,
+ * no activation (the recipient then accepts the transfer with it).
  */
-import { conflict, DomainError, notFound } from '../../domain/errors.js';
+import { conflict, notFound } from '../../domain/errors.js';
 import {
   type ApplicationRecord,
   contractFor,
@@ -20,6 +21,8 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
+import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { operatorActivationView, startActivation } from './activation.js';
 import { commitQualification, requireApplication } from './applications.js';
 import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
@@ -38,6 +41,8 @@ export async function approveApplication(
     throw conflict('invalid_transition', `a ${app.status} application cannot be approved`);
   }
   if (app.transfer) return approveQualification(deps, app, operator, at);
+  // Approved by this call: the commit's effect has just sent the activation.
+  let approvedNow = false;
   if (app.status === 'submitted') {
     const submitted = app;
     const contract = contractFor(submitted, at, config);
@@ -70,9 +75,11 @@ export async function approveApplication(
             // Checked again on what is there at this attempt: the debit commits at the account's version.
             await fundApproval(deps, submitted, fees, at),
           ],
+          effects: (_number, after) => [activationEffect(next, after.version, 0, at)],
         },
       );
       app = next;
+      approvedNow = true;
     } catch (error) {
       // A parallel approval got there first: carry on from what it wrote.
       const now = await deps.applications.get(applicationId);
@@ -80,11 +87,17 @@ export async function approveApplication(
       app = now;
     }
   }
-  const activated = await activateNumber(deps, app, operator, at);
+  const number = approvedNow
+    ? await requireNumber(deps, app.number)
+    : await continueActivation(deps, app, operator, at);
+  const activation = await deps.activations.get(app.number);
   return {
     ...operatorApplicationView(app),
-    numberStatus: activated.status,
-    accessNumber: activated.accessNumber,
+    numberStatus: number.status,
+    ...(number.accessNumber ? { accessNumber: number.accessNumber } : {}),
+    ...(activation?.applicationId === app.applicationId
+      ? { activation: operatorActivationView(activation) }
+      : {}),
   };
 }
 
@@ -124,66 +137,55 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
   };
 }
 
-/** Claims an access number through the telephony port (same token, same claim) and activates the number. */
-async function activateNumber(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
-  const number = await deps.numbers.get(app.number);
-  if (!number) throw notFound('number_not_found', 'no such number');
-  if (number.status !== 'approved') return { status: number.status, accessNumber: number.accessNumber };
-  const telephony = await deps.telephony();
-  let claimed: { accessNumber: string; phoneNumberId: string };
-  try {
-    claimed = await telephony.claimAccessNumber({
-      number400: app.number,
-      countryCode: 'SG',
-      type: 'DID',
-      idempotencyToken: app.applicationId,
-    });
-    const flowId = telephony.contactFlowId?.();
-    if (flowId) await telephony.associateFlow(claimed.phoneNumberId, flowId);
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    deps.log.error('binding the number in Connect failed', { number: app.number, error: error as Error });
-    // Approved and charged already; the same claim token makes a retry safe.
-    throw new DomainError(
-      'unavailable',
-      'telephony_unavailable',
-      'the application is approved but binding the number in Connect failed; approve it again to retry',
-    );
-  }
-  try {
-    const { number: active } = await runLifecycleCommand(
+/** The durable start of an activation, committed with the transition that makes the number activating. */
+function activationEffect(
+  app: ApplicationRecord,
+  version: number,
+  generation: number,
+  at: string,
+): PendingEffect {
+  return {
+    effectId: `${app.number}#v${String(version).padStart(8, '0')}#activation`,
+    at,
+    payload: {
+      kind: 'start_activation',
+      number: app.number,
+      applicationId: app.applicationId,
+      tenantId: app.tenantId,
+      generation,
+    },
+  };
+}
+
+/**
+ * An approval seen again: an activation in progress is sent to the worker again, one rolled back (the number
+ * approved, not activating) starts its next generation; anything else is left as it is. Answers the number.
+ */
+async function continueActivation(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
+  const number = await requireNumber(deps, app.number);
+  const previous = await deps.activations.get(app.number);
+  const generation = previous?.applicationId === app.applicationId ? previous.generation : undefined;
+  if (number.status === 'activating') {
+    const start = { number: app.number, applicationId: app.applicationId, tenantId: app.tenantId };
+    await startActivation(deps, { ...start, generation: generation ?? 0 }, at);
+  } else if (number.status === 'approved') {
+    await runLifecycleCommand(
       deps,
       app.number,
-      { type: 'activate', accessNumber: claimed.accessNumber },
+      { type: 'restart_activation' },
       { at, actor: operator },
       {
-        // planId again from the contract: numbers approved before the number item carried it get it now.
-        extra: (current) => ({
-          phoneNumberId: claimed.phoneNumberId,
-          ...(current.planId ? {} : { planId: app.planId }),
-        }),
-        effects: (_number, next) => [
-          {
-            effectId: `${app.number}#v${String(next.version).padStart(8, '0')}#decision`,
-            at,
-            payload: {
-              kind: 'notify',
-              notification: {
-                tenantId: app.tenantId,
-                kind: 'application_decided',
-                template: 'application_approved',
-                params: { number: app.number },
-                dedupeKey: `application#${app.applicationId}#approved`,
-              },
-            },
-          },
+        effects: (_number, after) => [
+          activationEffect(app, after.version, generation === undefined ? 0 : generation + 1, at),
         ],
       },
     );
-    return { status: active.status, accessNumber: active.accessNumber };
-  } catch (error) {
-    const now = await deps.numbers.get(app.number);
-    if (now?.status === 'active') return { status: now.status, accessNumber: now.accessNumber };
-    throw error;
   }
+  return requireNumber(deps, app.number);
+}
+
+async function requireNumber(deps: NumbersDeps, id: string) {
+  const number = await deps.numbers.get(id);
+  if (!number) throw notFound('number_not_found', 'no such number');
+  return number;
 }

@@ -1,6 +1,7 @@
 /** What the numbers use cases run on: stores, the outside world behind ports, configuration. */
 import type { LedgerPort } from '../../domain/ledger/types.js';
 import type { NumbersConfig } from '../../domain/numbers/config.js';
+import type { ActivationStore } from '../../ports/activation-store.js';
 import type { ApplicationStore } from '../../ports/application-store.js';
 import type { BalanceRefunds } from '../../ports/balance-refunds.js';
 import type { DocumentsPort } from '../../ports/documents.js';
@@ -11,6 +12,8 @@ import type { PrepaidFunds } from '../../ports/prepaid-funds.js';
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
 import type { TenantDirectory } from '../../ports/tenant-directory.js';
+import type { WorkQueue } from '../../ports/work-queue.js';
+import type { ActivationMessage } from './activation.js';
 
 export interface NumbersDeps {
   readonly numbers: NumberStore;
@@ -21,7 +24,11 @@ export interface NumbersDeps {
   readonly routingHandOver: RoutingHandOver;
   /** Which tenants exist (a transfer goes only to one). */
   readonly tenants: TenantDirectory;
-  /** Where settlements (and fees given back) post. */
+  /** Approved numbers' activations (the claim in Connect in progress). */
+  readonly activations: ActivationStore;
+  /** The activation worker's queue, built on first use. */
+  readonly activationQueue: () => Promise<WorkQueue<ActivationMessage>>;
+  /** Where the selection fee, settlements and fees given back post. */
   readonly ledger: LedgerPort;
   /** The tenant's paid-in money, read to fund an approval. */
   readonly funds: PrepaidFunds;

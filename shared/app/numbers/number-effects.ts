@@ -1,8 +1,8 @@
 /**
  * Durable lifecycle side effects. Whatever a transition must do outside its own records (post the
- * settlement, record the refund, release the access number in Connect, notify the tenant) is written as a
- * pending effect in the SAME commit as the state change, carried out right after it and marked done. One
- * that fails stays pending and the number-effects job (retryNumberEffects) retries it with backoff, so a
+ * settlement, record the refund, release the access number in Connect, notify the tenant, send an approved
+ * number's activation to its worker) is written as a pending effect in the SAME commit as the state change,
+ * carried out right after it and marked done. One that fails stays pending and the number-effects job (retryNumberEffects) retries it with backoff, so a
  * crash or an outage between the commit and the effect loses nothing.
  *
  * Every effect is idempotent (ledger keys, Connect release of a released number, notification dedupe keys,
@@ -16,6 +16,7 @@ import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js'
 import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
 import type { EffectPayload, PendingEffect } from '../../ports/number-effect-store.js';
+import { startActivation } from './activation.js';
 import type { NumbersDeps } from './deps.js';
 
 const DONE_KEPT_DAYS = 90;
@@ -183,6 +184,9 @@ async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, no
       return (await deps.telephony()).releaseAccessNumber(payload.phoneNumberId);
     case 'notify':
       await (await deps.notifications()).publish(payload.notification);
+      return;
+    case 'start_activation':
+      await startActivation(deps, payload, at);
       return;
     case 'clear_routing':
       return deps.routingHandOver.clear(payload.number, {

@@ -3,7 +3,8 @@
  * → read number + config + applied state → plan the Connect resources → for each, hash the spec and call
  * Connect only when the hash differs (recording the result at once, so a failed apply resumes where it
  * stopped) → compile the snapshot with the queue ARNs and write it if it changed.
- * An unchanged configuration therefore makes zero Connect write calls.
+ * An unchanged configuration therefore makes zero Connect write calls. Runs in the routing apply worker
+ * (run-routing-apply.ts), which records each step done and backs off from Connect's throttling.
  * Variations: not the tenant's number → not found; no configuration → conflict (nothing_to_apply); the
  * number's restrictions changed since the config was stored → validation error; resources no longer
  * configured are forgotten (left in Connect unused); no access number yet → no snapshot.
@@ -58,6 +59,16 @@ export interface ApplyRoutingRequest {
   readonly calendar?: LoadedCalendar;
   /** Write the snapshot even when its hash says unchanged (the job repairs a snapshot a race left stale). */
   readonly forceSnapshot?: boolean;
+  /**
+   * Told after each step of the plan is done (written to Connect and recorded, or found unchanged), with
+   * the steps so far: the apply job records its progress through it.
+   */
+  readonly onStep?: (progress: {
+    readonly done: readonly string[];
+    readonly total: number;
+    /** The step after these, if any. */
+    readonly next?: string;
+  }) => Promise<void>;
 }
 
 /** JSON with sorted keys: equal specs hash equal whatever order they were built in. */
@@ -108,6 +119,11 @@ export async function applyRouting(
   const changes: ApplyChange[] = [];
   const unchanged: string[] = [];
   let connectWrites = 0;
+  const done: string[] = [];
+  const stepDone = async (key: string) => {
+    done.push(key);
+    await request.onStep?.({ done: [...done], total: plan.length, next: plan[done.length]?.key });
+  };
   for (const step of plan) {
     const spec = step.spec(ids);
     const hash = hashOf({ kind: step.kind, spec });
@@ -116,6 +132,7 @@ export async function applyRouting(
       ids[step.key] = previous.id;
       arns[step.key] = previous.arn;
       unchanged.push(step.key);
+      await stepDone(step.key);
       continue;
     }
     const existing: ConnectResourceRef | undefined = previous
@@ -145,6 +162,7 @@ export async function applyRouting(
     ids[step.key] = ref.id;
     arns[step.key] = ref.arn;
     changes.push({ key: step.key, kind: step.kind, change: previous ? 'updated' : 'created' });
+    await stepDone(step.key);
   }
   // Resources no longer configured are forgotten (left in Connect unused; deleting queues that may still
   // hold contacts is an operator's decision).

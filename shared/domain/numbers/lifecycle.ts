@@ -3,7 +3,8 @@
  * the next state plus the effects the adapters must carry out (settlement, refunds, Connect, notices) or
  * throws a 409 naming what is wrong. Pure: time comes in as `at`, configuration as an argument.
  *
- *   available → reserved → applied → (rejected → applied …) → approved → active
+ *   available → reserved → applied → (rejected → applied …) → activating → active
+ *   activating → approved (activation rolled back: the claimed access number released) → activating …
  *   active ⇄ suspended (capped retention) · active → arrears_stopped → active | cancelled
  *   active → transfer_pending → active (new owner, old owner settled first)
  *   active|suspended|arrears_stopped → cancellation_requested → cancelled → quarantined → available
@@ -17,6 +18,7 @@ export const NUMBER_STATUSES = [
   'applied',
   'rejected',
   'approved',
+  'activating',
   'active',
   'suspended',
   'arrears_stopped',
@@ -66,7 +68,11 @@ export type LifecycleCommand =
   | { readonly type: 'reject' }
   | { readonly type: 'resubmit'; readonly tenantId: string }
   | { readonly type: 'approve' }
+  /** An operator approves again a number whose activation was rolled back: another activation starts. */
+  | { readonly type: 'restart_activation' }
   | { readonly type: 'activate'; readonly accessNumber: string }
+  /** The activation worker gave up (Connect refused every claim, or too long): back to approved. */
+  | { readonly type: 'roll_back_activation'; readonly reason: string }
   | { readonly type: 'suspend'; readonly tenantId: string }
   | { readonly type: 'resume'; readonly tenantId: string }
   | { readonly type: 'expire_retention' }
@@ -229,13 +235,26 @@ export function decide(
       if (status !== 'rejected') refuse(state, command);
       return done({ ...state, status: 'applied' });
     case 'approve':
+      // Approved, the number is activated asynchronously (an access number claimed in Connect).
       if (status !== 'applied') refuse(state, command);
-      return done({ ...state, status: 'approved' }, [
+      return done({ ...state, status: 'activating' }, [
         { kind: 'notify', tenantId: state.tenantId as string, text: 'application approved' },
       ]);
-    case 'activate':
+    case 'restart_activation':
       if (status !== 'approved') refuse(state, command);
+      return done({ ...state, status: 'activating' });
+    case 'activate':
+      if (status !== 'activating') refuse(state, command);
       return done({ ...state, status: 'active', accessNumber: command.accessNumber });
+    case 'roll_back_activation':
+      if (status !== 'activating') refuse(state, command);
+      return done({ ...state, status: 'approved' }, [
+        {
+          kind: 'notify',
+          tenantId: state.tenantId as string,
+          text: `activation failed (${command.reason}); it will be retried`,
+        },
+      ]);
     case 'suspend': {
       requireOwner(state, command, at);
       if (status !== 'active') refuse(state, command);

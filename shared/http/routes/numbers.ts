@@ -257,9 +257,10 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     roles: OPERATOR,
     rateLimit: 'write',
     tables: { numbers: 'write', routing: 'write', ledger: 'write' },
-    capabilities: ['telephony', 'notifications'],
+    // No telephony: the activation worker claims in Connect (infra/catalogue/work-queues.ts).
+    capabilities: ['notifications'],
     summary:
-      'Operators: approve (contract, opening fee, Connect binding, activation) or reject with catalogue reasons',
+      'Operators: approve (contract, opening fee; 202, the number activating: a worker claims and binds its access number in Connect) or reject with catalogue reasons',
     tag: TAG,
   },
 ];

@@ -34,11 +34,12 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/numbers/{number}/routing/apply',
     entry: 'functions/api/routing/apply.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'read', routing: 'write', ops: 'read' },
-    capabilities: ['telephony'],
+    // Writes the apply job and sends it to the routing apply worker (infra/catalogue/work-queues.ts),
+    // which alone calls Connect.
+    tables: { numbers: 'read', routing: 'write' },
     rateLimit: 'expensive',
     summary:
-      'Apply the current configuration to Amazon Connect (a diff: unchanged resources are not written)',
+      'Apply the current configuration to Amazon Connect: 202 with the apply job, run by a worker as a resumable diff (unchanged resources are not written); GET …/routing shows its progress',
     tag: TAG,
   },
   {

@@ -110,7 +110,8 @@ export const NUMBER_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   resubmitApplication: { path: applicationPath, body: resubmissionBody },
   listPendingApplications: { query: pageQuery },
   getApplicationForReview: { path: applicationPath },
-  decideApplication: { path: applicationPath, body: decisionBody },
+  // 202 for an approval (the number's activation runs in a worker), 200 for a rejection.
+  decideApplication: { path: applicationPath, body: decisionBody, status: 202, otherStatuses: [200] },
   suspendNumber: { path: numberPath },
   resumeNumber: { path: numberPath },
   requestCancellation: { path: numberPath, status: 202 },

@@ -206,8 +206,32 @@ const documentUpload = z.object({
   }),
 });
 
+/** An approved number's activation in Connect (shared/app/numbers/activation.ts). */
+const activation = z.object({
+  status: z.enum(['activating', 'active', 'failed']),
+  step: z.enum(['queued', 'claiming', 'binding', 'done']),
+  tries: z.int(),
+  startedAt: instant,
+  updatedAt: instant,
+  accessNumber: z.optional(z.string()),
+});
+
 const decision = z.union([
-  z.object({ ...applicationView.shape, numberStatus: z.string(), accessNumber: z.optional(z.string()) }),
+  z.object({
+    ...applicationView.shape,
+    numberStatus: z.string().check(z.describe('activating until the activation worker has bound the number')),
+    accessNumber: z.optional(z.string()),
+    activation: z.optional(
+      z.object({
+        ...activation.shape,
+        generation: z.int(),
+        claim: z.optional(
+          z.object({ attempt: z.int(), phoneNumber: z.string(), phoneNumberId: z.optional(z.string()) }),
+        ),
+        lastError: z.optional(z.string()),
+      }),
+    ),
+  }),
   applicationView,
 ]);
 
@@ -294,7 +318,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
   decideTransfer: transferDecision,
   createApplication: applicationView,
   listApplications: page(applicationView),
-  getApplication: applicationView,
+  getApplication: z.object({ ...applicationView.shape, activation: z.optional(activation) }),
   withdrawApplication: applicationView,
   addApplicationDocument: documentUpload,
   submitApplication: applicationView,

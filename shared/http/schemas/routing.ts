@@ -173,6 +173,33 @@ const calendarYearView = z.object({
   updatedBy: z.optional(z.string()),
 });
 
+/** A routing apply job (shared/ports/routing-apply-jobs.ts), as POST …/apply and GET …/routing show it. */
+const applyJob = z.object({
+  number: z.string(),
+  jobId: z.string(),
+  configVersion: z.number(),
+  status: z.enum(['pending', 'applying', 'applied', 'failed']),
+  stepsDone: z
+    .array(z.string())
+    .check(z.describe('Plan steps done, in order (hours, queue:<id>, profile:<group>, flow)')),
+  step: z.optional(z.string().check(z.describe('The step the apply is at, while applying'))),
+  steps: z.optional(z.number()),
+  tries: z.number(),
+  throttled: z.number().check(z.describe('Times Connect throttled the apply and it was retried later')),
+  error: z.optional(z.object({ code: z.string(), message: z.string(), field: z.optional(z.string()) })),
+  result: z.optional(
+    z.object({
+      changes: z.array(z.object({ key: z.string(), kind: z.string(), change: z.string() })),
+      unchanged: z.array(z.string()),
+      snapshot: z.string(),
+      connectWrites: z.number(),
+    }),
+  ),
+  requestedAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.optional(z.string()),
+});
+
 export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   getRouting: {
     path: routingNumberPath,
@@ -182,6 +209,7 @@ export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
       updatedAt: z.string(),
       config: z.unknown(),
       applied: z.unknown(),
+      applyJob: z.nullable(applyJob),
     }),
   },
   putRouting: {
@@ -194,17 +222,7 @@ export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
       config: z.unknown(),
     }),
   },
-  applyRouting: {
-    path: routingNumberPath,
-    response: z.object({
-      number: z.string(),
-      configVersion: z.number(),
-      changes: z.array(z.object({ key: z.string(), kind: z.string(), change: z.string() })),
-      unchanged: z.array(z.string()),
-      snapshot: z.string(),
-      connectWrites: z.number(),
-    }),
-  },
+  applyRouting: { path: routingNumberPath, status: 202, response: applyJob },
   listHolidayCalendars: {
     response: z.object({ stamp: z.string(), years: z.array(calendarYearView) }),
   },

@@ -8,4 +8,6 @@ export interface RouteSchemas {
   readonly response?: z.ZodMiniType;
   /** Success status (default 200). */
   readonly status?: number;
+  /** Other success statuses answering the same shape (an approval is 202, a rejection 200). */
+  readonly otherStatuses?: readonly number[];
 }

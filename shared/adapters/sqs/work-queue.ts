@@ -1,0 +1,22 @@
+/**
+ * WorkQueue on SQS: one SendMessage per message, its delay clamped to SQS's 0–900 s. The SDK's own
+ * retries cover throttling and transient errors; a send that still fails throws (the sender's caller
+ * decides: an approval answers an error, a worker's message is redelivered).
+ */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_DELAY_SECONDS, type SendOptions, type WorkQueue } from '../../ports/work-queue.js';
+
+export function sqsWorkQueue<M>(client: SQSClient, queueUrl: string): WorkQueue<M> {
+  return {
+    async send(message: M, options: SendOptions = {}) {
+      const delay = Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(options.delaySeconds ?? 0)));
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(message),
+          ...(delay > 0 ? { DelaySeconds: delay } : {}),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Work queues: the SQS adapter's requests fit SendMessage's documented constraints (QueueUrl required,
+ * DelaySeconds an integer 0–900, a non-empty body), the back-off schedule, the in-process stand-in's
+ * delivery (re-queues join the drain, failures are redelivered then dead-lettered) and the worker wrapper's
+ * partial batch failures.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inProcessWorkQueue } from '../../shared/adapters/local/in-process-work-queue.js';
+import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
+import { backoffSeconds, MAX_DELAY_SECONDS } from '../../shared/ports/work-queue.js';
+import { queueWorker } from '../../shared/runtime/queue-worker.js';
+
+const sqs = mockClient(SQSClient);
+afterEach(() => sqs.reset());
+const QUEUE_URL = 'https://sqs.ap-southeast-1.amazonaws.com/111122223333/hotline-NumberActivations';
+
+/** SendMessage's constraints (SQS API reference, SendMessage: DelaySeconds 0 to 900; QueueUrl, MessageBody required). */
+function sendMessageProblems(input: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (typeof input.QueueUrl !== 'string' || !input.QueueUrl) problems.push('QueueUrl is required');
+  if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0)
+    problems.push('MessageBody is required');
+  const delay = input.DelaySeconds;
+  if (delay !== undefined && !(Number.isInteger(delay) && (delay as number) >= 0 && (delay as number) <= 900))
+    problems.push(`DelaySeconds ${String(delay)} is not an integer 0-900`);
+  return problems;
+}
+
+describe('sqsWorkQueue', () => {
+  it('sends the message as JSON with its delay, clamped to SQS’s 0–900 s, within the model', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    const queue = sqsWorkQueue<{ type: string; n: number }>(
+      new SQSClient({ region: 'ap-southeast-1' }),
+      QUEUE_URL,
+    );
+    await queue.send({ type: 'number.activate', n: 1 });
+    await queue.send({ type: 'number.activate', n: 2 }, { delaySeconds: 30 });
+    await queue.send({ type: 'number.activate', n: 3 }, { delaySeconds: 3600 });
+    await queue.send({ type: 'number.activate', n: 4 }, { delaySeconds: 7.6 });
+    const inputs = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.DelaySeconds)).toEqual([undefined, 30, 900, 8]);
+    expect(inputs.map((i) => JSON.parse(i.MessageBody ?? '').n)).toEqual([1, 2, 3, 4]);
+    for (const input of inputs)
+      expect(sendMessageProblems(input as unknown as Record<string, unknown>)).toEqual([]);
+    expect(inputs.every((i) => i.QueueUrl === QUEUE_URL)).toBe(true);
+  });
+});
+
+describe('backoffSeconds', () => {
+  it('doubles from the base and stops at 15 minutes', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => backoffSeconds(n, 30))).toEqual([
+      30, 60, 120, 240, 480, 900, 900, 900,
+    ]);
+    expect([1, 2, 3].map((n) => backoffSeconds(n, 4))).toEqual([4, 8, 16]);
+    expect(MAX_DELAY_SECONDS).toBe(900);
+  });
+});
+
+describe('inProcessWorkQueue', () => {
+  it('lets a worker’s re-queue join the drain: the first send returns once everything is handled', async () => {
+    const handled: number[] = [];
+    const queue = inProcessWorkQueue<{ n: number }>(
+      'test',
+      async () => async (event: SQSEvent) => {
+        const { n } = JSON.parse(event.Records[0]?.body ?? '{}') as { n: number };
+        handled.push(n);
+        if (n < 3) await queue.send({ n: n + 1 }, { delaySeconds: 10 * n });
+        return { batchItemFailures: [] };
+      },
+      {},
+    );
+    await queue.send({ n: 1 });
+    expect(handled).toEqual([1, 2, 3]);
+    expect(queue.sent.map((s) => s.delaySeconds)).toEqual([0, 10, 20]);
+    expect(queue.stats).toMatchObject({ sent: 3, delivered: 3, redelivered: 0, delayedSeconds: 30 });
+  });
+
+  it('redelivers a failed message, then keeps it as dead-lettered', async () => {
+    let calls = 0;
+    const queue = inProcessWorkQueue<{ n: number }>(
+      'test',
+      async () => async (event: SQSEvent) => {
+        calls += 1;
+        if (calls === 1) throw new Error('crash');
+        return { batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId ?? '' }] };
+      },
+      {},
+      { maxReceives: 3 },
+    );
+    await queue.send({ n: 7 });
+    expect(calls).toBe(3);
+    expect(queue.deadLetters).toEqual([{ n: 7 }]);
+  });
+});
+
+describe('queueWorker', () => {
+  it('hands each record to the use case and reports only the ones that threw', async () => {
+    const seen: number[] = [];
+    const handler = queueWorker(
+      'Test',
+      (body) => JSON.parse(body) as { n: number },
+      async (message) => {
+        if (message.n === 2) throw new Error('boom');
+        seen.push(message.n);
+        return { outcome: 'done' };
+      },
+    );
+    const record = (id: string, n: number) => ({ messageId: id, body: JSON.stringify({ n }) });
+    const result = await handler(
+      { Records: [record('a', 1), record('b', 2), record('c', 3)] } as unknown as SQSEvent,
+      {} as Context,
+    );
+    expect(seen).toEqual([1, 3]);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'b' }] });
+  });
+});
