@@ -217,8 +217,8 @@ describe('durable lifecycle effects', () => {
     const start = Date.parse('2026-11-01T02:00:00Z');
     const at = (ms: number) => new Date(start + ms).toISOString();
     const number = '4007135790'; // standard: selection fee 0
-    // Paid in: 50,000 by alipay (the opening fee, all of it kept as call credit), 30,000 by wechat_pay.
-    const paidB = 30_000;
+    // Paid in: 50,000 by alipay (the opening fee, all of it kept as call credit), 80,000 by wechat_pay.
+    const paidB = 80_000;
     const promotional = 20_000;
     const spent = 12_345;
     await activateNumber(number, 'refunder', at(0), config, docs);
@@ -246,8 +246,8 @@ describe('durable lifecycle effects', () => {
         number,
       },
     ]);
-    // 50,000 + 30,000 + 20,000 − 12,345 = 87,655 on the balance.
-    expect((await account('refunder'))?.balance).toBe(87_655);
+    // 50,000 + 80,000 + 20,000 − 12,345 = 137,655 on the balance.
+    expect((await account('refunder'))?.balance).toBe(137_655);
     const requested = await runLifecycleCommand(
       numbersDeps({ config }),
       number,
@@ -266,18 +266,20 @@ describe('durable lifecycle effects', () => {
     // of December 2026 to October 2027 and the started November 2027 is due, 11 × ¥50.00 (4007 basic) = 55,000.
     const early = (await ledgerEntries('refunder')).filter((e) => e.kind === 'early_termination');
     expect(early.map((e) => e.amount)).toEqual([-55_000]);
-    // Refundable: paid in 80,000, but the balance less all promotional credit is 87,655 − 55,000 − 20,000 =
-    // 12,655. Oldest payment first: 12,655 back to alipay, nothing to wechat_pay; the 20,000 promotion stays.
+    // Refundable: paid in 130,000, but the balance less all promotional credit is 137,655 − 55,000 − 20,000 =
+    // 62,655. Oldest payment first: 50,000 back to alipay, 12,655 to wechat_pay; the 20,000 promotion stays.
     const refunds = (await ledgerEntries('refunder')).filter((e) => e.kind === 'refund');
-    expect(refunds.map((e) => e.amount)).toEqual([-12_655]);
+    expect(refunds.map((e) => e.amount)).toEqual(expect.arrayContaining([-50_000, -12_655]));
+    expect(refunds).toHaveLength(2);
     expect(providers.pendingRefunds.slice(asked).map((r) => [r.orderId, r.amount])).toEqual([
-      [orderA.meta.orderId, 12_655],
+      [orderA.meta.orderId, 50_000],
+      [orderB.orderId, 12_655],
     ]);
     expect(await account('refunder')).toMatchObject({ balance: 20_000, owed: 0 });
     // The number-effects job later finds nothing to do, and refunds nothing twice.
     expect(await effectsJob({ at: '2026-12-02T02:00:00.000Z' })).toMatchObject({ failed: 0 });
-    expect((await ledgerEntries('refunder')).filter((e) => e.kind === 'refund')).toHaveLength(1);
-    expect(providers.pendingRefunds.length).toBe(asked + 1);
+    expect((await ledgerEntries('refunder')).filter((e) => e.kind === 'refund')).toHaveLength(2);
+    expect(providers.pendingRefunds.length).toBe(asked + 2);
   });
 
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {
