@@ -26,7 +26,13 @@ import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { useWorkQueue } from '../../shared/runtime/work-queues.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { approveApplication, importNumbers, submitNumberApplication } from './numbers-support.js';
+import {
+  approveApplication,
+  importNumbers,
+  openingFeeOf,
+  payIn,
+  submitNumberApplication,
+} from './numbers-support.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00.000Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -55,6 +61,8 @@ async function approved(tenant: string) {
   const number = `40088${String(++counter).padStart(5, '0')}`;
   await importNumbers([number], iso(0), config);
   const app = await submitNumberApplication(number, tenant, iso(0), config, docs);
+  // Approval needs the opening fee paid in first.
+  await payIn(tenant, await openingFeeOf(number, config), iso(0));
   const answer = await approveApplication(app.applicationId, 'operator-1', iso(1), config);
   return { number, app, answer };
 }

@@ -78,7 +78,7 @@ describe('fees due at approval', () => {
     // Paid in, the same application is approved: nothing debited, the 50,000 stay as call credit.
     await payIn('newco', 50_000, iso());
     const approved = await approve(app.applicationId);
-    expect(approved.status).toBe(200);
+    expect(approved.status).toBe(202);
     expect(approved.body.numberStatus).toBe('active');
     expect(await account('newco')).toMatchObject({ balance: 50_000, owed: 0, status: 'active' });
     const fee = (await ledgerItems('newco')).find((e) => e.kind === 'opening_fee');
@@ -128,7 +128,7 @@ describe('fees due at approval', () => {
     expect(short.body.error.details).toMatchObject({ due: 148_800, available: 100_000, missing: 48_800 });
     await payIn('premium', 48_800, iso(), 'wechat_pay');
     const approved = await approve(app.applicationId);
-    expect(approved.status).toBe(200);
+    expect(approved.status).toBe(202);
     expect(approved.body.numberStatus).toBe('active');
     // 148,800 paid in − 98,800 selection fee = 50,000 left: the first top-up, as call credit.
     expect(await account('premium')).toMatchObject({ balance: 50_000, owed: 0, status: 'active' });
@@ -141,7 +141,7 @@ describe('fees due at approval', () => {
     expect(outbox.sent('premium').map((m) => m.template)).not.toContain('arrears');
 
     // Approving again (a double submit) debits nothing more.
-    expect((await approve(app.applicationId)).status).toBe(200);
+    expect((await approve(app.applicationId)).status).toBe(202);
     expect((await account('premium')).balance).toBe(50_000);
   });
 
@@ -151,7 +151,7 @@ describe('fees due at approval', () => {
     // Enough for one gold approval and the next one's fee but not its first top-up: 148,800 + 98,799.
     await payIn('racer', 247_599, iso());
     const results = await Promise.all([approve(a.applicationId), approve(b.applicationId)]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 402]);
+    expect(results.map((r) => r.status).sort()).toEqual([202, 402]);
     const refused = results.find((r) => r.status === 402);
     expect(refused?.body.error.details).toMatchObject({ due: 148_800, available: 148_799, missing: 1 });
     expect(await account('racer')).toMatchObject({ balance: 148_799, owed: 0, status: 'active' });

@@ -24,8 +24,9 @@ export const handler = apiHandler(
           };
     const application = await decideApplication(path.id, decision, principal.subject, now.toISOString());
     return {
-      // An approval is accepted: the activation worker claims and binds the access number.
-      status: decision.decision === 'approve' ? 202 : 200,
+      // An approval is accepted: the activation worker claims and binds the access number (a transfer
+      // recipient's qualification activates nothing: it is done).
+      status: decision.decision === 'approve' && application.transfer !== true ? 202 : 200,
       body: application,
       // Filed under the applicant's tenant, so it sees (as "operator") who decided its application.
       audit: {
