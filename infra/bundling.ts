@@ -70,6 +70,7 @@ export function portsOf(
     if (capability === 'telephony' || capability === 'notifications' || capability === 'documents') {
       granted.push(capability);
     }
+    if (capability === 'cursors') granted.push('cursorKey');
   }
   return granted;
 }

@@ -16,6 +16,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TableDefinition, TableId } from '../../shared/tables.js';
 import { ConnectInstance } from '../constructs/contact-center.js';
+import { CursorKey } from '../constructs/cursor-key.js';
 import { DataTables } from '../constructs/data-tables.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
@@ -43,6 +44,8 @@ export interface StatefulResources {
   readonly connectInstanceManaged: boolean;
   /** The payment providers' merchant keys (absent in stacks built without payments). */
   readonly paymentSecret?: secretsmanager.ISecret;
+  /** Signs list cursors (absent in stacks built without it: paging routes then fail to synthesize). */
+  readonly cursorSecret?: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -72,6 +75,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly connectInstanceArn: string;
   readonly connectInstanceManaged: boolean;
   readonly paymentSecret: secretsmanager.ISecret;
+  readonly cursorSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -125,6 +129,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     this.paymentSecret = new PaymentSecrets(this, 'Payments', { encryptionKey: this.dataKey }).secret;
+    this.cursorSecret = new CursorKey(this, 'Cursors', { encryptionKey: this.dataKey }).secret;
 
     const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
     this.documentsBucket = documents.bucket;

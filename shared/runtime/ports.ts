@@ -8,6 +8,7 @@ import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { NotificationsPort } from '../ports/notifications.js';
+import type { CursorKeyPort } from '../ports/paging.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { TelephonyPort } from '../ports/telephony.js';
 
@@ -17,6 +18,7 @@ export interface Ports {
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
+  readonly cursorKey: CursorKeyPort;
 }
 
 type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
@@ -27,6 +29,7 @@ export const PORT_NAMES: readonly PortName[] = [
   'documents',
   'callLimits',
   'rateLimiter',
+  'cursorKey',
 ];
 
 /**
@@ -39,7 +42,10 @@ export function portBundleFlag(name: PortName | 'payments'): string {
   return `HOTLINE_PORT_${name.toUpperCase()}`;
 }
 
-/** The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter. */
+/**
+ * The AWS adapters: Amazon Connect, SNS, S3, the SQS delay chain of call limits, the DynamoDB rate limiter,
+ * the cursor-signing key from Secrets Manager.
+ */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
     process.env.HOTLINE_PORT_TELEPHONY !== 'false'
@@ -60,6 +66,10 @@ const AWS_ADAPTERS: PortFactories = {
   rateLimiter:
     process.env.HOTLINE_PORT_RATELIMITER !== 'false'
       ? async () => (await import('../adapters/dynamo/rate-limits.js')).createDynamoRateLimiter()
+      : undefined,
+  cursorKey:
+    process.env.HOTLINE_PORT_CURSORKEY !== 'false'
+      ? async () => (await import('../adapters/secrets/cursor-key.js')).readCursorKeyFromEnv()
       : undefined,
 };
 

@@ -65,8 +65,11 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
+      'process.env.HOTLINE_PORT_CURSORKEY': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
     });
+    // Only paging routes bundle the cursor key's Secrets Manager reader.
+    expect(portsOf(['cursors'], 'api')).toEqual(['rateLimiter', 'cursorKey']);
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

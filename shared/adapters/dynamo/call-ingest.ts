@@ -57,6 +57,8 @@ export { MAX_TRANSACT_ACTIONS } from './paging.js';
 type Item = Record<string, unknown>;
 
 export const callKey = (contactId: string) => ({ pk: `CALL#${contactId}`, sk: 'CALL' });
+/** A tenant's calls on one number (gsi2): the tenant is in the key, so reads never cross tenants. */
+export const callsPartition = (tenantId: string, number: string) => `CALLS#${tenantId}#${number}`;
 const callId = (contactId: string) => `CALL#${contactId}|CALL`;
 const snapshotKey = (accessNumber: string) => ({ pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' });
 const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' });
@@ -76,7 +78,7 @@ export function callItem(r: CallRecord, ledgerAmount: number, retention: number,
     ...r,
     // What the call#<ContactId> ledger entry posted; later changes are call_adjustment entries.
     ledgerAmount,
-    gsi2pk: `CALLS#${r.number}`,
+    gsi2pk: callsPartition(r.tenantId, r.number),
     gsi2sk: `${r.startedAt}#${r.contactId}`,
     expiresAt: expiresAtSeconds(r.endedAt, retention),
     ...(ledgerAmount !== 0
