@@ -69,7 +69,7 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   cursorKey:
     process.env.HOTLINE_PORT_CURSORKEY !== 'false'
-      ? async () => (await import('../adapters/secrets/cursor-key.js')).readCursorKeyFromEnv()
+      ? async () => (await import('../adapters/secrets/cursor-key.js')).cursorKeyOfProcess()
       : undefined,
 };
 

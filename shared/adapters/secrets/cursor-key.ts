@@ -3,6 +3,7 @@
  * the stack), read once per process. Rotating it turns every outstanding cursor into a 400 `invalid_cursor`:
  * clients start their list again.
  */
+import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requireEnv } from '../../config.js';
 import { CURSOR_KEY_SECRET_ENV, type CursorKeyPort } from '../../ports/paging.js';
@@ -20,4 +21,12 @@ export async function readCursorKeyFromEnv(
     throw new Error(`the cursor key secret holds ${key.length} bytes; at least ${MIN_KEY_BYTES} are needed`);
   }
   return { key };
+}
+
+/**
+ * In Lambda, the secret (a missing one fails the request, never falls back). Anywhere else (handler tests,
+ * scripts) a random key of this process: its cursors open only in the process that signed them.
+ */
+export async function cursorKeyOfProcess(): Promise<CursorKeyPort> {
+  return process.env.AWS_LAMBDA_FUNCTION_NAME ? readCursorKeyFromEnv() : { key: randomBytes(32) };
 }
