@@ -88,6 +88,7 @@ export function portsOf(
       granted.push(capability);
     }
     if (capability === 'directory') granted.push('directory');
+    if (capability === 'cursors') granted.push('cursorKey');
   }
   return granted;
 }

@@ -66,7 +66,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     indexes: [
       // An account's ledger by time: gsi1pk = ACCT#<tenantId>, gsi1sk = <ISO instant>#<entryKey>.
       { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-      // Calls by number (or tenant) and time: gsi2pk = CALLS#<number>|CALLS#T#<tenantId>, gsi2sk = <ISO start>#<contactId>.
+      // A tenant's calls by number and time: gsi2pk = CALLS#<tenantId>#<number>, gsi2sk = <ISO start>#<contactId>.
       { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     ],
     ttlAttribute: 'expiresAt',

@@ -3,7 +3,7 @@
  * definition, each capability's local adapters and seed data, and the HTTP front. Used by `npm start`
  * (./main.ts) and by the e2e tests (test/support/local-api.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ import './local-env.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { setDynamo } from '../../shared/adapters/dynamo/client.js';
 import { TestClock } from '../../shared/ports/clock.js';
-import { resetPorts, useClock } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { JOBS } from '../function-catalogue.js';
 import { createTables, tableEnvironment } from './bootstrap.js';
 import { CAPABILITIES } from './capabilities/index.js';
@@ -247,6 +247,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   resetPorts();
   const clock = new TestClock(options.clockAt);
   useClock(clock);
+  // A cursor-signing key of this runtime's own: cursors from an earlier run are stale by design.
+  usePorts({ cursorKey: { key: randomBytes(32) } });
 
   const client = new DynamoDBClient({ endpoint: engine.endpoint });
   await createTables(client, prefix);

@@ -16,6 +16,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { TableDefinition, TableId } from '../../shared/tables.js';
 import { ConnectInstance } from '../constructs/contact-center.js';
+import { CursorKey } from '../constructs/cursor-key.js';
 import { DataTables } from '../constructs/data-tables.js';
 import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
@@ -46,6 +47,8 @@ export interface StatefulResources {
   readonly paymentSecret?: secretsmanager.ISecret;
   /** The Aliyun SMS AccessKey (infra/constructs/messaging.ts). */
   readonly smsSecret?: secretsmanager.ISecret;
+  /** Signs list cursors (absent in stacks built without it: paging routes then fail to synthesize). */
+  readonly cursorSecret?: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -76,6 +79,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly connectInstanceManaged: boolean;
   readonly paymentSecret: secretsmanager.ISecret;
   readonly smsSecret: secretsmanager.ISecret;
+  readonly cursorSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -130,6 +134,7 @@ export class StatefulStack extends Stack implements StatefulResources {
 
     this.paymentSecret = new PaymentSecrets(this, 'Payments', { encryptionKey: this.dataKey }).secret;
     this.smsSecret = new SmsSecret(this, 'Sms', { encryptionKey: this.dataKey }).secret;
+    this.cursorSecret = new CursorKey(this, 'Cursors', { encryptionKey: this.dataKey }).secret;
 
     const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
     this.documentsBucket = documents.bucket;

@@ -21,6 +21,7 @@ import {
   type TableAccess,
 } from '../../shared/http/routes.js';
 import { WEBHOOK_ROUTES, type WebhookRoute } from '../../shared/http/webhooks.js';
+import { CURSOR_KEY_SECRET_ENV } from '../../shared/ports/paging.js';
 import { PAYMENTS_SECRET_ENV } from '../../shared/ports/payments.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import { portsOf } from '../bundling.js';
@@ -88,6 +89,19 @@ function usePaymentSecret(fn: HotlineFunction, data: StatefulResources): void {
   });
   secret.encryptionKey?.grantDecrypt(fn);
   fn.setEnvironment(PAYMENTS_SECRET_ENV, secret.secretArn);
+}
+
+/** Paging routes read the cursor-signing key, by ARN (never the value); no other function may. */
+function useCursorSecret(fn: HotlineFunction, spec: FunctionSpec, data: StatefulResources): void {
+  const secret = data.cursorSecret;
+  if (!secret) throw new StatelessPropsError(`${spec.id} pages but there is no cursor secret`);
+  iam.Grant.addToPrincipal({
+    grantee: fn,
+    actions: ['secretsmanager:GetSecretValue'],
+    resourceArns: [secret.secretArn],
+  });
+  secret.encryptionKey?.grantDecrypt(fn);
+  fn.setEnvironment(CURSOR_KEY_SECRET_ENV, secret.secretArn);
 }
 
 /** A billing message older than this means the workers are stuck or far behind. */
@@ -519,6 +533,9 @@ export class StatelessStack extends Stack {
             this.users.userPool.userPoolArn,
             DIRECTORY_ACTIONS,
           );
+          break;
+        case 'cursors':
+          useCursorSecret(fn, spec, data);
           break;
         default:
           throw new StatelessPropsError(`${spec.id} names an unknown capability "${capability as string}"`);

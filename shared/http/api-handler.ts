@@ -2,8 +2,9 @@
  * The one way an HTTP handler is built: middy with Powertools logging, metrics and tracing; the verified
  * token turned into a principal (tenant only from claims, never from the request); path, query and body
  * validated with zod/mini schemas; a per-tenant rate limit on routes that name a class (429 with Retry-After);
- * errors mapped to `{"error":{"code","message","field"?}}`; every successful write (any method but GET)
- * appended to the audit trail with its actor, tenant, route, request id and object.
+ * list cursors signed on the way out and checked on the way in (cursors.ts); errors mapped to
+ * `{"error":{"code","message","field"?}}`; every successful write (any method but GET) appended to the audit
+ * trail with its actor, tenant, route, request id and object.
  * A handler module is then a few lines: a schema, a call into the domain, the result.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -40,6 +41,7 @@ import type { RateLimiter } from '../ports/rate-limiter.js';
 import { clock, port } from '../runtime/ports.js';
 import { tracer } from '../tracing.js';
 import { wantsCsv } from './csv.js';
+import { cursorBinding, openQueryCursor, signBodyCursor } from './cursors.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
 import { type RouteDefinition, routeById } from './routes.js';
 
@@ -417,13 +419,16 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
       const now = new Date(event.requestContext?.timeEpoch ?? clock().now().getTime());
       const limited = await rateLimitResponse(route, event, principal, now, correlationId);
       if (limited) return limited;
+      const path = validate(spec.path, event.pathParameters ?? {}, 'path');
+      const query = validate(
+        spec.query ?? (NO_QUERY as z.ZodMiniType<unknown>),
+        event.queryStringParameters ?? {},
+        'query',
+      ) as Q;
+      const binding = () => cursorBinding(route, principal, event);
       const request: ApiRequest<P, Q, B> = {
-        path: validate(spec.path, event.pathParameters ?? {}, 'path'),
-        query: validate(
-          spec.query ?? (NO_QUERY as z.ZodMiniType<unknown>),
-          event.queryStringParameters ?? {},
-          'query',
-        ) as Q,
+        path,
+        query: await openQueryCursor(query, binding, now),
         body: spec.body ? validate(spec.body, parseBody(event), 'body') : (undefined as B),
         headers,
         principal,
@@ -450,7 +455,8 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
           body: result.text,
         };
       }
-      return json(status, result.body, correlationId, result.headers);
+      const body = await signBodyCursor(result.body, binding, now);
+      return json(status, body, correlationId, result.headers);
     } catch (error) {
       return mapError(error, correlationId);
     } finally {

@@ -9,8 +9,18 @@ import type { Role } from './roles.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 export type TableAccess = 'read' | 'write';
-/** Non-table capabilities a handler needs; infra turns each into grants and environment. */
-export type Capability = 'telephony' | 'notifications' | 'documents' | 'jobs' | 'recordings' | 'directory';
+/**
+ * Non-table capabilities a handler needs; infra turns each into grants and environment. `cursors`: the route
+ * pages (its query takes a `cursor`), so it reads the cursor-signing key (test/unit/cursors.test.ts checks).
+ */
+export type Capability =
+  | 'telephony'
+  | 'notifications'
+  | 'documents'
+  | 'jobs'
+  | 'recordings'
+  | 'directory'
+  | 'cursors';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { DirectoryPort } from '../ports/members.js';
 import type { NotificationsPort } from '../ports/notifications.js';
+import type { CursorKeyPort } from '../ports/paging.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
 import type { TelephonyPort } from '../ports/telephony.js';
@@ -25,6 +26,7 @@ export interface Ports {
   readonly directory: DirectoryPort;
   /** Where apiHandler appends one event per write (DynamoDB, PutItem only). */
   readonly auditTrail: AuditTrail;
+  readonly cursorKey: CursorKeyPort;
 }
 
 type PortFactories = { [K in keyof Ports]: (() => Promise<Ports[K]>) | undefined };
@@ -38,6 +40,7 @@ export const PORT_NAMES: readonly PortName[] = [
   'recordings',
   'directory',
   'auditTrail',
+  'cursorKey',
 ];
 
 /**
@@ -52,7 +55,7 @@ export function portBundleFlag(name: PortName | 'payments' | 'workQueues'): stri
 
 /**
  * The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB
- * rate limiter, the Cognito user pool, the DynamoDB audit trail.
+ * rate limiter, the Cognito user pool, the DynamoDB audit trail, the cursor-signing key from Secrets Manager.
  */
 const AWS_ADAPTERS: PortFactories = {
   telephony:
@@ -86,6 +89,10 @@ const AWS_ADAPTERS: PortFactories = {
   auditTrail:
     process.env.HOTLINE_PORT_AUDITTRAIL !== 'false'
       ? async () => (await import('../adapters/dynamo/audit-log.js')).createDynamoAuditLog()
+      : undefined,
+  cursorKey:
+    process.env.HOTLINE_PORT_CURSORKEY !== 'false'
+      ? async () => (await import('../adapters/secrets/cursor-key.js')).cursorKeyOfProcess()
       : undefined,
 };
 

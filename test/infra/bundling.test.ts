@@ -67,6 +67,7 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
       'process.env.HOTLINE_PORT_DIRECTORY': '"false"',
       'process.env.HOTLINE_PORT_AUDITTRAIL': '"false"',
+      'process.env.HOTLINE_PORT_CURSORKEY': '"false"',
       'process.env.HOTLINE_PORT_PAYMENTS': '"false"',
       'process.env.HOTLINE_PORT_RECORDINGS': '"false"',
       'process.env.HOTLINE_PORT_WORKQUEUES': '"false"',
@@ -83,6 +84,8 @@ describe('bundles', () => {
     expect(portsOf(['notifications'], 'api', 'decideApplication')).toContain('workQueues');
     expect(portsOf(['telephony'], 'other', 'routingApplyWorker')).toContain('workQueues');
     expect(portsOf(undefined, 'api', 'suspendNumber')).not.toContain('workQueues');
+    // Only paging routes bundle the cursor key's Secrets Manager reader.
+    expect(portsOf(['cursors'], 'api')).toEqual(['rateLimiter', 'cursorKey']);
     // Only the routes that call a payment provider bundle the providers; other functions may import them.
     expect(portsOf(undefined, 'api', 'createPaymentOrder')).toContain('payments');
     expect(portsOf(undefined, 'api', 'listPaymentOrders')).not.toContain('payments');

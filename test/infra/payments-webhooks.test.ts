@@ -67,10 +67,11 @@ describe('payment webhooks in the API', () => {
     const policies = resourcesOf('AWS::IAM::Policy').filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
     );
-    expect(policies).toHaveLength(4);
+    // The same four, and listPaymentOrders, which reads the cursor key only (test/infra/cursor-key.test.ts).
+    expect(policies).toHaveLength(5);
     const secrets = Template.fromStack(stacks.stateful).findResources('AWS::SecretsManager::Secret');
-    // The merchant keys, and the Aliyun SMS AccessKey (infra/constructs/messaging.ts).
-    expect(Object.keys(secrets)).toHaveLength(2);
+    // The merchant keys, the Aliyun SMS AccessKey (infra/constructs/messaging.ts) and the cursor key.
+    expect(Object.keys(secrets)).toHaveLength(3);
     // No key material in the template: operators put the JSON in after deploying.
     for (const secret of Object.values(secrets)) expect(secret.Properties.SecretString).toBeUndefined();
   });

@@ -133,7 +133,7 @@ async function recordCall(tenantId: string, number: string, at: number) {
         pk: `CALL#${contactId}`,
         sk: 'CALL',
         type: 'call',
-        gsi2pk: `CALLS#${number}`,
+        gsi2pk: `CALLS#${tenantId}#${number}`,
         gsi2sk: `${startedAt}#${contactId}`,
         contactId,
         tenantId,

@@ -45,7 +45,7 @@ describe('the call item', () => {
       ledgerAmount: 30,
       at: '2026-11-24T02:16:19.000Z',
       description: 'call from +862161234567 (60s billed)',
-      gsi2pk: 'CALLS#4008123456',
+      gsi2pk: 'CALLS#t-1#4008123456',
       gsi2sk: '2026-11-24T02:15:03.000Z#c-1',
       gsi1pk: 'ACCT#t-1',
       gsi1sk: '2026-11-24T02:16:19.000Z#call#c-1',

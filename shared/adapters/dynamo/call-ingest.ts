@@ -70,6 +70,8 @@ export { MAX_TRANSACT_ACTIONS } from './paging.js';
 type Item = Record<string, unknown>;
 
 export const callKey = (contactId: string) => ({ pk: `CALL#${contactId}`, sk: 'CALL' });
+/** A tenant's calls on one number (gsi2): the tenant is in the key, so reads never cross tenants. */
+export const callsPartition = (tenantId: string, number: string) => `CALLS#${tenantId}#${number}`;
 const callId = (contactId: string) => `CALL#${contactId}|CALL`;
 const snapshotKey = (accessNumber: string) => ({ pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' });
 const numberKey = (number: string) => ({ pk: `NUM#${number}`, sk: 'NUMBER' });
@@ -108,7 +110,7 @@ export function callItem(r: CallRecord, entry: PostedCallEntry, retention: numbe
     ledgerAmount: entry.amount,
     at: entry.at,
     description: entry.description,
-    gsi2pk: `CALLS#${r.number}`,
+    gsi2pk: callsPartition(r.tenantId, r.number),
     gsi2sk: `${r.startedAt}#${r.contactId}`,
     expiresAt: expiresAtSeconds(r.endedAt, retention),
     ...(entry.amount !== 0

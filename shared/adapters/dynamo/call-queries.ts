@@ -1,13 +1,15 @@
 /**
- * Reading call records: a number's calls by time (gsi2 CALLS#<number>, newest first), and the records a
- * report aggregates. Only the asking tenant's calls are returned — a number that changed owner keeps its
- * previous owner's history private. Expired records (TTL deletes lazily) are filtered out.
+ * Reading call records: a tenant's calls on a number by time (gsi2 CALLS#<tenantId>#<number>, newest first),
+ * and the records a report aggregates. The tenant is part of the key condition, never a filter after the
+ * read, so no page and no cursor ever holds another tenant's call: a number that changed owner keeps each
+ * owner's history apart. Expired records (TTL deletes lazily) are filtered out.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { CallRecord } from '../../domain/calls/call-record.js';
 import type { CallLookupPort, CallRange, CallsPort, ReportCall } from '../../ports/calls.js';
 import { decodeCursor, encodeCursor, type Page } from '../../ports/paging.js';
+import { callsPartition } from './call-ingest.js';
 import { dynamo } from './client.js';
 
 function rangeQuery({ tenantId, number, from, to, now }: CallRange) {
@@ -15,12 +17,11 @@ function rangeQuery({ tenantId, number, from, to, now }: CallRange) {
     TableName: tableName('ledger'),
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-    FilterExpression: 'tenantId = :t AND (attribute_not_exists(expiresAt) OR expiresAt > :now)',
+    FilterExpression: 'attribute_not_exists(expiresAt) OR expiresAt > :now',
     ExpressionAttributeValues: {
-      ':pk': `CALLS#${number}`,
+      ':pk': callsPartition(tenantId, number),
       ':from': from,
       ':to': `${to}~`,
-      ':t': tenantId,
       ':now': Math.floor(now.getTime() / 1000),
     },
   };
@@ -39,13 +40,13 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
   }
 
   async page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>> {
-    const pk = `CALLS#${range.number}`;
+    const pk = callsPartition(range.tenantId, range.number);
     let start = decodeCursor(
       cursor,
       (k) => k.gsi2pk === pk && typeof k.gsi2sk === 'string' && typeof k.pk === 'string',
     );
     const items: CallRecord[] = [];
-    // The tenant filter may thin pages out; keep reading until the page is full or the range ends.
+    // The expiry filter may thin pages out; keep reading until the page is full or the range ends.
     for (let reads = 0; reads < 10; reads++) {
       const out = await dynamo().send(
         new QueryCommand({

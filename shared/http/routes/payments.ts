@@ -29,6 +29,7 @@ export const PAYMENT_ROUTES: readonly RouteDefinition[] = [
     roles: TENANT_READ,
     tables: { ledger: 'read' },
     rateLimit: 'read',
+    capabilities: ['cursors'],
     summary:
       'Payment orders, newest first: created, paid, expired, partly refunded or refunded, and what is still refundable',
     tag: PAYMENTS,

@@ -1,0 +1,273 @@
+/**
+ * The security suite's world on the local runtime: tenant A ("acme") attacks, tenant B (the seeded "demo")
+ * owns numbers (active and held), applications, calls, statements, payment orders and list cursors, and
+ * whatever else B's own GET lists show (members, audit events, recordings… as routes land). Everything B
+ * owns is found by crawling the route table as B, so new routes add their objects without editing this file.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { dynamoStatements } from '../../shared/adapters/dynamo/statement-store.js';
+import { tableName } from '../../shared/config.js';
+import { RATE_LIMIT_CLASSES, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
+import type { Role } from '../../shared/http/roles.js';
+import { ROUTES, type RouteDefinition } from '../../shared/http/routes.js';
+import { ROUTE_SCHEMAS } from '../../shared/http/schemas/index.js';
+import { answeredCall } from '../integration/ingest-fixtures.js';
+import { type LocalApi, startLocalApi } from './local-api.js';
+import { jsonSchemaOf, sampleOf } from './zod-arbitrary.js';
+
+export const ATTACKER = 'acme';
+export const VICTIM = 'demo';
+/** The runtime's day: B's calls (24 November) fall in listCalls' default week. */
+export const CLOCK_AT = '2026-11-25T00:00:00Z';
+const ACCESS_NUMBER = '+6531589901';
+
+/** `{"error":{"code","message","field"?,"details"?}}`, as shared/http/api-handler.ts errorBody writes it. */
+export const errorShape = z.strictObject({
+  error: z.strictObject({
+    code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
+    message: z.string().check(z.minLength(1)),
+    field: z.optional(z.string()),
+    details: z.optional(z.record(z.string(), z.unknown())),
+  }),
+});
+
+export interface TwoTenants {
+  readonly api: LocalApi;
+  readonly tokens: { readonly attacker: string; readonly victim: string; readonly operator: string };
+  /** B's values by the field name they came under (number, applicationId, contactId, orderId, month…). */
+  readonly owned: ReadonlyMap<string, ReadonlySet<string>>;
+  /** B's cursors: route id → a `nextCursor` B got on it. */
+  readonly cursors: ReadonlyMap<string, string>;
+  /** Values A itself sees on the same routes (inventory, plans, calendars): public, by field name. */
+  readonly public: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Strings that must never appear in A's responses unless A sent them itself. */
+  readonly markers: readonly string[];
+}
+
+export const TENANT_ROLES: readonly Role[] = ['tenant-admin', 'tenant-viewer'];
+export const admitsTenants = (route: RouteDefinition) => route.roles.some((r) => TENANT_ROLES.includes(r));
+
+export const pathParamsOf = (route: RouteDefinition) =>
+  [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+
+export function queryFieldsOf(route: RouteDefinition): { names: string[]; required: string[] } {
+  const query = ROUTE_SCHEMAS[route.id]?.query;
+  if (!query) return { names: [], required: [] };
+  const json = jsonSchemaOf(query);
+  return {
+    names: Object.keys((json.properties ?? {}) as object),
+    required: (json.required ?? []) as string[],
+  };
+}
+
+export function fillPath(route: RouteDefinition, values: Record<string, string>, encode = true): string {
+  return route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const value = values[name] ?? '';
+    return encode ? encodeURIComponent(value) : value;
+  });
+}
+
+export const queryString = (query: Record<string, string>) => {
+  const text = new URLSearchParams(query).toString();
+  return text ? `?${text}` : '';
+};
+
+/** Rate limits are tested on their own (test/e2e/rate-limits.test.ts); here they would hide routes behind 429s. */
+export function disableRateLimits(): void {
+  process.env[RATE_LIMITS_ENV] = RATE_LIMIT_CLASSES.map((c) => `${c}=off`).join(',');
+}
+
+function collect(value: unknown, into: Map<string, Set<string>>, key = ''): void {
+  if (typeof value === 'string') {
+    if (key && value.length >= 4) {
+      const set = into.get(key) ?? new Set<string>();
+      set.add(value);
+      into.set(key, set);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) collect(v, into, key);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) collect(v, into, k);
+  }
+}
+
+/** Keys whose values identify B's objects or hold B's private data (times, months and labels are no secret). */
+const MARKER_KEYS = /(^|[a-z])(Id|id|number|Number|Ref|caller|phones?|key)$/;
+
+export async function startTwoTenants(): Promise<TwoTenants> {
+  disableRateLimits();
+  const api = await startLocalApi({ clockAt: CLOCK_AT });
+  const attacker = await api.token(ATTACKER, ['tenant-admin']);
+  const victim = await api.token(VICTIM, ['tenant-admin']);
+  const operator = await api.token(undefined, ['operator']);
+
+  // B's active number (seeded), a second one it holds with a draft application, twelve calls, two payment
+  // orders, two statements.
+  const active = (await api.get('/v1/numbers', victim)).body.items[0].number as string;
+  const available = await api.get('/v1/numbers/available?segment=4006&limit=1', victim);
+  const held = available.body.items[0].number as string;
+  expectStatus(await api.post(`/v1/numbers/${held}/reservation`, undefined, victim), 201);
+  expectStatus(
+    await api.post(
+      '/v1/applications',
+      {
+        number: held,
+        applicantType: 'enterprise',
+        applicantName: 'Demo Second Line Co., Ltd.',
+        industry: 'ecommerce',
+        intendedUsage: 'After-sales line',
+        expectedMonthlyMinutes: 500,
+        planId: 'basic',
+      },
+      victim,
+    ),
+    201,
+  );
+  await putItem('routing', {
+    pk: `ACCESS#${ACCESS_NUMBER}`,
+    sk: 'SNAPSHOT',
+    type: 'routing_snapshot',
+    number400: active,
+    tenantId: VICTIM,
+    numberStatus: 'active',
+  });
+  // More calls than a page of reads (10) thins out, so a tenant filter after the read would show.
+  const calls = Array.from({ length: 12 }, (_, k) =>
+    answeredCall(ACCESS_NUMBER, {
+      contactId: `c-victim-${String(k + 1).padStart(4, '0')}`,
+      caller: `+861391234${String(k + 1).padStart(4, '0')}`,
+      answeredAt: new Date(Date.parse('2026-11-24T02:15:19Z') + k * 3_600_000).toISOString(),
+    }),
+  );
+  const ingest = await api.post('/local/contact-records', calls);
+  expectStatus(ingest, 202);
+  for (const key of ['victim-order-0001', 'victim-order-0002']) {
+    expectStatus(
+      await api.request('POST', '/v1/payments', {
+        token: victim,
+        body: { amount: 10_000, channel: 'alipay' },
+        headers: { 'idempotency-key': key },
+      }),
+      201,
+    );
+  }
+  await dynamoStatements.write(
+    ['2026-09', '2026-10'].map((month) => ({
+      tenantId: VICTIM,
+      month,
+      timeZone: 'Asia/Shanghai',
+      periodStart: `${month}-01T00:00:00+08:00`,
+      periodEnd: `${month}-28T00:00:00+08:00`,
+      openingBalance: 50_000,
+      closingBalance: 48_765,
+      totalDebits: 1_235,
+      totalCredits: 0,
+      entryCount: 0,
+      periodNet: -1_235,
+      lines: [],
+      usage: [],
+    })),
+    '2026-11-01T00:00:00.000Z',
+  );
+
+  // Crawl every GET list B may call, first pages and `limit=1` pages for cursors.
+  const fills: Record<string, string> = { number: active, month: '2026-10', tenantId: VICTIM };
+  const cursors = new Map<string, string>();
+  const owned = await crawl(api, victim, fills, cursors);
+  // What A sees on the same routes is public (inventory, calendars, tariffs, plan names): not B's.
+  const seen = await crawl(api, attacker, fills, new Map());
+  for (const [key, values] of owned) {
+    for (const value of values) if ([...seen.values()].some((s) => s.has(value))) values.delete(value);
+    if (values.size === 0) owned.delete(key);
+  }
+  for (const number of [active, held]) add(owned, 'number', number);
+  add(owned, 'tenantId', VICTIM);
+  for (const month of ['2026-09', '2026-10']) add(owned, 'month', month);
+
+  const markers = [...owned.entries()]
+    .filter(([key]) => MARKER_KEYS.test(key))
+    .flatMap(([, values]) => [...values])
+    .filter((v) => v !== VICTIM && v.length >= 6);
+  markers.push('Demo Second Line', 'c-victim-', '+86139123400');
+  return {
+    api,
+    tokens: { attacker, victim, operator },
+    owned,
+    cursors,
+    public: seen,
+    markers: [...new Set(markers)],
+  };
+}
+
+/** Every value the GET routes `token` may call show it, by field name; their first `nextCursor`s into `cursors`. */
+async function crawl(
+  api: LocalApi,
+  token: string,
+  fills: Record<string, string>,
+  cursors: Map<string, string>,
+): Promise<Map<string, Set<string>>> {
+  const found = new Map<string, Set<string>>();
+  for (const route of ROUTES) {
+    if (route.method !== 'GET' || !admitsTenants(route)) continue;
+    const { names, required } = queryFieldsOf(route);
+    const query: Record<string, string> = {};
+    const sample = (
+      route.id in ROUTE_SCHEMAS && ROUTE_SCHEMAS[route.id]?.query
+        ? sampleOf(ROUTE_SCHEMAS[route.id]?.query as never)
+        : {}
+    ) as Record<string, unknown>;
+    for (const name of required) query[name] = fills[name] ?? String(sample[name]);
+    const path = fillPath(route, Object.fromEntries(pathParamsOf(route).map((p) => [p, fills[p] ?? ''])));
+    const full = await api.get(`${path}${queryString(query)}`, token);
+    if (full.status === 200) collect(full.body, found);
+    if (names.includes('cursor') && names.includes('limit')) {
+      const first = await api.get(`${path}${queryString({ ...query, limit: '1' })}`, token);
+      if (typeof first.body?.nextCursor === 'string') cursors.set(route.id, first.body.nextCursor);
+    }
+  }
+  return found;
+}
+
+function add(into: Map<string, Set<string>>, key: string, value: string) {
+  const set = into.get(key) ?? new Set<string>();
+  set.add(value);
+  into.set(key, set);
+}
+
+function expectStatus(response: { status: number; body: unknown }, status: number): void {
+  if (response.status !== status) {
+    throw new Error(`fixture step answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+}
+
+async function putItem(table: 'routing', item: Record<string, unknown>) {
+  await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
+}
+
+/** B's values a path or query parameter of this name may take. */
+export function candidatesFor(name: string, owned: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const direct = owned.get(name);
+  if (direct?.size) return [...direct];
+  // `{id}` and friends: every identifier B owns that is not a tenant id.
+  return [...owned.entries()]
+    .filter(([key]) => /Id$/.test(key) && key !== 'tenantId')
+    .flatMap(([, values]) => [...values]);
+}
+
+/** A cursor's readable parts: each dot-separated piece base64url-decoded, where it decodes to text. */
+function decodedCursor(body: unknown): string {
+  const next = (body as { nextCursor?: unknown } | undefined)?.nextCursor;
+  if (typeof next !== 'string') return '';
+  return next
+    .split('.')
+    .map((part) => Buffer.from(part, 'base64url').toString('utf8'))
+    .join(' ');
+}
+
+/** Strings of `markers` in a response (its cursor decoded too) that the request itself did not carry. */
+export function leaksIn(body: unknown, request: string, markers: readonly string[]): string[] {
+  const text = `${typeof body === 'string' ? body : JSON.stringify(body ?? '')} ${decodedCursor(body)}`;
+  return markers.filter((m) => text.includes(m) && !request.includes(m));
+}
