@@ -4,11 +4,8 @@
  * whatever else B's own GET lists show (members, audit events, recordings… as routes land). Everything B
  * owns is found by crawling the route table as B, so new routes add their objects without editing this file.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { dynamoStatements } from '../../shared/adapters/dynamo/statement-store.js';
-import { tableName } from '../../shared/config.js';
 import { RATE_LIMIT_CLASSES, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
 import type { Role } from '../../shared/http/roles.js';
 import { ROUTES, type RouteDefinition } from '../../shared/http/routes.js';
@@ -19,9 +16,8 @@ import { jsonSchemaOf, sampleOf } from './zod-arbitrary.js';
 
 export const ATTACKER = 'acme';
 export const VICTIM = 'demo';
-/** The runtime's day: B's calls (24 November) fall in listCalls' default week. */
+/** The runtime's first instant (B's number is activated then); B's calls come after it, in listCalls' default week. */
 export const CLOCK_AT = '2026-11-25T00:00:00Z';
-const ACCESS_NUMBER = '+6531589901';
 
 /** `{"error":{"code","message","field"?,"details"?}}`, as shared/http/api-handler.ts errorBody writes it. */
 export const errorShape = z.strictObject({
@@ -125,22 +121,18 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     ),
     201,
   );
-  await putItem('routing', {
-    pk: `ACCESS#${ACCESS_NUMBER}`,
-    sk: 'SNAPSHOT',
-    type: 'routing_snapshot',
-    number400: active,
-    tenantId: VICTIM,
-    numberStatus: 'active',
-  });
+  // B's calls come in on the access number Connect bound to its active number.
+  const accessNumber = (await api.get(`/v1/numbers/${active}`, victim)).body.accessNumber as string;
   // More calls than a page of reads (10) thins out, so a tenant filter after the read would show.
   const calls = Array.from({ length: 12 }, (_, k) =>
-    answeredCall(ACCESS_NUMBER, {
+    answeredCall(accessNumber, {
       contactId: `c-victim-${String(k + 1).padStart(4, '0')}`,
       caller: `+861391234${String(k + 1).padStart(4, '0')}`,
-      answeredAt: new Date(Date.parse('2026-11-24T02:15:19Z') + k * 3_600_000).toISOString(),
+      answeredAt: new Date(Date.parse('2026-11-25T00:15:19Z') + k * 3_600_000).toISOString(),
     }),
   );
+  // After the number's activation (the runtime's first instant) and before now: charged to B.
+  expectStatus(await api.put('/local/clock', { now: '2026-11-25T12:00:00Z' }), 200);
   const ingest = await api.post('/local/contact-records', calls);
   expectStatus(ingest, 202);
   for (const key of ['victim-order-0001', 'victim-order-0002']) {
@@ -240,10 +232,6 @@ function expectStatus(response: { status: number; body: unknown }, status: numbe
   if (response.status !== status) {
     throw new Error(`fixture step answered ${response.status}: ${JSON.stringify(response.body)}`);
   }
-}
-
-async function putItem(table: 'routing', item: Record<string, unknown>) {
-  await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
 }
 
 /** B's values a path or query parameter of this name may take. */

@@ -21,6 +21,7 @@ export const MEMBER_ROUTES: readonly RouteDefinition[] = [
     roles: TENANT_WRITE,
     // Write: the acting admin joins the index on first use.
     tables: { ledger: 'write' },
+    capabilities: ['cursors'],
     rateLimit: 'read',
     summary: "The tenant's members (tenant-admins only): e-mail, role, status",
     tag: MEMBERS,
@@ -70,6 +71,7 @@ export const MEMBER_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/audit/list.ts',
     roles: AUDIT_READERS,
     tables: { audit: 'read' },
+    capabilities: ['cursors'],
     rateLimit: 'read',
     summary:
       'The audit trail, newest first: every write with its actor (tenants see "operator" for operators), route, object and before/after; by actor, object and time range (operators name the tenantId)',
