@@ -12,7 +12,7 @@ export async function run(): Promise<Record<string, number>> {
   let largest = '';
   let total = 0;
   for (const route of ROUTES) {
-    const ports = portsOf(route.capabilities, 'api', route.id);
+    const ports = portsOf(route.capabilities, 'api', route.id, route.method);
     const bytes = statSync(await bundleLikeLambda(route.entry, `api-${route.id}`, ports)).size;
     total += bytes;
     if (bytes > maxBytes) [maxBytes, largest] = [bytes, route.id];

@@ -271,6 +271,25 @@ export async function startHttpServer(options: LocalHttpServerOptions): Promise<
       else response.end();
     });
   });
+  // What Node's HTTP parser refuses before any handler runs (a request line and headers over 16 KB, broken
+  // HTTP) is answered in the API's error shape too, not Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(
+      tooLarge
+        ? errorBody('request_too_large', 'the request line and headers exceed 16 KB')
+        : errorBody('malformed_request', 'not a valid HTTP request'),
+    );
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

@@ -82,6 +82,13 @@ describe('local runtime', () => {
     }
   });
 
+  it('answers a URL over 16 KB in the error shape (431), not with a bare status line', async () => {
+    const token = await api.token('demo', ['tenant-admin']);
+    const res = await api.request('GET', `/v1/numbers/available?contains=${'8'.repeat(20_000)}`, { token });
+    expect(res.status).toBe(431);
+    expect(res.body.error.code).toBe('request_too_large');
+  });
+
   it('serves control routes to this machine only, and only JSON bodies', async () => {
     const tokens = (headers: Record<string, string>, rawBody = '{"roles":["operator"]}') =>
       api.request('POST', '/local/tokens', {
