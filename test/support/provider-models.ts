@@ -15,6 +15,8 @@
  *   1,000 comma-separated; OutId shorter than 256 characters; TemplateCode as the console issues it
  *   (SMS_<digits>); TemplateParam a JSON object of strings, each value of a notification template's variable at
  *   most 35 characters (Aliyun's template variable rules); signatures are 2–12 characters.
+ * - Secrets Manager GetSecretValue: the model's SecretIdType (1–2048 characters), VersionId (32–64) and
+ *   VersionStage (1–256).
  */
 import { type OperationRules, requestProblems } from './connect-model.js';
 
@@ -52,8 +54,17 @@ const ALIYUN_RULES: Readonly<Record<string, OperationRules>> = {
   },
 };
 
+const SECRETS_RULES: Readonly<Record<string, OperationRules>> = {
+  GetSecretValue: {
+    SecretId: { required: true, minLength: 1, maxLength: 2048 },
+    VersionId: { minLength: 32, maxLength: 64 },
+    VersionStage: { minLength: 1, maxLength: 256 },
+  },
+};
+
 export const PROVIDER_REQUEST_RULES: Readonly<Record<string, OperationRules>> = {
   ...S3_RULES,
+  ...SECRETS_RULES,
   ...SES_RULES,
   ...ALIYUN_RULES,
 };

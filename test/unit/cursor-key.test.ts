@@ -5,6 +5,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readCursorKeyFromEnv } from '../../shared/adapters/secrets/cursor-key.js';
 import { CURSOR_KEY_SECRET_ENV } from '../../shared/ports/paging.js';
+import { providerRequestProblems } from '../support/provider-models.js';
 
 const ARN = 'arn:aws:secretsmanager:cn-north-1:123456789012:secret:CursorsSigningKey-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -25,7 +26,10 @@ describe('the cursor key from Secrets Manager', () => {
     // Assess
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ARN });
-    expect(ARN.length).toBeLessThanOrEqual(2048);
+    for (const call of secrets.commandCalls(GetSecretValueCommand))
+      expect(providerRequestProblems('GetSecretValue', call.args[0].input)).toEqual([]);
+    // The check can fail: an empty id is outside the model.
+    expect(providerRequestProblems('GetSecretValue', { SecretId: '' })).not.toEqual([]);
     expect(Buffer.from(port.key).toString('utf8')).toBe(value);
   });
 

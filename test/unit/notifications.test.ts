@@ -367,6 +367,8 @@ describe('configuration', () => {
     const { recipients: _, ...notice } = lowBalance;
     await expect(port.publish(notice)).resolves.toMatchObject({ sms: 1, emails: 0 });
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ENV.ALIYUN_SMS_SECRET_ID });
+    for (const call of secrets.commandCalls(GetSecretValueCommand))
+      expect(providerRequestProblems('GetSecretValue', call.args[0].input)).toEqual([]);
     expect(documents).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'ledger',
       Key: { pk: 'ACCT#acme', sk: 'ACCOUNT' },
