@@ -46,6 +46,8 @@ beforeAll(async () => {
   await bindNumbers([{ tenantId: 'acme', number400: '4008123456', accessNumber: '+6531580001' }]);
   await topUp('acme', 100_000);
   usePorts({ notifications: createLocalNotifications() });
+  // Ingested on the call's day (the test clock, never the real one: a month long closed would park it).
+  useClock(new TestClock(DUE));
   const report = await ingest.ingestContactRecords([
     { id: '1', data: JSON.stringify(answeredCall('+6531580001', { contactId: ENDED, seconds: 60 })) },
   ]);
