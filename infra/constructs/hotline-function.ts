@@ -273,22 +273,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
    * table itself (no index), and only on its `RATE#` keys.
    */
   useRateLimitWindows(definition: TableDefinition, table: dynamodb.ITable): this {
-    this.setEnvironment(definition.envVar, table.tableName);
-    iam.Grant.addToPrincipal({
-      grantee: this,
-      actions: ['dynamodb:UpdateItem'],
-      resourceArns: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
-    });
-    if (table.encryptionKey) {
-      table.encryptionKey.grantEncryptDecrypt(this);
-      acknowledgeWildcardActions(
-        this,
-        KMS_GRANT_WILDCARDS,
-        `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
-      );
-    }
-    return this;
+    return this.useTableItems(definition, table, ['dynamodb:UpdateItem'], 'RATE#*');
   }
 
   /**
@@ -296,21 +281,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
    * so no API function can update or delete an event (each put is conditioned on `attribute_not_exists`).
    */
   appendAuditEvents(definition: TableDefinition, table: dynamodb.ITable): this {
-    this.setEnvironment(definition.envVar, table.tableName);
-    iam.Grant.addToPrincipal({
-      grantee: this,
-      actions: ['dynamodb:PutItem'],
-      resourceArns: [table.tableArn],
-    });
-    if (table.encryptionKey) {
-      table.encryptionKey.grantEncryptDecrypt(this);
-      acknowledgeWildcardActions(
-        this,
-        KMS_GRANT_WILDCARDS,
-        `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
-      );
-    }
-    return this;
+    return this.useTableItems(definition, table, ['dynamodb:PutItem']);
   }
 
   /** Administers the members of the user pool: exactly the calls shared/adapters/cognito/cognito-directory.ts sends. */
@@ -370,14 +341,39 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
    * only on its `ACCT#` keys, for notifications that name no recipients.
    */
   useAlertContacts(definition: TableDefinition, table: dynamodb.ITable): this {
+    return this.useTableItems(definition, table, ['dynamodb:GetItem'], 'ACCT#*');
+  }
+
+  /**
+   * The narrow table grants above: only these item actions on the table itself (no index), on the keys
+   * starting `leadingKeys` when given, and its key (decrypt only for a read).
+   */
+  private useTableItems(
+    definition: TableDefinition,
+    table: dynamodb.ITable,
+    actions: string[],
+    leadingKeys?: string,
+  ): this {
     this.setEnvironment(definition.envVar, table.tableName);
     iam.Grant.addToPrincipal({
       grantee: this,
-      actions: ['dynamodb:GetItem'],
+      actions,
       resourceArns: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCT#*'] } },
+      ...(leadingKeys
+        ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] } } }
+        : {}),
     });
-    table.encryptionKey?.grantDecrypt(this);
+    if (!table.encryptionKey) return this;
+    if (actions.every((action) => action === 'dynamodb:GetItem')) {
+      table.encryptionKey.grantDecrypt(this);
+      return this;
+    }
+    table.encryptionKey.grantEncryptDecrypt(this);
+    acknowledgeWildcardActions(
+      this,
+      KMS_GRANT_WILDCARDS,
+      `CDK's grant on the one customer-managed key encrypting the ${definition.id} table`,
+    );
     return this;
   }
 

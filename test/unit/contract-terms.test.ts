@@ -7,6 +7,7 @@ import { earlyTerminationCharges } from '../../shared/domain/billing/contracts.j
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { decide, type LifecycleState, serviceEndsAt } from '../../shared/domain/numbers/lifecycle.js';
 import { decideCall } from '../../shared/domain/routing/decision.js';
+import { alwaysOpenSnapshot } from '../support/routing-snapshots.js';
 
 describe('early termination', () => {
   const contract = { termEnd: '2027-11-25', monthlyRent: 8_800 };
@@ -94,31 +95,7 @@ describe('service ends at the notice instant', () => {
   });
 
   it('call setup refuses from the notice instant on', () => {
-    const snapshot = {
-      number400: '4008123456',
-      tenantId: 'acme',
-      numberStatus: 'active',
-      serviceEndsAt: notice,
-      routing: {
-        language: 'zh-CN',
-        recording: false,
-        announcement: '',
-        numbers: { a: '+8613800000000' },
-        huntOrder: ['a'],
-        huntMode: 'sequential',
-        ringTimeoutSeconds: 20,
-        queues: {},
-        vipQueues: {},
-        menus: {},
-        vip: [],
-        blacklist: [],
-        regionRules: [],
-        defaultDestination: { type: 'hunt' },
-        afterHours: { type: 'hunt' },
-        hours: { zone: 'Asia/Shanghai', weekly: [], alwaysOpen: true },
-        holidays: [],
-      },
-    } as never;
+    const snapshot = alwaysOpenSnapshot({ number400: '4008123456', serviceEndsAt: notice });
     const call = (now: string) =>
       decideCall(
         { caller: '+8613900000000', contactId: 'c1', step: 'start', now: new Date(now) },

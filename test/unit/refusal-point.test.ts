@@ -14,6 +14,7 @@ import {
   refusalOf,
 } from '../../shared/domain/accounts/account.js';
 import { decideCall } from '../../shared/domain/routing/decision.js';
+import { alwaysOpenSnapshot } from '../support/routing-snapshots.js';
 
 const DAY = '2026-11-24';
 const base = (over: Partial<Account>): Account => ({ ...newAccount('acme', DAY), ...over });
@@ -104,31 +105,7 @@ describe('the refusal point', () => {
   });
 
   it('call setup refuses exactly where the account view says calls are refused', () => {
-    const snapshot = {
-      number400: '4007123456',
-      tenantId: 'acme',
-      numberStatus: 'active',
-      worstRatePerMinute: 22,
-      routing: {
-        language: 'zh-CN',
-        recording: false,
-        announcement: '',
-        numbers: { a: '+8613800000000' },
-        huntOrder: ['a'],
-        huntMode: 'sequential',
-        ringTimeoutSeconds: 20,
-        queues: {},
-        vipQueues: {},
-        menus: {},
-        vip: [],
-        blacklist: [],
-        regionRules: [],
-        defaultDestination: { type: 'hunt' },
-        afterHours: { type: 'hunt' },
-        hours: { zone: 'Asia/Shanghai', weekly: [], alwaysOpen: true },
-        holidays: [],
-      },
-    } as never;
+    const snapshot = alwaysOpenSnapshot({ number400: '4007123456', worstRatePerMinute: 22 });
     const now = new Date('2026-11-24T04:00:00Z');
     for (const [account, reason] of [
       [

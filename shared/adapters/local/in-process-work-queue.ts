@@ -31,45 +31,8 @@ export function inProcessWorkQueue<M>(
   const stats = { sent: 0, delivered: 0, redelivered: 0, delayedSeconds: 0 };
   let draining = false;
 
-  async function deliver(handler: QueueWorkerHandler, message: M): Promise<void> {
-    const messageId = randomUUID();
-    for (let receive = 1; ; receive++) {
-      const event = {
-        Records: [
-          {
-            messageId,
-            receiptHandle: messageId,
-            body: JSON.stringify(message),
-            attributes: {
-              ApproximateReceiveCount: String(receive),
-              SentTimestamp: '0',
-              SenderId: 'local',
-              ApproximateFirstReceiveTimestamp: '0',
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: `arn:aws:sqs:local:000000000000:${name}`,
-            awsRegion: 'local',
-          },
-        ],
-      } as SQSEvent;
-      stats.delivered++;
-      let failed: boolean;
-      try {
-        const response = await handler(event, context);
-        failed = (response?.batchItemFailures ?? []).some((f) => f.itemIdentifier === messageId);
-      } catch {
-        failed = true;
-      }
-      if (!failed) return;
-      if (receive >= maxReceives) {
-        deadLetters.push(message);
-        return;
-      }
-      stats.redelivered++;
-    }
-  }
+  const deliver = (handler: QueueWorkerHandler, message: M) =>
+    deliverWithRedrive(handler, message, { name, context, maxReceives, stats, deadLetters });
 
   return {
     deadLetters,
@@ -93,4 +56,59 @@ export function inProcessWorkQueue<M>(
       }
     },
   };
+}
+
+/**
+ * One message to a worker handler as a one-record SQS event, redelivered while the handler reports it in
+ * batchItemFailures (or throws), then kept as dead-lettered after `maxReceives` deliveries, like a redrive
+ * policy. Shared by the in-process stand-ins of SQS (this one, and billing's).
+ */
+export async function deliverWithRedrive<M>(
+  handler: QueueWorkerHandler,
+  message: M,
+  queue: {
+    readonly name: string;
+    readonly context: unknown;
+    readonly maxReceives: number;
+    readonly stats: { delivered: number; redelivered: number };
+    readonly deadLetters: M[];
+  },
+): Promise<void> {
+  const messageId = randomUUID();
+  for (let receive = 1; ; receive++) {
+    const event = {
+      Records: [
+        {
+          messageId,
+          receiptHandle: messageId,
+          body: JSON.stringify(message),
+          attributes: {
+            ApproximateReceiveCount: String(receive),
+            SentTimestamp: '0',
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:local:000000000000:${queue.name}`,
+          awsRegion: 'local',
+        },
+      ],
+    } as SQSEvent;
+    queue.stats.delivered++;
+    let failed: boolean;
+    try {
+      const response = await handler(event, queue.context);
+      failed = (response?.batchItemFailures ?? []).some((f) => f.itemIdentifier === messageId);
+    } catch {
+      failed = true;
+    }
+    if (!failed) return;
+    if (receive >= queue.maxReceives) {
+      queue.deadLetters.push(message);
+      return;
+    }
+    queue.stats.redelivered++;
+  }
 }

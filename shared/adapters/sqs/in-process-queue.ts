@@ -1,14 +1,12 @@
 /**
- * The local stand-in for SQS: delivers each message to the worker handler as a one-record SQS event,
- * redelivers what the handler reports in batchItemFailures (or throws on) up to `maxReceives` times, then
- * keeps it as dead-lettered, like a redrive policy. Deliveries run in order, in this process.
+ * The local stand-in for billing's SQS queue: delivers each message to the worker handler as a one-record SQS
+ * event with the shared redrive (../local/in-process-work-queue.ts), `concurrency` at a time, in this process.
  */
-import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { BillingMessage } from '../../domain/billing/run.js';
+import { deliverWithRedrive, type QueueWorkerHandler } from '../local/in-process-work-queue.js';
 import type { BillingQueue } from './billing-queue.js';
 
-export type WorkerHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
+export type WorkerHandler = QueueWorkerHandler;
 
 export interface InProcessQueue extends BillingQueue {
   readonly deadLetters: BillingMessage[];
@@ -45,43 +43,13 @@ export function inProcessQueue(
     },
   };
 
-  async function deliver(handler: WorkerHandler, message: BillingMessage): Promise<void> {
-    const messageId = randomUUID();
-    for (let receive = 1; ; receive++) {
-      const event: SQSEvent = {
-        Records: [
-          {
-            messageId,
-            receiptHandle: messageId,
-            body: JSON.stringify(message),
-            attributes: {
-              ApproximateReceiveCount: String(receive),
-              SentTimestamp: String(Date.now()),
-              SenderId: 'local',
-              ApproximateFirstReceiveTimestamp: String(Date.now()),
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:local:000000000000:billing',
-            awsRegion: 'local',
-          },
-        ],
-      };
-      stats.delivered++;
-      let failed: boolean;
-      try {
-        const response = await handler(event, context);
-        failed = (response?.batchItemFailures ?? []).some((f) => f.itemIdentifier === messageId);
-      } catch {
-        failed = true;
-      }
-      if (!failed) break;
-      if (receive >= maxReceives) {
-        deadLetters.push(message);
-        break;
-      }
-      stats.redelivered++;
-    }
+  function deliver(handler: WorkerHandler, message: BillingMessage): Promise<void> {
+    return deliverWithRedrive(handler, message, {
+      name: 'billing',
+      context,
+      maxReceives,
+      stats,
+      deadLetters,
+    });
   }
 }
