@@ -19,7 +19,7 @@ import {
   type NumberRecord,
   nextNumber,
 } from '../../shared/domain/numbers/number.js';
-import { holderAt } from '../../shared/domain/numbers/ownership.js';
+import { chargeHolder, holderAt } from '../../shared/domain/numbers/ownership.js';
 
 const ZONE = 'Asia/Shanghai';
 const T0 = Date.parse('2026-11-01T00:00:00+08:00');
@@ -131,6 +131,18 @@ describe('ownership periods', () => {
     expect(holderAt(owners, '2026-02-09T23:59:59Z', '+6560000001')?.tenantId).toBe('a');
     expect(holderAt(owners, '2026-02-10T00:00:00Z', '+6560000001')?.tenantId).toBe('b');
     expect(holderAt(owners, '2026-02-10T00:00:00Z', '+6569999999')).toBeUndefined();
+    // Whom a call is charged to: the holder at its start, the current holder of a number without periods,
+    // else nobody (parked, never the holder of today).
+    const bound = { tenantId: 'b', number: '4008000001', owners };
+    expect(chargeHolder(bound, '2026-02-09T23:59:59Z', '+6560000001')).toEqual({ tenantId: 'a' });
+    expect(
+      chargeHolder({ tenantId: 'b', number: '4008000001' }, '2025-01-01T00:00:00Z', '+6560000001'),
+    ).toEqual({
+      tenantId: 'b',
+    });
+    expect(chargeHolder(bound, '2026-01-03T00:04:59Z', '+6560000001')).toMatchObject({
+      park: { code: 'no_owner_at_start' },
+    });
     n = run(n, { type: 'request_cancellation', tenantId: 'b' }, '2026-03-01T00:00:00Z');
     n = run(n, { type: 'complete_cancellation' }, '2026-04-01T00:00:00Z');
     expect(n.owners?.[1]).toMatchObject({ tenantId: 'b', to: '2026-04-01T00:00:00Z' });

@@ -38,7 +38,7 @@ import {
   type Resettlement,
 } from '../../domain/ledger/call-charges.js';
 import { applyPostings, type Posting, postingOf } from '../../domain/ledger/postings.js';
-import { holderAt, type OwnershipPeriod } from '../../domain/numbers/ownership.js';
+import { chargeHolder, type OwnershipPeriod } from '../../domain/numbers/ownership.js';
 import { billedSecondsOf } from '../../domain/rating/rate-call.js';
 import { localDay, localMonth } from '../../domain/zoned-time.js';
 import type { CallChargesPort, ChargeBatch, ChargeRoundResult, ParkedContact } from '../../ports/calls.js';
@@ -354,24 +354,12 @@ export class DynamoCallCharges implements CallChargesPort {
         });
         continue;
       }
-      let tenantId = target.tenantId;
-      if (target.owners) {
-        const period = holderAt(target.owners, c.startedAt, c.accessNumber);
-        if (!period) {
-          parked.push(
-            parkedOf(
-              c,
-              {
-                code: 'no_owner_at_start',
-                reason: `nobody held ${target.number} through ${c.accessNumber} when the call started (before its first activation, or between owners)`,
-              },
-              target.number,
-            ),
-          );
-          continue;
-        }
-        tenantId = period.tenantId;
+      const holder = chargeHolder(target, c.startedAt, c.accessNumber);
+      if ('park' in holder) {
+        parked.push(parkedOf(c, holder.park, target.number));
+        continue;
       }
+      const { tenantId } = holder;
       out.push({
         tenantId,
         call: {

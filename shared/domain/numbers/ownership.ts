@@ -5,6 +5,7 @@
  * acceptance of a transfer) and closes when it leaves them (transfer, end of tenure: cancellation,
  * arrears or retention expiry). Statuses that hold a number are the billable ones.
  */
+import type { ParkReason } from '../calls/time-bounds.js';
 import { BILLABLE_STATUSES, type LifecycleState } from './lifecycle.js';
 
 export interface OwnershipPeriod {
@@ -54,4 +55,25 @@ export function holderAt(
       (p.to === undefined || t < Date.parse(p.to)) &&
       (p.accessNumber === undefined || p.accessNumber === accessNumber),
   );
+}
+
+/**
+ * Whom a new call is charged to: the tenant that held the number (through that access number) when the
+ * call started; for a number written before ownership was kept, its current holder. Otherwise the call is
+ * parked for review, never charged to whoever holds the number now.
+ */
+export function chargeHolder(
+  bound: { readonly tenantId: string; readonly number: string; readonly owners?: readonly OwnershipPeriod[] },
+  startedAt: string,
+  accessNumber: string,
+): { readonly tenantId: string } | { readonly park: ParkReason } {
+  if (!bound.owners) return { tenantId: bound.tenantId };
+  const period = holderAt(bound.owners, startedAt, accessNumber);
+  if (period) return { tenantId: period.tenantId };
+  return {
+    park: {
+      code: 'no_owner_at_start',
+      reason: `nobody held ${bound.number} through ${accessNumber} when the call started (before its first activation, or between owners)`,
+    },
+  };
 }
