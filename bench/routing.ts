@@ -29,6 +29,11 @@ const MISS_CALLS = 1_000;
 const GET_ITEMS = 2_000;
 // Process starts vary a lot on a shared VM: many interleaved pairs, and the median of their ratios.
 const COLD_SAMPLES = 21;
+/**
+ * What Lambda's Node.js runtime client has loaded before it imports a handler: node:http, by require, for
+ * the Runtime API (aws/aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts).
+ */
+const LAMBDA_RUNTIME_PRELOAD = "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node:http');";
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -174,11 +179,13 @@ export async function run(): Promise<Record<string, number>> {
       AWS_REGION: 'ap-southeast-1',
     };
     const bare: number[] = [];
+    const runtime: number[] = [];
     const cold: number[] = [];
     const sdk: number[] = [];
-    // Interleaved so machine load affects all three alike.
+    // Interleaved so machine load affects all alike.
     for (let i = 0; i < COLD_SAMPLES; i++) {
       bare.push(timeNode(['-e', '0'], env));
+      runtime.push(timeNode(['--input-type=module', '-e', LAMBDA_RUNTIME_PRELOAD], env));
       cold.push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(outfile)})`], env));
       sdk.push(
         timeNode(
@@ -204,8 +211,11 @@ export async function run(): Promise<Record<string, number>> {
       // The external SDK packages alone (Lambda loads them too): most of the cold import.
       'routeCall.sdkImportMs': round(median(sdk), 1),
       'node.bareStartMs': round(median(bare), 1),
+      'node.lambdaRuntimeStartMs': round(median(runtime), 1),
       // Each cold import over the bare start measured just before it, the median of those ratios.
       'routeCall.coldImportRatio': round(median(cold.map((c, i) => c / (bare[i] ?? c))), 2),
+      // The same over a process that has loaded what Lambda's runtime client loads before the handler.
+      'routeCall.coldImportRatioOverRuntime': round(median(cold.map((c, i) => c / (runtime[i] ?? c))), 2),
     };
   } finally {
     await db.stop();

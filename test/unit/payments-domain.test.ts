@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { yuanText } from '../../shared/domain/money.js';
 import {
   allocateRefund,
   fenFromYuanText,
@@ -9,7 +10,6 @@ import {
   refundableRemainder,
   refundableTotal,
   type VerifiedPayment,
-  yuanText,
 } from '../../shared/domain/payments/payments.js';
 
 const order = (over: Partial<PaymentOrder> = {}): PaymentOrder => ({

@@ -12,13 +12,13 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { AlipaySdk } from 'alipay-sdk';
+import { yuanText } from '../../domain/money.js';
 import {
   CURRENCY,
   fenFromYuanText,
   type MerchantIdentity,
   type PaymentOrder,
   type StatementLine,
-  yuanText,
 } from '../../domain/payments/payments.js';
 import type {
   ChargeInstructions,

@@ -6,12 +6,12 @@
  * official SDK, WechatPayNotifications with node:crypto); only the keys differ.
  */
 import { createCipheriv, createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
-import {
-  type NotifyingChannel,
-  type PaymentChannel,
-  type PaymentOrder,
-  type StatementLine,
-  yuanText,
+import { yuanText } from '../../domain/money.js';
+import type {
+  NotifyingChannel,
+  PaymentChannel,
+  PaymentOrder,
+  StatementLine,
 } from '../../domain/payments/payments.js';
 import { localDay } from '../../domain/zoned-time.js';
 import type {

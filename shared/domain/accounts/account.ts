@@ -1,4 +1,4 @@
-import { yuanText } from '../notifications/templates.js';
+import { yuanWithSign } from '../money.js';
 import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
 
@@ -93,7 +93,7 @@ export function alertFor(account: Account, crossing: Crossing) {
   };
 }
 
-const yuan = yuanText;
+const yuan = yuanWithSign;
 
 /**
  * One amount against a balance and a debt: a debit takes what the balance holds above the floor and owes

@@ -244,6 +244,3 @@ export function smsTemplateCodeProblems(value: unknown): string[] {
   }
   return problems;
 }
-
-/** ¥ with two decimals, from integer fen: how amounts appear in every template. */
-export const yuanText = (fen: number) => `¥${(fen / 100).toFixed(2)}`;

@@ -131,13 +131,7 @@ export function paymentMismatch(
 /** The ledger key of a payment's credit: one per provider trade number, forever. */
 export const paymentLedgerKey = (channel: PaymentChannel, tradeNo: string) => `payment#${channel}#${tradeNo}`;
 
-/** Yuan as Alipay writes them ("88.80") from fen, and back; never through floating point arithmetic on money. */
-export function yuanText(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
+/** Fen from yuan as Alipay writes them ("88.80"), by integer arithmetic; undefined when not such a text. */
 export function fenFromYuanText(text: string): number | undefined {
   const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim());
   if (!m) return undefined;
