@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoBillingContracts } from '../../shared/adapters/dynamo/billing-contracts.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import {
@@ -19,6 +20,7 @@ import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { activateNumber } from '../../shared/app/numbers/activate-number.js';
 import type { ActivationMessage } from '../../shared/app/numbers/activation.js';
 import { getApplication } from '../../shared/app/numbers/get-application.js';
+import { monthlyCharges } from '../../shared/domain/billing/charges.js';
 import { retryNumberEffects } from '../../shared/app/numbers/retry-number-effects.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import type { SendOptions, WorkQueue } from '../../shared/ports/work-queue.js';
@@ -204,6 +206,31 @@ describe('number activation', () => {
       status: 'active',
       phoneNumberId: claims[1]?.phoneNumberId,
     });
+  });
+
+  it('starts service, and rent, on the day the number goes active, not on its approval', async () => {
+    // Approved on 25 November (T0), rolled back, approved again and active on 3 December (Shanghai).
+    const { number, app } = await approved('epsilon');
+    telephony.failClaims = true;
+    expect(await work(2)).toMatchObject({ outcome: 'rolled_back' });
+    const billable = async () =>
+      (await dynamoBillingContracts.all(config.timeZone)).find((c) => c.number === number);
+    // Approved but never active: nothing for billing to charge, whatever month it runs for.
+    expect(await billable()).toBeUndefined();
+    telephony.failClaims = false;
+    const december3 = (Date.parse('2026-12-03T01:00:00.000Z') - T0) / 60_000;
+    await approveApplication(app.applicationId, 'operator-1', iso(december3), config);
+    expect(await work(december3 + 1)).toMatchObject({ outcome: 'active' });
+    const contract = await billable();
+    expect(contract).toMatchObject({ serviceFrom: '2026-12-03', termStart: '2026-11-25', monthlyRent: 8_800 });
+    // November: nothing. December: 29 of 31 days of 88.00 yuan = 82.32 (8,800 × 29 / 31 = 8,232.26).
+    if (!contract) throw new Error('no billable contract');
+    const rentOf = (month: string) =>
+      monthlyCharges({ contract, month, incidents: [] }).filter((c) => c.kind === 'monthly_rent');
+    expect(rentOf('2026-11')).toEqual([]);
+    expect(rentOf('2026-12')).toMatchObject([
+      { amount: -8_232, description: 'Monthly rent 2026-12, 29 of 31 days' },
+    ]);
   });
 
   it('rolls back at once when Connect refuses every claim, with nothing to release', async () => {

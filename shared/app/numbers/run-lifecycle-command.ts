@@ -68,7 +68,10 @@ function routingSnapshot(next: NumberRecord, deps: NumbersDeps): NumberWrite | u
   };
 }
 
-/** Contract changes that belong to the transition: suspensions for billing, and the end of service. */
+/**
+ * Contract changes that belong to the transition: the start of service (the first activation), suspensions
+ * for billing, and the end of service.
+ */
 async function contractChanges(
   deps: NumbersDeps,
   number: NumberRecord,
@@ -84,7 +87,10 @@ async function contractChanges(
   const close = (list: typeof suspensions) => list.map((s) => (s.to === undefined ? { ...s, to: today } : s));
   let changed: Record<string, unknown> | undefined;
   const to = transition.state.status;
-  if (to === 'suspended') {
+  if (to === 'active' && contract.status === 'pending') {
+    // Rent is owed from the day the number works, not from its approval.
+    changed = { status: 'active', serviceFrom: today, activatedAt: at };
+  } else if (to === 'suspended') {
     changed = { suspensions: [...suspensions, { from: today }] };
   } else if (transition.from === 'suspended' && to === 'active') {
     changed = { suspensions: close(suspensions) };

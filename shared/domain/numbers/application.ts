@@ -227,7 +227,11 @@ export interface ContractRecord {
 
 export const contractIdOf = (applicationId: string) => `ct_${applicationId.slice('app_'.length)}`;
 
-/** The contract an approval writes: the plan's terms from today (in the configured zone) for the term. */
+/**
+ * The contract an approval writes: the plan's terms from today (in the configured zone) for the term. It is
+ * `pending` until the number first goes active: service, and with it rent, starts on the activation day
+ * (`serviceFrom`, set by that transition), so a number still activating, or rolled back, costs no rent.
+ */
 export function contractFor(app: ApplicationRecord, at: string, config: NumbersConfig): ContractRecord {
   const terms = contractTerms(
     app.segment as Segment,
@@ -252,7 +256,6 @@ export function contractFor(app: ApplicationRecord, at: string, config: NumbersC
     termMonths: terms.termMonths,
     termStart,
     termEnd: addMonths(termStart, terms.termMonths),
-    serviceFrom: termStart,
     autoRenew: terms.autoRenew,
     noticeDays: terms.noticeDays,
     selectionFee: terms.selectionFee,
@@ -260,7 +263,7 @@ export function contractFor(app: ApplicationRecord, at: string, config: NumbersC
     openingFee: terms.openingFee,
     timeZone: config.timeZone,
     suspensions: [],
-    status: 'active',
+    status: 'pending',
     createdAt: at,
     version: 1,
   };
