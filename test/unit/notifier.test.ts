@@ -64,7 +64,8 @@ describe('handing a notification to the notifications queue', () => {
     expect(result).toEqual({ messageId: 'queued:spend_cap#acme#2026-11-26' });
     const inputs = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(inputs).toHaveLength(1);
-    const input = inputs[0] ?? {};
+    const input = inputs[0];
+    if (!input) throw new Error('no SendMessage');
     expect(sendMessageProblems(input)).toEqual([]);
     expect(input).toMatchObject({ QueueUrl: QUEUE_URL });
     expect(input).not.toHaveProperty('DelaySeconds');
