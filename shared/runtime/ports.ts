@@ -14,7 +14,6 @@ import type { CursorKeyPort } from '../ports/paging.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
 import type { TelephonyPort } from '../ports/telephony.js';
-import { workQueue } from './work-queues.js';
 
 export interface Ports {
   readonly telephony: TelephonyPort;
@@ -69,10 +68,13 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   notifications:
     process.env.HOTLINE_PORT_NOTIFICATIONS !== 'false'
-      ? async () =>
-          (await import('../adapters/messaging/queued-notifications.js')).queuedNotifications(() =>
-            workQueue<NotificationMessage>('notifications'),
-          )
+      ? async () => {
+          const [{ queuedNotifications }, { workQueue }] = await Promise.all([
+            import('../adapters/messaging/queued-notifications.js'),
+            import('./work-queues.js'),
+          ]);
+          return queuedNotifications(() => workQueue<NotificationMessage>('notifications'));
+        }
       : undefined,
   messaging:
     process.env.HOTLINE_PORT_MESSAGING !== 'false'
