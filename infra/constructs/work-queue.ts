@@ -15,7 +15,7 @@ import { EncryptedQueue } from './encrypted-queue.js';
 import type { HotlineFunction } from './hotline-function.js';
 import type { OpsAlarms } from './ops-alarms.js';
 
-/** The worker's event source: one message per invocation, two workers at most (SQS's minimum). */
+/** The worker's event source: one message per invocation (unless the row sets a batch), two workers at most (SQS's minimum). */
 export const WORK_QUEUE_EVENT_SOURCE = {
   batchSize: 1,
   reportBatchItemFailures: true,
