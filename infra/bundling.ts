@@ -58,11 +58,18 @@ export const POWERTOOLS_LAYER_PARAMETER = `/aws/service/powertools/typescript/ge
  */
 export type BundledPort = PortName | 'payments' | 'workQueues';
 
-/** Rows that send to or consume a work queue. */
-const WORK_QUEUE_ROWS: ReadonlySet<string> = new Set(WORK_QUEUES.flatMap((q) => [q.worker, ...q.senders]));
+/** Rows that send to a work queue: its senders, and its worker when it backs off by sending again. */
+const WORK_QUEUE_ROWS: ReadonlySet<string> = new Set(
+  WORK_QUEUES.flatMap((q) => [...(q.workerRequeues === false ? [] : [q.worker]), ...q.senders]),
+);
+/** Capabilities whose rows send to a work queue (`notifications`: the notifications queue). */
+const WORK_QUEUE_CAPABILITIES: ReadonlySet<Capability> = new Set(
+  WORK_QUEUES.flatMap((q) => (q.senderCapability ? [q.senderCapability] : [])),
+);
 
 /**
- * The ports a function may reach: those its row's capabilities grant, the rate limiter for API routes, the
+ * The ports a function may reach: those its row's capabilities grant (`notifications` the queued adapter and
+ * the work queues' SQS adapter, `messaging` SES and Aliyun), the rate limiter for API routes, the
  * audit trail for API routes that write (any method but GET), and
  * the payment providers for the API routes that call one (and for every other function that imports them:
  * webhooks, payment jobs).
@@ -77,11 +84,13 @@ export function portsOf(
   if (kind === 'api' && routeId && PAYMENT_SECRET_ROUTES.has(routeId)) granted.push('payments');
   // Every API write leaves an audit event (shared/http/api-handler.ts); reads and webhooks record none.
   if (kind === 'api' && method !== undefined && method !== 'GET') granted.push('auditTrail');
-  if (routeId && WORK_QUEUE_ROWS.has(routeId)) granted.push('workQueues');
+  if ((routeId && WORK_QUEUE_ROWS.has(routeId)) || capabilities?.some((c) => WORK_QUEUE_CAPABILITIES.has(c)))
+    granted.push('workQueues');
   for (const capability of capabilities ?? []) {
     if (
       capability === 'telephony' ||
       capability === 'notifications' ||
+      capability === 'messaging' ||
       capability === 'documents' ||
       capability === 'recordings'
     ) {

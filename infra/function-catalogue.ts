@@ -7,6 +7,7 @@ import type { Capability, TableAccess } from '../shared/http/routes.js';
 import type { TableId } from '../shared/tables.js';
 import { BILLING_FUNCTIONS, BILLING_JOBS } from './catalogue/billing.js';
 import { MONEY_FUNCTIONS, MONEY_JOBS } from './catalogue/money.js';
+import { NOTIFICATION_FUNCTIONS } from './catalogue/notifications.js';
 import { NUMBER_FUNCTIONS, NUMBER_JOBS } from './catalogue/numbers.js';
 import { PAYMENT_FUNCTIONS, PAYMENT_JOBS } from './catalogue/payments.js';
 import { ROUTING_FUNCTIONS, ROUTING_JOBS } from './catalogue/routing.js';
@@ -42,6 +43,7 @@ export const FUNCTIONS: readonly FunctionRow[] = [
   ...MONEY_FUNCTIONS,
   ...BILLING_FUNCTIONS,
   ...PAYMENT_FUNCTIONS,
+  ...NOTIFICATION_FUNCTIONS,
 ];
 
 /** Scheduled jobs; each handler takes `{ at?: string }` (the scheduled instant) and is safe to run twice. */

@@ -1,10 +1,12 @@
 /**
  * Work queues between a request and the worker that does the slow part (Connect's asynchronous claims,
- * routing applies paced under Connect's 2 requests/s): each an encrypted SQS queue with a redrive policy to
- * an alarmed dead-letter queue, consumed by its worker row through an SQS event source with
- * ReportBatchItemFailures. Senders get the queue URL in `env` and sqs:SendMessage; the worker too (it backs
- * off by sending its message again with a delay). The local runtime delivers to the same handlers in-process.
+ * routing applies paced under Connect's 2 requests/s, e-mail and SMS delivery): each an encrypted SQS queue
+ * with a redrive policy to an alarmed dead-letter queue, consumed by its worker row through an SQS event
+ * source with ReportBatchItemFailures. Senders get the queue URL in `env` and sqs:SendMessage; the worker too
+ * when it backs off by sending its message again with a delay. The local runtime delivers to the same
+ * handlers in-process.
  */
+import type { Capability } from '../../shared/http/routes.js';
 import { WORK_QUEUE_ENV, type WorkQueueName } from '../../shared/runtime/work-queues.js';
 
 export interface WorkQueueRow {
@@ -17,6 +19,18 @@ export interface WorkQueueRow {
   readonly worker: string;
   /** Route, function or job ids that send to it (besides the worker). */
   readonly senders: readonly string[];
+  /** Every row granted this capability sends to it too. */
+  readonly senderCapability?: Capability;
+  /**
+   * Whether the worker sends to its own queue (backing off with a delayed message), so it needs send rights.
+   * @default true
+   */
+  readonly workerRequeues?: boolean;
+  /**
+   * Messages per invocation.
+   * @default 1
+   */
+  readonly batchSize?: number;
   readonly purpose: string;
   /** Receives before a message is dead-lettered (a throw; back-offs are new messages and do not count). */
   readonly maxReceiveCount: number;
@@ -44,6 +58,23 @@ export const WORK_QUEUES: readonly WorkQueueRow[] = [
     senders: ['applyRouting'],
     purpose: 'routing applies waiting for (or backing off from) Amazon Connect',
     maxReceiveCount: 5,
+    maxAgeMinutes: 30,
+  },
+  {
+    id: 'Notifications',
+    name: 'notifications',
+    env: WORK_QUEUE_ENV.notifications,
+    worker: 'notifier',
+    senders: [],
+    senderCapability: 'notifications',
+    purpose: 'tenant notifications waiting for delivery by SES e-mail and Aliyun SMS',
+    workerRequeues: false,
+    // Two workers at 10 messages a batch, one after another: about 10 notifications/s, under SES's default
+    // sending rate of 14/s.
+    batchSize: 10,
+    // A redelivery waits the visibility timeout (12 minutes): 10 receives ride out a provider outage of ~2 h.
+    maxReceiveCount: 10,
+    // A monthly run's statements (one per tenant) drain in minutes; older than this, the notifier is stuck.
     maxAgeMinutes: 30,
   },
 ];

@@ -1,8 +1,9 @@
 /**
  * A work queue and its worker (infra/catalogue/work-queues.ts): an encrypted SQS queue redriving to an
- * alarmed dead-letter queue, an SQS event source on the worker (one message at a time, ReportBatchItemFailures,
- * at most 2 concurrent workers so Connect's 2 requests/s per account is not shared by more), and send rights
- * for the senders and the worker (which backs off by sending its message again, delayed).
+ * alarmed dead-letter queue, an SQS event source on the worker (one message at a time unless the row says
+ * otherwise, ReportBatchItemFailures, at most 2 concurrent workers so Connect's 2 requests/s per account is not
+ * shared by more), and send rights for the senders and for a worker that backs off by sending its message
+ * again, delayed.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,7 +15,7 @@ import { EncryptedQueue } from './encrypted-queue.js';
 import type { HotlineFunction } from './hotline-function.js';
 import type { OpsAlarms } from './ops-alarms.js';
 
-/** The worker's event source: one message per invocation, two workers at most (SQS's minimum). */
+/** The worker's event source: one message per invocation (unless the row sets a batch), two workers at most (SQS's minimum). */
 export const WORK_QUEUE_EVENT_SOURCE = {
   batchSize: 1,
   reportBatchItemFailures: true,
@@ -55,7 +56,11 @@ export class WorkQueue extends Construct {
       Duration.minutes(row.maxAgeMinutes),
       `${row.name} queue`,
     );
-    props.worker.function.addEventSource(new SqsEventSource(this.queue, WORK_QUEUE_EVENT_SOURCE));
-    for (const fn of [props.worker, ...props.senders]) fn.useQueue(row.env, this.queue);
+    props.worker.function.addEventSource(
+      new SqsEventSource(this.queue, { ...WORK_QUEUE_EVENT_SOURCE, batchSize: row.batchSize ?? 1 }),
+    );
+    const requeues = row.workerRequeues ?? true;
+    for (const fn of [...(requeues ? [props.worker] : []), ...props.senders])
+      fn.useQueue(row.env, this.queue);
   }
 }

@@ -401,7 +401,17 @@ export class StatelessStack extends Stack {
     const workQueues: { name: string; queue: WorkQueue }[] = [];
     for (const row of WORK_QUEUES) {
       const worker = functions.get(row.worker);
-      if (!worker) continue;
+      const capability = row.senderCapability;
+      const capable = [...functions.values()].filter(({ spec }) =>
+        capability ? spec.capabilities?.includes(capability) : false,
+      );
+      if (!worker) {
+        if (capable.length > 0)
+          throw new StatelessPropsError(
+            `${capable[0]?.spec.id} has capability ${capability} but there is no ${row.worker} to consume its queue`,
+          );
+        continue;
+      }
       workQueues.push({
         name: row.name,
         queue: new WorkQueue(this, row.id, {
@@ -410,7 +420,7 @@ export class StatelessStack extends Stack {
           alarms,
           worker: worker.fn,
           workerTimeout: Duration.seconds(worker.spec.timeoutSeconds ?? DEFAULTS.function.timeoutSeconds),
-          senders: row.senders.flatMap((id) => functions.get(id)?.fn ?? []),
+          senders: [...row.senders.flatMap((id) => functions.get(id)?.fn ?? []), ...capable.map((f) => f.fn)],
         }),
       });
     }
@@ -507,6 +517,9 @@ export class StatelessStack extends Stack {
           this.connect.grantTelephony(fn);
           break;
         case 'notifications':
+          // Sends to the notifications work queue: granted with the queue (infra/catalogue/work-queues.ts).
+          break;
+        case 'messaging':
           fn.useMessaging(this.messaging, data.smsSecret);
           // Recipients default to the tenant's alert contacts, on the account item.
           if (spec.tables.ledger === undefined) {

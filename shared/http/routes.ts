@@ -12,10 +12,13 @@ export type TableAccess = 'read' | 'write';
 /**
  * Non-table capabilities a handler needs; infra turns each into grants and environment. `cursors`: the route
  * pages (its query takes a `cursor`), so it reads the cursor-signing key (test/unit/cursors.test.ts checks).
+ * `notifications`: it hands notifications to the notifications work queue; `messaging`: it delivers them
+ * through SES and Aliyun SMS (the notifier alone).
  */
 export type Capability =
   | 'telephony'
   | 'notifications'
+  | 'messaging'
   | 'documents'
   | 'jobs'
   | 'recordings'

@@ -5,8 +5,14 @@
  * locally it renders into an outbox shown at GET /local/outbox. Operations alarms use the SNS ops topic, not
  * this port.
  *
- * Delivery is at least once per recipient: a publish that failed for any recipient throws, and the caller's
- * retry (the alert outbox, the number-effects job) sends to every recipient again. Neither SES nor Aliyun SMS
+ * Two ports share this interface. `notifications`, what use cases call, hands the notification to the
+ * notifications work queue (a NotificationMessage) and answers once it is durably queued; `messaging`, used by
+ * the notifier worker alone, delivers it through the channels. So API handlers and jobs carry no SES or Aliyun
+ * code, and the decision to notify (once per crossing, per effect) stays in the use case.
+ *
+ * Delivery is at least once per recipient: a delivery that failed for any recipient throws, and the queue
+ * redelivers the message, which sends to every recipient again; a hand-over that failed throws to the caller,
+ * whose retry (the alert outbox, the number-effects job) hands it over again. Neither SES nor Aliyun SMS
  * deduplicates; the `dedupeKey` travels with each message (the SMS OutId, an e-mail tag) so a duplicate can be
  * recognised in delivery receipts.
  */
@@ -47,4 +53,10 @@ export interface PublishResult {
 
 export interface NotificationsPort {
   publish(notification: Notification): Promise<PublishResult>;
+}
+
+/** The notifications work queue's message: the notification as the use case decided it. */
+export interface NotificationMessage {
+  readonly type: 'notification.deliver';
+  readonly notification: Notification;
 }

@@ -17,6 +17,35 @@ export interface WorkQueue<M> {
 export const MAX_DELAY_SECONDS = 900;
 
 /**
+ * The largest message body we send, in UTF-8 bytes: 256 KiB. SQS takes up to 1 MiB since 2025 (the installed
+ * client's model), but a queue whose MaximumMessageSize was set earlier may still stop at 256 KiB; our
+ * messages are a few hundred bytes, so the lower bound costs nothing and holds on any queue.
+ */
+export const MAX_MESSAGE_BYTES = 262_144;
+
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+  constructor(readonly bytes: number) {
+    super(`work queue message of ${bytes} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  }
+}
+
+/**
+ * A message as the body SQS accepts: JSON, with U+FFFE and U+FFFF (outside SQS's allowed characters, and left
+ * raw by JSON.stringify, which already escapes control characters and lone surrogates) written as JSON
+ * escapes, so the worker parses back exactly what was sent. Throws MessageTooLargeError past the size bound.
+ */
+export function messageBody(message: unknown): string {
+  const body = JSON.stringify(message).replace(
+    /[\uFFFE\uFFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) throw new MessageTooLargeError(bytes);
+  return body;
+}
+
+/**
  * Delay before try `tries` (1, 2, …): base·2^(tries−1) seconds, capped at SQS's 15 minutes. Deterministic
  * (no jitter): the messages it spaces out are one per activation or number, not a crowd.
  */

@@ -9,7 +9,7 @@ import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { DirectoryPort } from '../ports/members.js';
-import type { NotificationsPort } from '../ports/notifications.js';
+import type { NotificationMessage, NotificationsPort } from '../ports/notifications.js';
 import type { CursorKeyPort } from '../ports/paging.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
@@ -17,7 +17,10 @@ import type { TelephonyPort } from '../ports/telephony.js';
 
 export interface Ports {
   readonly telephony: TelephonyPort;
+  /** Hands notifications to the notifications work queue (every function that notifies). */
   readonly notifications: NotificationsPort;
+  /** Delivers them: SES e-mail and Aliyun SMS (the notifier worker alone). */
+  readonly messaging: NotificationsPort;
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
@@ -34,6 +37,7 @@ export type PortName = keyof Ports;
 export const PORT_NAMES: readonly PortName[] = [
   'telephony',
   'notifications',
+  'messaging',
   'documents',
   'callLimits',
   'rateLimiter',
@@ -54,7 +58,7 @@ export function portBundleFlag(name: PortName | 'payments' | 'workQueues'): stri
 }
 
 /**
- * The AWS adapters: Amazon Connect, SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB
+ * The AWS adapters: Amazon Connect, the notifications work queue (SQS), SES and Aliyun SMS, S3, the SQS delay chain of call limits, the DynamoDB
  * rate limiter, the Cognito user pool, the DynamoDB audit trail, the cursor-signing key from Secrets Manager.
  */
 const AWS_ADAPTERS: PortFactories = {
@@ -64,6 +68,16 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   notifications:
     process.env.HOTLINE_PORT_NOTIFICATIONS !== 'false'
+      ? async () => {
+          const [{ queuedNotifications }, { workQueue }] = await Promise.all([
+            import('../adapters/messaging/queued-notifications.js'),
+            import('./work-queues.js'),
+          ]);
+          return queuedNotifications(() => workQueue<NotificationMessage>('notifications'));
+        }
+      : undefined,
+  messaging:
+    process.env.HOTLINE_PORT_MESSAGING !== 'false'
       ? async () => (await import('../adapters/messaging/from-env.js')).createNotificationsFromEnv()
       : undefined,
   documents:

@@ -10,6 +10,7 @@ import type { WorkQueue } from '../ports/work-queue.js';
 export const WORK_QUEUE_ENV = {
   numberActivations: 'NUMBER_ACTIVATIONS_QUEUE_URL',
   routingApply: 'ROUTING_APPLY_QUEUE_URL',
+  notifications: 'NOTIFICATIONS_QUEUE_URL',
 } as const;
 
 export type WorkQueueName = keyof typeof WORK_QUEUE_ENV;

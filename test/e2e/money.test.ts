@@ -195,6 +195,22 @@ describe('spend cap and alerts', () => {
         },
       ],
     });
+    // Ingest handed the alert to the notifications queue; the notifier's handler delivered it, once.
+    const queue = await api.get('/local/notifications/queue');
+    const queued = queue.body.sent.filter(
+      (s: { message: { notification: { dedupeKey: string } } }) =>
+        s.message.notification.dedupeKey === capAlerts[0].dedupeKey,
+    );
+    expect(queued).toEqual([
+      {
+        message: {
+          type: 'notification.deliver',
+          notification: expect.objectContaining({ kind: 'spend_cap_reached' }),
+        },
+        delaySeconds: 0,
+      },
+    ]);
+    expect(queue.body.deadLetters).toEqual([]);
     expect((await api.put('/v1/account/spend-cap', { dailyCap: 1.5 }, admin)).status).toBe(400);
   });
 

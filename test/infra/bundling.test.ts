@@ -38,24 +38,43 @@ async function bundledModules(entry: string, ports: Parameters<typeof portDefine
 describe('bundles', () => {
   it('leave out the adapters of ports the row does not grant', async () => {
     const suspend = routeById('suspendNumber');
-    const granted = await bundledModules(suspend.entry, portsOf(suspend.capabilities, 'api'));
+    const granted = await bundledModules(
+      suspend.entry,
+      portsOf(suspend.capabilities, 'api', suspend.id, suspend.method),
+    );
     const everything = await bundledModules(suspend.entry, undefined);
-    const adapters = ['shared/adapters/s3/', 'shared/adapters/sqs/', 'shared/adapters/connect/'];
+    const adapters = [
+      'shared/adapters/s3/',
+      'shared/adapters/connect/',
+      'shared/adapters/messaging/from-env.ts',
+      'shared/adapters/messaging/ses-email.ts',
+      'shared/adapters/messaging/aliyun-sms.ts',
+      'node_modules/@alicloud/',
+    ];
     for (const adapter of adapters) {
       expect(
-        everything.some((m) => m.startsWith(adapter)),
+        everything.some((m) => m.includes(adapter)),
         adapter,
       ).toBe(true);
-      const grantedHere = suspend.capabilities?.some((c) =>
-        adapter.includes(c === 'telephony' ? 'connect' : c),
-      );
-      if (!grantedHere)
-        expect(
-          granted.some((m) => m.startsWith(adapter)),
-          adapter,
-        ).toBe(false);
+      expect(
+        granted.some((m) => m.includes(adapter)),
+        adapter,
+      ).toBe(false);
     }
     expect(granted).toContain('shared/adapters/dynamo/rate-limits.ts');
+    // It notifies: it hands notifications to the notifications queue; the notifier alone holds SES and Aliyun.
+    expect(granted).toContain('shared/adapters/messaging/queued-notifications.ts');
+    expect(granted).toContain('shared/adapters/sqs/work-queue.ts');
+  });
+
+  it('give the notifier the messaging adapters, and not the queue it consumes', async () => {
+    const ports = portsOf(['messaging'], 'other', 'notifier');
+    expect(ports).toEqual(['payments', 'messaging']);
+    const modules = await bundledModules('functions/jobs/notifier.ts', ports);
+    expect(modules).toContain('shared/adapters/messaging/from-env.ts');
+    expect(modules.some((m) => m.includes('node_modules/@alicloud/dysmsapi20170525/'))).toBe(true);
+    expect(modules).not.toContain('shared/adapters/messaging/queued-notifications.ts');
+    expect(modules).not.toContain('shared/adapters/sqs/work-queue.ts');
   });
 
   it('grant API routes the rate limiter, and capabilities their ports', () => {
@@ -63,6 +82,7 @@ describe('bundles', () => {
     expect(portDefines(['rateLimiter'])).toEqual({
       'process.env.HOTLINE_PORT_TELEPHONY': '"false"',
       'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
+      'process.env.HOTLINE_PORT_MESSAGING': '"false"',
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
       'process.env.HOTLINE_PORT_DIRECTORY': '"false"',
@@ -84,6 +104,13 @@ describe('bundles', () => {
     expect(portsOf(['notifications'], 'api', 'decideApplication')).toContain('workQueues');
     expect(portsOf(['telephony'], 'other', 'routingApplyWorker')).toContain('workQueues');
     expect(portsOf(undefined, 'api', 'suspendNumber')).not.toContain('workQueues');
+    // Notifying means handing over to the notifications queue; only `messaging` bundles SES and Aliyun.
+    expect(portsOf(['notifications'], 'api', 'suspendNumber')).toEqual([
+      'rateLimiter',
+      'workQueues',
+      'notifications',
+    ]);
+    expect(portsOf(['notifications'], 'other', 'ctrIngest')).not.toContain('messaging');
     // Only paging routes bundle the cursor key's Secrets Manager reader.
     expect(portsOf(['cursors'], 'api')).toEqual(['rateLimiter', 'cursorKey']);
     // Only the routes that call a payment provider bundle the providers; other functions may import them.

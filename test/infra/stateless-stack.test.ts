@@ -215,10 +215,11 @@ describe('stateless stack with sample rows', () => {
       const statements = statementsOf(built, hotline);
       const variables = functionProperties(built, hotline).Environment.Variables;
       // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts);
-      // every API write appends its audit event (PutItem only: test/infra/members-audit.test.ts); a notifying
-      // function reads alert contacts on the ledger (ACCT# keys only, below).
+      // every API write appends its audit event (PutItem only: test/infra/members-audit.test.ts); the notifier
+      // reads alert contacts on the ledger (ACCT# keys only, below); functions that only hand notifications
+      // over read nothing for them.
       const route = SAMPLE_ROUTES.find((r) => r.id === row.id);
-      const notifies = row.capabilities?.includes('notifications') ?? false;
+      const notifies = row.capabilities?.includes('messaging') ?? false;
       for (const id of Object.keys(TABLES) as TableId[]) {
         const listed =
           row.tables[id] !== undefined ||
@@ -271,24 +272,35 @@ describe('stateless stack with sample rows', () => {
     }
   });
 
-  it('lets notifying functions read only the ACCT# items of the ledger when their row does not name it', () => {
+  it('lets the notifier read only the ACCT# items of the ledger, and a function that notifies nothing of it', () => {
     const notifyOnly = {
       ...SAMPLE_ROUTES[1],
       id: 'notifyOnly',
       tables: { numbers: 'write' },
     } as RouteDefinition;
     const app = buildTestApp({ routes: [notifyOnly] });
-    const hotline = app.stateless.functions.get('notifyOnly');
-    if (!hotline) throw new Error('no notifyOnly');
     const ledgerId = app.stateful.getLogicalId(app.stateful.tables.ledger.node.defaultChild as never);
-    const onLedger = statementsOn(statementsOf(app, hotline), ledgerId).filter((st) =>
-      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
-    );
-    expect(onLedger).toHaveLength(1);
-    expect(actionsOf(onLedger[0] as Statement)).toEqual(['dynamodb:GetItem']);
-    expect((onLedger[0] as { Condition?: unknown }).Condition).toEqual({
+    const onLedger = (id: string) => {
+      const hotline = app.stateless.functions.get(id);
+      if (!hotline) throw new Error(`no ${id}`);
+      return statementsOn(statementsOf(app, hotline), ledgerId).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+      );
+    };
+    const notifier = onLedger('notifier');
+    expect(notifier).toHaveLength(1);
+    expect(actionsOf(notifier[0] as Statement)).toEqual(['dynamodb:GetItem']);
+    expect((notifier[0] as { Condition?: unknown }).Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCT#*'] },
     });
+    // Recipients are resolved by the notifier: handing a notification over reads no alert contacts.
+    expect(onLedger('notifyOnly')).toEqual([]);
+  });
+
+  it('fails when a row notifies but no notifier consumes the notifications queue', () => {
+    expect(() =>
+      buildTestApp({ functions: SAMPLE_FUNCTIONS.filter((row) => row.id !== 'notifier') }),
+    ).toThrow(/reserveNumber has capability notifications but there is no notifier/);
   });
 
   it('sends e-mail only from the configured identity and address, and reads the SMS key by its secret', () => {
@@ -298,8 +310,8 @@ describe('stateless stack with sample rows', () => {
       aliyunSmsTemplateCodes: '{"zh-CN":{"low_balance":"SMS_465000001"}}',
     };
     const app = buildTestApp({ context });
-    const hotline = app.stateless.functions.get('reserveNumber');
-    if (!hotline) throw new Error('no reserveNumber');
+    const hotline = app.stateless.functions.get('notifier');
+    if (!hotline) throw new Error('no notifier');
     const variables = functionProperties(app, hotline).Environment.Variables as Record<string, unknown>;
     expect(variables).toMatchObject({
       NOTIFY_EMAIL_FROM: context.notifyEmailFrom,
@@ -320,13 +332,20 @@ describe('stateless stack with sample rows', () => {
       'secretsmanager:GetSecretValue',
       'secretsmanager:DescribeSecret',
     ]);
-    const search = app.stateless.functions.get('searchAvailableNumbers');
-    if (!search) throw new Error('no searchAvailableNumbers');
-    expect(
-      statementsOf(app, search)
-        .flatMap(actionsOf)
-        .filter((a) => a.startsWith('ses:')),
-    ).toEqual([]);
+    // Functions that notify hand over to the queue: no SES action, no SMS key, no messaging settings.
+    for (const id of ['searchAvailableNumbers', 'reserveNumber', 'ctrIngest', 'monthlyBilling']) {
+      const other = app.stateless.functions.get(id);
+      if (!other) throw new Error(`no ${id}`);
+      const otherStatements = statementsOf(app, other);
+      expect(
+        otherStatements.flatMap(actionsOf).filter((a) => a.startsWith('ses:')),
+        id,
+      ).toEqual([]);
+      expect(statementsOn(otherStatements, secretId), id).toEqual([]);
+      const otherVariables = functionProperties(app, other).Environment.Variables as Record<string, unknown>;
+      for (const name of ['NOTIFY_EMAIL_FROM', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_SECRET_ID'])
+        expect(otherVariables, `${id} ${name}`).not.toHaveProperty(name);
+    }
   });
 
   it('fails on malformed messaging context, naming the value', () => {
@@ -384,14 +403,14 @@ describe('stateless stack with sample rows', () => {
     }
     const iterator = alarms.find((a) => a.MetricName === 'IteratorAge');
     expect(iterator?.Threshold).toBe(ITERATOR_AGE_ALARM_MS);
-    const queues = resourcesIn(built.statelessTemplates, 'AWS::SQS::Queue').map(([id]) => id);
-    for (const queue of queues) {
+    // Dead-letter queues alarm on depth; work queues (they redrive) on the age of their oldest message.
+    for (const [queue, resource] of resourcesIn(built.statelessTemplates, 'AWS::SQS::Queue')) {
+      const metric =
+        resource.Properties?.RedrivePolicy === undefined
+          ? 'ApproximateNumberOfMessagesVisible'
+          : 'ApproximateAgeOfOldestMessage';
       expect(
-        alarms.some(
-          (a) =>
-            a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-            JSON.stringify(a.Dimensions).includes(queue),
-        ),
+        alarms.some((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(queue)),
         queue,
       ).toBe(true);
     }

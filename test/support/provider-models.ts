@@ -17,7 +17,13 @@
  *   most 35 characters (Aliyun's template variable rules); signatures are 2–12 characters.
  * - Secrets Manager GetSecretValue: the model's SecretIdType (1–2048 characters), VersionId (32–64) and
  *   VersionStage (1–256).
+ * - SQS SendMessage (the installed @aws-sdk/client-sqs model's documentation): QueueUrl and MessageBody
+ *   required; a body of at least one character, only #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD |
+ *   #x10000–#x10FFFF (else InvalidMessageContents), at most 1 MiB in the model and at most 256 KiB as we hold
+ *   it (MAX_MESSAGE_BYTES: any queue accepts that); DelaySeconds an integer 0–900; our queues are standard,
+ *   so no MessageDeduplicationId (FIFO only) and no MessageGroupId.
  */
+import { MAX_MESSAGE_BYTES } from '../../shared/ports/work-queue.js';
 import { type OperationRules, requestProblems } from './connect-model.js';
 
 const S3_RULES: Readonly<Record<string, OperationRules>> = {
@@ -62,7 +68,23 @@ const SECRETS_RULES: Readonly<Record<string, OperationRules>> = {
   },
 };
 
+const SQS_RULES: Readonly<Record<string, OperationRules>> = {
+  SendMessage: {
+    QueueUrl: {
+      required: true,
+      pattern: /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}$/,
+    },
+    MessageBody: {
+      required: true,
+      minLength: 1,
+      pattern: /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]+$/u,
+    },
+    DelaySeconds: { min: 0, max: 900 },
+  },
+};
+
 export const PROVIDER_REQUEST_RULES: Readonly<Record<string, OperationRules>> = {
+  ...SQS_RULES,
   ...S3_RULES,
   ...SECRETS_RULES,
   ...SES_RULES,
@@ -91,4 +113,21 @@ export function templateParamProblems(json: string): string[] {
 /** Every violation of the provider model's constraints in one request (empty when it would be accepted). */
 export function providerRequestProblems(operation: string, input: unknown): string[] {
   return requestProblems(PROVIDER_REQUEST_RULES, operation, input, 'test/support/provider-models.ts');
+}
+
+/** SendMessage to one of our (standard) queues: the model's rules, plus what a rule table cannot say. */
+export function sendMessageProblems(input: {
+  readonly MessageBody?: string;
+  readonly DelaySeconds?: number;
+  readonly MessageGroupId?: string;
+  readonly MessageDeduplicationId?: string;
+}): string[] {
+  const problems = providerRequestProblems('SendMessage', input);
+  const bytes = Buffer.byteLength(input.MessageBody ?? '', 'utf8');
+  if (bytes > MAX_MESSAGE_BYTES) problems.push(`SendMessage: MessageBody is ${bytes} bytes`);
+  if (input.DelaySeconds !== undefined && !Number.isInteger(input.DelaySeconds))
+    problems.push(`SendMessage: DelaySeconds ${input.DelaySeconds} is not an integer`);
+  if (input.MessageGroupId !== undefined || input.MessageDeduplicationId !== undefined)
+    problems.push('SendMessage: a standard queue takes no MessageGroupId or MessageDeduplicationId');
+  return problems;
 }

@@ -24,8 +24,25 @@ describe('the composition root', () => {
   it('fails naming the missing variable rather than with an unregistered port', async () => {
     // SMS configured by its signature, without the secret holding the AccessKey.
     process.env.ALIYUN_SMS_SIGN_NAME = '四零零热线';
-    await expect(port('notifications')).rejects.toThrow(ConfigError);
-    await expect(port('notifications')).rejects.toThrow(/ALIYUN_SMS_SECRET_ID/);
+    await expect(port('messaging')).rejects.toThrow(ConfigError);
+    await expect(port('messaging')).rejects.toThrow(/ALIYUN_SMS_SECRET_ID/);
+    // Handing a notification over needs the notifications queue's URL.
+    const notifications = await port('notifications');
+    await expect(
+      notifications.publish({
+        tenantId: 't1',
+        kind: 'low_balance',
+        template: 'low_balance',
+        params: { balance: '¥1.00', threshold: '¥10.00' },
+        dedupeKey: 'low#t1#1',
+      }),
+    ).rejects.toThrow(/NOTIFICATIONS_QUEUE_URL/);
+  });
+
+  it('hands notifications to the queue: the notifications port is not the messaging port', async () => {
+    const notifications = await port('notifications');
+    const messaging = await port('messaging');
+    expect(notifications).not.toBe(messaging);
   });
 
   it('lets the local runtime and tests install their own adapter', async () => {

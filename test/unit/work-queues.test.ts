@@ -1,6 +1,7 @@
 /**
- * Work queues: the SQS adapter's requests fit SendMessage's documented constraints (QueueUrl required,
- * DelaySeconds an integer 0–900, a non-empty body), the back-off schedule, the in-process stand-in's
+ * Work queues: the SQS adapter's requests fit SendMessage's documented constraints
+ * (test/support/provider-models.ts: QueueUrl, a non-empty body of SQS's characters within 256 KiB,
+ * DelaySeconds an integer 0–900, nothing FIFO), the back-off schedule, the in-process stand-in's
  * delivery (re-queues join the drain, failures are redelivered then dead-lettered) and the worker wrapper's
  * partial batch failures.
  */
@@ -13,22 +14,11 @@ import { inProcessWorkQueue } from '../../shared/adapters/local/in-process-work-
 import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
 import { backoffSeconds, MAX_DELAY_SECONDS } from '../../shared/ports/work-queue.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
+import { sendMessageProblems } from '../support/provider-models.js';
 
 const sqs = mockClient(SQSClient);
 afterEach(() => sqs.reset());
 const QUEUE_URL = 'https://sqs.ap-southeast-1.amazonaws.com/111122223333/hotline-NumberActivations';
-
-/** SendMessage's constraints (SQS API reference, SendMessage: DelaySeconds 0 to 900; QueueUrl, MessageBody required). */
-function sendMessageProblems(input: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  if (typeof input.QueueUrl !== 'string' || !input.QueueUrl) problems.push('QueueUrl is required');
-  if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0)
-    problems.push('MessageBody is required');
-  const delay = input.DelaySeconds;
-  if (delay !== undefined && !(Number.isInteger(delay) && (delay as number) >= 0 && (delay as number) <= 900))
-    problems.push(`DelaySeconds ${String(delay)} is not an integer 0-900`);
-  return problems;
-}
 
 describe('sqsWorkQueue', () => {
   it('sends the message as JSON with its delay, clamped to SQS’s 0–900 s, within the model', async () => {
@@ -44,8 +34,7 @@ describe('sqsWorkQueue', () => {
     const inputs = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => i.DelaySeconds)).toEqual([undefined, 30, 900, 8]);
     expect(inputs.map((i) => JSON.parse(i.MessageBody ?? '').n)).toEqual([1, 2, 3, 4]);
-    for (const input of inputs)
-      expect(sendMessageProblems(input as unknown as Record<string, unknown>)).toEqual([]);
+    for (const input of inputs) expect(sendMessageProblems(input)).toEqual([]);
     expect(inputs.every((i) => i.QueueUrl === QUEUE_URL)).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 /**
- * Calls and money in the local runtime: the local notifications adapter (outbox at GET /local/outbox), the
+ * Calls and money in the local runtime: notifications handed to an in-process notifications queue whose
+ * worker is the notifier's own handler, delivering through the local messaging adapter (outbox at
+ * GET /local/outbox; the queue's messages and dead letters at GET /local/notifications/queue), the
  * local recordings adapter (stand-in download links),
  * the demo tenant's opening balance, and a local Kinesis stream for contact records —
  * POST /local/contact-records wraps raw records exactly as Kinesis delivers them to the ctr-ingest
@@ -10,12 +12,22 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import {
+  type InProcessWorkQueue,
+  inProcessWorkQueue,
+  type QueueWorkerHandler,
+} from '../../../shared/adapters/local/in-process-work-queue.js';
+import {
   createLocalNotifications,
   type LocalNotifications,
 } from '../../../shared/adapters/local/local-notifications.js';
 import { createLocalRecordings } from '../../../shared/adapters/local/local-recordings.js';
+import { queuedNotifications } from '../../../shared/adapters/messaging/queued-notifications.js';
+import type { NotificationMessage } from '../../../shared/ports/notifications.js';
 import { ledger, money } from '../../../shared/runtime/money.js';
 import { clock, usePorts } from '../../../shared/runtime/ports.js';
+import { useWorkQueue, workQueue } from '../../../shared/runtime/work-queues.js';
+import { NOTIFICATION_FUNCTIONS } from '../../catalogue/notifications.js';
+import { WORK_QUEUES } from '../../catalogue/work-queues.js';
 import type { LocalCapability, LocalRuntimeContext } from '../capability.js';
 
 export const DEMO_TENANT = 'demo';
@@ -160,6 +172,7 @@ export class LocalContactStream {
 }
 
 let notifications: LocalNotifications | undefined;
+let notificationQueue: InProcessWorkQueue<unknown> | undefined;
 let stream: LocalContactStream | undefined;
 let streamRuntime: LocalRuntimeContext | undefined;
 
@@ -186,7 +199,7 @@ export async function ingestContactRecords(records: unknown[]): Promise<Delivery
   return (await contactStream()).put(records);
 }
 
-/** The local outbox (what SNS would have published). */
+/** The local outbox (what SES and Aliyun SMS would have sent). */
 export function localOutbox(): LocalNotifications {
   notifications ??= createLocalNotifications();
   return notifications;
@@ -198,7 +211,22 @@ export const capability: LocalCapability = {
     streamRuntime = runtime;
     stream = undefined;
     notifications = createLocalNotifications({ recipientsOf: alertContacts, now: () => clock().now() });
-    usePorts({ notifications, recordings: createLocalRecordings() });
+    // As in AWS: use cases hand notifications to the queue; the notifier's handler delivers them.
+    const notifier = NOTIFICATION_FUNCTIONS.find((f) => f.id === 'notifier');
+    const row = WORK_QUEUES.find((q) => q.name === 'notifications');
+    if (!notifier || !row) throw new Error('the notifier or its queue is missing from the catalogue');
+    notificationQueue = inProcessWorkQueue(
+      'notifications',
+      () => runtime.loadHandler(notifier.entry) as Promise<QueueWorkerHandler>,
+      runtime.lambdaContext(notifier.id),
+      { maxReceives: row.maxReceiveCount },
+    );
+    useWorkQueue('notifications', notificationQueue);
+    usePorts({
+      notifications: queuedNotifications(() => workQueue<NotificationMessage>('notifications')),
+      messaging: notifications,
+      recordings: createLocalRecordings(),
+    });
   },
   async seed() {
     // Idempotent: the opening credit has a permanent key, so a re-seed posts nothing.
@@ -223,6 +251,18 @@ export const capability: LocalCapability = {
         );
         return { status: 200, body: { items: messages } };
       },
+    },
+    {
+      method: 'GET',
+      path: '/local/notifications/queue',
+      handle: async () => ({
+        status: 200,
+        body: {
+          stats: notificationQueue?.stats ?? null,
+          sent: notificationQueue?.sent ?? [],
+          deadLetters: notificationQueue?.deadLetters ?? [],
+        },
+      }),
     },
     {
       method: 'POST',

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { SendOptions, WorkQueue } from '../../ports/work-queue.js';
+import { messageBody, type SendOptions, type WorkQueue } from '../../ports/work-queue.js';
 
 export type QueueWorkerHandler = (event: SQSEvent, context: unknown) => Promise<SQSBatchResponse | undefined>;
 
@@ -39,6 +39,8 @@ export function inProcessWorkQueue<M>(
     stats,
     sent,
     async send(message: M, options: SendOptions = {}) {
+      // SQS's body rules hold here too, so a message too large fails locally as it would in AWS.
+      messageBody(message);
       const delaySeconds = options.delaySeconds ?? 0;
       stats.sent++;
       stats.delayedSeconds += delaySeconds;

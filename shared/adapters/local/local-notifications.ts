@@ -1,5 +1,6 @@
 /**
- * The local notifications adapter: what SES and Aliyun SMS would have sent goes into an in-memory outbox,
+ * The local messaging adapter (behind the local notifier, or installed directly as the notifications port by
+ * tests of use cases): what SES and Aliyun SMS would have sent goes into an in-memory outbox,
  * shown at GET /local/outbox, rendered as the recipients would read it (the e-mail's subject and text in the
  * notification's language, each SMS behind its 【signature】), with the template id and parameters. Every
  * successful publish is kept, duplicates included, so tests can assert that an alert went out exactly once.

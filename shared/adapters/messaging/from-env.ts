@@ -1,5 +1,5 @@
 /**
- * The notifications port in Lambda, from configuration: e-mail from NOTIFY_EMAIL_FROM (a verified SES
+ * The messaging port in Lambda (the notifier alone), from configuration: e-mail from NOTIFY_EMAIL_FROM (a verified SES
  * identity) with NOTIFY_EMAIL_CONFIGURATION_SET if set; SMS when ALIYUN_SMS_SIGN_NAME is set, with the
  * template codes of ALIYUN_SMS_TEMPLATE_CODES (JSON: {"zh-CN":{"low_balance":"SMS_…",…},"en":{…}}) and the
  * AccessKey read from the Secrets Manager secret ALIYUN_SMS_SECRET_ID names ({"accessKeyId","accessKeySecret"};

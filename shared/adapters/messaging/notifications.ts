@@ -1,8 +1,9 @@
 /**
- * The notifications port in AWS: each notification is rendered per channel and sent to its recipients (or,
- * naming none, the tenant's alert contacts): one SES e-mail to the addresses, one Aliyun SMS per mainland
- * mobile; other phones are refused (reported, not sent). Every recipient is tried; if any send failed the
- * publish throws, so the caller retries it (at least once per recipient: SMS providers do not deduplicate).
+ * The messaging port in AWS (the notifier's): each notification is rendered per channel and sent to its
+ * recipients (or, naming none, the tenant's alert contacts): one SES e-mail to the addresses, one Aliyun SMS
+ * per mainland mobile; other phones are refused (reported, not sent). Every recipient is tried; if any send
+ * failed the publish throws, so the notifications queue redelivers the message (at least once per recipient:
+ * SMS providers do not deduplicate).
  */
 import { isMainlandMobile } from '../../domain/notifications/channels.js';
 import type {

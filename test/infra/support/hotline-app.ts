@@ -75,6 +75,14 @@ export const SAMPLE_FUNCTIONS: readonly FunctionRow[] = [
     timeoutSeconds: 300,
     description: 'Consumes the billing queue',
   },
+  {
+    id: 'notifier',
+    entry: 'functions/jobs/notifier.ts',
+    tables: {},
+    capabilities: ['messaging'],
+    timeoutSeconds: 120,
+    description: 'Delivers queued notifications',
+  },
 ];
 
 export const SAMPLE_JOBS: readonly JobRow[] = [

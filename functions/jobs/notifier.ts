@@ -1,0 +1,10 @@
+/**
+ * Notifier (SQS, NOTIFICATIONS_QUEUE_URL): delivers the notifications every other function hands over, by
+ * SES e-mail and Aliyun SMS (shared/app/notifications/deliver-notification.ts). The only function holding the
+ * messaging adapters and their rights. A record whose delivery failed is redelivered, then dead-lettered.
+ */
+import { parseNotificationMessage } from '../../shared/app/notifications/deliver-notification.js';
+import { notifier } from '../../shared/runtime/notifications.js';
+import { queueWorker } from '../../shared/runtime/queue-worker.js';
+
+export const handler = queueWorker('Notifier', parseNotificationMessage, notifier.deliverNotification);

@@ -1,0 +1,24 @@
+/**
+ * The notifications port as use cases outside the notifier get it: a publish hands the notification to the
+ * notifications work queue (one message each) and answers once it is queued; the notifier worker delivers it
+ * (shared/app/notifications/deliver-notification.ts). A send that fails throws, so the caller's own retry
+ * (the alert outbox, the number-effects job) hands it over again. Nothing is delivered here, so the functions
+ * that notify carry no SES or Aliyun code and need no sending rights.
+ */
+import type {
+  Notification,
+  NotificationMessage,
+  NotificationsPort,
+  PublishResult,
+} from '../../ports/notifications.js';
+import type { WorkQueue } from '../../ports/work-queue.js';
+
+export function queuedNotifications(queue: () => Promise<WorkQueue<NotificationMessage>>): NotificationsPort {
+  return {
+    async publish(notification: Notification): Promise<PublishResult> {
+      await (await queue()).send({ type: 'notification.deliver', notification });
+      // Queued, not yet delivered: how many e-mails and SMS went out is the notifier's to say.
+      return { messageId: `queued:${notification.dedupeKey}` };
+    },
+  };
+}

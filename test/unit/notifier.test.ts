@@ -1,0 +1,172 @@
+/**
+ * Notifications off the request path: the queued notifications adapter hands each notification to the
+ * notifications queue as one SendMessage within SQS's model (test/support/provider-models.ts), the message
+ * parses back to exactly the notification, and the notifier's handler delivers it through SES and Aliyun
+ * (dedupe key as e-mail tag and SMS OutId, non-mainland phones refused), reporting a failed delivery so SQS
+ * redelivers it.
+ */
+import { SendSmsRequest, SendSmsResponse } from '@alicloud/dysmsapi20170525';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/jobs/notifier.js';
+import { AliyunSms } from '../../shared/adapters/messaging/aliyun-sms.js';
+import { createMessagingNotifications } from '../../shared/adapters/messaging/notifications.js';
+import { queuedNotifications } from '../../shared/adapters/messaging/queued-notifications.js';
+import { SesEmail } from '../../shared/adapters/messaging/ses-email.js';
+import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
+import { parseNotificationMessage } from '../../shared/app/notifications/deliver-notification.js';
+import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
+import { MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../shared/ports/work-queue.js';
+import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
+import { providerRequestProblems, sendMessageProblems } from '../support/provider-models.js';
+
+const QUEUE_URL = 'https://sqs.ap-southeast-1.amazonaws.com/111122223333/hotline-Notifications';
+const sqs = mockClient(SQSClient);
+const ses = mockClient(SESv2Client);
+beforeEach(() => {
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'sqs-1' });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+});
+afterEach(() => {
+  sqs.reset();
+  ses.reset();
+  resetPorts();
+});
+afterAll(() => {
+  sqs.restore();
+  ses.restore();
+});
+
+const capReached: Notification = {
+  tenantId: 'acme',
+  kind: 'spend_cap_reached',
+  template: 'spend_cap_reached',
+  // U+FFFF is outside SQS's characters; 😀 is a surrogate pair (allowed); Chinese is plain UTF-8.
+  params: { spend: '¥36.00', cap: '¥20.00', rate: '¥0.32\uFFFF😀上限' },
+  language: 'zh-CN',
+  dedupeKey: 'spend_cap#acme#2026-11-26',
+  recipients: { emails: ['ops@acme.example.cn'], phones: ['+8613912345678', '+14155550100'] },
+  attributes: { day: '2026-11-26' },
+};
+
+const queued = () =>
+  queuedNotifications(async () =>
+    sqsWorkQueue<NotificationMessage>(new SQSClient({ region: 'ap-southeast-1' }), QUEUE_URL),
+  );
+
+describe('handing a notification to the notifications queue', () => {
+  it('sends one SendMessage within the model, whose body parses back to exactly the notification', async () => {
+    const result = await queued().publish(capReached);
+    expect(result).toEqual({ messageId: 'queued:spend_cap#acme#2026-11-26' });
+    const inputs = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(inputs).toHaveLength(1);
+    const input = inputs[0];
+    if (!input) throw new Error('no SendMessage');
+    expect(sendMessageProblems(input)).toEqual([]);
+    expect(input).toMatchObject({ QueueUrl: QUEUE_URL });
+    expect(input).not.toHaveProperty('DelaySeconds');
+    expect(input.MessageBody).not.toContain('\uFFFF');
+    expect(parseNotificationMessage(input.MessageBody ?? '')).toEqual({
+      type: 'notification.deliver',
+      notification: capReached,
+    });
+  });
+
+  it('refuses a message past 256 KiB before sending anything, and a failed send throws to the caller', async () => {
+    // 131,072 three-byte characters: 393,216 bytes of UTF-8 (JSON leaves them as they are).
+    const huge = { ...capReached, params: { ...capReached.params, spend: '上'.repeat(131_072) } };
+    const refused = queued().publish(huge);
+    await expect(refused).rejects.toBeInstanceOf(MessageTooLargeError);
+    await expect(refused).rejects.toThrow(`exceeds ${MAX_MESSAGE_BYTES}`);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+
+    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('down'), { name: 'InternalError' }));
+    await expect(queued().publish(capReached)).rejects.toThrow('down');
+  });
+
+  it('the checker fails on what SQS would refuse', () => {
+    expect(sendMessageProblems({ MessageBody: '' })).toEqual([
+      'SendMessage: QueueUrl is required',
+      'SendMessage: MessageBody is shorter than 1',
+      'SendMessage: MessageBody "" does not match /^[\\t\\n\\r\\u0020-\\uD7FF\\uE000-\\uFFFD\\u{10000}-\\u{10FFFF}]+$/u',
+    ]);
+    const raw = {
+      QueueUrl: QUEUE_URL,
+      MessageBody: '{"a":"\uFFFF"}',
+      DelaySeconds: 1.5,
+      MessageGroupId: 'g',
+    };
+    expect(sendMessageProblems(raw)).toHaveLength(3);
+  });
+});
+
+describe('parseNotificationMessage', () => {
+  const body = (change: Record<string, unknown>, type = 'notification.deliver') =>
+    JSON.stringify({ type, notification: { ...capReached, ...change } });
+
+  it.each([
+    ['another message type', body({}, 'number.activate')],
+    ['an unknown template', body({ template: 'free_text' })],
+    ['a parameter that is not a string', body({ params: { spend: 36 } })],
+    ['an unknown language', body({ language: 'fr' })],
+    ['an empty dedupe key', body({ dedupeKey: '' })],
+    ['phones that are not strings', body({ recipients: { phones: [8613912345678] } })],
+    ['no tenant', body({ tenantId: undefined })],
+  ])('refuses %s', (_what, text) => {
+    expect(() => parseNotificationMessage(text)).toThrow('not a notification message');
+  });
+});
+
+describe('the notifier', () => {
+  const record = (id: string, notification: Notification) => ({
+    messageId: id,
+    body: JSON.stringify({ type: 'notification.deliver', notification }),
+  });
+
+  it('delivers by SES and Aliyun with the dedupe key, refuses the non-mainland phone, and reports only the failed record', async () => {
+    const sms: SendSmsRequest[] = [];
+    const aliyun = new AliyunSms(
+      {
+        async sendSms(request) {
+          sms.push(request);
+          const code = request.outId === 'fails' ? 'isv.BUSINESS_LIMIT_CONTROL' : 'OK';
+          return new SendSmsResponse({
+            statusCode: 200,
+            headers: {},
+            body: { code, message: code, bizId: `biz-${sms.length}`, requestId: 'r' },
+          });
+        },
+      },
+      { signName: '四零零热线', templateCodes: { 'zh-CN': { spend_cap_reached: 'SMS_465000003' } } },
+      (fields) => new SendSmsRequest(fields),
+    );
+    usePorts({
+      messaging: createMessagingNotifications({
+        email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), 'alerts@notify.example.cn'),
+        sms: aliyun,
+        recipientsOf: async () => ({}),
+      }),
+    });
+    const event = {
+      Records: [record('m1', capReached), record('m2', { ...capReached, dedupeKey: 'fails' })],
+    } as unknown as SQSEvent;
+    const result = await handler(event, {} as Context);
+    // The second record's SMS failed: SQS redelivers it (its e-mail goes again: at least once per recipient).
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    // One SMS per record, to the mainland mobile only (+1 415… is refused), the dedupe key as OutId.
+    expect(sms.map((r) => [r.phoneNumbers, r.outId])).toEqual([
+      ['13912345678', 'spend_cap#acme#2026-11-26'],
+      ['13912345678', 'fails'],
+    ]);
+    for (const request of sms) expect(providerRequestProblems('SendSms', request)).toEqual([]);
+    const emails = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(emails).toHaveLength(2);
+    for (const email of emails) expect(providerRequestProblems('SendEmail', email)).toEqual([]);
+    expect(emails[0]?.Destination?.ToAddresses).toEqual(['ops@acme.example.cn']);
+    expect(JSON.stringify(emails[0]?.EmailTags)).toContain('spend_cap');
+  });
+});
