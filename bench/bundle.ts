@@ -10,6 +10,7 @@ import {
   externalModules,
   type PowertoolsSource,
   portDefines,
+  routeDefines,
 } from '../infra/bundling.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,6 +24,7 @@ export async function bundleLikeLambda(
   name: string,
   ports?: readonly BundledPort[],
   powertools: PowertoolsSource = 'layer',
+  routeId?: string,
 ): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
   mkdirSync(outDir, { recursive: true });
@@ -38,7 +40,7 @@ export async function bundleLikeLambda(
     // As infra/constructs/hotline-function.ts: ES modules first, so packages such as @smithy/* tree-shake.
     mainFields: ['module', 'main'],
     external: externalModules(powertools),
-    define: portDefines(ports),
+    define: { ...portDefines(ports), ...routeDefines(routeId) },
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
     logLevel: 'silent',

@@ -33,7 +33,8 @@ const COLD_SAMPLES = 21;
  * What Lambda's Node.js runtime client has loaded before it imports a handler: node:http, by require, for
  * the Runtime API (aws/aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts).
  */
-const LAMBDA_RUNTIME_PRELOAD = "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node:http');";
+const LAMBDA_RUNTIME_PRELOAD =
+  "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node:http');";
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;

@@ -29,6 +29,7 @@ import {
   POWERTOOLS_LAYER_PARAMETER,
   type PowertoolsSource,
   portDefines,
+  routeDefines,
 } from '../bundling.js';
 import { EncryptedQueue } from './encrypted-queue.js';
 import type { MessagingSettings } from './messaging.js';
@@ -85,6 +86,8 @@ export interface HotlineFunctionProps {
    * @default every port
    */
   readonly ports?: readonly BundledPort[];
+  /** An API function's route id: its own route row is compiled into the bundle (routeDefines). */
+  readonly routeId?: string;
   /**
    * Where Powertools comes from (infra/bundling.ts): its layer, or the bundle for cold-start-critical functions.
    * @default 'layer'
@@ -222,7 +225,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
           externalModules: externalModules(powertools),
-          define: portDefines(props.ports),
+          define: { ...portDefines(props.ports), ...routeDefines(props.routeId) },
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
           commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),
         },

@@ -288,6 +288,7 @@ export class StatelessStack extends Stack {
         assets: spec.assets,
         bundle: props.bundle,
         ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other', spec.id, spec.method),
+        ...(kind === 'route' ? { routeId: spec.id } : {}),
         powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },

@@ -43,7 +43,7 @@ import { tracer } from '../tracing.js';
 import { wantsCsv } from './csv.js';
 import { cursorBinding, openQueryCursor, signBodyCursor } from './cursors.js';
 import { GROUPS_CLAIM, ROLES, type Role, TENANT_CLAIM } from './roles.js';
-import { type RouteDefinition, routeById } from './routes.js';
+import { ownRoute, type RouteDefinition } from './routes.js';
 
 // zod/mini ships no messages; its English locale (5 KB) says what is wrong ("expected one of ...").
 z.config(en());
@@ -385,7 +385,7 @@ export function apiHandler<P = undefined, Q = undefined, B = undefined>(
   spec: ApiSpec<P, Q, B>,
   run: (request: ApiRequest<P, Q, B>) => Promise<ApiResult>,
 ) {
-  const route = typeof routeOrId === 'string' ? routeById(routeOrId) : routeOrId;
+  const route = typeof routeOrId === 'string' ? ownRoute(routeOrId) : routeOrId;
   const base = async (event: ApiEvent, context: Context): Promise<ApiResponse> => {
     const response = await handle(event, context);
     const status = response.statusCode ?? 200;

@@ -58,21 +58,30 @@ import { workQueue } from './work-queues.js';
 
 /**
  * Refunds at cancellation through the payments area. Imported when first used: payments' root imports
- * this one (a credit restores numbers), and a static import both ways would be a cycle.
+ * this one (a credit restores numbers), and a static import both ways would be a cycle. A function built
+ * without the payment providers (every API route but the payment ones: infra/bundling.ts portsOf) leaves
+ * the refund to the number-effects job, which has them: the refund effect fails here and stays pending.
  */
-const balanceRefunds: BalanceRefunds = {
-  async refundAll({ tenantId, requestId, by, now }) {
-    const { payments } = await import('./payments.js');
-    const { refunds } = await payments.requestRefund({
-      tenantId,
-      requestId,
-      by,
-      now,
-      amount: 'all_refundable',
-    });
-    return { refunded: refunds.reduce((sum, r) => sum + r.amount, 0) };
-  },
-};
+const balanceRefunds: BalanceRefunds =
+  process.env.HOTLINE_PORT_PAYMENTS !== 'false'
+    ? {
+        async refundAll({ tenantId, requestId, by, now }) {
+          const { payments } = await import('./payments.js');
+          const { refunds } = await payments.requestRefund({
+            tenantId,
+            requestId,
+            by,
+            now,
+            amount: 'all_refundable',
+          });
+          return { refunded: refunds.reduce((sum, r) => sum + r.amount, 0) };
+        },
+      }
+    : {
+        async refundAll() {
+          throw new Error('refunds run in the number-effects job (payments are not bundled here)');
+        },
+      };
 
 /** The dependencies in force now (ports and configuration are looked up on every call: tests swap them). */
 export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {

@@ -12,14 +12,19 @@ import {
   POWERTOOLS_VERSION,
   portDefines,
   portsOf,
+  routeDefines,
 } from '../../infra/bundling.js';
 import { REPOSITORY_ROOT } from '../../infra/constructs/hotline-function.js';
-import { routeById } from '../../shared/http/routes.js';
+import { ownRoute, routeById } from '../../shared/http/routes.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { resourcesIn } from './support/template-queries.js';
 
 /** The repository modules an entry's bundle holds, bundled as the CDK bundles it. */
-async function bundledModules(entry: string, ports: Parameters<typeof portDefines>[0]): Promise<string[]> {
+async function bundledModules(
+  entry: string,
+  ports: Parameters<typeof portDefines>[0],
+  routeId?: string,
+): Promise<string[]> {
   const result = await build({
     entryPoints: [join(REPOSITORY_ROOT, entry)],
     absWorkingDir: REPOSITORY_ROOT,
@@ -27,12 +32,19 @@ async function bundledModules(entry: string, ports: Parameters<typeof portDefine
     platform: 'node',
     format: 'esm',
     write: false,
+    // As the CDK bundles: minified, which also folds the defines' constant branches.
+    minify: true,
     metafile: true,
     external: externalModules('layer'),
-    define: portDefines(ports),
+    define: { ...portDefines(ports), ...routeDefines(routeId) },
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs);
+  // What the output holds: a module parsed but tree-shaken away contributes no bytes.
+  return Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
 }
 
 describe('bundles', () => {
@@ -65,6 +77,25 @@ describe('bundles', () => {
     // It notifies: it hands notifications to the notifications queue; the notifier alone holds SES and Aliyun.
     expect(granted).toContain('shared/adapters/messaging/queued-notifications.ts');
     expect(granted).toContain('shared/adapters/sqs/work-queue.ts');
+  });
+
+  it("compile an API function's own route row in, and leave the route table out", async () => {
+    const suspend = routeById('suspendNumber');
+    const ports = portsOf(suspend.capabilities, 'api', suspend.id, suspend.method);
+    const tableModules = (modules: string[]) => modules.filter((m) => m.startsWith('shared/http/routes/'));
+    expect(tableModules(await bundledModules(suspend.entry, ports))).toHaveLength(6);
+    expect(tableModules(await bundledModules(suspend.entry, ports, suspend.id))).toEqual([]);
+    expect(
+      JSON.parse(JSON.parse(routeDefines(suspend.id)['process.env.HOTLINE_ROUTE_ROW'] as string)),
+    ).toEqual(suspend);
+    // Unbundled, a handler's row is looked up; a bundle built for another route refuses to serve.
+    expect(ownRoute('suspendNumber')).toBe(suspend);
+    process.env.HOTLINE_ROUTE_ROW = JSON.stringify(routeById('resumeNumber'));
+    try {
+      expect(() => ownRoute('suspendNumber')).toThrow('bundled for route resumeNumber, not suspendNumber');
+    } finally {
+      delete process.env.HOTLINE_ROUTE_ROW;
+    }
   });
 
   it('give the notifier the messaging adapters, and not the queue it consumes', async () => {

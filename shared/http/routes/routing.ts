@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../routes.js';
 
 const TAG = 'routing';
 /** The public holiday calendar is read by anyone signed in (tenants plan their hours around it). */
-const ANY_USER: readonly Role[] = [...TENANT_READ, ...OPERATOR];
+const ANY_USER: readonly Role[] = /* @__PURE__ */ TENANT_READ.concat(OPERATOR);
 
 export const ROUTING_ROUTES: readonly RouteDefinition[] = [
   {
