@@ -36,15 +36,25 @@ async function versions(now: number): Promise<readonly TariffVersion[]> {
   return cached.versions;
 }
 
+/**
+ * The tariffs in force at any instant, as the stored versions stood at `now` (read at most once a minute):
+ * one read for a whole batch, then each call priced by the tariff in force at its own start.
+ */
+export async function tariffsInForce(now: Date): Promise<(epochMs: number) => Tariff> {
+  const base = numbersConfig().tariff;
+  const stored = await versions(now.getTime());
+  return (epochMs) => {
+    const key = tariffKeyAt(base, stored, epochMs);
+    let tariff = tariffs.get(key);
+    if (!tariff) {
+      tariff = tariffOf(base, stored, epochMs);
+      tariffs.set(key, tariff);
+    }
+    return tariff;
+  };
+}
+
 /** The tariff book in force at `at` (the default tariff when no version is stored). */
 export async function tariffAt(at: Date): Promise<Tariff> {
-  const base = numbersConfig().tariff;
-  const stored = await versions(at.getTime());
-  const key = tariffKeyAt(base, stored, at.getTime());
-  let tariff = tariffs.get(key);
-  if (!tariff) {
-    tariff = tariffOf(base, stored, at.getTime());
-    tariffs.set(key, tariff);
-  }
-  return tariff;
+  return (await tariffsInForce(at))(at.getTime());
 }
