@@ -6,10 +6,11 @@
  * resulting tariff is one object per set of versions in force, so the compiled rating book is reused.
  */
 import { dynamoTariffs } from '../adapters/dynamo/billing-tariffs.js';
+import { tariffWorstRatePerMinute } from '../domain/accounts/account.js';
 import type { TariffVersion } from '../domain/billing/tariffs.js';
 import { numbersConfig } from '../domain/numbers/config.js';
 import type { Tariff } from '../domain/rating/tariff.js';
-import { tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
+import { rateChangesAfter, tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
 import type { TariffStore } from '../ports/tariffs.js';
 
 const TTL_MS = 60_000;
@@ -57,4 +58,22 @@ export async function tariffsInForce(now: Date): Promise<(epochMs: number) => Ta
 /** The tariff book in force at `at` (the default tariff when no version is stored). */
 export async function tariffAt(at: Date): Promise<Tariff> {
   return (await tariffsInForce(at))(at.getTime());
+}
+
+/** The tariff in force at `at`, then each tariff a stored version brings in later, with its effective instant. */
+export async function tariffsFrom(at: Date): Promise<{ from: string; tariff: Tariff }[]> {
+  const lookup = await tariffsInForce(at);
+  const later = rateChangesAfter(numbersConfig().tariff, await versions(at.getTime()), at.getTime());
+  return [
+    { from: at.toISOString(), tariff: lookup(at.getTime()) },
+    ...later.map((ms) => ({ from: new Date(ms).toISOString(), tariff: lookup(ms) })),
+  ];
+}
+
+/**
+ * The refusal point's rate at `at`: the dearest minute of the tariff in force, as route-call reads it from
+ * the routing snapshot's rate steps (shared/domain/routing/worst-rate.ts), so `/v1/account` agrees with setup.
+ */
+export async function refusalRateAt(at: Date): Promise<number> {
+  return tariffWorstRatePerMinute(await tariffAt(at));
 }

@@ -123,7 +123,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
         Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
         // number400/tenantId/numberStatus are set only if numbers has not written them yet.
         UpdateExpression:
-          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, routingTenantId = :rt, ' +
+          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, rateSteps = :steps, routingTenantId = :rt, ' +
           'number400 = if_not_exists(number400, :n), tenantId = if_not_exists(tenantId, :t), numberStatus = if_not_exists(numberStatus, :s)' +
           (index
             ? ', calendarStamp = :stamp, gsi1pk = :gpk, gsi1sk = :gsk'
@@ -135,6 +135,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
           ':routing': snapshot.routing,
           ':version': snapshot.routingVersion,
           ':rate': snapshot.worstRatePerMinute,
+          ':steps': snapshot.rateSteps ?? [],
           ':rt': snapshot.tenantId,
           ':n': facts.number,
           ':t': facts.tenantId ?? '',
@@ -166,7 +167,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
             TableName: routing,
             Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
             UpdateExpression:
-              'REMOVE routing, routingVersion, worstRatePerMinute, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
+              'REMOVE routing, routingVersion, worstRatePerMinute, rateSteps, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
             ConditionExpression: previousOwner
               ? 'attribute_exists(pk) AND (attribute_not_exists(routingTenantId) OR routingTenantId = :owner)'
               : 'attribute_exists(pk)',

@@ -5,7 +5,7 @@
  * rate behind call limits all read this one book, so a scheduled change moves them together.
  */
 import type { TariffVersion } from '../billing/tariffs.js';
-import { localDay } from '../zoned-time.js';
+import { localDay, startOfLocalDay } from '../zoned-time.js';
 import type { PlanTariff, Tariff } from './tariff.js';
 
 /** The versions that change per-minute prices, in force on `day` (YYYY-MM-DD), oldest first. */
@@ -44,4 +44,19 @@ export function tariffKeyAt(base: Tariff, versions: readonly TariffVersion[], ep
   return rateVersionsOn(versions, localDay(base.timeZone, epochMs))
     .map((v) => `${v.planId}@${v.effectiveFrom}`)
     .join(',');
+}
+
+/** The instants after `epochMs` at which stored versions change per-minute prices (local midnight), in order. */
+export function rateChangesAfter(
+  base: Tariff,
+  versions: readonly TariffVersion[],
+  epochMs: number,
+): number[] {
+  const today = localDay(base.timeZone, epochMs);
+  const days = new Set(
+    versions
+      .filter((v) => v.rates && Object.keys(v.rates).length > 0 && v.effectiveFrom > today)
+      .map((v) => v.effectiveFrom),
+  );
+  return [...days].sort().map((day) => startOfLocalDay(base.timeZone, day));
 }
