@@ -8,7 +8,7 @@
 import { dynamoTariffs } from '../adapters/dynamo/billing-tariffs.js';
 import { tariffWorstRatePerMinute } from '../domain/accounts/account.js';
 import type { TariffVersion } from '../domain/billing/tariffs.js';
-import { numbersConfig } from '../domain/numbers/config.js';
+import { configInForce, type NumbersConfig, numbersConfig } from '../domain/numbers/config.js';
 import type { Tariff } from '../domain/rating/tariff.js';
 import { rateChangesAfter, tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
 import type { TariffStore } from '../ports/tariffs.js';
@@ -76,4 +76,14 @@ export async function tariffsFrom(at: Date): Promise<{ from: string; tariff: Tar
  */
 export async function refusalRateAt(at: Date): Promise<number> {
   return tariffWorstRatePerMinute(await tariffAt(at));
+}
+
+/**
+ * The numbers configuration in force at `at` (configInForce): the tariff in force, each plan's rent and
+ * minimum spend from the stored versions in force, and their later changes. Quotes (search, applications)
+ * and approval's contract read it, so what a tenant is quoted is what its contract says and is charged.
+ */
+export async function numbersConfigAt(at: Date): Promise<NumbersConfig> {
+  const stored = await versions(at.getTime());
+  return configInForce(numbersConfig(), await tariffAt(at), stored, at.getTime());
 }
