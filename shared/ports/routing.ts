@@ -95,6 +95,13 @@ export interface RoutingStore {
     readonly cursor?: unknown;
     readonly at: string;
   }): Promise<void>;
+  /** Every snapshot that carries routing (an applied configuration), a page at a time. */
+  appliedSnapshots(): AsyncIterable<readonly StoredSnapshot[]>;
+  /** Sets a snapshot's worst rates, unless its routing was cleared meanwhile (a hand-over). */
+  writeSnapshotRates(
+    accessNumber: string,
+    rates: { readonly worstRatePerMinute: number; readonly rateSteps: readonly RateStep[] },
+  ): Promise<void>;
   /** One page of snapshots written before stamping existed (routing, no calendar stamp). */
   unstampedSnapshots(
     cursor: unknown,

@@ -206,6 +206,44 @@ describe('apply routing to Connect', () => {
     }
   });
 
+  it('refreshes the rates of snapshots applied before new prices were scheduled (the daily tariff job)', async () => {
+    const { dynamoTariffs } = await import('../../shared/adapters/dynamo/billing-tariffs.js');
+    const { billingJobs } = await import('../../shared/runtime/billing-jobs.js');
+    const { usePorts, resetPorts } = await import('../../shared/runtime/ports.js');
+    usePorts({ notifications: { publish: async () => ({ messageId: 'n' }) } });
+    try {
+      await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+      await applyRoutingUseCase(
+        { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom },
+        { number, tenantId: 'acme', at: '2026-11-25T02:00:00Z' },
+      );
+      const accessNumber = `+65${number.slice(-8)}`;
+      expect((await getSnapshot(accessNumber))?.rateSteps).toHaveLength(1);
+      // Scheduled after the apply: 4008 payg long distance 30 → 36 from 1 January 2027.
+      await dynamoTariffs.create(
+        {
+          planId: 'payg',
+          effectiveFrom: '2027-01-01',
+          rates: { '4008': { localPerMinute: 15, longDistancePerMinute: 36 } },
+          description: '',
+          scheduledAt: '2026-11-25T03:00:00Z',
+        },
+        'op',
+      );
+      await billingJobs.applyTariffVersions('2026-11-26T02:00:00.000Z');
+      // ENTERPRISE records: the number's worst minute and the tariff's dearest are 32, then 38 from T.
+      expect(await getSnapshot(accessNumber)).toMatchObject({
+        worstRatePerMinute: 32,
+        rateSteps: [
+          { from: '2026-11-26T02:00:00.000Z', worstRatePerMinute: 32, refusalRatePerMinute: 32 },
+          { from: '2026-12-31T16:00:00.000Z', worstRatePerMinute: 38, refusalRatePerMinute: 38 },
+        ],
+      });
+    } finally {
+      resetPorts();
+    }
+  });
+
   it('a second apply of the same configuration makes zero Connect write calls', async () => {
     await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
     await apply();

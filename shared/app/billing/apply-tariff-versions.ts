@@ -3,6 +3,9 @@
  * still in service on the effective date (a dated price change that monthly billing and settlement both
  * price by), tells each affected tenant once, and marks the version done.
  *
+ * When a version changes per-minute prices, the call-setup rates are refreshed (the routing snapshots'
+ * worst rates: shared/app/routing/refresh-rate-steps.ts), once per run.
+ *
  * Variation: nothing pending, nothing read. A rerun after a crash re-copies nothing (the contract refuses a
  * second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
  */
@@ -15,6 +18,8 @@ export interface ApplyTariffVersionsDeps {
   readonly tariffs: TariffStore;
   readonly contracts: BillingContractStore;
   readonly notifications: NotificationsPort;
+  /** Re-derives the worst rates call setup reads from the tariffs in force (composed in the runtime). */
+  readonly refreshCallRates?: (at: string) => Promise<unknown>;
 }
 
 export interface TariffJobResult {
@@ -66,5 +71,6 @@ export async function applyTariffVersions(
     }
     await deps.tariffs.markNotified(version, at, affected.length);
   }
+  if (pending.some((v) => v.rates && Object.keys(v.rates).length > 0)) await deps.refreshCallRates?.(at);
   return { versions: pending.length, contractsUpdated, tenantsNotified };
 }
