@@ -10,7 +10,7 @@ import { tariffWorstRatePerMinute } from '../domain/accounts/account.js';
 import type { TariffVersion } from '../domain/billing/tariffs.js';
 import { configInForce, type NumbersConfig, numbersConfig } from '../domain/numbers/config.js';
 import type { Tariff } from '../domain/rating/tariff.js';
-import { rateChangesAfter, tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
+import { rateChangeInstants, tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
 import type { TariffStore } from '../ports/tariffs.js';
 
 const TTL_MS = 60_000;
@@ -44,12 +44,19 @@ async function versions(now: number): Promise<readonly TariffVersion[]> {
 export async function tariffsInForce(now: Date): Promise<(epochMs: number) => Tariff> {
   const base = numbersConfig().tariff;
   const stored = await versions(now.getTime());
+  const changes = rateChangeInstants(base, stored);
+  // One tariff per interval between changes (rating asks once per call: a short scan, no date maths).
+  const byInterval: Tariff[] = [];
   return (epochMs) => {
-    const key = tariffKeyAt(base, stored, epochMs);
-    let tariff = tariffs.get(key);
+    let interval = 0;
+    while (interval < changes.length && (changes[interval] as number) <= epochMs) interval++;
+    let tariff = byInterval[interval];
     if (!tariff) {
-      tariff = tariffOf(base, stored, epochMs);
+      const at = interval === 0 ? epochMs : (changes[interval - 1] as number);
+      const key = tariffKeyAt(base, stored, at);
+      tariff = tariffs.get(key) ?? tariffOf(base, stored, at);
       tariffs.set(key, tariff);
+      byInterval[interval] = tariff;
     }
     return tariff;
   };
@@ -63,7 +70,9 @@ export async function tariffAt(at: Date): Promise<Tariff> {
 /** The tariff in force at `at`, then each tariff a stored version brings in later, with its effective instant. */
 export async function tariffsFrom(at: Date): Promise<{ from: string; tariff: Tariff }[]> {
   const lookup = await tariffsInForce(at);
-  const later = rateChangesAfter(numbersConfig().tariff, await versions(at.getTime()), at.getTime());
+  const later = rateChangeInstants(numbersConfig().tariff, await versions(at.getTime())).filter(
+    (ms) => ms > at.getTime(),
+  );
   return [
     { from: at.toISOString(), tariff: lookup(at.getTime()) },
     ...later.map((ms) => ({ from: new Date(ms).toISOString(), tariff: lookup(ms) })),

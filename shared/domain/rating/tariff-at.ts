@@ -46,17 +46,13 @@ export function tariffKeyAt(base: Tariff, versions: readonly TariffVersion[], ep
     .join(',');
 }
 
-/** The instants after `epochMs` at which stored versions change per-minute prices (local midnight), in order. */
-export function rateChangesAfter(
-  base: Tariff,
-  versions: readonly TariffVersion[],
-  epochMs: number,
-): number[] {
-  const today = localDay(base.timeZone, epochMs);
+/**
+ * The instants at which stored versions change per-minute prices (local midnight of each effective day),
+ * in order: between two of them the same versions are in force, so the same tariff.
+ */
+export function rateChangeInstants(base: Tariff, versions: readonly TariffVersion[]): number[] {
   const days = new Set(
-    versions
-      .filter((v) => v.rates && Object.keys(v.rates).length > 0 && v.effectiveFrom > today)
-      .map((v) => v.effectiveFrom),
+    versions.filter((v) => v.rates && Object.keys(v.rates).length > 0).map((v) => v.effectiveFrom),
   );
   return [...days].sort().map((day) => startOfLocalDay(base.timeZone, day));
 }
