@@ -51,10 +51,11 @@ export const BILLING_JOBS: readonly JobRow[] = [
     entry: 'functions/jobs/billing-tariffs.ts',
     schedule: 'cron(0 2 * * ? *)',
     timeZone: ZONE,
-    tables: { numbers: 'write', ops: 'write' },
+    // routing: new per-minute prices refresh the worst rates the routing snapshots carry for call setup.
+    tables: { numbers: 'write', ops: 'write', routing: 'write' },
     capabilities: ['notifications'],
     timeoutSeconds: 900,
     description:
-      'Daily: copies scheduled tariff versions onto their plan contracts and notifies tenants once',
+      'Daily: copies scheduled tariff versions onto their plan contracts, refreshes call-setup rates, and notifies tenants once',
   },
 ];

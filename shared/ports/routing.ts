@@ -8,6 +8,7 @@ import type { CalendarYearContent } from '../domain/routing/holiday-calendar.js'
 import type {
   AccountStatus,
   CompiledRouting,
+  RateStep,
   RegionLookup,
   RoutingConfig,
   RoutingSnapshot,
@@ -57,6 +58,8 @@ export interface SnapshotRouting {
   readonly routing: CompiledRouting;
   readonly routingVersion: number;
   readonly worstRatePerMinute: number;
+  /** The worst rates from the apply on, one step per tariff in force (shared/domain/routing/worst-rate.ts). */
+  readonly rateSteps?: readonly RateStep[];
   /** The tenant whose configuration this is: calls never use it once the number has another owner. */
   readonly tenantId: string;
   /** The public calendar it was compiled with, when the config uses it (indexed for recompiles). */
@@ -92,6 +95,13 @@ export interface RoutingStore {
     readonly cursor?: unknown;
     readonly at: string;
   }): Promise<void>;
+  /** Every snapshot that carries routing (an applied configuration), a page at a time. */
+  appliedSnapshots(): AsyncIterable<readonly StoredSnapshot[]>;
+  /** Sets a snapshot's worst rates, unless its routing was cleared meanwhile (a hand-over). */
+  writeSnapshotRates(
+    accessNumber: string,
+    rates: { readonly worstRatePerMinute: number; readonly rateSteps: readonly RateStep[] },
+  ): Promise<void>;
   /** One page of snapshots written before stamping existed (routing, no calendar stamp). */
   unstampedSnapshots(
     cursor: unknown,

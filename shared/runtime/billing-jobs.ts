@@ -4,12 +4,14 @@
  * port and the clock in force. The jobs call these and nothing below.
  */
 
+import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import { billingQueue } from '../adapters/sqs/billing-queue.js';
 import { applyTariffVersions } from '../app/billing/apply-tariff-versions.js';
 import { cachedMonthReads, type MonthReads } from '../app/billing/month-reads.js';
 import { processBillingBatch } from '../app/billing/process-billing-batch.js';
 import { runMonthlyBilling } from '../app/billing/run-monthly-billing.js';
 import { sweepContractTerms } from '../app/billing/sweep-contract-terms.js';
+import { refreshRateSteps } from '../app/routing/refresh-rate-steps.js';
 import type { ChargeBatchMessage } from '../domain/billing/run.js';
 import type { LedgerPort } from '../domain/ledger/types.js';
 import { logger } from '../observability.js';
@@ -17,6 +19,7 @@ import type { NotificationsPort } from '../ports/notifications.js';
 import { billingStores, billingZone } from './billing.js';
 import { numberCancellations } from './number-cancellations.js';
 import { clock, port } from './ports.js';
+import { tariffsFrom } from './tariffs.js';
 
 /** The queue's message body, as the worker parses it. */
 export { parseBillingMessage } from '../adapters/sqs/billing-queue.js';
@@ -77,7 +80,13 @@ export const billingJobs = {
   },
 
   async applyTariffVersions(at: string) {
-    const deps = { ...billingStores, notifications: await port('notifications') };
+    const deps = {
+      ...billingStores,
+      notifications: await port('notifications'),
+      // Routing's snapshots carry the worst rates call setup reads: new per-minute prices refresh them.
+      refreshCallRates: (now: string) =>
+        refreshRateSteps({ routing: new DynamoRoutingStore(), tariffsFrom }, now),
+    };
     return applyTariffVersions(deps, at, billingZone());
   },
 };

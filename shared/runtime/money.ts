@@ -17,6 +17,7 @@ import { getCallRecording, type RecordingQuery } from '../app/calls/get-recordin
 import { type ListCallsQuery, listCalls } from '../app/calls/list-calls.js';
 import { alertDeps, businessZone, ledger, publish } from './ledger.js';
 import { port } from './ports.js';
+import { refusalRateAt } from './tariffs.js';
 
 export { businessZone, ledger, publish } from './ledger.js';
 
@@ -24,12 +25,12 @@ const accounts = new DynamoAccounts();
 const calls = new DynamoCalls();
 const numbers = dynamoNumberStore();
 
-const settingsDeps = () => ({ accounts, zone: businessZone(), publishAlerts: publish });
+const settingsDeps = () => ({ accounts, zone: businessZone(), publishAlerts: publish, refusalRateAt });
 
 export const money = {
   flushAlertOutbox: (limit?: number) => flushAlertOutbox(alertDeps, limit),
   getAccount: (tenantId: string, now: Date) =>
-    getAccount({ ledger: ledger(), zone: businessZone() }, tenantId, now),
+    getAccount({ ledger: ledger(), zone: businessZone(), refusalRateAt }, tenantId, now),
   listLedger: (tenantId: string, page: { limit?: number; cursor?: string }) =>
     listLedger({ ledger: ledger() }, tenantId, page),
   setSpendCap: (tenantId: string, dailyCap: number | null, now: Date) =>

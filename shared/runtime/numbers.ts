@@ -53,7 +53,7 @@ import { logger } from '../observability.js';
 import type { BalanceRefunds } from '../ports/balance-refunds.js';
 import { ledger } from './ledger.js';
 import { clock, port } from './ports.js';
-import { tariffAt } from './tariffs.js';
+import { numbersConfigAt } from './tariffs.js';
 import { workQueue } from './work-queues.js';
 
 /**
@@ -113,13 +113,13 @@ type Rest<F> = F extends (deps: NumbersDeps, ...args: infer A) => infer R ? (...
 const bound = <F extends (deps: NumbersDeps, ...args: never[]) => unknown>(useCase: F): Rest<F> =>
   ((...args: never[]) => useCase(numbersDeps(), ...args)) as Rest<F>;
 
-/** A quoting use case bound to the dependencies in force, with the tariff book in force now (tariffAt). */
+/**
+ * A quoting or contracting use case bound to the dependencies in force, with the configuration in force now
+ * (numbersConfigAt: the tariff, rents and minimum spends of the stored versions in force, and later ones).
+ */
 const priced = <F extends (deps: NumbersDeps, ...args: never[]) => Promise<unknown>>(useCase: F): Rest<F> =>
   (async (...args: never[]) =>
-    useCase(
-      numbersDeps({ config: { ...numbersConfig(), tariff: await tariffAt(clock().now()) } }),
-      ...args,
-    )) as Rest<F>;
+    useCase(numbersDeps({ config: await numbersConfigAt(clock().now()) }), ...args)) as Rest<F>;
 
 export const searchAvailableNumbers = /* @__PURE__ */ priced(
   searchAvailableNumbersCase.searchAvailableNumbers,
@@ -142,9 +142,10 @@ export const listPendingApplications = /* @__PURE__ */ bound(
 export const getApplicationForReview = /* @__PURE__ */ bound(
   getApplicationForReviewCase.getApplicationForReview,
 );
-export const approveApplication = /* @__PURE__ */ bound(approveApplicationCase.approveApplication);
+// The contract is priced by the configuration in force at approval: the quote the tenant saw is what it says.
+export const approveApplication = /* @__PURE__ */ priced(approveApplicationCase.approveApplication);
 export const rejectApplication = /* @__PURE__ */ bound(rejectApplicationCase.rejectApplication);
-export const decideApplication = /* @__PURE__ */ bound(decideApplicationCase.decideApplication);
+export const decideApplication = /* @__PURE__ */ priced(decideApplicationCase.decideApplication);
 
 export const listMyNumbers = /* @__PURE__ */ bound(listMyNumbersCase.listMyNumbers);
 export const getMyNumber = /* @__PURE__ */ bound(getMyNumberCase.getMyNumber);

@@ -6,10 +6,10 @@ import { runRoutingApply } from '../app/routing/run-routing-apply.js';
 import { logger } from '../observability.js';
 import { port } from './ports.js';
 import { routingStores } from './routing.js';
-import { tariffAt } from './tariffs.js';
+import { tariffsFrom } from './tariffs.js';
 
 async function withTelephony() {
-  return { ...routingStores, telephony: await port('telephony'), tariffAt };
+  return { ...routingStores, telephony: await port('telephony'), tariffsFrom };
 }
 
 export const routingApply = {

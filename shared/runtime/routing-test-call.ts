@@ -8,6 +8,7 @@ import { buildContactFlow } from '../connect/contact-flow.js';
 import { type WalkResult, walkFlow } from '../connect/flow-walker.js';
 import type { ContactFlowSimulator } from '../ports/routing.js';
 import { routingStores } from './routing.js';
+import { tariffsFrom } from './tariffs.js';
 
 const TEST_ARM_CALL_LIMIT_ARN = 'arn:aws:lambda:local:000000000000:function:armCallLimit';
 /** The flow a test call walks: the same generated JSON Connect runs (the Lambda ARNs are irrelevant here). */
@@ -29,5 +30,8 @@ const testCallFlow: ContactFlowSimulator<WalkResult> = {
 
 export const routingTestCall = {
   simulateTestCall: (request: TestCallRequest) =>
-    simulateTestCall({ ...routingStores, regions: callerRegionLookup, flow: testCallFlow }, request),
+    simulateTestCall(
+      { ...routingStores, regions: callerRegionLookup, flow: testCallFlow, tariffsFrom },
+      request,
+    ),
 };

@@ -32,10 +32,12 @@ import {
 } from '../../shared/app/routing/apply-routing.js';
 import { putRouting } from '../../shared/app/routing/put-routing.js';
 import { tableName } from '../../shared/config.js';
+import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import { normaliseConfig } from '../../shared/domain/routing/config.js';
 import type { RoutingConfig } from '../../shared/domain/routing/types.js';
 import type { TelephonyPort } from '../../shared/ports/telephony.js';
+import { tariffsFrom, useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { ENTERPRISE, ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
@@ -157,6 +159,89 @@ describe('apply routing to Connect', () => {
       `arn:queue/q400-${number}-sales`,
     );
     expect(snapshot?.worstRatePerMinute).toBe(32);
+  });
+
+  it('carries the worst rates of every tariff in force from the apply on (a stored version’s at its instant)', async () => {
+    // 4008 payg long distance 30 → 36 from 1 Jan 2027 00:00 Shanghai: the number's own worst minute
+    // (ENTERPRISE records: + 2) goes 32 → 38, and so does the tariff's dearest minute (the refusal point).
+    let stored: TariffVersion[] = [];
+    useTariffStore({
+      list: async () =>
+        stored.map((v) => ({
+          ...v,
+          scheduledBy: 'op',
+          noticeState: 'done' as const,
+        })),
+    });
+    try {
+      const applyAt = (at: string) =>
+        applyRoutingUseCase(
+          { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom },
+          { number, tenantId: 'acme', at },
+        );
+      await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+      expect((await applyAt('2026-11-25T02:00:00Z')).snapshot).toBe('written');
+      expect((await getSnapshot(`+65${number.slice(-8)}`))?.rateSteps).toEqual([
+        { from: '2026-11-25T02:00:00.000Z', worstRatePerMinute: 32, refusalRatePerMinute: 32 },
+      ]);
+      // A version stored since: the next apply (a minute later: the versions are re-read) rewrites the snapshot.
+      stored = [
+        {
+          planId: 'payg',
+          effectiveFrom: '2027-01-01',
+          rates: { '4008': { localPerMinute: 15, longDistancePerMinute: 36 } },
+          description: '',
+          scheduledAt: '2026-11-25T00:00:00Z',
+        },
+      ];
+      expect((await applyAt('2026-11-25T02:01:00Z')).snapshot).toBe('written');
+      expect((await getSnapshot(`+65${number.slice(-8)}`))?.rateSteps).toEqual([
+        { from: '2026-11-25T02:01:00.000Z', worstRatePerMinute: 32, refusalRatePerMinute: 32 },
+        { from: '2026-12-31T16:00:00.000Z', worstRatePerMinute: 38, refusalRatePerMinute: 38 },
+      ]);
+      // Nothing new since: unchanged, although the apply instant moved.
+      expect((await applyAt('2026-11-25T02:03:00Z')).snapshot).toBe('unchanged');
+    } finally {
+      useTariffStore();
+    }
+  });
+
+  it('refreshes the rates of snapshots applied before new prices were scheduled (the daily tariff job)', async () => {
+    const { dynamoTariffs } = await import('../../shared/adapters/dynamo/billing-tariffs.js');
+    const { billingJobs } = await import('../../shared/runtime/billing-jobs.js');
+    const { usePorts, resetPorts } = await import('../../shared/runtime/ports.js');
+    usePorts({ notifications: { publish: async () => ({ messageId: 'n' }) } });
+    try {
+      await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+      await applyRoutingUseCase(
+        { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom },
+        { number, tenantId: 'acme', at: '2026-11-25T02:00:00Z' },
+      );
+      const accessNumber = `+65${number.slice(-8)}`;
+      expect((await getSnapshot(accessNumber))?.rateSteps).toHaveLength(1);
+      // Scheduled after the apply: 4008 payg long distance 30 → 36 from 1 January 2027.
+      await dynamoTariffs.create(
+        {
+          planId: 'payg',
+          effectiveFrom: '2027-01-01',
+          rates: { '4008': { localPerMinute: 15, longDistancePerMinute: 36 } },
+          description: '',
+          scheduledAt: '2026-11-25T03:00:00Z',
+        },
+        'op',
+      );
+      await billingJobs.applyTariffVersions('2026-11-26T02:00:00.000Z');
+      // ENTERPRISE records: the number's worst minute and the tariff's dearest are 32, then 38 from T.
+      expect(await getSnapshot(accessNumber)).toMatchObject({
+        worstRatePerMinute: 32,
+        rateSteps: [
+          { from: '2026-11-26T02:00:00.000Z', worstRatePerMinute: 32, refusalRatePerMinute: 32 },
+          { from: '2026-12-31T16:00:00.000Z', worstRatePerMinute: 38, refusalRatePerMinute: 38 },
+        ],
+      });
+    } finally {
+      resetPorts();
+    }
   });
 
   it('a second apply of the same configuration makes zero Connect write calls', async () => {

@@ -178,7 +178,8 @@ describe('account movements', () => {
 });
 
 describe('chargeCalls (pure)', () => {
-  const ctx = { book: new TariffBook(DEFAULT_TARIFF), regions: geoRegions };
+  const book = new TariffBook(DEFAULT_TARIFF);
+  const ctx = { bookAt: () => book, regions: geoRegions };
   const at = { nowMs: Date.parse('2026-11-24T12:00:00Z') };
   const contact = (name: string) => {
     const p = parseContactRecord(fixture(name));

@@ -13,8 +13,13 @@ import {
   REFUSAL_RATE_PER_MINUTE,
   refusalOf,
 } from '../../shared/domain/accounts/account.js';
-import { decideCall } from '../../shared/domain/routing/decision.js';
+import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
+import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
+import { tariffAt } from '../../shared/domain/rating/tariff-at.js';
+import { decideCall, ratesAt } from '../../shared/domain/routing/decision.js';
+import { rateSteps } from '../../shared/domain/routing/worst-rate.js';
 import { alwaysOpenSnapshot } from '../support/routing-snapshots.js';
+import { snapshotOf } from './routing-fixtures.js';
 
 const DAY = '2026-11-24';
 const base = (over: Partial<Account>): Account => ({ ...newAccount('acme', DAY), ...over });
@@ -125,5 +130,62 @@ describe('the refusal point', () => {
       expect(decision).toMatchObject({ action: 'message', reason });
       expect(accountView(base(account), DAY).callsRefusedFor).not.toBeNull();
     }
+  });
+
+  it('takes the worst rate of the tariff in force at the call, from the snapshot’s rate steps', () => {
+    // From T = 1 Jan 2027 00:00 Shanghai, 4008 payg long distance is 36: the dearest minute becomes
+    // 36 + recording 2 = 38 fen (was 30 + 2 = 32). The snapshot was applied on 1 December, before T.
+    const version: TariffVersion = {
+      planId: 'payg',
+      effectiveFrom: '2027-01-01',
+      rates: { '4008': { localPerMinute: 15, longDistancePerMinute: 36 } },
+      description: '',
+      scheduledAt: '2026-11-20T00:00:00Z',
+    };
+    const T = '2026-12-31T16:00:00.000Z';
+    const steps = rateSteps('4007123456', false, [
+      { from: '2026-12-01T00:00:00.000Z', tariff: DEFAULT_TARIFF },
+      { from: T, tariff: tariffAt(DEFAULT_TARIFF, [version], Date.parse(T)) },
+    ]);
+    // 4007's own worst minute stays 20 (no recording); the refusal point moves from 32 to 38.
+    expect(steps.map((s) => [s.worstRatePerMinute, s.refusalRatePerMinute])).toEqual([
+      [20, 32],
+      [20, 38],
+    ]);
+    const snapshot = snapshotOf(undefined, {
+      number400: '4007123456',
+      worstRatePerMinute: 20,
+      rateSteps: steps,
+    });
+    // 35 fen pays a 32-fen minute but not a 38-fen one.
+    const account = { balance: 35, spendDay: '', spendToday: 0, status: 'active' };
+    const setup = (at: string) =>
+      decideCall(
+        { caller: '+8613900000000', contactId: 'c1', step: 'start', now: new Date(at) },
+        { snapshot, account, ratePerMinute: 30 },
+      );
+    expect(setup('2026-12-31T02:00:00Z')).toMatchObject({ maxDurationSeconds: '60' });
+    expect(setup('2027-01-04T02:00:00Z')).toMatchObject({
+      action: 'message',
+      reason: 'insufficient_balance',
+    });
+    expect(ratesAt(snapshot, Date.parse(T) - 1).refusalRatePerMinute).toBe(32);
+    expect(ratesAt(snapshot, Date.parse(T)).refusalRatePerMinute).toBe(38);
+    // `/v1/account` at the same rate says the same.
+    expect(accountView(base({ balance: 35 }), '2026-12-31', 32).callsRefusedFor).toBe(null);
+    expect(accountView(base({ balance: 35 }), '2027-01-04', 38).callsRefusedFor).toBe('balance');
+    // A cap: spent 165 of 200 takes a call before T (165 + 32 = 197) and refuses it after (165 + 38 = 203).
+    const capped = { balance: 10_000, dailyCap: 200, spendToday: 165, status: 'active' as const };
+    const capSetup = (at: string, day: string) =>
+      decideCall(
+        { caller: '+8613900000000', contactId: 'c2', step: 'start', now: new Date(at) },
+        { snapshot, account: { ...capped, spendDay: day }, ratePerMinute: 30 },
+      );
+    // Taken: 35 fen under the cap pay one 20-fen minute on this number.
+    expect(capSetup('2026-12-31T02:00:00Z', '2026-12-31')).toMatchObject({ maxDurationSeconds: '60' });
+    expect(capSetup('2027-01-04T02:00:00Z', '2027-01-04')).toMatchObject({ reason: 'spend_cap_reached' });
+    expect(accountView(base({ ...capped, spendDay: '2027-01-04' }), '2027-01-04', 38).capReachedToday).toBe(
+      true,
+    );
   });
 });

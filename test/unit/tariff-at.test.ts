@@ -112,4 +112,31 @@ describe('the runtime tariff source', () => {
       useTariffStore();
     }
   });
+
+  it('gives each instant of a batch the tariff in force then, from one read of the versions', async () => {
+    const { tariffsInForce, tariffsFrom, useTariffStore } = await import('../../shared/runtime/tariffs.js');
+    let reads = 0;
+    useTariffStore({
+      list: async () => {
+        reads++;
+        return versions.map((v) => ({ ...v, scheduledBy: 'op', noticeState: 'done' as const }));
+      },
+    });
+    try {
+      const at = await tariffsInForce(new Date(EFFECTIVE + 86_400_000));
+      // The last millisecond of 31 December (Shanghai) is the default tariff; 1 January 00:00 the new one.
+      expect(at(EFFECTIVE - 1)).toBe(DEFAULT_TARIFF);
+      expect(at(EFFECTIVE).version).toBe('2026-11-01+payg@2027-01-01');
+      expect(at(EFFECTIVE + 40 * 86_400_000)).toBe(at(EFFECTIVE));
+      expect(reads).toBe(1);
+      // From 20 December on: the default tariff, then the new one from its instant.
+      const steps = await tariffsFrom(new Date('2026-12-20T00:00:00Z'));
+      expect(steps.map((s) => [s.from, s.tariff.version])).toEqual([
+        ['2026-12-20T00:00:00.000Z', '2026-11-01'],
+        ['2026-12-31T16:00:00.000Z', '2026-11-01+payg@2027-01-01'],
+      ]);
+    } finally {
+      useTariffStore();
+    }
+  });
 });

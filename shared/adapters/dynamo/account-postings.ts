@@ -82,6 +82,7 @@ export async function applyPendingPostings(
   keys: readonly string[],
   zone: string,
   now: Date,
+  refusalRatePerMinute?: number,
 ): Promise<{ applied: number; alerts: Notification[] }> {
   let applied = 0;
   const alerts: Notification[] = [];
@@ -101,7 +102,7 @@ export async function applyPendingPostings(
       ]);
       const pending = [...items.values()].map(postingFromItem).filter((p) => !p.applied);
       if (pending.length === 0) break;
-      const { account, crossings } = applyPostings(stored.account, pending);
+      const { account, crossings } = applyPostings(stored.account, pending, refusalRatePerMinute);
       const chunkAlerts = crossings.map((c) => alertFor(account, c));
       try {
         await dynamo().send(
@@ -132,6 +133,7 @@ export async function sweepPendingPostings(
   olderThanMs = 60_000,
   limit = 50,
   warn?: (message: string, details: Record<string, unknown>) => void,
+  refusalRatePerMinute?: number,
 ): Promise<{ applied: number; alerts: Notification[] }> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
   const items = await queryFirstPage({
@@ -151,7 +153,7 @@ export async function sweepPendingPostings(
   const alerts: Notification[] = [];
   for (const [tenantId, keys] of byTenant) {
     try {
-      const result = await applyPendingPostings(tenantId, keys, zone, now);
+      const result = await applyPendingPostings(tenantId, keys, zone, now, refusalRatePerMinute);
       applied += result.applied;
       alerts.push(...result.alerts);
     } catch (error) {

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import { alertFor } from '../../domain/accounts/account.js';
+import { alertFor, tariffWorstRatePerMinute } from '../../domain/accounts/account.js';
 import { type CallRecord, callEntryText, callLedgerKey } from '../../domain/calls/call-record.js';
 import type { NormalizedContact } from '../../domain/calls/contact-record.js';
 import { expiresAtSeconds, retentionDays } from '../../domain/calls/retention.js';
@@ -166,8 +166,14 @@ export interface ChargeStoreOptions {
 export class DynamoCallCharges implements CallChargesPort {
   constructor(private readonly options: ChargeStoreOptions) {}
 
+  /** The zone of the tariffs (every version keeps the default tariff's). */
   private get zone(): string {
-    return this.options.rating.book.tariff.timeZone;
+    return this.options.rating.bookAt(0).tariff.timeZone;
+  }
+
+  /** The refusal point's rate now: the dearest minute of the tariff in force (route-call and `/v1/account` agree). */
+  private refusalRate(now: Date): number {
+    return tariffWorstRatePerMinute(this.options.rating.bookAt(now.getTime()).tariff);
   }
 
   batch(): ChargeBatch {
@@ -176,7 +182,7 @@ export class DynamoCallCharges implements CallChargesPort {
   }
 
   sweepPendingPostings(now: Date, olderThanMs?: number) {
-    return sweepPendingPostings(this.zone, now, olderThanMs, 50, this.options.warn);
+    return sweepPendingPostings(this.zone, now, olderThanMs, 50, this.options.warn, this.refusalRate(now));
   }
 
   private async round(
@@ -243,7 +249,9 @@ export class DynamoCallCharges implements CallChargesPort {
     }
     const alerts: Notification[] = [];
     for (const [tenantId, keys] of unapplied)
-      alerts.push(...(await applyPendingPostings(tenantId, [...keys], this.zone, now)).alerts);
+      alerts.push(
+        ...(await applyPendingPostings(tenantId, [...keys], this.zone, now, this.refusalRate(now))).alerts,
+      );
     return alerts;
   }
 
@@ -379,7 +387,6 @@ export class DynamoCallCharges implements CallChargesPort {
    * records demand nothing.
    */
   private allowanceDemands(resolved: readonly Resolved[], existing: Map<string, Item>) {
-    const book = this.options.rating.book;
     const buckets = new Map<
       string,
       {
@@ -393,7 +400,7 @@ export class DynamoCallCharges implements CallChargesPort {
     >();
     for (const r of resolved) {
       const c = r.call.contact;
-      const plan = book.plan(r.call.segment, r.call.plan);
+      const plan = this.options.rating.bookAt(c.startedMs).plan(r.call.segment, r.call.plan);
       if (plan.includedMinutes <= 0) continue;
       const previous = existing.get(callId(c.contactId));
       if (previous && String(previous.lastUpdatedAt) >= c.lastUpdatedAt) continue;
@@ -549,6 +556,7 @@ export class DynamoCallCharges implements CallChargesPort {
       const result = chargeCalls(account, chunk, existingCalls, this.options.rating, {
         nowMs: now.getTime(),
         resettle: work?.resettle,
+        refusalRatePerMinute: this.refusalRate(now),
       });
       const counts = callCounts(result.writes);
       const alerts = withAlerts ? result.crossings.length : 0;
@@ -693,7 +701,7 @@ export class DynamoCallCharges implements CallChargesPort {
     let current = stored;
     for (let p = 0; p < postings.length; p += POSTINGS_PER_APPLY) {
       const group = postings.slice(p, p + POSTINGS_PER_APPLY);
-      const { account, crossings } = applyPostings(current.account, group);
+      const { account, crossings } = applyPostings(current.account, group, this.refusalRate(now));
       const alerts = crossings.map((c) => alertFor(account, c));
       units.push({
         tenantId,

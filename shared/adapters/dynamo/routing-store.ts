@@ -13,7 +13,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import type { AccountStatus } from '../../domain/routing/types.js';
+import type { AccountStatus, RateStep } from '../../domain/routing/types.js';
 import type {
   AppliedResource,
   AppliedState,
@@ -26,7 +26,7 @@ import type {
 import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import { dynamo } from './client.js';
 import { CALENDAR_PK, CALENDAR_SNAPSHOTS_PK, calendarIndexKeys } from './holiday-calendar-store.js';
-import { putVersioned, queryAll, queryPages } from './paging.js';
+import { putVersioned, queryAll, queryPages, scanPages } from './paging.js';
 import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
@@ -123,7 +123,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
         Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
         // number400/tenantId/numberStatus are set only if numbers has not written them yet.
         UpdateExpression:
-          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, routingTenantId = :rt, ' +
+          'SET #type = :type, routing = :routing, routingVersion = :version, worstRatePerMinute = :rate, rateSteps = :steps, routingTenantId = :rt, ' +
           'number400 = if_not_exists(number400, :n), tenantId = if_not_exists(tenantId, :t), numberStatus = if_not_exists(numberStatus, :s)' +
           (index
             ? ', calendarStamp = :stamp, gsi1pk = :gpk, gsi1sk = :gsk'
@@ -135,6 +135,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
           ':routing': snapshot.routing,
           ':version': snapshot.routingVersion,
           ':rate': snapshot.worstRatePerMinute,
+          ':steps': snapshot.rateSteps ?? [],
           ':rt': snapshot.tenantId,
           ':n': facts.number,
           ':t': facts.tenantId ?? '',
@@ -166,7 +167,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
             TableName: routing,
             Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
             UpdateExpression:
-              'REMOVE routing, routingVersion, worstRatePerMinute, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
+              'REMOVE routing, routingVersion, worstRatePerMinute, rateSteps, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
             ConditionExpression: previousOwner
               ? 'attribute_exists(pk) AND (attribute_not_exists(routingTenantId) OR routingTenantId = :owner)'
               : 'attribute_exists(pk)',
@@ -239,6 +240,33 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
           UpdateExpression: 'REMOVE gsi1pk, gsi1sk, calendarStamp',
           ConditionExpression: indexedAs === undefined ? 'attribute_exists(pk)' : 'gsi1sk = :was',
           ...(indexedAs === undefined ? {} : { ExpressionAttributeValues: { ':was': indexedAs } }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  appliedSnapshots(): AsyncGenerator<StoredSnapshot[]> {
+    return scanPages({
+      TableName: tableName('routing'),
+      FilterExpression: 'begins_with(pk, :access) AND sk = :snapshot AND attribute_exists(routing)',
+      ExpressionAttributeValues: { ':access': 'ACCESS#', ':snapshot': 'SNAPSHOT' },
+    });
+  }
+
+  async writeSnapshotRates(
+    accessNumber: string,
+    rates: { worstRatePerMinute: number; rateSteps: readonly RateStep[] },
+  ): Promise<void> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('routing'),
+          Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
+          UpdateExpression: 'SET worstRatePerMinute = :rate, rateSteps = :steps',
+          ConditionExpression: 'attribute_exists(routing)',
+          ExpressionAttributeValues: { ':rate': rates.worstRatePerMinute, ':steps': rates.rateSteps },
         }),
       );
     } catch (error) {

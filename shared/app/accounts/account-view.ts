@@ -1,9 +1,12 @@
-/** The account as the API shows it: today's spend counts only on its own day. */
+/**
+ * The account as the API shows it: today's spend counts only on its own day; the refusal point at the
+ * rate call setup applies (the dearest minute of the tariff in force, carried by the routing snapshot).
+ */
 import { type Account, refusalOf, spendOn } from '../../domain/accounts/account.js';
 import { DEFAULT_TARIFF } from '../../domain/rating/default-tariff.js';
 
-export function accountView(account: Account, today: string) {
-  const callsRefusedFor = refusalOf(account, today);
+export function accountView(account: Account, today: string, refusalRatePerMinute?: number) {
+  const callsRefusedFor = refusalOf(account, today, refusalRatePerMinute);
   return {
     balance: account.balance,
     owed: account.owed,

@@ -15,6 +15,8 @@ export interface SettingsDeps {
   readonly accounts: AccountsPort;
   readonly zone: string;
   readonly publishAlerts: (alerts: readonly Notification[]) => Promise<unknown>;
+  /** The refusal point's rate at an instant: the dearest minute of the tariff in force (default tariff's). */
+  readonly refusalRateAt?: (now: Date) => Promise<number>;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -26,6 +28,7 @@ export async function changeAccountSettings(
   change: (account: Account) => Account,
 ): Promise<AccountView> {
   const today = localDay(deps.zone, now.getTime());
+  const refusalRate = await deps.refusalRateAt?.(now);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
     const stored = await deps.accounts.read(tenantId, today);
@@ -34,11 +37,11 @@ export async function changeAccountSettings(
       stored.account.spendDay < today
         ? { ...stored.account, spendDay: today, spendToday: 0 }
         : stored.account;
-    const { account, crossings } = applyMovements(change(current), []);
+    const { account, crossings } = applyMovements(change(current), [], refusalRate);
     const alerts = crossings.map((c) => alertFor(account, c));
     if (await deps.accounts.save(stored, account, alerts, now)) {
       await deps.publishAlerts(alerts);
-      return accountView(account, today);
+      return accountView(account, today, refusalRate);
     }
   }
   throw new DomainError('unavailable', 'account_busy', 'the account is busy; retry the request');

@@ -4,10 +4,18 @@ import type { LedgerStorePort } from '../../ports/accounts.js';
 import { type AccountView, accountView } from './account-view.js';
 
 export async function getAccount(
-  deps: { readonly ledger: LedgerStorePort; readonly zone: string },
+  deps: {
+    readonly ledger: LedgerStorePort;
+    readonly zone: string;
+    /** The refusal point's rate at an instant: the dearest minute of the tariff in force (default tariff's). */
+    readonly refusalRateAt?: (now: Date) => Promise<number>;
+  },
   tenantId: string,
   now: Date,
 ): Promise<AccountView> {
-  const { account } = await deps.ledger.account(tenantId, now);
-  return accountView(account, localDay(deps.zone, now.getTime()));
+  const [{ account }, refusalRate] = await Promise.all([
+    deps.ledger.account(tenantId, now),
+    deps.refusalRateAt?.(now),
+  ]);
+  return accountView(account, localDay(deps.zone, now.getTime()), refusalRate);
 }

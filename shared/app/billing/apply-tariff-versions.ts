@@ -3,6 +3,9 @@
  * still in service on the effective date (a dated price change that monthly billing and settlement both
  * price by), tells each affected tenant once, and marks the version done.
  *
+ * When a version changes per-minute prices, the call-setup rates are refreshed (the routing snapshots'
+ * worst rates: shared/app/routing/refresh-rate-steps.ts), once per run, before any version is marked.
+ *
  * Variation: nothing pending, nothing read. A rerun after a crash re-copies nothing (the contract refuses a
  * second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
  */
@@ -15,6 +18,8 @@ export interface ApplyTariffVersionsDeps {
   readonly tariffs: TariffStore;
   readonly contracts: BillingContractStore;
   readonly notifications: NotificationsPort;
+  /** Re-derives the worst rates call setup reads from the tariffs in force (composed in the runtime). */
+  readonly refreshCallRates?: (at: string) => Promise<unknown>;
 }
 
 export interface TariffJobResult {
@@ -41,6 +46,8 @@ export async function applyTariffVersions(
 ): Promise<TariffJobResult> {
   const pending = await deps.tariffs.pending();
   if (pending.length === 0) return { versions: 0, contractsUpdated: 0, tenantsNotified: 0 };
+  // First, so a failure leaves the versions pending and the next run tries again.
+  if (pending.some((v) => v.rates && Object.keys(v.rates).length > 0)) await deps.refreshCallRates?.(at);
   const contracts = await deps.contracts.all(zone);
   let contractsUpdated = 0;
   let tenantsNotified = 0;

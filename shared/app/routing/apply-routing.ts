@@ -14,7 +14,7 @@ import { conflict, notFound } from '../../domain/errors.js';
 import type { Tariff } from '../../domain/rating/tariff.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
-import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import { rateSteps, worstRatePerMinute } from '../../domain/routing/worst-rate.js';
 import type { AppliedResource, HolidayCalendarStore, RoutingStore } from '../../ports/routing.js';
 import type {
   ConnectResourceRef,
@@ -45,8 +45,11 @@ export interface ApplyRoutingDeps {
   readonly routing: RoutingStore;
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
-  /** The rating tariff in force at an instant (default: the default tariff), for the call limit's worst rate. */
-  readonly tariffAt?: (at: Date) => Promise<Tariff>;
+  /**
+   * The rating tariff in force at an instant, then each one a stored version brings in later (default: the
+   * default tariff alone), for the worst rates behind call limits and the refusal point.
+   */
+  readonly tariffsFrom?: (at: Date) => Promise<readonly { from: string; tariff: Tariff }[]>;
 }
 
 export interface ApplyRoutingRequest {
@@ -180,12 +183,18 @@ export async function applyRouting(
     ]),
   );
   const routing = compileRouting(stored.config, queueArns, calendar.calendar);
-  const tariff = deps.tariffAt ? await deps.tariffAt(new Date(request.at)) : undefined;
-  const rate = worstRatePerMinute(number, stored.config.recording.enabled, tariff);
+  const tariffs = deps.tariffsFrom ? await deps.tariffsFrom(new Date(request.at)) : [];
+  const rate = worstRatePerMinute(number, stored.config.recording.enabled, tariffs[0]?.tariff);
+  // Carried by the snapshot, which route-call reads anyway: the price list switches at its effective
+  // instant with no read of route-call's own (it keeps ≤ 1 read per call), and setup, `/v1/account` and the
+  // alerts all take the dearest minute of the tariff in force.
+  const steps = rateSteps(number, stored.config.recording.enabled, tariffs);
   const snapshotHash = hashOf({
     routing,
     version: stored.version,
     rate,
+    // The steps still to come (the first one's instant is this apply's): a new stored version rewrites it.
+    steps: steps.map((s, i) => (i === 0 ? { ...s, from: '' } : s)),
     accessNumber: facts.accessNumber ?? '',
     ...(calendarStamp ? { calendarStamp } : {}),
   });
@@ -198,6 +207,7 @@ export async function applyRouting(
         routingVersion: stored.version,
         tenantId: stored.tenantId,
         worstRatePerMinute: rate,
+        rateSteps: steps,
         calendarStamp,
       });
       snapshot = 'written';

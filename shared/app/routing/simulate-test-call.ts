@@ -7,12 +7,13 @@
  * no configuration → not found.
  */
 import { conflict, notFound } from '../../domain/errors.js';
+import type { Tariff } from '../../domain/rating/tariff.js';
 import { armCallLimitAnswer, callStopInstant } from '../../domain/routing/call-limit.js';
 import { normaliseCaller } from '../../domain/routing/caller.js';
 import { compileRouting } from '../../domain/routing/config.js';
 import { type CallStep, CONSERVATIVE_RATE_PER_MINUTE, decideCall } from '../../domain/routing/decision.js';
 import type { RoutingSnapshot } from '../../domain/routing/types.js';
-import { worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import { rateSteps, worstRatePerMinute } from '../../domain/routing/worst-rate.js';
 import type {
   CallerRegions,
   ContactFlowSimulator,
@@ -38,6 +39,8 @@ export interface SimulateTestCallDeps<W> {
   readonly calendars: HolidayCalendarStore;
   readonly regions: CallerRegions;
   readonly flow: ContactFlowSimulator<W>;
+  /** The tariffs in force from an instant on (as apply stores them): a draft is tested at today's prices. */
+  readonly tariffsFrom?: (at: Date) => Promise<readonly { from: string; tariff: Tariff }[]>;
 }
 
 export async function simulateTestCall<W>(
@@ -66,13 +69,20 @@ export async function simulateTestCall<W>(
         { queue: arn(`queue:${q.id}`), vipQueue: arn(`queue:${q.id}:vip`) },
       ]),
     );
+    const steps = rateSteps(
+      number,
+      stored.config.recording.enabled,
+      deps.tariffsFrom ? await deps.tariffsFrom(request.at) : [],
+    );
     snapshot = {
       number400: number,
       tenantId,
       numberStatus: facts.status,
       routing: compileRouting(stored.config, queueArns, (await loadPublicCalendar(deps.calendars)).calendar),
       routingVersion: stored.version,
-      worstRatePerMinute: worstRatePerMinute(number, stored.config.recording.enabled),
+      worstRatePerMinute:
+        steps[0]?.worstRatePerMinute ?? worstRatePerMinute(number, stored.config.recording.enabled),
+      ...(steps.length > 0 ? { rateSteps: steps } : {}),
     };
     configVersion = stored.version;
   }

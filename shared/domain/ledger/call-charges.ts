@@ -58,7 +58,11 @@ export interface ChargeResult {
 }
 
 export interface RatingContext {
-  readonly book: TariffBook;
+  /**
+   * The compiled tariff in force at an instant (epoch ms): a call is priced by the tariff in force when it
+   * started, whenever its record arrives, so a price quoted is the price charged.
+   */
+  readonly bookAt: (epochMs: number) => TariffBook;
   readonly regions: RegionFacts;
 }
 
@@ -66,6 +70,8 @@ export interface ChargeOptions {
   /** The ingest instant (epoch ms): spend never counts toward a day after its local day. */
   readonly nowMs: number;
   readonly resettle?: readonly Resettlement[];
+  /** The refusal point's rate (the tariff in force now: its dearest minute), for the alerts' crossings. */
+  readonly refusalRatePerMinute?: number;
 }
 
 export function chargeCalls(
@@ -75,7 +81,7 @@ export function chargeCalls(
   ctx: RatingContext,
   options: ChargeOptions,
 ): ChargeResult {
-  const zone = ctx.book.tariff.timeZone;
+  const zone = ctx.bookAt(options.nowMs).tariff.timeZone;
   const today = localDay(zone, options.nowMs);
   const spendDay = (day: string) => (day > today ? today : day);
   const writes: CallWrite[] = [];
@@ -86,7 +92,8 @@ export function chargeCalls(
   };
   for (const r of options.resettle ?? []) {
     const previous = r.record;
-    const plan = ctx.book.plan(previous.segment, previous.plan);
+    // Re-settled at the prices it was charged with: the tariff in force when it started.
+    const plan = ctx.bookAt(Date.parse(previous.startedAt)).plan(previous.segment, previous.plan);
     const rating = rateCall(plan, zone, {
       answeredAtMs: previous.answeredAt === undefined ? undefined : Date.parse(previous.answeredAt),
       endedAtMs: Date.parse(previous.endedAt),
@@ -112,7 +119,8 @@ export function chargeCalls(
       stale.push(c.contactId);
       continue;
     }
-    const plan = ctx.book.plan(call.segment ?? previous?.segment, call.plan ?? previous?.plan);
+    const book = ctx.bookAt(c.startedMs);
+    const plan = book.plan(call.segment ?? previous?.segment, call.plan ?? previous?.plan);
     const local = ctx.regions.isLocal(c.caller, c.answerNumber);
     const rating = rateCall(plan, zone, {
       answeredAtMs: c.answeredMs,
@@ -148,7 +156,7 @@ export function chargeCalls(
       recordingSeconds: c.recordingSeconds,
       segment: plan.segment,
       plan: plan.plan,
-      tariffVersion: ctx.book.tariff.version,
+      tariffVersion: book.tariff.version,
       lastUpdatedAt: c.lastUpdatedAt,
       initialContactId: c.initialContactId,
     };
@@ -162,7 +170,7 @@ export function chargeCalls(
       charge(record.amount, day);
     }
   }
-  const { account, crossings } = applyMovements(before, movements);
+  const { account, crossings } = applyMovements(before, movements, options.refusalRatePerMinute);
   const accountChanged = movements.length > 0;
   return {
     account: accountChanged ? account : before,

@@ -51,6 +51,7 @@ export function postingOf(
 export function applyPostings(
   before: Account,
   postings: readonly Posting[],
+  refusalRatePerMinute?: number,
 ): { account: Account; crossings: Crossing[] } {
   let includedMonth = before.includedMonth;
   let includedSecondsUsed = before.includedSecondsUsed;
@@ -67,5 +68,5 @@ export function applyPostings(
         includedSecondsUsed = Math.max(0, includedSecondsUsed + p.includedDelta);
     }
   }
-  return applyMovements({ ...before, includedMonth, includedSecondsUsed }, movements);
+  return applyMovements({ ...before, includedMonth, includedSecondsUsed }, movements, refusalRatePerMinute);
 }

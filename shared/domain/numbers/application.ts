@@ -242,6 +242,11 @@ export function contractFor(app: ApplicationRecord, at: string, config: NumbersC
     config,
   );
   const termStart = localDateOf(at, config.timeZone);
+  // The plan's price changes already scheduled from a later date (stored as the tariff job adds them).
+  const later = (config.laterPriceChanges?.[terms.plan.id] ?? []).filter((c) => c.effectiveFrom > termStart);
+  const priceChanges = Object.fromEntries(
+    later.map(({ effectiveFrom, ...prices }) => [effectiveFrom, prices] as const),
+  );
   return {
     contractId: contractIdOf(app.applicationId),
     applicationId: app.applicationId,
@@ -262,6 +267,7 @@ export function contractFor(app: ApplicationRecord, at: string, config: NumbersC
     firstTopUp: terms.firstTopUp,
     openingFee: terms.openingFee,
     timeZone: config.timeZone,
+    ...(later.length > 0 ? { priceChanges } : {}),
     suspensions: [],
     status: 'pending',
     createdAt: at,

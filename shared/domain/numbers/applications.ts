@@ -167,7 +167,7 @@ export function contractTerms(
     plan,
     monthlyRent: plan.monthlyRent,
     minimumMonthlySpend: plan.minimumMonthlySpend,
-    retentionFeePerMonth: config.retentionFeePerMonth,
+    retentionFeePerMonth: plan.retentionFeePerMonth ?? config.retentionFeePerMonth,
     termMonths,
     autoRenew,
     noticeDays: config.cancellationNoticeDays,

@@ -3,8 +3,10 @@
  * tiers and their selection fees, which digit pattern earns which tier, plans, and every timer of the
  * lifecycle. Code reads these values; it never hard-codes them. Money is integer fen.
  */
+import type { PriceChange, TariffVersion } from '../billing/tariffs.js';
 import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
+import { localDay } from '../zoned-time.js';
 
 export const SEGMENTS = ['4001', '4006', '4007', '4008'] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -58,6 +60,8 @@ export interface PlanTerms {
   readonly monthlyRent: number;
   /** Minimum monthly spend in fen (0 = none). */
   readonly minimumMonthlySpend: number;
+  /** Retention fee per month in fen, when a tariff version set the plan's own (else `retentionFeePerMonth`). */
+  readonly retentionFeePerMonth?: number;
 }
 
 /** A plan as quoted and contracted: its terms with the included minutes the rating tariff gives it. */
@@ -77,6 +81,11 @@ export interface NumbersConfig {
   readonly tariffs: Readonly<Record<Segment, SegmentTariff>>;
   /** The one price list: rating charges calls with it, and quotes read their per-minute prices from it. */
   readonly tariff: Tariff;
+  /**
+   * Price changes stored tariff versions bring in after this configuration's instant, by plan (see
+   * `configInForce`): a contract signed now carries them, as the tariff job gives every contract in service.
+   */
+  readonly laterPriceChanges?: Readonly<Record<string, readonly PriceChange[]>>;
   /** The first top-up included in the opening fee, credited to the tenant's balance (fen). */
   readonly firstTopUp: number;
   readonly holdMinutes: number;
@@ -206,4 +215,51 @@ export function numbersConfig(): NumbersConfig {
 
 export function useNumbersConfig(config: NumbersConfig | undefined): void {
   active = config ?? DEFAULT_NUMBERS_CONFIG;
+}
+
+/**
+ * The configuration in force at `epochMs`: `tariff` (per-minute prices and included minutes, tariffAt),
+ * each plan's rent, minimum spend and retention fee from the latest stored version of the plan effective on
+ * that local day, and the plan's later versions (`laterPriceChanges`). Quotes and the contract an approval
+ * writes both read it, so the rent quoted is the rent contracted and charged (billing prices each month by
+ * the contract's price changes: shared/domain/billing/tariffs.ts pricedFor).
+ */
+export function configInForce(
+  config: NumbersConfig,
+  tariff: Tariff,
+  versions: readonly TariffVersion[],
+  epochMs: number,
+): NumbersConfig {
+  const day = localDay(config.timeZone, epochMs);
+  const priced = (v: TariffVersion) =>
+    v.monthlyRent !== undefined || v.minimumSpend !== undefined || v.retentionFee !== undefined;
+  const byDate = [...versions].filter(priced).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  const later: Record<string, PriceChange[]> = {};
+  for (const v of byDate) {
+    if (v.effectiveFrom <= day) continue;
+    const change: PriceChange = {
+      effectiveFrom: v.effectiveFrom,
+      ...(v.monthlyRent !== undefined ? { monthlyRent: v.monthlyRent } : {}),
+      ...(v.minimumSpend !== undefined ? { minimumSpend: v.minimumSpend } : {}),
+      ...(v.retentionFee !== undefined ? { retentionFee: v.retentionFee } : {}),
+    };
+    later[v.planId] = [...(later[v.planId] ?? []), change];
+  }
+  const inForce = (terms: PlanTerms): PlanTerms => {
+    let out = terms;
+    for (const v of byDate) {
+      if (v.planId !== terms.id || v.effectiveFrom > day) continue;
+      out = {
+        ...out,
+        ...(v.monthlyRent !== undefined ? { monthlyRent: v.monthlyRent } : {}),
+        ...(v.minimumSpend !== undefined ? { minimumMonthlySpend: v.minimumSpend } : {}),
+        ...(v.retentionFee !== undefined ? { retentionFeePerMonth: v.retentionFee } : {}),
+      };
+    }
+    return out;
+  };
+  const tariffs = Object.fromEntries(
+    Object.entries(config.tariffs).map(([segment, t]) => [segment, { ...t, plans: t.plans.map(inForce) }]),
+  ) as unknown as NumbersConfig['tariffs'];
+  return { ...config, tariff, tariffs, laterPriceChanges: later };
 }

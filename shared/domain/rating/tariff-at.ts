@@ -5,7 +5,7 @@
  * rate behind call limits all read this one book, so a scheduled change moves them together.
  */
 import type { TariffVersion } from '../billing/tariffs.js';
-import { localDay } from '../zoned-time.js';
+import { localDay, startOfLocalDay } from '../zoned-time.js';
 import type { PlanTariff, Tariff } from './tariff.js';
 
 /** The versions that change per-minute prices, in force on `day` (YYYY-MM-DD), oldest first. */
@@ -44,4 +44,15 @@ export function tariffKeyAt(base: Tariff, versions: readonly TariffVersion[], ep
   return rateVersionsOn(versions, localDay(base.timeZone, epochMs))
     .map((v) => `${v.planId}@${v.effectiveFrom}`)
     .join(',');
+}
+
+/**
+ * The instants at which stored versions change per-minute prices (local midnight of each effective day),
+ * in order: between two of them the same versions are in force, so the same tariff.
+ */
+export function rateChangeInstants(base: Tariff, versions: readonly TariffVersion[]): number[] {
+  const days = new Set(
+    versions.filter((v) => v.rates && Object.keys(v.rates).length > 0).map((v) => v.effectiveFrom),
+  );
+  return [...days].sort().map((day) => startOfLocalDay(base.timeZone, day));
 }

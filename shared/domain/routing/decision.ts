@@ -7,7 +7,7 @@
  * a transfer that is not answered comes back as `hunt` and moves to the next answer number.
  * The flow hands back the opaque `state` we returned, so the decision needs no per-call storage.
  */
-import { callAllowance } from '../accounts/account.js';
+import { callAllowance, REFUSAL_RATE_PER_MINUTE } from '../accounts/account.js';
 import { ownValue } from '../own-keys.js';
 import { localTime, openAt } from './calendar.js';
 import { regionGroupOfProvince, regionKey } from './regions.js';
@@ -17,6 +17,7 @@ import type {
   CompiledRouting,
   Destination,
   Prompt,
+  RateStep,
   RegionLookup,
   RoutingSnapshot,
 } from './types.js';
@@ -53,6 +54,23 @@ export const UNKNOWN_ACCOUNT_CALL_SECONDS = 600;
 /** Conservative per-minute rate (fen) when rating gives none: long distance at the dearest segment. */
 export const CONSERVATIVE_RATE_PER_MINUTE = 30;
 export const SPEND_ZONE = 'Asia/Shanghai';
+/**
+ * The rates in force at `nowMs` from a snapshot's steps (the first step before they start); a snapshot
+ * without steps (applied before they were kept, or never applied) has its single rate and the default
+ * tariff's refusal rate.
+ */
+export function ratesAt(
+  snapshot: { readonly worstRatePerMinute?: number; readonly rateSteps?: readonly RateStep[] },
+  nowMs: number,
+): { readonly worstRatePerMinute?: number; readonly refusalRatePerMinute: number } {
+  const steps = snapshot.rateSteps ?? [];
+  let current = steps[0];
+  for (const step of steps) if (Date.parse(step.from) <= nowMs) current = step;
+  if (!current)
+    return { worstRatePerMinute: snapshot.worstRatePerMinute, refusalRatePerMinute: REFUSAL_RATE_PER_MINUTE };
+  return current;
+}
+
 /** Played before recording starts when the tenant gave no announcement of its own. */
 export const DEFAULT_ANNOUNCEMENT = '为保证服务质量，您的通话可能会被录音。';
 
@@ -327,7 +345,9 @@ function start(
   if (account) {
     // The money rule (shared/domain/accounts): arrears, today's cap (reset at Shanghai midnight), and the
     // whole minutes that the balance and what is left under the cap pay for at the worst rate.
-    const rate = snapshot.worstRatePerMinute ?? ratePerMinute;
+    // The price list in force now (the snapshot's step for this instant), not the one at apply time.
+    const rates = ratesAt(snapshot, input.now.getTime());
+    const rate = rates.worstRatePerMinute ?? ratePerMinute;
     const allowance = callAllowance(
       {
         balance: Math.floor(account.balance),
@@ -339,6 +359,7 @@ function start(
       localTime(input.now, SPEND_ZONE).date,
       Number.isFinite(rate) && rate > 0 ? rate : CONSERVATIVE_RATE_PER_MINUTE,
       MAX_CALL_SECONDS,
+      rates.refusalRatePerMinute,
     );
     if (!allowance.allowed) return refuse(allowance.reason, language, c.base);
     maxSeconds = allowance.maxDurationSeconds;

@@ -148,6 +148,17 @@ export interface RoutingSnapshot {
   readonly routingVersion?: number;
   /** Worst per-minute rate in fen for this number, if the rating config said so at apply time. */
   readonly worstRatePerMinute?: number;
+  /** The worst rates from the apply on, one step per tariff in force (absent on older snapshots). */
+  readonly rateSteps?: readonly RateStep[];
+}
+
+/** The worst rates from an instant on: the number's own (call limits) and the refusal point's. */
+export interface RateStep {
+  /** ISO instant the rates take effect. */
+  readonly from: string;
+  readonly worstRatePerMinute: number;
+  /** The tariff's dearest minute (`tariffWorstRatePerMinute`): the refusal point of setup, account and alerts. */
+  readonly refusalRatePerMinute: number;
 }
 
 /** The slice of the account item (ledger ACCT#<tenantId> / ACCOUNT) the decision needs. */

@@ -3,9 +3,11 @@
  * no off-peak discount, plus recording when on. Apply stores it in the snapshot so route-call derives
  * maxDurationSeconds without loading the tariff; a plan change takes effect at the next apply.
  */
+import { tariffWorstRatePerMinute } from '../accounts/account.js';
 import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
 import { CONSERVATIVE_RATE_PER_MINUTE } from './decision.js';
+import type { RateStep } from './types.js';
 
 export function worstRatePerMinute(
   number400: string,
@@ -22,4 +24,21 @@ export function worstRatePerMinute(
     worst = Math.max(worst, perMinute + Math.ceil(plan.connectFee));
   }
   return worst > 0 ? worst : CONSERVATIVE_RATE_PER_MINUTE;
+}
+
+/**
+ * The snapshot's rate steps: one per tariff in force from the apply on (the tariff then and each stored
+ * version taking effect later), so route-call switches to a new price list at its effective instant with
+ * no read of its own.
+ */
+export function rateSteps(
+  number400: string,
+  recording: boolean,
+  tariffs: readonly { readonly from: string; readonly tariff: Tariff }[],
+): RateStep[] {
+  return tariffs.map(({ from, tariff }) => ({
+    from,
+    worstRatePerMinute: worstRatePerMinute(number400, recording, tariff),
+    refusalRatePerMinute: tariffWorstRatePerMinute(tariff),
+  }));
 }

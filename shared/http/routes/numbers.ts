@@ -260,7 +260,8 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/review/decide.ts',
     roles: OPERATOR,
     rateLimit: 'write',
-    tables: { numbers: 'write', routing: 'write', ledger: 'write' },
+    // ops: the stored tariff versions the contract is priced by.
+    tables: { numbers: 'write', routing: 'write', ledger: 'write', ops: 'read' },
     // No telephony: the activation worker claims in Connect (infra/catalogue/work-queues.ts).
     capabilities: ['notifications'],
     summary:

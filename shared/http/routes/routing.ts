@@ -48,7 +48,8 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/numbers/{number}/routing/test-calls',
     entry: 'functions/api/routing/test-call.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'read', routing: 'read', ledger: 'read' },
+    // ops: the stored tariff versions, for the worst rates a draft's call limits and refusals use.
+    tables: { numbers: 'read', routing: 'read', ledger: 'read', ops: 'read' },
     rateLimit: 'expensive',
     summary:
       'Simulate a call (caller, instant, key presses) through the generic flow: step-by-step path and outcome',
