@@ -20,8 +20,8 @@ import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { activateNumber } from '../../shared/app/numbers/activate-number.js';
 import type { ActivationMessage } from '../../shared/app/numbers/activation.js';
 import { getApplication } from '../../shared/app/numbers/get-application.js';
-import { monthlyCharges } from '../../shared/domain/billing/charges.js';
 import { retryNumberEffects } from '../../shared/app/numbers/retry-number-effects.js';
+import { monthlyCharges } from '../../shared/domain/billing/charges.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import type { SendOptions, WorkQueue } from '../../shared/ports/work-queue.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
@@ -222,7 +222,11 @@ describe('number activation', () => {
     await approveApplication(app.applicationId, 'operator-1', iso(december3), config);
     expect(await work(december3 + 1)).toMatchObject({ outcome: 'active' });
     const contract = await billable();
-    expect(contract).toMatchObject({ serviceFrom: '2026-12-03', termStart: '2026-11-25', monthlyRent: 8_800 });
+    expect(contract).toMatchObject({
+      serviceFrom: '2026-12-03',
+      termStart: '2026-11-25',
+      monthlyRent: 8_800,
+    });
     // November: nothing. December: 29 of 31 days of 88.00 yuan = 82.32 (8,800 × 29 / 31 = 8,232.26).
     if (!contract) throw new Error('no billable contract');
     const rentOf = (month: string) =>

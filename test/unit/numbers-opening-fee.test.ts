@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
+import { applyMovements, newAccount, REFUSAL_RATE_PER_MINUTE } from '../../shared/domain/accounts/account.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import {
   approvalFees,
@@ -59,7 +59,9 @@ describe('approval fees', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 1_000_000 }),
-        fc.integer({ min: 0, max: 100_000 }),
+        // A first top-up pays at least one minute (the configured one is 500 yuan): less would leave the
+        // new account unable to pay a call, which is arrears by design.
+        fc.integer({ min: REFUSAL_RATE_PER_MINUTE, max: 100_000 }),
         fc.integer({ min: 0, max: 2_000_000 }),
         fc.integer({ min: 0, max: 500_000 }),
         (selectionFee, firstTopUp, paidIn, promotional) => {
