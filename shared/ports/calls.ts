@@ -16,6 +16,8 @@ export interface ParkedContact {
   readonly lastUpdatedAt: string;
   readonly accessNumber?: string;
   readonly number?: string;
+  /** The record as parsed, kept so an operator can charge it later (shared/domain/calls/parked-records.ts). */
+  readonly contact?: NormalizedContact;
 }
 
 /** What one round of charging committed, and what must go round again. */

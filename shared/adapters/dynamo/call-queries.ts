@@ -33,8 +33,12 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     const out = await dynamo().send(
       new GetCommand({ TableName: tableName('ledger'), Key: { pk: `CALL#${contactId}`, sk: 'CALL' } }),
     );
-    const item = out.Item as (CallRecord & { expiresAt?: number }) | undefined;
-    if (!item || (item.expiresAt !== undefined && item.expiresAt <= Math.floor(now.getTime() / 1000)))
+    const item = out.Item as (CallRecord & { expiresAt?: number; type?: string }) | undefined;
+    // A dismissed parked record holds the call's key without being a call.
+    if (
+      item?.type !== 'call' ||
+      (item.expiresAt !== undefined && item.expiresAt <= Math.floor(now.getTime() / 1000))
+    )
       return undefined;
     return item;
   }
