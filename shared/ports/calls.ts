@@ -78,7 +78,10 @@ export interface CallLookupPort {
 }
 
 export interface CallsPort {
-  /** The tenant's calls on a number, newest first. */
+  /**
+   * The tenant's calls on a number, `limit` calls a page, newest first by each call's first segment; a
+   * transfer chain comes whole (every segment, also those started after the range) on one page.
+   */
   page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>>;
   /** Every call of the range, for a report. */
   forReport(range: CallRange): Promise<ReportCall[]>;

@@ -1,0 +1,180 @@
+/**
+ * Issue 13 item 8 on the embedded engine: `GET /v1/calls` pages never split a transfer chain. A chain is one
+ * call listed where its first segment started (newest first), with every segment and the chain's total; the
+ * next page repeats and loses nothing. The calls, on 6 January 2027 (UTC), range 09:30–10:25:
+ *
+ *   Z1 09:00 (before the range) ─ Z2 09:31          chain Z: belongs to the range of 09:00, not this one
+ *   B  09:40–09:42                                  a call
+ *   W1 (parked, not stored) ─ W2 09:45 ─ W3 09:47   chain W: listed at W2, its oldest stored segment
+ *   X1 09:50–09:55 ─ X2 09:55–10:05 ─ X3 10:05–10:08 chain X, with A started between X2 and X3
+ *   A  10:00–10:02                                  a call
+ *   Y1 10:20–10:26 ─ Y2 10:26–10:30                 chain Y: Y2 starts after the range, still Y's
+ *
+ * Newest first by first segment: Y, A, X, W, B. In index order (by segment start) X3 comes before A and X1
+ * after it, so a page of two calls cut by segments would end inside X.
+ */
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callItem } from '../../shared/adapters/dynamo/call-ingest.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import type { ChainedCallView } from '../../shared/app/calls/list-calls.js';
+import { tableName } from '../../shared/config.js';
+import type { CallRecord } from '../../shared/domain/calls/call-record.js';
+import { money } from '../../shared/runtime/money.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+
+const TENANT = 'chain-t';
+const NUMBER = '4006300001';
+const NOW = new Date('2027-01-11T04:00:00Z');
+const at = (hhmm: string) => `2027-01-06T${hhmm}:00.000Z`;
+
+let db: TestDatabase;
+
+function segment(
+  contactId: string,
+  start: string,
+  end: string,
+  amount: number,
+  initialContactId?: string,
+): CallRecord {
+  const seconds = (Date.parse(at(end)) - Date.parse(at(start))) / 1000;
+  return {
+    contactId,
+    tenantId: TENANT,
+    number: NUMBER,
+    accessNumber: '+6532300001',
+    caller: '+862161234567',
+    startedAt: at(start),
+    answeredAt: at(start),
+    endedAt: at(end),
+    day: '2027-01-06',
+    durationSeconds: seconds,
+    billedSeconds: seconds,
+    includedSecondsUsed: 0,
+    amount,
+    missed: false,
+    local: false,
+    ivr: false,
+    recordingSeconds: 0,
+    segment: '4006',
+    plan: 'payg',
+    tariffVersion: 'default',
+    lastUpdatedAt: at(end),
+    ...(initialContactId ? { initialContactId } : {}),
+  };
+}
+
+const SEGMENTS = [
+  segment('Z1', '09:00', '09:32', 80),
+  segment('Z2', '09:31', '09:33', 5, 'Z1'),
+  segment('B', '09:40', '09:42', 50),
+  segment('W2', '09:45', '09:48', 20, 'W1'),
+  segment('W3', '09:47', '09:52', 25, 'W1'),
+  segment('X1', '09:50', '09:55', 30),
+  segment('X2', '09:55', '10:05', 60, 'X1'),
+  segment('X3', '10:05', '10:08', 15, 'X1'),
+  segment('A', '10:00', '10:02', 50),
+  segment('Y1', '10:20', '10:26', 40),
+  segment('Y2', '10:26', '10:30', 20, 'Y1'),
+];
+
+/** What the range lists, newest first: each call's segments (oldest first) and its total charge. */
+const EXPECTED = [
+  { chainId: 'Y1', segments: ['Y1', 'Y2'], charge: 60 },
+  { chainId: 'A', segments: ['A'], charge: 50 },
+  { chainId: 'X1', segments: ['X1', 'X2', 'X3'], charge: 105 },
+  { chainId: 'W1', segments: ['W2', 'W3'], charge: 45 },
+  { chainId: 'B', segments: ['B'], charge: 50 },
+];
+
+const shape = (c: ChainedCallView) => ({
+  chainId: c.chainId,
+  segments: (c.segments ?? [c]).map((s) => s.contactId),
+  charge: c.charge,
+});
+
+async function pages(limit: number, from = at('09:30'), to = at('10:25')) {
+  const out: ReturnType<typeof shape>[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await money.listCalls({
+      tenantId: TENANT,
+      number: NUMBER,
+      from,
+      to,
+      limit,
+      now: NOW,
+      ...(cursor ? { cursor } : {}),
+    });
+    out.push(page.items.map(shape));
+    cursor = page.nextCursor;
+  } while (cursor && out.length < 20);
+  return out;
+}
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  const items = SEGMENTS.map((r) =>
+    callItem(r, { amount: r.amount, at: r.endedAt, description: 'call' }, 400),
+  );
+  for (let i = 0; i < items.length; i += 25)
+    await dynamo().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName('ledger')]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+        },
+      }),
+    );
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName('numbers'),
+      Item: {
+        pk: `NUM#${NUMBER}`,
+        sk: 'NUMBER',
+        type: 'number',
+        number: NUMBER,
+        status: 'active',
+        tenantId: TENANT,
+      },
+    }),
+  );
+});
+afterAll(() => db.stop());
+
+describe('transfer chains across pages of /v1/calls', () => {
+  it('pages of two calls: a chain straddling a page boundary stays whole, nothing repeated or lost', async () => {
+    expect(await pages(2)).toEqual([[EXPECTED[0], EXPECTED[1]], [EXPECTED[2], EXPECTED[3]], [EXPECTED[4]]]);
+  });
+
+  it('every page size lists the same calls in the same order, each segment once', async () => {
+    for (const limit of [1, 3, 4, 5, 6, 100]) {
+      const all = (await pages(limit)).flat();
+      expect(all, `limit ${limit}`).toEqual(EXPECTED);
+      expect(all.flatMap((c) => c.segments).sort()).toEqual(
+        ['A', 'B', 'W2', 'W3', 'X1', 'X2', 'X3', 'Y1', 'Y2'].sort(),
+      );
+    }
+  });
+
+  it('a chain belongs to the range its first segment started in: Z shows from 09:00, whole', async () => {
+    const early = (await pages(2, at('08:00'), at('09:35'))).flat();
+    expect(early).toEqual([{ chainId: 'Z1', segments: ['Z1', 'Z2'], charge: 85 }]);
+    // The chain as one call: first segment's start, last segment's end, the sum of talk and charge.
+    const page = await money.listCalls({
+      tenantId: TENANT,
+      number: NUMBER,
+      from: at('09:30'),
+      to: at('10:25'),
+      limit: 3,
+      now: NOW,
+    });
+    expect(page.items[2]).toMatchObject({
+      chainId: 'X1',
+      contactId: 'X1',
+      startedAt: at('09:50'),
+      endedAt: at('10:08'),
+      durationSeconds: 300 + 600 + 180,
+      charge: 105,
+    });
+  });
+});
