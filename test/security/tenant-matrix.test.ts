@@ -15,6 +15,7 @@ import {
   errorShape,
   fillPath,
   leaksIn,
+  PARKED_CONTACT,
   pathParamsOf,
   queryFieldsOf,
   queryString,
@@ -75,6 +76,16 @@ function cases(): Case[] {
       `${fillPath(route, path)}${queryString(query)}`;
     if (!admitsTenants(route)) {
       out.push({ kind: 'role', route, token: attacker, url: url(base.path, base.query), body: base.body });
+      // Operators' routes naming B's objects (a parked call of B's, B's tenant id…): still a 403.
+      for (const param of pathParamsOf(route))
+        for (const value of candidatesFor(param, world.owned))
+          out.push({
+            kind: 'role',
+            route,
+            token: attacker,
+            url: url({ ...base.path, [param]: value }, base.query),
+            body: base.body,
+          });
       continue;
     }
     if (!route.roles.includes('operator')) {
@@ -188,6 +199,9 @@ describe('two tenants, every route', () => {
     for (const key of ['number', 'applicationId', 'contactId', 'orderId', 'month']) {
       expect(world.owned.get(key)?.size ?? 0, key).toBeGreaterThan(0);
     }
+    // B's parked call is there for operators (and only them) to review.
+    const parked = await world.api.get(`/v1/review/parked-calls/${PARKED_CONTACT}`, world.tokens.operator);
+    expect(parked.body).toMatchObject({ contactId: PARKED_CONTACT, status: 'open' });
     const before = await listsOfVictim();
     const all = cases();
     const failures: string[] = [];

@@ -18,6 +18,8 @@ export const ATTACKER = 'acme';
 export const VICTIM = 'demo';
 /** The runtime's first instant (B's number is activated then); B's calls come after it, in listCalls' default week. */
 export const CLOCK_AT = '2026-11-25T00:00:00Z';
+/** B's call that ingest parks (it starts after the fixture's clock): an object of operators' review routes. */
+export const PARKED_CONTACT = 'c-victim-parked';
 
 /** `{"error":{"code","message","field"?,"details"?}}`, as shared/http/api-handler.ts errorBody writes it. */
 export const errorShape = z.strictObject({
@@ -133,6 +135,8 @@ export async function startTwoTenants(): Promise<TwoTenants> {
   );
   // After the number's activation (the runtime's first instant) and before now: charged to B.
   expectStatus(await api.put('/local/clock', { now: '2026-11-25T12:00:00Z' }), 200);
+  // And one dated hours ahead, which ingest parks for operators' review (never charged, never B's to see).
+  calls.push(answeredCall(accessNumber, { contactId: PARKED_CONTACT, answeredAt: '2026-11-25T20:00:00Z' }));
   const ingest = await api.post('/local/contact-records', calls);
   expectStatus(ingest, 202);
   for (const key of ['victim-order-0001', 'victim-order-0002']) {
@@ -175,6 +179,7 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     if (values.size === 0) owned.delete(key);
   }
   for (const number of [active, held]) add(owned, 'number', number);
+  add(owned, 'contactId', PARKED_CONTACT);
   add(owned, 'tenantId', VICTIM);
   for (const month of ['2026-09', '2026-10']) add(owned, 'month', month);
 
