@@ -165,7 +165,7 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
   /**
    * The later segments of the page's chains, by chain: those read with the page, and those above it (started
    * after the page's top, up to the end of the calls), read in one query, again while segments found there
-   * end later still.
+   * end later still; and any unread segment that started in the same millisecond as the page's last call.
    */
   private async laterSegments(
     kept: readonly StoredCall[],
@@ -186,6 +186,11 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     };
     for (const c of read) add(c);
     if (chains.size === 0) return later;
+    const ids = [...chains];
+    const lastKept = kept[kept.length - 1] as StoredCall;
+    const bottom = read[read.length - 1] as StoredCall;
+    if (bottom.startedAt === lastKept.startedAt)
+      for (const c of await this.segmentsOf(ids, pk, lastKept.startedAt, bottom.gsi2sk, now)) add(c);
     const endOf = (calls: Iterable<StoredCall>) => {
       let end = '';
       for (const c of calls) if (c.endedAt > end) end = c.endedAt;
@@ -193,29 +198,9 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     };
     let from = top;
     let to = endOf([...kept, ...[...later.values()].flat()]);
-    const ids = [...chains];
     // Segments start while the one before lasts: a few rounds cover any chain.
     for (let round = 0; round < 5 && `${to}~` > from; round++) {
-      const found: StoredCall[] = [];
-      for (let i = 0; i < ids.length; i += 50) {
-        const slice = ids.slice(i, i + 50);
-        const names = slice.map((_, k) => `:c${k}`);
-        found.push(
-          ...((await queryAll({
-            TableName: tableName('ledger'),
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-            FilterExpression: `initialContactId IN (${names.join(', ')}) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)`,
-            ExpressionAttributeValues: {
-              ':pk': pk,
-              ':from': `${from} `,
-              ':to': `${to}~`,
-              ':now': Math.floor(now.getTime() / 1000),
-              ...Object.fromEntries(slice.map((id, k) => [`:c${k}`, id])),
-            },
-          })) as unknown as StoredCall[]),
-        );
-      }
+      const found = await this.segmentsOf(ids, pk, `${from} `, `${to}~`, now);
       for (const c of found) add(c);
       const end = endOf(found);
       from = `${to}~`;
@@ -223,6 +208,37 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
       to = end;
     }
     return later;
+  }
+
+  /** The later segments of these chains indexed between two sort keys (inclusive), live ones only. */
+  private async segmentsOf(
+    chains: readonly string[],
+    pk: string,
+    from: string,
+    to: string,
+    now: Date,
+  ): Promise<StoredCall[]> {
+    const found: StoredCall[] = [];
+    // IN takes up to 100 operands.
+    for (let i = 0; i < chains.length; i += 50) {
+      const slice = chains.slice(i, i + 50);
+      const names = slice.map((_, k) => `:c${k}`);
+      const items = await queryAll({
+        TableName: tableName('ledger'),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        FilterExpression: `initialContactId IN (${names.join(', ')}) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)`,
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':from': from,
+          ':to': to,
+          ':now': Math.floor(now.getTime() / 1000),
+          ...Object.fromEntries(slice.map((id, k) => [`:c${k}`, id])),
+        },
+      });
+      found.push(...(items as unknown as StoredCall[]));
+    }
+    return found;
   }
 
   async forReport(range: CallRange): Promise<ReportCall[]> {
