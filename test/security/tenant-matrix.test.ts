@@ -13,8 +13,11 @@ import {
   admitsTenants,
   candidatesFor,
   errorShape,
+  FORMER_NUMBER,
+  FORMER_OWNERS_CALL,
   fillPath,
   leaksIn,
+  NEW_OWNERS_CALL,
   PARKED_CONTACT,
   pathParamsOf,
   queryFieldsOf,
@@ -199,6 +202,19 @@ describe('two tenants, every route', () => {
     for (const key of ['number', 'applicationId', 'contactId', 'orderId', 'month']) {
       expect(world.owned.get(key)?.size ?? 0, key).toBeGreaterThan(0);
     }
+    // A former owner (FORMER_NUMBER went from A to B): the number is B's, A's calls of its tenure are A's.
+    const { attacker, victim } = world.tokens;
+    const formerRead = await world.api.get(`/v1/numbers/${FORMER_NUMBER}`, attacker);
+    const neverHeld = await world.api.get('/v1/numbers/4001990012', attacker);
+    expect(formerRead.status).toBe(404);
+    expect(formerRead.body).toEqual(neverHeld.body);
+    const week = 'from=2026-11-18T00:00:00Z&to=2026-11-25T12:00:00Z';
+    const callsOf = async (token: string) =>
+      (await world.api.get(`/v1/calls?number=${FORMER_NUMBER}&${week}`, token)).body.items.map(
+        (c: { contactId: string; charge: number }) => [c.contactId, c.charge],
+      );
+    expect(await callsOf(attacker)).toEqual([[FORMER_OWNERS_CALL, 30]]);
+    expect(await callsOf(victim)).toEqual([[NEW_OWNERS_CALL, 30]]);
     // B's parked call is there for operators (and only them) to review.
     const parked = await world.api.get(`/v1/review/parked-calls/${PARKED_CONTACT}`, world.tokens.operator);
     expect(parked.body).toMatchObject({ contactId: PARKED_CONTACT, status: 'open' });
