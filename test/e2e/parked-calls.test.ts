@@ -3,6 +3,7 @@
  * by ingest; an operator finds it (signed cursor pages), cannot charge it while it still starts in the
  * future, charges it once the clock has passed its start (exactly once: the second try is a 409), and the
  * resolution is in the audit trail under the tenant charged, who sees the call in its list. Tenants get 403.
+ * The one-off ownership backfill job runs locally too.
  * Every success body matches the route's documented response schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,19 @@ describe('parked calls review over HTTP', () => {
         after: { status: 'charged', tenantId: 'demo', amount: resolution.amount },
       },
     ]);
+  });
+
+  it('runs the one-off ownership backfill locally: POST /local/jobs/number-ownership-backfill, twice', async () => {
+    const jobs = await api.get('/local/jobs');
+    expect(jobs.body.jobs).toContainEqual(
+      expect.objectContaining({ name: 'number-ownership-backfill', timeZone: 'Asia/Shanghai' }),
+    );
+    const first = await api.post('/local/jobs/number-ownership-backfill', {});
+    expect(first.status).toBe(200);
+    expect(first.body.result).toMatchObject({ failed: 0 });
+    expect(first.body.result.scanned).toBeGreaterThan(0);
+    const again = await api.post('/local/jobs/number-ownership-backfill', {});
+    expect(again.body.result).toMatchObject({ scanned: first.body.result.scanned, written: 0, failed: 0 });
   });
 
   it('refuses tenants', async () => {
