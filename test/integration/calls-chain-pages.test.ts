@@ -15,10 +15,12 @@
  * after it, so a page of two calls cut by segments would end inside X.
  */
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callItem } from '../../shared/adapters/dynamo/call-ingest.js';
+import { DynamoCalls } from '../../shared/adapters/dynamo/call-queries.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import type { ChainedCallView } from '../../shared/app/calls/list-calls.js';
+import { type ChainedCallView, listCalls } from '../../shared/app/calls/list-calls.js';
 import { tableName } from '../../shared/config.js';
 import type { CallRecord } from '../../shared/domain/calls/call-record.js';
 import { money } from '../../shared/runtime/money.js';
@@ -37,17 +39,18 @@ function segment(
   end: string,
   amount: number,
   initialContactId?: string,
+  tenantId = TENANT,
 ): CallRecord {
-  const seconds = (Date.parse(at(end)) - Date.parse(at(start))) / 1000;
+  const seconds = (Date.parse(end) - Date.parse(start)) / 1000;
   return {
     contactId,
-    tenantId: TENANT,
+    tenantId,
     number: NUMBER,
     accessNumber: '+6532300001',
     caller: '+862161234567',
-    startedAt: at(start),
-    answeredAt: at(start),
-    endedAt: at(end),
+    startedAt: start,
+    answeredAt: start,
+    endedAt: end,
     day: '2027-01-06',
     durationSeconds: seconds,
     billedSeconds: seconds,
@@ -60,25 +63,25 @@ function segment(
     segment: '4006',
     plan: 'payg',
     tariffVersion: 'default',
-    lastUpdatedAt: at(end),
+    lastUpdatedAt: end,
     ...(initialContactId ? { initialContactId } : {}),
   };
 }
 
 const SEGMENTS = [
-  segment('Z1', '09:00', '09:32', 80),
-  segment('Z2', '09:31', '09:33', 5, 'Z1'),
-  segment('V9', '09:35', '09:37', 10),
-  segment('V1', '09:35', '09:38', 5, 'V9'),
-  segment('B', '09:40', '09:42', 50),
-  segment('W2', '09:45', '09:48', 20, 'W1'),
-  segment('W3', '09:47', '09:52', 25, 'W1'),
-  segment('X1', '09:50', '09:55', 30),
-  segment('X2', '09:55', '10:05', 60, 'X1'),
-  segment('X3', '10:05', '10:08', 15, 'X1'),
-  segment('A', '10:00', '10:02', 50),
-  segment('Y1', '10:20', '10:26', 40),
-  segment('Y2', '10:26', '10:30', 20, 'Y1'),
+  segment('Z1', at('09:00'), at('09:32'), 80),
+  segment('Z2', at('09:31'), at('09:33'), 5, 'Z1'),
+  segment('V9', at('09:35'), at('09:37'), 10),
+  segment('V1', at('09:35'), at('09:38'), 5, 'V9'),
+  segment('B', at('09:40'), at('09:42'), 50),
+  segment('W2', at('09:45'), at('09:48'), 20, 'W1'),
+  segment('W3', at('09:47'), at('09:52'), 25, 'W1'),
+  segment('X1', at('09:50'), at('09:55'), 30),
+  segment('X2', at('09:55'), at('10:05'), 60, 'X1'),
+  segment('X3', at('10:05'), at('10:08'), 15, 'X1'),
+  segment('A', at('10:00'), at('10:02'), 50),
+  segment('Y1', at('10:20'), at('10:26'), 40),
+  segment('Y2', at('10:26'), at('10:30'), 20, 'Y1'),
 ];
 
 /** What the range lists, newest first: each call's segments (oldest first) and its total charge. */
@@ -97,12 +100,12 @@ const shape = (c: ChainedCallView) => ({
   charge: c.charge,
 });
 
-async function pages(limit: number, from = at('09:30'), to = at('10:25')) {
+async function pages(limit: number, from = at('09:30'), to = at('10:25'), tenantId = TENANT) {
   const out: ReturnType<typeof shape>[][] = [];
   let cursor: string | undefined;
   do {
     const page = await money.listCalls({
-      tenantId: TENANT,
+      tenantId,
       number: NUMBER,
       from,
       to,
@@ -116,9 +119,8 @@ async function pages(limit: number, from = at('09:30'), to = at('10:25')) {
   return out;
 }
 
-beforeAll(async () => {
-  db = await startTestDatabase();
-  const items = SEGMENTS.map((r) =>
+async function store(records: readonly CallRecord[]) {
+  const items = records.map((r) =>
     callItem(r, { amount: r.amount, at: r.endedAt, description: 'call' }, 400),
   );
   for (let i = 0; i < items.length; i += 25)
@@ -129,6 +131,11 @@ beforeAll(async () => {
         },
       }),
     );
+}
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  await store(SEGMENTS);
   await dynamo().send(
     new PutCommand({
       TableName: tableName('numbers'),
@@ -187,4 +194,90 @@ describe('transfer chains across pages of /v1/calls', () => {
       charge: 105,
     });
   });
+
+  it('property: for any chains (orphans, ties, a range cutting them) and page size, the pages list each call once, whole, newest first', async () => {
+    const calls = new DynamoCalls();
+    const chainArb = fc.record({
+      startSecond: fc.integer({ min: 0, max: 7_200 }),
+      durations: fc.array(fc.integer({ min: 1, max: 900 }), { minLength: 1, maxLength: 3 }),
+      // Where in the previous segment the next one starts: 0 is the same millisecond.
+      transfers: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 2 }),
+      orphan: fc.boolean(),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(chainArb, { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 0, max: 3_600 }),
+        fc.integer({ min: 0, max: 7_200 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (chains, fromSecond, spanSeconds, limit) => {
+          const tenantId = `chain-p${++run}`;
+          const base = Date.parse('2027-01-06T08:00:00Z');
+          const iso = (ms: number) => new Date(ms).toISOString();
+          const stored: CallRecord[] = [];
+          const expected: { sk: string; chainId: string; segments: string[]; firstStart: string }[] = [];
+          chains.forEach((chain, i) => {
+            const first = `p${run}c${i}s0`;
+            let start = base + chain.startSecond * 1000;
+            const mine: CallRecord[] = [];
+            chain.durations.forEach((duration, k) => {
+              if (k > 0) {
+                const previous = chain.durations[k - 1] as number;
+                start += Math.floor((chain.transfers[k - 1] as number) * previous) * 1000;
+              }
+              mine.push(
+                segment(
+                  `p${run}c${i}s${k}`,
+                  iso(start),
+                  iso(start + duration * 1000),
+                  10 * (k + 1),
+                  k > 0 ? first : undefined,
+                  tenantId,
+                ),
+              );
+            });
+            // An orphan chain: its first segment never stored (parked, expired).
+            const kept = chain.orphan && mine.length > 1 ? mine.slice(1) : mine;
+            stored.push(...kept);
+            const opener = [...kept].sort((a, b) =>
+              `${a.startedAt}#${a.contactId}` < `${b.startedAt}#${b.contactId}` ? -1 : 1,
+            )[0] as CallRecord;
+            expected.push({
+              sk: `${opener.startedAt}#${opener.contactId}`,
+              chainId: first,
+              segments: kept.map((c) => c.contactId).sort(),
+              firstStart: opener.startedAt,
+            });
+          });
+          await store(stored);
+          const from = iso(base + fromSecond * 1000);
+          const to = iso(base + (fromSecond + spanSeconds) * 1000);
+          const want = expected
+            .filter((c) => c.firstStart >= from && c.firstStart <= to)
+            .sort((a, b) => (a.sk < b.sk ? 1 : -1))
+            .map(({ chainId, segments }) => ({ chainId, segments }));
+          const got: { chainId: string; segments: string[] }[] = [];
+          let cursor: string | undefined;
+          for (let n = 0; n < 30; n++) {
+            const page = await listCalls(
+              {
+                calls,
+                numbers: { get: async () => undefined, history: async () => [] },
+                accounts: { callNumbers: async () => [NUMBER] },
+              },
+              { tenantId, number: NUMBER, from, to, limit, now: NOW, ...(cursor ? { cursor } : {}) },
+            );
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            for (const c of page.items)
+              got.push({ chainId: c.chainId, segments: (c.segments ?? [c]).map((s) => s.contactId).sort() });
+            cursor = page.nextCursor;
+            if (!cursor) break;
+          }
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: Number(process.env.CHAIN_PAGE_RUNS ?? 40), seed: Number(process.env.CHAIN_PAGE_SEED ?? 8) },
+    );
+  }, 120_000);
 });

@@ -176,10 +176,12 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     now: Date,
   ): Promise<Map<string, StoredCall[]>> {
     const chains = new Set(kept.map((c) => chainOf(c, firsts)));
+    // An orphan's opener is a later segment too: queries find it again.
+    const openers = new Set(kept.map((c) => c.contactId));
     const later = new Map<string, StoredCall[]>();
     const add = (c: StoredCall) => {
       const chain = chainIdOf(c);
-      if (isFirstSegment(c) || !chains.has(chain) || firsts.has(c)) return;
+      if (isFirstSegment(c) || !chains.has(chain) || openers.has(c.contactId)) return;
       const list = later.get(chain) ?? [];
       if (!list.some((s) => s.contactId === c.contactId)) list.push(c);
       later.set(chain, list);
