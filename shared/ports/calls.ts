@@ -83,6 +83,9 @@ export interface CallsPort {
    * transfer chain comes whole (every segment, also those started after the range) on one page.
    */
   page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>>;
-  /** Every call of the range, for a report. */
+  /**
+   * Every call of the range, for a report: each transfer chain whole (also segments after the range) and only
+   * in the range its first segment started in, so it counts once whichever ranges reports cover.
+   */
   forReport(range: CallRange): Promise<ReportCall[]>;
 }

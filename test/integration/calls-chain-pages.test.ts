@@ -23,6 +23,7 @@ import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { type ChainedCallView, listCalls } from '../../shared/app/calls/list-calls.js';
 import { tableName } from '../../shared/config.js';
 import type { CallRecord } from '../../shared/domain/calls/call-record.js';
+import { groupChains } from '../../shared/domain/calls/chains.js';
 import { money } from '../../shared/runtime/money.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
@@ -195,7 +196,29 @@ describe('transfer chains across pages of /v1/calls', () => {
     });
   });
 
-  it('property: for any chains (orphans, ties, a range cutting them) and page size, the pages list each call once, whole, newest first', async () => {
+  it('reports count a chain across midnight once, whole, on the day its first segment started', async () => {
+    // 23:58–00:01 and 00:01–00:05 in Shanghai (6–7 January): 180 s for 45 fen, then 240 s for 60 fen.
+    await store([
+      segment('M1', '2027-01-06T15:58:00.000Z', '2027-01-06T16:01:00.000Z', 45),
+      segment('M2', '2027-01-06T16:01:00.000Z', '2027-01-06T16:05:00.000Z', 60, 'M1'),
+    ]);
+    const report = async (from: string, to: string) =>
+      (await money.dailyReport({ tenantId: TENANT, number: NUMBER, from, to, now: NOW })).totals;
+    expect(await report('2027-01-07', '2027-01-07')).toEqual({
+      calls: 0,
+      answered: 0,
+      missed: 0,
+      talkSeconds: 0,
+      charge: 0,
+    });
+    // The 6th (Shanghai) also holds the 7 calls of 09:00–10:30 UTC above: 4,740 s, 410 fen (Z 2,040 s and 85;
+    // V 300 and 15; B 120 and 50; W 480 and 45; X 1,080 and 105; A 120 and 50; Y 600 and 60).
+    const sixth = await report('2027-01-06', '2027-01-06');
+    expect(sixth).toEqual({ calls: 8, answered: 8, missed: 0, talkSeconds: 4_740 + 420, charge: 410 + 105 });
+    expect(await report('2027-01-06', '2027-01-07')).toEqual(sixth);
+  });
+
+  it('property: for any chains (orphans, ties, a range cutting them) and page size, the pages list each call once, whole, newest first, and reports read the same calls', async () => {
     const calls = new DynamoCalls();
     const chainArb = fc.record({
       startSecond: fc.integer({ min: 0, max: 7_200 }),
@@ -275,6 +298,12 @@ describe('transfer chains across pages of /v1/calls', () => {
             if (!cursor) break;
           }
           expect(got).toEqual(want);
+          // Reports read the same calls: each chain once, whole.
+          const reported = groupChains(
+            (await calls.forReport({ tenantId, number: NUMBER, from, to, now: NOW })) as CallRecord[],
+          ).map((c) => ({ chainId: c.chainId, segments: c.segments.map((x) => x.contactId).sort() }));
+          const byId = (a: { chainId: string }, b: { chainId: string }) => (a.chainId < b.chainId ? -1 : 1);
+          expect(reported.sort(byId)).toEqual([...want].sort(byId));
         },
       ),
       { numRuns: Number(process.env.CHAIN_PAGE_RUNS ?? 40), seed: Number(process.env.CHAIN_PAGE_SEED ?? 8) },

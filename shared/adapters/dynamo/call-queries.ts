@@ -136,7 +136,9 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
       const first = stored.get(`CALL#${chain}|CALL`);
       if (first && first.type === 'call' && first.gsi2pk === pk && live(first, now)) continue;
       // Orphans: the oldest read segment opens the chain unless an older one is stored.
-      const oldest = read.filter((c) => chainIdOf(c) === chain).at(-1) as StoredCall;
+      const oldest = read
+        .filter((c) => chainIdOf(c) === chain)
+        .reduce((a, b) => (b.gsi2sk < a.gsi2sk ? b : a));
       if (!(await this.olderSegmentExists(oldest, chain, pk, now))) firsts.set(oldest, chain);
     }
     return firsts;
@@ -163,9 +165,10 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
   }
 
   /**
-   * The later segments of the page's chains, by chain: those read with the page, and those above it (started
-   * after the page's top, up to the end of the calls), read in one query, again while segments found there
-   * end later still; and any unread segment that started in the same millisecond as the page's last call.
+   * The later segments of the listed chains, by chain: those read already, and those above `top` (started
+   * after the page's top, or after the range) of chains still going on then, read in one query, again while
+   * segments found there end later still; and any unread segment that started in the same millisecond as
+   * the last listed call (it sorts below it).
    */
   private async laterSegments(
     kept: readonly StoredCall[],
@@ -179,35 +182,40 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     // An orphan's opener is a later segment too: queries find it again.
     const openers = new Set(kept.map((c) => c.contactId));
     const later = new Map<string, StoredCall[]>();
+    const ends = new Map<string, string>();
     const add = (c: StoredCall) => {
-      const chain = chainIdOf(c);
-      if (isFirstSegment(c) || !chains.has(chain) || openers.has(c.contactId)) return;
+      const chain = isFirstSegment(c)
+        ? c.contactId
+        : openers.has(c.contactId)
+          ? chainOf(c, firsts)
+          : chainIdOf(c);
+      if (!chains.has(chain)) return;
+      if (c.endedAt > (ends.get(chain) ?? '')) ends.set(chain, c.endedAt);
+      if (isFirstSegment(c) || openers.has(c.contactId)) return;
       const list = later.get(chain) ?? [];
       if (!list.some((s) => s.contactId === c.contactId)) list.push(c);
       later.set(chain, list);
     };
     for (const c of read) add(c);
-    if (chains.size === 0) return later;
-    const ids = [...chains];
-    const lastKept = kept[kept.length - 1] as StoredCall;
-    const bottom = read[read.length - 1] as StoredCall;
-    if (bottom.startedAt === lastKept.startedAt)
-      for (const c of await this.segmentsOf(ids, pk, lastKept.startedAt, bottom.gsi2sk, now)) add(c);
-    const endOf = (calls: Iterable<StoredCall>) => {
-      let end = '';
-      for (const c of calls) if (c.endedAt > end) end = c.endedAt;
-      return end;
-    };
+    const lastKept = kept[kept.length - 1];
+    const bottom = read[read.length - 1];
+    if (lastKept && bottom && bottom.startedAt === lastKept.startedAt)
+      for (const c of await this.segmentsOf([...chains], pk, lastKept.startedAt, bottom.gsi2sk, now)) add(c);
     let from = top;
-    let to = endOf([...kept, ...[...later.values()].flat()]);
     // Segments start while the one before lasts: a few rounds cover any chain.
-    for (let round = 0; round < 5 && `${to}~` > from; round++) {
-      const found = await this.segmentsOf(ids, pk, `${from} `, `${to}~`, now);
-      for (const c of found) add(c);
-      const end = endOf(found);
+    for (let round = 0; round < 5; round++) {
+      const going = [...ends].filter(([, end]) => `${end}~` > from);
+      if (going.length === 0) break;
+      const to = going.reduce((max, [, end]) => (end > max ? end : max), '');
+      for (const c of await this.segmentsOf(
+        going.map(([chain]) => chain),
+        pk,
+        `${from} `,
+        `${to}~`,
+        now,
+      ))
+        add(c);
       from = `${to}~`;
-      if (end <= to) break;
-      to = end;
     }
     return later;
   }
@@ -243,8 +251,13 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     return found;
   }
 
+  /**
+   * Every call of the range for a report, each transfer chain whole and only in the range its first segment
+   * started in (as `page` lists them), so a chain counts once whichever ranges reports cover.
+   */
   async forReport(range: CallRange): Promise<ReportCall[]> {
-    const calls: ReportCall[] = [];
+    const pk = callsPartition(range.tenantId, range.number);
+    const read: StoredCall[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await dynamo().send(
@@ -252,12 +265,15 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
           ...rangeQuery(range),
           ExclusiveStartKey: start,
           ProjectionExpression:
-            'startedAt, missed, durationSeconds, amount, callerRegion, contactId, initialContactId',
+            'pk, sk, gsi2pk, gsi2sk, startedAt, endedAt, missed, durationSeconds, amount, callerRegion, contactId, initialContactId',
         }),
       );
-      calls.push(...((out.Items ?? []) as ReportCall[]));
+      read.push(...((out.Items ?? []) as StoredCall[]));
       start = out.LastEvaluatedKey;
     } while (start);
-    return calls;
+    const firsts = await this.firstSegments(read, pk, range.now);
+    const kept = read.filter((c) => firsts.has(c));
+    const later = await this.laterSegments(kept, firsts, read, `${range.to}~`, pk, range.now);
+    return kept.flatMap((first) => [first, ...(later.get(chainOf(first, firsts)) ?? [])]);
   }
 }
