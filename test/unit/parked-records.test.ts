@@ -5,8 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../infra/function-catalogue.js';
 import { parseContactRecord } from '../../shared/domain/calls/contact-record.js';
 import { contactRecordOf } from '../../shared/domain/calls/parked-records.js';
+import { routeById } from '../../shared/http/routes.js';
 import { fixture } from '../integration/ingest-fixtures.js';
 
 const contactOf = (record: unknown) => {
@@ -89,5 +91,17 @@ describe('contactRecordOf', () => {
       }),
       { numRuns: 300, seed: 13 },
     );
+  });
+});
+
+describe('the charge route runs the charging path', () => {
+  it('has every table, capability and asset the contact-record consumer has (rows drift apart otherwise)', () => {
+    const ingest = FUNCTIONS.find((f) => f.id === 'ctrIngest');
+    const route = routeById('resolveParkedCall');
+    expect(ingest).toBeDefined();
+    for (const [table, access] of Object.entries(ingest?.tables ?? {}))
+      expect(route.tables[table as keyof typeof route.tables], table).toBe(access);
+    expect(route.capabilities ?? []).toEqual(expect.arrayContaining([...(ingest?.capabilities ?? [])]));
+    expect(route.assets ?? []).toEqual(expect.arrayContaining([...(ingest?.assets ?? [])]));
   });
 });
