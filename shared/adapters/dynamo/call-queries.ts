@@ -206,7 +206,7 @@ export class DynamoCalls implements CallsPort, CallLookupPort {
     for (let round = 0; round < 5; round++) {
       const going = [...ends].filter(([, end]) => `${end}~` > from);
       if (going.length === 0) break;
-      const to = going.reduce((max, [, end]) => (end > max ? end : max), '');
+      const to = going.map(([, end]) => end).sort()[going.length - 1] as string;
       for (const c of await this.segmentsOf(
         going.map(([chain]) => chain),
         pk,
