@@ -5,9 +5,10 @@
  * tenures park as `no_owner_at_start`. The periods are rebuilt by replaying the number's history (every
  * transition is a row: activation, transfer with a row for each owner, end of tenure) through the same rule
  * transitions apply (`ownershipAfter`); the running period takes the number's current access number (earlier
- * ones match any access number: the history does not name them). A number without history but held under a
- * contract gets one period from the contract's creation (its approval). Periods already kept win: rebuilt
- * ones only fill the time before the first of them. Pure and idempotent: rebuilding again changes nothing.
+ * ones match any access number: the history does not name them). When the history does not end with the
+ * current holder's tenure (migrated data), its closed tenures stand and the current one starts at the
+ * creation of the holder's contract (its approval), if there is one. Periods already kept win: rebuilt ones
+ * only fill the time before the first of them. Pure and idempotent: rebuilding again changes nothing.
  */
 import type { ContractRecord } from './application.js';
 import { BILLABLE_STATUSES, type LifecycleState } from './lifecycle.js';
@@ -52,16 +53,19 @@ export function backfilledOwnership(
   const held = number.tenantId !== undefined && BILLABLE_STATUSES.includes(number.status);
   let rebuilt = periodsFromHistory(history);
   const running = rebuilt[rebuilt.length - 1];
-  if (held && !(running && running.to === undefined && running.tenantId === number.tenantId)) {
-    // The history does not end with the current holder's tenure: fall back on the contract's creation.
+  if (running?.to === undefined && !(held && running?.tenantId === number.tenantId)) {
+    // The history does not end with the current holder's tenure: its closed tenures stand; the current one
+    // starts when the holder's contract was created (the approval), if that says so.
+    rebuilt = rebuilt.filter((p) => p.to !== undefined);
+    const closed = rebuilt[rebuilt.length - 1];
     const from = typeof contract?.createdAt === 'string' ? contract.createdAt : undefined;
-    rebuilt =
-      from && contract?.tenantId === number.tenantId ? [{ tenantId: number.tenantId as string, from }] : [];
+    const after = !closed || (from !== undefined && Date.parse(from) >= Date.parse(closed.to as string));
+    if (held && from && contract?.tenantId === number.tenantId && after)
+      rebuilt.push({ tenantId: number.tenantId as string, from });
   }
-  if (held && rebuilt.length > 0 && number.accessNumber) {
-    const last = rebuilt[rebuilt.length - 1] as OwnershipPeriod;
-    rebuilt[rebuilt.length - 1] = { ...last, accessNumber: number.accessNumber };
-  }
+  const open = rebuilt[rebuilt.length - 1];
+  if (open && open.to === undefined && number.accessNumber)
+    rebuilt[rebuilt.length - 1] = { ...open, accessNumber: number.accessNumber };
   const kept = number.owners ?? [];
   const firstKept = kept[0];
   const earlier = firstKept
