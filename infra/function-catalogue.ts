@@ -28,8 +28,11 @@ export interface FunctionRow {
 export interface JobRow extends FunctionRow {
   /** Job name used by POST /local/jobs/{name} and in logs. */
   readonly name: string;
-  /** EventBridge Scheduler cron expression, evaluated in `timeZone`. */
-  readonly schedule: string;
+  /**
+   * EventBridge Scheduler cron expression, evaluated in `timeZone`. Absent: a one-off job, run by hand
+   * (`aws lambda invoke`, or POST /local/jobs/{name} locally); no schedule is created.
+   */
+  readonly schedule?: string;
   readonly timeZone: string;
 }
 

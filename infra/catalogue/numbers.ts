@@ -29,6 +29,19 @@ const job = (name: string, schedule: string, description: string, extra: Partial
 });
 
 export const NUMBER_JOBS: readonly JobRow[] = [
+  {
+    id: 'numberOwnershipBackfill',
+    name: 'number-ownership-backfill',
+    entry: 'functions/jobs/number-ownership-backfill.ts',
+    // One-off: run by hand after deploying ownership periods; a rerun changes nothing.
+    timeZone: ZONE,
+    tables: { numbers: 'write' },
+    capabilities: [],
+    // Reads each number's history: a large inventory may need more than one run (each resumes, idempotent).
+    timeoutSeconds: 900,
+    description:
+      'One-off: writes the ownership periods of numbers that came into service before periods were kept, from their history (activation, transfers, end of tenure) or contract; idempotent',
+  },
   job(
     'number-hold-expiry',
     'cron(*/5 * * * ? *)',

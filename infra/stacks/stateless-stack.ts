@@ -368,13 +368,14 @@ export class StatelessStack extends Stack {
       for (const job of jobs) {
         const description = `job ${job.name}: ${job.description}`;
         const { fn } = make('job', { ...job, description }, 'async', DEFAULTS.job);
-        schedules.add({
-          id: job.id,
-          name: job.name,
-          schedule: job.schedule,
-          timeZone: job.timeZone,
-          fn: fn.function,
-        });
+        if (job.schedule)
+          schedules.add({
+            id: job.id,
+            name: job.name,
+            schedule: job.schedule,
+            timeZone: job.timeZone,
+            fn: fn.function,
+          });
         if (PAYMENT_SECRET_JOBS.has(job.name)) usePaymentSecret(fn, data);
         if (job.name === 'holiday-calendar-check')
           jobAlarms.forMissingHolidayCalendar(METRICS_NAMESPACE, SERVICE_NAME);

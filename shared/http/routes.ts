@@ -43,6 +43,8 @@ export interface RouteDefinition {
    * never unlimited by omission.
    */
   readonly rateLimit: RouteRateLimit;
+  /** Files (relative to the repository root) copied beside the bundle, e.g. the caller-region index. */
+  readonly assets?: readonly string[];
   readonly summary: string;
   readonly tag: string;
 }

@@ -16,6 +16,8 @@ export interface ParkedContact {
   readonly lastUpdatedAt: string;
   readonly accessNumber?: string;
   readonly number?: string;
+  /** The record as parsed, kept so an operator can charge it later (shared/domain/calls/parked-records.ts). */
+  readonly contact?: NormalizedContact;
 }
 
 /** What one round of charging committed, and what must go round again. */
@@ -76,8 +78,14 @@ export interface CallLookupPort {
 }
 
 export interface CallsPort {
-  /** The tenant's calls on a number, newest first. */
+  /**
+   * The tenant's calls on a number, `limit` calls a page, newest first by each call's first segment; a
+   * transfer chain comes whole (every segment, also those started after the range) on one page.
+   */
   page(range: CallRange, limit: number, cursor: string | undefined): Promise<Page<CallRecord>>;
-  /** Every call of the range, for a report. */
+  /**
+   * Every call of the range, for a report: each transfer chain whole (also segments after the range) and only
+   * in the range its first segment started in, so it counts once whichever ranges reports cover.
+   */
   forReport(range: CallRange): Promise<ReportCall[]>;
 }

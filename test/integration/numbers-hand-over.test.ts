@@ -11,8 +11,10 @@ import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as listCalls } from '../../functions/api/calls/list.js';
 import { handler as decideTransfer } from '../../functions/api/numbers/decide-transfer.js';
+import { handler as getMyNumber } from '../../functions/api/numbers/get-mine.js';
 import { handler as requestCancellation } from '../../functions/api/numbers/request-cancellation.js';
 import { handler as requestTransfer } from '../../functions/api/numbers/request-transfer.js';
+import { handler as dailyReport } from '../../functions/api/reports/daily.js';
 import { handler as applyRouting } from '../../functions/api/routing/apply.js';
 import { handler as getRouting } from '../../functions/api/routing/get.js';
 import { handler as putRouting } from '../../functions/api/routing/put.js';
@@ -104,6 +106,27 @@ async function call(accessNumber: string, at: number, caller = '+862161234567') 
   callReader.clear();
   useClock(new TestClock(new Date(T0 + at)));
   return (await routeCallHandler(event, lambdaContext)) as Record<string, string>;
+}
+
+/**
+ * A former owner reads the number as anyone who never held it would: the same 404, nothing of the next
+ * owner's (its tenant, access number, status) in it.
+ */
+async function expectFormerOwnerRefused(former: string, next: string, number: string, at: number) {
+  const read = await as(former, getMyNumber, at, { path: { number } });
+  const neverHeld = await as(former, getMyNumber, at, { path: { number: '4007310003' } });
+  const unknown = await as(former, getMyNumber, at, { path: { number: '4007399999' } });
+  expect(read.status).toBe(404);
+  expect(read.body).toEqual(neverHeld.body);
+  expect(read.body).toEqual(unknown.body);
+  expect(read.body).toEqual({ error: { code: 'number_not_found', message: 'no such number among yours' } });
+  const accessNumber = (await getNumberItem(number))?.accessNumber as string;
+  expect(JSON.stringify(read.body)).not.toContain(next);
+  expect(JSON.stringify(read.body)).not.toContain(accessNumber);
+  // The next owner reads it as its own.
+  const own = await as(next, getMyNumber, at, { path: { number } });
+  expect(own.status).toBe(200);
+  expect(own.body).toMatchObject({ number, status: 'active', accessNumber });
 }
 
 const reachesPrivateMobile = (decision: Record<string, string>) =>
@@ -246,6 +269,7 @@ describe('hand-over of a number', () => {
     expect(await getNumberItem(number)).toMatchObject({ tenantId: 'bravo', accessNumber });
 
     await expectNothingInherited('bravo', number, accessNumber, 3 * DAY);
+    await expectFormerOwnerRefused('alpha', 'bravo', number, 3 * DAY);
     // A routed call now answers "not configured yet" for the new owner, not the old owner's phone.
     expect(await call(accessNumber, 3 * DAY)).toMatchObject({
       tenantId: 'bravo',
@@ -259,6 +283,13 @@ describe('hand-over of a number', () => {
     expect(alphaCalls.body.items.map((c: { contactId: string }) => c.contactId)).toEqual([pastCall]);
     const bravoCalls = await as('bravo', listCalls, 3 * DAY, { query: { number, ...range } });
     expect(bravoCalls.body.items).toEqual([]);
+    // And its report of the days it held the number: its one call and its charge; the new owner's is empty.
+    const days = { number, from: '2026-11-25', to: '2026-11-28' };
+    const alphaReport = await as('alpha', dailyReport, 3 * DAY, { query: days });
+    expect(alphaReport.status).toBe(200);
+    expect(alphaReport.body.totals).toMatchObject({ calls: 1, answered: 1 });
+    const bravoReport = await as('bravo', dailyReport, 3 * DAY, { query: days });
+    expect(bravoReport.body.totals).toMatchObject({ calls: 0, charge: 0 });
 
     // The new owner's own configuration works as for any number.
     expect(
@@ -298,6 +329,7 @@ describe('hand-over of a number', () => {
     await fundAccount('charlie');
     const reactivated = (await getNumberItem(number))?.accessNumber as string;
     await expectNothingInherited('charlie', number, reactivated, released);
+    await expectFormerOwnerRefused('alpha', 'charlie', number, released);
     if (reactivated !== accessNumber) {
       expect(reachesPrivateMobile(await call(accessNumber, released))).toBe(false);
     }
@@ -341,5 +373,6 @@ describe('hand-over of a number', () => {
     // The number-effects job carries the clearing out once it is due.
     await retryNumberEffects(iso(3 * DAY));
     await expectNothingInherited('bravo', number, accessNumber, 3 * DAY);
+    await expectFormerOwnerRefused('alpha', 'bravo', number, 3 * DAY);
   });
 });

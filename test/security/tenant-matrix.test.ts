@@ -13,8 +13,12 @@ import {
   admitsTenants,
   candidatesFor,
   errorShape,
+  FORMER_NUMBER,
+  FORMER_OWNERS_CALL,
   fillPath,
   leaksIn,
+  NEW_OWNERS_CALL,
+  PARKED_CONTACT,
   pathParamsOf,
   queryFieldsOf,
   queryString,
@@ -75,6 +79,16 @@ function cases(): Case[] {
       `${fillPath(route, path)}${queryString(query)}`;
     if (!admitsTenants(route)) {
       out.push({ kind: 'role', route, token: attacker, url: url(base.path, base.query), body: base.body });
+      // Operators' routes naming B's objects (a parked call of B's, B's tenant id…): still a 403.
+      for (const param of pathParamsOf(route))
+        for (const value of candidatesFor(param, world.owned))
+          out.push({
+            kind: 'role',
+            route,
+            token: attacker,
+            url: url({ ...base.path, [param]: value }, base.query),
+            body: base.body,
+          });
       continue;
     }
     if (!route.roles.includes('operator')) {
@@ -188,6 +202,22 @@ describe('two tenants, every route', () => {
     for (const key of ['number', 'applicationId', 'contactId', 'orderId', 'month']) {
       expect(world.owned.get(key)?.size ?? 0, key).toBeGreaterThan(0);
     }
+    // A former owner (FORMER_NUMBER went from A to B): the number is B's, A's calls of its tenure are A's.
+    const { attacker, victim } = world.tokens;
+    const formerRead = await world.api.get(`/v1/numbers/${FORMER_NUMBER}`, attacker);
+    const neverHeld = await world.api.get('/v1/numbers/4001990012', attacker);
+    expect(formerRead.status).toBe(404);
+    expect(formerRead.body).toEqual(neverHeld.body);
+    const week = 'from=2026-11-18T00:00:00Z&to=2026-11-25T12:00:00Z';
+    const callsOf = async (token: string) =>
+      (await world.api.get(`/v1/calls?number=${FORMER_NUMBER}&${week}`, token)).body.items.map(
+        (c: { contactId: string; charge: number }) => [c.contactId, c.charge],
+      );
+    expect(await callsOf(attacker)).toEqual([[FORMER_OWNERS_CALL, 30]]);
+    expect(await callsOf(victim)).toEqual([[NEW_OWNERS_CALL, 30]]);
+    // B's parked call is there for operators (and only them) to review.
+    const parked = await world.api.get(`/v1/review/parked-calls/${PARKED_CONTACT}`, world.tokens.operator);
+    expect(parked.body).toMatchObject({ contactId: PARKED_CONTACT, status: 'open' });
     const before = await listsOfVictim();
     const all = cases();
     const failures: string[] = [];

@@ -4,8 +4,13 @@
  * whatever else B's own GET lists show (members, audit events, recordings… as routes land). Everything B
  * owns is found by crawling the route table as B, so new routes add their objects without editing this file.
  */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { callItem } from '../../shared/adapters/dynamo/call-ingest.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { dynamoStatements } from '../../shared/adapters/dynamo/statement-store.js';
+import { tableName } from '../../shared/config.js';
+import type { CallRecord } from '../../shared/domain/calls/call-record.js';
 import { RATE_LIMIT_CLASSES, RATE_LIMITS_ENV } from '../../shared/domain/rate-limits.js';
 import type { Role } from '../../shared/http/roles.js';
 import { ROUTES, type RouteDefinition } from '../../shared/http/routes.js';
@@ -18,6 +23,13 @@ export const ATTACKER = 'acme';
 export const VICTIM = 'demo';
 /** The runtime's first instant (B's number is activated then); B's calls come after it, in listCalls' default week. */
 export const CLOCK_AT = '2026-11-25T00:00:00Z';
+/** A number A held until it was transferred to B on 20 November: A is its former owner. */
+export const FORMER_NUMBER = '4001990011';
+/** A's call on it during its tenure, and B's since. */
+export const FORMER_OWNERS_CALL = 'c-attacker-former';
+export const NEW_OWNERS_CALL = 'c-victim-former';
+/** B's call that ingest parks (it starts after the fixture's clock): an object of operators' review routes. */
+export const PARKED_CONTACT = 'c-victim-parked';
 
 /** `{"error":{"code","message","field"?,"details"?}}`, as shared/http/api-handler.ts errorBody writes it. */
 export const errorShape = z.strictObject({
@@ -133,6 +145,8 @@ export async function startTwoTenants(): Promise<TwoTenants> {
   );
   // After the number's activation (the runtime's first instant) and before now: charged to B.
   expectStatus(await api.put('/local/clock', { now: '2026-11-25T12:00:00Z' }), 200);
+  // And one dated hours ahead, which ingest parks for operators' review (never charged, never B's to see).
+  calls.push(answeredCall(accessNumber, { contactId: PARKED_CONTACT, answeredAt: '2026-11-25T20:00:00Z' }));
   const ingest = await api.post('/local/contact-records', calls);
   expectStatus(ingest, 202);
   for (const key of ['victim-order-0001', 'victim-order-0002']) {
@@ -164,6 +178,8 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     '2026-11-01T00:00:00.000Z',
   );
 
+  await handOver(FORMER_NUMBER);
+
   // Crawl every GET list B may call, first pages and `limit=1` pages for cursors.
   const fills: Record<string, string> = { number: active, month: '2026-10', tenantId: VICTIM };
   const cursors = new Map<string, string>();
@@ -174,14 +190,17 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     for (const value of values) if ([...seen.values()].some((s) => s.has(value))) values.delete(value);
     if (values.size === 0) owned.delete(key);
   }
-  for (const number of [active, held]) add(owned, 'number', number);
+  for (const number of [active, held, FORMER_NUMBER]) add(owned, 'number', number);
+  add(owned, 'contactId', PARKED_CONTACT);
+  add(owned, 'contactId', NEW_OWNERS_CALL);
   add(owned, 'tenantId', VICTIM);
   for (const month of ['2026-09', '2026-10']) add(owned, 'month', month);
 
   const markers = [...owned.entries()]
     .filter(([key]) => MARKER_KEYS.test(key))
     .flatMap(([, values]) => [...values])
-    .filter((v) => v !== VICTIM && v.length >= 6);
+    // A held FORMER_NUMBER itself: the number is no secret to A, B's calls on it are.
+    .filter((v) => v !== VICTIM && v !== FORMER_NUMBER && v.length >= 6);
   markers.push('Demo Second Line', 'c-victim-', '+86139123400');
   return {
     api,
@@ -191,6 +210,93 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     public: seen,
     markers: [...new Set(markers)],
   };
+}
+
+/**
+ * A number as the lifecycle leaves it after A held it (activated 1 November) and transferred it to B (20
+ * November): B's now, with both owners' history rows, and a call of each in its own tenant's partition.
+ */
+async function handOver(number: string): Promise<void> {
+  const row = (sk: string, at: string, from: string, to: string, command: string, tenantId: string) => ({
+    pk: `NUM#${number}`,
+    sk,
+    type: 'number_history',
+    number,
+    at,
+    from,
+    to,
+    command,
+    actor: tenantId,
+    tenantId,
+  });
+  const moved = '2026-11-20T02:00:00.000Z';
+  const numbers = [
+    {
+      pk: `NUM#${number}`,
+      sk: 'NUMBER',
+      type: 'number',
+      number,
+      segment: '4001',
+      tier: 'standard',
+      tierRank: 0,
+      selectionFee: 0,
+      status: 'active',
+      tenantId: VICTIM,
+      accessNumber: '+6532900011',
+      owners: [
+        { tenantId: ATTACKER, from: '2026-11-01T02:00:00.000Z', to: moved },
+        { tenantId: VICTIM, accessNumber: '+6532900011', from: moved },
+      ],
+      version: 3,
+      importedAt: '2026-10-01T00:00:00.000Z',
+      updatedAt: moved,
+    },
+    row(
+      'HIST#2026-11-01T02:00:00.000Z#00000001',
+      '2026-11-01T02:00:00.000Z',
+      'activating',
+      'active',
+      'activate',
+      ATTACKER,
+    ),
+    row(`HIST#${moved}#00000002`, moved, 'transfer_pending', 'active', 'accept_transfer', ATTACKER),
+    row(`HIST#${moved}#00000002#new`, moved, 'transfer_pending', 'active', 'accept_transfer', VICTIM),
+  ];
+  const call = (contactId: string, tenantId: string, startedAt: string): CallRecord => ({
+    contactId,
+    tenantId,
+    number,
+    accessNumber: '+6532900011',
+    caller: '+862161234567',
+    startedAt,
+    answeredAt: startedAt,
+    endedAt: new Date(Date.parse(startedAt) + 60_000).toISOString(),
+    day: startedAt.slice(0, 10),
+    durationSeconds: 60,
+    billedSeconds: 60,
+    includedSecondsUsed: 0,
+    amount: 30,
+    missed: false,
+    local: false,
+    ivr: false,
+    recordingSeconds: 0,
+    segment: '4001',
+    plan: 'payg',
+    tariffVersion: 'default',
+    lastUpdatedAt: startedAt,
+  });
+  const calls = [
+    call(FORMER_OWNERS_CALL, ATTACKER, '2026-11-19T02:00:00.000Z'),
+    call(NEW_OWNERS_CALL, VICTIM, '2026-11-21T02:00:00.000Z'),
+  ].map((c) => callItem(c, { amount: c.amount, at: c.endedAt, description: 'call' }, 400));
+  await dynamo().send(
+    new BatchWriteCommand({
+      RequestItems: {
+        [tableName('numbers')]: numbers.map((Item) => ({ PutRequest: { Item } })),
+        [tableName('ledger')]: calls.map((Item) => ({ PutRequest: { Item } })),
+      },
+    }),
+  );
 }
 
 /** Every value the GET routes `token` may call show it, by field name; their first `nextCursor`s into `cursors`. */

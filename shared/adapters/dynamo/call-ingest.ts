@@ -63,7 +63,8 @@ import {
 } from './account-store.js';
 import { allowanceItemId, allowanceItemKey, allowancePutAction, bucketFromItem } from './allowance-items.js';
 import { dynamo } from './client.js';
-import { batchPutItems, MAX_TRANSACT_ACTIONS, packTransactions } from './paging.js';
+import { MAX_TRANSACT_ACTIONS, packTransactions } from './paging.js';
+import { DISMISSED_CALL, parkContacts } from './parked-records.js';
 
 export { MAX_TRANSACT_ACTIONS } from './paging.js';
 
@@ -194,7 +195,8 @@ export class DynamoCallCharges implements CallChargesPort {
     const unchargeable: { contactId: string; reason: string }[] = [];
     const parked: ParkedContact[] = [];
     const existing = await this.readCalls(pending, round);
-    const resolved = await this.resolve(pending, existing, resolution, unchargeable, parked, now);
+    const skipped = { dismissed: 0 };
+    const resolved = await this.resolve(pending, existing, resolution, unchargeable, parked, now, skipped);
     await this.park(parked, now);
     const alerts = await this.applyUnappliedPostings(existing, now);
     const demands = this.allowanceDemands(resolved, existing);
@@ -213,7 +215,8 @@ export class DynamoCallCharges implements CallChargesPort {
     return {
       unchargeable,
       parked: parked.length,
-      stale,
+      // A dismissed contact's newer record changes nothing, like a stale one.
+      stale: stale + skipped.dismissed,
       ...executed,
       alerts: [...alerts, ...executed.alerts],
     };
@@ -255,22 +258,9 @@ export class DynamoCallCharges implements CallChargesPort {
     return alerts;
   }
 
-  /** Parked records, kept for review (PARKED#<ContactId>, listed on gsi2 PARKED#records): never charged. */
+  /** Parked records, kept for review (./parked-records.ts): never charged. */
   private async park(parked: readonly ParkedContact[], now: Date): Promise<void> {
-    if (parked.length === 0) return;
-    const at = now.toISOString();
-    await batchPutItems(
-      tableName('ledger'),
-      parked.map((p) => ({
-        pk: `PARKED#${p.contactId}`,
-        sk: 'PARKED',
-        type: 'parked_record',
-        ...p,
-        parkedAt: at,
-        gsi2pk: 'PARKED#records',
-        gsi2sk: `${at}#${p.contactId}`,
-      })),
-    );
+    if (parked.length > 0) await parkContacts(parked, now);
   }
 
   /**
@@ -286,6 +276,7 @@ export class DynamoCallCharges implements CallChargesPort {
     unchargeable: { contactId: string; reason: string }[],
     parked: ParkedContact[],
     now: Date,
+    skipped: { dismissed: number },
   ): Promise<Resolved[]> {
     const accessNumbers = [
       ...new Set(
@@ -334,8 +325,14 @@ export class DynamoCallCharges implements CallChargesPort {
         continue;
       }
       const charged = existing.get(callId(c.contactId));
-      const first =
+      // Dismissed by an operator (parked-records.ts): its slot is taken, it is never charged.
+      if (charged?.type === DISMISSED_CALL) {
+        skipped.dismissed++;
+        continue;
+      }
+      const initial =
         c.initialContactId && !c.accessNumber ? existing.get(callId(c.initialContactId)) : undefined;
+      const first = initial?.type === DISMISSED_CALL ? undefined : initial;
       // Charged already (the owner then), or a transfer segment without a system endpoint (its first
       // segment's number): the call item says whose it is.
       const known = charged ?? first;
@@ -842,6 +839,7 @@ export class DynamoCallCharges implements CallChargesPort {
 
 function parkedOf(c: NormalizedContact, why: ParkReason, number?: string): ParkedContact {
   return {
+    contact: c,
     contactId: c.contactId,
     code: why.code,
     reason: why.reason,

@@ -10,6 +10,19 @@
  * segments could re-price earlier ones.)
  */
 
+/**
+ * Paging: a chain is listed once, where its FIRST segment is (newest first by that start): a transferred call
+ * starts when its first segment starts, and belongs to the time range that start falls in, with every
+ * segment (also those started after the range). A page never splits a chain. A chain whose first segment is
+ * not stored (past its retention, or parked) is listed at its oldest stored segment, looked for within
+ * CHAIN_SPAN_MS before: the segments of one call are taken to start within a day of each other.
+ */
+export const CHAIN_SPAN_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a segment opens its chain (a call never transferred, or the first segment of a transferred one). */
+export const isFirstSegment = (call: ChainLink): boolean =>
+  call.initialContactId === undefined || call.initialContactId === call.contactId;
+
 export interface ChainLink {
   readonly contactId?: string;
   readonly initialContactId?: string;

@@ -1,8 +1,9 @@
-import { TENANT_READ, TENANT_WRITE } from '../roles.js';
+import { OPERATOR, TENANT_READ, TENANT_WRITE } from '../roles.js';
 import type { RouteDefinition } from '../routes.js';
 
 const ACCOUNT = 'account';
 const CALLS = 'calls';
+const REVIEW = 'review';
 
 export const MONEY_ROUTES: readonly RouteDefinition[] = [
   {
@@ -98,5 +99,44 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     summary:
       'Daily call report for a number or the whole tenant: volume, answered/missed, durations, regions, busiest hours',
     tag: CALLS,
+  },
+  {
+    id: 'listParkedCalls',
+    method: 'GET',
+    path: '/v1/review/parked-calls',
+    entry: 'functions/api/review/parked-calls-list.ts',
+    roles: OPERATOR,
+    tables: { ledger: 'read' },
+    rateLimit: 'read',
+    capabilities: ['cursors'],
+    summary:
+      'Operators: contact records parked by ingest instead of charged (nobody held the number at the call start, starts in the future, month closed), newest first; filter by status, code, number',
+    tag: REVIEW,
+  },
+  {
+    id: 'getParkedCall',
+    method: 'GET',
+    path: '/v1/review/parked-calls/{contactId}',
+    entry: 'functions/api/review/parked-calls-get.ts',
+    roles: OPERATOR,
+    tables: { ledger: 'read' },
+    rateLimit: 'read',
+    summary: 'Operators: one parked contact record, why it was parked and how it was resolved',
+    tag: REVIEW,
+  },
+  {
+    id: 'resolveParkedCall',
+    method: 'POST',
+    path: '/v1/review/parked-calls/{contactId}/resolution',
+    entry: 'functions/api/review/parked-calls-resolve.ts',
+    roles: OPERATOR,
+    // The charging path of ingest: the same reads and writes, alerts and the caller-region index.
+    tables: { ledger: 'write', routing: 'read', numbers: 'read', ops: 'write' },
+    capabilities: ['notifications'],
+    assets: ['shared/geo/data/cn-geo.bin'],
+    rateLimit: 'write',
+    summary:
+      'Operators: resolve a parked record once: `charge` it through the charging path to the tenant that held the number when the call started (409 `still_parked` while nobody did), or `dismiss` it with a reason (never charged); audited',
+    tag: REVIEW,
   },
 ];

@@ -3,6 +3,7 @@
  * as strings and every object is strict, so an unknown field or parameter is a 400 naming it.
  */
 import * as z from 'zod/mini';
+import { PARK_CODES, PARKED_STATUSES } from '../../domain/calls/parked-records.js';
 import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
 import { calendarDate, cursorParam, fen, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
@@ -78,6 +79,51 @@ const accountView = z.object({
   }),
 });
 
+// ------------------------------------------------------------------------- parked records (operators)
+
+export const parkedCallsQuery = z.strictObject({
+  status: z.optional(z.enum(PARKED_STATUSES)),
+  code: z.optional(z.enum(PARK_CODES)),
+  number: z.optional(number400Param),
+  limit: limitParam,
+  cursor: cursorParam,
+});
+
+/** `reason` is required to dismiss (400 `reason_required`). */
+export const parkedResolutionBody = z.strictObject({
+  action: z.enum(['charge', 'dismiss']),
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+});
+
+const instant = z.string().check(z.describe('ISO-8601 instant'));
+const parkedCall = z.object({
+  contactId: z.string(),
+  code: z.enum(PARK_CODES),
+  reason: z.string(),
+  status: z.enum(PARKED_STATUSES),
+  number: z.nullable(z.string()),
+  accessNumber: z.nullable(z.string()),
+  caller: z.nullable(z.string()),
+  startedAt: instant,
+  endedAt: z.nullable(instant),
+  answered: z.nullable(z.boolean()),
+  lastUpdatedAt: instant,
+  parkedAt: instant,
+  chargeable: z
+    .boolean()
+    .check(z.describe('False for records parked before the contact was kept with them: dismiss only')),
+  resolution: z.nullable(
+    z.object({
+      status: z.enum(['charged', 'dismissed']),
+      by: z.string(),
+      at: instant,
+      reason: z.optional(z.string()),
+      tenantId: z.optional(z.string()),
+      amount: z.optional(z.int().check(z.describe('Integer fen charged'))),
+    }),
+  ),
+});
+
 export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   getAccount: { response: accountView },
   createTopUp: { status: 410 },
@@ -87,4 +133,13 @@ export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   listCalls: { query: callsQuery },
   getCallRecording: { path: callPath, response: recordingLink },
   dailyReport: { query: dailyReportQuery },
+  listParkedCalls: {
+    query: parkedCallsQuery,
+    response: z.object({
+      items: z.array(parkedCall),
+      nextCursor: z.optional(z.string().check(z.describe('Pass as `cursor` for the next page'))),
+    }),
+  },
+  getParkedCall: { path: callPath, response: parkedCall },
+  resolveParkedCall: { path: callPath, body: parkedResolutionBody, response: parkedCall },
 };
