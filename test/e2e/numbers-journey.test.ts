@@ -175,7 +175,16 @@ describe('numbers over HTTP on the local runtime', () => {
     expect((await runJob('number-cancellation-notice', noticeEnd)).body.result).toMatchObject({
       processed: 1,
     });
-    expect((await api.get(`/v1/numbers/${number}`, acme)).status).toBe(404);
+    // Its former owner still reads its own tenure and history, nothing of the number now.
+    const former = await api.get(`/v1/numbers/${number}`, acme);
+    expect(former.status).toBe(200);
+    expect(former.body).toMatchObject({
+      number,
+      status: 'former',
+      tenure: [{ to: cancelled.body.cancellationEffectiveAt }],
+    });
+    expect(former.body.history.map((h: { command: string }) => h.command)).toContain('request_cancellation');
+    expect(former.body).not.toHaveProperty('accessNumber');
     expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, globex)).status).toBe(409);
 
     const early = await runJob('number-quarantine', new Date(noticeEnd.getTime() + 89 * DAY));

@@ -109,20 +109,38 @@ async function call(accessNumber: string, at: number, caller = '+862161234567') 
 }
 
 /**
- * A former owner reads the number as anyone who never held it would: the same 404, nothing of the next
- * owner's (its tenant, access number, status) in it.
+ * A former owner reads the number's history of its own tenure (`status: "former"`, its periods and its own
+ * history rows) and nothing of the number now: not its status, access number or anything the next owner
+ * did. A number it never held stays the plain 404.
  */
-async function expectFormerOwnerRefused(former: string, next: string, number: string, at: number) {
+async function expectFormerOwnerView(
+  former: string,
+  next: string,
+  number: string,
+  at: number,
+  tenure: { from: string; to: string }[],
+) {
   const read = await as(former, getMyNumber, at, { path: { number } });
-  const neverHeld = await as(former, getMyNumber, at, { path: { number: '4007310003' } });
-  const unknown = await as(former, getMyNumber, at, { path: { number: '4007399999' } });
-  expect(read.status).toBe(404);
-  expect(read.body).toEqual(neverHeld.body);
-  expect(read.body).toEqual(unknown.body);
-  expect(read.body).toEqual({ error: { code: 'number_not_found', message: 'no such number among yours' } });
+  expect(read.status).toBe(200);
+  expect(read.body).toEqual({
+    number,
+    segment: '4007',
+    tier: expect.any(String),
+    status: 'former',
+    tenure,
+    history: expect.any(Array),
+  });
+  const history = read.body.history as { command: string; actor: string }[];
+  expect(history.map((h) => h.command)).toContain('activate');
   const accessNumber = (await getNumberItem(number))?.accessNumber as string;
-  expect(JSON.stringify(read.body)).not.toContain(next);
   expect(JSON.stringify(read.body)).not.toContain(accessNumber);
+  // The next owner's own rows never show (a transfer's acceptance names the tenant the former owner chose).
+  expect(history.filter((h) => h.actor === next && h.command !== 'accept_transfer')).toEqual([]);
+  const neverHeld = await as(former, getMyNumber, at, { path: { number: '4007399999' } });
+  expect(neverHeld.status).toBe(404);
+  expect(neverHeld.body).toEqual({
+    error: { code: 'number_not_found', message: 'no such number among yours' },
+  });
   // The next owner reads it as its own.
   const own = await as(next, getMyNumber, at, { path: { number } });
   expect(own.status).toBe(200);
@@ -269,7 +287,7 @@ describe('hand-over of a number', () => {
     expect(await getNumberItem(number)).toMatchObject({ tenantId: 'bravo', accessNumber });
 
     await expectNothingInherited('bravo', number, accessNumber, 3 * DAY);
-    await expectFormerOwnerRefused('alpha', 'bravo', number, 3 * DAY);
+    await expectFormerOwnerView('alpha', 'bravo', number, 3 * DAY, [{ from: iso(0), to: iso(3 * DAY) }]);
     // A routed call now answers "not configured yet" for the new owner, not the old owner's phone.
     expect(await call(accessNumber, 3 * DAY)).toMatchObject({
       tenantId: 'bravo',
@@ -329,7 +347,9 @@ describe('hand-over of a number', () => {
     await fundAccount('charlie');
     const reactivated = (await getNumberItem(number))?.accessNumber as string;
     await expectNothingInherited('charlie', number, reactivated, released);
-    await expectFormerOwnerRefused('alpha', 'charlie', number, released);
+    await expectFormerOwnerView('alpha', 'charlie', number, released, [
+      { from: iso(0), to: iso(noticeEnds) },
+    ]);
     if (reactivated !== accessNumber) {
       expect(reachesPrivateMobile(await call(accessNumber, released))).toBe(false);
     }
@@ -373,6 +393,6 @@ describe('hand-over of a number', () => {
     // The number-effects job carries the clearing out once it is due.
     await retryNumberEffects(iso(3 * DAY));
     await expectNothingInherited('bravo', number, accessNumber, 3 * DAY);
-    await expectFormerOwnerRefused('alpha', 'bravo', number, 3 * DAY);
+    await expectFormerOwnerView('alpha', 'bravo', number, 3 * DAY, [{ from: iso(0), to: iso(2 * DAY) }]);
   });
 });

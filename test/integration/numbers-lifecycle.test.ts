@@ -317,7 +317,11 @@ describe('transfer', () => {
       planId: 'basic',
       restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
     });
-    expect((await as('seller', getNumber, { path: { number: '4007111111' } })).status).toBe(404);
+    // The seller reads its own tenure (to the acceptance) and nothing of the buyer's number.
+    const former = await as('seller', getNumber, { path: { number: '4007111111' } });
+    expect(former.status).toBe(200);
+    expect(former.body).toMatchObject({ status: 'former', tenure: [{ to: expect.any(String) }] });
+    expect(former.body).not.toHaveProperty('restrictions');
 
     const contracts = await dynamo().send(
       new QueryCommand({

@@ -45,6 +45,25 @@ export function numberView(number: NumberRecord, at: string): NumberView {
   } as NumberView;
 }
 
+/**
+ * What a tenant that held a number before sees of it (its tenure ended: transferred away or cancelled): the
+ * number, its own periods (`tenure`) and, with historyOf, its own history rows; nothing of the number now,
+ * which may be another tenant's. `undefined` when the tenant never held it.
+ */
+export function formerOwnerView(number: NumberRecord, tenantId: string) {
+  const tenure = (number.owners ?? [])
+    .filter((period) => period.tenantId === tenantId)
+    .map(({ from, to }) => ({ from, ...(to ? { to } : {}) }));
+  if (tenure.length === 0) return undefined;
+  return {
+    number: number.number,
+    segment: number.segment,
+    tier: number.tier,
+    status: 'former' as const,
+    tenure,
+  };
+}
+
 /** Commands a transfer's recipient issues: the previous owner chose that tenant, so it may see its id. */
 const RECIPIENT_COMMANDS = new Set(['accept_transfer', 'abandon_transfer']);
 

@@ -6,7 +6,7 @@
  */
 import { classify } from './classifier.js';
 import type { NumbersConfig, Segment, TierId } from './config.js';
-import type { LifecycleState, NumberStatus } from './lifecycle.js';
+import { type LifecycleState, type NumberStatus, serviceEndsAt } from './lifecycle.js';
 import { type OwnershipPeriod, ownershipAfter } from './ownership.js';
 
 export interface Restrictions {
@@ -118,7 +118,9 @@ export function nextNumber(
     delete base.contractId;
     delete base.planId;
   }
-  const owners = ownershipAfter(record.owners, record, state, at);
+  // A cancellation ends the tenure at its notice instant (serviceEndsAt), however late the job runs.
+  const endsAt = serviceEndsAt(record);
+  const owners = ownershipAfter(record.owners, record, state, endsAt && endsAt < at ? endsAt : at);
   return {
     ...(base as unknown as NumberRecord),
     ...state,
