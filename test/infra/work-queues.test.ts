@@ -84,7 +84,7 @@ describe('work queues', () => {
     },
   );
 
-  it('sends every notification through the notifications queue: 11 API routes and 13 other functions hand over', () => {
+  it('sends every notification through the notifications queue: 12 API routes and 13 other functions hand over', () => {
     const row = WORK_QUEUES.find((q) => q.name === 'notifications');
     if (!row) throw new Error('no notifications queue');
     const senders = sendersOf(row);
@@ -96,6 +96,7 @@ describe('work queues', () => {
       'requestCancellation',
       'requestRefund',
       'requestTransfer',
+      'resolveParkedCall',
       'resumeNumber',
       'settleRefund',
       'suspendNumber',

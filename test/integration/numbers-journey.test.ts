@@ -389,8 +389,11 @@ describe('number journey through the handlers', () => {
     const refunds = (await ledgerItems(TENANT)).filter((e) => e.kind === 'refund');
     expect(refunds.map((e) => e.amount).sort((a, b) => a - b)).toEqual([-148_800, -134_645]);
 
-    // Foreign now: the old owner sees a 404.
-    expect((await asTenant(getNumber, { path: { number: NUMBER }, at: at(41 * DAY) })).status).toBe(404);
+    // No longer its own: the old owner reads its tenure and its own history, nothing of the number now.
+    const former = await asTenant(getNumber, { path: { number: NUMBER }, at: at(41 * DAY) });
+    expect(former.status).toBe(200);
+    expect(former.body).toMatchObject({ number: NUMBER, status: 'former' });
+    expect(former.body).not.toHaveProperty('quarantineUntil');
 
     const quarantineEnd = Date.parse(number?.quarantineUntil as string);
     expect(await quarantineJob({ at: new Date(quarantineEnd - 1).toISOString() })).toMatchObject({

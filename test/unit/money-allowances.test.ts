@@ -144,8 +144,9 @@ describe('ownership periods', () => {
       park: { code: 'no_owner_at_start' },
     });
     n = run(n, { type: 'request_cancellation', tenantId: 'b' }, '2026-03-01T00:00:00Z');
+    // The job runs a day after the notice ran out (30 days from 1 March): the tenure ends at the notice instant.
     n = run(n, { type: 'complete_cancellation' }, '2026-04-01T00:00:00Z');
-    expect(n.owners?.[1]).toMatchObject({ tenantId: 'b', to: '2026-04-01T00:00:00Z' });
+    expect(n.owners?.[1]).toMatchObject({ tenantId: 'b', to: '2026-03-31T00:00:00.000Z' });
     expect(holderAt(n.owners ?? [], '2026-04-02T00:00:00Z', '+6560000001')).toBeUndefined();
   });
 });
