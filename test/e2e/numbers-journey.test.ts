@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.js';
-import { type LocalApi, payIn, startLocalApi } from '../support/local-api.js';
+import { type LocalApi, payIn, startLocalApi, uploadDocument as upload } from '../support/local-api.js';
 
 const DAY = 86_400_000;
 let api: LocalApi;
@@ -17,21 +17,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => api?.stop());
 
-async function uploadDocument(applicationId: string, kind: string, expiresOn?: string, token = acme) {
-  const res = await api.post(
-    `/v1/applications/${applicationId}/documents`,
-    { kind, contentType: 'application/pdf', ...(expiresOn ? { expiresOn } : {}) },
-    token,
-  );
-  expect(res.status).toBe(201);
-  const url: string = res.body.upload.url;
-  const put = await fetch(url.startsWith('http') ? url : `${api.baseUrl}${url}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/pdf' },
-    body: Buffer.from(`%PDF-1.7 ${kind}`),
-  });
-  expect(put.status).toBe(200);
-}
+const uploadDocument = (applicationId: string, kind: string, expiresOn?: string, token = acme) =>
+  upload(api, token, applicationId, kind, expiresOn);
 
 const runJob = (name: string, at: Date) => api.post(`/local/jobs/${name}`, { at: at.toISOString() });
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
 import { answeredCall, callItem } from '../integration/ingest-fixtures.js';
-import { type LocalApi, payIn, startLocalApi } from '../support/local-api.js';
+import { type LocalApi, payIn, startLocalApi, uploadDocument } from '../support/local-api.js';
 
 let api: LocalApi;
 let tenant: string;
@@ -33,22 +33,6 @@ async function job(name: string, at: string) {
   const res = await api.post(`/local/jobs/${name}`, { at });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.result;
-}
-
-async function uploadDocument(applicationId: string, kind: string) {
-  const res = await api.post(
-    `/v1/applications/${applicationId}/documents`,
-    { kind, contentType: 'application/pdf' },
-    tenant,
-  );
-  expect(res.status).toBe(201);
-  const url: string = res.body.upload.url;
-  const put = await fetch(url.startsWith('http') ? url : `${api.baseUrl}${url}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/pdf' },
-    body: Buffer.from(`%PDF-1.7 ${kind}`),
-  });
-  expect(put.status).toBe(200);
 }
 
 async function contractOf(number: string) {
@@ -114,8 +98,8 @@ describe('a price quoted is the price charged', () => {
     );
     expect(created.status).toBe(201);
     const applicationId: string = created.body.applicationId;
-    await uploadDocument(applicationId, 'id_card');
-    await uploadDocument(applicationId, 'income_proof');
+    await uploadDocument(api, tenant, applicationId, 'id_card');
+    await uploadDocument(api, tenant, applicationId, 'income_proof');
     expect((await api.post(`/v1/applications/${applicationId}/submission`, undefined, tenant)).status).toBe(
       200,
     );

@@ -97,3 +97,30 @@ export async function payIn(
   if (paid.status !== 200) throw new Error(`payment failed: ${JSON.stringify(paid.body)}`);
   return order.body.orderId as string;
 }
+
+/**
+ * Registers a qualification document as a tenant would and sends the file to the upload form it answers
+ * (locally a PUT to the local documents endpoint). Answers the registration's response.
+ */
+export async function uploadDocument(
+  api: LocalApi,
+  token: string,
+  applicationId: string,
+  kind: string,
+  expiresOn?: string,
+): Promise<ApiResponseOf> {
+  const res = await api.post(
+    `/v1/applications/${applicationId}/documents`,
+    { kind, contentType: 'application/pdf', ...(expiresOn ? { expiresOn } : {}) },
+    token,
+  );
+  if (res.status !== 201) throw new Error(`document refused: ${res.status} ${JSON.stringify(res.body)}`);
+  const url: string = res.body.upload.url;
+  const put = await fetch(url.startsWith('http') ? url : `${api.baseUrl}${url}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/pdf' },
+    body: Buffer.from(`%PDF-1.7 ${kind}`),
+  });
+  if (put.status !== 200) throw new Error(`upload refused: ${put.status}`);
+  return res;
+}
