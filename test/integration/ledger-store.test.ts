@@ -209,7 +209,9 @@ describe('LedgerStore crossings at the refusal point of the tariff in force', ()
   };
   const BEFORE_T = '2026-12-30T02:00:00Z';
   const AFTER_T = '2027-01-04T02:00:00Z';
-  beforeAll(() => useTariffStore({ list: async () => [version] }));
+  beforeAll(() =>
+    useTariffStore({ list: async () => [{ ...version, scheduledBy: 'op', noticeState: 'done' }] }),
+  );
   afterAll(() => useTariffStore());
   const at = async (now: string, post: () => Promise<unknown>) => {
     useClock(new TestClock(now));
