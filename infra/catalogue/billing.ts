@@ -39,7 +39,8 @@ export const BILLING_JOBS: readonly JobRow[] = [
     entry: 'functions/jobs/billing-contracts.ts',
     schedule: 'cron(0 1 * * ? *)',
     timeZone: ZONE,
-    tables: { numbers: 'write', ledger: 'write', routing: 'write' },
+    // ops: an ending settles through the ledger, whose alerts cross at the tariff in force (stored versions).
+    tables: { numbers: 'write', ledger: 'write', routing: 'write', ops: 'read' },
     capabilities: ['notifications'],
     timeoutSeconds: 900,
     description:

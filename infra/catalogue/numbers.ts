@@ -5,7 +5,8 @@ export const NUMBER_FUNCTIONS: readonly FunctionRow[] = [
     // Wired specially (stateless stack, infra/catalogue/work-queues.ts): consumes the activations queue.
     id: 'numberActivationWorker',
     entry: 'functions/jobs/number-activation-worker.ts',
-    tables: { numbers: 'write', routing: 'write', ledger: 'write' },
+    // ops: a failed activation gives the fee back; its alerts cross at the tariff in force (stored versions).
+    tables: { numbers: 'write', routing: 'write', ledger: 'write', ops: 'read' },
     capabilities: ['telephony', 'notifications'],
     // A claim's polls (up to 30 s) and Connect's pacing (2 requests/s) fit with room to spare.
     timeoutSeconds: 120,
@@ -15,6 +16,13 @@ export const NUMBER_FUNCTIONS: readonly FunctionRow[] = [
 ];
 
 const ZONE = 'Asia/Shanghai';
+/**
+ * Jobs that settle a number's fees (its tenure ends) post to the ledger, whose alerts cross at the refusal
+ * point of the tariff in force: they read the stored tariff versions (ops).
+ */
+const SETTLES: Partial<JobRow> = {
+  tables: { numbers: 'write', routing: 'write', ledger: 'write', ops: 'read' },
+};
 const job = (name: string, schedule: string, description: string, extra: Partial<JobRow> = {}): JobRow => ({
   id: name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
   name,
@@ -56,11 +64,13 @@ export const NUMBER_JOBS: readonly JobRow[] = [
     'number-retention-expiry',
     'cron(15 0 * * ? *)',
     'Cancels suspended numbers whose retention allowance is used up',
+    SETTLES,
   ),
   job(
     'number-cancellation-notice',
     'cron(30 0 * * ? *)',
     'Cancels numbers whose notice period ended; settles, refunds, quarantines',
+    SETTLES,
   ),
   job('number-quarantine', 'cron(45 0 * * ? *)', 'Returns numbers whose quarantine ended to the pool'),
   job(
@@ -73,12 +83,13 @@ export const NUMBER_JOBS: readonly JobRow[] = [
     'number-arrears',
     'cron(0 * * * ? *)',
     'Stops numbers of accounts in arrears past the grace period, restores after top-up, cancels after the window',
+    SETTLES,
   ),
   job(
     'number-effects',
     'cron(*/10 * * * ? *)',
     'Retries lifecycle side effects (settlement, refund, Connect release, routing cleared at a hand-over, notices) that failed after commit',
     // routing: the hand-over clears the previous owner's configuration and call snapshot.
-    { tables: { numbers: 'write', routing: 'write', ledger: 'write' } },
+    SETTLES,
   ),
 ];

@@ -71,13 +71,15 @@ export type NumberWrite =
   | { readonly kind: 'arrears_watch'; readonly watch: ArrearsWatchRecord }
   /**
    * Ledger entries of one tenant posted with the account's new state, only if the account is still at
-   * `accountVersion` (what the use case decided on): fees taken in the same commit as the approval.
+   * `accountVersion` (what the use case decided on): fees taken in the same commit as the approval. Its
+   * alerts cross at `refusalRatePerMinute` (the refusal point's rate when the entries post).
    */
   | {
       readonly kind: 'account_debit';
       readonly tenantId: string;
       readonly accountVersion: number;
       readonly entries: readonly LedgerEntryInput[];
+      readonly refusalRatePerMinute: number;
     };
 
 export interface AvailableScan {

@@ -1,7 +1,7 @@
 /**
  * The ledger as every area posts to it (fees, credits, charges): the DynamoDB ledger store with the clock
- * in force, the business zone, and committed alerts published through the outbox and the notifications
- * port. Its own module so the numbers and billing roots get the ledger without the calls area's stores.
+ * in force, the business zone, the refusal point's rate of the tariff in force (so postings alert where
+ * call setup refuses), and committed alerts published through the outbox and the notifications port. Its own module so the numbers and billing roots get the ledger without the calls area's stores.
  */
 import { DynamoAlertOutbox } from '../adapters/dynamo/account-alerts.js';
 import { LedgerStore } from '../adapters/dynamo/ledger-store.js';
@@ -11,6 +11,7 @@ import { logger } from '../observability.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notification, NotificationsPort } from '../ports/notifications.js';
 import { clock, port } from './ports.js';
+import { refusalRateAt } from './tariffs.js';
 
 /** The clock in force at each call (the local runtime may install a test clock after start-up). */
 export const currentClock: Clock = { now: () => clock().now() };
@@ -39,6 +40,11 @@ let ledgerInstance: LedgerStore | undefined;
 
 /** The ledger (a LedgerPort): other areas post fees and credits through it. */
 export function ledger(): LedgerStore {
-  ledgerInstance ??= new LedgerStore({ zone: businessZone(), clock: currentClock, publishAlerts: publish });
+  ledgerInstance ??= new LedgerStore({
+    zone: businessZone(),
+    clock: currentClock,
+    publishAlerts: publish,
+    refusalRateAt,
+  });
   return ledgerInstance;
 }

@@ -53,7 +53,7 @@ import { logger } from '../observability.js';
 import type { BalanceRefunds } from '../ports/balance-refunds.js';
 import { ledger } from './ledger.js';
 import { clock, port } from './ports.js';
-import { numbersConfigAt } from './tariffs.js';
+import { numbersConfigAt, refusalRateAt } from './tariffs.js';
 import { workQueue } from './work-queues.js';
 
 /**
@@ -96,6 +96,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     tenants: dynamoTenantDirectory(),
     ledger: ledger(),
     funds: dynamoPrepaidFunds(),
+    refusalRateAt,
     refunds: balanceRefunds,
     telephony: () => port('telephony'),
     notifications: () => port('notifications'),

@@ -26,11 +26,12 @@ import {
 import { businessZone, publish } from './ledger.js';
 import { restoreAfterPayment } from './numbers.js';
 import { clock } from './ports.js';
+import { refusalRateAt } from './tariffs.js';
 
 let store: DynamoPaymentStore | undefined;
 /** The payment store, built once, publishing the alerts its credits and refunds commit. */
 export function paymentStore(): DynamoPaymentStore {
-  store ??= new DynamoPaymentStore(businessZone(), publish);
+  store ??= new DynamoPaymentStore(businessZone(), publish, refusalRateAt);
   return store;
 }
 

@@ -16,7 +16,7 @@ export const routingApply = {
   applyRouting: async (request: ApplyRoutingRequest) => applyRouting(await withTelephony(), request),
   /** The routing apply worker's use case (functions/jobs/routing-apply-worker.ts). */
   runRoutingApply: (message: RoutingApplyMessage, at: string) =>
-    runRoutingApply({ ...routingStores, telephony: () => port('telephony') }, message, at),
+    runRoutingApply({ ...routingStores, telephony: () => port('telephony'), tariffsFrom }, message, at),
   recompileHolidays: async (request: RecompileHolidaysRequest) =>
     recompileHolidays(
       {

@@ -6,10 +6,12 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
+import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import type { LedgerEntryInput } from '../../shared/domain/ledger/types.js';
 import { systemClock, TestClock } from '../../shared/ports/clock.js';
 import { ledger } from '../../shared/runtime/money.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 let db: TestDatabase;
@@ -192,5 +194,63 @@ describe('LedgerStore.postMany', () => {
     expect(poor).toMatchObject({ balance: 0, owed: 2_000, status: 'arrears' });
     expect(typeof poor?.arrearsSince).toBe('string');
     expect(outbox.sent('many-poor').map((n) => n.kind)).toEqual(['arrears']);
+  });
+});
+
+describe('LedgerStore crossings at the refusal point of the tariff in force', () => {
+  // From T = 1 January 2027 00:00 Shanghai, 4008 payg long distance is 36: the dearest minute becomes
+  // 36 + recording 2 = 38 fen (the default tariff's is 30 + 2 = 32).
+  const version: TariffVersion = {
+    planId: 'payg',
+    effectiveFrom: '2027-01-01',
+    rates: { '4008': { localPerMinute: 15, longDistancePerMinute: 36 } },
+    description: 'long distance up',
+    scheduledAt: '2026-11-20T00:00:00Z',
+  };
+  const BEFORE_T = '2026-12-30T02:00:00Z';
+  const AFTER_T = '2027-01-04T02:00:00Z';
+  beforeAll(() =>
+    useTariffStore({ list: async () => [{ ...version, scheduledBy: 'op', noticeState: 'done' }] }),
+  );
+  afterAll(() => useTariffStore());
+  const at = async (now: string, post: () => Promise<unknown>) => {
+    useClock(new TestClock(now));
+    try {
+      await post();
+    } finally {
+      useClock(systemClock);
+    }
+  };
+  // The balance's refusal alerts (the default low-balance threshold sends its own alert too).
+  const refusals = (tenantId: string) => outbox.sent(tenantId).filter((n) => n.kind !== 'low_balance');
+  const kinds = (tenantId: string) => refusals(tenantId).map((n) => n.kind);
+
+  it('before T: 20 fen is refused, a 15-fen top-up (35) restores service at 32', async () => {
+    await at(BEFORE_T, () => store.post([entry('rr-early', 'topup#1', 100)]));
+    await at(BEFORE_T, () => store.post([entry('rr-early', 'rent#1', -80, 'monthly_rent')]));
+    expect(kinds('rr-early')).toEqual(['arrears']);
+    await at(BEFORE_T, () => store.post([entry('rr-early', 'topup#2', 15)]));
+    expect(await accountItem('rr-early')).toMatchObject({ balance: 35, balanceRefusalAlerted: false });
+    expect(kinds('rr-early')).toEqual(['arrears', 'service_restored']);
+  });
+
+  it('after T: the same 15 fen (35) stays refused with no alert; 3 more (38) restore service once', async () => {
+    await at(AFTER_T, () => store.post([entry('rr-late', 'topup#1', 100)]));
+    await at(AFTER_T, () => store.post([entry('rr-late', 'rent#1', -80, 'monthly_rent')]));
+    await at(AFTER_T, () => store.post([entry('rr-late', 'topup#2', 15)]));
+    expect(await accountItem('rr-late')).toMatchObject({ balance: 35, balanceRefusalAlerted: true });
+    expect(kinds('rr-late')).toEqual(['arrears']);
+    await at(AFTER_T, () => store.post([entry('rr-late', 'topup#3', 3)]));
+    expect(await accountItem('rr-late')).toMatchObject({ balance: 38, balanceRefusalAlerted: false });
+    expect(kinds('rr-late')).toEqual(['arrears', 'service_restored']);
+  });
+
+  it('after T: a billing posting (postMany) leaving 35 fen is a crossing into refusal, alerted once', async () => {
+    await at(AFTER_T, () => store.post([entry('rr-billed', 'topup#1', 100)]));
+    await at(AFTER_T, () => store.postMany([entry('rr-billed', 'rent#1', -65, 'monthly_rent')]));
+    // 35 < 38: new calls are refused, so the customer is told (at 32 it would not have been).
+    expect(await accountItem('rr-billed')).toMatchObject({ balance: 35, balanceRefusalAlerted: true });
+    expect(kinds('rr-billed')).toEqual(['arrears']);
+    expect(refusals('rr-billed')[0]).toMatchObject({ params: { rate: '¥0.38' } });
   });
 });

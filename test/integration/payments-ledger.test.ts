@@ -20,12 +20,13 @@ import { TestClock } from '../../shared/ports/clock.js';
 import type { PaymentsPort } from '../../shared/ports/payments.js';
 import { ledger } from '../../shared/runtime/ledger.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { refusalRateAt } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 
 const NOW = new Date('2027-02-01T02:00:00.000Z');
 let db: TestDatabase;
 // Alerts the credits commit go to the outbox; publishing them is the composition root's concern.
-const store = new DynamoPaymentStore('Asia/Shanghai', async () => undefined);
+const store = new DynamoPaymentStore('Asia/Shanghai', async () => undefined, refusalRateAt);
 const providers = new LocalPaymentProviders();
 const refused: string[] = [];
 const monitor = {

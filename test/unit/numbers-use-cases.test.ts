@@ -85,6 +85,7 @@ function depsWith(numbers: MemoryNumbers): NumbersDeps {
     tenants: { exists: async () => true },
     ledger: { post: unused },
     funds: { read: unused, postedAmount: unused },
+    refusalRateAt: unused,
     refunds: { refundAll: unused },
     telephony: unused,
     notifications: unused,

@@ -124,6 +124,11 @@ export interface LedgerStoreDeps {
   readonly clock?: Clock;
   /** Publishes the alerts a committed posting stored in the outbox (else the next flush does). */
   readonly publishAlerts?: (alerts: readonly Notification[]) => Promise<unknown>;
+  /**
+   * The refusal point's rate at an instant (the composition root's: the dearest minute of the tariff in
+   * force, as call setup reads it), so a posting's alerts cross where setup refuses.
+   */
+  readonly refusalRateAt: (at: Date) => Promise<number>;
 }
 
 async function transactWrite(actions: readonly TransactItem[]): Promise<void> {
@@ -132,14 +137,16 @@ async function transactWrite(actions: readonly TransactItem[]): Promise<void> {
 
 /**
  * One tenant's entries as transaction actions: the account's new state (conditioned on the version read),
- * each entry (new keys only, with the balance right after it) and the alerts the movement crossed (outbox).
- * Every poster of ledger entries builds its actions here (the ledger, and an approval's fees).
+ * each entry (new keys only, with the balance right after it) and the alerts the movement crossed (outbox)
+ * at `refusalRatePerMinute`, the refusal point's rate at `now`. Every poster of ledger entries builds its
+ * actions here (the ledger, an approval's fees, payments and refunds).
  */
 export function postingActions(
   stored: StoredAccount,
   entries: readonly LedgerEntryInput[],
   now: Date,
   zone: string,
+  refusalRatePerMinute: number,
 ): { actions: TransactItem[]; alerts: Notification[] } {
   const movements: Movement[] = entries.map((e) => ({
     amount: e.amount,
@@ -147,7 +154,7 @@ export function postingActions(
       ? { spend: { amount: -e.amount, day: localDay(zone, Date.parse(e.at)) } }
       : {}),
   }));
-  const { account, crossings } = applyMovements(stored.account, movements);
+  const { account, crossings } = applyMovements(stored.account, movements, refusalRatePerMinute);
   const at = now.toISOString();
   const alerts = crossings.map((c) => alertFor(account, c));
   // Each entry records the balance right after it, for statements.
@@ -173,11 +180,13 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
   private readonly zone: string;
   private readonly clock: Clock;
   private readonly publish: (alerts: readonly Notification[]) => Promise<unknown>;
+  private readonly refusalRateAt: (at: Date) => Promise<number>;
 
-  constructor(deps: LedgerStoreDeps = {}) {
+  constructor(deps: LedgerStoreDeps) {
     this.zone = deps.zone ?? businessZone();
     this.clock = deps.clock ?? systemClock;
     this.publish = deps.publishAlerts ?? (async () => undefined);
+    this.refusalRateAt = deps.refusalRateAt;
   }
 
   async post(entries: readonly LedgerEntryInput[]): Promise<PostingResult> {
@@ -214,13 +223,16 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
       }
     }
     const now = this.clock.now();
-    const accounts = await readAccounts([...byTenant.keys()], localDay(this.zone, now.getTime()));
+    const [accounts, refusalRate] = await Promise.all([
+      readAccounts([...byTenant.keys()], localDay(this.zone, now.getTime())),
+      this.refusalRateAt(now),
+    ]);
     const units: { tenantId: string; actions: TransactItem[]; alerts: Notification[] }[] = [];
     const alone: string[] = [];
     for (const [tenantId, list] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored || list.length > ENTRIES_PER_TRANSACTION) alone.push(tenantId);
-      else units.push({ tenantId, ...this.chunkActions(stored, list, now) });
+      else units.push({ tenantId, ...postingActions(stored, list, now, this.zone, refusalRate) });
     }
     const transactions = packTransactions(units, (u) => u.actions.length);
     const committed: Notification[] = [];
@@ -258,12 +270,13 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
       if (attempt > 0)
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(400, 10 * 2 ** attempt)));
       const now = this.clock.now();
-      const [stored, existing] = await Promise.all([
+      const [stored, existing, refusalRate] = await Promise.all([
         readAccount(tenantId, localDay(this.zone, now.getTime())),
         batchGet(
           'ledger',
           entries.map((e) => ledgerEntryKey(tenantId, e.key)),
         ),
+        this.refusalRateAt(now),
       ]);
       const duplicates: string[] = [];
       const fresh: LedgerEntryInput[] = [];
@@ -279,7 +292,7 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
       }
       if (fresh.length === 0) return { applied: [], duplicates };
       try {
-        const { actions, alerts } = this.chunkActions(stored, fresh, now);
+        const { actions, alerts } = postingActions(stored, fresh, now, this.zone, refusalRate);
         await transactWrite(actions);
         await this.publish(alerts);
         return { applied: fresh.map((e) => e.key), duplicates };
@@ -288,15 +301,6 @@ export class LedgerStore implements LedgerPort, LedgerStorePort {
       }
     }
     throw new DomainError('unavailable', 'ledger_busy', 'the account is busy; retry the request');
-  }
-
-  /** The account's new state, its entries (each with the balance right after it) and any alerts. */
-  private chunkActions(
-    stored: StoredAccount,
-    entries: readonly LedgerEntryInput[],
-    now: Date,
-  ): { actions: TransactItem[]; alerts: Notification[] } {
-    return postingActions(stored, entries, now, this.zone);
   }
 
   async account(tenantId: string, now: Date): Promise<StoredAccount> {

@@ -208,7 +208,7 @@ async function accountDebitActions(
   const now = new Date(write.entries[0]?.at ?? 0);
   const stored = await readAccount(write.tenantId, localDay(businessZone(), now.getTime()));
   if (stored.account.version !== write.accountVersion || !stored.item) return undefined;
-  return postingActions(stored, write.entries, now, businessZone()).actions;
+  return postingActions(stored, write.entries, now, businessZone(), write.refusalRatePerMinute).actions;
 }
 
 // Without a digit pattern nearly every item read is a result; with one, read the index in pages this size.

@@ -15,7 +15,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import { alertFor, applyMovements, type Movement, moveMoney } from '../../domain/accounts/account.js';
 import type { LedgerEntryInput } from '../../domain/ledger/types.js';
 import {
   isRefundableCredit,
@@ -40,10 +39,9 @@ import type {
   PaymentStore,
   RefundRecord,
 } from '../../ports/payments.js';
-import { outboxPutAction } from './account-alerts.js';
-import { putAccountAction, readAccount, type StoredAccount, type TransactItem } from './account-store.js';
+import { readAccount, type StoredAccount, type TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
-import { entryItem, isTransactionConflict, ledgerEntryKey } from './ledger-store.js';
+import { isTransactionConflict, ledgerEntryKey, postingActions } from './ledger-store.js';
 import { queryAll, queryPage } from './paging.js';
 
 type Item = Record<string, unknown>;
@@ -104,11 +102,13 @@ async function getItem(key: { pk: string; sk: string }): Promise<Item | undefine
 export class DynamoPaymentStore implements PaymentStore {
   /**
    * `zone` picks the spend day; `publishAlerts` sends the alerts committed with a credit or refund (the
-   * composition root's outbox publisher), after the transaction.
+   * composition root's outbox publisher), after the transaction; `refusalRateAt` is the refusal point's
+   * rate at an instant (the tariff in force's dearest minute, as call setup reads it).
    */
   constructor(
     private readonly zone: string,
     private readonly publishAlerts: (alerts: readonly Notification[]) => Promise<unknown>,
+    private readonly refusalRateAt: (at: Date) => Promise<number>,
   ) {}
 
   private get table(): string {
@@ -355,34 +355,24 @@ export class DynamoPaymentStore implements PaymentStore {
     return true;
   }
 
-  /** The account's next state and its actions after `entries`, with any alert crossings in the outbox. */
-  private accountActions(
+  /**
+   * The account's next state and its actions after `entries` at `at`, with any alert crossings (at the
+   * refusal point's rate then) in the outbox: the ledger's own posting rules (postingActions).
+   */
+  private async accountActions(
     stored: StoredAccount,
     entries: readonly LedgerEntryInput[],
     at: string,
-  ): { actions: TransactItem[]; outbox: Notification[] } {
-    const movements: Movement[] = entries.map((e) => ({ amount: e.amount }));
-    const { account, crossings } = applyMovements(stored.account, movements);
-    let running = { balance: stored.account.balance, owed: stored.account.owed };
-    const items: TransactItem[] = entries.map((entry) => {
-      running = moveMoney(running.balance, running.owed, entry.amount);
-      return {
-        Put: {
-          TableName: this.table,
-          Item: entryItem(entry, running),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
-    });
-    const outbox = crossings.map((c) => alertFor(account, c));
-    return {
-      actions: [
-        putAccountAction(stored, account, at),
-        ...items,
-        ...outbox.map((alert) => outboxPutAction(alert, at)),
-      ],
-      outbox,
-    };
+  ): Promise<{ actions: TransactItem[]; outbox: Notification[] }> {
+    const now = new Date(at);
+    const { actions, alerts } = postingActions(
+      stored,
+      entries,
+      now,
+      this.zone,
+      await this.refusalRateAt(now),
+    );
+    return { actions, outbox: alerts };
   }
 
   private async readAccountAt(tenantId: string, at: string): Promise<StoredAccount> {
@@ -427,7 +417,7 @@ export class DynamoPaymentStore implements PaymentStore {
       if (current.status !== 'created')
         return current.providerTradeNo === credit.tradeNo ? 'duplicate' : 'not_payable';
       const stored = await this.readAccountAt(order.tenantId, credit.at);
-      const { actions, outbox } = this.accountActions(stored, [entry], credit.at);
+      const { actions, outbox } = await this.accountActions(stored, [entry], credit.at);
       actions.push(this.orderPaidAction(current, credit.tradeNo, credit.at, credit.day), {
         Put: {
           TableName: this.table,
@@ -476,7 +466,7 @@ export class DynamoPaymentStore implements PaymentStore {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (await getItem(ledgerEntryKey(credit.tenantId, entry.key))) return 'duplicate';
       const stored = await this.readAccountAt(credit.tenantId, at);
-      const { actions, outbox } = this.accountActions(stored, [entry], at);
+      const { actions, outbox } = await this.accountActions(stored, [entry], at);
       actions.push({
         Put: {
           TableName: this.table,
@@ -539,7 +529,7 @@ export class DynamoPaymentStore implements PaymentStore {
       meta: { refundId: r.refundId, orderId: r.orderId, by, requestId },
     }));
     const stored = await this.readAccountAt(tenantId, at);
-    const { actions, outbox } = this.accountActions(stored, entries, at);
+    const { actions, outbox } = await this.accountActions(stored, entries, at);
     actions.push({
       Put: {
         TableName: this.table,
@@ -618,7 +608,7 @@ export class DynamoPaymentStore implements PaymentStore {
       } else {
         // The provider did not pay it out: the money goes back to the balance, the order's remainder is free again.
         const stored = await this.readAccountAt(refund.tenantId, at);
-        const reversal = this.accountActions(
+        const reversal = await this.accountActions(
           stored,
           [
             {

@@ -36,13 +36,17 @@ export async function fundApproval(
   fees: ApprovalFees,
   at: string,
 ): Promise<NumberWrite> {
-  const funds = await deps.funds.read(app.tenantId);
+  const [funds, refusalRatePerMinute] = await Promise.all([
+    deps.funds.read(app.tenantId),
+    deps.refusalRateAt(new Date(at)),
+  ]);
   requireFunded(fees, funds);
   return {
     kind: 'account_debit',
     tenantId: app.tenantId,
     accountVersion: funds.accountVersion,
     entries: [openingFeeEntry(app, fees, at)],
+    refusalRatePerMinute,
   };
 }
 

@@ -32,6 +32,11 @@ export interface NumbersDeps {
   readonly ledger: LedgerPort;
   /** The tenant's paid-in money, read to fund an approval. */
   readonly funds: PrepaidFunds;
+  /**
+   * The refusal point's rate at an instant (the dearest minute of the tariff in force, as call setup reads
+   * it): the fees an approval debits cross the balance alerts there.
+   */
+  readonly refusalRateAt: (at: Date) => Promise<number>;
   /** Refunds at cancellation of the last number, through payments (only money paid in, per payment). */
   readonly refunds: BalanceRefunds;
   /** Ports built on first use, so a use case that needs no Connect never loads it. */

@@ -18,7 +18,7 @@ import type { HolidayCalendarStore } from '../../ports/routing.js';
 import type { ApplyJob } from '../../ports/routing-apply-jobs.js';
 import { isTelephonyThrottling, type TelephonyPort } from '../../ports/telephony.js';
 import { backoffSeconds } from '../../ports/work-queue.js';
-import { applyRouting } from './apply-routing.js';
+import { type ApplyRoutingDeps, applyRouting } from './apply-routing.js';
 import type { RoutingApplyMessage, RoutingApplyQueueDeps } from './request-routing-apply.js';
 
 export const APPLY_RETRIES = {
@@ -46,6 +46,8 @@ export async function runRoutingApply(
   deps: RoutingApplyQueueDeps & {
     readonly calendars: HolidayCalendarStore;
     readonly telephony: () => Promise<TelephonyPort>;
+    /** The tariffs in force from an instant on: the snapshot's rate steps (call setup's refusal point). */
+    readonly tariffsFrom?: ApplyRoutingDeps['tariffsFrom'];
   },
   message: RoutingApplyMessage,
   at: string,
@@ -64,7 +66,12 @@ export async function runRoutingApply(
   await save({ status: 'applying' });
   try {
     const result = await applyRouting(
-      { routing: deps.routing, calendars: deps.calendars, telephony: await deps.telephony() },
+      {
+        routing: deps.routing,
+        calendars: deps.calendars,
+        telephony: await deps.telephony(),
+        ...(deps.tariffsFrom ? { tariffsFrom: deps.tariffsFrom } : {}),
+      },
       {
         number,
         tenantId: job.tenantId,

@@ -141,7 +141,8 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/numbers/{number}/transfer/decision',
     entry: 'functions/api/numbers/decide-transfer.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'write', routing: 'write', ledger: 'write' },
+    // ops: the old owner's settlement posts to the ledger, whose alerts cross at the tariff in force.
+    tables: { numbers: 'write', routing: 'write', ledger: 'write', ops: 'read' },
     capabilities: ['notifications', 'telephony'],
     rateLimit: 'write',
     summary: "The receiving tenant accepts or declines; on acceptance the old owner's fees are settled first",
