@@ -17,7 +17,17 @@ import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';
+import {
+  account,
+  adjustmentsOf,
+  answeredCall,
+  bindNumbers,
+  bucketItem,
+  callItem,
+  displacement,
+  ledgerSum,
+  topUp,
+} from './ingest-fixtures.js';
 
 const RUNS = Number(process.env.INGEST_PROPERTY_RUNS ?? 12);
 let db: TestDatabase;
@@ -178,6 +188,54 @@ describe('included minutes belong to a number and its month', () => {
     await expectInvariants('allow-2');
     await expectInvariants('allow-3');
   });
+
+  it('a late call displacing 120 calls re-settles every one of them, exactly once, over several transactions', async () => {
+    // Business plan on 4006: 600 included minutes a month, long distance 23 fen/min at peak.
+    useClock(new TestClock('2027-01-20T04:00:00Z'));
+    const tenantId = 'allow-many';
+    await bindNumbers([
+      { tenantId, number400: '4006100020', accessNumber: '+6532000020', planId: 'business' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small, late } = displacement('+6532000020', 'many', '2027-01-04');
+    // The filler and 120 one-minute calls use the 600 minutes exactly: every call free (bucket v1, v2).
+    expect(await ingest(filler, ...small.slice(0, 60))).toMatchObject({ charged: 61, failures: [] });
+    expect(await ingest(...small.slice(60))).toMatchObject({ charged: 60, failures: [] });
+    expect((await account(tenantId)).balance).toBe(100_000);
+    // The late 120-minute call that started before them all: free; each one-minute call pays 23 fen.
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    const result = await ingest(late);
+    expect(result).toMatchObject({ charged: 1, adjusted: 120, failures: [] });
+    // The late call with the bucket's new allocation, then 45 + 45 + 30 re-settlements.
+    expect(result.transactions).toBe(4);
+    expect(await callItem('many-late')).toMatchObject({ amount: 0, includedSecondsUsed: 7200 });
+    expect(await callItem('many-filler')).toMatchObject({ amount: 0, includedSecondsUsed: 28_800 });
+    for (const c of small)
+      expect(await callItem(String(c.ContactId))).toMatchObject({
+        amount: 23,
+        includedSecondsUsed: 0,
+        ledgerAmount: 0,
+      });
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    for (const [i, a] of adjustments.entries())
+      expect(a).toMatchObject({
+        key: `call#many-s${String(i).padStart(3, '0')}#allowance#2027-01#number#4006100020#v3`,
+        amount: -23,
+        at: '2027-01-20T05:00:00.000Z',
+        meta: { includedSecondsUsed: 0, allowanceKey: '2027-01#number#4006100020' },
+      });
+    // 120 × 23 = 2,760 fen; nothing owed is left on the bucket.
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 2760, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100020')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+    // The same record again (the stream delivers at least once): nothing more.
+    useClock(new TestClock('2027-01-20T06:00:00Z'));
+    expect(await ingest(late)).toMatchObject({ charged: 0, adjusted: 0, failures: [] });
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    expect((await account(tenantId)).balance).toBe(100_000 - 2760);
+    await expectInvariants(tenantId);
+  }, 60_000);
 
   it('property: the charges of a set of records do not depend on arrival order, duplicates or batch split', async () => {
     let run = 0;
