@@ -237,6 +237,94 @@ describe('included minutes belong to a number and its month', () => {
     await expectInvariants(tenantId);
   }, 60_000);
 
+  it('property: large displacements — charges do not depend on arrival order or batch split', async () => {
+    // Business plan (600 minutes): a 480-minute call on Monday 10:00, 50 to 110 one-minute calls on the
+    // Tuesday (all free until then), and 1 to 3 late calls (40 to 150 minutes) on the Monday morning that
+    // take minutes back from the latest of them (often from more calls than one transaction re-settles).
+    let run = 0;
+    const local = (day: string, minutes: number) =>
+      new Date(Date.parse(`${day}T07:00:00+08:00`) + minutes * 60_000).toISOString();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 50, max: 110 }),
+        fc.array(
+          fc.record({ minute: fc.integer({ min: 0, max: 170 }), minutes: fc.integer({ min: 40, max: 150 }) }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.func(fc.integer()),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        async (count, lates, order, cuts) => {
+          run++;
+          useClock(new TestClock('2027-01-20T04:00:00Z'));
+          const sideOf = (side: 'x' | 'y') => ({
+            tenantId: `prop-many-${run}-${side}`,
+            number400: `4006${side === 'x' ? 3 : 4}${String(run).padStart(5, '0')}`,
+            accessNumber: `+657${side === 'x' ? 4 : 5}${String(run).padStart(6, '0')}`,
+            planId: 'business',
+          });
+          const x = sideOf('x');
+          const y = sideOf('y');
+          await bindNumbers([x, y]);
+          await topUp(x.tenantId, 1_000_000);
+          await topUp(y.tenantId, 1_000_000);
+          const recordsOf = (side: typeof x, tag: string) => ({
+            early: [
+              answeredCall(side.accessNumber, {
+                contactId: `pm-${run}-${tag}-filler`,
+                answeredAt: local('2027-01-04', 180),
+                seconds: 480 * 60,
+              }),
+              ...Array.from({ length: count }, (_, i) =>
+                answeredCall(side.accessNumber, {
+                  contactId: `pm-${run}-${tag}-s${i}`,
+                  answeredAt: local('2027-01-05', 180 + i),
+                  seconds: 60,
+                }),
+              ),
+            ],
+            late: lates.map((l, i) =>
+              answeredCall(side.accessNumber, {
+                contactId: `pm-${run}-${tag}-late${i}`,
+                answeredAt: local('2027-01-04', l.minute),
+                seconds: l.minutes * 60,
+              }),
+            ),
+          });
+          const rx = recordsOf(x, 'x');
+          expect((await ingest(...rx.early, ...rx.late)).failures).toEqual([]);
+          // y: the earlier calls shuffled and split into batches anywhere, then the late ones.
+          const ry = recordsOf(y, 'y');
+          const shuffled = [...ry.early].sort(
+            (a, b) => order(String(a.ContactId)) - order(String(b.ContactId)),
+          );
+          const bounds = [...new Set(cuts.map((c) => c % (shuffled.length + 1)))].sort((a, b) => a - b);
+          let from = 0;
+          for (const to of [...bounds, shuffled.length]) {
+            if (to > from) expect((await ingest(...shuffled.slice(from, to))).failures).toEqual([]);
+            from = to;
+          }
+          expect((await ingest(...ry.late)).failures).toEqual([]);
+          for (const [i, cx] of [...rx.early, ...rx.late].entries()) {
+            const id = String(cx.ContactId);
+            const a = await callItem(id);
+            const b = await callItem(id.replace(`-${run}-x-`, `-${run}-y-`));
+            expect({ amount: b?.amount, free: b?.includedSecondsUsed, i }).toEqual({
+              amount: a?.amount,
+              free: a?.includedSecondsUsed,
+              i,
+            });
+          }
+          const ax = await account(x.tenantId);
+          const ay = await account(y.tenantId);
+          expect(ay.balance - ay.owed).toBe(ax.balance - ax.owed);
+          expect((await bucketItem(y.tenantId, `2027-01#number#${y.number400}`))?.pending ?? {}).toEqual({});
+          await expectInvariants(y.tenantId);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 6) },
+    );
+  }, 300_000);
+
   it('property: the charges of a set of records do not depend on arrival order, duplicates or batch split', async () => {
     let run = 0;
     const callArb = fc.record({
