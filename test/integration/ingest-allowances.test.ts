@@ -237,6 +237,35 @@ describe('included minutes belong to a number and its month', () => {
     await expectInvariants(tenantId);
   }, 60_000);
 
+  it('a displacing call in a busy batch (deferred postings) re-settles its 120 calls after the account is written', async () => {
+    useClock(new TestClock('2027-01-20T04:00:00Z'));
+    const tenantId = 'allow-busy';
+    await bindNumbers([
+      { tenantId, number400: '4006100021', accessNumber: '+6532000021', planId: 'business' },
+      { tenantId, number400: '4006100022', accessNumber: '+6532000022' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small, late } = displacement('+6532000021', 'busy', '2027-01-04');
+    await ingest(filler, ...small.slice(0, 60));
+    await ingest(...small.slice(60));
+    // With the late call, 99 one-minute calls on the payg number (Tuesday 19th, peak: 25 fen each).
+    const payg = Array.from({ length: 99 }, (_, i) =>
+      answeredCall('+6532000022', {
+        contactId: `busy-p${i}`,
+        answeredAt: at10('2027-01-19', i),
+        seconds: 60,
+      }),
+    );
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    expect(await ingest(late, ...payg)).toMatchObject({ charged: 100, adjusted: 120, failures: [] });
+    for (const c of small) expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23 });
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    // 99 × 25 + 120 × 23 = 2,475 + 2,760 = 5,235 fen.
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 5235, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100021')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+  }, 60_000);
+
   it('property: large displacements — charges do not depend on arrival order or batch split', async () => {
     // Business plan (600 minutes): a 480-minute call on Monday 10:00, 50 to 110 one-minute calls on the
     // Tuesday (all free until then), and 1 to 3 late calls (40 to 150 minutes) on the Monday morning that
