@@ -213,6 +213,49 @@ function firstUnitWork(buckets: readonly BucketWork[]): AllowanceWork & { later:
   return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [] };
 }
 
+/** A re-settlement a bucket owes: the call, its free seconds now and the version that displaced it. */
+interface Owed {
+  readonly work: BucketWork;
+  readonly contactId: string;
+  readonly seconds: number;
+  readonly version: number;
+}
+
+/**
+ * What a bucket owes, but for calls of the batch (`demanded`): those are rated from the allocation itself
+ * and stay owed until a re-settlement of them is written (then with the difference their write left).
+ */
+function owedOf(work: BucketWork, demanded: ReadonlySet<string>): Owed[] {
+  return Object.entries(work.bucket.pending ?? {}).flatMap(([contactId, version]) =>
+    demanded.has(contactId)
+      ? []
+      : [{ work, contactId, seconds: freeSecondsOf(work.bucket, contactId), version }],
+  );
+}
+
+/** Reads the owed calls' items (one request) into their buckets' work and `existing`. */
+async function readOwed(owed: readonly Owed[], existing: Map<string, Item>): Promise<void> {
+  if (owed.length === 0) return;
+  const calls = await batchGet(
+    'ledger',
+    owed.map((o) => callKey(o.contactId)),
+  );
+  for (const o of owed) {
+    const item = calls.get(callId(o.contactId));
+    if (!item) {
+      // Its bucket took the claim but its call item was never written (a run failed in between):
+      // when its record comes again it is rated from the allocation, so nothing is owed.
+      const dropped = settled(o.work.bucket, [o.contactId]);
+      o.work.bucket = o.work.changed ? { ...dropped, version: o.work.bucket.version } : dropped;
+      o.work.changed = true;
+      continue;
+    }
+    // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
+    existing.set(callId(o.contactId), item);
+    o.work.resettle.push({ record: callFromItem(item), freeSeconds: o.seconds, bucketVersion: o.version });
+  }
+}
+
 export interface ChargeStoreOptions {
   readonly rating: RatingContext;
   /** Days call records are kept unless the tenant asks for longer (CALL_RETENTION_DAYS). */
@@ -238,8 +281,53 @@ export class DynamoCallCharges implements CallChargesPort {
     return { round: (contacts, round, now) => this.round(contacts, round, now, resolution) };
   }
 
-  sweepPendingPostings(now: Date, olderThanMs?: number) {
-    return sweepPendingPostings(this.zone, now, olderThanMs, 50, this.options.warn, this.refusalRate(now));
+  /** Deferred postings, and re-settlements buckets still owe, that a crashed or abandoned run left. */
+  async sweepPendingPostings(now: Date, olderThanMs?: number) {
+    const swept = await sweepPendingPostings(
+      this.zone,
+      now,
+      olderThanMs,
+      50,
+      this.options.warn,
+      this.refusalRate(now),
+    );
+    const alerts = [...swept.alerts];
+    const byTenant = new Map<string, string[]>();
+    for (const o of swept.owing) byTenant.set(o.tenantId, [...(byTenant.get(o.tenantId) ?? []), o.key]);
+    for (const [tenantId, keys] of byTenant)
+      try {
+        alerts.push(...(await this.finishResettlements(tenantId, keys, now)));
+      } catch (error) {
+        this.options.warn?.('owed re-settlements not finished yet', { tenantId, error });
+      }
+    return { applied: swept.applied, alerts };
+  }
+
+  /**
+   * The re-settlements these buckets of a tenant still owe, carried out as a batch touching them would
+   * (a lost race leaves them for the next sweep or batch).
+   */
+  private async finishResettlements(tenantId: string, keys: readonly string[], now: Date) {
+    const items = await batchGet('ledger', [
+      accountKey(tenantId),
+      ...keys.map((k) => allowanceItemKey(tenantId, k)),
+    ]);
+    const stored = storedAccount(
+      tenantId,
+      items.get(`ACCT#${tenantId}|ACCOUNT`),
+      localDay(this.zone, now.getTime()),
+    );
+    const work: BucketWork[] = keys.flatMap((k) => {
+      const bucket = bucketFromItem(items.get(allowanceItemId(tenantId, k)));
+      return bucket ? [{ bucket, changed: false, resettle: [], contactIds: [] }] : [];
+    });
+    const existing = new Map<string, Item>();
+    await readOwed(
+      work.flatMap((w) => owedOf(w, new Set())),
+      existing,
+    );
+    const { units } = this.plan(stored, [], existing, new Map(), work, now);
+    return (await this.execute([units])).alerts;
   }
 
   private async round(
@@ -500,7 +588,7 @@ export class DynamoCallCharges implements CallChargesPort {
   ): Promise<Map<string, BucketWork[]>> {
     const work = new Map<string, BucketWork[]>();
     const free = new Map<string, { seconds: number; key: string }>();
-    const owed: { work: BucketWork; contactId: string; seconds: number; version: number }[] = [];
+    const owed: Owed[] = [];
     for (const [id, d] of demands) {
       const bucket = bucketFromItem(items.get(id)) ?? emptyBucket(d.key, d.month, d.scope, d.included);
       const allocation = allocateAllowance({ ...bucket, includedSeconds: d.included }, d.demands);
@@ -512,46 +600,16 @@ export class DynamoCallCharges implements CallChargesPort {
         resettle: [],
         contactIds: d.contactIds,
       };
-      const demanded = new Set(d.demands.map((x) => x.contactId));
-      let owes = false;
-      for (const [contactId, version] of Object.entries(allocation.bucket.pending ?? {})) {
-        // A call of this batch is rated from the allocation itself; it stays owed until a re-settlement
-        // of it is written (then with the difference its own write left, if any).
-        if (demanded.has(contactId)) continue;
-        owes = true;
-        owed.push({ work: w, contactId, seconds: freeSecondsOf(allocation.bucket, contactId), version });
-      }
-      if (allocation.changed || owes) work.set(d.tenantId, [...(work.get(d.tenantId) ?? []), w]);
+      const owes = owedOf(w, new Set(d.demands.map((x) => x.contactId)));
+      owed.push(...owes);
+      if (allocation.changed || owes.length > 0) work.set(d.tenantId, [...(work.get(d.tenantId) ?? []), w]);
     }
     for (let i = 0; i < resolved.length; i++) {
       const r = resolved[i] as Resolved;
       const f = free.get(r.call.contact.contactId);
       if (f) resolved[i] = { ...r, call: { ...r.call, freeSeconds: f.seconds, allowanceKey: f.key } };
     }
-    if (owed.length > 0) {
-      const calls = await batchGet(
-        'ledger',
-        owed.map((o) => callKey(o.contactId)),
-      );
-      for (const o of owed) {
-        const item = calls.get(callId(o.contactId));
-        if (!item) {
-          // Its bucket took the claim but its call item was never written (a run failed in between):
-          // when its record comes again it is rated from the allocation, so nothing is owed.
-          const dropped = settled(o.work.bucket, [o.contactId]);
-          o.work.bucket = o.work.changed ? { ...dropped, version: o.work.bucket.version } : dropped;
-          o.work.changed = true;
-          continue;
-        }
-        // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
-        existing.set(callId(o.contactId), item);
-        o.work.resettle.push({
-          record: callFromItem(item),
-          freeSeconds: o.seconds,
-          bucketVersion: o.version,
-        });
-      }
-    }
+    await readOwed(owed, existing);
     return work;
   }
 
