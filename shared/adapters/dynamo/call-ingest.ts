@@ -25,7 +25,8 @@
  * still pending is computed from the call item as it is then (the difference to the free seconds of its
  * current claim), so a later allocation, or a call item rewritten meanwhile (conditioned on the amount
  * read), never double-counts. Whoever next touches the bucket finishes what is owed: the retried batch
- * does (its late record, found charged, still touches its bucket), as does any later record of it.
+ * (its late record, found charged, still touches its bucket), any later record of it, or, if none comes
+ * back, the ingest's sweep (a bucket owing is on gsi2's pending partition, as deferred postings are).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
