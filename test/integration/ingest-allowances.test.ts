@@ -237,6 +237,44 @@ describe('included minutes belong to a number and its month', () => {
     await expectInvariants(tenantId);
   }, 60_000);
 
+  it('two displacing calls ingested at once: their re-settlements interleave on the bucket, each call settled once', async () => {
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    const tenantId = 'allow-race';
+    await bindNumbers([
+      { tenantId, number400: '4006100023', accessNumber: '+6532000023', planId: 'business' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small } = displacement('+6532000023', 'race', '2027-01-04');
+    await ingest(filler, ...small.slice(0, 60));
+    await ingest(...small.slice(60));
+    // Two 60-minute calls on the Monday morning (08:00 and 09:00 answers), in two concurrent batches:
+    // together they take back the 120 minutes the one-minute calls held.
+    const early = answeredCall('+6532000023', {
+      contactId: 'race-late-0',
+      answeredAt: '2027-01-04T00:00:00Z',
+      seconds: 3600,
+    });
+    const later = answeredCall('+6532000023', {
+      contactId: 'race-late-1',
+      answeredAt: '2027-01-04T01:00:00Z',
+      seconds: 3600,
+    });
+    const results = await Promise.all([ingest(early), ingest(later)]);
+    // A record that lost every round would come back from the stream: deliver those again.
+    for (const [i, r] of results.entries())
+      if (r.failures.length > 0) expect((await ingest(i === 0 ? early : later)).failures).toEqual([]);
+    for (const c of small) expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23 });
+    expect(await callItem('race-late-0')).toMatchObject({ amount: 0, includedSecondsUsed: 3600 });
+    expect(await callItem('race-late-1')).toMatchObject({ amount: 0, includedSecondsUsed: 3600 });
+    // Each one-minute call moved once from 0 to 23 fen, whichever allocation displaced it.
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    expect(adjustments.reduce((sum, a) => sum + Number(a.amount), 0)).toBe(-2760);
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 2760, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100023')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+  }, 60_000);
+
   it('a displacing call in a busy batch (deferred postings) re-settles its 120 calls after the account is written', async () => {
     useClock(new TestClock('2027-01-20T04:00:00Z'));
     const tenantId = 'allow-busy';
