@@ -17,7 +17,17 @@ import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';
+import {
+  account,
+  adjustmentsOf,
+  answeredCall,
+  bindNumbers,
+  bucketItem,
+  callItem,
+  displacement,
+  ledgerSum,
+  topUp,
+} from './ingest-fixtures.js';
 
 const RUNS = Number(process.env.INGEST_PROPERTY_RUNS ?? 12);
 let db: TestDatabase;
@@ -178,6 +188,209 @@ describe('included minutes belong to a number and its month', () => {
     await expectInvariants('allow-2');
     await expectInvariants('allow-3');
   });
+
+  it('a late call displacing 120 calls re-settles every one of them, exactly once, over several transactions', async () => {
+    // Business plan on 4006: 600 included minutes a month, long distance 23 fen/min at peak.
+    useClock(new TestClock('2027-01-20T04:00:00Z'));
+    const tenantId = 'allow-many';
+    await bindNumbers([
+      { tenantId, number400: '4006100020', accessNumber: '+6532000020', planId: 'business' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small, late } = displacement('+6532000020', 'many', '2027-01-04');
+    // The filler and 120 one-minute calls use the 600 minutes exactly: every call free (bucket v1, v2).
+    expect(await ingest(filler, ...small.slice(0, 60))).toMatchObject({ charged: 61, failures: [] });
+    expect(await ingest(...small.slice(60))).toMatchObject({ charged: 60, failures: [] });
+    expect((await account(tenantId)).balance).toBe(100_000);
+    // The late 120-minute call that started before them all: free; each one-minute call pays 23 fen.
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    const result = await ingest(late);
+    expect(result).toMatchObject({ charged: 1, adjusted: 120, failures: [] });
+    // The late call with the bucket's new allocation, then 45 + 45 + 30 re-settlements.
+    expect(result.transactions).toBe(4);
+    expect(await callItem('many-late')).toMatchObject({ amount: 0, includedSecondsUsed: 7200 });
+    expect(await callItem('many-filler')).toMatchObject({ amount: 0, includedSecondsUsed: 28_800 });
+    for (const c of small)
+      expect(await callItem(String(c.ContactId))).toMatchObject({
+        amount: 23,
+        includedSecondsUsed: 0,
+        ledgerAmount: 0,
+      });
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    for (const [i, a] of adjustments.entries())
+      expect(a).toMatchObject({
+        key: `call#many-s${String(i).padStart(3, '0')}#allowance#2027-01#number#4006100020#v3`,
+        amount: -23,
+        at: '2027-01-20T05:00:00.000Z',
+        meta: { includedSecondsUsed: 0, allowanceKey: '2027-01#number#4006100020' },
+      });
+    // 120 × 23 = 2,760 fen; nothing owed is left on the bucket.
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 2760, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100020')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+    // The same record again (the stream delivers at least once): nothing more.
+    useClock(new TestClock('2027-01-20T06:00:00Z'));
+    expect(await ingest(late)).toMatchObject({ charged: 0, adjusted: 0, failures: [] });
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    expect((await account(tenantId)).balance).toBe(100_000 - 2760);
+    await expectInvariants(tenantId);
+  }, 60_000);
+
+  it('two displacing calls ingested at once: their re-settlements interleave on the bucket, each call settled once', async () => {
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    const tenantId = 'allow-race';
+    await bindNumbers([
+      { tenantId, number400: '4006100023', accessNumber: '+6532000023', planId: 'business' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small } = displacement('+6532000023', 'race', '2027-01-04');
+    await ingest(filler, ...small.slice(0, 60));
+    await ingest(...small.slice(60));
+    // Two 60-minute calls on the Monday morning (08:00 and 09:00 answers), in two concurrent batches:
+    // together they take back the 120 minutes the one-minute calls held.
+    const early = answeredCall('+6532000023', {
+      contactId: 'race-late-0',
+      answeredAt: '2027-01-04T00:00:00Z',
+      seconds: 3600,
+    });
+    const later = answeredCall('+6532000023', {
+      contactId: 'race-late-1',
+      answeredAt: '2027-01-04T01:00:00Z',
+      seconds: 3600,
+    });
+    const results = await Promise.all([ingest(early), ingest(later)]);
+    // A record that lost every round would come back from the stream: deliver those again.
+    for (const [i, r] of results.entries())
+      if (r.failures.length > 0) expect((await ingest(i === 0 ? early : later)).failures).toEqual([]);
+    for (const c of small) expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23 });
+    expect(await callItem('race-late-0')).toMatchObject({ amount: 0, includedSecondsUsed: 3600 });
+    expect(await callItem('race-late-1')).toMatchObject({ amount: 0, includedSecondsUsed: 3600 });
+    // Each one-minute call moved once from 0 to 23 fen, whichever allocation displaced it.
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    expect(adjustments.reduce((sum, a) => sum + Number(a.amount), 0)).toBe(-2760);
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 2760, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100023')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+  }, 60_000);
+
+  it('a displacing call in a busy batch (deferred postings) re-settles its 120 calls after the account is written', async () => {
+    useClock(new TestClock('2027-01-20T04:00:00Z'));
+    const tenantId = 'allow-busy';
+    await bindNumbers([
+      { tenantId, number400: '4006100021', accessNumber: '+6532000021', planId: 'business' },
+      { tenantId, number400: '4006100022', accessNumber: '+6532000022' },
+    ]);
+    await topUp(tenantId, 100_000);
+    const { filler, small, late } = displacement('+6532000021', 'busy', '2027-01-04');
+    await ingest(filler, ...small.slice(0, 60));
+    await ingest(...small.slice(60));
+    // With the late call, 99 one-minute calls on the payg number (Tuesday 19th, peak: 25 fen each).
+    const payg = Array.from({ length: 99 }, (_, i) =>
+      answeredCall('+6532000022', {
+        contactId: `busy-p${i}`,
+        answeredAt: at10('2027-01-19', i),
+        seconds: 60,
+      }),
+    );
+    useClock(new TestClock('2027-01-20T05:00:00Z'));
+    expect(await ingest(late, ...payg)).toMatchObject({ charged: 100, adjusted: 120, failures: [] });
+    for (const c of small) expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23 });
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    // 99 × 25 + 120 × 23 = 2,475 + 2,760 = 5,235 fen.
+    expect(await account(tenantId)).toMatchObject({ balance: 100_000 - 5235, owed: 0 });
+    expect(await bucketItem(tenantId, '2027-01#number#4006100021')).toMatchObject({ pending: {} });
+    await expectInvariants(tenantId);
+  }, 60_000);
+
+  it('property: large displacements — charges do not depend on arrival order or batch split', async () => {
+    // Business plan (600 minutes): a 480-minute call on Monday 10:00, 50 to 110 one-minute calls on the
+    // Tuesday (all free until then), and 1 to 3 late calls (40 to 150 minutes) on the Monday morning that
+    // take minutes back from the latest of them (often from more calls than one transaction re-settles).
+    let run = 0;
+    const local = (day: string, minutes: number) =>
+      new Date(Date.parse(`${day}T07:00:00+08:00`) + minutes * 60_000).toISOString();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 50, max: 110 }),
+        fc.array(
+          fc.record({ minute: fc.integer({ min: 0, max: 170 }), minutes: fc.integer({ min: 40, max: 150 }) }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.func(fc.integer()),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        async (count, lates, order, cuts) => {
+          run++;
+          useClock(new TestClock('2027-01-20T04:00:00Z'));
+          const sideOf = (side: 'x' | 'y') => ({
+            tenantId: `prop-many-${run}-${side}`,
+            number400: `4006${side === 'x' ? 3 : 4}${String(run).padStart(5, '0')}`,
+            accessNumber: `+657${side === 'x' ? 4 : 5}${String(run).padStart(6, '0')}`,
+            planId: 'business',
+          });
+          const x = sideOf('x');
+          const y = sideOf('y');
+          await bindNumbers([x, y]);
+          await topUp(x.tenantId, 1_000_000);
+          await topUp(y.tenantId, 1_000_000);
+          const recordsOf = (side: typeof x, tag: string) => ({
+            early: [
+              answeredCall(side.accessNumber, {
+                contactId: `pm-${run}-${tag}-filler`,
+                answeredAt: local('2027-01-04', 180),
+                seconds: 480 * 60,
+              }),
+              ...Array.from({ length: count }, (_, i) =>
+                answeredCall(side.accessNumber, {
+                  contactId: `pm-${run}-${tag}-s${i}`,
+                  answeredAt: local('2027-01-05', 180 + i),
+                  seconds: 60,
+                }),
+              ),
+            ],
+            late: lates.map((l, i) =>
+              answeredCall(side.accessNumber, {
+                contactId: `pm-${run}-${tag}-late${i}`,
+                answeredAt: local('2027-01-04', l.minute),
+                seconds: l.minutes * 60,
+              }),
+            ),
+          });
+          const rx = recordsOf(x, 'x');
+          expect((await ingest(...rx.early, ...rx.late)).failures).toEqual([]);
+          // y: the earlier calls shuffled and split into batches anywhere, then the late ones.
+          const ry = recordsOf(y, 'y');
+          const shuffled = [...ry.early].sort(
+            (a, b) => order(String(a.ContactId)) - order(String(b.ContactId)),
+          );
+          const bounds = [...new Set(cuts.map((c) => c % (shuffled.length + 1)))].sort((a, b) => a - b);
+          let from = 0;
+          for (const to of [...bounds, shuffled.length]) {
+            if (to > from) expect((await ingest(...shuffled.slice(from, to))).failures).toEqual([]);
+            from = to;
+          }
+          expect((await ingest(...ry.late)).failures).toEqual([]);
+          for (const [i, cx] of [...rx.early, ...rx.late].entries()) {
+            const id = String(cx.ContactId);
+            const a = await callItem(id);
+            const b = await callItem(id.replace(`-${run}-x-`, `-${run}-y-`));
+            expect({ amount: b?.amount, free: b?.includedSecondsUsed, i }).toEqual({
+              amount: a?.amount,
+              free: a?.includedSecondsUsed,
+              i,
+            });
+          }
+          const ax = await account(x.tenantId);
+          const ay = await account(y.tenantId);
+          expect(ay.balance - ay.owed).toBe(ax.balance - ax.owed);
+          expect((await bucketItem(y.tenantId, `2027-01#number#${y.number400}`))?.pending ?? {}).toEqual({});
+          await expectInvariants(y.tenantId);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 6) },
+    );
+  }, 300_000);
 
   it('property: the charges of a set of records do not depend on arrival order, duplicates or batch split', async () => {
     let run = 0;

@@ -27,7 +27,17 @@ import {
   startFaultProxy,
 } from '../support/fault-proxy.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';
+import {
+  account,
+  adjustmentsOf,
+  answeredCall,
+  bindNumbers,
+  bucketItem,
+  callItem,
+  displacement,
+  ledgerSum,
+  topUp,
+} from './ingest-fixtures.js';
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
@@ -236,6 +246,70 @@ describe('ingest under faults', () => {
       expect(await ledgerSum(l.tenantId)).toEqual({ sum: acct.balance, count: 61 });
     }
   }, 60_000);
+
+  // A late call displacing 120 calls from the included minutes: its record's transaction (the call, the
+  // bucket's allocation and the 120 re-settlements it owes), then three re-settlement transactions (45,
+  // 45, 30 calls). Business plan on 4008: long distance 26 fen/min at peak; each call re-settled pays 26.
+  it.each([
+    { applied: 1, lost: false, adjustedBefore: 0, finish: 'replay' },
+    { applied: 2, lost: false, adjustedBefore: 45, finish: 'replay' },
+    { applied: 3, lost: true, adjustedBefore: 90, finish: 'replay' },
+    { applied: 2, lost: false, adjustedBefore: 45, finish: 'sweep' },
+  ])(
+    'a crash after $applied of the displacing record’s transactions (answer lost: $lost): the $finish re-settles the rest, nothing twice',
+    async ({ applied, lost, adjustedBefore, finish }) => {
+      const n = ++lineCounter;
+      const tenantId = `fault-${n}`;
+      const accessNumber = `+65${String(80_000_000 + n)}`;
+      const number = `4008${String(900_000 + n)}`;
+      await bindNumbers([{ tenantId, number400: number, accessNumber, planId: 'business' }]);
+      await topUp(tenantId, 1_000_000);
+      const { filler, small, late } = displacement(accessNumber, `crash-${n}`, '2026-11-02');
+      expect(
+        (await processContactRecords(eventOf([filler, ...small.slice(0, 60)]))).batchItemFailures,
+      ).toEqual([]);
+      expect((await processContactRecords(eventOf(small.slice(60), 2000))).batchItemFailures).toEqual([]);
+      const event = eventOf([late], 3000);
+      // The first transactions pass (the last of them applied, its answer lost), then nothing gets through.
+      const passed: ('pass' | 'lose-response')[] = Array(applied).fill('pass');
+      if (lost) passed[applied - 1] = 'lose-response';
+      proxy.plan('TransactWriteItems', ...passed);
+      proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
+      const crashed = await processContactRecords(event).catch(() => undefined);
+      proxy.rule(undefined);
+      expect(crashed?.batchItemFailures.length ?? 1).toBe(1);
+      // The late call is charged (free) and the bucket says what it still owes.
+      expect(await callItem(`crash-${n}-late`)).toMatchObject({ amount: 0, includedSecondsUsed: 7200 });
+      expect(await adjustmentsOf(tenantId)).toHaveLength(adjustedBefore);
+      const owed = await bucketItem(tenantId, `2026-11#number#${number}`);
+      expect(Object.keys(owed?.pending ?? {})).toHaveLength(120 - adjustedBefore);
+      expect((await account(tenantId)).balance).toBe(1_000_000 - 26 * adjustedBefore);
+      if (finish === 'replay') {
+        // The stream delivers the batch again (twice): the rest is re-settled, once.
+        expect((await processContactRecords(event)).batchItemFailures).toEqual([]);
+        expect((await processContactRecords(event)).batchItemFailures).toEqual([]);
+      } else {
+        // The batch never comes back (dead-lettered): the sweep finds the bucket owing (run twice).
+        await ingest.sweepPendingPostings(0);
+        await ingest.sweepPendingPostings(0);
+      }
+      for (const c of small)
+        expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 26, includedSecondsUsed: 0 });
+      const adjustments = await adjustmentsOf(tenantId);
+      expect(adjustments).toHaveLength(120);
+      for (const [i, a] of adjustments.entries())
+        expect(a).toMatchObject({
+          key: `call#crash-${n}-s${String(i).padStart(3, '0')}#allowance#2026-11#number#${number}#v3`,
+          amount: -26,
+        });
+      expect(await bucketItem(tenantId, `2026-11#number#${number}`)).toMatchObject({ pending: {} });
+      // 120 × 26 = 3,120 fen. Ledger: the top-up and 120 adjustments (the free calls posted 0).
+      const acct = await account(tenantId);
+      expect(acct).toMatchObject({ balance: 1_000_000 - 3120, owed: 0 });
+      expect(await ledgerSum(tenantId)).toEqual({ sum: acct.balance - acct.owed, count: 121 });
+    },
+    60_000,
+  );
 
   it('50 concurrent charges against a balance that covers 10: floor kept, every charge accounted for', async () => {
     // Each call: 5 minutes long distance on 4008 = 150 fen; the balance pays for 10.

@@ -145,3 +145,59 @@ export function answeredCall(
       : {}),
   };
 }
+
+/** The call_adjustment entries of an account (ledger items LEDGER#call#…), in key order. */
+export async function adjustmentsOf(tenantId: string): Promise<Record<string, any>[]> {
+  const items = await queryAll({
+    TableName: tableName('ledger'),
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': `ACCT#${tenantId}`, ':s': 'LEDGER#call#' },
+  });
+  return items.filter((i) => i.kind === 'call_adjustment');
+}
+
+/** An allowance bucket item (shared/adapters/dynamo/allowance-items.ts). */
+export async function bucketItem(tenantId: string, key: string): Promise<Record<string, any> | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName('ledger'),
+      Key: { pk: `ACCT#${tenantId}`, sk: `ALLOWANCE#${key}` },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/**
+ * A month where a late long call displaces many calls from the included minutes (business plan: 600
+ * minutes a month), all at weekday peak in the tariff's zone (Shanghai, +08:00):
+ * - `filler`: Monday `monday` 10:00, 480 minutes (free);
+ * - `small`: `count` one-minute calls on the Tuesday after, from 10:00, one a minute (the last 120
+ *   included minutes, free);
+ * - `late`: Monday 09:00, 120 minutes, arriving after them all: it takes 120 included minutes first, the
+ *   filler keeps its 480, and every one-minute call is re-settled to a full minute.
+ */
+export function displacement(accessNumber: string, tag: string, monday: string, count = 120) {
+  const local = (day: string, hh: string, plusMinutes: number) =>
+    new Date(Date.parse(`${day}T${hh}:00:00+08:00`) + plusMinutes * 60_000).toISOString();
+  const tuesday = new Date(Date.parse(`${monday}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return {
+    filler: answeredCall(accessNumber, {
+      contactId: `${tag}-filler`,
+      answeredAt: local(monday, '10', 0),
+      seconds: 480 * 60,
+    }),
+    small: Array.from({ length: count }, (_, i) =>
+      answeredCall(accessNumber, {
+        contactId: `${tag}-s${String(i).padStart(3, '0')}`,
+        answeredAt: local(tuesday, '10', i),
+        seconds: 60,
+      }),
+    ),
+    late: answeredCall(accessNumber, {
+      contactId: `${tag}-late`,
+      answeredAt: local(monday, '09', 0),
+      seconds: 120 * 60,
+    }),
+  };
+}

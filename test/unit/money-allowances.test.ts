@@ -10,6 +10,8 @@ import {
   type AllowanceDemand,
   allocateAllowance,
   emptyBucket,
+  freeSecondsOf,
+  settled,
 } from '../../shared/domain/ledger/allowances.js';
 import { DEFAULT_NUMBERS_CONFIG } from '../../shared/domain/numbers/config.js';
 import { decide, type LifecycleCommand } from '../../shared/domain/numbers/lifecycle.js';
@@ -42,6 +44,25 @@ describe('allowance allocation', () => {
     expect([...late.resettle].sort()).toEqual(['B', 'C']);
     expect(Object.keys(late.bucket.claims).sort()).toEqual(['A', 'B']);
     expect(late.bucket.version).toBe(2);
+  });
+
+  it('keeps the re-settlements owed on the bucket, keyed by the version that displaced them, until written', () => {
+    // 10 included minutes: B (start 20, 6 min) and C (start 30, 6 min) → B 6 free, C 4 (version 1).
+    const first = allocateAllowance(emptyBucket('k', '2026-11', 'number', 600), [
+      demand('B', 20, 6),
+      demand('C', 30, 6),
+    ]);
+    expect(first.bucket.pending).toEqual({});
+    // A (start 10, 5 min): B → 5, C → 0 (version 2); B's re-settlement is written, C's still owed.
+    const late = allocateAllowance(first.bucket, [demand('A', 10, 5)]);
+    expect(late.bucket.pending).toEqual({ B: 2, C: 2 });
+    const written = settled(late.bucket, ['B']);
+    expect(written).toMatchObject({ pending: { C: 2 }, version: 3 });
+    expect(freeSecondsOf(written, 'C')).toBe(0);
+    // Z (start 0, 2 min): A → 5, B → 3 (version 4); C keeps the version that displaced it.
+    const again = allocateAllowance(written, [demand('Z', 0, 2)]);
+    expect(again.bucket.pending).toEqual({ B: 4, C: 2 });
+    expect(freeSecondsOf(again.bucket, 'B')).toBe(180);
   });
 
   it('leaves a bucket unchanged (no write) when a call that started after the last claim finds it used up', () => {

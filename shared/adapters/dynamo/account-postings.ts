@@ -2,6 +2,8 @@
  * Deferred postings (see shared/domain/ledger/postings.ts): the posting items ACCT#<tenantId> /
  * POSTING#<key>, pending ones also on the ledger table's gsi2 under POSTINGS#pending (sparse; the call
  * queries use CALLS#… partitions only), and the transaction that applies them to the account once.
+ * Allowance buckets owing re-settlements are on the same partition (./allowance-items.ts), so the one
+ * sweep query finds both kinds of work a crashed or abandoned run left.
  */
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +23,8 @@ import {
 import { dynamo } from './client.js';
 import { queryFirstPage } from './paging.js';
 
-const PENDING = 'POSTINGS#pending';
+/** gsi2 partition of work left pending: deferred postings, and buckets owing re-settlements. */
+export const PENDING = 'POSTINGS#pending';
 /** Postings per applying transaction: the account and a few alerts take the rest of the 100 actions. */
 export const POSTINGS_PER_APPLY = 90;
 
@@ -126,7 +129,10 @@ export async function applyPendingPostings(
   return { applied, alerts };
 }
 
-/** Applies postings left pending for longer than `olderThanMs` (a crash between the two phases). */
+/**
+ * Applies postings left pending for longer than `olderThanMs` (a crash between the two phases); returns
+ * the allowance buckets found owing re-settlements as long (their store finishes them).
+ */
 export async function sweepPendingPostings(
   zone: string,
   now: Date,
@@ -134,7 +140,7 @@ export async function sweepPendingPostings(
   limit = 50,
   warn?: (message: string, details: Record<string, unknown>) => void,
   refusalRatePerMinute?: number,
-): Promise<{ applied: number; alerts: Notification[] }> {
+): Promise<{ applied: number; alerts: Notification[]; owing: { tenantId: string; key: string }[] }> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
   const items = await queryFirstPage({
     TableName: tableName('ledger'),
@@ -144,7 +150,12 @@ export async function sweepPendingPostings(
     Limit: limit,
   });
   const byTenant = new Map<string, string[]>();
+  const owing: { tenantId: string; key: string }[] = [];
   for (const item of items) {
+    if (item.type === 'allowance') {
+      owing.push({ tenantId: String(item.tenantId), key: String(item.key) });
+      continue;
+    }
     const keys = byTenant.get(String(item.tenantId));
     if (keys) keys.push(String(item.key));
     else byTenant.set(String(item.tenantId), [String(item.key)]);
@@ -160,5 +171,5 @@ export async function sweepPendingPostings(
       warn?.('pending postings not applied yet', { tenantId, error });
     }
   }
-  return { applied, alerts };
+  return { applied, alerts, owing };
 }

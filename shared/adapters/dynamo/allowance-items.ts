@@ -2,10 +2,13 @@
  * Allowance buckets (shared/domain/ledger/allowances.ts) as items: ledger ACCT#<tenantId> /
  * ALLOWANCE#<YYYY-MM>#number#<400 number> or …#pool#<plan>, read in the same BatchGet as the accounts
  * and written, conditioned on the version read, in the transaction of the account's first calls of the
- * batch. Only plans with included minutes have one. They expire a year after their month (TTL).
+ * batch (and again, version after version, by the transactions that carry out its pending re-settlements).
+ * A bucket owing re-settlements is also on gsi2's pending partition (./account-postings.ts): the sweep
+ * finishes them if no batch touching the bucket comes back. Only plans with included minutes have one. They expire a year after their month (TTL).
  */
 import { tableName } from '../../config.js';
 import type { AllowanceBucket, AllowanceClaim } from '../../domain/ledger/allowances.js';
+import { PENDING } from './account-postings.js';
 import type { TransactItem } from './account-store.js';
 
 type Item = Record<string, unknown>;
@@ -33,6 +36,13 @@ export function bucketFromItem(item: Item | undefined): AllowanceBucket | undefi
     scope: item.scope === 'pool' ? 'pool' : 'number',
     includedSeconds: Number(item.includedSeconds),
     claims,
+    ...(item.pending && typeof item.pending === 'object'
+      ? {
+          pending: Object.fromEntries(
+            Object.entries(item.pending as Record<string, unknown>).map(([id, v]) => [id, Number(v)]),
+          ),
+        }
+      : {}),
     version: Number(item.version ?? 0),
   };
 }
@@ -51,6 +61,9 @@ export function allowancePutAction(tenantId: string, bucket: AllowanceBucket, at
         ...bucket,
         updatedAt: at,
         expiresAt,
+        ...(Object.keys(bucket.pending ?? {}).length > 0
+          ? { gsi2pk: PENDING, gsi2sk: `${at}#${tenantId}#ALLOWANCE#${bucket.key}` }
+          : {}),
       },
       ...(previous === 0
         ? { ConditionExpression: 'attribute_not_exists(pk)' }

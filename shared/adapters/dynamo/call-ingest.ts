@@ -13,6 +13,20 @@
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
+ *
+ * A late record that takes included minutes back from calls charged before it re-settles those calls
+ * (rewrite + adjustment entry keyed by the bucket version that displaced them). A few ride in the
+ * account's first transaction with the bucket's new allocation. More than fit there are owed on the
+ * bucket (`pending`, written with the new allocation in the first transaction) and carried out in
+ * re-settlement transactions after the account's calls: each writes the account (its version chain),
+ * some of the owed calls with their adjustments, and the bucket without them (its version chain). Why a
+ * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
+ * so it is written exactly once (its adjustment key is also conditioned `attribute_not_exists`); one
+ * still pending is computed from the call item as it is then (the difference to the free seconds of its
+ * current claim), so a later allocation, or a call item rewritten meanwhile (conditioned on the amount
+ * read), never double-counts. Whoever next touches the bucket finishes what is owed: the retried batch
+ * (its late record, found charged, still touches its bucket), any later record of it, or, if none comes
+ * back, the ingest's sweep (a bucket owing is on gsi2's pending partition, as deferred postings are).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +42,8 @@ import {
   allocateAllowance,
   allowanceKey,
   emptyBucket,
+  freeSecondsOf,
+  settled,
 } from '../../domain/ledger/allowances.js';
 import {
   type CallToCharge,
@@ -153,8 +169,92 @@ interface AccountUnit {
 
 /** What an account's first unit carries beside its calls: re-allocated buckets and re-settled calls. */
 interface AllowanceWork {
-  readonly buckets: AllowanceBucket[];
+  readonly buckets: readonly AllowanceBucket[];
+  readonly resettle: readonly Resettlement[];
+}
+
+/** One allowance bucket of an account, in a round: its allocation and the re-settlements it owes. */
+interface BucketWork {
+  /** After the allocation: `pending` holds every re-settlement owed (those below too). */
+  bucket: AllowanceBucket;
+  /** The allocation changed it: the account's first unit writes it. */
+  changed: boolean;
+  /** The owed re-settlements this round carries out, from the calls' items as read now. */
   readonly resettle: Resettlement[];
+  /** The batch's contacts on the bucket: they go round again if a re-settlement unit fails. */
+  readonly contactIds: readonly string[];
+}
+
+/**
+ * Re-settlements that ride in the account's first unit beside its calls when they fit: with one call,
+ * the account and its alerts (≤ 4 kinds), the buckets and 2 actions per re-settled call stay ≤ 100.
+ */
+const INLINE_ACTIONS = MAX_TRANSACT_ACTIONS - 1 - 4 - 2;
+/** Re-settled calls per re-settlement unit at most (2 actions each, beside the account and buckets). */
+const RESETTLEMENTS_PER_UNIT = 45;
+
+/** The first unit's bucket writes and re-settlements; `later`: the buckets whose owed calls wait for their own units. */
+function firstUnitWork(buckets: readonly BucketWork[]): AllowanceWork & { later: BucketWork[] } {
+  const owed = buckets.reduce((n, b) => n + b.resettle.length, 0);
+  if (buckets.length + 2 * owed > INLINE_ACTIONS)
+    return {
+      buckets: buckets.filter((b) => b.changed).map((b) => b.bucket),
+      resettle: [],
+      later: buckets.filter((b) => b.resettle.length > 0),
+    };
+  const written = buckets.flatMap((b) => {
+    if (!b.changed && b.resettle.length === 0) return [];
+    const done = settled(
+      b.bucket,
+      b.resettle.map((r) => r.record.contactId),
+    );
+    // One write: the allocation's new version, or the next one when only its owed calls changed it.
+    return [b.changed ? { ...done, version: b.bucket.version } : done];
+  });
+  return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [] };
+}
+
+/** A re-settlement a bucket owes: the call, its free seconds now and the version that displaced it. */
+interface Owed {
+  readonly work: BucketWork;
+  readonly contactId: string;
+  readonly seconds: number;
+  readonly version: number;
+}
+
+/**
+ * What a bucket owes, but for calls of the batch (`demanded`): those are rated from the allocation itself
+ * and stay owed until a re-settlement of them is written (then with the difference their write left).
+ */
+function owedOf(work: BucketWork, demanded: ReadonlySet<string>): Owed[] {
+  return Object.entries(work.bucket.pending ?? {}).flatMap(([contactId, version]) =>
+    demanded.has(contactId)
+      ? []
+      : [{ work, contactId, seconds: freeSecondsOf(work.bucket, contactId), version }],
+  );
+}
+
+/** Reads the owed calls' items (one request) into their buckets' work and `existing`. */
+async function readOwed(owed: readonly Owed[], existing: Map<string, Item>): Promise<void> {
+  if (owed.length === 0) return;
+  const calls = await batchGet(
+    'ledger',
+    owed.map((o) => callKey(o.contactId)),
+  );
+  for (const o of owed) {
+    const item = calls.get(callId(o.contactId));
+    if (!item) {
+      // Its bucket took the claim but its call item was never written (a run failed in between):
+      // when its record comes again it is rated from the allocation, so nothing is owed.
+      const dropped = settled(o.work.bucket, [o.contactId]);
+      o.work.bucket = o.work.changed ? { ...dropped, version: o.work.bucket.version } : dropped;
+      o.work.changed = true;
+      continue;
+    }
+    // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
+    existing.set(callId(o.contactId), item);
+    o.work.resettle.push({ record: callFromItem(item), freeSeconds: o.seconds, bucketVersion: o.version });
+  }
 }
 
 export interface ChargeStoreOptions {
@@ -182,8 +282,53 @@ export class DynamoCallCharges implements CallChargesPort {
     return { round: (contacts, round, now) => this.round(contacts, round, now, resolution) };
   }
 
-  sweepPendingPostings(now: Date, olderThanMs?: number) {
-    return sweepPendingPostings(this.zone, now, olderThanMs, 50, this.options.warn, this.refusalRate(now));
+  /** Deferred postings, and re-settlements buckets still owe, that a crashed or abandoned run left. */
+  async sweepPendingPostings(now: Date, olderThanMs?: number) {
+    const swept = await sweepPendingPostings(
+      this.zone,
+      now,
+      olderThanMs,
+      50,
+      this.options.warn,
+      this.refusalRate(now),
+    );
+    const alerts = [...swept.alerts];
+    const byTenant = new Map<string, string[]>();
+    for (const o of swept.owing) byTenant.set(o.tenantId, [...(byTenant.get(o.tenantId) ?? []), o.key]);
+    for (const [tenantId, keys] of byTenant)
+      try {
+        alerts.push(...(await this.finishResettlements(tenantId, keys, now)));
+      } catch (error) {
+        this.options.warn?.('owed re-settlements not finished yet', { tenantId, error });
+      }
+    return { applied: swept.applied, alerts };
+  }
+
+  /**
+   * The re-settlements these buckets of a tenant still owe, carried out as a batch touching them would
+   * (a lost race leaves them for the next sweep or batch).
+   */
+  private async finishResettlements(tenantId: string, keys: readonly string[], now: Date) {
+    const items = await batchGet('ledger', [
+      accountKey(tenantId),
+      ...keys.map((k) => allowanceItemKey(tenantId, k)),
+    ]);
+    const stored = storedAccount(
+      tenantId,
+      items.get(`ACCT#${tenantId}|ACCOUNT`),
+      localDay(this.zone, now.getTime()),
+    );
+    const work: BucketWork[] = keys.flatMap((k) => {
+      const bucket = bucketFromItem(items.get(allowanceItemId(tenantId, k)));
+      return bucket ? [{ bucket, changed: false, resettle: [], contactIds: [] }] : [];
+    });
+    const existing = new Map<string, Item>();
+    await readOwed(
+      work.flatMap((w) => owedOf(w, new Set())),
+      existing,
+    );
+    const { units } = this.plan(stored, [], existing, new Map(), work, now);
+    return (await this.execute([units])).alerts;
   }
 
   private async round(
@@ -381,7 +526,8 @@ export class DynamoCallCharges implements CallChargesPort {
 
   /**
    * Each call's demand on its allowance bucket (plans with included minutes only), by bucket: stale
-   * records demand nothing.
+   * records demand nothing but still touch their bucket (re-settlements a crashed run left owed there are
+   * finished when its batch comes again).
    */
   private allowanceDemands(resolved: readonly Resolved[], existing: Map<string, Item>) {
     const buckets = new Map<
@@ -393,14 +539,13 @@ export class DynamoCallCharges implements CallChargesPort {
         scope: 'number' | 'pool';
         included: number;
         demands: AllowanceDemand[];
+        contactIds: string[];
       }
     >();
     for (const r of resolved) {
       const c = r.call.contact;
       const plan = this.options.rating.bookAt(c.startedMs).plan(r.call.segment, r.call.plan);
       if (plan.includedMinutes <= 0) continue;
-      const previous = existing.get(callId(c.contactId));
-      if (previous && String(previous.lastUpdatedAt) >= c.lastUpdatedAt) continue;
       const month = localMonth(this.zone, c.startedMs);
       const scope = plan.allowance === 'pooled' ? 'pool' : 'number';
       const key = allowanceKey(month, scope, r.call.number, plan.plan);
@@ -414,9 +559,13 @@ export class DynamoCallCharges implements CallChargesPort {
           scope,
           included: plan.includedMinutes * 60,
           demands: [],
+          contactIds: [],
         };
         buckets.set(id, bucket);
       }
+      bucket.contactIds.push(c.contactId);
+      const previous = existing.get(callId(c.contactId));
+      if (previous && String(previous.lastUpdatedAt) >= c.lastUpdatedAt) continue;
       bucket.demands.push({
         contactId: c.contactId,
         startMs: c.startedMs,
@@ -429,56 +578,39 @@ export class DynamoCallCharges implements CallChargesPort {
 
   /**
    * Allocates each bucket again with the batch's demands; gives every call its free seconds and key, and
-   * reads the calls the allocation re-settles (one more request, only when a late call took included
-   * seconds back from calls that started after it).
+   * reads the calls the bucket owes a re-settlement (one more request, only when a late call took
+   * included seconds back from calls that started after it).
    */
   private async allocate(
     demands: ReturnType<DynamoCallCharges['allowanceDemands']>,
     items: Map<string, Item>,
     resolved: Resolved[],
     existing: Map<string, Item>,
-  ): Promise<Map<string, AllowanceWork>> {
-    const work = new Map<string, AllowanceWork>();
+  ): Promise<Map<string, BucketWork[]>> {
+    const work = new Map<string, BucketWork[]>();
     const free = new Map<string, { seconds: number; key: string }>();
-    const resettle: { tenantId: string; contactId: string; seconds: number; version: number }[] = [];
+    const owed: Owed[] = [];
     for (const [id, d] of demands) {
       const bucket = bucketFromItem(items.get(id)) ?? emptyBucket(d.key, d.month, d.scope, d.included);
       const allocation = allocateAllowance({ ...bucket, includedSeconds: d.included }, d.demands);
       for (const demand of d.demands)
         free.set(demand.contactId, { seconds: allocation.free.get(demand.contactId) ?? 0, key: d.key });
-      for (const contactId of allocation.resettle)
-        resettle.push({
-          tenantId: d.tenantId,
-          contactId,
-          seconds: allocation.free.get(contactId) ?? 0,
-          version: allocation.bucket.version,
-        });
-      if (allocation.changed) {
-        const w = work.get(d.tenantId) ?? { buckets: [], resettle: [] };
-        w.buckets.push(allocation.bucket);
-        work.set(d.tenantId, w);
-      }
+      const w: BucketWork = {
+        bucket: allocation.bucket,
+        changed: allocation.changed,
+        resettle: [],
+        contactIds: d.contactIds,
+      };
+      const owes = owedOf(w, new Set(d.demands.map((x) => x.contactId)));
+      owed.push(...owes);
+      if (allocation.changed || owes.length > 0) work.set(d.tenantId, [...(work.get(d.tenantId) ?? []), w]);
     }
     for (let i = 0; i < resolved.length; i++) {
       const r = resolved[i] as Resolved;
       const f = free.get(r.call.contact.contactId);
       if (f) resolved[i] = { ...r, call: { ...r.call, freeSeconds: f.seconds, allowanceKey: f.key } };
     }
-    if (resettle.length > 0) {
-      const calls = await batchGet(
-        'ledger',
-        resettle.map((r) => callKey(r.contactId)),
-      );
-      for (const r of resettle) {
-        const item = calls.get(callId(r.contactId));
-        if (!item) continue;
-        // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
-        existing.set(callId(r.contactId), item);
-        const w = work.get(r.tenantId) ?? { buckets: [], resettle: [] };
-        w.resettle.push({ record: callFromItem(item), freeSeconds: r.seconds, bucketVersion: r.version });
-        work.set(r.tenantId, w);
-      }
-    }
+    await readOwed(owed, existing);
     return work;
   }
 
@@ -487,7 +619,7 @@ export class DynamoCallCharges implements CallChargesPort {
     resolved: readonly Resolved[],
     existing: Map<string, Item>,
     accounts: Map<string, StoredAccount>,
-    allowances: Map<string, AllowanceWork>,
+    allowances: Map<string, BucketWork[]>,
     now: Date,
   ) {
     const chains: AccountUnit[][] = [];
@@ -499,7 +631,7 @@ export class DynamoCallCharges implements CallChargesPort {
       else byTenant.set(r.tenantId, [r]);
     }
     for (const [tenantId, work] of allowances)
-      if (!byTenant.has(tenantId) && work.resettle.length) byTenant.set(tenantId, []);
+      if (!byTenant.has(tenantId) && work.some((b) => b.resettle.length > 0)) byTenant.set(tenantId, []);
     for (const [tenantId, calls] of byTenant) {
       const stored = accounts.get(tenantId);
       if (!stored) continue;
@@ -509,7 +641,7 @@ export class DynamoCallCharges implements CallChargesPort {
         if (item) existingCalls.set(r.call.contact.contactId, callFromItem(item));
       }
       const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
-      const work = allowances.get(tenantId) ?? { buckets: [], resettle: [] };
+      const work = allowances.get(tenantId) ?? [];
       // Chunks so that calls + adjustments + account + alerts stay within the limit (adjustments are rare).
       const chain =
         sorted.length > MAX_TRANSACT_ACTIONS - 6
@@ -567,21 +699,23 @@ export class DynamoCallCharges implements CallChargesPort {
   /**
    * One account's calls → units of at most 100 actions, each carrying the account's state after its
    * calls; chunks after the first are conditioned on the version the previous chunk wrote. The first
-   * carries the account's re-allocated allowance buckets and re-settled calls.
+   * carries the account's re-allocated allowance buckets and the re-settled calls when they fit; else
+   * re-settlement units follow the calls.
    */
   private plan(
     stored: StoredAccount,
     sorted: readonly Resolved[],
     existing: Map<string, Item>,
     existingCalls: Map<string, CallRecord>,
-    work: AllowanceWork,
+    work: readonly BucketWork[],
     now: Date,
   ) {
     const units: AccountUnit[] = [];
     const at = now.toISOString();
     let current = stored;
     let stale = 0;
-    let pendingWork: AllowanceWork | undefined = work;
+    const { later, ...first } = firstUnitWork(work);
+    let pendingWork: AllowanceWork | undefined = first;
     for (let i = 0; i < sorted.length || pendingWork; ) {
       const { take, result, counts } = this.chargeChunk(
         current.account,
@@ -630,7 +764,88 @@ export class DynamoCallCharges implements CallChargesPort {
           item: { ...current.item, version: nextAccount.version, callNumbers: [...known] },
         };
     }
+    units.push(...this.resettlementUnits(current, later, existing, now));
     return { units, stale };
+  }
+
+  /**
+   * The re-settlements owed on `later`'s buckets, after the account's other units: units of at most
+   * RESETTLEMENTS_PER_UNIT calls (their rewrites and adjustments), each writing the account after them
+   * (its version chain) and each bucket without them (its version chain).
+   */
+  private resettlementUnits(
+    start: StoredAccount,
+    later: readonly BucketWork[],
+    existing: Map<string, Item>,
+    now: Date,
+  ): AccountUnit[] {
+    const tenantId = start.account.tenantId;
+    const at = now.toISOString();
+    const retention = this.retention(start);
+    const owed = later.flatMap((b) => b.resettle.map((r) => ({ work: b, r })));
+    const buckets = new Map(later.map((b) => [b, b.bucket]));
+    const units: AccountUnit[] = [];
+    let current = start;
+    for (let i = 0; i < owed.length; ) {
+      let take = Math.min(RESETTLEMENTS_PER_UNIT, owed.length - i);
+      let chunk = owed.slice(i, i + take);
+      let touched = [...new Set(chunk.map((o) => o.work))];
+      let result = this.resettle(
+        current.account,
+        chunk.map((o) => o.r),
+        now,
+      );
+      // Alerts and buckets beside the calls: fewer calls until the unit fits.
+      while (take > 1 && this.resettlementActions(result, touched.length) > MAX_TRANSACT_ACTIONS) {
+        take--;
+        chunk = owed.slice(i, i + take);
+        touched = [...new Set(chunk.map((o) => o.work))];
+        result = this.resettle(
+          current.account,
+          chunk.map((o) => o.r),
+          now,
+        );
+      }
+      i += take;
+      const alerts = result.crossings.map((c) => alertFor(result.account, c));
+      const actions: TransactItem[] = [];
+      if (result.accountChanged)
+        actions.push(putAccountAction(current, result.account, at, { callNumbers: callNumbersOf(current) }));
+      for (const a of alerts) actions.push(outboxPutAction(a, at));
+      for (const b of touched) {
+        const next = settled(
+          buckets.get(b) as AllowanceBucket,
+          chunk.filter((o) => o.work === b).map((o) => o.r.record.contactId),
+        );
+        buckets.set(b, next);
+        actions.push(allowancePutAction(tenantId, next, at));
+      }
+      actions.push(...this.callActions(tenantId, result.writes, existing, retention, at));
+      units.push({
+        tenantId,
+        actions,
+        alerts,
+        contactIds: [...new Set(touched.flatMap((b) => b.contactIds))],
+        counts: { charged: 0, adjusted: callCounts(result.writes).adjusted },
+      });
+      if (result.accountChanged)
+        current = { account: result.account, item: { ...current.item, version: result.account.version } };
+    }
+    return units;
+  }
+
+  private resettle(account: StoredAccount['account'], resettle: readonly Resettlement[], now: Date) {
+    return chargeCalls(account, [], new Map(), this.options.rating, {
+      nowMs: now.getTime(),
+      resettle,
+      refusalRatePerMinute: this.refusalRate(now),
+    });
+  }
+
+  private resettlementActions(result: ChargeResult, buckets: number): number {
+    return (
+      (result.accountChanged ? 1 : 0) + result.crossings.length + buckets + callCounts(result.writes).actions
+    );
   }
 
   /**
@@ -642,7 +857,7 @@ export class DynamoCallCharges implements CallChargesPort {
     sorted: readonly Resolved[],
     existing: Map<string, Item>,
     existingCalls: Map<string, CallRecord>,
-    work: AllowanceWork,
+    work: readonly BucketWork[],
     now: Date,
   ) {
     const tenantId = stored.account.tenantId;
@@ -654,7 +869,11 @@ export class DynamoCallCharges implements CallChargesPort {
     let rated = stored.account;
     let stale = 0;
     const numbers = new Set(callNumbersOf(stored));
-    let pendingWork: AllowanceWork | undefined = work;
+    // The buckets' allocations go with the first calls; what they owe, after the account is written.
+    let pendingWork: AllowanceWork | undefined = {
+      buckets: work.filter((b) => b.changed).map((b) => b.bucket),
+      resettle: [],
+    };
     for (let i = 0; i < sorted.length; ) {
       const { take, result, counts } = this.chargeChunk(
         rated,
@@ -714,6 +933,8 @@ export class DynamoCallCharges implements CallChargesPort {
       });
       current = { account, item: { ...current.item, version: account.version, callNumbers: [...numbers] } };
     }
+    const owing = work.filter((b) => b.resettle.length > 0);
+    units.push(...this.resettlementUnits(current, owing, existing, now));
     return { units, stale };
   }
 
@@ -745,12 +966,15 @@ export class DynamoCallCharges implements CallChargesPort {
         continue;
       }
       const entry = postedEntryOf(existing.get(callId(w.record.contactId)), w.previous);
+      // The item as read: the adjustment is the difference to its amount (a re-settlement keeps its
+      // LastUpdateTimestamp, so the amount tells a concurrent rewrite).
       actions.push({
         Put: {
           TableName: table,
           Item: callItem(w.record, entry, retention, posting),
-          ConditionExpression: 'lastUpdatedAt = :prev',
-          ExpressionAttributeValues: { ':prev': w.previous.lastUpdatedAt },
+          ConditionExpression: 'lastUpdatedAt = :prev AND #amount = :amount',
+          ExpressionAttributeNames: { '#amount': 'amount' },
+          ExpressionAttributeValues: { ':prev': w.previous.lastUpdatedAt, ':amount': w.previous.amount },
         },
       });
       if (w.adjustment === 0) continue;

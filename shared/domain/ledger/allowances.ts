@@ -11,6 +11,11 @@
  * the latest ones, which are re-settled through adjustment entries. Whatever order a set of records
  * arrives in, and however it is split into batches, each call ends with the same free seconds, hence
  * the same charge.
+ * A re-settlement owed is kept on the bucket (`pending`: ContactId → the bucket version whose allocation
+ * changed the call's free seconds, which keys its adjustment entry) until the call's rewrite and its
+ * adjustment are written in the same transaction that removes it from `pending`: however many calls a
+ * late record displaces, their re-settlements can be carried out over several transactions, exactly once
+ * (see shared/adapters/dynamo/call-ingest.ts).
  * One case stays order-dependent, by design: a newer record that bills FEWER seconds for a call holding
  * included seconds frees them for calls charged afterwards, but calls already charged in full are not
  * re-settled (their claims are not kept, to bound the bucket). Connect emits a contact record once the
@@ -35,6 +40,11 @@ export interface AllowanceBucket {
   readonly includedSeconds: number;
   /** ContactId → claim, only calls holding included seconds. */
   readonly claims: Readonly<Record<string, AllowanceClaim>>;
+  /**
+   * Re-settlements owed: ContactId → the bucket version whose allocation changed the call's free seconds
+   * (the key of its adjustment). The call's free seconds are now its claim's (0 when it has none).
+   */
+  readonly pending?: Readonly<Record<string, number>>;
   /** 0 for a bucket never written. */
   readonly version: number;
 }
@@ -108,10 +118,25 @@ export function allocateAllowance(bucket: AllowanceBucket, demands: readonly All
         was.startMs !== c.startMs
       );
     });
+  const version = bucket.version + 1;
+  // Calls re-settled since an earlier allocation keep that allocation's version (their adjustment's key).
+  const pending = { ...bucket.pending, ...Object.fromEntries(resettle.map((id) => [id, version])) };
   return {
-    bucket: changed ? { ...bucket, claims, version: bucket.version + 1 } : bucket,
+    bucket: changed ? { ...bucket, claims, pending, version } : bucket,
     free,
     resettle,
     changed,
   };
+}
+
+/** The free seconds a call holds in the bucket now (its claim's; 0 when it holds none). */
+export function freeSecondsOf(bucket: AllowanceBucket, contactId: string): number {
+  return bucket.claims[contactId]?.freeSeconds ?? 0;
+}
+
+/** The bucket once these calls' re-settlements are written (a new version: every write is conditioned). */
+export function settled(bucket: AllowanceBucket, contactIds: readonly string[]): AllowanceBucket {
+  const done = new Set(contactIds);
+  const pending = Object.fromEntries(Object.entries(bucket.pending ?? {}).filter(([id]) => !done.has(id)));
+  return { ...bucket, pending, version: bucket.version + 1 };
 }
