@@ -52,6 +52,8 @@ export interface AppliedState {
 
 /** A routing snapshot as stored (routing fields, number fields, calendar stamp and index key). */
 export type StoredSnapshot = Readonly<Record<string, unknown>>;
+/** A snapshot met in a scan, with the access number its key names. */
+export type ListedSnapshot = StoredSnapshot & { readonly accessNumber: string };
 
 /** The routing fields of a snapshot, written by apply. */
 export interface SnapshotRouting {
@@ -85,7 +87,7 @@ export interface RoutingStore {
   account(tenantId: string): Promise<AccountStatus | undefined>;
 
   /** Pages of snapshots indexed under a calendar stamp other than `stamp`. */
-  staleCalendarSnapshots(stamp: string): AsyncIterable<readonly StoredSnapshot[]>;
+  staleCalendarSnapshots(stamp: string): AsyncIterable<readonly ListedSnapshot[]>;
   /** Drops a snapshot from the calendar index, unless it was re-indexed (as something else) meanwhile. */
   unindexSnapshot(accessNumber: string, indexedAs: unknown): Promise<void>;
   /** The one-off backfill's marker: done, or where its scan stopped. */
@@ -96,7 +98,7 @@ export interface RoutingStore {
     readonly at: string;
   }): Promise<void>;
   /** Every snapshot that carries routing (an applied configuration), a page at a time. */
-  appliedSnapshots(): AsyncIterable<readonly StoredSnapshot[]>;
+  appliedSnapshots(): AsyncIterable<readonly ListedSnapshot[]>;
   /** Sets a snapshot's worst rates, unless its routing was cleared meanwhile (a hand-over). */
   writeSnapshotRates(
     accessNumber: string,
@@ -105,7 +107,7 @@ export interface RoutingStore {
   /** One page of snapshots written before stamping existed (routing, no calendar stamp). */
   unstampedSnapshots(
     cursor: unknown,
-  ): Promise<{ readonly items: readonly StoredSnapshot[]; readonly cursor?: unknown }>;
+  ): Promise<{ readonly items: readonly ListedSnapshot[]; readonly cursor?: unknown }>;
 }
 
 export interface StoredCalendarYear extends CalendarYearContent {

@@ -17,6 +17,7 @@ import type { AccountStatus, RateStep } from '../../domain/routing/types.js';
 import type {
   AppliedResource,
   AppliedState,
+  ListedSnapshot,
   NumberFacts,
   RoutingStore,
   SnapshotRouting,
@@ -31,6 +32,11 @@ import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
+/** A snapshot item as scans list it: with the access number its key names. */
+const listed = (item: Record<string, unknown>): ListedSnapshot => ({
+  ...item,
+  accessNumber: String(item.pk).replace(/^ACCESS#/, ''),
+});
 
 const isConditionFailure = (error: unknown) =>
   error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException;
@@ -215,19 +221,20 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
   }
 
   /** The stale part of the index: entries sorted below the current stamp, then above it. */
-  async *staleCalendarSnapshots(stamp: string): AsyncGenerator<StoredSnapshot[]> {
+  async *staleCalendarSnapshots(stamp: string): AsyncGenerator<ListedSnapshot[]> {
     const ranges = [
       { condition: 'gsi1sk < :bound', bound: `${stamp}#` },
       // '$' sorts right after '#': everything past the current stamp's entries.
       { condition: 'gsi1sk >= :bound', bound: `${stamp}$` },
     ];
     for (const range of ranges) {
-      yield* queryPages({
+      for await (const page of queryPages({
         TableName: tableName('routing'),
         IndexName: 'gsi1',
         KeyConditionExpression: `gsi1pk = :pk AND ${range.condition}`,
         ExpressionAttributeValues: { ':pk': CALENDAR_SNAPSHOTS_PK, ':bound': range.bound },
-      });
+      }))
+        yield page.map(listed);
     }
   }
 
@@ -247,12 +254,13 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
     }
   }
 
-  appliedSnapshots(): AsyncGenerator<StoredSnapshot[]> {
-    return scanPages({
+  async *appliedSnapshots(): AsyncGenerator<ListedSnapshot[]> {
+    for await (const page of scanPages({
       TableName: tableName('routing'),
       FilterExpression: 'begins_with(pk, :access) AND sk = :snapshot AND attribute_exists(routing)',
       ExpressionAttributeValues: { ':access': 'ACCESS#', ':snapshot': 'SNAPSHOT' },
-    });
+    }))
+      yield page.map(listed);
   }
 
   async writeSnapshotRates(
@@ -294,7 +302,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
     );
   }
 
-  async unstampedSnapshots(cursor: unknown): Promise<{ items: StoredSnapshot[]; cursor?: unknown }> {
+  async unstampedSnapshots(cursor: unknown): Promise<{ items: ListedSnapshot[]; cursor?: unknown }> {
     const page = await dynamo().send(
       new ScanCommand({
         TableName: tableName('routing'),
@@ -304,6 +312,6 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
         ...(cursor ? { ExclusiveStartKey: cursor as Record<string, unknown> } : {}),
       }),
     );
-    return { items: page.Items ?? [], cursor: page.LastEvaluatedKey };
+    return { items: (page.Items ?? []).map(listed), cursor: page.LastEvaluatedKey };
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Primary course: a tenant's calls on one of its numbers, newest first, a page at a time: a transfer chain
  * is one call with its segments, listed where its first segment started and never split across pages (the
- * store pages by chain: shared/domain/calls/chains.ts); the range defaults to the last 7 days. Variations: `from` after `to` is a 400; a number the tenant neither holds
- * nor has calls on is a 404.
+ * store pages by chain: shared/domain/calls/chains.ts); the range defaults to the last 7 days.
+ * Variations: `from` after `to` is a 400; a number the tenant neither holds nor has calls on is a 404.
  */
 import { utcInstant } from '../../domain/calendar-date.js';
 import type { CallRecord } from '../../domain/calls/call-record.js';

@@ -11,7 +11,7 @@
  * Variations: the number changed hands, lost its access number or was never applied → dropped from the
  * index; one number fails → counted and reported, the others go on; out of time → `remaining`.
  */
-import type { HolidayCalendarStore, RoutingStore, StoredSnapshot } from '../../ports/routing.js';
+import type { HolidayCalendarStore, ListedSnapshot, RoutingStore } from '../../ports/routing.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
 import { applyRouting } from './apply-routing.js';
 import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
@@ -66,10 +66,10 @@ type Run = {
 /** Re-applies the live configuration of the number behind one snapshot with the run's calendar. */
 async function recompileSnapshot(
   run: Run,
-  snapshot: StoredSnapshot,
+  snapshot: ListedSnapshot,
 ): Promise<'recompiled' | 'unindexed' | 'failed'> {
   const { routing } = run.deps;
-  const accessNumber = String(snapshot.pk).replace(/^ACCESS#/, '');
+  const { accessNumber } = snapshot;
   const number = typeof snapshot.number400 === 'string' ? snapshot.number400 : '';
   try {
     const facts = number ? await routing.numberFacts(number) : undefined;

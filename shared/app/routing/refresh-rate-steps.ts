@@ -23,7 +23,7 @@ export async function refreshRateSteps(
   let snapshots = 0;
   for await (const page of deps.routing.appliedSnapshots()) {
     for (const snapshot of page) {
-      const accessNumber = String(snapshot.pk ?? '').replace(/^ACCESS#/, '');
+      const { accessNumber } = snapshot;
       if (!accessNumber || typeof snapshot.number400 !== 'string') continue;
       const recording = (snapshot.routing as CompiledRouting | undefined)?.recording === true;
       const steps = rateSteps(snapshot.number400, recording, tariffs);
