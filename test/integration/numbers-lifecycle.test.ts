@@ -64,7 +64,11 @@ beforeAll(async () => {
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-life-')));
   outbox = createLocalNotifications();
   usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
-  await importNumbers(['4007111111', '4007222222', '4007555555', '4007777777', '4007888888'], iso(0), config);
+  await importNumbers(
+    ['4007111111', '4007222222', '4007555555', '4007777777', '4007888888', '4007666666'],
+    iso(0),
+    config,
+  );
 });
 afterAll(async () => {
   resetPorts();
@@ -461,6 +465,41 @@ describe('transfer', () => {
     expect((contracts.Items ?? []).find((c) => c.tenantId === 'corp')).toMatchObject({
       applicantType: 'enterprise',
       qualificationApplicationId: qualified.applicationId,
+    });
+  });
+});
+
+describe('transfer with several approved qualifications', () => {
+  it('takes the most recently decided one when the recipient names none', async () => {
+    await activateNumber('4007666666', 'giver', iso(0), config, docs, 'enterprise');
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { pk: 'ACCT#taker', sk: 'ACCOUNT', type: 'account', balance: 0, version: 1 },
+      }),
+    );
+    await as('giver', requestTransfer, { path: { number: '4007666666' }, body: { toTenantId: 'taker' } });
+    // Filed first, decided last: the operator's latest word is the individual one.
+    const asPerson = await applyWithDocuments('4007666666', 'taker', iso(DAY), config, docs, 'individual');
+    const asCompany = await applyWithDocuments(
+      '4007666666',
+      'taker',
+      iso(2 * DAY),
+      config,
+      docs,
+      'enterprise',
+    );
+    await approveApplication(asCompany.applicationId, 'operator-1', iso(3 * DAY), config);
+    await approveApplication(asPerson.applicationId, 'operator-1', iso(4 * DAY), config);
+    const accepted = await as('taker', decideTransfer, {
+      path: { number: '4007666666' },
+      body: { decision: 'accept' },
+      at: new Date(T0 + 5 * DAY),
+    });
+    expect(accepted.status).toBe(200);
+    expect(await getNumberItem('4007666666')).toMatchObject({
+      tenantId: 'taker',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
     });
   });
 });
