@@ -4,8 +4,9 @@
  * review), and accepts: naming that approved application, or naming none and its approved one for the
  * number is used; it cannot state its applicant type instead. The number changes hands with the old owner
  * settled first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same
- * plan and terms, from today) is written in the same commit as the transfer. Variations: anyone the number is not offered to gets the lifecycle's refusal; decline abandons
- * the offer and the number stays with its owner.
+ * plan and terms, from today) is written in the same commit as the transfer. Variations: anyone the number
+ * is not offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its
+ * owner.
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { invalid } from '../../domain/errors.js';
