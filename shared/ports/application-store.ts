@@ -13,6 +13,12 @@ export interface ApplicationStore {
   addDocument(document: DocumentRecord, maxDocuments: number): Promise<boolean>;
   /** The tenant's applications, newest first. */
   listOfTenant(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ApplicationRecord>>;
+  /**
+   * The tenant's transfer qualifications for `number` (applications with `transfer: true`), in any status,
+   * read from the tenant's applications index: eventually consistent, so re-read one before trusting its
+   * status.
+   */
+  transferQualificationsOf(tenantId: string, number: string): Promise<ApplicationRecord[]>;
   /** Submitted applications waiting for a decision, oldest first. */
   listPending(page: { limit: number; cursor?: string }): Promise<Page<ApplicationRecord>>;
   /** Ids of drafts (or rejections) whose deadline is at or before `at`, read page by page. */

@@ -396,11 +396,13 @@ describe('numbers over HTTP on the local runtime', () => {
     expect(reviewed.status).toBe(200);
     // Approving the qualification moves nothing: still the old owner's until the recipient accepts.
     expect(reviewed.body).toMatchObject({ status: 'approved', numberStatus: 'transfer_pending' });
-    const accepted = await api.post(
-      `/v1/numbers/${gold}/transfer/decision`,
-      { decision: 'accept', qualificationApplicationId: qualificationId },
-      globex,
+    // The notice says the qualification passed and nothing to copy; the recipient accepts naming nothing.
+    const notice = (await api.get('/local/outbox?tenantId=globex')).body.items.find(
+      (m: { template: string }) => m.template === 'transfer_qualification_approved',
     );
+    expect(notice.text).toBe(`您转入400号码${gold}的资质已审核通过，现在可以接受转让。`);
+    expect(JSON.stringify(notice.deliveries)).not.toContain(qualificationId);
+    const accepted = await api.post(`/v1/numbers/${gold}/transfer/decision`, { decision: 'accept' }, globex);
     expect(accepted.status).toBe(200);
     expect((await api.get(`/v1/numbers/${gold}`, globex)).body).toMatchObject({
       status: 'active',

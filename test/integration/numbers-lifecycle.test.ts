@@ -14,9 +14,13 @@ import { handler as retentionJobHandler } from '../../functions/jobs/number-rete
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
+import {
+  createLocalNotifications,
+  type LocalNotifications,
+} from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
+import { renderSms, smsParams } from '../../shared/domain/notifications/templates.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import type { EventOptions } from '../support/api-events.js';
@@ -50,6 +54,7 @@ const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 let db: TestDatabase;
 let docs: LocalDocuments;
+let outbox: LocalNotifications;
 
 const as = (tenantId: string, h: Handler, options: EventOptions = {}) =>
   callApi(h, { tenantId, roles: ['tenant-admin'], at: new Date(T0), ...options });
@@ -57,8 +62,13 @@ const as = (tenantId: string, h: Handler, options: EventOptions = {}) =>
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-life-')));
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
-  await importNumbers(['4007111111', '4007222222', '4007555555', '4007777777', '4007888888'], iso(0), config);
+  outbox = createLocalNotifications();
+  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
+  await importNumbers(
+    ['4007111111', '4007222222', '4007555555', '4007777777', '4007888888', '4007666666'],
+    iso(0),
+    config,
+  );
 });
 afterAll(async () => {
   resetPorts();
@@ -297,6 +307,19 @@ describe('transfer', () => {
       'individual',
     );
     expect(qualification.status).toBe('approved');
+    // The approval notice fits an SMS whole: nothing clipped, and no application id to type (an id is 40
+    // characters, an SMS parameter at most 35); accepting needs none.
+    const notice = outbox.sent('buyer').filter((m) => m.template === 'transfer_qualification_approved');
+    expect(notice).toHaveLength(1);
+    const [approvedNotice] = notice;
+    if (!approvedNotice) throw new Error('no approval notice');
+    expect(Object.values(smsParams(approvedNotice.template, approvedNotice.params)).join('')).not.toContain(
+      '…',
+    );
+    expect(approvedNotice.text).toBe('您转入400号码4007111111的资质已审核通过，现在可以接受转让。');
+    const sms = renderSms('四零零热线', approvedNotice.template, approvedNotice.params);
+    for (const text of [approvedNotice.subject, approvedNotice.text, sms])
+      expect(text).not.toContain(qualification.applicationId);
     // Approving the qualification moves nothing and charges nothing.
     expect(await getNumberItem('4007111111')).toMatchObject({
       status: 'transfer_pending',
@@ -385,6 +408,13 @@ describe('transfer', () => {
       body: { decision: 'accept', qualificationApplicationId: turnedDown.applicationId },
     });
     expect(rejected.body.error).toMatchObject({ code: 'qualification_not_approved' });
+    // Naming none finds none approved for this number (the rejected one, the approval for another number).
+    const unqualified = await as('corp', decideTransfer, { path, body: { decision: 'accept' } });
+    expect(unqualified.status).toBe(400);
+    expect(unqualified.body.error).toMatchObject({
+      code: 'qualification_required',
+      field: 'qualificationApplicationId',
+    });
     expect(await getNumberItem('4007777777')).toMatchObject({
       status: 'transfer_pending',
       tenantId: 'person',
@@ -407,15 +437,69 @@ describe('transfer', () => {
       },
     });
     expect(mismatch.body.error).toMatchObject({ code: 'applicant_type_mismatch', field: 'applicantType' });
-
-    const accepted = await as('corp', decideTransfer, {
+    // Without naming it, a stated type must match the approved one too.
+    const unnamedMismatch = await as('corp', decideTransfer, {
       path,
-      body: { decision: 'accept', qualificationApplicationId: qualified.applicationId },
+      body: { decision: 'accept', applicantType: 'individual' },
     });
+    expect(unnamedMismatch.body.error).toMatchObject({
+      code: 'applicant_type_mismatch',
+      field: 'applicantType',
+    });
+
+    // Accepting as the approval notice says, naming nothing: the approved enterprise qualification for this
+    // number is the one used, and the individual's restrictions are lifted.
+    const accepted = await as('corp', decideTransfer, { path, body: { decision: 'accept' } });
     expect(accepted.status).toBe(200);
     expect(await getNumberItem('4007777777')).toMatchObject({
       tenantId: 'corp',
       restrictions: { noMultiLevelTransfer: false, recordingAnnouncementRequired: false },
+    });
+    const contracts = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('numbers'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': 'NUM#4007777777', ':c': 'CONTRACT#' },
+      }),
+    );
+    expect((contracts.Items ?? []).find((c) => c.tenantId === 'corp')).toMatchObject({
+      applicantType: 'enterprise',
+      qualificationApplicationId: qualified.applicationId,
+    });
+  });
+});
+
+describe('transfer with several approved qualifications', () => {
+  it('takes the most recently decided one when the recipient names none', async () => {
+    await activateNumber('4007666666', 'giver', iso(0), config, docs, 'enterprise');
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('ledger'),
+        Item: { pk: 'ACCT#taker', sk: 'ACCOUNT', type: 'account', balance: 0, version: 1 },
+      }),
+    );
+    await as('giver', requestTransfer, { path: { number: '4007666666' }, body: { toTenantId: 'taker' } });
+    // Filed first, decided last: the operator's latest word is the individual one.
+    const asPerson = await applyWithDocuments('4007666666', 'taker', iso(DAY), config, docs, 'individual');
+    const asCompany = await applyWithDocuments(
+      '4007666666',
+      'taker',
+      iso(2 * DAY),
+      config,
+      docs,
+      'enterprise',
+    );
+    await approveApplication(asCompany.applicationId, 'operator-1', iso(3 * DAY), config);
+    await approveApplication(asPerson.applicationId, 'operator-1', iso(4 * DAY), config);
+    const accepted = await as('taker', decideTransfer, {
+      path: { number: '4007666666' },
+      body: { decision: 'accept' },
+      at: new Date(T0 + 5 * DAY),
+    });
+    expect(accepted.status).toBe(200);
+    expect(await getNumberItem('4007666666')).toMatchObject({
+      tenantId: 'taker',
+      restrictions: { noMultiLevelTransfer: true, recordingAnnouncementRequired: true },
     });
   });
 });

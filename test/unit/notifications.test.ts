@@ -133,6 +133,20 @@ describe('the templates', () => {
     });
     expect([...(params.numbers ?? '')].length).toBe(35);
   });
+
+  it('tells a transfer recipient its qualification passed without an id the SMS would clip', () => {
+    // Application ids are 40 characters (app_<uuid>), over the 35 an SMS variable takes: the notice names
+    // only the number, and accepting needs no id.
+    const applicationId = 'app_0f8e1c2a-3b4d-4e5f-8a6b-7c8d9e0f1a2b';
+    const params = smsParams('transfer_qualification_approved', { number: '4007111111', applicationId });
+    expect(params).toEqual({ number: '4007111111' });
+    expect(Object.values(params).join('')).not.toContain('…');
+    const sms = renderSms(SIGN, 'transfer_qualification_approved', { number: '4007111111', applicationId });
+    expect(sms).toBe('【四零零热线】您转入400号码4007111111的资质已审核通过，现在可以接受转让。');
+    const en = renderTemplate('transfer_qualification_approved', { number: '4007111111' }, 'en');
+    expect(en.body).toBe('Your qualification for 4007111111 was approved; you can now accept the transfer.');
+    for (const text of [sms, en.subject, en.body]) expect(text).not.toContain(applicationId);
+  });
 });
 
 describe('the SES v2 e-mail adapter', () => {

@@ -17,7 +17,7 @@ import {
 import type { ApplicationStore } from '../../ports/application-store.js';
 import { dynamo } from './client.js';
 import { dueBefore, failedConditions, type TransactItem, transact } from './number-items.js';
-import { queryPage } from './paging.js';
+import { queryAll, queryPage } from './paging.js';
 
 const PENDING = 'REVIEW#pending';
 const DRAFTS_DUE = 'DUE#draft';
@@ -151,6 +151,20 @@ export function dynamoApplicationStore(): ApplicationStore {
         { partitionKey: 'gsi2pk', partition, limit: page.limit, cursor: page.cursor },
       );
       return { ...result, items: result.items.map(recordOf) };
+    },
+
+    async transferQualificationsOf(tenantId, number) {
+      // The tenant's own partition of the applications index (the list route's), filtered to this number's
+      // transfer applications: a query of one tenant's applications, never a scan of the table.
+      const items = await queryAll({
+        TableName: tableName('numbers'),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        FilterExpression: '#transfer = :true AND #number = :number',
+        ExpressionAttributeNames: { '#transfer': 'transfer', '#number': 'number' },
+        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':true': true, ':number': number },
+      });
+      return items.map(recordOf);
     },
 
     async listPending(page) {

@@ -121,7 +121,7 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
             tenantId: app.tenantId,
             kind: 'application_decided',
             template: 'transfer_qualification_approved',
-            params: { number: app.number, applicationId: app.applicationId },
+            params: { number: app.number },
             dedupeKey: `application#${app.applicationId}#approved`,
           },
         },

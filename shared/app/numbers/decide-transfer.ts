@@ -1,15 +1,16 @@
 /**
  * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies like a new
  * applicant: it applied for the offered number (POST /v1/applications: documents, then an operator's
- * review), and names that approved application; it cannot state its applicant type instead. The number
- * changes hands with the old owner settled first, gets the restrictions of the reviewed applicant type,
- * and the new owner's contract (same plan and terms, from today) is written in the same commit as the
- * transfer. Variations: anyone the number is not offered to gets the lifecycle's refusal; decline abandons
- * the offer and the number stays with its owner.
+ * review), and accepts: naming that approved application, or naming none and its approved one for the
+ * number is used; it cannot state its applicant type instead. The number changes hands with the old owner
+ * settled first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same
+ * plan and terms, from today) is written in the same commit as the transfer. Variations: anyone the number
+ * is not offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its
+ * owner.
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { invalid } from '../../domain/errors.js';
-import type { ContractRecord } from '../../domain/numbers/application.js';
+import type { ApplicationRecord, ContractRecord } from '../../domain/numbers/application.js';
 import { type ApplicantType, restrictionsFor } from '../../domain/numbers/applications.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
 import { numberView } from '../../domain/numbers/number-view.js';
@@ -33,7 +34,8 @@ const successorId = (number: NumberRecord) =>
 
 /**
  * Who the new owner is, for its restrictions: its approved qualification for this very number (an
- * application an operator reviewed with its documents). A stated applicant type alone qualifies nothing.
+ * application an operator reviewed with its documents), the one it names or, when it names none, the one it
+ * has. A stated applicant type alone qualifies nothing.
  */
 async function qualificationOf(
   deps: NumbersDeps,
@@ -42,14 +44,27 @@ async function qualificationOf(
   acceptance: TransferAcceptance,
 ): Promise<Qualification> {
   const { applicantType, qualificationApplicationId } = acceptance;
-  if (!qualificationApplicationId) {
+  const app = qualificationApplicationId
+    ? await namedQualification(deps, tenantId, numberId, qualificationApplicationId)
+    : await approvedQualification(deps, tenantId, numberId);
+  if (applicantType && applicantType !== app.applicantType) {
     throw invalid(
-      'qualification_required',
-      `accepting a transfer takes your approved application for ${numberId}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept naming it`,
-      'qualificationApplicationId',
+      'applicant_type_mismatch',
+      `the approved application is for an applicant of type ${app.applicantType}`,
+      'applicantType',
     );
   }
-  const app = await requireOwnApplication(deps, tenantId, qualificationApplicationId).catch(() => {
+  return { applicantType: app.applicantType, applicationId: app.applicationId };
+}
+
+/** The application the recipient names: its own, for this number, approved; or the reason it is not. */
+async function namedQualification(
+  deps: NumbersDeps,
+  tenantId: string,
+  numberId: string,
+  applicationId: string,
+): Promise<ApplicationRecord> {
+  const app = await requireOwnApplication(deps, tenantId, applicationId).catch(() => {
     throw invalid('qualification_not_found', 'no such application among yours', 'qualificationApplicationId');
   });
   if (!app.transfer || app.number !== numberId) {
@@ -66,14 +81,37 @@ async function qualificationOf(
       'qualificationApplicationId',
     );
   }
-  if (applicantType && applicantType !== app.applicantType) {
+  return app;
+}
+
+/**
+ * The recipient's approved qualification for this number when it names none (the approval notice tells it
+ * to accept, not which id: an SMS cannot carry the id whole). Candidates come from the tenant's applications
+ * index and are re-read consistently, since the index may lag a decision just made. Should several be
+ * approved, the most recently decided one is the operator's latest word on who the recipient is.
+ */
+async function approvedQualification(
+  deps: NumbersDeps,
+  tenantId: string,
+  numberId: string,
+): Promise<ApplicationRecord> {
+  const candidates = await deps.applications.transferQualificationsOf(tenantId, numberId);
+  const current = await Promise.all(candidates.map((c) => deps.applications.get(c.applicationId)));
+  const approved = current
+    .filter(
+      (a): a is ApplicationRecord =>
+        a?.tenantId === tenantId && a.transfer === true && a.number === numberId && a.status === 'approved',
+    )
+    .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));
+  const latest = approved[0];
+  if (!latest) {
     throw invalid(
-      'applicant_type_mismatch',
-      `the approved application is for an applicant of type ${app.applicantType}`,
-      'applicantType',
+      'qualification_required',
+      `accepting a transfer takes your approved application for ${numberId}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept once an operator approves it`,
+      'qualificationApplicationId',
     );
   }
-  return { applicantType: app.applicantType, applicationId: app.applicationId };
+  return latest;
 }
 
 /** The new owner's contract: the same plan and terms, starting today. */

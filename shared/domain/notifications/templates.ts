@@ -72,15 +72,17 @@ export const TEMPLATES = {
       body: 'Your application for ${number} was approved; the number is active.',
     },
   },
+  // No application id: ids are 40 characters and an SMS parameter takes 35, so a clipped id would be one the
+  // customer cannot type. Accepting without naming it uses the approved qualification for the number.
   transfer_qualification_approved: {
-    params: ['number', 'applicationId'],
+    params: ['number'],
     'zh-CN': {
       subject: '号码转入资质已通过',
-      body: '您转入400号码${number}的资质已审核通过，请在接受转让时填写申请编号${applicationId}。',
+      body: '您转入400号码${number}的资质已审核通过，现在可以接受转让。',
     },
     en: {
       subject: 'Qualification for ${number} approved',
-      body: 'Your qualification for ${number} was approved; accept the transfer naming application ${applicationId}.',
+      body: 'Your qualification for ${number} was approved; you can now accept the transfer.',
     },
   },
   application_rejected: {

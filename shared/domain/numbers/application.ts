@@ -68,7 +68,8 @@ export interface ApplicationRecord {
   /**
    * The qualification of a transfer recipient: an application for a number another tenant offers it,
    * reviewed like a new applicant's. Its approval moves nothing (no fee, no activation); the recipient then
-   * accepts the transfer naming it, and the number takes this application's applicant type.
+   * accepts the transfer (naming it, or not: its approved one for the number is found), and the number takes
+   * this application's applicant type.
    */
   readonly transfer?: boolean;
   /** Documents registered so far, counted by the store in the same write as each one (the limit holds under races). */

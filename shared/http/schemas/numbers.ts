@@ -40,9 +40,11 @@ export const transferBody = z.strictObject({
 });
 
 /**
- * Accepting a transfer names the recipient's approved qualification for this number (an application filed
+ * Accepting a transfer takes the recipient's approved qualification for this number (an application filed
  * for it with its documents and reviewed by an operator), whose reviewed applicant type sets the number's
- * restrictions. `applicantType`, if given, must match it; it never qualifies on its own.
+ * restrictions: the one `qualificationApplicationId` names or, without it, the recipient's approved one for
+ * the number (the most recently decided). `applicantType`, if given, must match it; it never qualifies on
+ * its own.
  */
 export const transferDecisionBody = z.strictObject({
   decision: z.enum(['accept', 'decline']),
