@@ -1,7 +1,7 @@
 /**
  * Searching the pool: Twilio-style digit patterns (digits, keypad letters, `*` for any one digit, matched
  * anywhere in the number) and what a result shows: its fees from the configuration, its per-minute prices
- * from the rating tariff.
+ * from the rating tariff, and the changes already scheduled for each plan (quote.ts).
  */
 import { invalid } from '../errors.js';
 import { type NumbersConfig, type Segment, type TierId, tierConfig } from './config.js';
