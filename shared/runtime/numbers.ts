@@ -135,7 +135,7 @@ export const addDocument = /* @__PURE__ */ bound(addDocumentCase.addDocument);
 export const submitApplication = /* @__PURE__ */ bound(submitApplicationCase.submitApplication);
 export const resubmitApplication = /* @__PURE__ */ bound(resubmitApplicationCase.resubmitApplication);
 export const withdrawApplication = /* @__PURE__ */ bound(withdrawApplicationCase.withdrawApplication);
-export const getApplication = /* @__PURE__ */ bound(getApplicationCase.getApplication);
+export const getApplication = /* @__PURE__ */ priced(getApplicationCase.getApplication);
 export const listApplications = /* @__PURE__ */ bound(listApplicationsCase.listApplications);
 export const listPendingApplications = /* @__PURE__ */ bound(
   listPendingApplicationsCase.listPendingApplications,

@@ -5,6 +5,7 @@
  * until the application is submitted, so drafts cannot be used to hoard numbers past the hold limit.
  * Variation: the number is offered to this tenant as a transfer: the application is the recipient's
  * qualification (documents, operator review) and leaves the number as it is (still the owner's).
+ * The answer quotes the plan as search does, with the changes already scheduled for it.
  */
 import { conflict, notFound } from '../../domain/errors.js';
 import {
@@ -13,6 +14,7 @@ import {
   draftApplication,
 } from '../../domain/numbers/application.js';
 import { contractTerms } from '../../domain/numbers/applications.js';
+import { applicationQuote } from '../../domain/numbers/quote.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -38,7 +40,7 @@ export async function createApplication(
       await holdExtended(deps, tenantId, input.number, app.draftExpiresAt as string, at),
     ]);
     if (!committed) throw conflict('concurrent_update', 'your holds changed meanwhile; try again');
-    return applicationView(app);
+    return { ...applicationView(app), ...applicationQuote(app, config) };
   }
   const app = draftApplication(`app_${deps.newId()}`, tenantId, input, number, at, config);
   contractTerms(number.segment, app.planId, app.termMonths, app.autoRenew, number.selectionFee, config);
@@ -54,5 +56,5 @@ export async function createApplication(
       ],
     },
   );
-  return applicationView(app);
+  return { ...applicationView(app), ...applicationQuote(app, config) };
 }

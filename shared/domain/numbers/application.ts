@@ -15,6 +15,7 @@ import {
   type Rejection,
 } from './applications.js';
 import type { NumbersConfig, Segment } from './config.js';
+import { scheduledPriceChanges } from './quote.js';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 const DAY_MS = 86_400_000;
@@ -244,7 +245,7 @@ export function contractFor(app: ApplicationRecord, at: string, config: NumbersC
   );
   const termStart = localDateOf(at, config.timeZone);
   // The plan's price changes already scheduled from a later date (stored as the tariff job adds them).
-  const later = (config.laterPriceChanges?.[terms.plan.id] ?? []).filter((c) => c.effectiveFrom > termStart);
+  const later = scheduledPriceChanges(config, terms.plan.id, termStart);
   const priceChanges = Object.fromEntries(
     later.map(({ effectiveFrom, ...prices }) => [effectiveFrom, prices] as const),
   );

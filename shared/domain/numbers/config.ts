@@ -3,7 +3,7 @@
  * tiers and their selection fees, which digit pattern earns which tier, plans, and every timer of the
  * lifecycle. Code reads these values; it never hard-codes them. Money is integer fen.
  */
-import type { PriceChange, TariffVersion } from '../billing/tariffs.js';
+import type { PriceChange, SegmentRates, TariffVersion } from '../billing/tariffs.js';
 import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
 import { localDay } from '../zoned-time.js';
@@ -86,6 +86,8 @@ export interface NumbersConfig {
    * `configInForce`): a contract signed now carries them, as the tariff job gives every contract in service.
    */
   readonly laterPriceChanges?: Readonly<Record<string, readonly PriceChange[]>>;
+  /** Per-minute prices stored tariff versions bring in after this configuration's instant, by plan. */
+  readonly laterRateChanges?: Readonly<Record<string, readonly LaterRates[]>>;
   /** The first top-up included in the opening fee, credited to the tenant's balance (fen). */
   readonly firstTopUp: number;
   readonly holdMinutes: number;
@@ -113,6 +115,12 @@ export interface NumbersConfig {
   /** Whether a number keeps taking calls while a transfer is pending. */
   readonly serviceDuringTransfer: boolean;
   readonly timeZone: string;
+}
+
+/** A stored version's new per-minute prices of one plan, by segment, from its effective date. */
+export interface LaterRates {
+  readonly effectiveFrom: string;
+  readonly rates: Readonly<Record<string, SegmentRates>>;
 }
 
 const plans = (rentBase: number): PlanTerms[] => [
@@ -220,7 +228,8 @@ export function useNumbersConfig(config: NumbersConfig | undefined): void {
 /**
  * The configuration in force at `epochMs`: `tariff` (per-minute prices and included minutes, tariffAt),
  * each plan's rent, minimum spend and retention fee from the latest stored version of the plan effective on
- * that local day, and the plan's later versions (`laterPriceChanges`). Quotes and the contract an approval
+ * that local day, and the plan's later versions (`laterPriceChanges`, `laterRateChanges`: quotes disclose
+ * them as `scheduledChanges`). Quotes and the contract an approval
  * writes both read it, so the rent quoted is the rent contracted and charged (billing prices each month by
  * the contract's price changes: shared/domain/billing/tariffs.ts pricedFor).
  */
@@ -245,6 +254,14 @@ export function configInForce(
     };
     later[v.planId] = [...(later[v.planId] ?? []), change];
   }
+  const laterRates: Record<string, LaterRates[]> = {};
+  for (const v of [...versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))) {
+    if (v.effectiveFrom <= day || !v.rates || Object.keys(v.rates).length === 0) continue;
+    laterRates[v.planId] = [
+      ...(laterRates[v.planId] ?? []),
+      { effectiveFrom: v.effectiveFrom, rates: v.rates },
+    ];
+  }
   const inForce = (terms: PlanTerms): PlanTerms => {
     let out = terms;
     for (const v of byDate) {
@@ -261,5 +278,5 @@ export function configInForce(
   const tariffs = Object.fromEntries(
     Object.entries(config.tariffs).map(([segment, t]) => [segment, { ...t, plans: t.plans.map(inForce) }]),
   ) as unknown as NumbersConfig['tariffs'];
-  return { ...config, tariff, tariffs, laterPriceChanges: later };
+  return { ...config, tariff, tariffs, laterPriceChanges: later, laterRateChanges: laterRates };
 }

@@ -1,19 +1,11 @@
 /**
  * Searching the pool: Twilio-style digit patterns (digits, keypad letters, `*` for any one digit, matched
  * anywhere in the number) and what a result shows: its fees from the configuration, its per-minute prices
- * from the rating tariff.
+ * from the rating tariff, and the changes already scheduled for each plan (quote.ts).
  */
 import { invalid } from '../errors.js';
-import { type PlanPrice, planPrice } from '../rating/price-list.js';
-import { tariffBookOf } from '../rating/tariff.js';
-import {
-  type NumbersConfig,
-  type PlanConfig,
-  planOf,
-  type Segment,
-  type TierId,
-  tierConfig,
-} from './config.js';
+import { type NumbersConfig, type Segment, type TierId, tierConfig } from './config.js';
+import { type PlanQuote, planQuote } from './quote.js';
 
 export interface AvailableNumber {
   readonly number: string;
@@ -27,8 +19,8 @@ export interface AvailableNumber {
     readonly selectionFee: number;
     readonly firstTopUp: number;
     readonly openingFee: number;
-    /** Each plan the segment offers: its terms and its per-minute prices, from the rating tariff. */
-    readonly plans: readonly (PlanConfig & { readonly perMinute: PlanPrice })[];
+    /** Each plan the segment offers: its terms, its per-minute prices from the rating tariff, its scheduled changes. */
+    readonly plans: readonly PlanQuote[];
   };
 }
 
@@ -62,11 +54,10 @@ export function priceOf(
   number: { readonly segment: Segment; readonly selectionFee: number },
   config: NumbersConfig,
 ): AvailableNumber['price'] {
-  const book = tariffBookOf(config.tariff);
-  const plans = [];
+  const plans: PlanQuote[] = [];
   for (const terms of config.tariffs[number.segment].plans) {
-    const plan = planOf(config, number.segment, terms.id);
-    if (plan) plans.push({ ...plan, perMinute: planPrice(book, number.segment, plan.id) });
+    const quote = planQuote(config, number.segment, terms.id);
+    if (quote) plans.push(quote);
   }
   return {
     currency: 'CNY',

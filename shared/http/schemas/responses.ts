@@ -84,6 +84,27 @@ const planPrice = z.object({
   ),
 });
 
+/** A change a stored tariff version already schedules for a quoted plan: only the prices it changes. */
+const scheduledChange = z.object({
+  effectiveFrom: z.string().check(z.describe('First day (YYYY-MM-01, the tariff zone) the prices apply')),
+  monthlyRent: z.optional(money),
+  minimumMonthlySpend: z.optional(money),
+  retentionFeePerMonth: z.optional(money),
+  perMinute: z.optional(z.object({ localPerMinute: money, longDistancePerMinute: money })),
+});
+
+/** A plan as quoted (shared/domain/numbers/quote.ts): terms and prices in force, and the changes scheduled. */
+const planQuote = z.object({
+  id: z.string(),
+  name: z.string(),
+  monthlyRent: money,
+  includedMinutes: z.int(),
+  minimumMonthlySpend: money,
+  retentionFeePerMonth: z.optional(money),
+  perMinute: planPrice,
+  scheduledChanges: z.array(scheduledChange),
+});
+
 const availableNumber = z.object({
   number: z.string(),
   segment: z.string(),
@@ -96,16 +117,7 @@ const availableNumber = z.object({
     selectionFee: money,
     firstTopUp: money,
     openingFee: money,
-    plans: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        monthlyRent: money,
-        includedMinutes: z.int(),
-        minimumMonthlySpend: money,
-        perMinute: planPrice,
-      }),
-    ),
+    plans: z.array(planQuote),
   }),
 });
 
@@ -316,9 +328,13 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
   withdrawCancellation: numberView,
   requestTransfer: numberView,
   decideTransfer: transferDecision,
-  createApplication: applicationView,
+  createApplication: z.object({ ...applicationView.shape, quote: z.optional(planQuote) }),
   listApplications: page(applicationView),
-  getApplication: z.object({ ...applicationView.shape, activation: z.optional(activation) }),
+  getApplication: z.object({
+    ...applicationView.shape,
+    quote: z.optional(planQuote),
+    activation: z.optional(activation),
+  }),
   withdrawApplication: applicationView,
   addApplicationDocument: documentUpload,
   submitApplication: applicationView,
