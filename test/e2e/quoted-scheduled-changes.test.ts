@@ -8,11 +8,15 @@
  *   basic rent 9,500, 4008 long distance 33 (local unchanged at 15).
  * - Quoted on 1 December 2026, approved on 15 December: January's rent is 9,500.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
-import { type LocalApi, payIn, startLocalApi, uploadDocument } from '../support/local-api.js';
+import {
+  contractOf,
+  individualApplication,
+  type LocalApi,
+  payIn,
+  startLocalApi,
+  submitWithDocuments,
+} from '../support/local-api.js';
 
 let api: LocalApi;
 let tenant: string;
@@ -27,18 +31,6 @@ beforeAll(async () => {
 afterAll(async () => api?.stop());
 
 const setClock = async (now: string) => expect((await api.put('/local/clock', { now })).status).toBe(200);
-
-async function contractOf(number: string) {
-  const { Items } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('numbers'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': `NUM#${number}`, ':c': 'CONTRACT#' },
-    }),
-  );
-  expect(Items).toHaveLength(1);
-  return Items?.[0] as Record<string, any>;
-}
 
 const disclosed = [
   {
@@ -84,15 +76,7 @@ describe('a quote discloses the changes already scheduled', () => {
     expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, tenant)).status).toBe(201);
     const created = await api.post(
       '/v1/applications',
-      {
-        number,
-        applicantType: 'individual',
-        applicantName: 'Li Lei',
-        industry: 'education',
-        intendedUsage: 'Course enquiries',
-        expectedMonthlyMinutes: 300,
-        planId: 'basic',
-      },
+      individualApplication(number, 'basic', 'Li Lei'),
       tenant,
     );
     expect(created.status).toBe(201);
@@ -102,11 +86,7 @@ describe('a quote discloses the changes already scheduled', () => {
     expect(read.status).toBe(200);
     expect(read.body.quote).toMatchObject({ id: 'basic', monthlyRent: 8_800, scheduledChanges: disclosed });
 
-    await uploadDocument(api, tenant, applicationId, 'id_card');
-    await uploadDocument(api, tenant, applicationId, 'income_proof');
-    expect((await api.post(`/v1/applications/${applicationId}/submission`, undefined, tenant)).status).toBe(
-      200,
-    );
+    await submitWithDocuments(api, tenant, applicationId);
     await payIn(api, tenant, openingFee, 'prospect-co-opening');
 
     // Tuesday 15 December 2026, 10:00 Shanghai: approved; the contract carries the disclosed change.

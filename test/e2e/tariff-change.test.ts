@@ -8,12 +8,16 @@
  * - Version 2, from 1 March 2027: rent 7,500.
  * The tenant is approved on Friday 15 January 2027, after version 1 took effect and before version 2.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
 import { answeredCall, callItem } from '../integration/ingest-fixtures.js';
-import { type LocalApi, payIn, startLocalApi, uploadDocument } from '../support/local-api.js';
+import {
+  contractOf,
+  individualApplication,
+  type LocalApi,
+  payIn,
+  startLocalApi,
+  submitWithDocuments,
+} from '../support/local-api.js';
 
 let api: LocalApi;
 let tenant: string;
@@ -33,18 +37,6 @@ async function job(name: string, at: string) {
   const res = await api.post(`/local/jobs/${name}`, { at });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.result;
-}
-
-async function contractOf(number: string) {
-  const { Items } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName('numbers'),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': `NUM#${number}`, ':c': 'CONTRACT#' },
-    }),
-  );
-  expect(Items).toHaveLength(1);
-  return Items?.[0] as Record<string, any>;
 }
 
 async function ledgerEntries() {
@@ -85,24 +77,12 @@ describe('a price quoted is the price charged', () => {
     expect((await api.post(`/v1/numbers/${number}/reservation`, undefined, tenant)).status).toBe(201);
     const created = await api.post(
       '/v1/applications',
-      {
-        number,
-        applicantType: 'individual',
-        applicantName: 'Han Meimei',
-        industry: 'education',
-        intendedUsage: 'Course enquiries',
-        expectedMonthlyMinutes: 300,
-        planId: 'basic',
-      },
+      individualApplication(number, 'basic', 'Han Meimei'),
       tenant,
     );
     expect(created.status).toBe(201);
     const applicationId: string = created.body.applicationId;
-    await uploadDocument(api, tenant, applicationId, 'id_card');
-    await uploadDocument(api, tenant, applicationId, 'income_proof');
-    expect((await api.post(`/v1/applications/${applicationId}/submission`, undefined, tenant)).status).toBe(
-      200,
-    );
+    await submitWithDocuments(api, tenant, applicationId);
     await payIn(api, tenant, openingFee, 'quoted-co-opening');
     const approved = await api.post(
       `/v1/review/applications/${applicationId}/decision`,

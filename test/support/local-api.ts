@@ -6,8 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCapability } from '../../infra/local/capability.js';
 import { startLocalRuntime } from '../../infra/local/runtime.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { tableName } from '../../shared/config.js';
 import type { Role } from '../../shared/http/roles.js';
 
 export interface ApiResponseOf<T = any> {
@@ -123,4 +126,40 @@ export async function uploadDocument(
   });
   if (put.status !== 200) throw new Error(`upload refused: ${put.status}`);
   return res;
+}
+
+/** A held number's application by an individual, as the e2e journeys file it. */
+export const individualApplication = (number: string, planId: string, applicantName: string) => ({
+  number,
+  applicantType: 'individual',
+  applicantName,
+  industry: 'education',
+  intendedUsage: 'Course enquiries',
+  expectedMonthlyMinutes: 300,
+  planId,
+});
+
+/** An individual's application completed (ID card, income proof) and sent to review. */
+export async function submitWithDocuments(
+  api: LocalApi,
+  token: string,
+  applicationId: string,
+): Promise<void> {
+  await uploadDocument(api, token, applicationId, 'id_card');
+  await uploadDocument(api, token, applicationId, 'income_proof');
+  const submitted = await api.post(`/v1/applications/${applicationId}/submission`, undefined, token);
+  if (submitted.status !== 200) throw new Error(`submission refused: ${JSON.stringify(submitted.body)}`);
+}
+
+/** The one contract of a number, read from the numbers table as billing reads it. */
+export async function contractOf(number: string): Promise<Record<string, any>> {
+  const { Items } = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName('numbers'),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': `NUM#${number}`, ':c': 'CONTRACT#' },
+    }),
+  );
+  if (Items?.length !== 1) throw new Error(`${number} has ${Items?.length ?? 0} contracts, expected 1`);
+  return Items[0] as Record<string, any>;
 }
