@@ -9,11 +9,19 @@ export async function callApi(
   handler: Handler,
   options: EventOptions,
 ): Promise<{ status: number; body: any }> {
-  const res = (await handler(apiEvent(options), lambdaContext as unknown as Context)) as {
-    statusCode: number;
-    body?: string;
-  };
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  const event = apiEvent(options);
+  // The work a request queues runs at the request's instant (inline, as on `npm start`), never the host's.
+  const previous = approvingAt;
+  approvingAt = new Date(event.requestContext.timeEpoch).toISOString();
+  try {
+    const res = (await handler(event, lambdaContext as unknown as Context)) as {
+      statusCode: number;
+      body?: string;
+    };
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+  } finally {
+    approvingAt = previous;
+  }
 }
 
 import type { LocalDocuments } from '../../shared/adapters/local/local-documents.js';
@@ -43,7 +51,7 @@ import { useInlineActivations } from '../support/inline-workers.js';
 // The use cases as the tests drive them: with the stores and ports in force and the given configuration.
 const deps = (config?: NumbersConfig) => numbersDeps(config ? { config } : {});
 
-// Approvals activate their number at once, at the approval's instant (handlers': the clock in force).
+// Approvals activate their number at once, at the approval's instant (a handler's: its request's).
 let approvingAt: string | undefined;
 useInlineActivations(() => approvingAt ?? clock().now().toISOString());
 export const importNumbers = (raw: readonly string[], at: string, config: NumbersConfig) =>
