@@ -12,6 +12,7 @@ import {
   portDefines,
   routeDefines,
 } from '../infra/bundling.js';
+import type { RouteDefinition } from '../shared/http/routes.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,7 +25,7 @@ export async function bundleLikeLambda(
   name: string,
   ports?: readonly BundledPort[],
   powertools: PowertoolsSource = 'layer',
-  routeId?: string,
+  route?: RouteDefinition,
 ): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
   mkdirSync(outDir, { recursive: true });
@@ -40,7 +41,7 @@ export async function bundleLikeLambda(
     // As infra/constructs/hotline-function.ts: ES modules first, so packages such as @smithy/* tree-shake.
     mainFields: ['module', 'main'],
     external: externalModules(powertools),
-    define: { ...portDefines(ports), ...routeDefines(routeId) },
+    define: { ...portDefines(ports), ...routeDefines(route) },
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
     logLevel: 'silent',

@@ -14,7 +14,7 @@ export async function run(): Promise<Record<string, number>> {
   for (const route of ROUTES) {
     const ports = portsOf(route.capabilities, 'api', route.id, route.method);
     const bytes = statSync(
-      await bundleLikeLambda(route.entry, `api-${route.id}`, ports, 'layer', route.id),
+      await bundleLikeLambda(route.entry, `api-${route.id}`, ports, 'layer', route),
     ).size;
     total += bytes;
     if (bytes > maxBytes) [maxBytes, largest] = [bytes, route.id];

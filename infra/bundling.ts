@@ -1,7 +1,7 @@
 /** esbuild settings shared by the CDK functions and the benchmarks that bundle like them (no CDK here). */
 import { readFileSync } from 'node:fs';
 import { PAYMENT_SECRET_ROUTES } from '../shared/http/routes/payments.js';
-import { type Capability, type HttpMethod, routeById } from '../shared/http/routes.js';
+import type { Capability, HttpMethod, RouteDefinition } from '../shared/http/routes.js';
 import { PORT_NAMES, type PortName, portBundleFlag } from '../shared/runtime/ports.js';
 import { WORK_QUEUES } from './catalogue/work-queues.js';
 
@@ -103,9 +103,9 @@ export function portsOf(
 }
 
 /** The `define` that compiles an API function's own route row into its bundle (shared/http/routes.ts ownRoute). */
-export function routeDefines(routeId: string | undefined): Record<string, string> {
-  if (routeId === undefined) return {};
-  return { 'process.env.HOTLINE_ROUTE_ROW': JSON.stringify(JSON.stringify(routeById(routeId))) };
+export function routeDefines(route: RouteDefinition | undefined): Record<string, string> {
+  if (route === undefined) return {};
+  return { 'process.env.HOTLINE_ROUTE_ROW': JSON.stringify(JSON.stringify(route)) };
 }
 
 /** esbuild `define`s that leave every other port's adapter out of the bundle (shared/runtime/ports.ts). */

@@ -19,7 +19,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { TableAccess } from '../../shared/http/routes.js';
+import type { RouteDefinition, TableAccess } from '../../shared/http/routes.js';
 import type { TableDefinition } from '../../shared/tables.js';
 import type { BundledPort } from '../bundling.js';
 import {
@@ -86,8 +86,8 @@ export interface HotlineFunctionProps {
    * @default every port
    */
   readonly ports?: readonly BundledPort[];
-  /** An API function's route id: its own route row is compiled into the bundle (routeDefines). */
-  readonly routeId?: string;
+  /** An API function's route row, compiled into its bundle (routeDefines) so the route table stays out. */
+  readonly route?: RouteDefinition;
   /**
    * Where Powertools comes from (infra/bundling.ts): its layer, or the bundle for cold-start-critical functions.
    * @default 'layer'
@@ -194,6 +194,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
       },
     };
 
+    const define = { ...portDefines(props.ports), ...routeDefines(props.route) };
     if (props.bundle === false) {
       this.function = new lambda.Function(this, 'Function', {
         ...common,
@@ -225,7 +226,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
           externalModules: externalModules(powertools),
-          define: { ...portDefines(props.ports), ...routeDefines(props.routeId) },
+          define,
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),
           commandHooks: assets.length === 0 ? undefined : copyBesideBundle(assets),
         },

@@ -277,6 +277,7 @@ export class StatelessStack extends Stack {
       invocation: Invocation,
       defaults: { memoryMb: number; timeoutSeconds: number },
       reservedConcurrency?: number,
+      route?: RouteDefinition,
     ) => {
       const { stack: scope, alarms: groupAlarms } = group(functionGroup(kind, spec.id, spec.entry));
       const fn = new HotlineFunction(scope, spec.id, {
@@ -288,7 +289,7 @@ export class StatelessStack extends Stack {
         assets: spec.assets,
         bundle: props.bundle,
         ports: portsOf(spec.capabilities, kind === 'route' ? 'api' : 'other', spec.id, spec.method),
-        ...(kind === 'route' ? { routeId: spec.id } : {}),
+        ...(route ? { route } : {}),
         powertools: CONNECT_WAITS_ON.has(spec.id) ? 'bundled' : 'layer',
         queueKey: data.messagingKey,
         environment: { HOTLINE_TIME_ZONE: DEFAULT_TIME_ZONE },
@@ -305,7 +306,7 @@ export class StatelessStack extends Stack {
     const rateLimits = rateLimitsFromContext(this);
     for (const route of routes) {
       const description = `${route.method} ${route.path}: ${route.summary}`;
-      const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route);
+      const { fn } = make('route', { ...route, description }, 'sync', DEFAULTS.route, undefined, route);
       if (isLimited(route, rateLimits)) this.useRateLimitWindows(fn, route, data, rateLimits);
       if (route.method !== 'GET') this.appendAuditEvents(fn, route, data);
       this.api.addRoute(route, fn.function);

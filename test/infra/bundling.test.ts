@@ -15,7 +15,7 @@ import {
   routeDefines,
 } from '../../infra/bundling.js';
 import { REPOSITORY_ROOT } from '../../infra/constructs/hotline-function.js';
-import { ownRoute, routeById } from '../../shared/http/routes.js';
+import { ownRoute, type RouteDefinition, routeById } from '../../shared/http/routes.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { resourcesIn } from './support/template-queries.js';
 
@@ -23,7 +23,7 @@ import { resourcesIn } from './support/template-queries.js';
 async function bundledModules(
   entry: string,
   ports: Parameters<typeof portDefines>[0],
-  routeId?: string,
+  route?: RouteDefinition,
 ): Promise<string[]> {
   const result = await build({
     entryPoints: [join(REPOSITORY_ROOT, entry)],
@@ -36,7 +36,7 @@ async function bundledModules(
     minify: true,
     metafile: true,
     external: externalModules('layer'),
-    define: { ...portDefines(ports), ...routeDefines(routeId) },
+    define: { ...portDefines(ports), ...routeDefines(route) },
     logLevel: 'silent',
   });
   // What the output holds: a module parsed but tree-shaken away contributes no bytes.
@@ -84,10 +84,10 @@ describe('bundles', () => {
     const ports = portsOf(suspend.capabilities, 'api', suspend.id, suspend.method);
     const tableModules = (modules: string[]) => modules.filter((m) => m.startsWith('shared/http/routes/'));
     expect(tableModules(await bundledModules(suspend.entry, ports))).toHaveLength(6);
-    expect(tableModules(await bundledModules(suspend.entry, ports, suspend.id))).toEqual([]);
-    expect(
-      JSON.parse(JSON.parse(routeDefines(suspend.id)['process.env.HOTLINE_ROUTE_ROW'] as string)),
-    ).toEqual(suspend);
+    expect(tableModules(await bundledModules(suspend.entry, ports, suspend))).toEqual([]);
+    expect(JSON.parse(JSON.parse(routeDefines(suspend)['process.env.HOTLINE_ROUTE_ROW'] as string))).toEqual(
+      suspend,
+    );
     // Unbundled, a handler's row is looked up; a bundle built for another route refuses to serve.
     expect(ownRoute('suspendNumber')).toBe(suspend);
     process.env.HOTLINE_ROUTE_ROW = JSON.stringify(routeById('resumeNumber'));
