@@ -4,6 +4,9 @@
  * at, so a duplicate or a late message is harmless. `delaySeconds` (0–900, SQS's range) is how a worker
  * backs off: it sends the message again, delayed, instead of failing it.
  */
+import * as z from 'zod/mini';
+import { invalid } from '../domain/errors.js';
+
 export interface SendOptions {
   /** Seconds before the message is delivered; clamped to SQS's 0–900. */
   readonly delaySeconds?: number;
@@ -51,4 +54,20 @@ export function messageBody(message: unknown): string {
  */
 export function backoffSeconds(tries: number, baseSeconds: number): number {
   return Math.min(MAX_DELAY_SECONDS, Math.round(baseSeconds * 2 ** Math.max(0, tries - 1)));
+}
+
+/**
+ * A message body checked against its schema. Anything else (not JSON, another shape) is an
+ * `invalid_message`: the worker fails it, and after its receives it lands in the dead-letter queue.
+ */
+export function parseQueueMessage<T>(schema: z.ZodMiniType<T>, body: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw invalid('invalid_message', `not ${what}: not JSON`, 'body');
+  }
+  const parsed = z.safeParse(schema, json);
+  if (!parsed.success) throw invalid('invalid_message', `not ${what}`, 'body');
+  return parsed.data;
 }

@@ -116,6 +116,7 @@ describe('parseNotificationMessage', () => {
     ['an empty dedupe key', body({ dedupeKey: '' })],
     ['phones that are not strings', body({ recipients: { phones: [8613912345678] } })],
     ['no tenant', body({ tenantId: undefined })],
+    ['a body that is not JSON', '{"type":'],
   ])('refuses %s', (_what, text) => {
     expect(() => parseNotificationMessage(text)).toThrow('not a notification message');
   });

@@ -12,6 +12,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inProcessWorkQueue } from '../../shared/adapters/local/in-process-work-queue.js';
 import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
+import { parseActivationMessage } from '../../shared/app/numbers/activation.js';
+import { parseRoutingApplyMessage } from '../../shared/app/routing/run-routing-apply.js';
 import { backoffSeconds, MAX_DELAY_SECONDS } from '../../shared/ports/work-queue.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
 import { sendMessageProblems } from '../support/provider-models.js';
@@ -105,5 +107,25 @@ describe('queueWorker', () => {
     );
     expect(seen).toEqual([1, 3]);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'b' }] });
+  });
+});
+
+describe('worker messages', () => {
+  const activation = { type: 'number.activate', number: '4008123123', applicationId: 'app_1', generation: 2 };
+  const apply = { type: 'routing.apply', number: '4008123123', jobId: 'job_1' };
+
+  it('parse back exactly what the senders write', () => {
+    expect(parseActivationMessage(JSON.stringify(activation))).toEqual(activation);
+    expect(parseRoutingApplyMessage(JSON.stringify(apply))).toEqual(apply);
+  });
+
+  it.each([
+    ['not JSON', '{"type":', parseActivationMessage],
+    ['another message type', JSON.stringify(apply), parseActivationMessage],
+    ['a fractional generation', JSON.stringify({ ...activation, generation: 1.5 }), parseActivationMessage],
+    ['a negative generation', JSON.stringify({ ...activation, generation: -1 }), parseActivationMessage],
+    ['no job', JSON.stringify({ ...apply, jobId: undefined }), parseRoutingApplyMessage],
+  ])('refuse %s as an invalid message (it ends in the dead-letter queue)', (_what, body, parse) => {
+    expect(() => parse(body)).toThrow(expect.objectContaining({ code: 'invalid_message' }));
   });
 });

@@ -6,9 +6,15 @@
  * redelivers the message (at least once per recipient) and, after its receives, dead-letters it; a message
  * that is not a notification throws the same way and ends in the dead-letter queue for operators.
  */
-import { invalid } from '../../domain/errors.js';
-import { LANGUAGES, TEMPLATE_IDS } from '../../domain/notifications/templates.js';
+import * as z from 'zod/mini';
+import {
+  LANGUAGES,
+  type Language,
+  TEMPLATE_IDS,
+  type TemplateId,
+} from '../../domain/notifications/templates.js';
 import type { NotificationMessage, NotificationsPort } from '../../ports/notifications.js';
+import { parseQueueMessage } from '../../ports/work-queue.js';
 
 export interface DeliverNotificationDeps {
   /** The channels themselves (the `messaging` port), never the queue. */
@@ -26,40 +32,27 @@ export interface DeliveryOutcome {
   readonly refused: number;
 }
 
-const isStringRecord = (value: unknown): value is Record<string, string> =>
-  !!value &&
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  Object.values(value).every((v) => typeof v === 'string');
-
-const isStringList = (value: unknown): boolean =>
-  value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+const strings = z.record(z.string(), z.string());
+const notificationMessage = z.object({
+  type: z.literal('notification.deliver'),
+  notification: z.object({
+    tenantId: z.string(),
+    kind: z.string(),
+    template: z.enum(TEMPLATE_IDS as [TemplateId, ...TemplateId[]]),
+    params: strings,
+    language: z.optional(z.enum(LANGUAGES as [Language, ...Language[]])),
+    dedupeKey: z.string().check(z.minLength(1)),
+    recipients: z.optional(
+      z.object({ emails: z.optional(z.array(z.string())), phones: z.optional(z.array(z.string())) }),
+    ),
+    attributes: z.optional(strings),
+  }),
+});
 
 /** The queue's message body, checked: a known template and language, string parameters, a dedupe key. */
-export function parseNotificationMessage(body: string): NotificationMessage {
-  const parsed = JSON.parse(body) as Partial<NotificationMessage> | null;
-  const n = parsed?.notification as Record<string, unknown> | undefined;
-  const recipients = n?.recipients as Record<string, unknown> | undefined;
-  if (
-    parsed?.type !== 'notification.deliver' ||
-    !n ||
-    typeof n.tenantId !== 'string' ||
-    typeof n.kind !== 'string' ||
-    !(TEMPLATE_IDS as readonly unknown[]).includes(n.template) ||
-    !isStringRecord(n.params) ||
-    (n.language !== undefined && !(LANGUAGES as readonly unknown[]).includes(n.language)) ||
-    typeof n.dedupeKey !== 'string' ||
-    n.dedupeKey === '' ||
-    (recipients !== undefined &&
-      (typeof recipients !== 'object' ||
-        !isStringList(recipients.emails) ||
-        !isStringList(recipients.phones))) ||
-    (n.attributes !== undefined && !isStringRecord(n.attributes))
-  ) {
-    throw invalid('invalid_message', 'not a notification message', 'body');
-  }
-  return parsed as NotificationMessage;
-}
+export const parseNotificationMessage = (body: string): NotificationMessage =>
+  // The kind is a label for logs and the outbox; any string the use cases wrote is kept as it is.
+  parseQueueMessage(notificationMessage, body, 'a notification message') as NotificationMessage;
 
 export async function deliverNotification(
   deps: DeliverNotificationDeps,

@@ -3,8 +3,9 @@
  * activation queue, how an activation starts (its record written, then the message sent; both safe to
  * repeat) and what tenants and operators see of it.
  */
-import { invalid } from '../../domain/errors.js';
+import * as z from 'zod/mini';
 import type { ActivationRecord } from '../../ports/activation-store.js';
+import { parseQueueMessage } from '../../ports/work-queue.js';
 import type { NumbersDeps } from './deps.js';
 
 /** One activation queue message: which number, which generation of its activation. */
@@ -15,18 +16,15 @@ export interface ActivationMessage {
   readonly generation: number;
 }
 
-export function parseActivationMessage(body: string): ActivationMessage {
-  const parsed = JSON.parse(body) as Partial<ActivationMessage>;
-  if (
-    parsed?.type !== 'number.activate' ||
-    typeof parsed.number !== 'string' ||
-    typeof parsed.applicationId !== 'string' ||
-    !Number.isSafeInteger(parsed.generation)
-  ) {
-    throw invalid('invalid_message', 'not a number activation message', 'body');
-  }
-  return parsed as ActivationMessage;
-}
+const activationMessage = z.object({
+  type: z.literal('number.activate'),
+  number: z.string(),
+  applicationId: z.string(),
+  generation: z.int().check(z.nonnegative()),
+});
+
+export const parseActivationMessage = (body: string): ActivationMessage =>
+  parseQueueMessage(activationMessage, body, 'a number activation message');
 
 /**
  * The name Connect's ClientToken is derived from (with the attempt): the application for its first

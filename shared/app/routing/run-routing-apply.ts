@@ -13,11 +13,12 @@
  *     steps done are recorded, so it makes no Connect write for them;
  *   - the configuration is gone, another owner's or no longer valid (a DomainError): failed with its code.
  */
-import { DomainError, invalid } from '../../domain/errors.js';
+import * as z from 'zod/mini';
+import { DomainError } from '../../domain/errors.js';
 import type { HolidayCalendarStore } from '../../ports/routing.js';
 import type { ApplyJob } from '../../ports/routing-apply-jobs.js';
 import { isTelephonyThrottling, type TelephonyPort } from '../../ports/telephony.js';
-import { backoffSeconds } from '../../ports/work-queue.js';
+import { backoffSeconds, parseQueueMessage } from '../../ports/work-queue.js';
 import { type ApplyRoutingDeps, applyRouting } from './apply-routing.js';
 import type { RoutingApplyMessage, RoutingApplyQueueDeps } from './request-routing-apply.js';
 
@@ -29,16 +30,14 @@ export const APPLY_RETRIES = {
   throttleBaseSeconds: 4,
 } as const;
 
-export function parseRoutingApplyMessage(body: string): RoutingApplyMessage {
-  const parsed = JSON.parse(body) as Partial<RoutingApplyMessage>;
-  if (
-    parsed?.type !== 'routing.apply' ||
-    typeof parsed.number !== 'string' ||
-    typeof parsed.jobId !== 'string'
-  )
-    throw invalid('invalid_message', 'not a routing apply message', 'body');
-  return parsed as RoutingApplyMessage;
-}
+const routingApplyMessage = z.object({
+  type: z.literal('routing.apply'),
+  number: z.string(),
+  jobId: z.string(),
+});
+
+export const parseRoutingApplyMessage = (body: string): RoutingApplyMessage =>
+  parseQueueMessage(routingApplyMessage, body, 'a routing apply message');
 
 export type ApplyOutcome = 'applied' | 'throttled' | 'retry' | 'failed' | 'skipped';
 
