@@ -70,9 +70,9 @@ describe('signed cursors on the local runtime', () => {
   });
 
   it('are stale after 24 hours', async () => {
-    expect((await api.put('/local/clock', { now: '2026-11-24T00:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-24T00:00:00Z');
     expect((await api.get(`/v1/payments?limit=1&cursor=${cursor}`, demo)).status).toBe(200);
-    expect((await api.put('/local/clock', { now: '2026-11-24T00:00:01Z' })).status).toBe(200);
+    await api.setClock('2026-11-24T00:00:01Z');
     refused(await api.get(`/v1/payments?limit=1&cursor=${cursor}`, demo));
   });
 });

@@ -85,7 +85,7 @@ describe('contact records through the local stream', () => {
     const good = Array.from({ length: 9 }, (_, i) => answeredCall('+6531580001', { seconds: 60 * (i + 1) }));
     // The calls end on 24 November: the clock moves past them (a record starting more than 5 minutes
     // after the ingest instant would be held for review, not charged).
-    expect((await api.put('/local/clock', { now: '2026-11-24T12:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-24T12:00:00Z');
     const res = await api.post(
       '/local/contact-records',
       [...good.slice(0, 4), '{"ContactId":', ...good.slice(4), fixture('ctr-chat.json')],
@@ -167,7 +167,7 @@ describe('spend cap and alerts', () => {
       expect(foreign.body.error?.field).toBe('phones.1');
     }
     // Cap ¥20 on a day with no spend yet: the test clock stands on 2026-11-26 (Shanghai), the calls' day.
-    expect((await api.put('/local/clock', { now: '2026-11-26T04:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-26T04:00:00Z');
     const cap = await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin);
     expect(cap.status).toBe(200);
     expect(cap.body.dailyCap).toBe(2_000);
@@ -218,7 +218,7 @@ describe('spend cap and alerts', () => {
     // Issue 13 item 6. Friday 27 Nov (Shanghai), cap ¥20: six 11-minute calls at 30 fen a minute (4008 payg,
     // long distance) spend 6 × 330 = 1,980 fen. 1,980 + one minute at the worst rate (32) = 2,012 > 2,000:
     // new calls are refused, so the account says so and the cap alert goes out.
-    expect((await api.put('/local/clock', { now: '2026-11-27T04:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-27T04:00:00Z');
     expect((await api.put('/v1/account/spend-cap', { dailyCap: 2_000 }, admin)).status).toBe(200);
     const before = await api.get('/v1/account', viewer);
     expect(before.body).toMatchObject({ spendToday: 0, capReachedToday: false, callsRefusedFor: null });

@@ -80,7 +80,7 @@ describe('one customer across a month boundary with two numbers', () => {
     expect((await account()).balance).toBe(60_000);
 
     // --- Month 1: Friday 29 January 2027, clock at 12:00 Shanghai. ---
-    expect((await api.put('/local/clock', { now: '2027-01-29T04:00:00Z' })).status).toBe(200);
+    await api.setClock('2027-01-29T04:00:00Z');
     // One call first, to check the arithmetic: B1 on B, 130 min from 10:00 → 130 billed, 100 included,
     // 30 × 30 = 900 fen.
     await ingest(call(B, 'b1', '2027-01-29T02:00:00Z', 130 * 60));
@@ -95,7 +95,7 @@ describe('one customer across a month boundary with two numbers', () => {
     expect(await account()).toMatchObject({ balance: 59_100, spendDay: '2027-01-29', spendToday: 900 });
 
     // --- Month 2: Monday 1 February 2027, clock at 12:00 Shanghai. Fresh allowances per number. ---
-    expect((await api.put('/local/clock', { now: '2027-02-01T04:00:00Z' })).status).toBe(200);
+    await api.setClock('2027-02-01T04:00:00Z');
     // A3 on A, 40 min from 10:00: February's 100 included → 0 (60 left).
     // B2 on B, 110 min 1 s from 10:00 → 111 billed, 100 included, 11 × 30 = 330.
     await ingest(call(A, 'a3', '2027-02-01T02:00:00Z', 40 * 60), call(B, 'b2', '2027-02-01T02:00:00Z', 6601));
@@ -164,7 +164,7 @@ describe('one customer across a month boundary with two numbers', () => {
     expect(capAlerts[0]).toMatchObject({ params: { spend: '¥10.20', cap: '¥10.00', rate: '¥0.32' } });
 
     // --- Balance exhaustion: Tuesday 2 February 2027, cap lifted, clock at 21:00 Shanghai. ---
-    expect((await api.put('/local/clock', { now: '2027-02-02T13:00:00Z' })).status).toBe(200);
+    await api.setClock('2027-02-02T13:00:00Z');
     expect((await api.put('/v1/account/spend-cap', { dailyCap: null }, admin)).status).toBe(200);
     // E1–E3 on B, 600 min each from 10:00 to 20:00 (all peak): 3 × 600 × 30 = 54,000. Balance 3,570 ≥ 32:
     // calls still taken.

@@ -75,7 +75,7 @@ describe('parked calls review over HTTP', () => {
       body: { error: { code: 'still_parked', details: { code: 'starts_in_future' } } },
     });
 
-    expect((await api.put('/local/clock', { now: '2026-11-24T04:30:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-24T04:30:00Z');
     const charged = await api.post(
       '/v1/review/parked-calls/parked-e2e-1/resolution',
       { action: 'charge' },

@@ -148,7 +148,7 @@ describe('the whole loop: order → pay → credit → spend → refund', () => 
 
   it('takes a refund from the oldest payment first, and gives a failed refund back to the balance', async () => {
     // An hour later, so the Alipay payment is the older one.
-    expect((await api.put('/local/clock', { now: '2026-11-23T01:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-23T01:00:00Z');
     const created = await order(tokens.admin1, 5_000, 'wechat_pay');
     expect(created.status).toBe(201);
     expect((await pay(created.body.orderId)).body.webhook).toEqual({ status: 204, body: '' });
@@ -408,7 +408,7 @@ describe('no way to raise a balance without a verified payment', () => {
 describe('reconciliation against the provider statement', () => {
   it('finds a payment the provider has but we never credited, and alerts once per result', async () => {
     // A day of its own: the tests above left deliberately mismatched trades in the statement of 23 November.
-    expect((await api.put('/local/clock', { now: '2026-11-25T00:00:00Z' })).status).toBe(200);
+    await api.setClock('2026-11-25T00:00:00Z');
     const run = () => api.post('/local/jobs/payments-reconciliation', { at: '2026-11-26T03:00:00+08:00' });
     const clean = await run();
     expect(clean.status).toBe(200);

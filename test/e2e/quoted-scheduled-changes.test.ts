@@ -30,7 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => api?.stop());
 
-const setClock = async (now: string) => expect((await api.put('/local/clock', { now })).status).toBe(200);
+const setClock = (now: string) => api.setClock(now);
 
 const disclosed = [
   {

@@ -36,6 +36,8 @@ export interface LocalApi {
     headers?: Record<string, string>,
   ): Promise<ApiResponseOf<T>>;
   put<T = any>(path: string, body: unknown, token?: string): Promise<ApiResponseOf<T>>;
+  /** Moves the runtime's test clock to `now` (it only moves forward). */
+  setClock(now: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,10 @@ export async function startLocalApi(
     get: (path, token) => request('GET', path, { token }),
     post: (path, body, token, headers) => request('POST', path, { token, body, headers }),
     put: (path, body, token) => request('PUT', path, { token, body }),
+    async setClock(now) {
+      const res = await request('PUT', '/local/clock', { body: { now } });
+      if (res.status !== 200) throw new Error(`clock refused ${now}: ${JSON.stringify(res.body)}`);
+    },
     stop: () => runtime.stop(),
   };
 }
