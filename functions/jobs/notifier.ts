@@ -3,7 +3,7 @@
  * SES e-mail and Aliyun SMS (shared/app/notifications/deliver-notification.ts). The only function holding the
  * messaging adapters and their rights. A record whose delivery failed is redelivered, then dead-lettered.
  */
-import { parseNotificationMessage } from '../../shared/app/notifications/deliver-notification.js';
+import { parseNotificationMessage } from '../../shared/ports/queue-messages.js';
 import { notifier } from '../../shared/runtime/notifications.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
 

@@ -3,7 +3,7 @@
  * as a resumable diff, backing off from throttling through delayed messages
  * (shared/app/routing/run-routing-apply.ts). A record that throws is redelivered, then dead-lettered.
  */
-import { parseRoutingApplyMessage } from '../../shared/app/routing/run-routing-apply.js';
+import { parseRoutingApplyMessage } from '../../shared/ports/queue-messages.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
 import { routingApply } from '../../shared/runtime/routing-apply.js';
 

@@ -9,8 +9,7 @@ import {
   inProcessWorkQueue,
 } from '../../shared/adapters/local/in-process-work-queue.js';
 import { activateNumber } from '../../shared/app/numbers/activate-number.js';
-import { parseActivationMessage } from '../../shared/app/numbers/activation.js';
-import { parseRoutingApplyMessage } from '../../shared/app/routing/run-routing-apply.js';
+import { parseActivationMessage, parseRoutingApplyMessage } from '../../shared/ports/queue-messages.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { clock } from '../../shared/runtime/ports.js';
 import { routingApply } from '../../shared/runtime/routing-apply.js';

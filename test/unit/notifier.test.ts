@@ -18,8 +18,8 @@ import { createMessagingNotifications } from '../../shared/adapters/messaging/no
 import { queuedNotifications } from '../../shared/adapters/messaging/queued-notifications.js';
 import { SesEmail } from '../../shared/adapters/messaging/ses-email.js';
 import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
-import { parseNotificationMessage } from '../../shared/app/notifications/deliver-notification.js';
 import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
+import { parseNotificationMessage } from '../../shared/ports/queue-messages.js';
 import { MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../shared/ports/work-queue.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { providerRequestProblems, sendMessageProblems } from '../support/provider-models.js';

@@ -6,15 +6,7 @@
  * redelivers the message (at least once per recipient) and, after its receives, dead-letters it; a message
  * that is not a notification throws the same way and ends in the dead-letter queue for operators.
  */
-import * as z from 'zod/mini';
-import {
-  LANGUAGES,
-  type Language,
-  TEMPLATE_IDS,
-  type TemplateId,
-} from '../../domain/notifications/templates.js';
 import type { NotificationMessage, NotificationsPort } from '../../ports/notifications.js';
-import { parseQueueMessage } from '../../ports/work-queue.js';
 
 export interface DeliverNotificationDeps {
   /** The channels themselves (the `messaging` port), never the queue. */
@@ -31,28 +23,6 @@ export interface DeliveryOutcome {
   /** Phones refused (outside the mainland): how many, never which (logs carry no phone numbers). */
   readonly refused: number;
 }
-
-const strings = z.record(z.string(), z.string());
-const notificationMessage = z.object({
-  type: z.literal('notification.deliver'),
-  notification: z.object({
-    tenantId: z.string(),
-    kind: z.string(),
-    template: z.enum(TEMPLATE_IDS as [TemplateId, ...TemplateId[]]),
-    params: strings,
-    language: z.optional(z.enum(LANGUAGES as [Language, ...Language[]])),
-    dedupeKey: z.string().check(z.minLength(1)),
-    recipients: z.optional(
-      z.object({ emails: z.optional(z.array(z.string())), phones: z.optional(z.array(z.string())) }),
-    ),
-    attributes: z.optional(strings),
-  }),
-});
-
-/** The queue's message body, checked: a known template and language, string parameters, a dedupe key. */
-export const parseNotificationMessage = (body: string): NotificationMessage =>
-  // The kind is a label for logs and the outbox; any string the use cases wrote is kept as it is.
-  parseQueueMessage(notificationMessage, body, 'a notification message') as NotificationMessage;
 
 export async function deliverNotification(
   deps: DeliverNotificationDeps,

@@ -3,28 +3,11 @@
  * activation queue, how an activation starts (its record written, then the message sent; both safe to
  * repeat) and what tenants and operators see of it.
  */
-import * as z from 'zod/mini';
 import type { ActivationRecord } from '../../ports/activation-store.js';
-import { parseQueueMessage } from '../../ports/work-queue.js';
+import type { ActivationMessage } from '../../ports/queue-messages.js';
 import type { NumbersDeps } from './deps.js';
 
-/** One activation queue message: which number, which generation of its activation. */
-export interface ActivationMessage {
-  readonly type: 'number.activate';
-  readonly number: string;
-  readonly applicationId: string;
-  readonly generation: number;
-}
-
-const activationMessage = z.object({
-  type: z.literal('number.activate'),
-  number: z.string(),
-  applicationId: z.string(),
-  generation: z.int().check(z.nonnegative()),
-});
-
-export const parseActivationMessage = (body: string): ActivationMessage =>
-  parseQueueMessage(activationMessage, body, 'a number activation message');
+export type { ActivationMessage };
 
 /**
  * The name Connect's ClientToken is derived from (with the attempt): the application for its first

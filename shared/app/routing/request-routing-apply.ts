@@ -9,17 +9,13 @@
  */
 import { conflict } from '../../domain/errors.js';
 import { validateConfig } from '../../domain/routing/config.js';
+import type { RoutingApplyMessage } from '../../ports/queue-messages.js';
 import type { RoutingStore } from '../../ports/routing.js';
 import type { ApplyJob, RoutingApplyJobStore } from '../../ports/routing-apply-jobs.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 import { ownedNumber } from './owned-number.js';
 
-/** One routing apply queue message: which number, which job. */
-export interface RoutingApplyMessage {
-  readonly type: 'routing.apply';
-  readonly number: string;
-  readonly jobId: string;
-}
+export type { RoutingApplyMessage };
 
 export interface RoutingApplyQueueDeps {
   readonly routing: RoutingStore;

@@ -13,14 +13,14 @@
  *     steps done are recorded, so it makes no Connect write for them;
  *   - the configuration is gone, another owner's or no longer valid (a DomainError): failed with its code.
  */
-import * as z from 'zod/mini';
 import { DomainError } from '../../domain/errors.js';
+import type { RoutingApplyMessage } from '../../ports/queue-messages.js';
 import type { HolidayCalendarStore } from '../../ports/routing.js';
 import type { ApplyJob } from '../../ports/routing-apply-jobs.js';
 import { isTelephonyThrottling, type TelephonyPort } from '../../ports/telephony.js';
-import { backoffSeconds, parseQueueMessage } from '../../ports/work-queue.js';
+import { backoffSeconds } from '../../ports/work-queue.js';
 import { type ApplyRoutingDeps, applyRouting } from './apply-routing.js';
-import type { RoutingApplyMessage, RoutingApplyQueueDeps } from './request-routing-apply.js';
+import type { RoutingApplyQueueDeps } from './request-routing-apply.js';
 
 export const APPLY_RETRIES = {
   maxTries: 5,
@@ -29,15 +29,6 @@ export const APPLY_RETRIES = {
   throttleLimit: 100,
   throttleBaseSeconds: 4,
 } as const;
-
-const routingApplyMessage = z.object({
-  type: z.literal('routing.apply'),
-  number: z.string(),
-  jobId: z.string(),
-});
-
-export const parseRoutingApplyMessage = (body: string): RoutingApplyMessage =>
-  parseQueueMessage(routingApplyMessage, body, 'a routing apply message');
 
 export type ApplyOutcome = 'applied' | 'throttled' | 'retry' | 'failed' | 'skipped';
 

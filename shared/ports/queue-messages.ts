@@ -1,0 +1,70 @@
+/**
+ * The work queues' messages: what senders write and what the workers check on receipt (zod schemas through
+ * parseQueueMessage). A message that fails its schema is an `invalid_message`: the worker fails it and,
+ * after its receives, it lands in the queue's dead-letter queue for operators.
+ */
+import * as z from 'zod/mini';
+import {
+  LANGUAGES,
+  type Language,
+  TEMPLATE_IDS,
+  type TemplateId,
+} from '../domain/notifications/templates.js';
+import type { NotificationMessage } from './notifications.js';
+import { parseQueueMessage } from './work-queue.js';
+
+/** One activation queue message: which number, which generation of its activation. */
+export interface ActivationMessage {
+  readonly type: 'number.activate';
+  readonly number: string;
+  readonly applicationId: string;
+  readonly generation: number;
+}
+
+/** One routing apply queue message: which number, which job. */
+export interface RoutingApplyMessage {
+  readonly type: 'routing.apply';
+  readonly number: string;
+  readonly jobId: string;
+}
+
+const activationMessage = z.object({
+  type: z.literal('number.activate'),
+  number: z.string(),
+  applicationId: z.string(),
+  generation: z.int().check(z.nonnegative()),
+});
+
+const routingApplyMessage = z.object({
+  type: z.literal('routing.apply'),
+  number: z.string(),
+  jobId: z.string(),
+});
+
+const strings = z.record(z.string(), z.string());
+const notificationMessage = z.object({
+  type: z.literal('notification.deliver'),
+  notification: z.object({
+    tenantId: z.string(),
+    kind: z.string(),
+    template: z.enum(TEMPLATE_IDS as [TemplateId, ...TemplateId[]]),
+    params: strings,
+    language: z.optional(z.enum(LANGUAGES as [Language, ...Language[]])),
+    dedupeKey: z.string().check(z.minLength(1)),
+    recipients: z.optional(
+      z.object({ emails: z.optional(z.array(z.string())), phones: z.optional(z.array(z.string())) }),
+    ),
+    attributes: z.optional(strings),
+  }),
+});
+
+export const parseActivationMessage = (body: string): ActivationMessage =>
+  parseQueueMessage(activationMessage, body, 'a number activation message');
+
+export const parseRoutingApplyMessage = (body: string): RoutingApplyMessage =>
+  parseQueueMessage(routingApplyMessage, body, 'a routing apply message');
+
+/** A known template and language, string parameters, a dedupe key. */
+export const parseNotificationMessage = (body: string): NotificationMessage =>
+  // The kind is a label for logs and the outbox: any string a use case wrote is kept as it is.
+  parseQueueMessage(notificationMessage, body, 'a notification message') as NotificationMessage;
