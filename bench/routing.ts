@@ -35,6 +35,8 @@ const COLD_SAMPLES = 21;
  */
 const LAMBDA_RUNTIME_PRELOAD =
   "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node:http');";
+/** The least any signed HTTPS read loads: TLS and the hashes. Its start over the bare start is the floor of coldImportRatio. */
+const TLS_AND_CRYPTO = "require('node:https'); require('node:crypto');";
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -182,12 +184,14 @@ export async function run(): Promise<Record<string, number>> {
     const bare: number[] = [];
     const runtime: number[] = [];
     const cold: number[] = [];
+    const tlsAndCrypto: number[] = [];
     const sdk: number[] = [];
     // Interleaved so machine load affects all alike.
     for (let i = 0; i < COLD_SAMPLES; i++) {
       bare.push(timeNode(['-e', '0'], env));
       runtime.push(timeNode(['--input-type=module', '-e', LAMBDA_RUNTIME_PRELOAD], env));
       cold.push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(outfile)})`], env));
+      tlsAndCrypto.push(timeNode(['-e', TLS_AND_CRYPTO], env));
       sdk.push(
         timeNode(
           [
@@ -217,6 +221,9 @@ export async function run(): Promise<Record<string, number>> {
       'routeCall.coldImportRatio': round(median(cold.map((c, i) => c / (bare[i] ?? c))), 2),
       // The same over a process that has loaded what Lambda's runtime client loads before the handler.
       'routeCall.coldImportRatioOverRuntime': round(median(cold.map((c, i) => c / (runtime[i] ?? c))), 2),
+      // node:https and node:crypto alone over the bare start: no signed read can import in less.
+      'node.tlsAndCryptoStartMs': round(median(tlsAndCrypto), 1),
+      'node.tlsAndCryptoStartRatio': round(median(tlsAndCrypto.map((t, i) => t / (bare[i] ?? t))), 2),
     };
   } finally {
     await db.stop();
