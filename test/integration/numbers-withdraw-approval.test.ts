@@ -99,6 +99,8 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 type Fault = 'none' | 'before' | 'after' | 'money';
+/** What the `money` faults paid in so far (fen). */
+let paidByFaults = 0;
 /**
  * The numbers store with a fault planned per commit: a crash before the transaction is sent, a crash once it
  * applied (the answer lost), or money moving on the account between the withdrawal's read and its commit.
@@ -112,7 +114,10 @@ function faulty(tenant: string, plan: Fault[]): NumbersDeps {
       async commit(writes) {
         const fault = plan.shift() ?? 'none';
         if (fault === 'before') throw new Error('crashed before the commit');
-        if (fault === 'money') await payIn(tenant, 1_000, iso(3));
+        if (fault === 'money') {
+          await payIn(tenant, 1_000, iso(3));
+          paidByFaults += 1_000;
+        }
         const committed = await base.numbers.commit(writes);
         if (fault === 'after') throw new Error('crashed after the commit: the answer is lost');
         return committed;
@@ -181,6 +186,11 @@ describe('withdrawing an approval whose number never went into service', () => {
     expect(await refusal(withdrawApplication(deps(), 'alpha', app.applicationId, iso(11)))).toBe(
       'conflict invalid_transition: a withdrawn application cannot be withdrawn',
     );
+    // Nor can an operator's approval bring it back (the number is in the pool for anyone).
+    expect(await refusal(approveApplication(app.applicationId, 'operator-1', iso(12), config))).toBe(
+      'conflict invalid_transition: a withdrawn application cannot be approved',
+    );
+    expect(sent).toEqual([]);
     expect((await account('alpha')).balance).toBe(OPENING_FEE);
     expect(await returnsOf('alpha')).toHaveLength(1);
   });
@@ -282,10 +292,10 @@ describe('a crash at any point converges', () => {
         async (faults) => {
           const tenant = `prop-${++run}`;
           const { number, app } = await rolledBack(tenant);
-          let paidMeanwhile = 0;
-          // Each attempt faces one fault at its first commit; the client retries until it is told.
+          paidByFaults = 0;
+          // Each attempt faces one fault at its first commit (an attempt refused before committing faces
+          // none); the client retries until it is told.
           for (const fault of [...faults, 'none' as const]) {
-            if (fault === 'money') paidMeanwhile += 1_000;
             const outcome = await refusal(
               withdrawApplication(faulty(tenant, [fault]), tenant, app.applicationId, iso(10)),
             ).catch((error: Error) => error.message);
@@ -294,7 +304,7 @@ describe('a crash at any point converges', () => {
           expect((await deps().applications.get(app.applicationId))?.status).toBe('withdrawn');
           expect((await getNumberItem(number))?.status).toBe('available');
           expect((await returnsOf(tenant)).map((e) => e.amount)).toEqual([SELECTION_FEE]);
-          expect((await account(tenant)).balance).toBe(OPENING_FEE + paidMeanwhile);
+          expect((await account(tenant)).balance).toBe(OPENING_FEE + paidByFaults);
         },
       ),
       { numRuns: 10 },
