@@ -63,7 +63,7 @@ export async function returnApprovalFees(
   app: Pick<ApplicationRecord, 'applicationId' | 'tenantId' | 'number'>,
   at: string,
   reason: string,
-): Promise<NumberWrite | undefined> {
+): Promise<Extract<NumberWrite, { kind: 'account_debit' }> | undefined> {
   const [debited, returned] = await Promise.all([
     deps.funds.postedAmount(app.tenantId, openingFeeKey(app.applicationId)),
     deps.funds.postedAmount(app.tenantId, openingFeeReturnKey(app.applicationId)),

@@ -49,7 +49,7 @@ async function withdrawApproval(deps: NumbersDeps, app: ApplicationRecord, at: s
       // at each attempt, so a return posted meanwhile is never posted twice.
       writes: async () => {
         const feeReturn = await returnApprovalFees(deps, app, at, FEE_RETURN_REASON);
-        feesReturned = feeReturn?.kind === 'account_debit' ? sumOf(feeReturn.entries) : 0;
+        feesReturned = feeReturn?.entries.reduce((sum, entry) => sum + entry.amount, 0) ?? 0;
         return [
           { kind: 'application', application: next, expectedVersion: app.version },
           await holdConsumed(deps, app.tenantId, app.number, at),
@@ -60,8 +60,6 @@ async function withdrawApproval(deps: NumbersDeps, app: ApplicationRecord, at: s
   );
   return { application: applicationView(next), feesReturned };
 }
-
-const sumOf = (entries: readonly { readonly amount: number }[]) => entries.reduce((s, e) => s + e.amount, 0);
 
 /**
  * Refuses an approval whose contract ever went into service (it has a start of service, or is no longer
