@@ -71,7 +71,8 @@ export type NumberWrite =
   | { readonly kind: 'arrears_watch'; readonly watch: ArrearsWatchRecord }
   /**
    * Ledger entries of one tenant posted with the account's new state, only if the account is still at
-   * `accountVersion` (what the use case decided on): fees taken in the same commit as the approval. Its
+   * `accountVersion` (what the use case decided on): fees taken in the same commit as the approval, or
+   * given back in the same commit as the approval's withdrawal (each entry under a key of its own). Its
    * alerts cross at `refusalRatePerMinute` (the refusal point's rate when the entries post).
    */
   | {

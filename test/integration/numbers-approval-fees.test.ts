@@ -3,7 +3,7 @@
  * an unfunded approval is a 402 naming what is due and what is there and changes nothing; promotional
  * credit funds nothing; the selection fee is debited in the approval's own commit and the first top-up stays
  * as call credit, so a new customer never starts in arrears; two approvals racing for the same money cannot
- * both take it; a fee is given back once when the activation fails for good. Figures are written by hand.
+ * both take it; a fee is given back once (when the approval is withdrawn unused). Figures are written by hand.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,17 +159,27 @@ describe('fees due at approval', () => {
     expect(fees.map((e) => e.amount)).toEqual([-98_800]);
   });
 
-  it('gives a fee back once when the activation failed for good, and nothing that was never taken', async () => {
+  it('gives a fee back once, in the commit it is handed to, and nothing that was never taken', async () => {
     const app = await submitNumberApplication('4007246813', 'unlucky', iso(), config, docs);
     const deps = numbersDeps({ config });
-    expect(await returnApprovalFees(deps, app, iso(), 'no access number')).toBe(0);
+    expect(await returnApprovalFees(deps, app, iso(), 'no access number')).toBeUndefined();
     expect(await ledgerItems('unlucky')).toEqual([]);
 
-    const reason = 'no access number could be claimed';
-    expect(await returnApprovalFees(deps, premiumApp, iso(1000), reason)).toBe(98_800);
-    expect(await returnApprovalFees(deps, premiumApp, iso(2000), reason)).toBe(98_800);
+    const reason = 'application withdrawn before the number went into service';
+    const credit = await returnApprovalFees(deps, premiumApp, iso(1000), reason);
+    expect(credit).toMatchObject({
+      kind: 'account_debit',
+      tenantId: 'premium',
+      entries: [{ key: `opening#${premiumApp.applicationId}#returned`, kind: 'opening_fee', amount: 98_800 }],
+    });
+    if (!credit) throw new Error('no credit');
+    expect(await deps.numbers.commit([credit])).toBe(true);
+    // The same credit handed again: the account moved, the commit refuses; read again, nothing is left to give.
+    expect(await deps.numbers.commit([credit])).toBe(false);
+    expect(await returnApprovalFees(deps, premiumApp, iso(2000), reason)).toBeUndefined();
+    // 50,000 + 98,800 given back = 148,800.
     expect((await account('premium')).balance).toBe(148_800);
     const returned = (await ledgerItems('premium')).filter((e) => e.key.endsWith('#returned'));
-    expect(returned.map((e) => e.amount)).toEqual([98_800]);
+    expect(returned.map((e) => [e.amount, e.balanceAfter])).toEqual([[98_800, 148_800]]);
   });
 });

@@ -178,6 +178,19 @@ describe('contracts as billing reads them', async () => {
     ).toBe('2025-01-16');
   });
 
+  it('bills nothing of a contract never in service: pending (approved, not active) or void (withdrawn)', () => {
+    // Without the status, termStart would stand in for the start of service and rent would be charged.
+    const { serviceFrom: _s, ...approvedOnly } = item;
+    expect(contractFromItem(approvedOnly, 'Asia/Shanghai')?.serviceFrom).toBe('2025-01-16');
+    expect(contractFromItem({ ...approvedOnly, status: 'pending' }, 'Asia/Shanghai')).toBeUndefined();
+    expect(
+      contractFromItem(
+        { ...approvedOnly, status: 'void', voidedAt: '2025-02-01T02:00:00.000Z' },
+        'Asia/Shanghai',
+      ),
+    ).toBeUndefined();
+  });
+
   it('adds suspensions and the end of service from the number history, ignoring an earlier tenure', () => {
     const contract = contractFromItem({ ...item, suspensions: [] }, 'Asia/Shanghai');
     if (!contract) throw new Error('unmapped');

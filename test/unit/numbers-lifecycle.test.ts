@@ -23,6 +23,7 @@ const ALL: readonly CommandType[] = [
   'expire_hold',
   'apply',
   'withdraw_application',
+  'withdraw_approval',
   'reject',
   'resubmit',
   'approve',
@@ -51,7 +52,7 @@ const PLAUSIBLE: Record<string, readonly CommandType[]> = {
   reserved: ['apply', 'release_hold', 'expire_hold', 'reserve'],
   applied: ['approve', 'reject', 'withdraw_application'],
   rejected: ['resubmit', 'withdraw_application'],
-  approved: ['restart_activation'],
+  approved: ['restart_activation', 'withdraw_approval'],
   activating: ['activate', 'activate', 'roll_back_activation'],
   active: ['suspend', 'stop_for_arrears', 'request_transfer', 'request_cancellation'],
   suspended: ['resume', 'expire_retention', 'request_cancellation'],
@@ -65,6 +66,7 @@ const PLAUSIBLE: Record<string, readonly CommandType[]> = {
 function build(type: CommandType, tenantId: string, otherTenant: string): LifecycleCommand {
   switch (type) {
     case 'apply':
+    case 'withdraw_approval':
       return { type, tenantId, applicationId: `app-${tenantId}` };
     case 'activate':
       return { type, accessNumber: '+6531000000' };
@@ -184,6 +186,7 @@ describe('number lifecycle state machine', () => {
       'activating>active',
       'activating>approved',
       'approved>activating',
+      'approved>available',
       'transfer_pending>active',
       'suspended>cancelled',
       'arrears_stopped>cancelled',
@@ -246,6 +249,37 @@ describe('number lifecycle state machine', () => {
     const released = run({ type: 'release_quarantine' });
     expect(released.effects).toEqual([{ kind: 'clear_routing', previousOwner: 't1' }]);
     expect(s).toEqual({ status: 'available' });
+  });
+
+  it('lets the tenant withdraw an approval only while its number is approved, never activated', () => {
+    const at = new Date(T0).toISOString();
+    const approved: LifecycleState = { status: 'approved', tenantId: 't1', applicationId: 'a1' };
+    const withdraw = (state: LifecycleState, tenantId = 't1', applicationId = 'a1') =>
+      decide(state, { type: 'withdraw_approval', tenantId, applicationId }, at, config);
+    // Straight back to the pool: no quarantine, nothing to settle (it never carried a call).
+    expect(withdraw(approved)).toEqual({ from: 'approved', state: { status: 'available' }, effects: [] });
+    const refusal = (state: LifecycleState, tenantId = 't1', applicationId = 'a1') => {
+      try {
+        withdraw(state, tenantId, applicationId);
+      } catch (error) {
+        const e = error as DomainError;
+        return `${e.kind} ${e.code}: ${e.message}`;
+      }
+      return 'allowed';
+    };
+    expect(refusal({ ...approved, status: 'activating' })).toBe(
+      'conflict invalid_transition: the number is being activated; it can be withdrawn only if its activation fails',
+    );
+    for (const status of ['active', 'suspended', 'arrears_stopped', 'cancellation_requested'] as const) {
+      expect(refusal({ ...approved, status })).toBe(
+        `conflict invalid_transition: a number that is ${status} went into service: cancel it instead`,
+      );
+    }
+    expect(refusal(approved, 't1', 'a0')).toBe(
+      'conflict invalid_transition: the number is no longer held under this application',
+    );
+    // Another tenant learns nothing of the number.
+    expect(refusal(approved, 't2')).toBe('not_found number_not_found: no such number among yours');
   });
 
   it('lets an expired hold go to anyone, and refuses a live one', () => {

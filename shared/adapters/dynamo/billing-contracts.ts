@@ -80,8 +80,9 @@ function priceChanges(value: unknown): { priceChanges?: PriceChange[] } {
 }
 
 export function contractFromItem(item: Item, defaultZone: string): BillingContract | undefined {
-  // Approved, not yet active: no service, nothing to bill (the activation sets serviceFrom).
-  if (item.status === 'pending') return undefined;
+  // Approved, not yet active: no service, nothing to bill (the activation sets serviceFrom). Void: given
+  // up before it ever went into service (an approval withdrawn), nothing to bill ever.
+  if (item.status === 'pending' || item.status === 'void') return undefined;
   const zone = str(item.timeZone) ?? defaultZone;
   const number = str(item.number) ?? str(item.pk)?.replace(/^NUM#/, '');
   const contractId = str(item.contractId) ?? str(item.sk)?.replace(/^CONTRACT#/, '');

@@ -70,10 +70,14 @@ function historyItem(number: string, sk: string, entry: HistoryEntry) {
   return { pk: numberKey(number).pk, sk, type: 'number_history', number, ...entry };
 }
 
-/** A contract's item: keys and indexes computed on creation; an ended contract leaves the term-end index. */
+/**
+ * A contract's item: keys and indexes computed on creation; an ended or void contract leaves the term-end
+ * index (no renewal notice, no renewal).
+ */
 function contractItem(contract: ContractRecord, creating: boolean): Record<string, unknown> {
   const { gsi3pk: _p, gsi3sk: _s, ...withoutTerm } = contract as Record<string, unknown>;
-  if (!creating) return contract.status === 'ended' ? withoutTerm : { ...contract };
+  if (!creating)
+    return contract.status === 'ended' || contract.status === 'void' ? withoutTerm : { ...contract };
   const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, ...attributes } = withoutTerm;
   const termStart = String(contract.termStart);
   const termEnd = String(contract.termEnd);

@@ -6,6 +6,8 @@
  * notice (one commit) → the activation is active.
  * Variations:
  *   - a message of another generation, or for an activation already finished: nothing to do;
+ *   - a message that arrives after its application was withdrawn: the activation is recorded failed,
+ *     nothing claimed, the number left in the pool;
  *   - the number moved on meanwhile (a parallel delivery activated it): the activation records that;
  *   - the claim still in progress, Connect throttling or unavailable: the try is counted and the message
  *     sent again with a growing delay (30 s, 1, 2, 4, 8 min, then 15 min hops); the stored claim is kept,
@@ -15,7 +17,8 @@
  *     transition (retried by the number-effects job until Connect confirms), so it is never leaked; an
  *     operator's next approval starts the next generation.
  * Fees: the opening fee stays posted on a rollback (the approval stands, and the next generation activates
- * the same contract); see approve-application.ts.
+ * the same contract; see approve-application.ts) until the tenant withdraws the approval, which gives it
+ * back (withdraw-application.ts).
  */
 import { DomainError } from '../../domain/errors.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
@@ -66,6 +69,12 @@ export async function activateNumber(
     if (!(await deps.activations.save(activation)))
       throw new Error(`the activation of ${id} was superseded (generation ${generation})`);
   };
+  // A message that arrives after its application was withdrawn never activates anything (nor claims).
+  const app = await deps.applications.get(activation.applicationId);
+  if (app && app.status !== 'approved') {
+    await record({ status: 'failed', step: 'done', lastError: `the application was ${app.status}` });
+    return skipped;
+  }
   const number = await deps.numbers.get(id);
   if (number?.status !== 'activating') {
     await settleWith(number, record);
@@ -97,7 +106,6 @@ export async function activateNumber(
     return backOffOrRollBack(deps, message, activation, record, error, at, retries);
   }
 
-  const app = await deps.applications.get(activation.applicationId);
   try {
     await runLifecycleCommand(
       deps,

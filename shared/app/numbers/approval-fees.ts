@@ -13,6 +13,7 @@ import {
   openingFeeEntry,
   openingFeeKey,
   openingFeeReturn,
+  openingFeeReturnKey,
   requireFunded,
 } from '../../domain/numbers/opening-fee.js';
 import type { NumberWrite } from '../../ports/number-store.js';
@@ -51,17 +52,32 @@ export async function fundApproval(
 }
 
 /**
- * Gives an approval's fee back when its activation failed for good (the number goes back to the pool):
- * exactly what the approval debited, once (its own key), nothing if it never debited anything.
+ * The fee an approval debited, given back when the tenant withdraws the approval before its number ever went
+ * into service: a credit of exactly what the approval debited, to commit with the withdrawal at the account
+ * version just read (if money moves meanwhile the commit fails and the withdrawal decides again). Undefined
+ * when the approval debited nothing or the fee was given back already: it has its own ledger key, so a retry
+ * never gives it twice (and the ledger refuses a second entry under that key).
  */
 export async function returnApprovalFees(
   deps: NumbersDeps,
   app: Pick<ApplicationRecord, 'applicationId' | 'tenantId' | 'number'>,
   at: string,
   reason: string,
-): Promise<number> {
-  const debited = await deps.funds.postedAmount(app.tenantId, openingFeeKey(app.applicationId));
-  if (debited === undefined || debited >= 0) return 0;
-  await deps.ledger.post([openingFeeReturn(app, -debited, at, reason)]);
-  return -debited;
+): Promise<Extract<NumberWrite, { kind: 'account_debit' }> | undefined> {
+  const [debited, returned] = await Promise.all([
+    deps.funds.postedAmount(app.tenantId, openingFeeKey(app.applicationId)),
+    deps.funds.postedAmount(app.tenantId, openingFeeReturnKey(app.applicationId)),
+  ]);
+  if (debited === undefined || debited >= 0 || returned !== undefined) return undefined;
+  const [funds, refusalRatePerMinute] = await Promise.all([
+    deps.funds.read(app.tenantId),
+    deps.refusalRateAt(new Date(at)),
+  ]);
+  return {
+    kind: 'account_debit',
+    tenantId: app.tenantId,
+    accountVersion: funds.accountVersion,
+    entries: [openingFeeReturn(app, -debited, at, reason)],
+    refusalRatePerMinute,
+  };
 }

@@ -70,7 +70,7 @@ function routingSnapshot(next: NumberRecord, deps: NumbersDeps): NumberWrite | u
 
 /**
  * Contract changes that belong to the transition: the start of service (the first activation), suspensions
- * for billing, and the end of service.
+ * for billing, the end of service, and a contract voided when its number leaves the tenant before service.
  */
 async function contractChanges(
   deps: NumbersDeps,
@@ -94,6 +94,9 @@ async function contractChanges(
     changed = { suspensions: [...suspensions, { from: today }] };
   } else if (transition.from === 'suspended' && to === 'active') {
     changed = { suspensions: close(suspensions) };
+  } else if (contract.status === 'pending' && transition.state.tenantId === undefined) {
+    // Given up before it ever went into service (an approval withdrawn): void, never billed.
+    changed = { status: 'void', voidedAt: at };
   }
   const settle = transition.effects.find((e) => e.kind === 'settle');
   if (settle) {

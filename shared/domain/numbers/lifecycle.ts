@@ -5,6 +5,7 @@
  *
  *   available → reserved → applied → (rejected → applied …) → activating → active
  *   activating → approved (activation rolled back: the claimed access number released) → activating …
+ *   approved → available (the tenant withdraws an approval that never went into service)
  *   active ⇄ suspended (capped retention) · active → arrears_stopped → active | cancelled
  *   active → transfer_pending → active (new owner, old owner settled first)
  *   active|suspended|arrears_stopped → cancellation_requested → cancelled → quarantined → available
@@ -65,6 +66,11 @@ export type LifecycleCommand =
   | { readonly type: 'expire_hold' }
   | { readonly type: 'apply'; readonly tenantId: string; readonly applicationId: string }
   | { readonly type: 'withdraw_application'; readonly tenantId: string }
+  /**
+   * The tenant gives up its approved application whose number never went into service (its activation
+   * rolled back): the number goes straight back to the pool, no quarantine (it never carried a call).
+   */
+  | { readonly type: 'withdraw_approval'; readonly tenantId: string; readonly applicationId: string }
   | { readonly type: 'reject' }
   | { readonly type: 'resubmit'; readonly tenantId: string }
   | { readonly type: 'approve' }
@@ -224,6 +230,19 @@ export function decide(
     case 'withdraw_application':
       requireOwner(state, command, at);
       if (status !== 'applied' && status !== 'rejected') refuse(state, command);
+      return done(EMPTY);
+    case 'withdraw_approval':
+      requireOwner(state, command, at);
+      if (state.applicationId !== command.applicationId)
+        refuse(state, command, 'the number is no longer held under this application');
+      if (status === 'activating')
+        refuse(
+          state,
+          command,
+          'the number is being activated; it can be withdrawn only if its activation fails',
+        );
+      if (status !== 'approved')
+        refuse(state, command, `a number that is ${status} went into service: cancel it instead`);
       return done(EMPTY);
     case 'reject':
       if (status !== 'applied') refuse(state, command);

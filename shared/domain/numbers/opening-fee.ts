@@ -97,7 +97,7 @@ export function openingFeeEntry(
   };
 }
 
-/** The entry that gives an approval's fee back when its activation failed for good (same amount, once). */
+/** The entry that gives an approval's fee back when the approval is withdrawn unused (same amount, once). */
 export function openingFeeReturn(
   app: { readonly applicationId: string; readonly tenantId: string; readonly number: string },
   charged: number,

@@ -189,9 +189,11 @@ export const NUMBER_ROUTES: readonly RouteDefinition[] = [
     path: '/v1/applications/{id}',
     entry: 'functions/api/applications/withdraw.ts',
     roles: TENANT_WRITE,
-    tables: { numbers: 'write' },
+    // ledger: an approval's fee given back in the withdrawal's commit; ops: the tariff in force (alerts).
+    tables: { numbers: 'write', ledger: 'write', ops: 'read' },
     rateLimit: 'write',
-    summary: 'Withdraw a draft or rejected application; the number returns to the pool',
+    summary:
+      'Withdraw a draft or rejected application, or an approved one whose number never went into service (its activation rolled back): the approval’s fee is given back once (an `opening_fee` ledger entry), the contract voided (never billed), and the number returns to the pool at once (no quarantine). 409 `invalid_transition` while the number is activating, once it went into service (active, suspended, cancelled…), or for an application already withdrawn; another tenant’s application is a 404',
     tag: TAG,
   },
   {
