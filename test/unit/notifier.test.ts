@@ -12,13 +12,14 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/jobs/notifier.js';
 import { AliyunSms } from '../../shared/adapters/messaging/aliyun-sms.js';
 import { createMessaging } from '../../shared/adapters/messaging/notifications.js';
 import { queuedNotifications } from '../../shared/adapters/messaging/queued-notifications.js';
 import { SesEmail } from '../../shared/adapters/messaging/ses-email.js';
 import { sqsWorkQueue } from '../../shared/adapters/sqs/work-queue.js';
+import { logger, metrics } from '../../shared/observability.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
 import { parseNotificationMessage } from '../../shared/ports/queue-messages.js';
@@ -137,14 +138,14 @@ describe('the notifier', () => {
     body: JSON.stringify({ type: 'notification.deliver', notification }),
   });
 
-  /** Aliyun's SDK client answering OK, but `isv.BUSINESS_LIMIT_CONTROL` for the OutIds in `limited`. */
-  function aliyunLimiting(limited: Set<string>) {
+  /** Aliyun's SDK client answering OK, but `failure` for the OutIds in `limited`. */
+  function aliyunLimiting(limited: Set<string>, failure = 'isv.BUSINESS_LIMIT_CONTROL') {
     const sms: SendSmsRequest[] = [];
     const aliyun = new AliyunSms(
       {
         async sendSms(request) {
           sms.push(request);
-          const code = limited.has(request.outId ?? '') ? 'isv.BUSINESS_LIMIT_CONTROL' : 'OK';
+          const code = limited.has(request.outId ?? '') ? failure : 'OK';
           return new SendSmsResponse({
             statusCode: 200,
             headers: {},
@@ -262,5 +263,58 @@ describe('the notifier', () => {
     expect(documents.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.sk)).toEqual([
       'sms#+8613912345678',
     ]);
+  });
+
+  it('records a phone Aliyun refuses for good, warns with the code (not the phone), counts it, and does not fail the message', async () => {
+    const { aliyun, sms } = aliyunLimiting(new Set([capReached.dedupeKey]), 'isv.MOBILE_NUMBER_ILLEGAL');
+    usePorts({
+      messaging: createMessaging({
+        email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), 'alerts@notify.example.cn'),
+        sms: aliyun,
+      }),
+    });
+    useClock(new TestClock('2026-11-26T04:00:00.000Z'));
+    documents.on(QueryCommand).resolves({ Items: [] });
+    documents.on(PutCommand).resolves({});
+    const warn = vi.spyOn(logger, 'warn');
+    const single = { addDimension: vi.fn(), addMetric: vi.fn() };
+    const singleMetric = vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as never);
+    try {
+      const result = await handler(
+        { Records: [record('m1', capReached)] } as unknown as SQSEvent,
+        {} as Context,
+      );
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(sms).toHaveLength(1);
+      expect(
+        documents
+          .commandCalls(PutCommand)
+          .map((c) => [c.args[0].input.Item?.sk, c.args[0].input.Item?.state, c.args[0].input.Item?.detail]),
+      ).toEqual([
+        ['email#ops@acme.example.cn', 'delivered', 'ses-1'],
+        ['sms#+8613912345678', 'refused', 'isv.MOBILE_NUMBER_ILLEGAL'],
+      ]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]?.[1]).toEqual({
+        tenantId: 'acme',
+        template: 'spend_cap_reached',
+        dedupeKey: 'spend_cap#acme#2026-11-26',
+        channel: 'sms',
+        code: 'isv.MOBILE_NUMBER_ILLEGAL',
+      });
+      expect(JSON.stringify(warn.mock.calls)).not.toContain('13912345678');
+      // One metric per refused recipient, by channel (the worker's outcome metric counts the message too).
+      expect(single.addDimension.mock.calls).toEqual([
+        ['channel', 'sms'],
+        ['outcome', 'undeliverable'],
+      ]);
+      expect(single.addMetric.mock.calls).toEqual([
+        ['NotifierUndeliverable', 'Count', 1],
+        ['NotifierOutcome', 'Count', 1],
+      ]);
+    } finally {
+      warn.mockRestore();
+      singleMetric.mockRestore();
+    }
   });
 });
