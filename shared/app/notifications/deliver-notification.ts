@@ -15,7 +15,8 @@
  *   - every recipient already settled (a duplicate or re-enqueued message): nothing is sent;
  *   - a message that is not a notification throws the same way and ends in the dead-letter queue.
  * At least once remains at one edge: a crash (or a failed record) after a send and before its record sends to
- * that recipient again on redelivery. Recording before sending would make that edge a lost alert instead.
+ * that recipient again on redelivery, as do two copies of one message handled at the same moment (SQS's rare
+ * duplicate receive). Recording before sending would make that edge a lost alert instead.
  */
 import { isMainlandMobile } from '../../domain/notifications/channels.js';
 import {
