@@ -11,7 +11,6 @@
  * parks records that exhaust their retries in a failure destination (GET /local/contact-records/failures).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import {
   type InProcessWorkQueue,
   inProcessWorkQueue,
@@ -211,7 +210,8 @@ export const capability: LocalCapability = {
   async setup(runtime) {
     streamRuntime = runtime;
     stream = undefined;
-    notifications = createLocalNotifications({ recipientsOf: alertContacts, now: () => clock().now() });
+    // The messaging port: the notifier resolves recipients (alert contacts included) before it delivers.
+    notifications = createLocalNotifications({ now: () => clock().now() });
     // As in AWS: use cases hand notifications to the queue; the notifier's handler delivers them.
     const notifier = NOTIFICATION_FUNCTIONS.find((f) => f.id === 'notifier');
     const row = WORK_QUEUES.find((q) => q.name === 'notifications');
