@@ -88,7 +88,10 @@ export type DeliveryResult =
 export interface MessagingPort {
   /** The channels this deployment sends on (SMS needs its signature and template codes). */
   readonly channels: Readonly<Record<Channel, boolean>>;
-  /** Sends the notification to each delivery on its own (one failing stops none of the others); never throws. */
+  /**
+   * Sends the notification to each delivery on its own (one failing stops none of the others); never throws.
+   * No deliveries: a notification with nobody to reach (nothing is sent; the local outbox still shows it).
+   */
   deliver(notification: Notification, deliveries: readonly Delivery[]): Promise<readonly DeliveryResult[]>;
 }
 

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import {
   type DeliverNotificationDeps,
   DeliveryUnfinishedError,
@@ -209,7 +210,7 @@ describe('delivering a notification to several recipients', () => {
     ).resolves.toMatchObject({ outcome: 'delivered', emails: 1, sms: 1, refused: 1 });
     expect(sends).toEqual([[A, B]]);
 
-    // Without SMS configured, every phone is refused, and a message with nothing to send sends nothing.
+    // Without SMS configured, every phone is refused: nobody to reach, and the port is told so (no deliveries).
     const noSms = recordingMessaging(() => 'sent', false);
     await expect(
       deliverNotification(
@@ -217,8 +218,17 @@ describe('delivering a notification to several recipients', () => {
         message({ ...notice, recipients: { phones: [B] } }),
         AT,
       ),
-    ).resolves.toMatchObject({ outcome: 'already_delivered', sms: 0, refused: 1 });
-    expect(noSms.sends).toEqual([]);
+    ).resolves.toMatchObject({ outcome: 'no_recipients', sms: 0, refused: 1 });
+    expect(noSms.sends).toEqual([[]]);
+  });
+
+  it('hands a notification with nobody to reach to the port with no deliveries, and the local outbox shows it', async () => {
+    const outbox = createLocalNotifications();
+    const { recipients: _, ...toContacts } = notice;
+    await expect(
+      deliverNotification(deps(outbox, recordingDeliveries().deliveries), message(toContacts), AT),
+    ).resolves.toMatchObject({ outcome: 'no_recipients', emails: 0, sms: 0, skipped: 0 });
+    expect(outbox.messages.map((m) => [m.dedupeKey, m.deliveries])).toEqual([[notice.dedupeKey, []]]);
   });
 
   it('reaches every recipient exactly once, whatever sends fail for now, once the redeliveries stop failing', async () => {

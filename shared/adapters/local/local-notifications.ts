@@ -152,7 +152,8 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
         return { status: 'sent', delivery, messageId: '' };
       });
       const sent = results.filter((r) => r.status === 'sent').map((r) => r.delivery);
-      if (sent.length === 0) return results;
+      // Nothing went out, unless there was nobody to reach: that notification is shown with no deliveries.
+      if (sent.length === 0 && deliveries.length > 0) return results;
       const { messageId } = keep(notification, sent, []);
       return results.map((r) => (r.status === 'sent' ? { ...r, messageId } : r));
     },

@@ -13,6 +13,8 @@
  *     redelivery sends to the unsettled recipients only; after its receives the message is dead-lettered, and
  *     a redrive still skips the settled ones;
  *   - every recipient already settled (a duplicate or re-enqueued message): nothing is sent;
+ *   - nobody to reach (no alert contacts, only refused phones): the messaging port still gets the notification,
+ *     with no deliveries (it sends nothing; the local outbox shows what the tenant would have been told);
  *   - a message that is not a notification throws the same way and ends in the dead-letter queue.
  * At least once remains at one edge: a crash (or a failed record) after a send and before its record sends to
  * that recipient again on redelivery, as do two copies of one message handled at the same moment (SQS's rare
@@ -51,9 +53,10 @@ export interface Undeliverable {
 export interface DeliveryOutcome {
   /**
    * `delivered`: every recipient is settled and none refused it this time; `already_delivered`: every
-   * recipient was settled before (nothing sent); `undeliverable`: some recipient refused it for good.
+   * recipient was settled before (nothing sent); `undeliverable`: some recipient refused it for good;
+   * `no_recipients`: there was nobody to reach.
    */
-  readonly outcome: 'delivered' | 'already_delivered' | 'undeliverable';
+  readonly outcome: 'delivered' | 'already_delivered' | 'undeliverable' | 'no_recipients';
   readonly tenantId: string;
   readonly template: string;
   readonly dedupeKey: string;
@@ -93,7 +96,8 @@ export async function deliverNotification(
     (await deps.deliveries.settled(notification, at)).map((r) => deliveryId(r.delivery)),
   );
   const pending = deliveries.filter((d) => !settled.has(deliveryId(d)));
-  const results = pending.length > 0 ? await deps.messaging.deliver(notification, pending) : [];
+  const nobody = deliveries.length === 0;
+  const results = pending.length > 0 || nobody ? await deps.messaging.deliver(notification, pending) : [];
   await Promise.all(
     results.flatMap((result) => {
       const record = settledRecord(result, at);
@@ -112,8 +116,13 @@ export async function deliverNotification(
   const sent = (channel: Channel) =>
     results.filter((r) => r.status === 'sent' && r.delivery.channel === channel).length;
   return {
-    outcome:
-      undeliverable.length > 0 ? 'undeliverable' : pending.length === 0 ? 'already_delivered' : 'delivered',
+    outcome: nobody
+      ? 'no_recipients'
+      : undeliverable.length > 0
+        ? 'undeliverable'
+        : pending.length === 0
+          ? 'already_delivered'
+          : 'delivered',
     tenantId: notification.tenantId,
     template: notification.template,
     dedupeKey: notification.dedupeKey,
