@@ -1,8 +1,8 @@
 /**
  * Notifications as templates: the templates themselves (parameters, Aliyun's variable rules), rendering per
  * language and channel, the SES v2 e-mail and Aliyun SMS adapters (every request checked against the provider's
- * model), the composite port (channels, refused phones, failures, default recipients), its configuration, and
- * the once-per-crossing promise at the adapter's edge.
+ * model), the messaging port (one send per recipient, failures classified as for now or for good, channels),
+ * its configuration, the local outbox, and the once-per-crossing promise at the adapter's edge.
  */
 import * as dysms from '@alicloud/dysmsapi20170525';
 import { SendSmsRequest, SendSmsResponse } from '@alicloud/dysmsapi20170525';
