@@ -81,10 +81,11 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     ttlAttribute: 'expiresAt',
-    // Alerts waiting in the outbox carry the tenant's alert phones; incidents and job runs name numbers.
+    // Alerts waiting in the outbox carry the tenant's alert phones, and notification delivery records their
+    // recipients; incidents and job runs name numbers.
     sensitive: true,
     description:
-      'Job runs and their progress, service incidents, tariff versions, alert outbox, rate-limit windows',
+      'Job runs and their progress, service incidents, tariff versions, alert outbox, notification delivery records, rate-limit windows',
   },
   audit: {
     id: 'audit',

@@ -10,13 +10,14 @@ export const NOTIFICATION_FUNCTIONS: readonly FunctionRow[] = [
     // Wired specially (stateless stack, infra/catalogue/work-queues.ts): consumes the notifications queue.
     id: 'notifier',
     entry: 'functions/jobs/notifier.ts',
-    // Recipients default to the tenant's alert contacts: GetItem on the ledger's ACCT# items only.
+    // Recipients default to the tenant's alert contacts: GetItem on the ledger's ACCT# items only; each
+    // recipient's delivery is recorded: Query and PutItem on the ops table's DELIVERY# items only.
     tables: {},
     capabilities: ['messaging'],
     memoryMb: 512,
     // A batch of 10, each an SES send and up to a few Aliyun SMS (3 s connect, 5 s read timeouts).
     timeoutSeconds: 120,
     description:
-      'Delivers queued tenant notifications: SES e-mail and Aliyun SMS (mainland mobiles only), at least once per recipient',
+      'Delivers queued tenant notifications: SES e-mail and Aliyun SMS (mainland mobiles only), once per recipient',
   },
 ];

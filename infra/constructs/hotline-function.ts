@@ -349,6 +349,14 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
   }
 
   /**
+   * Records which recipients each notification reached (shared/adapters/dynamo/notification-deliveries.ts):
+   * Query and PutItem on the table itself (no index), and only on its `DELIVERY#` keys.
+   */
+  useNotificationDeliveries(definition: TableDefinition, table: dynamodb.ITable): this {
+    return this.useTableItems(definition, table, ['dynamodb:Query', 'dynamodb:PutItem'], 'DELIVERY#*');
+  }
+
+  /**
    * The narrow table grants above: only these item actions on the table itself (no index), on the keys
    * starting `leadingKeys` when given, and its key (decrypt only for a read).
    */

@@ -530,6 +530,12 @@ export class StatelessStack extends Stack {
             if (!ledger) throw new StatelessPropsError(`${spec.id} notifies but there is no ledger table`);
             fn.useAlertContacts(TABLES.ledger, ledger);
           }
+          // Each recipient once: the delivery records on the ops table.
+          if (spec.tables.ops === undefined) {
+            const ops = data.tables.ops;
+            if (!ops) throw new StatelessPropsError(`${spec.id} delivers but there is no ops table`);
+            fn.useNotificationDeliveries(TABLES.ops, ops);
+          }
           break;
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);

@@ -5,16 +5,18 @@
  * locally it renders into an outbox shown at GET /local/outbox. Operations alarms use the SNS ops topic, not
  * this port.
  *
- * Two ports share this interface. `notifications`, what use cases call, hands the notification to the
- * notifications work queue (a NotificationMessage) and answers once it is durably queued; `messaging`, used by
- * the notifier worker alone, delivers it through the channels. So API handlers and jobs carry no SES or Aliyun
- * code, and the decision to notify (once per crossing, per effect) stays in the use case.
+ * Two ports. `notifications` (NotificationsPort), what use cases call, hands the notification to the
+ * notifications work queue (a NotificationMessage) and answers once it is durably queued; `messaging`
+ * (MessagingPort), used by the notifier worker alone, delivers it through the channels, one recipient at a
+ * time. So API handlers and jobs carry no SES or Aliyun code, and the decision to notify (once per crossing,
+ * per effect) stays in the use case.
  *
- * Delivery is at least once per recipient: a delivery that failed for any recipient throws, and the queue
- * redelivers the message, which sends to every recipient again; a hand-over that failed throws to the caller,
- * whose retry (the alert outbox, the number-effects job) hands it over again. Neither SES nor Aliyun SMS
- * deduplicates; the `dedupeKey` travels with each message (the SMS OutId, an e-mail tag) so a duplicate can be
- * recognised in delivery receipts.
+ * Delivery is once per recipient but for one edge (shared/app/notifications/deliver-notification.ts): the
+ * notifier records each recipient it delivered to (NotificationDeliveries, keyed by the notification's
+ * tenant, template and dedupe key), so a redelivered or re-enqueued message goes only to the recipients still
+ * waiting; a hand-over that failed throws to the caller, whose retry (the alert outbox, the number-effects job)
+ * hands it over again. Neither SES nor Aliyun SMS deduplicates; the `dedupeKey` travels with each message (the
+ * SMS OutId, an e-mail tag) so a duplicate can be recognised in delivery receipts.
  */
 import type { NotificationKind } from '../domain/accounts/notification-kind.js';
 import type { Language, TemplateId } from '../domain/notifications/templates.js';
@@ -53,6 +55,44 @@ export interface PublishResult {
 
 export interface NotificationsPort {
   publish(notification: Notification): Promise<PublishResult>;
+}
+
+/** How a recipient is reached: an e-mail (SES) or an SMS to a mainland mobile (Aliyun). */
+export type Channel = 'email' | 'sms';
+
+/** One recipient on one channel: an e-mail address, or a mainland mobile in E.164. */
+export interface Delivery {
+  readonly channel: Channel;
+  readonly to: string;
+}
+
+/**
+ * What became of one delivery: sent (the provider's message id), or failed. A failure is `permanent` when the
+ * provider refused this recipient for good (an invalid number or address): trying again cannot help. Any other
+ * failure (throttling, 5xx, timeouts, a configuration the operators must fix) is worth another try.
+ */
+export type DeliveryResult =
+  | { readonly status: 'sent'; readonly delivery: Delivery; readonly messageId: string }
+  | {
+      readonly status: 'failed';
+      readonly delivery: Delivery;
+      readonly permanent: boolean;
+      /** The provider's error code or name (never the recipient: it is logged). */
+      readonly code: string;
+    };
+
+/**
+ * The channels themselves, for the notifier alone (SES and Aliyun in AWS, the outbox locally): one send per
+ * recipient, so each recipient's delivery stands on its own.
+ */
+export interface MessagingPort {
+  /** The channels this deployment sends on (SMS needs its signature and template codes). */
+  readonly channels: Readonly<Record<Channel, boolean>>;
+  /**
+   * Sends the notification to each delivery on its own (one failing stops none of the others); never throws.
+   * No deliveries: a notification with nobody to reach (nothing is sent; the local outbox still shows it).
+   */
+  deliver(notification: Notification, deliveries: readonly Delivery[]): Promise<readonly DeliveryResult[]>;
 }
 
 /** The notifications work queue's message: the notification as the use case decided it. */

@@ -9,7 +9,7 @@ import type { CallLimitsPort } from '../ports/call-limits.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DocumentsPort } from '../ports/documents.js';
 import type { DirectoryPort } from '../ports/members.js';
-import type { NotificationMessage, NotificationsPort } from '../ports/notifications.js';
+import type { MessagingPort, NotificationMessage, NotificationsPort } from '../ports/notifications.js';
 import type { CursorKeyPort } from '../ports/paging.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
@@ -20,7 +20,7 @@ export interface Ports {
   /** Hands notifications to the notifications work queue (every function that notifies). */
   readonly notifications: NotificationsPort;
   /** Delivers them: SES e-mail and Aliyun SMS (the notifier worker alone). */
-  readonly messaging: NotificationsPort;
+  readonly messaging: MessagingPort;
   readonly documents: DocumentsPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
@@ -78,7 +78,7 @@ const AWS_ADAPTERS: PortFactories = {
       : undefined,
   messaging:
     process.env.HOTLINE_PORT_MESSAGING !== 'false'
-      ? async () => (await import('../adapters/messaging/from-env.js')).createNotificationsFromEnv()
+      ? async () => (await import('../adapters/messaging/from-env.js')).createMessagingFromEnv()
       : undefined,
   documents:
     process.env.HOTLINE_PORT_DOCUMENTS !== 'false'

@@ -216,8 +216,8 @@ describe('stateless stack with sample rows', () => {
       const variables = functionProperties(built, hotline).Environment.Variables;
       // Every API route counts its requests in the ops table (RATE# keys only: test/infra/rate-limits.test.ts);
       // every API write appends its audit event (PutItem only: test/infra/members-audit.test.ts); the notifier
-      // reads alert contacts on the ledger (ACCT# keys only, below); functions that only hand notifications
-      // over read nothing for them.
+      // reads alert contacts on the ledger (ACCT# keys only, below) and records deliveries on the ops table
+      // (DELIVERY# keys only, below); functions that only hand notifications over read nothing for them.
       const route = SAMPLE_ROUTES.find((r) => r.id === row.id);
       const notifies = row.capabilities?.includes('messaging') ?? false;
       for (const id of Object.keys(TABLES) as TableId[]) {
@@ -225,7 +225,7 @@ describe('stateless stack with sample rows', () => {
           row.tables[id] !== undefined ||
           (route !== undefined && id === 'ops') ||
           (route !== undefined && route.method !== 'GET' && id === 'audit') ||
-          (notifies && id === 'ledger');
+          (notifies && (id === 'ledger' || id === 'ops'));
         expect(statementsOn(statements, tableLogicalId(id)).length > 0, `${row.id} on ${id}`).toBe(listed);
         expect(TABLES[id].envVar in variables, `${row.id} env ${TABLES[id].envVar}`).toBe(listed);
       }
@@ -295,6 +295,40 @@ describe('stateless stack with sample rows', () => {
     });
     // Recipients are resolved by the notifier: handing a notification over reads no alert contacts.
     expect(onLedger('notifyOnly')).toEqual([]);
+  });
+
+  it("lets the notifier query and put only the ops table's DELIVERY# items, and a function that notifies nothing of them", () => {
+    const notifyOnly = {
+      ...SAMPLE_ROUTES[1],
+      id: 'notifyOnly',
+      tables: { numbers: 'write' },
+    } as RouteDefinition;
+    const app = buildTestApp({ routes: [notifyOnly] });
+    const opsId = app.stateful.getLogicalId(app.stateful.tables.ops.node.defaultChild as never);
+    const deliveryRecords = (id: string) => {
+      const hotline = app.stateless.functions.get(id);
+      if (!hotline) throw new Error(`no ${id}`);
+      return statementsOn(statementsOf(app, hotline), opsId).filter((st) =>
+        JSON.stringify(st).includes('DELIVERY#'),
+      );
+    };
+    const notifier = deliveryRecords('notifier');
+    expect(notifier).toHaveLength(1);
+    expect(actionsOf(notifier[0] as Statement)).toEqual(['dynamodb:Query', 'dynamodb:PutItem']);
+    expect((notifier[0] as { Condition?: unknown }).Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] },
+    });
+    // On the table itself, not its index; and nothing else of the ops table (its rate windows are the API's).
+    expect(JSON.stringify(notifier[0]?.Resource)).not.toContain('/index/');
+    const hotline = app.stateless.functions.get('notifier');
+    if (!hotline) throw new Error('no notifier');
+    expect(
+      statementsOn(statementsOf(app, hotline), opsId).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+      ),
+    ).toEqual(notifier);
+    // Handing a notification over records no delivery.
+    expect(deliveryRecords('notifyOnly')).toEqual([]);
   });
 
   it('fails when a row notifies but no notifier consumes the notifications queue', () => {

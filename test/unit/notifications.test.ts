@@ -1,14 +1,13 @@
 /**
  * Notifications as templates: the templates themselves (parameters, Aliyun's variable rules), rendering per
  * language and channel, the SES v2 e-mail and Aliyun SMS adapters (every request checked against the provider's
- * model), the composite port (channels, refused phones, failures, default recipients), its configuration, and
- * the once-per-crossing promise at the adapter's edge.
+ * model), the messaging port (one send per recipient, failures classified as for now or for good, channels),
+ * its configuration, the local outbox, and the once-per-crossing promise at the adapter's edge.
  */
 import * as dysms from '@alicloud/dysmsapi20170525';
 import { SendSmsRequest, SendSmsResponse } from '@alicloud/dysmsapi20170525';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,13 +15,10 @@ import { createLocalNotifications } from '../../shared/adapters/local/local-noti
 import { AliyunSms, type AliyunSmsClient } from '../../shared/adapters/messaging/aliyun-sms.js';
 import {
   aliyunClientClass,
-  createNotificationsFromEnv,
+  createMessagingFromEnv,
   parseTemplateCodes,
 } from '../../shared/adapters/messaging/from-env.js';
-import {
-  createMessagingNotifications,
-  PublishFailedError,
-} from '../../shared/adapters/messaging/notifications.js';
+import { createMessaging } from '../../shared/adapters/messaging/notifications.js';
 import { dedupeTag, SesEmail } from '../../shared/adapters/messaging/ses-email.js';
 import { type Account, alertFor, applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
 import {
@@ -33,7 +29,7 @@ import {
   TEMPLATE_IDS,
   TEMPLATES,
 } from '../../shared/domain/notifications/templates.js';
-import type { Notification } from '../../shared/ports/notifications.js';
+import type { Delivery, Notification } from '../../shared/ports/notifications.js';
 import { providerRequestProblems, templateParamProblems } from '../support/provider-models.js';
 
 const FROM = 'alerts@notify.hotline400.example.cn';
@@ -225,69 +221,97 @@ describe('the Aliyun SMS adapter', () => {
   });
 });
 
-describe('the notifications port in AWS', () => {
-  it('e-mails the addresses once, texts each mainland mobile, and refuses other numbers', async () => {
-    const { client, requests } = fakeAliyun();
-    const port = createMessagingNotifications({
+describe('the messaging port in AWS', () => {
+  const port = (client: AliyunSmsClient) =>
+    createMessaging({
       email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
       sms: aliyun(client),
-      recipientsOf: async () => ({}),
     });
-    const result = await port.publish({
-      ...lowBalance,
-      recipients: {
-        emails: ['ops@acme.example.cn'],
-        phones: ['+8613912345678', '+8615012345678', '+6591234567'],
-      },
-    });
-    expect(result).toEqual({ messageId: 'ses-1', emails: 1, sms: 2, refused: ['+6591234567'] });
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  /** Every address and phone of a notification, one delivery each. */
+  const toAll = (n: Notification): Delivery[] => [
+    ...(n.recipients?.emails ?? []).map((to) => ({ channel: 'email' as const, to })),
+    ...(n.recipients?.phones ?? []).map((to) => ({ channel: 'sms' as const, to })),
+  ];
+
+  it('sends one e-mail per address and one SMS per mobile, each answered on its own', async () => {
+    const { client, requests } = fakeAliyun();
+    const messaging = port(client);
+    expect(messaging.channels).toEqual({ email: true, sms: true });
+    const results = await messaging.deliver(lowBalance, [
+      { channel: 'email', to: 'ops@acme.example.cn' },
+      { channel: 'email', to: 'cfo@acme.example.cn' },
+      { channel: 'sms', to: '+8613912345678' },
+      { channel: 'sms', to: '+8615012345678' },
+    ]);
+    expect(results.map((r) => [r.status, r.delivery.to, r.status === 'sent' ? r.messageId : r.code])).toEqual(
+      [
+        ['sent', 'ops@acme.example.cn', 'ses-1'],
+        ['sent', 'cfo@acme.example.cn', 'ses-1'],
+        ['sent', '+8613912345678', 'biz-1'],
+        ['sent', '+8615012345678', 'biz-2'],
+      ],
+    );
+    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([
+      ['ops@acme.example.cn'],
+      ['cfo@acme.example.cn'],
+    ]);
+    for (const call of ses.commandCalls(SendEmailCommand))
+      expect(providerRequestProblems('SendEmail', call.args[0].input)).toEqual([]);
     expect(requests.map((r) => r.phoneNumbers)).toEqual(['13912345678', '15012345678']);
     expect(smsProblems(requests)).toEqual([]);
   });
 
-  it("sends to the tenant's alert contacts when the notification names no recipients", async () => {
-    const { client, requests } = fakeAliyun();
-    const recipientsOf = vi.fn(async () => ({
-      emails: ['boss@acme.example.cn'],
-      phones: ['+8613912345678'],
-    }));
-    const port = createMessagingNotifications({
-      email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
-      sms: aliyun(client),
-      recipientsOf,
-    });
-    const { recipients: _, ...notice } = lowBalance;
-    await port.publish(notice);
-    expect(recipientsOf).toHaveBeenCalledWith('acme');
-    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
-      Destination: { ToAddresses: ['boss@acme.example.cn'] },
-    });
-    expect(requests).toHaveLength(1);
+  it('answers a failed send as failed, permanent only when the provider refused the recipient for good', async () => {
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['busy@acme.example.cn'] } })
+      .rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }))
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['nobody@acme.example.cn'] } })
+      .rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
+    const codes: Record<string, string> = {
+      '13900000001': 'isv.MOBILE_NUMBER_ILLEGAL',
+      '13900000002': 'isv.BUSINESS_LIMIT_CONTROL',
+      '13900000003': 'isp.SYSTEM_ERROR',
+    };
+    const client: AliyunSmsClient = {
+      async sendSms(request) {
+        const code = codes[request.phoneNumbers ?? ''] ?? 'OK';
+        return new SendSmsResponse({
+          statusCode: 200,
+          headers: {},
+          body: { code, message: code, bizId: 'biz' },
+        });
+      },
+    };
+    const results = await port(client).deliver(lowBalance, [
+      { channel: 'email', to: 'busy@acme.example.cn' },
+      { channel: 'email', to: 'nobody@acme.example.cn' },
+      { channel: 'email', to: 'ops@acme.example.cn' },
+      { channel: 'sms', to: '+8613900000001' },
+      { channel: 'sms', to: '+8613900000002' },
+      { channel: 'sms', to: '+8613900000003' },
+    ]);
+    expect(results.map((r) => (r.status === 'sent' ? 'sent' : `${r.code} ${r.permanent}`))).toEqual([
+      'TooManyRequestsException false',
+      'MessageRejected true',
+      'sent',
+      'isv.MOBILE_NUMBER_ILLEGAL true',
+      'isv.BUSINESS_LIMIT_CONTROL false',
+      'isp.SYSTEM_ERROR false',
+    ]);
   });
 
-  it('tries every recipient and then fails if any send failed, so the caller retries (at least once)', async () => {
-    ses
-      .on(SendEmailCommand)
-      .rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
-    const { client, requests } = fakeAliyun();
-    const port = createMessagingNotifications({
+  it('says which channels it has: without SMS settings, phones get nothing', async () => {
+    const messaging = createMessaging({
       email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
-      sms: aliyun(client),
-      recipientsOf: async () => ({}),
     });
-    const error = await port.publish(lowBalance).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PublishFailedError);
-    expect(requests).toHaveLength(1);
+    expect(messaging.channels).toEqual({ email: true, sms: false });
+    const [result] = await messaging.deliver(lowBalance, [{ channel: 'sms', to: '+8613912345678' }]);
+    expect(result).toMatchObject({ status: 'failed', permanent: false });
   });
 
   it('publishes once per crossing: a run of charges below the threshold sends one e-mail and one SMS', async () => {
     const { client, requests } = fakeAliyun();
-    const port = createMessagingNotifications({
-      email: new SesEmail(new SESv2Client({ region: 'ap-southeast-1' }), FROM),
-      sms: aliyun(client),
-      recipientsOf: async () => ({}),
-    });
+    const messaging = port(client);
     let account: Account = {
       ...newAccount('acme', '2026-11-24'),
       balance: 6_000,
@@ -297,7 +321,10 @@ describe('the notifications port in AWS', () => {
     for (let i = 0; i < 20; i++) {
       const step = applyMovements(account, [{ amount: -150, spend: { amount: 150, day: '2026-11-24' } }]);
       account = step.account;
-      for (const c of step.crossings) await port.publish(alertFor(account, c));
+      for (const c of step.crossings) {
+        const alert = alertFor(account, c);
+        await messaging.deliver(alert, toAll(alert));
+      }
     }
     // 6,000 − 20 × 150 = 3,000 fen; the threshold (5,000) was crossed once, at 4,950.
     expect(account.balance).toBe(3_000);
@@ -331,21 +358,36 @@ describe('the local outbox', () => {
       refused: ['+6591234567'],
     });
   });
+
+  it('keeps one message per delivery with what was sent, and fails or refuses recipients on demand', async () => {
+    const outbox = createLocalNotifications();
+    const ops = { channel: 'email', to: 'ops@acme.example.cn' } as const;
+    const mobile = { channel: 'sms', to: '+8613912345678' } as const;
+    const invalid = { channel: 'sms', to: '+8613900000001' } as const;
+    outbox.failNext(1, mobile.to);
+    outbox.refuse(invalid.to);
+    const first = await outbox.deliver(lowBalance, [ops, mobile, invalid]);
+    expect(first.map((r) => (r.status === 'sent' ? r.status : `${r.code} ${r.permanent}`))).toEqual([
+      'sent',
+      'InternalErrorException false',
+      'isv.MOBILE_NUMBER_ILLEGAL true',
+    ]);
+    expect(await outbox.deliver(lowBalance, [mobile])).toMatchObject([{ status: 'sent', delivery: mobile }]);
+    expect(outbox.messages.map((m) => m.deliveries.map((d) => d.to))).toEqual([[ops.to], [mobile.to]]);
+    expect(outbox.attempts).toBe(2);
+  });
 });
 
 describe('configuration', () => {
   const secrets = mockClient(SecretsManagerClient);
-  const documents = mockClient(DynamoDBDocumentClient);
   const ENV = {
     NOTIFY_EMAIL_FROM: FROM,
     ALIYUN_SMS_SIGN_NAME: SIGN,
     ALIYUN_SMS_SECRET_ID: 'arn:aws:secretsmanager:ap-southeast-1:111122223333:secret:aliyun-sms-AbCdEf',
     ALIYUN_SMS_TEMPLATE_CODES: JSON.stringify(CODES),
-    TABLE_LEDGER: 'ledger',
   };
   beforeEach(() => {
     secrets.reset();
-    documents.reset();
     Object.assign(process.env, ENV);
   });
   afterEach(() => {
@@ -354,7 +396,6 @@ describe('configuration', () => {
   });
   afterAll(() => {
     secrets.restore();
-    documents.restore();
   });
 
   it('refuses template codes that are not SMS_<digits>, unknown templates and unknown languages', () => {
@@ -369,7 +410,6 @@ describe('configuration', () => {
     secrets.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({ accessKeyId: 'LTAI5tExample', accessKeySecret: 'example-secret' }),
     });
-    documents.on(GetCommand).resolves({ Item: { alertPhones: ['+8613912345678'] } });
     const sent: SendSmsRequest[] = [];
     vi.spyOn(aliyunClientClass(dysms).prototype as AliyunSmsClient, 'sendSms').mockImplementation(
       async (request) => {
@@ -377,16 +417,13 @@ describe('configuration', () => {
         return new SendSmsResponse({ statusCode: 200, headers: {}, body: { code: 'OK', bizId: 'biz-9' } });
       },
     );
-    const port = await createNotificationsFromEnv();
-    const { recipients: _, ...notice } = lowBalance;
-    await expect(port.publish(notice)).resolves.toMatchObject({ sms: 1, emails: 0 });
+    const port = await createMessagingFromEnv();
+    await expect(port.deliver(lowBalance, [{ channel: 'sms', to: '+8613912345678' }])).resolves.toEqual([
+      { status: 'sent', delivery: { channel: 'sms', to: '+8613912345678' }, messageId: 'biz-9' },
+    ]);
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ENV.ALIYUN_SMS_SECRET_ID });
     for (const call of secrets.commandCalls(GetSecretValueCommand))
       expect(providerRequestProblems('GetSecretValue', call.args[0].input)).toEqual([]);
-    expect(documents).toHaveReceivedCommandWith(GetCommand, {
-      TableName: 'ledger',
-      Key: { pk: 'ACCT#acme', sk: 'ACCOUNT' },
-    });
     expect(smsProblems(sent)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Calls and money in the local runtime: notifications handed to an in-process notifications queue whose
  * worker is the notifier's own handler, delivering through the local messaging adapter (outbox at
- * GET /local/outbox; the queue's messages and dead letters at GET /local/notifications/queue), the
+ * GET /local/outbox, provider faults at POST /local/outbox/faults; the queue's messages and dead letters at
+ * GET /local/notifications/queue), the
  * local recordings adapter (stand-in download links),
  * the demo tenant's opening balance, and a local Kinesis stream for contact records —
  * POST /local/contact-records wraps raw records exactly as Kinesis delivers them to the ctr-ingest
@@ -10,7 +11,6 @@
  * parks records that exhaust their retries in a failure destination (GET /local/contact-records/failures).
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { alertContacts } from '../../../shared/adapters/dynamo/alert-contacts.js';
 import {
   type InProcessWorkQueue,
   inProcessWorkQueue,
@@ -210,7 +210,8 @@ export const capability: LocalCapability = {
   async setup(runtime) {
     streamRuntime = runtime;
     stream = undefined;
-    notifications = createLocalNotifications({ recipientsOf: alertContacts, now: () => clock().now() });
+    // The messaging port: the notifier resolves recipients (alert contacts included) before it delivers.
+    notifications = createLocalNotifications({ now: () => clock().now() });
     // As in AWS: use cases hand notifications to the queue; the notifier's handler delivers them.
     const notifier = NOTIFICATION_FUNCTIONS.find((f) => f.id === 'notifier');
     const row = WORK_QUEUES.find((q) => q.name === 'notifications');
@@ -263,6 +264,40 @@ export const capability: LocalCapability = {
           deadLetters: notificationQueue?.deadLetters ?? [],
         },
       }),
+    },
+    {
+      // Provider faults for the notifier: the next `failNext` sends fail for now (to `to` only, when given),
+      // and the phones or addresses in `refuse` are refused for good, as a provider refuses an invalid number.
+      method: 'POST',
+      path: '/local/outbox/faults',
+      handle: async ({ body }) => {
+        const faults = (body ?? {}) as { failNext?: unknown; to?: unknown; refuse?: unknown };
+        const failNext = faults.failNext ?? 0;
+        const refuse = faults.refuse ?? [];
+        if (
+          typeof failNext !== 'number' ||
+          !Number.isInteger(failNext) ||
+          failNext < 0 ||
+          (faults.to !== undefined && typeof faults.to !== 'string') ||
+          !Array.isArray(refuse) ||
+          !refuse.every((r) => typeof r === 'string')
+        ) {
+          return {
+            status: 400,
+            body: {
+              error: {
+                code: 'invalid_input',
+                message: 'send { failNext?: a count, to?: a recipient, refuse?: [recipients] }',
+                field: 'body',
+              },
+            },
+          };
+        }
+        const outbox = localOutbox();
+        outbox.failNext(failNext, faults.to as string | undefined);
+        for (const to of refuse) outbox.refuse(to);
+        return { status: 200, body: { failNext, refused: refuse } };
+      },
     },
     {
       method: 'POST',

@@ -1,17 +1,22 @@
 /**
- * The local messaging adapter (behind the local notifier, or installed directly as the notifications port by
- * tests of use cases): what SES and Aliyun SMS would have sent goes into an in-memory outbox,
- * shown at GET /local/outbox, rendered as the recipients would read it (the e-mail's subject and text in the
- * notification's language, each SMS behind its 【signature】), with the template id and parameters. Every
- * successful publish is kept, duplicates included, so tests can assert that an alert went out exactly once.
- * `failNext(n)` makes the next publishes fail (fault tests).
+ * The local messaging adapter (the messaging port behind the local notifier, or installed directly as the
+ * notifications port by tests of use cases): what SES and Aliyun SMS would have sent goes into an in-memory
+ * outbox, shown at GET /local/outbox, rendered as the recipients would read it (the e-mail's subject and text
+ * in the notification's language, each SMS behind its 【signature】), with the template id and parameters.
+ * Every successful publish or delivery is kept as one message, duplicates included, so tests can assert that
+ * an alert went out exactly once. `failNext(n)` makes the next publishes or deliveries fail for now (fault
+ * tests), to one recipient only when named; `refuse(to)` makes a recipient refused for good, as a provider
+ * refuses an invalid number.
  */
 import { isMainlandMobile } from '../../domain/notifications/channels.js';
 import { DEFAULT_LANGUAGE, renderSms, renderTemplate } from '../../domain/notifications/templates.js';
 import type {
+  DeliveryResult,
+  MessagingPort,
   Notification,
   NotificationsPort,
   PublishResult,
+  Delivery as Recipient,
   Recipients,
 } from '../../ports/notifications.js';
 
@@ -36,13 +41,16 @@ export interface OutboxMessage extends Notification {
   readonly refused: readonly string[];
 }
 
-export interface LocalNotifications extends NotificationsPort {
+export interface LocalNotifications extends NotificationsPort, MessagingPort {
   readonly messages: readonly OutboxMessage[];
   /** Messages for one tenant, oldest first. */
   sent(tenantId: string): readonly OutboxMessage[];
-  /** Publish attempts, including failed and repeated ones. */
+  /** Publish and delivery attempts, including failed and repeated ones. */
   readonly attempts: number;
-  failNext(count: number): void;
+  /** The next `count` publishes or deliveries fail for now (only the sends to `to`, when given). */
+  failNext(count: number, to?: string): void;
+  /** Sends to `to` fail for good from now on (Aliyun's isv.MOBILE_NUMBER_ILLEGAL, SES's MessageRejected). */
+  refuse(to: string): void;
   clear(): void;
 }
 
@@ -55,8 +63,41 @@ export interface LocalNotificationsOptions {
 
 export function createLocalNotifications(options: LocalNotificationsOptions = {}): LocalNotifications {
   const messages: OutboxMessage[] = [];
+  const refused = new Set<string>();
   let failures = 0;
+  let failing: string | undefined;
   let attempts = 0;
+
+  /** Keeps what the recipients would read, as one outbox message. */
+  function keep(notification: Notification, to: readonly Recipient[], refusedPhones: readonly string[]) {
+    const language = notification.language ?? DEFAULT_LANGUAGE;
+    const { subject, body } = renderTemplate(notification.template, notification.params, language);
+    const sms = renderSms(LOCAL_SMS_SIGN_NAME, notification.template, notification.params, language);
+    const message: OutboxMessage = {
+      ...notification,
+      language,
+      messageId: crypto.randomUUID(),
+      publishedAt: (options.now?.() ?? new Date(0)).toISOString(),
+      subject,
+      text: body,
+      deliveries: to.map((d) =>
+        d.channel === 'email'
+          ? { channel: 'email', to: d.to, subject, text: body }
+          : { channel: 'sms', to: d.to, text: sms },
+      ),
+      refused: refusedPhones,
+    };
+    messages.push(message);
+    return message;
+  }
+
+  /** Whether this attempt fails for now: whole (no recipient named) or for the named recipient. */
+  function failsNow(to?: string): boolean {
+    if (failures <= 0 || (failing !== undefined && failing !== to)) return false;
+    failures--;
+    return true;
+  }
+
   return {
     get messages() {
       return messages;
@@ -64,49 +105,60 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
     get attempts() {
       return attempts;
     },
+    channels: { email: true, sms: true },
     sent: (tenantId) => messages.filter((m) => m.tenantId === tenantId),
-    failNext(count) {
+    failNext(count, to) {
       failures = count;
+      failing = to;
+    },
+    refuse(to) {
+      refused.add(to);
     },
     clear() {
       messages.length = 0;
     },
     async publish(notification): Promise<PublishResult> {
       attempts++;
-      if (failures > 0) {
-        failures--;
-        throw Object.assign(new Error('injected publish failure'), { name: 'InternalErrorException' });
-      }
-      const language = notification.language ?? DEFAULT_LANGUAGE;
-      const { subject, body } = renderTemplate(notification.template, notification.params, language);
+      if (failsNow()) throw injectedFailure();
       const recipients =
         notification.recipients ?? (await options.recipientsOf?.(notification.tenantId)) ?? {};
       const phones = recipients.phones ?? [];
-      const deliveries: Delivery[] = [
-        ...(recipients.emails ?? []).map((to) => ({ channel: 'email' as const, to, subject, text: body })),
-        ...phones.filter(isMainlandMobile).map((to) => ({
-          channel: 'sms' as const,
-          to,
-          text: renderSms(LOCAL_SMS_SIGN_NAME, notification.template, notification.params, language),
-        })),
+      const to: Recipient[] = [
+        ...(recipients.emails ?? []).map((address) => ({ channel: 'email' as const, to: address })),
+        ...phones.filter(isMainlandMobile).map((phone) => ({ channel: 'sms' as const, to: phone })),
       ];
-      const message: OutboxMessage = {
-        ...notification,
-        language,
-        messageId: crypto.randomUUID(),
-        publishedAt: (options.now?.() ?? new Date(0)).toISOString(),
-        subject,
-        text: body,
-        deliveries,
-        refused: phones.filter((p) => !isMainlandMobile(p)),
-      };
-      messages.push(message);
+      const message = keep(
+        notification,
+        to,
+        phones.filter((p) => !isMainlandMobile(p)),
+      );
       return {
         messageId: message.messageId,
-        emails: deliveries.filter((d) => d.channel === 'email').length,
-        sms: deliveries.filter((d) => d.channel === 'sms').length,
+        emails: to.filter((d) => d.channel === 'email').length,
+        sms: to.filter((d) => d.channel === 'sms').length,
         refused: message.refused,
       };
     },
+    async deliver(notification, deliveries): Promise<DeliveryResult[]> {
+      attempts++;
+      const whole = failsNow();
+      const results = deliveries.map((delivery): DeliveryResult => {
+        if (whole || failsNow(delivery.to))
+          return { status: 'failed', delivery, permanent: false, code: 'InternalErrorException' };
+        if (refused.has(delivery.to)) {
+          const code = delivery.channel === 'sms' ? 'isv.MOBILE_NUMBER_ILLEGAL' : 'MessageRejected';
+          return { status: 'failed', delivery, permanent: true, code };
+        }
+        return { status: 'sent', delivery, messageId: '' };
+      });
+      const sent = results.filter((r) => r.status === 'sent').map((r) => r.delivery);
+      // Nothing went out, unless there was nobody to reach: that notification is shown with no deliveries.
+      if (sent.length === 0 && deliveries.length > 0) return results;
+      const { messageId } = keep(notification, sent, []);
+      return results.map((r) => (r.status === 'sent' ? { ...r, messageId } : r));
+    },
   };
 }
+
+const injectedFailure = () =>
+  Object.assign(new Error('injected publish failure'), { name: 'InternalErrorException' });

@@ -2,7 +2,8 @@
  * Mainland SMS through Aliyun SMS (dysmsapi 2017-05-25 SendSms, with Aliyun's own SDK): one request per
  * phone, the approved signature and the template code of the notification's template (configuration), the
  * parameters as TemplateParam JSON (each value at most 35 characters), the dedupe key as OutId (echoed in
- * delivery receipts; Aliyun does not deduplicate on it). A response code other than OK is an error.
+ * delivery receipts; Aliyun does not deduplicate on it). A response code other than OK is an error; one
+ * that refuses the phone itself (ALIYUN_REFUSED_PHONE_CODES) is permanent, any other is worth another try.
  */
 import type { SendSmsRequest, SendSmsResponse } from '@alicloud/dysmsapi20170525';
 import { nationalMobile } from '../../domain/notifications/channels.js';
@@ -24,13 +25,27 @@ export interface AliyunSmsConfig {
 /** OutId is a string of fewer than 256 characters. */
 const OUT_ID_MAX = 255;
 
+/**
+ * Codes that refuse this phone for good (Aliyun's SendSms error codes): a malformed number, or a number the
+ * domestic service does not text. Throttling (isv.BUSINESS_LIMIT_CONTROL and its minute, hour and day limits),
+ * isp.* system errors, and configuration codes (signature, template, balance, permissions: they refuse every
+ * phone alike until the operators fix them) are retried, and dead-lettered if they last.
+ */
+export const ALIYUN_REFUSED_PHONE_CODES: ReadonlySet<string> = new Set([
+  'isv.MOBILE_NUMBER_ILLEGAL',
+  'isv.DOMESTIC_NUMBER_NOT_SUPPORTED',
+]);
+
 export class AliyunSmsError extends Error {
   override readonly name = 'AliyunSmsError';
+  /** Aliyun refused this phone for good: sending again cannot help. */
+  readonly permanent: boolean;
   constructor(
     readonly code: string,
     message: string,
   ) {
     super(`Aliyun SendSms ${code}: ${message}`);
+    this.permanent = ALIYUN_REFUSED_PHONE_CODES.has(code);
   }
 }
 

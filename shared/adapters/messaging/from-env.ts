@@ -3,17 +3,15 @@
  * identity) with NOTIFY_EMAIL_CONFIGURATION_SET if set; SMS when ALIYUN_SMS_SIGN_NAME is set, with the
  * template codes of ALIYUN_SMS_TEMPLATE_CODES (JSON: {"zh-CN":{"low_balance":"SMS_…",…},"en":{…}}) and the
  * AccessKey read from the Secrets Manager secret ALIYUN_SMS_SECRET_ID names ({"accessKeyId","accessKeySecret"};
- * never in the environment). Recipients default to the tenant's alert contacts (the ledger table).
- * Built by the composition root (shared/runtime/ports.ts) on first use.
+ * never in the environment). Built by the composition root (shared/runtime/ports.ts) on first use.
  */
 import type { $OpenApiUtil } from '@alicloud/openapi-core';
 import { ConfigError, optionalEnv, requireEnv } from '../../config.js';
 import { type SmsTemplateCodes, smsTemplateCodeProblems } from '../../domain/notifications/templates.js';
-import type { NotificationsPort } from '../../ports/notifications.js';
+import type { MessagingPort } from '../../ports/notifications.js';
 import { tracer } from '../../tracing.js';
-import { alertContacts } from '../dynamo/alert-contacts.js';
 import { AliyunSms, type AliyunSmsClient } from './aliyun-sms.js';
-import { type Channels, createMessagingNotifications } from './notifications.js';
+import { type Channels, createMessaging } from './notifications.js';
 import { SesEmail } from './ses-email.js';
 
 export const ALIYUN_SMS_ENDPOINT = 'dysmsapi.aliyuncs.com';
@@ -83,7 +81,7 @@ function lazyAliyunClient(secretId: string): AliyunSmsClient {
   };
 }
 
-export async function createNotificationsFromEnv(): Promise<NotificationsPort> {
+export async function createMessagingFromEnv(): Promise<MessagingPort> {
   const from = optionalEnv('NOTIFY_EMAIL_FROM', '');
   const signName = optionalEnv('ALIYUN_SMS_SIGN_NAME', '');
   let email: Channels['email'];
@@ -101,5 +99,5 @@ export async function createNotificationsFromEnv(): Promise<NotificationsPort> {
       (fields) => new SendSmsRequest(fields),
     );
   }
-  return createMessagingNotifications({ email, sms, recipientsOf: alertContacts });
+  return createMessaging({ email, sms });
 }

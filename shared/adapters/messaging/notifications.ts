@@ -1,56 +1,47 @@
 /**
- * The messaging port in AWS (the notifier's): each notification is rendered per channel and sent to its
- * recipients (or, naming none, the tenant's alert contacts): one SES e-mail to the addresses, one Aliyun SMS
- * per mainland mobile; other phones are refused (reported, not sent). Every recipient is tried; if any send
- * failed the publish throws, so the notifications queue redelivers the message (at least once per recipient:
- * SMS providers do not deduplicate).
+ * The messaging port in AWS (the notifier's): each delivery is its own send, an SES e-mail to one address or
+ * an Aliyun SMS to one mainland mobile, all tried together; a send that fails is answered as failed, permanent
+ * when its provider refused the recipient for good (each channel says which errors do), so the use case can
+ * retry only what may still succeed.
  */
-import { isMainlandMobile } from '../../domain/notifications/channels.js';
-import type {
-  Notification,
-  NotificationsPort,
-  PublishResult,
-  Recipients,
-} from '../../ports/notifications.js';
+import type { Delivery, DeliveryResult, MessagingPort, Notification } from '../../ports/notifications.js';
+import { AliyunSmsError } from './aliyun-sms.js';
+import { sesRefusesRecipient } from './ses-email.js';
 
 export interface Channels {
   readonly email?: { send(to: readonly string[], notification: Notification): Promise<string> };
   /** Absent: SMS is not configured in this deployment, and phones get nothing. */
   readonly sms?: { send(phone: string, notification: Notification): Promise<string> };
-  readonly recipientsOf: (tenantId: string) => Promise<Recipients>;
 }
 
-export class PublishFailedError extends Error {
-  override readonly name = 'PublishFailedError';
-  constructor(
-    readonly dedupeKey: string,
-    readonly failures: readonly unknown[],
-  ) {
-    super(`notification ${dedupeKey}: ${failures.length} send(s) failed`);
-  }
-}
+/** The provider's code for a failed send: Aliyun's response code, else the SDK error's name. */
+const codeOf = (error: unknown): string =>
+  error instanceof AliyunSmsError ? error.code : ((error as { name?: string } | undefined)?.name ?? 'Error');
 
-export function createMessagingNotifications(channels: Channels): NotificationsPort {
+const refusesRecipient = (delivery: Delivery, error: unknown): boolean =>
+  delivery.channel === 'sms'
+    ? error instanceof AliyunSmsError && error.permanent
+    : sesRefusesRecipient(error);
+
+export function createMessaging(channels: Channels): MessagingPort {
+  const send = (delivery: Delivery, notification: Notification): Promise<string> => {
+    if (delivery.channel === 'email' && channels.email)
+      return channels.email.send([delivery.to], notification);
+    if (delivery.channel === 'sms' && channels.sms) return channels.sms.send(delivery.to, notification);
+    return Promise.reject(new Error(`channel ${delivery.channel} is not configured`));
+  };
   return {
-    async publish(notification): Promise<PublishResult> {
-      const recipients = notification.recipients ?? (await channels.recipientsOf(notification.tenantId));
-      const emails = recipients.emails ?? [];
-      const phones = recipients.phones ?? [];
-      const texted = channels.sms ? phones.filter(isMainlandMobile) : [];
-      const refused = phones.filter((p) => !texted.includes(p));
-      const sends: Promise<string>[] = [];
-      if (emails.length > 0 && channels.email) sends.push(channels.email.send(emails, notification));
-      for (const phone of texted) if (channels.sms) sends.push(channels.sms.send(phone, notification));
-      const results = await Promise.allSettled(sends);
-      const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason as unknown);
-      if (failures.length > 0) throw new PublishFailedError(notification.dedupeKey, failures);
-      const ids = results.map((r) => (r.status === 'fulfilled' ? r.value : ''));
-      return {
-        messageId: ids[0] ?? notification.dedupeKey,
-        emails: emails.length > 0 && channels.email ? emails.length : 0,
-        sms: texted.length,
-        refused,
-      };
-    },
+    channels: { email: channels.email !== undefined, sms: channels.sms !== undefined },
+    deliver: (notification, deliveries) =>
+      Promise.all(
+        deliveries.map(async (delivery): Promise<DeliveryResult> => {
+          try {
+            return { status: 'sent', delivery, messageId: await send(delivery, notification) };
+          } catch (error) {
+            const permanent = refusesRecipient(delivery, error);
+            return { status: 'failed', delivery, permanent, code: codeOf(error) };
+          }
+        }),
+      ),
   };
 }

@@ -2,7 +2,9 @@
  * E-mail through Amazon SES v2 SendEmail from the verified sender identity: one message to the notification's
  * addresses (at most 50 recipients, SES's limit), subject and text rendered in the notification's language,
  * UTF-8. Tags carry the template and a hash of the dedupe key (tag values allow only letters, digits, _ and -),
- * so a duplicate shows in SES event records; SES does not deduplicate.
+ * so a duplicate shows in SES event records; SES does not deduplicate. SES's refusals of the message as
+ * addressed (SES_REFUSED_RECIPIENT_ERRORS) are permanent; throttling, 5xx and account or identity problems
+ * are worth another try.
  */
 import { createHash } from 'node:crypto';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -14,6 +16,21 @@ export const SES_MAX_RECIPIENTS = 50;
 
 /** The tag value of a dedupe key: SHA-256 hex (letters and digits only, 64 characters). */
 export const dedupeTag = (dedupeKey: string) => createHash('sha256').update(dedupeKey).digest('hex');
+
+/**
+ * SendEmail errors that refuse the message as addressed (SES v2's model): MessageRejected (an address SES will
+ * not send to, such as an unverified one in the sandbox) and BadRequestException (an address SES cannot parse;
+ * the rest of the request is checked against the model in tests). TooManyRequests, LimitExceeded, 5xx,
+ * SendingPaused, AccountSuspended, MailFromDomainNotVerified and NotFound are retried.
+ */
+export const SES_REFUSED_RECIPIENT_ERRORS: ReadonlySet<string> = new Set([
+  'MessageRejected',
+  'BadRequestException',
+]);
+
+/** Whether a SendEmail error refuses the recipient for good. */
+export const sesRefusesRecipient = (error: unknown): boolean =>
+  SES_REFUSED_RECIPIENT_ERRORS.has((error as { name?: string } | undefined)?.name ?? '');
 
 export class SesEmail {
   constructor(

@@ -1,0 +1,82 @@
+/**
+ * The notifier's delivery records on the ops table: one item per (notification, channel, recipient), pk
+ * `DELIVERY#<tenant>#<template>#<dedupe key>`, sk `<channel>#<recipient>`, so one Query reads a notification's
+ * records. Each is written once (PutItem on `attribute_not_exists`: a parallel delivery of the same message
+ * that recorded first wins, and the second write changes nothing) and expires after DELIVERY_RECORD_DAYS.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../../config.js';
+import type {
+  DeliveryRecord,
+  DeliveryState,
+  NotificationDeliveries,
+  NotificationRef,
+} from '../../ports/notification-deliveries.js';
+import type { Channel } from '../../ports/notifications.js';
+import { TABLES } from '../../tables.js';
+import { dynamo } from './client.js';
+import { queryAll } from './paging.js';
+
+/**
+ * How long a record is kept: past any redelivery of its message. A notifications message lives at most the
+ * queue's 14-day retention, dead-letter queue included (SQS keeps the original enqueue time), and a redrive
+ * from the dead-letter queue starts a new 14 days: 28 days, and 2 to spare.
+ */
+export const DELIVERY_RECORD_DAYS = 30;
+
+const TTL_ATTRIBUTE = TABLES.ops.ttlAttribute ?? 'expiresAt';
+const SECONDS_PER_DAY = 86_400;
+
+const partition = (n: NotificationRef) => `DELIVERY#${n.tenantId}#${n.template}#${n.dedupeKey}`;
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** The record's item: what a Put writes (exported for the model checks in tests). */
+export function deliveryItem(notification: NotificationRef, record: DeliveryRecord) {
+  return {
+    pk: partition(notification),
+    sk: `${record.delivery.channel}#${record.delivery.to}`,
+    type: 'notification-delivery',
+    channel: record.delivery.channel,
+    to: record.delivery.to,
+    state: record.state,
+    at: record.at,
+    detail: record.detail,
+    [TTL_ATTRIBUTE]: epochSeconds(record.at) + DELIVERY_RECORD_DAYS * SECONDS_PER_DAY,
+  };
+}
+
+export class DynamoNotificationDeliveries implements NotificationDeliveries {
+  async settled(notification: NotificationRef, now: string): Promise<DeliveryRecord[]> {
+    const items = await queryAll({
+      TableName: tableName('ops'),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition(notification) },
+      ConsistentRead: true,
+    });
+    // DynamoDB deletes expired items lazily: one past its expiry is no record.
+    const nowSeconds = epochSeconds(now);
+    return items
+      .filter((item) => typeof item[TTL_ATTRIBUTE] === 'number' && item[TTL_ATTRIBUTE] > nowSeconds)
+      .map((item) => ({
+        delivery: { channel: item.channel as Channel, to: String(item.to) },
+        state: item.state as DeliveryState,
+        at: String(item.at),
+        detail: String(item.detail),
+      }));
+  }
+
+  async record(notification: NotificationRef, record: DeliveryRecord): Promise<void> {
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName('ops'),
+          Item: deliveryItem(notification, record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+}
