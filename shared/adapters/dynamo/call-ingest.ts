@@ -11,13 +11,20 @@
  * transaction beside it (a busy number) takes the deferred-posting path: its calls go first in
  * transactions of 99 calls + 1 posting item, then its account is written ONCE applying every posting
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
+ * A re-allocated allowance bucket is written (conditioned on its version) in the transaction of its first
+ * call of the batch (in the account's first one when re-settlements it owes ride there): never after a
+ * call holding its claim, and a chunk carries only its own calls' buckets, so an account's calls may
+ * touch any number of buckets in one batch (one call on each of 150 numbers: chunks of up to 49 calls,
+ * their 49 buckets and a posting). A crash between chunks leaves every written call with its claim; the
+ * batch's retry allocates the rest (a claim already written allocates the same again: that bucket is not
+ * rewritten).
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
  *
  * A late record that takes included minutes back from calls charged before it re-settles those calls
  * (rewrite + adjustment entry keyed by the bucket version that displaced them). A few ride in the
  * account's first transaction with the bucket's new allocation. More than fit there are owed on the
- * bucket (`pending`, written with the new allocation in the first transaction) and carried out in
+ * bucket (`pending`, written with the new allocation, beside the bucket's first call) and carried out in
  * re-settlement transactions after the account's calls: each writes the account (its version chain),
  * some of the owed calls with their adjustments, and the bucket without them (its version chain). Why a
  * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
@@ -218,16 +225,16 @@ function placeBuckets(changed: readonly BucketWork[], sorted: readonly Resolved[
 }
 
 /**
- * The first unit's bucket writes and re-settlements, when its re-settlements fit beside the calls;
- * else the buckets placed by their calls (placeBuckets), and `later`: the buckets whose owed calls wait
- * for their own units.
+ * The first unit's bucket writes and re-settlements, when there are re-settlements owed and they fit
+ * beside the calls; else the buckets placed by their calls (placeBuckets), and `later`: the buckets whose
+ * owed calls wait for their own units.
  */
 function firstUnitWork(
   buckets: readonly BucketWork[],
   sorted: readonly Resolved[],
 ): AllowanceWork & { later: BucketWork[]; byCall: BucketPlacement['byCall'] } {
   const owed = buckets.reduce((n, b) => n + b.resettle.length, 0);
-  if (buckets.length + 2 * owed > INLINE_ACTIONS) {
+  if (owed === 0 || buckets.length + 2 * owed > INLINE_ACTIONS) {
     const { first, byCall } = placeBuckets(
       buckets.filter((b) => b.changed),
       sorted,
@@ -740,10 +747,12 @@ export class DynamoCallCharges implements CallChargesPort {
    * calls; chunks after the first are conditioned on the version the previous chunk wrote. The first
    * carries the account's re-allocated allowance buckets and the re-settled calls when they fit; else
    * each bucket goes with the chunk of its first call (placeBuckets) and re-settlement units follow the
-   * calls. Calls and buckets that do not fit one transaction beside the account (more than ~93 buckets)
-   * write the account once per chunk: a second balance write only for such a batch, where the
-   * deferred-posting path would cost more (a posting item per chunk and a transaction to apply them) for
-   * at most 94 calls.
+   * calls. Calls that do not fit one transaction beside the account with their buckets (here at most 94
+   * calls: e.g. 50 to 94 calls, each on a number of its own) write the account once per chunk: a second
+   * balance write, only for such a batch, because each chunk's calls must commit with the balance they
+   * move, and for so few calls deferred postings would cost more (a posting item per chunk, and one more
+   * transaction to apply them). A busier account takes planDeferred: one balance write, whatever its
+   * buckets.
    */
   private plan(
     stored: StoredAccount,
