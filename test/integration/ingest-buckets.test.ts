@@ -28,6 +28,7 @@ import {
   bindNumbers,
   bucketItem,
   callItem,
+  displacement,
   ledgerSum,
   topUp,
 } from './ingest-fixtures.js';
@@ -175,7 +176,7 @@ describe('an account with more allowance buckets in one batch than one transacti
     expect(await expectChargedOnce(tenantId, calls, MIXED)).toBe(MIXED_TOTAL);
   }, 60_000);
 
-  it('charges 94 numbers’ calls (one transaction each beside the account would not do) in two chained transactions', async () => {
+  it('charges 94 numbers’ calls, too many with their buckets for one transaction, in two chained transactions', async () => {
     // 94 calls still take the account's own transactions: 47 calls and their 47 buckets beside the
     // account, twice (the second conditioned on the version the first wrote).
     const { tenantId, lines } = await enterprise(94);
@@ -187,6 +188,43 @@ describe('an account with more allowance buckets in one batch than one transacti
     expect(proxy.seen.reduce((n, r) => n + accountWrites(r, tenantId), 0)).toBe(2);
     // Of the 94 (102, 105, 40 minutes in turn): 32 × 50 + 31 × 125 = 1,600 + 3,875 = 5,475 fen.
     expect(await expectChargedOnce(tenantId, calls, seconds)).toBe(5_475);
+  }, 60_000);
+
+  it('a late call displacing 120 calls, in a batch with calls on 120 other buckets: every call settled once', async () => {
+    // The business number (4006, 600 included minutes, long distance 23 fen/min at peak): a 480-minute
+    // call and 120 one-minute calls use its November minutes; then the late 120-minute call that started
+    // before them all arrives with one call on each of 120 basic numbers (MIXED's first 120).
+    const { tenantId, lines } = await enterprise(120);
+    const busy = { tenantId, number400: '4006999001', accessNumber: '+6536999001', planId: 'business' };
+    await bindNumbers([busy]);
+    const { filler, small, late } = displacement(busy.accessNumber, `disp-${tenantId}`, '2026-11-02');
+    expect((await processContactRecords(eventOf([filler, ...small.slice(0, 60)]))).batchItemFailures).toEqual(
+      [],
+    );
+    expect((await processContactRecords(eventOf(small.slice(60)))).batchItemFailures).toEqual([]);
+    expect((await account(tenantId)).balance).toBe(OPENING);
+    const seconds = MIXED.slice(0, 120);
+    const calls = callsOn(lines, seconds, `disp-${tenantId}`);
+    proxy.clear();
+    expect((await processContactRecords(eventOf([late, ...calls]))).batchItemFailures).toEqual([]);
+    expect(Math.max(...transactions().map((t) => t.length))).toBeLessThanOrEqual(100);
+    // The basic numbers: 40 × 50 + 40 × 125 = 7,000 fen; each one-minute call re-settled once: 120 × 23.
+    expect(await callItem(String(late.ContactId))).toMatchObject({ amount: 0, includedSecondsUsed: 7200 });
+    for (const c of small)
+      expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23, ledgerAmount: 0 });
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    expect(adjustments.reduce((sum, a) => sum + Number(a.amount), 0)).toBe(-2_760);
+    expect(await bucketItem(tenantId, `2026-11#number#${busy.number400}`)).toMatchObject({ pending: {} });
+    for (const [i, c] of calls.entries())
+      expect(await callItem(String(c.ContactId))).toMatchObject({ amount: reference(seconds[i] ?? 0) });
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 7_000 - 2_760, owed: 0 });
+    // The top-up, the 80 paid basic calls and the 120 adjustments.
+    expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - 9_760, count: 201 });
+    // Delivered again: nothing more.
+    expect((await processContactRecords(eventOf([late, ...calls]))).batchItemFailures).toEqual([]);
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    expect((await account(tenantId)).balance).toBe(OPENING - 9_760);
   }, 60_000);
 
   // The split transactions above: 49, 49, 26 and 26 calls, then the account's. After the fourth, every
