@@ -213,6 +213,7 @@ interface BucketPlacement {
 }
 
 function placeBuckets(changed: readonly BucketWork[], sorted: readonly Resolved[]): BucketPlacement {
+  if (changed.length === 0) return { first: [], byCall: [] };
   const index = new Map(sorted.map((r, i) => [r.call.contact.contactId, i]));
   const first: AllowanceBucket[] = [];
   const byCall: AllowanceBucket[][] = sorted.map(() => []);
