@@ -11,13 +11,20 @@
  * transaction beside it (a busy number) takes the deferred-posting path: its calls go first in
  * transactions of 99 calls + 1 posting item, then its account is written ONCE applying every posting
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
+ * A re-allocated allowance bucket is written (conditioned on its version) in the transaction of its first
+ * call of the batch (in the account's first one when re-settlements it owes ride there): never after a
+ * call holding its claim, and a chunk carries only its own calls' buckets, so an account's calls may
+ * touch any number of buckets in one batch (one call on each of 150 numbers: chunks of up to 49 calls,
+ * their 49 buckets and a posting). A crash between chunks leaves every written call with its claim; the
+ * batch's retry allocates the rest (a claim already written allocates the same again: that bucket is not
+ * rewritten).
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
  *
  * A late record that takes included minutes back from calls charged before it re-settles those calls
  * (rewrite + adjustment entry keyed by the bucket version that displaced them). A few ride in the
  * account's first transaction with the bucket's new allocation. More than fit there are owed on the
- * bucket (`pending`, written with the new allocation in the first transaction) and carried out in
+ * bucket (`pending`, written with the new allocation, beside the bucket's first call) and carried out in
  * re-settlement transactions after the account's calls: each writes the account (its version chain),
  * some of the owed calls with their adjustments, and the bucket without them (its version chain). Why a
  * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
@@ -193,15 +200,48 @@ const INLINE_ACTIONS = MAX_TRANSACT_ACTIONS - 1 - 4 - 2;
 /** Re-settled calls per re-settlement unit at most (2 actions each, beside the account and buckets). */
 const RESETTLEMENTS_PER_UNIT = 45;
 
-/** The first unit's bucket writes and re-settlements; `later`: the buckets whose owed calls wait for their own units. */
-function firstUnitWork(buckets: readonly BucketWork[]): AllowanceWork & { later: BucketWork[] } {
+/**
+ * Where an account's re-allocated buckets are written: each with the unit that carries its first call of
+ * the batch (`byCall[i]`: the buckets whose first call is sorted[i]), so a unit holds only its own calls'
+ * buckets, however many buckets the batch touches, and no call item is written before the claim its
+ * included seconds come from (calls are charged in start order, chunk after chunk). A bucket none of the
+ * calls touch (one the sweep finishes) goes with the first unit (`first`).
+ */
+interface BucketPlacement {
+  readonly first: AllowanceBucket[];
+  readonly byCall: readonly (readonly AllowanceBucket[])[];
+}
+
+function placeBuckets(changed: readonly BucketWork[], sorted: readonly Resolved[]): BucketPlacement {
+  if (changed.length === 0) return { first: [], byCall: [] };
+  const index = new Map(sorted.map((r, i) => [r.call.contact.contactId, i]));
+  const first: AllowanceBucket[] = [];
+  const byCall: AllowanceBucket[][] = sorted.map(() => []);
+  for (const b of changed) {
+    let at = sorted.length;
+    for (const id of b.contactIds) at = Math.min(at, index.get(id) ?? at);
+    (byCall[at] ?? first).push(b.bucket);
+  }
+  return { first, byCall };
+}
+
+/**
+ * The first unit's bucket writes and re-settlements, when there are re-settlements owed and they fit
+ * beside the calls; else the buckets placed by their calls (placeBuckets), and `later`: the buckets whose
+ * owed calls wait for their own units.
+ */
+function firstUnitWork(
+  buckets: readonly BucketWork[],
+  sorted: readonly Resolved[],
+): AllowanceWork & { later: BucketWork[]; byCall: BucketPlacement['byCall'] } {
   const owed = buckets.reduce((n, b) => n + b.resettle.length, 0);
-  if (buckets.length + 2 * owed > INLINE_ACTIONS)
-    return {
-      buckets: buckets.filter((b) => b.changed).map((b) => b.bucket),
-      resettle: [],
-      later: buckets.filter((b) => b.resettle.length > 0),
-    };
+  if (owed === 0 || buckets.length + 2 * owed > INLINE_ACTIONS) {
+    const { first, byCall } = placeBuckets(
+      buckets.filter((b) => b.changed),
+      sorted,
+    );
+    return { buckets: first, resettle: [], later: buckets.filter((b) => b.resettle.length > 0), byCall };
+  }
   const written = buckets.flatMap((b) => {
     if (!b.changed && b.resettle.length === 0) return [];
     const done = settled(
@@ -211,7 +251,7 @@ function firstUnitWork(buckets: readonly BucketWork[]): AllowanceWork & { later:
     // One write: the allocation's new version, or the next one when only its owed calls changed it.
     return [b.changed ? { ...done, version: b.bucket.version } : done];
   });
-  return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [] };
+  return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [], byCall: [] };
 }
 
 /** A re-settlement a bucket owes: the call, its free seconds now and the version that displaced it. */
@@ -666,8 +706,9 @@ export class DynamoCallCharges implements CallChargesPort {
 
   /**
    * Rates the next chunk of calls, from `from`: at most `room` of them, halved until their actions, one
-   * more item (the account or a posting), the allowance work of the first chunk and, when `withAlerts`,
-   * their alerts fit one transaction.
+   * more item (the account or a posting), the allowance work of the first chunk, the buckets placed with
+   * the chunk's calls (`byCall`) and, when `withAlerts`, their alerts fit one transaction. `buckets`: the
+   * bucket writes the chunk's unit carries.
    */
   private chargeChunk(
     account: StoredAccount['account'],
@@ -677,8 +718,14 @@ export class DynamoCallCharges implements CallChargesPort {
     room: number,
     withAlerts: boolean,
     work: AllowanceWork | undefined,
+    byCall: BucketPlacement['byCall'],
     now: Date,
-  ): { take: number; result: ChargeResult; counts: ReturnType<typeof callCounts> } {
+  ): {
+    take: number;
+    result: ChargeResult;
+    counts: ReturnType<typeof callCounts>;
+    buckets: AllowanceBucket[];
+  } {
     let take = Math.min(room, sorted.length - from);
     for (;;) {
       const chunk = sorted.slice(from, from + take).map((r) => r.call);
@@ -689,9 +736,9 @@ export class DynamoCallCharges implements CallChargesPort {
       });
       const counts = callCounts(result.writes);
       const alerts = withAlerts ? result.crossings.length : 0;
-      const buckets = work?.buckets.length ?? 0;
-      if (1 + counts.actions + alerts + buckets <= MAX_TRANSACT_ACTIONS || take <= 1)
-        return { take, result, counts };
+      const buckets = [...(work?.buckets ?? []), ...byCall.slice(from, from + take).flat()];
+      if (1 + counts.actions + alerts + buckets.length <= MAX_TRANSACT_ACTIONS || take <= 1)
+        return { take, result, counts, buckets };
       take = Math.max(1, Math.floor(take / 2));
     }
   }
@@ -700,7 +747,13 @@ export class DynamoCallCharges implements CallChargesPort {
    * One account's calls → units of at most 100 actions, each carrying the account's state after its
    * calls; chunks after the first are conditioned on the version the previous chunk wrote. The first
    * carries the account's re-allocated allowance buckets and the re-settled calls when they fit; else
-   * re-settlement units follow the calls.
+   * each bucket goes with the chunk of its first call (placeBuckets) and re-settlement units follow the
+   * calls. Calls that do not fit one transaction beside the account with their buckets (here at most 94
+   * calls: e.g. 50 to 94 calls, each on a number of its own) write the account once per chunk: a second
+   * balance write, only for such a batch, because each chunk's calls must commit with the balance they
+   * move, and for so few calls deferred postings would cost more (a posting item per chunk, and one more
+   * transaction to apply them). A busier account takes planDeferred: one balance write, whatever its
+   * buckets.
    */
   private plan(
     stored: StoredAccount,
@@ -714,10 +767,10 @@ export class DynamoCallCharges implements CallChargesPort {
     const at = now.toISOString();
     let current = stored;
     let stale = 0;
-    const { later, ...first } = firstUnitWork(work);
+    const { later, byCall, ...first } = firstUnitWork(work, sorted);
     let pendingWork: AllowanceWork | undefined = first;
     for (let i = 0; i < sorted.length || pendingWork; ) {
-      const { take, result, counts } = this.chargeChunk(
+      const { take, result, counts, buckets } = this.chargeChunk(
         current.account,
         sorted,
         i,
@@ -725,9 +778,9 @@ export class DynamoCallCharges implements CallChargesPort {
         MAX_TRANSACT_ACTIONS - 6,
         true,
         pendingWork,
+        byCall,
         now,
       );
-      const buckets = pendingWork?.buckets ?? [];
       pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;
@@ -869,13 +922,15 @@ export class DynamoCallCharges implements CallChargesPort {
     let rated = stored.account;
     let stale = 0;
     const numbers = new Set(callNumbersOf(stored));
-    // The buckets' allocations go with the first calls; what they owe, after the account is written.
-    let pendingWork: AllowanceWork | undefined = {
-      buckets: work.filter((b) => b.changed).map((b) => b.bucket),
-      resettle: [],
-    };
+    // Each bucket's allocation goes with its first call (any number of buckets: a chunk carries only its
+    // calls' buckets); what they owe, after the account is written.
+    const { first, byCall } = placeBuckets(
+      work.filter((b) => b.changed),
+      sorted,
+    );
+    let pendingWork: AllowanceWork | undefined = { buckets: first, resettle: [] };
     for (let i = 0; i < sorted.length; ) {
-      const { take, result, counts } = this.chargeChunk(
+      const { take, result, counts, buckets } = this.chargeChunk(
         rated,
         sorted,
         i,
@@ -883,9 +938,9 @@ export class DynamoCallCharges implements CallChargesPort {
         MAX_TRANSACT_ACTIONS - 1,
         false,
         pendingWork,
+        byCall,
         now,
       );
-      const buckets = pendingWork?.buckets ?? [];
       pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;

@@ -1,0 +1,300 @@
+/**
+ * One account's calls touching more allowance buckets in one batch than one transaction holds (an
+ * enterprise or reseller with many numbers, each with its own included minutes): every call charged once,
+ * in transactions of at most 100 actions, through the real ctr-ingest handler and the fault proxy
+ * (test/support/fault-proxy.ts) on the embedded engine.
+ * Rates (DEFAULT_TARIFF, 4006, basic plan): long distance 25 fen/min at weekday peak, 100 included
+ * minutes per number and month, whole minutes rounded up. Every call is answered at 10:15 Shanghai on
+ * Tuesday 24 November 2026 (peak) and lasts at most 110 minutes (still peak).
+ */
+import type { KinesisStreamEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { processContactRecords } from '../../functions/streams/ctr-ingest.js';
+import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
+import { ingest } from '../../shared/runtime/ingest.js';
+import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import {
+  type FaultProxy,
+  routeDynamoThrough,
+  type SeenRequest,
+  startFaultProxy,
+} from '../support/fault-proxy.js';
+import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import {
+  account,
+  adjustmentsOf,
+  answeredCall,
+  bindNumbers,
+  bucketItem,
+  callItem,
+  displacement,
+  ledgerSum,
+  topUp,
+} from './ingest-fixtures.js';
+
+const RUNS = Number(process.env.INGEST_PROPERTY_RUNS ?? 12);
+const OPENING = 1_000_000;
+
+let db: TestDatabase;
+let proxy: FaultProxy;
+let restoreEndpoint: () => void;
+let tenants = 0;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  proxy = await startFaultProxy(db.endpoint);
+  restoreEndpoint = routeDynamoThrough(proxy);
+});
+afterAll(async () => {
+  resetPorts();
+  restoreEndpoint();
+  await proxy.close();
+  await db.stop();
+});
+beforeEach(() => {
+  resetPorts();
+  // Charged the day after the calls; the clock ticks from there, so pending postings age for the sweep.
+  const started = performance.now();
+  const base = Date.parse('2026-11-25T04:00:00Z');
+  useClock({ now: () => new Date(base + Math.round(performance.now() - started)) });
+  usePorts({ notifications: createLocalNotifications() });
+});
+afterEach(() => proxy.clear());
+
+/** A tenant with `count` numbers on the basic plan, each on its own access number, and money. */
+async function enterprise(count: number) {
+  const n = ++tenants;
+  const tenantId = `buckets-${n}`;
+  const lines = Array.from({ length: count }, (_, i) => ({
+    tenantId,
+    number400: `4006${String(n * 1000 + i).padStart(6, '0')}`,
+    accessNumber: `+6536${String(n * 1000 + i).padStart(6, '0')}`,
+    planId: 'basic',
+  }));
+  await bindNumbers(lines);
+  await topUp(tenantId, OPENING);
+  return { tenantId, lines };
+}
+
+/** One call on each number, of these lengths in seconds, all in one batch. */
+function callsOn(lines: readonly { accessNumber: string }[], seconds: readonly number[], tag: string) {
+  return lines.map((l, i) =>
+    answeredCall(l.accessNumber, {
+      contactId: `${tag}-${String(i).padStart(3, '0')}`,
+      answeredAt: new Date(Date.parse('2026-11-24T02:15:00Z') + i * 1000).toISOString(),
+      seconds: seconds[i] ?? 60,
+    }),
+  );
+}
+
+const eventOf = (calls: readonly Record<string, unknown>[]) =>
+  ({
+    Records: calls.map((c, i) => ({
+      kinesis: {
+        sequenceNumber: String(10_000 + i),
+        partitionKey: String(c.ContactId),
+        data: Buffer.from(JSON.stringify(c)).toString('base64'),
+      },
+    })),
+  }) as unknown as KinesisStreamEvent;
+
+/** Each charge transaction as it went over the wire: its actions. */
+const transactions = (): Record<string, unknown>[][] =>
+  proxy.seen
+    .filter((r) => r.operation === 'TransactWriteItems')
+    .map((r) => (r.body.TransactItems ?? []) as Record<string, unknown>[]);
+
+/** How many times a request wrote the tenant's account item. */
+function accountWrites(request: SeenRequest, tenantId: string): number {
+  if (request.operation !== 'TransactWriteItems') return 0;
+  const items = (request.body.TransactItems ?? []) as { Put?: { Item?: Record<string, { S?: string }> } }[];
+  return items.filter((t) => t.Put?.Item?.pk?.S === `ACCT#${tenantId}` && t.Put?.Item?.sk?.S === 'ACCOUNT')
+    .length;
+}
+
+/** The reference rating: 100 minutes free, every further started minute at 25 fen. */
+const reference = (seconds: number) => 25 * Math.max(0, Math.ceil(seconds / 60) - 100);
+
+/** Every call charged exactly as the reference says, once: no adjustment, and the ledger adds up. */
+async function expectChargedOnce(
+  tenantId: string,
+  calls: readonly Record<string, unknown>[],
+  seconds: number[],
+) {
+  let total = 0;
+  let paid = 0;
+  for (const [i, c] of calls.entries()) {
+    const amount = reference(seconds[i] ?? 0);
+    total += amount;
+    if (amount > 0) paid++;
+    expect(await callItem(String(c.ContactId)), String(c.ContactId)).toMatchObject({
+      amount,
+      ledgerAmount: amount,
+      includedSecondsUsed: Math.min(100, Math.ceil((seconds[i] ?? 0) / 60)) * 60,
+    });
+  }
+  expect(await adjustmentsOf(tenantId)).toEqual([]);
+  const acct = await account(tenantId);
+  expect(acct).toMatchObject({ balance: OPENING - total, owed: 0 });
+  // The top-up and one call entry per paid call (a free call posts 0 and is no ledger line).
+  expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - total, count: 1 + paid });
+  return total;
+}
+
+/** 150 calls: a third over by 2 minutes (102: 50 fen), a third by 5 (105: 125 fen), a third within (40: 0). */
+const MIXED = Array.from({ length: 150 }, (_, i) => [102, 105, 40][i % 3] as number).map((m) => m * 60);
+/** 50 × 50 + 50 × 125 = 2,500 + 6,250 fen. */
+const MIXED_TOTAL = 8_750;
+
+describe('an account with more allowance buckets in one batch than one transaction holds', () => {
+  it('charges 150 numbers’ calls once, in transactions of at most 100 actions, writing the account once', async () => {
+    const { tenantId, lines } = await enterprise(150);
+    const calls = callsOn(lines, MIXED, `mixed-${tenantId}`);
+    proxy.clear();
+    expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+    const sizes = transactions().map((t) => t.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    // Calls in chunks, each with its calls' buckets and a posting: 99 calls would be 199 actions, halved to
+    // 49 (99 actions), twice; the 52 left (105) halved to 26 (53), twice. Then one transaction writes the
+    // account, applying the 4 postings (5 actions).
+    expect(sizes).toEqual([99, 99, 53, 53, 5]);
+    expect(proxy.seen.reduce((n, r) => n + accountWrites(r, tenantId), 0)).toBe(1);
+    expect(await expectChargedOnce(tenantId, calls, MIXED)).toBe(MIXED_TOTAL);
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 8_750 });
+    // Every bucket holds its call's claim: 100, 100 and 40 minutes.
+    expect(await bucketItem(tenantId, `2026-11#number#${lines[0]?.number400}`)).toMatchObject({
+      version: 1,
+      claims: { [String(calls[0]?.ContactId)]: { freeSeconds: 6000 } },
+    });
+    expect(await bucketItem(tenantId, `2026-11#number#${lines[149]?.number400}`)).toMatchObject({
+      version: 1,
+      claims: { [String(calls[149]?.ContactId)]: { freeSeconds: 2400 } },
+    });
+    // The stream delivers the batch again: nothing more.
+    expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+    expect(await expectChargedOnce(tenantId, calls, MIXED)).toBe(MIXED_TOTAL);
+  }, 60_000);
+
+  it('charges 94 numbers’ calls, too many with their buckets for one transaction, in two chained transactions', async () => {
+    // 94 calls still take the account's own transactions: 47 calls and their 47 buckets beside the
+    // account, twice (the second conditioned on the version the first wrote).
+    const { tenantId, lines } = await enterprise(94);
+    const seconds = MIXED.slice(0, 94);
+    const calls = callsOn(lines, seconds, `chain-${tenantId}`);
+    proxy.clear();
+    expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+    expect(transactions().map((t) => t.length)).toEqual([95, 95]);
+    expect(proxy.seen.reduce((n, r) => n + accountWrites(r, tenantId), 0)).toBe(2);
+    // Of the 94 (102, 105, 40 minutes in turn): 32 × 50 + 31 × 125 = 1,600 + 3,875 = 5,475 fen.
+    expect(await expectChargedOnce(tenantId, calls, seconds)).toBe(5_475);
+  }, 60_000);
+
+  it('a late call displacing 120 calls, in a batch with calls on 120 other buckets: every call settled once', async () => {
+    // The business number (4006, 600 included minutes, long distance 23 fen/min at peak): a 480-minute
+    // call and 120 one-minute calls use its November minutes; then the late 120-minute call that started
+    // before them all arrives with one call on each of 120 basic numbers (MIXED's first 120).
+    const { tenantId, lines } = await enterprise(120);
+    const busy = { tenantId, number400: '4006999001', accessNumber: '+6536999001', planId: 'business' };
+    await bindNumbers([busy]);
+    const { filler, small, late } = displacement(busy.accessNumber, `disp-${tenantId}`, '2026-11-02');
+    expect((await processContactRecords(eventOf([filler, ...small.slice(0, 60)]))).batchItemFailures).toEqual(
+      [],
+    );
+    expect((await processContactRecords(eventOf(small.slice(60)))).batchItemFailures).toEqual([]);
+    expect((await account(tenantId)).balance).toBe(OPENING);
+    const seconds = MIXED.slice(0, 120);
+    const calls = callsOn(lines, seconds, `disp-${tenantId}`);
+    proxy.clear();
+    expect((await processContactRecords(eventOf([late, ...calls]))).batchItemFailures).toEqual([]);
+    expect(Math.max(...transactions().map((t) => t.length))).toBeLessThanOrEqual(100);
+    // The basic numbers: 40 × 50 + 40 × 125 = 7,000 fen; each one-minute call re-settled once: 120 × 23.
+    expect(await callItem(String(late.ContactId))).toMatchObject({ amount: 0, includedSecondsUsed: 7200 });
+    for (const c of small)
+      expect(await callItem(String(c.ContactId))).toMatchObject({ amount: 23, ledgerAmount: 0 });
+    const adjustments = await adjustmentsOf(tenantId);
+    expect(adjustments).toHaveLength(120);
+    expect(adjustments.reduce((sum, a) => sum + Number(a.amount), 0)).toBe(-2_760);
+    expect(await bucketItem(tenantId, `2026-11#number#${busy.number400}`)).toMatchObject({ pending: {} });
+    for (const [i, c] of calls.entries())
+      expect(await callItem(String(c.ContactId))).toMatchObject({ amount: reference(seconds[i] ?? 0) });
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 7_000 - 2_760, owed: 0 });
+    // The top-up, the 80 paid basic calls and the 120 adjustments.
+    expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - 9_760, count: 201 });
+    // Delivered again: nothing more.
+    expect((await processContactRecords(eventOf([late, ...calls]))).batchItemFailures).toEqual([]);
+    expect(await adjustmentsOf(tenantId)).toHaveLength(120);
+    expect((await account(tenantId)).balance).toBe(OPENING - 9_760);
+  }, 60_000);
+
+  // The split transactions above: 49, 49, 26 and 26 calls, then the account's. After the fourth, every
+  // call is written and only the account's write (applying their postings) is missing.
+  it.each([
+    { passed: 1, lost: false, written: 49 },
+    { passed: 2, lost: true, written: 98 },
+    { passed: 4, lost: false, written: 150 },
+  ])(
+    'a crash after $passed of the split transactions (answer lost: $lost), then the batch again: each call charged once',
+    async ({ passed, lost, written }) => {
+      const { tenantId, lines } = await enterprise(150);
+      const calls = callsOn(lines, MIXED, `crash-${tenantId}`);
+      const plan: ('pass' | 'lose-response')[] = Array(passed).fill('pass');
+      if (lost) plan[passed - 1] = 'lose-response';
+      proxy.plan('TransactWriteItems', ...plan);
+      proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
+      const crashed = await processContactRecords(eventOf(calls)).catch(() => undefined);
+      proxy.rule(undefined);
+      expect(crashed?.batchItemFailures.length ?? 150).toBeGreaterThan(0);
+      // The calls of the transactions that landed are written; the account is not yet (its postings wait).
+      const items = await Promise.all(calls.map((c) => callItem(String(c.ContactId))));
+      expect(items.filter(Boolean)).toHaveLength(written);
+      expect((await account(tenantId)).balance).toBe(OPENING);
+      // The stream delivers the batch again (twice): the rest is charged, nothing twice.
+      proxy.clear();
+      expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+      expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+      expect(Math.max(...transactions().map((t) => t.length))).toBeLessThanOrEqual(100);
+      expect(await expectChargedOnce(tenantId, calls, MIXED)).toBe(MIXED_TOTAL);
+    },
+    120_000,
+  );
+
+  it('property: any number of buckets (1 to 250) and any crash point: each call charged once, as the reference rates it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // The number of buckets drawn first: fc.array alone keeps arrays short.
+        fc
+          .integer({ min: 1, max: 250 })
+          .chain((n) => fc.array(fc.integer({ min: 0, max: 110 * 60 }), { minLength: n, maxLength: n })),
+        fc.option(
+          fc.record({
+            passed: fc.integer({ min: 0, max: 6 }),
+            lost: fc.boolean(),
+            sweep: fc.boolean(),
+          }),
+        ),
+        async (seconds, crash) => {
+          const { tenantId, lines } = await enterprise(seconds.length);
+          const calls = callsOn(lines, seconds, `prop-${tenantId}`);
+          proxy.clear();
+          if (crash) {
+            const plan: ('pass' | 'lose-response')[] = Array(crash.passed).fill('pass');
+            if (crash.lost && crash.passed > 0) plan[crash.passed - 1] = 'lose-response';
+            proxy.plan('TransactWriteItems', ...plan);
+            proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
+            await processContactRecords(eventOf(calls)).catch(() => undefined);
+            proxy.rule(undefined);
+            // The batch never comes back before the sweep runs, or comes back at once.
+            if (crash.sweep) await ingest.sweepPendingPostings(0);
+          }
+          expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+          expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+          expect(Math.max(...transactions().map((t) => t.length))).toBeLessThanOrEqual(100);
+          const total = seconds.reduce((sum, s) => sum + reference(s), 0);
+          expect(await expectChargedOnce(tenantId, calls, seconds)).toBe(total);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
+});
