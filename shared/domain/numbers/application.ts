@@ -73,6 +73,11 @@ export interface ApplicationRecord {
    * this application's applicant type.
    */
   readonly transfer?: boolean;
+  /**
+   * The transfer offer a qualification was filed under (the number's `transferOfferId` then): it counts for
+   * that offer only. Absent on qualifications written before offers had ids (./transfer-offer.ts).
+   */
+  readonly transferOfferId?: string;
   /** Documents registered so far, counted by the store in the same write as each one (the limit holds under races). */
   readonly documentCount?: number;
   /** The exact stored versions reviewers see, fixed at the last (re)submission. */
