@@ -10,6 +10,7 @@ import {
   payIn,
   startLocalApi,
   submitWithDocuments,
+  uploadDocument,
 } from '../support/local-api.js';
 
 let api: LocalApi;
@@ -88,6 +89,22 @@ describe('transfer qualifications count for their own offer', () => {
       expect(JSON.stringify(used.body)).not.toContain(first.applicationId);
     }
 
+    // Two more filed under offer 1: one waiting for review, one still a draft.
+    const waiting = await api.post(
+      '/v1/applications',
+      individualApplication(number, 'basic', 'Zhao Lei'),
+      bravo,
+    );
+    await submitWithDocuments(api, bravo, waiting.body.applicationId);
+    const draft = await api.post(
+      '/v1/applications',
+      individualApplication(number, 'basic', 'Zhao Lei'),
+      bravo,
+    );
+    // Complete: only the ended offer stands in the way of its submission.
+    await uploadDocument(api, bravo, draft.body.applicationId, 'id_card');
+    await uploadDocument(api, bravo, draft.body.applicationId, 'income_proof');
+
     // The owner withdraws offer 1 and, a day later, makes offer 2 to bravo again.
     await api.setClock('2026-12-02T02:00:00Z');
     const withdrawn = await api.post(
@@ -120,6 +137,36 @@ describe('transfer qualifications count for their own offer', () => {
       transferTo: 'bravo',
       transferOfferId: offer2,
     });
+    // What was filed under offer 1 goes no further: neither submitted nor approved (an approval would tell
+    // bravo to accept an offer that is gone); the operator rejects it instead.
+    const lateApproval = await api.post(
+      `/v1/review/applications/${waiting.body.applicationId}/decision`,
+      { decision: 'approve' },
+      operator,
+    );
+    expect(lateApproval.status).toBe(409);
+    expect(lateApproval.body.error.code).toBe('transfer_offer_ended');
+    const rejected = await api.post(
+      `/v1/review/applications/${waiting.body.applicationId}/decision`,
+      { decision: 'reject', reasons: ['other'], text: 'filed for a withdrawn offer' },
+      operator,
+    );
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('rejected');
+    const resubmitted = await api.post(
+      `/v1/applications/${waiting.body.applicationId}/resubmission`,
+      {},
+      bravo,
+    );
+    expect(resubmitted.status).toBe(409);
+    expect(resubmitted.body.error.code).toBe('transfer_offer_ended');
+    const lateSubmission = await api.post(
+      `/v1/applications/${draft.body.applicationId}/submission`,
+      undefined,
+      bravo,
+    );
+    expect(lateSubmission.status).toBe(409);
+    expect(lateSubmission.body.error.code).toBe('transfer_offer_ended');
     // Bravo's list shows which offer its approved qualification was for.
     const listed = await api.get('/v1/applications', bravo);
     expect(listed.body.items).toContainEqual(
