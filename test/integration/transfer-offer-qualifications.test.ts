@@ -14,6 +14,9 @@ import { handler as requestTransfer } from '../../functions/api/numbers/request-
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { decideTransfer as decideTransferCase } from '../../shared/app/numbers/decide-transfer.js';
+import type { NumbersDeps } from '../../shared/app/numbers/deps.js';
+import { requestTransfer as requestTransferCase } from '../../shared/app/numbers/request-transfer.js';
 import type { ApplicationRecord } from '../../shared/domain/numbers/application.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import type { NumberRecord } from '../../shared/domain/numbers/number.js';
@@ -44,9 +47,9 @@ beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'transfer-legacy-')));
   usePorts({ documents: docs, telephony: new LocalTelephony() });
-  await importNumbers(['4007111111', '4007222222'], iso(0), config);
-  await activateNumber('4007111111', 'seller', iso(0), config, docs, 'enterprise');
-  await activateNumber('4007222222', 'seller', iso(0), config, docs, 'enterprise');
+  await importNumbers(['4007111111', '4007222222', '4007333333'], iso(0), config);
+  for (const number of ['4007111111', '4007222222', '4007333333'])
+    await activateNumber(number, 'seller', iso(0), config, docs, 'enterprise');
   await payIn('buyer', 10_000, iso(0));
 });
 afterAll(async () => {
@@ -191,5 +194,40 @@ describe('qualifications written before offers had ids', () => {
       (await getNumberItem(number))?.contractId as string,
     );
     expect(contract).toMatchObject({ tenantId: 'buyer', qualificationApplicationId: filed.applicationId });
+  });
+});
+
+describe('an offer replaced during an acceptance', () => {
+  it('refuses the acceptance whose qualification was checked against the earlier offer', async () => {
+    const number = '4007333333';
+    await requestTransferCase(store(), number, 'seller', 'buyer', iso(5 * DAY));
+    const qualified = await qualifyForTransfer(number, 'buyer', iso(5 * DAY), config, docs, 'individual');
+    // While the acceptance reads the buyer's qualification, the seller withdraws the offer and makes another.
+    const base = store();
+    let raced = false;
+    const racing: NumbersDeps = {
+      ...base,
+      applications: {
+        ...base.applications,
+        async get(applicationId) {
+          if (!raced) {
+            raced = true;
+            await decideTransferCase(base, number, 'seller', 'decline', iso(6 * DAY));
+            await requestTransferCase(base, number, 'seller', 'buyer', iso(6 * DAY));
+          }
+          return base.applications.get(applicationId);
+        },
+      },
+    };
+    await expect(
+      decideTransferCase(racing, number, 'buyer', 'accept', iso(6 * DAY), {
+        qualificationApplicationId: qualified.applicationId,
+      }),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'concurrent_update' });
+    expect(raced).toBe(true);
+    expect(await getNumberItem(number)).toMatchObject({ status: 'transfer_pending', tenantId: 'seller' });
+    // Read again, the offer is the new one and the qualification is not for it.
+    const again = await accept(number, 6 * DAY, { qualificationApplicationId: qualified.applicationId });
+    expect(again.body.error).toMatchObject({ code: 'qualification_not_for_this_transfer' });
   });
 });
