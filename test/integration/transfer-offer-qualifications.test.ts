@@ -1,8 +1,10 @@
 /**
- * Transfer qualifications and offers written before offers had ids (no `transferOfferId` on the application,
- * no offer id or instant on the number), stored in their old shape through the store. Such a qualification
- * counts only if it was created strictly after the current offer was made; otherwise the recipient needs a
- * new review. An old offer's instant is its number's `updatedAt` (never earlier than the offer).
+ * Transfer qualifications count for their own offer, in the two cases e2e cannot set up:
+ * - Qualifications and offers written before offers had ids (no `transferOfferId` on the application, no
+ *   offer id or instant on the number), stored in their old shape through the store. Such a qualification
+ *   counts only if it was created strictly after the current offer was made; otherwise the recipient needs a
+ *   new review. An old offer's instant is its number's `updatedAt` (never earlier than the offer).
+ * - An offer withdrawn and made again while an acceptance is checking the qualification.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
