@@ -37,8 +37,10 @@ async function qualify(number: string, name: string): Promise<{ applicationId: s
   expect(created.body.transfer).toBe(true);
   const applicationId = created.body.applicationId as string;
   await submitWithDocuments(api, bravo, applicationId);
+  // The operator's review shows the offer the qualification was filed for.
   const review = await api.get(`/v1/review/applications/${applicationId}`, operator);
   expect(review.status).toBe(200);
+  expect(review.body.transferOfferId).toBe(created.body.transferOfferId);
   const approved = await api.post(
     `/v1/review/applications/${applicationId}/decision`,
     { decision: 'approve' },

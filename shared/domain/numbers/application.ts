@@ -69,7 +69,7 @@ export interface ApplicationRecord {
   /**
    * The qualification of a transfer recipient: an application for a number another tenant offers it,
    * reviewed like a new applicant's. Its approval moves nothing (no fee, no activation); the recipient then
-   * accepts the transfer (naming it, or not: its approved one for the number is found), and the number takes
+   * accepts the transfer (naming it, or not: its approved one for the offer is found), and the number takes
    * this application's applicant type.
    */
   readonly transfer?: boolean;
