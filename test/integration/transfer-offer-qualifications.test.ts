@@ -1,9 +1,11 @@
 /**
- * Transfer qualifications count for their own offer, in the two cases e2e cannot set up:
+ * Transfer qualifications count for their own offer, in the cases the e2e walk
+ * (test/e2e/transfer-offers.test.ts) does not take:
  * - Qualifications and offers written before offers had ids (no `transferOfferId` on the application, no
  *   offer id or instant on the number), stored in their old shape through the store. Such a qualification
  *   counts only if it was created strictly after the current offer was made; otherwise the recipient needs a
  *   new review. An old offer's instant is its number's `updatedAt` (never earlier than the offer).
+ * - A number transferred away and back, then offered again to the tenant that qualified the first time.
  * - An offer withdrawn and made again while an acceptance is checking the qualification.
  */
 import { mkdtempSync } from 'node:fs';
@@ -49,8 +51,8 @@ beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'transfer-legacy-')));
   usePorts({ documents: docs, telephony: new LocalTelephony() });
-  await importNumbers(['4007111111', '4007222222', '4007333333'], iso(0), config);
-  for (const number of ['4007111111', '4007222222', '4007333333'])
+  await importNumbers(['4007111111', '4007222222', '4007333333', '4007444444'], iso(0), config);
+  for (const number of ['4007111111', '4007222222', '4007333333', '4007444444'])
     await activateNumber(number, 'seller', iso(0), config, docs, 'enterprise');
   await payIn('buyer', 10_000, iso(0));
 });
@@ -196,6 +198,45 @@ describe('qualifications written before offers had ids', () => {
       (await getNumberItem(number))?.contractId as string,
     );
     expect(contract).toMatchObject({ tenantId: 'buyer', qualificationApplicationId: filed.applicationId });
+  });
+});
+
+describe('a number that comes back', () => {
+  it('needs a new review when it is offered again to a tenant that held it before', async () => {
+    const number = '4007444444';
+    const give = async (
+      from: string,
+      to: string,
+      day: number,
+      applicantType: 'enterprise' | 'individual',
+    ) => {
+      await requestTransferCase(store(), number, from, to, iso(day * DAY));
+      await qualifyForTransfer(number, to, iso(day * DAY), config, docs, applicantType);
+      const accepted = await as(to, decideTransfer, {
+        path: { number },
+        body: { decision: 'accept' },
+        at: new Date(T0 + day * DAY + 1000),
+      });
+      expect(accepted.status).toBe(200);
+    };
+    // Seller → buyer (the buyer qualified for that offer), then buyer → seller.
+    await give('seller', 'buyer', 1, 'individual');
+    await give('buyer', 'seller', 2, 'enterprise');
+    // The seller offers it to the buyer again: the buyer's approval from the first offer counts for nothing.
+    await requestTransferCase(store(), number, 'seller', 'buyer', iso(3 * DAY));
+    const refused = await accept(number, 3 * DAY + 1000);
+    expect(refused.body.error).toMatchObject({ code: 'qualification_required' });
+    expect(await getNumberItem(number)).toMatchObject({ status: 'transfer_pending', tenantId: 'seller' });
+    const requalified = await qualifyForTransfer(number, 'buyer', iso(4 * DAY), config, docs, 'enterprise');
+    expect((await accept(number, 4 * DAY + 1000)).status).toBe(200);
+    const contract = await store().numbers.contract(
+      number,
+      (await getNumberItem(number))?.contractId as string,
+    );
+    expect(contract).toMatchObject({
+      tenantId: 'buyer',
+      qualificationApplicationId: requalified.applicationId,
+    });
   });
 });
 
