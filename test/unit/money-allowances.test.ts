@@ -136,7 +136,11 @@ describe('ownership periods', () => {
     n = run(n, { type: 'approve' }, '2026-01-03T00:00:00Z');
     expect(n.owners).toBeUndefined();
     n = run(n, { type: 'activate', accessNumber: '+6560000001' }, '2026-01-03T00:05:00Z');
-    n = run(n, { type: 'request_transfer', tenantId: 'a', toTenantId: 'b' }, '2026-02-01T00:00:00Z');
+    n = run(
+      n,
+      { type: 'request_transfer', tenantId: 'a', toTenantId: 'b', offerId: 'offer-1' },
+      '2026-02-01T00:00:00Z',
+    );
     n = run(n, { type: 'accept_transfer', tenantId: 'b' }, '2026-02-10T00:00:00Z');
     expect(n.owners).toEqual([
       {

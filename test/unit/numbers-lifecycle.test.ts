@@ -71,7 +71,7 @@ function build(type: CommandType, tenantId: string, otherTenant: string): Lifecy
     case 'activate':
       return { type, accessNumber: '+6531000000' };
     case 'request_transfer':
-      return { type, tenantId, toTenantId: otherTenant };
+      return { type, tenantId, toTenantId: otherTenant, offerId: `offer-${tenantId}-${otherTenant}` };
     case 'roll_back_activation':
       return { type, reason: 'no access number could be claimed' };
     case 'restart_activation':
@@ -142,6 +142,12 @@ describe('number lifecycle state machine', () => {
           const ownerAfter = currentOwner(next, at);
           // At most one owner, and only in the states that have one.
           expect(next.tenantId !== undefined).toBe(OWNED_WHEN(next));
+          // An offer (recipient, id, instant) exists exactly while the number waits for its recipient.
+          const offered = next.status === 'transfer_pending';
+          expect(
+            [next.transferTo, next.transferOfferId, next.transferOfferedAt].map((v) => v !== undefined),
+          ).toEqual([offered, offered, offered]);
+          if (cmd.type === 'request_transfer') expect(next.transferOfferedAt).toBe(at);
           // The owner only changes by a fresh reservation of a free number or an accepted transfer.
           if (ownerAfter !== undefined && ownerAfter !== ownerBefore) {
             expect(ownerBefore === undefined ? 'reserve' : 'accept_transfer').toBe(cmd.type);

@@ -1,4 +1,4 @@
-/** POST /v1/numbers/{number}/transfer/decision — the receiving tenant accepts (with its approved qualification for the number, named or found; old owner settled first) or declines. */
+/** POST /v1/numbers/{number}/transfer/decision — the receiving tenant accepts (with its approved qualification for this offer, named or found; old owner settled first) or declines. */
 import { apiHandler, requireTenant } from '../../../shared/http/api-handler.js';
 import { numberPath, transferDecisionBody } from '../../../shared/http/schemas/numbers.js';
 import { decideTransfer } from '../../../shared/runtime/numbers.js';

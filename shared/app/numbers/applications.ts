@@ -3,6 +3,7 @@ import { localDateOf } from '../../domain/billing/calendar.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
+import { isQualificationFor, offerOf } from '../../domain/numbers/transfer-offer.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
@@ -72,6 +73,26 @@ export async function requireComplete(
     const version = stored[i];
     return version ? [{ documentId: d.documentId, ...version }] : [];
   });
+}
+
+/**
+ * Refuses to take a transfer qualification further (submission, approval) once the offer it was filed for
+ * is over (declined, withdrawn, accepted, or followed by another offer): it could qualify its tenant for
+ * nothing, and an approval would tell the tenant to accept an offer that is gone. Withdrawing or rejecting
+ * it stays possible.
+ */
+export async function requireOfferPending(deps: NumbersDeps, app: ApplicationRecord): Promise<void> {
+  const number = await deps.numbers.get(app.number);
+  const pending =
+    number?.status === 'transfer_pending' &&
+    number.transferTo === app.tenantId &&
+    isQualificationFor(app, offerOf(number));
+  if (!pending) {
+    throw conflict(
+      'transfer_offer_ended',
+      `the offer of ${app.number} this qualification was filed for has ended; a new offer needs a new application`,
+    );
+  }
 }
 
 /**

@@ -11,7 +11,8 @@
  * is sent to the worker again (it resumes from the stored claim), one that was rolled back starts again
  * (its next generation; the approval and its fee stand), an active number is left alone; a parallel approval
  * that got there first is carried on from. A transfer recipient's qualification is approved alone: no fee,
- * no activation (the recipient then accepts the transfer with it).
+ * no activation (the recipient then accepts the transfer with it), and only while the offer it was filed
+ * for is pending (409 transfer_offer_ended: reject it instead).
  */
 import { conflict, notFound } from '../../domain/errors.js';
 import {
@@ -23,7 +24,7 @@ import {
 import { restrictionsFor } from '../../domain/numbers/applications.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import { operatorActivationView, startActivation } from './activation.js';
-import { commitQualification, requireApplication } from './applications.js';
+import { commitQualification, requireApplication, requireOfferPending } from './applications.js';
 import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -105,6 +106,7 @@ export async function approveApplication(
 async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
   let approved = app;
   if (app.status === 'submitted') {
+    await requireOfferPending(deps, app);
     approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
     await commitQualification(
       deps,

@@ -4,7 +4,8 @@
  * submission (withdrawn when its deadline passes). The number keeps counting as one of the tenant's holds
  * until the application is submitted, so drafts cannot be used to hoard numbers past the hold limit.
  * Variation: the number is offered to this tenant as a transfer: the application is the recipient's
- * qualification (documents, operator review) and leaves the number as it is (still the owner's).
+ * qualification for that offer (documents, operator review) and leaves the number as it is (still the
+ * owner's).
  * The answer quotes the plan as search does, with the changes already scheduled for it.
  */
 import { conflict, notFound } from '../../domain/errors.js';
@@ -29,10 +30,12 @@ export async function createApplication(
   const number = await deps.numbers.get(input.number);
   if (!number) throw notFound('number_not_found', 'no such number among yours');
   if (number.status === 'transfer_pending' && number.transferTo === tenantId) {
-    // No selection fee: the number was chosen (and paid for) by its owner.
+    // No selection fee: the number was chosen (and paid for) by its owner. The qualification is this
+    // offer's: it qualifies nothing for a later offer of the number.
     const app = {
       ...draftApplication(`app_${deps.newId()}`, tenantId, input, { ...number, selectionFee: 0 }, at, config),
       transfer: true,
+      ...(number.transferOfferId ? { transferOfferId: number.transferOfferId } : {}),
     };
     contractTerms(number.segment, app.planId, app.termMonths, app.autoRenew, 0, config);
     const committed = await deps.numbers.commit([

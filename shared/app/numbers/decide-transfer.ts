@@ -1,19 +1,21 @@
 /**
  * The recipient of a transfer offer decides. Primary course (accept): the recipient qualifies like a new
- * applicant: it applied for the offered number (POST /v1/applications: documents, then an operator's
- * review), and accepts: naming that approved application, or naming none and its approved one for the
- * number is used; it cannot state its applicant type instead. The number changes hands with the old owner
- * settled first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same
- * plan and terms, from today) is written in the same commit as the transfer. Variations: anyone the number
- * is not offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its
- * owner.
+ * applicant: it applied for the offered number while this offer was pending (POST /v1/applications:
+ * documents, then an operator's review), and accepts: naming that approved application, or naming none and
+ * its approved one for this offer is used; it cannot state its applicant type instead, and an approval from
+ * an earlier offer of the number counts for nothing. The number changes hands with the old owner settled
+ * first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same plan and
+ * terms, from today) is written in the same commit as the transfer. Variations: anyone the number is not
+ * offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its owner.
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
-import { invalid } from '../../domain/errors.js';
+import { conflict, invalid, notFound } from '../../domain/errors.js';
 import type { ApplicationRecord, ContractRecord } from '../../domain/numbers/application.js';
 import { type ApplicantType, restrictionsFor } from '../../domain/numbers/applications.js';
-import type { NumberRecord } from '../../domain/numbers/number.js';
+import { decide } from '../../domain/numbers/lifecycle.js';
+import { lifecycleOf, type NumberRecord } from '../../domain/numbers/number.js';
 import { numberView } from '../../domain/numbers/number-view.js';
+import { isQualificationFor, offerOf, type TransferOffer } from '../../domain/numbers/transfer-offer.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
@@ -32,8 +34,16 @@ interface Qualification {
 const successorId = (number: NumberRecord) =>
   `${(number.contractId as string).split('~')[0]}~${number.version + 1}`;
 
+/** The number as offered to `tenantId`, or the lifecycle's own refusal (a 404 to anyone it is not offered to). */
+async function offeredTo(deps: NumbersDeps, numberId: string, tenantId: string, at: string) {
+  const number = await deps.numbers.get(numberId);
+  if (!number) throw notFound('number_not_found', 'no such number');
+  decide(lifecycleOf(number), { type: 'accept_transfer', tenantId }, at, deps.config);
+  return number;
+}
+
 /**
- * Who the new owner is, for its restrictions: its approved qualification for this very number (an
+ * Who the new owner is, for its restrictions: its approved qualification for this very offer (an
  * application an operator reviewed with its documents), the one it names or, when it names none, the one it
  * has. A stated applicant type alone qualifies nothing.
  */
@@ -41,12 +51,13 @@ async function qualificationOf(
   deps: NumbersDeps,
   tenantId: string,
   numberId: string,
+  offer: TransferOffer,
   acceptance: TransferAcceptance,
 ): Promise<Qualification> {
   const { applicantType, qualificationApplicationId } = acceptance;
   const app = qualificationApplicationId
-    ? await namedQualification(deps, tenantId, numberId, qualificationApplicationId)
-    : await approvedQualification(deps, tenantId, numberId);
+    ? await namedQualification(deps, tenantId, numberId, offer, qualificationApplicationId)
+    : await approvedQualification(deps, tenantId, numberId, offer);
   if (applicantType && applicantType !== app.applicantType) {
     throw invalid(
       'applicant_type_mismatch',
@@ -57,11 +68,12 @@ async function qualificationOf(
   return { applicantType: app.applicantType, applicationId: app.applicationId };
 }
 
-/** The application the recipient names: its own, for this number, approved; or the reason it is not. */
+/** The application the recipient names: its own, for this offer, approved; or the reason it is not. */
 async function namedQualification(
   deps: NumbersDeps,
   tenantId: string,
   numberId: string,
+  offer: TransferOffer,
   applicationId: string,
 ): Promise<ApplicationRecord> {
   const app = await requireOwnApplication(deps, tenantId, applicationId).catch(() => {
@@ -71,6 +83,13 @@ async function namedQualification(
     throw invalid(
       'qualification_not_for_this_transfer',
       `the application is not your qualification for ${numberId}; apply for this number`,
+      'qualificationApplicationId',
+    );
+  }
+  if (!isQualificationFor(app, offer)) {
+    throw invalid(
+      'qualification_not_for_this_transfer',
+      `the application was filed for an earlier offer of ${numberId}; this offer needs its own review: apply for the number again`,
       'qualificationApplicationId',
     );
   }
@@ -85,8 +104,8 @@ async function namedQualification(
 }
 
 /**
- * The recipient's approved qualification for this number when it names none (the approval notice tells it
- * to accept, not which id: an SMS cannot carry the id whole). Candidates come from the tenant's applications
+ * The recipient's approved qualification for this offer when it names none (the approval notice tells it to
+ * accept, not which id: an SMS cannot carry the id whole). Candidates come from the tenant's applications
  * index and are re-read consistently, since the index may lag a decision just made. Should several be
  * approved, the most recently decided one is the operator's latest word on who the recipient is.
  */
@@ -94,20 +113,25 @@ async function approvedQualification(
   deps: NumbersDeps,
   tenantId: string,
   numberId: string,
+  offer: TransferOffer,
 ): Promise<ApplicationRecord> {
   const candidates = await deps.applications.transferQualificationsOf(tenantId, numberId);
   const current = await Promise.all(candidates.map((c) => deps.applications.get(c.applicationId)));
-  const approved = current
-    .filter(
-      (a): a is ApplicationRecord =>
-        a?.tenantId === tenantId && a.transfer === true && a.number === numberId && a.status === 'approved',
-    )
-    .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));
-  const latest = approved[0];
+  const approved = current.filter(
+    (a): a is ApplicationRecord =>
+      a?.tenantId === tenantId && a.transfer === true && a.number === numberId && a.status === 'approved',
+  );
+  const latest = approved
+    .filter((a) => isQualificationFor(a, offer))
+    .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
   if (!latest) {
+    const earlier =
+      approved.length > 0
+        ? ` (your approved one was for an earlier offer: this offer needs its own review)`
+        : '';
     throw invalid(
       'qualification_required',
-      `accepting a transfer takes your approved application for ${numberId}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept once an operator approves it`,
+      `accepting a transfer takes your approved application for ${numberId}, filed for this offer${earlier}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept once an operator approves it`,
       'qualificationApplicationId',
     );
   }
@@ -164,11 +188,9 @@ export async function decideTransfer(
     );
     return { number: numberId, status: number.status, transferred: false };
   }
-  const offered = await deps.numbers.get(numberId);
   // Anyone the number is not offered to gets the lifecycle's own refusal, whatever it names.
-  if (offered?.status !== 'transfer_pending' || offered.transferTo !== tenantId)
-    await runLifecycleCommand(deps, numberId, { type: 'accept_transfer', tenantId }, { at, actor: tenantId });
-  const qualification = await qualificationOf(deps, tenantId, numberId, acceptance);
+  const offered = await offeredTo(deps, numberId, tenantId, at);
+  const qualification = await qualificationOf(deps, tenantId, numberId, offerOf(offered), acceptance);
   const contracts = new Map<string, ContractRecord | undefined>();
   const oldContract = async (current: Pick<NumberRecord, 'number' | 'contractId'>) => {
     if (!current.contractId) return undefined;
@@ -177,7 +199,7 @@ export async function decideTransfer(
     return contracts.get(current.contractId);
   };
   // Numbers activated before the number carried planId take it from the contract now.
-  const contractPlan = offered ? (await oldContract(offered))?.planId : undefined;
+  const contractPlan = (await oldContract(offered))?.planId;
   const { number } = await runLifecycleCommand(
     deps,
     numberId,
@@ -186,11 +208,16 @@ export async function decideTransfer(
     {
       // The new owner's restrictions follow from its own applicant type, never the old owner's; the plan
       // carries on with the contract.
-      extra: (current) => ({
-        restrictions: restrictionsFor(qualification.applicantType),
-        ...(current.contractId ? { contractId: successorId(current) } : {}),
-        ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
-      }),
+      extra: (current) => {
+        // The qualification was checked against the offer read above; another made since needs its own.
+        if (current.transferOfferId !== offered.transferOfferId)
+          throw conflict('concurrent_update', 'the offer changed meanwhile; read it again');
+        return {
+          restrictions: restrictionsFor(qualification.applicantType),
+          ...(current.contractId ? { contractId: successorId(current) } : {}),
+          ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
+        };
+      },
       writes: async (current) =>
         successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
     },

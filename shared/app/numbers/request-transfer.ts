@@ -1,6 +1,7 @@
 /**
  * The owner offers its number to another tenant. Primary course: the number waits for the recipient's
- * decision, and the offer reaches the recipient durably (recorded with the transition, retried if SNS
+ * decision under a new offer id (the recipient's qualification is filed under it and counts for this offer
+ * only), and the offer reaches the recipient durably (recorded with the transition, retried if sending
  * fails).
  * Variation: the owner names a tenant that does not exist: a 404 tenant_not_found, nothing changes. (The
  * number's state allows one pending offer at a time: a second is refused until the first is decided.)
@@ -25,7 +26,7 @@ export async function requestTransfer(
   const { number } = await runLifecycleCommand(
     deps,
     numberId,
-    { type: 'request_transfer', tenantId, toTenantId },
+    { type: 'request_transfer', tenantId, toTenantId, offerId: `offer_${deps.newId()}` },
     { at, actor: tenantId },
     {
       effects: (_current, next) => [

@@ -5,7 +5,12 @@
  */
 import { conflict } from '../../domain/errors.js';
 import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
-import { commitQualification, requireComplete, requireOwnApplication } from './applications.js';
+import {
+  commitQualification,
+  requireComplete,
+  requireOfferPending,
+  requireOwnApplication,
+} from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended, UNTIL_DECIDED } from './holds.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
@@ -24,6 +29,7 @@ export async function resubmitApplication(
   const app = await requireOwnApplication(deps, tenantId, applicationId);
   if (app.status !== 'rejected')
     throw conflict('invalid_transition', `a ${app.status} application cannot be resubmitted`);
+  if (app.transfer) await requireOfferPending(deps, app);
   const updated = { ...app, ...changes };
   const frozenDocuments = await requireComplete(deps, updated, at);
   const next = withStatus(

@@ -3,11 +3,12 @@
  * the application joins the review queue, its number still counting as one of the tenant's holds until it
  * is decided, in one commit. Each document's stored version and SHA-256 are frozen on the application:
  * reviewers read exactly those, whatever is uploaded later.
- * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again.
+ * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again; a
+ * transfer qualification whose offer has ended, a 409 transfer_offer_ended.
  */
 import { conflict } from '../../domain/errors.js';
 import { applicationView, withStatus } from '../../domain/numbers/application.js';
-import { requireComplete, requireOwnApplication } from './applications.js';
+import { requireComplete, requireOfferPending, requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended, UNTIL_DECIDED } from './holds.js';
 
@@ -20,6 +21,7 @@ export async function submitApplication(
   const app = await requireOwnApplication(deps, tenantId, applicationId);
   if (app.status !== 'draft')
     throw conflict('invalid_transition', `a ${app.status} application cannot be submitted`);
+  if (app.transfer) await requireOfferPending(deps, app);
   const frozenDocuments = await requireComplete(deps, app, at);
   const next = withStatus(
     app,

@@ -69,10 +69,15 @@ export interface ApplicationRecord {
   /**
    * The qualification of a transfer recipient: an application for a number another tenant offers it,
    * reviewed like a new applicant's. Its approval moves nothing (no fee, no activation); the recipient then
-   * accepts the transfer (naming it, or not: its approved one for the number is found), and the number takes
+   * accepts the transfer (naming it, or not: its approved one for the offer is found), and the number takes
    * this application's applicant type.
    */
   readonly transfer?: boolean;
+  /**
+   * The transfer offer a qualification was filed under (the number's `transferOfferId` then): it counts for
+   * that offer only. Absent on qualifications written before offers had ids (./transfer-offer.ts).
+   */
+  readonly transferOfferId?: string;
   /** Documents registered so far, counted by the store in the same write as each one (the limit holds under races). */
   readonly documentCount?: number;
   /** The exact stored versions reviewers see, fixed at the last (re)submission. */

@@ -52,6 +52,12 @@ export interface LifecycleState {
   readonly retentionEndsAt?: string;
   readonly arrearsRestoreBy?: string;
   readonly transferTo?: string;
+  /**
+   * The pending offer's own id and when it was made: a recipient's qualification counts only for the offer
+   * it was filed under (./transfer-offer.ts). Offers made before offers had ids carry neither.
+   */
+  readonly transferOfferId?: string;
+  readonly transferOfferedAt?: string;
   readonly cancellationEffectiveAt?: string;
   /** The status a withdrawn cancellation request returns to. */
   readonly statusBeforeCancellation?: NumberStatus;
@@ -85,7 +91,13 @@ export type LifecycleCommand =
   | { readonly type: 'stop_for_arrears' }
   | { readonly type: 'restore_after_payment' }
   | { readonly type: 'expire_arrears' }
-  | { readonly type: 'request_transfer'; readonly tenantId: string; readonly toTenantId: string }
+  | {
+      readonly type: 'request_transfer';
+      readonly tenantId: string;
+      readonly toTenantId: string;
+      /** A new id for this offer (every offer gets its own, even to the same tenant again). */
+      readonly offerId: string;
+    }
   | { readonly type: 'accept_transfer'; readonly tenantId: string }
   | { readonly type: 'abandon_transfer'; readonly tenantId: string }
   | { readonly type: 'request_cancellation'; readonly tenantId: string }
@@ -163,6 +175,12 @@ function requireOwner(state: LifecycleState, command: LifecycleCommand & { tenan
 }
 
 const EMPTY: LifecycleState = { status: 'available' };
+
+/** The state with its pending offer gone (accepted or abandoned): recipient, offer id and instant. */
+function withoutOffer(state: LifecycleState): LifecycleState {
+  const { transferTo: _t, transferOfferId: _i, transferOfferedAt: _a, ...rest } = state;
+  return rest;
+}
 
 const clearRouting = (
   previousOwner: string | undefined,
@@ -328,7 +346,13 @@ export function decide(
       if (status !== 'active') refuse(state, command);
       if (command.toTenantId === command.tenantId)
         refuse(state, command, 'a number cannot be transferred to its owner');
-      return done({ ...state, status: 'transfer_pending', transferTo: command.toTenantId });
+      return done({
+        ...state,
+        status: 'transfer_pending',
+        transferTo: command.toTenantId,
+        transferOfferId: command.offerId,
+        transferOfferedAt: at,
+      });
     case 'accept_transfer': {
       if (status !== 'transfer_pending' || state.transferTo !== command.tenantId) {
         throw new DomainError(
@@ -338,7 +362,7 @@ export function decide(
         );
       }
       const old = state.tenantId as string;
-      const { transferTo: _t, ...rest } = state;
+      const rest = withoutOffer(state);
       return done({ ...rest, status: 'active', tenantId: command.tenantId, retentionUsedDays: 0 }, [
         { kind: 'settle', tenantId: old, through: at, reason: 'transfer' },
         { kind: 'notify', tenantId: old, text: 'number transferred' },
@@ -353,8 +377,7 @@ export function decide(
       ) {
         throw new DomainError('not_found', 'transfer_not_found', 'no transfer of this number involves you');
       }
-      const { transferTo: _t, ...rest } = state;
-      return done({ ...rest, status: 'active' });
+      return done({ ...withoutOffer(state), status: 'active' });
     }
     case 'request_cancellation':
       requireOwner(state, command, at);

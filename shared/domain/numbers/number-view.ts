@@ -19,6 +19,8 @@ export interface NumberView {
   readonly arrearsRestoreBy?: string;
   readonly cancellationEffectiveAt?: string;
   readonly transferTo?: string;
+  /** The pending offer's id: the recipient's qualification names it (`transferOfferId`). */
+  readonly transferOfferId?: string;
   readonly updatedAt: string;
 }
 
@@ -41,6 +43,7 @@ export function numberView(number: NumberRecord, at: string): NumberView {
     ...pick('arrearsRestoreBy'),
     ...pick('cancellationEffectiveAt'),
     ...pick('transferTo'),
+    ...pick('transferOfferId'),
     updatedAt: number.updatedAt,
   } as NumberView;
 }

@@ -89,6 +89,8 @@ export const LIFECYCLE_FIELDS = [
   'retentionEndsAt',
   'arrearsRestoreBy',
   'transferTo',
+  'transferOfferId',
+  'transferOfferedAt',
   'cancellationEffectiveAt',
   'statusBeforeCancellation',
   'previousTenantId',

@@ -40,17 +40,17 @@ export const transferBody = z.strictObject({
 });
 
 /**
- * Accepting a transfer takes the recipient's approved qualification for this number (an application filed
- * for it with its documents and reviewed by an operator), whose reviewed applicant type sets the number's
- * restrictions: the one `qualificationApplicationId` names or, without it, the recipient's approved one for
- * the number (the most recently decided). `applicantType`, if given, must match it; it never qualifies on
- * its own.
+ * Accepting a transfer takes the recipient's approved qualification for this offer of the number (an
+ * application filed while the offer was pending, with its documents, reviewed by an operator; one from an
+ * earlier offer counts for nothing), whose reviewed applicant type sets the number's restrictions: the one
+ * `qualificationApplicationId` names or, without it, the recipient's approved one for the offer (the most
+ * recently decided). `applicantType`, if given, must match it; it never qualifies on its own.
  */
 export const transferDecisionBody = z.strictObject({
   decision: z.enum(['accept', 'decline']),
   applicantType: z.optional(z.enum(APPLICANT_TYPES)),
   qualificationApplicationId: z.optional(
-    z.string().check(z.regex(/^app_[0-9a-f-]{36}$/, 'your approved application for this number')),
+    z.string().check(z.regex(/^app_[0-9a-f-]{36}$/, 'your approved application for this offer')),
   ),
 });
 

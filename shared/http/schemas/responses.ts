@@ -43,6 +43,9 @@ const numberView = z.object({
   arrearsRestoreBy: z.optional(instant),
   cancellationEffectiveAt: z.optional(instant),
   transferTo: z.optional(z.string()),
+  transferOfferId: z.optional(
+    z.string().check(z.describe('The pending transfer offer; the recipient qualifies for this offer only')),
+  ),
   updatedAt: instant,
 });
 
@@ -176,6 +179,15 @@ const applicationView = z.object({
   documentCount: z.optional(z.int()),
   /** A transfer recipient's qualification for a number offered to it (its approval moves nothing). */
   transfer: z.optional(z.boolean()),
+  transferOfferId: z.optional(
+    z
+      .string()
+      .check(
+        z.describe(
+          'The transfer offer a qualification was filed for: it counts for that offer only (absent on qualifications filed before offers had ids)',
+        ),
+      ),
+  ),
   events: z.array(
     z.object({
       at: instant,

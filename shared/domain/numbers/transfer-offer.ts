@@ -1,0 +1,42 @@
+/**
+ * A transfer offer and the qualifications that count for it. A recipient's qualification (an application an
+ * operator reviewed) is filed under one offer and counts for that offer only: an approval from an earlier
+ * offer of the same number to the same tenant (withdrawn, declined, or the number transferred and offered
+ * again later) qualifies nothing now, since nobody reviewed the recipient for this offer.
+ */
+import type { ApplicationRecord } from './application.js';
+import type { NumberRecord } from './number.js';
+
+export interface TransferOffer {
+  /** Undefined for an offer made before offers had ids. */
+  readonly offerId?: string;
+  /** When the offer was made, or an instant no earlier (see offerOf). */
+  readonly offeredAt: string;
+}
+
+/**
+ * The number's pending offer. An offer made before offers had ids has no recorded instant either: its
+ * number's `updatedAt` stands in, never earlier than the offer (the offer's transition set it, later writes
+ * only move it on), so a comparison against it can only refuse more, never accept an older qualification.
+ */
+export function offerOf(number: Pick<NumberRecord, 'transferOfferId' | 'transferOfferedAt' | 'updatedAt'>) {
+  return {
+    ...(number.transferOfferId ? { offerId: number.transferOfferId } : {}),
+    offeredAt: number.transferOfferedAt ?? number.updatedAt,
+  } satisfies TransferOffer;
+}
+
+/**
+ * Whether a qualification was filed under `offer`. One filed under an offer names it. One written before
+ * qualifications named their offer counts only if it was created strictly after the offer was made: a
+ * qualification is created only while an offer to its tenant is pending, and offers of a number follow one
+ * another, so one created after this offer began belongs to it; one created before (or at the same instant,
+ * which cannot be told apart from the end of an earlier offer) needs a new review.
+ */
+export function isQualificationFor(
+  app: Pick<ApplicationRecord, 'transferOfferId' | 'createdAt'>,
+  offer: TransferOffer,
+): boolean {
+  if (app.transferOfferId !== undefined) return app.transferOfferId === offer.offerId;
+  return Date.parse(app.createdAt) > Date.parse(offer.offeredAt);
+}

@@ -1,0 +1,55 @@
+/** Which qualification counts for which transfer offer (shared/domain/numbers/transfer-offer.ts). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isQualificationFor, offerOf } from '../../shared/domain/numbers/transfer-offer.js';
+
+const instant = fc
+  .integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2028-01-01T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString());
+const offerId = fc.constantFrom('offer_a', 'offer_b', 'offer_c');
+
+describe('transfer offers and their qualifications', () => {
+  it('a qualification naming an offer counts for that offer only, whenever it was created', () => {
+    fc.assert(
+      fc.property(offerId, offerId, instant, instant, (filedFor, current, createdAt, offeredAt) => {
+        const counts = isQualificationFor(
+          { transferOfferId: filedFor, createdAt },
+          { offerId: current, offeredAt },
+        );
+        expect(counts).toBe(filedFor === current);
+      }),
+    );
+  });
+
+  it('one written before offers had ids counts only if created strictly after the offer was made', () => {
+    fc.assert(
+      fc.property(
+        fc.option(offerId, { nil: undefined }),
+        instant,
+        instant,
+        (current, createdAt, offeredAt) => {
+          const offer = { ...(current ? { offerId: current } : {}), offeredAt };
+          expect(isQualificationFor({ createdAt }, offer)).toBe(
+            Date.parse(createdAt) > Date.parse(offeredAt),
+          );
+        },
+      ),
+    );
+    const offeredAt = '2026-12-03T02:00:00.000Z';
+    expect(isQualificationFor({ createdAt: offeredAt }, { offerId: 'offer_a', offeredAt })).toBe(false);
+    expect(isQualificationFor({ createdAt: '2026-12-03T02:00:00.001Z' }, { offeredAt })).toBe(true);
+  });
+
+  it('an offer made before offers had ids is dated by its number’s last update', () => {
+    expect(offerOf({ updatedAt: '2026-12-05T00:00:00.000Z' })).toEqual({
+      offeredAt: '2026-12-05T00:00:00.000Z',
+    });
+    expect(
+      offerOf({
+        transferOfferId: 'offer_a',
+        transferOfferedAt: '2026-12-01T00:00:00.000Z',
+        updatedAt: '2026-12-05T00:00:00.000Z',
+      }),
+    ).toEqual({ offerId: 'offer_a', offeredAt: '2026-12-01T00:00:00.000Z' });
+  });
+});
