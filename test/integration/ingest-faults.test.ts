@@ -15,6 +15,7 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { type Account, callAllowance } from '../../shared/domain/accounts/account.js';
+import { MAX_CALL_SECONDS } from '../../shared/domain/routing/decision.js';
 import { localDay, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
@@ -41,6 +42,8 @@ import {
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
+/** The refusal point with no stored tariff version: 4008 payg long distance 30 + recording 2 = 32 fen. */
+const REFUSAL_RATE = 32;
 const handler = (event: KinesisStreamEvent) => processContactRecords(event);
 const stream = (maxRetries = 3) =>
   new LocalContactStream(
@@ -381,7 +384,13 @@ describe('ingest under faults', () => {
     let calls = 0;
     // Each call: 5 minutes at 30 fen = 150; the routing decision is asked before each call.
     for (;;) {
-      const decision = callAllowance((await account(tenantId)) as Account, today, 30);
+      const decision = callAllowance(
+        (await account(tenantId)) as Account,
+        today,
+        30,
+        MAX_CALL_SECONDS,
+        REFUSAL_RATE,
+      );
       if (!decision.allowed) {
         expect(decision.reason).toBe('spend_cap_reached');
         break;
@@ -404,8 +413,14 @@ describe('ingest under faults', () => {
     expect(calls).toBe(Math.ceil(2_000 / 150));
     expect(outbox.sent(tenantId).filter((m) => m.kind === 'spend_cap_reached')).toHaveLength(1);
     const midnight = nextLocalMidnight(zone, now.getTime());
-    expect(callAllowance(acct as Account, localDay(zone, midnight), 30)).toMatchObject({ allowed: true });
-    expect(callAllowance(acct as Account, localDay(zone, midnight - 1), 30)).toMatchObject({
+    expect(
+      callAllowance(acct as Account, localDay(zone, midnight), 30, MAX_CALL_SECONDS, REFUSAL_RATE),
+    ).toMatchObject({
+      allowed: true,
+    });
+    expect(
+      callAllowance(acct as Account, localDay(zone, midnight - 1), 30, MAX_CALL_SECONDS, REFUSAL_RATE),
+    ).toMatchObject({
       allowed: false,
     });
   });

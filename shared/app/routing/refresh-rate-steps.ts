@@ -4,15 +4,14 @@
  * route-call switches to the new prices at their effective instant however long ago the number was applied.
  * Variation: a snapshot whose routing was cleared meanwhile (a hand-over) is left as it is.
  */
-import type { Tariff } from '../../domain/rating/tariff.js';
 import type { CompiledRouting } from '../../domain/routing/types.js';
-import { rateSteps } from '../../domain/routing/worst-rate.js';
+import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
 import type { RoutingStore } from '../../ports/routing.js';
 
 export interface RefreshRateStepsDeps {
   readonly routing: Pick<RoutingStore, 'appliedSnapshots' | 'writeSnapshotRates'>;
   /** The tariff in force at an instant, then each one a stored version brings in later. */
-  readonly tariffsFrom: (at: Date) => Promise<readonly { from: string; tariff: Tariff }[]>;
+  readonly tariffsFrom: (at: Date) => Promise<TariffsFrom>;
 }
 
 export async function refreshRateSteps(
