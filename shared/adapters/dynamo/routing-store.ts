@@ -32,10 +32,9 @@ import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
-/** A snapshot item as scans list it: with the access number its key names. */
 /** A snapshot whose rate steps are missing or empty (`:noSteps` = 0). */
 const LACKING_STEPS = '(attribute_not_exists(rateSteps) OR size(rateSteps) = :noSteps)';
-
+/** A snapshot item as scans list it: with the access number its key names. */
 const listed = (item: Record<string, unknown>): ListedSnapshot => ({
   ...item,
   accessNumber: String(item.pk).replace(/^ACCESS#/, ''),

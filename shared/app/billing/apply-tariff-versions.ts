@@ -28,7 +28,13 @@ export interface ApplyTariffVersionsDeps {
   readonly refreshCallRates: (
     at: string,
     options: { readonly pricesChanged: boolean },
-  ) => Promise<{ readonly snapshots: number; readonly givenSteps: number }>;
+  ) => Promise<CallRatesRefresh>;
+}
+
+/** Snapshots whose rate steps were written, and how many of them had none. */
+export interface CallRatesRefresh {
+  readonly snapshots: number;
+  readonly givenSteps: number;
 }
 
 export interface TariffJobResult {
@@ -59,7 +65,7 @@ export async function applyTariffVersions(
 ): Promise<TariffJobResult> {
   const pending = await deps.tariffs.pending();
   const pricesChanged = pending.some((v) => v.rates && Object.keys(v.rates).length > 0);
-  let rerated: { readonly snapshots: number; readonly givenSteps: number } | undefined;
+  let rerated: CallRatesRefresh | undefined;
   // New prices first, so a failure leaves the versions pending and the next run tries again.
   if (pricesChanged) rerated = await deps.refreshCallRates(at, { pricesChanged });
   const notices = await applyVersions(deps, pending, at, zone);
