@@ -52,7 +52,8 @@ export const BILLING_JOBS: readonly JobRow[] = [
     entry: 'functions/jobs/billing-tariffs.ts',
     schedule: 'cron(0 2 * * ? *)',
     timeZone: ZONE,
-    // routing: new per-minute prices refresh the worst rates the routing snapshots carry for call setup.
+    // routing: new per-minute prices refresh the worst rates the routing snapshots carry for call setup,
+    // and every run gives rate steps to snapshots still without them (a filtered scan, then conditional updates).
     tables: { numbers: 'write', ops: 'write', routing: 'write' },
     capabilities: ['notifications'],
     timeoutSeconds: 900,

@@ -61,7 +61,7 @@ export interface SnapshotRouting {
   readonly routingVersion: number;
   readonly worstRatePerMinute: number;
   /** The worst rates from the apply on, one step per tariff in force (shared/domain/routing/worst-rate.ts). */
-  readonly rateSteps?: readonly RateStep[];
+  readonly rateSteps: readonly RateStep[];
   /** The tenant whose configuration this is: calls never use it once the number has another owner. */
   readonly tenantId: string;
   /** The public calendar it was compiled with, when the config uses it (indexed for recompiles). */
@@ -97,13 +97,22 @@ export interface RoutingStore {
     readonly cursor?: unknown;
     readonly at: string;
   }): Promise<void>;
-  /** Every snapshot that carries routing (an applied configuration), a page at a time. */
-  appliedSnapshots(): AsyncIterable<readonly ListedSnapshot[]>;
-  /** Sets a snapshot's worst rates, unless its routing was cleared meanwhile (a hand-over). */
+  /**
+   * Every snapshot that carries routing (an applied configuration), a page at a time; with
+   * `lackingRateSteps`, only those whose rate steps are missing or empty.
+   */
+  appliedSnapshots(filter?: {
+    readonly lackingRateSteps?: boolean;
+  }): AsyncIterable<readonly ListedSnapshot[]>;
+  /**
+   * Sets a snapshot's worst rates, unless its routing was cleared meanwhile (a hand-over) or, with
+   * `onlyIfLackingSteps`, it has rate steps by now (an apply wrote its own). True when written.
+   */
   writeSnapshotRates(
     accessNumber: string,
     rates: { readonly worstRatePerMinute: number; readonly rateSteps: readonly RateStep[] },
-  ): Promise<void>;
+    condition?: { readonly onlyIfLackingSteps?: boolean },
+  ): Promise<boolean>;
   /** One page of snapshots written before stamping existed (routing, no calendar stamp). */
   unstampedSnapshots(
     cursor: unknown,

@@ -83,9 +83,10 @@ export const billingJobs = {
     const deps = {
       ...billingStores,
       notifications: await port('notifications'),
-      // Routing's snapshots carry the worst rates call setup reads: new per-minute prices refresh them.
-      refreshCallRates: (now: string) =>
-        refreshRateSteps({ routing: new DynamoRoutingStore(), tariffsFrom }, now),
+      // Routing's snapshots carry the worst rates call setup reads: new per-minute prices refresh them, and
+      // snapshots without any get theirs on every run.
+      refreshCallRates: (now: string, options: { readonly pricesChanged: boolean }) =>
+        refreshRateSteps({ routing: new DynamoRoutingStore(), tariffsFrom }, now, options),
     };
     return applyTariffVersions(deps, at, billingZone());
   },

@@ -11,6 +11,7 @@ import type { TariffVersion } from '../domain/billing/tariffs.js';
 import { configInForce, type NumbersConfig, numbersConfig } from '../domain/numbers/config.js';
 import type { Tariff } from '../domain/rating/tariff.js';
 import { rateChangeInstants, tariffKeyAt, tariffAt as tariffOf } from '../domain/rating/tariff-at.js';
+import type { TariffsFrom } from '../domain/routing/worst-rate.js';
 import type { TariffStore } from '../ports/tariffs.js';
 
 const TTL_MS = 60_000;
@@ -68,7 +69,7 @@ export async function tariffAt(at: Date): Promise<Tariff> {
 }
 
 /** The tariff in force at `at`, then each tariff a stored version brings in later, with its effective instant. */
-export async function tariffsFrom(at: Date): Promise<{ from: string; tariff: Tariff }[]> {
+export async function tariffsFrom(at: Date): Promise<TariffsFrom> {
   const lookup = await tariffsInForce(at);
   const later = rateChangeInstants(numbersConfig().tariff, await versions(at.getTime())).filter(
     (ms) => ms > at.getTime(),

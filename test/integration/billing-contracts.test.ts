@@ -157,7 +157,10 @@ describe('tariff versions', async () => {
       now: new Date(version.scheduledAt),
       zone: ZONE,
     });
-  const announceTariffs = (at: string) => applyTariffVersions({ ...billingStores, notifications }, at, ZONE);
+  // No routing snapshot here: the call-setup rates are routing's tests' subject.
+  const refreshCallRates = async () => ({ snapshots: 0, givenSteps: 0 });
+  const announceTariffs = (at: string) =>
+    applyTariffVersions({ ...billingStores, notifications, refreshCallRates }, at, ZONE);
   const { monthlyCharges } = await import('../../shared/domain/billing/charges.js');
 
   it('copies a scheduled version onto its plan contracts and notifies each tenant once', async () => {

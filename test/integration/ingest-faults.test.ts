@@ -15,6 +15,7 @@ import {
   type LocalNotifications,
 } from '../../shared/adapters/local/local-notifications.js';
 import { type Account, callAllowance } from '../../shared/domain/accounts/account.js';
+import { MAX_CALL_SECONDS } from '../../shared/domain/routing/decision.js';
 import { localDay, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
@@ -41,6 +42,11 @@ import {
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
+/**
+ * Call setup's allowance for a 30-fen number, refusing at the dearest minute with no stored tariff version:
+ * 4008 payg long distance 30 + recording 2 = 32 fen.
+ */
+const allowance = (acct: Account, day: string) => callAllowance(acct, day, 30, MAX_CALL_SECONDS, 32);
 const handler = (event: KinesisStreamEvent) => processContactRecords(event);
 const stream = (maxRetries = 3) =>
   new LocalContactStream(
@@ -381,7 +387,7 @@ describe('ingest under faults', () => {
     let calls = 0;
     // Each call: 5 minutes at 30 fen = 150; the routing decision is asked before each call.
     for (;;) {
-      const decision = callAllowance((await account(tenantId)) as Account, today, 30);
+      const decision = allowance((await account(tenantId)) as Account, today);
       if (!decision.allowed) {
         expect(decision.reason).toBe('spend_cap_reached');
         break;
@@ -404,10 +410,8 @@ describe('ingest under faults', () => {
     expect(calls).toBe(Math.ceil(2_000 / 150));
     expect(outbox.sent(tenantId).filter((m) => m.kind === 'spend_cap_reached')).toHaveLength(1);
     const midnight = nextLocalMidnight(zone, now.getTime());
-    expect(callAllowance(acct as Account, localDay(zone, midnight), 30)).toMatchObject({ allowed: true });
-    expect(callAllowance(acct as Account, localDay(zone, midnight - 1), 30)).toMatchObject({
-      allowed: false,
-    });
+    expect(allowance(acct as Account, localDay(zone, midnight))).toMatchObject({ allowed: true });
+    expect(allowance(acct as Account, localDay(zone, midnight - 1))).toMatchObject({ allowed: false });
   });
 });
 

@@ -21,6 +21,7 @@ import { tableName } from '../../shared/config.js';
 import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import type { SendOptions, WorkQueue } from '../../shared/ports/work-queue.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const AT = '2026-11-25T02:00:00.000Z';
@@ -48,7 +49,11 @@ const stores = {
 const request = () =>
   requestRoutingApply({ ...stores, newId: () => `job-${++jobs}` }, { number, tenantId: 'acme', at: AT });
 const work = (message: RoutingApplyMessage, at = AT) =>
-  runRoutingApply({ ...stores, telephony: async () => telephony }, message, at);
+  runRoutingApply(
+    { ...stores, telephony: async () => telephony, tariffsFrom: defaultTariffOnly },
+    message,
+    at,
+  );
 /** Delivers the queue's messages in order until it is empty (as SQS would, delays aside). */
 async function drain() {
   const outcomes: string[] = [];

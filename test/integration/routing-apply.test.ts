@@ -39,6 +39,7 @@ import type { RoutingConfig } from '../../shared/domain/routing/types.js';
 import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { tariffsFrom, useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE, ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const routingStore = new DynamoRoutingStore();
@@ -58,7 +59,10 @@ const putConfig = (
 const getConfig = (n: string, version?: number) => routingStore.config(n, version);
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
-  applyRoutingUseCase({ routing: routingStore, calendars: calendarStore, telephony }, request);
+  applyRoutingUseCase(
+    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    request,
+  );
 
 const connect = mockClient(ConnectClient);
 const WRITES = [

@@ -50,6 +50,7 @@ import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { apiEvent, lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const routingStore = new DynamoRoutingStore();
@@ -68,7 +69,10 @@ const putConfig = (
   );
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
-  applyRoutingUseCase({ routing: routingStore, calendars: calendarStore, telephony }, request);
+  applyRoutingUseCase(
+    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    request,
+  );
 const loadPublicCalendar = () => loadCalendar(calendarStore);
 const checkHolidayCalendar = (at: string) =>
   checkHolidayCalendarUseCase({ calendars: calendarStore, timeZone: 'Asia/Shanghai' }, at);
@@ -76,7 +80,10 @@ const recompileHolidaySnapshots = ({
   telephony,
   ...request
 }: RecompileHolidaysRequest & { telephony: TelephonyPort }) =>
-  recompileHolidays({ routing: routingStore, calendars: calendarStore, telephony }, request);
+  recompileHolidays(
+    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    request,
+  );
 
 type Response = { statusCode: number; body: string; headers?: Record<string, string> };
 const ctx = lambdaContext as Context;

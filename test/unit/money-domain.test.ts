@@ -21,6 +21,9 @@ import { TariffBook } from '../../shared/domain/rating/tariff.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`/work/shared/handbook/fixtures/${name}`, 'utf8'));
 const DAY = '2026-11-24';
+/** The default tariff's dearest minute (4008 payg long distance 30 + recording 2), where a test needs one rate. */
+const REFUSAL_RATE = 32;
+const MAX_CALL_SECONDS = 4 * 3600;
 
 describe('parseContactRecord', () => {
   it('normalises the fixtures', () => {
@@ -115,7 +118,9 @@ describe('account movements', () => {
       fc.property(
         fc.integer({ min: 0, max: 50_000 }),
         fc.array(fc.array(movementArb, { maxLength: 5 }), { maxLength: 20 }),
-        (opening, batches) => {
+        // Whatever the tariff in force: the invariants hold at any refusal rate.
+        fc.integer({ min: 1, max: 500 }),
+        (opening, batches, rate) => {
           let account: Account = { ...newAccount('t', DAY), balance: opening, dailyCap: 3_000 };
           let expected = opening;
           let arrearsAlerts = 0;
@@ -125,7 +130,7 @@ describe('account movements', () => {
           const capDays = new Set<string>();
           for (const batch of batches) {
             const before = account;
-            const step = applyMovements(account, batch);
+            const step = applyMovements(account, batch, rate);
             account = step.account;
             expected += batch.reduce((s, m) => s + m.amount, 0);
             expect(account.balance - account.owed).toBe(expected);
@@ -140,7 +145,7 @@ describe('account movements', () => {
             }
             // After a movement that took money, calls refused for the balance means the customer was told.
             const tookMoney = account.balance - account.owed < before.balance - before.owed;
-            if (tookMoney && refusalOf(account, account.spendDay) === 'balance')
+            if (tookMoney && refusalOf(account, account.spendDay, rate) === 'balance')
               expect(account.balanceRefusalAlerted).toBe(true);
             arrearsAlerts += step.crossings.filter((c) => c.kind === 'arrears').length;
             restoredAlerts += step.crossings.filter((c) => c.kind === 'service_restored').length;
@@ -158,19 +163,36 @@ describe('account movements', () => {
 
   it('bounds the routing decision by balance and what is left under the cap', () => {
     const account = { ...newAccount('t', DAY), balance: 10_000, dailyCap: 2_000, spendToday: 1_700 };
-    expect(callAllowance(account, DAY, 30)).toEqual({ allowed: true, maxDurationSeconds: 600 });
-    expect(callAllowance({ ...account, spendToday: 2_000 }, DAY, 30)).toEqual({
-      allowed: false,
-      reason: 'spend_cap_reached',
+    expect(callAllowance(account, DAY, 30, MAX_CALL_SECONDS, REFUSAL_RATE)).toEqual({
+      allowed: true,
+      maxDurationSeconds: 600,
     });
-    expect(callAllowance({ ...account, spendToday: 2_000 }, '2026-11-25', 30)).toMatchObject({
+    expect(callAllowance({ ...account, spendToday: 2_000 }, DAY, 30, MAX_CALL_SECONDS, REFUSAL_RATE)).toEqual(
+      {
+        allowed: false,
+        reason: 'spend_cap_reached',
+      },
+    );
+    expect(
+      callAllowance({ ...account, spendToday: 2_000 }, '2026-11-25', 30, MAX_CALL_SECONDS, REFUSAL_RATE),
+    ).toMatchObject({
       allowed: true,
     });
-    expect(callAllowance({ ...account, balance: 0, status: 'arrears' }, DAY, 30)).toEqual({
+    expect(
+      callAllowance({ ...account, balance: 0, status: 'arrears' }, DAY, 30, MAX_CALL_SECONDS, REFUSAL_RATE),
+    ).toEqual({
       allowed: false,
       reason: 'arrears',
     });
-    expect(callAllowance({ ...account, balance: 20, dailyCap: undefined }, DAY, 30)).toEqual({
+    expect(
+      callAllowance(
+        { ...account, balance: 20, dailyCap: undefined },
+        DAY,
+        30,
+        MAX_CALL_SECONDS,
+        REFUSAL_RATE,
+      ),
+    ).toEqual({
       allowed: false,
       reason: 'insufficient_balance',
     });
@@ -180,7 +202,7 @@ describe('account movements', () => {
 describe('chargeCalls (pure)', () => {
   const book = new TariffBook(DEFAULT_TARIFF);
   const ctx = { bookAt: () => book, regions: geoRegions };
-  const at = { nowMs: Date.parse('2026-11-24T12:00:00Z') };
+  const at = { nowMs: Date.parse('2026-11-24T12:00:00Z'), refusalRatePerMinute: REFUSAL_RATE };
   const contact = (name: string) => {
     const p = parseContactRecord(fixture(name));
     if (p.kind !== 'call') throw new Error(name);
@@ -244,6 +266,7 @@ describe('chargeCalls (pure)', () => {
     };
     const result = chargeCalls(account, [shifted], new Map(), ctx, {
       nowMs: Date.parse('2026-11-24T15:58:00Z'),
+      refusalRatePerMinute: REFUSAL_RATE,
     });
     // 1 minute local at 15 fen, night band (00:01 local): 30% off → 10.5 → 11 fen, counted on the 24th.
     expect(result.account).toMatchObject({ spendDay: DAY, spendToday: 111 });
@@ -306,7 +329,8 @@ describe('deferred postings', () => {
       fc.property(
         fc.integer({ min: 0, max: 20_000 }),
         fc.array(fc.array(movementArb, { maxLength: 6 }), { maxLength: 8 }),
-        (opening, chunks) => {
+        fc.integer({ min: 1, max: 500 }),
+        (opening, chunks, rate) => {
           const start: Account = {
             ...newAccount('t', DAY),
             balance: opening,
@@ -317,11 +341,11 @@ describe('deferred postings', () => {
           let direct = start;
           const postings = chunks.map((movements, k) => {
             const before = direct;
-            direct = applyMovements(direct, movements).account;
+            direct = applyMovements(direct, movements, rate).account;
             direct = { ...direct, includedSecondsUsed: direct.includedSecondsUsed + 30 };
             return postingOf(`p#${k}`, before, direct, movements, movements.length);
           });
-          const deferred = applyPostings(start, postings).account;
+          const deferred = applyPostings(start, postings, rate).account;
           expect(deferred.balance - deferred.owed).toBe(direct.balance - direct.owed);
           expect(deferred.spendDay).toBe(direct.spendDay);
           expect(deferred.includedSecondsUsed).toBe(direct.includedSecondsUsed);

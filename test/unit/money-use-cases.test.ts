@@ -136,7 +136,12 @@ describe('setSpendCap', () => {
     const { accounts, saved } = store([false, true]);
     const published: Notification[] = [];
     const view = await setSpendCap(
-      { accounts, zone: 'Asia/Shanghai', publishAlerts: async (a) => published.push(...a) },
+      {
+        accounts,
+        zone: 'Asia/Shanghai',
+        publishAlerts: async (a) => published.push(...a),
+        refusalRateAt: async () => 32,
+      },
       't',
       100,
       clock.now(),
@@ -152,7 +157,7 @@ describe('setSpendCap', () => {
     vi.useFakeTimers();
     try {
       const outcome = setSpendCap(
-        { accounts, zone: 'Asia/Shanghai', publishAlerts: async () => 0 },
+        { accounts, zone: 'Asia/Shanghai', publishAlerts: async () => 0, refusalRateAt: async () => 32 },
         't',
         100,
         clock.now(),

@@ -319,7 +319,8 @@ describe('the messaging port in AWS', () => {
       alertPhones: ['+8613912345678'],
     };
     for (let i = 0; i < 20; i++) {
-      const step = applyMovements(account, [{ amount: -150, spend: { amount: 150, day: '2026-11-24' } }]);
+      // The default tariff's dearest minute (32 fen) is the refusal point: the balance stays far above it.
+      const step = applyMovements(account, [{ amount: -150, spend: { amount: 150, day: '2026-11-24' } }], 32);
       account = step.account;
       for (const c of step.crossings) {
         const alert = alertFor(account, c);

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMovements, newAccount, REFUSAL_RATE_PER_MINUTE } from '../../shared/domain/accounts/account.js';
+import { applyMovements, newAccount } from '../../shared/domain/accounts/account.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import {
   approvalFees,
@@ -16,6 +16,8 @@ import {
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
 
 const app = { applicationId: 'app_1', tenantId: 't', number: '4008168168' };
+/** The default tariff's dearest minute: 4008 payg long distance 30 + recording 2 = 32 fen. */
+const REFUSAL_RATE = 32;
 
 describe('approval fees', () => {
   it('name what is due and what is available when paid-in money falls short', () => {
@@ -61,7 +63,7 @@ describe('approval fees', () => {
         fc.integer({ min: 0, max: 1_000_000 }),
         // A first top-up pays at least one minute (the configured one is 500 yuan): less would leave the
         // new account unable to pay a call, which is arrears by design.
-        fc.integer({ min: REFUSAL_RATE_PER_MINUTE, max: 100_000 }),
+        fc.integer({ min: REFUSAL_RATE, max: 100_000 }),
         fc.integer({ min: 0, max: 2_000_000 }),
         fc.integer({ min: 0, max: 500_000 }),
         (selectionFee, firstTopUp, paidIn, promotional) => {
@@ -74,9 +76,11 @@ describe('approval fees', () => {
           }
           requireFunded(fees, funds);
           const before = { ...newAccount('t', '2026-11-25'), balance: funds.balance };
-          const { account, crossings } = applyMovements(before, [
-            { amount: openingFeeEntry(app, fees, '2026-11-25T02:00:00.000Z').amount },
-          ]);
+          const { account, crossings } = applyMovements(
+            before,
+            [{ amount: openingFeeEntry(app, fees, '2026-11-25T02:00:00.000Z').amount }],
+            REFUSAL_RATE,
+          );
           expect(account.owed).toBe(0);
           expect(account.status).toBe('active');
           expect(account.balance).toBe(funds.balance - selectionFee);

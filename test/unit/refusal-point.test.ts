@@ -10,67 +10,85 @@ import {
   applyMovements,
   callAllowance,
   newAccount,
-  REFUSAL_RATE_PER_MINUTE,
   refusalOf,
+  tariffWorstRatePerMinute,
 } from '../../shared/domain/accounts/account.js';
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { tariffAt } from '../../shared/domain/rating/tariff-at.js';
-import { decideCall, ratesAt } from '../../shared/domain/routing/decision.js';
+import {
+  decideCall,
+  MAX_CALL_SECONDS,
+  ratesAt,
+  STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE,
+} from '../../shared/domain/routing/decision.js';
 import { rateSteps } from '../../shared/domain/routing/worst-rate.js';
 import { alwaysOpenSnapshot } from '../support/routing-snapshots.js';
 import { snapshotOf } from './routing-fixtures.js';
 
 const DAY = '2026-11-24';
 const base = (over: Partial<Account>): Account => ({ ...newAccount('acme', DAY), ...over });
+/** The default tariff's dearest minute, by hand: 4008 payg long distance 30 + recording 2. */
+const RATE = 32;
 
 describe('the refusal point', () => {
   it('is one minute at the tariff’s worst rate: 32 fen', () => {
-    expect(REFUSAL_RATE_PER_MINUTE).toBe(32);
+    expect(tariffWorstRatePerMinute(DEFAULT_TARIFF)).toBe(RATE);
+    // A snapshot applied before rate steps were kept refuses at the default tariff's, until the job gives steps.
+    expect(STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE).toBe(RATE);
+    expect(ratesAt({ worstRatePerMinute: 20 }, Date.parse('2027-06-01T00:00:00Z'))).toEqual({
+      worstRatePerMinute: 20,
+      refusalRatePerMinute: RATE,
+    });
   });
 
   it('refuses for the cap while spend is still under it by less than a minute', () => {
     // Cap 200, spent 169: 169 + 32 = 201 > 200 → refused; spent 168: 168 + 32 = 200, not past → taken.
     const capped = base({ balance: 10_000, dailyCap: 200, spendToday: 169 });
-    expect(refusalOf(capped, DAY)).toBe('spend_cap');
-    expect(refusalOf({ ...capped, spendToday: 168 }, DAY)).toBe(null);
+    expect(refusalOf(capped, DAY, RATE)).toBe('spend_cap');
+    expect(refusalOf({ ...capped, spendToday: 168 }, DAY, RATE)).toBe(null);
     // The cap resets with the day.
-    expect(refusalOf(capped, '2026-11-25')).toBe(null);
-    expect(callAllowance(capped, DAY, 25)).toEqual({ allowed: false, reason: 'spend_cap_reached' });
+    expect(refusalOf(capped, '2026-11-25', RATE)).toBe(null);
+    expect(callAllowance(capped, DAY, 25, MAX_CALL_SECONDS, RATE)).toEqual({
+      allowed: false,
+      reason: 'spend_cap_reached',
+    });
   });
 
   it('refuses for the balance when 13 fen cannot pay a minute, even on a cheaper number', () => {
     const low = base({ balance: 13 });
-    expect(refusalOf(low, DAY)).toBe('balance');
+    expect(refusalOf(low, DAY, RATE)).toBe('balance');
     // A 4007 number's worst minute is 22 fen; 31 fen would pay it but not the tariff's 32: refused alike.
-    expect(callAllowance({ ...low, balance: 31 }, DAY, 22)).toEqual({
+    expect(callAllowance({ ...low, balance: 31 }, DAY, 22, MAX_CALL_SECONDS, RATE)).toEqual({
       allowed: false,
       reason: 'insufficient_balance',
     });
-    expect(callAllowance({ ...low, balance: 32 }, DAY, 22)).toEqual({
+    expect(callAllowance({ ...low, balance: 32 }, DAY, 22, MAX_CALL_SECONDS, RATE)).toEqual({
       allowed: true,
       maxDurationSeconds: 60,
     });
-    expect(callAllowance({ ...low, balance: 0, status: 'arrears' }, DAY, 22)).toEqual({
-      allowed: false,
-      reason: 'arrears',
-    });
+    expect(callAllowance({ ...low, balance: 0, status: 'arrears' }, DAY, 22, MAX_CALL_SECONDS, RATE)).toEqual(
+      {
+        allowed: false,
+        reason: 'arrears',
+      },
+    );
   });
 
   it('the account view says why calls are refused and always names a plan', () => {
-    const capped = accountView(base({ balance: 10_000, dailyCap: 200, spendToday: 169 }), DAY);
+    const capped = accountView(base({ balance: 10_000, dailyCap: 200, spendToday: 169 }), DAY, RATE);
     expect(capped).toMatchObject({
       status: 'active',
       capReachedToday: true,
       callsRefusedFor: 'spend_cap',
       plan: 'payg',
     });
-    expect(accountView(base({ balance: 13 }), DAY)).toMatchObject({
+    expect(accountView(base({ balance: 13 }), DAY, RATE)).toMatchObject({
       status: 'active',
       capReachedToday: false,
       callsRefusedFor: 'balance',
     });
-    expect(accountView(base({ balance: 5_000, plan: 'basic' }), DAY)).toMatchObject({
+    expect(accountView(base({ balance: 5_000, plan: 'basic' }), DAY, RATE)).toMatchObject({
       callsRefusedFor: null,
       capReachedToday: false,
       plan: 'basic',
@@ -79,18 +97,18 @@ describe('the refusal point', () => {
 
   it('a 45-fen call leaving 13 fen sends "balance exhausted" once; a top-up to a full minute restores', () => {
     const before = base({ balance: 58, lowBalanceAlerted: true });
-    const spent = applyMovements(before, [{ amount: -45, spend: { amount: 45, day: DAY } }]);
+    const spent = applyMovements(before, [{ amount: -45, spend: { amount: 45, day: DAY } }], RATE);
     expect(spent.account).toMatchObject({ balance: 13, status: 'active' });
     expect(spent.crossings.map((c) => c.kind)).toEqual(['arrears']);
     expect(spent.crossings[0]?.params.balance).toBe('¥0.13');
     // A further 13-fen call empties it: still the same refusal, no second alert.
-    const emptied = applyMovements(spent.account, [{ amount: -13, spend: { amount: 13, day: DAY } }]);
+    const emptied = applyMovements(spent.account, [{ amount: -13, spend: { amount: 13, day: DAY } }], RATE);
     expect(emptied.account).toMatchObject({ balance: 0, status: 'arrears' });
     expect(emptied.crossings.map((c) => c.kind)).toEqual([]);
     // Topping up 20 fen pays no minute: still refused, nothing said; 100 fen more restores service.
-    const small = applyMovements(emptied.account, [{ amount: 20 }]);
+    const small = applyMovements(emptied.account, [{ amount: 20 }], RATE);
     expect(small.crossings).toEqual([]);
-    const topped = applyMovements(small.account, [{ amount: 100 }]);
+    const topped = applyMovements(small.account, [{ amount: 100 }], RATE);
     expect(topped.account.balance).toBe(120);
     expect(topped.crossings.map((c) => c.kind)).toEqual(['service_restored']);
   });
@@ -98,14 +116,14 @@ describe('the refusal point', () => {
   it('sends the cap alert once a day when the spend leaves less than a minute under the cap', () => {
     // Cap 200: a 150-fen call leaves 50 (taken); a 19-fen call brings spend to 169, 31 left: refused, alert.
     const start = base({ balance: 10_000, dailyCap: 200 });
-    const first = applyMovements(start, [{ amount: -150, spend: { amount: 150, day: DAY } }]);
+    const first = applyMovements(start, [{ amount: -150, spend: { amount: 150, day: DAY } }], RATE);
     expect(first.crossings).toEqual([]);
-    const second = applyMovements(first.account, [{ amount: -19, spend: { amount: 19, day: DAY } }]);
+    const second = applyMovements(first.account, [{ amount: -19, spend: { amount: 19, day: DAY } }], RATE);
     expect(second.account.spendToday).toBe(169);
     expect(second.crossings.map((c) => [c.kind, c.dedupeKey])).toEqual([
       ['spend_cap_reached', `spend_cap_reached#acme#${DAY}`],
     ]);
-    const third = applyMovements(second.account, [{ amount: -10, spend: { amount: 10, day: DAY } }]);
+    const third = applyMovements(second.account, [{ amount: -10, spend: { amount: 10, day: DAY } }], RATE);
     expect(third.crossings).toEqual([]);
   });
 
@@ -128,7 +146,7 @@ describe('the refusal point', () => {
         },
       );
       expect(decision).toMatchObject({ action: 'message', reason });
-      expect(accountView(base(account), DAY).callsRefusedFor).not.toBeNull();
+      expect(accountView(base(account), DAY, RATE).callsRefusedFor).not.toBeNull();
     }
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors.js';
+import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { openAt, resolveCalendar } from '../../shared/domain/routing/calendar.js';
 import {
   compileRouting,
@@ -201,9 +202,9 @@ describe('Connect plan', () => {
   });
 
   it('takes the dearest per-minute rate of the segment, plus recording', () => {
-    expect(worstRatePerMinute('4008123456', false)).toBe(30);
-    expect(worstRatePerMinute('4008123456', true)).toBe(32);
-    expect(worstRatePerMinute('4007123456', false)).toBe(20);
+    expect(worstRatePerMinute('4008123456', false, DEFAULT_TARIFF)).toBe(30);
+    expect(worstRatePerMinute('4008123456', true, DEFAULT_TARIFF)).toBe(32);
+    expect(worstRatePerMinute('4007123456', false, DEFAULT_TARIFF)).toBe(20);
   });
 });
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
-import { newAccount } from '../../shared/domain/accounts/account.js';
+import { newAccount, tariffWorstRatePerMinute } from '../../shared/domain/accounts/account.js';
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import type { NormalizedContact } from '../../shared/domain/calls/contact-record.js';
 import { type CallToCharge, chargeCalls } from '../../shared/domain/ledger/call-charges.js';
@@ -84,7 +84,11 @@ describe('a call is charged by the tariff in force at its start', () => {
           let account = { ...newAccount('prop', '2027-01-06'), balance: 1_000_000 };
           const charged = new Map<string, number>();
           for (let i = 0; i < calls.length; i += split) {
-            const result = chargeCalls(account, calls.slice(i, i + split), new Map(), ctx, { nowMs });
+            const result = chargeCalls(account, calls.slice(i, i + split), new Map(), ctx, {
+              nowMs,
+              // As the ingest does: the refusal point of the tariff in force when the money moves.
+              refusalRatePerMinute: tariffWorstRatePerMinute(ctx.bookAt(nowMs).tariff),
+            });
             account = result.account;
             for (const w of result.writes) charged.set(w.record.contactId, w.record.amount);
           }

@@ -85,7 +85,7 @@ export async function applyPendingPostings(
   keys: readonly string[],
   zone: string,
   now: Date,
-  refusalRatePerMinute?: number,
+  refusalRatePerMinute: number,
 ): Promise<{ applied: number; alerts: Notification[] }> {
   let applied = 0;
   const alerts: Notification[] = [];
@@ -131,15 +131,16 @@ export async function applyPendingPostings(
 
 /**
  * Applies postings left pending for longer than `olderThanMs` (a crash between the two phases); returns
- * the allowance buckets found owing re-settlements as long (their store finishes them).
+ * the allowance buckets found owing re-settlements as long (their store finishes them). Crossings are
+ * decided at `refusalRatePerMinute`, the refusal point's rate at `now`.
  */
 export async function sweepPendingPostings(
   zone: string,
   now: Date,
+  refusalRatePerMinute: number,
   olderThanMs = 60_000,
   limit = 50,
   warn?: (message: string, details: Record<string, unknown>) => void,
-  refusalRatePerMinute?: number,
 ): Promise<{ applied: number; alerts: Notification[]; owing: { tenantId: string; key: string }[] }> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
   const items = await queryFirstPage({

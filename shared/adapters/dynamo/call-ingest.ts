@@ -327,10 +327,10 @@ export class DynamoCallCharges implements CallChargesPort {
     const swept = await sweepPendingPostings(
       this.zone,
       now,
+      this.refusalRate(now),
       olderThanMs,
       50,
       this.options.warn,
-      this.refusalRate(now),
     );
     const alerts = [...swept.alerts];
     const byTenant = new Map<string, string[]>();

@@ -32,6 +32,8 @@ import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
+/** A snapshot whose rate steps are missing or empty (`:noSteps` = 0). */
+const LACKING_STEPS = '(attribute_not_exists(rateSteps) OR size(rateSteps) = :noSteps)';
 /** A snapshot item as scans list it: with the access number its key names. */
 const listed = (item: Record<string, unknown>): ListedSnapshot => ({
   ...item,
@@ -141,7 +143,7 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
           ':routing': snapshot.routing,
           ':version': snapshot.routingVersion,
           ':rate': snapshot.worstRatePerMinute,
-          ':steps': snapshot.rateSteps ?? [],
+          ':steps': snapshot.rateSteps,
           ':rt': snapshot.tenantId,
           ':n': facts.number,
           ':t': facts.tenantId ?? '',
@@ -254,11 +256,16 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
     }
   }
 
-  async *appliedSnapshots(): AsyncGenerator<ListedSnapshot[]> {
+  async *appliedSnapshots(filter: { lackingRateSteps?: boolean } = {}): AsyncGenerator<ListedSnapshot[]> {
+    const lacking = filter.lackingRateSteps === true;
     for await (const page of scanPages({
       TableName: tableName('routing'),
-      FilterExpression: 'begins_with(pk, :access) AND sk = :snapshot AND attribute_exists(routing)',
-      ExpressionAttributeValues: { ':access': 'ACCESS#', ':snapshot': 'SNAPSHOT' },
+      FilterExpression: `begins_with(pk, :access) AND sk = :snapshot AND attribute_exists(routing)${lacking ? ` AND ${LACKING_STEPS}` : ''}`,
+      ExpressionAttributeValues: {
+        ':access': 'ACCESS#',
+        ':snapshot': 'SNAPSHOT',
+        ...(lacking ? { ':noSteps': 0 } : {}),
+      },
     }))
       yield page.map(listed);
   }
@@ -266,19 +273,27 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
   async writeSnapshotRates(
     accessNumber: string,
     rates: { worstRatePerMinute: number; rateSteps: readonly RateStep[] },
-  ): Promise<void> {
+    condition: { onlyIfLackingSteps?: boolean } = {},
+  ): Promise<boolean> {
+    const lacking = condition.onlyIfLackingSteps === true;
     try {
       await dynamo().send(
         new UpdateCommand({
           TableName: tableName('routing'),
           Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
           UpdateExpression: 'SET worstRatePerMinute = :rate, rateSteps = :steps',
-          ConditionExpression: 'attribute_exists(routing)',
-          ExpressionAttributeValues: { ':rate': rates.worstRatePerMinute, ':steps': rates.rateSteps },
+          ConditionExpression: `attribute_exists(routing)${lacking ? ` AND ${LACKING_STEPS}` : ''}`,
+          ExpressionAttributeValues: {
+            ':rate': rates.worstRatePerMinute,
+            ':steps': rates.rateSteps,
+            ...(lacking ? { ':noSteps': 0 } : {}),
+          },
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 

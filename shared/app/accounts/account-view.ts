@@ -5,7 +5,7 @@
 import { type Account, refusalOf, spendOn } from '../../domain/accounts/account.js';
 import { DEFAULT_TARIFF } from '../../domain/rating/default-tariff.js';
 
-export function accountView(account: Account, today: string, refusalRatePerMinute?: number) {
+export function accountView(account: Account, today: string, refusalRatePerMinute: number) {
   const callsRefusedFor = refusalOf(account, today, refusalRatePerMinute);
   return {
     balance: account.balance,

@@ -15,8 +15,8 @@ export interface SettingsDeps {
   readonly accounts: AccountsPort;
   readonly zone: string;
   readonly publishAlerts: (alerts: readonly Notification[]) => Promise<unknown>;
-  /** The refusal point's rate at an instant: the dearest minute of the tariff in force (default tariff's). */
-  readonly refusalRateAt?: (now: Date) => Promise<number>;
+  /** The refusal point's rate at an instant: the dearest minute of the tariff in force. */
+  readonly refusalRateAt: (now: Date) => Promise<number>;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -28,7 +28,7 @@ export async function changeAccountSettings(
   change: (account: Account) => Account,
 ): Promise<AccountView> {
   const today = localDay(deps.zone, now.getTime());
-  const refusalRate = await deps.refusalRateAt?.(now);
+  const refusalRate = await deps.refusalRateAt(now);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
     const stored = await deps.accounts.read(tenantId, today);

@@ -7,15 +7,15 @@ export async function getAccount(
   deps: {
     readonly ledger: LedgerStorePort;
     readonly zone: string;
-    /** The refusal point's rate at an instant: the dearest minute of the tariff in force (default tariff's). */
-    readonly refusalRateAt?: (now: Date) => Promise<number>;
+    /** The refusal point's rate at an instant: the dearest minute of the tariff in force. */
+    readonly refusalRateAt: (now: Date) => Promise<number>;
   },
   tenantId: string,
   now: Date,
 ): Promise<AccountView> {
   const [{ account }, refusalRate] = await Promise.all([
     deps.ledger.account(tenantId, now),
-    deps.refusalRateAt?.(now),
+    deps.refusalRateAt(now),
   ]);
   return accountView(account, localDay(deps.zone, now.getTime()), refusalRate);
 }

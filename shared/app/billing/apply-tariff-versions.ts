@@ -5,9 +5,12 @@
  *
  * When a version changes per-minute prices, the call-setup rates are refreshed (the routing snapshots'
  * worst rates: shared/app/routing/refresh-rate-steps.ts), once per run, before any version is marked.
+ * Every other run gives rate steps to the snapshots still without them (applied before steps were kept),
+ * after the versions, so a failure there never holds a notice back: none stays on the fallback rate for
+ * more than a day, and the snapshots that have steps are not rewritten.
  *
- * Variation: nothing pending, nothing read. A rerun after a crash re-copies nothing (the contract refuses a
- * second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
+ * Variation: nothing pending, no contract read. A rerun after a crash re-copies nothing (the contract
+ * refuses a second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
  */
 import type { TariffVersion } from '../../domain/billing/tariffs.js';
 import type { BillingContractStore } from '../../ports/billing-contracts.js';
@@ -18,14 +21,30 @@ export interface ApplyTariffVersionsDeps {
   readonly tariffs: TariffStore;
   readonly contracts: BillingContractStore;
   readonly notifications: NotificationsPort;
-  /** Re-derives the worst rates call setup reads from the tariffs in force (composed in the runtime). */
-  readonly refreshCallRates?: (at: string) => Promise<unknown>;
+  /**
+   * Re-derives the worst rates call setup reads from the tariffs in force from `at` on (composed in the
+   * runtime): every applied snapshot's when prices changed, else only those of snapshots without any.
+   */
+  readonly refreshCallRates: (
+    at: string,
+    options: { readonly pricesChanged: boolean },
+  ) => Promise<CallRatesRefresh>;
+}
+
+/** Snapshots whose rate steps were written, and how many of them had none. */
+export interface CallRatesRefresh {
+  readonly snapshots: number;
+  readonly givenSteps: number;
 }
 
 export interface TariffJobResult {
   readonly versions: number;
   readonly contractsUpdated: number;
   readonly tenantsNotified: number;
+  /** Routing snapshots whose rate steps were written this run. */
+  readonly snapshotsRerated: number;
+  /** Of those, snapshots that had no rate steps (applied before they were kept). */
+  readonly snapshotsGivenRateSteps: number;
 }
 
 const yuan = (fen: number | undefined) => (fen === undefined ? undefined : `¥${(fen / 100).toFixed(2)}`);
@@ -45,9 +64,29 @@ export async function applyTariffVersions(
   zone: string,
 ): Promise<TariffJobResult> {
   const pending = await deps.tariffs.pending();
-  if (pending.length === 0) return { versions: 0, contractsUpdated: 0, tenantsNotified: 0 };
-  // First, so a failure leaves the versions pending and the next run tries again.
-  if (pending.some((v) => v.rates && Object.keys(v.rates).length > 0)) await deps.refreshCallRates?.(at);
+  const pricesChanged = pending.some((v) => v.rates && Object.keys(v.rates).length > 0);
+  let rerated: CallRatesRefresh | undefined;
+  // New prices first, so a failure leaves the versions pending and the next run tries again.
+  if (pricesChanged) rerated = await deps.refreshCallRates(at, { pricesChanged });
+  const notices = await applyVersions(deps, pending, at, zone);
+  // No new prices: snapshots still without steps get theirs, after the notices so a failure holds none back.
+  rerated ??= await deps.refreshCallRates(at, { pricesChanged });
+  return {
+    versions: pending.length,
+    ...notices,
+    snapshotsRerated: rerated.snapshots,
+    snapshotsGivenRateSteps: rerated.givenSteps,
+  };
+}
+
+/** Copies each version onto its plan's contracts in service, notifies their tenants once, marks it done. */
+async function applyVersions(
+  deps: ApplyTariffVersionsDeps,
+  pending: readonly TariffVersion[],
+  at: string,
+  zone: string,
+): Promise<{ contractsUpdated: number; tenantsNotified: number }> {
+  if (pending.length === 0) return { contractsUpdated: 0, tenantsNotified: 0 };
   const contracts = await deps.contracts.all(zone);
   let contractsUpdated = 0;
   let tenantsNotified = 0;
@@ -73,5 +112,5 @@ export async function applyTariffVersions(
     }
     await deps.tariffs.markNotified(version, at, affected.length);
   }
-  return { versions: pending.length, contractsUpdated, tenantsNotified };
+  return { contractsUpdated, tenantsNotified };
 }

@@ -11,10 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { conflict, notFound } from '../../domain/errors.js';
-import type { Tariff } from '../../domain/rating/tariff.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
-import { rateSteps, worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
 import type { AppliedResource, HolidayCalendarStore, RoutingStore } from '../../ports/routing.js';
 import type {
   ConnectResourceRef,
@@ -46,10 +45,10 @@ export interface ApplyRoutingDeps {
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
   /**
-   * The rating tariff in force at an instant, then each one a stored version brings in later (default: the
-   * default tariff alone), for the worst rates behind call limits and the refusal point.
+   * The rating tariff in force at an instant, then each one a stored version brings in later, for the
+   * worst rates behind call limits and the refusal point.
    */
-  readonly tariffsFrom?: (at: Date) => Promise<readonly { from: string; tariff: Tariff }[]>;
+  readonly tariffsFrom: (at: Date) => Promise<TariffsFrom>;
 }
 
 export interface ApplyRoutingRequest {
@@ -183,12 +182,12 @@ export async function applyRouting(
     ]),
   );
   const routing = compileRouting(stored.config, queueArns, calendar.calendar);
-  const tariffs = deps.tariffsFrom ? await deps.tariffsFrom(new Date(request.at)) : [];
-  const rate = worstRatePerMinute(number, stored.config.recording.enabled, tariffs[0]?.tariff);
+  const tariffs = await deps.tariffsFrom(new Date(request.at));
   // Carried by the snapshot, which route-call reads anyway: the price list switches at its effective
   // instant with no read of route-call's own (it keeps ≤ 1 read per call), and setup, `/v1/account` and the
   // alerts all take the dearest minute of the tariff in force.
   const steps = rateSteps(number, stored.config.recording.enabled, tariffs);
+  const rate = steps[0].worstRatePerMinute;
   const snapshotHash = hashOf({
     routing,
     version: stored.version,

@@ -13,7 +13,7 @@
  */
 import type { HolidayCalendarStore, ListedSnapshot, RoutingStore } from '../../ports/routing.js';
 import type { TelephonyPort } from '../../ports/telephony.js';
-import { applyRouting } from './apply-routing.js';
+import { type ApplyRoutingDeps, applyRouting } from './apply-routing.js';
 import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
 
 export interface RecompileResult {
@@ -37,6 +37,8 @@ export interface RecompileHolidaysDeps {
   readonly routing: RoutingStore;
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
+  /** The tariffs in force from an instant on: a re-applied snapshot's rate steps. */
+  readonly tariffsFrom: ApplyRoutingDeps['tariffsFrom'];
   /** Told about each number that failed (the next run retries it). */
   readonly onFailure?: (failure: { number: string; accessNumber: string; error: unknown }) => void;
 }

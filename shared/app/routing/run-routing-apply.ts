@@ -37,7 +37,7 @@ export async function runRoutingApply(
     readonly calendars: HolidayCalendarStore;
     readonly telephony: () => Promise<TelephonyPort>;
     /** The tariffs in force from an instant on: the snapshot's rate steps (call setup's refusal point). */
-    readonly tariffsFrom?: ApplyRoutingDeps['tariffsFrom'];
+    readonly tariffsFrom: ApplyRoutingDeps['tariffsFrom'];
   },
   message: RoutingApplyMessage,
   at: string,
@@ -60,7 +60,7 @@ export async function runRoutingApply(
         routing: deps.routing,
         calendars: deps.calendars,
         telephony: await deps.telephony(),
-        ...(deps.tariffsFrom ? { tariffsFrom: deps.tariffsFrom } : {}),
+        tariffsFrom: deps.tariffsFrom,
       },
       {
         number,

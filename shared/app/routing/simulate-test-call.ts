@@ -7,13 +7,12 @@
  * no configuration → not found.
  */
 import { conflict, notFound } from '../../domain/errors.js';
-import type { Tariff } from '../../domain/rating/tariff.js';
 import { armCallLimitAnswer, callStopInstant } from '../../domain/routing/call-limit.js';
 import { normaliseCaller } from '../../domain/routing/caller.js';
 import { compileRouting } from '../../domain/routing/config.js';
 import { type CallStep, CONSERVATIVE_RATE_PER_MINUTE, decideCall } from '../../domain/routing/decision.js';
 import type { RoutingSnapshot } from '../../domain/routing/types.js';
-import { rateSteps, worstRatePerMinute } from '../../domain/routing/worst-rate.js';
+import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
 import type {
   CallerRegions,
   ContactFlowSimulator,
@@ -40,7 +39,7 @@ export interface SimulateTestCallDeps<W> {
   readonly regions: CallerRegions;
   readonly flow: ContactFlowSimulator<W>;
   /** The tariffs in force from an instant on (as apply stores them): a draft is tested at today's prices. */
-  readonly tariffsFrom?: (at: Date) => Promise<readonly { from: string; tariff: Tariff }[]>;
+  readonly tariffsFrom: (at: Date) => Promise<TariffsFrom>;
 }
 
 export async function simulateTestCall<W>(
@@ -69,20 +68,15 @@ export async function simulateTestCall<W>(
         { queue: arn(`queue:${q.id}`), vipQueue: arn(`queue:${q.id}:vip`) },
       ]),
     );
-    const steps = rateSteps(
-      number,
-      stored.config.recording.enabled,
-      deps.tariffsFrom ? await deps.tariffsFrom(request.at) : [],
-    );
+    const steps = rateSteps(number, stored.config.recording.enabled, await deps.tariffsFrom(request.at));
     snapshot = {
       number400: number,
       tenantId,
       numberStatus: facts.status,
       routing: compileRouting(stored.config, queueArns, (await loadPublicCalendar(deps.calendars)).calendar),
       routingVersion: stored.version,
-      worstRatePerMinute:
-        steps[0]?.worstRatePerMinute ?? worstRatePerMinute(number, stored.config.recording.enabled),
-      ...(steps.length > 0 ? { rateSteps: steps } : {}),
+      worstRatePerMinute: steps[0].worstRatePerMinute,
+      rateSteps: steps,
     };
     configVersion = stored.version;
   }

@@ -1,5 +1,4 @@
 import { yuanWithSign } from '../money.js';
-import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
 
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 5000;
@@ -111,11 +110,15 @@ export function moveMoney(balance: number, owed: number, amount: number): { bala
   return { balance, owed };
 }
 
-/** Applies movements in order; returns the new account (version + 1) and the alert crossings they caused. */
+/**
+ * Applies movements in order; returns the new account (version + 1) and the alert crossings they caused.
+ * `refusalRate` is the refusal point's rate when the money moves (`tariffWorstRatePerMinute` of the tariff
+ * in force then): required, so no caller can silently cross at another tariff's price.
+ */
 export function applyMovements(
   before: Account,
   movements: readonly Movement[],
-  refusalRate: number = REFUSAL_RATE_PER_MINUTE,
+  refusalRate: number,
 ): { account: Account; crossings: Crossing[] } {
   let balance = before.balance;
   let owed = before.owed;
@@ -221,9 +224,6 @@ export function tariffWorstRatePerMinute(tariff: Tariff): number {
   return worst;
 }
 
-/** The refusal rate under the default tariff: 4008 payg long distance 30 + recording 2 = 32 fen a minute. */
-export const REFUSAL_RATE_PER_MINUTE = tariffWorstRatePerMinute(DEFAULT_TARIFF);
-
 export type RefusalReason = 'spend_cap' | 'balance';
 
 /**
@@ -231,12 +231,13 @@ export type RefusalReason = 'spend_cap' | 'balance';
  * - `balance`: in arrears, or the balance cannot pay one minute at the worst rate;
  * - `spend_cap`: today's spend plus one minute at the worst rate would pass today's cap;
  * - null: calls are taken.
- * The balance wins when both hold (a top-up is what the customer must do first).
+ * The balance wins when both hold (a top-up is what the customer must do first). `worstRatePerMinute` is
+ * the refusal point's rate in force (the tariff's dearest minute), required like every rate here.
  */
 export function refusalOf(
   account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
   today: string,
-  worstRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
+  worstRatePerMinute: number,
 ): RefusalReason | null {
   if (account.status === 'arrears' || account.balance - BALANCE_FLOOR < Math.max(1, worstRatePerMinute))
     return 'balance';
@@ -253,14 +254,15 @@ export type CallAllowance =
  * What a new call may cost, for the routing decision at call setup: refused at the refusal point
  * (`refusalOf`, at the tariff's worst rate); otherwise allowed for as many whole minutes as the balance and
  * what is left under today's cap pay for at `ratePerMinute` (the number's own worst rate, at most the
- * tariff's). Overshoot is then bounded by the calls already in progress.
+ * tariff's). Overshoot is then bounded by the calls already in progress. Every rate is required: a caller
+ * passes the rates in force (the routing snapshot's step), never a default tariff's by omission.
  */
 export function callAllowance(
   account: Pick<Account, 'balance' | 'status' | 'dailyCap' | 'spendDay' | 'spendToday'>,
   today: string,
   ratePerMinute: number,
-  maxSeconds = 4 * 3600,
-  refusalRatePerMinute: number = REFUSAL_RATE_PER_MINUTE,
+  maxSeconds: number,
+  refusalRatePerMinute: number,
 ): CallAllowance {
   const refusal = refusalOf(account, today, Math.max(refusalRatePerMinute, ratePerMinute));
   if (refusal === 'balance')

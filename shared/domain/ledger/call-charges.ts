@@ -71,7 +71,7 @@ export interface ChargeOptions {
   readonly nowMs: number;
   readonly resettle?: readonly Resettlement[];
   /** The refusal point's rate (the tariff in force now: its dearest minute), for the alerts' crossings. */
-  readonly refusalRatePerMinute?: number;
+  readonly refusalRatePerMinute: number;
 }
 
 export function chargeCalls(

@@ -51,7 +51,7 @@ export function postingOf(
 export function applyPostings(
   before: Account,
   postings: readonly Posting[],
-  refusalRatePerMinute?: number,
+  refusalRatePerMinute: number,
 ): { account: Account; crossings: Crossing[] } {
   let includedMonth = before.includedMonth;
   let includedSecondsUsed = before.includedSecondsUsed;

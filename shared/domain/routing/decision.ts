@@ -7,8 +7,9 @@
  * a transfer that is not answered comes back as `hunt` and moves to the next answer number.
  * The flow hands back the opaque `state` we returned, so the decision needs no per-call storage.
  */
-import { callAllowance, REFUSAL_RATE_PER_MINUTE } from '../accounts/account.js';
+import { callAllowance, tariffWorstRatePerMinute } from '../accounts/account.js';
 import { ownValue } from '../own-keys.js';
+import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import { localTime, openAt } from './calendar.js';
 import { regionGroupOfProvince, regionKey } from './regions.js';
 import type {
@@ -55,9 +56,16 @@ export const UNKNOWN_ACCOUNT_CALL_SECONDS = 600;
 export const CONSERVATIVE_RATE_PER_MINUTE = 30;
 export const SPEND_ZONE = 'Asia/Shanghai';
 /**
+ * The refusal rate of a snapshot that carries no rate steps: one applied before steps were kept (issue 13),
+ * when the default tariff's dearest minute (32 fen) was the refusal point everywhere. The daily tariff job
+ * gives such snapshots their steps (refreshRateSteps), so this only holds until its next run; nothing else
+ * in the domain defaults a rate.
+ */
+export const STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE = tariffWorstRatePerMinute(DEFAULT_TARIFF);
+
+/**
  * The rates in force at `nowMs` from a snapshot's steps (the first step before they start); a snapshot
- * without steps (applied before they were kept, or never applied) has its single rate and the default
- * tariff's refusal rate.
+ * without steps has its single rate and STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE.
  */
 export function ratesAt(
   snapshot: { readonly worstRatePerMinute?: number; readonly rateSteps?: readonly RateStep[] },
@@ -67,7 +75,10 @@ export function ratesAt(
   let current = steps[0];
   for (const step of steps) if (Date.parse(step.from) <= nowMs) current = step;
   if (!current)
-    return { worstRatePerMinute: snapshot.worstRatePerMinute, refusalRatePerMinute: REFUSAL_RATE_PER_MINUTE };
+    return {
+      worstRatePerMinute: snapshot.worstRatePerMinute,
+      refusalRatePerMinute: STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE,
+    };
   return current;
 }
 

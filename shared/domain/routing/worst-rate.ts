@@ -1,19 +1,24 @@
 /**
- * The dearest per-minute price a call on this number can cost (fen), from the rating tariff: long distance,
- * no off-peak discount, plus recording when on. Apply stores it in the snapshot so route-call derives
- * maxDurationSeconds without loading the tariff; a plan change takes effect at the next apply.
+ * The dearest per-minute price a call on this number can cost (fen), from the rating tariff in force (a
+ * required argument: no default tariff by omission): long distance, no off-peak discount, plus recording
+ * when on. Apply stores it in the snapshot so route-call derives maxDurationSeconds without loading the
+ * tariff; a plan change takes effect at the next apply.
  */
 import { tariffWorstRatePerMinute } from '../accounts/account.js';
-import { DEFAULT_TARIFF } from '../rating/default-tariff.js';
 import type { Tariff } from '../rating/tariff.js';
 import { CONSERVATIVE_RATE_PER_MINUTE } from './decision.js';
 import type { RateStep } from './types.js';
 
-export function worstRatePerMinute(
-  number400: string,
-  recording: boolean,
-  tariff: Tariff = DEFAULT_TARIFF,
-): number {
+/** A tariff and the instant it takes effect. */
+export interface TariffFrom {
+  readonly from: string;
+  readonly tariff: Tariff;
+}
+
+/** The tariff in force at an instant, then each one a stored version brings in later: never empty. */
+export type TariffsFrom = readonly [TariffFrom, ...TariffFrom[]];
+
+export function worstRatePerMinute(number400: string, recording: boolean, tariff: Tariff): number {
   const plans = tariff.segments[number400.slice(0, 4)] ?? tariff.segments['*'];
   if (!plans || Object.keys(plans).length === 0) return CONSERVATIVE_RATE_PER_MINUTE;
   let worst = 0;
@@ -34,11 +39,13 @@ export function worstRatePerMinute(
 export function rateSteps(
   number400: string,
   recording: boolean,
-  tariffs: readonly { readonly from: string; readonly tariff: Tariff }[],
-): RateStep[] {
-  return tariffs.map(({ from, tariff }) => ({
+  tariffs: TariffsFrom,
+): [RateStep, ...RateStep[]] {
+  const step = ({ from, tariff }: TariffFrom): RateStep => ({
     from,
     worstRatePerMinute: worstRatePerMinute(number400, recording, tariff),
     refusalRatePerMinute: tariffWorstRatePerMinute(tariff),
-  }));
+  });
+  const [first, ...later] = tariffs;
+  return [step(first), ...later.map(step)];
 }
