@@ -22,12 +22,12 @@ export interface StoredVersion {
 }
 
 export interface DocumentsPort {
-  /** A short-lived upload form for exactly this key, content type and at most `maxBytes`. */
-  presignUpload(key: string, contentType: string, maxBytes: number): Promise<UploadForm>;
+  /** A short-lived upload form for exactly this key, content type and at most `maxBytes`, issued at `now`. */
+  presignUpload(key: string, contentType: string, maxBytes: number, now: Date): Promise<UploadForm>;
   /** Whether the object exists (an application is only complete once its files arrived). */
   exists(key: string): Promise<boolean>;
   /** The current version of the object with its hash, or undefined when nothing arrived. */
   describe(key: string): Promise<StoredVersion | undefined>;
-  /** A short-lived URL to read the file (operators reviewing an application): that version when given. */
-  presignDownload(key: string, versionId?: string): Promise<{ url: string; expiresAt: string }>;
+  /** A short-lived URL, issued at `now`, to read the file (operators reviewing an application): that version when given. */
+  presignDownload(key: string, now: Date, versionId?: string): Promise<{ url: string; expiresAt: string }>;
 }

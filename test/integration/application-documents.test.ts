@@ -31,7 +31,7 @@ let docs: LocalDocuments;
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'app-docs-')), { now: () => T0 });
+  docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'app-docs-')));
   usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
   await importNumbers(['4007300001', '4007300002'], AT, config);
 });
@@ -105,7 +105,7 @@ describe('application documents', () => {
     for (const url of uploads.values())
       await docs.receive(tokenOf(url), Buffer.from('forged'), 'image/png', T0);
 
-    const review = await getApplicationForReview(numbersDeps({ config }), app.applicationId);
+    const review = await getApplicationForReview(numbersDeps({ config }), app.applicationId, T0);
     expect(review.documents).toHaveLength(2);
     for (const d of review.documents) {
       expect('download' in d).toBe(true);

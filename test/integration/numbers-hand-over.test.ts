@@ -339,9 +339,7 @@ describe('hand-over of a number', () => {
     expect(await getNumberItem(number)).toMatchObject({ status: 'available' });
 
     // Months later: upload links signed and used at that time.
-    const laterDocs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-hand-over-')), {
-      now: () => new Date(T0 + released),
-    });
+    const laterDocs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-hand-over-')));
     usePorts({ documents: laterDocs });
     await activateNumber(number, 'charlie', iso(released), config, laterDocs);
     await fundAccount('charlie');

@@ -36,9 +36,8 @@ describe('S3 documents adapter', () => {
     const docs = new S3Documents(client(), {
       bucket: 'docs-bucket',
       kmsKeyId: 'alias/documents',
-      now: () => NOW,
     });
-    const form = await docs.presignUpload('applications/t1/app/doc', 'application/pdf', 10_485_760);
+    const form = await docs.presignUpload('applications/t1/app/doc', 'application/pdf', 10_485_760, NOW);
     expect(form.method).toBe('POST');
     expect(form.url).toBe('https://docs-bucket.s3.ap-southeast-1.amazonaws.com/');
     expect(form.expiresAt).toBe('2026-11-25T02:10:00.000Z');
@@ -80,13 +79,17 @@ describe('S3 documents adapter', () => {
   });
 
   it('presigns short-lived downloads for reviewers, of one version when asked', async () => {
-    const docs = new S3Documents(client(), { bucket: 'docs-bucket', now: () => NOW });
-    const { url, expiresAt } = await docs.presignDownload('applications/t1/app/doc');
+    // getSignedUrl signs at the SDK's clock: fixed here, never the real one.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const docs = new S3Documents(client(), { bucket: 'docs-bucket' });
+    const { url, expiresAt } = await docs.presignDownload('applications/t1/app/doc', NOW);
     expect(new URL(url).pathname).toBe('/applications/t1/app/doc');
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(new URL(url).searchParams.get('X-Amz-Date')).toBe('20261125T020000Z');
     expect(new URL(url).searchParams.has('versionId')).toBe(false);
     expect(expiresAt).toBe('2026-11-25T02:05:00.000Z');
-    const pinned = await docs.presignDownload('applications/t1/app/doc', 'v-3HL4kqtJlcpXroDTDmJ');
+    const pinned = await docs.presignDownload('applications/t1/app/doc', NOW, 'v-3HL4kqtJlcpXroDTDmJ');
     expect(new URL(pinned.url).searchParams.get('versionId')).toBe('v-3HL4kqtJlcpXroDTDmJ');
   });
 
@@ -142,8 +145,8 @@ describe('S3 documents adapter', () => {
 describe('local documents adapter', () => {
   it('stores an upload made to a URL it issued, and nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-'));
-    const docs = createLocalDocuments(dir, { now: () => NOW });
-    const { url } = await docs.presignUpload('applications/t1/a/d1', 'application/pdf', 16);
+    const docs = createLocalDocuments(dir);
+    const { url } = await docs.presignUpload('applications/t1/a/d1', 'application/pdf', 16, NOW);
     const token = url.split('/').at(-1) as string;
     expect(await docs.exists('applications/t1/a/d1')).toBe(false);
     expect(await docs.receive(`${token.slice(0, -2)}xx`, Buffer.from('x'), undefined, NOW)).toMatchObject({
@@ -163,15 +166,15 @@ describe('local documents adapter', () => {
     expect(readFileSync(docs.pathOf('applications/t1/a/d1'), 'utf8')).toBe('%PDF');
     // An upload URL is no download URL, and the other way round.
     expect(await docs.read(token, NOW)).toMatchObject({ status: 403 });
-    const download = await docs.presignDownload('applications/t1/a/d1');
+    const download = await docs.presignDownload('applications/t1/a/d1', NOW);
     const readToken = download.url.split('/').at(-1) as string;
     expect((await docs.read(readToken, NOW)).body?.toString()).toBe('%PDF');
     expect(await docs.receive(readToken, Buffer.from('x'), undefined, NOW)).toMatchObject({ status: 403 });
   });
 
   it('keeps every upload as a version: a described version reads the same after a later upload', async () => {
-    const docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'docs-')), { now: () => NOW });
-    const { method, url } = await docs.presignUpload('applications/t1/a/d2', 'image/png', 16);
+    const docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'docs-')));
+    const { method, url } = await docs.presignUpload('applications/t1/a/d2', 'image/png', 16, NOW);
     expect(method).toBe('PUT');
     const token = url.split('/').at(-1) as string;
     expect(await docs.describe('applications/t1/a/d2')).toBeUndefined();
@@ -184,9 +187,9 @@ describe('local documents adapter', () => {
     });
     await docs.receive(token, Buffer.from('second'), 'image/png', NOW);
     expect((await docs.describe('applications/t1/a/d2'))?.versionId).not.toBe(first?.versionId);
-    const pinned = await docs.presignDownload('applications/t1/a/d2', first?.versionId);
+    const pinned = await docs.presignDownload('applications/t1/a/d2', NOW, first?.versionId);
     expect((await docs.read(pinned.url.split('/').at(-1) as string, NOW)).body?.toString()).toBe('first');
-    const current = await docs.presignDownload('applications/t1/a/d2');
+    const current = await docs.presignDownload('applications/t1/a/d2', NOW);
     expect((await docs.read(current.url.split('/').at(-1) as string, NOW)).body?.toString()).toBe('second');
   });
 

@@ -3,6 +3,10 @@ import { apiHandler } from '../../../shared/http/api-handler.js';
 import { applicationPath } from '../../../shared/http/schemas/numbers.js';
 import { getApplicationForReview } from '../../../shared/runtime/numbers.js';
 
-export const handler = apiHandler('getApplicationForReview', { path: applicationPath }, async ({ path }) => ({
-  body: await getApplicationForReview(path.id),
-}));
+export const handler = apiHandler(
+  'getApplicationForReview',
+  { path: applicationPath },
+  async ({ path, now }) => ({
+    body: await getApplicationForReview(path.id, now),
+  }),
+);

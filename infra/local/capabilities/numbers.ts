@@ -93,6 +93,7 @@ async function seedDemoNumber(inventory: readonly string[], at: string): Promise
       doc.upload.url.split('/').at(-1) ?? '',
       Buffer.from('%PDF-1.7 demo'),
       undefined,
+      new Date(at),
     );
   }
   await submitApplication(DEMO_TENANT, app.applicationId, at);
@@ -149,9 +150,14 @@ export const capability: LocalCapability = {
       method: 'PUT',
       path: '/local/documents/{token}',
       rawBody: true,
-      handle: async ({ params, rawBody, body }) => {
+      handle: async ({ params, rawBody, body }, runtime) => {
         const bytes = rawBody ?? Buffer.from(body === undefined ? '' : JSON.stringify(body));
-        const result = await localDocuments().receive(params.token ?? '', bytes, undefined);
+        const result = await localDocuments().receive(
+          params.token ?? '',
+          bytes,
+          undefined,
+          runtime.clock.now(),
+        );
         return result.status === 200
           ? { status: 200, body: { stored: true, bytes: bytes.length } }
           : { status: result.status, body: { error: { code: result.code, message: 'upload refused' } } };
@@ -160,9 +166,9 @@ export const capability: LocalCapability = {
     {
       method: 'GET',
       path: '/local/documents/{token}',
-      handle: async ({ params }) => {
+      handle: async ({ params }, runtime) => {
         // Control routes answer JSON, so the file comes back base64-encoded.
-        const result = await localDocuments().read(params.token ?? '');
+        const result = await localDocuments().read(params.token ?? '', runtime.clock.now());
         return result.status === 200
           ? { status: 200, body: { contentBase64: result.body?.toString('base64') } }
           : { status: result.status, body: { error: { code: result.code, message: 'download refused' } } };

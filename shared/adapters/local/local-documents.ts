@@ -29,19 +29,19 @@ export interface LocalDocuments extends DocumentsPort {
     token: string,
     body: Buffer,
     contentType: string | undefined,
-    now?: Date,
+    now: Date,
   ): Promise<{ status: number; code?: string }>;
   /** Reads a file through a download URL this adapter issued. */
   read(
     token: string,
-    now?: Date,
+    now: Date,
   ): Promise<{ status: number; code?: string; contentType?: string; body?: Buffer }>;
   pathOf(key: string): string;
 }
 
 export function createLocalDocuments(
   dataDir: string,
-  options: { baseUrl?: () => string; now?: () => Date } = {},
+  options: { baseUrl?: () => string } = {},
 ): LocalDocuments {
   const secret = randomBytes(32);
   const root = join(dataDir, 'documents');
@@ -73,8 +73,7 @@ export function createLocalDocuments(
   };
   return {
     pathOf,
-    async presignDownload(key, versionId) {
-      const now = options.now?.() ?? new Date();
+    async presignDownload(key, now, versionId) {
       const expiresAt = new Date(now.getTime() + 5 * 60_000).toISOString();
       const token = issue({
         op: 'get',
@@ -86,7 +85,7 @@ export function createLocalDocuments(
       });
       return { url: `${options.baseUrl?.() ?? ''}/local/documents/${token}`, expiresAt };
     },
-    async read(token, now = options.now?.() ?? new Date()) {
+    async read(token, now) {
       const grant = verify(token);
       if (grant?.op !== 'get') return { status: 403, code: 'invalid_download_url' };
       if (Date.parse(grant.expiresAt) <= now.getTime()) return { status: 403, code: 'download_url_expired' };
@@ -94,8 +93,7 @@ export function createLocalDocuments(
       if (!existsSync(path)) return { status: 404, code: 'document_not_found' };
       return { status: 200, body: await readFile(path) };
     },
-    async presignUpload(key, contentType, maxBytes) {
-      const now = options.now?.() ?? new Date();
+    async presignUpload(key, contentType, maxBytes, now) {
       const grant: UploadGrant = {
         key,
         contentType,
@@ -125,7 +123,7 @@ export function createLocalDocuments(
       const body = await readFile(versionPath(key, versionId));
       return { versionId, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.length };
     },
-    async receive(token, body, contentType, now = options.now?.() ?? new Date()) {
+    async receive(token, body, contentType, now) {
       const grant = verify(token);
       if (!grant || grant.op === 'get') return { status: 403, code: 'invalid_upload_url' };
       if (Date.parse(grant.expiresAt) <= now.getTime()) return { status: 403, code: 'upload_url_expired' };

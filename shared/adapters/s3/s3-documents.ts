@@ -26,7 +26,6 @@ export interface S3DocumentsOptions {
   readonly bucket: string;
   /** KMS key id or ARN; absent: the bucket's default aws:kms key. */
   readonly kmsKeyId?: string;
-  readonly now?: () => Date;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -41,11 +40,8 @@ export class S3Documents implements DocumentsPort {
     private readonly options: S3DocumentsOptions,
   ) {}
 
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
-  async presignUpload(key: string, contentType: string, maxBytes: number): Promise<UploadForm> {
+  // The SDK signs the policy at its own clock (X-Amz-Date, what S3 checks): the expiry comes from there, not `now`.
+  async presignUpload(key: string, contentType: string, maxBytes: number, _now: Date): Promise<UploadForm> {
     const { bucket, kmsKeyId } = this.options;
     // Every field becomes an exact-match condition of the signed policy: the client cannot change any of them.
     const { url, fields } = await createPresignedPost(this.client, {
@@ -74,7 +70,7 @@ export class S3Documents implements DocumentsPort {
     };
   }
 
-  async presignDownload(key: string, versionId?: string) {
+  async presignDownload(key: string, now: Date, versionId?: string) {
     const url = await getSignedUrl(
       this.client,
       new GetObjectCommand({
@@ -84,7 +80,7 @@ export class S3Documents implements DocumentsPort {
       }),
       { expiresIn: DOWNLOAD_URL_SECONDS },
     );
-    return { url, expiresAt: new Date(this.now().getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
+    return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
   }
 
   async exists(key: string): Promise<boolean> {

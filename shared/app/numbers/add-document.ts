@@ -62,6 +62,7 @@ export async function addDocument(
     document.objectKey,
     request.contentType,
     MAX_DOCUMENT_BYTES,
+    new Date(at),
   );
   return {
     documentId,

@@ -8,7 +8,7 @@ import { operatorApplicationView } from '../../domain/numbers/application.js';
 import { requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
 
-export async function getApplicationForReview(deps: NumbersDeps, applicationId: string) {
+export async function getApplicationForReview(deps: NumbersDeps, applicationId: string, now: Date) {
   const app = await requireApplication(deps, applicationId);
   const docs = await deps.applications.documents(applicationId);
   const documents = await deps.documents();
@@ -18,9 +18,11 @@ export async function getApplicationForReview(deps: NumbersDeps, applicationId: 
     docs.map(async (d) => {
       if (frozen) {
         const versionId = frozen.get(d.documentId);
-        return versionId ? await documents.presignDownload(d.objectKey, versionId) : undefined;
+        return versionId ? await documents.presignDownload(d.objectKey, now, versionId) : undefined;
       }
-      return (await documents.exists(d.objectKey)) ? await documents.presignDownload(d.objectKey) : undefined;
+      return (await documents.exists(d.objectKey))
+        ? await documents.presignDownload(d.objectKey, now)
+        : undefined;
     }),
   );
   return {
