@@ -93,28 +93,30 @@ describe('LedgerStore.post', () => {
   });
 
   it('records when the account went into arrears, keeps it while in arrears, and clears it on restore', async () => {
-    await store.post([entry('t6', 'topup#1', 1_000)]);
-    expect(await accountItem('t6')).not.toHaveProperty('arrearsSince');
-    // The ledger stamps the clock in force (the test clock here), not the entry's date.
-    useClock(new TestClock('2026-11-24T12:00:00Z'));
+    // The ledger stamps the clock in force (a test clock here), not the entry's date.
+    const clock = new TestClock('2026-11-24T12:00:00Z');
+    useClock(clock);
     try {
+      await store.post([entry('t6', 'topup#1', 1_000)]);
+      expect(await accountItem('t6')).not.toHaveProperty('arrearsSince');
       await store.post([entry('t6', 'rent#1', -1_500, 'monthly_rent')]);
+      const since = (await accountItem('t6'))?.arrearsSince as string;
+      expect(since).toBe('2026-11-24T12:00:00.000Z');
+      clock.set('2026-11-26T08:00:00Z');
+      await store.post([entry('t6', 'fee#2', -200, 'retention_fee')]);
+      expect(await accountItem('t6')).toMatchObject({ status: 'arrears', owed: 700, arrearsSince: since });
+      await store.post([entry('t6', 'topup#2', 500)]);
+      expect(await accountItem('t6')).toMatchObject({ status: 'arrears', arrearsSince: since });
+      await store.post([entry('t6', 'topup#3', 10_000)]);
+      const restored = await accountItem('t6');
+      expect(restored).toMatchObject({ status: 'active', balance: 9_800 });
+      expect(restored).not.toHaveProperty('arrearsSince');
+      clock.set('2026-12-01T02:00:00Z');
+      await store.post([entry('t6', 'rent#2', -20_000, 'monthly_rent')]);
+      expect((await accountItem('t6'))?.arrearsSince).toBe('2026-12-01T02:00:00.000Z');
     } finally {
       useClock(systemClock);
     }
-    const since = (await accountItem('t6'))?.arrearsSince as string;
-    expect(since).toBe('2026-11-24T12:00:00.000Z');
-    await store.post([entry('t6', 'fee#2', -200, 'retention_fee')]);
-    expect(await accountItem('t6')).toMatchObject({ status: 'arrears', owed: 700, arrearsSince: since });
-    await store.post([entry('t6', 'topup#2', 500)]);
-    expect(await accountItem('t6')).toMatchObject({ status: 'arrears', arrearsSince: since });
-    await store.post([entry('t6', 'topup#3', 10_000)]);
-    const restored = await accountItem('t6');
-    expect(restored).toMatchObject({ status: 'active', balance: 9_800 });
-    expect(restored).not.toHaveProperty('arrearsSince');
-    await store.post([entry('t6', 'rent#2', -20_000, 'monthly_rent')]);
-    const again = (await accountItem('t6'))?.arrearsSince as string;
-    expect(again > since).toBe(true);
   });
 
   it('rejects non-integer money', async () => {
