@@ -2,13 +2,16 @@
  * The notification message's length bounds (NOTIFICATION_KEY_BYTES): every message the schema accepts gives
  * delivery-record keys DynamoDB takes (partition key ≤ 2,048 UTF-8 bytes, sort key ≤ 1,024), multi-byte
  * characters included, and a message past them is refused by its sender, before anything is queued, as an
- * `invalid_message` naming the field; the notifier refuses the same body on receipt.
+ * `invalid_message` naming the field; the notifier refuses the same body on receipt. Alert e-mails, which
+ * alerts name as recipients, are taken only within the address bound.
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { deliveryItem } from '../../shared/adapters/dynamo/notification-deliveries.js';
 import { queuedNotifications } from '../../shared/adapters/messaging/queued-notifications.js';
 import { TEMPLATE_IDS } from '../../shared/domain/notifications/templates.js';
+import { alertsBody } from '../../shared/http/schemas/money.js';
 import type { DeliveryRecord } from '../../shared/ports/notification-deliveries.js';
 import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
 import {
@@ -176,5 +179,16 @@ describe('the notification message bounds', () => {
     expect(
       refusal({ ...base, recipients: { emails: ['ops@acme.example.cn', `${'a'.repeat(250)}@x.cn`] } }),
     ).toThrow('not a notification message: notification.recipients.emails.1: is over 254 UTF-8 bytes');
+  });
+
+  it('takes as alert e-mails (PUT /v1/account/alerts) only addresses a notification can name: 254 characters', () => {
+    // 64 + @ + 186 + .cn: 254 characters (e-mail addresses here are ASCII: one byte each).
+    const longest = `${'a'.repeat(64)}@${'b'.repeat(186)}.cn`;
+    expect(longest).toHaveLength(NOTIFICATION_KEY_BYTES.email);
+    expect(z.safeParse(alertsBody, { emails: [longest] }).success).toBe(true);
+    expect(z.safeParse(alertsBody, { emails: [`${'a'.repeat(64)}@${'b'.repeat(187)}.cn`] }).success).toBe(
+      false,
+    );
+    expect(accepts({ ...base, recipients: { emails: [longest] } })).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit
 export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_CAP, 100)) });
 
 export const alertsBody = z.strictObject({
-  emails: z.optional(z.array(z.email()).check(z.maxLength(5))),
+  // At most 254 characters (RFC 5321's longest address): the notifier's messages refuse a longer one.
+  emails: z.optional(z.array(z.email().check(z.maxLength(254))).check(z.maxLength(5))),
   phones: z.optional(
     z
       .array(
