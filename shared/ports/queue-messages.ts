@@ -1,7 +1,8 @@
 /**
  * The work queues' messages: what senders write and what the workers check on receipt (zod schemas through
  * parseQueueMessage). A message that fails its schema is an `invalid_message`: the worker fails it and,
- * after its receives, it lands in the queue's dead-letter queue for operators.
+ * after its receives, it lands in the queue's dead-letter queue for operators. The notifications sender checks
+ * its message against the same schema before it enqueues (checkNotificationMessage).
  */
 import * as z from 'zod/mini';
 import {
@@ -51,7 +52,7 @@ export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8
  * `<channel>#<recipient>`, at most 1,024. A message past them would fail on every receive and end in the
  * dead-letter queue, so the sender is refused instead (an `invalid_message` when it enqueues). The budget:
  *   partition: 9 (`DELIVERY#`) + 64 + 1 + 31 (the longest template id) + 1 + 512 = 618 ≤ 2,048;
- *   sort: 5 (`email`) + 1 + 254 = 260 ≤ 1,024 (a texted phone: 3 + 1 + 14).
+ *   sort: 5 (`email`) + 1 + 254 = 260 ≤ 1,024 (a phone: 3 (`sms`) + 1 + 16 = 20).
  * Tenant ids are [A-Za-z0-9_-]{1,64}; an address is at most 254 octets (RFC 5321); a phone is E.164, at most
  * `+` and 15 digits. The dedupe key's 512 leaves its other keys room too (the alert outbox's
  * `OUTBOX#<dedupe key>`, and its index sort key `<instant>#<dedupe key>`: 25 + 512 ≤ 1,024); today's senders'
