@@ -5,6 +5,7 @@
  * its message against the same schema before it enqueues (checkNotificationMessage).
  */
 import * as z from 'zod/mini';
+import { MAX_ADDRESS_BYTES } from '../domain/notifications/channels.js';
 import {
   LANGUAGES,
   type Language,
@@ -61,7 +62,7 @@ export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8
 export const NOTIFICATION_KEY_BYTES = {
   tenantId: 64,
   dedupeKey: 512,
-  email: 254,
+  email: MAX_ADDRESS_BYTES,
   phone: 16,
 } as const;
 
