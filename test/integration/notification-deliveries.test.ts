@@ -134,7 +134,8 @@ describe('delivery records at the message bounds', () => {
       at: AT,
       detail: 'isv.MOBILE_NUMBER_ILLEGAL',
     });
-    // DELIVERY# (9) + 64 + # + 31 + # + 512 = 618 bytes; email# (6) + 254 = 260 bytes.
+    // DELIVERY# (9) + 64 + # + 31 + # + 512 = 618 bytes; email# (6) + 254 = 260 bytes. Summed here: the
+    // embedded engine refuses keys past 2,048 and 1,024 characters, but counts characters, not UTF-8 bytes.
     const key = {
       pk: `DELIVERY#${'t'.repeat(64)}#transfer_qualification_approved#${'😀'.repeat(128)}`,
       sk: `email#${address.to}`,
