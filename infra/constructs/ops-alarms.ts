@@ -1,6 +1,6 @@
 /**
  * CloudWatch alarms, all notifying the ops topic: function errors and throttles, stream iterator age,
- * dead-letter and on-failure queue depth, work queue age, API 5xx. Every alarm here treats missing data as
+ * dead-letter and on-failure queue depth, work queue age, API 5xx, notification recipients refused for good. Every alarm here treats missing data as
  * fine (no traffic is not an incident); the billing-run deadline (billing-run-alarms.ts) is the exception.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -12,6 +12,21 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HOLIDAY_CALENDAR_MISSING_METRIC } from '../../shared/domain/routing/holiday-calendar.js';
+import { CHANNELS, type Channel, NOTIFIER_UNDELIVERABLE } from '../../shared/ports/notifications.js';
+
+/** What a recipient refused for good means on each channel, and what the operator does about it. */
+const UNDELIVERABLE_ADVICE: Record<Channel, { id: string; description: string }> = {
+  email: {
+    id: 'Email',
+    description:
+      'Notifier: SES refused an e-mail address for good (invalid or rejected address); it is not retried. Find the tenant and code in the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert e-mails (PUT /v1/account/alerts)',
+  },
+  sms: {
+    id: 'Sms',
+    description:
+      'Notifier: Aliyun SMS refused a mobile number for good (invalid or unreachable number); it is not retried. Find the tenant and code in the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert phones (PUT /v1/account/alerts)',
+  },
+};
 
 const PERIOD = Duration.minutes(5);
 /** Contact records older than this at the consumer mean charging lags calls by as much. */
@@ -103,6 +118,28 @@ export class OpsAlarms extends Construct {
       }),
       1,
       'Public holiday calendar not published for this year (or, from 1 December, next year): publish it with PUT /v1/holiday-calendars/{year}',
+    );
+  }
+
+  /**
+   * A recipient refused a notification for good (NotifierUndeliverable, per channel, from the notifier): one
+   * alarm per channel, as CloudWatch matches a metric's dimensions exactly. In ALARM for the hour after a
+   * refusal; the tenant was not told, and nobody retries it until its contacts are fixed.
+   */
+  forUndeliverableNotifications(namespace: string, service: string): cloudwatch.Alarm[] {
+    return CHANNELS.map((channel) =>
+      this.alarm(
+        `NotifierUndeliverable${UNDELIVERABLE_ADVICE[channel].id}`,
+        new cloudwatch.Metric({
+          namespace,
+          metricName: NOTIFIER_UNDELIVERABLE.metric,
+          dimensionsMap: { service, [NOTIFIER_UNDELIVERABLE.dimension]: channel },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
+        1,
+        UNDELIVERABLE_ADVICE[channel].description,
+      ),
     );
   }
 

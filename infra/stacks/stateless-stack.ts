@@ -65,6 +65,8 @@ const CONNECT_WAITS_ON: ReadonlySet<string> = new Set([ROUTE_CALL_ID, ARM_CALL_L
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */
 export const BILLING_WORKER_ID = 'billingWorker';
+/** Consumes the notifications queue; its refused recipients are alarmed beside the queue's alarms. */
+export const NOTIFIER_ID = 'notifier';
 /** Jobs that call a payment provider (statements, refund requests): they need the merchant secret. */
 export const PAYMENT_SECRET_JOBS: ReadonlySet<string> = new Set([
   'payments-reconciliation',
@@ -426,6 +428,8 @@ export class StatelessStack extends Stack {
           senders: [...row.senders.flatMap((id) => functions.get(id)?.fn ?? []), ...capable.map((f) => f.fn)],
         }),
       });
+      // Beside the notifications queue's own alarms: recipients the notifier's providers refused for good.
+      if (row.worker === NOTIFIER_ID) alarms.forUndeliverableNotifications(METRICS_NAMESPACE, SERVICE_NAME);
     }
 
     for (const { fn, spec } of functions.values()) this.applyAccess(fn, spec, data);

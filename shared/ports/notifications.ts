@@ -58,7 +58,15 @@ export interface NotificationsPort {
 }
 
 /** How a recipient is reached: an e-mail (SES) or an SMS to a mainland mobile (Aliyun). */
-export type Channel = 'email' | 'sms';
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The notifier's count of recipients refused for good (Powertools, the service's namespace and `service`
+ * dimension), one data point per refusal with the dimension `channel`: what the operators' alarms watch
+ * (infra/constructs/ops-alarms.ts), so both sides name it alike.
+ */
+export const NOTIFIER_UNDELIVERABLE = { metric: 'NotifierUndeliverable', dimension: 'channel' } as const;
 
 /** One recipient on one channel: an e-mail address, or a mainland mobile in E.164. */
 export interface Delivery {

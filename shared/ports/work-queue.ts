@@ -67,7 +67,17 @@ export function parseQueueMessage<T>(schema: z.ZodMiniType<T>, body: string, wha
   } catch {
     throw invalid('invalid_message', `not ${what}: not JSON`, 'body');
   }
-  const parsed = z.safeParse(schema, json);
-  if (!parsed.success) throw invalid('invalid_message', `not ${what}`, 'body');
-  return parsed.data;
+  return checkQueueMessage(schema, json, what);
+}
+
+/**
+ * A message checked against its schema, as a sender checks it before sending or a worker on receipt: one
+ * that fails is an `invalid_message` naming the first field at fault and why (never its value).
+ */
+export function checkQueueMessage<T>(schema: z.ZodMiniType<T>, message: unknown, what: string): T {
+  const parsed = z.safeParse(schema, message);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  throw invalid('invalid_message', `not ${what}${field ? `: ${field}: ${issue?.message}` : ''}`, 'body');
 }

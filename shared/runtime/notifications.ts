@@ -11,13 +11,16 @@ import {
   deliverNotification as deliverNotificationCase,
 } from '../app/notifications/deliver-notification.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
-import type { NotificationMessage } from '../ports/notifications.js';
+import { NOTIFIER_UNDELIVERABLE, type NotificationMessage } from '../ports/notifications.js';
 import { port } from './ports.js';
 
 const deliveries = new DynamoNotificationDeliveries();
 
-/** Each refusal for good: a warning (channel and code, never the recipient) and a metric. */
-function reportUndeliverable(outcome: DeliveryOutcome): void {
+/**
+ * Each refusal for good: a warning (channel and code, never the recipient) and a metric, which the
+ * NotifierUndeliverable alarms watch (exported for the infra test that matches them).
+ */
+export function reportUndeliverable(outcome: DeliveryOutcome): void {
   for (const { channel, code } of outcome.undeliverable) {
     logger.warn('Notifier: a recipient refused the notification for good; it is not retried', {
       tenantId: outcome.tenantId,
@@ -27,8 +30,8 @@ function reportUndeliverable(outcome: DeliveryOutcome): void {
       code,
     });
     const metric = metrics.singleMetric();
-    metric.addDimension('channel', channel);
-    metric.addMetric('NotifierUndeliverable', MetricUnit.Count, 1);
+    metric.addDimension(NOTIFIER_UNDELIVERABLE.dimension, channel);
+    metric.addMetric(NOTIFIER_UNDELIVERABLE.metric, MetricUnit.Count, 1);
   }
 }
 

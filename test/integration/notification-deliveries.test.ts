@@ -18,6 +18,11 @@ import { createLocalNotifications } from '../../shared/adapters/local/local-noti
 import { TestClock } from '../../shared/ports/clock.js';
 import type { NotificationRef } from '../../shared/ports/notification-deliveries.js';
 import type { Notification } from '../../shared/ports/notifications.js';
+import {
+  checkNotificationMessage,
+  NOTIFICATION_KEY_BYTES,
+  utf8Bytes,
+} from '../../shared/ports/queue-messages.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { TABLES } from '../../shared/tables.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -97,6 +102,51 @@ describe('delivery records on the ops table', () => {
     // One second before 2026-12-26T04:00:00Z both are still there; at that instant they have expired.
     expect(await records.settled(ref, '2026-12-26T03:59:59.000Z')).toHaveLength(2);
     expect(await records.settled(ref, '2026-12-26T04:00:00.000Z')).toEqual([]);
+  });
+});
+
+describe('delivery records at the message bounds', () => {
+  it('keeps and reads back the records of the longest message the schema accepts (multi-byte keys)', async () => {
+    const records = new DynamoNotificationDeliveries();
+    const longest: NotificationRef = {
+      tenantId: 't'.repeat(NOTIFICATION_KEY_BYTES.tenantId),
+      template: 'transfer_qualification_approved',
+      // 128 four-byte characters: the dedupe key's 512 bytes.
+      dedupeKey: '😀'.repeat(128),
+    };
+    // 84 three-byte characters and 2 ASCII: the address's 254 bytes.
+    const address = { channel: 'email', to: `${'上'.repeat(84)}@x` } as const;
+    expect(
+      checkNotificationMessage({
+        type: 'notification.deliver',
+        notification: {
+          ...longest,
+          kind: 'application_decided',
+          params: {},
+          recipients: { emails: [address.to], phones: [phone.to] },
+        },
+      }),
+    ).toBeTruthy();
+    await records.record(longest, { delivery: address, state: 'delivered', at: AT, detail: 'ses-9' });
+    await records.record(longest, {
+      delivery: phone,
+      state: 'refused',
+      at: AT,
+      detail: 'isv.MOBILE_NUMBER_ILLEGAL',
+    });
+    // DELIVERY# (9) + 64 + # + 31 + # + 512 = 618 bytes; email# (6) + 254 = 260 bytes. Summed here: the
+    // embedded engine refuses keys past 2,048 and 1,024 characters, but counts characters, not UTF-8 bytes.
+    const key = {
+      pk: `DELIVERY#${'t'.repeat(64)}#transfer_qualification_approved#${'😀'.repeat(128)}`,
+      sk: `email#${address.to}`,
+    };
+    expect([utf8Bytes(key.pk), utf8Bytes(key.sk)]).toEqual([618, 260]);
+    const item = await dynamo().send(new GetCommand({ TableName: process.env.TABLE_OPS, Key: key }));
+    expect(item.Item).toMatchObject({ ...key, to: address.to, state: 'delivered', detail: 'ses-9' });
+    expect(await records.settled(longest, AT)).toEqual([
+      { delivery: address, state: 'delivered', at: AT, detail: 'ses-9' },
+      { delivery: phone, state: 'refused', at: AT, detail: 'isv.MOBILE_NUMBER_ILLEGAL' },
+    ]);
   });
 });
 

@@ -222,6 +222,21 @@ describe('delivering a notification to several recipients', () => {
     expect(noSms.sends).toEqual([[]]);
   });
 
+  it('refuses an alert address longer than SMTP carries (stored before addresses were bounded), and records nothing for it', async () => {
+    const { messaging, sends } = recordingMessaging();
+    const { deliveries, records } = recordingDeliveries();
+    const { recipients: _, ...toContacts } = notice;
+    // 85 three-byte characters and `@x`: 257 bytes, over 254; 84 of them: 254 bytes, sent.
+    const tooLong = `${'上'.repeat(85)}@x`;
+    const longest = `${'上'.repeat(84)}@x`;
+    const contacts = { emails: [tooLong, longest, A], phones: [B] };
+    await expect(
+      deliverNotification(deps(messaging, deliveries, contacts), message(toContacts), AT),
+    ).resolves.toMatchObject({ outcome: 'delivered', emails: 2, sms: 1, refused: 1 });
+    expect(sends).toEqual([[longest, A, B]]);
+    expect([...records.values()].map((r) => r.delivery.to)).toEqual([longest, A, B]);
+  });
+
   it('hands a notification with nobody to reach to the port with no deliveries, and the local outbox shows it', async () => {
     const outbox = createLocalNotifications();
     const { recipients: _, ...toContacts } = notice;

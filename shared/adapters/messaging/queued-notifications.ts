@@ -3,7 +3,9 @@
  * notifications work queue (one message each) and answers once it is queued; the notifier worker delivers it
  * (shared/app/notifications/deliver-notification.ts). A send that fails throws, so the caller's own retry
  * (the alert outbox, the number-effects job) hands it over again. Nothing is delivered here, so the functions
- * that notify carry no SES or Aliyun code and need no sending rights.
+ * that notify carry no SES or Aliyun code and need no sending rights. A message the notifier would refuse (a
+ * dedupe key too long for its delivery records' keys, say) is refused here, before it is queued: an
+ * `invalid_message` to the caller rather than a message that fails every receive.
  */
 import type {
   Notification,
@@ -11,12 +13,15 @@ import type {
   NotificationsPort,
   PublishResult,
 } from '../../ports/notifications.js';
+import { checkNotificationMessage } from '../../ports/queue-messages.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 
 export function queuedNotifications(queue: () => Promise<WorkQueue<NotificationMessage>>): NotificationsPort {
   return {
     async publish(notification: Notification): Promise<PublishResult> {
-      await (await queue()).send({ type: 'notification.deliver', notification });
+      const message: NotificationMessage = { type: 'notification.deliver', notification };
+      checkNotificationMessage(message);
+      await (await queue()).send(message);
       // Queued, not yet delivered: how many e-mails and SMS went out is the notifier's to say.
       return { messageId: `queued:${notification.dedupeKey}` };
     },

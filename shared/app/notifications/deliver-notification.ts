@@ -4,7 +4,8 @@
  * settled, sends to the others through the messaging port (one send per e-mail address and per mainland
  * mobile) and records each delivery as it settles. Variations:
  *   - phones outside the mainland, and every phone where SMS is not configured, are refused, not texted
- *     (counted); addresses where e-mail is not configured get nothing;
+ *     (counted), as are addresses longer than SMTP carries (an alert contact stored before they were bounded);
+ *     addresses where e-mail is not configured get nothing;
  *   - a recipient the provider refused for good (an invalid number or address) is recorded as refused and
  *     never tried again; the outcome `undeliverable` names the channel and code (never the recipient), which
  *     the worker logs and counts;
@@ -20,7 +21,7 @@
  * that recipient again on redelivery, as do two copies of one message handled at the same moment (SQS's rare
  * duplicate receive). Recording before sending would make that edge a lost alert instead.
  */
-import { isMainlandMobile } from '../../domain/notifications/channels.js';
+import { isMainlandMobile, isSendableAddress } from '../../domain/notifications/channels.js';
 import {
   type DeliveryRecord,
   deliveryId,
@@ -65,7 +66,10 @@ export interface DeliveryOutcome {
   readonly sms: number;
   /** Recipients settled by an earlier delivery of the same notification, not sent again. */
   readonly skipped: number;
-  /** Phones refused (outside the mainland, or SMS not configured): how many, never which. */
+  /**
+   * Recipients refused: phones outside the mainland or where SMS is not configured, and addresses too long to
+   * send to. How many, never which.
+   */
   readonly refused: number;
   readonly undeliverable: readonly Undeliverable[];
 }
@@ -134,12 +138,16 @@ export async function deliverNotification(
   };
 }
 
-/** One delivery per distinct address and texted phone; the phones that cannot be texted, counted. */
+/**
+ * One delivery per distinct address and texted phone; the phones that cannot be texted and the addresses too
+ * long to send to (their delivery records' keys would be past DynamoDB's), counted.
+ */
 function deliveriesTo(
   recipients: Recipients,
   channels: Readonly<Record<Channel, boolean>>,
 ): { deliveries: Delivery[]; refused: number } {
-  const emails = channels.email ? (recipients.emails ?? []) : [];
+  const addresses = channels.email ? (recipients.emails ?? []) : [];
+  const emails = addresses.filter(isSendableAddress);
   const phones = recipients.phones ?? [];
   const texted = channels.sms ? phones.filter(isMainlandMobile) : [];
   const unique = new Map<string, Delivery>();
@@ -148,7 +156,10 @@ function deliveriesTo(
     ...texted.map((to): Delivery => ({ channel: 'sms', to })),
   ])
     unique.set(deliveryId(delivery), delivery);
-  return { deliveries: [...unique.values()], refused: phones.length - texted.length };
+  return {
+    deliveries: [...unique.values()],
+    refused: phones.length - texted.length + addresses.length - emails.length,
+  };
 }
 
 /** What a result settles: a send, or a refusal for good; a failure for now settles nothing. */

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { PARK_CODES, PARKED_STATUSES } from '../../domain/calls/parked-records.js';
+import { MAX_ADDRESS_BYTES } from '../../domain/notifications/channels.js';
 import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
 import { calendarDate, cursorParam, fen, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
@@ -20,7 +21,8 @@ export const number400Param = z.string().check(z.regex(/^400\d{7}$/, 'a 10-digit
 export const spendCapBody = z.strictObject({ dailyCap: z.nullable(fen(MAX_DAILY_CAP, 100)) });
 
 export const alertsBody = z.strictObject({
-  emails: z.optional(z.array(z.email()).check(z.maxLength(5))),
+  // No longer than SMTP carries (z.email() takes ASCII only: characters are bytes); the notifier sends no longer one.
+  emails: z.optional(z.array(z.email().check(z.maxLength(MAX_ADDRESS_BYTES))).check(z.maxLength(5))),
   phones: z.optional(
     z
       .array(
