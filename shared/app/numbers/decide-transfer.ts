@@ -7,6 +7,8 @@
  * first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same plan and
  * terms, from today) is written in the same commit as the transfer. Variations: anyone the number is not
  * offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its owner.
+ * Whichever way the offer ends, the recipient's qualifications still open for it are withdrawn with its end
+ * (./offer-qualifications.ts).
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
@@ -19,6 +21,7 @@ import { isQualificationFor, offerOf, type TransferOffer } from '../../domain/nu
 import type { NumberWrite } from '../../ports/number-store.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
+import { endedOffer, offerEndWrites } from './offer-qualifications.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export interface TransferAcceptance {
@@ -185,6 +188,15 @@ export async function decideTransfer(
       numberId,
       { type: 'abandon_transfer', tenantId },
       { at, actor: tenantId },
+      {
+        writes: (current, next) =>
+          offerEndWrites(
+            deps,
+            endedOffer(current, current.tenantId === tenantId ? 'withdrawn_by_owner' : 'declined'),
+            next,
+            at,
+          ),
+      },
     );
     return { number: numberId, status: number.status, transferred: false };
   }
@@ -218,8 +230,11 @@ export async function decideTransfer(
           ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
         };
       },
-      writes: async (current) =>
-        successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
+      writes: async (current, next) => [
+        ...successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
+        // The recipient's other qualifications for this offer are moot now; the one used stays approved.
+        ...(await offerEndWrites(deps, endedOffer(current, 'accepted'), next, at)),
+      ],
     },
   );
   return { ...numberView(number, at), transferred: true };
