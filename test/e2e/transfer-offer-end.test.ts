@@ -70,7 +70,7 @@ const review = (id: string, body: Record<string, unknown>) =>
 async function expectWithdrawn(id: string, at: string, text: string) {
   const seen = await api.get(`/v1/applications/${id}`, bravo);
   expect(seen.status).toBe(200);
-  expect(seen.body.status).toBe('withdrawn');
+  expect(seen.body).toMatchObject({ status: 'withdrawn', offerCurrent: false });
   expect(seen.body.events.at(-1)).toEqual({
     at,
     event: 'withdrawn',
@@ -91,6 +91,8 @@ describe('an ended offer withdraws the qualifications still open for it', () => 
       200,
     );
     expect(await pendingIds()).toContain(underReview);
+    // While the offer stands, bravo's view says so.
+    expect((await api.get(`/v1/applications/${underReview}`, bravo)).body.offerCurrent).toBe(true);
 
     // The owner withdraws offer 1 a day later.
     await api.setClock('2026-12-02T02:00:00Z');
@@ -140,7 +142,7 @@ describe('an ended offer withdraws the qualifications still open for it', () => 
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'active', transferred: true });
     const usedView = await api.get(`/v1/applications/${used}`, bravo);
-    expect(usedView.body).toMatchObject({ status: 'approved', transferOfferId: offer3 });
+    expect(usedView.body).toMatchObject({ status: 'approved', transferOfferId: offer3, offerCurrent: false });
     expect(usedView.body.events.at(-1).event).toBe('approved');
     const acceptedWithAnother = 'you accepted the transfer offer with another approved application';
     for (const id of [another, anotherDraft]) {

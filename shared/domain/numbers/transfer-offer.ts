@@ -41,6 +41,23 @@ export function isQualificationFor(
   return Date.parse(app.createdAt) > Date.parse(offer.offeredAt);
 }
 
+/**
+ * Whether the offer a qualification was filed for is still pending on its number: the number offered to the
+ * qualification's tenant, under that offer. Undefined number: the qualification's number is gone.
+ */
+export function isOfferCurrent(
+  app: Pick<ApplicationRecord, 'tenantId' | 'transferOfferId' | 'createdAt'>,
+  number:
+    | Pick<NumberRecord, 'status' | 'transferTo' | 'transferOfferId' | 'transferOfferedAt' | 'updatedAt'>
+    | undefined,
+): boolean {
+  return (
+    number?.status === 'transfer_pending' &&
+    number.transferTo === app.tenantId &&
+    isQualificationFor(app, offerOf(number))
+  );
+}
+
 /** The reason on each qualification withdrawn because the offer it was filed for ended. */
 export const OFFER_ENDED = 'offer_ended';
 
