@@ -6,6 +6,8 @@
  * - Qualifications written before offers had ids are left as they are, and still go no further.
  * - More open qualifications than one commit carries: the rest are withdrawn by the follow-up effect, which
  *   the number-effects job carries out however late it runs.
+ * - The recipient's hold on the number, kept by its open qualifications, ends with the offer (also when it
+ *   accepts, the number being its own).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,12 +35,13 @@ import {
   createApplication,
   importNumbers,
   payIn,
+  qualifyForTransfer,
 } from './numbers-support.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
-const NUMBERS = ['4007555551', '4007555552', '4007555553'];
+const NUMBERS = ['4007555551', '4007555552', '4007555553', '4007555554'];
 let db: TestDatabase;
 let docs: LocalDocuments;
 
@@ -192,5 +195,25 @@ describe('the offer’s end and its withdrawals', () => {
       });
     }
     expect(await store().effects.get(effectId)).toMatchObject({ status: 'done' });
+  });
+
+  it('on acceptance, keeps the approval used, withdraws the others and drops the new owner’s hold', async () => {
+    const number = NUMBERS[3] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(7 * DAY));
+    const used = await qualifyForTransfer(number, 'buyer', iso(7 * DAY), config, docs, 'individual');
+    // Filed after the approval, this one holds the number again until it is decided.
+    const other = await applyWithDocuments(number, 'buyer', iso(7 * DAY + 1), config, docs, 'individual');
+    expect((await store().numbers.holds('buyer'))?.holds).toHaveProperty(number);
+    await decideTransfer(store(), number, 'buyer', 'accept', iso(8 * DAY));
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'buyer' });
+    expect(await statusOf(used.applicationId)).toBe('approved');
+    const withdrawn = (await store().applications.get(other.applicationId)) as ApplicationRecord;
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn.events.at(-1)).toMatchObject({
+      at: iso(8 * DAY),
+      reasons: ['offer_ended'],
+      text: 'you accepted the transfer offer with another approved application',
+    });
+    expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
   });
 });

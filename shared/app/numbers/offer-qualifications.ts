@@ -3,7 +3,7 @@
  * ends (its owner withdraws it, the recipient declines or accepts it), every qualification still open for
  * THAT offer (draft, submitted, rejected awaiting a fix) can qualify nothing any more: it is withdrawn in the
  * same commit as the offer's end, with `offer_ended` on its trail, so it leaves the operators' review queue
- * and its tenant sees it withdrawn and why. An approved one stays approved (the one an acceptance used, or
+ * and its tenant sees it withdrawn and why; the recipient's hold on the number ends with them. An approved one stays approved (the one an acceptance used, or
  * one the recipient never used). Qualifications written before offers had ids are left as they are (they
  * cannot be approved any more: requireOfferPending).
  * Variation: more open qualifications than one commit may carry: the first ones commit with the offer's end,
@@ -78,8 +78,9 @@ export async function offerEndWrites(
   const now = open.slice(0, MAX_WITHDRAWN_PER_COMMIT);
   const writes: NumberWrite[] = [
     ...now.map((app) => withdrawnFor(app, offer, at)),
-    // The recipient holds the number through its qualifications; once the offer ended it holds nothing.
-    ...(offer.end === 'accepted' ? [] : [await holdConsumed(deps, offer.tenantId, offer.number, at)]),
+    // The recipient held the number through its open qualifications: once the offer ended (or the number is
+    // its own) it counts as a hold no more.
+    await holdConsumed(deps, offer.tenantId, offer.number, at),
   ];
   if (open.length > now.length) {
     const effect: PendingEffect = {
