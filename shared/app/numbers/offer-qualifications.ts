@@ -3,9 +3,9 @@
  * ends (its owner withdraws it, the recipient declines or accepts it), every qualification still open for
  * THAT offer (draft, submitted, rejected awaiting a fix) can qualify nothing any more: it is withdrawn in the
  * same commit as the offer's end, with `offer_ended` on its trail, so it leaves the operators' review queue
- * and its tenant sees it withdrawn and why; the recipient's hold on the number ends with them. An approved one stays approved (the one an acceptance used, or
- * one the recipient never used). Qualifications written before offers had ids are left as they are (they
- * cannot be approved any more: requireOfferPending).
+ * and its tenant sees it withdrawn and why; the recipient's hold on the number ends with them. An approved
+ * one stays approved (the one an acceptance used, or one the recipient never used). Qualifications written
+ * before offers had ids are left as they are (they cannot be approved any more: requireOfferPending).
  * Variation: more open qualifications than one commit may carry: the first ones commit with the offer's end,
  * the rest are left to a durable follow-up effect (`withdraw_qualifications`) that the number-effects job
  * carries out, so the offer's end never waits on them and a crash between the two loses nothing.
