@@ -6,6 +6,8 @@
  * - Qualifications written before offers had ids are left as they are, and still go no further.
  * - More open qualifications than one commit carries: the rest are withdrawn by the follow-up effect, which
  *   the number-effects job carries out however late it runs.
+ * - A qualification the tenant's applications index does not show yet when the offer ends: the same effect
+ *   withdraws it later.
  * - The recipient's hold on the number, kept by its open qualifications, ends with the offer (also when it
  *   accepts, the number being its own).
  */
@@ -41,7 +43,7 @@ import {
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
-const NUMBERS = ['4007555551', '4007555552', '4007555553', '4007555554'];
+const NUMBERS = ['4007555551', '4007555552', '4007555553', '4007555554', '4007555555'];
 let db: TestDatabase;
 let docs: LocalDocuments;
 
@@ -214,6 +216,33 @@ describe('the offer’s end and its withdrawals', () => {
       reasons: ['offer_ended'],
       text: 'you accepted the transfer offer with another approved application',
     });
+    expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
+  });
+
+  it('withdraws one the applications index did not show at the offer’s end when the job sweeps', async () => {
+    const number = NUMBERS[4] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(9 * DAY));
+    const late = await applyWithDocuments(number, 'buyer', iso(9 * DAY), config, docs, 'individual');
+    // The index lags the filing: the offer's end finds nothing to withdraw.
+    const base = store();
+    const lagging: NumbersDeps = {
+      ...base,
+      applications: { ...base.applications, transferQualificationsOf: async () => [] },
+    };
+    await decideTransfer(lagging, number, 'seller', 'decline', iso(10 * DAY));
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
+    expect(await statusOf(late.applicationId)).toBe('submitted');
+    const version = String((await getNumberItem(number))?.version).padStart(8, '0');
+    const effectId = `${number}#v${version}#qualifications`;
+    expect(await store().effects.get(effectId)).toMatchObject({ status: 'pending' });
+
+    await retryNumberEffects(store(), iso(10 * DAY + 300_000));
+    const app = (await store().applications.get(late.applicationId)) as ApplicationRecord;
+    expect(app.status).toBe('withdrawn');
+    expect(app.events.at(-1)).toMatchObject({ at: iso(10 * DAY), by: 'system', reasons: ['offer_ended'] });
+    expect(await store().effects.get(effectId)).toMatchObject({ status: 'done' });
+    const pending = await store().applications.listPending({ limit: 100 });
+    expect(pending.items.map((a) => a.applicationId)).not.toContain(late.applicationId);
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
   });
 });

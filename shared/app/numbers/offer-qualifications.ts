@@ -6,9 +6,10 @@
  * and its tenant sees it withdrawn and why; the recipient's hold on the number ends with them. An approved
  * one stays approved (the one an acceptance used, or one the recipient never used). Qualifications written
  * before offers had ids are left as they are (they cannot be approved any more: requireOfferPending).
- * Variation: more open qualifications than one commit may carry: the first ones commit with the offer's end,
- * the rest are left to a durable follow-up effect (`withdraw_qualifications`) that the number-effects job
- * carries out, so the offer's end never waits on them and a crash between the two loses nothing.
+ * Variations, caught by a durable follow-up effect (`withdraw_qualifications`, written with the offer's end)
+ * that the number-effects job carries out later, so a crash loses nothing: more open qualifications than one
+ * commit may carry (the first ones commit with the offer's end, the rest wait for it); one the tenant's
+ * applications index did not show yet (filed just before the end) or filed while the end committed.
  */
 import type { ApplicationRecord } from '../../domain/numbers/application.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
@@ -50,11 +51,19 @@ async function openQualifications(deps: NumbersDeps, offer: EndedOffer): Promise
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-const withdrawnFor = (app: ApplicationRecord, offer: EndedOffer, at: string): NumberWrite => ({
-  kind: 'application',
-  application: withdrawnForOfferEnd(app, offer.end, at),
-  expectedVersion: app.version,
-});
+/**
+ * The write withdrawing `app` for the offer's end at `at`, or, for one that moved since (filed or changed
+ * while the end committed, found later by the follow-up effect), at its last event: its trail stays in order.
+ */
+function withdrawnFor(app: ApplicationRecord, offer: EndedOffer, at: string): NumberWrite {
+  const last = app.events.at(-1)?.at;
+  const when = last !== undefined && last > at ? last : at;
+  return {
+    kind: 'application',
+    application: withdrawnForOfferEnd(app, offer.end, when),
+    expectedVersion: app.version,
+  };
+}
 
 /** The offer pending on `number` (before its end), or undefined for an offer made before offers had ids. */
 export function endedOffer(number: NumberRecord, end: OfferEnd): EndedOffer | undefined {
@@ -64,7 +73,7 @@ export function endedOffer(number: NumberRecord, end: OfferEnd): EndedOffer | un
 
 /**
  * The writes that withdraw the offer's open qualifications with its end: at most MAX_WITHDRAWN_PER_COMMIT of
- * them and the recipient's hold on the number dropped, and the follow-up effect for any left over.
+ * them, the recipient's hold on the number dropped, and the follow-up effect that sweeps again later.
  */
 export async function offerEndWrites(
   deps: NumbersDeps,
@@ -73,24 +82,29 @@ export async function offerEndWrites(
   at: string,
 ): Promise<NumberWrite[]> {
   if (!offer) return [];
-  const open = await openQualifications(deps, offer);
+  const open = (await openQualifications(deps, offer)).slice(0, MAX_WITHDRAWN_PER_COMMIT);
+  // Always a sweep after the commit, by the number-effects job: the tenant's applications index may not show
+  // yet one filed just before the end (or filed while it committed), and any past this commit's share wait.
+  const sweep: PendingEffect = {
+    effectId: `${offer.number}#v${String(next.version).padStart(8, '0')}#qualifications`,
+    at,
+    payload: { kind: 'withdraw_qualifications', ...offer },
+  };
+  return [...(await withdrawalWrites(deps, offer, open, at)), { kind: 'effect', effect: sweep }];
+}
+
+/** `open` withdrawn and, if any, the recipient's hold on the number dropped: it held the number through them. */
+async function withdrawalWrites(
+  deps: NumbersDeps,
+  offer: EndedOffer,
+  open: readonly ApplicationRecord[],
+  at: string,
+): Promise<NumberWrite[]> {
   if (open.length === 0) return [];
-  const now = open.slice(0, MAX_WITHDRAWN_PER_COMMIT);
-  const writes: NumberWrite[] = [
-    ...now.map((app) => withdrawnFor(app, offer, at)),
-    // The recipient held the number through its open qualifications: once the offer ended (or the number is
-    // its own) it counts as a hold no more.
+  return [
+    ...open.map((app) => withdrawnFor(app, offer, at)),
     await holdConsumed(deps, offer.tenantId, offer.number, at),
   ];
-  if (open.length > now.length) {
-    const effect: PendingEffect = {
-      effectId: `${offer.number}#v${String(next.version).padStart(8, '0')}#qualifications`,
-      at,
-      payload: { kind: 'withdraw_qualifications', ...offer },
-    };
-    writes.push({ kind: 'effect', effect });
-  }
-  return writes;
 }
 
 /**
@@ -105,7 +119,7 @@ export async function withdrawQualifications(
   for (;;) {
     const open = await openQualifications(deps, offer);
     if (open.length === 0) return;
-    const writes = open.slice(0, MAX_WITHDRAWN_PER_COMMIT).map((app) => withdrawnFor(app, offer, at));
+    const writes = await withdrawalWrites(deps, offer, open.slice(0, MAX_WITHDRAWN_PER_COMMIT), at);
     await commitQualification(deps, writes, undefined, at);
   }
 }
