@@ -4,10 +4,10 @@
  * - One commit: the offer's end and the withdrawals commit together or not at all (a crash at the commit
  *   leaves the offer pending and the qualifications open; the retry does both).
  * - Qualifications written before offers had ids are left as they are, and still go no further.
- * - More open qualifications than one commit carries: the rest are withdrawn by the follow-up effect, which
- *   the number-effects job carries out however late it runs.
- * - A qualification the tenant's applications index does not show yet when the offer ends: the same effect
- *   withdraws it later.
+ * - More open qualifications than one commit carries: the rest are withdrawn by the follow-up effect (the
+ *   sweep run right after the commit); should the process die there, the number-effects job converges.
+ * - A qualification the tenant's applications index does not show yet when the offer ends: the same sweep
+ *   withdraws it.
  * - The recipient's hold on the number, kept by its open qualifications, ends with the offer (also when it
  *   accepts, the number being its own).
  */
@@ -164,16 +164,31 @@ describe('the offer’s end and its withdrawals', () => {
     });
   });
 
-  it('withdraws what one commit cannot carry through the follow-up effect, however late it runs', async () => {
+  it('withdraws what one commit cannot carry by the follow-up effect, converging after a crash there', async () => {
     const number = NUMBERS[2] as string;
     await requestTransfer(store(), number, 'seller', 'buyer', iso(5 * DAY));
     const total = MAX_WITHDRAWN_PER_COMMIT + 2;
     const ids: string[] = [];
     for (let i = 0; i < total; i++) ids.push((await draftFor(number, iso(5 * DAY + i))).applicationId);
 
-    await decideTransfer(store(), number, 'buyer', 'decline', iso(6 * DAY));
+    // The offer's end commits; the sweep right after it fails (the process dies, as far as the sweep goes).
+    const base = store();
+    let reads = 0;
+    const crashing: NumbersDeps = {
+      ...base,
+      applications: {
+        ...base.applications,
+        async transferQualificationsOf(tenantId, n) {
+          reads += 1;
+          if (reads > 1) throw new Error('connection reset');
+          return base.applications.transferQualificationsOf(tenantId, n);
+        },
+      },
+    };
+    await decideTransfer(crashing, number, 'buyer', 'decline', iso(6 * DAY));
+    expect(reads).toBe(2);
     expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
-    // The oldest ones went with the offer's end; the last two wait for the effect (as after a crash there).
+    // The oldest ones went with the offer's end; the last two wait for the effect.
     const statuses = await Promise.all(ids.map(statusOf));
     expect(statuses.slice(0, MAX_WITHDRAWN_PER_COMMIT).every((s) => s === 'withdrawn')).toBe(true);
     expect(statuses.slice(MAX_WITHDRAWN_PER_COMMIT)).toEqual(['draft', 'draft']);
@@ -181,6 +196,7 @@ describe('the offer’s end and its withdrawals', () => {
     const effectId = `${number}#v${version}#qualifications`;
     expect(await store().effects.get(effectId)).toMatchObject({
       status: 'pending',
+      attempts: 1,
       payload: { kind: 'withdraw_qualifications', tenantId: 'buyer', number, end: 'declined' },
     });
 
@@ -219,28 +235,45 @@ describe('the offer’s end and its withdrawals', () => {
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
   });
 
-  it('withdraws one the applications index did not show at the offer’s end when the job sweeps', async () => {
+  it('withdraws one the applications index did not show at the offer’s end by the sweep after it', async () => {
     const number = NUMBERS[4] as string;
     await requestTransfer(store(), number, 'seller', 'buyer', iso(9 * DAY));
     const late = await applyWithDocuments(number, 'buyer', iso(9 * DAY), config, docs, 'individual');
-    // The index lags the filing: the offer's end finds nothing to withdraw.
+    // The index lags the filing: the offer's end finds nothing to withdraw; the sweep after it does.
     const base = store();
+    let reads = 0;
     const lagging: NumbersDeps = {
       ...base,
-      applications: { ...base.applications, transferQualificationsOf: async () => [] },
+      applications: {
+        ...base.applications,
+        async transferQualificationsOf(tenantId, n) {
+          reads += 1;
+          return reads === 1 ? [] : base.applications.transferQualificationsOf(tenantId, n);
+        },
+      },
     };
-    await decideTransfer(lagging, number, 'seller', 'decline', iso(10 * DAY));
+    const commits: (readonly NumberWrite[])[] = [];
+    const watched: NumbersDeps = {
+      ...lagging,
+      numbers: {
+        ...base.numbers,
+        commit: (writes) => {
+          commits.push(writes);
+          return base.numbers.commit(writes);
+        },
+      },
+    };
+    await decideTransfer(watched, number, 'seller', 'decline', iso(10 * DAY));
     expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
-    expect(await statusOf(late.applicationId)).toBe('submitted');
-    const version = String((await getNumberItem(number))?.version).padStart(8, '0');
-    const effectId = `${number}#v${version}#qualifications`;
-    expect(await store().effects.get(effectId)).toMatchObject({ status: 'pending' });
-
-    await retryNumberEffects(store(), iso(10 * DAY + 300_000));
+    // The offer's end carried no withdrawal; the sweep committed it after.
+    expect(commits.map((c) => c.filter((w) => w.kind === 'application').length)).toEqual([0, 1]);
     const app = (await store().applications.get(late.applicationId)) as ApplicationRecord;
     expect(app.status).toBe('withdrawn');
     expect(app.events.at(-1)).toMatchObject({ at: iso(10 * DAY), by: 'system', reasons: ['offer_ended'] });
-    expect(await store().effects.get(effectId)).toMatchObject({ status: 'done' });
+    const version = String((await getNumberItem(number))?.version).padStart(8, '0');
+    expect(await store().effects.get(`${number}#v${version}#qualifications`)).toMatchObject({
+      status: 'done',
+    });
     const pending = await store().applications.listPending({ limit: 100 });
     expect(pending.items.map((a) => a.applicationId)).not.toContain(late.applicationId);
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);

@@ -17,11 +17,16 @@ import { type ApplicantType, restrictionsFor } from '../../domain/numbers/applic
 import { decide } from '../../domain/numbers/lifecycle.js';
 import { lifecycleOf, type NumberRecord } from '../../domain/numbers/number.js';
 import { numberView } from '../../domain/numbers/number-view.js';
-import { isQualificationFor, offerOf, type TransferOffer } from '../../domain/numbers/transfer-offer.js';
+import {
+  isQualificationFor,
+  type OfferEnd,
+  offerOf,
+  type TransferOffer,
+} from '../../domain/numbers/transfer-offer.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
-import { endedOffer, offerEndWrites } from './offer-qualifications.js';
+import { endedOffer, offerEndSweep, offerEndWrites } from './offer-qualifications.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export interface TransferAcceptance {
@@ -174,6 +179,10 @@ function successorContract(
   return [{ kind: 'contract', contract }];
 }
 
+/** A decline by the number's owner withdraws its offer; by the recipient, declines it. */
+const endOf = (number: NumberRecord, tenantId: string): OfferEnd =>
+  number.tenantId === tenantId ? 'withdrawn_by_owner' : 'declined';
+
 export async function decideTransfer(
   deps: NumbersDeps,
   numberId: string,
@@ -189,13 +198,8 @@ export async function decideTransfer(
       { type: 'abandon_transfer', tenantId },
       { at, actor: tenantId },
       {
-        writes: (current, next) =>
-          offerEndWrites(
-            deps,
-            endedOffer(current, current.tenantId === tenantId ? 'withdrawn_by_owner' : 'declined'),
-            next,
-            at,
-          ),
+        writes: (current) => offerEndWrites(deps, endedOffer(current, endOf(current, tenantId)), at),
+        effects: (current, next) => offerEndSweep(endedOffer(current, endOf(current, tenantId)), next, at),
       },
     );
     return { number: numberId, status: number.status, transferred: false };
@@ -230,11 +234,12 @@ export async function decideTransfer(
           ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
         };
       },
-      writes: async (current, next) => [
+      writes: async (current) => [
         ...successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
         // The recipient's other qualifications for this offer are moot now; the one used stays approved.
-        ...(await offerEndWrites(deps, endedOffer(current, 'accepted'), next, at)),
+        ...(await offerEndWrites(deps, endedOffer(current, 'accepted'), at)),
       ],
+      effects: (current, next) => offerEndSweep(endedOffer(current, 'accepted'), next, at),
     },
   );
   return { ...numberView(number, at), transferred: true };

@@ -6,10 +6,10 @@
  * and its tenant sees it withdrawn and why; the recipient's hold on the number ends with them. An approved
  * one stays approved (the one an acceptance used, or one the recipient never used). Qualifications written
  * before offers had ids are left as they are (they cannot be approved any more: requireOfferPending).
- * Variations, caught by a durable follow-up effect (`withdraw_qualifications`, written with the offer's end)
- * that the number-effects job carries out later, so a crash loses nothing: more open qualifications than one
- * commit may carry (the first ones commit with the offer's end, the rest wait for it); one the tenant's
- * applications index did not show yet (filed just before the end) or filed while the end committed.
+ * Variations, caught by a durable follow-up effect (`withdraw_qualifications`, written with the offer's end,
+ * carried out right after it and, should that fail, by the number-effects job, so a crash loses nothing):
+ * more open qualifications than one commit may carry (the first ones commit with the offer's end); one the
+ * tenant's applications index did not show yet (filed just before the end) or filed while the end committed.
  */
 import type { ApplicationRecord } from '../../domain/numbers/application.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
@@ -73,24 +73,36 @@ export function endedOffer(number: NumberRecord, end: OfferEnd): EndedOffer | un
 
 /**
  * The writes that withdraw the offer's open qualifications with its end: at most MAX_WITHDRAWN_PER_COMMIT of
- * them, the recipient's hold on the number dropped, and the follow-up effect that sweeps again later.
+ * them, and the recipient's hold on the number dropped.
  */
 export async function offerEndWrites(
   deps: NumbersDeps,
   offer: EndedOffer | undefined,
-  next: NumberRecord,
   at: string,
 ): Promise<NumberWrite[]> {
   if (!offer) return [];
-  const open = (await openQualifications(deps, offer)).slice(0, MAX_WITHDRAWN_PER_COMMIT);
-  // Always a sweep after the commit, by the number-effects job: the tenant's applications index may not show
-  // yet one filed just before the end (or filed while it committed), and any past this commit's share wait.
-  const sweep: PendingEffect = {
-    effectId: `${offer.number}#v${String(next.version).padStart(8, '0')}#qualifications`,
-    at,
-    payload: { kind: 'withdraw_qualifications', ...offer },
-  };
-  return [...(await withdrawalWrites(deps, offer, open, at)), { kind: 'effect', effect: sweep }];
+  const open = await openQualifications(deps, offer);
+  return withdrawalWrites(deps, offer, open.slice(0, MAX_WITHDRAWN_PER_COMMIT), at);
+}
+
+/**
+ * The sweep that follows the offer's end, recorded in its commit and carried out right after it (retried by
+ * the number-effects job if that fails): it withdraws what the commit could not carry, and any the tenant's
+ * applications index did not show yet (filed just before the end) or filed while the end committed.
+ */
+export function offerEndSweep(
+  offer: EndedOffer | undefined,
+  next: NumberRecord,
+  at: string,
+): PendingEffect[] {
+  if (!offer) return [];
+  return [
+    {
+      effectId: `${offer.number}#v${String(next.version).padStart(8, '0')}#qualifications`,
+      at,
+      payload: { kind: 'withdraw_qualifications', ...offer },
+    },
+  ];
 }
 
 /** `open` withdrawn and, if any, the recipient's hold on the number dropped: it held the number through them. */
