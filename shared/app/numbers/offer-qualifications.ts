@@ -9,7 +9,9 @@
  * Variations, caught by a durable follow-up effect (`withdraw_qualifications`, written with the offer's end,
  * carried out right after it and, should that fail, by the number-effects job, so a crash loses nothing):
  * more open qualifications than one commit may carry (the first ones commit with the offer's end); one the
- * tenant's applications index did not show yet (filed just before the end) or filed while the end committed.
+ * tenant's applications index did not show yet (filed just before the end) or filed while the end committed,
+ * if the index shows it by the time the sweep runs (one it still misses can be neither submitted nor approved
+ * any more, and is withdrawn at its draft deadline).
  */
 import type { ApplicationRecord } from '../../domain/numbers/application.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
