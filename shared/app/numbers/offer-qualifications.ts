@@ -11,7 +11,7 @@
  * more open qualifications than one commit may carry (the first ones commit with the offer's end); one the
  * tenant's applications index did not show yet (filed just before the end) or filed while the end committed,
  * if the index shows it by the time the sweep runs (one it still misses can be neither submitted nor approved
- * any more, and is withdrawn at its draft deadline).
+ * any more: a draft is withdrawn at its deadline, one under review waits for an operator's rejection).
  */
 import type { ApplicationRecord } from '../../domain/numbers/application.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
