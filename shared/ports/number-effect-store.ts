@@ -3,6 +3,7 @@
  * and their progress.
  */
 import type { BillingContract } from '../domain/billing/types.js';
+import type { OfferEnd } from '../domain/numbers/transfer-offer.js';
 import type { Notification } from './notifications.js';
 
 export type EffectPayload =
@@ -27,6 +28,14 @@ export type EffectPayload =
       readonly applicationId: string;
       readonly tenantId: string;
       readonly generation: number;
+    }
+  /** Withdraw the recipient's qualifications still open for an ended offer (those its end left over). */
+  | {
+      readonly kind: 'withdraw_qualifications';
+      readonly tenantId: string;
+      readonly number: string;
+      readonly offerId: string;
+      readonly end: OfferEnd;
     }
   | {
       readonly kind: 'clear_routing';

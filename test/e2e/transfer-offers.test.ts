@@ -103,7 +103,7 @@ describe('transfer qualifications count for their own offer', () => {
       individualApplication(number, 'basic', 'Zhao Lei'),
       bravo,
     );
-    // Complete: only the ended offer stands in the way of its submission.
+    // Complete: only the end of its offer stands in the way of its submission.
     await uploadDocument(api, bravo, draft.body.applicationId, 'id_card');
     await uploadDocument(api, bravo, draft.body.applicationId, 'income_proof');
 
@@ -139,36 +139,27 @@ describe('transfer qualifications count for their own offer', () => {
       transferTo: 'bravo',
       transferOfferId: offer2,
     });
-    // What was filed under offer 1 goes no further: neither submitted nor approved (an approval would tell
-    // bravo to accept an offer that is gone); the operator rejects it instead.
+    // What was filed under offer 1 and still open went with it (test/e2e/transfer-offer-end.test.ts): withdrawn,
+    // out of the review queue, never approved (an approval would tell bravo to accept an offer that is gone).
+    for (const id of [waiting.body.applicationId, draft.body.applicationId]) {
+      const seen = await api.get(`/v1/applications/${id}`, bravo);
+      expect(seen.body).toMatchObject({ status: 'withdrawn', transferOfferId: offer1 });
+      expect(seen.body.events.at(-1)).toMatchObject({ event: 'withdrawn', reasons: ['offer_ended'] });
+    }
     const lateApproval = await api.post(
       `/v1/review/applications/${waiting.body.applicationId}/decision`,
       { decision: 'approve' },
       operator,
     );
     expect(lateApproval.status).toBe(409);
-    expect(lateApproval.body.error.code).toBe('transfer_offer_ended');
-    const rejected = await api.post(
-      `/v1/review/applications/${waiting.body.applicationId}/decision`,
-      { decision: 'reject', reasons: ['other'], text: 'filed for a withdrawn offer' },
-      operator,
-    );
-    expect(rejected.status).toBe(200);
-    expect(rejected.body.status).toBe('rejected');
-    const resubmitted = await api.post(
-      `/v1/applications/${waiting.body.applicationId}/resubmission`,
-      {},
-      bravo,
-    );
-    expect(resubmitted.status).toBe(409);
-    expect(resubmitted.body.error.code).toBe('transfer_offer_ended');
+    expect(lateApproval.body.error.code).toBe('invalid_transition');
     const lateSubmission = await api.post(
       `/v1/applications/${draft.body.applicationId}/submission`,
       undefined,
       bravo,
     );
     expect(lateSubmission.status).toBe(409);
-    expect(lateSubmission.body.error.code).toBe('transfer_offer_ended');
+    expect(lateSubmission.body.error.code).toBe('invalid_transition');
     // Bravo's list shows which offer its approved qualification was for.
     const listed = await api.get('/v1/applications', bravo);
     expect(listed.body.items).toContainEqual(

@@ -140,8 +140,9 @@ describe('what tenants see of who acted (issue 15)', () => {
   const row = (command: string, actor: string) =>
     ({ at: '2026-03-02T02:00:00Z', from: 'active', to: 'active', command, actor, tenantId: 'acme' }) as const;
 
-  it('shows the tenant itself, "system" for jobs and payments, and "operator" for anyone else', () => {
+  it('shows the tenant itself, "system" for jobs, payments and the system, and "operator" for anyone else', () => {
     expect(actorForTenant('acme', 'acme')).toBe('acme');
+    expect(actorForTenant('system', 'acme')).toBe('system');
     expect(actorForTenant('job:number-arrears', 'acme')).toBe('system');
     expect(actorForTenant('payment', 'acme')).toBe('system');
     expect(actorForTenant('6f1c2a9e-operator-sub', 'acme')).toBe('operator');

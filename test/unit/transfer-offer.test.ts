@@ -1,7 +1,13 @@
 /** Which qualification counts for which transfer offer (shared/domain/numbers/transfer-offer.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isQualificationFor, offerOf } from '../../shared/domain/numbers/transfer-offer.js';
+import type { ApplicationRecord } from '../../shared/domain/numbers/application.js';
+import {
+  isOfferCurrent,
+  isQualificationFor,
+  offerOf,
+  withdrawnForOfferEnd,
+} from '../../shared/domain/numbers/transfer-offer.js';
 
 const instant = fc
   .integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2028-01-01T00:00:00Z') })
@@ -51,5 +57,40 @@ describe('transfer offers and their qualifications', () => {
         updatedAt: '2026-12-05T00:00:00.000Z',
       }),
     ).toEqual({ offerId: 'offer_a', offeredAt: '2026-12-01T00:00:00.000Z' });
+  });
+
+  it('an offer is current for a qualification while the number waits for its tenant under that offer', () => {
+    const app = { tenantId: 'bravo', transferOfferId: 'offer_a', createdAt: '2026-12-02T00:00:00.000Z' };
+    const pending = {
+      status: 'transfer_pending',
+      transferTo: 'bravo',
+      transferOfferId: 'offer_a',
+      transferOfferedAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    } as const;
+    expect(isOfferCurrent(app, pending)).toBe(true);
+    expect(isOfferCurrent(app, { ...pending, transferOfferId: 'offer_b' })).toBe(false);
+    expect(isOfferCurrent(app, { ...pending, transferTo: 'charlie' })).toBe(false);
+    expect(isOfferCurrent(app, { ...pending, status: 'active' })).toBe(false);
+    expect(isOfferCurrent(app, undefined)).toBe(false);
+  });
+
+  it('a qualification withdrawn for its offer’s end says so on its trail, by the system', () => {
+    const app = {
+      status: 'submitted',
+      version: 3,
+      events: [{ at: '2026-12-02T00:00:00.000Z', event: 'created', by: 'bravo' }],
+      draftExpiresAt: '2026-12-09T00:00:00.000Z',
+    } as unknown as ApplicationRecord;
+    const withdrawn = withdrawnForOfferEnd(app, 'declined', '2026-12-04T02:00:00.000Z');
+    expect(withdrawn).toMatchObject({ status: 'withdrawn', version: 4 });
+    expect(withdrawn).not.toHaveProperty('draftExpiresAt');
+    expect(withdrawn.events.at(-1)).toEqual({
+      at: '2026-12-04T02:00:00.000Z',
+      event: 'withdrawn',
+      by: 'system',
+      reasons: ['offer_ended'],
+      text: 'you declined the transfer offer this application was filed for',
+    });
   });
 });

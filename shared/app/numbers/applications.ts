@@ -3,7 +3,7 @@ import { localDateOf } from '../../domain/billing/calendar.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
-import { isQualificationFor, offerOf } from '../../domain/numbers/transfer-offer.js';
+import { isOfferCurrent } from '../../domain/numbers/transfer-offer.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
@@ -82,12 +82,7 @@ export async function requireComplete(
  * it stays possible.
  */
 export async function requireOfferPending(deps: NumbersDeps, app: ApplicationRecord): Promise<void> {
-  const number = await deps.numbers.get(app.number);
-  const pending =
-    number?.status === 'transfer_pending' &&
-    number.transferTo === app.tenantId &&
-    isQualificationFor(app, offerOf(number));
-  if (!pending) {
+  if (!isOfferCurrent(app, await deps.numbers.get(app.number))) {
     throw conflict(
       'transfer_offer_ended',
       `the offer of ${app.number} this qualification was filed for has ended; a new offer needs a new application`,

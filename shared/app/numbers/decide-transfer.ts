@@ -7,6 +7,8 @@
  * first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same plan and
  * terms, from today) is written in the same commit as the transfer. Variations: anyone the number is not
  * offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its owner.
+ * Whichever way the offer ends, the recipient's qualifications still open for it are withdrawn with its end
+ * (./offer-qualifications.ts).
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
 import { conflict, invalid, notFound } from '../../domain/errors.js';
@@ -15,10 +17,16 @@ import { type ApplicantType, restrictionsFor } from '../../domain/numbers/applic
 import { decide } from '../../domain/numbers/lifecycle.js';
 import { lifecycleOf, type NumberRecord } from '../../domain/numbers/number.js';
 import { numberView } from '../../domain/numbers/number-view.js';
-import { isQualificationFor, offerOf, type TransferOffer } from '../../domain/numbers/transfer-offer.js';
+import {
+  isQualificationFor,
+  type OfferEnd,
+  offerOf,
+  type TransferOffer,
+} from '../../domain/numbers/transfer-offer.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { requireOwnApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
+import { endedOffer, offerEndSweep, offerEndWrites } from './offer-qualifications.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 export interface TransferAcceptance {
@@ -171,6 +179,10 @@ function successorContract(
   return [{ kind: 'contract', contract }];
 }
 
+/** A decline by the number's owner withdraws its offer; by the recipient, declines it. */
+const endOf = (number: NumberRecord, tenantId: string): OfferEnd =>
+  number.tenantId === tenantId ? 'withdrawn_by_owner' : 'declined';
+
 export async function decideTransfer(
   deps: NumbersDeps,
   numberId: string,
@@ -185,6 +197,10 @@ export async function decideTransfer(
       numberId,
       { type: 'abandon_transfer', tenantId },
       { at, actor: tenantId },
+      {
+        writes: (current) => offerEndWrites(deps, endedOffer(current, endOf(current, tenantId)), at),
+        effects: (current, next) => offerEndSweep(endedOffer(current, endOf(current, tenantId)), next, at),
+      },
     );
     return { number: numberId, status: number.status, transferred: false };
   }
@@ -218,8 +234,12 @@ export async function decideTransfer(
           ...(!current.planId && typeof contractPlan === 'string' ? { planId: contractPlan } : {}),
         };
       },
-      writes: async (current) =>
-        successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
+      writes: async (current) => [
+        ...successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
+        // The recipient's other qualifications for this offer are moot now; the one used stays approved.
+        ...(await offerEndWrites(deps, endedOffer(current, 'accepted'), at)),
+      ],
+      effects: (current, next) => offerEndSweep(endedOffer(current, 'accepted'), next, at),
     },
   );
   return { ...numberView(number, at), transferred: true };

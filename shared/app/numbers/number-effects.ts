@@ -18,6 +18,7 @@ import type { NumberRecord } from '../../domain/numbers/number.js';
 import type { EffectPayload, PendingEffect } from '../../ports/number-effect-store.js';
 import { startActivation } from './activation.js';
 import type { NumbersDeps } from './deps.js';
+import { withdrawQualifications } from './offer-qualifications.js';
 
 const DONE_KEPT_DAYS = 90;
 
@@ -188,6 +189,8 @@ async function perform(deps: NumbersDeps, payload: EffectPayload, at: string, no
     case 'start_activation':
       await startActivation(deps, payload, at);
       return;
+    case 'withdraw_qualifications':
+      return withdrawQualifications(deps, payload, at);
     case 'clear_routing':
       return deps.routingHandOver.clear(payload.number, {
         ...(payload.previousOwner ? { previousOwner: payload.previousOwner } : {}),

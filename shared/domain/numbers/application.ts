@@ -182,12 +182,12 @@ export function withStatus(
 }
 
 /**
- * Who acted, as a tenant may see it: itself by its id, jobs as "system", and anyone else (an operator
+ * Who acted, as a tenant may see it: itself by its id, jobs and the system as "system", and anyone else (an operator
  * deciding, reviewing or acting on its behalf) as "operator", never an operator's identity.
  */
 export function actorForTenant(actor: string, tenantId: string): string {
   if (actor === tenantId) return actor;
-  if (actor.startsWith('job:') || actor === 'payment') return 'system';
+  if (actor.startsWith('job:') || actor === 'payment' || actor === 'system') return 'system';
   return 'operator';
 }
 

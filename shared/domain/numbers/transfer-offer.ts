@@ -4,7 +4,7 @@
  * offer of the same number to the same tenant (withdrawn, declined, or the number transferred and offered
  * again later) qualifies nothing now, since nobody reviewed the recipient for this offer.
  */
-import type { ApplicationRecord } from './application.js';
+import { type ApplicationRecord, withStatus } from './application.js';
 import type { NumberRecord } from './number.js';
 
 export interface TransferOffer {
@@ -39,4 +39,47 @@ export function isQualificationFor(
 ): boolean {
   if (app.transferOfferId !== undefined) return app.transferOfferId === offer.offerId;
   return Date.parse(app.createdAt) > Date.parse(offer.offeredAt);
+}
+
+/**
+ * Whether the offer a qualification was filed for is still pending on its number: the number offered to the
+ * qualification's tenant, under that offer. Undefined number: the qualification's number is gone.
+ */
+export function isOfferCurrent(
+  app: Pick<ApplicationRecord, 'tenantId' | 'transferOfferId' | 'createdAt'>,
+  number:
+    | Pick<NumberRecord, 'status' | 'transferTo' | 'transferOfferId' | 'transferOfferedAt' | 'updatedAt'>
+    | undefined,
+): boolean {
+  return (
+    number?.status === 'transfer_pending' &&
+    number.transferTo === app.tenantId &&
+    isQualificationFor(app, offerOf(number))
+  );
+}
+
+/** The reason on each qualification withdrawn because the offer it was filed for ended. */
+export const OFFER_ENDED = 'offer_ended';
+
+/** How an offer ended: its owner withdrew it, or its recipient declined or accepted it. */
+export type OfferEnd = 'withdrawn_by_owner' | 'declined' | 'accepted';
+
+const OFFER_END_TEXT: Record<OfferEnd, string> = {
+  withdrawn_by_owner: 'the owner withdrew the transfer offer this application was filed for',
+  declined: 'you declined the transfer offer this application was filed for',
+  accepted: 'you accepted the transfer offer with another approved application',
+};
+
+/**
+ * A qualification withdrawn because its offer ended: by the system (nobody asked for it), the reason and how
+ * the offer ended on its trail, as its tenant reads it.
+ */
+export function withdrawnForOfferEnd(app: ApplicationRecord, end: OfferEnd, at: string): ApplicationRecord {
+  return withStatus(app, 'withdrawn', {
+    at,
+    event: 'withdrawn',
+    by: 'system',
+    reasons: [OFFER_ENDED],
+    text: OFFER_END_TEXT[end],
+  });
 }

@@ -346,6 +346,15 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
     ...applicationView.shape,
     quote: z.optional(planQuote),
     activation: z.optional(activation),
+    offerCurrent: z.optional(
+      z
+        .boolean()
+        .check(
+          z.describe(
+            'A transfer qualification only: whether the offer it was filed for is still pending (once the offer ends, its open qualifications are withdrawn with reason offer_ended)',
+          ),
+        ),
+    ),
   }),
   withdrawApplication: applicationView,
   addApplicationDocument: documentUpload,
