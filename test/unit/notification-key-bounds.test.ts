@@ -13,6 +13,7 @@ import { queuedNotifications } from '../../shared/adapters/messaging/queued-noti
 import { TEMPLATE_IDS } from '../../shared/domain/notifications/templates.js';
 import { alertsBody } from '../../shared/http/schemas/money.js';
 import type { DeliveryRecord } from '../../shared/ports/notification-deliveries.js';
+import { requireNotificationKeysFit } from '../../shared/ports/notification-keys.js';
 import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
 import {
   checkNotificationMessage,
@@ -165,6 +166,38 @@ describe('the notification message bounds', () => {
       messageId: `queued:${atBound.dedupeKey}`,
     });
     expect(sent).toEqual([{ type: 'notification.deliver', notification: atBound }]);
+  });
+
+  it("refuses at the sender exactly what the notifier's schema refuses, with the same error", () => {
+    // The sender checks the key bounds without zod (it rides in every notifying function's bundle); this
+    // keeps it the schema's twin: the same verdict and the same message on any notification.
+    const verdict = (check: () => unknown) => {
+      try {
+        check();
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    let refused = 0;
+    fc.assert(
+      fc.property(
+        text(40),
+        text(260),
+        fc.array(text(120), { maxLength: 3 }),
+        fc.array(text(8), { maxLength: 2 }),
+        (tenantId, dedupeKey, emails, phones) => {
+          const notification: Notification = { ...base, tenantId, dedupeKey, recipients: { emails, phones } };
+          const sender = verdict(() => requireNotificationKeysFit(notification));
+          expect(sender).toBe(
+            verdict(() => checkNotificationMessage({ type: 'notification.deliver', notification })),
+          );
+          if (sender !== 'accepted') refused += 1;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(refused).toBeGreaterThan(20);
   });
 
   it('names the field at fault: an empty dedupe key, a tenant id, an address', () => {

@@ -7,20 +7,21 @@
  * dedupe key too long for its delivery records' keys, say) is refused here, before it is queued: an
  * `invalid_message` to the caller rather than a message that fails every receive.
  */
+
+import { requireNotificationKeysFit } from '../../ports/notification-keys.js';
 import type {
   Notification,
   NotificationMessage,
   NotificationsPort,
   PublishResult,
 } from '../../ports/notifications.js';
-import { checkNotificationMessage } from '../../ports/queue-messages.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 
 export function queuedNotifications(queue: () => Promise<WorkQueue<NotificationMessage>>): NotificationsPort {
   return {
     async publish(notification: Notification): Promise<PublishResult> {
+      requireNotificationKeysFit(notification);
       const message: NotificationMessage = { type: 'notification.deliver', notification };
-      checkNotificationMessage(message);
       await (await queue()).send(message);
       // Queued, not yet delivered: how many e-mails and SMS went out is the notifier's to say.
       return { messageId: `queued:${notification.dedupeKey}` };
