@@ -17,6 +17,16 @@ export function isInstant(text: string): boolean {
   return !!match && isCalendarDate(match[1] ?? '') && !Number.isNaN(Date.parse(text));
 }
 
+/** An instant in epoch seconds (DynamoDB TTL attributes hold them). */
+export function epochSeconds(instant: string): number {
+  return Math.floor(Date.parse(instant) / 1000);
+}
+
+/** `days` after an instant, in epoch seconds: what a DynamoDB TTL attribute holds for an item kept that long. */
+export function epochSecondsAfterDays(instant: string, days: number): number {
+  return epochSeconds(instant) + days * 86_400;
+}
+
 /** The instant in UTC ISO form (what stores compare), for a string `isInstant` accepted. */
 export function utcInstant(text: string): string {
   return new Date(Date.parse(text)).toISOString();

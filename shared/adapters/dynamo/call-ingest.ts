@@ -39,9 +39,10 @@ import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { alertFor, tariffWorstRatePerMinute } from '../../domain/accounts/account.js';
+import { epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import { type CallRecord, callEntryText, callLedgerKey } from '../../domain/calls/call-record.js';
 import type { NormalizedContact } from '../../domain/calls/contact-record.js';
-import { expiresAtSeconds, retentionDays } from '../../domain/calls/retention.js';
+import { retentionDays } from '../../domain/calls/retention.js';
 import { type ParkReason, timeBoundsAt } from '../../domain/calls/time-bounds.js';
 import {
   type AllowanceBucket,
@@ -136,7 +137,7 @@ export function callItem(r: CallRecord, entry: PostedCallEntry, retention: numbe
     description: entry.description,
     gsi2pk: callsPartition(r.tenantId, r.number),
     gsi2sk: `${r.startedAt}#${r.contactId}`,
-    expiresAt: expiresAtSeconds(r.endedAt, retention),
+    expiresAt: epochSecondsAfterDays(r.endedAt, retention),
     ...(entry.amount !== 0
       ? { gsi1pk: `ACCT#${r.tenantId}`, gsi1sk: `${entry.at}#${callLedgerKey(r.contactId)}` }
       : {}),

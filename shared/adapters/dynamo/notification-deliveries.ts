@@ -6,6 +6,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
+import { epochSeconds, epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import type {
   DeliveryRecord,
   DeliveryState,
@@ -25,11 +26,8 @@ import { queryAll } from './paging.js';
 export const DELIVERY_RECORD_DAYS = 30;
 
 const TTL_ATTRIBUTE = TABLES.ops.ttlAttribute ?? 'expiresAt';
-const SECONDS_PER_DAY = 86_400;
 
 const partition = (n: NotificationRef) => `DELIVERY#${n.tenantId}#${n.template}#${n.dedupeKey}`;
-
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** The record's item: what a Put writes (exported for the model checks in tests). */
 export function deliveryItem(notification: NotificationRef, record: DeliveryRecord) {
@@ -42,7 +40,7 @@ export function deliveryItem(notification: NotificationRef, record: DeliveryReco
     state: record.state,
     at: record.at,
     detail: record.detail,
-    [TTL_ATTRIBUTE]: epochSeconds(record.at) + DELIVERY_RECORD_DAYS * SECONDS_PER_DAY,
+    [TTL_ATTRIBUTE]: epochSecondsAfterDays(record.at, DELIVERY_RECORD_DAYS),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * E-mail through Amazon SES v2 SendEmail from the verified sender identity: one message to the notification's
- * addresses (at most 50 recipients, SES's limit), subject and text rendered in the notification's language,
+ * E-mail through Amazon SES v2 SendEmail from the verified sender identity: one message to the addresses it is
+ * given (at most 50 recipients, SES's limit; the notifier gives one each, so each recipient's delivery is
+ * recorded on its own), subject and text rendered in the notification's language,
  * UTF-8. Tags carry the template and a hash of the dedupe key (tag values allow only letters, digits, _ and -),
  * so a duplicate shows in SES event records; SES does not deduplicate. SES's refusals of the message as
  * addressed (SES_REFUSED_RECIPIENT_ERRORS) are permanent; throttling, 5xx and account or identity problems

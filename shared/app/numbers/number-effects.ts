@@ -12,6 +12,7 @@
  */
 import { chargeKey, monthlyCharges } from '../../domain/billing/charges.js';
 import { earlyTerminationCharges } from '../../domain/billing/contracts.js';
+import { epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js';
 import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
@@ -250,7 +251,7 @@ export async function runEffects(
         continue;
       }
       await perform(deps, effect.payload, effect.at, now);
-      const keepUntil = Math.floor(Date.parse(now) / 1000) + DONE_KEPT_DAYS * 86_400;
+      const keepUntil = epochSecondsAfterDays(now, DONE_KEPT_DAYS);
       await deps.effects.markDone(effect.effectId, now, keepUntil);
       doneNow.add(effect.effectId);
       done += 1;

@@ -9,6 +9,8 @@
  * Then stopped numbers whose restore window ran out are cancelled and quarantined. Restores go first, so a
  * tenant who paid is never cancelled by lateness.
  */
+
+import { epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import { DomainError } from '../../domain/errors.js';
 import { type ArrearsWatch, arrearsStep } from '../../domain/numbers/arrears.js';
 import type { LifecycleCommand } from '../../domain/numbers/lifecycle.js';
@@ -25,8 +27,6 @@ export interface ArrearsReport extends JobReport {
   readonly cancelled: number;
   readonly notified: number;
 }
-
-const DAY_S = 86_400;
 
 export async function sweepArrears(deps: NumbersDeps, at: string): Promise<ArrearsReport> {
   const { config } = deps;
@@ -71,9 +71,10 @@ export async function sweepArrears(deps: NumbersDeps, at: string): Promise<Arrea
         tenantId,
         since: decision.since,
         firstSeenAt: remembered?.firstSeenAt ?? at,
-        expiresAt:
-          Math.floor(Date.parse(decision.since) / 1000) +
-          (config.arrearsGraceDays + config.arrearsRestoreDays + 30) * DAY_S,
+        expiresAt: epochSecondsAfterDays(
+          decision.since,
+          config.arrearsGraceDays + config.arrearsRestoreDays + 30,
+        ),
         updatedAt: at,
         ...extra,
       });

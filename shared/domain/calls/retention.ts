@@ -15,8 +15,3 @@ export function retentionDays(settings: RetentionSettings, baseDays = DEFAULT_RE
   const floor = settings.industry === 'medical' ? MEDICAL_RETENTION_DAYS : 0;
   return Math.max(settings.askedDays ?? 0, baseDays, floor);
 }
-
-/** The instant (epoch seconds) a call record that ended at `endedAt` expires. */
-export function expiresAtSeconds(endedAt: string, days: number): number {
-  return Math.floor(Date.parse(endedAt) / 1000) + days * 86_400;
-}
