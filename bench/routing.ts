@@ -182,7 +182,7 @@ export async function run(): Promise<Record<string, number>> {
       AWS_REGION: 'ap-southeast-1',
     };
     // As on Lambda, whose Node.js 20+ runtimes set no NODE_EXTRA_CA_CERTS: a host that sets it (these machines
-    // does) would charge every TLS-loading start for parsing its certificates.
+    // do) would charge every TLS-loading start for parsing its certificates.
     delete env.NODE_EXTRA_CA_CERTS;
     const bare: number[] = [];
     const runtime: number[] = [];
