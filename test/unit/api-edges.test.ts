@@ -6,7 +6,7 @@ import { listCalls } from '../../shared/app/calls/list-calls.js';
 import type { ReadableNumberDeps } from '../../shared/app/calls/readable-number.js';
 import { isInstant, utcInstant } from '../../shared/domain/calendar-date.js';
 import { localIsoTime } from '../../shared/domain/zoned-time.js';
-import { callsQuery, dailyReportQuery } from '../../shared/http/schemas/money.js';
+import { callsQuery, dailyReportQuery, ledgerQuery } from '../../shared/http/schemas/money.js';
 import type { CallRange, CallsPort } from '../../shared/ports/calls.js';
 
 const now = new Date('2026-11-24T02:00:00Z');
@@ -52,6 +52,19 @@ describe('instants', () => {
     expect(bad.error?.issues[0]?.path).toEqual(['to']);
     const day = dailyReportQuery.safeParse({ from: '2026-02-30' });
     expect(day.error?.issues[0]?.path).toEqual(['from']);
+  });
+});
+
+describe('list limits', () => {
+  it('take 1 to 100, and say so for every other value (negative, zero, too large, not a number)', () => {
+    expect(ledgerQuery.parse({ limit: '1' }).limit).toBe(1);
+    expect(ledgerQuery.parse({ limit: '100' }).limit).toBe(100);
+    for (const bad of ['-1', '0', '101', '1000', '1.5', 'ten', '']) {
+      const parsed = ledgerQuery.safeParse({ limit: bad });
+      expect(parsed.success, bad).toBe(false);
+      expect(parsed.error?.issues[0]?.message, bad).toBe('a whole number from 1 to 100');
+      expect(parsed.error?.issues[0]?.path, bad).toEqual(['limit']);
+    }
   });
 });
 

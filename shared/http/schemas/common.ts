@@ -13,11 +13,13 @@ export const fen = (max: number, min = 1) =>
       ),
     );
 
-/** `limit` of a list: 1 to 100 (query strings arrive as strings). */
+const LIMIT_RANGE = 'a whole number from 1 to 100';
+
+/** `limit` of a list: 1 to 100 (query strings arrive as strings; -1 and 1000 get the same message as 0). */
 export const limitParam = z.optional(
   z
-    .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
-    .check(z.refine((n) => n >= 1 && n <= 100, 'must be between 1 and 100')),
+    .pipe(z.string().check(z.regex(/^\d{1,3}$/, LIMIT_RANGE)), z.transform(Number))
+    .check(z.refine((n) => n >= 1 && n <= 100, LIMIT_RANGE)),
 );
 
 /** `cursor` of a list, as the previous page returned it. */
