@@ -90,6 +90,15 @@ export type Channel = (typeof CHANNELS)[number];
  */
 export const NOTIFIER_UNDELIVERABLE = { metric: 'NotifierUndeliverable', dimension: 'channel' } as const;
 
+/**
+ * The notifier's count of recipients reached (the delivery records it writes as delivered), per channel:
+ * one data point per channel with sends in a delivery, its value the sends. Read by the operators' dashboard.
+ */
+export const NOTIFIER_SENT = { metric: 'NotifierSent', dimension: 'channel' } as const;
+
+/** The notifier's name as a queue worker: its outcome and failure metrics carry it (workerMetrics). */
+export const NOTIFIER_WORKER = 'Notifier';
+
 /** One recipient on one channel: an e-mail address, or a mainland mobile in E.164. */
 export interface Delivery {
   readonly channel: Channel;

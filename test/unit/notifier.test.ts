@@ -303,12 +303,15 @@ describe('the notifier', () => {
         code: 'isv.MOBILE_NUMBER_ILLEGAL',
       });
       expect(JSON.stringify(warn.mock.calls)).not.toContain('13912345678');
-      // One metric per refused recipient, by channel (the worker's outcome metric counts the message too).
+      // The e-mail sent, counted by channel; one metric per refused recipient, by channel (the worker's outcome
+      // metric counts the message too).
       expect(single.addDimension.mock.calls).toEqual([
+        ['channel', 'email'],
         ['channel', 'sms'],
         ['outcome', 'undeliverable'],
       ]);
       expect(single.addMetric.mock.calls).toEqual([
+        ['NotifierSent', 'Count', 1],
         ['NotifierUndeliverable', 'Count', 1],
         ['NotifierOutcome', 'Count', 1],
       ]);
