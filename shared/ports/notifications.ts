@@ -69,9 +69,9 @@ export interface PublishRefusal {
 }
 
 /**
- * The refusal, when a publish failed for good: the port's validation error (`invalid_message`, a notification
- * whose keys its delivery records could not hold: ./notification-keys.ts). Undefined for any other failure
- * (the queue unreachable or throttled), which another try may get through.
+ * The refusal, when a publish failed for good: the port's validation error (`invalid_message`: a notification
+ * whose keys its delivery records could not hold, ./notification-keys.ts, or one too large for the queue).
+ * Undefined for any other failure (the queue unreachable or throttled), which another try may get through.
  */
 export function publishRefusal(error: unknown): PublishRefusal | undefined {
   return error instanceof DomainError && error.kind === 'validation'

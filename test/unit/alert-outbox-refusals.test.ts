@@ -5,6 +5,7 @@
  * flush until it goes through. Before parking existed, the refused alert was tried on every flush, forever.
  */
 import { describe, expect, it } from 'vitest';
+import { queuedNotifications } from '../../shared/adapters/messaging/queued-notifications.js';
 import { flushAlertOutbox } from '../../shared/app/accounts/flush-alert-outbox.js';
 import { invalid } from '../../shared/domain/errors.js';
 import { TestClock } from '../../shared/ports/clock.js';
@@ -15,6 +16,7 @@ import {
   publishRefusal,
 } from '../../shared/ports/notifications.js';
 import type { AlertOutboxPort } from '../../shared/ports/outbox.js';
+import { MessageTooLargeError } from '../../shared/ports/work-queue.js';
 
 const AT = '2026-11-26T04:00:00.000Z';
 // 2026-11-26T04:00Z is 1,795,665,600 s after the epoch (20,783 days × 86,400 + 4 × 3,600); 90 days more:
@@ -139,5 +141,24 @@ describe('the alert outbox and alerts refused for good', () => {
     expect(
       publishRefusal(Object.assign(new Error('x'), { kind: 'validation', code: 'invalid_message' })),
     ).toBe(undefined);
+  });
+
+  it('the queued hand-over refuses for good a notification the queue refuses as too large; other failures stay for now', async () => {
+    const refusing = queuedNotifications(async () => ({
+      send: async () => {
+        throw new MessageTooLargeError(300_000);
+      },
+    }));
+    const error = await refusing.publish(alert('large')).catch((e: unknown) => e);
+    expect(publishRefusal(error)).toEqual({
+      code: 'invalid_message',
+      message: 'not a notification message: work queue message of 300000 bytes exceeds 262144',
+    });
+    const throttled = queuedNotifications(async () => ({
+      send: async () => {
+        throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+      },
+    }));
+    expect(publishRefusal(await throttled.publish(alert('t')).catch((e: unknown) => e))).toBeUndefined();
   });
 });
