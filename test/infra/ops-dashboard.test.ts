@@ -6,9 +6,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { DASHBOARD_METRICS, NOTIFIER_METRICS } from '../../infra/constructs/ops-dashboard.js';
 import type { DeliveryOutcome } from '../../shared/app/notifications/deliver-notification.js';
 import { metrics } from '../../shared/observability.js';
+import { TestClock } from '../../shared/ports/clock.js';
 import { NOTIFIER_WORKER } from '../../shared/ports/notifications.js';
 import { reportParkedAlert } from '../../shared/runtime/ledger.js';
 import { reportSent, reportUndeliverable } from '../../shared/runtime/notifications.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { resources } from './support/template-queries.js';
@@ -212,7 +214,9 @@ describe('operations dashboard: the notifier and the alert outbox', () => {
         { messageId: 'm2', body: '{}' },
       ],
     } as SQSEvent;
-    const fromWorker = await emittedBy(() => worker(event, {} as Context));
+    // The worker hands each message the clock's instant: a fixed one, not the host's.
+    useClock(new TestClock('2026-11-26T04:00:00.000Z'));
+    const fromWorker = await emittedBy(() => worker(event, {} as Context)).finally(resetPorts);
     const parked = await emittedBy(() =>
       reportParkedAlert(
         { tenantId: 'acme', kind: 'low_balance', template: 'low_balance', params: {}, dedupeKey: 'k' },
