@@ -5,14 +5,14 @@
  * queue's dead-letter alarm; none without a notifier. Alerts the alert outbox parks (refused for good by the
  * notifications port) have one alarm, on the metric the outbox's reporter emits.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../infra/constructs/hotline-function.js';
 import { FUNCTIONS } from '../../infra/function-catalogue.js';
 import { NOTIFIER_ID } from '../../infra/stacks/stateless-stack.js';
 import type { DeliveryOutcome } from '../../shared/app/notifications/deliver-notification.js';
-import { metrics } from '../../shared/observability.js';
 import { reportParkedAlert } from '../../shared/runtime/ledger.js';
 import { reportUndeliverable } from '../../shared/runtime/notifications.js';
+import { emittedBy } from './support/emitted-metrics.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { functionProperties, resourcesIn } from './support/template-queries.js';
 
@@ -20,31 +20,10 @@ type Props = Record<string, any>;
 
 const notifierRow = FUNCTIONS.filter((row) => row.id === NOTIFIER_ID);
 
-/**
- * The EMF documents `report` would write: what each single metric serializes as it publishes (the tests run
- * with POWERTOOLS_METRICS_DISABLED, so nothing is printed).
- */
-function emittedBy(report: () => void): Props[] {
-  const emitted: Props[] = [];
-  const singleMetric = metrics.singleMetric.bind(metrics);
-  vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
-    const single = singleMetric();
-    const publish = single.publishStoredMetrics.bind(single);
-    vi.spyOn(single, 'publishStoredMetrics').mockImplementation(() => {
-      emitted.push(single.serializeMetrics() as Props);
-      return publish();
-    });
-    return single;
-  });
-  report();
-  return emitted;
-}
-
 /** The EMF documents the notifier would write for `outcome`'s refused recipients. */
 const emittedMetrics = (outcome: DeliveryOutcome) => emittedBy(() => reportUndeliverable(outcome));
 
 describe('alarms on recipients the notifier could not reach', () => {
-  afterEach(() => vi.restoreAllMocks());
   const built = buildTestApp({ routes: [], functions: notifierRow, jobs: [] });
   const alarms = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm');
   const undeliverable = alarms
@@ -90,14 +69,14 @@ describe('alarms on recipients the notifier could not reach', () => {
     );
   });
 
-  it("matches exactly the metric the notifier emits, in the namespace and service its function's environment sets", () => {
+  it("matches exactly the metric the notifier emits, in the namespace and service its function's environment sets", async () => {
     const notifier = built.stateless.functions.get(NOTIFIER_ID);
     if (!notifier) throw new Error('no notifier');
     expect(functionProperties(built, notifier).Environment.Variables).toMatchObject({
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     });
-    const emitted = emittedMetrics({
+    const emitted = await emittedMetrics({
       outcome: 'undeliverable',
       tenantId: 'acme',
       template: 'spend_cap_reached',
@@ -138,7 +117,6 @@ describe('alarms on recipients the notifier could not reach', () => {
 });
 
 describe('the alarm on alerts parked in the outbox', () => {
-  afterEach(() => vi.restoreAllMocks());
   const built = buildTestApp({ routes: [], functions: [], jobs: [] });
   const parked = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm')
     .filter(([, a]) => (a.Properties as Props).MetricName === 'AlertOutboxParked')
@@ -164,8 +142,8 @@ describe('the alarm on alerts parked in the outbox', () => {
     expect(parked[0]?.AlarmDescription).toContain('OUTBOX#<dedupe key>');
   });
 
-  it('matches exactly the metric the outbox reports a parked alert with', () => {
-    const emitted = emittedBy(() =>
+  it('matches exactly the metric the outbox reports a parked alert with', async () => {
+    const emitted = await emittedBy(() =>
       reportParkedAlert(
         {
           tenantId: 'acme',

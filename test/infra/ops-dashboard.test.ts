@@ -2,16 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DASHBOARD_METRICS, NOTIFIER_METRICS } from '../../infra/constructs/ops-dashboard.js';
 import type { DeliveryOutcome } from '../../shared/app/notifications/deliver-notification.js';
-import { metrics } from '../../shared/observability.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { NOTIFIER_WORKER } from '../../shared/ports/notifications.js';
 import { reportParkedAlert } from '../../shared/runtime/ledger.js';
 import { reportSent, reportUndeliverable } from '../../shared/runtime/notifications.js';
 import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
+import { emittedBy } from './support/emitted-metrics.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { resources } from './support/template-queries.js';
 
@@ -33,34 +33,6 @@ function dashboardWidgets(): Props[] {
   const [, parts] = body['Fn::Join'];
   const text = parts.map((part) => (typeof part === 'string' ? part : '<token>')).join('');
   return (JSON.parse(text) as { widgets: Props[] }).widgets;
-}
-
-/**
- * Every EMF document Powertools would write while `act` runs: single metrics as they publish, and the stored
- * ones at publishStoredMetrics (the tests run with POWERTOOLS_METRICS_DISABLED, so nothing is printed).
- */
-async function emittedBy(act: () => unknown): Promise<Props[]> {
-  const emitted: Props[] = [];
-  const capture = (instance: typeof metrics) => {
-    const publish = instance.publishStoredMetrics.bind(instance);
-    vi.spyOn(instance, 'publishStoredMetrics').mockImplementation(() => {
-      if (instance.hasStoredMetrics()) emitted.push(instance.serializeMetrics() as Props);
-      return publish();
-    });
-  };
-  const singleMetric = metrics.singleMetric.bind(metrics);
-  vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
-    const single = singleMetric();
-    capture(single);
-    return single;
-  });
-  capture(metrics);
-  try {
-    await act();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return emitted;
 }
 
 /**
