@@ -4,8 +4,9 @@
  * messaging adapters and their rights. A record whose delivery failed for some recipient is redelivered (to the
  * recipients not yet reached: the delivery records on the ops table), then dead-lettered.
  */
+import { NOTIFIER_WORKER } from '../../shared/ports/notifications.js';
 import { parseNotificationMessage } from '../../shared/ports/queue-messages.js';
 import { notifier } from '../../shared/runtime/notifications.js';
 import { queueWorker } from '../../shared/runtime/queue-worker.js';
 
-export const handler = queueWorker('Notifier', parseNotificationMessage, notifier.deliverNotification);
+export const handler = queueWorker(NOTIFIER_WORKER, parseNotificationMessage, notifier.deliverNotification);

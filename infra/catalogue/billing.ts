@@ -53,7 +53,8 @@ export const BILLING_JOBS: readonly JobRow[] = [
     schedule: 'cron(0 2 * * ? *)',
     timeZone: ZONE,
     // routing: new per-minute prices refresh the worst rates the routing snapshots carry for call setup,
-    // and every run gives rate steps to snapshots still without them (a filtered scan, then conditional updates).
+    // and runs give rate steps to snapshots still without them (a filtered scan, then conditional updates) until
+    // one leaves none, recorded on the routing table (a write).
     tables: { numbers: 'write', ops: 'write', routing: 'write' },
     capabilities: ['notifications'],
     timeoutSeconds: 900,

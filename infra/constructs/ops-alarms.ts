@@ -1,6 +1,7 @@
 /**
  * CloudWatch alarms, all notifying the ops topic: function errors and throttles, stream iterator age,
- * dead-letter and on-failure queue depth, work queue age, API 5xx, notification recipients refused for good. Every alarm here treats missing data as
+ * dead-letter and on-failure queue depth, work queue age, API 5xx, notification recipients refused for good,
+ * alerts the notifications port refused for good (parked in the outbox). Every alarm here treats missing data as
  * fine (no traffic is not an incident); the billing-run deadline (billing-run-alarms.ts) is the exception.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -13,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HOLIDAY_CALENDAR_MISSING_METRIC } from '../../shared/domain/routing/holiday-calendar.js';
 import { CHANNELS, type Channel, NOTIFIER_UNDELIVERABLE } from '../../shared/ports/notifications.js';
+import { ALERT_OUTBOX_PARKED_METRIC } from '../../shared/ports/outbox.js';
 
 /** What a recipient refused for good means on each channel, and what the operator does about it. */
 const UNDELIVERABLE_ADVICE: Record<Channel, { id: string; description: string }> = {
@@ -140,6 +142,26 @@ export class OpsAlarms extends Construct {
         1,
         UNDELIVERABLE_ADVICE[channel].description,
       ),
+    );
+  }
+
+  /**
+   * An alert was parked in the outbox because the notifications port refused it for good (AlertOutboxParked,
+   * from any function that flushes the outbox): the tenant was not told and nothing retries it. In ALARM for
+   * the hour after a parking.
+   */
+  forParkedAlerts(namespace: string, service: string): cloudwatch.Alarm {
+    return this.alarm(
+      'AlertOutboxParked',
+      new cloudwatch.Metric({
+        namespace,
+        metricName: ALERT_OUTBOX_PARKED_METRIC,
+        dimensionsMap: { service },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+      1,
+      'Alert outbox: the notifications port refused an alert for good (invalid_message); it is parked, not retried, and the tenant was not told. Find the tenant, dedupe key and refusal in the logs (error "refused an alert for good") and the ops-table item OUTBOX#<dedupe key> (status parked, refusalCode, refusal); fix the sender',
     );
   }
 

@@ -3,7 +3,8 @@
  * the metrics the code already emits (Powertools EMF: namespace POWERTOOLS_METRICS_NAMESPACE, dimension
  * `service`, plus the extra dimensions named below) and the AWS metrics of the API, the ingest function
  * and the failure queues. Metrics split by a dimension (reason, route, job) are read with SEARCH, so a new
- * reason or job shows up without a deployment.
+ * reason or job shows up without a deployment. The notifier's widgets name their metrics and dimensions by the
+ * constants the emitting code uses (NOTIFIER_METRICS), so a rename moves both.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -12,6 +13,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CALL_LIMIT_ARM_FAILURES_METRIC } from '../../shared/domain/routing/call-limit.js';
+import {
+  CHANNELS,
+  NOTIFIER_SENT,
+  NOTIFIER_UNDELIVERABLE,
+  NOTIFIER_WORKER,
+} from '../../shared/ports/notifications.js';
+import { ALERT_OUTBOX_PARKED_METRIC } from '../../shared/ports/outbox.js';
+import { workerMetrics } from '../../shared/ports/work-queue.js';
 
 /**
  * Metric names as the code emits them (functions/**, shared/**); test/infra/ops-dashboard.test.ts checks
@@ -41,6 +50,22 @@ export const DASHBOARD_METRICS = {
   jobItemFailures: 'JobItemFailures',
 } as const;
 
+/**
+ * The notifier's metrics and the alert outbox's, as the code emits them (shared/runtime/notifications.ts,
+ * queue-worker.ts, ledger.ts); test/infra/ops-dashboard.test.ts matches the widgets to what those reporters
+ * really write.
+ */
+export const NOTIFIER_METRICS = {
+  /** Recipients reached (delivery records written as delivered), dimension channel. */
+  sent: NOTIFIER_SENT,
+  /** Recipients refused for good (delivery records written as refused), dimension channel. */
+  undeliverable: NOTIFIER_UNDELIVERABLE,
+  /** Messages handled by outcome, and messages failed (redelivered: a send failed for now). */
+  worker: workerMetrics(NOTIFIER_WORKER),
+  /** Alerts the outbox parked: refused for good by the notifications port. */
+  alertsParked: ALERT_OUTBOX_PARKED_METRIC,
+} as const;
+
 export interface OpsDashboardProps {
   /** Powertools namespace and `service` dimension of every function. */
   readonly namespace: string;
@@ -62,11 +87,16 @@ export class OpsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OpsDashboardProps) {
     super(scope, id);
-    const ours = (metricName: string, label: string, period = FIVE_MINUTES) =>
+    const ours = (
+      metricName: string,
+      label: string,
+      period = FIVE_MINUTES,
+      dimensions: Readonly<Record<string, string>> = {},
+    ) =>
       new cloudwatch.Metric({
         namespace: props.namespace,
         metricName,
-        dimensionsMap: { service: props.service },
+        dimensionsMap: { ...dimensions, service: props.service },
         statistic: 'Sum',
         period,
         label,
@@ -90,6 +120,12 @@ export class OpsDashboard extends Construct {
     ) => new cloudwatch.GraphWidget({ title, left, width: 12, height: 6, ...options });
 
     const m = DASHBOARD_METRICS;
+    const n = NOTIFIER_METRICS;
+    /** One line per channel of a notifier metric counted by channel. */
+    const perChannel = (metric: { metric: string; dimension: string }, what: string) =>
+      CHANNELS.map((channel) =>
+        ours(metric.metric, `${channel}: ${what}`, FIVE_MINUTES, { [metric.dimension]: channel }),
+      );
     const callsPerMinute = new cloudwatch.MathExpression({
       expression: `SUM(SEARCH('{${props.namespace},action,reason,service} MetricName="${m.callDecision}" service="${props.service}"', 'Sum', 60))`,
       label: 'calls routed per minute',
@@ -146,6 +182,15 @@ export class OpsDashboard extends Construct {
         split(m.jobRun, ['job'], 'runs', Duration.hours(1)),
         split(m.jobItemFailures, ['job'], 'item failures', Duration.hours(1)),
         ours(m.billingRunCompleted, 'billing runs completed', Duration.hours(1)),
+      ]),
+      widget('Notifier: delivery records by channel', [
+        ...perChannel(n.sent, 'delivered'),
+        ...perChannel(n.undeliverable, 'refused for good (NotifierUndeliverable)'),
+      ]),
+      widget('Notifications: messages by outcome, retries, parked alerts', [
+        split(n.worker.outcome, [n.worker.outcomeDimension]),
+        ours(n.worker.failures, 'messages redelivered (a send failed for now)'),
+        ours(n.alertsParked, 'alerts parked in the outbox (refused for good)'),
       ]),
     ];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

@@ -260,6 +260,8 @@ export class StatelessStack extends Stack {
       corsOrigins: corsOriginsFromContext(this, this.users.callbackUrls),
     });
     alarms.forApi('Api', this.api.api);
+    // Any function that posts to the ledger flushes the alert outbox, so this one alarm watches them all.
+    alarms.forParkedAlerts(METRICS_NAMESPACE, SERVICE_NAME);
 
     const groups = new Map<string, { stack: NestedStack; alarms: OpsAlarms }>();
     const group = (name: string) => {

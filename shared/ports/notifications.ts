@@ -19,6 +19,7 @@
  * SMS OutId, an e-mail tag) so a duplicate can be recognised in delivery receipts.
  */
 import type { NotificationKind } from '../domain/accounts/notification-kind.js';
+import { DomainError } from '../domain/errors.js';
 import type { Language, TemplateId } from '../domain/notifications/templates.js';
 
 export type { Language, NotificationKind, TemplateId };
@@ -54,7 +55,28 @@ export interface PublishResult {
 }
 
 export interface NotificationsPort {
+  /**
+   * Hands the notification over. Throws a validation DomainError (`invalid_message`) when it can never be
+   * handed over, however often it is tried (see publishRefusal); any other throw is worth another try.
+   */
   publish(notification: Notification): Promise<PublishResult>;
+}
+
+/** A publish refused for good: the error's code and message (they name a field, never a recipient). */
+export interface PublishRefusal {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * The refusal, when a publish failed for good: the port's validation error (`invalid_message`: a notification
+ * whose keys its delivery records could not hold, ./notification-keys.ts, or one too large for the queue).
+ * Undefined for any other failure (the queue unreachable or throttled), which another try may get through.
+ */
+export function publishRefusal(error: unknown): PublishRefusal | undefined {
+  return error instanceof DomainError && error.kind === 'validation'
+    ? { code: error.code, message: error.message }
+    : undefined;
 }
 
 /** How a recipient is reached: an e-mail (SES) or an SMS to a mainland mobile (Aliyun). */
@@ -67,6 +89,15 @@ export type Channel = (typeof CHANNELS)[number];
  * (infra/constructs/ops-alarms.ts), so both sides name it alike.
  */
 export const NOTIFIER_UNDELIVERABLE = { metric: 'NotifierUndeliverable', dimension: 'channel' } as const;
+
+/**
+ * The notifier's count of recipients reached (the delivery records it writes as delivered), per channel:
+ * one data point per channel with sends in a delivery, its value the sends. Read by the operators' dashboard.
+ */
+export const NOTIFIER_SENT = { metric: 'NotifierSent', dimension: 'channel' } as const;
+
+/** The notifier's name as a queue worker: its outcome and failure metrics carry it (workerMetrics). */
+export const NOTIFIER_WORKER = 'Notifier';
 
 /** One recipient on one channel: an e-mail address, or a mainland mobile in E.164. */
 export interface Delivery {

@@ -97,9 +97,12 @@ export interface RoutingStore {
     readonly cursor?: unknown;
     readonly at: string;
   }): Promise<void>;
+  /** The rate-steps backfill's record (refreshRateSteps), when one was saved. */
+  rateStepsBackfill(): Promise<RateStepsBackfill | undefined>;
+  saveRateStepsBackfill(record: RateStepsBackfill): Promise<void>;
   /**
-   * Every snapshot that carries routing (an applied configuration), a page at a time; with
-   * `lackingRateSteps`, only those whose rate steps are missing or empty.
+   * Every snapshot that carries routing (an applied configuration), a page at a time (a scan of the
+   * routing table); with `lackingRateSteps`, only those whose rate steps are missing or empty.
    */
   appliedSnapshots(filter?: {
     readonly lackingRateSteps?: boolean;
@@ -117,6 +120,15 @@ export interface RoutingStore {
   unstampedSnapshots(
     cursor: unknown,
   ): Promise<{ readonly items: readonly ListedSnapshot[]; readonly cursor?: unknown }>;
+}
+
+/**
+ * A run of the rate-steps backfill left no applied snapshot without steps in `format` (the snapshot rates'
+ * format it checked against), at `at`. Kept beside the snapshots, so a table restored from before it has none.
+ */
+export interface RateStepsBackfill {
+  readonly format: number;
+  readonly at: string;
 }
 
 export interface StoredCalendarYear extends CalendarYearContent {

@@ -16,6 +16,16 @@ export interface WorkQueue<M> {
   send(message: M, options?: SendOptions): Promise<void>;
 }
 
+/**
+ * The metrics every queue worker writes (shared/runtime/queue-worker.ts), named after the worker: one
+ * `<name>Outcome` per message handled, with the use case's outcome as dimension `outcome`, and one
+ * `<name>Failures` per message failed (redelivered, then dead-lettered). What dashboards read, so both sides
+ * name them alike.
+ */
+export function workerMetrics(name: string) {
+  return { outcome: `${name}Outcome`, outcomeDimension: 'outcome', failures: `${name}Failures` } as const;
+}
+
 /** SQS's longest message delay. */
 export const MAX_DELAY_SECONDS = 900;
 

@@ -84,7 +84,7 @@ export const billingJobs = {
       ...billingStores,
       notifications: await port('notifications'),
       // Routing's snapshots carry the worst rates call setup reads: new per-minute prices refresh them, and
-      // snapshots without any get theirs on every run.
+      // snapshots without any get theirs until a run leaves none (then recorded, and no run scans for them).
       refreshCallRates: (now: string, options: { readonly pricesChanged: boolean }) =>
         refreshRateSteps({ routing: new DynamoRoutingStore(), tariffsFrom }, now, options),
     };

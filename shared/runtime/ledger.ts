@@ -7,9 +7,10 @@ import { DynamoAlertOutbox } from '../adapters/dynamo/account-alerts.js';
 import { LedgerStore } from '../adapters/dynamo/ledger-store.js';
 import { type AlertDeps, publishAlerts } from '../app/accounts/publish-alerts.js';
 import { DEFAULT_TIME_ZONE, optionalEnv } from '../config.js';
-import { logger } from '../observability.js';
+import { logger, MetricUnit, metrics } from '../observability.js';
 import type { Clock } from '../ports/clock.js';
-import type { Notification, NotificationsPort } from '../ports/notifications.js';
+import type { Notification, NotificationsPort, PublishRefusal } from '../ports/notifications.js';
+import { ALERT_OUTBOX_PARKED_METRIC } from '../ports/outbox.js';
 import { clock, port } from './ports.js';
 import { refusalRateAt } from './tariffs.js';
 
@@ -25,12 +26,29 @@ export const warn = (message: string, details: Record<string, unknown>) =>
 const notifications: NotificationsPort = {
   publish: async (n) => (await port('notifications')).publish(n),
 };
+/**
+ * An alert parked as refused for good: an error log (tenant, kind, dedupe key and the refusal, which names a
+ * field, never a recipient) and one AlertOutboxParked, which the operators' alarm watches (exported for the
+ * infra test that matches them).
+ */
+export function reportParkedAlert(alert: Notification, refusal: PublishRefusal): void {
+  logger.error('Alert outbox: the notifications port refused an alert for good; it is parked, not retried', {
+    tenantId: alert.tenantId,
+    kind: alert.kind,
+    dedupeKey: alert.dedupeKey,
+    refusalCode: refusal.code,
+    refusal: refusal.message,
+  });
+  metrics.singleMetric().addMetric(ALERT_OUTBOX_PARKED_METRIC, MetricUnit.Count, 1);
+}
+
 /** The outbox and notifications committed alerts go through (also what the outbox job flushes). */
 export const alertDeps: AlertDeps = {
   outbox: new DynamoAlertOutbox(),
   notifications,
   clock: currentClock,
   warn,
+  reportParked: reportParkedAlert,
 };
 
 /** Publishes alerts committed with a money movement (the ledger's posters call this after a commit). */

@@ -2,7 +2,8 @@
  * The composition root of the notifier worker: queued notifications delivered through the messaging port
  * (SES and Aliyun SMS in AWS, the outbox locally), each recipient once, by the delivery records on the ops
  * table; recipients default to the tenant's alert contacts (the ledger's account item). A recipient refused
- * for good is logged as a warning and counted (NotifierUndeliverable, by channel): nobody retries it.
+ * for good is logged as a warning and counted (NotifierUndeliverable, by channel): nobody retries it. The
+ * recipients reached are counted too (NotifierSent, by channel), for the operators' dashboard.
  */
 import { alertContacts } from '../adapters/dynamo/alert-contacts.js';
 import { DynamoNotificationDeliveries } from '../adapters/dynamo/notification-deliveries.js';
@@ -11,7 +12,13 @@ import {
   deliverNotification as deliverNotificationCase,
 } from '../app/notifications/deliver-notification.js';
 import { logger, MetricUnit, metrics } from '../observability.js';
-import { NOTIFIER_UNDELIVERABLE, type NotificationMessage } from '../ports/notifications.js';
+import {
+  CHANNELS,
+  type Channel,
+  NOTIFIER_SENT,
+  NOTIFIER_UNDELIVERABLE,
+  type NotificationMessage,
+} from '../ports/notifications.js';
 import { port } from './ports.js';
 
 const deliveries = new DynamoNotificationDeliveries();
@@ -35,6 +42,20 @@ export function reportUndeliverable(outcome: DeliveryOutcome): void {
   }
 }
 
+/**
+ * The recipients this delivery reached: one NotifierSent per channel with sends, its value how many (exported
+ * for the infra test that matches the dashboard to it).
+ */
+export function reportSent(outcome: DeliveryOutcome): void {
+  const sent: Record<Channel, number> = { email: outcome.emails, sms: outcome.sms };
+  for (const channel of CHANNELS) {
+    if (sent[channel] === 0) continue;
+    const metric = metrics.singleMetric();
+    metric.addDimension(NOTIFIER_SENT.dimension, channel);
+    metric.addMetric(NOTIFIER_SENT.metric, MetricUnit.Count, sent[channel]);
+  }
+}
+
 export const notifier = {
   /** The notifier worker's use case (functions/jobs/notifier.ts), at the clock's instant. */
   deliverNotification: async (message: NotificationMessage, at: string) => {
@@ -43,6 +64,7 @@ export const notifier = {
       message,
       at,
     );
+    reportSent(outcome);
     reportUndeliverable(outcome);
     return outcome;
   },

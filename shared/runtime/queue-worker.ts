@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, MetricUnit, metrics } from '../observability.js';
+import { workerMetrics } from '../ports/work-queue.js';
 import { clock } from './ports.js';
 
 export function queueWorker<M, R extends { readonly outcome: string }>(
@@ -16,6 +17,7 @@ export function queueWorker<M, R extends { readonly outcome: string }>(
   parse: (body: string) => M,
   run: (message: M, at: string) => Promise<R>,
 ) {
+  const names = workerMetrics(name);
   return middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records ?? []) {
@@ -23,14 +25,14 @@ export function queueWorker<M, R extends { readonly outcome: string }>(
         const result = await run(parse(record.body), clock().now().toISOString());
         logger.info(`${name} handled`, { result });
         const outcome = metrics.singleMetric();
-        outcome.addDimension('outcome', result.outcome);
-        outcome.addMetric(`${name}Outcome`, MetricUnit.Count, 1);
+        outcome.addDimension(names.outcomeDimension, result.outcome);
+        outcome.addMetric(names.outcome, MetricUnit.Count, 1);
       } catch (error) {
         logger.error(`${name} failed; the message is redelivered`, {
           messageId: record.messageId,
           error: error as Error,
         });
-        metrics.addMetric(`${name}Failures`, MetricUnit.Count, 1);
+        metrics.addMetric(names.failures, MetricUnit.Count, 1);
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

@@ -2,10 +2,16 @@
  * Notifications on the local runtime, as `npm start` composes them: the cap alert handed to the in-process
  * notifications queue, delivered by the notifier's handler through the local outbox, with the delivery records
  * on the embedded engine. A provider failing one phone for now gets that phone alone on the redelivery; a phone
- * the provider refuses for good is recorded and not retried; nothing reaches a recipient twice.
+ * the provider refuses for good is recorded and not retried; nothing reaches a recipient twice. An alert the
+ * queue's hand-over refuses for good is parked by the outbox's flush, never handed over again.
  */
+import { GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capability as money } from '../../infra/local/capabilities/money.js';
+import { outboxPutAction } from '../../shared/adapters/dynamo/account-alerts.js';
+import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { tableName } from '../../shared/config.js';
+import type { Notification } from '../../shared/ports/notifications.js';
 import { answeredCall, bindNumbers } from '../integration/ingest-fixtures.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
 
@@ -61,5 +67,44 @@ describe('the cap alert to several recipients while the SMS provider misbehaves'
     expect(handedOver).toHaveLength(1);
     expect(queue.body.stats.redelivered).toBe(1);
     expect(queue.body.deadLetters).toEqual([]);
+  });
+});
+
+describe('an alert the notifications queue refuses for good', () => {
+  it('is handed over once, then parked: later flushes leave it alone', async () => {
+    // An alert committed by an older sender whose dedupe key is past the delivery records' bound (513 bytes):
+    // the queue's hand-over refuses it (invalid_message) however often it is tried.
+    const dedupeKey = `low_balance#demo#${'k'.repeat(496)}`;
+    const at = '2026-11-26T05:00:00.000Z';
+    const notification: Notification = {
+      tenantId: 'demo',
+      kind: 'low_balance',
+      template: 'low_balance',
+      params: { balance: '¥1.00', threshold: '¥50.00' },
+      dedupeKey,
+    };
+    await dynamo().send(new PutCommand(outboxPutAction(notification, at).Put as PutCommandInput));
+    await api.setClock(at);
+    for (let flush = 0; flush < 3; flush++)
+      expect((await api.post('/local/outbox/flush', {})).body).toEqual({ published: 0 });
+
+    const queue = await api.get('/local/notifications/queue');
+    expect(
+      queue.body.sent.filter(
+        (s: { message: { notification: { dedupeKey: string } } }) =>
+          s.message.notification.dedupeKey === dedupeKey,
+      ),
+    ).toEqual([]);
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: tableName('ops'), Key: { pk: `OUTBOX#${dedupeKey}`, sk: 'ALERT' } }),
+    );
+    // Tried once: one attempt, parked with the refusal, off the pending index.
+    expect(Item).toMatchObject({
+      status: 'parked',
+      attempts: 1,
+      parkedAt: at,
+      refusalCode: 'invalid_message',
+    });
+    expect(Item).not.toHaveProperty('gsi1pk');
   });
 });

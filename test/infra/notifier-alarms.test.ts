@@ -2,15 +2,17 @@
  * The notifier's refused recipients are alarmed beside its queue's alarms: one alarm per channel on the metric
  * the notifier really emits (its Powertools EMF: name, namespace, `service` and `channel` dimensions, which
  * CloudWatch matches exactly), at least one in an hour, missing data not breaching, to the ops topic like the
- * queue's dead-letter alarm; none without a notifier.
+ * queue's dead-letter alarm; none without a notifier. Alerts the alert outbox parks (refused for good by the
+ * notifications port) have one alarm, on the metric the outbox's reporter emits.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../infra/constructs/hotline-function.js';
 import { FUNCTIONS } from '../../infra/function-catalogue.js';
 import { NOTIFIER_ID } from '../../infra/stacks/stateless-stack.js';
 import type { DeliveryOutcome } from '../../shared/app/notifications/deliver-notification.js';
-import { metrics } from '../../shared/observability.js';
+import { reportParkedAlert } from '../../shared/runtime/ledger.js';
 import { reportUndeliverable } from '../../shared/runtime/notifications.js';
+import { emittedBy } from './support/emitted-metrics.js';
 import { buildTestApp } from './support/hotline-app.js';
 import { functionProperties, resourcesIn } from './support/template-queries.js';
 
@@ -18,28 +20,10 @@ type Props = Record<string, any>;
 
 const notifierRow = FUNCTIONS.filter((row) => row.id === NOTIFIER_ID);
 
-/**
- * The EMF documents the notifier would write for `outcome`'s refused recipients: what each single metric
- * serializes as it publishes (the tests run with POWERTOOLS_METRICS_DISABLED, so nothing is printed).
- */
-function emittedMetrics(outcome: DeliveryOutcome): Props[] {
-  const emitted: Props[] = [];
-  const singleMetric = metrics.singleMetric.bind(metrics);
-  vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
-    const single = singleMetric();
-    const publish = single.publishStoredMetrics.bind(single);
-    vi.spyOn(single, 'publishStoredMetrics').mockImplementation(() => {
-      emitted.push(single.serializeMetrics() as Props);
-      return publish();
-    });
-    return single;
-  });
-  reportUndeliverable(outcome);
-  return emitted;
-}
+/** The EMF documents the notifier would write for `outcome`'s refused recipients. */
+const emittedMetrics = (outcome: DeliveryOutcome) => emittedBy(() => reportUndeliverable(outcome));
 
 describe('alarms on recipients the notifier could not reach', () => {
-  afterEach(() => vi.restoreAllMocks());
   const built = buildTestApp({ routes: [], functions: notifierRow, jobs: [] });
   const alarms = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm');
   const undeliverable = alarms
@@ -85,14 +69,14 @@ describe('alarms on recipients the notifier could not reach', () => {
     );
   });
 
-  it("matches exactly the metric the notifier emits, in the namespace and service its function's environment sets", () => {
+  it("matches exactly the metric the notifier emits, in the namespace and service its function's environment sets", async () => {
     const notifier = built.stateless.functions.get(NOTIFIER_ID);
     if (!notifier) throw new Error('no notifier');
     expect(functionProperties(built, notifier).Environment.Variables).toMatchObject({
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     });
-    const emitted = emittedMetrics({
+    const emitted = await emittedMetrics({
       outcome: 'undeliverable',
       tenantId: 'acme',
       template: 'spend_cap_reached',
@@ -129,5 +113,56 @@ describe('alarms on recipients the notifier could not reach', () => {
       ([, a]) => (a.Properties as Props).MetricName === 'NotifierUndeliverable',
     );
     expect(none).toHaveLength(0);
+  });
+});
+
+describe('the alarm on alerts parked in the outbox', () => {
+  const built = buildTestApp({ routes: [], functions: [], jobs: [] });
+  const parked = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm')
+    .filter(([, a]) => (a.Properties as Props).MetricName === 'AlertOutboxParked')
+    .map(([, a]) => a.Properties as Props);
+
+  it('raises one alarm, ≥ 1 parked alert in an hour, missing data not breaching, to the ops topic', () => {
+    expect(parked).toHaveLength(1);
+    const apiErrors = resourcesIn(built.statelessTemplates, 'AWS::CloudWatch::Alarm').find(([id]) =>
+      id.startsWith('AlarmsApiServerErrors'),
+    )?.[1].Properties as Props;
+    expect(parked[0]).toMatchObject({
+      Namespace: 'hotline400',
+      MetricName: 'AlertOutboxParked',
+      Dimensions: [{ Name: 'service', Value: 'hotline400' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(parked[0]?.AlarmActions).toEqual(apiErrors.AlarmActions);
+    expect(parked[0]?.AlarmDescription).toContain('OUTBOX#<dedupe key>');
+  });
+
+  it('matches exactly the metric the outbox reports a parked alert with', async () => {
+    const emitted = await emittedBy(() =>
+      reportParkedAlert(
+        {
+          tenantId: 'acme',
+          kind: 'low_balance',
+          template: 'low_balance',
+          params: {},
+          dedupeKey: 'low_balance#acme#1',
+        },
+        { code: 'invalid_message', message: 'not a notification message: notification.dedupeKey: is empty' },
+      ),
+    );
+    expect(emitted).toHaveLength(1);
+    const emf = emitted[0] as Props;
+    const alarm = parked[0] as Props;
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe(alarm.Namespace);
+    expect(directive.Metrics).toEqual([{ Name: alarm.MetricName, Unit: 'Count' }]);
+    expect(directive.Dimensions).toEqual([alarm.Dimensions.map((d: Props) => d.Name)]);
+    for (const d of alarm.Dimensions) expect(emf[d.Name], d.Name).toBe(d.Value);
+    expect(emf[alarm.MetricName]).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The daily tariff job gives rate steps to routing snapshots written before steps were kept (issue 13's
- * remainder), on every run, even when no per-minute price changed; snapshots that have steps are not
- * rewritten, and a cleared (handed-over) snapshot is left alone.
+ * remainder), even when no per-minute price changed; snapshots that have steps are not rewritten, and a
+ * cleared (handed-over) snapshot is left alone. Once a run left none without steps it records so beside the
+ * snapshots, and the next runs scan nothing (requests counted through the fault proxy); a routing table
+ * restored from before that record is scanned again, and its stepless snapshot gets its steps.
  *
  * By hand: a version already in force (announced before this test, so not pending) raised 4008 payg long
  * distance 30 → 36 from 1 November 2026. At the job's instant the tariff's dearest minute is therefore
@@ -10,7 +12,7 @@
  * unchanged). A stepless snapshot refuses at the default tariff's 32 until the job runs, then at 38.
  */
 import { readFileSync } from 'node:fs';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectContactFlowEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as routeCallHandler } from '../../functions/connect/route-call.js';
@@ -24,6 +26,7 @@ import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { callReader } from '../../shared/runtime/route-call.js';
 import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { lambdaContext } from '../support/api-events.js';
+import { type FaultProxy, routeDynamoThrough, startFaultProxy } from '../support/fault-proxy.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { ENTERPRISE_INPUT, HEALTHY_ACCOUNT, snapshotOf, WED_10AM } from '../unit/routing-fixtures.js';
 
@@ -37,6 +40,12 @@ const CLEARED = '+6531580004';
 const OLD_STEPS = [{ from: '2026-10-20T00:00:00.000Z', worstRatePerMinute: 32, refusalRatePerMinute: 32 }];
 
 let db: TestDatabase;
+let proxy: FaultProxy;
+let restoreDynamo: () => void;
+/** The backfill's record on the routing table. */
+const RECORD_KEY = { pk: 'BACKFILL#rate-steps', sk: 'RECORD' };
+/** The DynamoDB operations the job sent, in order (the proxy's log since the last clear). */
+const operations = () => proxy.seen.map((r) => r.operation);
 
 const snapshotKey = (access: string) => ({ pk: `ACCESS#${access}`, sk: 'SNAPSHOT' });
 const put = (table: 'routing' | 'ledger', item: Record<string, unknown>) =>
@@ -61,6 +70,8 @@ async function routeCall(access: string, at: Date) {
 
 beforeAll(async () => {
   db = await startTestDatabase();
+  proxy = await startFaultProxy(db.endpoint);
+  restoreDynamo = routeDynamoThrough(proxy);
   useTariffStore();
   usePorts({ notifications: { publish: async () => ({ messageId: 'n' }) } });
   const version = {
@@ -107,6 +118,8 @@ beforeAll(async () => {
 afterAll(async () => {
   resetPorts();
   useTariffStore();
+  restoreDynamo();
+  await proxy.close();
   await db.stop();
 });
 
@@ -116,7 +129,13 @@ describe('the daily tariff job gives rate steps to snapshots without them', () =
   });
 
   it('writes the steps of the tariffs in force from its instant on, and reports how many it gave', async () => {
+    proxy.clear();
     const result = await billingJobs.applyTariffVersions(JOB_AT);
+    // It scanned the routing table for them, and recorded that none is left without steps.
+    expect(operations()).toContain('Scan');
+    expect(
+      (await dynamo().send(new GetCommand({ TableName: tableName('routing'), Key: RECORD_KEY }))).Item,
+    ).toEqual({ ...RECORD_KEY, type: 'rateStepsBackfill', format: 1, at: JOB_AT });
     expect(result).toEqual({
       versions: 0,
       contractsUpdated: 0,
@@ -152,12 +171,44 @@ describe('the daily tariff job gives rate steps to snapshots without them', () =
     });
   });
 
-  it('a second run finds nothing left to give and rewrites nothing', async () => {
+  it('the next day’s run reads the record, scans nothing and rewrites nothing', async () => {
     const before = await stored(MISSING);
+    proxy.clear();
     const again = await billingJobs.applyTariffVersions('2026-11-25T18:00:00.000Z');
     expect(again).toMatchObject({ snapshotsRerated: 0, snapshotsGivenRateSteps: 0 });
+    // The pending tariff versions' query and the record's read: no Scan, no write.
+    expect(operations()).not.toContain('Scan');
+    expect(proxy.seen.filter((r) => r.operation === 'GetItem').map((r) => r.body.Key)).toEqual([
+      { pk: { S: 'BACKFILL#rate-steps' }, sk: { S: 'RECORD' } },
+    ]);
+    expect(operations().filter((o) => /Put|Update|Write|Delete/.test(o))).toEqual([]);
     expect(await stored(MISSING)).toEqual(before);
     expect(await stored(STEPPED)).toMatchObject({ rateSteps: OLD_STEPS });
+  });
+
+  it('a routing table restored from before the record is scanned again: its stepless snapshot gets steps', async () => {
+    const restoredAccess = '+6531580005';
+    await dynamo().send(new DeleteCommand({ TableName: tableName('routing'), Key: RECORD_KEY }));
+    await put('routing', {
+      ...snapshotKey(restoredAccess),
+      type: 'routingSnapshot',
+      worstRatePerMinute: 32,
+      ...snapshotOf(),
+    });
+    proxy.clear();
+    const day = '2026-11-26T18:00:00.000Z';
+    expect(await billingJobs.applyTariffVersions(day)).toMatchObject({
+      snapshotsRerated: 1,
+      snapshotsGivenRateSteps: 1,
+    });
+    expect(operations()).toContain('Scan');
+    expect(await stored(restoredAccess)).toMatchObject({
+      worstRatePerMinute: 38,
+      rateSteps: [{ from: day, worstRatePerMinute: 38, refusalRatePerMinute: 38 }],
+    });
+    proxy.clear();
+    await billingJobs.applyTariffVersions('2026-11-27T18:00:00.000Z');
+    expect(operations()).not.toContain('Scan');
   });
 
   it('the store writes steps on condition the snapshot still lacks them and still carries routing', async () => {

@@ -178,6 +178,7 @@ describe('publishAlerts', () => {
       claim: async (a) => a.dedupeKey !== 'held',
       markSent: async (a, id) => void log.push(`sent ${a.dedupeKey} ${id}`),
       markAttempt: async (a) => void log.push(`attempt ${a.dedupeKey}`),
+      park: async (a) => void log.push(`parked ${a.dedupeKey}`),
     };
     const notifications = {
       publish: async (a: Notification) => {

@@ -23,7 +23,7 @@ import { logger, metrics } from '../../shared/observability.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import type { Notification, NotificationMessage } from '../../shared/ports/notifications.js';
 import { parseNotificationMessage } from '../../shared/ports/queue-messages.js';
-import { MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../shared/ports/work-queue.js';
+import { MAX_MESSAGE_BYTES } from '../../shared/ports/work-queue.js';
 import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { providerRequestProblems, sendMessageProblems } from '../support/provider-models.js';
 
@@ -90,7 +90,8 @@ describe('handing a notification to the notifications queue', () => {
     // 131,072 three-byte characters: 393,216 bytes of UTF-8 (JSON leaves them as they are).
     const huge = { ...capReached, params: { ...capReached.params, spend: '上'.repeat(131_072) } };
     const refused = queued().publish(huge);
-    await expect(refused).rejects.toBeInstanceOf(MessageTooLargeError);
+    // Refused for good (no retry makes it fit): an invalid_message, which the alert outbox parks.
+    await expect(refused).rejects.toMatchObject({ kind: 'validation', code: 'invalid_message' });
     await expect(refused).rejects.toThrow(`exceeds ${MAX_MESSAGE_BYTES}`);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
 
@@ -303,12 +304,15 @@ describe('the notifier', () => {
         code: 'isv.MOBILE_NUMBER_ILLEGAL',
       });
       expect(JSON.stringify(warn.mock.calls)).not.toContain('13912345678');
-      // One metric per refused recipient, by channel (the worker's outcome metric counts the message too).
+      // The e-mail sent, counted by channel; one metric per refused recipient, by channel (the worker's outcome
+      // metric counts the message too).
       expect(single.addDimension.mock.calls).toEqual([
+        ['channel', 'email'],
         ['channel', 'sms'],
         ['outcome', 'undeliverable'],
       ]);
       expect(single.addMetric.mock.calls).toEqual([
+        ['NotifierSent', 'Count', 1],
         ['NotifierUndeliverable', 'Count', 1],
         ['NotifierOutcome', 'Count', 1],
       ]);

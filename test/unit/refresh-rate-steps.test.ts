@@ -1,13 +1,14 @@
 /**
  * refreshRateSteps, the rule behind the daily tariff job's call-setup rates: new prices re-rate every
- * applied snapshot; otherwise only snapshots without steps get theirs, whatever the store's filter did.
+ * applied snapshot; otherwise only snapshots without steps get theirs, whatever the store's filter did, and
+ * once a run left none without steps (recorded, with the format) the next runs without new prices scan nothing.
  * Default tariff by hand: a 4008 number that records costs at worst 30 + 2 = 32 a minute, and so does the
  * tariff's dearest minute (the refusal point).
  */
 import { describe, expect, it } from 'vitest';
-import { refreshRateSteps } from '../../shared/app/routing/refresh-rate-steps.js';
+import { refreshRateSteps, SNAPSHOT_RATES_FORMAT } from '../../shared/app/routing/refresh-rate-steps.js';
 import type { RateStep } from '../../shared/domain/routing/types.js';
-import type { ListedSnapshot } from '../../shared/ports/routing.js';
+import type { ListedSnapshot, RateStepsBackfill } from '../../shared/ports/routing.js';
 import { defaultTariffOnly } from '../support/tariffs.js';
 
 const AT = '2026-11-24T18:00:00.000Z';
@@ -22,13 +23,21 @@ const snapshot = (accessNumber: string, fields: Record<string, unknown> = {}): L
 });
 
 /** A store that ignores the listing filter (the rule must not rely on it) and answers writes as told. */
-function fakeStore(snapshots: readonly ListedSnapshot[], refused: ReadonlySet<string> = new Set()) {
+function fakeStore(
+  snapshots: readonly ListedSnapshot[],
+  refused: ReadonlySet<string> = new Set(),
+  backfill?: RateStepsBackfill,
+) {
   const writes: { accessNumber: string; rateSteps: readonly RateStep[]; onlyIfLackingSteps?: boolean }[] = [];
   const filters: unknown[] = [];
+  const saved: RateStepsBackfill[] = [];
   return {
     writes,
     filters,
+    saved,
     routing: {
+      rateStepsBackfill: async () => saved.at(-1) ?? backfill,
+      saveRateStepsBackfill: async (record: RateStepsBackfill) => void saved.push(record),
       async *appliedSnapshots(filter?: { lackingRateSteps?: boolean }) {
         filters.push(filter);
         yield snapshots;
@@ -88,5 +97,61 @@ describe('refreshRateSteps', () => {
       pricesChanged: false,
     });
     expect(result).toEqual({ snapshots: 1, givenSteps: 1 });
+  });
+
+  it('records the backfill once a run left no snapshot without steps; the next run scans nothing', async () => {
+    const store = fakeStore(listing.slice(0, 3));
+    const tariffReads: Date[] = [];
+    const deps = {
+      routing: store.routing,
+      tariffsFrom: async (at: Date) => {
+        tariffReads.push(at);
+        return defaultTariffOnly(at);
+      },
+    };
+    expect(await refreshRateSteps(deps, AT, { pricesChanged: false })).toEqual({
+      snapshots: 2,
+      givenSteps: 2,
+    });
+    expect(SNAPSHOT_RATES_FORMAT).toBe(1);
+    expect(store.saved).toEqual([{ format: 1, at: AT }]);
+    // The next day: no listing, no tariff read, no write.
+    const next = '2026-11-25T18:00:00.000Z';
+    expect(await refreshRateSteps(deps, next, { pricesChanged: false })).toEqual({
+      snapshots: 0,
+      givenSteps: 0,
+    });
+    expect(store.filters).toEqual([{ lackingRateSteps: true }]);
+    expect(tariffReads).toHaveLength(1);
+    expect(store.writes).toHaveLength(2);
+    // New prices: every snapshot is re-rated all the same.
+    await refreshRateSteps(deps, next, { pricesChanged: true });
+    expect(store.filters).toEqual([{ lackingRateSteps: true }, { lackingRateSteps: false }]);
+  });
+
+  it('counts a write refused because the snapshot has steps or no routing by now as done', async () => {
+    const store = fakeStore(listing.slice(0, 3), new Set(['+65001']));
+    await refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, AT, {
+      pricesChanged: false,
+    });
+    expect(store.saved).toEqual([{ format: 1, at: AT }]);
+  });
+
+  it('records nothing while a snapshot it found without steps could not be given any', async () => {
+    // +65004 has routing and no steps, but no 400 number to rate it by.
+    const store = fakeStore(listing);
+    await refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, AT, {
+      pricesChanged: false,
+    });
+    expect(store.saved).toEqual([]);
+  });
+
+  it('scans again when the record is of another format', async () => {
+    const store = fakeStore(listing.slice(0, 1), new Set(), { format: 0, at: '2026-10-01T00:00:00.000Z' });
+    const result = await refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, AT, {
+      pricesChanged: false,
+    });
+    expect(result).toEqual({ snapshots: 1, givenSteps: 1 });
+    expect(store.saved).toEqual([{ format: 1, at: AT }]);
   });
 });

@@ -1,17 +1,20 @@
 /**
  * The alert outbox (ops table OUTBOX#<dedupeKey> / ALERT). An alert item is written in the same
  * transaction as the money movement that crossed a threshold, so a crossing produces exactly one item;
- * pending ones are also on the sparse gsi1 OUTBOX#pending, which the flush reads.
+ * pending ones are also on the sparse gsi1 OUTBOX#pending, which the flush reads. A parked alert (refused
+ * for good) leaves that index, keeps its refusal and expires with the table's TTL.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
-import type { Notification } from '../../ports/notifications.js';
+import type { Notification, PublishRefusal } from '../../ports/notifications.js';
 import type { AlertOutboxPort } from '../../ports/outbox.js';
+import { TABLES } from '../../tables.js';
 import type { TransactItem } from './account-store.js';
 import { dynamo } from './client.js';
 import { queryFirstPage } from './paging.js';
 
 const PENDING = 'OUTBOX#pending';
+const TTL_ATTRIBUTE = TABLES.ops.ttlAttribute ?? 'expiresAt';
 
 const outboxKey = (alert: Notification) => ({ pk: `OUTBOX#${alert.dedupeKey}`, sk: 'ALERT' });
 
@@ -96,5 +99,32 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
         ExpressionAttributeValues: { ':one': 1, ':at': at, ':zero': 0 },
       }),
     );
+  }
+
+  async park(alert: Notification, refusal: PublishRefusal, at: string, keepUntil: number): Promise<void> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('ops'),
+          Key: outboxKey(alert),
+          UpdateExpression:
+            'SET #s = :parked, parkedAt = :at, lastAttemptAt = :at, refusalCode = :code, refusal = :message, #ttl = :keep ADD attempts :one REMOVE gsi1pk, gsi1sk, claimedUntil',
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':parked': 'parked',
+            ':pending': 'pending',
+            ':at': at,
+            ':code': refusal.code,
+            ':message': refusal.message,
+            ':keep': keepUntil,
+            ':one': 1,
+          },
+        }),
+      );
+    } catch (error) {
+      // Sent or parked by a concurrent flush: nothing to do.
+      if (!conditionFailed(error)) throw error;
+    }
   }
 }

@@ -8,6 +8,8 @@
  *                                            calendarStamp + gsi1 keys when it uses the public calendar,
  *                                            and routingTenantId: whose configuration the routing is
  *   routing CALENDAR#CN / BACKFILL           the one-off backfill of unstamped snapshots: done or cursor
+ *   routing BACKFILL#rate-steps / RECORD     the rate-steps backfill: the snapshot format it left every
+ *                                            applied snapshot in, and when
  * and reads the number item (numbers NUM#<number> / NUMBER) and the account (ledger ACCT#<tenant> / ACCOUNT).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -19,6 +21,7 @@ import type {
   AppliedState,
   ListedSnapshot,
   NumberFacts,
+  RateStepsBackfill,
   RoutingStore,
   SnapshotRouting,
   StoredConfig,
@@ -32,6 +35,8 @@ import { APPLY_JOB_SK } from './routing-apply-job-store.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
+/** The rate-steps backfill's record: beside the snapshots it speaks of, so a restore takes both back. */
+const RATE_STEPS_BACKFILL_KEY = { pk: 'BACKFILL#rate-steps', sk: 'RECORD' };
 /** A snapshot whose rate steps are missing or empty (`:noSteps` = 0). */
 const LACKING_STEPS = '(attribute_not_exists(rateSteps) OR size(rateSteps) = :noSteps)';
 /** A snapshot item as scans list it: with the access number its key names. */
@@ -254,6 +259,22 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async rateStepsBackfill(): Promise<RateStepsBackfill | undefined> {
+    const item = await get('routing', RATE_STEPS_BACKFILL_KEY.pk, RATE_STEPS_BACKFILL_KEY.sk);
+    return typeof item?.format === 'number' && typeof item.at === 'string'
+      ? { format: item.format, at: item.at }
+      : undefined;
+  }
+
+  async saveRateStepsBackfill(record: RateStepsBackfill): Promise<void> {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('routing'),
+        Item: { ...RATE_STEPS_BACKFILL_KEY, type: 'rateStepsBackfill', format: record.format, at: record.at },
+      }),
+    );
   }
 
   async *appliedSnapshots(filter: { lackingRateSteps?: boolean } = {}): AsyncGenerator<ListedSnapshot[]> {

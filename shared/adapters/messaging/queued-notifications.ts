@@ -5,9 +5,11 @@
  * (the alert outbox, the number-effects job) hands it over again. Nothing is delivered here, so the functions
  * that notify carry no SES or Aliyun code and need no sending rights. A message the notifier would refuse (a
  * dedupe key too long for its delivery records' keys, say) is refused here, before it is queued: an
- * `invalid_message` to the caller rather than a message that fails every receive.
+ * `invalid_message` to the caller rather than a message that fails every receive. So is one the queue refuses
+ * as too large: no retry would make it fit.
  */
 
+import { invalid } from '../../domain/errors.js';
 import { requireNotificationKeysFit } from '../../ports/notification-keys.js';
 import type {
   Notification,
@@ -15,14 +17,20 @@ import type {
   NotificationsPort,
   PublishResult,
 } from '../../ports/notifications.js';
-import type { WorkQueue } from '../../ports/work-queue.js';
+import { MessageTooLargeError, type WorkQueue } from '../../ports/work-queue.js';
 
 export function queuedNotifications(queue: () => Promise<WorkQueue<NotificationMessage>>): NotificationsPort {
   return {
     async publish(notification: Notification): Promise<PublishResult> {
       requireNotificationKeysFit(notification);
       const message: NotificationMessage = { type: 'notification.deliver', notification };
-      await (await queue()).send(message);
+      try {
+        await (await queue()).send(message);
+      } catch (error) {
+        if (error instanceof MessageTooLargeError)
+          throw invalid('invalid_message', `not a notification message: ${error.message}`, 'body');
+        throw error;
+      }
       // Queued, not yet delivered: how many e-mails and SMS went out is the notifier's to say.
       return { messageId: `queued:${notification.dedupeKey}` };
     },

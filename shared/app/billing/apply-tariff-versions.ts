@@ -7,7 +7,8 @@
  * worst rates: shared/app/routing/refresh-rate-steps.ts), once per run, before any version is marked.
  * Every other run gives rate steps to the snapshots still without them (applied before steps were kept),
  * after the versions, so a failure there never holds a notice back: none stays on the fallback rate for
- * more than a day, and the snapshots that have steps are not rewritten.
+ * more than a day, and the snapshots that have steps are not rewritten; once a run has left none, the
+ * runs after it do not scan for them (refreshRateSteps records it).
  *
  * Variation: nothing pending, no contract read. A rerun after a crash re-copies nothing (the contract
  * refuses a second change of the same date) and re-sends nothing (notices carry a stable dedupe key).

@@ -58,8 +58,9 @@ export const SPEND_ZONE = 'Asia/Shanghai';
 /**
  * The refusal rate of a snapshot that carries no rate steps: one applied before steps were kept (issue 13),
  * when the default tariff's dearest minute (32 fen) was the refusal point everywhere. The daily tariff job
- * gives such snapshots their steps (refreshRateSteps), so this only holds until its next run; nothing else
- * in the domain defaults a rate.
+ * gives such snapshots their steps (refreshRateSteps), so this only holds until its next run (or, in a routing
+ * table restored from before the job recorded none left, the run after the restore); nothing else in the
+ * domain defaults a rate.
  */
 export const STEPLESS_SNAPSHOT_REFUSAL_RATE_PER_MINUTE = tariffWorstRatePerMinute(DEFAULT_TARIFF);
 
