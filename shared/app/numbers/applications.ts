@@ -4,11 +4,10 @@ import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
 import { isOfferCurrent } from '../../domain/numbers/transfer-offer.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
-import { runEffects } from './number-effects.js';
+import { effectsAmong, runEffects } from './number-effects.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 /** The tenant's own application, or a 404 that says nothing about anyone else's. */
@@ -92,20 +91,17 @@ export async function requireOfferPending(deps: NumbersDeps, app: ApplicationRec
 
 /**
  * The decision of a transfer recipient's qualification (its number is another tenant's, and a lifecycle
- * command would be refused): the application's writes and its notice, in one commit, then the notice sent.
+ * command would be refused): the application's writes and its notices (effects among the writes), in one
+ * commit, then the notices sent.
  */
 export async function commitQualification(
   deps: NumbersDeps,
   writes: readonly NumberWrite[],
-  notice: PendingEffect | undefined,
   at: string,
 ): Promise<void> {
-  const committed = await deps.numbers.commit([
-    ...writes,
-    ...(notice ? [{ kind: 'effect' as const, effect: notice }] : []),
-  ]);
+  const committed = await deps.numbers.commit(writes);
   if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
-  if (notice) await runEffects(deps, [notice], at);
+  await runEffects(deps, effectsAmong(writes), at);
 }
 
 /** The application withdrawn and its number back in the pool (and off the tenant's holds), in one commit. */
@@ -122,7 +118,7 @@ export async function withdraw(
       { kind: 'application', application: next, expectedVersion: app.version },
       await holdConsumed(deps, app.tenantId, app.number, at),
     ];
-    await commitQualification(deps, writes, undefined, at);
+    await commitQualification(deps, writes, at);
     return next;
   }
   await runLifecycleCommand(

@@ -108,26 +108,27 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
   if (app.status === 'submitted') {
     await requireOfferPending(deps, app);
     approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
+    const notice: PendingEffect = {
+      effectId: `${app.applicationId}#v${approved.version}#decision`,
+      at,
+      payload: {
+        kind: 'notify',
+        notification: {
+          tenantId: app.tenantId,
+          kind: 'application_decided',
+          template: 'transfer_qualification_approved',
+          params: { number: app.number },
+          dedupeKey: `application#${app.applicationId}#approved`,
+        },
+      },
+    };
     await commitQualification(
       deps,
       [
         { kind: 'application', application: approved, expectedVersion: app.version },
         await holdConsumed(deps, app.tenantId, app.number, at),
+        { kind: 'effect', effect: notice },
       ],
-      {
-        effectId: `${app.applicationId}#v${approved.version}#decision`,
-        at,
-        payload: {
-          kind: 'notify',
-          notification: {
-            tenantId: app.tenantId,
-            kind: 'application_decided',
-            template: 'transfer_qualification_approved',
-            params: { number: app.number },
-            dedupeKey: `application#${app.applicationId}#approved`,
-          },
-        },
-      },
       at,
     );
   }

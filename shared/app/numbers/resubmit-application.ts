@@ -46,7 +46,6 @@ export async function resubmitApplication(
         { kind: 'application', application: next, expectedVersion: app.version },
         await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
       ],
-      undefined,
       at,
     );
     return applicationView(next);
