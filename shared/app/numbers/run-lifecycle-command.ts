@@ -145,11 +145,13 @@ export async function runLifecycleCommand(
       next.accessNumber ? next : { ...next, accessNumber: number.accessNumber },
       deps,
     );
+    const own = options.writes ? await options.writes(number, next) : [];
+    // Carried out in this order: the transition's own, those among the caller's writes, the caller's.
     const effects = [
       ...lifecycleEffects(transition.effects, number, next, at),
+      ...effectsAmong(own),
       ...(options.effects ? options.effects(number, next) : []),
     ];
-    const own = options.writes ? await options.writes(number, next) : [];
     const history = { at, from, to: next.status, command: command.type, actor: ctx.actor };
     const committed = await deps.numbers.commit([
       {
@@ -166,11 +168,11 @@ export async function runLifecycleCommand(
       },
       ...(snapshot ? [snapshot] : []),
       ...(await contractChanges(deps, number, transition, at)),
-      ...own,
+      ...own.filter((write) => write.kind !== 'effect'),
       ...effects.map((effect): NumberWrite => ({ kind: 'effect', effect })),
     ]);
     if (!committed) continue; // someone else moved the number: decide again on what is there now
-    await runEffects(deps, [...effects, ...effectsAmong(own)], at);
+    await runEffects(deps, effects, at);
     return { number: next, transition };
   }
   throw conflict('concurrent_update', 'the number kept changing; try again');
