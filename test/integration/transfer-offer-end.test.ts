@@ -15,6 +15,8 @@
  *   approval used) cannot tell which.
  * - Each withdrawn qualification's notice to the recipient is published once: with the end's commit or the
  *   sweep's, retried by the number-effects job when it fails, never again when the sweep or the job runs again.
+ * - A submission or approval checked while the offer was pending cannot commit after its end, even one the
+ *   end and its sweep did not see: it would move a qualification nobody can use.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +47,7 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
   activateNumber,
+  addDocument,
   applyWithDocuments,
   createApplication,
   importNumbers,
@@ -64,6 +67,7 @@ const NUMBERS = [
   '4007555555',
   '4007555556',
   '4007555557',
+  '4007555558',
 ];
 let db: TestDatabase;
 let docs: LocalDocuments;
@@ -414,5 +418,67 @@ describe('the offer’s end and its withdrawals', () => {
     expect(await statusOf(approved.applicationId)).toBe('approved');
     expect(await statusOf(other.applicationId)).toBe('withdrawn');
     expect(withdrawalNotices(number)).toEqual(onceEach([other.applicationId]));
+  });
+
+  it('refuses a submission or approval checked before the offer ended that would commit after it', async () => {
+    const number = NUMBERS[7] as string;
+    // Neither an offer's end nor its sweep ever sees the buyer's qualifications (the index lags throughout).
+    const base = store();
+    const blind: NumbersDeps = {
+      ...base,
+      applications: { ...base.applications, transferQualificationsOf: async () => [] },
+    };
+    /** Deps whose first read of the buyer's holds (between the use case's check and its commit) ends the offer. */
+    const endingAt = (at: string) => {
+      let ended = false;
+      const deps: NumbersDeps = {
+        ...base,
+        numbers: {
+          ...base.numbers,
+          async holds(tenantId) {
+            if (!ended) {
+              ended = true;
+              await decideTransfer(blind, number, 'seller', 'decline', at);
+            }
+            return base.numbers.holds(tenantId);
+          },
+        },
+      };
+      return { deps, ended: () => ended };
+    };
+
+    // Offer 1: the operator approves the buyer's qualification as the offer ends.
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(16 * DAY));
+    const underReview = await applyWithDocuments(number, 'buyer', iso(16 * DAY), config, docs, 'individual');
+    const approval = endingAt(iso(17 * DAY));
+    await expect(
+      approveApplication(approval.deps, underReview.applicationId, 'operator-1', iso(17 * DAY)),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'transfer_offer_ended' });
+    expect(approval.ended()).toBe(true);
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
+    expect(await statusOf(underReview.applicationId)).toBe('submitted');
+
+    // Offer 2: the buyer submits its complete draft as the offer ends.
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(18 * DAY));
+    const draft = await draftFor(number, iso(18 * DAY));
+    for (const kind of ['id_card', 'income_proof'] as const) {
+      const doc = await addDocument(
+        'buyer',
+        draft.applicationId,
+        { kind, contentType: 'application/pdf', expiresOn: '2031-01-01' },
+        iso(18 * DAY),
+      );
+      const token = doc.upload.url.split('/').at(-1) as string;
+      await docs.receive(token, Buffer.from('%PDF'), undefined, new Date(iso(18 * DAY)));
+    }
+    const submission = endingAt(iso(19 * DAY));
+    await expect(
+      submitApplication(submission.deps, 'buyer', draft.applicationId, iso(19 * DAY)),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'transfer_offer_ended' });
+    expect(submission.ended()).toBe(true);
+    expect(await statusOf(draft.applicationId)).toBe('draft');
+    // Nothing told the buyer it could accept an offer that is gone.
+    const approvals = outbox.sent('buyer').filter((m) => m.template === 'transfer_qualification_approved');
+    expect(approvals.filter((m) => m.params.number === number)).toEqual([]);
   });
 });

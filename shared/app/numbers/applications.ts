@@ -81,12 +81,34 @@ export async function requireComplete(
  * it stays possible.
  */
 export async function requireOfferPending(deps: NumbersDeps, app: ApplicationRecord): Promise<void> {
-  if (!isOfferCurrent(app, await deps.numbers.get(app.number))) {
-    throw conflict(
-      'transfer_offer_ended',
-      `the offer of ${app.number} this qualification was filed for has ended; a new offer needs a new application`,
-    );
+  if (!isOfferCurrent(app, await deps.numbers.get(app.number))) throw offerEnded(app.number);
+}
+
+const offerEnded = (number: string) =>
+  conflict(
+    'transfer_offer_ended',
+    `the offer of ${number} this qualification was filed for has ended; a new offer needs a new application`,
+  );
+
+/**
+ * The commit's condition that the offer a qualification was filed for is still pending, so a submission or
+ * approval checked just before the offer ended cannot commit after it (and after its sweep): it would move
+ * a qualification nobody can use. None for one without an offer id (requireOfferPending judges it alone).
+ */
+export function offerStillPending(app: ApplicationRecord): NumberWrite[] {
+  return app.transfer && app.transferOfferId
+    ? [{ kind: 'offer_pending', number: app.number, offerId: app.transferOfferId }]
+    : [];
+}
+
+/** Why a commit was refused: the offer's end, when a condition on it no longer holds, else a change to read. */
+export async function refusedCommit(deps: NumbersDeps, writes: readonly NumberWrite[]): Promise<never> {
+  for (const write of writes) {
+    if (write.kind !== 'offer_pending') continue;
+    const number = await deps.numbers.get(write.number);
+    if (number?.transferOfferId !== write.offerId) throw offerEnded(write.number);
   }
+  throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
 }
 
 /**
@@ -99,8 +121,7 @@ export async function commitQualification(
   writes: readonly NumberWrite[],
   at: string,
 ): Promise<void> {
-  const committed = await deps.numbers.commit(writes);
-  if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
+  if (!(await deps.numbers.commit(writes))) await refusedCommit(deps, writes);
   await runEffects(deps, effectsAmong(writes), at);
 }
 

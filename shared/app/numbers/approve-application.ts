@@ -12,7 +12,7 @@
  * (its next generation; the approval and its fee stand), an active number is left alone; a parallel approval
  * that got there first is carried on from. A transfer recipient's qualification is approved alone: no fee,
  * no activation (the recipient then accepts the transfer with it), and only while the offer it was filed
- * for is pending (409 transfer_offer_ended: reject it instead).
+ * for is pending, as its commit checks again (409 transfer_offer_ended: reject it instead).
  */
 import { conflict, notFound } from '../../domain/errors.js';
 import {
@@ -24,7 +24,12 @@ import {
 import { restrictionsFor } from '../../domain/numbers/applications.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import { operatorActivationView, startActivation } from './activation.js';
-import { commitQualification, requireApplication, requireOfferPending } from './applications.js';
+import {
+  commitQualification,
+  offerStillPending,
+  requireApplication,
+  requireOfferPending,
+} from './applications.js';
 import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -128,6 +133,7 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
         { kind: 'application', application: approved, expectedVersion: app.version },
         await holdConsumed(deps, app.tenantId, app.number, at),
         { kind: 'effect', effect: notice },
+        ...offerStillPending(app),
       ],
       at,
     );

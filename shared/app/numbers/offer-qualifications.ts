@@ -14,10 +14,9 @@
  * more qualifications than one commit may carry (the first ones commit with the offer's end); one the
  * tenant's applications index did not show yet (filed or approved just before the end) or filed or approved
  * while the end committed, if the index shows it by the time the sweep runs (one it still misses can be
- * neither submitted nor approved any more: a draft is withdrawn at its deadline, one under review waits for
- * an operator's rejection; an approval that commits after the sweep ran, its operator having found the offer
- * pending just before it ended, stays approved and qualifies nothing, as an acceptance checks its offer).
- * The sweep's withdrawals carry their notices as the end's own do.
+ * neither submitted nor approved any more, their commits being conditioned on the offer: a draft is
+ * withdrawn at its deadline, one under review waits for an operator's rejection). The sweep's withdrawals
+ * carry their notices as the end's own do.
  */
 import type { ApplicationRecord } from '../../domain/numbers/application.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
