@@ -68,6 +68,7 @@ const NUMBERS = [
   '4007555556',
   '4007555557',
   '4007555558',
+  '4007555559',
 ];
 let db: TestDatabase;
 let docs: LocalDocuments;
@@ -297,6 +298,36 @@ describe('the offer’s end and its withdrawals', () => {
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
     // Told of the one withdrawn, not of the one used.
     expect(withdrawalNotices(number)).toEqual(onceEach([other.applicationId]));
+  });
+
+  it('accepts with a full commit of withdrawals (within 100 actions), the sweep taking the rest', async () => {
+    const number = NUMBERS[8] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(20 * DAY));
+    const used = await qualifyForTransfer(number, 'buyer', iso(20 * DAY), config, docs, 'individual');
+    const ids: string[] = [];
+    for (let i = 1; i <= MAX_WITHDRAWN_PER_COMMIT + 1; i++)
+      ids.push((await draftFor(number, iso(20 * DAY + i))).applicationId);
+    const base = store();
+    const commits: (readonly NumberWrite[])[] = [];
+    const watched: NumbersDeps = {
+      ...base,
+      numbers: {
+        ...base.numbers,
+        commit: (writes) => {
+          commits.push(writes);
+          return base.numbers.commit(writes);
+        },
+      },
+    };
+    // The engine refuses a transaction of more than 100 actions, as DynamoDB does.
+    await decideTransfer(watched, number, 'buyer', 'accept', iso(21 * DAY));
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'buyer' });
+    // The acceptance carried MAX_WITHDRAWN_PER_COMMIT withdrawals and their notices; the sweep the last one.
+    const applications = (c: readonly NumberWrite[]) => c.filter((w) => w.kind === 'application').length;
+    expect(commits.map(applications)).toEqual([MAX_WITHDRAWN_PER_COMMIT, 1]);
+    expect(await statusOf(used.applicationId)).toBe('approved');
+    expect((await Promise.all(ids.map(statusOf))).every((s) => s === 'withdrawn')).toBe(true);
+    expect(withdrawalNotices(number)).toEqual(onceEach(ids));
   });
 
   it('withdraws one the applications index did not show at the offer’s end by the sweep after it', async () => {
