@@ -144,6 +144,13 @@ describe('the templates', () => {
     for (const text of [sms, en.subject, en.body]) expect(text).not.toContain(applicationId);
   });
 
+  it('tells a transfer recipient how to accept: a qualification first (a stated applicant type is not enough)', () => {
+    const { body } = renderTemplate('transfer_offered', { number: '4007111111' }, 'en');
+    expect(body).toBe(
+      'The owner of 400 number 4007111111 offers to transfer it to you. To accept, apply for it (POST /v1/applications) and, once an operator approves your qualification, accept at POST /v1/numbers/4007111111/transfer/decision; or decline there.',
+    );
+  });
+
   it('tells a transfer recipient its qualification was withdrawn with its offer, naming the number only', () => {
     // Nothing of the owner: the recipient knew the number and the offer, not who made it.
     const params = smsParams('transfer_qualification_withdrawn', { number: '4007111111', owner: 'demo' });

@@ -122,7 +122,7 @@ export const TEMPLATES = {
     },
     en: {
       subject: 'Transfer of ${number} offered to you',
-      body: 'The owner of 400 number ${number} offers to transfer it to you. Accept (stating your applicant type) or decline at POST /v1/numbers/${number}/transfer/decision.',
+      body: 'The owner of 400 number ${number} offers to transfer it to you. To accept, apply for it (POST /v1/applications) and, once an operator approves your qualification, accept at POST /v1/numbers/${number}/transfer/decision; or decline there.',
     },
   },
   numbers_stopped: {
