@@ -73,7 +73,7 @@ export interface OfferEnding {
   readonly usedApplicationId?: string;
 }
 
-/** A qualification's statuses before a decision it can still act on: it still holds the number. */
+/** The statuses in which a qualification may still move on (and holds its number meanwhile). */
 const OPEN: ReadonlySet<ApplicationStatus> = new Set(['draft', 'submitted', 'rejected']);
 
 /** Whether a qualification is still open (draft, submitted, or rejected awaiting its fix). */
