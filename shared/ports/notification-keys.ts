@@ -17,7 +17,7 @@ export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8
  * `DELIVERY#<tenant id>#<template>#<dedupe key>`, at most 2,048 bytes in DynamoDB, and sort key
  * `<channel>#<recipient>`, at most 1,024. A message past them would fail on every receive and end in the
  * dead-letter queue, so the sender is refused instead (an `invalid_message` when it enqueues). The budget:
- *   partition: 9 (`DELIVERY#`) + 64 + 1 + 31 (the longest template id) + 1 + 512 = 618 ≤ 2,048;
+ *   partition: 9 (`DELIVERY#`) + 64 + 1 + 32 (the longest template id) + 1 + 512 = 619 ≤ 2,048;
  *   sort: 5 (`email`) + 1 + 254 = 260 ≤ 1,024 (a phone: 3 (`sms`) + 1 + 16 = 20).
  * Tenant ids are [A-Za-z0-9_-]{1,64}; an address is at most 254 octets (RFC 5321); a phone is E.164, at most
  * `+` and 15 digits. The dedupe key's 512 leaves its other keys room too (the alert outbox's

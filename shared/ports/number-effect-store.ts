@@ -29,13 +29,18 @@ export type EffectPayload =
       readonly tenantId: string;
       readonly generation: number;
     }
-  /** Withdraw the recipient's qualifications still open for an ended offer (those its end left over). */
+  /**
+   * Withdraw the recipient's qualifications an ended offer left open or approved and unused (those its end
+   * left over), each with its notice.
+   */
   | {
       readonly kind: 'withdraw_qualifications';
       readonly tenantId: string;
       readonly number: string;
       readonly offerId: string;
       readonly end: OfferEnd;
+      /** Accepted: the approval used, which stays approved (absent on effects written before it was named). */
+      readonly usedApplicationId?: string;
     }
   | {
       readonly kind: 'clear_routing';

@@ -68,6 +68,8 @@ export type NumberWrite =
     }
   /** A side effect to carry out after the commit (never written twice). */
   | { readonly kind: 'effect'; readonly effect: PendingEffect }
+  /** A condition, nothing written: the number still carries the transfer offer `offerId`. */
+  | { readonly kind: 'offer_pending'; readonly number: string; readonly offerId: string }
   | { readonly kind: 'arrears_watch'; readonly watch: ArrearsWatchRecord }
   /**
    * Ledger entries of one tenant posted with the account's new state, only if the account is still at

@@ -160,12 +160,12 @@ describe('transfer qualifications count for their own offer', () => {
     );
     expect(lateSubmission.status).toBe(409);
     expect(lateSubmission.body.error.code).toBe('invalid_transition');
-    // Bravo's list shows which offer its approved qualification was for.
+    // Bravo's list shows which offer its approval was for, withdrawn with that offer: it can never be used.
     const listed = await api.get('/v1/applications', bravo);
     expect(listed.body.items).toContainEqual(
       expect.objectContaining({
         applicationId: first.applicationId,
-        status: 'approved',
+        status: 'withdrawn',
         transferOfferId: offer1,
       }),
     );

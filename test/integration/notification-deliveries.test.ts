@@ -110,7 +110,7 @@ describe('delivery records at the message bounds', () => {
     const records = new DynamoNotificationDeliveries();
     const longest: NotificationRef = {
       tenantId: 't'.repeat(NOTIFICATION_KEY_BYTES.tenantId),
-      template: 'transfer_qualification_approved',
+      template: 'transfer_qualification_withdrawn',
       // 128 four-byte characters: the dedupe key's 512 bytes.
       dedupeKey: '😀'.repeat(128),
     };
@@ -134,13 +134,13 @@ describe('delivery records at the message bounds', () => {
       at: AT,
       detail: 'isv.MOBILE_NUMBER_ILLEGAL',
     });
-    // DELIVERY# (9) + 64 + # + 31 + # + 512 = 618 bytes; email# (6) + 254 = 260 bytes. Summed here: the
+    // DELIVERY# (9) + 64 + # + 32 + # + 512 = 619 bytes; email# (6) + 254 = 260 bytes. Summed here: the
     // embedded engine refuses keys past 2,048 and 1,024 characters, but counts characters, not UTF-8 bytes.
     const key = {
-      pk: `DELIVERY#${'t'.repeat(64)}#transfer_qualification_approved#${'😀'.repeat(128)}`,
+      pk: `DELIVERY#${'t'.repeat(64)}#transfer_qualification_withdrawn#${'😀'.repeat(128)}`,
       sk: `email#${address.to}`,
     };
-    expect([utf8Bytes(key.pk), utf8Bytes(key.sk)]).toEqual([618, 260]);
+    expect([utf8Bytes(key.pk), utf8Bytes(key.sk)]).toEqual([619, 260]);
     const item = await dynamo().send(new GetCommand({ TableName: process.env.TABLE_OPS, Key: key }));
     expect(item.Item).toMatchObject({ ...key, to: address.to, state: 'delivered', detail: 'ses-9' });
     expect(await records.settled(longest, AT)).toEqual([

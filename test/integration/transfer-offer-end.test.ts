@@ -10,6 +10,13 @@
  *   withdraws it.
  * - The recipient's hold on the number, kept by its open qualifications, ends with the offer (also when it
  *   accepts, the number being its own).
+ * - Approvals the offer's end leaves unused are withdrawn too (by the end or by the sweep); one accepted with
+ *   stays approved, as does every approval when an accepted offer's sweep (written before ends named the
+ *   approval used) cannot tell which.
+ * - Each withdrawn qualification's notice to the recipient is published once: with the end's commit or the
+ *   sweep's, retried by the number-effects job when it fails, never again when the sweep or the job runs again.
+ * - A submission or approval checked while the offer was pending cannot commit after its end, even one the
+ *   end and its sweep did not see: it would move a qualification nobody can use.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +24,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
+import {
+  createLocalNotifications,
+  type LocalNotifications,
+} from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { approveApplication } from '../../shared/app/numbers/approve-application.js';
 import { decideTransfer } from '../../shared/app/numbers/decide-transfer.js';
 import type { NumbersDeps } from '../../shared/app/numbers/deps.js';
-import { MAX_WITHDRAWN_PER_COMMIT } from '../../shared/app/numbers/offer-qualifications.js';
+import {
+  MAX_WITHDRAWN_PER_COMMIT,
+  withdrawQualifications,
+} from '../../shared/app/numbers/offer-qualifications.js';
 import { requestTransfer } from '../../shared/app/numbers/request-transfer.js';
 import { retryNumberEffects } from '../../shared/app/numbers/retry-number-effects.js';
 import { submitApplication } from '../../shared/app/numbers/submit-application.js';
@@ -33,6 +47,7 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import {
   activateNumber,
+  addDocument,
   applyWithDocuments,
   createApplication,
   importNumbers,
@@ -43,9 +58,21 @@ import {
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
-const NUMBERS = ['4007555551', '4007555552', '4007555553', '4007555554', '4007555555'];
+const MINUTE = 60_000;
+const NUMBERS = [
+  '4007555551',
+  '4007555552',
+  '4007555553',
+  '4007555554',
+  '4007555555',
+  '4007555556',
+  '4007555557',
+  '4007555558',
+  '4007555559',
+];
 let db: TestDatabase;
 let docs: LocalDocuments;
+let outbox: LocalNotifications;
 
 const store = () => numbersDeps({ config });
 const statusOf = async (id: string) => (await store().applications.get(id))?.status;
@@ -53,7 +80,8 @@ const statusOf = async (id: string) => (await store().applications.get(id))?.sta
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'transfer-offer-end-')));
-  usePorts({ documents: docs, telephony: new LocalTelephony() });
+  outbox = createLocalNotifications();
+  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
   await importNumbers(NUMBERS, iso(0), config);
   for (const number of NUMBERS) await activateNumber(number, 'seller', iso(0), config, docs, 'enterprise');
   await payIn('buyer', 10_000, iso(0));
@@ -78,6 +106,23 @@ const draftFor = async (number: string, at: string) =>
     at,
     config,
   );
+
+const WITHDRAWN = 'transfer_qualification_withdrawn';
+
+/** How often each withdrawal notice about `number` was published to the buyer, by dedupe key. */
+function withdrawalNotices(number: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const m of outbox.sent('buyer')) {
+    if (m.template !== WITHDRAWN || m.params.number !== number) continue;
+    expect(m).toMatchObject({ kind: 'application_decided', params: { number } });
+    counts[m.dedupeKey] = (counts[m.dedupeKey] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Each of these qualifications' withdrawal notices published exactly once. */
+const onceEach = (ids: readonly string[]) =>
+  Object.fromEntries(ids.map((id) => [`application#${id}#withdrawn`, 1]));
 
 describe('the offer’s end and its withdrawals', () => {
   it('commit together: a crash at the commit changes neither, the retry does both', async () => {
@@ -109,6 +154,16 @@ describe('the offer’s end and its withdrawals', () => {
     expect(
       written.flatMap((w) => (w.kind === 'application' ? [w.application.applicationId] : [])).sort(),
     ).toEqual([waiting.applicationId, draft.applicationId].sort());
+    // With their notices, recorded in the same commit; none was sent.
+    const notices = written.flatMap((w) =>
+      w.kind === 'effect' && w.effect.payload.kind === 'notify' ? [w.effect.payload.notification] : [],
+    );
+    expect(notices.map((n) => [n.template, n.dedupeKey]).sort()).toEqual(
+      [waiting.applicationId, draft.applicationId]
+        .map((id) => [WITHDRAWN, `application#${id}#withdrawn`])
+        .sort(),
+    );
+    expect(withdrawalNotices(number)).toEqual({});
     expect(await getNumberItem(number)).toMatchObject({ status: 'transfer_pending', transferTo: 'buyer' });
     expect(await statusOf(waiting.applicationId)).toBe('submitted');
     expect(await statusOf(draft.applicationId)).toBe('draft');
@@ -130,6 +185,8 @@ describe('the offer’s end and its withdrawals', () => {
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
     const pending = await store().applications.listPending({ limit: 100 });
     expect(pending.items.map((a) => a.applicationId)).not.toContain(waiting.applicationId);
+    // The buyer is told of each once, by the commit that withdrew it.
+    expect(withdrawalNotices(number)).toEqual(onceEach([waiting.applicationId, draft.applicationId]));
   });
 
   it('leaves a qualification without an offer id as it is, and it still goes no further', async () => {
@@ -153,6 +210,7 @@ describe('the offer’s end and its withdrawals', () => {
     await decideTransfer(store(), number, 'buyer', 'decline', iso(4 * DAY));
     expect(await statusOf(filed.applicationId)).toBe('submitted');
     expect(await statusOf(draft.applicationId)).toBe('draft');
+    expect(withdrawalNotices(number)).toEqual({});
     await expect(
       approveApplication(store(), filed.applicationId, 'operator-1', iso(4 * DAY)),
     ).rejects.toMatchObject({ kind: 'conflict', code: 'transfer_offer_ended' });
@@ -192,6 +250,7 @@ describe('the offer’s end and its withdrawals', () => {
     const statuses = await Promise.all(ids.map(statusOf));
     expect(statuses.slice(0, MAX_WITHDRAWN_PER_COMMIT).every((s) => s === 'withdrawn')).toBe(true);
     expect(statuses.slice(MAX_WITHDRAWN_PER_COMMIT)).toEqual(['draft', 'draft']);
+    expect(withdrawalNotices(number)).toEqual(onceEach(ids.slice(0, MAX_WITHDRAWN_PER_COMMIT)));
     const version = String((await getNumberItem(number))?.version).padStart(8, '0');
     const effectId = `${number}#v${version}#qualifications`;
     expect(await store().effects.get(effectId)).toMatchObject({
@@ -213,6 +272,10 @@ describe('the offer’s end and its withdrawals', () => {
       });
     }
     expect(await store().effects.get(effectId)).toMatchObject({ status: 'done' });
+    // Every one of them told once, the last two by the job's sweep; a later run tells nobody again.
+    expect(withdrawalNotices(number)).toEqual(onceEach(ids));
+    await retryNumberEffects(store(), iso(7 * DAY));
+    expect(withdrawalNotices(number)).toEqual(onceEach(ids));
   });
 
   it('on acceptance, keeps the approval used, withdraws the others and drops the new owner’s hold', async () => {
@@ -233,6 +296,38 @@ describe('the offer’s end and its withdrawals', () => {
       text: 'you accepted the transfer offer with another approved application',
     });
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
+    // Told of the one withdrawn, not of the one used.
+    expect(withdrawalNotices(number)).toEqual(onceEach([other.applicationId]));
+  });
+
+  it('accepts with a full commit of withdrawals (within 100 actions), the sweep taking the rest', async () => {
+    const number = NUMBERS[8] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(20 * DAY));
+    const used = await qualifyForTransfer(number, 'buyer', iso(20 * DAY), config, docs, 'individual');
+    const ids: string[] = [];
+    for (let i = 1; i <= MAX_WITHDRAWN_PER_COMMIT + 1; i++)
+      ids.push((await draftFor(number, iso(20 * DAY + i))).applicationId);
+    const base = store();
+    const commits: (readonly NumberWrite[])[] = [];
+    const watched: NumbersDeps = {
+      ...base,
+      numbers: {
+        ...base.numbers,
+        commit: (writes) => {
+          commits.push(writes);
+          return base.numbers.commit(writes);
+        },
+      },
+    };
+    // The engine refuses a transaction of more than 100 actions, as DynamoDB does.
+    await decideTransfer(watched, number, 'buyer', 'accept', iso(21 * DAY));
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'buyer' });
+    // The acceptance carried MAX_WITHDRAWN_PER_COMMIT withdrawals and their notices; the sweep the last one.
+    const applications = (c: readonly NumberWrite[]) => c.filter((w) => w.kind === 'application').length;
+    expect(commits.map(applications)).toEqual([MAX_WITHDRAWN_PER_COMMIT, 1]);
+    expect(await statusOf(used.applicationId)).toBe('approved');
+    expect((await Promise.all(ids.map(statusOf))).every((s) => s === 'withdrawn')).toBe(true);
+    expect(withdrawalNotices(number)).toEqual(onceEach(ids));
   });
 
   it('withdraws one the applications index did not show at the offer’s end by the sweep after it', async () => {
@@ -277,5 +372,144 @@ describe('the offer’s end and its withdrawals', () => {
     const pending = await store().applications.listPending({ limit: 100 });
     expect(pending.items.map((a) => a.applicationId)).not.toContain(late.applicationId);
     expect((await store().numbers.holds('buyer'))?.holds ?? {}).not.toHaveProperty(number);
+    expect(withdrawalNotices(number)).toEqual(onceEach([late.applicationId]));
+  });
+
+  it('withdraws approvals left unused, by the end and by the sweep, each told once though a notice fails', async () => {
+    const number = NUMBERS[5] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(11 * DAY));
+    const offerId = (await getNumberItem(number))?.transferOfferId as string;
+    const first = await qualifyForTransfer(number, 'buyer', iso(11 * DAY), config, docs, 'individual');
+    const second = await qualifyForTransfer(number, 'buyer', iso(11 * DAY + 1), config, docs, 'individual');
+    // The index does not show the second approval yet when the offer ends; the sweep after it does.
+    const base = store();
+    let reads = 0;
+    const lagging: NumbersDeps = {
+      ...base,
+      applications: {
+        ...base.applications,
+        async transferQualificationsOf(tenantId, n) {
+          reads += 1;
+          const found = await base.applications.transferQualificationsOf(tenantId, n);
+          return reads === 1 ? found.filter((c) => c.applicationId !== second.applicationId) : found;
+        },
+      },
+    };
+    // The first notice published (the end's own, for the first approval) fails for now.
+    outbox.failNext(1);
+    await decideTransfer(lagging, number, 'buyer', 'decline', iso(12 * DAY));
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
+    for (const app of [first, second]) {
+      const withdrawn = (await store().applications.get(app.applicationId)) as ApplicationRecord;
+      expect(withdrawn.status).toBe('withdrawn');
+      expect(withdrawn.events.at(-1)).toEqual({
+        at: iso(12 * DAY),
+        event: 'withdrawn',
+        by: 'system',
+        reasons: ['offer_ended'],
+        text: 'you declined the transfer offer this application was filed for',
+      });
+    }
+    // The sweep's notice went; the end's own waits for the number-effects job.
+    expect(withdrawalNotices(number)).toEqual(onceEach([second.applicationId]));
+    const version = (await store().applications.get(first.applicationId))?.version;
+    const noticeId = `${first.applicationId}#v${version}#withdrawn`;
+    expect(await store().effects.get(noticeId)).toMatchObject({ status: 'pending', attempts: 1 });
+    await retryNumberEffects(store(), iso(12 * DAY + config.effectRetryMinutes * MINUTE));
+    expect(await store().effects.get(noticeId)).toMatchObject({ status: 'done' });
+    expect(withdrawalNotices(number)).toEqual(onceEach([first.applicationId, second.applicationId]));
+    // The sweep and the job run again (a duplicate delivery, a later schedule): nobody is told twice.
+    await withdrawQualifications(
+      store(),
+      { tenantId: 'buyer', number, offerId, end: 'declined' },
+      iso(13 * DAY),
+    );
+    await retryNumberEffects(store(), iso(13 * DAY));
+    expect(withdrawalNotices(number)).toEqual(onceEach([first.applicationId, second.applicationId]));
+    expect(await statusOf(first.applicationId)).toBe('withdrawn');
+  });
+
+  it('keeps every approval when an accepted offer’s sweep does not name the approval used', async () => {
+    const number = NUMBERS[6] as string;
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(14 * DAY));
+    const offerId = (await getNumberItem(number))?.transferOfferId as string;
+    const approved = await qualifyForTransfer(number, 'buyer', iso(14 * DAY), config, docs, 'individual');
+    const other = await qualifyForTransfer(number, 'buyer', iso(14 * DAY + 1), config, docs, 'individual');
+    // A sweep written before ends named the approval used: it cannot tell which, so it keeps them all.
+    const sweep = { tenantId: 'buyer', number, offerId, end: 'accepted' as const };
+    await withdrawQualifications(store(), sweep, iso(15 * DAY));
+    expect(await statusOf(approved.applicationId)).toBe('approved');
+    expect(await statusOf(other.applicationId)).toBe('approved');
+    // Naming it, the other one goes.
+    await withdrawQualifications(
+      store(),
+      { ...sweep, usedApplicationId: approved.applicationId },
+      iso(15 * DAY),
+    );
+    expect(await statusOf(approved.applicationId)).toBe('approved');
+    expect(await statusOf(other.applicationId)).toBe('withdrawn');
+    expect(withdrawalNotices(number)).toEqual(onceEach([other.applicationId]));
+  });
+
+  it('refuses a submission or approval checked before the offer ended that would commit after it', async () => {
+    const number = NUMBERS[7] as string;
+    // Neither an offer's end nor its sweep ever sees the buyer's qualifications (the index lags throughout).
+    const base = store();
+    const blind: NumbersDeps = {
+      ...base,
+      applications: { ...base.applications, transferQualificationsOf: async () => [] },
+    };
+    /** Deps whose first read of the buyer's holds (between the use case's check and its commit) ends the offer. */
+    const endingAt = (at: string) => {
+      let ended = false;
+      const deps: NumbersDeps = {
+        ...base,
+        numbers: {
+          ...base.numbers,
+          async holds(tenantId) {
+            if (!ended) {
+              ended = true;
+              await decideTransfer(blind, number, 'seller', 'decline', at);
+            }
+            return base.numbers.holds(tenantId);
+          },
+        },
+      };
+      return { deps, ended: () => ended };
+    };
+
+    // Offer 1: the operator approves the buyer's qualification as the offer ends.
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(16 * DAY));
+    const underReview = await applyWithDocuments(number, 'buyer', iso(16 * DAY), config, docs, 'individual');
+    const approval = endingAt(iso(17 * DAY));
+    await expect(
+      approveApplication(approval.deps, underReview.applicationId, 'operator-1', iso(17 * DAY)),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'transfer_offer_ended' });
+    expect(approval.ended()).toBe(true);
+    expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
+    expect(await statusOf(underReview.applicationId)).toBe('submitted');
+
+    // Offer 2: the buyer submits its complete draft as the offer ends.
+    await requestTransfer(store(), number, 'seller', 'buyer', iso(18 * DAY));
+    const draft = await draftFor(number, iso(18 * DAY));
+    for (const kind of ['id_card', 'income_proof'] as const) {
+      const doc = await addDocument(
+        'buyer',
+        draft.applicationId,
+        { kind, contentType: 'application/pdf', expiresOn: '2031-01-01' },
+        iso(18 * DAY),
+      );
+      const token = doc.upload.url.split('/').at(-1) as string;
+      await docs.receive(token, Buffer.from('%PDF'), undefined, new Date(iso(18 * DAY)));
+    }
+    const submission = endingAt(iso(19 * DAY));
+    await expect(
+      submitApplication(submission.deps, 'buyer', draft.applicationId, iso(19 * DAY)),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'transfer_offer_ended' });
+    expect(submission.ended()).toBe(true);
+    expect(await statusOf(draft.applicationId)).toBe('draft');
+    // Nothing told the buyer it could accept an offer that is gone.
+    const approvals = outbox.sent('buyer').filter((m) => m.template === 'transfer_qualification_approved');
+    expect(approvals.filter((m) => m.params.number === number)).toEqual([]);
   });
 });

@@ -245,20 +245,21 @@ describe('an offer replaced during an acceptance', () => {
     const number = '4007333333';
     await requestTransferCase(store(), number, 'seller', 'buyer', iso(5 * DAY));
     const qualified = await qualifyForTransfer(number, 'buyer', iso(5 * DAY), config, docs, 'individual');
-    // While the acceptance reads the buyer's qualification, the seller withdraws the offer and makes another.
+    // Once the acceptance has checked the buyer's qualification (it reads the old contract next), the seller
+    // withdraws the offer and makes another.
     const base = store();
     let raced = false;
     const racing: NumbersDeps = {
       ...base,
-      applications: {
-        ...base.applications,
-        async get(applicationId) {
+      numbers: {
+        ...base.numbers,
+        async contract(n, contractId) {
           if (!raced) {
             raced = true;
             await decideTransferCase(base, number, 'seller', 'decline', iso(6 * DAY));
             await requestTransferCase(base, number, 'seller', 'buyer', iso(6 * DAY));
           }
-          return base.applications.get(applicationId);
+          return base.numbers.contract(n, contractId);
         },
       },
     };
@@ -269,7 +270,9 @@ describe('an offer replaced during an acceptance', () => {
     ).rejects.toMatchObject({ kind: 'conflict', code: 'concurrent_update' });
     expect(raced).toBe(true);
     expect(await getNumberItem(number)).toMatchObject({ status: 'transfer_pending', tenantId: 'seller' });
-    // Read again, the offer is the new one and the qualification is not for it.
+    // The withdrawn offer took the approval with it; read again, the offer is the new one and the
+    // qualification is not for it.
+    expect((await store().applications.get(qualified.applicationId))?.status).toBe('withdrawn');
     const again = await accept(number, 6 * DAY, { qualificationApplicationId: qualified.applicationId });
     expect(again.body.error).toMatchObject({ code: 'qualification_not_for_this_transfer' });
   });

@@ -114,10 +114,10 @@ describe('the notification message bounds', () => {
     expect(accepted).toBeLessThan(280);
   });
 
-  it('gives the longest accepted message keys of 618 and 260 bytes, within 2,048 and 1,024', () => {
+  it('gives the longest accepted message keys of 619 and 260 bytes, within 2,048 and 1,024', () => {
     expect(NOTIFICATION_KEY_BYTES).toEqual({ tenantId: 64, dedupeKey: 512, email: 254, phone: 16 });
     const longestTemplate = TEMPLATE_IDS.reduce((a, b) => (b.length > a.length ? b : a));
-    expect(longestTemplate).toBe('transfer_qualification_approved');
+    expect(longestTemplate).toBe('transfer_qualification_withdrawn');
     const longest: Notification = {
       ...base,
       tenantId: 't'.repeat(64),
@@ -128,10 +128,10 @@ describe('the notification message bounds', () => {
       recipients: { emails: [`${'上'.repeat(84)}@x`], phones: ['+861391234567890'] },
     };
     expect(accepts(longest)).toBe(true);
-    // DELIVERY# (9) + 64 + # + 31 + # + 512 = 618; email# (6) + 254 = 260; sms# (4) + 16 = 20.
+    // DELIVERY# (9) + 64 + # + 32 + # + 512 = 619; email# (6) + 254 = 260; sms# (4) + 16 = 20.
     expect(keysOf(longest).map(({ pk, sk }) => [utf8Bytes(pk), utf8Bytes(sk)])).toEqual([
-      [618, 260],
-      [618, 20],
+      [619, 260],
+      [619, 20],
     ]);
     // One byte more in any field is refused.
     expect(accepts({ ...longest, tenantId: 't'.repeat(65) })).toBe(false);

@@ -143,6 +143,26 @@ describe('the templates', () => {
     expect(en.body).toBe('Your qualification for 4007111111 was approved; you can now accept the transfer.');
     for (const text of [sms, en.subject, en.body]) expect(text).not.toContain(applicationId);
   });
+
+  it('tells a transfer recipient how to accept: a qualification first (a stated applicant type is not enough)', () => {
+    const { body } = renderTemplate('transfer_offered', { number: '4007111111' }, 'en');
+    expect(body).toBe(
+      'The owner of 400 number 4007111111 offers to transfer it to you. To accept, apply for it (POST /v1/applications) and, once an operator approves your qualification, accept at POST /v1/numbers/4007111111/transfer/decision; or decline there.',
+    );
+  });
+
+  it('tells a transfer recipient its qualification was withdrawn with its offer, naming the number only', () => {
+    // Nothing of the owner: the recipient knew the number and the offer, not who made it.
+    const params = smsParams('transfer_qualification_withdrawn', { number: '4007111111', owner: 'demo' });
+    expect(params).toEqual({ number: '4007111111' });
+    expect(renderSms(SIGN, 'transfer_qualification_withdrawn', { number: '4007111111' })).toBe(
+      '【四零零热线】400号码4007111111的过户邀请已结束（已接受、拒绝或撤回），您为该邀请提交的一份转入资质申请已自动撤回，无需再处理。',
+    );
+    expect(renderTemplate('transfer_qualification_withdrawn', { number: '4007111111' }, 'en')).toEqual({
+      subject: 'Qualification for 4007111111 withdrawn',
+      body: 'The transfer offer of 4007111111 has ended (accepted, declined or withdrawn), so a qualification you filed for it was withdrawn; nothing more is needed from you.',
+    });
+  });
 });
 
 describe('the SES v2 e-mail adapter', () => {

@@ -2,9 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationRecord } from '../../shared/domain/numbers/application.js';
+import { APPLICATION_STATUSES } from '../../shared/domain/numbers/applications.js';
 import {
   isOfferCurrent,
   isQualificationFor,
+  isWithdrawnByOfferEnd,
+  type OfferEnd,
   offerOf,
   withdrawnForOfferEnd,
 } from '../../shared/domain/numbers/transfer-offer.js';
@@ -73,6 +76,44 @@ describe('transfer offers and their qualifications', () => {
     expect(isOfferCurrent(app, { ...pending, transferTo: 'charlie' })).toBe(false);
     expect(isOfferCurrent(app, { ...pending, status: 'active' })).toBe(false);
     expect(isOfferCurrent(app, undefined)).toBe(false);
+  });
+
+  it('an offer’s end withdraws its open qualifications and the approvals it left unused, nothing else', () => {
+    const ends: OfferEnd[] = ['withdrawn_by_owner', 'declined', 'accepted'];
+    const withdrawnBy = (
+      status: (typeof APPLICATION_STATUSES)[number],
+      end: OfferEnd,
+      filedFor: string | null = 'offer_a',
+      usedApplicationId: string | null = 'app_used',
+      applicationId = 'app_other',
+    ) =>
+      isWithdrawnByOfferEnd(
+        { applicationId, status, ...(filedFor ? { transferOfferId: filedFor } : {}) },
+        { offerId: 'offer_a', end, ...(usedApplicationId ? { usedApplicationId } : {}) },
+      );
+    // Whichever way it ended: drafts, submitted and rejected ones go; withdrawn ones stay as they are.
+    for (const end of ends) {
+      expect(['draft', 'submitted', 'rejected'].map((s) => withdrawnBy(s as 'draft', end))).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      expect(withdrawnBy('withdrawn', end)).toBe(false);
+      // Another offer's qualification, or one written before offers had ids, whatever its status.
+      for (const status of APPLICATION_STATUSES) {
+        expect(withdrawnBy(status, end, 'offer_b')).toBe(false);
+        expect(withdrawnBy(status, end, null)).toBe(false);
+      }
+    }
+    // An approval goes when the offer was withdrawn or declined, and when another approval was accepted with.
+    expect(withdrawnBy('approved', 'withdrawn_by_owner')).toBe(true);
+    expect(withdrawnBy('approved', 'declined')).toBe(true);
+    expect(withdrawnBy('approved', 'accepted')).toBe(true);
+    // The approval accepted with stays, and so does every approval when the end does not say which was used.
+    expect(withdrawnBy('approved', 'accepted', 'offer_a', 'app_used', 'app_used')).toBe(false);
+    expect(withdrawnBy('approved', 'accepted', 'offer_a', null)).toBe(false);
+    // A draft is withdrawn even when the end names no approval.
+    expect(withdrawnBy('draft', 'accepted', 'offer_a', null)).toBe(true);
   });
 
   it('a qualification withdrawn for its offer’s end says so on its trail, by the system', () => {

@@ -187,6 +187,17 @@ function writeOf(write: NumberWrite): TransactItem[] {
       return [applicationPut(write.application, write.expectedVersion)];
     case 'effect':
       return [effectPut(write.effect)];
+    case 'offer_pending':
+      return [
+        {
+          ConditionCheck: {
+            TableName: table(),
+            Key: numberKey(write.number),
+            ConditionExpression: 'transferOfferId = :offer',
+            ExpressionAttributeValues: { ':offer': write.offerId },
+          },
+        },
+      ];
     case 'arrears_watch':
       return [
         {

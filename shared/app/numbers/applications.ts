@@ -4,11 +4,10 @@ import { conflict, invalid, notFound } from '../../domain/errors.js';
 import { type ApplicationRecord, type FrozenDocument, withStatus } from '../../domain/numbers/application.js';
 import { missingItems } from '../../domain/numbers/applications.js';
 import { isOfferCurrent } from '../../domain/numbers/transfer-offer.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
-import { runEffects } from './number-effects.js';
+import { effectsAmong, runEffects } from './number-effects.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
 /** The tenant's own application, or a 404 that says nothing about anyone else's. */
@@ -82,30 +81,48 @@ export async function requireComplete(
  * it stays possible.
  */
 export async function requireOfferPending(deps: NumbersDeps, app: ApplicationRecord): Promise<void> {
-  if (!isOfferCurrent(app, await deps.numbers.get(app.number))) {
-    throw conflict(
-      'transfer_offer_ended',
-      `the offer of ${app.number} this qualification was filed for has ended; a new offer needs a new application`,
-    );
+  if (!isOfferCurrent(app, await deps.numbers.get(app.number))) throw offerEnded(app.number);
+}
+
+const offerEnded = (number: string) =>
+  conflict(
+    'transfer_offer_ended',
+    `the offer of ${number} this qualification was filed for has ended; a new offer needs a new application`,
+  );
+
+/**
+ * The commit's condition that the offer a qualification was filed for is still pending, so a submission or
+ * approval checked just before the offer ended cannot commit after it (and after its sweep): it would move
+ * a qualification nobody can use. None for one without an offer id (requireOfferPending judges it alone).
+ */
+export function offerStillPending(app: ApplicationRecord): NumberWrite[] {
+  return app.transfer && app.transferOfferId
+    ? [{ kind: 'offer_pending', number: app.number, offerId: app.transferOfferId }]
+    : [];
+}
+
+/** Why a commit was refused: the offer's end, when a condition on it no longer holds, else a change to read. */
+export async function refusedCommit(deps: NumbersDeps, writes: readonly NumberWrite[]): Promise<never> {
+  for (const write of writes) {
+    if (write.kind !== 'offer_pending') continue;
+    const number = await deps.numbers.get(write.number);
+    if (number?.transferOfferId !== write.offerId) throw offerEnded(write.number);
   }
+  throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
 }
 
 /**
  * The decision of a transfer recipient's qualification (its number is another tenant's, and a lifecycle
- * command would be refused): the application's writes and its notice, in one commit, then the notice sent.
+ * command would be refused): the application's writes and its notices (effects among the writes), in one
+ * commit, then the notices sent.
  */
 export async function commitQualification(
   deps: NumbersDeps,
   writes: readonly NumberWrite[],
-  notice: PendingEffect | undefined,
   at: string,
 ): Promise<void> {
-  const committed = await deps.numbers.commit([
-    ...writes,
-    ...(notice ? [{ kind: 'effect' as const, effect: notice }] : []),
-  ]);
-  if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
-  if (notice) await runEffects(deps, [notice], at);
+  if (!(await deps.numbers.commit(writes))) await refusedCommit(deps, writes);
+  await runEffects(deps, effectsAmong(writes), at);
 }
 
 /** The application withdrawn and its number back in the pool (and off the tenant's holds), in one commit. */
@@ -122,7 +139,7 @@ export async function withdraw(
       { kind: 'application', application: next, expectedVersion: app.version },
       await holdConsumed(deps, app.tenantId, app.number, at),
     ];
-    await commitQualification(deps, writes, undefined, at);
+    await commitQualification(deps, writes, at);
     return next;
   }
   await runLifecycleCommand(

@@ -12,7 +12,7 @@
  * (its next generation; the approval and its fee stand), an active number is left alone; a parallel approval
  * that got there first is carried on from. A transfer recipient's qualification is approved alone: no fee,
  * no activation (the recipient then accepts the transfer with it), and only while the offer it was filed
- * for is pending (409 transfer_offer_ended: reject it instead).
+ * for is pending, as its commit checks again (409 transfer_offer_ended: reject it instead).
  */
 import { conflict, notFound } from '../../domain/errors.js';
 import {
@@ -24,7 +24,12 @@ import {
 import { restrictionsFor } from '../../domain/numbers/applications.js';
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import { operatorActivationView, startActivation } from './activation.js';
-import { commitQualification, requireApplication, requireOfferPending } from './applications.js';
+import {
+  commitQualification,
+  offerStillPending,
+  requireApplication,
+  requireOfferPending,
+} from './applications.js';
 import { feesOf, fundApproval } from './approval-fees.js';
 import type { NumbersDeps } from './deps.js';
 import { holdConsumed } from './holds.js';
@@ -108,26 +113,28 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
   if (app.status === 'submitted') {
     await requireOfferPending(deps, app);
     approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
+    const notice: PendingEffect = {
+      effectId: `${app.applicationId}#v${approved.version}#decision`,
+      at,
+      payload: {
+        kind: 'notify',
+        notification: {
+          tenantId: app.tenantId,
+          kind: 'application_decided',
+          template: 'transfer_qualification_approved',
+          params: { number: app.number },
+          dedupeKey: `application#${app.applicationId}#approved`,
+        },
+      },
+    };
     await commitQualification(
       deps,
       [
         { kind: 'application', application: approved, expectedVersion: app.version },
         await holdConsumed(deps, app.tenantId, app.number, at),
+        { kind: 'effect', effect: notice },
+        ...offerStillPending(app),
       ],
-      {
-        effectId: `${app.applicationId}#v${approved.version}#decision`,
-        at,
-        payload: {
-          kind: 'notify',
-          notification: {
-            tenantId: app.tenantId,
-            kind: 'application_decided',
-            template: 'transfer_qualification_approved',
-            params: { number: app.number },
-            dedupeKey: `application#${app.applicationId}#approved`,
-          },
-        },
-      },
       at,
     );
   }

@@ -7,7 +7,8 @@
  * first, gets the restrictions of the reviewed applicant type, and the new owner's contract (same plan and
  * terms, from today) is written in the same commit as the transfer. Variations: anyone the number is not
  * offered to gets the lifecycle's refusal; decline abandons the offer and the number stays with its owner.
- * Whichever way the offer ends, the recipient's qualifications still open for it are withdrawn with its end
+ * Whichever way the offer ends, the recipient's qualifications for it that can never be used now (still
+ * open, or approved and not the one accepted with) are withdrawn with its end, and it is told of each
  * (./offer-qualifications.ts).
  */
 import { addMonths, localDateOf } from '../../domain/billing/calendar.js';
@@ -125,18 +126,18 @@ async function approvedQualification(
 ): Promise<ApplicationRecord> {
   const candidates = await deps.applications.transferQualificationsOf(tenantId, numberId);
   const current = await Promise.all(candidates.map((c) => deps.applications.get(c.applicationId)));
-  const approved = current.filter(
-    (a): a is ApplicationRecord =>
-      a?.tenantId === tenantId && a.transfer === true && a.number === numberId && a.status === 'approved',
+  const mine = current.filter(
+    (a): a is ApplicationRecord => a?.tenantId === tenantId && a.transfer === true && a.number === numberId,
   );
-  const latest = approved
-    .filter((a) => isQualificationFor(a, offer))
+  const latest = mine
+    .filter((a) => a.status === 'approved' && isQualificationFor(a, offer))
     .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''))[0];
   if (!latest) {
-    const earlier =
-      approved.length > 0
-        ? ` (your approved one was for an earlier offer: this offer needs its own review)`
-        : '';
+    // An approval it had, not for this offer: still approved (an earlier offer's, from before ended offers
+    // withdrew theirs) or withdrawn when its offer ended.
+    const earlier = mine.some((a) => a.events.some((e) => e.event === 'approved'))
+      ? ` (your approved one was for an earlier offer: this offer needs its own review)`
+      : '';
     throw invalid(
       'qualification_required',
       `accepting a transfer takes your approved application for ${numberId}, filed for this offer${earlier}: apply for it (POST /v1/applications), upload its documents and submit it for review, then accept once an operator approves it`,
@@ -214,6 +215,8 @@ export async function decideTransfer(
       contracts.set(current.contractId, await deps.numbers.contract(current.number, current.contractId));
     return contracts.get(current.contractId);
   };
+  const acceptedOffer = (current: NumberRecord) =>
+    endedOffer(current, 'accepted', qualification.applicationId);
   // Numbers activated before the number carried planId take it from the contract now.
   const contractPlan = (await oldContract(offered))?.planId;
   const { number } = await runLifecycleCommand(
@@ -237,9 +240,9 @@ export async function decideTransfer(
       writes: async (current) => [
         ...successorContract(deps, current, await oldContract(current), tenantId, qualification, at),
         // The recipient's other qualifications for this offer are moot now; the one used stays approved.
-        ...(await offerEndWrites(deps, endedOffer(current, 'accepted'), at)),
+        ...(await offerEndWrites(deps, acceptedOffer(current), at)),
       ],
-      effects: (current, next) => offerEndSweep(endedOffer(current, 'accepted'), next, at),
+      effects: (current, next) => offerEndSweep(acceptedOffer(current), next, at),
     },
   );
   return { ...numberView(number, at), transferred: true };

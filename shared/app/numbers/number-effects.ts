@@ -17,6 +17,7 @@ import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js'
 import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
 import type { EffectPayload, PendingEffect } from '../../ports/number-effect-store.js';
+import type { NumberWrite } from '../../ports/number-store.js';
 import { startActivation } from './activation.js';
 import type { NumbersDeps } from './deps.js';
 import { withdrawQualifications } from './offer-qualifications.js';
@@ -107,6 +108,11 @@ export function lifecycleEffects(
     }
   });
   return pending;
+}
+
+/** The pending effects among a commit's writes, in their order (carried out once it committed). */
+export function effectsAmong(writes: readonly NumberWrite[]): PendingEffect[] {
+  return writes.flatMap((w) => (w.kind === 'effect' ? [w.effect] : []));
 }
 
 const SETTLED_KINDS = new Set(['monthly_rent', 'value_added', 'retention_fee']);

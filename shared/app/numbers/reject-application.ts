@@ -62,7 +62,8 @@ export async function rejectApplication(
   ];
   // Variation: a transfer recipient's qualification: the offered number stays as it is.
   if (app.transfer) {
-    await commitQualification(deps, await writes(), notice(`${applicationId}#v${next.version}#decision`), at);
+    const decision = notice(`${applicationId}#v${next.version}#decision`);
+    await commitQualification(deps, [...(await writes()), { kind: 'effect', effect: decision }], at);
     return operatorApplicationView(next);
   }
   await runLifecycleCommand(

@@ -7,6 +7,7 @@ import { conflict } from '../../domain/errors.js';
 import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
 import {
   commitQualification,
+  offerStillPending,
   requireComplete,
   requireOfferPending,
   requireOwnApplication,
@@ -45,8 +46,8 @@ export async function resubmitApplication(
       [
         { kind: 'application', application: next, expectedVersion: app.version },
         await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
+        ...offerStillPending(app),
       ],
-      undefined,
       at,
     );
     return applicationView(next);

@@ -29,7 +29,7 @@ import {
 import type { PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
-import { lifecycleEffects, runEffects } from './number-effects.js';
+import { effectsAmong, lifecycleEffects, runEffects } from './number-effects.js';
 
 export interface CommandContext {
   readonly at: string;
@@ -41,7 +41,10 @@ export interface CommandContext {
 export interface CommandOptions {
   /** Attributes to set on the number with the transition (access number binding, contract id, …). */
   readonly extra?: NumberExtra | ((number: NumberRecord) => NumberExtra);
-  /** More writes that must commit with the transition or not at all. */
+  /**
+   * More writes that must commit with the transition or not at all; an effect among them is carried out
+   * after the commit, as the transition's own are.
+   */
   readonly writes?: (number: NumberRecord, next: NumberRecord) => Promise<NumberWrite[]> | NumberWrite[];
   /** More side effects to record durably with the transition (e.g. a notice to another tenant). */
   readonly effects?: (number: NumberRecord, next: NumberRecord) => PendingEffect[];
@@ -142,8 +145,11 @@ export async function runLifecycleCommand(
       next.accessNumber ? next : { ...next, accessNumber: number.accessNumber },
       deps,
     );
+    const own = options.writes ? await options.writes(number, next) : [];
+    // Carried out in this order: the transition's own, those among the caller's writes, the caller's.
     const effects = [
       ...lifecycleEffects(transition.effects, number, next, at),
+      ...effectsAmong(own),
       ...(options.effects ? options.effects(number, next) : []),
     ];
     const history = { at, from, to: next.status, command: command.type, actor: ctx.actor };
@@ -162,7 +168,7 @@ export async function runLifecycleCommand(
       },
       ...(snapshot ? [snapshot] : []),
       ...(await contractChanges(deps, number, transition, at)),
-      ...(options.writes ? await options.writes(number, next) : []),
+      ...own.filter((write) => write.kind !== 'effect'),
       ...effects.map((effect): NumberWrite => ({ kind: 'effect', effect })),
     ]);
     if (!committed) continue; // someone else moved the number: decide again on what is there now

@@ -4,11 +4,19 @@
  * is decided, in one commit. Each document's stored version and SHA-256 are frozen on the application:
  * reviewers read exactly those, whatever is uploaded later.
  * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again; a
- * transfer qualification whose offer has ended, a 409 transfer_offer_ended.
+ * transfer qualification whose offer has ended (before the submission or while it commits), a 409
+ * transfer_offer_ended.
  */
 import { conflict } from '../../domain/errors.js';
 import { applicationView, withStatus } from '../../domain/numbers/application.js';
-import { requireComplete, requireOfferPending, requireOwnApplication } from './applications.js';
+import type { NumberWrite } from '../../ports/number-store.js';
+import {
+  offerStillPending,
+  refusedCommit,
+  requireComplete,
+  requireOfferPending,
+  requireOwnApplication,
+} from './applications.js';
 import type { NumbersDeps } from './deps.js';
 import { holdExtended, UNTIL_DECIDED } from './holds.js';
 
@@ -29,10 +37,11 @@ export async function submitApplication(
     { at, event: 'submitted', by: tenantId },
     { submittedAt: at, frozenDocuments },
   );
-  const committed = await deps.numbers.commit([
+  const writes: NumberWrite[] = [
     { kind: 'application', application: next, expectedVersion: app.version },
     await holdExtended(deps, tenantId, app.number, UNTIL_DECIDED, at),
-  ]);
-  if (!committed) throw conflict('concurrent_update', 'the application changed meanwhile; read it again');
+    ...offerStillPending(app),
+  ];
+  if (!(await deps.numbers.commit(writes))) await refusedCommit(deps, writes);
   return applicationView(next);
 }

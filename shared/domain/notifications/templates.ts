@@ -85,6 +85,19 @@ export const TEMPLATES = {
       body: 'Your qualification for ${number} was approved; you can now accept the transfer.',
     },
   },
+  // Sent for each qualification an offer's end withdrew (still open, or approved and not used). Only the number:
+  // the recipient knew it and the offer, nothing of the owner's, and which of several it was is on its trail.
+  transfer_qualification_withdrawn: {
+    params: ['number'],
+    'zh-CN': {
+      subject: '号码转入资质申请已撤回',
+      body: '400号码${number}的过户邀请已结束（已接受、拒绝或撤回），您为该邀请提交的一份转入资质申请已自动撤回，无需再处理。',
+    },
+    en: {
+      subject: 'Qualification for ${number} withdrawn',
+      body: 'The transfer offer of ${number} has ended (accepted, declined or withdrawn), so a qualification you filed for it was withdrawn; nothing more is needed from you.',
+    },
+  },
   application_rejected: {
     params: ['number', 'reasons'],
     'zh-CN': {
@@ -109,7 +122,7 @@ export const TEMPLATES = {
     },
     en: {
       subject: 'Transfer of ${number} offered to you',
-      body: 'The owner of 400 number ${number} offers to transfer it to you. Accept (stating your applicant type) or decline at POST /v1/numbers/${number}/transfer/decision.',
+      body: 'The owner of 400 number ${number} offers to transfer it to you. To accept, apply for it (POST /v1/applications) and, once an operator approves your qualification, accept at POST /v1/numbers/${number}/transfer/decision; or decline there.',
     },
   },
   numbers_stopped: {

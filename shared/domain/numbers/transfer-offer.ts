@@ -5,6 +5,7 @@
  * again later) qualifies nothing now, since nobody reviewed the recipient for this offer.
  */
 import { type ApplicationRecord, withStatus } from './application.js';
+import type { ApplicationStatus } from './applications.js';
 import type { NumberRecord } from './number.js';
 
 export interface TransferOffer {
@@ -63,6 +64,39 @@ export const OFFER_ENDED = 'offer_ended';
 
 /** How an offer ended: its owner withdrew it, or its recipient declined or accepted it. */
 export type OfferEnd = 'withdrawn_by_owner' | 'declined' | 'accepted';
+
+/** An offer that ended, how, and (accepted) the approved qualification the acceptance used. */
+export interface OfferEnding {
+  readonly offerId: string;
+  readonly end: OfferEnd;
+  /** Absent on an accepted offer's end recorded before ends named the approval they used. */
+  readonly usedApplicationId?: string;
+}
+
+/** The statuses in which a qualification may still move on (and holds its number meanwhile). */
+const OPEN: ReadonlySet<ApplicationStatus> = new Set(['draft', 'submitted', 'rejected']);
+
+/** Whether a qualification is still open (draft, submitted, or rejected awaiting its fix). */
+export const isOpenQualification = (app: Pick<ApplicationRecord, 'status'>) => OPEN.has(app.status);
+
+/**
+ * Whether the end of an offer withdraws a qualification filed under it. One still open can qualify nothing
+ * any more. One approved and not used by the acceptance can never be used (an approval counts for its own
+ * offer only), yet would show approved forever. The approval the acceptance used stays approved: it is the
+ * record of who the new owner is. So does every approval of an accepted offer whose end does not name the
+ * one used (it cannot be told from the others). Anything else stays as it is: a qualification of another
+ * offer, one written before offers had ids, one withdrawn already.
+ */
+export function isWithdrawnByOfferEnd(
+  app: Pick<ApplicationRecord, 'applicationId' | 'status' | 'transferOfferId'>,
+  ending: OfferEnding,
+): boolean {
+  if (app.transferOfferId === undefined || app.transferOfferId !== ending.offerId) return false;
+  if (isOpenQualification(app)) return true;
+  if (app.status !== 'approved') return false;
+  if (ending.end !== 'accepted') return true;
+  return ending.usedApplicationId !== undefined && app.applicationId !== ending.usedApplicationId;
+}
 
 const OFFER_END_TEXT: Record<OfferEnd, string> = {
   withdrawn_by_owner: 'the owner withdrew the transfer offer this application was filed for',

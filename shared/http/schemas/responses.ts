@@ -351,7 +351,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
         .boolean()
         .check(
           z.describe(
-            'A transfer qualification only: whether the offer it was filed for is still pending (once the offer ends, its open qualifications are withdrawn with reason offer_ended)',
+            'A transfer qualification only: whether the offer it was filed for is still pending (once the offer ends, its open qualifications and the approvals it left unused are withdrawn with reason offer_ended, and the tenant is told of each)',
           ),
         ),
     ),
