@@ -9,11 +9,11 @@
  * {"accessKeyId","accessKeySecret"} in), never in context or the environment. Without the context a
  * channel is off: synth works offline, and a notification then reaches only the channels configured.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { smsTemplateCodeProblems } from '../../shared/domain/notifications/templates.js';
+import { smsTemplateCodeProblems, TEMPLATE_IDS } from '../../shared/domain/notifications/templates.js';
 
 export interface MessagingSettings {
   readonly emailFrom?: string;
@@ -60,6 +60,16 @@ export function messagingFromContext(scope: Construct): MessagingSettings {
     const problems = smsTemplateCodeProblems(codes);
     if (problems.length > 0)
       throw new MessagingSettingsError(`context aliyunSmsTemplateCodes: ${problems.join('; ')}`);
+    // Not an error: a deployment may add a template's code later. Until it does, that template's texts are
+    // retried and dead-lettered (NoTemplateCode refuses every phone alike), so the deployer is told now.
+    const zhCodes = (codes as Record<string, Record<string, string> | undefined>)['zh-CN'] ?? {};
+    const missing = TEMPLATE_IDS.filter((template) => !zhCodes[template]);
+    if (missing.length > 0)
+      Annotations.of(scope).addWarningV2(
+        'hotline400:sms-template-codes-missing',
+        `context aliyunSmsTemplateCodes has no zh-CN code for ${missing.join(', ')}: their SMS are retried and ` +
+          'dead-lettered until the templates are registered with Aliyun and their codes added',
+      );
   }
   return {
     ...(emailFrom ? { emailFrom, emailIdentity: get('notifyEmailIdentity') ?? domain } : {}),

@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/ops-alarms.js';
 import { FUNCTIONS, JOBS } from '../../infra/function-catalogue.js';
 import { loadContactFlowBuilder } from '../../infra/stacks/hotline-app.js';
 import { functionGroup } from '../../infra/stacks/stateless-stack.js';
+import { TEMPLATE_IDS } from '../../shared/domain/notifications/templates.js';
 import { ROUTES, type RouteDefinition } from '../../shared/http/routes.js';
 import { TABLES, type TableId } from '../../shared/tables.js';
 import {
@@ -380,6 +381,27 @@ describe('stateless stack with sample rows', () => {
       for (const name of ['NOTIFY_EMAIL_FROM', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_SECRET_ID'])
         expect(otherVariables, `${id} ${name}`).not.toHaveProperty(name);
     }
+  });
+
+  it('warns at synth of templates without an SMS code, naming each, and not once all have one', () => {
+    const warningsWith = (codes: Record<string, string>) => {
+      const app = buildTestApp({
+        context: {
+          aliyunSmsSignName: '四零零热线',
+          aliyunSmsTemplateCodes: JSON.stringify({ 'zh-CN': codes }),
+        },
+      });
+      return Annotations.fromStack(app.stateless)
+        .findWarning('*', Match.anyValue())
+        .map((entry) => String(entry.entry.data))
+        .filter((text) => text.includes('aliyunSmsTemplateCodes'));
+    };
+    const partial = warningsWith({ low_balance: 'SMS_465000001' });
+    expect(partial).toHaveLength(1);
+    expect(partial[0]).toContain('transfer_qualification_withdrawn');
+    expect(partial[0]).not.toMatch(/low_balance[,:]/);
+    const all = Object.fromEntries(TEMPLATE_IDS.map((id, i) => [id, `SMS_${465000001 + i}`]));
+    expect(warningsWith(all)).toEqual([]);
   });
 
   it('fails on malformed messaging context, naming the value', () => {
