@@ -9,15 +9,16 @@
  * spend; an account is written once per transaction with all of its calls of the batch, and several
  * accounts share a transaction up to the 100-action limit. An account with more calls than fit one
  * transaction beside it (a busy number) takes the deferred-posting path: its calls go first in
- * transactions of 99 calls + 1 posting item, then its account is written ONCE applying every posting
+ * transactions of a posting item and as many calls as fit beside it (up to 99), and its last calls ride
+ * in the transaction that writes its account ONCE, applying every posting
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
  * A re-allocated allowance bucket is written (conditioned on its version) in the transaction of its first
  * call of the batch (in the account's first one when re-settlements it owes ride there): never after a
  * call holding its claim, and a chunk carries only its own calls' buckets, so an account's calls may
- * touch any number of buckets in one batch (one call on each of 150 numbers: chunks of up to 49 calls,
- * their 49 buckets and a posting). A crash between chunks leaves every written call with its claim; the
- * batch's retry allocates the rest (a claim already written allocates the same again: that bucket is not
- * rewritten).
+ * touch any number of buckets in one batch (one call on each of 150 numbers: three chunks of 49 calls,
+ * their 49 buckets and a posting, then the last 3 calls and their buckets with the account). A crash
+ * between chunks leaves every written call with its claim; the batch's retry allocates the rest (a
+ * claim already written allocates the same again: that bucket is not rewritten).
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
  *
@@ -706,10 +707,12 @@ export class DynamoCallCharges implements CallChargesPort {
   }
 
   /**
-   * Rates the next chunk of calls, from `from`: at most `room` of them, halved until their actions, one
+   * Rates the next chunk of calls, from `from`: the most of them (at most `room`) whose actions, one
    * more item (the account or a posting), the allowance work of the first chunk, the buckets placed with
-   * the chunk's calls (`byCall`) and, when `withAlerts`, their alerts fit one transaction. `buckets`: the
-   * bucket writes the chunk's unit carries.
+   * the chunk's calls (`byCall`) and, when `withAlerts`, their alerts fit one transaction (at least one
+   * call, whatever it takes). A chunk's actions grow with its calls, so the largest that fits is found by
+   * bisection: chunks are filled to the limit, never left half-empty. `buckets`: the bucket writes the
+   * chunk's unit carries.
    */
   private chargeChunk(
     account: StoredAccount['account'],
@@ -726,9 +729,9 @@ export class DynamoCallCharges implements CallChargesPort {
     result: ChargeResult;
     counts: ReturnType<typeof callCounts>;
     buckets: AllowanceBucket[];
+    fits: boolean;
   } {
-    let take = Math.min(room, sorted.length - from);
-    for (;;) {
+    const rate = (take: number) => {
       const chunk = sorted.slice(from, from + take).map((r) => r.call);
       const result = chargeCalls(account, chunk, existingCalls, this.options.rating, {
         nowMs: now.getTime(),
@@ -738,10 +741,19 @@ export class DynamoCallCharges implements CallChargesPort {
       const counts = callCounts(result.writes);
       const alerts = withAlerts ? result.crossings.length : 0;
       const buckets = [...(work?.buckets ?? []), ...byCall.slice(from, from + take).flat()];
-      if (1 + counts.actions + alerts + buckets.length <= MAX_TRANSACT_ACTIONS || take <= 1)
-        return { take, result, counts, buckets };
-      take = Math.max(1, Math.floor(take / 2));
+      const fits = 1 + counts.actions + alerts + buckets.length <= MAX_TRANSACT_ACTIONS;
+      return { take, result, counts, buckets, fits };
+    };
+    let most = Math.min(room, sorted.length - from);
+    const whole = rate(most);
+    if (whole.fits || most <= 1) return whole;
+    let best = rate(1);
+    while (most - best.take > 1) {
+      const tried = rate(Math.floor((best.take + most) / 2));
+      if (tried.fits) best = tried;
+      else most = tried.take;
     }
+    return best;
   }
 
   /**
@@ -903,8 +915,67 @@ export class DynamoCallCharges implements CallChargesPort {
   }
 
   /**
-   * More calls than one transaction carries beside the account: calls first, in transactions of up to 99
-   * call items plus a posting item each; then the account written once, applying every posting.
+   * The closing unit of a deferred plan: the last calls (`rest`), their buckets, the account written once
+   * applying every posting and the rest's own effect, and the alerts crossed; undefined when it exceeds
+   * one transaction. `after`: the account as it writes it.
+   */
+  private closingUnit(
+    stored: StoredAccount,
+    postings: readonly Posting[],
+    rated: StoredAccount['account'],
+    rest: readonly Resolved[],
+    existing: Map<string, Item>,
+    existingCalls: Map<string, CallRecord>,
+    o: { buckets: readonly AllowanceBucket[]; numbers: Set<string>; retention: number; now: Date },
+  ): { unit?: AccountUnit; after: StoredAccount; stale: number } | undefined {
+    const tenantId = stored.account.tenantId;
+    const at = o.now.toISOString();
+    const result = chargeCalls(
+      rated,
+      rest.map((r) => r.call),
+      existingCalls,
+      this.options.rating,
+      { nowMs: o.now.getTime(), refusalRatePerMinute: this.refusalRate(o.now) },
+    );
+    const counts = callCounts(result.writes);
+    // Nothing to write (a replay's stale records): the account stays as it is.
+    if (postings.length === 0 && result.writes.length === 0 && o.buckets.length === 0)
+      return { after: stored, stale: result.stale.length };
+    // Its own effect as one more posting, never stored: the account moves as if it were applied with them.
+    const own = postingOf('closing', rated, result.account, result.movements, result.writes.length);
+    const { account, crossings } = applyPostings(stored.account, [...postings, own], this.refusalRate(o.now));
+    const size = 1 + postings.length + crossings.length + o.buckets.length + counts.actions;
+    if (size > MAX_TRANSACT_ACTIONS) return undefined;
+    const numbers = [...new Set([...o.numbers, ...result.writes.map((w) => w.record.number)])];
+    const alerts = crossings.map((c) => alertFor(account, c));
+    return {
+      unit: {
+        tenantId,
+        actions: [
+          putAccountAction(stored, account, at, { callNumbers: numbers }),
+          ...postings.map((g) => postingApplyAction(g, at)),
+          ...alerts.map((a) => outboxPutAction(a, at)),
+          ...o.buckets.map((b) => allowancePutAction(tenantId, b, at)),
+          ...this.callActions(tenantId, result.writes, existing, o.retention, at),
+        ],
+        alerts,
+        contactIds: rest.map((r) => r.call.contact.contactId),
+        counts: { charged: counts.charged, adjusted: counts.adjusted },
+        deferred: true,
+      },
+      after: { account, item: { ...stored.item, version: account.version, callNumbers: numbers } },
+      stale: result.stale.length,
+    };
+  }
+
+  /**
+   * More calls than one transaction carries beside the account: calls first, in transactions of a posting
+   * item and as many calls (with the buckets placed by them) as fit beside it; the last calls go in the
+   * transaction that writes the account ONCE, applying every posting (the closing unit). Before each
+   * chunk the rest is tried as the closing unit: the fewest transactions a split of the calls in start
+   * order allows (each chunk is filled to the limit, and the account rides with the last calls instead of
+   * taking a transaction of its own). A crash before the closing unit leaves postings the replay or the
+   * sweep applies (their calls carry the posting's key); the closing unit's calls were not written.
    */
   private planDeferred(
     stored: StoredAccount,
@@ -930,7 +1001,25 @@ export class DynamoCallCharges implements CallChargesPort {
       sorted,
     );
     let pendingWork: AllowanceWork | undefined = { buckets: first, resettle: [] };
+    let closing: ReturnType<DynamoCallCharges['closingUnit']>;
     for (let i = 0; i < sorted.length; ) {
+      // The rest beside the account and an action per posting to apply (each call takes one at least).
+      if (
+        postings.length <= POSTINGS_PER_APPLY &&
+        sorted.length - i <= MAX_TRANSACT_ACTIONS - 1 - postings.length
+      ) {
+        closing = this.closingUnit(stored, postings, rated, sorted.slice(i), existing, existingCalls, {
+          buckets: [...(pendingWork?.buckets ?? []), ...byCall.slice(i).flat()],
+          numbers,
+          retention,
+          now,
+        });
+        if (closing) {
+          if (closing.unit) units.push(closing.unit);
+          stale += closing.stale;
+          break;
+        }
+      }
       const { take, result, counts, buckets } = this.chargeChunk(
         rated,
         sorted,
@@ -970,8 +1059,9 @@ export class DynamoCallCharges implements CallChargesPort {
         deferred: true,
       });
     }
-    let current = stored;
-    for (let p = 0; p < postings.length; p += POSTINGS_PER_APPLY) {
+    // No calls left for a closing unit (or too many postings for it): the account written applying them.
+    let current = closing?.after ?? stored;
+    for (let p = 0; !closing && p < postings.length; p += POSTINGS_PER_APPLY) {
       const group = postings.slice(p, p + POSTINGS_PER_APPLY);
       const { account, crossings } = applyPostings(current.account, group, this.refusalRate(now));
       const alerts = crossings.map((c) => alertFor(account, c));
