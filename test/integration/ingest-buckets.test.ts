@@ -338,3 +338,114 @@ describe('an account with more allowance buckets in one batch than one transacti
     );
   }, 600_000);
 });
+
+describe('a batch that crashes between its transactions and is dead-lettered', () => {
+  it('leaves no included minutes claimed by calls never written: later calls get them, a redrive takes them back', async () => {
+    // One basic number (100 included minutes, 25 fen a long-distance peak minute) and 150 one-minute
+    // calls from 10:15 Shanghai, one second apart: 150 > 94 calls take the deferred path. Its first
+    // transaction writes a posting, the bucket and 98 calls (100 actions); the second, which never
+    // lands, the account, the posting's apply, the bucket and the 52 others.
+    const { tenantId, lines } = await enterprise(1);
+    const number = lines[0] as { accessNumber: string; number400: string };
+    const calls = callsOn(
+      Array.from({ length: 150 }, () => number),
+      Array(150).fill(60),
+      `dlq-${tenantId}`,
+    );
+    proxy.clear();
+    proxy.plan('TransactWriteItems', 'pass');
+    proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
+    await processContactRecords(eventOf(calls)).catch(() => undefined);
+    proxy.rule(undefined);
+    expect(transactions()[0]).toHaveLength(100);
+    const written = (await Promise.all(calls.map((c) => callItem(String(c.ContactId))))).filter(Boolean);
+    expect(written).toHaveLength(98);
+    // The stream gives up: the batch goes to the dead-letter queue, never delivered again. The next
+    // invocation's sweep applies the posting the crash left (98 free calls: 0 fen).
+    await ingest.sweepPendingPostings(0);
+    const key = `2026-11#number#${number.number400}`;
+    const used = (bucket: Record<string, any> | undefined) =>
+      Object.values((bucket?.claims ?? {}) as Record<string, { freeSeconds: number }>).reduce(
+        (sum, c) => sum + c.freeSeconds,
+        0,
+      );
+    // The 98 written calls hold 98 minutes; nothing holds the 2 minutes left.
+    expect(used(await bucketItem(tenantId, key))).toBe(98 * 60);
+    // A 10-minute call at 11:00: the 2 minutes left are its own, 8 are paid: 8 × 25 = 200 fen.
+    const later = answeredCall(number.accessNumber, {
+      contactId: `dlq-${tenantId}-later`,
+      answeredAt: '2026-11-24T03:00:00Z',
+      seconds: 600,
+    });
+    expect((await processContactRecords(eventOf([later]))).batchItemFailures).toEqual([]);
+    expect(await callItem(String(later.ContactId))).toMatchObject({ amount: 200, includedSecondsUsed: 120 });
+    expect(used(await bucketItem(tenantId, key))).toBe(100 * 60);
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 200, owed: 0 });
+    expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - 200, count: 2 });
+    // An operator redrives the dead-lettered batch: its 52 calls started before the later one, so 2 of
+    // them take its 2 minutes back (re-settled: 200 → 250 fen, a 50-fen adjustment) and 50 pay 25 fen:
+    // 1,250 + 250 = 1,500 fen in all, as if nothing had crashed.
+    expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+    expect(await callItem(String(later.ContactId))).toMatchObject({ amount: 250, includedSecondsUsed: 0 });
+    expect((await adjustmentsOf(tenantId)).map((a) => a.amount)).toEqual([-50]);
+    const bucket = await bucketItem(tenantId, key);
+    expect(used(bucket)).toBe(100 * 60);
+    expect(Object.keys(bucket?.claims ?? {}).sort()).toEqual(
+      calls.slice(0, 100).map((c) => String(c.ContactId)),
+    );
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 1_500, owed: 0 });
+    // The top-up, 50 paid calls, the later call's entry and its adjustment.
+    expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - 1_500, count: 53 });
+  }, 60_000);
+
+  it('property: whatever transaction a crash stops at, every claim left is a written call’s, and the redrive charges as the reference', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc
+          .integer({ min: 95, max: 220 })
+          .chain((n) => fc.array(fc.integer({ min: 0, max: 8 * 60 }), { minLength: n, maxLength: n })),
+        fc.integer({ min: 0, max: 4 }),
+        async (numbers, seconds, passed) => {
+          const { tenantId, lines } = await enterprise(numbers);
+          // Call i on number i mod `numbers`, one second after call i − 1.
+          const on = seconds.map((_, i) => lines[i % numbers] as { accessNumber: string; number400: string });
+          const calls = callsOn(on, seconds, `dlqp-${tenantId}`);
+          proxy.plan('TransactWriteItems', ...Array<'pass'>(passed).fill('pass'));
+          proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
+          await processContactRecords(eventOf(calls)).catch(() => undefined);
+          proxy.rule(undefined);
+          // Dead-lettered: the next invocation's sweep only.
+          await ingest.sweepPendingPostings(0);
+          const items = await Promise.all(calls.map((c) => callItem(String(c.ContactId))));
+          for (const line of lines) {
+            const bucket = await bucketItem(tenantId, `2026-11#number#${line.number400}`);
+            for (const [contactId, claim] of Object.entries(
+              (bucket?.claims ?? {}) as Record<string, { freeSeconds: number }>,
+            )) {
+              const item = items.find((i) => i?.contactId === contactId);
+              expect(item, contactId).toBeDefined();
+              expect(claim.freeSeconds).toBe(item?.includedSecondsUsed);
+            }
+          }
+          // The reference, per number in start order: 100 minutes, each call taking its whole minutes
+          // while they last, 25 fen for every other minute.
+          const left = lines.map(() => 100);
+          const amounts = seconds.map((s, i) => {
+            const minutes = Math.ceil(s / 60);
+            const free = Math.min(minutes, left[i % numbers] ?? 0);
+            left[i % numbers] = (left[i % numbers] ?? 0) - free;
+            return 25 * (minutes - free);
+          });
+          expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
+          for (const [i, c] of calls.entries())
+            expect(await callItem(String(c.ContactId)), String(i)).toMatchObject({ amount: amounts[i] });
+          const total = amounts.reduce((sum, a) => sum + a, 0);
+          expect(await account(tenantId)).toMatchObject({ balance: OPENING - total, owed: 0 });
+          expect((await ledgerSum(tenantId)).sum).toBe(OPENING - total);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
+});
