@@ -398,6 +398,33 @@ describe('a batch that crashes between its transactions and is dead-lettered', (
     expect(await ledgerSum(tenantId)).toEqual({ sum: OPENING - 1_500, count: 53 });
   }, 60_000);
 
+  it('two batches on one number charged at once, each over several transactions: the minutes go in start order, once', async () => {
+    // 240 one-minute calls one second apart on one basic number, the even ones in one batch, the odd in
+    // another, both charged at the same time (two shards). Whichever wins each transaction, the first 100
+    // calls by start are free and the 140 others pay 25 fen: 3,500 fen.
+    const { tenantId, lines } = await enterprise(1);
+    const number = lines[0] as { accessNumber: string };
+    const calls = callsOn(
+      Array.from({ length: 240 }, () => number),
+      Array(240).fill(60),
+      `race-${tenantId}`,
+    );
+    const shards = [calls.filter((_, i) => i % 2 === 0), calls.filter((_, i) => i % 2 === 1)];
+    // Each shard's records again until none fails, as the stream retries them.
+    await Promise.all(
+      shards.map(async (shard) => {
+        for (let attempt = 0; ; attempt++) {
+          expect(attempt).toBeLessThan(5);
+          if ((await processContactRecords(eventOf(shard))).batchItemFailures.length === 0) break;
+        }
+      }),
+    );
+    for (const [i, c] of calls.entries())
+      expect(await callItem(String(c.ContactId)), String(i)).toMatchObject({ amount: i < 100 ? 0 : 25 });
+    expect(await account(tenantId)).toMatchObject({ balance: OPENING - 3_500, owed: 0 });
+    expect((await ledgerSum(tenantId)).sum).toBe(OPENING - 3_500);
+  }, 60_000);
+
   it('property: whatever transaction a crash stops at, every claim left is a written call’s, and the redrive charges as the reference', async () => {
     await fc.assert(
       fc.asyncProperty(

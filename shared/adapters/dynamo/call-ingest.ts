@@ -12,22 +12,24 @@
  * transactions of a posting item and as many calls as fit beside it (up to 99), and its last calls ride
  * in the transaction that writes its account ONCE, applying every posting
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
- * A re-allocated allowance bucket is written (conditioned on its version) in the transaction of its first
- * call of the batch (in the account's first one when re-settlements it owes ride there): never after a
- * call holding its claim, and a chunk carries only its own calls' buckets, so an account's calls may
- * touch any number of buckets in one batch (one call on each of 150 numbers: three chunks of 49 calls,
- * their 49 buckets and a posting, then the last 3 calls and their buckets with the account). A crash
- * between chunks leaves every written call with its claim; the batch's retry allocates the rest (a
- * claim already written allocates the same again: that bucket is not rewritten).
+ * An allowance bucket is written (conditioned on its version) by each transaction whose calls change what
+ * they claim from it, with just those calls' claims added (BucketChain): a claim is written with its
+ * call, never before or after it, and a chunk carries only its own calls' buckets, so an account's calls
+ * may touch any number of buckets in one batch (one call on each of 150 numbers: three chunks of 49
+ * calls, their 49 buckets and a posting, then the last 3 calls and their buckets with the account). A
+ * crash between chunks leaves exactly the written calls' claims: the batch's retry allocates the rest (a
+ * claim already written allocates the same again: that bucket is not rewritten), and a batch
+ * dead-lettered instead holds no included minutes for calls that were never written.
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
  *
  * A late record that takes included minutes back from calls charged before it re-settles those calls
  * (rewrite + adjustment entry keyed by the bucket version that displaced them). A few ride in the
- * account's first transaction with the bucket's new allocation. More than fit there are owed on the
- * bucket (`pending`, written with the new allocation, beside the bucket's first call) and carried out in
- * re-settlement transactions after the account's calls: each writes the account (its version chain),
- * some of the owed calls with their adjustments, and the bucket without them (its version chain). Why a
+ * account's transaction with the bucket's new allocation, when they fit there and that one transaction
+ * takes all its calls. Else they are owed on the bucket (`pending`, written with the claims of the calls
+ * that displace them) and carried out in re-settlement transactions after the account's calls: each
+ * writes the account (its version chain), some of the owed calls with their adjustments, and the bucket
+ * without them (its version chain). Why a
  * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
  * so it is written exactly once (its adjustment key is also conditioned `attribute_not_exists`); one
  * still pending is computed from the call item as it is then (the difference to the free seconds of its
