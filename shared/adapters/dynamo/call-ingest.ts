@@ -29,14 +29,14 @@
  * takes all its calls. Else they are owed on the bucket (`pending`, written with the claims of the calls
  * that displace them) and carried out in re-settlement transactions after the account's calls: each
  * writes the account (its version chain), some of the owed calls with their adjustments, and the bucket
- * without them (its version chain). Why a
- * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
- * so it is written exactly once (its adjustment key is also conditioned `attribute_not_exists`); one
- * still pending is computed from the call item as it is then (the difference to the free seconds of its
- * current claim), so a later allocation, or a call item rewritten meanwhile (conditioned on the amount
- * read), never double-counts. Whoever next touches the bucket finishes what is owed: the retried batch
- * (its late record, found charged, still touches its bucket), any later record of it, or, if none comes
- * back, the ingest's sweep (a bucket owing is on gsi2's pending partition, as deferred postings are).
+ * without them (its version chain). Why a crash at any point converges: every re-settlement leaves
+ * `pending` in the transaction that writes it, so it is written exactly once (its adjustment key is also
+ * conditioned `attribute_not_exists`); one still pending is computed from the call item as it is then
+ * (the difference to the free seconds of its current claim), so a later allocation, or a call item
+ * rewritten meanwhile (conditioned on the amount read), never double-counts. Whoever next touches the
+ * bucket finishes what is owed: the retried batch (its late record, found charged, still touches its
+ * bucket), any later record of it, or, if none comes back, the ingest's sweep (a bucket owing is on
+ * gsi2's pending partition, as deferred postings are).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -824,12 +824,12 @@ export class DynamoCallCharges implements CallChargesPort {
    * unit takes every call, it carries the account's re-allocated allowance buckets and the re-settled
    * calls when they fit; else each chunk writes the buckets its calls claim from (BucketChain) and
    * re-settlement units follow the calls (re-settled from the whole batch's allocation, they must not be
-   * written before the calls that moved them). Calls that do not fit one transaction beside the account with their buckets (here at most 94
-   * calls: e.g. 50 to 94 calls, each on a number of its own) write the account once per chunk: a second
-   * balance write, only for such a batch, because each chunk's calls must commit with the balance they
-   * move, and for so few calls deferred postings would cost more (a posting item per chunk, and one more
-   * transaction to apply them). A busier account takes planDeferred: one balance write, whatever its
-   * buckets.
+   * written before the calls that moved them). Calls that do not fit one transaction beside the account
+   * with their buckets (here at most 94 calls: e.g. 50 to 94 calls, each on a number of its own) write
+   * the account once per chunk: a second balance write, only for such a batch, because each chunk's
+   * calls must commit with the balance they move, and for so few calls deferred postings would cost more
+   * (a posting item per chunk, written and then applied). A busier account takes planDeferred: one
+   * balance write, whatever its buckets.
    */
   private plan(
     stored: StoredAccount,
