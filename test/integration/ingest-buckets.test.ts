@@ -1,11 +1,14 @@
 /**
  * One account's calls touching more allowance buckets in one batch than one transaction holds (an
  * enterprise or reseller with many numbers, each with its own included minutes): every call charged once,
- * in transactions of at most 100 actions, through the real ctr-ingest handler and the fault proxy
- * (test/support/fault-proxy.ts) on the embedded engine.
+ * in as few transactions of at most 100 actions as a split in start order allows, through the real
+ * ctr-ingest handler and the fault proxy (test/support/fault-proxy.ts) on the embedded engine. And many
+ * calls on a few numbers, whose claims span transactions: a crash between them, the batch dead-lettered,
+ * leaves no included minutes claimed by calls never written.
  * Rates (DEFAULT_TARIFF, 4006, basic plan): long distance 25 fen/min at weekday peak, 100 included
- * minutes per number and month, whole minutes rounded up. Every call is answered at 10:15 Shanghai on
- * Tuesday 24 November 2026 (peak) and lasts at most 110 minutes (still peak).
+ * minutes per number and month, whole minutes rounded up. The batches' calls are answered from 10:15
+ * Shanghai on Tuesday 24 November 2026 (peak) and last at most 110 minutes (still peak); calls of other
+ * batches from 11:00 or 12:00 (peak).
  */
 import type { KinesisStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
@@ -425,7 +428,7 @@ describe('a batch that crashes between its transactions and is dead-lettered', (
     expect((await ledgerSum(tenantId)).sum).toBe(OPENING - 3_500);
   }, 60_000);
 
-  it('property: whatever transaction a crash stops at, every claim left is a written call’s, and the redrive charges as the reference', async () => {
+  it('property: whatever transaction a crash stops at, every claim left is a written call’s (and settled), and the redrive charges as the reference', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 3 }),
@@ -435,18 +438,29 @@ describe('a batch that crashes between its transactions and is dead-lettered', (
           .integer({ min: 95, max: 220 })
           .chain((n) => fc.array(fc.integer({ min: 0, max: 70 }), { minLength: n, maxLength: n })),
         fc.integer({ min: 0, max: 3 }),
-        async (numbers, seconds, passed) => {
+        // Calls from 12:00 charged before the batch: it takes their minutes back (re-settlements owed).
+        fc.array(fc.integer({ min: 0, max: 70 }), { maxLength: 40 }),
+        async (numbers, seconds, passed, chargedBefore) => {
           const { tenantId, lines } = await enterprise(numbers);
           // Call i on number i mod `numbers`, one second after call i − 1.
           const on = seconds.map((_, i) => lines[i % numbers] as { accessNumber: string; number400: string });
           const calls = callsOn(on, seconds, `dlqp-${tenantId}`);
+          const before = chargedBefore.map((s, j) =>
+            answeredCall((lines[j % numbers] as { accessNumber: string }).accessNumber, {
+              contactId: `dlqp-${tenantId}-noon-${String(j).padStart(2, '0')}`,
+              answeredAt: new Date(Date.parse('2026-11-24T04:00:00Z') + j * 1000).toISOString(),
+              seconds: s,
+            }),
+          );
+          if (before.length > 0)
+            expect((await processContactRecords(eventOf(before))).batchItemFailures).toEqual([]);
           proxy.plan('TransactWriteItems', ...Array<'pass'>(passed).fill('pass'));
           proxy.rule((r) => (r.operation === 'TransactWriteItems' ? 'reset' : undefined));
           await processContactRecords(eventOf(calls)).catch(() => undefined);
           proxy.rule(undefined);
           // Dead-lettered: the next invocation's sweep only.
           await ingest.sweepPendingPostings(0);
-          const items = await Promise.all(calls.map((c) => callItem(String(c.ContactId))));
+          const items = await Promise.all([...calls, ...before].map((c) => callItem(String(c.ContactId))));
           for (const line of lines) {
             const bucket = await bucketItem(tenantId, `2026-11#number#${line.number400}`);
             for (const [contactId, claim] of Object.entries(
@@ -460,16 +474,20 @@ describe('a batch that crashes between its transactions and is dead-lettered', (
           // The reference, per number in start order: 100 minutes, each call taking its whole minutes
           // while they last, 25 fen for every other minute.
           const left = lines.map(() => 100);
-          const amounts = seconds.map((s, i) => {
+          const rate = (s: number, n: number) => {
             const minutes = Math.ceil(s / 60);
-            const free = Math.min(minutes, left[i % numbers] ?? 0);
-            left[i % numbers] = (left[i % numbers] ?? 0) - free;
+            const free = Math.min(minutes, left[n] ?? 0);
+            left[n] = (left[n] ?? 0) - free;
             return 25 * (minutes - free);
-          });
+          };
+          const amounts = seconds.map((s, i) => rate(s, i % numbers));
+          const noon = chargedBefore.map((s, j) => rate(s, j % numbers));
           expect((await processContactRecords(eventOf(calls))).batchItemFailures).toEqual([]);
           for (const [i, c] of calls.entries())
             expect(await callItem(String(c.ContactId)), String(i)).toMatchObject({ amount: amounts[i] });
-          const total = amounts.reduce((sum, a) => sum + a, 0);
+          for (const [j, c] of before.entries())
+            expect(await callItem(String(c.ContactId)), `noon ${j}`).toMatchObject({ amount: noon[j] });
+          const total = [...amounts, ...noon].reduce((sum, a) => sum + a, 0);
           expect(await account(tenantId)).toMatchObject({ balance: OPENING - total, owed: 0 });
           expect((await ledgerSum(tenantId)).sum).toBe(OPENING - total);
         },
