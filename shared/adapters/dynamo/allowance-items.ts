@@ -1,9 +1,10 @@
 /**
  * Allowance buckets (shared/domain/ledger/allowances.ts) as items: ledger ACCT#<tenantId> /
  * ALLOWANCE#<YYYY-MM>#number#<400 number> or …#pool#<plan>, read in the same BatchGet as the accounts
- * and written, conditioned on the version read, in the transaction of its first call of the batch (so one
- * account's calls may touch any number of buckets: ./call-ingest.ts), and again, version after version,
- * by the transactions that carry out its pending re-settlements.
+ * and written, version after version (each conditioned on the one before), by every transaction of a
+ * batch whose calls add or change its claims, with just those calls' claims (a claim is never written
+ * without its call; one account's calls may touch any number of buckets: ./call-ingest.ts), and by the
+ * transactions that carry out its pending re-settlements.
  * A bucket owing re-settlements is also on gsi2's pending partition (./account-postings.ts): the sweep
  * finishes them if no batch touching the bucket comes back. Only plans with included minutes have one. They expire a year after their month (TTL).
  */

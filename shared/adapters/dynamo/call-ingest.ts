@@ -9,31 +9,34 @@
  * spend; an account is written once per transaction with all of its calls of the batch, and several
  * accounts share a transaction up to the 100-action limit. An account with more calls than fit one
  * transaction beside it (a busy number) takes the deferred-posting path: its calls go first in
- * transactions of 99 calls + 1 posting item, then its account is written ONCE applying every posting
+ * transactions of a posting item and as many calls as fit beside it (up to 99), and its last calls ride
+ * in the transaction that writes its account ONCE, applying every posting
  * (shared/domain/ledger/postings.ts) — up to ~8,900 calls per account write.
- * A re-allocated allowance bucket is written (conditioned on its version) in the transaction of its first
- * call of the batch (in the account's first one when re-settlements it owes ride there): never after a
- * call holding its claim, and a chunk carries only its own calls' buckets, so an account's calls may
- * touch any number of buckets in one batch (one call on each of 150 numbers: chunks of up to 49 calls,
- * their 49 buckets and a posting). A crash between chunks leaves every written call with its claim; the
- * batch's retry allocates the rest (a claim already written allocates the same again: that bucket is not
- * rewritten).
+ * An allowance bucket is written (conditioned on its version) by each transaction whose calls change what
+ * they claim from it, with just those calls' claims added (BucketChain): a claim is written with its
+ * call, never before or after it, and a chunk carries only its own calls' buckets, so an account's calls
+ * may touch any number of buckets in one batch (one call on each of 150 numbers: three chunks of 49
+ * calls, their 49 buckets and a posting, then the last 3 calls and their buckets with the account). A
+ * crash between chunks leaves exactly the written calls' claims: the batch's retry allocates the rest (a
+ * claim already written allocates the same again: that bucket is not rewritten), and a batch
+ * dead-lettered instead holds no included minutes for calls that were never written.
  * A lost race (another writer moved the account, or a contact was charged meanwhile) marks just those
  * accounts' contacts to go round again.
  *
  * A late record that takes included minutes back from calls charged before it re-settles those calls
  * (rewrite + adjustment entry keyed by the bucket version that displaced them). A few ride in the
- * account's first transaction with the bucket's new allocation. More than fit there are owed on the
- * bucket (`pending`, written with the new allocation, beside the bucket's first call) and carried out in
- * re-settlement transactions after the account's calls: each writes the account (its version chain),
- * some of the owed calls with their adjustments, and the bucket without them (its version chain). Why a
- * crash at any point converges: every re-settlement leaves `pending` in the transaction that writes it,
- * so it is written exactly once (its adjustment key is also conditioned `attribute_not_exists`); one
- * still pending is computed from the call item as it is then (the difference to the free seconds of its
- * current claim), so a later allocation, or a call item rewritten meanwhile (conditioned on the amount
- * read), never double-counts. Whoever next touches the bucket finishes what is owed: the retried batch
- * (its late record, found charged, still touches its bucket), any later record of it, or, if none comes
- * back, the ingest's sweep (a bucket owing is on gsi2's pending partition, as deferred postings are).
+ * account's transaction with the bucket's new allocation, when they fit there and that one transaction
+ * takes all its calls. Else they are owed on the bucket (`pending`, written with the claims of the calls
+ * that displace them) and carried out in re-settlement transactions after the account's calls: each
+ * writes the account (its version chain), some of the owed calls with their adjustments, and the bucket
+ * without them (its version chain). Why a crash at any point converges: every re-settlement leaves
+ * `pending` in the transaction that writes it, so it is written exactly once (its adjustment key is also
+ * conditioned `attribute_not_exists`); one still pending is computed from the call item as it is then
+ * (the difference to the free seconds of its current claim), so a later allocation, or a call item
+ * rewritten meanwhile (conditioned on the amount read), never double-counts. Whoever next touches the
+ * bucket finishes what is owed: the retried batch (its late record, found charged, still touches its
+ * bucket), any later record of it, or, if none comes back, the ingest's sweep (a bucket owing is on
+ * gsi2's pending partition, as deferred postings are).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -183,10 +186,18 @@ interface AllowanceWork {
 
 /** One allowance bucket of an account, in a round: its allocation and the re-settlements it owes. */
 interface BucketWork {
-  /** After the allocation: `pending` holds every re-settlement owed (those below too). */
+  /**
+   * After the allocation of the whole batch: `pending` holds every re-settlement owed (those below too).
+   * Once the account's calls are planned, the bucket as their units wrote it (BucketChain.settle).
+   */
   bucket: AllowanceBucket;
-  /** The allocation changed it: the account's first unit writes it. */
+  /** The allocation changed it (or its never-written calls were dropped from what it owes). */
   changed: boolean;
+  /** The bucket as read (with the plan's included seconds) and the batch's demands on it. */
+  readonly read: AllowanceBucket;
+  readonly demands: readonly AllowanceDemand[];
+  /** Calls it owed a re-settlement that were never written: dropped from `pending` by its first write. */
+  readonly dropped: string[];
   /** The owed re-settlements this round carries out, from the calls' items as read now. */
   readonly resettle: Resettlement[];
   /** The batch's contacts on the bucket: they go round again if a re-settlement unit fails. */
@@ -202,47 +213,79 @@ const INLINE_ACTIONS = MAX_TRANSACT_ACTIONS - 1 - 4 - 2;
 const RESETTLEMENTS_PER_UNIT = 45;
 
 /**
- * Where an account's re-allocated buckets are written: each with the unit that carries its first call of
- * the batch (`byCall[i]`: the buckets whose first call is sorted[i]), so a unit holds only its own calls'
- * buckets, however many buckets the batch touches, and no call item is written before the claim its
- * included seconds come from (calls are charged in start order, chunk after chunk). A bucket none of the
- * calls touch (one the sweep finishes) goes with the first unit (`first`).
+ * Where an account's buckets are written: by each unit whose calls change what they claim, re-allocated
+ * with just that unit's demands on the state the unit before wrote (version after version). So a bucket
+ * never holds the claim of a call not yet written, whichever transaction a crash stops at: a batch
+ * dead-lettered after a crash leaves no included minutes held for its calls, and needs no release.
+ * Preventing those claims is simpler than releasing them: a release needs a marker per claim, a sweep
+ * after a delay, and a guard against a redrive writing the call meanwhile (the call's transaction would
+ * have to check the bucket), and it could not give minutes back to calls charged in full in between (they
+ * hold no claim). The cost is one more bucket write per later unit, only for a bucket whose calls span
+ * units. Allocation goes in call-start order (ties by ContactId, as the units are sorted), so each unit's
+ * calls take the seconds the allocation of the whole batch gave them (those they are rated with).
+ * A bucket none of the calls touch (one the sweep finishes) goes with the first unit.
  */
-interface BucketPlacement {
-  readonly first: AllowanceBucket[];
-  readonly byCall: readonly (readonly AllowanceBucket[])[];
-}
+class BucketChain {
+  private readonly calls = new Map<BucketWork, { at: number[]; demands: [number, AllowanceDemand][] }>();
+  private readonly written = new Map<BucketWork, AllowanceBucket>();
+  private started = false;
 
-function placeBuckets(changed: readonly BucketWork[], sorted: readonly Resolved[]): BucketPlacement {
-  if (changed.length === 0) return { first: [], byCall: [] };
-  const index = new Map(sorted.map((r, i) => [r.call.contact.contactId, i]));
-  const first: AllowanceBucket[] = [];
-  const byCall: AllowanceBucket[][] = sorted.map(() => []);
-  for (const b of changed) {
-    let at = sorted.length;
-    for (const id of b.contactIds) at = Math.min(at, index.get(id) ?? at);
-    (byCall[at] ?? first).push(b.bucket);
+  constructor(
+    private readonly work: readonly BucketWork[],
+    sorted: readonly Resolved[],
+  ) {
+    const index = new Map(sorted.map((r, i) => [r.call.contact.contactId, i]));
+    for (const w of work)
+      this.calls.set(w, {
+        at: w.contactIds.flatMap((id) => index.get(id) ?? []),
+        demands: w.demands.flatMap((d) => {
+          const i = index.get(d.contactId);
+          return i === undefined ? [] : [[i, d] as [number, AllowanceDemand]];
+        }),
+      });
   }
-  return { first, byCall };
+
+  /** The bucket writes of the unit of calls [from, to), were it the next unit (commit once it is). */
+  writes(from: number, to: number): [BucketWork, AllowanceBucket][] {
+    const out: [BucketWork, AllowanceBucket][] = [];
+    for (const w of this.work) {
+      const { at, demands } = this.calls.get(w) ?? { at: [], demands: [] };
+      const touched = at.some((i) => i >= from && i < to) || (!this.started && at.length === 0);
+      if (!touched) continue;
+      const previous = this.written.get(w);
+      const before = previous ?? w.read;
+      const allocation = allocateAllowance(
+        before,
+        demands.flatMap(([i, d]) => (i >= from && i < to ? [d] : [])),
+      );
+      const dropping = previous === undefined && w.dropped.length > 0;
+      if (!allocation.changed && !dropping) continue;
+      const next = allocation.changed ? allocation.bucket : { ...before, version: before.version + 1 };
+      out.push([w, w.dropped.length > 0 ? { ...settled(next, w.dropped), version: next.version } : next]);
+    }
+    return out;
+  }
+
+  commit(writes: readonly [BucketWork, AllowanceBucket][]): void {
+    for (const [w, b] of writes) this.written.set(w, b);
+    this.started = true;
+  }
+
+  /** After the account's calls: each bucket as written, for the re-settlement units that follow. */
+  settle(): void {
+    for (const w of this.work) w.bucket = this.written.get(w) ?? w.read;
+  }
 }
 
 /**
  * The first unit's bucket writes and re-settlements, when there are re-settlements owed and they fit
- * beside the calls; else the buckets placed by their calls (placeBuckets), and `later`: the buckets whose
- * owed calls wait for their own units.
+ * beside the calls (the caller keeps them there only when that unit takes every call); else none (the
+ * buckets go with their calls: BucketChain), and `later`: the buckets whose owed calls wait for their own
+ * units.
  */
-function firstUnitWork(
-  buckets: readonly BucketWork[],
-  sorted: readonly Resolved[],
-): AllowanceWork & { later: BucketWork[]; byCall: BucketPlacement['byCall'] } {
+function firstUnitWork(buckets: readonly BucketWork[]): AllowanceWork & { later: BucketWork[] } {
   const owed = buckets.reduce((n, b) => n + b.resettle.length, 0);
-  if (owed === 0 || buckets.length + 2 * owed > INLINE_ACTIONS) {
-    const { first, byCall } = placeBuckets(
-      buckets.filter((b) => b.changed),
-      sorted,
-    );
-    return { buckets: first, resettle: [], later: buckets.filter((b) => b.resettle.length > 0), byCall };
-  }
+  if (owed === 0 || buckets.length + 2 * owed > INLINE_ACTIONS) return placedWork(buckets);
   const written = buckets.flatMap((b) => {
     if (!b.changed && b.resettle.length === 0) return [];
     const done = settled(
@@ -252,7 +295,12 @@ function firstUnitWork(
     // One write: the allocation's new version, or the next one when only its owed calls changed it.
     return [b.changed ? { ...done, version: b.bucket.version } : done];
   });
-  return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [], byCall: [] };
+  return { buckets: written, resettle: buckets.flatMap((b) => b.resettle), later: [] };
+}
+
+/** Buckets written with their calls (BucketChain); what they owe, after the account's calls. */
+function placedWork(buckets: readonly BucketWork[]): AllowanceWork & { later: BucketWork[] } {
+  return { buckets: [], resettle: [], later: buckets.filter((b) => b.resettle.length > 0) };
 }
 
 /** A re-settlement a bucket owes: the call, its free seconds now and the version that displaced it. */
@@ -290,6 +338,7 @@ async function readOwed(owed: readonly Owed[], existing: Map<string, Item>): Pro
       const dropped = settled(o.work.bucket, [o.contactId]);
       o.work.bucket = o.work.changed ? { ...dropped, version: o.work.bucket.version } : dropped;
       o.work.changed = true;
+      o.work.dropped.push(o.contactId);
       continue;
     }
     // Kept with the batch's calls: its rewrite keeps the entry it posted (postedEntryOf).
@@ -361,7 +410,9 @@ export class DynamoCallCharges implements CallChargesPort {
     );
     const work: BucketWork[] = keys.flatMap((k) => {
       const bucket = bucketFromItem(items.get(allowanceItemId(tenantId, k)));
-      return bucket ? [{ bucket, changed: false, resettle: [], contactIds: [] }] : [];
+      return bucket
+        ? [{ bucket, changed: false, read: bucket, demands: [], dropped: [], resettle: [], contactIds: [] }]
+        : [];
     });
     const existing = new Map<string, Item>();
     await readOwed(
@@ -632,13 +683,17 @@ export class DynamoCallCharges implements CallChargesPort {
     const free = new Map<string, { seconds: number; key: string }>();
     const owed: Owed[] = [];
     for (const [id, d] of demands) {
-      const bucket = bucketFromItem(items.get(id)) ?? emptyBucket(d.key, d.month, d.scope, d.included);
-      const allocation = allocateAllowance({ ...bucket, includedSeconds: d.included }, d.demands);
+      const stored = bucketFromItem(items.get(id)) ?? emptyBucket(d.key, d.month, d.scope, d.included);
+      const read = { ...stored, includedSeconds: d.included };
+      const allocation = allocateAllowance(read, d.demands);
       for (const demand of d.demands)
         free.set(demand.contactId, { seconds: allocation.free.get(demand.contactId) ?? 0, key: d.key });
       const w: BucketWork = {
         bucket: allocation.bucket,
         changed: allocation.changed,
+        read,
+        demands: d.demands,
+        dropped: [],
         resettle: [],
         contactIds: d.contactIds,
       };
@@ -681,7 +736,13 @@ export class DynamoCallCharges implements CallChargesPort {
         const item = existing.get(callId(r.call.contact.contactId));
         if (item) existingCalls.set(r.call.contact.contactId, callFromItem(item));
       }
-      const sorted = [...calls].sort((a, b) => a.call.contact.startedMs - b.call.contact.startedMs);
+      // In allocation order (start, then ContactId): each unit's calls claim what the whole batch's
+      // allocation gave them (BucketChain).
+      const sorted = [...calls].sort(
+        (a, b) =>
+          a.call.contact.startedMs - b.call.contact.startedMs ||
+          (a.call.contact.contactId < b.call.contact.contactId ? -1 : 1),
+      );
       const work = allowances.get(tenantId) ?? [];
       // Chunks so that calls + adjustments + account + alerts stay within the limit (adjustments are rare).
       const chain =
@@ -706,10 +767,12 @@ export class DynamoCallCharges implements CallChargesPort {
   }
 
   /**
-   * Rates the next chunk of calls, from `from`: at most `room` of them, halved until their actions, one
-   * more item (the account or a posting), the allowance work of the first chunk, the buckets placed with
-   * the chunk's calls (`byCall`) and, when `withAlerts`, their alerts fit one transaction. `buckets`: the
-   * bucket writes the chunk's unit carries.
+   * Rates the next chunk of calls, from `from`: the most of them (at most `room`) whose actions, one
+   * more item (the account or a posting), the allowance work of the first chunk, the buckets the chunk's
+   * calls write (`chain`) and, when `withAlerts`, their alerts fit one transaction (at least one call,
+   * whatever it takes). A chunk's actions grow with its calls, so the largest that fits is found by
+   * bisection: chunks are filled to the limit, never left half-empty. `buckets`: the bucket writes the
+   * chunk's unit carries (`chained`: those of the chain, to commit with the unit).
    */
   private chargeChunk(
     account: StoredAccount['account'],
@@ -719,16 +782,17 @@ export class DynamoCallCharges implements CallChargesPort {
     room: number,
     withAlerts: boolean,
     work: AllowanceWork | undefined,
-    byCall: BucketPlacement['byCall'],
+    chain: BucketChain | undefined,
     now: Date,
   ): {
     take: number;
     result: ChargeResult;
     counts: ReturnType<typeof callCounts>;
     buckets: AllowanceBucket[];
+    chained: [BucketWork, AllowanceBucket][];
+    fits: boolean;
   } {
-    let take = Math.min(room, sorted.length - from);
-    for (;;) {
+    const rate = (take: number) => {
       const chunk = sorted.slice(from, from + take).map((r) => r.call);
       const result = chargeCalls(account, chunk, existingCalls, this.options.rating, {
         nowMs: now.getTime(),
@@ -737,24 +801,35 @@ export class DynamoCallCharges implements CallChargesPort {
       });
       const counts = callCounts(result.writes);
       const alerts = withAlerts ? result.crossings.length : 0;
-      const buckets = [...(work?.buckets ?? []), ...byCall.slice(from, from + take).flat()];
-      if (1 + counts.actions + alerts + buckets.length <= MAX_TRANSACT_ACTIONS || take <= 1)
-        return { take, result, counts, buckets };
-      take = Math.max(1, Math.floor(take / 2));
+      const chained = chain?.writes(from, from + take) ?? [];
+      const buckets = [...(work?.buckets ?? []), ...chained.map(([, b]) => b)];
+      const fits = 1 + counts.actions + alerts + buckets.length <= MAX_TRANSACT_ACTIONS;
+      return { take, result, counts, buckets, chained, fits };
+    };
+    let most = Math.min(room, sorted.length - from);
+    const whole = rate(most);
+    if (whole.fits || most <= 1) return whole;
+    let best = rate(1);
+    while (most - best.take > 1) {
+      const tried = rate(Math.floor((best.take + most) / 2));
+      if (tried.fits) best = tried;
+      else most = tried.take;
     }
+    return best;
   }
 
   /**
    * One account's calls → units of at most 100 actions, each carrying the account's state after its
-   * calls; chunks after the first are conditioned on the version the previous chunk wrote. The first
-   * carries the account's re-allocated allowance buckets and the re-settled calls when they fit; else
-   * each bucket goes with the chunk of its first call (placeBuckets) and re-settlement units follow the
-   * calls. Calls that do not fit one transaction beside the account with their buckets (here at most 94
-   * calls: e.g. 50 to 94 calls, each on a number of its own) write the account once per chunk: a second
-   * balance write, only for such a batch, because each chunk's calls must commit with the balance they
-   * move, and for so few calls deferred postings would cost more (a posting item per chunk, and one more
-   * transaction to apply them). A busier account takes planDeferred: one balance write, whatever its
-   * buckets.
+   * calls; chunks after the first are conditioned on the version the previous chunk wrote. When one
+   * unit takes every call, it carries the account's re-allocated allowance buckets and the re-settled
+   * calls when they fit; else each chunk writes the buckets its calls claim from (BucketChain) and
+   * re-settlement units follow the calls (re-settled from the whole batch's allocation, they must not be
+   * written before the calls that moved them). Calls that do not fit one transaction beside the account
+   * with their buckets (here at most 94 calls: e.g. 50 to 94 calls, each on a number of its own) write
+   * the account once per chunk: a second balance write, only for such a batch, because each chunk's
+   * calls must commit with the balance they move, and for so few calls deferred postings would cost more
+   * (a posting item per chunk, written and then applied). A busier account takes planDeferred: one
+   * balance write, whatever its buckets.
    */
   private plan(
     stored: StoredAccount,
@@ -768,20 +843,25 @@ export class DynamoCallCharges implements CallChargesPort {
     const at = now.toISOString();
     let current = stored;
     let stale = 0;
-    const { later, byCall, ...first } = firstUnitWork(work, sorted);
-    let pendingWork: AllowanceWork | undefined = first;
-    for (let i = 0; i < sorted.length || pendingWork; ) {
-      const { take, result, counts, buckets } = this.chargeChunk(
+    const chunk = (from: number, pendingWork: AllowanceWork | undefined, chain: BucketChain | undefined) =>
+      this.chargeChunk(
         current.account,
         sorted,
-        i,
+        from,
         existingCalls,
         MAX_TRANSACT_ACTIONS - 6,
         true,
         pendingWork,
-        byCall,
+        chain,
         now,
       );
+    const inline = firstUnitWork(work);
+    const inlined = inline.resettle.length > 0 && chunk(0, inline, undefined).take >= sorted.length;
+    const { later, ...first } = inlined ? inline : placedWork(work);
+    const chain = inlined ? undefined : new BucketChain(work, sorted);
+    let pendingWork: AllowanceWork | undefined = first;
+    for (let i = 0; i < sorted.length || pendingWork; ) {
+      const { take, result, counts, buckets, chained } = chunk(i, pendingWork, chain);
       pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;
@@ -805,6 +885,7 @@ export class DynamoCallCharges implements CallChargesPort {
       actions.push(
         ...this.callActions(stored.account.tenantId, result.writes, existing, this.retention(current), at),
       );
+      chain?.commit(chained);
       units.push({
         tenantId: stored.account.tenantId,
         actions,
@@ -818,6 +899,7 @@ export class DynamoCallCharges implements CallChargesPort {
           item: { ...current.item, version: nextAccount.version, callNumbers: [...known] },
         };
     }
+    chain?.settle();
     units.push(...this.resettlementUnits(current, later, existing, now));
     return { units, stale };
   }
@@ -903,8 +985,67 @@ export class DynamoCallCharges implements CallChargesPort {
   }
 
   /**
-   * More calls than one transaction carries beside the account: calls first, in transactions of up to 99
-   * call items plus a posting item each; then the account written once, applying every posting.
+   * The closing unit of a deferred plan: the last calls (`rest`), their buckets, the account written once
+   * applying every posting and the rest's own effect, and the alerts crossed; undefined when it exceeds
+   * one transaction. `after`: the account as it writes it.
+   */
+  private closingUnit(
+    stored: StoredAccount,
+    postings: readonly Posting[],
+    rated: StoredAccount['account'],
+    rest: readonly Resolved[],
+    existing: Map<string, Item>,
+    existingCalls: Map<string, CallRecord>,
+    o: { buckets: readonly AllowanceBucket[]; numbers: Set<string>; retention: number; now: Date },
+  ): { unit?: AccountUnit; after: StoredAccount; stale: number } | undefined {
+    const tenantId = stored.account.tenantId;
+    const at = o.now.toISOString();
+    const result = chargeCalls(
+      rated,
+      rest.map((r) => r.call),
+      existingCalls,
+      this.options.rating,
+      { nowMs: o.now.getTime(), refusalRatePerMinute: this.refusalRate(o.now) },
+    );
+    const counts = callCounts(result.writes);
+    // Nothing to write (a replay's stale records): the account stays as it is.
+    if (postings.length === 0 && result.writes.length === 0 && o.buckets.length === 0)
+      return { after: stored, stale: result.stale.length };
+    // Its own effect as one more posting, never stored: the account moves as if it were applied with them.
+    const own = postingOf('closing', rated, result.account, result.movements, result.writes.length);
+    const { account, crossings } = applyPostings(stored.account, [...postings, own], this.refusalRate(o.now));
+    const size = 1 + postings.length + crossings.length + o.buckets.length + counts.actions;
+    if (size > MAX_TRANSACT_ACTIONS) return undefined;
+    const numbers = [...new Set([...o.numbers, ...result.writes.map((w) => w.record.number)])];
+    const alerts = crossings.map((c) => alertFor(account, c));
+    return {
+      unit: {
+        tenantId,
+        actions: [
+          putAccountAction(stored, account, at, { callNumbers: numbers }),
+          ...postings.map((g) => postingApplyAction(g, at)),
+          ...alerts.map((a) => outboxPutAction(a, at)),
+          ...o.buckets.map((b) => allowancePutAction(tenantId, b, at)),
+          ...this.callActions(tenantId, result.writes, existing, o.retention, at),
+        ],
+        alerts,
+        contactIds: rest.map((r) => r.call.contact.contactId),
+        counts: { charged: counts.charged, adjusted: counts.adjusted },
+        deferred: true,
+      },
+      after: { account, item: { ...stored.item, version: account.version, callNumbers: numbers } },
+      stale: result.stale.length,
+    };
+  }
+
+  /**
+   * More calls than one transaction carries beside the account: calls first, in transactions of a posting
+   * item and as many calls (with the buckets placed by them) as fit beside it; the last calls go in the
+   * transaction that writes the account ONCE, applying every posting (the closing unit). Before each
+   * chunk the rest is tried as the closing unit: the fewest transactions a split of the calls in start
+   * order allows (each chunk is filled to the limit, and the account rides with the last calls instead of
+   * taking a transaction of its own). A crash before the closing unit leaves postings the replay or the
+   * sweep applies (their calls carry the posting's key); the closing unit's calls were not written.
    */
   private planDeferred(
     stored: StoredAccount,
@@ -923,26 +1064,41 @@ export class DynamoCallCharges implements CallChargesPort {
     let rated = stored.account;
     let stale = 0;
     const numbers = new Set(callNumbersOf(stored));
-    // Each bucket's allocation goes with its first call (any number of buckets: a chunk carries only its
+    // Each chunk writes the buckets its calls claim from (any number of buckets: a chunk carries only its
     // calls' buckets); what they owe, after the account is written.
-    const { first, byCall } = placeBuckets(
-      work.filter((b) => b.changed),
-      sorted,
-    );
-    let pendingWork: AllowanceWork | undefined = { buckets: first, resettle: [] };
+    const chain = new BucketChain(work, sorted);
+    let closing: ReturnType<DynamoCallCharges['closingUnit']>;
     for (let i = 0; i < sorted.length; ) {
-      const { take, result, counts, buckets } = this.chargeChunk(
+      // The rest beside the account and an action per posting to apply (each call takes one at least).
+      if (
+        postings.length <= POSTINGS_PER_APPLY &&
+        sorted.length - i <= MAX_TRANSACT_ACTIONS - 1 - postings.length
+      ) {
+        const chained = chain.writes(i, sorted.length);
+        closing = this.closingUnit(stored, postings, rated, sorted.slice(i), existing, existingCalls, {
+          buckets: chained.map(([, b]) => b),
+          numbers,
+          retention,
+          now,
+        });
+        if (closing) {
+          chain.commit(chained);
+          if (closing.unit) units.push(closing.unit);
+          stale += closing.stale;
+          break;
+        }
+      }
+      const { take, result, counts, buckets, chained } = this.chargeChunk(
         rated,
         sorted,
         i,
         existingCalls,
         MAX_TRANSACT_ACTIONS - 1,
         false,
-        pendingWork,
-        byCall,
+        undefined,
+        chain,
         now,
       );
-      pendingWork = undefined;
       const contactIds = sorted.slice(i, i + take).map((r) => r.call.contact.contactId);
       i += take;
       stale += result.stale.length;
@@ -955,6 +1111,7 @@ export class DynamoCallCharges implements CallChargesPort {
         result.writes.length,
       );
       postings.push(posting);
+      chain.commit(chained);
       rated = result.account;
       for (const w of result.writes) numbers.add(w.record.number);
       units.push({
@@ -970,8 +1127,9 @@ export class DynamoCallCharges implements CallChargesPort {
         deferred: true,
       });
     }
-    let current = stored;
-    for (let p = 0; p < postings.length; p += POSTINGS_PER_APPLY) {
+    // No calls left for a closing unit (or too many postings for it): the account written applying them.
+    let current = closing?.after ?? stored;
+    for (let p = 0; !closing && p < postings.length; p += POSTINGS_PER_APPLY) {
       const group = postings.slice(p, p + POSTINGS_PER_APPLY);
       const { account, crossings } = applyPostings(current.account, group, this.refusalRate(now));
       const alerts = crossings.map((c) => alertFor(account, c));
@@ -989,6 +1147,7 @@ export class DynamoCallCharges implements CallChargesPort {
       });
       current = { account, item: { ...current.item, version: account.version, callNumbers: [...numbers] } };
     }
+    chain.settle();
     const owing = work.filter((b) => b.resettle.length > 0);
     units.push(...this.resettlementUnits(current, owing, existing, now));
     return { units, stale };

@@ -3,7 +3,7 @@
  * its account item (100 actions). The calls are written first, in transactions of up to 99 call items
  * plus one posting item holding their net amount, daily spend and included minutes; then ONE
  * transaction applies every posting to the account (account write + each posting flipped to applied,
- * conditioned on not applied). A posting left unapplied by a crash is found again (from its calls on a
+ * conditioned on not applied), with the batch's last calls when they fit beside it. A posting left unapplied by a crash is found again (from its calls on a
  * replay, or by the sweep of pending postings) and applied exactly once.
  */
 import { type Account, applyMovements, type Crossing, type Movement } from '../accounts/account.js';
