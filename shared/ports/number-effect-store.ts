@@ -60,6 +60,11 @@ export interface PendingEffect {
   readonly requires?: readonly string[];
 }
 
+/** A notice: `notification` handed to the notifications port when the effect runs. */
+export function noticeEffect(effectId: string, at: string, notification: Notification): PendingEffect {
+  return { effectId, at, payload: { kind: 'notify', notification } };
+}
+
 export interface EffectRecord extends PendingEffect {
   readonly status: 'pending' | 'done';
   readonly attempts: number;

@@ -23,7 +23,7 @@
 import { DomainError } from '../../domain/errors.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
 import type { ActivationRecord } from '../../ports/activation-store.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { noticeEffect, type PendingEffect } from '../../ports/number-effect-store.js';
 import { type ClaimedAccessNumber, ClaimFailedError } from '../../ports/telephony.js';
 import { backoffSeconds } from '../../ports/work-queue.js';
 import { type ActivationMessage, claimTokenName } from './activation.js';
@@ -132,20 +132,13 @@ export async function activateNumber(
 
 /** The approval notice goes with the activation (the tenant learns once the number works). */
 function approvalNotice(activation: ActivationRecord, version: number, at: string): PendingEffect {
-  return {
-    effectId: `${activation.number}#v${pad(version)}#decision`,
-    at,
-    payload: {
-      kind: 'notify',
-      notification: {
-        tenantId: activation.tenantId,
-        kind: 'application_decided',
-        template: 'application_approved',
-        params: { number: activation.number },
-        dedupeKey: `application#${activation.applicationId}#approved`,
-      },
-    },
-  };
+  return noticeEffect(`${activation.number}#v${pad(version)}#decision`, at, {
+    tenantId: activation.tenantId,
+    kind: 'application_decided',
+    template: 'application_approved',
+    params: { number: activation.number },
+    dedupeKey: `application#${activation.applicationId}#approved`,
+  });
 }
 
 /** The number left activating without this worker (activated by a parallel delivery, or rolled back). */

@@ -22,7 +22,7 @@ import {
   withStatus,
 } from '../../domain/numbers/application.js';
 import { restrictionsFor } from '../../domain/numbers/applications.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { noticeEffect, type PendingEffect } from '../../ports/number-effect-store.js';
 import { operatorActivationView, startActivation } from './activation.js';
 import {
   commitQualification,
@@ -113,20 +113,13 @@ async function approveQualification(deps: NumbersDeps, app: ApplicationRecord, o
   if (app.status === 'submitted') {
     await requireOfferPending(deps, app);
     approved = withStatus(app, 'approved', { at, event: 'approved', by: operator }, { decidedAt: at });
-    const notice: PendingEffect = {
-      effectId: `${app.applicationId}#v${approved.version}#decision`,
-      at,
-      payload: {
-        kind: 'notify',
-        notification: {
-          tenantId: app.tenantId,
-          kind: 'application_decided',
-          template: 'transfer_qualification_approved',
-          params: { number: app.number },
-          dedupeKey: `application#${app.applicationId}#approved`,
-        },
-      },
-    };
+    const notice = noticeEffect(`${app.applicationId}#v${approved.version}#decision`, at, {
+      tenantId: app.tenantId,
+      kind: 'application_decided',
+      template: 'transfer_qualification_approved',
+      params: { number: app.number },
+      dedupeKey: `application#${app.applicationId}#approved`,
+    });
     await commitQualification(
       deps,
       [

@@ -16,7 +16,7 @@ import { epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import type { LedgerEntryInput, LedgerPort } from '../../domain/ledger/types.js';
 import type { LifecycleEffect } from '../../domain/numbers/lifecycle.js';
 import type { NumberRecord } from '../../domain/numbers/number.js';
-import type { EffectPayload, PendingEffect } from '../../ports/number-effect-store.js';
+import { type EffectPayload, noticeEffect, type PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { startActivation } from './activation.js';
 import type { NumbersDeps } from './deps.js';
@@ -89,21 +89,16 @@ export function lifecycleEffects(
         });
         return;
       case 'notify':
-        pending.push({
-          effectId,
-          at,
-          payload: {
-            kind: 'notify',
-            notification: {
-              tenantId: effect.tenantId,
-              kind: 'number_lifecycle',
-              template: 'number_status',
-              params: { number: before.number, change: effect.text },
-              dedupeKey: `number#${before.number}#${after.version}#${effect.tenantId}`,
-              attributes: { number: before.number, status: after.status },
-            },
-          },
-        });
+        pending.push(
+          noticeEffect(effectId, at, {
+            tenantId: effect.tenantId,
+            kind: 'number_lifecycle',
+            template: 'number_status',
+            params: { number: before.number, change: effect.text },
+            dedupeKey: `number#${before.number}#${after.version}#${effect.tenantId}`,
+            attributes: { number: before.number, status: after.status },
+          }),
+        );
         return;
     }
   });

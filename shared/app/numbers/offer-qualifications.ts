@@ -27,7 +27,7 @@ import {
   type OfferEnding,
   withdrawnForOfferEnd,
 } from '../../domain/numbers/transfer-offer.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { noticeEffect, type PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { commitQualification } from './applications.js';
 import type { NumbersDeps } from './deps.js';
@@ -69,21 +69,14 @@ async function endingQualifications(deps: NumbersDeps, offer: EndedOffer): Promi
  * qualification is withdrawn once, so however often the effect runs, the notifier delivers it once.
  */
 function withdrawalNotice(withdrawn: ApplicationRecord, at: string): PendingEffect {
-  return {
-    effectId: `${withdrawn.applicationId}#v${withdrawn.version}#withdrawn`,
-    at,
-    payload: {
-      kind: 'notify',
-      notification: {
-        tenantId: withdrawn.tenantId,
-        kind: 'application_decided',
-        template: 'transfer_qualification_withdrawn',
-        params: { number: withdrawn.number },
-        dedupeKey: `application#${withdrawn.applicationId}#withdrawn`,
-        attributes: { number: withdrawn.number, applicationId: withdrawn.applicationId },
-      },
-    },
-  };
+  return noticeEffect(`${withdrawn.applicationId}#v${withdrawn.version}#withdrawn`, at, {
+    tenantId: withdrawn.tenantId,
+    kind: 'application_decided',
+    template: 'transfer_qualification_withdrawn',
+    params: { number: withdrawn.number },
+    dedupeKey: `application#${withdrawn.applicationId}#withdrawn`,
+    attributes: { number: withdrawn.number, applicationId: withdrawn.applicationId },
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
 import { conflict } from '../../domain/errors.js';
 import { operatorApplicationView, withStatus } from '../../domain/numbers/application.js';
 import { type Rejection, validateRejection } from '../../domain/numbers/applications.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { noticeEffect, type PendingEffect } from '../../ports/number-effect-store.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import { commitQualification, requireApplication } from './applications.js';
 import type { NumbersDeps } from './deps.js';
@@ -38,23 +38,17 @@ export async function rejectApplication(
     { decidedAt: at, lastRejection: { ...rejection, at } },
     deps.config.draftApplicationDays,
   );
-  const notice = (effectId: string): PendingEffect => ({
-    effectId,
-    at,
-    payload: {
-      kind: 'notify',
-      notification: {
-        tenantId: app.tenantId,
-        kind: 'application_decided',
-        template: 'application_rejected',
-        params: {
-          number: app.number,
-          reasons: `${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}`,
-        },
-        dedupeKey: `application#${applicationId}#${next.version}`,
+  const notice = (effectId: string): PendingEffect =>
+    noticeEffect(effectId, at, {
+      tenantId: app.tenantId,
+      kind: 'application_decided',
+      template: 'application_rejected',
+      params: {
+        number: app.number,
+        reasons: `${rejection.reasons.join(', ')}${rejection.text ? ` (${rejection.text})` : ''}`,
       },
-    },
-  });
+      dedupeKey: `application#${applicationId}#${next.version}`,
+    });
   // The number stays the tenant's to fix and resubmit, counted as a hold until its fix-by date.
   const writes = async (): Promise<NumberWrite[]> => [
     { kind: 'application', application: next, expectedVersion: app.version },

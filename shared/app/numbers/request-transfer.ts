@@ -8,6 +8,7 @@
  */
 import { notFound } from '../../domain/errors.js';
 import { type NumberView, numberView } from '../../domain/numbers/number-view.js';
+import { noticeEffect } from '../../ports/number-effect-store.js';
 import type { NumbersDeps } from './deps.js';
 import { runLifecycleCommand } from './run-lifecycle-command.js';
 
@@ -30,20 +31,13 @@ export async function requestTransfer(
     { at, actor: tenantId },
     {
       effects: (_current, next) => [
-        {
-          effectId: `${numberId}#v${String(next.version).padStart(8, '0')}#offer`,
-          at,
-          payload: {
-            kind: 'notify',
-            notification: {
-              tenantId: toTenantId,
-              kind: 'number_lifecycle',
-              template: 'transfer_offered',
-              params: { number: numberId },
-              dedupeKey: `transfer#${numberId}#${next.version}`,
-            },
-          },
-        },
+        noticeEffect(`${numberId}#v${String(next.version).padStart(8, '0')}#offer`, at, {
+          tenantId: toTenantId,
+          kind: 'number_lifecycle',
+          template: 'transfer_offered',
+          params: { number: numberId },
+          dedupeKey: `transfer#${numberId}#${next.version}`,
+        }),
       ],
     },
   );

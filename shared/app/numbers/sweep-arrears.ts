@@ -14,7 +14,7 @@ import { epochSecondsAfterDays } from '../../domain/calendar-date.js';
 import { DomainError } from '../../domain/errors.js';
 import { type ArrearsWatch, arrearsStep } from '../../domain/numbers/arrears.js';
 import type { LifecycleCommand } from '../../domain/numbers/lifecycle.js';
-import type { PendingEffect } from '../../ports/number-effect-store.js';
+import { noticeEffect } from '../../ports/number-effect-store.js';
 import type { ArrearsWatchRecord } from '../../ports/number-store.js';
 import type { NumbersDeps } from './deps.js';
 import { runEffects } from './number-effects.js';
@@ -91,25 +91,18 @@ export async function sweepArrears(deps: NumbersDeps, at: string): Promise<Arrea
       stopped += newlyStopped.length;
       const all = [...numbers.stopped, ...newlyStopped].sort();
       if (!decision.notify || all.length === 0) continue;
-      const notice: PendingEffect = {
-        effectId: `arrears#${tenantId}#${decision.since}`,
-        at,
-        payload: {
-          kind: 'notify',
-          notification: {
-            tenantId,
-            kind: 'arrears',
-            template: 'numbers_stopped',
-            params: {
-              numbers: all.join(', '),
-              since: decision.since,
-              days: String(config.arrearsRestoreDays),
-            },
-            dedupeKey: `arrears-stop#${tenantId}#${decision.since}`,
-            attributes: { numbers: all.join(',') },
-          },
+      const notice = noticeEffect(`arrears#${tenantId}#${decision.since}`, at, {
+        tenantId,
+        kind: 'arrears',
+        template: 'numbers_stopped',
+        params: {
+          numbers: all.join(', '),
+          since: decision.since,
+          days: String(config.arrearsRestoreDays),
         },
-      };
+        dedupeKey: `arrears-stop#${tenantId}#${decision.since}`,
+        attributes: { numbers: all.join(',') },
+      });
       const recorded = await deps.numbers.commit([
         { kind: 'arrears_watch', watch: watchOf({ stoppedFor: decision.since, stoppedAt: at }) },
         { kind: 'effect', effect: notice },
