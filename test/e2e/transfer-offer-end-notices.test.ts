@@ -8,15 +8,11 @@
  * approvals and accepts with one: that one stays approved, the other is withdrawn and notified. The notices
  * name the number only; the owner is told nothing of bravo's qualifications.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  individualApplication,
-  type LocalApi,
-  payIn,
-  startLocalApi,
-  submitWithDocuments,
-} from '../support/local-api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalApi } from '../support/local-api.js';
+import { useTransferOfferWorld } from '../support/transfer-offer-world.js';
 
+const { world, offer, file, submitted, expectWithdrawn } = useTransferOfferWorld('bravo-opening-0003');
 let api: LocalApi;
 let demo: string;
 let bravo: string;
@@ -28,39 +24,10 @@ const PHONE = '+8613800000002';
 const TEMPLATE = 'transfer_qualification_withdrawn';
 
 beforeAll(async () => {
-  api = await startLocalApi({ clockAt: '2026-12-01T02:00:00Z' });
-  demo = await api.token('demo', ['tenant-admin']);
-  bravo = await api.token('bravo', ['tenant-admin']);
-  operator = await api.token(undefined, ['operator']);
-  await payIn(api, bravo, 10_000, 'bravo-opening-0003');
+  ({ api, demo, bravo, operator, number } = world);
   const alerts = await api.put('/v1/account/alerts', { emails: [EMAIL], phones: [PHONE] }, bravo);
   expect(alerts.status).toBe(200);
-  number = (await api.get('/v1/numbers', demo)).body.items[0].number as string;
-}, 120_000);
-afterAll(async () => api?.stop());
-
-const offer = async () => {
-  const res = await api.post(`/v1/numbers/${number}/transfer`, { toTenantId: 'bravo' }, demo);
-  expect(res.status).toBe(202);
-  return res.body.transferOfferId as string;
-};
-
-/** A new draft qualification of bravo's for the number. */
-const file = async () => {
-  const created = await api.post(
-    '/v1/applications',
-    individualApplication(number, 'basic', 'Zhao Lei'),
-    bravo,
-  );
-  expect(created.status).toBe(201);
-  return created.body.applicationId as string;
-};
-
-const submitted = async () => {
-  const id = await file();
-  await submitWithDocuments(api, bravo, id);
-  return id;
-};
+});
 
 const approved = async () => {
   const id = await submitted();
@@ -98,18 +65,6 @@ async function withdrawalDeliveries(): Promise<Record<string, string[]>> {
 
 const once = [`email ${EMAIL}`, `sms ${PHONE}`];
 const keyOf = (id: string) => `application#${id}#withdrawn`;
-
-async function expectWithdrawn(id: string, at: string, text: string) {
-  const seen = await api.get(`/v1/applications/${id}`, bravo);
-  expect(seen.body).toMatchObject({ status: 'withdrawn', offerCurrent: false });
-  expect(seen.body.events.at(-1)).toEqual({
-    at,
-    event: 'withdrawn',
-    by: 'system',
-    reasons: ['offer_ended'],
-    text,
-  });
-}
 
 describe('an offer’s end tells the recipient of each qualification it withdraws', () => {
   it('once per qualification, unused approvals included, naming the number only', async () => {

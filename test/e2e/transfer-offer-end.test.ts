@@ -5,58 +5,22 @@
  * `withdrawn` (reason `offer_ended`, by the system) and leaves the operators' queue; the approved
  * qualification bravo accepts with stays approved.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  individualApplication,
-  type LocalApi,
-  payIn,
-  startLocalApi,
-  submitWithDocuments,
-} from '../support/local-api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalApi } from '../support/local-api.js';
+import { useTransferOfferWorld } from '../support/transfer-offer-world.js';
 
+const { world, offer, file, submitted, expectWithdrawn } = useTransferOfferWorld('bravo-opening-0002');
 let api: LocalApi;
 let demo: string;
 let bravo: string;
 let operator: string;
 let number: string;
-
-beforeAll(async () => {
-  api = await startLocalApi({ clockAt: '2026-12-01T02:00:00Z' });
-  demo = await api.token('demo', ['tenant-admin']);
-  bravo = await api.token('bravo', ['tenant-admin']);
-  operator = await api.token(undefined, ['operator']);
-  await payIn(api, bravo, 10_000, 'bravo-opening-0002');
-  const mine = await api.get('/v1/numbers', demo);
-  number = mine.body.items[0].number as string;
-}, 120_000);
-afterAll(async () => api?.stop());
-
-const offer = async () => {
-  const res = await api.post(`/v1/numbers/${number}/transfer`, { toTenantId: 'bravo' }, demo);
-  expect(res.status).toBe(202);
-  return res.body.transferOfferId as string;
-};
+beforeAll(() => {
+  ({ api, demo, bravo, operator, number } = world);
+});
 
 const decide = (decision: 'accept' | 'decline', token: string) =>
   api.post(`/v1/numbers/${number}/transfer/decision`, { decision }, token);
-
-/** A new draft qualification of bravo's for the number. */
-const file = async () => {
-  const created = await api.post(
-    '/v1/applications',
-    individualApplication(number, 'basic', 'Zhao Lei'),
-    bravo,
-  );
-  expect(created.status).toBe(201);
-  expect(created.body.transfer).toBe(true);
-  return created.body.applicationId as string;
-};
-
-const submitted = async () => {
-  const id = await file();
-  await submitWithDocuments(api, bravo, id);
-  return id;
-};
 
 const pendingIds = async () =>
   (await api.get('/v1/review/applications', operator)).body.items.map(
@@ -65,20 +29,6 @@ const pendingIds = async () =>
 
 const review = (id: string, body: Record<string, unknown>) =>
   api.post(`/v1/review/applications/${id}/decision`, body, operator);
-
-/** Bravo's view of its application: withdrawn at `at` by the system, because the offer ended as `text` says. */
-async function expectWithdrawn(id: string, at: string, text: string) {
-  const seen = await api.get(`/v1/applications/${id}`, bravo);
-  expect(seen.status).toBe(200);
-  expect(seen.body).toMatchObject({ status: 'withdrawn', offerCurrent: false });
-  expect(seen.body.events.at(-1)).toEqual({
-    at,
-    event: 'withdrawn',
-    by: 'system',
-    reasons: ['offer_ended'],
-    text,
-  });
-}
 
 describe('an ended offer withdraws the qualifications still open for it', () => {
   it('on the owner withdrawing, the recipient declining and the recipient accepting', async () => {
