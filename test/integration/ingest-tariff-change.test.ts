@@ -10,7 +10,7 @@ import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { useLocalNotifier } from '../support/local-notifier.js';

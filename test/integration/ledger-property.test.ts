@@ -15,7 +15,7 @@ import { TariffBook } from '../../shared/domain/rating/tariff.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { useLocalNotifier } from '../support/local-notifier.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './ingest-fixtures.js';

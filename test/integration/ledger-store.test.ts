@@ -1,18 +1,16 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import type { LedgerEntryInput } from '../../shared/domain/ledger/types.js';
 import { systemClock, TestClock } from '../../shared/ports/clock.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 
 let db: TestDatabase;
 let outbox: LocalNotifications;
@@ -27,8 +25,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
-  outbox = createLocalNotifications();
-  usePorts({ notifications: outbox });
+  outbox = useLocalNotifier().outbox;
 });
 
 const entry = (

@@ -11,7 +11,7 @@ import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { tableName } from '../../shared/config.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { useLocalNotifier } from '../support/local-notifier.js';

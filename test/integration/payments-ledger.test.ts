@@ -18,7 +18,7 @@ import type { PaymentChannel } from '../../shared/domain/payments/payments.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import type { PaymentsPort } from '../../shared/ports/payments.js';
 import { ledger } from '../../shared/runtime/ledger.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { refusalRateAt } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
 import { useLocalNotifier } from '../support/local-notifier.js';
