@@ -4,10 +4,10 @@
  * recipients would read it (the e-mail's subject and text in the notification's language, each SMS behind its
  * 【signature】), with the template id and parameters. It sends to the deliveries it is given and no others:
  * who receives a notification, on which channel, is the notifier's to decide
- * (shared/app/notifications/deliver-notification.ts). Every delivery that sent something is kept as one
- * message, duplicates included, so tests can assert that an alert went out exactly once. `failNext(n)` makes
- * the next deliveries fail for now (fault tests), to one recipient only when named; `refuse(to)` makes a
- * recipient refused for good, as a provider refuses an invalid number.
+ * (shared/app/notifications/deliver-notification.ts). Every delivery that sent something (or had nobody to
+ * reach) is kept as one message, duplicates included, so tests can assert that an alert went out exactly once.
+ * `failNext(n)` makes the next deliveries fail for now (fault tests), to one recipient only when named;
+ * `refuse(to)` makes a recipient refused for good, as a provider refuses an invalid number.
  */
 import { DEFAULT_LANGUAGE, renderSms, renderTemplate } from '../../domain/notifications/templates.js';
 import type {
