@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { getApplicationForReview } from '../../shared/app/numbers/get-application-for-review.js';
 import { DEFAULT_NUMBERS_CONFIG } from '../../shared/domain/numbers/config.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   addDocument,
   createApplication,
@@ -32,7 +32,8 @@ let docs: LocalDocuments;
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'app-docs-')));
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
+  usePorts({ documents: docs, telephony: new LocalTelephony() });
+  useLocalNotifier();
   await importNumbers(['4007300001', '4007300002'], AT, config);
 });
 afterAll(async () => {

@@ -158,7 +158,7 @@ describe('tariff versions', async () => {
       zone: ZONE,
     });
   // No routing snapshot here: the call-setup rates are routing's tests' subject.
-  const refreshCallRates = async () => ({ snapshots: 0, givenSteps: 0 });
+  const refreshCallRates = async () => ({ snapshots: 0, givenSteps: 0, scanSkipped: false });
   const announceTariffs = (at: string) =>
     applyTariffVersions({ ...billingStores, notifications, refreshCallRates }, at, ZONE);
   const { monthlyCharges } = await import('../../shared/domain/billing/charges.js');

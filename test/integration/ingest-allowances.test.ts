@@ -9,14 +9,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { queryAll } from '../../shared/adapters/dynamo/paging.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
 import { tableName } from '../../shared/config.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   account,
   adjustmentsOf,
@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
 });
 
 /**

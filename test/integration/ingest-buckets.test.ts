@@ -14,9 +14,8 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processContactRecords } from '../../functions/streams/ctr-ingest.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { ingest } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import {
   type FaultProxy,
   routeDynamoThrough,
@@ -24,6 +23,7 @@ import {
   startFaultProxy,
 } from '../support/fault-proxy.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   account,
   adjustmentsOf,
@@ -61,7 +61,7 @@ beforeEach(() => {
   const started = performance.now();
   const base = Date.parse('2026-11-25T04:00:00Z');
   useClock({ now: () => new Date(base + Math.round(performance.now() - started)) });
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
 });
 afterEach(() => proxy.clear());
 

@@ -10,17 +10,14 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processContactRecords, recentFailureReasons } from '../../functions/streams/ctr-ingest.js';
 import { LocalContactStream } from '../../infra/local/capabilities/money.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { type Account, callAllowance } from '../../shared/domain/accounts/account.js';
 import { MAX_CALL_SECONDS } from '../../shared/domain/routing/decision.js';
 import { localDay, nextLocalMidnight } from '../../shared/domain/zoned-time.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
 import { money } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import {
   type FaultProxy,
   routeDynamoThrough,
@@ -28,6 +25,7 @@ import {
   startFaultProxy,
 } from '../support/fault-proxy.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { type LocalNotifier, useLocalNotifier } from '../support/local-notifier.js';
 import {
   account,
   adjustmentsOf,
@@ -41,6 +39,7 @@ import {
 } from './ingest-fixtures.js';
 
 let db: TestDatabase;
+let notifier: LocalNotifier;
 let outbox: LocalNotifications;
 /**
  * Call setup's allowance for a 30-fen number, refusing at the dearest minute with no stored tariff version:
@@ -114,8 +113,8 @@ beforeEach(() => {
   const started = performance.now();
   const base = Date.parse('2026-11-25T04:00:00Z');
   useClock({ now: () => new Date(base + Math.round(performance.now() - started)) });
-  outbox = createLocalNotifications();
-  usePorts({ notifications: outbox });
+  notifier = useLocalNotifier();
+  outbox = notifier.outbox;
 });
 afterEach(() => proxy.clear());
 
@@ -353,7 +352,7 @@ describe('ingest under faults', () => {
     // 60 yuan: above the 50-yuan threshold; calls of 150 fen each.
     const { tenantId, accessNumber } = await line(6_000);
     const s = stream();
-    outbox.failNext(1);
+    notifier.failNextHandOver(1);
     await s.put(Array.from({ length: 8 }, () => answeredCall(accessNumber, { seconds: 300 })));
     // 6000 - 8×150 = 4800: crossed below 5000, but the publish failed: still pending.
     expect(outbox.sent(tenantId)).toHaveLength(0);

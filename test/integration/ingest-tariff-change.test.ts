@@ -6,14 +6,14 @@
  * The numbers carry no plan, so they rate as payg (no included minutes): every minute is charged.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';
 
 const VERSION: TariffVersion = {
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
 });
 
 describe('a price quoted is the price charged', () => {

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   account,
   answeredCall,
@@ -19,7 +16,6 @@ import {
 } from './ingest-fixtures.js';
 
 let db: TestDatabase;
-let outbox: LocalNotifications;
 const ingest = { ingest: (batch: readonly RawRecord[]) => ingestRoot.ingestContactRecords(batch) };
 let seq = 0;
 const records = (...data: unknown[]): RawRecord[] =>
@@ -45,8 +41,7 @@ const pinClock = () => useClock(new TestClock('2026-11-25T04:00:00Z'));
 beforeEach(() => {
   resetPorts();
   pinClock();
-  outbox = createLocalNotifications();
-  usePorts({ notifications: outbox });
+  useLocalNotifier();
 });
 
 describe('contact-record ingest', () => {

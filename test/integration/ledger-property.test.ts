@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { geoRegions } from '../../shared/adapters/dynamo/call-regions.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { parseContactRecord } from '../../shared/domain/calls/contact-record.js';
 import { DEFAULT_TARIFF } from '../../shared/domain/rating/default-tariff.js';
 import { rateCall } from '../../shared/domain/rating/rate-call.js';
@@ -16,8 +15,9 @@ import { TariffBook } from '../../shared/domain/rating/tariff.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum } from './ingest-fixtures.js';
 
 const RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? 1000);
@@ -35,7 +35,7 @@ afterAll(async () => {
 beforeEach(() => {
   // The records are of 24 November 2026: charged the next day, whatever day the tests run.
   useClock(new TestClock('2026-11-25T04:00:00Z'));
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
 });
 
 const expectedAmount = (record: Record<string, unknown>) => {

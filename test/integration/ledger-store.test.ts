@@ -1,20 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
 import type { TariffVersion } from '../../shared/domain/billing/tariffs.js';
 import type { LedgerEntryInput } from '../../shared/domain/ledger/types.js';
 import { systemClock, TestClock } from '../../shared/ports/clock.js';
-import { ledger } from '../../shared/runtime/money.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { ledger, money } from '../../shared/runtime/money.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { type LocalNotifier, useLocalNotifier } from '../support/local-notifier.js';
 
 let db: TestDatabase;
+let notifier: LocalNotifier;
 let outbox: LocalNotifications;
 const store = ledger();
 
@@ -27,8 +26,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   resetPorts();
-  outbox = createLocalNotifications();
-  usePorts({ notifications: outbox });
+  notifier = useLocalNotifier();
+  outbox = notifier.outbox;
 });
 
 const entry = (
@@ -90,6 +89,35 @@ describe('LedgerStore.post', () => {
     await store.post([entry('t3', 'topup#2', 10_000)]);
     expect(await accountItem('t3')).toMatchObject({ balance: 9_500, owed: 0, status: 'active' });
     expect(outbox.sent('t3').map((n) => n.kind)).toEqual(['arrears', 'service_restored']);
+  });
+
+  it('tells the account’s alert contacts through the notifier: each e-mail, and an SMS to the mainland mobile alone', async () => {
+    const now = '2026-11-24T12:00:00.000Z';
+    useClock(new TestClock(now));
+    try {
+      await store.post([entry('t7', 'topup#1', 1_000)]);
+      await money.setAlerts(
+        't7',
+        { emails: ['ops@t7.example.cn'], phones: ['+8613912345678', '+6591234567'] },
+        new Date(now),
+      );
+      await store.post([entry('t7', 'rent#1', -1_500, 'monthly_rent')]);
+      // The ledger hands the alert over to the account's contacts, both phones; the notifier picks the channels.
+      const handedOver = notifier.queue.sent.map((s) => s.message.notification);
+      expect(handedOver.map((n) => [n.tenantId, n.kind, n.recipients])).toEqual([
+        ['t7', 'arrears', { emails: ['ops@t7.example.cn'], phones: ['+8613912345678', '+6591234567'] }],
+      ]);
+      const [told, ...more] = outbox.sent('t7');
+      expect(more).toEqual([]);
+      expect(told).toMatchObject({ kind: 'arrears', publishedAt: now });
+      expect(told?.deliveries.map((d) => [d.channel, d.to])).toEqual([
+        ['email', 'ops@t7.example.cn'],
+        ['sms', '+8613912345678'],
+      ]);
+      expect(told?.deliveries[1]?.text.startsWith('【四零零热线】')).toBe(true);
+    } finally {
+      useClock(systemClock);
+    }
   });
 
   it('records when the account went into arrears, keeps it while in arrears, and clears it on restore', async () => {

@@ -12,10 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoBillingContracts } from '../../shared/adapters/dynamo/billing-contracts.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { activateNumber } from '../../shared/app/numbers/activate-number.js';
 import type { ActivationMessage } from '../../shared/app/numbers/activation.js';
@@ -28,6 +25,7 @@ import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { useWorkQueue } from '../../shared/runtime/work-queues.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   approveApplication,
   importNumbers,
@@ -84,8 +82,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   telephony = new LocalTelephony();
-  outbox = createLocalNotifications();
-  usePorts({ documents: docs, telephony, notifications: outbox });
+  outbox = useLocalNotifier().outbox;
+  usePorts({ documents: docs, telephony });
   useWorkQueue('numberActivations', held as WorkQueue<unknown>);
   sent = [];
 });

@@ -12,10 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as decide } from '../../functions/api/review/decide.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { returnApprovalFees } from '../../shared/app/numbers/approval-fees.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
@@ -24,6 +21,7 @@ import { payments } from '../../shared/runtime/payments.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { account, ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { callApi, importNumbers, payIn, submitNumberApplication } from './numbers-support.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z');
@@ -46,8 +44,8 @@ const approve = (applicationId: string) =>
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'approval-fees-')));
-  outbox = createLocalNotifications();
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
+  outbox = useLocalNotifier().outbox;
+  usePorts({ documents: docs, telephony: new LocalTelephony() });
   await importNumbers(
     ['4008168168', '4008520520', '4006551234', '4006651234', '4007135790', '4007246813'],
     iso(),

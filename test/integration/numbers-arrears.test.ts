@@ -12,16 +12,14 @@ import { handler as arrearsHandler } from '../../functions/jobs/number-arrears.j
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { activateNumber, importNumbers } from './numbers-support.js';
 
 const arrearsJob = (event: { at: string }) => arrearsHandler(event, lambdaContext);
@@ -39,9 +37,9 @@ let telephony: LocalTelephony;
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-arrears-')));
-  outbox = createLocalNotifications();
+  outbox = useLocalNotifier().outbox;
   telephony = new LocalTelephony();
-  usePorts({ documents: docs, telephony, notifications: outbox });
+  usePorts({ documents: docs, telephony });
   await importNumbers(
     ['4007390517', '4007390528', '4007390539', '4007390541', '4007390552', '4007390563'],
     iso(0),

@@ -13,10 +13,7 @@ import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { effectKey } from '../../shared/adapters/dynamo/number-effect-store.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { runLifecycleCommand } from '../../shared/app/numbers/run-lifecycle-command.js';
 import { tableName } from '../../shared/config.js';
@@ -29,6 +26,7 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { ledgerItems, setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { type LocalNotifier, useLocalNotifier } from '../support/local-notifier.js';
 import { activateNumber, importNumbers, payIn, providers, requestTransfer } from './numbers-support.js';
 
 const effectsJob = (event: { at: string }) => effectsHandler(event, lambdaContext);
@@ -39,6 +37,7 @@ const T0 = Date.parse('2026-11-25T02:00:00Z');
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
 let db: TestDatabase;
 let docs: LocalDocuments;
+let notifier: LocalNotifier;
 let outbox: LocalNotifications;
 
 /** Connect that fails the next `n` releases (a throttled or unreachable API). */
@@ -63,9 +62,10 @@ const ledgerDown: LedgerPort = {
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-effects-')));
-  outbox = createLocalNotifications();
+  notifier = useLocalNotifier();
+  outbox = notifier.outbox;
   telephony = new FlakyTelephony();
-  usePorts({ documents: docs, telephony, notifications: outbox });
+  usePorts({ documents: docs, telephony });
   await importNumbers(['4008390517', '4008390528', '4008390539', '4007135790'], iso(0), config);
 });
 afterAll(async () => {
@@ -186,7 +186,7 @@ describe('durable lifecycle effects', () => {
     await activateNumber('4008390528', 'mover', iso(0), config, docs, 'enterprise', false);
     const claim = telephony.state.claims.find((c) => c.number400 === '4008390528');
     const { end, prefix } = await cancel('4008390528', 'mover', undefined, () => {
-      outbox.failNext(1);
+      notifier.failNextHandOver(1);
       telephony.failReleases = 2;
     });
     const cancelNotices = () =>
@@ -285,7 +285,7 @@ describe('durable lifecycle effects', () => {
   it('delivers a transfer offer to the recipient even when SNS fails at first', async () => {
     await activateNumber('4008390539', 'offerer', iso(0), config, docs);
     await setBalance('taker', 0); // offers go only to tenants with an account
-    outbox.failNext(1);
+    notifier.failNextHandOver(1);
     const offered = await requestTransfer('4008390539', 'offerer', 'taker', iso(DAY), config);
     expect(offered.status).toBe('transfer_pending');
     expect(outbox.sent('taker')).toHaveLength(0);

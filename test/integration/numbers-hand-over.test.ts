@@ -22,7 +22,6 @@ import { handler as routeCallHandler } from '../../functions/connect/route-call.
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { decideTransfer as decideTransferCase } from '../../shared/app/numbers/decide-transfer.js';
 import { tableName } from '../../shared/config.js';
@@ -43,6 +42,7 @@ import { lambdaContext } from '../support/api-events.js';
 import { useInlineRoutingApply } from '../support/inline-workers.js';
 import { setBalance } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { HEALTHY_ACCOUNT } from '../unit/routing-fixtures.js';
 import {
   activateNumber,
@@ -257,7 +257,8 @@ beforeAll(async () => {
   await setBalance('bravo', 0);
 });
 beforeEach(() => {
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: createLocalNotifications() });
+  usePorts({ documents: docs, telephony: new LocalTelephony() });
+  useLocalNotifier();
 });
 afterAll(async () => {
   resetPorts();

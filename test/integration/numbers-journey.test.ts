@@ -21,10 +21,7 @@ import { handler as quarantineJobHandler } from '../../functions/jobs/number-qua
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { DEFAULT_NUMBERS_CONFIG as config } from '../../shared/domain/numbers/config.js';
@@ -33,6 +30,7 @@ import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
 import { account, ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { callApi, type Handler, importNumbers, openingFeeOf, payIn } from './numbers-support.js';
 
 const noticeJob = (event: { at: string }) => noticeJobHandler(event, lambdaContext);
@@ -71,8 +69,8 @@ beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-docs-')));
   telephony = new LocalTelephony();
-  outbox = createLocalNotifications();
-  usePorts({ documents: docs, telephony, notifications: outbox });
+  outbox = useLocalNotifier().outbox;
+  usePorts({ documents: docs, telephony });
   await importNumbers([NUMBER, '4008520520'], at(0).toISOString(), config);
 });
 afterAll(async () => {

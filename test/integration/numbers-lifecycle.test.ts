@@ -14,10 +14,7 @@ import { handler as retentionJobHandler } from '../../functions/jobs/number-rete
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { tableName } from '../../shared/config.js';
 import { renderSms, smsParams } from '../../shared/domain/notifications/templates.js';
@@ -27,6 +24,7 @@ import type { EventOptions } from '../support/api-events.js';
 import { lambdaContext } from '../support/api-events.js';
 import { ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import {
   activateNumber,
   addDocument,
@@ -62,8 +60,8 @@ const as = (tenantId: string, h: Handler, options: EventOptions = {}) =>
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'numbers-life-')));
-  outbox = createLocalNotifications();
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
+  outbox = useLocalNotifier().outbox;
+  usePorts({ documents: docs, telephony: new LocalTelephony() });
   await importNumbers(
     ['4007111111', '4007222222', '4007555555', '4007777777', '4007888888', '4007666666'],
     iso(0),

@@ -18,7 +18,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoBillingContracts } from '../../shared/adapters/dynamo/billing-contracts.js';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { activateNumber } from '../../shared/app/numbers/activate-number.js';
 import type { ActivationMessage } from '../../shared/app/numbers/activation.js';
@@ -33,6 +32,7 @@ import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { useWorkQueue } from '../../shared/runtime/work-queues.js';
 import { account, ledgerItems } from '../support/ledger-items.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { approveApplication, importNumbers, payIn, submitNumberApplication } from './numbers-support.js';
 
 const T0 = Date.parse('2026-11-25T02:00:00.000Z');
@@ -137,7 +137,8 @@ afterAll(async () => {
 });
 beforeEach(() => {
   telephony = new LocalTelephony();
-  usePorts({ documents: docs, telephony, notifications: createLocalNotifications() });
+  usePorts({ documents: docs, telephony });
+  useLocalNotifier();
   useWorkQueue('numberActivations', held as WorkQueue<unknown>);
   sent = [];
 });

@@ -8,13 +8,13 @@ import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as backfillJob } from '../../functions/jobs/number-ownership-backfill.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { tableName } from '../../shared/config.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { account, answeredCall, callItem, topUp } from './ingest-fixtures.js';
 
 let db: TestDatabase;
@@ -92,7 +92,7 @@ const run = async (at: string) =>
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
   useClock(new TestClock('2027-01-11T04:00:00Z'));
   await put([
     // 1. Activated by A on 2 December before periods were kept: no periods at all.

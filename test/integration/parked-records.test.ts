@@ -12,7 +12,6 @@ import { handler as getParked } from '../../functions/api/review/parked-calls-ge
 import { handler as listParked } from '../../functions/api/review/parked-calls-list.js';
 import { handler as resolveParked } from '../../functions/api/review/parked-calls-resolve.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import type { RawRecord } from '../../shared/app/calls/ingest-contact-records.js';
 import { tableName } from '../../shared/config.js';
 import type { AuditEvent } from '../../shared/domain/audit/audit-event.js';
@@ -20,9 +19,10 @@ import { useAuditTrail } from '../../shared/http/api-handler.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest as ingestRoot } from '../../shared/runtime/ingest.js';
 import { parkedRecords } from '../../shared/runtime/parked-records.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { apiEvent, lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { account, answeredCall, bindNumbers, callItem, ledgerSum, topUp } from './ingest-fixtures.js';
 
 const NOW = new Date('2027-01-11T04:00:00.000Z');
@@ -59,7 +59,7 @@ const setOwners = (owners: unknown[]) =>
 beforeAll(async () => {
   db = await startTestDatabase();
   useClock(new TestClock(NOW.toISOString()));
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
   useAuditTrail({ append: async (event) => void events.push(event) });
   // Held by the tenant only from the 9th: its calls of the 6th and 7th start while nobody held the number
   // (as a number activated before ownership periods were kept, then moved once).

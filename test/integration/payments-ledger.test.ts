@@ -7,7 +7,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { DynamoPaymentStore } from '../../shared/adapters/dynamo/payment-store.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalPaymentProviders } from '../../shared/adapters/payments/local-provider.js';
 import { createPaymentOrder } from '../../shared/app/payments/create-payment-order.js';
 import { creditAccount } from '../../shared/app/payments/credit-account.js';
@@ -19,9 +18,10 @@ import type { PaymentChannel } from '../../shared/domain/payments/payments.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import type { PaymentsPort } from '../../shared/ports/payments.js';
 import { ledger } from '../../shared/runtime/ledger.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { refusalRateAt } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 
 const NOW = new Date('2027-02-01T02:00:00.000Z');
 let db: TestDatabase;
@@ -41,7 +41,7 @@ let ids = 0;
 beforeAll(async () => {
   db = await startTestDatabase();
   useClock(new TestClock(NOW));
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
 });
 afterAll(async () => {
   resetPorts();

@@ -10,12 +10,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as stopHandler } from '../../functions/connect/stop-contact.js';
-import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import { ingest } from '../../shared/runtime/ingest.js';
-import { resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
+import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { useLocalNotifier } from '../support/local-notifier.js';
 import { answeredCall, bindNumbers, callItem, topUp } from './ingest-fixtures.js';
 
 const INSTANCE_ID = '0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   process.env.CALL_LIMITS_QUEUE_URL = 'https://sqs.ap-southeast-1.amazonaws.com/123456789012/call-limits';
   await bindNumbers([{ tenantId: 'acme', number400: '4008123456', accessNumber: '+6531580001' }]);
   await topUp('acme', 100_000);
-  usePorts({ notifications: createLocalNotifications() });
+  useLocalNotifier();
   // Ingested on the call's day (the test clock, never the real one: a month long closed would park it).
   useClock(new TestClock(DUE));
   const report = await ingest.ingestContactRecords([

@@ -142,6 +142,7 @@ describe('the daily tariff job gives rate steps to snapshots without them', () =
       tenantsNotified: 0,
       snapshotsRerated: 2,
       snapshotsGivenRateSteps: 2,
+      rateStepsScanSkipped: false,
     });
     expect(await stored(MISSING)).toMatchObject({
       worstRatePerMinute: 38,
@@ -175,7 +176,11 @@ describe('the daily tariff job gives rate steps to snapshots without them', () =
     const before = await stored(MISSING);
     proxy.clear();
     const again = await billingJobs.applyTariffVersions('2026-11-25T18:00:00.000Z');
-    expect(again).toMatchObject({ snapshotsRerated: 0, snapshotsGivenRateSteps: 0 });
+    expect(again).toMatchObject({
+      snapshotsRerated: 0,
+      snapshotsGivenRateSteps: 0,
+      rateStepsScanSkipped: true,
+    });
     // The pending tariff versions' query and the record's read: no Scan, no write.
     expect(operations()).not.toContain('Scan');
     expect(proxy.seen.filter((r) => r.operation === 'GetItem').map((r) => r.body.Key)).toEqual([
@@ -199,6 +204,7 @@ describe('the daily tariff job gives rate steps to snapshots without them', () =
     const day = '2026-11-26T18:00:00.000Z';
     expect(await billingJobs.applyTariffVersions(day)).toMatchObject({
       snapshotsRerated: 1,
+      rateStepsScanSkipped: false,
       snapshotsGivenRateSteps: 1,
     });
     expect(operations()).toContain('Scan');

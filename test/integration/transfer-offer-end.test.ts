@@ -24,10 +24,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNumberItem } from '../../shared/adapters/dynamo/number-items.js';
 import { createLocalDocuments, type LocalDocuments } from '../../shared/adapters/local/local-documents.js';
-import {
-  createLocalNotifications,
-  type LocalNotifications,
-} from '../../shared/adapters/local/local-notifications.js';
+import type { LocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
 import { approveApplication } from '../../shared/app/numbers/approve-application.js';
 import { decideTransfer } from '../../shared/app/numbers/decide-transfer.js';
@@ -45,6 +42,7 @@ import type { NumberWrite } from '../../shared/ports/number-store.js';
 import { numbersDeps } from '../../shared/runtime/numbers.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { type LocalNotifier, useLocalNotifier } from '../support/local-notifier.js';
 import {
   activateNumber,
   addDocument,
@@ -72,6 +70,7 @@ const NUMBERS = [
 ];
 let db: TestDatabase;
 let docs: LocalDocuments;
+let notifier: LocalNotifier;
 let outbox: LocalNotifications;
 
 const store = () => numbersDeps({ config });
@@ -80,8 +79,9 @@ const statusOf = async (id: string) => (await store().applications.get(id))?.sta
 beforeAll(async () => {
   db = await startTestDatabase();
   docs = createLocalDocuments(mkdtempSync(join(tmpdir(), 'transfer-offer-end-')));
-  outbox = createLocalNotifications();
-  usePorts({ documents: docs, telephony: new LocalTelephony(), notifications: outbox });
+  notifier = useLocalNotifier();
+  outbox = notifier.outbox;
+  usePorts({ documents: docs, telephony: new LocalTelephony() });
   await importNumbers(NUMBERS, iso(0), config);
   for (const number of NUMBERS) await activateNumber(number, 'seller', iso(0), config, docs, 'enterprise');
   await payIn('buyer', 10_000, iso(0));
@@ -396,7 +396,7 @@ describe('the offer’s end and its withdrawals', () => {
       },
     };
     // The first notice published (the end's own, for the first approval) fails for now.
-    outbox.failNext(1);
+    notifier.failNextHandOver(1);
     await decideTransfer(lagging, number, 'buyer', 'decline', iso(12 * DAY));
     expect(await getNumberItem(number)).toMatchObject({ status: 'active', tenantId: 'seller' });
     for (const app of [first, second]) {

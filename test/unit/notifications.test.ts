@@ -356,12 +356,12 @@ describe('the messaging port in AWS', () => {
 });
 
 describe('the local outbox', () => {
-  it('shows the rendered text per channel with the template id and parameters', async () => {
+  it('shows the rendered text per channel with the template id and parameters, to the deliveries it was given', async () => {
     const outbox = createLocalNotifications({ now: () => new Date('2026-11-24T03:00:00Z') });
-    await outbox.publish({
-      ...lowBalance,
-      recipients: { ...lowBalance.recipients, phones: ['+8613912345678', '+6591234567'] },
-    });
+    await outbox.deliver(lowBalance, [
+      { channel: 'email', to: 'ops@acme.example.cn' },
+      { channel: 'sms', to: '+8613912345678' },
+    ]);
     expect(outbox.messages[0]).toMatchObject({
       template: 'low_balance',
       params: { balance: '¥42.00', threshold: '¥50.00' },
@@ -376,8 +376,19 @@ describe('the local outbox', () => {
           text: '【四零零热线】您的400热线余额为¥42.00，已低于提醒阈值¥50.00，请及时充值。',
         },
       ],
-      refused: ['+6591234567'],
     });
+  });
+
+  it('sends to no one the notifier did not name: the recipients a notification carries are not its to resolve', async () => {
+    const outbox = createLocalNotifications();
+    const toOps = await outbox.deliver(lowBalance, [{ channel: 'email', to: 'ops@acme.example.cn' }]);
+    expect(toOps).toMatchObject([
+      { status: 'sent', delivery: { channel: 'email', to: 'ops@acme.example.cn' } },
+    ]);
+    // Nobody to reach: nothing is sent, and the outbox still shows what the tenant would have been told.
+    expect(await outbox.deliver(lowBalance, [])).toEqual([]);
+    expect(outbox.messages.map((m) => m.deliveries.map((d) => d.to))).toEqual([['ops@acme.example.cn'], []]);
+    expect(outbox.sent('acme')).toHaveLength(2);
   });
 
   it('keeps one message per delivery with what was sent, and fails or refuses recipients on demand', async () => {

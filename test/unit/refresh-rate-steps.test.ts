@@ -1,11 +1,16 @@
 /**
  * refreshRateSteps, the rule behind the daily tariff job's call-setup rates: new prices re-rate every
  * applied snapshot; otherwise only snapshots without steps get theirs, whatever the store's filter did, and
- * once a run left none without steps (recorded, with the format) the next runs without new prices scan nothing.
+ * once a run left none without steps (recorded, with the format) the next runs without new prices scan nothing,
+ * and say so: the daily tariff job's result (its log) tells a skipped scan from one that found nothing.
  * Default tariff by hand: a 4008 number that records costs at worst 30 + 2 = 32 a minute, and so does the
  * tariff's dearest minute (the refusal point).
  */
 import { describe, expect, it } from 'vitest';
+import {
+  type ApplyTariffVersionsDeps,
+  applyTariffVersions,
+} from '../../shared/app/billing/apply-tariff-versions.js';
 import { refreshRateSteps, SNAPSHOT_RATES_FORMAT } from '../../shared/app/routing/refresh-rate-steps.js';
 import type { RateStep } from '../../shared/domain/routing/types.js';
 import type { ListedSnapshot, RateStepsBackfill } from '../../shared/ports/routing.js';
@@ -74,7 +79,7 @@ describe('refreshRateSteps', () => {
       { accessNumber: '+65001', rateSteps: STEPS_NOW, onlyIfLackingSteps: true },
       { accessNumber: '+65002', rateSteps: STEPS_NOW, onlyIfLackingSteps: true },
     ]);
-    expect(result).toEqual({ snapshots: 2, givenSteps: 2 });
+    expect(result).toEqual({ snapshots: 2, givenSteps: 2, scanSkipped: false });
   });
 
   it('with new prices, re-rates every applied snapshot and counts those that had no steps', async () => {
@@ -88,7 +93,7 @@ describe('refreshRateSteps', () => {
       ['+65002', false],
       ['+65003', false],
     ]);
-    expect(result).toEqual({ snapshots: 3, givenSteps: 2 });
+    expect(result).toEqual({ snapshots: 3, givenSteps: 2, scanSkipped: false });
   });
 
   it('does not count a write the store refused (cleared meanwhile, or an apply gave steps first)', async () => {
@@ -96,7 +101,7 @@ describe('refreshRateSteps', () => {
     const result = await refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, AT, {
       pricesChanged: false,
     });
-    expect(result).toEqual({ snapshots: 1, givenSteps: 1 });
+    expect(result).toEqual({ snapshots: 1, givenSteps: 1, scanSkipped: false });
   });
 
   it('records the backfill once a run left no snapshot without steps; the next run scans nothing', async () => {
@@ -112,6 +117,7 @@ describe('refreshRateSteps', () => {
     expect(await refreshRateSteps(deps, AT, { pricesChanged: false })).toEqual({
       snapshots: 2,
       givenSteps: 2,
+      scanSkipped: false,
     });
     expect(SNAPSHOT_RATES_FORMAT).toBe(1);
     expect(store.saved).toEqual([{ format: 1, at: AT }]);
@@ -120,12 +126,17 @@ describe('refreshRateSteps', () => {
     expect(await refreshRateSteps(deps, next, { pricesChanged: false })).toEqual({
       snapshots: 0,
       givenSteps: 0,
+      scanSkipped: true,
     });
     expect(store.filters).toEqual([{ lackingRateSteps: true }]);
     expect(tariffReads).toHaveLength(1);
     expect(store.writes).toHaveLength(2);
-    // New prices: every snapshot is re-rated all the same.
-    await refreshRateSteps(deps, next, { pricesChanged: true });
+    // New prices: every snapshot is re-rated all the same (the listing holds 3, all written).
+    expect(await refreshRateSteps(deps, next, { pricesChanged: true })).toEqual({
+      snapshots: 3,
+      givenSteps: 2,
+      scanSkipped: false,
+    });
     expect(store.filters).toEqual([{ lackingRateSteps: true }, { lackingRateSteps: false }]);
   });
 
@@ -151,7 +162,47 @@ describe('refreshRateSteps', () => {
     const result = await refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, AT, {
       pricesChanged: false,
     });
-    expect(result).toEqual({ snapshots: 1, givenSteps: 1 });
+    expect(result).toEqual({ snapshots: 1, givenSteps: 1, scanSkipped: false });
     expect(store.saved).toEqual([{ format: 1, at: AT }]);
+  });
+});
+
+describe('the daily tariff job', () => {
+  const noPending = {
+    tariffs: { pending: async () => [] } as unknown as ApplyTariffVersionsDeps['tariffs'],
+    contracts: {} as ApplyTariffVersionsDeps['contracts'],
+    notifications: {
+      publish: async () => {
+        throw new Error('nothing pending: nobody is told');
+      },
+    },
+  };
+
+  it('says in its result that it skipped the scan because the backfill record says none are left', async () => {
+    const store = fakeStore(listing.slice(0, 3));
+    const deps: ApplyTariffVersionsDeps = {
+      ...noPending,
+      refreshCallRates: (at, options) =>
+        refreshRateSteps({ routing: store.routing, tariffsFrom: defaultTariffOnly }, at, options),
+    };
+    // The first run scans and gives +65001 and +65002 their steps, then records the backfill.
+    expect(await applyTariffVersions(deps, AT, 'Asia/Shanghai')).toEqual({
+      versions: 0,
+      contractsUpdated: 0,
+      tenantsNotified: 0,
+      snapshotsRerated: 2,
+      snapshotsGivenRateSteps: 2,
+      rateStepsScanSkipped: false,
+    });
+    // The next day's run reads the record and scans nothing.
+    expect(await applyTariffVersions(deps, '2026-11-25T18:00:00.000Z', 'Asia/Shanghai')).toEqual({
+      versions: 0,
+      contractsUpdated: 0,
+      tenantsNotified: 0,
+      snapshotsRerated: 0,
+      snapshotsGivenRateSteps: 0,
+      rateStepsScanSkipped: true,
+    });
+    expect(store.filters).toEqual([{ lackingRateSteps: true }]);
   });
 });

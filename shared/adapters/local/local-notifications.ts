@@ -1,23 +1,20 @@
 /**
- * The local messaging adapter (the messaging port behind the local notifier, or installed directly as the
- * notifications port by tests of use cases): what SES and Aliyun SMS would have sent goes into an in-memory
- * outbox, shown at GET /local/outbox, rendered as the recipients would read it (the e-mail's subject and text
- * in the notification's language, each SMS behind its 【signature】), with the template id and parameters.
- * Every successful publish or delivery is kept as one message, duplicates included, so tests can assert that
- * an alert went out exactly once. `failNext(n)` makes the next publishes or deliveries fail for now (fault
- * tests), to one recipient only when named; `refuse(to)` makes a recipient refused for good, as a provider
- * refuses an invalid number.
+ * The local messaging adapter (the messaging port behind the notifier, on `npm start` and in tests): what SES
+ * and Aliyun SMS were asked to send goes into an in-memory outbox, shown at GET /local/outbox, rendered as the
+ * recipients would read it (the e-mail's subject and text in the notification's language, each SMS behind its
+ * 【signature】), with the template id and parameters. It sends to the deliveries it is given and no others:
+ * who receives a notification, on which channel, is the notifier's to decide
+ * (shared/app/notifications/deliver-notification.ts). Every delivery that sent something (or had nobody to
+ * reach) is kept as one message, duplicates included, so tests can assert that an alert went out exactly once.
+ * `failNext(n)` makes the next deliveries fail for now (fault tests), to one recipient only when named;
+ * `refuse(to)` makes a recipient refused for good, as a provider refuses an invalid number.
  */
-import { isMainlandMobile } from '../../domain/notifications/channels.js';
 import { DEFAULT_LANGUAGE, renderSms, renderTemplate } from '../../domain/notifications/templates.js';
 import type {
   DeliveryResult,
   MessagingPort,
   Notification,
-  NotificationsPort,
-  PublishResult,
   Delivery as Recipient,
-  Recipients,
 } from '../../ports/notifications.js';
 
 /** The signature local SMS carry (a deployment's comes from its configuration). */
@@ -37,17 +34,15 @@ export interface OutboxMessage extends Notification {
   readonly subject: string;
   readonly text: string;
   readonly deliveries: readonly Delivery[];
-  /** Phones outside the mainland, not texted. */
-  readonly refused: readonly string[];
 }
 
-export interface LocalNotifications extends NotificationsPort, MessagingPort {
+export interface LocalNotifications extends MessagingPort {
   readonly messages: readonly OutboxMessage[];
   /** Messages for one tenant, oldest first. */
   sent(tenantId: string): readonly OutboxMessage[];
-  /** Publish and delivery attempts, including failed and repeated ones. */
+  /** Delivery attempts, including failed and repeated ones. */
   readonly attempts: number;
-  /** The next `count` publishes or deliveries fail for now (only the sends to `to`, when given). */
+  /** The next `count` deliveries fail for now (only the sends to `to`, when given). */
   failNext(count: number, to?: string): void;
   /** Sends to `to` fail for good from now on (Aliyun's isv.MOBILE_NUMBER_ILLEGAL, SES's MessageRejected). */
   refuse(to: string): void;
@@ -55,8 +50,6 @@ export interface LocalNotifications extends NotificationsPort, MessagingPort {
 }
 
 export interface LocalNotificationsOptions {
-  /** The tenant's alert contacts, for notifications that name no recipients. */
-  readonly recipientsOf?: (tenantId: string) => Promise<Recipients>;
   /** When a message was "sent" (the runtime's test clock); absent, the notification's own time is unknown. */
   readonly now?: () => Date;
 }
@@ -69,7 +62,7 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
   let attempts = 0;
 
   /** Keeps what the recipients would read, as one outbox message. */
-  function keep(notification: Notification, to: readonly Recipient[], refusedPhones: readonly string[]) {
+  function keep(notification: Notification, to: readonly Recipient[]) {
     const language = notification.language ?? DEFAULT_LANGUAGE;
     const { subject, body } = renderTemplate(notification.template, notification.params, language);
     const sms = renderSms(LOCAL_SMS_SIGN_NAME, notification.template, notification.params, language);
@@ -85,7 +78,6 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
           ? { channel: 'email', to: d.to, subject, text: body }
           : { channel: 'sms', to: d.to, text: sms },
       ),
-      refused: refusedPhones,
     };
     messages.push(message);
     return message;
@@ -117,28 +109,6 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
     clear() {
       messages.length = 0;
     },
-    async publish(notification): Promise<PublishResult> {
-      attempts++;
-      if (failsNow()) throw injectedFailure();
-      const recipients =
-        notification.recipients ?? (await options.recipientsOf?.(notification.tenantId)) ?? {};
-      const phones = recipients.phones ?? [];
-      const to: Recipient[] = [
-        ...(recipients.emails ?? []).map((address) => ({ channel: 'email' as const, to: address })),
-        ...phones.filter(isMainlandMobile).map((phone) => ({ channel: 'sms' as const, to: phone })),
-      ];
-      const message = keep(
-        notification,
-        to,
-        phones.filter((p) => !isMainlandMobile(p)),
-      );
-      return {
-        messageId: message.messageId,
-        emails: to.filter((d) => d.channel === 'email').length,
-        sms: to.filter((d) => d.channel === 'sms').length,
-        refused: message.refused,
-      };
-    },
     async deliver(notification, deliveries): Promise<DeliveryResult[]> {
       attempts++;
       const whole = failsNow();
@@ -154,11 +124,8 @@ export function createLocalNotifications(options: LocalNotificationsOptions = {}
       const sent = results.filter((r) => r.status === 'sent').map((r) => r.delivery);
       // Nothing went out, unless there was nobody to reach: that notification is shown with no deliveries.
       if (sent.length === 0 && deliveries.length > 0) return results;
-      const { messageId } = keep(notification, sent, []);
+      const { messageId } = keep(notification, sent);
       return results.map((r) => (r.status === 'sent' ? { ...r, messageId } : r));
     },
   };
 }
-
-const injectedFailure = () =>
-  Object.assign(new Error('injected publish failure'), { name: 'InternalErrorException' });

@@ -8,7 +8,7 @@
  * Every other run gives rate steps to the snapshots still without them (applied before steps were kept),
  * after the versions, so a failure there never holds a notice back: none stays on the fallback rate for
  * more than a day, and the snapshots that have steps are not rewritten; once a run has left none, the
- * runs after it do not scan for them (refreshRateSteps records it).
+ * runs after it do not scan for them (refreshRateSteps records it), and their results say so.
  *
  * Variation: nothing pending, no contract read. A rerun after a crash re-copies nothing (the contract
  * refuses a second change of the same date) and re-sends nothing (notices carry a stable dedupe key).
@@ -32,10 +32,11 @@ export interface ApplyTariffVersionsDeps {
   ) => Promise<CallRatesRefresh>;
 }
 
-/** Snapshots whose rate steps were written, and how many of them had none. */
+/** Snapshots whose rate steps were written, how many of them had none, and whether the scan was skipped. */
 export interface CallRatesRefresh {
   readonly snapshots: number;
   readonly givenSteps: number;
+  readonly scanSkipped: boolean;
 }
 
 export interface TariffJobResult {
@@ -46,6 +47,11 @@ export interface TariffJobResult {
   readonly snapshotsRerated: number;
   /** Of those, snapshots that had no rate steps (applied before they were kept). */
   readonly snapshotsGivenRateSteps: number;
+  /**
+   * No snapshot was scanned: no new prices, and the backfill's record says none is left without steps (so the
+   * job's log tells a skipped scan from one that found nothing to write).
+   */
+  readonly rateStepsScanSkipped: boolean;
 }
 
 const yuan = (fen: number | undefined) => (fen === undefined ? undefined : `¥${(fen / 100).toFixed(2)}`);
@@ -77,6 +83,7 @@ export async function applyTariffVersions(
     ...notices,
     snapshotsRerated: rerated.snapshots,
     snapshotsGivenRateSteps: rerated.givenSteps,
+    rateStepsScanSkipped: rerated.scanSkipped,
   };
 }
 

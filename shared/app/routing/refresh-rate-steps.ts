@@ -29,6 +29,8 @@ export interface RateStepsRefresh {
   readonly snapshots: number;
   /** Of those, snapshots that had none. */
   readonly givenSteps: number;
+  /** No scan at all: no new prices, and the backfill's record says no snapshot is left without steps. */
+  readonly scanSkipped: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function refreshRateSteps(
 ): Promise<RateStepsRefresh> {
   const onlyLacking = !options.pricesChanged;
   if (onlyLacking && (await deps.routing.rateStepsBackfill())?.format === SNAPSHOT_RATES_FORMAT)
-    return { snapshots: 0, givenSteps: 0 };
+    return { snapshots: 0, givenSteps: 0, scanSkipped: true };
   const tariffs = await deps.tariffsFrom(new Date(at));
   let snapshots = 0;
   let givenSteps = 0;
@@ -76,5 +78,5 @@ export async function refreshRateSteps(
     }
   }
   if (leftWithout === 0) await deps.routing.saveRateStepsBackfill({ format: SNAPSHOT_RATES_FORMAT, at });
-  return { snapshots, givenSteps };
+  return { snapshots, givenSteps, scanSkipped: false };
 }
