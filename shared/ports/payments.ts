@@ -156,7 +156,6 @@ export interface PaymentStore extends PaymentLedger {
   listOrders(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<PaymentOrder>>;
   /** Every order of a tenant that was paid (refund allocation reads their remainders). */
   paidOrders(tenantId: string): Promise<PaymentOrder[]>;
-  balance(tenantId: string, now: Date): Promise<number>;
   /** Sum of non-refundable credit ever given to the tenant. */
   nonRefundableCredited(tenantId: string): Promise<number>;
   refund(refundId: string): Promise<RefundRecord | undefined>;

@@ -7,6 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { DynamoPaymentStore } from '../../shared/adapters/dynamo/payment-store.js';
+import { dynamoPrepaidFunds } from '../../shared/adapters/dynamo/prepaid-funds.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalPaymentProviders } from '../../shared/adapters/payments/local-provider.js';
 import { createPaymentOrder } from '../../shared/app/payments/create-payment-order.js';
@@ -28,6 +29,7 @@ let db: TestDatabase;
 // Alerts the credits commit go to the outbox; publishing them is the composition root's concern.
 const store = new DynamoPaymentStore('Asia/Shanghai', async () => undefined, refusalRateAt);
 const providers = new LocalPaymentProviders();
+const funds = dynamoPrepaidFunds();
 const refused: string[] = [];
 const monitor = {
   notificationRejected: (_c: string, reason: string) => {
@@ -135,7 +137,7 @@ describe('refunds', () => {
     await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
     const refund = (key: string) =>
       requestRefund(
-        { store, payments: providers },
+        { store, funds, payments: providers },
         { tenantId: 'int-t5', by: 'u1', amount: 6_000, requestId: key, now: NOW },
       );
     const results = await Promise.allSettled([refund('refund-race-1'), refund('refund-race-2')]);
@@ -156,7 +158,7 @@ describe('refunds', () => {
         })) as PaymentsPort['provider'],
     };
     const { refunds } = await requestRefund(
-      { store, payments: refusing },
+      { store, funds, payments: refusing },
       { tenantId: 'int-t7', by: 'u1', amount: 'all_refundable', requestId: 'refund-refused-1', now: NOW },
     );
     expect(refunds).toEqual([expect.objectContaining({ orderId: order.orderId, amount: 3_000 })]);
@@ -179,7 +181,7 @@ describe('refunds', () => {
       throw new Error('timeout');
     });
     const { refunds } = await requestRefund(
-      { store, payments: timeout },
+      { store, funds, payments: timeout },
       { tenantId: 'int-t8', by: 'u1', amount: 2_000, requestId: 'refund-lost-1', now: NOW },
     );
     expect(await balanceOf('int-t8')).toBe(0);
@@ -226,7 +228,7 @@ describe('refunds', () => {
     expect(await store.nonRefundableCredited('int-t6')).toBe(9_000);
     await expect(
       requestRefund(
-        { store, payments: providers },
+        { store, funds, payments: providers },
         { tenantId: 'int-t6', by: 'u1', amount: 1_001, requestId: 'refund-promo-1', now: NOW },
       ),
     ).rejects.toMatchObject({ code: 'refund_exceeds_refundable', details: { refundable: 1_000 } });
@@ -235,5 +237,51 @@ describe('refunds', () => {
       kind: 'adjustment',
       meta: { by: 'op1', reason: 'welcome', refundable: false },
     });
+  });
+});
+
+describe('a refund racing a promotional credit', () => {
+  it('never counts a promotional credit in the balance without counting it as non-refundable', async () => {
+    // Paid 10,000, spent 9,000: 1,000 refundable. A 9,000 promotional credit lands while the refund reads
+    // the account: read apart, the balance could hold it (10,000) while the non-refundable sum did not (0),
+    // and 10,000 went back. Whenever the credit lands, the refundable total is 1,000.
+    const order = await newOrder('int-t21', 10_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    await ledger().post([
+      {
+        tenantId: 'int-t21',
+        key: 'int-t21#call-before-refund',
+        kind: 'call',
+        amount: -9_000,
+        at: NOW.toISOString(),
+        description: 'calls',
+      },
+    ]);
+    const promotion = () =>
+      creditAccount(
+        { store, approvalThreshold: 1_000_000 },
+        {
+          tenantId: 'int-t21',
+          operator: 'op1',
+          creditId: 'promo-race-0001',
+          kind: 'promotional',
+          amount: 9_000,
+          reason: 'goodwill',
+          now: NOW,
+        },
+      );
+    // The summary as it stood before the credit, the balance after it.
+    const staleSummary = store.nonRefundableCredited('int-t21');
+    await promotion();
+    const racing = Object.create(store) as DynamoPaymentStore;
+    racing.nonRefundableCredited = () => staleSummary;
+    await expect(
+      requestRefund(
+        { store: racing, funds, payments: providers },
+        { tenantId: 'int-t21', by: 'u1', amount: 10_000, requestId: 'refund-promo-race-1', now: NOW },
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_refundable', details: { refundable: 1_000 } });
+    expect((await ledger().account('int-t21', NOW)).account.balance).toBe(10_000);
   });
 });

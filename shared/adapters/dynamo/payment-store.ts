@@ -196,10 +196,6 @@ export class DynamoPaymentStore implements PaymentStore {
     return orders.filter((o): o is PaymentOrder => o !== undefined);
   }
 
-  async balance(tenantId: string, now: Date): Promise<number> {
-    return (await readAccount(tenantId, localDay(this.zone, now.getTime()))).account.balance;
-  }
-
   async nonRefundableCredited(tenantId: string): Promise<number> {
     return Number((await getItem(summaryKey(tenantId)))?.nonRefundable ?? 0);
   }
