@@ -131,13 +131,17 @@ export interface PaymentLedger {
   creditPayment(order: PaymentOrder, credit: PaymentCredit): Promise<CreditOutcome>;
   /** Credits an operator's credit (and marks a bank-transfer order paid, when it names one). */
   creditOperator(credit: OperatorCredit, at: string, order?: PaymentOrder): Promise<'credited' | 'duplicate'>;
-  /** Debits the refunds from the balance and reserves them on their orders, all or nothing. */
+  /**
+   * Debits the refunds from the balance and reserves them on their orders, all or nothing, only while the
+   * account is still at `accountVersion`, the one the refundable total was read at ('conflict' otherwise).
+   */
   startRefunds(
     tenantId: string,
     requestId: string,
     allocations: readonly RefundAllocation[],
     at: string,
     by: string,
+    accountVersion: number,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'>;
   /** A verified refund result: confirmed (the order's refunded grows) or failed (the debit is reversed). */
   settleRefund(

@@ -285,3 +285,41 @@ describe('a refund racing a promotional credit', () => {
     expect((await ledger().account('int-t21', NOW)).account.balance).toBe(10_000);
   });
 });
+
+describe('a refund racing a charge', () => {
+  it('never refunds money a charge took after the refundable total was read', async () => {
+    // Paid 6,000; the refund decides on that balance, then a 5,000 call charge commits before the
+    // refund's own write. Refunding the 6,000 read would leave 5,000 owed: the refund must read again
+    // and find only 1,000 refundable.
+    const order = await newOrder('int-t20', 6_000);
+    const { request } = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    let charged = false;
+    const racing = Object.create(store) as DynamoPaymentStore;
+    racing.startRefunds = async (...args: Parameters<DynamoPaymentStore['startRefunds']>) => {
+      if (!charged) {
+        charged = true;
+        await ledger().post([
+          {
+            tenantId: 'int-t20',
+            key: 'int-t20#call-during-refund',
+            kind: 'call',
+            amount: -5_000,
+            at: NOW.toISOString(),
+            description: 'a call charged meanwhile',
+          },
+        ]);
+      }
+      return store.startRefunds(...args);
+    };
+    await expect(
+      requestRefund(
+        { store: racing, funds, payments: providers },
+        { tenantId: 'int-t20', by: 'u1', amount: 6_000, requestId: 'refund-charge-race-1', now: NOW },
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_refundable', details: { refundable: 1_000 } });
+    const { account } = await ledger().account('int-t20', NOW);
+    expect(account).toMatchObject({ balance: 1_000, owed: 0 });
+    expect(await store.order(order.orderId)).toMatchObject({ refundPending: 0 });
+  });
+});

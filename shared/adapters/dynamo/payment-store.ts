@@ -502,6 +502,7 @@ export class DynamoPaymentStore implements PaymentStore {
     allocations: readonly RefundAllocation[],
     at: string,
     by: string,
+    accountVersion: number,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'> {
     const requestKey = { pk: `ACCT#${tenantId}`, sk: `REFUNDREQ#${requestId}` };
     if (await getItem(requestKey)) return 'duplicate';
@@ -525,6 +526,8 @@ export class DynamoPaymentStore implements PaymentStore {
       meta: { refundId: r.refundId, orderId: r.orderId, by, requestId },
     }));
     const stored = await this.readAccountAt(tenantId, at);
+    // The refundable total was decided at `accountVersion`: a charge or fee since may have spent it.
+    if (stored.account.version !== accountVersion) return 'conflict';
     const { actions, outbox } = await this.accountActions(stored, entries, at);
     actions.push({
       Put: {

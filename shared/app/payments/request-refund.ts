@@ -58,13 +58,14 @@ export async function requestRefund(
       allocations,
       input.now.toISOString(),
       input.by,
+      funds.accountVersion,
     );
     if (started === 'duplicate')
       return {
         refunds: (await deps.store.refundRequest(input.tenantId, input.requestId)) ?? [],
         duplicate: true,
       };
-    // Variation: the account or an order moved between the read and the write: read again.
+    // Variation: the account (a call charged, a fee) or an order moved since the read: read again.
     if (started === 'conflict') continue;
     const byOrder = new Map(orders.map((o) => [o.orderId, o]));
     for (const refund of started) {
