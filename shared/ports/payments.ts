@@ -143,6 +143,15 @@ export interface PaymentLedger {
     by: string,
     accountVersion: number,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'>;
+  /**
+   * A refund the provider paid out without our request (made in its merchant console), verified: the
+   * balance is debited and the order's refunded grows, in one transaction, once per refund id.
+   * 'not_refundable' when the order no longer holds that much.
+   */
+  recordProviderRefund(
+    order: PaymentOrder,
+    refund: { readonly refundId: string; readonly amount: number; readonly at: string },
+  ): Promise<'recorded' | 'duplicate' | 'not_refundable'>;
   /** A verified refund result: confirmed (the order's refunded grows) or failed (the debit is reversed). */
   settleRefund(
     refund: RefundRecord,

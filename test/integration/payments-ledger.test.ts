@@ -323,3 +323,70 @@ describe('a refund racing a charge', () => {
     expect(await store.order(order.orderId)).toMatchObject({ refundPending: 0 });
   });
 });
+
+describe('a refund the provider made without our request (its merchant console)', () => {
+  it('debits what went back to the payer, once, and leaves only the rest refundable', async () => {
+    // Paid 8,000 by Alipay; an operator refunds 3,000 from Alipay's console. The signed result names a
+    // refund we never asked for: the payer has the 3,000, so the balance must lose them (5,000 left, and
+    // 5,000 refundable), or the tenant spends or refunds money it already got back.
+    const order = await newOrder('int-t22', 8_000);
+    const paid = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'alipay', request: paid.request, now: NOW });
+    const consoleRefund = {
+      refundId: 'console-20270201-0001',
+      orderId: order.orderId,
+      tradeNo: paid.tradeNo,
+      amount: 3_000,
+      orderAmount: 8_000,
+    };
+    const request = providers.refundNotification(consoleRefund, 'alipay', true, NOW);
+    const first = await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    expect(first).toMatchObject({ outcome: 'refund_settled', answer: { body: 'success' } });
+    const again = await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
+    expect(again).toMatchObject({ outcome: 'duplicate', answer: { body: 'success' } });
+    expect(await balanceOf('int-t22')).toBe(5_000);
+    expect(await store.order(order.orderId)).toMatchObject({
+      status: 'partly_refunded',
+      refunded: 3_000,
+      refundPending: 0,
+    });
+    expect(await item('ACCT#int-t22', 'LEDGER#refund#provider#alipay#console-20270201-0001')).toMatchObject({
+      kind: 'refund',
+      amount: -3_000,
+      meta: { orderId: order.orderId, refundId: 'console-20270201-0001', by: 'provider' },
+    });
+    await expect(
+      requestRefund(
+        { store, funds, payments: providers },
+        { tenantId: 'int-t22', by: 'u1', amount: 5_001, requestId: 'refund-after-console-1', now: NOW },
+      ),
+    ).rejects.toMatchObject({ code: 'refund_exceeds_refundable', details: { refundable: 5_000 } });
+  });
+
+  it('moves nothing for a failed one, nor for one of another channel’s order or more than was paid', async () => {
+    const order = await newOrder('int-t23', 2_000, 'wechat_pay');
+    const paid = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'wechat_pay', request: paid.request, now: NOW });
+    const refund = (refundId: string, amount: number) => ({
+      refundId,
+      orderId: order.orderId,
+      tradeNo: paid.tradeNo,
+      amount,
+      orderAmount: 2_000,
+    });
+    const handle = (channel: 'alipay' | 'wechat_pay', r: ReturnType<typeof refund>, succeeded = true) =>
+      handlePaymentNotification(notifyDeps, {
+        channel,
+        request: providers.refundNotification(r, channel, succeeded, NOW),
+        now: NOW,
+      });
+    expect((await handle('wechat_pay', refund('console-failed-1', 500), false)).outcome).toBe('ignored');
+    expect((await handle('alipay', refund('console-alipay-1', 500))).outcome).toBe('rejected');
+    expect((await handle('wechat_pay', refund('console-too-much', 2_001))).outcome).toBe('parked');
+    expect(await balanceOf('int-t23')).toBe(2_000);
+    expect(await store.order(order.orderId)).toMatchObject({ status: 'paid', refunded: 0 });
+    expect((await handle('wechat_pay', refund('console-whole-1', 2_000))).outcome).toBe('refund_settled');
+    expect(await balanceOf('int-t23')).toBe(0);
+    expect(await store.order(order.orderId)).toMatchObject({ status: 'refunded', refunded: 2_000 });
+  });
+});
