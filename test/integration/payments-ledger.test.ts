@@ -11,7 +11,7 @@ import { dynamoPrepaidFunds } from '../../shared/adapters/dynamo/prepaid-funds.j
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { LocalPaymentProviders } from '../../shared/adapters/payments/local-provider.js';
 import { createPaymentOrder } from '../../shared/app/payments/create-payment-order.js';
-import { creditAccount } from '../../shared/app/payments/credit-account.js';
+import { approveCredit, creditAccount } from '../../shared/app/payments/credit-account.js';
 import { handlePaymentNotification } from '../../shared/app/payments/handle-payment-notification.js';
 import { requestRefund } from '../../shared/app/payments/request-refund.js';
 import { retryPendingRefunds } from '../../shared/app/payments/retry-pending-refunds.js';
@@ -388,5 +388,31 @@ describe('a refund the provider made without our request (its merchant console)'
     expect((await handle('wechat_pay', refund('console-whole-1', 2_000))).outcome).toBe('refund_settled');
     expect(await balanceOf('int-t23')).toBe(0);
     expect(await store.order(order.orderId)).toMatchObject({ status: 'refunded', refunded: 2_000 });
+  });
+});
+
+describe('approving a proposed credit', () => {
+  it('credits once however many operators approve at once, and never on the proposer’s word', async () => {
+    await creditAccount(
+      { store, approvalThreshold: 1_000 },
+      {
+        tenantId: 'int-t24',
+        operator: 'op1',
+        creditId: 'large-credit-1',
+        kind: 'manual',
+        amount: 50_000,
+        reason: 'goodwill',
+        now: NOW,
+      },
+    );
+    const results = await Promise.allSettled(
+      ['op2', 'op3', 'op4', 'op2', 'op1'].map((operator) =>
+        approveCredit({ store }, { tenantId: 'int-t24', creditId: 'large-credit-1', operator, now: NOW }),
+      ),
+    );
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'refused'));
+    expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
+    expect(outcomes[4]).toBe('refused');
+    expect(await balanceOf('int-t24')).toBe(50_000);
   });
 });
