@@ -344,6 +344,13 @@ describe('a refund the provider made without our request (its merchant console)'
     expect(first).toMatchObject({ outcome: 'refund_settled', answer: { body: 'success' } });
     const again = await handlePaymentNotification(notifyDeps, { channel: 'alipay', request, now: NOW });
     expect(again).toMatchObject({ outcome: 'duplicate', answer: { body: 'success' } });
+    // The payment's own notification again, after the refund: nothing is credited twice.
+    const replay = await handlePaymentNotification(notifyDeps, {
+      channel: 'alipay',
+      request: paid.request,
+      now: NOW,
+    });
+    expect(replay.outcome).toBe('duplicate');
     expect(await balanceOf('int-t22')).toBe(5_000);
     expect(await store.order(order.orderId)).toMatchObject({
       status: 'partly_refunded',
