@@ -423,3 +423,45 @@ describe('approving a proposed credit', () => {
     expect(await balanceOf('int-t24')).toBe(50_000);
   });
 });
+
+describe('a WeChat Pay refund reported ABNORMAL', () => {
+  it('stays pending until its final result: the money is at WeChat Pay, not back with us', async () => {
+    // ABNORMAL (the payer's card refused it) is not final: WeChat Pay holds the 4,000 until an operator
+    // sends them on, and then reports SUCCESS. Given back to the balance at ABNORMAL, the tenant had them
+    // twice: once on the balance, once on the card.
+    const order = await newOrder('int-t25', 4_000, 'wechat_pay');
+    const paid = providers.paymentNotification(order, { at: NOW });
+    await handlePaymentNotification(notifyDeps, { channel: 'wechat_pay', request: paid.request, now: NOW });
+    const { refunds } = await requestRefund(
+      { store, funds, payments: providers },
+      { tenantId: 'int-t25', by: 'u1', amount: 4_000, requestId: 'refund-abnormal-1', now: NOW },
+    );
+    const [refund] = refunds;
+    if (!refund) throw new Error('no refund started');
+    const result = (outcome: boolean | 'abnormal') =>
+      handlePaymentNotification(notifyDeps, {
+        channel: 'wechat_pay',
+        request: providers.refundNotification(
+          { ...refund, tradeNo: paid.tradeNo, orderAmount: 4_000 },
+          'wechat_pay',
+          outcome,
+          NOW,
+        ),
+        now: NOW,
+      });
+    const abnormal = await result('abnormal');
+    expect(abnormal).toMatchObject({ outcome: 'parked', answer: { status: 204 } });
+    expect(await balanceOf('int-t25')).toBe(0);
+    expect(await store.refund(refund.refundId)).toMatchObject({ status: 'pending' });
+    expect(
+      (await store.parked(100)).some((p) => p.reason === 'refund_abnormal' && p.orderId === order.orderId),
+    ).toBe(true);
+    expect((await result(true)).outcome).toBe('refund_settled');
+    expect(await balanceOf('int-t25')).toBe(0);
+    expect(await store.order(order.orderId)).toMatchObject({
+      status: 'refunded',
+      refunded: 4_000,
+      refundPending: 0,
+    });
+  });
+});
