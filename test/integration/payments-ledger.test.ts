@@ -422,6 +422,39 @@ describe('approving a proposed credit', () => {
     expect(outcomes[4]).toBe('refused');
     expect(await balanceOf('int-t24')).toBe(50_000);
   });
+  it('answers failure to one that overtook its payment’s notification, and records its retry after the credit', async () => {
+    // The provider's notifications came out of order: the console refund of 1,000 first, the payment of
+    // 3,000 after. Refused at first (the order holds nothing yet), the refund's retry finds it paid: 2,000.
+    const order = await newOrder('int-t26', 3_000, 'wechat_pay');
+    const paid = providers.paymentNotification(order, { at: NOW });
+    const refundRequest = providers.refundNotification(
+      {
+        refundId: 'console-early-1',
+        orderId: order.orderId,
+        tradeNo: paid.tradeNo,
+        amount: 1_000,
+        orderAmount: 3_000,
+      },
+      'wechat_pay',
+      true,
+      NOW,
+    );
+    const early = await handlePaymentNotification(notifyDeps, {
+      channel: 'wechat_pay',
+      request: refundRequest,
+      now: NOW,
+    });
+    expect(early.answer.status).not.toBe(204);
+    expect(await balanceOf('int-t26')).toBe(0);
+    await handlePaymentNotification(notifyDeps, { channel: 'wechat_pay', request: paid.request, now: NOW });
+    const retried = await handlePaymentNotification(notifyDeps, {
+      channel: 'wechat_pay',
+      request: refundRequest,
+      now: NOW,
+    });
+    expect(retried).toMatchObject({ outcome: 'refund_settled', answer: { status: 204 } });
+    expect(await balanceOf('int-t26')).toBe(2_000);
+  });
 });
 
 describe('a WeChat Pay refund reported ABNORMAL', () => {
