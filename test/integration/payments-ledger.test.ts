@@ -396,32 +396,7 @@ describe('a refund the provider made without our request (its merchant console)'
     expect(await balanceOf('int-t23')).toBe(0);
     expect(await store.order(order.orderId)).toMatchObject({ status: 'refunded', refunded: 2_000 });
   });
-});
 
-describe('approving a proposed credit', () => {
-  it('credits once however many operators approve at once, and never on the proposer’s word', async () => {
-    await creditAccount(
-      { store, approvalThreshold: 1_000 },
-      {
-        tenantId: 'int-t24',
-        operator: 'op1',
-        creditId: 'large-credit-1',
-        kind: 'manual',
-        amount: 50_000,
-        reason: 'goodwill',
-        now: NOW,
-      },
-    );
-    const results = await Promise.allSettled(
-      ['op2', 'op3', 'op4', 'op2', 'op1'].map((operator) =>
-        approveCredit({ store }, { tenantId: 'int-t24', creditId: 'large-credit-1', operator, now: NOW }),
-      ),
-    );
-    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'refused'));
-    expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
-    expect(outcomes[4]).toBe('refused');
-    expect(await balanceOf('int-t24')).toBe(50_000);
-  });
   it('answers failure to one that overtook its payment’s notification, and records its retry after the credit', async () => {
     // The provider's notifications came out of order: the console refund of 1,000 first, the payment of
     // 3,000 after. Refused at first (the order holds nothing yet), the refund's retry finds it paid: 2,000.
@@ -454,6 +429,32 @@ describe('approving a proposed credit', () => {
     });
     expect(retried).toMatchObject({ outcome: 'refund_settled', answer: { status: 204 } });
     expect(await balanceOf('int-t26')).toBe(2_000);
+  });
+});
+
+describe('approving a proposed credit', () => {
+  it('credits once however many operators approve at once, and never on the proposer’s word', async () => {
+    await creditAccount(
+      { store, approvalThreshold: 1_000 },
+      {
+        tenantId: 'int-t24',
+        operator: 'op1',
+        creditId: 'large-credit-1',
+        kind: 'manual',
+        amount: 50_000,
+        reason: 'goodwill',
+        now: NOW,
+      },
+    );
+    const results = await Promise.allSettled(
+      ['op2', 'op3', 'op4', 'op2', 'op1'].map((operator) =>
+        approveCredit({ store }, { tenantId: 'int-t24', creditId: 'large-credit-1', operator, now: NOW }),
+      ),
+    );
+    const outcomes = results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'refused'));
+    expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
+    expect(outcomes[4]).toBe('refused');
+    expect(await balanceOf('int-t24')).toBe(50_000);
   });
 });
 
