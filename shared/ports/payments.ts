@@ -131,14 +131,27 @@ export interface PaymentLedger {
   creditPayment(order: PaymentOrder, credit: PaymentCredit): Promise<CreditOutcome>;
   /** Credits an operator's credit (and marks a bank-transfer order paid, when it names one). */
   creditOperator(credit: OperatorCredit, at: string, order?: PaymentOrder): Promise<'credited' | 'duplicate'>;
-  /** Debits the refunds from the balance and reserves them on their orders, all or nothing. */
+  /**
+   * Debits the refunds from the balance and reserves them on their orders, all or nothing, only while the
+   * account is still at `accountVersion`, the one the refundable total was read at ('conflict' otherwise).
+   */
   startRefunds(
     tenantId: string,
     requestId: string,
     allocations: readonly RefundAllocation[],
     at: string,
     by: string,
+    accountVersion: number,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'>;
+  /**
+   * A refund the provider paid out without our request (made in its merchant console), verified: the
+   * balance is debited and the order's refunded grows, in one transaction, once per refund id.
+   * 'not_refundable' when the order no longer holds that much.
+   */
+  recordProviderRefund(
+    order: PaymentOrder,
+    refund: { readonly refundId: string; readonly amount: number; readonly at: string },
+  ): Promise<'recorded' | 'duplicate' | 'not_refundable'>;
   /** A verified refund result: confirmed (the order's refunded grows) or failed (the debit is reversed). */
   settleRefund(
     refund: RefundRecord,
@@ -156,7 +169,6 @@ export interface PaymentStore extends PaymentLedger {
   listOrders(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<PaymentOrder>>;
   /** Every order of a tenant that was paid (refund allocation reads their remainders). */
   paidOrders(tenantId: string): Promise<PaymentOrder[]>;
-  balance(tenantId: string, now: Date): Promise<number>;
   /** Sum of non-refundable credit ever given to the tenant. */
   nonRefundableCredited(tenantId: string): Promise<number>;
   refund(refundId: string): Promise<RefundRecord | undefined>;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoPaymentStore } from '../adapters/dynamo/payment-store.js';
+import { dynamoPrepaidFunds } from '../adapters/dynamo/prepaid-funds.js';
 import { type CreatePaymentOrderInput, createPaymentOrder } from '../app/payments/create-payment-order.js';
 import { approveCredit, type CreditAccountInput, creditAccount } from '../app/payments/credit-account.js';
 import { handlePaymentNotification } from '../app/payments/handle-payment-notification.js';
@@ -133,6 +134,7 @@ export const payments = {
     return requestRefund(
       {
         store: paymentStore(),
+        funds: dynamoPrepaidFunds(),
         payments: await paymentsPort(),
         onRequestFailed: (refund, error) =>
           logger.error('refund request to the provider failed; it stays pending', {

@@ -126,7 +126,8 @@ beforeAll(async () => {
     termMonths: 12,
     autoRenew: true,
   });
-  await history(at('2025-06-01', '08:00'), 'active', 'suspended');
+  // From the first instant of 1 June: June gives no service on any day (a day it served is a rent day).
+  await history(at('2025-06-01', '00:00'), 'active', 'suspended');
   await history(at('2025-07-01', '08:00'), 'suspended', 'active');
 }, 120_000);
 

@@ -81,6 +81,17 @@ describe('route-call against the local engine', () => {
     expect((await routeCall(flowEvent(), WED_10AM)).reason).toBe('arrears');
   });
 
+  it('refuses a tenant that has no account item: nothing was ever paid in, so nothing pays a minute', async () => {
+    // A transfer recipient's qualification takes no fee, so it can hold an active number without ever
+    // having paid. A missing account is an empty one (as /v1/account shows it), never an unreadable one,
+    // which would allow every call 10 minutes unpaid until its first charge put the tenant in arrears.
+    const snapshot = { ...snapshotOf(), tenantId: 'never-paid' };
+    await put('routing', { pk: `ACCESS#${ACCESS}`, sk: 'SNAPSHOT', type: 'routingSnapshot', ...snapshot });
+    const decision = await routeCall(flowEvent(), WED_10AM);
+    expect(decision).toMatchObject({ action: 'message', maxDurationSeconds: '' });
+    expect(['arrears', 'insufficient_balance']).toContain(decision.reason);
+  });
+
   it('after hours, from the stored snapshot', async () => {
     await seed();
     expect((await routeCall(flowEvent(), WED_8PM)).reason).toBe('after_hours');

@@ -196,11 +196,12 @@ describe('contracts as billing reads them', async () => {
     if (!contract) throw new Error('unmapped');
     const merged = withHistory(contract, [
       { at: '2024-05-01T00:00:00.000Z', from: 'active', to: 'suspended' }, // before this contract
-      { at: '2025-06-30T18:00:00.000Z', from: 'active', to: 'suspended' }, // 07-01 local
+      { at: '2025-06-30T18:00:00.000Z', from: 'active', to: 'suspended' }, // 07-01 02:00 local
       { at: '2025-07-15T02:00:00.000Z', from: 'suspended', to: 'active' },
       { at: '2025-09-09T02:00:00.000Z', from: 'cancellation_requested', to: 'cancelled' },
     ]);
-    expect(merged.suspensions).toEqual([{ from: '2025-07-01', to: '2025-07-15' }]);
+    // 07-01 gave service until 02:00: the first wholly suspended day is 07-02.
+    expect(merged.suspensions).toEqual([{ from: '2025-07-02', to: '2025-07-15' }]);
     expect(merged.serviceTo).toBe('2025-09-09');
   });
 });

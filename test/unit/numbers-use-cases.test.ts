@@ -170,7 +170,8 @@ describe('a lifecycle command', () => {
     });
     expect(writes?.[2]).toMatchObject({
       expectedVersion: 3,
-      contract: { version: 4, suspensions: [{ from: '2026-03-02' }] },
+      // Suspended at 10:00 Shanghai on 2 March, which gave service until then: the 3rd is the first suspended day.
+      contract: { version: 4, suspensions: [{ from: '2026-03-03' }] },
     });
   });
 });

@@ -196,10 +196,6 @@ export class DynamoPaymentStore implements PaymentStore {
     return orders.filter((o): o is PaymentOrder => o !== undefined);
   }
 
-  async balance(tenantId: string, now: Date): Promise<number> {
-    return (await readAccount(tenantId, localDay(this.zone, now.getTime()))).account.balance;
-  }
-
   async nonRefundableCredited(tenantId: string): Promise<number> {
     return Number((await getItem(summaryKey(tenantId)))?.nonRefundable ?? 0);
   }
@@ -506,6 +502,7 @@ export class DynamoPaymentStore implements PaymentStore {
     allocations: readonly RefundAllocation[],
     at: string,
     by: string,
+    accountVersion: number,
   ): Promise<RefundRecord[] | 'duplicate' | 'conflict'> {
     const requestKey = { pk: `ACCT#${tenantId}`, sk: `REFUNDREQ#${requestId}` };
     if (await getItem(requestKey)) return 'duplicate';
@@ -529,6 +526,8 @@ export class DynamoPaymentStore implements PaymentStore {
       meta: { refundId: r.refundId, orderId: r.orderId, by, requestId },
     }));
     const stored = await this.readAccountAt(tenantId, at);
+    // The refundable total was decided at `accountVersion`: a charge or fee since may have spent it.
+    if (stored.account.version !== accountVersion) return 'conflict';
     const { actions, outbox } = await this.accountActions(stored, entries, at);
     actions.push({
       Put: {
@@ -571,6 +570,72 @@ export class DynamoPaymentStore implements PaymentStore {
     }
     if (await this.commit(actions, outbox)) return refunds;
     return (await getItem(requestKey)) ? 'duplicate' : 'conflict';
+  }
+
+  async recordProviderRefund(
+    order: PaymentOrder,
+    refund: { readonly refundId: string; readonly amount: number; readonly at: string },
+  ): Promise<'recorded' | 'duplicate' | 'not_refundable'> {
+    const record: RefundRecord = {
+      refundId: refund.refundId,
+      tenantId: order.tenantId,
+      orderId: order.orderId,
+      channel: order.channel,
+      amount: refund.amount,
+      status: 'succeeded',
+      requestedAt: refund.at,
+      requestedBy: 'provider',
+    };
+    const entry: LedgerEntryInput = {
+      tenantId: order.tenantId,
+      key: `refund#provider#${order.channel}#${refund.refundId}`,
+      kind: 'refund',
+      amount: -refund.amount,
+      at: refund.at,
+      description: `refund made at ${order.channel} of payment ${order.orderId}`,
+      meta: { refundId: refund.refundId, orderId: order.orderId, by: 'provider' },
+    };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (await getItem(refundKey(refund.refundId))) return 'duplicate';
+      const current = await this.order(order.orderId);
+      if (!current || refundableRemainder(current) < refund.amount) return 'not_refundable';
+      const refunded = current.refunded + refund.amount;
+      const stored = await this.readAccountAt(order.tenantId, refund.at);
+      const { actions, outbox } = await this.accountActions(stored, [entry], refund.at);
+      actions.push(
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...refundKey(refund.refundId),
+              type: 'refund',
+              ...record,
+              settledAt: refund.at,
+              settledBy: { by: 'provider', reason: 'refund made at the provider, verified notification' },
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.table,
+            Key: orderKey(order.orderId),
+            UpdateExpression: 'SET refunded = :r, #s = :s, version = version + :one',
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':r': refunded,
+              ':s': statusAfterRefund(current, refunded),
+              ':one': 1,
+              ':v': current.version,
+            },
+          },
+        },
+      );
+      if (await this.commit(actions, outbox)) return 'recorded';
+      await backoff(attempt);
+    }
+    throw new Error(`provider refund ${refund.refundId}: the account stayed busy`);
   }
 
   async settleRefund(

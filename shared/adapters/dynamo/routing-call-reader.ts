@@ -34,8 +34,12 @@ const SNAPSHOT_SK = 'SNAPSHOT';
 const ACCOUNT_SK = 'ACCOUNT';
 const MAX_ENTRIES = 10_000;
 
-function toAccount(item: Record<string, unknown> | undefined): AccountStatus | undefined {
-  if (!item) return undefined;
+/**
+ * A tenant's account as call setup sees it. No item is an account never written: nothing paid in yet (as
+ * the ledger and /v1/account read it), so nothing pays a minute; undefined is kept for a read that failed.
+ */
+function toAccount(item: Record<string, unknown> | undefined): AccountStatus {
+  if (!item) return { balance: 0, spendToday: 0, status: 'active' };
   return {
     balance: Number(item.balance ?? 0),
     spendDay: typeof item.spendDay === 'string' ? item.spendDay : undefined,
@@ -158,7 +162,7 @@ export class CallReader implements CallReads {
     return toSnapshot(item);
   }
 
-  private async getAccount(tenantId: string, abortSignal: AbortSignal): Promise<AccountStatus | undefined> {
+  private async getAccount(tenantId: string, abortSignal: AbortSignal): Promise<AccountStatus> {
     const item = await this.options.reads.get(
       this.options.ledgerTable(),
       { pk: `ACCT#${tenantId}`, sk: ACCOUNT_SK },
@@ -183,6 +187,8 @@ export class CallReader implements CallReads {
       for (const item of out.responses[ledger] ?? []) account = toAccount(item);
       request = out.unprocessed;
     }
+    // Read and not there (its key was not left unprocessed): an account never written.
+    if (account === undefined && !request[ledger]) account = toAccount(undefined);
     return { snapshot, account };
   }
 }

@@ -184,13 +184,17 @@ export class LocalPaymentProviders implements PaymentsPort {
     return { request, tradeNo };
   }
 
-  /** A signed refund result for a refund the provider was asked for. */
+  /**
+   * A signed refund result for a refund the provider was asked for: paid out (true), failed for good
+   * (false: Alipay REFUND_FAIL, WeChat Pay CLOSED) or, WeChat Pay only, held for manual handling ('abnormal').
+   */
   refundNotification(
     refund: RefundRequest,
     channel: NotifyingChannel,
-    succeeded: boolean,
+    outcome: boolean | 'abnormal',
     at: Date,
   ): NotificationRequest {
+    const succeeded = outcome === true;
     if (channel === 'alipay') {
       const fields: Record<string, string> = {
         notify_time: isoToAlipayTime(at.toISOString()),
@@ -217,8 +221,9 @@ export class LocalPaymentProviders implements PaymentsPort {
         body: new URLSearchParams(fields).toString(),
       };
     }
+    const wechatRefundStatus = succeeded ? 'SUCCESS' : outcome === 'abnormal' ? 'ABNORMAL' : 'CLOSED';
     return this.wechatNotification(
-      succeeded ? 'REFUND.SUCCESS' : 'REFUND.ABNORMAL',
+      `REFUND.${wechatRefundStatus}`,
       'refund',
       {
         mchid: this.wechatConfig.mchId,
@@ -226,7 +231,7 @@ export class LocalPaymentProviders implements PaymentsPort {
         transaction_id: refund.tradeNo,
         out_refund_no: refund.refundId,
         refund_id: `5030${refund.refundId}`,
-        refund_status: succeeded ? 'SUCCESS' : 'ABNORMAL',
+        refund_status: wechatRefundStatus,
         success_time: at.toISOString().replace('.000Z', '+00:00'),
         user_received_account: '支付用户零钱',
         amount: {

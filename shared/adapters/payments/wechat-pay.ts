@@ -83,6 +83,7 @@ function readResource(eventType: string, r: Record<string, unknown>): VerifiedNo
       refundId: str(r.out_refund_no),
       amount: amount.refund,
       succeeded: eventType === 'REFUND.SUCCESS' && r.refund_status === 'SUCCESS',
+      held: eventType === 'REFUND.ABNORMAL' || r.refund_status === 'ABNORMAL',
       merchantId: str(r.mchid),
     };
   }
@@ -264,7 +265,8 @@ export class WechatPayProvider extends WechatPayNotifications implements Notifyi
       },
       this.now(),
     );
-    return answer.status === 'CLOSED' || answer.status === 'ABNORMAL' ? 'refused' : 'requested';
+    // ABNORMAL is not a no: WeChat Pay holds the money until it is handled by hand, then reports the result.
+    return answer.status === 'CLOSED' ? 'refused' : 'requested';
   }
 
   /**

@@ -10,6 +10,7 @@
  * so the monthly run later finds them already posted and changes nothing.
  */
 import { localDateOf } from '../../domain/billing/calendar.js';
+import { suspendedFrom } from '../../domain/billing/contracts.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import {
   decide,
@@ -87,14 +88,16 @@ async function contractChanges(
   const zone = (contract.timeZone as string | undefined) ?? deps.config.timeZone;
   const today = localDateOf(at, zone);
   const suspensions = [...((contract.suspensions as { from: string; to?: string }[] | undefined) ?? [])];
-  const close = (list: typeof suspensions) => list.map((s) => (s.to === undefined ? { ...s, to: today } : s));
+  // A suspension that ends before a whole day went without service leaves no suspended day.
+  const close = (list: typeof suspensions) =>
+    list.map((s) => (s.to === undefined ? { ...s, to: today } : s)).filter((s) => (s.to ?? today) > s.from);
   let changed: Record<string, unknown> | undefined;
   const to = transition.state.status;
   if (to === 'active' && contract.status === 'pending') {
     // Rent is owed from the day the number works, not from its approval.
     changed = { status: 'active', serviceFrom: today, activatedAt: at };
   } else if (to === 'suspended') {
-    changed = { suspensions: [...suspensions, { from: today }] };
+    changed = { suspensions: [...suspensions, { from: suspendedFrom(at, zone) }] };
   } else if (transition.from === 'suspended' && to === 'active') {
     changed = { suspensions: close(suspensions) };
   } else if (contract.status === 'pending' && transition.state.tenantId === undefined) {

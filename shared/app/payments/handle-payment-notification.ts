@@ -8,11 +8,14 @@
  * provider's failure answer and is logged and counted; a notification of money we cannot attribute
  * (amount or currency mismatch, an unknown order, a second payment of a paid order) is parked for
  * operators. A repeat of a credited notification is answered success and changes nothing. Refund results
- * are verified the same way and settle the refund they name.
+ * are verified the same way and settle the refund they name (one the provider holds for manual handling
+ * stays pending, parked for operators); a refund we never requested (made in the provider's console) is
+ * debited from the balance, since the payer has the money back.
  */
 import {
   type NotifyingChannel,
   paymentMismatch,
+  refundableRemainder,
   type VerifiedPayment,
   type VerifiedRefund,
 } from '../../domain/payments/payments.js';
@@ -122,16 +125,68 @@ async function settleRefund(
   now: Date,
 ): Promise<HandledNotification> {
   const detail = { orderId: result.orderId, refundId: result.refundId, amount: result.amount };
-  const refund = await deps.store.refund(result.refundId);
-  if (!refund || refund.orderId !== result.orderId || refund.channel !== provider.channel)
-    return reject(deps, provider, 'unknown_refund', detail);
-  if (refund.amount !== result.amount) return reject(deps, provider, 'refund_amount_mismatch', detail);
   const merchant = await provider.merchant();
   if (
     result.merchantId !== merchant.merchantId ||
     (result.appId !== undefined && result.appId !== merchant.appId)
   )
     return reject(deps, provider, 'merchant_mismatch', detail);
+  const refund = await deps.store.refund(result.refundId);
+  if (!refund) return recordProviderRefund(deps, provider, result, now);
+  if (refund.orderId !== result.orderId || refund.channel !== provider.channel)
+    return reject(deps, provider, 'unknown_refund', detail);
+  if (refund.amount !== result.amount) return reject(deps, provider, 'refund_amount_mismatch', detail);
+  // Variation: held by the provider for manual handling: still on its way, so it stays pending (debited and
+  // reserved), parked so operators handle it at the provider; its final result settles it.
+  if (result.held && !result.succeeded) {
+    await deps.store.park({
+      channel: provider.channel,
+      reason: 'refund_abnormal',
+      orderId: result.orderId,
+      // Parked once per refund (the provider retries it): its own number stands in the trade's place.
+      tradeNo: `refund:${result.refundId}`,
+      amount: result.amount,
+      at: now.toISOString(),
+      detail: { refundId: result.refundId, tenantId: refund.tenantId },
+    });
+    deps.monitor.notificationRejected(provider.channel, 'refund_abnormal', { ...detail, parked: true });
+    return { outcome: 'parked', reason: 'refund_abnormal', answer: provider.answer(true) };
+  }
   const settled = await deps.store.settleRefund(refund, result.succeeded, now.toISOString());
   return { outcome: settled === 'settled' ? 'refund_settled' : 'duplicate', answer: provider.answer(true) };
+}
+
+/**
+ * Variation: a refund we never asked for (made in the provider's merchant console). The payer has the money
+ * back, so the balance loses it, or the tenant would spend or refund it a second time. A failed one moved
+ * nothing; one of an order not of this channel is refused; more than the order still holds is parked.
+ */
+async function recordProviderRefund(
+  deps: HandleNotificationDeps,
+  provider: NotifyingProvider,
+  result: VerifiedRefund,
+  now: Date,
+): Promise<HandledNotification> {
+  const detail = { orderId: result.orderId, refundId: result.refundId, amount: result.amount };
+  if (!result.succeeded || result.held) return { outcome: 'ignored', answer: provider.answer(true) };
+  const order = await deps.store.order(result.orderId);
+  if (!order || order.channel !== provider.channel) return reject(deps, provider, 'unknown_refund', detail);
+  const at = now.toISOString();
+  const recorded =
+    result.amount > 0 && result.amount <= refundableRemainder(order)
+      ? await deps.store.recordProviderRefund(order, { refundId: result.refundId, amount: result.amount, at })
+      : 'not_refundable';
+  if (recorded === 'not_refundable') {
+    await deps.store.park({
+      channel: provider.channel,
+      reason: 'refund_exceeds_order',
+      orderId: result.orderId,
+      tradeNo: `refund:${result.refundId}`,
+      amount: result.amount,
+      at,
+      detail: { refundId: result.refundId, tenantId: order.tenantId, refundable: refundableRemainder(order) },
+    });
+    return reject(deps, provider, 'refund_exceeds_order', detail, 'parked');
+  }
+  return { outcome: recorded === 'recorded' ? 'refund_settled' : 'duplicate', answer: provider.answer(true) };
 }

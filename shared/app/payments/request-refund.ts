@@ -8,9 +8,12 @@
 import { conflict, DomainError } from '../../domain/errors.js';
 import { allocateRefund, refundableTotal } from '../../domain/payments/payments.js';
 import type { PaymentStore, PaymentsPort, RefundRecord } from '../../ports/payments.js';
+import type { PrepaidFunds } from '../../ports/prepaid-funds.js';
 
 export interface RequestRefundDeps {
   readonly store: PaymentStore;
+  /** The balance and all promotional credit ever given, read together (a promotional credit moves both). */
+  readonly funds: Pick<PrepaidFunds, 'read'>;
   readonly payments: PaymentsPort;
   readonly onRequestFailed?: (refund: RefundRecord, error: unknown) => void;
 }
@@ -32,12 +35,11 @@ export async function requestRefund(
   const earlier = await deps.store.refundRequest(input.tenantId, input.requestId);
   if (earlier) return { refunds: earlier, duplicate: true };
   for (let attempt = 0; attempt < 5; attempt++) {
-    const [orders, balance, nonRefundable] = await Promise.all([
+    const [orders, funds] = await Promise.all([
       deps.store.paidOrders(input.tenantId),
-      deps.store.balance(input.tenantId, input.now),
-      deps.store.nonRefundableCredited(input.tenantId),
+      deps.funds.read(input.tenantId),
     ]);
-    const limit = refundableTotal(orders, balance, nonRefundable);
+    const limit = refundableTotal(orders, funds.balance, funds.nonRefundableCredited);
     const amount = input.amount === 'all_refundable' ? limit : input.amount;
     // Variation: nothing left to refund at cancellation is not an error.
     if (input.amount === 'all_refundable' && amount === 0) return { refunds: [], duplicate: false };
@@ -56,13 +58,14 @@ export async function requestRefund(
       allocations,
       input.now.toISOString(),
       input.by,
+      funds.accountVersion,
     );
     if (started === 'duplicate')
       return {
         refunds: (await deps.store.refundRequest(input.tenantId, input.requestId)) ?? [],
         duplicate: true,
       };
-    // Variation: the account or an order moved between the read and the write: read again.
+    // Variation: the account (a call charged, a fee) or an order moved since the read: read again.
     if (started === 'conflict') continue;
     const byOrder = new Map(orders.map((o) => [o.orderId, o]));
     for (const refund of started) {

@@ -12,6 +12,7 @@ import {
   localDateOf,
   monthOf,
   nextMonth,
+  startOfLocalDate,
 } from './calendar.js';
 import { pricedFor } from './tariffs.js';
 import type { BillingContract, DateRange } from './types.js';
@@ -84,9 +85,19 @@ export interface LifecycleRow {
 }
 
 /**
- * Suspensions and the end of service from the number's lifecycle history: a suspension runs from the day
- * of `suspend` (retention charged) to the day of `resume` (rent charged); service ends the day the number
- * is cancelled (or quarantined).
+ * The first day a suspension made at `at` keeps from rent: a day is a suspended day (retention, no rent)
+ * only when the number gave no service at all that day, so a suspension after a day's first instant starts
+ * the next day. Otherwise a number suspended each night and resumed each morning would never pay rent.
+ */
+export function suspendedFrom(at: string, zone: string): LocalDate {
+  const day = localDateOf(at, zone);
+  return Date.parse(at) === startOfLocalDate(day, zone).getTime() ? day : addDays(day, 1);
+}
+
+/**
+ * Suspensions and the end of service from the number's lifecycle history: a suspension runs from the first
+ * whole day after `suspend` (suspendedFrom; retention charged) to the day of `resume` (rent charged);
+ * service ends the day the number is cancelled (or quarantined).
  */
 export function withHistory(contract: BillingContract, history: readonly LifecycleRow[]): BillingContract {
   const rows = history
@@ -97,7 +108,7 @@ export function withHistory(contract: BillingContract, history: readonly Lifecyc
   let serviceTo = contract.serviceTo;
   for (const h of rows) {
     const day = localDateOf(h.at, contract.timeZone);
-    if (h.to === 'suspended' && open === undefined) open = day;
+    if (h.to === 'suspended' && open === undefined) open = suspendedFrom(h.at, contract.timeZone);
     else if (h.from === 'suspended' && open !== undefined) {
       if (day > open) suspensions.push({ from: open, to: day });
       open = undefined;

@@ -93,6 +93,11 @@ export interface VerifiedRefund {
   readonly refundId: string;
   readonly amount: number;
   readonly succeeded: boolean;
+  /**
+   * Not paid out yet and not failed either: the provider holds the money until someone handles it by hand
+   * (WeChat Pay ABNORMAL, the payer's card refused it), then reports the final result.
+   */
+  readonly held?: boolean;
   readonly appId?: string;
   readonly merchantId: string;
 }
