@@ -139,21 +139,34 @@ async function settleRefund(
   // Variation: held by the provider for manual handling: still on its way, so it stays pending (debited and
   // reserved), parked so operators handle it at the provider; its final result settles it.
   if (result.held && !result.succeeded) {
-    await deps.store.park({
-      channel: provider.channel,
-      reason: 'refund_abnormal',
-      orderId: result.orderId,
-      // Parked once per refund (the provider retries it): its own number stands in the trade's place.
-      tradeNo: `refund:${result.refundId}`,
-      amount: result.amount,
-      at: now.toISOString(),
-      detail: { refundId: result.refundId, tenantId: refund.tenantId },
+    await parkRefund(deps, provider, 'refund_abnormal', result, now.toISOString(), {
+      tenantId: refund.tenantId,
     });
     deps.monitor.notificationRejected(provider.channel, 'refund_abnormal', { ...detail, parked: true });
     return { outcome: 'parked', reason: 'refund_abnormal', answer: provider.answer(true) };
   }
   const settled = await deps.store.settleRefund(refund, result.succeeded, now.toISOString());
   return { outcome: settled === 'settled' ? 'refund_settled' : 'duplicate', answer: provider.answer(true) };
+}
+
+/** A refund result parked for operators, once per refund (the provider retries it): its number is the key. */
+function parkRefund(
+  deps: HandleNotificationDeps,
+  provider: NotifyingProvider,
+  reason: string,
+  result: VerifiedRefund,
+  at: string,
+  detail: Record<string, unknown>,
+) {
+  return deps.store.park({
+    channel: provider.channel,
+    reason,
+    orderId: result.orderId,
+    tradeNo: `refund:${result.refundId}`,
+    amount: result.amount,
+    at,
+    detail: { refundId: result.refundId, ...detail },
+  });
 }
 
 /**
@@ -177,14 +190,9 @@ async function recordProviderRefund(
       ? await deps.store.recordProviderRefund(order, { refundId: result.refundId, amount: result.amount, at })
       : 'not_refundable';
   if (recorded === 'not_refundable') {
-    await deps.store.park({
-      channel: provider.channel,
-      reason: 'refund_exceeds_order',
-      orderId: result.orderId,
-      tradeNo: `refund:${result.refundId}`,
-      amount: result.amount,
-      at,
-      detail: { refundId: result.refundId, tenantId: order.tenantId, refundable: refundableRemainder(order) },
+    await parkRefund(deps, provider, 'refund_exceeds_order', result, at, {
+      tenantId: order.tenantId,
+      refundable: refundableRemainder(order),
     });
     return reject(deps, provider, 'refund_exceeds_order', detail, 'parked');
   }
