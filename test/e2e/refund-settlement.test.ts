@@ -76,6 +76,15 @@ describe('a bank-transfer refund failure above the approval amount', () => {
     expect(await balance()).toBe(300_000);
 
     const confirmation = `/v1/refunds/${refundId}/settlement/confirmation`;
+    const malformed = await api.request('POST', '/v1/refunds/not-a-refund/settlement/confirmation', {
+      token: tokens.op2,
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.field).toBe('refundId');
+    const unknown = await api.request('POST', `/v1/refunds/R${'0'.repeat(24)}/settlement/confirmation`, {
+      token: tokens.op2,
+    });
+    expect(unknown.status).toBe(404);
     const byTenant = await api.request('POST', confirmation, { token: tokens.admin });
     expect(byTenant.status).toBe(403);
     const byProposer = await api.request('POST', confirmation, { token: tokens.op1 });
