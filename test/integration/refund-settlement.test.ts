@@ -4,6 +4,7 @@
  * proposes it and a second, different operator's confirmation returns the money, once, however many confirm
  * at the same time. A success, and anything at or below the approval amount, stays one operator's.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPaymentStore } from '../../shared/adapters/dynamo/payment-store.js';
 import { dynamoPrepaidFunds } from '../../shared/adapters/dynamo/prepaid-funds.js';
@@ -144,6 +145,30 @@ describe('a refund failure above the approval amount', () => {
     await expect(confirm(refund.refundId, 'op2')).rejects.toMatchObject({ code: 'refund_paid_out' });
     expect(await balanceOf('int-s3')).toBe(500_000);
     expect(await store.order(order.orderId)).toMatchObject({ refundPending: 0, refunded: 1_100_000 });
+  });
+});
+
+describe('concurrent confirmations, whatever the amount and whoever confirms', () => {
+  it('return the refund to the balance exactly once when another operator than the proposer is among them', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        // Paid 2,000,000; the refund is above the approval amount, up to all of it.
+        fc.integer({ min: THRESHOLD + 1, max: 2_000_000 }),
+        fc.array(fc.constantFrom('op1', 'op2', 'op3'), { minLength: 1, maxLength: 6 }),
+        async (amount, confirmers) => {
+          const tenantId = `int-sp${++run}`;
+          const { refund } = await pendingBankRefund(tenantId, 2_000_000, amount);
+          await settle(refund.refundId, 'op1', false);
+          const results = await Promise.allSettled(confirmers.map((op) => confirm(refund.refundId, op)));
+          const settled = results.filter((r) => r.status === 'fulfilled' && r.value.outcome === 'settled');
+          const another = confirmers.some((op) => op !== 'op1');
+          expect(settled).toHaveLength(another ? 1 : 0);
+          expect(await balanceOf(tenantId)).toBe(another ? 2_000_000 : 2_000_000 - amount);
+        },
+      ),
+      { numRuns: 6 },
+    );
   });
 });
 
