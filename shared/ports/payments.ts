@@ -123,6 +123,14 @@ export interface RefundRecord {
   readonly status: 'pending' | 'succeeded' | 'failed';
   readonly requestedAt: string;
   readonly requestedBy: string;
+  /** A failure above the approval amount one operator recorded; it waits for a second operator. */
+  readonly failureProposal?: RefundFailureProposal;
+}
+
+export interface RefundFailureProposal {
+  readonly by: string;
+  readonly reason: string;
+  readonly at: string;
 }
 
 /** The money-moving writes: each one transaction with its ledger entry and the account's new state. */
@@ -157,9 +165,17 @@ export interface PaymentLedger {
     refund: RefundRecord,
     succeeded: boolean,
     at: string,
-    /** Who recorded the result and why (operators settling bank refunds). */
-    by?: { readonly by: string; readonly reason: string },
+    /** Who recorded the result and why (operators settling bank refunds; who proposed a large failure). */
+    by?: { readonly by: string; readonly reason: string; readonly proposedBy?: string },
   ): Promise<'settled' | 'duplicate'>;
+  /**
+   * Records a failure proposal on a pending refund, moving no money: 'already_proposed' when one is there,
+   * 'not_pending' once the refund has its result.
+   */
+  proposeRefundFailure(
+    refundId: string,
+    proposal: RefundFailureProposal,
+  ): Promise<'proposed' | 'already_proposed' | 'not_pending'>;
 }
 
 export interface PaymentStore extends PaymentLedger {

@@ -13,7 +13,7 @@ import { listPaymentOrders } from '../app/payments/list-payment-orders.js';
 import { reconcilePayments } from '../app/payments/reconcile-payments.js';
 import { type RequestRefundInput, requestRefund } from '../app/payments/request-refund.js';
 import { retryPendingRefunds } from '../app/payments/retry-pending-refunds.js';
-import { settleRefundByOperator } from '../app/payments/settle-refund-by-operator.js';
+import { confirmRefundFailure, settleRefundByOperator } from '../app/payments/settle-refund-by-operator.js';
 import { numbersConfig } from '../domain/numbers/config.js';
 import { DEFAULT_CREDIT_APPROVAL_FEN, type NotifyingChannel } from '../domain/payments/payments.js';
 import { localDay } from '../domain/zoned-time.js';
@@ -152,7 +152,13 @@ export const payments = {
     );
   },
   settleRefundByOperator(input: Parameters<typeof settleRefundByOperator>[1]) {
-    return settleRefundByOperator({ store: paymentStore() }, input);
+    return settleRefundByOperator(
+      { store: paymentStore(), approvalThreshold: creditApprovalThreshold() },
+      input,
+    );
+  },
+  confirmRefundFailure(input: Parameters<typeof confirmRefundFailure>[1]) {
+    return confirmRefundFailure({ store: paymentStore() }, input);
   },
   pendingRefunds(now: Date, limit: number) {
     // Every refund requested up to now (included).

@@ -16,6 +16,7 @@ const MONEY_MOVERS: Readonly<Record<string, string>> = {
   approveCredit: 'an approved operator credit',
   requestRefund: 'a refund debits the balance',
   settleRefund: 'a failed refund gives the money back',
+  confirmRefundFailure: 'a confirmed refund failure gives the money back',
   resolveParkedCall: 'charges a parked call',
   alipayNotify: 'a payment or refund result',
   wechatPayNotify: 'a payment or refund result',

@@ -84,12 +84,13 @@ describe('work queues', () => {
     },
   );
 
-  it('sends every notification through the notifications queue: 12 API routes and 13 other functions hand over', () => {
+  it('sends every notification through the notifications queue: 13 API routes and 13 other functions hand over', () => {
     const row = WORK_QUEUES.find((q) => q.name === 'notifications');
     if (!row) throw new Error('no notifications queue');
     const senders = sendersOf(row);
     expect(senders.filter((id) => ROUTES.some((r) => r.id === id)).sort()).toEqual([
       'approveCredit',
+      'confirmRefundFailure',
       'createCredit',
       'decideApplication',
       'decideTransfer',

@@ -1,4 +1,7 @@
-/** POST /v1/refunds/{refundId}/settlement — an operator records what the bank did with a bank-transfer refund. */
+/**
+ * POST /v1/refunds/{refundId}/settlement — an operator records what the bank did with a bank-transfer refund;
+ * a large failure is only proposed (202) for a second operator.
+ */
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { settleRefundBody, settleRefundPath } from '../../../shared/http/schemas/payments.js';
 import { payments } from '../../../shared/runtime/payments.js';
@@ -15,7 +18,7 @@ export const handler = apiHandler(
       now,
     });
     return {
-      status: outcome === 'duplicate' ? 200 : 201,
+      status: outcome === 'proposed' ? 202 : outcome === 'duplicate' ? 200 : 201,
       body: { outcome, refund },
       audit: { tenantId: refund.tenantId, after: { succeeded: body.succeeded, outcome } },
     };

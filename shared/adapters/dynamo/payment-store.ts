@@ -13,7 +13,7 @@
  *   PAYPARKED#<channel>#<tradeNo>#<reason> / PARKED  gsi1 PAYMENTS#parked / <at>#… · PAYRECON#<channel>#<day> / RECON
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { LedgerEntryInput } from '../../domain/ledger/types.js';
 import {
@@ -37,6 +37,7 @@ import type {
   ParkedNotification,
   PaymentCredit,
   PaymentStore,
+  RefundFailureProposal,
   RefundRecord,
 } from '../../ports/payments.js';
 import { readAccount, type StoredAccount, type TransactItem } from './account-store.js';
@@ -642,7 +643,7 @@ export class DynamoPaymentStore implements PaymentStore {
     refund: RefundRecord,
     succeeded: boolean,
     at: string,
-    by?: { readonly by: string; readonly reason: string },
+    by?: { readonly by: string; readonly reason: string; readonly proposedBy?: string },
   ): Promise<'settled' | 'duplicate'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.refund(refund.refundId);
@@ -720,6 +721,29 @@ export class DynamoPaymentStore implements PaymentStore {
     }
     throw new Error(`refund ${refund.refundId}: the order stayed busy`);
   }
+
+  async proposeRefundFailure(
+    refundId: string,
+    proposal: RefundFailureProposal,
+  ): Promise<'proposed' | 'already_proposed' | 'not_pending'> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: refundKey(refundId),
+          UpdateExpression: 'SET failureProposal = :p',
+          ConditionExpression: '#s = :pending AND attribute_not_exists(failureProposal)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':p': proposal, ':pending': 'pending' },
+        }),
+      );
+      return 'proposed';
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const current = await this.refund(refundId);
+      return current?.status === 'pending' ? 'already_proposed' : 'not_pending';
+    }
+  }
 }
 
 function refundFromItem(item: Item): RefundRecord {
@@ -732,6 +756,7 @@ function refundFromItem(item: Item): RefundRecord {
     status: item.status as RefundRecord['status'],
     requestedAt: String(item.requestedAt),
     requestedBy: String(item.requestedBy),
+    ...(item.failureProposal ? { failureProposal: item.failureProposal as RefundFailureProposal } : {}),
   };
 }
 

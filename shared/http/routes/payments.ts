@@ -95,7 +95,20 @@ export const PAYMENT_ROUTES: readonly RouteDefinition[] = [
     tables: { ledger: 'write', ops: 'write' },
     capabilities: ['notifications'],
     summary:
-      'Operators: record what the bank did with a bank-transfer refund (paid out, or failed: the money goes back to the balance), with a reason',
+      'Operators: record what the bank did with a bank-transfer refund (paid out, or failed: the money goes back to the balance), with a reason; a failure above the credit approval amount is only proposed (202) for a second operator',
+    tag: PAYMENTS,
+  },
+  {
+    id: 'confirmRefundFailure',
+    method: 'POST',
+    path: '/v1/refunds/{refundId}/settlement/confirmation',
+    entry: 'functions/api/payments/confirm-refund-failure.ts',
+    roles: OPERATOR,
+    rateLimit: 'write',
+    tables: { ledger: 'write', ops: 'write' },
+    capabilities: ['notifications'],
+    summary:
+      'Operators: confirm a proposed refund failure (another operator than the one who proposed it): the money goes back to the balance, once',
     tag: PAYMENTS,
   },
   {

@@ -89,6 +89,7 @@ const refundRecord = z.object({
   status: z.enum(['pending', 'succeeded', 'failed']),
   requestedAt: z.string(),
   requestedBy: z.string(),
+  failureProposal: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.string() })),
 });
 
 const operatorCredit = z.object({
@@ -135,6 +136,11 @@ export const PAYMENT_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   settleRefund: {
     path: settleRefundPath,
     body: settleRefundBody,
+    response: z.object({ outcome: z.string(), refund: refundRecord }),
+  },
+  confirmRefundFailure: {
+    path: settleRefundPath,
+    status: 201,
     response: z.object({ outcome: z.string(), refund: refundRecord }),
   },
 };
