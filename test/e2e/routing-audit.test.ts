@@ -116,4 +116,41 @@ describe('routing isolation and bounds', () => {
     );
     expect(walked.status).toBe(200);
   });
+
+  it('a number only held, applied for or rejected takes no routing: nothing is stored or applied to Connect', async () => {
+    const at = '2026-11-25T00:00:00.000Z';
+    const cases = [
+      { number: '4008762221', status: 'reserved', holdExpiresAt: '2026-11-25T00:30:00.000Z' },
+      // A hold that ran out still names its holder until someone else reserves the number.
+      { number: '4008762222', status: 'reserved', holdExpiresAt: '2026-11-24T00:30:00.000Z' },
+      { number: '4008762223', status: 'applied', applicationId: 'app-x' },
+      { number: '4008762224', status: 'rejected', applicationId: 'app-y' },
+    ];
+    const writesBefore = (await api.get('/local/connect')).body.writes.length;
+    for (const c of cases) {
+      const { number, ...state } = c;
+      await put('numbers', {
+        pk: `NUM#${number}`,
+        sk: 'NUMBER',
+        type: 'number',
+        number,
+        segment: '4008',
+        tenantId: 'new-owner',
+        version: 1,
+        ...state,
+      });
+      const stored = await api.put(`/v1/numbers/${number}/routing`, ENTERPRISE_INPUT, admin);
+      expect(stored.status, `${c.status} ${number}`).toBe(409);
+      expect(stored.body.error?.code).toBe('number_not_routable');
+      const applied = await api.post(`/v1/numbers/${number}/routing/apply`, undefined, admin);
+      expect(applied.status).toBe(409);
+      const tested = await api.post(
+        `/v1/numbers/${number}/routing/test-calls`,
+        { caller: '+861066661234', at },
+        admin,
+      );
+      expect(tested.status).toBe(409);
+    }
+    expect((await api.get('/local/connect')).body.writes).toHaveLength(writesBefore);
+  });
 });

@@ -10,7 +10,7 @@
  * configured are forgotten (left in Connect unused); no access number yet → no snapshot.
  */
 import { createHash } from 'node:crypto';
-import { conflict, notFound } from '../../domain/errors.js';
+import { conflict } from '../../domain/errors.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
 import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
@@ -22,6 +22,7 @@ import type {
   RoutingProfileSpec,
   TelephonyPort,
 } from '../../ports/telephony.js';
+import { ownedNumber } from './owned-number.js';
 import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
 
 export interface ApplyChange {
@@ -93,9 +94,7 @@ export async function applyRouting(
 ): Promise<ApplyResult> {
   const { routing: store, telephony } = deps;
   const { number, tenantId, at } = request;
-  const facts = await store.numberFacts(number);
-  if (!facts || facts.tenantId !== tenantId)
-    throw notFound('number_not_found', `no number ${number} in your account`);
+  const facts = await ownedNumber(store, number, tenantId);
   const stored = await store.config(number, request.configVersion);
   // A configuration a previous owner left (its hand-over not yet cleared) is never the caller's to apply.
   if (!stored || stored.tenantId !== tenantId)
