@@ -153,4 +153,22 @@ describe('routing isolation and bounds', () => {
     }
     expect((await api.get('/local/connect')).body.writes).toHaveLength(writesBefore);
   });
+
+  it('a test call dials nothing, arms nothing and charges nothing', async () => {
+    expect((await api.put(`/v1/numbers/${NUMBER}/routing`, ENTERPRISE_INPUT, admin)).status).toBe(200);
+    const before = (await api.get('/local/connect')).body;
+    for (let i = 0; i < 5; i++) {
+      const walked = await api.post(
+        `/v1/numbers/${NUMBER}/routing/test-calls`,
+        { caller: '+862161234567', at: '2026-11-25T02:00:00.000Z', keys: ['2', '1'] },
+        admin,
+      );
+      expect(walked.status).toBe(200);
+      expect(walked.body.outcome).toMatchObject({ kind: 'transferred', destination: '+8613910001234' });
+    }
+    const after = (await api.get('/local/connect')).body;
+    expect(after.writes).toHaveLength(before.writes.length);
+    expect(after.callLimits).toEqual(before.callLimits);
+    expect((await api.get('/v1/account', admin)).body.balance).toBe(100_000);
+  });
 });
