@@ -171,4 +171,47 @@ describe('routing isolation and bounds', () => {
     expect(after.callLimits).toEqual(before.callLimits);
     expect((await api.get('/v1/account', admin)).body.balance).toBe(100_000);
   });
+
+  it('renaming queues on every apply recycles the Connect queues it no longer uses: none pile up', async () => {
+    const ofNumber = (names: Record<string, unknown>, prefix: string) =>
+      Object.keys(names).filter((n) => n.startsWith(`${prefix}-${NUMBER}-`));
+    const start = Date.parse((await api.get('/local/clock')).body.now);
+    for (let round = 0; round < 5; round++) {
+      // A minute apart: apply is an `expensive` request (20 a minute).
+      await api.setClock(new Date(start + (round + 1) * 60_000).toISOString());
+      const queues = [0, 1, 2].map((i) => ({
+        id: `r${round}q${i}`,
+        name: `Desk ${i}`,
+        agentGroup: `g${round}`,
+      }));
+      const stored = await api.put(
+        `/v1/numbers/${NUMBER}/routing`,
+        {
+          ...ENTERPRISE_INPUT,
+          queues,
+          menus: {},
+          defaultDestination: { type: 'queue', queueId: 'r0q0'.replace('0', `${round}`) },
+        },
+        admin,
+      );
+      expect(stored.status).toBe(200);
+      const applied = await api.post(`/v1/numbers/${NUMBER}/routing/apply`, undefined, admin);
+      expect(applied.body, JSON.stringify(applied.body)).toMatchObject({ status: 'applied' });
+    }
+    const connect = (await api.get('/local/connect')).body;
+    // 3 queues and their VIP twins, one routing profile: what the last configuration uses, nothing more.
+    expect(ofNumber(connect.queues, 'q400').sort()).toEqual(
+      ['r4q0', 'r4q0-vip', 'r4q1', 'r4q1-vip', 'r4q2', 'r4q2-vip'].map((q) => `q400-${NUMBER}-${q}`),
+    );
+    expect(ofNumber(connect.routingProfiles, 'rp400')).toEqual([`rp400-${NUMBER}-g4`]);
+    const walked = await api.post(
+      `/v1/numbers/${NUMBER}/routing/test-calls`,
+      { caller: '+862161234567', at: '2026-11-25T02:00:00.000Z', source: 'applied' },
+      admin,
+    );
+    expect(walked.body.outcome).toMatchObject({
+      kind: 'queued',
+      queueArn: connect.queues[`q400-${NUMBER}-r4q0`].arn,
+    });
+  });
 });
