@@ -151,6 +151,26 @@ describe('routing isolation and bounds', () => {
       );
       expect(tested.status).toBe(409);
     }
+    // Cancelled, quarantined, or transferred to another tenant: not the former owner's to route at all.
+    const gone = [
+      { number: '4008762225', status: 'cancelled', previousTenantId: 'new-owner' },
+      { number: '4008762226', status: 'quarantined', previousTenantId: 'new-owner' },
+      { number: '4008762227', status: 'active', tenantId: 'someone-else', accessNumber: '+6531582227' },
+    ];
+    for (const { number, ...state } of gone) {
+      await put('numbers', {
+        pk: `NUM#${number}`,
+        sk: 'NUMBER',
+        type: 'number',
+        number,
+        segment: '4008',
+        version: 3,
+        ...state,
+      });
+      const stored = await api.put(`/v1/numbers/${number}/routing`, ENTERPRISE_INPUT, admin);
+      expect(stored.status, `${state.status} ${number}`).toBe(404);
+      expect((await api.post(`/v1/numbers/${number}/routing/apply`, undefined, admin)).status).toBe(404);
+    }
     expect((await api.get('/local/connect')).body.writes).toHaveLength(writesBefore);
   });
 
