@@ -129,14 +129,25 @@ export async function applyRouting(
   // Resources no longer configured, by kind: a new queue or routing profile takes one over (renamed)
   // rather than creating one more, so renaming queues apply after apply never piles up Connect resources
   // (an instance's queues and profiles are a quota all tenants share).
+  // One still recorded under the key it was taken over from (an apply that stopped between the two
+  // records) is in use, never a spare.
   const planned = new Set(plan.map((s) => s.key));
-  const reusable = (kind: string) => kind === 'queue' || kind === 'routingProfile';
-  const spares = Object.entries(applied.resources).filter(
-    ([key, r]) => !planned.has(key) && reusable(r.kind),
+  const inUse = new Set(
+    plan.flatMap((s) => {
+      const r = applied.resources[s.key];
+      return r && !r.retired ? [r.id] : [];
+    }),
   );
+  const spares = Object.entries(applied.resources).filter(
+    ([key, r]) =>
+      !planned.has(key) && (r.kind === 'queue' || r.kind === 'routingProfile') && !inUse.has(r.id),
+  );
+  const taken = new Set<string>();
   const takeSpare = (kind: string) => {
     const index = spares.findIndex(([, r]) => r.kind === kind);
-    return index < 0 ? undefined : spares.splice(index, 1)[0];
+    const spare = index < 0 ? undefined : spares.splice(index, 1)[0];
+    if (spare) taken.add(spare[0]);
+    return spare;
   };
   for (const step of plan) {
     const spec = step.spec(ids);
@@ -188,15 +199,15 @@ export async function applyRouting(
   }
   // Resources no longer configured and not taken over stay in Connect unused (deleting queues that may
   // still hold contacts is an operator's decision), kept as retired for the next apply to take over.
-  for (const [key, resource] of spares) {
-    if (resource.retired) continue;
-    await store.saveAppliedResource(number, key, { ...resource, retired: true });
-    changes.push({ key, kind: resource.kind, change: 'removed' });
-  }
+  const retiring = new Set(spares.map(([key]) => key));
   for (const [key, resource] of Object.entries(applied.resources)) {
-    if (planned.has(key) || reusable(resource.kind)) continue;
-    await store.saveAppliedResource(number, key, undefined);
-    changes.push({ key, kind: resource.kind, change: 'removed' });
+    if (planned.has(key) || taken.has(key) || (retiring.has(key) && resource.retired)) continue;
+    await store.saveAppliedResource(
+      number,
+      key,
+      retiring.has(key) ? { ...resource, retired: true } : undefined,
+    );
+    if (!resource.retired) changes.push({ key, kind: resource.kind, change: 'removed' });
   }
 
   const queueArns = Object.fromEntries(
