@@ -41,6 +41,11 @@ export interface AppliedResource {
   readonly id: string;
   readonly arn: string;
   readonly kind: string;
+  /**
+   * No longer configured: kept (Connect resources are never deleted) so the next resource of its kind
+   * the number configures takes it over instead of creating one more.
+   */
+  readonly retired?: boolean;
 }
 
 export interface AppliedState {

@@ -338,6 +338,71 @@ describe('apply routing to Connect', () => {
     );
   });
 
+  it('a queue renamed to a new id takes over the one it replaces (renamed in Connect), never one more', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    await apply();
+    connect.resetHistory();
+    connect.on(ListRoutingProfileQueuesCommand).resolves({ RoutingProfileQueueConfigSummaryList: [] });
+    const desk = normaliseConfig({
+      ...ENTERPRISE_INPUT,
+      queues: [{ id: 'desk', name: 'Desk', agentGroup: 'sales-team' }],
+      menus: {},
+      defaultDestination: { type: 'queue', queueId: 'desk' },
+    });
+    await putConfig(number, 'acme', desk, '2026-11-25T03:00:00Z');
+    const result = await apply();
+    expect(connect.commandCalls(CreateQueueCommand)).toHaveLength(0);
+    expect(connect.commandCalls(UpdateQueueNameCommand).map((c) => c.args[0].input)).toMatchObject([
+      { QueueId: `q-q400-${number}-sales`, Name: `q400-${number}-desk` },
+      { QueueId: `q-q400-${number}-sales-vip`, Name: `q400-${number}-desk-vip` },
+    ]);
+    expect(result.changes.map((c) => `${c.change}:${c.key}`)).toEqual([
+      'removed:queue:sales',
+      'created:queue:desk',
+      'removed:queue:sales:vip',
+      'created:queue:desk:vip',
+    ]);
+    // The profile's queues are the same Connect queues: the profile is unchanged.
+    expect(result.unchanged).toContain('profile:sales-team');
+  });
+
+  it('an apply stopped between taking a queue over and forgetting its old key never hands it out twice', async () => {
+    await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
+    await apply();
+    connect.on(ListRoutingProfileQueuesCommand).resolves({ RoutingProfileQueueConfigSummaryList: [] });
+    const twoDesks = normaliseConfig({
+      ...ENTERPRISE_INPUT,
+      queues: [
+        { id: 'desk', name: 'Desk', agentGroup: 'sales-team' },
+        { id: 'desk2', name: 'Desk 2', agentGroup: 'sales-team' },
+      ],
+      menus: {},
+      defaultDestination: { type: 'queue', queueId: 'desk' },
+    });
+    await putConfig(number, 'acme', twoDesks, '2026-11-25T03:00:00Z');
+    let failed = false;
+    const stopping = Object.create(routingStore) as typeof routingStore;
+    stopping.saveAppliedResource = async (n, key, resource) => {
+      if (!resource && key === 'queue:sales' && !failed) {
+        failed = true;
+        throw new Error('stopped');
+      }
+      return routingStore.saveAppliedResource(n, key, resource);
+    };
+    const run = () =>
+      applyRoutingUseCase(
+        { routing: stopping, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+        { number, tenantId: 'acme', at: '2026-11-25T04:00:00Z' },
+      );
+    await expect(run()).rejects.toThrow('stopped');
+    await run();
+    const resources = Object.values((await routingStore.applied(number)).resources).filter((r) => !r.retired);
+    const ids = resources.map((r) => r.id);
+    // hours, desk, desk:vip, desk2, desk2:vip, the profile, the flow: each its own Connect resource.
+    expect(resources).toHaveLength(7);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('refuses a number that is not the tenant’s, and a number with nothing to apply', async () => {
     await expect(applyRouting({ number, tenantId: 'other', telephony, at: 'x' })).rejects.toMatchObject({
       kind: 'not_found',

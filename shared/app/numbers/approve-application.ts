@@ -161,10 +161,14 @@ function activationEffect(
 
 /**
  * An approval seen again: an activation in progress is sent to the worker again, one rolled back (the number
- * approved, not activating) starts its next generation; anything else is left as it is. Answers the number.
+ * approved, not activating) starts its next generation; anything else, or a number now held under another
+ * application, is left as it is. Answers the number.
  */
 async function continueActivation(deps: NumbersDeps, app: ApplicationRecord, operator: string, at: string) {
   const number = await requireNumber(deps, app.number);
+  // An approval of long ago: the number may be held under another application by now (another tenant's,
+  // after cancellation and quarantine); it is not this approval's to activate.
+  if (number.applicationId !== app.applicationId || number.tenantId !== app.tenantId) return number;
   const previous = await deps.activations.get(app.number);
   const generation = previous?.applicationId === app.applicationId ? previous.generation : undefined;
   if (number.status === 'activating') {

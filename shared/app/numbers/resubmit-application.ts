@@ -2,9 +2,15 @@
  * A tenant sends a rejected application back to review. Primary course: the fixes (usage, industry,
  * minutes, applicant name) applied, the application complete again; it returns to the review queue and the
  * number to `applied`, in one commit, with the documents' versions and hashes frozen anew.
+ * Variation: past the rejection's fix-by date, a 409 application_expired.
  */
 import { conflict } from '../../domain/errors.js';
-import { type ApplicationRecord, applicationView, withStatus } from '../../domain/numbers/application.js';
+import {
+  type ApplicationRecord,
+  applicationView,
+  requireBeforeDeadline,
+  withStatus,
+} from '../../domain/numbers/application.js';
 import {
   commitQualification,
   offerStillPending,
@@ -30,6 +36,7 @@ export async function resubmitApplication(
   const app = await requireOwnApplication(deps, tenantId, applicationId);
   if (app.status !== 'rejected')
     throw conflict('invalid_transition', `a ${app.status} application cannot be resubmitted`);
+  requireBeforeDeadline(app, at);
   if (app.transfer) await requireOfferPending(deps, app);
   const updated = { ...app, ...changes };
   const frozenDocuments = await requireComplete(deps, updated, at);

@@ -98,7 +98,8 @@ async function contractChanges(
     changed = { status: 'active', serviceFrom: today, activatedAt: at };
   } else if (to === 'suspended') {
     changed = { suspensions: [...suspensions, { from: suspendedFrom(at, zone) }] };
-  } else if (transition.from === 'suspended' && to === 'active') {
+  } else if (transition.from === 'suspended') {
+    // Resumed, or under cancellation notice (which takes calls until the notice instant): service again.
     changed = { suspensions: close(suspensions) };
   } else if (contract.status === 'pending' && transition.state.tenantId === undefined) {
     // Given up before it ever went into service (an approval withdrawn): void, never billed.

@@ -5,10 +5,10 @@
  * reviewers read exactly those, whatever is uploaded later.
  * Variations: incomplete, a 400 listing what is missing; changed meanwhile, a 409 to read it again; a
  * transfer qualification whose offer has ended (before the submission or while it commits), a 409
- * transfer_offer_ended.
+ * transfer_offer_ended; past the draft's deadline, a 409 application_expired.
  */
 import { conflict } from '../../domain/errors.js';
-import { applicationView, withStatus } from '../../domain/numbers/application.js';
+import { applicationView, requireBeforeDeadline, withStatus } from '../../domain/numbers/application.js';
 import type { NumberWrite } from '../../ports/number-store.js';
 import {
   offerStillPending,
@@ -29,6 +29,7 @@ export async function submitApplication(
   const app = await requireOwnApplication(deps, tenantId, applicationId);
   if (app.status !== 'draft')
     throw conflict('invalid_transition', `a ${app.status} application cannot be submitted`);
+  requireBeforeDeadline(app, at);
   if (app.transfer) await requireOfferPending(deps, app);
   const frozenDocuments = await requireComplete(deps, app, at);
   const next = withStatus(

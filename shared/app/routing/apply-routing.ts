@@ -6,11 +6,12 @@
  * An unchanged configuration therefore makes zero Connect write calls. Runs in the routing apply worker
  * (run-routing-apply.ts), which records each step done and backs off from Connect's throttling.
  * Variations: not the tenant's number → not found; no configuration → conflict (nothing_to_apply); the
- * number's restrictions changed since the config was stored → validation error; resources no longer
- * configured are forgotten (left in Connect unused); no access number yet → no snapshot.
+ * number's restrictions changed since the config was stored → validation error; queues and routing
+ * profiles no longer configured are kept as retired (left in Connect unused) and taken over, renamed, by the
+ * next ones configured; no access number yet → no snapshot.
  */
 import { createHash } from 'node:crypto';
-import { conflict, notFound } from '../../domain/errors.js';
+import { conflict } from '../../domain/errors.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
 import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
@@ -22,6 +23,7 @@ import type {
   RoutingProfileSpec,
   TelephonyPort,
 } from '../../ports/telephony.js';
+import { ownedNumber } from './owned-number.js';
 import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
 
 export interface ApplyChange {
@@ -93,9 +95,7 @@ export async function applyRouting(
 ): Promise<ApplyResult> {
   const { routing: store, telephony } = deps;
   const { number, tenantId, at } = request;
-  const facts = await store.numberFacts(number);
-  if (!facts || facts.tenantId !== tenantId)
-    throw notFound('number_not_found', `no number ${number} in your account`);
+  const facts = await ownedNumber(store, number, tenantId);
   const stored = await store.config(number, request.configVersion);
   // A configuration a previous owner left (its hand-over not yet cleared) is never the caller's to apply.
   if (!stored || stored.tenantId !== tenantId)
@@ -126,20 +126,43 @@ export async function applyRouting(
     done.push(key);
     await request.onStep?.({ done: [...done], total: plan.length, next: plan[done.length]?.key });
   };
+  // Resources no longer configured, by kind: a new queue or routing profile takes one over (renamed)
+  // rather than creating one more, so renaming queues apply after apply never piles up Connect resources
+  // (an instance's queues and profiles are a quota all tenants share).
+  // One still recorded under the key it was taken over from (an apply that stopped between the two
+  // records) is in use, never a spare.
+  const planned = new Set(plan.map((s) => s.key));
+  const inUse = new Set(
+    plan.flatMap((s) => {
+      const r = applied.resources[s.key];
+      return r && !r.retired ? [r.id] : [];
+    }),
+  );
+  const spares = Object.entries(applied.resources).filter(
+    ([key, r]) =>
+      !planned.has(key) && (r.kind === 'queue' || r.kind === 'routingProfile') && !inUse.has(r.id),
+  );
+  const taken = new Set<string>();
+  const takeSpare = (kind: string) => {
+    const index = spares.findIndex(([, r]) => r.kind === kind);
+    const spare = index < 0 ? undefined : spares.splice(index, 1)[0];
+    if (spare) taken.add(spare[0]);
+    return spare;
+  };
   for (const step of plan) {
     const spec = step.spec(ids);
     const hash = hashOf({ kind: step.kind, spec });
     const previous = applied.resources[step.key];
-    if (previous && previous.hash === hash) {
+    if (previous && !previous.retired && previous.hash === hash) {
       ids[step.key] = previous.id;
       arns[step.key] = previous.arn;
       unchanged.push(step.key);
       await stepDone(step.key);
       continue;
     }
-    const existing: ConnectResourceRef | undefined = previous
-      ? { id: previous.id, arn: previous.arn }
-      : undefined;
+    const spare = previous ? undefined : takeSpare(step.kind);
+    const reused = previous ?? spare?.[1];
+    const existing: ConnectResourceRef | undefined = reused ? { id: reused.id, arn: reused.arn } : undefined;
     let ref: ConnectResourceRef;
     connectWrites++;
     switch (step.kind) {
@@ -161,18 +184,30 @@ export async function applyRouting(
     }
     const record: AppliedResource = { hash, id: ref.id, arn: ref.arn, kind: step.kind };
     await store.saveAppliedResource(number, step.key, record);
+    if (spare) {
+      await store.saveAppliedResource(number, spare[0], undefined);
+      if (!spare[1].retired) changes.push({ key: spare[0], kind: spare[1].kind, change: 'removed' });
+    }
     ids[step.key] = ref.id;
     arns[step.key] = ref.arn;
-    changes.push({ key: step.key, kind: step.kind, change: previous ? 'updated' : 'created' });
+    changes.push({
+      key: step.key,
+      kind: step.kind,
+      change: previous && !previous.retired ? 'updated' : 'created',
+    });
     await stepDone(step.key);
   }
-  // Resources no longer configured are forgotten (left in Connect unused; deleting queues that may still
-  // hold contacts is an operator's decision).
-  const planned = new Set(plan.map((s) => s.key));
+  // Resources no longer configured and not taken over stay in Connect unused (deleting queues that may
+  // still hold contacts is an operator's decision), kept as retired for the next apply to take over.
+  const retiring = new Set(spares.map(([key]) => key));
   for (const [key, resource] of Object.entries(applied.resources)) {
-    if (planned.has(key)) continue;
-    await store.saveAppliedResource(number, key, undefined);
-    changes.push({ key, kind: resource.kind, change: 'removed' });
+    if (planned.has(key) || taken.has(key) || (retiring.has(key) && resource.retired)) continue;
+    await store.saveAppliedResource(
+      number,
+      key,
+      retiring.has(key) ? { ...resource, retired: true } : undefined,
+    );
+    if (!resource.retired) changes.push({ key, kind: resource.kind, change: 'removed' });
   }
 
   const queueArns = Object.fromEntries(

@@ -4,7 +4,7 @@
  * the tenant's real account → report the steps, the hunt attempts and the outcome. Nothing is dialled,
  * nothing armed: the arming step only says when the stop would fall.
  * Variations: `source: applied` walks the applied snapshot instead (conflict when nothing is applied yet);
- * no configuration → not found.
+ * no configuration, or only a previous owner's → not found.
  */
 import { conflict, notFound } from '../../domain/errors.js';
 import { armCallLimitAnswer, callStopInstant } from '../../domain/routing/call-limit.js';
@@ -59,7 +59,9 @@ export async function simulateTestCall<W>(
     configVersion = Number(stored.routingVersion ?? 0);
   } else {
     const stored = await deps.routing.config(number);
-    if (!stored) throw notFound('routing_not_found', `number ${number} has no routing configuration yet`);
+    // A previous owner's configuration (its hand-over not yet cleared) is not the caller's to walk.
+    if (!stored || stored.tenantId !== tenantId)
+      throw notFound('routing_not_found', `number ${number} has no routing configuration yet`);
     const applied = await deps.routing.applied(number);
     const arn = (key: string) => applied.resources[key]?.arn ?? '';
     const queueArns = Object.fromEntries(

@@ -5,7 +5,7 @@
  */
 import { addMonths, localDateOf } from '../billing/calendar.js';
 import { isCalendarDate } from '../calendar-date.js';
-import { invalid } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import {
   type ApplicantType,
   type ApplicationStatus,
@@ -179,6 +179,20 @@ export function withStatus(
       ? { draftExpiresAt: daysAfter(event.at, fixWithinDays) }
       : {}),
   };
+}
+
+/**
+ * A draft is submitted, a rejection resubmitted, before its deadline: past it the number no longer counts
+ * as the tenant's hold (whenever the expiry job gets to withdrawing it), so a late one would hold a number
+ * past the hold limit.
+ */
+export function requireBeforeDeadline(app: ApplicationRecord, at: string): void {
+  if (app.draftExpiresAt !== undefined && at >= app.draftExpiresAt)
+    throw conflict(
+      'application_expired',
+      `the deadline of this ${app.status} application passed at ${app.draftExpiresAt}; apply again`,
+      { deadline: app.draftExpiresAt },
+    );
 }
 
 /**

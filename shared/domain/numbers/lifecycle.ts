@@ -39,6 +39,12 @@ export const BILLABLE_STATUSES: readonly NumberStatus[] = [
   'cancellation_requested',
 ];
 
+/**
+ * States in which the number is its tenant's own (approved, in service, or on its way out of it): only
+ * then may the tenant route it. A hold, an application under review or a rejected one is not ownership.
+ */
+export const OWNED_STATUSES: readonly NumberStatus[] = ['approved', 'activating', ...BILLABLE_STATUSES];
+
 export interface LifecycleState {
   readonly status: NumberStatus;
   readonly tenantId?: string;
