@@ -3,11 +3,9 @@
  * holiday-recompile job (POST /local/jobs/holiday-recompile) recompiles the applied snapshot and the local
  * Connect hours, and a simulated call through the real route-call handler then meets the holiday.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { seedActiveLine } from '../support/seeded-lines.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const NUMBER = '4008765440';
@@ -22,39 +20,11 @@ let operator: string;
 
 beforeAll(async () => {
   api = await startLocalApi({ seed: false });
-  const put = (table: 'numbers' | 'routing' | 'ledger', item: Record<string, unknown>) =>
-    dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
-  await put('numbers', {
-    pk: `NUM#${NUMBER}`,
-    sk: 'NUMBER',
-    type: 'number',
+  await seedActiveLine({
+    tenantId: 'holiday-e2e',
     number: NUMBER,
-    segment: '4008',
-    status: 'active',
-    tenantId: 'holiday-e2e',
-    accessNumber: ACCESS,
-    phoneNumberId: `pn-${NUMBER}`,
-    version: 1,
-  });
-  await put('routing', {
-    pk: `ACCESS#${ACCESS}`,
-    sk: 'SNAPSHOT',
-    type: 'routingSnapshot',
-    number400: NUMBER,
-    tenantId: 'holiday-e2e',
-    numberStatus: 'active',
-  });
-  await put('ledger', {
-    pk: 'ACCT#holiday-e2e',
-    sk: 'ACCOUNT',
-    type: 'account',
-    tenantId: 'holiday-e2e',
-    version: 1,
-    balance: 100_000,
-    spendDay: '2027-10-01',
-    spendToday: 0,
-    status: 'active',
-    lowBalanceThreshold: 0,
+    access: ACCESS,
+    account: { balance: 100_000, spendDay: '2027-10-01', spendToday: 0, status: 'active' },
   });
   admin = await api.token('holiday-e2e', ['tenant-admin']);
   operator = await api.token(undefined, ['operator']);

@@ -7,11 +7,9 @@
  *   (2026-12-31T16:00Z): the dearest minute becomes 36 + 2 = 38 fen.
  * - Each tenant starts refused for its balance, already told ("balance exhausted" sent before).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
 import { type LocalApi, payIn, startLocalApi } from '../support/local-api.js';
+import { seedActiveLine } from '../support/seeded-lines.js';
 
 const CALLER = '+862161234567';
 const LINES = {
@@ -25,45 +23,18 @@ let api: LocalApi;
 let operator: string;
 const admins = {} as Record<Tenant, string>;
 
-async function put(table: 'numbers' | 'routing' | 'ledger', item: Record<string, unknown>) {
-  await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
-}
-
 /** A tenant with one active number, refused for its balance and already told so. */
 async function seedTenant(tenantId: Tenant, account: Record<string, unknown>) {
-  const { number, access } = LINES[tenantId];
-  await put('numbers', {
-    pk: `NUM#${number}`,
-    sk: 'NUMBER',
-    type: 'number',
-    number,
-    segment: '4008',
-    status: 'active',
+  await seedActiveLine({
     tenantId,
-    accessNumber: access,
-    phoneNumberId: `pn-${number}`,
-    version: 1,
-  });
-  await put('routing', {
-    pk: `ACCESS#${access}`,
-    sk: 'SNAPSHOT',
-    type: 'routingSnapshot',
-    number400: number,
-    tenantId,
-    numberStatus: 'active',
-  });
-  await put('ledger', {
-    pk: `ACCT#${tenantId}`,
-    sk: 'ACCOUNT',
-    type: 'account',
-    tenantId,
-    version: 1,
-    spendDay: '2026-11-23',
-    spendToday: 0,
-    lowBalanceThreshold: 0,
-    alertEmails: [`${tenantId}@example.cn`],
-    balanceRefusalAlerted: true,
-    ...account,
+    ...LINES[tenantId],
+    account: {
+      spendDay: '2026-11-23',
+      spendToday: 0,
+      alertEmails: [`${tenantId}@example.cn`],
+      balanceRefusalAlerted: true,
+      ...account,
+    },
   });
 }
 

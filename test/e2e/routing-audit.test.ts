@@ -3,12 +3,10 @@
  * configure itself (a previous owner's draft stays the previous owner's), and no configuration is
  * accepted that the stores cannot hold (a DynamoDB item is at most 400 KB).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
 import { MAX_BODY_BYTES } from '../../shared/http/api-handler.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { putItem, seedActiveLine } from '../support/seeded-lines.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const NUMBER = '4008761111';
@@ -17,35 +15,14 @@ const ACCESS = '+6531581111';
 let api: LocalApi;
 let admin: string;
 
-async function put(table: 'numbers' | 'ledger' | 'routing', item: Record<string, unknown>) {
-  await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
-}
-
 beforeAll(async () => {
   api = await startLocalApi({ seed: false });
-  await put('numbers', {
-    pk: `NUM#${NUMBER}`,
-    sk: 'NUMBER',
-    type: 'number',
+  await seedActiveLine({
+    tenantId: 'new-owner',
     number: NUMBER,
-    segment: '4008',
-    status: 'active',
-    tenantId: 'new-owner',
-    accessNumber: ACCESS,
-    phoneNumberId: `pn-${NUMBER}`,
-    version: 1,
-  });
-  await put('ledger', {
-    pk: 'ACCT#new-owner',
-    sk: 'ACCOUNT',
-    type: 'account',
-    tenantId: 'new-owner',
-    version: 1,
-    balance: 100_000,
-    spendDay: '2026-11-25',
-    spendToday: 0,
-    status: 'active',
-    lowBalanceThreshold: 0,
+    access: ACCESS,
+    snapshot: false,
+    account: { balance: 100_000, spendDay: '2026-11-25', spendToday: 0, status: 'active' },
   });
   admin = await api.token('new-owner', ['tenant-admin']);
 }, 60_000);
@@ -54,7 +31,7 @@ afterAll(async () => api?.stop());
 describe('routing isolation and bounds', () => {
   it("a previous owner's draft (hand-over not yet cleared) is not the new owner's to test-call", async () => {
     // The previous owner's configuration, still stored: its answer numbers are its own staff's phones.
-    await put('routing', {
+    await putItem('routing', {
       pk: `NUM#${NUMBER}`,
       sk: 'CONFIG',
       type: 'routingConfig',
@@ -129,7 +106,7 @@ describe('routing isolation and bounds', () => {
     const writesBefore = (await api.get('/local/connect')).body.writes.length;
     for (const c of cases) {
       const { number, ...state } = c;
-      await put('numbers', {
+      await putItem('numbers', {
         pk: `NUM#${number}`,
         sk: 'NUMBER',
         type: 'number',
@@ -158,7 +135,7 @@ describe('routing isolation and bounds', () => {
       { number: '4008762227', status: 'active', tenantId: 'someone-else', accessNumber: '+6531582227' },
     ];
     for (const { number, ...state } of gone) {
-      await put('numbers', {
+      await putItem('numbers', {
         pk: `NUM#${number}`,
         sk: 'NUMBER',
         type: 'number',

@@ -3,11 +3,9 @@
  * simulated calls (POST /local/calls walks the generated flow and calls the real route-call handler) and
  * check that test-calls (POST /v1/numbers/{n}/routing/test-calls) agrees with the simulator.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamo } from '../../shared/adapters/dynamo/client.js';
-import { tableName } from '../../shared/config.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { seedActiveLine } from '../support/seeded-lines.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
 const NUMBER = '4008765432';
@@ -19,67 +17,19 @@ let api: LocalApi;
 let admin: string;
 let brokeAdmin: string;
 
-async function put(table: 'numbers' | 'ledger', item: Record<string, unknown>) {
-  await dynamo().send(new PutCommand({ TableName: tableName(table), Item: item }));
-}
-
-async function seedTenant(
-  tenantId: string,
-  number: string,
-  access: string,
-  account: Record<string, unknown>,
-) {
-  await put('numbers', {
-    pk: `NUM#${number}`,
-    sk: 'NUMBER',
-    type: 'number',
-    number,
-    segment: '4008',
-    status: 'active',
-    tenantId,
-    accessNumber: access,
-    phoneNumberId: `pn-${number}`,
-    version: 1,
-  });
-  // The numbers capability writes these snapshot fields on activation; seeded here as it would.
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName('routing'),
-      Item: {
-        pk: `ACCESS#${access}`,
-        sk: 'SNAPSHOT',
-        type: 'routingSnapshot',
-        number400: number,
-        tenantId,
-        numberStatus: 'active',
-      },
-    }),
-  );
-  await put('ledger', {
-    pk: `ACCT#${tenantId}`,
-    sk: 'ACCOUNT',
-    type: 'account',
-    tenantId,
-    version: 1,
-    lowBalanceThreshold: 0,
-    ...account,
-  });
-}
-
 beforeAll(async () => {
   api = await startLocalApi({ seed: false });
-  await seedTenant('acme-e2e', NUMBER, ACCESS, {
-    balance: 100_000,
-    spendDay: '2026-11-25',
-    spendToday: 0,
-    dailyCap: 50_000,
-    status: 'active',
+  await seedActiveLine({
+    tenantId: 'acme-e2e',
+    number: NUMBER,
+    access: ACCESS,
+    account: { balance: 100_000, spendDay: '2026-11-25', spendToday: 0, dailyCap: 50_000, status: 'active' },
   });
-  await seedTenant('broke-e2e', BROKE_NUMBER, BROKE_ACCESS, {
-    balance: -300,
-    spendDay: '2026-11-25',
-    spendToday: 0,
-    status: 'arrears',
+  await seedActiveLine({
+    tenantId: 'broke-e2e',
+    number: BROKE_NUMBER,
+    access: BROKE_ACCESS,
+    account: { balance: -300, spendDay: '2026-11-25', spendToday: 0, status: 'arrears' },
   });
   admin = await api.token('acme-e2e', ['tenant-admin']);
   brokeAdmin = await api.token('broke-e2e', ['tenant-admin']);
