@@ -10,7 +10,7 @@ import type { Notification, PublishRefusal } from '../../ports/notifications.js'
 import type { AlertOutboxPort } from '../../ports/outbox.js';
 import { TABLES } from '../../tables.js';
 import type { TransactItem } from './account-store.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { queryFirstPage } from './paging.js';
 
 const PENDING = 'OUTBOX#pending';
@@ -37,8 +37,6 @@ export function outboxPutAction(alert: Notification, at: string): TransactItem {
     },
   };
 }
-
-const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export class DynamoAlertOutbox implements AlertOutboxPort {
   async pending(limit: number): Promise<Notification[]> {
@@ -67,7 +65,7 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
       );
       return true;
     } catch (error) {
-      if (conditionFailed(error)) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -86,7 +84,7 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
       );
     } catch (error) {
       // Already marked by a concurrent flush: nothing to do.
-      if (!conditionFailed(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -124,7 +122,7 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
       );
     } catch (error) {
       // Sent or parked by a concurrent flush: nothing to do.
-      if (!conditionFailed(error)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 }

@@ -18,8 +18,8 @@ import {
   type ValueAddedFeature,
 } from '../../domain/billing/types.js';
 import type { BillingContractStore, TermEndDue } from '../../ports/billing-contracts.js';
-import { type Item, int, isConditionFailure, queryAll, scanPages, str } from './billing-dynamo.js';
-import { dynamo } from './client.js';
+import { type Item, int, queryAll, scanPages, str } from './billing-dynamo.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 /** The numbers table's index of contracts by term end (gsi3 `DUE#contract-term` / `<termEnd>#<number>#<id>`). */
 export const TERM_END_TIMER = 'DUE#contract-term';

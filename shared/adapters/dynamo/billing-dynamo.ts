@@ -12,9 +12,6 @@ export {
   scanPages,
 } from './paging.js';
 
-export const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 export const int = (v: unknown, fallback = 0): number =>
   typeof v === 'number' && Number.isSafeInteger(v) ? v : fallback;

@@ -7,8 +7,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { RunRecord } from '../../domain/billing/run.js';
 import type { BatchCounts, BillingRunStore, RunLease, RunTotals } from '../../ports/billing-runs.js';
-import { type Item, int, isConditionFailure } from './billing-dynamo.js';
-import { dynamo } from './client.js';
+import { type Item, int } from './billing-dynamo.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 const runKey = (job: string, period: string) => ({ pk: `RUN#${job}#${period}`, sk: 'RUN' });
 

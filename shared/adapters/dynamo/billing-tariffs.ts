@@ -6,8 +6,8 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { TariffVersion } from '../../domain/billing/tariffs.js';
 import type { StoredTariff, TariffStore } from '../../ports/tariffs.js';
-import { type Item, isConditionFailure, queryAll } from './billing-dynamo.js';
-import { dynamo } from './client.js';
+import { type Item, queryAll } from './billing-dynamo.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 const PENDING = 'TARIFF#pending';
 const tariffKey = (version: TariffVersion) => ({

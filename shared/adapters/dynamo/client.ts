@@ -31,3 +31,7 @@ export function setDynamo(client: DynamoDBDocumentClient | undefined): void {
 export function dynamoInjected(): boolean {
   return injected;
 }
+
+/** A write refused by its condition (ConditionalCheckFailedException), as the SDK and the local engine name it. */
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';

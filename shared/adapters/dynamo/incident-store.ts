@@ -6,8 +6,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { IncidentStore, StoredIncident } from '../../ports/incidents.js';
 import type { Page } from '../../ports/paging.js';
-import { type Item, isConditionFailure, queryAll, queryPage, str } from './billing-dynamo.js';
-import { dynamo } from './client.js';
+import { type Item, queryAll, queryPage, str } from './billing-dynamo.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 const INDEX_PK = 'INCIDENTS';
 /** The index is by start: an incident that began up to this long before a period can still overlap it. */

@@ -10,7 +10,7 @@ import { conflict, notFound } from '../../domain/errors.js';
 import { lastAdmin, type Member, type MemberRole } from '../../domain/members/member.js';
 import type { MemberStore } from '../../ports/members.js';
 import type { Page } from '../../ports/paging.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { queryPage } from './paging.js';
 
 const partition = (tenantId: string) => `MEMBERS#${tenantId}`;
@@ -121,7 +121,7 @@ export class DynamoMemberStore implements MemberStore {
         }),
       );
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw memberNotFound();
+      if (isConditionFailure(error)) throw memberNotFound();
       throw error;
     }
     const member = await this.get(tenantId, memberId);

@@ -15,7 +15,7 @@ import type {
 } from '../../ports/notification-deliveries.js';
 import type { Channel } from '../../ports/notifications.js';
 import { TABLES } from '../../tables.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { queryAll } from './paging.js';
 
 /**
@@ -74,7 +74,7 @@ export class DynamoNotificationDeliveries implements NotificationDeliveries {
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 }

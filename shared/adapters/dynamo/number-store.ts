@@ -36,7 +36,7 @@ import type {
 } from '../../ports/number-store.js';
 import { decodeCursor, encodeCursor, type PageKey } from '../../ports/paging.js';
 import { readAccount } from './account-store.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { businessZone, postingActions } from './ledger-store.js';
 import { applicationPut } from './number-application-store.js';
 import { effectPut } from './number-effect-store.js';
@@ -330,8 +330,6 @@ async function existing(numbers: readonly string[]): Promise<Set<string>> {
     throw new Error('the inventory did not answer for every number; nothing more was imported');
   return found;
 }
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export function dynamoNumberStore(): NumberStore {
   return {

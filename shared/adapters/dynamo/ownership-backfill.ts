@@ -5,7 +5,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { OwnershipBackfillStore } from '../../ports/ownership-backfill.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { numberKey, recordOf } from './number-items.js';
 import { dynamoNumberStore } from './number-store.js';
 import { scanPages } from './paging.js';
@@ -43,7 +43,7 @@ export function dynamoOwnershipBackfill(): OwnershipBackfillStore {
         );
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

@@ -16,16 +16,13 @@ import type { ParkedResolution } from '../../domain/calls/parked-records.js';
 import type { ParkedContact } from '../../ports/calls.js';
 import { decodeCursor, encodeCursor, type Page } from '../../ports/paging.js';
 import type { ParkedFilter, ParkedRecord, ParkedRecordsPort } from '../../ports/parked-records.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 export const OPEN_PARKED = 'PARKED#records';
 export const RESOLVED_PARKED = 'PARKED#resolved';
 export const parkedKey = (contactId: string) => ({ pk: `PARKED#${contactId}`, sk: 'PARKED' });
 /** What a dismissal leaves at the call's own key: the slot a charge would take (never a ledger entry). */
 export const DISMISSED_CALL = 'dismissed_call';
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 const OPEN = '(attribute_not_exists(#status) OR #status = :open)';
 

@@ -41,7 +41,7 @@ import type {
   RefundRecord,
 } from '../../ports/payments.js';
 import { readAccount, type StoredAccount, type TransactItem } from './account-store.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { isTransactionConflict, ledgerEntryKey, postingActions } from './ledger-store.js';
 import { queryAll, queryPage } from './paging.js';
 
@@ -739,7 +739,7 @@ export class DynamoPaymentStore implements PaymentStore {
       );
       return 'proposed';
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const current = await this.refund(refundId);
       return current?.status === 'pending' ? 'already_proposed' : 'not_pending';
     }

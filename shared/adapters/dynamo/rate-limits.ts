@@ -9,7 +9,7 @@ import { tableName } from '../../config.js';
 import { rateWindowExpiry, rateWindowOf, rateWindowPartition } from '../../domain/rate-limits.js';
 import { type RateCheck, type RateLimiter, RateLimiterUnavailable } from '../../ports/rate-limiter.js';
 import { TABLES } from '../../tables.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 
 /**
  * How long the counter may take before the HTTP layer applies the class's fallback (domain/rate-limits.ts:
@@ -58,7 +58,7 @@ export function createDynamoRateLimiter(options: DynamoRateLimiterOptions = {}):
         });
         return true;
       } catch (error) {
-        if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         const why = abort.signal.aborted ? `no answer within ${timeoutMs} ms` : 'DynamoDB failed';
         throw new RateLimiterUnavailable(`rate limiter: ${why}`, { cause: error });
       } finally {
