@@ -185,8 +185,6 @@ export interface PaymentStore extends PaymentLedger {
   listOrders(tenantId: string, limit: number, cursor: string | undefined): Promise<Page<PaymentOrder>>;
   /** Every order of a tenant that was paid (refund allocation reads their remainders). */
   paidOrders(tenantId: string): Promise<PaymentOrder[]>;
-  /** Sum of non-refundable credit ever given to the tenant. */
-  nonRefundableCredited(tenantId: string): Promise<number>;
   refund(refundId: string): Promise<RefundRecord | undefined>;
   /** Refunds still waiting for the provider's result, requested before an instant, oldest first. */
   pendingRefunds(requestedBefore: string, limit: number): Promise<RefundRecord[]>;

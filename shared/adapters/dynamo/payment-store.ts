@@ -197,10 +197,6 @@ export class DynamoPaymentStore implements PaymentStore {
     return orders.filter((o): o is PaymentOrder => o !== undefined);
   }
 
-  async nonRefundableCredited(tenantId: string): Promise<number> {
-    return Number((await getItem(summaryKey(tenantId)))?.nonRefundable ?? 0);
-  }
-
   async refund(refundId: string): Promise<RefundRecord | undefined> {
     const item = await getItem(refundKey(refundId));
     return item ? refundFromItem(item) : undefined;
