@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import type { BundledPort } from '../infra/bundling.js';
 import {
   ESBUILD_TARGET,
@@ -10,6 +10,7 @@ import {
   externalModules,
   type PowertoolsSource,
   portDefines,
+  portsOf,
   routeDefines,
 } from '../infra/bundling.js';
 import type { RouteDefinition } from '../shared/http/routes.js';
@@ -17,20 +18,18 @@ import type { RouteDefinition } from '../shared/http/routes.js';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * esbuild, ESM, minified, @aws-sdk clients and Powertools (its layer) external: into a folder under node_modules, so the bundle
- * still resolves those external packages. Returns the bundle's path.
+ * esbuild's options for a function as CDK's NodejsFunction bundles it (infra/constructs/hotline-function.ts):
+ * ESM, minified, @aws-sdk clients and Powertools (its layer) external, the ports it is not granted left out
+ * and its own route row compiled in. No source map: the bytes measured are the code a cold start loads.
  */
-export async function bundleLikeLambda(
+export function lambdaBuildOptions(
   entry: string,
-  name: string,
+  outfile: string,
   ports?: readonly BundledPort[],
   powertools: PowertoolsSource = 'layer',
   route?: RouteDefinition,
-): Promise<string> {
-  const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `${name}.mjs`);
-  await build({
+): BuildOptions {
+  return {
     entryPoints: [join(ROOT, entry)],
     bundle: true,
     platform: 'node',
@@ -45,6 +44,31 @@ export async function bundleLikeLambda(
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
     logLevel: 'silent',
-  });
+  };
+}
+
+/**
+ * Bundles like CDK (lambdaBuildOptions) into a folder under node_modules, so the bundle still resolves the
+ * external packages. Returns the bundle's path.
+ */
+export async function bundleLikeLambda(
+  entry: string,
+  name: string,
+  ports?: readonly BundledPort[],
+  powertools: PowertoolsSource = 'layer',
+  route?: RouteDefinition,
+): Promise<string> {
+  const outDir = join(ROOT, 'node_modules', '.cache', 'hotline400-bench');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `${name}.mjs`);
+  await build(lambdaBuildOptions(entry, outfile, ports, powertools, route));
   return outfile;
+}
+
+/** The bytes of an API route's bundle as deployed (its ports as infra/bundling.ts portsOf grants them). */
+export async function apiBundleBytes(route: RouteDefinition): Promise<number> {
+  const ports = portsOf(route.capabilities, 'api', route.id, route.method);
+  const options = lambdaBuildOptions(route.entry, join(ROOT, `api-${route.id}.mjs`), ports, 'layer', route);
+  const { outputFiles } = await build({ ...options, write: false });
+  return outputFiles.reduce((bytes, file) => bytes + file.contents.byteLength, 0);
 }

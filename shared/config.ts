@@ -1,5 +1,6 @@
 /** Configuration read from the environment once, failing fast with the variable's name. */
-import { TABLES, type TableId } from './tables.js';
+import { TABLE_ENV_VARS } from './table-env.js';
+import type { TableId } from './tables.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -21,7 +22,7 @@ export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessE
  * cheap), so a process that points at another database (tests, benchmarks) never keeps a stale name.
  */
 export function tableName(id: TableId): string {
-  return requireEnv(TABLES[id].envVar);
+  return requireEnv(TABLE_ENV_VARS[id]);
 }
 
 /** Business rules run in this zone unless a tenant or number says otherwise. */

@@ -4,6 +4,8 @@
  *
  * Every key attribute is a string. Items carry a `type` attribute naming what they are.
  */
+import { TABLE_ENV_VARS, TTL_ATTRIBUTE } from './table-env.js';
+
 export type TableId = 'numbers' | 'routing' | 'ledger' | 'ops' | 'audit';
 
 export interface IndexDefinition {
@@ -32,7 +34,7 @@ export interface TableDefinition {
 export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   numbers: {
     id: 'numbers',
-    envVar: 'TABLE_NUMBERS',
+    envVar: TABLE_ENV_VARS.numbers,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -43,13 +45,13 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
       // Timers swept by jobs: gsi3pk = DUE#<timer>, gsi3sk = <ISO instant>#<key>. Sparse.
       { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     ],
-    ttlAttribute: 'expiresAt',
+    ttlAttribute: TTL_ATTRIBUTE,
     sensitive: true,
     description: 'Number inventory, lifecycle history, reservations, applications, documents, contracts',
   },
   routing: {
     id: 'routing',
-    envVar: 'TABLE_ROUTING',
+    envVar: TABLE_ENV_VARS.routing,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
@@ -60,7 +62,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   },
   ledger: {
     id: 'ledger',
-    envVar: 'TABLE_LEDGER',
+    envVar: TABLE_ENV_VARS.ledger,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -69,18 +71,18 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
       // A tenant's calls by number and time: gsi2pk = CALLS#<tenantId>#<number>, gsi2sk = <ISO start>#<contactId>.
       { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     ],
-    ttlAttribute: 'expiresAt',
+    ttlAttribute: TTL_ATTRIBUTE,
     sensitive: true,
     description:
       'Accounts (balance, daily spend, cap), ledger entries (one per idempotency key), call records, statements',
   },
   ops: {
     id: 'ops',
-    envVar: 'TABLE_OPS',
+    envVar: TABLE_ENV_VARS.ops,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
-    ttlAttribute: 'expiresAt',
+    ttlAttribute: TTL_ATTRIBUTE,
     // Alerts waiting in the outbox carry the tenant's alert phones, and notification delivery records their
     // recipients; incidents and job runs name numbers.
     sensitive: true,
@@ -89,7 +91,7 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
   },
   audit: {
     id: 'audit',
-    envVar: 'TABLE_AUDIT',
+    envVar: TABLE_ENV_VARS.audit,
     partitionKey: 'pk',
     sortKey: 'sk',
     // Append-only: pk = AUDIT#<tenant>|AUDIT#platform, sk = <ISO instant>#<request id>.

@@ -1,6 +1,6 @@
 /**
  * What a number's change of hands needs from routing: its routing cleared for the next owner. Implemented
- * by the routing store (shared/adapters/dynamo/routing-store.ts); numbers calls it as a lifecycle effect.
+ * on the routing store's items (shared/adapters/dynamo/routing-hand-over.ts); numbers calls it as a lifecycle effect.
  */
 export interface RoutingHandOver {
   /**

@@ -10,7 +10,7 @@ import { dynamoApplicationStore } from '../adapters/dynamo/number-application-st
 import { dynamoNumberEffectStore } from '../adapters/dynamo/number-effect-store.js';
 import { dynamoArrearsStore, dynamoNumberStore } from '../adapters/dynamo/number-store.js';
 import { dynamoPrepaidFunds } from '../adapters/dynamo/prepaid-funds.js';
-import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
+import { dynamoRoutingHandOver } from '../adapters/dynamo/routing-hand-over.js';
 import { dynamoTenantDirectory } from '../adapters/dynamo/tenant-directory.js';
 import * as activateNumberCase from '../app/numbers/activate-number.js';
 import * as addDocumentCase from '../app/numbers/add-document.js';
@@ -92,7 +92,7 @@ export function numbersDeps(overrides: Partial<NumbersDeps> = {}): NumbersDeps {
     activations: dynamoActivationStore(),
     activationQueue: () => workQueue('numberActivations'),
     arrears: dynamoArrearsStore(),
-    routingHandOver: new DynamoRoutingStore(),
+    routingHandOver: dynamoRoutingHandOver(),
     tenants: dynamoTenantDirectory(),
     ledger: ledger(),
     funds: dynamoPrepaidFunds(),

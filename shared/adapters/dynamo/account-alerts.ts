@@ -8,13 +8,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { Notification, PublishRefusal } from '../../ports/notifications.js';
 import type { AlertOutboxPort } from '../../ports/outbox.js';
-import { TABLES } from '../../tables.js';
+import { TTL_ATTRIBUTE } from '../../table-env.js';
 import type { TransactItem } from './account-store.js';
 import { dynamo, isConditionFailure } from './client.js';
 import { queryFirstPage } from './paging.js';
 
 const PENDING = 'OUTBOX#pending';
-const TTL_ATTRIBUTE = TABLES.ops.ttlAttribute ?? 'expiresAt';
 
 const outboxKey = (alert: Notification) => ({ pk: `OUTBOX#${alert.dedupeKey}`, sk: 'ALERT' });
 

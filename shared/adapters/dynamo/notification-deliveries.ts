@@ -14,7 +14,7 @@ import type {
   NotificationRef,
 } from '../../ports/notification-deliveries.js';
 import type { Channel } from '../../ports/notifications.js';
-import { TABLES } from '../../tables.js';
+import { TTL_ATTRIBUTE } from '../../table-env.js';
 import { dynamo, isConditionFailure } from './client.js';
 import { queryAll } from './paging.js';
 
@@ -24,8 +24,6 @@ import { queryAll } from './paging.js';
  * from the dead-letter queue starts a new 14 days: 28 days, and 2 to spare.
  */
 export const DELIVERY_RECORD_DAYS = 30;
-
-const TTL_ATTRIBUTE = TABLES.ops.ttlAttribute ?? 'expiresAt';
 
 const partition = (n: NotificationRef) => `DELIVERY#${n.tenantId}#${n.template}#${n.dedupeKey}`;
 

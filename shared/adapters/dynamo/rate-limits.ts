@@ -8,7 +8,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { rateWindowExpiry, rateWindowOf, rateWindowPartition } from '../../domain/rate-limits.js';
 import { type RateCheck, type RateLimiter, RateLimiterUnavailable } from '../../ports/rate-limiter.js';
-import { TABLES } from '../../tables.js';
+import { TTL_ATTRIBUTE } from '../../table-env.js';
 import { dynamo, isConditionFailure } from './client.js';
 
 /**
@@ -17,9 +17,6 @@ import { dynamo, isConditionFailure } from './client.js';
  * on one window item; short enough that a stuck table never holds an API request for long.
  */
 export const RATE_LIMIT_TIMEOUT_MS = 500;
-
-const OPS = TABLES.ops;
-const TTL_ATTRIBUTE = OPS.ttlAttribute ?? 'expiresAt';
 
 export interface DynamoRateLimiterOptions {
   /** @default RATE_LIMIT_TIMEOUT_MS */

@@ -11,9 +11,10 @@
  *   routing BACKFILL#rate-steps / RECORD     the rate-steps backfill: the snapshot format it left every
  *                                            applied snapshot in, and when
  * and reads the number item (numbers NUM#<number> / NUMBER) and the account (ledger ACCT#<tenant> / ACCOUNT).
+ * Clearing a number's routing when it changes hands is ./routing-hand-over.ts.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import type { AccountStatus, RateStep } from '../../domain/routing/types.js';
 import type {
@@ -27,11 +28,9 @@ import type {
   StoredConfig,
   StoredSnapshot,
 } from '../../ports/routing.js';
-import type { RoutingHandOver } from '../../ports/routing-hand-over.js';
 import { dynamo } from './client.js';
 import { CALENDAR_PK, CALENDAR_SNAPSHOTS_PK, calendarIndexKeys } from './holiday-calendar-store.js';
-import { putVersioned, queryAll, queryPages, scanPages } from './paging.js';
-import { APPLY_JOB_SK } from './routing-apply-job-store.js';
+import { putVersioned, queryPages, scanPages } from './paging.js';
 
 const versionSk = (v: number) => `CONFIG#V${String(v).padStart(6, '0')}`;
 const BACKFILL_KEY = { pk: CALENDAR_PK, sk: 'BACKFILL' };
@@ -53,7 +52,7 @@ async function get(table: 'routing' | 'numbers' | 'ledger', pk: string, sk: stri
   return out.Item;
 }
 
-export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
+export class DynamoRoutingStore implements RoutingStore {
   async numberFacts(number: string): Promise<NumberFacts | undefined> {
     return (await get('numbers', `NUM#${number}`, 'NUMBER')) as NumberFacts | undefined;
   }
@@ -156,59 +155,6 @@ export class DynamoRoutingStore implements RoutingStore, RoutingHandOver {
         },
       }),
     );
-  }
-
-  async clear(
-    number: string,
-    options: { readonly previousOwner?: string; readonly accessNumber?: string } = {},
-  ): Promise<void> {
-    const { previousOwner, accessNumber } = options;
-    const pk = `NUM#${number}`;
-    const routing = tableName('routing');
-    const ignoreConditionFailure = (error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    };
-    const ownedBy = previousOwner
-      ? { ConditionExpression: 'tenantId = :owner', ExpressionAttributeValues: { ':owner': previousOwner } }
-      : {};
-    // Calls first: the snapshot's routing is what rings the answer numbers. A snapshot routed by another
-    // tenant's configuration keeps it; one from before routingTenantId existed goes.
-    if (accessNumber) {
-      await dynamo()
-        .send(
-          new UpdateCommand({
-            TableName: routing,
-            Key: { pk: `ACCESS#${accessNumber}`, sk: 'SNAPSHOT' },
-            UpdateExpression:
-              'REMOVE routing, routingVersion, worstRatePerMinute, rateSteps, routingTenantId, calendarStamp, gsi1pk, gsi1sk',
-            ConditionExpression: previousOwner
-              ? 'attribute_exists(pk) AND (attribute_not_exists(routingTenantId) OR routingTenantId = :owner)'
-              : 'attribute_exists(pk)',
-            ...(previousOwner ? { ExpressionAttributeValues: { ':owner': previousOwner } } : {}),
-          }),
-        )
-        .catch(ignoreConditionFailure);
-    }
-    await dynamo().send(new DeleteCommand({ TableName: routing, Key: { pk, sk: 'APPLIED' } }));
-    await dynamo()
-      .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: APPLY_JOB_SK }, ...ownedBy }))
-      .catch(ignoreConditionFailure);
-    // Versions before the head: while the head stands, a next owner's write continues its numbering and
-    // never collides with a version row left behind.
-    const versions = await queryAll({
-      TableName: routing,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :versions)',
-      ExpressionAttributeValues: { ':pk': pk, ':versions': 'CONFIG#V' },
-      ProjectionExpression: 'pk, sk',
-    });
-    for (const version of versions) {
-      await dynamo()
-        .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: version.sk }, ...ownedBy }))
-        .catch(ignoreConditionFailure);
-    }
-    await dynamo()
-      .send(new DeleteCommand({ TableName: routing, Key: { pk, sk: 'CONFIG' }, ...ownedBy }))
-      .catch(ignoreConditionFailure);
   }
 
   async snapshot(accessNumber: string): Promise<StoredSnapshot | undefined> {
