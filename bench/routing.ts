@@ -172,7 +172,7 @@ export async function run(): Promise<Record<string, number>> {
     }
     batch.sort((a, b) => a - b);
 
-    // As the CDK bundles it: no ports granted, Powertools inside (infra/stacks/stateless-stack.ts).
+    // As the CDK bundles it: no ports granted, no layer (infra/stacks/stateless-stack.ts).
     const outfile = await bundleLikeLambda('functions/connect/route-call.ts', 'route-call', [], 'bundled');
     const bundleBytes = statSync(outfile).size;
     const env: NodeJS.ProcessEnv = {

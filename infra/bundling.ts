@@ -25,9 +25,9 @@ export const EXTERNAL_SDK_MODULES = ['@aws-sdk/client-*', '@aws-sdk/lib-*', '@aw
 /**
  * Where a function's Powertools comes from. `layer`: its official Lambda layer, so API handlers and jobs
  * stay small (the tracer alone bundles the X-Ray SDK with semver and cls-hooked, ~110 KB of a 280 KB API
- * handler). `bundled`: inside the bundle, for the functions Amazon Connect waits on, whose cold start
- * matters more than their size: one minified file loads faster than the layer's many modules (route-call's
- * cold import, measured here: 1.08 s bundled against 1.35 s from the layer, `node -e 0` 0.53 s, on a busy host).
+ * handler). `bundled`: no layer, whatever is imported goes in the bundle, for the functions Amazon Connect
+ * waits on, whose cold start matters more than their size (they now import no Powertools at all:
+ * shared/runtime/call-telemetry.ts).
  */
 export type PowertoolsSource = 'layer' | 'bundled';
 

@@ -5,8 +5,8 @@
  */
 import { armCallLimit } from '../../shared/app/routing/arm-call-limit.js';
 import { CALL_LIMIT_ARM_FAILURES_METRIC } from '../../shared/domain/routing/call-limit.js';
-import { logger, MetricUnit, metrics } from '../../shared/observability.js';
-import { connectHandler } from '../../shared/runtime/connect-handler.js';
+import { MetricUnit } from '../../shared/runtime/call-telemetry.js';
+import { callLogger, callMetrics, connectHandler } from '../../shared/runtime/connect-handler.js';
 import { port } from '../../shared/runtime/ports.js';
 
 export const handler = connectHandler(async (call) => {
@@ -19,21 +19,21 @@ export const handler = connectHandler(async (call) => {
       now: call.now,
     },
   );
-  if (armed) logger.info('call limit armed', { ...armed });
+  if (armed) callLogger.info('call limit armed', { ...armed });
   else if (answer.reason === 'missing_contact')
-    logger.error('call limit not armed: the event names no contact or instance', {
+    callLogger.error('call limit not armed: the event names no contact or instance', {
       contactId: call.contactId,
     });
   else if (answer.reason === 'failed')
-    logger.error('call limit not armed; the call goes on unlimited', {
+    callLogger.error('call limit not armed; the call goes on unlimited', {
       contactId: call.contactId,
       error: error as Error,
     });
   // Operators alarm on failures: each one is a call whose length nothing bounds.
   // Published alone, with the service dimension only: the alarm watches exactly that series.
   if (answer.armed === 'false' && answer.reason !== 'no_limit')
-    metrics.singleMetric().addMetric(CALL_LIMIT_ARM_FAILURES_METRIC, MetricUnit.Count, 1);
-  metrics.addDimension('reason', answer.reason);
-  metrics.addMetric('CallLimitArm', MetricUnit.Count, 1);
+    callMetrics.single(CALL_LIMIT_ARM_FAILURES_METRIC, MetricUnit.Count, 1);
+  callMetrics.addDimension('reason', answer.reason);
+  callMetrics.addMetric('CallLimitArm', MetricUnit.Count, 1);
   return answer;
 });

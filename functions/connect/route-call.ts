@@ -1,15 +1,15 @@
 /**
  * The routing Lambda: Amazon Connect's generic contact flow asks it, per call and per step, what to do
  * (shared/app/routing/route-call.ts). It never throws to Connect: any failure becomes the fallback decision.
- * Kept small on purpose (no zod, no SDK client, no X-Ray SDK: Lambda's active tracing covers it).
+ * Kept small on purpose (no zod, no SDK client, no Powertools, no X-Ray SDK: Lambda's active tracing covers it).
  */
 import { routeCall } from '../../shared/app/routing/route-call.js';
-import { logger, MetricUnit, metrics } from '../../shared/observability.js';
-import { connectHandler } from '../../shared/runtime/connect-handler.js';
+import { MetricUnit } from '../../shared/runtime/call-telemetry.js';
+import { callLogger, callMetrics, connectHandler } from '../../shared/runtime/connect-handler.js';
 import { routeCallDeps, warmRegions } from '../../shared/runtime/route-call.js';
 
 if (!warmRegions())
-  logger.warn('caller-region index missing: region rules fall back to the default destination');
+  callLogger.warn('caller-region index missing: region rules fall back to the default destination');
 
 export const handler = connectHandler(async (call) => {
   const { decision, requests, stale, fallback, error } = await routeCall(routeCallDeps, {
@@ -22,11 +22,11 @@ export const handler = connectHandler(async (call) => {
     now: call.now,
   });
   if (fallback === 'read_failed')
-    logger.warn('routing read failed with nothing cached', { accessNumber: call.accessNumber });
+    callLogger.warn('routing read failed with nothing cached', { accessNumber: call.accessNumber });
   else if (fallback === 'error')
-    logger.error('routing failed; answering the fallback', { error: error as Error });
+    callLogger.error('routing failed; answering the fallback', { error: error as Error });
   else
-    logger.info('call routed', {
+    callLogger.info('call routed', {
       contactId: call.contactId,
       accessNumber: call.accessNumber,
       step: call.params.step,
@@ -36,8 +36,8 @@ export const handler = connectHandler(async (call) => {
       stale,
     });
   // Operators watch refusals (cap reached, arrears, blacklist) and fallbacks per action and reason.
-  metrics.addDimension('action', decision.action);
-  metrics.addDimension('reason', decision.reason || 'none');
-  metrics.addMetric('CallDecision', MetricUnit.Count, 1);
+  callMetrics.addDimension('action', decision.action);
+  callMetrics.addDimension('reason', decision.reason || 'none');
+  callMetrics.addMetric('CallDecision', MetricUnit.Count, 1);
   return decision;
 });

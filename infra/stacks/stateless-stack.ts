@@ -60,7 +60,10 @@ export const ROUTE_CALL_ID = 'routeCall';
 export const CTR_INGEST_ID = 'ctrIngest';
 /** Invoked by the contact flow before connecting a call; stopContact ends the call at its limit. */
 export const ARM_CALL_LIMIT_ID = 'armCallLimit';
-/** Functions Amazon Connect waits on during a call: their cold start counts, so Powertools is bundled. */
+/**
+ * Functions Amazon Connect waits on during a call: their cold start counts, so no layer to load. They use no
+ * Powertools (shared/runtime/call-telemetry.ts writes its shapes); whatever they import is bundled.
+ */
 const CONNECT_WAITS_ON: ReadonlySet<string> = new Set([ROUTE_CALL_ID, ARM_CALL_LIMIT_ID]);
 export const STOP_CONTACT_ID = 'stopContact';
 /** Consumes the billing queue (capability `jobs` sends to it). */

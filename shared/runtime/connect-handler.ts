@@ -1,16 +1,29 @@
 /**
  * The one way a Lambda that Amazon Connect's contact flow invokes is built (beside apiHandler and
- * jobHandler): middy with Powertools logging and metrics, the event read into a plain `ConnectCall` that
- * never throws on a malformed event, and the call's instant from the clock in force (`clock()`), or the
- * local call simulator's `simulatedAt` (honoured only by the local runtime).
- * Kept small: Connect waits on these functions, cold starts included (no zod, no SDK).
+ * jobHandler): the event read into a plain `ConnectCall` that never throws on a malformed event, the
+ * call's instant from the clock in force (`clock()`), or the local call simulator's `simulatedAt`
+ * (honoured only by the local runtime), and Powertools-shaped logs and metrics (./call-telemetry.ts).
+ * Kept small: Connect waits on these functions, cold starts included (no zod, no SDK, no Powertools, no middy).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { ConnectContactFlowEvent } from 'aws-lambda';
-import { logger, metrics } from '../observability.js';
+import type { ConnectContactFlowEvent, Context } from 'aws-lambda';
+import { CallLogger, CallMetrics, configuredLogLevel } from './call-telemetry.js';
 import { clock } from './ports.js';
+
+const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'hotline400';
+const now = () => clock().now();
+
+export const callLogger = new CallLogger({
+  service,
+  level: configuredLogLevel(process.env),
+  initializationType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE,
+  now,
+});
+export const callMetrics = new CallMetrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'hotline400',
+  service,
+  disabled: process.env.POWERTOOLS_METRICS_DISABLED === 'true',
+  now,
+});
 
 export interface ConnectCall {
   readonly contactId: string;
@@ -55,7 +68,13 @@ export function connectCall(event: ConnectContactFlowEvent | undefined, now: Dat
 export function connectHandler<R extends Readonly<Record<string, string>>>(
   run: (call: ConnectCall) => Promise<R>,
 ) {
-  return middy(async (event: ConnectContactFlowEvent) => run(connectCall(event, clock().now())))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return async (event: ConnectContactFlowEvent, context?: Context): Promise<R> => {
+    callLogger.begin(context);
+    try {
+      return await run(connectCall(event, clock().now()));
+    } finally {
+      // Also when run throws, as Powertools' logMetrics publishes on error.
+      callMetrics.publish();
+    }
+  };
 }

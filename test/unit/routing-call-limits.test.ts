@@ -30,9 +30,9 @@ import {
   parseLimitSeconds,
   STOP_TOLERANCE_MS,
 } from '../../shared/domain/routing/call-limit.js';
-import { metrics } from '../../shared/observability.js';
 import type { CallLimitsPort } from '../../shared/ports/call-limits.js';
 import { TestClock } from '../../shared/ports/clock.js';
+import { callMetrics } from '../../shared/runtime/connect-handler.js';
 import { port, resetPorts, useClock, usePorts } from '../../shared/runtime/ports.js';
 import { lambdaContext } from '../support/api-events.js';
 
@@ -196,13 +196,12 @@ describe('arm-call-limit (the flow block before a transfer or queue)', () => {
   });
 
   it('counts a failure on its own series (the ops alarm watches it), and no failure when there is no limit', async () => {
-    const single = { addMetric: vi.fn() };
-    const spy = vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as never);
+    const single = vi.spyOn(callMetrics, 'single');
     try {
       useClock(new TestClock(NOW));
       const context = { functionName: 'armCallLimit', awsRequestId: 'r-1' } as never;
       await armHandler(flowEvent({ maxDurationSeconds: '' }), context);
-      expect(single.addMetric).not.toHaveBeenCalled();
+      expect(single).not.toHaveBeenCalled();
       usePorts({
         callLimits: {
           arm: async () => {
@@ -212,9 +211,9 @@ describe('arm-call-limit (the flow block before a transfer or queue)', () => {
       });
       const answer = await armHandler(flowEvent({ maxDurationSeconds: '60' }), context);
       expect(answer).toMatchObject({ armed: 'false', reason: 'failed' });
-      expect(single.addMetric).toHaveBeenCalledWith(CALL_LIMIT_ARM_FAILURES_METRIC, 'Count', 1);
+      expect(single).toHaveBeenCalledWith(CALL_LIMIT_ARM_FAILURES_METRIC, 'Count', 1);
     } finally {
-      spy.mockRestore();
+      single.mockRestore();
     }
   });
 
