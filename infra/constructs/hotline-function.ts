@@ -23,6 +23,7 @@ import type { RouteDefinition, TableAccess } from '../../shared/http/routes.js';
 import type { TableDefinition } from '../../shared/tables.js';
 import type { BundledPort } from '../bundling.js';
 import {
+  builtinAliases,
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
   externalModules,
@@ -225,6 +226,10 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           target: ESBUILD_TARGET,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
+          // CDK hands these to the esbuild CLI as --alias:node:http=<file>, … (see builtinAliases).
+          esbuildArgs: {
+            '--alias': Object.entries(builtinAliases()).map(([builtin, file]) => `${builtin}=${file}`),
+          },
           externalModules: externalModules(powertools),
           define,
           tsconfig: join(REPOSITORY_ROOT, 'tsconfig.json'),

@@ -2,11 +2,14 @@
  * What a deployed function carries: Powertools from its layer of the pinned version, and only the adapters
  * of the ports its row grants (esbuild drops the others, see shared/runtime/ports.ts).
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { apiBundleBytes } from '../../bench/bundle.js';
+import { apiBundleBytes, lambdaBuildOptions } from '../../bench/bundle.js';
 import {
   externalModules,
   POWERTOOLS_LAYER_PARAMETER,
@@ -84,6 +87,56 @@ describe('bundles', () => {
     // Issue 12's target (≤ 120 KB), bundled as the bench bundles it. A store, adapter or table definition it
     // never uses (a class bundles whole) is what pushed it over before (123,716 B).
     expect(await apiBundleBytes(routeById('suspendNumber'))).toBeLessThanOrEqual(120_000);
+  });
+
+  it('take Node built-ins as require would, never by an ES import, and still run', async () => {
+    // An ES import of node:http builds its module view by reading every export, and the lazy getters load
+    // undici (~60 ms of a payment route's cold start); builtinAliases sends each built-in to process.getBuiltinModule.
+    const esImportOfBuiltin = new RegExp(
+      `(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*)["'](?:node:[\\w/]+|${builtinModules.join('|')})["']`,
+    );
+    const payments = routeById('createPaymentOrder');
+    const bundles = {
+      routeCall: lambdaBuildOptions('functions/connect/route-call.ts', 'route-call.mjs', [], 'bundled'),
+      createPaymentOrder: lambdaBuildOptions(
+        payments.entry,
+        'create-payment-order.mjs',
+        portsOf(payments.capabilities, 'api', payments.id, payments.method),
+        'layer',
+        payments,
+      ),
+    };
+    const texts: Record<string, string> = {};
+    for (const [name, options] of Object.entries(bundles)) {
+      const { outputFiles } = await build({ ...options, write: false });
+      texts[name] = outputFiles.map((file) => file.text).join('\n');
+      expect(texts[name], name).not.toMatch(esImportOfBuiltin);
+      expect(texts[name], name).toContain('process.getBuiltinModule("node:');
+    }
+    // The same check finds the imports when the aliases are left out: it can fail.
+    const { outputFiles } = await build({ ...bundles.routeCall, alias: {}, write: false });
+    expect(outputFiles[0]?.text).toMatch(esImportOfBuiltin);
+
+    // The routing bundle loads and answers a malformed event with the fallback, as deployed.
+    const dir = mkdtempSync(join(tmpdir(), 'route-call-'));
+    const file = join(dir, 'index.mjs');
+    writeFileSync(file, texts.routeCall ?? '');
+    const answer = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import(${JSON.stringify(file)}); console.log(JSON.stringify(await handler(undefined)))`,
+      ],
+      {
+        env: {
+          ...process.env,
+          GEO_INDEX_PATH: join(REPOSITORY_ROOT, 'shared/geo/data/cn-geo.bin'),
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      },
+    );
+    expect(JSON.parse(answer.toString())).toMatchObject({ action: 'message', fallback: 'true' });
   });
 
   it("compile an API function's own route row in, and leave the route table out", async () => {
