@@ -16,7 +16,6 @@ import { provinceOf } from './provinces.js';
 const { existsSync, readFileSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 export class GeoIndex {
-  readonly source: Readonly<Record<string, string>>;
   readonly runCount: number;
   private readonly decoded: DecodedGeoIndex;
   private readonly starts: Uint8Array;
@@ -26,7 +25,6 @@ export class GeoIndex {
 
   constructor(bytes: Uint8Array) {
     this.decoded = decodeGeoIndex(bytes);
-    this.source = this.decoded.source;
     this.runCount = this.decoded.runCount;
     this.starts = this.decoded.starts;
     this.ids = this.decoded.ids;
@@ -34,6 +32,11 @@ export class GeoIndex {
     // Fail at load, not mid-call, if the file names a province this code does not know.
     const unknown = this.decoded.provinces.filter((name) => !provinceOf(name));
     if (unknown.length > 0) throw new Error(`geo index: unknown provinces ${unknown.join(', ')}`);
+  }
+
+  /** Provenance of the data (parsed on first read, never on the call path). */
+  get source(): Readonly<Record<string, string>> {
+    return this.decoded.source;
   }
 
   /** Every region the index can return (builds them all; for tests and tooling, not the call path). */
