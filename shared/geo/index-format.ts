@@ -114,9 +114,8 @@ export function encodeGeoIndex(content: GeoIndexContent): Uint8Array {
   const idsAt = startsAt + runCount * START_BYTES;
   const bytes = new Uint8Array(idsAt + runCount * ID_BYTES);
   const view = new DataView(bytes.buffer);
-  [MAGIC, source.length, strings.length, stringBytes, entries.length, runCount].forEach((value, i) =>
-    view.setUint32(i * 4, value, true),
-  );
+  const header = [MAGIC, source.length, strings.length, stringBytes, entries.length, runCount];
+  for (const [i, value] of header.entries()) view.setUint32(i * 4, value, true);
   bytes.set(source, HEADER_BYTES);
   let end = 0;
   strings.forEach((text, i) => {
