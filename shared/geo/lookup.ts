@@ -20,15 +20,18 @@ export class GeoIndex {
   private readonly decoded: DecodedGeoIndex;
   private readonly starts: Uint8Array;
   private readonly ids: Uint8Array;
-  /** Region per entry id, built on first use; slot 0 ("no region") stays undefined. */
-  private readonly byId: (CallerRegion | undefined)[];
+  /**
+   * Region per entry id, built on first use; slot 0 ("no region") stays undefined. Sized on the first
+   * region rather than at load: the routing Lambda's init is a few kilobytes short of a second
+   * young-generation GC (bench/routing.ts: routeCall.coldImportRatio).
+   */
+  private byId: (CallerRegion | undefined)[] = [];
 
   constructor(bytes: Uint8Array) {
     this.decoded = decodeGeoIndex(bytes);
     this.runCount = this.decoded.runCount;
     this.starts = this.decoded.starts;
     this.ids = this.decoded.ids;
-    this.byId = new Array(this.decoded.entryCount + 1).fill(undefined);
     // Fail at load, not mid-call, if the file names a province this code does not know.
     const unknown = this.decoded.provinces.filter((name) => !provinceOf(name));
     if (unknown.length > 0) throw new Error(`geo index: unknown provinces ${unknown.join(', ')}`);
@@ -47,6 +50,7 @@ export class GeoIndex {
   private region(id: number): CallerRegion {
     const known = this.byId[id];
     if (known) return known;
+    if (this.byId.length === 0) this.byId = new Array(this.decoded.entryCount + 1).fill(undefined);
     const entry = this.decoded.entry(id);
     const province = provinceOf(entry.province);
     const city = entry.cities[0];
