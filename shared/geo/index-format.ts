@@ -14,12 +14,12 @@
  *           'f' fixed), u16 carrier; u16 values are string ids, 0xFFFF for none
  *   starts  runCount × u24: first prefix of each run, increasing, the first 0
  *   ids     runCount × u16: entry id of each run; 0 means "no region", n ≥ 1 is entry n − 1
- * Everything is read in place, so a load allocates next to nothing on the JS heap: it reads the header
- * and scans the entries' province ids (the loader checks those provinces at load); an entry and its
- * strings are decoded only when first looked up, and `source` when first read. The HLG2 meta JSON made
- * 1,300+ small arrays and a 72 kB string per load, which cost the routing Lambda a second young-generation
- * GC during its cold import (bench/routing.ts: routeCall.coldImportRatio). Strings sit in one UTF-8 block
- * with an offset table rather than a JSON array, so none is decoded before it is needed. Fixed-width runs
+ * Everything is read in place: a load reads the header and scans the entries' province ids (the loader
+ * checks those provinces at load); an entry and its strings are decoded when first looked up, `source`
+ * when first read. HLG2's meta JSON allocated ~320 kB of young-generation objects per load, enough for a
+ * second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
+ * whole HLG3 load, finding and reading the file included, allocates ~19 kB. A JSON array of the strings
+ * would add 20–100 kB (measured on Node 24), hence one UTF-8 block with an offset table. Fixed-width runs
  * cost ~100 kB over varints but need no decoding pass.
  */
 import type { LineType } from './caller-region.js';
