@@ -3,23 +3,37 @@
  * region entry, stored as runs of equal entries. Pure byte encoding/decoding, shared by the build script
  * and the loader.
  *
- * Layout (integers little-endian):
- *   u32 magic 'HLG2' | u32 metaBytes | u32 runCount | u32 reserved (0)
- *   meta   UTF-8 JSON { source, strings, entries: [[province, cities, areaCode, line, carrier]] } where
- *          province/cities/carrier index `strings` (cities joined by 、, carrier −1 for none), areaCode is
- *          '' for none and line is 'm' (mobile) or 'f' (fixed)
- *   starts runCount × u24: first prefix of each run, increasing, the first 0
- *   ids    runCount × u16: entry id of each run; 0 means "no region", n ≥ 1 is entries[n − 1]
- * Fixed-width runs need no decoding pass: loading is a file read and a small JSON parse, lookups
- * binary-search the bytes in place, and entries become objects only when first looked up. Compared with varints this costs ~100 kB but keeps a cold load at a
- * few milliseconds.
+ * Layout (integers little-endian, sections back to back, no padding):
+ *   header  u32 magic 'HLG3' | u32 sourceBytes | u32 stringCount | u32 stringBytes | u32 entryCount |
+ *           u32 runCount
+ *   source  sourceBytes of UTF-8 JSON: provenance (package versions, source file digests)
+ *   ends    stringCount × u32: end of each string in `strings`, string i starting where i − 1 ends
+ *   strings stringBytes of UTF-8: provinces, cities (one string per entry, joined by 、), area codes,
+ *           carriers, each stored once
+ *   entries entryCount × 9 bytes: u16 province, u16 cities, u16 area code, u8 line ('m' mobile,
+ *           'f' fixed), u16 carrier; u16 values are string ids, 0xFFFF for none
+ *   starts  runCount × u24: first prefix of each run, increasing, the first 0
+ *   ids     runCount × u16: entry id of each run; 0 means "no region", n ≥ 1 is entry n − 1
+ * Everything is read in place: a load reads the header and scans the entries' province ids (the loader
+ * checks those provinces at load); an entry and its strings are decoded when first looked up, `source`
+ * when first read. HLG2's meta JSON allocated ~320 kB of young-generation objects per load, enough for a
+ * second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
+ * whole HLG3 load, finding and reading the file included, allocates ~15 kB. A JSON array of the strings
+ * would add 20–100 kB (measured on Node 24), hence one UTF-8 block with an offset table. Fixed-width runs
+ * cost ~100 kB over varints but need no decoding pass.
  */
 import type { LineType } from './caller-region.js';
 
-const MAGIC = 0x32474c48; // 'HLG2'
-const HEADER_BYTES = 16;
+const MAGIC = 0x33474c48; // 'HLG3'
+const HEADER_BYTES = 24;
+const END_BYTES = 4;
+const ENTRY_BYTES = 9;
 const START_BYTES = 3;
 const ID_BYTES = 2;
+/** A u16 field's "no value" (no area code, no carrier); also caps the string table. */
+const NONE = 0xffff;
+const MOBILE = 0x6d; // 'm'
+const FIXED = 0x66; // 'f'
 
 /** Digits of the national-number prefix the runs are keyed on. */
 export const KEY_DIGITS = 7;
@@ -43,6 +57,7 @@ export interface GeoIndexContent {
 }
 
 export interface DecodedGeoIndex {
+  /** Parsed on first read: a lookup never needs it. */
   readonly source: Readonly<Record<string, string>>;
   readonly entryCount: number;
   /** The distinct province names the entries use. */
@@ -56,13 +71,8 @@ export interface DecodedGeoIndex {
   readonly ids: Uint8Array;
 }
 
-type EntryRow = [number, number, string, 'm' | 'f', number];
-
-interface Meta {
-  source: Record<string, string>;
-  strings: string[];
-  entries: EntryRow[];
-}
+/** An entry as stored: string ids (or NONE) and the line byte. */
+type EntryRow = [province: number, cities: number, areaCode: number, line: number, carrier: number];
 
 export function encodeGeoIndex(content: GeoIndexContent): Uint8Array {
   const { runStarts, runEntries, entries } = content;
@@ -72,34 +82,55 @@ export function encodeGeoIndex(content: GeoIndexContent): Uint8Array {
   }
   if (entries.length >= 2 ** (8 * ID_BYTES)) throw new Error('too many entries for 16-bit ids');
 
-  const strings: string[] = [];
+  const utf8 = new TextEncoder();
+  const strings: Uint8Array[] = [];
   const stringIds = new Map<string, number>();
   const intern = (text: string) => {
     let id = stringIds.get(text);
     if (id === undefined) {
       id = strings.length;
-      strings.push(text);
+      if (id === NONE) throw new Error('too many strings for 16-bit ids');
+      strings.push(utf8.encode(text));
       stringIds.set(text, id);
     }
     return id;
   };
-  const rows: EntryRow[] = entries.map((entry) => [
-    intern(entry.province),
-    intern(entry.cities.join('、')),
-    entry.areaCode ?? '',
-    entry.lineType === 'mobile' ? 'm' : 'f',
-    entry.carrier === undefined ? -1 : intern(entry.carrier),
-  ]);
-  const meta = new TextEncoder().encode(JSON.stringify({ source: content.source, strings, entries: rows }));
+  const rows = entries.map(
+    (entry): EntryRow => [
+      intern(entry.province),
+      intern(entry.cities.join('、')),
+      entry.areaCode ? intern(entry.areaCode) : NONE,
+      entry.lineType === 'mobile' ? MOBILE : FIXED,
+      entry.carrier === undefined ? NONE : intern(entry.carrier),
+    ],
+  );
+  const source = utf8.encode(JSON.stringify(content.source));
+  const stringBytes = strings.reduce((sum, text) => sum + text.length, 0);
 
-  const startsAt = HEADER_BYTES + meta.length;
+  const endsAt = HEADER_BYTES + source.length;
+  const stringsAt = endsAt + strings.length * END_BYTES;
+  const entriesAt = stringsAt + stringBytes;
+  const startsAt = entriesAt + entries.length * ENTRY_BYTES;
   const idsAt = startsAt + runCount * START_BYTES;
   const bytes = new Uint8Array(idsAt + runCount * ID_BYTES);
   const view = new DataView(bytes.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, meta.length, true);
-  view.setUint32(8, runCount, true);
-  bytes.set(meta, HEADER_BYTES);
+  const header = [MAGIC, source.length, strings.length, stringBytes, entries.length, runCount];
+  for (const [i, value] of header.entries()) view.setUint32(i * 4, value, true);
+  bytes.set(source, HEADER_BYTES);
+  let end = 0;
+  strings.forEach((text, i) => {
+    bytes.set(text, stringsAt + end);
+    end += text.length;
+    view.setUint32(endsAt + i * END_BYTES, end, true);
+  });
+  rows.forEach(([province, cities, areaCode, line, carrier], i) => {
+    const at = entriesAt + i * ENTRY_BYTES;
+    view.setUint16(at, province, true);
+    view.setUint16(at + 2, cities, true);
+    view.setUint16(at + 4, areaCode, true);
+    view.setUint8(at + 6, line);
+    view.setUint16(at + 7, carrier, true);
+  });
   let previous = -1;
   for (let i = 0; i < runCount; i++) {
     const start = runStarts[i] as number;
@@ -118,42 +149,67 @@ export function encodeGeoIndex(content: GeoIndexContent): Uint8Array {
   return bytes;
 }
 
-/** Reads the header and meta; the runs stay views on `bytes` (no pass over them). */
+/** Reads the header and the entries' province ids; everything else stays views on `bytes`. */
 export function decodeGeoIndex(bytes: Uint8Array): DecodedGeoIndex {
   if (bytes.length < HEADER_BYTES) throw new Error('geo index: truncated header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new Error('geo index: bad magic (not an HLG2 file)');
-  const metaBytes = view.getUint32(4, true);
-  const runCount = view.getUint32(8, true);
-  const startsAt = HEADER_BYTES + metaBytes;
+  if (view.getUint32(0, true) !== MAGIC) throw new Error('geo index: bad magic (not an HLG3 file)');
+  const sourceBytes = view.getUint32(4, true);
+  const stringCount = view.getUint32(8, true);
+  const stringBytes = view.getUint32(12, true);
+  const entryCount = view.getUint32(16, true);
+  const runCount = view.getUint32(20, true);
+  const endsAt = HEADER_BYTES + sourceBytes;
+  const stringsAt = endsAt + stringCount * END_BYTES;
+  const entriesAt = stringsAt + stringBytes;
+  const startsAt = entriesAt + entryCount * ENTRY_BYTES;
   const idsAt = startsAt + runCount * START_BYTES;
   if (runCount === 0 || idsAt + runCount * ID_BYTES !== bytes.length) {
     throw new Error('geo index: length mismatch');
   }
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(HEADER_BYTES, startsAt))) as Meta;
-  const text = (id: number) => {
-    const value = meta.strings[id];
-    if (value === undefined) throw new Error(`geo index: no string ${id}`);
-    return value;
+  if (stringCount > NONE || entryCount >= 2 ** (8 * ID_BYTES)) throw new Error('geo index: tables too large');
+
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  const utf8 = (from: number, to: number) => {
+    decoder ??= new TextDecoder('utf-8', { fatal: true });
+    return decoder.decode(bytes.subarray(from, to));
   };
+  const text = (id: number): string => {
+    if (id >= stringCount) throw new Error(`geo index: no string ${id}`);
+    const start = id === 0 ? 0 : view.getUint32(endsAt + (id - 1) * END_BYTES, true);
+    const end = view.getUint32(endsAt + id * END_BYTES, true);
+    if (start > end || end > stringBytes) throw new Error(`geo index: string ${id} out of bounds`);
+    return utf8(stringsAt + start, stringsAt + end);
+  };
+  const optionalText = (id: number) => (id === NONE ? undefined : text(id));
   const entry = (id: number): GeoIndexEntry => {
-    const row = meta.entries[id - 1];
-    if (!row) throw new Error(`geo index: no entry ${id}`);
-    const [province, cities, areaCode, line, carrier] = row;
+    if (!Number.isInteger(id) || id < 1 || id > entryCount) throw new Error(`geo index: no entry ${id}`);
+    const at = entriesAt + (id - 1) * ENTRY_BYTES;
+    const line = view.getUint8(at + 6);
+    if (line !== MOBILE && line !== FIXED) throw new Error(`geo index: entry ${id} has no line type`);
     return {
-      province: text(province),
-      cities: text(cities).split('、'),
-      areaCode: areaCode === '' ? undefined : areaCode,
-      lineType: line === 'm' ? 'mobile' : 'fixed',
-      carrier: carrier < 0 ? undefined : text(carrier),
+      province: text(view.getUint16(at, true)),
+      cities: text(view.getUint16(at + 2, true)).split('、'),
+      areaCode: optionalText(view.getUint16(at + 4, true)),
+      lineType: line === MOBILE ? 'mobile' : 'fixed',
+      carrier: optionalText(view.getUint16(at + 7, true)),
     };
   };
-  const provinceIds = new Set<number>();
-  for (const row of meta.entries) provinceIds.add(row[0]);
+
+  // The distinct provinces, for the loader to check at load: a scan of u16s, no entry built.
+  const provinceIds: number[] = [];
+  for (let at = entriesAt; at < startsAt; at += ENTRY_BYTES) {
+    const id = view.getUint16(at, true);
+    if (!provinceIds.includes(id)) provinceIds.push(id);
+  }
+  let source: Readonly<Record<string, string>> | undefined;
   return {
-    source: meta.source,
-    entryCount: meta.entries.length,
-    provinces: [...provinceIds].map(text),
+    get source() {
+      source ??= JSON.parse(utf8(HEADER_BYTES, endsAt)) as Record<string, string>;
+      return source;
+    },
+    entryCount,
+    provinces: provinceIds.map(text),
     entry,
     runCount,
     starts: bytes.subarray(startsAt, idsAt),

@@ -16,24 +16,30 @@ import { provinceOf } from './provinces.js';
 const { existsSync, readFileSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 export class GeoIndex {
-  readonly source: Readonly<Record<string, string>>;
   readonly runCount: number;
   private readonly decoded: DecodedGeoIndex;
   private readonly starts: Uint8Array;
   private readonly ids: Uint8Array;
-  /** Region per entry id, built on first use; slot 0 ("no region") stays undefined. */
-  private readonly byId: (CallerRegion | undefined)[];
+  /**
+   * Region per entry id, built on first use; slot 0 ("no region") stays undefined. Sized (11 kB) on the
+   * first region rather than at load: the routing Lambda's cold import ends within a few kilobytes of
+   * V8's trigger for a second scavenge (bench/routing.ts: routeCall.coldImportRatio).
+   */
+  private byId: (CallerRegion | undefined)[] = [];
 
   constructor(bytes: Uint8Array) {
     this.decoded = decodeGeoIndex(bytes);
-    this.source = this.decoded.source;
     this.runCount = this.decoded.runCount;
     this.starts = this.decoded.starts;
     this.ids = this.decoded.ids;
-    this.byId = new Array(this.decoded.entryCount + 1).fill(undefined);
     // Fail at load, not mid-call, if the file names a province this code does not know.
     const unknown = this.decoded.provinces.filter((name) => !provinceOf(name));
     if (unknown.length > 0) throw new Error(`geo index: unknown provinces ${unknown.join(', ')}`);
+  }
+
+  /** Provenance of the data (parsed on first read, never on the call path). */
+  get source(): Readonly<Record<string, string>> {
+    return this.decoded.source;
   }
 
   /** Every region the index can return (builds them all; for tests and tooling, not the call path). */
@@ -44,6 +50,7 @@ export class GeoIndex {
   private region(id: number): CallerRegion {
     const known = this.byId[id];
     if (known) return known;
+    if (this.byId.length === 0) this.byId = new Array(this.decoded.entryCount + 1).fill(undefined);
     const entry = this.decoded.entry(id);
     const province = provinceOf(entry.province);
     const city = entry.cities[0];

@@ -95,6 +95,108 @@ describe('index format', () => {
     expect(() => decodeGeoIndex(new Uint8Array(3))).toThrow(/truncated/);
   });
 
+  it('lays an index out as documented (HLG3): header, source, string ends, strings, entries, runs', () => {
+    const bytes = encodeGeoIndex({
+      source: {},
+      entries: [entry(), entry({ lineType: 'mobile', areaCode: undefined, carrier: '中国移动' })],
+      runStarts: [0, 0x0a0b0c],
+      runEntries: [1, 2],
+    });
+    // 24 header + 2 source ('{}') + 4 strings × 4 ends + 9 + 9 + 4 + 12 UTF-8 bytes
+    // (广东省, 深圳市, 0755, 中国移动) + 2 entries × 9 + 2 runs × (3 + 2) = 104.
+    expect(bytes.length).toBe(104);
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('HLG3');
+    expect([...new Uint32Array(bytes.slice(4, 24).buffer)]).toEqual([2, 4, 34, 2, 2]);
+    expect([...new Uint32Array(bytes.slice(26, 42).buffer)]).toEqual([9, 18, 22, 34]);
+    expect([...bytes.subarray(76, 94)]).toEqual([
+      ...[0, 0, 1, 0, 2, 0, 0x66, 0xff, 0xff], // 广东省 深圳市 0755 fixed, no carrier
+      ...[0, 0, 1, 0, 0xff, 0xff, 0x6d, 3, 0], // 广东省 深圳市, no area code, mobile 中国移动
+    ]);
+    expect([...bytes.subarray(94)]).toEqual([0, 0, 0, 0x0c, 0x0b, 0x0a, 1, 0, 2, 0]);
+  });
+
+  it('reads none-values as absent, in entries and in regions', () => {
+    const bytes = encodeGeoIndex({
+      source: {},
+      entries: [entry({ areaCode: undefined, carrier: undefined }), entry({ carrier: '' })],
+      runStarts: [0, 100],
+      runEntries: [1, 2],
+    });
+    const decoded = decodeGeoIndex(bytes);
+    expect(decoded.entry(1)).toEqual(entry({ areaCode: undefined, carrier: undefined }));
+    expect(decoded.entry(2).carrier).toBe(''); // an empty carrier is a string, not "none"
+    const region = new GeoIndex(bytes).regionOfPrefix(0);
+    expect(region).toBeDefined();
+    expect('areaCode' in (region ?? {})).toBe(false);
+    expect('carrier' in (region ?? {})).toBe(false);
+  });
+
+  it('refuses truncated files and files of another format', () => {
+    const bytes = encodeGeoIndex({
+      source: { test: 'x' },
+      entries: [entry()],
+      runStarts: [0],
+      runEntries: [1],
+    });
+    for (const length of [0, 23]) {
+      expect(() => decodeGeoIndex(bytes.subarray(0, length))).toThrow(/truncated/);
+    }
+    for (const length of [24, 40, 60, bytes.length - 1]) {
+      expect(() => decodeGeoIndex(bytes.subarray(0, length))).toThrow(/length mismatch/);
+    }
+    expect(() => decodeGeoIndex(Uint8Array.from([...bytes, 0]))).toThrow(/length mismatch/);
+    const previousFormat = Uint8Array.from(bytes);
+    previousFormat.set(new TextEncoder().encode('HLG2'), 0);
+    expect(() => decodeGeoIndex(previousFormat)).toThrow(/bad magic \(not an HLG3 file\)/);
+  });
+
+  describe('ids beyond the tables', () => {
+    // One entry 广东省 深圳市 0755 fixed, one run; source '{}' (2 bytes), strings 9 + 9 + 4 bytes:
+    // ends at 26, strings at 38, the entry at 60, the run's start at 69 and its entry id at 72.
+    const valid = () => encodeGeoIndex({ source: {}, entries: [entry()], runStarts: [0], runEntries: [1] });
+    const patched = (at: number, ...values: number[]) => {
+      const bytes = valid();
+      bytes.set(values, at);
+      return bytes;
+    };
+
+    it('the layout the cases below patch', () => {
+      const bytes = valid();
+      expect(bytes.length).toBe(74);
+      expect(new TextDecoder().decode(bytes.subarray(38, 60))).toBe('广东省深圳市0755');
+      expect([...bytes.subarray(60, 69)]).toEqual([0, 0, 1, 0, 2, 0, 0x66, 0xff, 0xff]);
+      expect(() => verifyGeoIndex(decodeGeoIndex(bytes))).not.toThrow();
+    });
+
+    it('a province string id fails at load', () => {
+      expect(() => decodeGeoIndex(patched(60, 3, 0))).toThrow(/no string 3/);
+    });
+
+    it('a cities, area-code or carrier string id fails when the entry is read, and in verifyGeoIndex', () => {
+      for (const at of [62, 64, 67]) {
+        const decoded = decodeGeoIndex(patched(at, 3, 0));
+        expect(() => decoded.entry(1)).toThrow(/no string 3/);
+        expect(() => verifyGeoIndex(decoded)).toThrow(/no string 3/);
+      }
+    });
+
+    it('a string end beyond the string block, or before its start, fails', () => {
+      expect(() => decodeGeoIndex(patched(26, 23, 0, 0, 0))).toThrow(/string 0 out of bounds/);
+      expect(() => decodeGeoIndex(patched(30, 8, 0, 0, 0)).entry(1)).toThrow(/string 1 out of bounds/);
+    });
+
+    it('an entry id beyond the entries fails, in entry() and in a run', () => {
+      const decoded = decodeGeoIndex(valid());
+      expect(() => decoded.entry(0)).toThrow(/no entry 0/);
+      expect(() => decoded.entry(2)).toThrow(/no entry 2/);
+      expect(() => verifyGeoIndex(decodeGeoIndex(patched(72, 2, 0)))).toThrow(/run 0 has no entry/);
+    });
+
+    it('a line type other than m or f fails', () => {
+      expect(() => decodeGeoIndex(patched(66, 0x78)).entry(1)).toThrow(/no line type/);
+    });
+  });
+
   it('looks prefixes up at run boundaries exactly', () => {
     const index = new GeoIndex(
       encodeGeoIndex({
