@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/domain/errors.js';
+import {
+  compileRouting,
+  normaliseConfig,
+  type RoutingConfigInput,
+  validateConfig,
+} from '../../shared/domain/routing/config.js';
+import {
+  checkPromptName,
+  PROMPT_MAX_BYTES,
+  promptIdOf,
+  promptObjectKey,
+  promptSpec,
+  referencedPromptIds,
+} from '../../shared/domain/routing/prompts.js';
+import { connectRequestProblems } from '../support/connect-model.js';
+import { ENTERPRISE_INPUT, OWN_PROMPT_ID } from './routing-fixtures.js';
+
+const TENANT_A_PROMPT = 'pr_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const OWNED: ReadonlySet<string> = new Set([OWN_PROMPT_ID]);
+const RULES = { noMultiLevelTransfer: false, announcementRequired: false, ownedPrompts: OWNED };
+
+/** The error a configuration whose main menu plays `audio` gets (undefined when accepted). */
+function menuAudioError(audio: string, ownedPrompts = OWNED): DomainError | undefined {
+  const input: RoutingConfigInput = {
+    ...ENTERPRISE_INPUT,
+    defaultDestination: { type: 'menu', menuId: 'main' },
+    menus: { main: { prompt: { audio }, options: { '1': { type: 'hunt' } } } },
+  };
+  try {
+    validateConfig(normaliseConfig(input), { ...RULES, ownedPrompts });
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(DomainError);
+    return error as DomainError;
+  }
+}
+
+describe('recorded prompts are the tenant’s own', () => {
+  it('accepts a prompt the tenant registered', () => {
+    expect(menuAudioError(OWN_PROMPT_ID)).toBeUndefined();
+  });
+
+  it('refuses another tenant’s prompt id, naming the field (400 prompt_not_owned)', () => {
+    const error = menuAudioError(TENANT_A_PROMPT);
+    expect(error).toMatchObject({
+      kind: 'validation',
+      code: 'prompt_not_owned',
+      field: 'menus.main.prompt.audio',
+    });
+  });
+
+  it('refuses every other audio reference: ARNs (this instance or another), S3 URIs (other bucket, other tenant’s prefix, `..`), garbage', () => {
+    for (const audio of [
+      'arn:aws:connect:ap-southeast-1:111122223333:instance/i/prompt/p-1',
+      'arn:aws:connect:us-east-1:999999999999:instance/other/prompt/p-9',
+      's3://someone-elses-bucket/prompts/tenant-b/x.wav',
+      `s3://hotline-prompts/${promptObjectKey('tenant-a', TENANT_A_PROMPT)}`,
+      `s3://hotline-prompts/prompts/tenant-b/../tenant-a/${TENANT_A_PROMPT}.wav`,
+      `https://hotline-prompts.s3.ap-southeast-1.amazonaws.com/prompts/tenant-a/${TENANT_A_PROMPT}.wav`,
+      `${OWN_PROMPT_ID} `,
+      OWN_PROMPT_ID.toUpperCase(),
+      'p-1',
+      'constructor',
+    ]) {
+      expect(menuAudioError(audio)?.code, audio).toBe('prompt_not_owned');
+    }
+  });
+
+  it('checks audio wherever a prompt is: messages, after hours, region rules, VIP, menu failures, the recording notice', () => {
+    const foreign = { audio: TENANT_A_PROMPT };
+    const message = { type: 'message' as const, prompt: foreign };
+    const cases: [RoutingConfigInput, string][] = [
+      [{ ...ENTERPRISE_INPUT, afterHours: message }, 'afterHours.prompt.audio'],
+      [{ ...ENTERPRISE_INPUT, vipDestination: message }, 'vipDestination.prompt.audio'],
+      [
+        { ...ENTERPRISE_INPUT, regionRules: [{ group: 'north_china', destination: message }] },
+        'regionRules.0.destination.prompt.audio',
+      ],
+      [
+        {
+          ...ENTERPRISE_INPUT,
+          menus: {
+            main: { prompt: { text: { 'zh-CN': '请按1' } }, options: { '1': message }, onFailure: message },
+          },
+        },
+        'menus.main.options.1.prompt.audio',
+      ],
+      [
+        {
+          ...ENTERPRISE_INPUT,
+          recording: { enabled: true, announcement: true, announcementPrompt: foreign },
+        },
+        'recording.announcementPrompt.audio',
+      ],
+    ];
+    for (const [input, field] of cases) {
+      expect(() => validateConfig(normaliseConfig(input), RULES)).toThrow(
+        expect.objectContaining({ code: 'prompt_not_owned', field }),
+      );
+    }
+  });
+
+  it('property: any audio reference outside the owned set is refused; the owned one is accepted', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), (audio) => {
+        const error = menuAudioError(audio);
+        if (audio === OWN_PROMPT_ID) expect(error).toBeUndefined();
+        else expect(error?.code).toBe('prompt_not_owned');
+      }),
+    );
+  });
+
+  it('compiles only the prompts the configuration plays, mapped to the ARNs apply made', () => {
+    const input: RoutingConfigInput = {
+      ...ENTERPRISE_INPUT,
+      afterHours: { type: 'message', prompt: { audio: OWN_PROMPT_ID } },
+    };
+    const config = normaliseConfig(input);
+    expect(referencedPromptIds(config)).toEqual([OWN_PROMPT_ID]);
+    const compiled = compileRouting(config, {}, undefined, {
+      [OWN_PROMPT_ID]: 'arn:aws:connect:r:1:instance/i/prompt/own',
+      [TENANT_A_PROMPT]: 'arn:aws:connect:r:1:instance/i/prompt/theirs',
+    });
+    expect(compiled.prompts).toEqual({ [OWN_PROMPT_ID]: 'arn:aws:connect:r:1:instance/i/prompt/own' });
+  });
+});
+
+describe('prompt registration rules', () => {
+  it('ids are pr_ and 32 hex digits; the key is in the tenant’s own prefix', () => {
+    expect(promptIdOf('0123ABCD-4567-89ab-cdef-0123456789ab')).toBe('pr_0123abcd456789abcdef0123456789ab');
+    expect(promptObjectKey('acme', OWN_PROMPT_ID)).toBe(`prompts/acme/${OWN_PROMPT_ID}.wav`);
+  });
+
+  it('bounds uploads to five minutes of 8 kHz µ-law (2,400,000 bytes) plus a 4 KiB header', () => {
+    expect(PROMPT_MAX_BYTES).toBe(2_404_096);
+  });
+
+  it('names are 1-100 characters, trimmed', () => {
+    expect(checkPromptName('  欢迎语 ')).toBe('欢迎语');
+    expect(() => checkPromptName('   ')).toThrow(
+      expect.objectContaining({ code: 'invalid_name', field: 'name' }),
+    );
+    expect(() => checkPromptName('x'.repeat(101))).toThrow(expect.objectContaining({ code: 'invalid_name' }));
+  });
+
+  it('the Connect prompt fits CreatePrompt’s model for the longest tenant id and name', () => {
+    const prompt = {
+      promptId: OWN_PROMPT_ID,
+      tenantId: 't'.repeat(128),
+      name: '名'.repeat(100),
+      objectKey: promptObjectKey('t'.repeat(128), OWN_PROMPT_ID),
+      createdAt: '2026-12-07T00:00:00Z',
+    };
+    const spec = promptSpec(prompt, `s3://hotline-prompts/${prompt.objectKey}`, 'sha');
+    expect(spec.name).toBe(`p400-${OWN_PROMPT_ID}`);
+    expect(
+      connectRequestProblems('CreatePrompt', {
+        InstanceId: 'i-1',
+        Name: spec.name,
+        Description: spec.description,
+        S3Uri: spec.s3Uri,
+      }),
+    ).toEqual([]);
+  });
+});
