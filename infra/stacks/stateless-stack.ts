@@ -546,6 +546,11 @@ export class StatelessStack extends Stack {
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);
           break;
+        case 'prompts':
+          if (!data.promptsBucket)
+            throw new StatelessPropsError(`${spec.id} uses prompts but there is no prompts bucket`);
+          fn.useBucket('PROMPTS_BUCKET', data.promptsBucket);
+          break;
         case 'jobs':
           fn.useQueue('BILLING_QUEUE_URL', data.billingQueue);
           break;

@@ -23,7 +23,9 @@ export type Capability =
   | 'jobs'
   | 'recordings'
   | 'directory'
-  | 'cursors';
+  | 'cursors'
+  /** The prompts bucket: tenants' recorded prompts (upload forms, reads; Amazon Connect reads it too). */
+  | 'prompts';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

@@ -52,7 +52,12 @@ const request = () =>
   requestRoutingApply({ ...stores, newId: () => `job-${++jobs}` }, { number, tenantId: 'acme', at: AT });
 const work = (message: RoutingApplyMessage, at = AT) =>
   runRoutingApply(
-    { ...stores, promptAudio: noPromptAudio.promptAudio, telephony: async () => telephony, tariffsFrom: defaultTariffOnly },
+    {
+      ...stores,
+      promptAudio: noPromptAudio.promptAudio,
+      telephony: async () => telephony,
+      tariffsFrom: defaultTariffOnly,
+    },
     message,
     at,
   );

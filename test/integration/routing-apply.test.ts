@@ -61,7 +61,13 @@ const getConfig = (n: string, version?: number) => routingStore.config(n, versio
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
   applyRoutingUseCase(
-    { routing: routingStore, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 
@@ -392,7 +398,13 @@ describe('apply routing to Connect', () => {
     };
     const run = () =>
       applyRoutingUseCase(
-        { routing: stopping, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom: defaultTariffOnly },
+        {
+          routing: stopping,
+          calendars: calendarStore,
+          telephony,
+          ...noPromptAudio,
+          tariffsFrom: defaultTariffOnly,
+        },
         { number, tenantId: 'acme', at: '2026-11-25T04:00:00Z' },
       );
     await expect(run()).rejects.toThrow('stopped');

@@ -71,7 +71,13 @@ const putConfig = (
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
   applyRoutingUseCase(
-    { routing: routingStore, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 const loadPublicCalendar = () => loadCalendar(calendarStore);
@@ -82,7 +88,13 @@ const recompileHolidaySnapshots = ({
   ...request
 }: RecompileHolidaysRequest & { telephony: TelephonyPort }) =>
   recompileHolidays(
-    { routing: routingStore, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 

@@ -14,7 +14,11 @@ import { worstRatePerMinute } from '../../shared/domain/routing/worst-rate.js';
 import { ENTERPRISE_INPUT } from './routing-fixtures.js';
 
 const NO_PROMPTS: ReadonlySet<string> = new Set();
-const ENTERPRISE_RULES = { noMultiLevelTransfer: false, announcementRequired: false, ownedPrompts: NO_PROMPTS };
+const ENTERPRISE_RULES = {
+  noMultiLevelTransfer: false,
+  announcementRequired: false,
+  ownedPrompts: NO_PROMPTS,
+};
 const INDIVIDUAL_RULES = { noMultiLevelTransfer: true, announcementRequired: true, ownedPrompts: NO_PROMPTS };
 
 function fieldOf(input: RoutingConfigInput, rules = ENTERPRISE_RULES): string | undefined {
