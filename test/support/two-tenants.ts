@@ -178,6 +178,10 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     '2026-11-01T00:00:00.000Z',
   );
 
+  // B's recorded prompt: its id must never open B's prompt to A, nor appear in anything A reads.
+  const prompt = await api.post('/v1/prompts', { name: 'Victim greeting' }, victim);
+  expectStatus(prompt, 201);
+
   await handOver(FORMER_NUMBER);
 
   // Crawl every GET list B may call, first pages and `limit=1` pages for cursors.
@@ -194,6 +198,7 @@ export async function startTwoTenants(): Promise<TwoTenants> {
   add(owned, 'contactId', PARKED_CONTACT);
   add(owned, 'contactId', NEW_OWNERS_CALL);
   add(owned, 'tenantId', VICTIM);
+  add(owned, 'promptId', prompt.body.promptId as string);
   for (const month of ['2026-09', '2026-10']) add(owned, 'month', month);
 
   const markers = [...owned.entries()]
