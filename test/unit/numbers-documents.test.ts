@@ -78,6 +78,31 @@ describe('S3 documents adapter', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 
+  it('the prompts bucket pins SSE-S3 (no KMS key id) and the prompt size bound, and names S3 URIs for Connect', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const prompts = new S3Documents(client(), { bucket: 'prompts-bucket', encryption: 'AES256' });
+    const key = 'prompts/t1/pr_0123456789abcdef0123456789abcdef.wav';
+    const form = await prompts.presignUpload(key, 'audio/wav', 2_404_096, NOW);
+    const fields = form.fields ?? {};
+    expect(fields).toMatchObject({
+      key,
+      'Content-Type': 'audio/wav',
+      'x-amz-server-side-encryption': 'AES256',
+    });
+    expect(fields).not.toHaveProperty('x-amz-server-side-encryption-aws-kms-key-id');
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        { key },
+        { 'Content-Type': 'audio/wav' },
+        { 'x-amz-server-side-encryption': 'AES256' },
+        ['content-length-range', 1, 2_404_096],
+      ]),
+    );
+    expect(prompts.s3Uri(key)).toBe(`s3://prompts-bucket/${key}`);
+  });
+
   it('presigns short-lived downloads for reviewers, of one version when asked', async () => {
     // getSignedUrl signs at the SDK's clock: fixed here, never the real one.
     vi.useFakeTimers({ toFake: ['Date'] });
