@@ -18,4 +18,15 @@ export interface PromptStore {
 export interface PromptAudioPort extends DocumentsPort {
   /** `s3://<bucket>/<key>`. */
   s3Uri(key: string): string;
+  /**
+   * The object's first `bytes` bytes (a ranged read), its whole size and its version (a later upload is
+   * another version); undefined when nothing arrived.
+   */
+  readHead(key: string, bytes: number): Promise<PromptAudioHead | undefined>;
+}
+
+export interface PromptAudioHead {
+  readonly head: Uint8Array;
+  readonly size: number;
+  readonly version: string;
 }

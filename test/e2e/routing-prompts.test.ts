@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import { type LocalApi, startLocalApi } from '../support/local-api.js';
+import { wav } from '../support/prompts.js';
 import { seedActiveLine } from '../support/seeded-lines.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
@@ -15,8 +16,8 @@ const A_ACCESS = '+6531589940';
 const B_NUMBER = '4008765441';
 const B_ACCESS = '+6531589941';
 const ACCOUNT = { balance: 100_000, spendDay: '2026-11-25', spendToday: 0, status: 'active' };
-/** A WAV header (8 kHz mono µ-law) and one second of silence: 8,000 bytes of 0xFF. */
-const WAV = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt '), Buffer.alloc(8_000, 0xff)]);
+/** One second of 8 kHz mono µ-law silence. */
+const WAV = wav(1);
 
 let api: LocalApi;
 let adminA: string;
@@ -77,7 +78,9 @@ describe('recorded prompts belong to the tenant that registered them', () => {
     const tooBig = await upload(registered.body.upload.url, Buffer.alloc(2_404_097, 0xff));
     expect(tooBig.status).toBe(413);
     expect((await upload(registered.body.upload.url, WAV)).status).toBe(200);
-    expect((await api.get(`/v1/prompts/${promptId}`, adminA)).body).toMatchObject({ uploaded: true });
+    const read = await api.get(`/v1/prompts/${promptId}`, adminA);
+    expect(read.body).toMatchObject({ uploaded: true });
+    expect(read.body).not.toHaveProperty('problem');
   });
 
   it('another tenant cannot read it: 404, as for a prompt that does not exist', async () => {
@@ -126,6 +129,24 @@ describe('recorded prompts belong to the tenant that registered them', () => {
       expect(put.body.error).toMatchObject({ code: 'prompt_not_owned', field: 'menus.main.prompt.audio' });
     }
     expect((await api.get(`/v1/numbers/${B_NUMBER}/routing`, adminB)).status).toBe(404);
+  });
+
+  it('audio Connect would not play (44.1 kHz PCM) is reported, and fails the apply before Connect is asked', async () => {
+    const cd = await api.post('/v1/prompts', { name: 'cd quality' }, adminA);
+    expect(
+      (await upload(cd.body.upload.url, wav(1, { code: 1, rate: 44_100, bytesPerSample: 2 }))).status,
+    ).toBe(200);
+    expect((await api.get(`/v1/prompts/${cd.body.promptId}`, adminA)).body).toMatchObject({
+      uploaded: true,
+      problem: 'it is format 1, 1 channel(s), 44100 Hz: Amazon Connect plays 8 kHz mono µ-law (format 7)',
+    });
+    expect(
+      (await api.put(`/v1/numbers/${A_NUMBER}/routing`, withMenuAudio(cd.body.promptId), adminA)).status,
+    ).toBe(200);
+    const writes = (await api.get('/local/connect')).body.writes.length;
+    const applied = await api.post(`/v1/numbers/${A_NUMBER}/routing/apply`, undefined, adminA);
+    expect(applied.body).toMatchObject({ status: 'failed', error: { code: 'prompt_not_playable' } });
+    expect((await api.get('/local/connect')).body.writes).toHaveLength(writes);
   });
 
   it('a prompt whose audio has not arrived fails the apply, naming it, and Connect is not asked', async () => {

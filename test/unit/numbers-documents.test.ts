@@ -118,6 +118,26 @@ describe('S3 documents adapter', () => {
     expect(new URL(pinned.url).searchParams.get('versionId')).toBe('v-3HL4kqtJlcpXroDTDmJ');
   });
 
+  it('reads a prompt’s head with a ranged GetObject: its bytes, the whole size and the version', async () => {
+    s3.on(GetObjectCommand, { Key: 'prompts/t1/p.wav' }).resolves({
+      VersionId: 'v-3',
+      ContentRange: 'bytes 0-3/8044',
+      Body: Readable.from([Buffer.from('RI'), Buffer.from('FF')]) as never,
+    });
+    s3.on(GetObjectCommand, { Key: 'prompts/t1/none.wav' }).rejects(
+      new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } }),
+    );
+    const prompts = new S3Documents(client(), { bucket: 'prompts-bucket', encryption: 'AES256' });
+    const read = await prompts.readHead('prompts/t1/p.wav', 4);
+    expect(read).toEqual({ head: new Uint8Array(Buffer.from('RIFF')), size: 8044, version: 'v-3' });
+    expect(await prompts.readHead('prompts/t1/none.wav', 4)).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'prompts-bucket',
+      Key: 'prompts/t1/p.wav',
+      Range: 'bytes=0-3',
+    });
+  });
+
   it('describes the current version by reading and hashing its bytes', async () => {
     s3.on(GetObjectCommand, { Key: 'there' }).resolves({
       VersionId: 'v-1',

@@ -14,8 +14,11 @@ import {
   promptObjectKey,
   promptSpec,
   referencedPromptIds,
+  WAV_HEAD_BYTES,
+  wavProblem,
 } from '../../shared/domain/routing/prompts.js';
 import { connectRequestProblems } from '../support/connect-model.js';
+import { wav } from '../support/prompts.js';
 import { ENTERPRISE_INPUT, OWN_PROMPT_ID } from './routing-fixtures.js';
 
 const TENANT_A_PROMPT = 'pr_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -164,5 +167,41 @@ describe('prompt registration rules', () => {
         S3Uri: spec.s3Uri,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('audio Connect plays (8 kHz mono µ-law WAV under five minutes)', () => {
+  const problemOf = (file: Buffer) =>
+    wavProblem(new Uint8Array(file.subarray(0, WAV_HEAD_BYTES)), file.length);
+
+  it('accepts 8 kHz mono µ-law, up to just under five minutes', () => {
+    expect(problemOf(wav(1))).toBeUndefined();
+    expect(problemOf(wav(299.999))).toBeUndefined();
+  });
+
+  it('refuses other formats, rates and channel counts, naming what the file is', () => {
+    expect(problemOf(wav(1, { code: 1, bytesPerSample: 2 }))).toBe(
+      'it is format 1, 1 channel(s), 8000 Hz: Amazon Connect plays 8 kHz mono µ-law (format 7)',
+    );
+    expect(problemOf(wav(1, { rate: 44_100 }))).toMatch(/44100 Hz/);
+    expect(problemOf(wav(1, { channels: 2 }))).toMatch(/2 channel\(s\)/);
+    expect(problemOf(Buffer.from('ID3\u0003 an mp3 file'))).toBe('it is not a WAV file');
+  });
+
+  it('refuses five minutes or more, also when the header leaves the length unset (streamed WAV)', () => {
+    expect(problemOf(wav(300))).toMatch(/five minutes or more/);
+    const streamed = wav(300);
+    streamed.writeUInt32LE(0xffffffff, 40);
+    expect(problemOf(streamed)).toMatch(/five minutes or more/);
+    const short = wav(2);
+    short.writeUInt32LE(0xffffffff, 40);
+    expect(problemOf(short)).toBeUndefined();
+  });
+
+  it('refuses a file with no format chunk before the audio, or no audio', () => {
+    const noFormat = wav(1);
+    noFormat.write('junk', 12, 'ascii');
+    expect(problemOf(noFormat)).toBe('its format chunk is missing or comes after the audio');
+    expect(problemOf(wav(1).subarray(0, 36))).toBe('its audio (data chunk) is missing');
   });
 });

@@ -16,7 +16,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { optionalEnv, requireEnv } from '../../config.js';
 import type { StoredVersion, UploadForm } from '../../ports/documents.js';
-import type { PromptAudioPort } from '../../ports/prompts.js';
+import type { PromptAudioHead, PromptAudioPort } from '../../ports/prompts.js';
 
 /** Upload forms live this long: enough to pick a file and send it, short enough to go stale quickly. */
 export const UPLOAD_URL_SECONDS = 10 * 60;
@@ -93,6 +93,28 @@ export class S3Documents implements PromptAudioPort {
       { expiresIn: DOWNLOAD_URL_SECONDS },
     );
     return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
+  }
+
+  /** A ranged GetObject: only the first `bytes` bytes travel; the size comes from Content-Range. */
+  async readHead(key: string, bytes: number): Promise<PromptAudioHead | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    const head = new Uint8Array(Buffer.concat(chunks).subarray(0, bytes));
+    const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+    return {
+      head,
+      size: total === undefined ? head.byteLength : Number(total),
+      version: out.VersionId && out.VersionId !== 'null' ? out.VersionId : (out.ETag ?? ''),
+    };
   }
 
   async exists(key: string): Promise<boolean> {

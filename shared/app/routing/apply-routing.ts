@@ -10,14 +10,21 @@
  * profiles no longer configured are kept as retired (left in Connect unused) and taken over, renamed, by the
  * next ones configured; no access number yet → no snapshot; audio that is not (or no longer) the tenant's
  * prompt → validation error (prompt_not_owned); a prompt whose audio has not arrived → conflict
- * (prompt_not_uploaded). Each prompt the configuration plays becomes a Connect prompt made from the tenant's
+ * (prompt_not_uploaded); audio Connect would not play (not 8 kHz mono µ-law WAV, or five minutes or more) →
+ * conflict (prompt_not_playable). Each prompt the configuration plays becomes a Connect prompt made from the tenant's
  * own object (`prompt:<promptId>`), and the snapshot maps the prompt id to its ARN: a call plays nothing else.
  */
 import { createHash } from 'node:crypto';
 import { conflict } from '../../domain/errors.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
-import { type PromptSpec, promptSpec, referencedPromptIds } from '../../domain/routing/prompts.js';
+import {
+  type PromptSpec,
+  promptSpec,
+  referencedPromptIds,
+  WAV_HEAD_BYTES,
+  wavProblem,
+} from '../../domain/routing/prompts.js';
 import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
 import type { PromptAudioPort, PromptStore } from '../../ports/prompts.js';
 import type { AppliedResource, HolidayCalendarStore, RoutingStore } from '../../ports/routing.js';
@@ -270,8 +277,9 @@ export async function applyRouting(
 }
 
 /**
- * The Connect prompt each of the tenant's prompts becomes: made from its own object, whose content hash is
- * the revision (an upload of other audio updates the Connect prompt on the next apply).
+ * The Connect prompt each of the tenant's prompts becomes: made from its own object, checked to be audio
+ * Connect plays (8 kHz mono µ-law WAV under five minutes), whose version is the revision (a new upload
+ * updates the Connect prompt on the next apply).
  */
 async function promptSpecs(
   deps: Pick<ApplyRoutingDeps, 'prompts' | 'promptAudio'>,
@@ -285,14 +293,19 @@ async function promptSpecs(
     const prompt = await deps.prompts.get(tenantId, promptId);
     // Validation has just checked ownership: a prompt gone meanwhile is not the tenant's any more.
     if (!prompt) throw conflict('prompt_not_owned', `${promptId} is not one of your prompts`);
-    const stored = await audio.describe(prompt.objectKey);
+    const stored = await audio.readHead(prompt.objectKey, WAV_HEAD_BYTES);
     if (!stored)
       throw conflict(
         'prompt_not_uploaded',
         `prompt ${promptId} has no audio yet: upload it with the form POST /v1/prompts answered, then apply again`,
         { promptId },
       );
-    specs[promptId] = promptSpec(prompt, audio.s3Uri(prompt.objectKey), stored.sha256);
+    const problem = wavProblem(stored.head, stored.size);
+    if (problem)
+      throw conflict('prompt_not_playable', `prompt ${promptId} cannot be played: ${problem}`, {
+        promptId,
+      });
+    specs[promptId] = promptSpec(prompt, audio.s3Uri(prompt.objectKey), stored.version);
   }
   return specs;
 }

@@ -1,8 +1,10 @@
 /**
- * Primary course: a tenant reads one of its prompts → whether its audio has arrived (`uploaded`).
+ * Primary course: a tenant reads one of its prompts → whether its audio has arrived (`uploaded`) and, if it
+ * has, why Amazon Connect would not play it (`problem`; absent when it would).
  * Variations: another tenant's prompt, or none → 404 prompt_not_found (whether it exists is never told).
  */
 import { notFound } from '../../domain/errors.js';
+import { WAV_HEAD_BYTES, wavProblem } from '../../domain/routing/prompts.js';
 import type { PromptDeps } from './register-prompt.js';
 
 export async function getPrompt(
@@ -11,6 +13,13 @@ export async function getPrompt(
 ) {
   const prompt = await deps.prompts.get(request.tenantId, request.promptId);
   if (!prompt) throw notFound('prompt_not_found', `no prompt ${request.promptId} in your account`);
-  const uploaded = await (await deps.promptAudio()).exists(prompt.objectKey);
-  return { promptId: prompt.promptId, name: prompt.name, createdAt: prompt.createdAt, uploaded };
+  const audio = await (await deps.promptAudio()).readHead(prompt.objectKey, WAV_HEAD_BYTES);
+  const problem = audio ? wavProblem(audio.head, audio.size) : undefined;
+  return {
+    promptId: prompt.promptId,
+    name: prompt.name,
+    createdAt: prompt.createdAt,
+    uploaded: audio !== undefined,
+    ...(problem ? { problem } : {}),
+  };
 }

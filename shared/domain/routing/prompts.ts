@@ -98,3 +98,45 @@ export function referencedPromptIds(config: RoutingConfig): string[] {
   for (const { prompt } of configPrompts(config)) if (prompt.audio) ids.add(prompt.audio);
   return [...ids].sort();
 }
+
+/** How much of an object `wavProblem` needs: the RIFF header and the chunks before the audio. */
+export const WAV_HEAD_BYTES = 4096;
+const WAVE_FORMAT_MULAW = 7;
+/** Connect plays prompts under five minutes. */
+const MAX_PROMPT_SECONDS = 5 * 60;
+
+/**
+ * Why Amazon Connect would not play this WAV as a prompt (undefined: it would): the format chunk must say
+ * µ-law (format 7), one channel, 8,000 samples a second, and the audio must last under five minutes.
+ * `head` is the object's first bytes (at least up to its `data` chunk header), `size` its whole length.
+ */
+export function wavProblem(head: Uint8Array, size: number): string | undefined {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const text = (at: number) => String.fromCharCode(...head.subarray(at, at + 4));
+  if (head.byteLength < 12 || text(0) !== 'RIFF' || text(8) !== 'WAVE') return 'it is not a WAV file';
+  let format: { code: number; channels: number; rate: number; byteRate: number } | undefined;
+  for (let at = 12; at + 8 <= head.byteLength; ) {
+    const id = text(at);
+    const length = view.getUint32(at + 4, true);
+    if (id === 'fmt ') {
+      if (at + 8 + 16 > head.byteLength) break;
+      format = {
+        code: view.getUint16(at + 8, true),
+        channels: view.getUint16(at + 10, true),
+        rate: view.getUint32(at + 12, true),
+        byteRate: view.getUint32(at + 16, true),
+      };
+    } else if (id === 'data') {
+      if (!format) return 'its format chunk is missing or comes after the audio';
+      if (format.code !== WAVE_FORMAT_MULAW || format.channels !== 1 || format.rate !== 8000)
+        return `it is format ${format.code}, ${format.channels} channel(s), ${format.rate} Hz: Amazon Connect plays 8 kHz mono µ-law (format 7)`;
+      // The audio runs to the end of the object when the header's length is unset or larger than what arrived.
+      const audioBytes = Math.min(length, size - (at + 8));
+      if (format.byteRate <= 0 || audioBytes / format.byteRate >= MAX_PROMPT_SECONDS)
+        return 'it lasts five minutes or more: Amazon Connect plays prompts under five minutes';
+      return undefined;
+    }
+    at += 8 + length + (length % 2);
+  }
+  return format ? 'its audio (data chunk) is missing' : 'its format chunk is missing';
+}

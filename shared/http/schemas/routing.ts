@@ -253,6 +253,15 @@ export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
     response: z.object({
       ...promptView.shape,
       uploaded: z.boolean().check(z.describe('Whether the audio has arrived (apply needs it)')),
+      problem: z.optional(
+        z
+          .string()
+          .check(
+            z.describe(
+              'Why Amazon Connect would not play the uploaded audio (8 kHz mono µ-law WAV under five minutes); absent when it would',
+            ),
+          ),
+      ),
     }),
   },
   getRouting: {
