@@ -7,6 +7,7 @@ import {
   type RoutingConfigInput,
   validateConfig,
 } from '../../shared/domain/routing/config.js';
+import { decideCall } from '../../shared/domain/routing/decision.js';
 import {
   checkPromptName,
   PROMPT_MAX_BYTES,
@@ -19,7 +20,14 @@ import {
 } from '../../shared/domain/routing/prompts.js';
 import { connectRequestProblems } from '../support/connect-model.js';
 import { wav } from '../support/prompts.js';
-import { ENTERPRISE_INPUT, OWN_PROMPT_ID } from './routing-fixtures.js';
+import {
+  ENTERPRISE_INPUT,
+  HEALTHY_ACCOUNT,
+  OWN_PROMPT_ID,
+  PROMPT_ARNS,
+  snapshotOf,
+  WED_10AM,
+} from './routing-fixtures.js';
 
 const TENANT_A_PROMPT = 'pr_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const OWNED: ReadonlySet<string> = new Set([OWN_PROMPT_ID]);
@@ -203,5 +211,39 @@ describe('audio Connect plays (8 kHz mono µ-law WAV under five minutes)', () =>
     noFormat.write('junk', 12, 'ascii');
     expect(problemOf(noFormat)).toBe('its format chunk is missing or comes after the audio');
     expect(problemOf(wav(1).subarray(0, 36))).toBe('its audio (data chunk) is missing');
+  });
+});
+
+describe('the per-call decision plays only what apply resolved', () => {
+  it('property: whatever audio a snapshot names, the decision plays an ARN of its own prompts map or nothing', () => {
+    const own = new Set(Object.values(PROMPT_ARNS));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.constantFrom(OWN_PROMPT_ID, 'arn:aws:connect:r:1:instance/i/prompt/x'),
+        ),
+        fc.constantFrom<'menu' | 'message'>('menu', 'message'),
+        (audio, kind) => {
+          const prompt = audio === '' ? { text: { 'zh-CN': '您好' } } : { audio, text: { 'zh-CN': '您好' } };
+          const snapshot = snapshotOf({
+            ...ENTERPRISE_INPUT,
+            regionRules: [],
+            defaultDestination:
+              kind === 'menu' ? { type: 'menu', menuId: 'main' } : { type: 'message', prompt },
+            menus: { main: { prompt, options: { '1': { type: 'hunt' } } } },
+          });
+          const decision = decideCall(
+            { caller: '+862161234567', contactId: 'c', step: 'start', now: WED_10AM },
+            { snapshot, account: HEALTHY_ACCOUNT, ratePerMinute: 30 },
+          );
+          expect(decision.action).toBe(kind);
+          const played = decision.promptId ?? '';
+          if (played !== '') expect(own.has(played)).toBe(true);
+          expect(played !== '').toBe(audio === OWN_PROMPT_ID);
+          expect(decision.promptKind).toBe(audio === OWN_PROMPT_ID ? 'audio' : 'text');
+        },
+      ),
+    );
   });
 });
