@@ -98,7 +98,7 @@ export function portsOf(
     }
     if (capability === 'directory') granted.push('directory');
     if (capability === 'cursors') granted.push('cursorKey');
-    if (capability === 'prompts') granted.push('promptAudio');
+    if (capability === 'prompts' || capability === 'promptUploads') granted.push('promptAudio');
   }
   return granted;
 }

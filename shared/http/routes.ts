@@ -24,8 +24,10 @@ export type Capability =
   | 'recordings'
   | 'directory'
   | 'cursors'
-  /** The prompts bucket: tenants' recorded prompts (upload forms, reads; Amazon Connect reads it too). */
-  | 'prompts';
+  /** Reads the prompts bucket (tenants' recorded prompts, which Amazon Connect reads too): GetObject only. */
+  | 'prompts'
+  /** Signs upload forms into the prompts bucket (and reads it). */
+  | 'promptUploads';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

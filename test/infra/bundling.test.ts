@@ -127,6 +127,7 @@ describe('bundles', () => {
     expect(portsOf(['recordings'], 'api')).toEqual(['rateLimiter', 'recordings']);
     // The prompts bucket's adapter only where the row names `prompts` (prompt routes, the apply worker).
     expect(portsOf(['prompts'], 'api')).toEqual(['rateLimiter', 'promptAudio']);
+    expect(portsOf(['promptUploads'], 'api')).toEqual(['rateLimiter', 'promptAudio']);
     // Writes append audit events; reads and webhooks do not. Members' writes reach the user pool.
     expect(portsOf(['directory'], 'api', 'removeMember', 'DELETE')).toEqual([
       'rateLimiter',

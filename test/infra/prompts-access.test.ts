@@ -9,7 +9,7 @@ import { PROMPTS_PREFIX } from '../../infra/constructs/prompts-bucket.js';
 import { FUNCTIONS, JOBS } from '../../infra/function-catalogue.js';
 import { ROUTES } from '../../shared/http/routes.js';
 import { buildTestApp, type TestApp } from './support/hotline-app.js';
-import { functionProperties, statementsOf } from './support/template-queries.js';
+import { actionsOf, functionProperties, statementsOf } from './support/template-queries.js';
 
 const USERS = new Set(['registerPrompt', 'getPrompt', 'routingApplyWorker', 'holidayRecompile']);
 
@@ -76,6 +76,22 @@ describe('prompts bucket', () => {
       const touching = statementsOf(built, f).filter((s) => JSON.stringify(s.Resource).includes(bucketId));
       expect('PROMPTS_BUCKET' in variables, id).toBe(USERS.has(id));
       expect(touching.length > 0, id).toBe(USERS.has(id));
+    }
+  });
+
+  it('only registerPrompt may write (to sign upload forms); the others get objects under prompts/, nothing more', () => {
+    for (const id of USERS) {
+      const f = built.stateless.functions.get(id);
+      if (!f) throw new Error(`no function ${id}`);
+      const actions = statementsOf(built, f)
+        .filter((s) => JSON.stringify(s.Resource).includes(bucketId))
+        .flatMap(actionsOf);
+      if (id === 'registerPrompt') expect(actions).toContain('s3:PutObject');
+      else {
+        expect(actions, id).toEqual(['s3:GetObject']);
+        const statement = statementsOf(built, f).find((s) => JSON.stringify(s.Resource).includes(bucketId));
+        expect(JSON.stringify(statement?.Resource)).toContain(`/${PROMPTS_PREFIX}/*`);
+      }
     }
   });
 });

@@ -13,7 +13,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/routing/register-prompt.ts',
     roles: TENANT_WRITE,
     tables: { routing: 'write' },
-    capabilities: ['prompts'],
+    capabilities: ['promptUploads'],
     rateLimit: 'write',
     summary:
       'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`',
