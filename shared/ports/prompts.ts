@@ -4,12 +4,18 @@
  */
 import type { PromptRecord } from '../domain/routing/prompts.js';
 import type { DocumentsPort } from './documents.js';
+import type { Page } from './paging.js';
 
 export interface PromptStore {
   /** Records a new prompt; false when its id is already taken. */
   add(prompt: PromptRecord): Promise<boolean>;
   /** The tenant's prompt, or undefined (another tenant's prompt is undefined too). */
   get(tenantId: string, promptId: string): Promise<PromptRecord | undefined>;
+  /** The tenant's prompts, a page at a time, in prompt id order. */
+  list(
+    tenantId: string,
+    page: { readonly limit: number; readonly cursor?: string },
+  ): Promise<Page<PromptRecord>>;
   /** Which of `promptIds` the tenant registered (one batched read; ids that are no prompt id are skipped). */
   owned(tenantId: string, promptIds: readonly string[]): Promise<ReadonlySet<string>>;
 }

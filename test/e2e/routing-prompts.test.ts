@@ -83,6 +83,22 @@ describe('recorded prompts belong to the tenant that registered them', () => {
     expect(read.body).not.toHaveProperty('problem');
   });
 
+  it('lists the tenant’s own prompts only, a page at a time; a cursor is the caller’s own', async () => {
+    const second = await api.post('/v1/prompts', { name: 'second' }, adminA);
+    const first = await api.get('/v1/prompts?limit=1', viewerA);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    const rest = await api.get(
+      `/v1/prompts?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      viewerA,
+    );
+    const ids = [first.body.items[0].promptId, rest.body.items[0].promptId];
+    expect(ids.sort()).toEqual([promptId, second.body.promptId].sort());
+    expect((await api.get('/v1/prompts', adminB)).body).toEqual({ items: [] });
+    const stolen = await api.get(`/v1/prompts?cursor=${encodeURIComponent(first.body.nextCursor)}`, adminB);
+    expect([stolen.status, stolen.body.error.code]).toEqual([400, 'invalid_cursor']);
+  });
+
   it('another tenant cannot read it: 404, as for a prompt that does not exist', async () => {
     const theirs = await api.get(`/v1/prompts/${promptId}`, adminB);
     expect(theirs.status).toBe(404);

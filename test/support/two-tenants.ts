@@ -178,9 +178,11 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     '2026-11-01T00:00:00.000Z',
   );
 
-  // B's recorded prompt: its id must never open B's prompt to A, nor appear in anything A reads.
-  const prompt = await api.post('/v1/prompts', { name: 'Victim greeting' }, victim);
+  // B's recorded prompt: its id must never open B's prompt to A, nor appear in anything A reads. A registers
+  // one of the same name: a label both use is no secret of B's (nor is the route id their audit events name).
+  const prompt = await api.post('/v1/prompts', { name: 'Greeting' }, victim);
   expectStatus(prompt, 201);
+  expectStatus(await api.post('/v1/prompts', { name: 'Greeting' }, attacker), 201);
 
   await handOver(FORMER_NUMBER);
 

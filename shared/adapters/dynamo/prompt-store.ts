@@ -8,7 +8,7 @@ import { tableName } from '../../config.js';
 import { isPromptId, type PromptRecord } from '../../domain/routing/prompts.js';
 import type { PromptStore } from '../../ports/prompts.js';
 import { dynamo, isConditionFailure } from './client.js';
-import { batchGetItems } from './paging.js';
+import { batchGetItems, queryPage } from './paging.js';
 
 const keyOf = (tenantId: string, promptId: string) => ({
   pk: `PROMPTS#${tenantId}`,
@@ -43,6 +43,19 @@ export class DynamoPromptStore implements PromptStore {
       new GetCommand({ TableName: tableName('routing'), Key: keyOf(tenantId, promptId) }),
     );
     return out.Item ? recordOf(out.Item) : undefined;
+  }
+
+  async list(tenantId: string, page: { readonly limit: number; readonly cursor?: string }) {
+    const partition = `PROMPTS#${tenantId}`;
+    const result = await queryPage<Record<string, unknown>>(
+      {
+        TableName: tableName('routing'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prompt)',
+        ExpressionAttributeValues: { ':pk': partition, ':prompt': 'PROMPT#' },
+      },
+      { partitionKey: 'pk', partition, limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) },
+    );
+    return { ...result, items: result.items.map(recordOf) };
   }
 
   async owned(tenantId: string, promptIds: readonly string[]): Promise<ReadonlySet<string>> {

@@ -23,3 +23,18 @@ export async function getPrompt(
     ...(problem ? { problem } : {}),
   };
 }
+
+/** A tenant lists its prompts: a page at a time, in prompt id order (their audio is not read). */
+export async function listPrompts(
+  deps: Pick<PromptDeps, 'prompts'>,
+  request: { readonly tenantId: string; readonly limit: number; readonly cursor?: string },
+) {
+  const page = await deps.prompts.list(request.tenantId, {
+    limit: request.limit,
+    ...(request.cursor !== undefined ? { cursor: request.cursor } : {}),
+  });
+  return {
+    ...page,
+    items: page.items.map(({ promptId, name, createdAt }) => ({ promptId, name, createdAt })),
+  };
+}

@@ -20,6 +20,18 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     tag: TAG,
   },
   {
+    id: 'listPrompts',
+    method: 'GET',
+    path: '/v1/prompts',
+    entry: 'functions/api/routing/list-prompts.ts',
+    roles: TENANT_READ,
+    tables: { routing: 'read' },
+    capabilities: ['cursors'],
+    rateLimit: 'read',
+    summary: "The tenant's recorded prompts, in prompt id order; paginated",
+    tag: TAG,
+  },
+  {
     id: 'getPrompt',
     method: 'GET',
     path: '/v1/prompts/{promptId}',

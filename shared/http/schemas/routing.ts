@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
-import { calendarDate, isoInstant } from './common.js';
+import { calendarDate, cursorParam, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const id = z.string().check(
@@ -246,8 +246,14 @@ const promptUpload = z.object({
   }),
 });
 
+export const promptsQuery = z.strictObject({ limit: limitParam, cursor: cursorParam });
+
 export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   registerPrompt: { body: promptBody, status: 201, response: promptUpload },
+  listPrompts: {
+    query: promptsQuery,
+    response: z.object({ items: z.array(promptView), nextCursor: z.optional(z.string()) }),
+  },
   getPrompt: {
     path: promptPath,
     response: z.object({
