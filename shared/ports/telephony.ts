@@ -2,7 +2,7 @@
  * Amazon Connect behind a port. The Connect adapter (shared/adapters/connect/) implements it with the SDK
  * and is deployed; the local adapter (shared/adapters/local/) records what was asked so the local runtime
  * and tests work end to end. Methods are idempotent: calling one twice with the same input is harmless.
- * The routing capability extends this port with hours of operation, queues, routing profiles and flows.
+ * The routing capability extends this port with hours of operation, queues, routing profiles, prompts and flows.
  */
 import type {
   ConnectWeekday,

@@ -4,6 +4,8 @@
  * which S3 checks on the bytes it receives (a presigned PUT cannot bound the size). The bucket refuses
  * every other way of writing (infra/constructs/documents-bucket.ts). At submission each document's
  * current version is read once and hashed; reviewers then download exactly that version.
+ * The same adapter serves the prompts bucket (createS3PromptAudio): SSE-S3 instead of KMS, so Amazon Connect
+ * can read a tenant's audio, and ranged reads of a prompt's WAV header.
  */
 import { createHash } from 'node:crypto';
 import {
