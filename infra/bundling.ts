@@ -132,6 +132,7 @@ export function portsOf(
     }
     if (capability === 'directory') granted.push('directory');
     if (capability === 'cursors') granted.push('cursorKey');
+    if (capability === 'prompts' || capability === 'promptUploads') granted.push('promptAudio');
   }
   return granted;
 }

@@ -41,7 +41,7 @@ export const ROUTING_FUNCTIONS: readonly FunctionRow[] = [
     entry: 'functions/jobs/routing-apply-worker.ts',
     // ops: the stored tariff versions, for the worst per-minute rate behind call limits.
     tables: { numbers: 'read', routing: 'write', ops: 'read' },
-    capabilities: ['telephony'],
+    capabilities: ['telephony', 'prompts'],
     // Paced at 2 Connect requests/s: a large configuration's first apply takes tens of seconds.
     timeoutSeconds: 120,
     description:
@@ -54,7 +54,7 @@ export const ROUTING_JOBS: readonly JobRow[] = [
     name: 'holiday-recompile',
     entry: 'functions/jobs/holiday-recompile.ts',
     tables: { routing: 'write', numbers: 'read', ops: 'read' },
-    capabilities: ['telephony'],
+    capabilities: ['telephony', 'prompts'],
     // Cheap when nothing changed (reads only stale index entries), so a published calendar lands soon.
     schedule: 'cron(*/15 * * * ? *)',
     timeZone: 'Asia/Shanghai',

@@ -428,7 +428,12 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
    * Signs download links to objects under `keyPattern` of a bucket: s3:GetObject on those objects only (no
    * listing, no writes), and kms:Decrypt on the bucket's key, since the link is signed with this role.
    */
-  useObjectsForDownload(envVar: string, bucket: s3.IBucket, keyPattern: string): this {
+  useObjectsForDownload(
+    envVar: string,
+    bucket: s3.IBucket,
+    keyPattern: string,
+    why = 'one per recorded call, named by Connect at runtime',
+  ): this {
     this.setEnvironment(envVar, bucket.bucketName);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(keyPattern)] }),
@@ -437,7 +442,7 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
     acknowledgeWildcardResource(
       this,
       bucket.arnForObjects(keyPattern),
-      `Objects of the bucket in ${envVar} under ${keyPattern}: one per recorded call, named by Connect at runtime`,
+      `Objects of the bucket in ${envVar} under ${keyPattern}: ${why}`,
     );
     return this;
   }

@@ -22,6 +22,7 @@ import { DocumentsBucket } from '../constructs/documents-bucket.js';
 import { EncryptedQueue } from '../constructs/encrypted-queue.js';
 import { SmsSecret } from '../constructs/messaging.js';
 import { PaymentSecrets } from '../constructs/payment-secrets.js';
+import { PromptsBucket } from '../constructs/prompts-bucket.js';
 import { RECORDINGS_PREFIX, RecordingsBucket } from '../constructs/recordings-bucket.js';
 
 /** What the stateless stack needs from the stateful one: the typed join between the two. */
@@ -33,6 +34,8 @@ export interface StatefulResources {
   /** Operational alarms. */
   readonly opsTopic: sns.ITopic;
   readonly documentsBucket: s3.IBucket;
+  /** Tenants' recorded prompts (POST /v1/prompts uploads; Amazon Connect reads them at apply). */
+  readonly promptsBucket?: s3.IBucket;
   /** Call recordings (Connect's CALL_RECORDINGS storage), deleted by lifecycle when their retention ends. */
   readonly recordingsBucket?: s3.IBucket;
   readonly billingQueue: sqs.IQueue;
@@ -71,6 +74,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly alertsTopic: sns.Topic;
   readonly opsTopic: sns.Topic;
   readonly documentsBucket: s3.Bucket;
+  readonly promptsBucket: s3.Bucket;
   readonly recordings: RecordingsBucket;
   readonly recordingsBucket: s3.Bucket;
   readonly billingQueue: sqs.Queue;
@@ -138,6 +142,7 @@ export class StatefulStack extends Stack implements StatefulResources {
 
     const documents = new DocumentsBucket(this, 'Documents', { dataKey: this.dataKey });
     this.documentsBucket = documents.bucket;
+    this.promptsBucket = new PromptsBucket(this, 'Prompts', { accessLogs: documents.accessLogs }).bucket;
     this.recordings = new RecordingsBucket(this, 'Recordings', {
       accessLogs: documents.accessLogs,
       retentionDays: props.recordingRetentionDays,

@@ -47,6 +47,7 @@ import { type MessagingSettings, messagingFromContext } from '../constructs/mess
 import { OpsAlarms } from '../constructs/ops-alarms.js';
 import { OpsDashboard } from '../constructs/ops-dashboard.js';
 import { PaymentAlarms } from '../constructs/payment-alarms.js';
+import { PROMPTS_PREFIX } from '../constructs/prompts-bucket.js';
 import { RECORDINGS_PREFIX } from '../constructs/recordings-bucket.js';
 import { DIRECTORY_ACTIONS, signInFromContext, UserDirectory } from '../constructs/user-directory.js';
 import { WorkQueue } from '../constructs/work-queue.js';
@@ -548,6 +549,19 @@ export class StatelessStack extends Stack {
           break;
         case 'documents':
           fn.useBucket('DOCUMENTS_BUCKET', data.documentsBucket);
+          break;
+        case 'prompts':
+        case 'promptUploads':
+          if (!data.promptsBucket)
+            throw new StatelessPropsError(`${spec.id} uses prompts but there is no prompts bucket`);
+          if (capability === 'promptUploads') fn.useBucket('PROMPTS_BUCKET', data.promptsBucket);
+          else
+            fn.useObjectsForDownload(
+              'PROMPTS_BUCKET',
+              data.promptsBucket,
+              `${PROMPTS_PREFIX}/*`,
+              "tenants' prompts, one per registered prompt, named at runtime",
+            );
           break;
         case 'jobs':
           fn.useQueue('BILLING_QUEUE_URL', data.billingQueue);

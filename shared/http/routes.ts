@@ -23,7 +23,11 @@ export type Capability =
   | 'jobs'
   | 'recordings'
   | 'directory'
-  | 'cursors';
+  | 'cursors'
+  /** Reads the prompts bucket (tenants' recorded prompts, which Amazon Connect reads too): GetObject only. */
+  | 'prompts'
+  /** Signs upload forms into the prompts bucket (and reads it). */
+  | 'promptUploads';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

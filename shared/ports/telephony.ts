@@ -2,7 +2,7 @@
  * Amazon Connect behind a port. The Connect adapter (shared/adapters/connect/) implements it with the SDK
  * and is deployed; the local adapter (shared/adapters/local/) records what was asked so the local runtime
  * and tests work end to end. Methods are idempotent: calling one twice with the same input is harmless.
- * The routing capability extends this port with hours of operation, queues, routing profiles and flows.
+ * The routing capability extends this port with hours of operation, queues, routing profiles, prompts and flows.
  */
 import type {
   ConnectWeekday,
@@ -11,7 +11,9 @@ import type {
   RoutingProfileSpec,
 } from '../domain/routing/connect-resources.js';
 
-export type { ConnectWeekday, HoursOfOperationSpec, QueueSpec, RoutingProfileSpec };
+import type { PromptSpec } from '../domain/routing/prompts.js';
+
+export type { ConnectWeekday, HoursOfOperationSpec, PromptSpec, QueueSpec, RoutingProfileSpec };
 
 export type AccessNumberType = 'DID' | 'TOLL_FREE';
 
@@ -121,6 +123,11 @@ export interface TelephonyPort {
   ): Promise<ConnectResourceRef>;
   upsertQueue(spec: QueueSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef>;
   upsertRoutingProfile(spec: RoutingProfileSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef>;
+  /**
+   * A Connect prompt from the tenant's audio (`spec.s3Uri`); `spec.revision` is ours, never sent. Prompts
+   * are named after our prompt id, so a tenant's numbers share one (an existing one of the name is adopted).
+   */
+  upsertPrompt(spec: PromptSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef>;
   /** The generic contact flow's id (the stack sets CONTACT_FLOW_ID); undefined when not deployed. */
   contactFlowId(): string | undefined;
 }

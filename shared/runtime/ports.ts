@@ -11,6 +11,7 @@ import type { DocumentsPort } from '../ports/documents.js';
 import type { DirectoryPort } from '../ports/members.js';
 import type { MessagingPort, NotificationMessage, NotificationsPort } from '../ports/notifications.js';
 import type { CursorKeyPort } from '../ports/paging.js';
+import type { PromptAudioPort } from '../ports/prompts.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { RecordingsPort } from '../ports/recordings.js';
 import type { TelephonyPort } from '../ports/telephony.js';
@@ -22,6 +23,8 @@ export interface Ports {
   /** Delivers them: SES e-mail and Aliyun SMS (the notifier worker alone). */
   readonly messaging: MessagingPort;
   readonly documents: DocumentsPort;
+  /** Tenants' recorded prompts in the prompts bucket (uploads and the apply worker's reads). */
+  readonly promptAudio: PromptAudioPort;
   readonly callLimits: CallLimitsPort;
   readonly rateLimiter: RateLimiter;
   readonly recordings: RecordingsPort;
@@ -39,6 +42,7 @@ export const PORT_NAMES: readonly PortName[] = [
   'notifications',
   'messaging',
   'documents',
+  'promptAudio',
   'callLimits',
   'rateLimiter',
   'recordings',
@@ -83,6 +87,10 @@ const AWS_ADAPTERS: PortFactories = {
   documents:
     process.env.HOTLINE_PORT_DOCUMENTS !== 'false'
       ? async () => (await import('../adapters/s3/s3-documents.js')).createS3Documents()
+      : undefined,
+  promptAudio:
+    process.env.HOTLINE_PORT_PROMPTAUDIO !== 'false'
+      ? async () => (await import('../adapters/s3/s3-documents.js')).createS3PromptAudio()
       : undefined,
   callLimits:
     process.env.HOTLINE_PORT_CALLLIMITS !== 'false'

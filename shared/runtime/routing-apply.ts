@@ -8,15 +8,22 @@ import { port } from './ports.js';
 import { routingStores } from './routing.js';
 import { tariffsFrom } from './tariffs.js';
 
+/** Reached only when a configuration plays recorded audio. */
+const promptAudio = () => port('promptAudio');
+
 async function withTelephony() {
-  return { ...routingStores, telephony: await port('telephony'), tariffsFrom };
+  return { ...routingStores, telephony: await port('telephony'), promptAudio, tariffsFrom };
 }
 
 export const routingApply = {
   applyRouting: async (request: ApplyRoutingRequest) => applyRouting(await withTelephony(), request),
   /** The routing apply worker's use case (functions/jobs/routing-apply-worker.ts). */
   runRoutingApply: (message: RoutingApplyMessage, at: string) =>
-    runRoutingApply({ ...routingStores, telephony: () => port('telephony'), tariffsFrom }, message, at),
+    runRoutingApply(
+      { ...routingStores, telephony: () => port('telephony'), promptAudio, tariffsFrom },
+      message,
+      at,
+    ),
   recompileHolidays: async (request: RecompileHolidaysRequest) =>
     recompileHolidays(
       {

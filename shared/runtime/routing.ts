@@ -8,6 +8,7 @@
  *   ./route-call.ts          the routing Lambda (Connect waits on its cold start: no document client).
  */
 import { DynamoHolidayCalendarStore } from '../adapters/dynamo/holiday-calendar-store.js';
+import { DynamoPromptStore } from '../adapters/dynamo/prompt-store.js';
 import { dynamoRoutingApplyJobStore } from '../adapters/dynamo/routing-apply-job-store.js';
 import { DynamoRoutingStore } from '../adapters/dynamo/routing-store.js';
 import type { RoutingApplyMessage } from '../app/routing/request-routing-apply.js';
@@ -18,6 +19,7 @@ import { workQueue } from './work-queues.js';
 export const routingStores = {
   routing: new DynamoRoutingStore(),
   calendars: new DynamoHolidayCalendarStore(),
+  prompts: new DynamoPromptStore(),
   applyJobs: dynamoRoutingApplyJobStore(),
   applyQueue: () => workQueue<RoutingApplyMessage>('routingApply'),
 };

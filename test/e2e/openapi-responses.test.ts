@@ -140,6 +140,12 @@ describe('documented response schemas against real answers', () => {
     conforms('dailyReport', await api.get('/v1/reports/daily', viewer));
   });
 
+  it('hold for recorded prompts', async () => {
+    const prompt = conforms('registerPrompt', await api.post('/v1/prompts', { name: 'Welcome' }, viewer));
+    conforms('getPrompt', await api.get(`/v1/prompts/${prompt.promptId}`, viewer));
+    conforms('listPrompts', await api.get('/v1/prompts', viewer));
+  });
+
   it('covered most routes that answer a body', () => {
     expect(checked.size).toBeGreaterThanOrEqual(20);
   });

@@ -179,6 +179,7 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_NOTIFICATIONS': '"false"',
       'process.env.HOTLINE_PORT_MESSAGING': '"false"',
       'process.env.HOTLINE_PORT_DOCUMENTS': '"false"',
+      'process.env.HOTLINE_PORT_PROMPTAUDIO': '"false"',
       'process.env.HOTLINE_PORT_CALLLIMITS': '"false"',
       'process.env.HOTLINE_PORT_DIRECTORY': '"false"',
       'process.env.HOTLINE_PORT_AUDITTRAIL': '"false"',
@@ -188,6 +189,9 @@ describe('bundles', () => {
       'process.env.HOTLINE_PORT_WORKQUEUES': '"false"',
     });
     expect(portsOf(['recordings'], 'api')).toEqual(['rateLimiter', 'recordings']);
+    // The prompts bucket's adapter only where the row names `prompts` (prompt routes, the apply worker).
+    expect(portsOf(['prompts'], 'api')).toEqual(['rateLimiter', 'promptAudio']);
+    expect(portsOf(['promptUploads'], 'api')).toEqual(['rateLimiter', 'promptAudio']);
     // Writes append audit events; reads and webhooks do not. Members' writes reach the user pool.
     expect(portsOf(['directory'], 'api', 'removeMember', 'DELETE')).toEqual([
       'rateLimiter',

@@ -21,6 +21,7 @@ import { tableName } from '../../shared/config.js';
 import type { RoutingConfigInput } from '../../shared/domain/routing/config.js';
 import type { SendOptions, WorkQueue } from '../../shared/ports/work-queue.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { noPromptAudio, promptStore } from '../support/prompts.js';
 import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
@@ -43,6 +44,7 @@ const queue: WorkQueue<RoutingApplyMessage> = {
 const stores = {
   routing: new DynamoRoutingStore(),
   calendars: new DynamoHolidayCalendarStore(),
+  prompts: promptStore,
   applyJobs: dynamoRoutingApplyJobStore(),
   applyQueue: async () => queue,
 };
@@ -50,7 +52,12 @@ const request = () =>
   requestRoutingApply({ ...stores, newId: () => `job-${++jobs}` }, { number, tenantId: 'acme', at: AT });
 const work = (message: RoutingApplyMessage, at = AT) =>
   runRoutingApply(
-    { ...stores, telephony: async () => telephony, tariffsFrom: defaultTariffOnly },
+    {
+      ...stores,
+      promptAudio: noPromptAudio.promptAudio,
+      telephony: async () => telephony,
+      tariffsFrom: defaultTariffOnly,
+    },
     message,
     at,
   );
@@ -86,7 +93,7 @@ beforeEach(async () => {
     }),
   );
   await putRouting(
-    { routing: stores.routing, timeZone: 'Asia/Shanghai' },
+    { routing: stores.routing, prompts: stores.prompts, timeZone: 'Asia/Shanghai' },
     { number, tenantId: 'acme', input: ENTERPRISE_INPUT as RoutingConfigInput, at: AT },
   );
 });
@@ -189,7 +196,7 @@ describe('routing apply job', () => {
   it('a newer request replaces the job: the older one’s message is stale', async () => {
     const first = await request();
     await putRouting(
-      { routing: stores.routing, timeZone: 'Asia/Shanghai' },
+      { routing: stores.routing, prompts: stores.prompts, timeZone: 'Asia/Shanghai' },
       { number, tenantId: 'acme', input: ENTERPRISE_INPUT as RoutingConfigInput, at: AT },
     );
     const second = await request();

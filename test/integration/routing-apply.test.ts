@@ -39,6 +39,7 @@ import type { RoutingConfig } from '../../shared/domain/routing/types.js';
 import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { tariffsFrom, useTariffStore } from '../../shared/runtime/tariffs.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { noPromptAudio, promptStore } from '../support/prompts.js';
 import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE, ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
@@ -53,14 +54,20 @@ const putConfig = (
   expectedVersion?: number,
 ) =>
   putRouting(
-    { routing: routingStore, timeZone: 'Asia/Shanghai' },
+    { routing: routingStore, prompts: promptStore, timeZone: 'Asia/Shanghai' },
     { number: n, tenantId, input: config as RoutingConfigInput, at, expectedVersion },
   );
 const getConfig = (n: string, version?: number) => routingStore.config(n, version);
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
   applyRoutingUseCase(
-    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 
@@ -180,7 +187,7 @@ describe('apply routing to Connect', () => {
     try {
       const applyAt = (at: string) =>
         applyRoutingUseCase(
-          { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom },
+          { routing: routingStore, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom },
           { number, tenantId: 'acme', at },
         );
       await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
@@ -218,7 +225,7 @@ describe('apply routing to Connect', () => {
     try {
       await putConfig(number, 'acme', ENTERPRISE, '2026-11-25T01:00:00Z');
       await applyRoutingUseCase(
-        { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom },
+        { routing: routingStore, calendars: calendarStore, telephony, ...noPromptAudio, tariffsFrom },
         { number, tenantId: 'acme', at: '2026-11-25T02:00:00Z' },
       );
       const accessNumber = `+65${number.slice(-8)}`;
@@ -391,7 +398,13 @@ describe('apply routing to Connect', () => {
     };
     const run = () =>
       applyRoutingUseCase(
-        { routing: stopping, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+        {
+          routing: stopping,
+          calendars: calendarStore,
+          telephony,
+          ...noPromptAudio,
+          tariffsFrom: defaultTariffOnly,
+        },
         { number, tenantId: 'acme', at: '2026-11-25T04:00:00Z' },
       );
     await expect(run()).rejects.toThrow('stopped');

@@ -50,6 +50,7 @@ import type { TelephonyPort } from '../../shared/ports/telephony.js';
 import { resetPorts, usePorts } from '../../shared/runtime/ports.js';
 import { apiEvent, lambdaContext } from '../support/api-events.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
+import { noPromptAudio, promptStore } from '../support/prompts.js';
 import { defaultTariffOnly } from '../support/tariffs.js';
 import { ENTERPRISE_INPUT } from '../unit/routing-fixtures.js';
 
@@ -64,13 +65,19 @@ const putConfig = (
   expectedVersion?: number,
 ) =>
   putRouting(
-    { routing: routingStore, timeZone: 'Asia/Shanghai' },
+    { routing: routingStore, prompts: promptStore, timeZone: 'Asia/Shanghai' },
     { number: n, tenantId, input: config as RoutingConfigInput, at, expectedVersion },
   );
 const getSnapshot = (accessNumber: string) => routingStore.snapshot(accessNumber);
 const applyRouting = ({ telephony, ...request }: ApplyRoutingRequest & { telephony: TelephonyPort }) =>
   applyRoutingUseCase(
-    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 const loadPublicCalendar = () => loadCalendar(calendarStore);
@@ -81,7 +88,13 @@ const recompileHolidaySnapshots = ({
   ...request
 }: RecompileHolidaysRequest & { telephony: TelephonyPort }) =>
   recompileHolidays(
-    { routing: routingStore, calendars: calendarStore, telephony, tariffsFrom: defaultTariffOnly },
+    {
+      routing: routingStore,
+      calendars: calendarStore,
+      telephony,
+      ...noPromptAudio,
+      tariffsFrom: defaultTariffOnly,
+    },
     request,
   );
 

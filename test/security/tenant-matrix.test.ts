@@ -199,7 +199,7 @@ describe('two tenants, every route', () => {
   it("gives tenant A nothing of tenant B's: 403/404 for B's objects, 400 for B's cursors, no leak, no 5xx", async () => {
     // The fixture really holds what the matrix is about.
     expect(world.cursors.size).toBeGreaterThanOrEqual(5);
-    for (const key of ['number', 'applicationId', 'contactId', 'orderId', 'month']) {
+    for (const key of ['number', 'applicationId', 'contactId', 'orderId', 'month', 'promptId']) {
       expect(world.owned.get(key)?.size ?? 0, key).toBeGreaterThan(0);
     }
     // A former owner (FORMER_NUMBER went from A to B): the number is B's, A's calls of its tenure are A's.

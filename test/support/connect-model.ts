@@ -16,6 +16,9 @@
  *   RoutingProfileQueueConfig and RoutingProfileQueueReference.
  * - Enums (PhoneNumberCountryCode, PhoneNumberType, HoursOfOperationDays, Channel, OverrideType): the values the
  *   installed @aws-sdk/client-connect exports, generated from the same model.
+ * - Prompts (CreatePrompt, UpdatePrompt, ListPrompts): the API reference (docs.aws.amazon.com/connect/latest/
+ *   APIReference/API_CreatePrompt.html, read 2026-12): Name 1-127, Description 1-250, S3Uri 1-2000 matching
+ *   `s3://\S+/.+|https://\S+\.s3\.\S+\.amazonaws\.com/\S+`; UpdatePrompt's PromptId 1-50 (PromptId shape).
  * - Required members the botocore copy predates (the hours-of-operation override operations, 2025) come from
  *   the installed SDK's request types, where a required member is typed `T | undefined` without `?`.
  * Smithy patterns are not anchored; where the model's intent is the whole value (UUID, E.164) they are
@@ -51,6 +54,12 @@ const values = (e: Record<string, string>) => Object.values(e);
 const instance: OperationRules = { InstanceId: { required: true, minLength: 1, maxLength: 100 } };
 const name127: FieldRule = { required: true, minLength: 1, maxLength: 127 };
 const description250: FieldRule = { minLength: 1, maxLength: 250 };
+const promptDescription: FieldRule = { minLength: 1, maxLength: 250 };
+const promptS3Uri: FieldRule = {
+  minLength: 1,
+  maxLength: 2000,
+  pattern: /^(s3:\/\/\S+\/.+|https:\/\/\S+\.s3\.\S+\.amazonaws\.com\/\S+)$/,
+};
 const hoursConfig: OperationRules = {
   Config: { required: true, minLength: 0, maxLength: 100 },
   'Config[].Day': { required: true, enum: values(HoursOfOperationDays) },
@@ -154,6 +163,20 @@ export const CONNECT_REQUEST_RULES: Readonly<Record<string, OperationRules>> = {
     QueueConfigs: { minLength: 1, maxLength: 10 },
   },
   ListRoutingProfiles: { ...instance },
+  CreatePrompt: {
+    ...instance,
+    Name: name127,
+    Description: promptDescription,
+    S3Uri: { ...promptS3Uri, required: true },
+  },
+  UpdatePrompt: {
+    ...instance,
+    PromptId: { required: true, minLength: 1, maxLength: 50 },
+    Name: { ...name127, required: false },
+    Description: promptDescription,
+    S3Uri: promptS3Uri,
+  },
+  ListPrompts: { ...instance },
   ListRoutingProfileQueues: { ...instance, RoutingProfileId: { required: true, minLength: 1 } },
   AssociateRoutingProfileQueues: {
     ...instance,

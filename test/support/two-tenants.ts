@@ -178,6 +178,12 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     '2026-11-01T00:00:00.000Z',
   );
 
+  // B's recorded prompt: its id must never open B's prompt to A, nor appear in anything A reads. A registers
+  // one of the same name: a label both use is no secret of B's (nor is the route id their audit events name).
+  const prompt = await api.post('/v1/prompts', { name: 'Greeting' }, victim);
+  expectStatus(prompt, 201);
+  expectStatus(await api.post('/v1/prompts', { name: 'Greeting' }, attacker), 201);
+
   await handOver(FORMER_NUMBER);
 
   // Crawl every GET list B may call, first pages and `limit=1` pages for cursors.
@@ -194,6 +200,7 @@ export async function startTwoTenants(): Promise<TwoTenants> {
   add(owned, 'contactId', PARKED_CONTACT);
   add(owned, 'contactId', NEW_OWNERS_CALL);
   add(owned, 'tenantId', VICTIM);
+  add(owned, 'promptId', prompt.body.promptId as string);
   for (const month of ['2026-09', '2026-10']) add(owned, 'month', month);
 
   const markers = [...owned.entries()]

@@ -78,6 +78,31 @@ describe('S3 documents adapter', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 
+  it('the prompts bucket pins SSE-S3 (no KMS key id) and the prompt size bound, and names S3 URIs for Connect', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    const prompts = new S3Documents(client(), { bucket: 'prompts-bucket', encryption: 'AES256' });
+    const key = 'prompts/t1/pr_0123456789abcdef0123456789abcdef.wav';
+    const form = await prompts.presignUpload(key, 'audio/wav', 2_404_096, NOW);
+    const fields = form.fields ?? {};
+    expect(fields).toMatchObject({
+      key,
+      'Content-Type': 'audio/wav',
+      'x-amz-server-side-encryption': 'AES256',
+    });
+    expect(fields).not.toHaveProperty('x-amz-server-side-encryption-aws-kms-key-id');
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        { key },
+        { 'Content-Type': 'audio/wav' },
+        { 'x-amz-server-side-encryption': 'AES256' },
+        ['content-length-range', 1, 2_404_096],
+      ]),
+    );
+    expect(prompts.s3Uri(key)).toBe(`s3://prompts-bucket/${key}`);
+  });
+
   it('presigns short-lived downloads for reviewers, of one version when asked', async () => {
     // getSignedUrl signs at the SDK's clock: fixed here, never the real one.
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -91,6 +116,26 @@ describe('S3 documents adapter', () => {
     expect(expiresAt).toBe('2026-11-25T02:05:00.000Z');
     const pinned = await docs.presignDownload('applications/t1/app/doc', NOW, 'v-3HL4kqtJlcpXroDTDmJ');
     expect(new URL(pinned.url).searchParams.get('versionId')).toBe('v-3HL4kqtJlcpXroDTDmJ');
+  });
+
+  it('reads a prompt’s head with a ranged GetObject: its bytes, the whole size and the version', async () => {
+    s3.on(GetObjectCommand, { Key: 'prompts/t1/p.wav' }).resolves({
+      VersionId: 'v-3',
+      ContentRange: 'bytes 0-3/8044',
+      Body: Readable.from([Buffer.from('RI'), Buffer.from('FF')]) as never,
+    });
+    s3.on(GetObjectCommand, { Key: 'prompts/t1/none.wav' }).rejects(
+      new NoSuchKey({ message: 'no such key', $metadata: { httpStatusCode: 404 } }),
+    );
+    const prompts = new S3Documents(client(), { bucket: 'prompts-bucket', encryption: 'AES256' });
+    const read = await prompts.readHead('prompts/t1/p.wav', 4);
+    expect(read).toEqual({ head: new Uint8Array(Buffer.from('RIFF')), size: 8044, version: 'v-3' });
+    expect(await prompts.readHead('prompts/t1/none.wav', 4)).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'prompts-bucket',
+      Key: 'prompts/t1/p.wav',
+      Range: 'bytes=0-3',
+    });
   });
 
   it('describes the current version by reading and hashing its bytes', async () => {

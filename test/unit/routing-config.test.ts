@@ -13,8 +13,13 @@ import { dateRanges, hoursSpec, planConnectResources } from '../../shared/domain
 import { worstRatePerMinute } from '../../shared/domain/routing/worst-rate.js';
 import { ENTERPRISE_INPUT } from './routing-fixtures.js';
 
-const ENTERPRISE_RULES = { noMultiLevelTransfer: false, announcementRequired: false };
-const INDIVIDUAL_RULES = { noMultiLevelTransfer: true, announcementRequired: true };
+const NO_PROMPTS: ReadonlySet<string> = new Set();
+const ENTERPRISE_RULES = {
+  noMultiLevelTransfer: false,
+  announcementRequired: false,
+  ownedPrompts: NO_PROMPTS,
+};
+const INDIVIDUAL_RULES = { noMultiLevelTransfer: true, announcementRequired: true, ownedPrompts: NO_PROMPTS };
 
 function fieldOf(input: RoutingConfigInput, rules = ENTERPRISE_RULES): string | undefined {
   try {

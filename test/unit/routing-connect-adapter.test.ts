@@ -3,17 +3,21 @@ import {
   ClaimPhoneNumberCommand,
   ConnectClient,
   CreateHoursOfOperationCommand,
+  CreatePromptCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
   DescribePhoneNumberCommand,
+  DuplicateResourceException,
   ListHoursOfOperationOverridesCommand,
   ListPhoneNumbersV2Command,
+  ListPromptsCommand,
   ListRoutingProfileQueuesCommand,
   type PhoneNumberWorkflowStatus,
   ReleasePhoneNumberCommand,
   ResourceNotFoundException,
   SearchAvailablePhoneNumbersCommand,
   ThrottlingException,
+  UpdatePromptCommand,
   UpdateQueueHoursOfOperationCommand,
   UpdateQueueNameCommand,
 } from '@aws-sdk/client-connect';
@@ -107,6 +111,65 @@ describe('ConnectTelephony queues', () => {
       QueueId: 'q-1',
       HoursOfOperationId: 'h-1',
     });
+  });
+});
+
+describe('ConnectTelephony prompts', () => {
+  const telephony = () =>
+    new ConnectTelephony(new ConnectClient({ region: 'ap-southeast-1' }), {
+      instanceId: 'inst',
+      sleep: async () => undefined,
+    });
+  const prompt = {
+    name: 'p400-pr_0123456789abcdef0123456789abcdef',
+    description: 'Prompt pr_0123456789abcdef0123456789abcdef of tenant acme: 欢迎语',
+    s3Uri: 's3://hotline-prompts/prompts/acme/pr_0123456789abcdef0123456789abcdef.wav',
+    revision: 'sha-of-the-audio',
+  };
+
+  it('creates the prompt from the tenant’s object, sending exactly Name, Description and S3Uri (never our revision)', async () => {
+    connect.on(CreatePromptCommand).resolves({ PromptId: 'p-1', PromptARN: 'arn:prompt/p-1' });
+    await expect(telephony().upsertPrompt(prompt)).resolves.toEqual({ id: 'p-1', arn: 'arn:prompt/p-1' });
+    const sent = connect.commandCalls(CreatePromptCommand)[0]?.args[0].input;
+    expect(sent).toEqual({
+      InstanceId: 'inst',
+      Name: prompt.name,
+      Description: prompt.description,
+      S3Uri: prompt.s3Uri,
+    });
+  });
+
+  it('updates a known prompt in place; a duplicate name (another number of the tenant) is adopted, then updated', async () => {
+    connect.on(UpdatePromptCommand).resolves({ PromptId: 'p-1', PromptARN: 'arn:prompt/p-1' });
+    await telephony().upsertPrompt(prompt, { id: 'p-1', arn: 'arn:prompt/p-1' });
+    expect(connect).not.toHaveReceivedCommand(CreatePromptCommand);
+    expect(connect).toHaveReceivedCommandWith(UpdatePromptCommand, { PromptId: 'p-1', S3Uri: prompt.s3Uri });
+    connect.reset();
+    connect
+      .on(CreatePromptCommand)
+      .rejects(new DuplicateResourceException({ message: 'exists', $metadata: {} }));
+    connect.on(ListPromptsCommand).resolves({
+      PromptSummaryList: [
+        { Id: 'p-0', Arn: 'arn:prompt/p-0', Name: 'someone else' },
+        { Id: 'p-7', Arn: 'arn:prompt/p-7', Name: prompt.name },
+      ],
+    });
+    connect.on(UpdatePromptCommand).resolves({ PromptId: 'p-7', PromptARN: 'arn:prompt/p-7' });
+    await expect(telephony().upsertPrompt(prompt)).resolves.toEqual({ id: 'p-7', arn: 'arn:prompt/p-7' });
+    expect(connect).toHaveReceivedCommandWith(UpdatePromptCommand, { PromptId: 'p-7', Name: prompt.name });
+  });
+
+  it('refuses (in the model) an S3Uri Connect would not take, and a name over 127 characters', () => {
+    expect(
+      connectRequestProblems('CreatePrompt', {
+        InstanceId: 'i',
+        Name: 'x'.repeat(128),
+        S3Uri: 'prompts/acme/x.wav',
+      }),
+    ).toEqual([
+      'CreatePrompt: Name is longer than 127',
+      'CreatePrompt: S3Uri "prompts/acme/x.wav" does not match /^(s3:\\/\\/\\S+\\/.+|https:\\/\\/\\S+\\.s3\\.\\S+\\.amazonaws\\.com\\/\\S+)$/',
+    ]);
   });
 });
 
@@ -458,6 +521,15 @@ describe('every Connect request the adapter sends fits the model', () => {
     };
     const r = await t.upsertRoutingProfile(profile);
     await t.upsertRoutingProfile(profile, r);
+    connect.on(CreatePromptCommand).resolves({ PromptId: 'p-1', PromptARN: 'arn:p-1' });
+    const promptSpec = {
+      name: 'p400-pr_0123456789abcdef0123456789abcdef',
+      description: 'Prompt of tenant acme',
+      s3Uri: 's3://hotline-prompts/prompts/acme/pr_0123456789abcdef0123456789abcdef.wav',
+      revision: 'r1',
+    };
+    const p = await t.upsertPrompt(promptSpec);
+    await t.upsertPrompt(promptSpec, p);
     await t.associateFlow('pn-1', 'flow-1');
     await t.releaseAccessNumber('pn-1');
     connect.on(SearchAvailablePhoneNumbersCommand).resolves(available('+6531000001'));
@@ -472,7 +544,8 @@ describe('every Connect request the adapter sends fits the model', () => {
       if (
         operation === 'ListHoursOfOperations' ||
         operation === 'ListQueues' ||
-        operation === 'ListRoutingProfiles'
+        operation === 'ListRoutingProfiles' ||
+        operation === 'ListPrompts'
       )
         continue; // sent only when adopting a duplicate, covered below
       expect(sent, operation).toContain(operation);

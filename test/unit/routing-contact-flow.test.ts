@@ -13,7 +13,14 @@ import {
 } from '../../shared/connect/flow-validator.js';
 import { walkFlow } from '../../shared/connect/flow-walker.js';
 import { decideCall } from '../../shared/domain/routing/decision.js';
-import { ENTERPRISE_INPUT, HEALTHY_ACCOUNT, snapshotOf, testRegionOf, WED_10AM } from './routing-fixtures.js';
+import {
+  ENTERPRISE_INPUT,
+  HEALTHY_ACCOUNT,
+  OWN_PROMPT_ID,
+  snapshotOf,
+  testRegionOf,
+  WED_10AM,
+} from './routing-fixtures.js';
 
 const ARN = 'arn:aws:lambda:ap-southeast-1:111122223333:function:routeCall';
 const flow = buildContactFlow({ routeCallFunctionArn: ARN });
@@ -160,13 +167,51 @@ describe('walking the flow with the decision engine', () => {
 });
 
 describe('recorded prompts', () => {
+  const menuCall = (snapshot: ReturnType<typeof snapshotOf>) =>
+    walkFlow(flow, {
+      keys: ['1'],
+      invoke: async (params) =>
+        decideCall(
+          {
+            caller: '+862161234567',
+            contactId: 'c',
+            step: params.step as 'start',
+            key: params.key,
+            state: params.state,
+            now: WED_10AM,
+          },
+          { snapshot, account: HEALTHY_ACCOUNT, ratePerMinute: 30 },
+        ),
+    });
+
+  it("never plays audio the snapshot did not resolve from the tenant's own prompts (a raw ARN, another tenant's id)", async () => {
+    for (const audio of [
+      'arn:aws:connect:ap-southeast-1:111122223333:instance/i/prompt/p-1',
+      'pr_ffffffffffffffffffffffffffffffff',
+    ]) {
+      const result = await menuCall(
+        snapshotOf({
+          ...ENTERPRISE_INPUT,
+          regionRules: [],
+          menus: {
+            main: { prompt: { audio, text: { 'zh-CN': '请按1' } }, options: { '1': { type: 'hunt' } } },
+          },
+        }),
+      );
+      const menu = result.steps.find((s) => s.type === 'GetParticipantInput');
+      expect(menu?.action).toBe('menu-text');
+      expect(JSON.stringify(result.steps)).not.toContain(audio);
+      expect(result.outcome.kind).toBe('transferred');
+    }
+  });
+
   it('plays a Connect prompt instead of text-to-speech when the menu has audio', async () => {
     const snapshot = snapshotOf({
       ...ENTERPRISE_INPUT,
       regionRules: [],
       menus: {
         main: {
-          prompt: { audio: 'arn:aws:connect:ap-southeast-1:111122223333:instance/i/prompt/p-1' },
+          prompt: { audio: OWN_PROMPT_ID },
           options: { '1': { type: 'hunt' } },
         },
       },

@@ -402,7 +402,7 @@ describe('routing decision: languages', () => {
             sub: { prompt: { text: { 'zh-CN': 'y' } }, options: { '1': { type: 'hunt' } } },
           },
         }),
-        { noMultiLevelTransfer: false, announcementRequired: false },
+        { noMultiLevelTransfer: false, announcementRequired: false, ownedPrompts: new Set() },
       ),
     ).toThrow(expect.objectContaining({ field: 'menus.main.options.9.language' }));
   });

@@ -57,6 +57,12 @@ export const QUEUE_ARNS = {
   },
 };
 
+/** A prompt the tenant registered, and the Connect prompt apply made from its audio. */
+export const OWN_PROMPT_ID = 'pr_0123456789abcdef0123456789abcdef';
+export const PROMPT_ARNS = {
+  [OWN_PROMPT_ID]: 'arn:aws:connect:ap-southeast-1:111122223333:instance/i/prompt/p-1',
+};
+
 export function snapshotOf(
   input: RoutingConfigInput = ENTERPRISE_INPUT,
   overrides: Partial<RoutingSnapshot> = {},
@@ -65,7 +71,7 @@ export function snapshotOf(
     number400: '4008123456',
     tenantId: 'acme',
     numberStatus: 'active',
-    routing: compileRouting(normaliseConfig(input), QUEUE_ARNS),
+    routing: compileRouting(normaliseConfig(input), QUEUE_ARNS, undefined, PROMPT_ARNS),
     routingVersion: 3,
     ...overrides,
   };

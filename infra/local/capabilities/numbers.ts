@@ -117,7 +117,10 @@ export const capability: LocalCapability = {
   name: 'numbers',
   async setup(runtime) {
     documents = createLocalDocuments(runtime.dataDir);
-    usePorts({ documents });
+    // Locally the prompts bucket is this same folder (keys under prompts/<tenant>/), uploaded through the same
+    // PUT /local/documents/{token}; S3 URIs name a bucket that exists nowhere but in the local Connect.
+    const promptAudio = { ...documents, s3Uri: (key: string) => `s3://local-prompts/${key}` };
+    usePorts({ documents, promptAudio });
     const worker = NUMBER_FUNCTIONS.find((f) => f.id === 'numberActivationWorker');
     if (!worker) throw new Error('the number activation worker is missing from the catalogue');
     activations = inProcessWorkQueue(

@@ -16,6 +16,7 @@ import {
   type ConnectClient,
   CreateHoursOfOperationCommand,
   CreateHoursOfOperationOverrideCommand,
+  CreatePromptCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
   DeleteHoursOfOperationOverrideCommand,
@@ -25,6 +26,7 @@ import {
   ListHoursOfOperationOverridesCommand,
   ListHoursOfOperationsCommand,
   ListPhoneNumbersV2Command,
+  ListPromptsCommand,
   ListQueuesCommand,
   ListRoutingProfileQueuesCommand,
   ListRoutingProfilesCommand,
@@ -32,6 +34,7 @@ import {
   ReleasePhoneNumberCommand,
   SearchAvailablePhoneNumbersCommand,
   UpdateHoursOfOperationCommand,
+  UpdatePromptCommand,
   UpdateQueueHoursOfOperationCommand,
   UpdateQueueNameCommand,
   UpdateRoutingProfileQueuesCommand,
@@ -46,6 +49,7 @@ import {
   type ConnectResourceRef,
   type HoursOfOperationSpec,
   type PendingClaim,
+  type PromptSpec,
   type QueueSpec,
   type RoutingProfileSpec,
   type TelephonyPort,
@@ -386,8 +390,36 @@ export class ConnectTelephony implements TelephonyPort {
     return ref;
   }
 
+  /**
+   * A prompt made from the tenant's object (`spec.s3Uri`, in the prompts bucket); `spec.revision` is ours and
+   * never sent. An existing one of the name (another number of the tenant, or an interrupted apply) is adopted.
+   */
+  async upsertPrompt(spec: PromptSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef> {
+    const fields = {
+      InstanceId: this.instance,
+      Name: spec.name,
+      Description: spec.description,
+      S3Uri: spec.s3Uri,
+    };
+    if (!existing) {
+      try {
+        const out = await this.send<{ PromptId?: string; PromptARN?: string }>(
+          new CreatePromptCommand(fields),
+        );
+        return { id: out.PromptId ?? '', arn: out.PromptARN ?? '' };
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+        existing = await this.findByName('prompt', spec.name);
+      }
+    }
+    const out = await this.send<{ PromptId?: string; PromptARN?: string }>(
+      new UpdatePromptCommand({ ...fields, PromptId: existing.id }),
+    );
+    return { id: out.PromptId ?? existing.id, arn: out.PromptARN ?? existing.arn };
+  }
+
   private async findByName(
-    kind: 'hours' | 'queue' | 'routingProfile',
+    kind: 'hours' | 'queue' | 'routingProfile' | 'prompt',
     name: string,
   ): Promise<ConnectResourceRef> {
     let NextToken: string | undefined;
@@ -397,11 +429,14 @@ export class ConnectTelephony implements TelephonyPort {
           ? new ListHoursOfOperationsCommand({ InstanceId: this.instance, NextToken })
           : kind === 'queue'
             ? new ListQueuesCommand({ InstanceId: this.instance, QueueTypes: ['STANDARD'], NextToken })
-            : new ListRoutingProfilesCommand({ InstanceId: this.instance, NextToken });
+            : kind === 'prompt'
+              ? new ListPromptsCommand({ InstanceId: this.instance, NextToken })
+              : new ListRoutingProfilesCommand({ InstanceId: this.instance, NextToken });
       const page = await this.send<Record<string, unknown>>(command);
       const list = (page.HoursOfOperationSummaryList ??
         page.QueueSummaryList ??
         page.RoutingProfileSummaryList ??
+        page.PromptSummaryList ??
         []) as {
         Id?: string;
         Arn?: string;

@@ -24,6 +24,11 @@ interface UploadGrant {
 }
 
 export interface LocalDocuments extends DocumentsPort {
+  /** The first `bytes` bytes of the current version, its size and version id (as S3's ranged read). */
+  readHead(
+    key: string,
+    bytes: number,
+  ): Promise<{ head: Uint8Array; size: number; version: string } | undefined>;
   /** Stores an upload made to a URL this adapter issued; refuses forged, expired or oversized ones. */
   receive(
     token: string,
@@ -109,6 +114,15 @@ export function createLocalDocuments(
     },
     async exists(key) {
       return existsSync(pathOf(key));
+    },
+    async readHead(key, bytes) {
+      if (!existsSync(pathOf(key))) return undefined;
+      const body = await readFile(pathOf(key));
+      return {
+        head: new Uint8Array(body.subarray(0, bytes)),
+        size: body.length,
+        version: (await currentVersion(key)) ?? '',
+      };
     },
     async describe(key) {
       let versionId = await currentVersion(key);

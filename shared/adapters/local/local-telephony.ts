@@ -1,6 +1,6 @@
 /**
  * Connect has no local emulator: this TelephonyPort records what was asked (claims, flow bindings, hours,
- * queues, routing profiles) so the local runtime and tests run end to end. GET /local/connect shows it.
+ * queues, routing profiles, prompts) so the local runtime and tests run end to end. GET /local/connect shows it.
  * Like Connect, names are unique per kind and an upsert of a known resource updates it in place; a claim
  * reports its number through `onPending` before it completes, and resumes a `pending` claim. Tests inject
  * Connect's failures: `failNext` (throttling, outages, a crash mid-apply), `claimsPendingFor` (a slow claim),
@@ -14,6 +14,7 @@ import {
   ClaimPendingError,
   type ConnectResourceRef,
   type HoursOfOperationSpec,
+  type PromptSpec,
   type QueueSpec,
   type RoutingProfileSpec,
   type TelephonyPort,
@@ -37,6 +38,8 @@ export interface LocalConnectState {
   readonly hours: Record<string, HoursOfOperationSpec & ConnectResourceRef>;
   readonly queues: Record<string, QueueSpec & ConnectResourceRef>;
   readonly routingProfiles: Record<string, RoutingProfileSpec & ConnectResourceRef>;
+  /** Prompts by name, with the S3 URI each was made from. */
+  readonly prompts: Record<string, PromptSpec & ConnectResourceRef>;
   /** Every write, in order (what the Connect API would have been asked). */
   readonly writes: { op: string; name: string }[];
 }
@@ -48,6 +51,7 @@ export class LocalTelephony implements TelephonyPort {
     hours: {},
     queues: {},
     routingProfiles: {},
+    prompts: {},
     writes: [],
   };
   private nextAccess = 31580100;
@@ -159,5 +163,10 @@ export class LocalTelephony implements TelephonyPort {
   ): Promise<ConnectResourceRef> {
     this.fault('upsertRoutingProfile');
     return this.upsert('routing-profile', 'RoutingProfile', this.state.routingProfiles, spec, existing);
+  }
+
+  async upsertPrompt(spec: PromptSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef> {
+    this.fault('upsertPrompt');
+    return this.upsert('prompt', 'Prompt', this.state.prompts, spec, existing);
   }
 }

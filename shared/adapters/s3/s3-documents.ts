@@ -4,6 +4,8 @@
  * which S3 checks on the bytes it receives (a presigned PUT cannot bound the size). The bucket refuses
  * every other way of writing (infra/constructs/documents-bucket.ts). At submission each document's
  * current version is read once and hashed; reviewers then download exactly that version.
+ * The same adapter serves the prompts bucket (createS3PromptAudio): SSE-S3 instead of KMS, so Amazon Connect
+ * can read a tenant's audio, and ranged reads of a prompt's WAV header.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -15,7 +17,8 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { optionalEnv, requireEnv } from '../../config.js';
-import type { DocumentsPort, StoredVersion, UploadForm } from '../../ports/documents.js';
+import type { StoredVersion, UploadForm } from '../../ports/documents.js';
+import type { PromptAudioHead, PromptAudioPort } from '../../ports/prompts.js';
 
 /** Upload forms live this long: enough to pick a file and send it, short enough to go stale quickly. */
 export const UPLOAD_URL_SECONDS = 10 * 60;
@@ -26,6 +29,11 @@ export interface S3DocumentsOptions {
   readonly bucket: string;
   /** KMS key id or ARN; absent: the bucket's default aws:kms key. */
   readonly kmsKeyId?: string;
+  /**
+   * Server-side encryption the signed policy pins. @default 'aws:kms'. The prompts bucket uses 'AES256':
+   * Amazon Connect reads the prompt audio from it and holds no grant on our keys.
+   */
+  readonly encryption?: 'aws:kms' | 'AES256';
 }
 
 function isNotFound(error: unknown): boolean {
@@ -34,23 +42,29 @@ function isNotFound(error: unknown): boolean {
   return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
 }
 
-export class S3Documents implements DocumentsPort {
+export class S3Documents implements PromptAudioPort {
   constructor(
     private readonly client: S3Client,
     private readonly options: S3DocumentsOptions,
   ) {}
 
+  s3Uri(key: string): string {
+    return `s3://${this.options.bucket}/${key}`;
+  }
+
   // The SDK signs the policy at its own clock (X-Amz-Date, what S3 checks): the expiry comes from there, not `now`.
   async presignUpload(key: string, contentType: string, maxBytes: number, _now: Date): Promise<UploadForm> {
-    const { bucket, kmsKeyId } = this.options;
+    const { bucket, kmsKeyId, encryption = 'aws:kms' } = this.options;
     // Every field becomes an exact-match condition of the signed policy: the client cannot change any of them.
     const { url, fields } = await createPresignedPost(this.client, {
       Bucket: bucket,
       Key: key,
       Fields: {
         'Content-Type': contentType,
-        'x-amz-server-side-encryption': 'aws:kms',
-        ...(kmsKeyId ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId } : {}),
+        'x-amz-server-side-encryption': encryption,
+        ...(kmsKeyId && encryption === 'aws:kms'
+          ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKeyId }
+          : {}),
       },
       Conditions: [['content-length-range', 1, maxBytes]],
       Expires: UPLOAD_URL_SECONDS,
@@ -81,6 +95,28 @@ export class S3Documents implements DocumentsPort {
       { expiresIn: DOWNLOAD_URL_SECONDS },
     );
     return { url, expiresAt: new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString() };
+  }
+
+  /** A ranged GetObject: only the first `bytes` bytes travel; the size comes from Content-Range. */
+  async readHead(key: string, bytes: number): Promise<PromptAudioHead | undefined> {
+    let out: GetObjectCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    const head = new Uint8Array(Buffer.concat(chunks).subarray(0, bytes));
+    const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+    return {
+      head,
+      size: total === undefined ? head.byteLength : Number(total),
+      version: out.VersionId && out.VersionId !== 'null' ? out.VersionId : (out.ETag ?? ''),
+    };
   }
 
   async exists(key: string): Promise<boolean> {
@@ -125,4 +161,9 @@ export function createS3Documents(): S3Documents {
     bucket: requireEnv('DOCUMENTS_BUCKET'),
     ...(kmsKeyId ? { kmsKeyId } : {}),
   });
+}
+
+/** The prompts bucket (PROMPTS_BUCKET): tenants' recorded prompts, SSE-S3 so Amazon Connect can read them. */
+export function createS3PromptAudio(): S3Documents {
+  return new S3Documents(new S3Client({}), { bucket: requireEnv('PROMPTS_BUCKET'), encryption: 'AES256' });
 }

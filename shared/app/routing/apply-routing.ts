@@ -8,13 +8,25 @@
  * Variations: not the tenant's number → not found; no configuration → conflict (nothing_to_apply); the
  * number's restrictions changed since the config was stored → validation error; queues and routing
  * profiles no longer configured are kept as retired (left in Connect unused) and taken over, renamed, by the
- * next ones configured; no access number yet → no snapshot.
+ * next ones configured; no access number yet → no snapshot; audio that is not (or no longer) the tenant's
+ * prompt → validation error (prompt_not_owned); a prompt whose audio has not arrived → conflict
+ * (prompt_not_uploaded); audio Connect would not play (not 8 kHz mono µ-law WAV, or five minutes or more) →
+ * conflict (prompt_not_playable). Each prompt the configuration plays becomes a Connect prompt made from the tenant's
+ * own object (`prompt:<promptId>`), and the snapshot maps the prompt id to its ARN: a call plays nothing else.
  */
 import { createHash } from 'node:crypto';
 import { conflict } from '../../domain/errors.js';
 import { compileRouting, validateConfig } from '../../domain/routing/config.js';
 import { type FlowAssociationSpec, planConnectResources } from '../../domain/routing/connect-plan.js';
+import {
+  type PromptSpec,
+  promptSpec,
+  referencedPromptIds,
+  WAV_HEAD_BYTES,
+  wavProblem,
+} from '../../domain/routing/prompts.js';
 import { rateSteps, type TariffsFrom } from '../../domain/routing/worst-rate.js';
+import type { PromptAudioPort, PromptStore } from '../../ports/prompts.js';
 import type { AppliedResource, HolidayCalendarStore, RoutingStore } from '../../ports/routing.js';
 import type {
   ConnectResourceRef,
@@ -24,6 +36,7 @@ import type {
   TelephonyPort,
 } from '../../ports/telephony.js';
 import { ownedNumber } from './owned-number.js';
+import { ownedPromptsOf } from './owned-prompts.js';
 import { type LoadedCalendar, loadPublicCalendar } from './public-calendar.js';
 
 export interface ApplyChange {
@@ -46,6 +59,9 @@ export interface ApplyRoutingDeps {
   readonly routing: RoutingStore;
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
+  readonly prompts: PromptStore;
+  /** The prompts bucket, reached only when the configuration plays recorded audio. */
+  readonly promptAudio: () => Promise<PromptAudioPort>;
   /**
    * The rating tariff in force at an instant, then each one a stored version brings in later, for the
    * worst rates behind call limits and the refusal point.
@@ -107,13 +123,16 @@ export async function applyRouting(
   validateConfig(stored.config, {
     noMultiLevelTransfer: facts.restrictions?.noMultiLevelTransfer ?? false,
     announcementRequired: facts.restrictions?.recordingAnnouncementRequired ?? false,
+    ownedPrompts: await ownedPromptsOf(deps.prompts, tenantId, stored.config),
   });
+  const prompts = await promptSpecs(deps, tenantId, referencedPromptIds(stored.config));
   const applied = await store.applied(number);
   const plan = planConnectResources(
     number,
     stored.config,
     { phoneNumberId: facts.phoneNumberId, contactFlowId: telephony.contactFlowId() },
     calendar.calendar,
+    prompts,
   );
 
   const ids: Record<string, string> = {};
@@ -175,6 +194,9 @@ export async function applyRouting(
       case 'routingProfile':
         ref = await telephony.upsertRoutingProfile(spec as RoutingProfileSpec, existing);
         break;
+      case 'prompt':
+        ref = await telephony.upsertPrompt(spec as PromptSpec, existing);
+        break;
       case 'flowAssociation': {
         const { phoneNumberId, contactFlowId } = spec as FlowAssociationSpec;
         await telephony.associateFlow(phoneNumberId, contactFlowId);
@@ -216,7 +238,8 @@ export async function applyRouting(
       { queue: arns[`queue:${q.id}`] ?? '', vipQueue: arns[`queue:${q.id}:vip`] ?? '' },
     ]),
   );
-  const routing = compileRouting(stored.config, queueArns, calendar.calendar);
+  const promptArns = Object.fromEntries(Object.keys(prompts).map((id) => [id, arns[`prompt:${id}`] ?? '']));
+  const routing = compileRouting(stored.config, queueArns, calendar.calendar, promptArns);
   const tariffs = await deps.tariffsFrom(new Date(request.at));
   // Carried by the snapshot, which route-call reads anyway: the price list switches at its effective
   // instant with no read of route-call's own (it keeps ≤ 1 read per call), and setup, `/v1/account` and the
@@ -251,4 +274,38 @@ export async function applyRouting(
     await store.markApplied(number, stored.version, snapshotHash, at);
   }
   return { number, configVersion: stored.version, changes, unchanged, snapshot, connectWrites };
+}
+
+/**
+ * The Connect prompt each of the tenant's prompts becomes: made from its own object, checked to be audio
+ * Connect plays (8 kHz mono µ-law WAV under five minutes), whose version is the revision (a new upload
+ * updates the Connect prompt on the next apply).
+ */
+async function promptSpecs(
+  deps: Pick<ApplyRoutingDeps, 'prompts' | 'promptAudio'>,
+  tenantId: string,
+  promptIds: readonly string[],
+): Promise<Record<string, PromptSpec>> {
+  if (promptIds.length === 0) return {};
+  const audio = await deps.promptAudio();
+  const specs: Record<string, PromptSpec> = {};
+  for (const promptId of promptIds) {
+    const prompt = await deps.prompts.get(tenantId, promptId);
+    // Validation has just checked ownership: a prompt gone meanwhile is not the tenant's any more.
+    if (!prompt) throw conflict('prompt_not_owned', `${promptId} is not one of your prompts`);
+    const stored = await audio.readHead(prompt.objectKey, WAV_HEAD_BYTES);
+    if (!stored)
+      throw conflict(
+        'prompt_not_uploaded',
+        `prompt ${promptId} has no audio yet: upload it with the form POST /v1/prompts answered, then apply again`,
+        { promptId },
+      );
+    const problem = wavProblem(stored.head, stored.size);
+    if (problem)
+      throw conflict('prompt_not_playable', `prompt ${promptId} cannot be played: ${problem}`, {
+        promptId,
+      });
+    specs[promptId] = promptSpec(prompt, audio.s3Uri(prompt.objectKey), stored.version);
+  }
+  return specs;
 }

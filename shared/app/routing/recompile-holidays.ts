@@ -37,6 +37,9 @@ export interface RecompileHolidaysDeps {
   readonly routing: RoutingStore;
   readonly calendars: HolidayCalendarStore;
   readonly telephony: TelephonyPort;
+  readonly prompts: ApplyRoutingDeps['prompts'];
+  /** A re-applied configuration that plays recorded audio checks its prompts (they are unchanged: no write). */
+  readonly promptAudio: ApplyRoutingDeps['promptAudio'];
   /** The tariffs in force from an instant on: a re-applied snapshot's rate steps. */
   readonly tariffsFrom: ApplyRoutingDeps['tariffsFrom'];
   /** Told about each number that failed (the next run retries it). */

@@ -9,16 +9,19 @@
  */
 import { conflict } from '../../domain/errors.js';
 import { validateConfig } from '../../domain/routing/config.js';
+import type { PromptStore } from '../../ports/prompts.js';
 import type { RoutingApplyMessage } from '../../ports/queue-messages.js';
 import type { RoutingStore } from '../../ports/routing.js';
 import type { ApplyJob, RoutingApplyJobStore } from '../../ports/routing-apply-jobs.js';
 import type { WorkQueue } from '../../ports/work-queue.js';
 import { ownedNumber } from './owned-number.js';
+import { ownedPromptsOf } from './owned-prompts.js';
 
 export type { RoutingApplyMessage };
 
 export interface RoutingApplyQueueDeps {
   readonly routing: RoutingStore;
+  readonly prompts: PromptStore;
   readonly applyJobs: RoutingApplyJobStore;
   readonly applyQueue: () => Promise<WorkQueue<RoutingApplyMessage>>;
 }
@@ -38,6 +41,7 @@ export async function requestRoutingApply(
   validateConfig(stored.config, {
     noMultiLevelTransfer: facts.restrictions?.noMultiLevelTransfer ?? false,
     announcementRequired: facts.restrictions?.recordingAnnouncementRequired ?? false,
+    ownedPrompts: await ownedPromptsOf(deps.prompts, tenantId, stored.config),
   });
   const current = await deps.applyJobs.get(number);
   const inProgress =

@@ -36,6 +36,7 @@ export async function runRoutingApply(
   deps: RoutingApplyQueueDeps & {
     readonly calendars: HolidayCalendarStore;
     readonly telephony: () => Promise<TelephonyPort>;
+    readonly promptAudio: ApplyRoutingDeps['promptAudio'];
     /** The tariffs in force from an instant on: the snapshot's rate steps (call setup's refusal point). */
     readonly tariffsFrom: ApplyRoutingDeps['tariffsFrom'];
   },
@@ -60,6 +61,8 @@ export async function runRoutingApply(
         routing: deps.routing,
         calendars: deps.calendars,
         telephony: await deps.telephony(),
+        prompts: deps.prompts,
+        promptAudio: deps.promptAudio,
         tariffsFrom: deps.tariffsFrom,
       },
       {

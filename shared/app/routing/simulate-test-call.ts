@@ -75,7 +75,13 @@ export async function simulateTestCall<W>(
       number400: number,
       tenantId,
       numberStatus: facts.status,
-      routing: compileRouting(stored.config, queueArns, (await loadPublicCalendar(deps.calendars)).calendar),
+      // Recorded prompts play as the last apply made them; one not applied yet is not heard in a draft.
+      routing: compileRouting(
+        stored.config,
+        queueArns,
+        (await loadPublicCalendar(deps.calendars)).calendar,
+        promptArnsOf(applied.resources),
+      ),
       routingVersion: stored.version,
       worstRatePerMinute: steps[0].worstRatePerMinute,
       rateSteps: steps,
@@ -112,3 +118,11 @@ export async function simulateTestCall<W>(
   });
   return { ...walk, source, configVersion };
 }
+
+/** Prompt id → the Connect prompt ARN a previous apply recorded (`prompt:<promptId>`). */
+const promptArnsOf = (resources: Readonly<Record<string, { readonly arn: string }>>) =>
+  Object.fromEntries(
+    Object.entries(resources).flatMap(([key, r]) =>
+      key.startsWith('prompt:') ? [[key.slice('prompt:'.length), r.arn]] : [],
+    ),
+  );

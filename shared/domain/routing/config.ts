@@ -8,6 +8,7 @@ import { invalid } from '../errors.js';
 import { isPrototypeKey, ownValue } from '../own-keys.js';
 import { type AnswerNumberClassifier, classifyAnswerNumber, normaliseCaller } from './answer-numbers.js';
 import { isValidTimeZone, type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
+import { referencedPromptIds } from './prompts.js';
 import {
   type ApplicantKind,
   type BusinessHours,
@@ -109,10 +110,17 @@ export function normaliseConfig(input: RoutingConfigInput, defaultTimeZone = 'As
 export interface ValidationContext {
   readonly noMultiLevelTransfer: boolean;
   readonly announcementRequired: boolean;
+  /**
+   * The prompt ids the tenant registered (shared/domain/routing/prompts.ts): the only audio a configuration
+   * may play. Anything else (another tenant's prompt, a Connect ARN, an S3 URI) is `prompt_not_owned`.
+   */
+  readonly ownedPrompts: ReadonlySet<string>;
   readonly classify?: AnswerNumberClassifier;
 }
 
-export function restrictionsFor(applicant: ApplicantKind): Omit<ValidationContext, 'classify'> {
+export function restrictionsFor(
+  applicant: ApplicantKind,
+): Omit<ValidationContext, 'classify' | 'ownedPrompts'> {
   const individual = applicant === 'individual';
   return { noMultiLevelTransfer: individual, announcementRequired: individual };
 }
@@ -121,9 +129,23 @@ const KEY = /^[0-9*#]$/;
 /** An id of the tenant's own: 1-40 letters, digits, _ or -, and no name Object.prototype already has. */
 const isId = (id: string): boolean => /^[\w-]{1,40}$/.test(id) && !isPrototypeKey(id);
 
-function checkPrompt(prompt: Prompt | undefined, field: string, languages: readonly string[]): void {
+function checkPrompt(
+  prompt: Prompt | undefined,
+  field: string,
+  languages: readonly string[],
+  ownedPrompts: ReadonlySet<string>,
+): void {
   if (!prompt || (!prompt.audio && (!prompt.text || Object.keys(prompt.text).length === 0))) {
     throw invalid('prompt_required', `${field} needs text or audio`, field);
+  }
+  // One answer for an unknown id, another tenant's id, an ARN or an S3 URI: whether someone else's
+  // prompt exists is never told.
+  if (prompt.audio !== undefined && !ownedPrompts.has(prompt.audio)) {
+    throw invalid(
+      'prompt_not_owned',
+      `${field}.audio is not one of your prompts: register audio with POST /v1/prompts and name it by its promptId`,
+      `${field}.audio`,
+    );
   }
   for (const [lang, text] of Object.entries(prompt.text ?? {})) {
     if (!languages.includes(lang))
@@ -256,7 +278,7 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
         }
         return;
       case 'message':
-        checkPrompt(d.prompt, `${field}.prompt`, config.languages);
+        checkPrompt(d.prompt, `${field}.prompt`, config.languages, context.ownedPrompts);
         return;
       default:
         throw invalid('invalid_destination', 'unknown destination type', `${field}.type`);
@@ -270,7 +292,7 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
     const field = `menus.${id}`;
     if (!isId(id))
       throw invalid('invalid_id', 'menu ids are 1-40 letters, digits, _ or - (not a reserved name)', field);
-    checkPrompt(menu.prompt, `${field}.prompt`, config.languages);
+    checkPrompt(menu.prompt, `${field}.prompt`, config.languages, context.ownedPrompts);
     const keys = Object.keys(menu.options);
     if (keys.length === 0)
       throw invalid('menu_empty', 'a menu needs at least one option', `${field}.options`);
@@ -356,7 +378,12 @@ export function validateConfig(config: RoutingConfig, context: ValidationContext
       );
     }
     if (config.recording.announcementPrompt)
-      checkPrompt(config.recording.announcementPrompt, 'recording.announcementPrompt', config.languages);
+      checkPrompt(
+        config.recording.announcementPrompt,
+        'recording.announcementPrompt',
+        config.languages,
+        context.ownedPrompts,
+      );
   }
   for (const key of ['blacklist', 'vip'] as const) {
     if (config[key].length > LIMITS.listEntries)
@@ -380,6 +407,7 @@ export function compileRouting(
   config: RoutingConfig,
   queueArns: Readonly<Record<string, { queue: string; vipQueue: string }>> = {},
   publicCalendar?: PublicCalendar,
+  promptArns: Readonly<Record<string, string>> = {},
 ): CompiledRouting {
   const language = config.languages[0] ?? 'zh-CN';
   const calendar = resolveCalendar(config.businessHours, publicCalendar);
@@ -415,5 +443,12 @@ export function compileRouting(
     blacklist: [...new Set(config.blacklist)].sort(),
     vip: [...new Set(config.vip)].sort(),
     ...(config.vipDestination ? { vipDestination: config.vipDestination } : {}),
+    // Only the prompts this configuration plays, each as apply created it from the tenant's own audio.
+    prompts: Object.fromEntries(
+      referencedPromptIds(config).flatMap((id) => {
+        const arn = ownValue(promptArns, id);
+        return arn ? [[id, arn]] : [];
+      }),
+    ),
   };
 }

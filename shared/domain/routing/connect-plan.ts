@@ -3,7 +3,8 @@
  * (shared/app/routing/apply-routing.ts) resolves each step's dependencies, hashes the resulting spec
  * and only calls Connect when the hash differs from what was last applied.
  *   hours of operation (with holiday closures) → per queue: normal + VIP queue → per agent group: routing
- *   profile (VIP queues priority 1, normal queues priority 2) → the access number's flow association.
+ *   profile (VIP queues priority 1, normal queues priority 2) → per recorded prompt the configuration plays:
+ *   a Connect prompt made from the tenant's own audio → the access number's flow association.
  */
 
 import { type PublicCalendar, parseClock, resolveCalendar } from './calendar.js';
@@ -13,18 +14,19 @@ import type {
   QueueSpec,
   RoutingProfileSpec,
 } from './connect-resources.js';
+import type { PromptSpec } from './prompts.js';
 import type { RoutingConfig, Weekday } from './types.js';
 
-export type ResourceKind = 'hours' | 'queue' | 'routingProfile' | 'flowAssociation';
+export type ResourceKind = 'hours' | 'queue' | 'routingProfile' | 'prompt' | 'flowAssociation';
 
 export interface PlannedResource {
-  /** Stable key in the applied state: hours, queue:<id>, queue:<id>:vip, profile:<group>, flow. */
+  /** Stable key in the applied state: hours, queue:<id>, queue:<id>:vip, profile:<group>, prompt:<promptId>, flow. */
   readonly key: string;
   readonly kind: ResourceKind;
   /** Builds the spec once the resources it depends on have ids (key → id). */
   readonly spec: (
     ids: Readonly<Record<string, string>>,
-  ) => HoursOfOperationSpec | QueueSpec | RoutingProfileSpec | FlowAssociationSpec;
+  ) => HoursOfOperationSpec | QueueSpec | RoutingProfileSpec | PromptSpec | FlowAssociationSpec;
 }
 
 export interface FlowAssociationSpec {
@@ -87,6 +89,8 @@ export function planConnectResources(
   config: RoutingConfig,
   association?: { phoneNumberId?: string; contactFlowId?: string },
   publicCalendar?: PublicCalendar,
+  /** The tenant's prompts this configuration plays, by prompt id (apply resolves them). */
+  prompts: Readonly<Record<string, PromptSpec>> = {},
 ): PlannedResource[] {
   const plan: PlannedResource[] = [
     { key: 'hours', kind: 'hours', spec: () => hoursSpec(number400, config, publicCalendar) },
@@ -122,6 +126,8 @@ export function planConnectResources(
       }),
     });
   }
+  for (const [promptId, spec] of Object.entries(prompts).sort(([a], [b]) => a.localeCompare(b)))
+    plan.push({ key: `prompt:${promptId}`, kind: 'prompt', spec: () => spec });
   if (association?.phoneNumberId && association.contactFlowId) {
     const { phoneNumberId, contactFlowId } = association;
     plan.push({ key: 'flow', kind: 'flowAssociation', spec: () => ({ phoneNumberId, contactFlowId }) });

@@ -151,6 +151,7 @@ function hashOf(text: string): number {
 
 /** The prompt's text in the call's language (else the number's, else any), and which language that text is in. */
 function promptOf(
+  routing: CompiledRouting,
   prompt: Prompt,
   language: string,
   fallback: string,
@@ -162,7 +163,9 @@ function promptOf(
       : ownValue(text, fallback) !== undefined
         ? fallback
         : (Object.keys(text)[0] ?? language);
-  return { message: ownValue(text, spoken) ?? '', promptId: prompt.audio ?? '', language: spoken };
+  // Audio plays only as the Connect prompt apply made from the tenant's own upload (routing.prompts).
+  const promptId = prompt.audio ? (ownValue(routing.prompts ?? {}, prompt.audio) ?? '') : '';
+  return { message: ownValue(text, spoken) ?? '', promptId, language: spoken };
 }
 
 /** The language the compiled announcement is in: the number's own, or Mandarin for our default text. */
@@ -282,7 +285,7 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
         ...switched.base,
         action: 'menu',
         reason: c.base.reason ?? 'menu',
-        ...promptOf(menu.prompt, lang(switched), routing.language),
+        ...promptOf(routing, menu.prompt, lang(switched), routing.language),
         menuId: destination.menuId,
         inputTimeoutSeconds: String(menu.timeoutSeconds),
         state: `m|${destination.menuId}|0|${c.base.ivrPath ?? ''}|${langField(switched)}`,
@@ -293,7 +296,7 @@ function goTo(c: Common, destination: Destination, depth = 0): CallDecision {
         ...c.base,
         action: 'message',
         reason: c.base.reason ?? 'message',
-        ...promptOf(destination.prompt, lang(c), routing.language),
+        ...promptOf(routing, destination.prompt, lang(c), routing.language),
         voicemail: destination.voicemail ? 'true' : 'false',
       };
     default:
@@ -317,7 +320,7 @@ function onMenuKey(c: Common): CallDecision {
       ...c.base,
       action: 'menu',
       reason: key === '' || key.toLowerCase() === 'timeout' ? 'menu_timeout_retry' : 'menu_invalid_retry',
-      ...promptOf(menu.prompt, lang(c), c.routing.language),
+      ...promptOf(c.routing, menu.prompt, lang(c), c.routing.language),
       menuId,
       inputTimeoutSeconds: String(menu.timeoutSeconds),
       state: `m|${menuId}|${attempt + 1}|${pathSoFar}|${langField(c)}`,

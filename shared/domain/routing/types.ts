@@ -15,7 +15,10 @@ import type { RegionGroup } from '../../geo/provinces.js';
 /** Text per language (BCP-47 tag such as zh-CN, en-US) and/or a reference to a recorded prompt. */
 export interface Prompt {
   readonly text?: Readonly<Record<string, string>>;
-  /** A Connect prompt id/ARN or an S3 URI of recorded audio; played instead of text-to-speech. */
+  /**
+   * Recorded audio, played instead of text-to-speech: the id of a prompt the tenant registered
+   * (POST /v1/prompts, `pr_…`). Never a Connect ARN or an S3 URI: those are refused (`prompt_not_owned`).
+   */
   readonly audio?: string;
 }
 
@@ -132,6 +135,11 @@ export interface CompiledRouting {
   readonly blacklist: readonly string[];
   readonly vip: readonly string[];
   readonly vipDestination?: Destination;
+  /**
+   * Prompt id → the Connect prompt ARN apply created from the tenant's own audio. The decision plays only
+   * these: a snapshot compiled before prompts were owned has none, and its audio is never played.
+   */
+  readonly prompts?: Readonly<Record<string, string>>;
 }
 
 /** The routing snapshot item (routing table ACCESS#<accessNumber> / SNAPSHOT). */

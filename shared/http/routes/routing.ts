@@ -7,6 +7,43 @@ const ANY_USER: readonly Role[] = /* @__PURE__ */ TENANT_READ.concat(OPERATOR);
 
 export const ROUTING_ROUTES: readonly RouteDefinition[] = [
   {
+    id: 'registerPrompt',
+    method: 'POST',
+    path: '/v1/prompts',
+    entry: 'functions/api/routing/register-prompt.ts',
+    roles: TENANT_WRITE,
+    tables: { routing: 'write' },
+    capabilities: ['promptUploads'],
+    rateLimit: 'write',
+    summary:
+      'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`',
+    tag: TAG,
+  },
+  {
+    id: 'listPrompts',
+    method: 'GET',
+    path: '/v1/prompts',
+    entry: 'functions/api/routing/list-prompts.ts',
+    roles: TENANT_READ,
+    tables: { routing: 'read' },
+    capabilities: ['cursors'],
+    rateLimit: 'read',
+    summary: "The tenant's recorded prompts, in prompt id order; paginated",
+    tag: TAG,
+  },
+  {
+    id: 'getPrompt',
+    method: 'GET',
+    path: '/v1/prompts/{promptId}',
+    entry: 'functions/api/routing/get-prompt.ts',
+    roles: TENANT_READ,
+    tables: { routing: 'read' },
+    capabilities: ['prompts'],
+    rateLimit: 'read',
+    summary: "One of the tenant's prompts and whether its audio has arrived; another tenant's is a 404",
+    tag: TAG,
+  },
+  {
     id: 'getRouting',
     method: 'GET',
     path: '/v1/numbers/{number}/routing',

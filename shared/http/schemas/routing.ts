@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
-import { calendarDate, isoInstant } from './common.js';
+import { calendarDate, cursorParam, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const id = z.string().check(
@@ -27,7 +27,19 @@ const prompt = z.strictObject({
   text: z.optional(
     z.record(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag')), shortText),
   ),
-  audio: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  // Any string of this length reaches the domain, which refuses all but the tenant's own prompt ids with one
+  // documented code (prompt_not_owned), whatever else it names.
+  audio: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(2048),
+        z.describe(
+          'The id of a prompt you registered (POST /v1/prompts, `pr_…`), played instead of text-to-speech; anything else (another tenant’s prompt, a Connect ARN, an S3 URI) is a 400 `prompt_not_owned`',
+        ),
+      ),
+  ),
 });
 
 const destination = z.discriminatedUnion('type', [
@@ -200,7 +212,64 @@ const applyJob = z.object({
   finishedAt: z.optional(z.string()),
 });
 
+export const promptBody = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(100), z.describe('Your label for the prompt')),
+});
+
+export const promptPath = z.strictObject({
+  promptId: z.string().check(z.regex(/^pr_[0-9a-f]{32}$/, 'a prompt id (pr_ and 32 hex digits)')),
+});
+
+const promptView = z.object({
+  promptId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+});
+
+const promptUpload = z.object({
+  ...promptView.shape,
+  upload: z.object({
+    method: z.enum(['POST', 'PUT']),
+    url: z
+      .string()
+      .check(
+        z.describe(
+          'POST: a multipart/form-data upload to this URL with every `fields` entry, the file last (S3 presigned POST); PUT: the body to this URL with this Content-Type (local runtime)',
+        ),
+      ),
+    fields: z.optional(z.record(z.string(), z.string())),
+    expiresAt: z.string(),
+    contentType: z.literal('audio/wav'),
+    maxBytes: z
+      .int()
+      .check(z.describe('Five minutes of 8 kHz mono µ-law WAV (what Amazon Connect plays) and its header')),
+  }),
+});
+
+export const promptsQuery = z.strictObject({ limit: limitParam, cursor: cursorParam });
+
 export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
+  registerPrompt: { body: promptBody, status: 201, response: promptUpload },
+  listPrompts: {
+    query: promptsQuery,
+    response: z.object({ items: z.array(promptView), nextCursor: z.optional(z.string()) }),
+  },
+  getPrompt: {
+    path: promptPath,
+    response: z.object({
+      ...promptView.shape,
+      uploaded: z.boolean().check(z.describe('Whether the audio has arrived (apply needs it)')),
+      problem: z.optional(
+        z
+          .string()
+          .check(
+            z.describe(
+              'Why Amazon Connect would not play the uploaded audio (8 kHz mono µ-law WAV under five minutes); absent when it would',
+            ),
+          ),
+      ),
+    }),
+  },
   getRouting: {
     path: routingNumberPath,
     response: z.object({
