@@ -63,15 +63,23 @@ export class DocumentsBucket extends Construct {
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(730) },
       ],
     });
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'WritesOnlyThroughPresignedPost',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { StringNotEquals: { 's3:authType': 'POST' } },
-      }),
-    );
+    denyWritesButPresignedPost(this.bucket);
   }
+}
+
+/**
+ * Refuses every way of writing an object but a presigned POST (`s3:authType` must be `POST`): the POST's
+ * signed policy pins the key, content type and size, which nothing else would.
+ */
+export function denyWritesButPresignedPost(bucket: s3.Bucket): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'WritesOnlyThroughPresignedPost',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 's3:authType': 'POST' } },
+    }),
+  );
 }

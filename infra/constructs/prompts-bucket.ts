@@ -13,6 +13,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { denyWritesButPresignedPost } from './documents-bucket.js';
 
 export const PROMPTS_PREFIX = 'prompts';
 
@@ -40,16 +41,7 @@ export class PromptsBucket extends Construct {
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
       ],
     });
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'WritesOnlyThroughPresignedPost',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { StringNotEquals: { 's3:authType': 'POST' } },
-      }),
-    );
+    denyWritesButPresignedPost(this.bucket);
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ConnectReadsPrompts',

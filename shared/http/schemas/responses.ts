@@ -11,6 +11,7 @@ import {
   INDUSTRIES,
   REJECTION_REASONS,
 } from '../../domain/numbers/applications.js';
+import { uploadForm } from './common.js';
 import { idempotencyKeyPattern } from './payments.js';
 
 const page = <T extends z.ZodMiniType>(item: T) =>
@@ -214,20 +215,7 @@ const reviewView = z.object({
 const documentUpload = z.object({
   documentId: z.string(),
   kind: z.enum(DOCUMENT_KINDS),
-  upload: z.object({
-    method: z.enum(['POST', 'PUT']),
-    url: z
-      .string()
-      .check(
-        z.describe(
-          'POST: a multipart/form-data upload to this URL with every `fields` entry, the file last (S3 presigned POST); PUT: the body to this URL with this Content-Type',
-        ),
-      ),
-    fields: z.optional(z.record(z.string(), z.string())),
-    expiresAt: instant,
-    contentType: z.string(),
-    maxBytes: z.int(),
-  }),
+  upload: z.object({ ...uploadForm.shape, contentType: z.string(), maxBytes: z.int() }),
 });
 
 /** An approved number's activation in Connect (shared/app/numbers/activation.ts). */

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
-import { calendarDate, cursorParam, isoInstant, limitParam } from './common.js';
+import { calendarDate, cursorParam, isoInstant, limitParam, uploadForm } from './common.js';
 import type { RouteSchemas } from './types.js';
 
 const id = z.string().check(
@@ -229,16 +229,7 @@ const promptView = z.object({
 const promptUpload = z.object({
   ...promptView.shape,
   upload: z.object({
-    method: z.enum(['POST', 'PUT']),
-    url: z
-      .string()
-      .check(
-        z.describe(
-          'POST: a multipart/form-data upload to this URL with every `fields` entry, the file last (S3 presigned POST); PUT: the body to this URL with this Content-Type (local runtime)',
-        ),
-      ),
-    fields: z.optional(z.record(z.string(), z.string())),
-    expiresAt: z.string(),
+    ...uploadForm.shape,
     contentType: z.literal('audio/wav'),
     maxBytes: z
       .int()
