@@ -24,7 +24,8 @@ export const ESM_REQUIRE_SHIM =
  * never by an ES import. Node builds an ES module's view of a built-in by reading every export, and the lazy
  * getters load what nobody asked for: node:http's load undici (~60 ms of `createPaymentOrder`'s cold import,
  * 420–470 → 350–425 ms measured here, through the payment SDKs), node:crypto's webcrypto, node:fs's
- * fs/promises and readline. The modules are written under node_modules/.cache, once per Node's list.
+ * fs/promises and readline. The modules are written under node_modules/.cache, once per process, from the
+ * list of the Node that bundles.
  */
 export function builtinAliases(): Record<string, string> {
   if (aliasesWritten) return aliasesWritten;

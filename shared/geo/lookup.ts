@@ -3,17 +3,12 @@
  * over the compiled index (see ./index-format.ts). The index file is read once per process, lazily on the
  * first lookup or eagerly with `warmGeoIndex()` during a Lambda's init phase.
  */
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallerRegion } from './caller-region.js';
 import { GEO_INDEX_FILE, GEO_INDEX_PATH_ENV } from './index-file.js';
 import { type DecodedGeoIndex, decodeGeoIndex, KEY_DIGITS } from './index-format.js';
 import { provinceOf } from './provinces.js';
-
-// node:fs by require, not import: Node builds an ES module's view of a built-in by reading every export, and
-// node:fs's \`promises\` getter then loads fs/promises, readline and REPL history, ~3 ms of the routing
-// Lambda's cold start (bench/routing.ts: routeCall.coldImportRatio).
-const { existsSync, readFileSync } = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 export class GeoIndex {
   readonly runCount: number;

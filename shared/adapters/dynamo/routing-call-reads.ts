@@ -8,7 +8,8 @@
  * Everything else in the project uses the document client (./client.ts).
  */
 import { type BinaryLike, createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { createRequire } from 'node:module';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -55,13 +56,6 @@ export interface SignedItemReadsOptions {
 }
 
 type AttributeMap = Record<string, unknown>;
-
-// node:http and node:https by require, not import: Node builds an ES module's view of a built-in by reading
-// every export, and node:http's lazy WebSocket/EventSource getters then load undici, ~50 ms of this Lambda's
-// cold start (bench/routing.ts: routeCall.coldImportRatio).
-const requireBuiltin = createRequire(import.meta.url);
-const http = requireBuiltin('node:http') as typeof import('node:http');
-const https = requireBuiltin('node:https') as typeof import('node:https');
 
 /** SignatureV4's sha256 on node:crypto (what @smithy/hash-node does, without one more package). */
 class Sha256 {

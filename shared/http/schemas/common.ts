@@ -32,20 +32,3 @@ export const calendarDate = z.string().check(z.refine(isCalendarDate, 'a real ca
 export const isoInstant = z
   .string()
   .check(z.refine(isInstant, 'an ISO-8601 instant with an offset, such as 2026-11-24T08:00:00+08:00'));
-
-/**
- * An upload form the client completes itself (documents, prompts): an S3 presigned POST when deployed, a PUT
- * to the local runtime. Each response adds the content type and size its bucket takes.
- */
-export const uploadForm = z.object({
-  method: z.enum(['POST', 'PUT']),
-  url: z
-    .string()
-    .check(
-      z.describe(
-        'POST: a multipart/form-data upload to this URL with every `fields` entry, the file last (S3 presigned POST); PUT: the body to this URL with this Content-Type (local runtime)',
-      ),
-    ),
-  fields: z.optional(z.record(z.string(), z.string())),
-  expiresAt: z.string().check(z.describe('ISO-8601 instant')),
-});

@@ -11,8 +11,8 @@ import {
   INDUSTRIES,
   REJECTION_REASONS,
 } from '../../domain/numbers/applications.js';
-import { uploadForm } from './common.js';
 import { idempotencyKeyPattern } from './payments.js';
+import { uploadForm } from './upload-form.js';
 
 const page = <T extends z.ZodMiniType>(item: T) =>
   z.object({

@@ -6,8 +6,9 @@
 import * as z from 'zod/mini';
 import { isPrototypeKey } from '../../domain/own-keys.js';
 import { REGION_GROUPS } from '../../domain/routing/types.js';
-import { calendarDate, cursorParam, isoInstant, limitParam, uploadForm } from './common.js';
+import { calendarDate, cursorParam, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
+import { uploadForm } from './upload-form.js';
 
 const id = z.string().check(
   z.regex(/^[\w-]{1,40}$/, '1-40 letters, digits, _ or -'),
