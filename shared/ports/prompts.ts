@@ -7,8 +7,11 @@ import type { DocumentsPort } from './documents.js';
 import type { Page } from './paging.js';
 
 export interface PromptStore {
-  /** Records a new prompt; false when its id is already taken. */
-  add(prompt: PromptRecord): Promise<boolean>;
+  /**
+   * Records a new prompt unless the tenant already has `limit` prompts (counted in the same write, so
+   * concurrent registrations never overshoot): 'exists' when its id is already taken.
+   */
+  add(prompt: PromptRecord, limit: number): Promise<'added' | 'exists' | 'limit_reached'>;
   /** The tenant's prompt, or undefined (another tenant's prompt is undefined too). */
   get(tenantId: string, promptId: string): Promise<PromptRecord | undefined>;
   /** The tenant's prompts, a page at a time, in prompt id order. */
