@@ -3,13 +3,19 @@
  * prompt item, so a burst of concurrent registrations never takes a tenant past PROMPTS_PER_TENANT.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRoutingStore } from '../../shared/adapters/dynamo/routing-store.js';
+import { LocalTelephony } from '../../shared/adapters/local/local-telephony.js';
+import { deletePrompt } from '../../shared/app/routing/delete-prompt.js';
 import { registerPrompt } from '../../shared/app/routing/register-prompt.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
-import { localPromptAudio, promptStore } from '../support/prompts.js';
+import { localPromptAudio, promptStore, wav } from '../support/prompts.js';
 
-const deps = { prompts: promptStore, promptAudio: async () => localPromptAudio(), newId: randomUUID };
+const audio = localPromptAudio();
+const deps = { prompts: promptStore, promptAudio: async () => audio, newId: randomUUID };
 const AT = '2026-11-25T02:00:00.000Z';
 const register = (tenantId: string, name: string) => registerPrompt(deps, { tenantId, name, at: AT });
 const codeOf = (outcome: PromiseSettledResult<unknown>) =>
@@ -47,5 +53,46 @@ describe('a tenant registers at most 50 prompts', () => {
     expect(codes.filter((c) => c === 'registered')).toHaveLength(5);
     expect(codes.filter((c) => c === 'prompt_limit_reached')).toHaveLength(5);
     expect((await promptStore.list('cap-burst', { limit: 100 })).items).toHaveLength(50);
+  });
+});
+
+describe('deleting a prompt frees its slot', () => {
+  it('at the limit, a deletion lets exactly one more registration in; its audio and Connect prompt are gone', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push((await register('cap-free', `p${i}`)).promptId);
+    await expect(register('cap-free', 'refused')).rejects.toMatchObject({ code: 'prompt_limit_reached' });
+    const victim = ids[7] ?? '';
+    const key = `prompts/cap-free/${victim}.wav`;
+    // Its audio arrived (as the upload form would have stored it).
+    await mkdir(dirname(audio.pathOf(key)), { recursive: true });
+    await writeFile(audio.pathOf(key), wav(1));
+    expect(await audio.readHead(key, 44)).toBeDefined();
+    const telephony = new LocalTelephony();
+    await telephony.upsertPrompt({
+      name: `p400-${victim}`,
+      description: 'made by an apply',
+      s3Uri: `s3://local-prompts/${key}`,
+      revision: 'r1',
+    });
+    await deletePrompt(
+      {
+        prompts: promptStore,
+        promptAudio: async () => audio,
+        routing: new DynamoRoutingStore(),
+        numbersOfTenant: async () => [],
+        telephony: async () => telephony,
+      },
+      { tenantId: 'cap-free', promptId: victim },
+    );
+    expect(telephony.state.prompts).toEqual({});
+    expect(telephony.state.writes.at(-1)).toEqual({ op: 'DeletePrompt', name: `p400-${victim}` });
+    expect(await audio.readHead(key, 44)).toBeUndefined();
+    expect(await promptStore.get('cap-free', victim)).toBeUndefined();
+
+    await expect(register('cap-free', 'in its place')).resolves.toMatchObject({ name: 'in its place' });
+    await expect(register('cap-free', 'one too many')).rejects.toMatchObject({
+      code: 'prompt_limit_reached',
+    });
+    expect((await promptStore.list('cap-free', { limit: 100 })).items).toHaveLength(50);
   });
 });

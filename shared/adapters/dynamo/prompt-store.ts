@@ -7,11 +7,16 @@
  * Keyed by tenant, so a read for one tenant can never return another's prompt.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { isPromptId, type PromptRecord } from '../../domain/routing/prompts.js';
 import type { PromptStore } from '../../ports/prompts.js';
-import { dynamo } from './client.js';
+import { dynamo, isConditionFailure } from './client.js';
 import { batchGetItems, queryPage } from './paging.js';
 
 const keyOf = (tenantId: string, promptId: string) => ({
@@ -77,6 +82,44 @@ export class DynamoPromptStore implements PromptStore {
     ]);
     if (!reasons) return 'added';
     return reasons[0] === 'ConditionalCheckFailed' ? 'exists' : 'limit_reached';
+  }
+
+  async remove(tenantId: string, promptId: string): Promise<boolean> {
+    if (!isPromptId(promptId)) return false;
+    const reasons = await transactWithRetry([
+      {
+        Delete: {
+          TableName: tableName('routing'),
+          Key: keyOf(tenantId, promptId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: tableName('routing'),
+          Key: countKey(tenantId),
+          UpdateExpression: 'ADD registered :minusOne',
+          ConditionExpression: 'registered > :zero',
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        },
+      },
+    ]);
+    if (!reasons) return true;
+    if (reasons[0] === 'ConditionalCheckFailed') return false;
+    // No count to lower (a prompt registered before counting began): the prompt item alone.
+    try {
+      await dynamo().send(
+        new DeleteCommand({
+          TableName: tableName('routing'),
+          Key: keyOf(tenantId, promptId),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async get(tenantId: string, promptId: string): Promise<PromptRecord | undefined> {

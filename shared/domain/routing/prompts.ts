@@ -62,10 +62,13 @@ export interface PromptSpec {
   readonly revision: string;
 }
 
+/** The Connect prompt apply makes for one of ours (deleting ours deletes it by this name). */
+export const connectPromptName = (promptId: string): string => `p400-${promptId}`;
+
 export function promptSpec(prompt: PromptRecord, s3Uri: string, revision: string): PromptSpec {
   const description = `Prompt ${prompt.promptId} of tenant ${prompt.tenantId}: ${prompt.name}`;
   return {
-    name: `p400-${prompt.promptId}`,
+    name: connectPromptName(prompt.promptId),
     description: description.length > 250 ? `${description.slice(0, 249)}…` : description,
     s3Uri,
     revision,

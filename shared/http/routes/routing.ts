@@ -44,6 +44,20 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     tag: TAG,
   },
   {
+    id: 'deletePrompt',
+    method: 'DELETE',
+    path: '/v1/prompts/{promptId}',
+    entry: 'functions/api/routing/delete-prompt.ts',
+    roles: TENANT_WRITE,
+    // numbers: the tenant's numbers, whose configurations must not play it; telephony: Connect's DeletePrompt.
+    tables: { numbers: 'read', routing: 'write' },
+    capabilities: ['telephony', 'promptDeletes'],
+    rateLimit: 'write',
+    summary:
+      "Delete a prompt no configuration of yours plays (current or last applied; else 409 prompt_in_use): its audio, the Connect prompt apply made, and its registration, freeing a slot; another tenant's is a 404",
+    tag: TAG,
+  },
+  {
     id: 'getRouting',
     method: 'GET',
     path: '/v1/numbers/{number}/routing',
