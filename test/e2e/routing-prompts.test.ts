@@ -230,3 +230,34 @@ describe('a tenant deletes a prompt its routing no longer plays', () => {
     expect((await api.get('/v1/prompts', adminB)).body).toEqual({ items: [] });
   });
 });
+
+describe('a tenant registers at most 50 prompts (an instance’s Connect prompts are shared by every tenant)', () => {
+  it('10 concurrent registrations with 5 slots left: 5 are 201, 5 are 409 prompt_limit_reached; deleting one frees a slot', async () => {
+    const adminC = await api.token('prompt-c', ['tenant-admin']);
+    const ids: string[] = [];
+    for (let i = 0; i < 45; i++)
+      ids.push((await api.post('/v1/prompts', { name: `p${i}` }, adminC)).body.promptId);
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api.post('/v1/prompts', { name: `burst ${i}` }, adminC)),
+    );
+    expect(burst.filter((r) => r.status === 201)).toHaveLength(5);
+    const refused = burst.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(5);
+    expect(refused[0]?.body).toEqual({
+      error: {
+        code: 'prompt_limit_reached',
+        message:
+          'an account may register at most 50 prompts: delete one your routing no longer plays (DELETE /v1/prompts/{promptId}) to register another',
+        details: { limit: 50 },
+      },
+    });
+    const listed = await api.get('/v1/prompts?limit=100', adminC);
+    expect(listed.body.items).toHaveLength(50);
+    // Other tenants keep their own slots.
+    expect((await api.post('/v1/prompts', { name: 'mine' }, adminB)).status).toBe(201);
+
+    expect((await api.request('DELETE', `/v1/prompts/${ids[0]}`, { token: adminC })).status).toBe(204);
+    expect((await api.post('/v1/prompts', { name: 'in its place' }, adminC)).status).toBe(201);
+    expect((await api.post('/v1/prompts', { name: 'one too many' }, adminC)).status).toBe(409);
+  });
+});

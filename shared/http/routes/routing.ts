@@ -16,7 +16,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     capabilities: ['promptUploads'],
     rateLimit: 'write',
     summary:
-      'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`',
+      'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`. At most 50 per account (409 prompt_limit_reached; delete one to free a slot)',
     tag: TAG,
   },
   {
