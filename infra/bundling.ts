@@ -133,7 +133,8 @@ export function portsOf(
     }
     if (capability === 'directory') granted.push('directory');
     if (capability === 'cursors') granted.push('cursorKey');
-    if (capability === 'prompts' || capability === 'promptUploads') granted.push('promptAudio');
+    if (capability === 'prompts' || capability === 'promptUploads' || capability === 'promptDeletes')
+      granted.push('promptAudio');
   }
   return granted;
 }

@@ -104,6 +104,7 @@ export const TELEPHONY_ACTIONS = [
   'connect:CreateQueue',
   'connect:CreateRoutingProfile',
   'connect:DeleteHoursOfOperationOverride',
+  'connect:DeletePrompt',
   'connect:DescribePhoneNumber',
   'connect:DisassociateRoutingProfileQueues',
   'connect:ListHoursOfOperationOverrides',

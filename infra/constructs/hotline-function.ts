@@ -426,17 +426,23 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
 
   /**
    * Signs download links to objects under `keyPattern` of a bucket: s3:GetObject on those objects only (no
-   * listing, no writes), and kms:Decrypt on the bucket's key, since the link is signed with this role.
+   * listing, no writes unless `alsoActions` names them), and kms:Decrypt on the bucket's key, since the link
+   * is signed with this role.
    */
   useObjectsForDownload(
     envVar: string,
     bucket: s3.IBucket,
     keyPattern: string,
     why = 'one per recorded call, named by Connect at runtime',
+    /** More object actions on the same keys (deleting a tenant's prompt: s3:DeleteObject). */
+    alsoActions: readonly string[] = [],
   ): this {
     this.setEnvironment(envVar, bucket.bucketName);
     this.function.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(keyPattern)] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', ...alsoActions],
+        resources: [bucket.arnForObjects(keyPattern)],
+      }),
     );
     bucket.encryptionKey?.grantDecrypt(this);
     acknowledgeWildcardResource(

@@ -552,6 +552,7 @@ export class StatelessStack extends Stack {
           break;
         case 'prompts':
         case 'promptUploads':
+        case 'promptDeletes':
           if (!data.promptsBucket)
             throw new StatelessPropsError(`${spec.id} uses prompts but there is no prompts bucket`);
           if (capability === 'promptUploads') fn.useBucket('PROMPTS_BUCKET', data.promptsBucket);
@@ -561,6 +562,7 @@ export class StatelessStack extends Stack {
               data.promptsBucket,
               `${PROMPTS_PREFIX}/*`,
               "tenants' prompts, one per registered prompt, named at runtime",
+              capability === 'promptDeletes' ? ['s3:DeleteObject'] : [],
             );
           break;
         case 'jobs':

@@ -27,7 +27,9 @@ export type Capability =
   /** Reads the prompts bucket (tenants' recorded prompts, which Amazon Connect reads too): GetObject only. */
   | 'prompts'
   /** Signs upload forms into the prompts bucket (and reads it). */
-  | 'promptUploads';
+  | 'promptUploads'
+  /** Deletes objects under the prompts bucket's `prompts/` (and reads them). */
+  | 'promptDeletes';
 
 export interface RouteDefinition {
   /** Stable id: the function's construct id (renaming replaces the function) and the OpenAPI operationId. */

@@ -7,8 +7,13 @@ import type { DocumentsPort } from './documents.js';
 import type { Page } from './paging.js';
 
 export interface PromptStore {
-  /** Records a new prompt; false when its id is already taken. */
-  add(prompt: PromptRecord): Promise<boolean>;
+  /**
+   * Records a new prompt unless the tenant already has `limit` prompts (counted in the same write, so
+   * concurrent registrations never overshoot): 'exists' when its id is already taken.
+   */
+  add(prompt: PromptRecord, limit: number): Promise<'added' | 'exists' | 'limit_reached'>;
+  /** Forgets the tenant's prompt, freeing its slot; false when there was none. */
+  remove(tenantId: string, promptId: string): Promise<boolean>;
   /** The tenant's prompt, or undefined (another tenant's prompt is undefined too). */
   get(tenantId: string, promptId: string): Promise<PromptRecord | undefined>;
   /** The tenant's prompts, a page at a time, in prompt id order. */
@@ -29,6 +34,8 @@ export interface PromptAudioPort extends DocumentsPort {
    * another version); undefined when nothing arrived.
    */
   readHead(key: string, bytes: number): Promise<PromptAudioHead | undefined>;
+  /** Deletes the object (nothing to delete is no error). */
+  remove(key: string): Promise<void>;
 }
 
 export interface PromptAudioHead {

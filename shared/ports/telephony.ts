@@ -128,6 +128,8 @@ export interface TelephonyPort {
    * are named after our prompt id, so a tenant's numbers share one (an existing one of the name is adopted).
    */
   upsertPrompt(spec: PromptSpec, existing?: ConnectResourceRef): Promise<ConnectResourceRef>;
+  /** Deletes the Connect prompt of this name; false when there is none (never made, or deleted already). */
+  deletePrompt(name: string): Promise<boolean>;
   /** The generic contact flow's id (the stack sets CONTACT_FLOW_ID); undefined when not deployed. */
   contactFlowId(): string | undefined;
 }

@@ -178,3 +178,86 @@ describe('recorded prompts belong to the tenant that registered them', () => {
     expect((await api.get('/local/connect')).body.writes).toHaveLength(writes);
   });
 });
+
+describe('a tenant deletes a prompt its routing no longer plays', () => {
+  const del = (id: string, token: string) => api.request('DELETE', `/v1/prompts/${id}`, { token });
+  let promptId = '';
+
+  it('another tenant’s prompt is a 404 exactly like an unknown one; a viewer may not delete', async () => {
+    promptId = (await api.get('/v1/prompts?limit=100', adminA)).body.items.find(
+      (p: { name: string }) => p.name === '欢迎语',
+    ).promptId;
+    const theirs = await del(promptId, adminB);
+    expect([theirs.status, theirs.body.error]).toEqual([
+      404,
+      { code: 'prompt_not_found', message: `no prompt ${promptId} in your account` },
+    ]);
+    expect((await del(promptId, viewerA)).status).toBe(403);
+    expect((await api.get(`/v1/prompts/${promptId}`, adminA)).status).toBe(200);
+  });
+
+  it('is refused 409 prompt_in_use while the number’s configuration, or what was last applied to it, plays it', async () => {
+    const configured = await del(promptId, adminA);
+    expect(configured.status).toBe(409);
+    expect(configured.body.error).toMatchObject({ code: 'prompt_in_use', details: { numbers: [A_NUMBER] } });
+    // Stored without it, not yet applied: calls still play its Connect prompt.
+    expect((await api.put(`/v1/numbers/${A_NUMBER}/routing`, ENTERPRISE_INPUT, adminA)).status).toBe(200);
+    const applied = await del(promptId, adminA);
+    expect([applied.status, applied.body.error.code]).toEqual([409, 'prompt_in_use']);
+    expect((await api.get('/local/connect')).body.prompts).toHaveProperty(`p400-${promptId}`);
+  });
+
+  it('once applied without it: deletes the Connect prompt, the audio and the registration', async () => {
+    const applied = await api.post(`/v1/numbers/${A_NUMBER}/routing/apply`, undefined, adminA);
+    expect(applied.body).toMatchObject({ status: 'applied' });
+    const deleted = await del(promptId, adminA);
+    expect(deleted.status).toBe(204);
+    const connect = (await api.get('/local/connect')).body;
+    expect(connect.prompts).not.toHaveProperty(`p400-${promptId}`);
+    expect(connect.writes.at(-1)).toEqual({ op: 'DeletePrompt', name: `p400-${promptId}` });
+    expect((await api.get(`/v1/prompts/${promptId}`, adminA)).status).toBe(404);
+    expect((await del(promptId, adminA)).status).toBe(404);
+    // Playing it again is refused: it is no prompt of the tenant's any more.
+    const put = await api.put(`/v1/numbers/${A_NUMBER}/routing`, withMenuAudio(promptId), adminA);
+    expect([put.status, put.body.error.code]).toEqual([400, 'prompt_not_owned']);
+  });
+
+  it('a prompt never applied is deleted with no Connect call', async () => {
+    const fresh = await api.post('/v1/prompts', { name: 'never played' }, adminB);
+    const writes = (await api.get('/local/connect')).body.writes.length;
+    expect((await del(fresh.body.promptId, adminB)).status).toBe(204);
+    expect((await api.get('/local/connect')).body.writes).toHaveLength(writes);
+    expect((await api.get('/v1/prompts', adminB)).body).toEqual({ items: [] });
+  });
+});
+
+describe('a tenant registers at most 50 prompts (an instance’s Connect prompts are shared by every tenant)', () => {
+  it('10 concurrent registrations with 5 slots left: 5 are 201, 5 are 409 prompt_limit_reached; deleting one frees a slot', async () => {
+    const adminC = await api.token('prompt-c', ['tenant-admin']);
+    const ids: string[] = [];
+    for (let i = 0; i < 45; i++)
+      ids.push((await api.post('/v1/prompts', { name: `p${i}` }, adminC)).body.promptId);
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api.post('/v1/prompts', { name: `burst ${i}` }, adminC)),
+    );
+    expect(burst.filter((r) => r.status === 201)).toHaveLength(5);
+    const refused = burst.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(5);
+    expect(refused[0]?.body).toEqual({
+      error: {
+        code: 'prompt_limit_reached',
+        message:
+          'an account may register at most 50 prompts: delete one your routing no longer plays (DELETE /v1/prompts/{promptId}) to register another',
+        details: { limit: 50 },
+      },
+    });
+    const listed = await api.get('/v1/prompts?limit=100', adminC);
+    expect(listed.body.items).toHaveLength(50);
+    // Other tenants keep their own slots.
+    expect((await api.post('/v1/prompts', { name: 'mine' }, adminB)).status).toBe(201);
+
+    expect((await api.request('DELETE', `/v1/prompts/${ids[0]}`, { token: adminC })).status).toBe(204);
+    expect((await api.post('/v1/prompts', { name: 'in its place' }, adminC)).status).toBe(201);
+    expect((await api.post('/v1/prompts', { name: 'one too many' }, adminC)).status).toBe(409);
+  });
+});

@@ -11,7 +11,13 @@ import { ROUTES } from '../../shared/http/routes.js';
 import { buildTestApp, type TestApp } from './support/hotline-app.js';
 import { actionsOf, functionProperties, statementsOf } from './support/template-queries.js';
 
-const USERS = new Set(['registerPrompt', 'getPrompt', 'routingApplyWorker', 'holidayRecompile']);
+const USERS = new Set([
+  'registerPrompt',
+  'getPrompt',
+  'deletePrompt',
+  'routingApplyWorker',
+  'holidayRecompile',
+]);
 
 describe('prompts bucket', () => {
   let built: TestApp;
@@ -79,7 +85,7 @@ describe('prompts bucket', () => {
     }
   });
 
-  it('only registerPrompt may write (to sign upload forms); the others get objects under prompts/, nothing more', () => {
+  it('only registerPrompt may write (to sign upload forms), only deletePrompt delete; the others get objects under prompts/, nothing more', () => {
     for (const id of USERS) {
       const f = built.stateless.functions.get(id);
       if (!f) throw new Error(`no function ${id}`);
@@ -88,7 +94,9 @@ describe('prompts bucket', () => {
         .flatMap(actionsOf);
       if (id === 'registerPrompt') expect(actions).toContain('s3:PutObject');
       else {
-        expect(actions, id).toEqual(['s3:GetObject']);
+        expect(actions, id).toEqual(
+          id === 'deletePrompt' ? ['s3:GetObject', 's3:DeleteObject'] : ['s3:GetObject'],
+        );
         const statement = statementsOf(built, f).find((s) => JSON.stringify(s.Resource).includes(bucketId));
         expect(JSON.stringify(statement?.Resource)).toContain(`/${PROMPTS_PREFIX}/*`);
       }

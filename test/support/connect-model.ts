@@ -18,7 +18,7 @@
  *   installed @aws-sdk/client-connect exports, generated from the same model.
  * - Prompts (CreatePrompt, UpdatePrompt, ListPrompts): the API reference (docs.aws.amazon.com/connect/latest/
  *   APIReference/API_CreatePrompt.html, read 2026-12): Name 1-127, Description 1-250, S3Uri 1-2000 matching
- *   `s3://\S+/.+|https://\S+\.s3\.\S+\.amazonaws\.com/\S+`; UpdatePrompt's PromptId 1-50 (PromptId shape).
+ *   `s3://\S+/.+|https://\S+\.s3\.\S+\.amazonaws\.com/\S+`; UpdatePrompt's PromptId 1-50 (PromptId shape); DeletePrompt's PromptId 1-256.
  * - Required members the botocore copy predates (the hours-of-operation override operations, 2025) come from
  *   the installed SDK's request types, where a required member is typed `T | undefined` without `?`.
  * Smithy patterns are not anchored; where the model's intent is the whole value (UUID, E.164) they are
@@ -177,6 +177,8 @@ export const CONNECT_REQUEST_RULES: Readonly<Record<string, OperationRules>> = {
     S3Uri: promptS3Uri,
   },
   ListPrompts: { ...instance },
+  // DeletePrompt's PromptId: 1-256 (API reference, API_DeletePrompt.html, URI parameters, read 2026-12).
+  DeletePrompt: { ...instance, PromptId: { required: true, minLength: 1, maxLength: 256 } },
   ListRoutingProfileQueues: { ...instance, RoutingProfileId: { required: true, minLength: 1 } },
   AssociateRoutingProfileQueues: {
     ...instance,

@@ -35,6 +35,9 @@ export async function seedActiveLine(line: SeededLine): Promise<void> {
     accessNumber: access,
     phoneNumberId: `pn-${number}`,
     version: 1,
+    // The owner's index, as the number store writes it (its numbers: deleting a prompt checks each).
+    gsi2pk: `TENANT#${tenantId}#numbers`,
+    gsi2sk: number,
   });
   if (line.snapshot !== false)
     await putItem('routing', {

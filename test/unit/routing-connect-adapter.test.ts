@@ -6,6 +6,7 @@ import {
   CreatePromptCommand,
   CreateQueueCommand,
   CreateRoutingProfileCommand,
+  DeletePromptCommand,
   DescribePhoneNumberCommand,
   DuplicateResourceException,
   ListHoursOfOperationOverridesCommand,
@@ -157,6 +158,48 @@ describe('ConnectTelephony prompts', () => {
     connect.on(UpdatePromptCommand).resolves({ PromptId: 'p-7', PromptARN: 'arn:prompt/p-7' });
     await expect(telephony().upsertPrompt(prompt)).resolves.toEqual({ id: 'p-7', arn: 'arn:prompt/p-7' });
     expect(connect).toHaveReceivedCommandWith(UpdatePromptCommand, { PromptId: 'p-7', Name: prompt.name });
+  });
+
+  it('deletes the prompt of that name, found by listing page after page; none of that name: nothing deleted', async () => {
+    connect
+      .on(ListPromptsCommand)
+      .resolvesOnce({
+        PromptSummaryList: [{ Id: 'p-0', Arn: 'arn:prompt/p-0', Name: 'someone else' }],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({ PromptSummaryList: [{ Id: 'p-7', Arn: 'arn:prompt/p-7', Name: prompt.name }] });
+    connect.on(DeletePromptCommand).resolves({});
+    await expect(telephony().deletePrompt(prompt.name)).resolves.toBe(true);
+    expect(connect.commandCalls(DeletePromptCommand).map((c) => c.args[0].input)).toEqual([
+      { InstanceId: 'inst', PromptId: 'p-7' },
+    ]);
+    expect(connect).toHaveReceivedCommandWith(ListPromptsCommand, {
+      InstanceId: 'inst',
+      NextToken: 'page-2',
+    });
+    connect.reset();
+    connect.on(ListPromptsCommand).resolves({ PromptSummaryList: [] });
+    await expect(telephony().deletePrompt(prompt.name)).resolves.toBe(false);
+    expect(connect).not.toHaveReceivedCommand(DeletePromptCommand);
+  });
+
+  it('a prompt deleted between the listing and the delete (ResourceNotFound) is no error', async () => {
+    connect
+      .on(ListPromptsCommand)
+      .resolves({ PromptSummaryList: [{ Id: 'p-7', Arn: 'arn:prompt/p-7', Name: prompt.name }] });
+    connect
+      .on(DeletePromptCommand)
+      .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+    await expect(telephony().deletePrompt(prompt.name)).resolves.toBe(false);
+  });
+
+  it('refuses (in the model) a DeletePrompt without a prompt id or with one over 256 characters', () => {
+    expect(connectRequestProblems('DeletePrompt', { InstanceId: 'i', PromptId: 'x'.repeat(257) })).toEqual([
+      'DeletePrompt: PromptId is longer than 256',
+    ]);
+    expect(connectRequestProblems('DeletePrompt', { InstanceId: 'i' })).toEqual([
+      'DeletePrompt: PromptId is required',
+    ]);
   });
 
   it('refuses (in the model) an S3Uri Connect would not take, and a name over 127 characters', () => {
@@ -530,6 +573,8 @@ describe('every Connect request the adapter sends fits the model', () => {
     };
     const p = await t.upsertPrompt(promptSpec);
     await t.upsertPrompt(promptSpec, p);
+    connect.on(ListPromptsCommand).resolves({ PromptSummaryList: [{ Id: 'p-1', Name: promptSpec.name }] });
+    await t.deletePrompt(promptSpec.name);
     await t.associateFlow('pn-1', 'flow-1');
     await t.releaseAccessNumber('pn-1');
     connect.on(SearchAvailablePhoneNumbersCommand).resolves(available('+6531000001'));

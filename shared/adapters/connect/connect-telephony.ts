@@ -20,6 +20,7 @@ import {
   CreateQueueCommand,
   CreateRoutingProfileCommand,
   DeleteHoursOfOperationOverrideCommand,
+  DeletePromptCommand,
   DescribePhoneNumberCommand,
   DisassociateRoutingProfileQueuesCommand,
   type HoursOfOperationConfig,
@@ -418,10 +419,35 @@ export class ConnectTelephony implements TelephonyPort {
     return { id: out.PromptId ?? existing.id, arn: out.PromptARN ?? existing.arn };
   }
 
+  /**
+   * The prompt apply made for one of ours, found by its name (its id is recorded per number only while a
+   * number plays it); a prompt deleted between the listing and the delete is no error.
+   */
+  async deletePrompt(name: string): Promise<boolean> {
+    const found = await this.lookUpByName('prompt', name);
+    if (!found) return false;
+    try {
+      await this.send(new DeletePromptCommand({ InstanceId: this.instance, PromptId: found.id }));
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ResourceNotFoundException') return false;
+      throw error;
+    }
+  }
+
   private async findByName(
     kind: 'hours' | 'queue' | 'routingProfile' | 'prompt',
     name: string,
   ): Promise<ConnectResourceRef> {
+    const found = await this.lookUpByName(kind, name);
+    if (!found) throw new Error(`Connect reported ${name} as a duplicate but does not list it`);
+    return found;
+  }
+
+  private async lookUpByName(
+    kind: 'hours' | 'queue' | 'routingProfile' | 'prompt',
+    name: string,
+  ): Promise<ConnectResourceRef | undefined> {
     let NextToken: string | undefined;
     do {
       const command =
@@ -446,7 +472,7 @@ export class ConnectTelephony implements TelephonyPort {
       if (hit?.Id) return { id: hit.Id, arn: hit.Arn ?? '' };
       NextToken = page.NextToken as string | undefined;
     } while (NextToken);
-    throw new Error(`Connect reported ${name} as a duplicate but does not list it`);
+    return undefined;
   }
 
   async associateFlow(phoneNumberId: string, contactFlowId: string): Promise<void> {

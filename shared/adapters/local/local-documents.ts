@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { DocumentsPort } from '../../ports/documents.js';
 
@@ -42,6 +42,8 @@ export interface LocalDocuments extends DocumentsPort {
     now: Date,
   ): Promise<{ status: number; code?: string; contentType?: string; body?: Buffer }>;
   pathOf(key: string): string;
+  /** Deletes the current object, as S3's DeleteObject on a versioned bucket (older versions stay). */
+  remove(key: string): Promise<void>;
 }
 
 export function createLocalDocuments(
@@ -114,6 +116,10 @@ export function createLocalDocuments(
     },
     async exists(key) {
       return existsSync(pathOf(key));
+    },
+    async remove(key) {
+      await rm(pathOf(key), { force: true });
+      await rm(`${pathOf(key)}.version`, { force: true });
     },
     async readHead(key, bytes) {
       if (!existsSync(pathOf(key))) return undefined;

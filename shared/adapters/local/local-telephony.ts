@@ -169,4 +169,12 @@ export class LocalTelephony implements TelephonyPort {
     this.fault('upsertPrompt');
     return this.upsert('prompt', 'Prompt', this.state.prompts, spec, existing);
   }
+
+  async deletePrompt(name: string): Promise<boolean> {
+    this.fault('deletePrompt');
+    if (!this.state.prompts[name]) return false;
+    delete this.state.prompts[name];
+    this.state.writes.push({ op: 'DeletePrompt', name });
+    return true;
+  }
 }

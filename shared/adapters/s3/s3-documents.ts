@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
@@ -117,6 +118,14 @@ export class S3Documents implements PromptAudioPort {
       size: total === undefined ? head.byteLength : Number(total),
       version: out.VersionId && out.VersionId !== 'null' ? out.VersionId : (out.ETag ?? ''),
     };
+  }
+
+  /**
+   * DeleteObject: in the versioned prompts bucket a delete marker, so reads find nothing (Connect included);
+   * the audio's versions then expire with the bucket's noncurrent-version rule.
+   */
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
 
   async exists(key: string): Promise<boolean> {

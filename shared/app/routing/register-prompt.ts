@@ -4,13 +4,15 @@
  * tenant gets a short-lived upload form (an S3 presigned POST whose signed policy fixes the key, the content
  * type audio/wav and at most five minutes of 8 kHz µ-law audio). Routing configurations then name the audio
  * by this prompt id; apply turns it into a Connect prompt.
- * Variations: a blank or over-long name → 400 invalid_name.
+ * Variations: a blank or over-long name → 400 invalid_name; the tenant already has PROMPTS_PER_TENANT
+ * prompts → 409 prompt_limit_reached (deleting one it no longer plays frees a slot).
  */
 import { conflict } from '../../domain/errors.js';
 import {
   checkPromptName,
   PROMPT_CONTENT_TYPE,
   PROMPT_MAX_BYTES,
+  PROMPTS_PER_TENANT,
   type PromptRecord,
   promptIdOf,
   promptObjectKey,
@@ -38,7 +40,14 @@ export async function registerPrompt(
     createdAt: at,
   };
   // Ids are random UUIDs: a collision means the generator is broken, never a retry to hide.
-  if (!(await deps.prompts.add(prompt))) throw conflict('prompt_exists', `prompt ${promptId} exists`);
+  const added = await deps.prompts.add(prompt, PROMPTS_PER_TENANT);
+  if (added === 'limit_reached')
+    throw conflict(
+      'prompt_limit_reached',
+      `an account may register at most ${PROMPTS_PER_TENANT} prompts: delete one your routing no longer plays (DELETE /v1/prompts/{promptId}) to register another`,
+      { limit: PROMPTS_PER_TENANT },
+    );
+  if (added === 'exists') throw conflict('prompt_exists', `prompt ${promptId} exists`);
   const upload = await (await deps.promptAudio()).presignUpload(
     prompt.objectKey,
     PROMPT_CONTENT_TYPE,

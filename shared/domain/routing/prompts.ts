@@ -16,6 +16,11 @@ export const PROMPT_CONTENT_TYPE = 'audio/wav';
 /** Five minutes of 8 kHz, 8-bit µ-law mono audio, plus 4 KiB for the RIFF/WAVE header and its chunks. */
 export const PROMPT_MAX_BYTES = 5 * 60 * 8000 + 4096;
 export const PROMPT_NAME_CHARS = 100;
+/**
+ * Prompts one tenant may have registered at once: each may become a Connect prompt, and an instance's
+ * prompts are a quota every tenant shares (500 by default), so no tenant may use it up for the others.
+ */
+export const PROMPTS_PER_TENANT = 50;
 
 /** Our prompt ids: `pr_` and 32 lowercase hex digits (a UUID without its dashes). */
 export const PROMPT_ID = /^pr_[0-9a-f]{32}$/;
@@ -57,10 +62,13 @@ export interface PromptSpec {
   readonly revision: string;
 }
 
+/** The Connect prompt apply makes for one of ours (deleting ours deletes it by this name). */
+export const connectPromptName = (promptId: string): string => `p400-${promptId}`;
+
 export function promptSpec(prompt: PromptRecord, s3Uri: string, revision: string): PromptSpec {
   const description = `Prompt ${prompt.promptId} of tenant ${prompt.tenantId}: ${prompt.name}`;
   return {
-    name: `p400-${prompt.promptId}`,
+    name: connectPromptName(prompt.promptId),
     description: description.length > 250 ? `${description.slice(0, 249)}…` : description,
     s3Uri,
     revision,

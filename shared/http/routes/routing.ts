@@ -16,7 +16,7 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     capabilities: ['promptUploads'],
     rateLimit: 'write',
     summary:
-      'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`',
+      'Register a recorded prompt: answers its `promptId` and a 10-minute upload form for the audio (WAV, 8 kHz mono µ-law, at most five minutes), stored under your own prefix; routing configurations play it as `prompt.audio: <promptId>`. At most 50 per account (409 prompt_limit_reached; delete one to free a slot)',
     tag: TAG,
   },
   {
@@ -41,6 +41,20 @@ export const ROUTING_ROUTES: readonly RouteDefinition[] = [
     capabilities: ['prompts'],
     rateLimit: 'read',
     summary: "One of the tenant's prompts and whether its audio has arrived; another tenant's is a 404",
+    tag: TAG,
+  },
+  {
+    id: 'deletePrompt',
+    method: 'DELETE',
+    path: '/v1/prompts/{promptId}',
+    entry: 'functions/api/routing/delete-prompt.ts',
+    roles: TENANT_WRITE,
+    // numbers: the tenant's numbers, whose configurations must not play it; telephony: Connect's DeletePrompt.
+    tables: { numbers: 'read', routing: 'write' },
+    capabilities: ['telephony', 'promptDeletes'],
+    rateLimit: 'write',
+    summary:
+      "Delete a prompt no configuration of yours plays (current or last applied; else 409 prompt_in_use): its audio, the Connect prompt apply made, and its registration, freeing a slot; another tenant's is a 404",
     tag: TAG,
   },
   {

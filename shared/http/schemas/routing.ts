@@ -262,6 +262,7 @@ export const ROUTING_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
       ),
     }),
   },
+  deletePrompt: { path: promptPath, status: 204 },
   getRouting: {
     path: routingNumberPath,
     response: z.object({
