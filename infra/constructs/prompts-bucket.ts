@@ -38,7 +38,13 @@ export class PromptsBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
+        // A deleted prompt (DELETE /v1/prompts/{id}) leaves a delete marker; once its old versions expire, the
+        // marker goes too.
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(90),
+          expiredObjectDeleteMarker: true,
+        },
       ],
     });
     denyWritesButPresignedPost(this.bucket);

@@ -27,7 +27,7 @@ describe('prompts bucket', () => {
     bucketId = built.stateful.getLogicalId(built.stateful.promptsBucket.node.defaultChild as never);
   });
 
-  it('is private, versioned, SSE-S3, access-logged and retained', () => {
+  it('is private, versioned, SSE-S3, access-logged and retained; deleted prompts leave nothing behind after 90 days', () => {
     const bucket = built.statefulTemplate.toJSON().Resources[bucketId];
     expect(
       bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
@@ -42,6 +42,13 @@ describe('prompts bucket', () => {
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
     expect(bucket.DeletionPolicy).toBe('Retain');
+    // A deleted prompt's versions go after 90 days, and then its delete marker.
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual({
+      Id: 'expire-old-versions',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+      ExpiredObjectDeleteMarker: true,
+    });
   });
 
   it('refuses every write but a presigned POST; Connect reads prompts/ for this account only; TLS only', () => {
