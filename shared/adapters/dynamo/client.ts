@@ -35,3 +35,12 @@ export function dynamoInjected(): boolean {
 /** A write refused by its condition (ConditionalCheckFailedException), as the SDK and the local engine name it. */
 export const isConditionFailure = (error: unknown): boolean =>
   (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * Why each action of a cancelled transaction failed (`ConditionalCheckFailed`, `TransactionConflict`, or
+ * undefined for an action that did not), in TransactItems order; undefined when the error is no cancellation.
+ */
+export const cancellationReasons = (error: unknown): readonly (string | undefined)[] | undefined =>
+  (error as Error | undefined)?.name === 'TransactionCanceledException'
+    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
+    : undefined;

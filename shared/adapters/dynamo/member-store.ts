@@ -10,7 +10,7 @@ import { conflict, notFound } from '../../domain/errors.js';
 import { lastAdmin, type Member, type MemberRole } from '../../domain/members/member.js';
 import type { MemberStore } from '../../ports/members.js';
 import type { Page } from '../../ports/paging.js';
-import { dynamo, isConditionFailure } from './client.js';
+import { cancellationReasons, dynamo, isConditionFailure } from './client.js';
 import { queryPage } from './paging.js';
 
 const partition = (tenantId: string) => `MEMBERS#${tenantId}`;
@@ -24,11 +24,6 @@ function toMember(item: Record<string, unknown>): Member {
   const { pk: _pk, sk: _sk, type: _type, ...member } = item;
   return member as unknown as Member;
 }
-
-const cancelledBy = (error: unknown): readonly (string | undefined)[] | undefined =>
-  (error as Error).name === 'TransactionCanceledException'
-    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;
 
 export class DynamoMemberStore implements MemberStore {
   async get(tenantId: string, memberId: string): Promise<Member | undefined> {
@@ -72,7 +67,7 @@ export class DynamoMemberStore implements MemberStore {
       );
       return true;
     } catch (error) {
-      if (cancelledBy(error)?.[0] === 'ConditionalCheckFailed') return false;
+      if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
@@ -157,7 +152,7 @@ export class DynamoMemberStore implements MemberStore {
         }),
       );
     } catch (error) {
-      const reasons = cancelledBy(error);
+      const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (reasons[1] === 'ConditionalCheckFailed') throw lastAdmin();
       // The member changed meanwhile (a concurrent request): the caller reads again if it retries.

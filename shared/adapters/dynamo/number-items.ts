@@ -3,11 +3,10 @@
  * its state (never set by hand): gsi1 the searchable pool, gsi2 the owner's numbers, gsi3 the one timer
  * its status runs. Also the table's transaction helpers the number stores share.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
 import { type NumberRecord, type Timer, timerOf } from '../../domain/numbers/number.js';
-import { dynamo } from './client.js';
+import { cancellationReasons, dynamo } from './client.js';
 import { queryPages } from './paging.js';
 
 export type { HistoryEntry, NumberExtra, Restrictions, Timer } from '../../domain/numbers/number.js';
@@ -72,9 +71,8 @@ export async function getNumberItem(number: string): Promise<NumberItem | undefi
 
 /** Which of a transaction's actions failed its condition (indexes into TransactItems). */
 export function failedConditions(error: unknown): number[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? [])
-    .map((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? index : -1))
+  return cancellationReasons(error)
+    ?.map((code, index) => (code === 'ConditionalCheckFailed' ? index : -1))
     .filter((index) => index >= 0);
 }
 

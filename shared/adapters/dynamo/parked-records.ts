@@ -16,7 +16,7 @@ import type { ParkedResolution } from '../../domain/calls/parked-records.js';
 import type { ParkedContact } from '../../ports/calls.js';
 import { decodeCursor, encodeCursor, type Page } from '../../ports/paging.js';
 import type { ParkedFilter, ParkedRecord, ParkedRecordsPort } from '../../ports/parked-records.js';
-import { dynamo, isConditionFailure } from './client.js';
+import { cancellationReasons, dynamo, isConditionFailure } from './client.js';
 
 export const OPEN_PARKED = 'PARKED#records';
 export const RESOLVED_PARKED = 'PARKED#resolved';
@@ -168,9 +168,9 @@ export class DynamoParkedRecords implements ParkedRecordsPort {
       );
       return 'dismissed';
     } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      return reasons[0]?.Code === 'ConditionalCheckFailed' ? 'resolved' : 'charged';
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      return reasons[0] === 'ConditionalCheckFailed' ? 'resolved' : 'charged';
     }
   }
 }

@@ -16,7 +16,7 @@ import {
 import { tableName } from '../../config.js';
 import { isPromptId, type PromptRecord } from '../../domain/routing/prompts.js';
 import type { PromptStore } from '../../ports/prompts.js';
-import { dynamo, isConditionFailure } from './client.js';
+import { cancellationReasons, dynamo, isConditionFailure } from './client.js';
 import { batchGetItems, queryPage } from './paging.js';
 
 const keyOf = (tenantId: string, promptId: string) => ({
@@ -25,12 +25,6 @@ const keyOf = (tenantId: string, promptId: string) => ({
 });
 
 const countKey = (tenantId: string) => ({ pk: `PROMPTS#${tenantId}`, sk: 'COUNT' });
-
-/** Why a transaction was cancelled, by action (undefined: it was not a cancelled transaction). */
-const cancelledBy = (error: unknown): readonly (string | undefined)[] | undefined =>
-  (error as Error | undefined)?.name === 'TransactionCanceledException'
-    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;
 
 /**
  * Runs a transaction, again when only a concurrent transaction on the same items cancelled it (DynamoDB
@@ -45,7 +39,7 @@ async function transactWithRetry(
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
       return undefined;
     } catch (error) {
-      const reasons = cancelledBy(error);
+      const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (reasons.includes('ConditionalCheckFailed')) return reasons;
       if (!reasons.includes('TransactionConflict') || attempt >= 8) throw error;

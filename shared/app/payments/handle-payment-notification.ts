@@ -118,13 +118,20 @@ async function creditPayment(
   return { outcome: 'credited', answer: provider.answer(true) };
 }
 
+/** What a refund notification's monitoring and parking name it by. */
+const refundDetail = (result: VerifiedRefund) => ({
+  orderId: result.orderId,
+  refundId: result.refundId,
+  amount: result.amount,
+});
+
 async function settleRefund(
   deps: HandleNotificationDeps,
   provider: NotifyingProvider,
   result: VerifiedRefund,
   now: Date,
 ): Promise<HandledNotification> {
-  const detail = { orderId: result.orderId, refundId: result.refundId, amount: result.amount };
+  const detail = refundDetail(result);
   const merchant = await provider.merchant();
   if (
     result.merchantId !== merchant.merchantId ||
@@ -180,7 +187,7 @@ async function recordProviderRefund(
   result: VerifiedRefund,
   now: Date,
 ): Promise<HandledNotification> {
-  const detail = { orderId: result.orderId, refundId: result.refundId, amount: result.amount };
+  const detail = refundDetail(result);
   if (!result.succeeded || result.held) return { outcome: 'ignored', answer: provider.answer(true) };
   const order = await deps.store.order(result.orderId);
   if (!order || order.channel !== provider.channel) return reject(deps, provider, 'unknown_refund', detail);
