@@ -20,7 +20,7 @@ verifyGeoIndex(decoded); // refuse to write a file the loader cannot read
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, bytes);
 console.log(
-  `${GEO_INDEX_REPO_PATH}: ${bytes.length} bytes, ${decoded.runCount} runs, ` +
+  `${GEO_INDEX_REPO_PATH}: ${bytes.length} bytes, ${decoded.runs.runCount} runs, ` +
     `${decoded.entryCount} entries (${Object.entries(data.source)
       .map(([k, v]) => `${k} ${v.slice(0, 12)}`)
       .join(', ')})`,

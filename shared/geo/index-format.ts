@@ -16,7 +16,8 @@
  *   ids     runCount × u16: entry id of each run; 0 means "no region", n ≥ 1 is entry n − 1
  * Everything is read in place: a load reads the header and scans the entries' province ids (the loader
  * checks those provinces at load); an entry and its strings are decoded when first looked up, `source`
- * when first read. HLG2's meta JSON allocated ~320 kB of young-generation objects per load, enough for a
+ * when first read. The run tables (`starts`, `ids`: 95% of the file) are read through a `RunTable`, so the
+ * loader can leave them on disk (./lookup.ts). HLG2's meta JSON allocated ~320 kB of young-generation objects per load, enough for a
  * second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
  * whole HLG3 load, finding and reading the file included, allocates ~15 kB. A JSON array of the strings
  * would add 20–100 kB (measured on Node 24), hence one UTF-8 block with an offset table. Fixed-width runs
@@ -25,7 +26,7 @@
 import type { LineType } from './caller-region.js';
 
 const MAGIC = 0x33474c48; // 'HLG3'
-const HEADER_BYTES = 24;
+export const HEADER_BYTES = 24;
 const END_BYTES = 4;
 const ENTRY_BYTES = 9;
 const START_BYTES = 3;
@@ -56,6 +57,31 @@ export interface GeoIndexContent {
   readonly runEntries: ArrayLike<number>;
 }
 
+/** The run tables: run r covers prefixes from its start up to the next run's start. */
+export interface RunTable {
+  readonly runCount: number;
+  /** First prefix of run `run` (run 0 starts at 0). */
+  startAt(run: number): number;
+  /** Entry id of run `run`: 0 means "no region", n ≥ 1 is entry n − 1. */
+  entryAt(run: number): number;
+}
+
+/** Where each section of an index file lies, from its header. */
+export interface GeoIndexLayout {
+  readonly sourceBytes: number;
+  readonly stringCount: number;
+  readonly stringBytes: number;
+  readonly entryCount: number;
+  readonly runCount: number;
+  readonly endsAt: number;
+  readonly stringsAt: number;
+  readonly entriesAt: number;
+  /** Also the length of the head: everything before the run tables. */
+  readonly startsAt: number;
+  readonly idsAt: number;
+  readonly fileBytes: number;
+}
+
 export interface DecodedGeoIndex {
   /** Parsed on first read: a lookup never needs it. */
   readonly source: Readonly<Record<string, string>>;
@@ -64,11 +90,7 @@ export interface DecodedGeoIndex {
   readonly provinces: readonly string[];
   /** Entry id n (1 ≤ n ≤ entryCount), built on request so a cold load does not build them all. */
   entry(id: number): GeoIndexEntry;
-  readonly runCount: number;
-  /** runCount × u24 little-endian, a view on the file bytes. */
-  readonly starts: Uint8Array;
-  /** runCount × u16 little-endian, a view on the file bytes. */
-  readonly ids: Uint8Array;
+  readonly runs: RunTable;
 }
 
 /** An entry as stored: string ids (or NONE) and the line byte. */
@@ -149,10 +171,10 @@ export function encodeGeoIndex(content: GeoIndexContent): Uint8Array {
   return bytes;
 }
 
-/** Reads the header and the entries' province ids; everything else stays views on `bytes`. */
-export function decodeGeoIndex(bytes: Uint8Array): DecodedGeoIndex {
-  if (bytes.length < HEADER_BYTES) throw new Error('geo index: truncated header');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Reads an index file's header (its first HEADER_BYTES bytes) into the sections' offsets. */
+export function readGeoIndexLayout(header: Uint8Array): GeoIndexLayout {
+  if (header.length < HEADER_BYTES) throw new Error('geo index: truncated header');
+  const view = new DataView(header.buffer, header.byteOffset, HEADER_BYTES);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('geo index: bad magic (not an HLG3 file)');
   const sourceBytes = view.getUint32(4, true);
   const stringCount = view.getUint32(8, true);
@@ -164,15 +186,63 @@ export function decodeGeoIndex(bytes: Uint8Array): DecodedGeoIndex {
   const entriesAt = stringsAt + stringBytes;
   const startsAt = entriesAt + entryCount * ENTRY_BYTES;
   const idsAt = startsAt + runCount * START_BYTES;
-  if (runCount === 0 || idsAt + runCount * ID_BYTES !== bytes.length) {
-    throw new Error('geo index: length mismatch');
-  }
+  if (runCount === 0) throw new Error('geo index: no runs');
   if (stringCount > NONE || entryCount >= 2 ** (8 * ID_BYTES)) throw new Error('geo index: tables too large');
+  return {
+    sourceBytes,
+    stringCount,
+    stringBytes,
+    entryCount,
+    runCount,
+    endsAt,
+    stringsAt,
+    entriesAt,
+    startsAt,
+    idsAt,
+    fileBytes: idsAt + runCount * ID_BYTES,
+  };
+}
+
+/** A whole index file in memory: the layout checked against its length, the run tables read in place. */
+export function decodeGeoIndex(bytes: Uint8Array): DecodedGeoIndex {
+  const layout = readGeoIndexLayout(bytes);
+  if (bytes.length !== layout.fileBytes) throw new Error('geo index: length mismatch');
+  return decodeGeoIndexHead(bytes, layout, bytesRunTable(bytes, layout));
+}
+
+/** The run tables of a whole file in memory. */
+function bytesRunTable(bytes: Uint8Array, layout: GeoIndexLayout): RunTable {
+  const { runCount, startsAt, idsAt } = layout;
+  return {
+    runCount,
+    startAt: (run) => {
+      const at = startsAt + run * START_BYTES;
+      return (bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16);
+    },
+    entryAt: (run) => {
+      const at = idsAt + run * ID_BYTES;
+      return (bytes[at] as number) | ((bytes[at + 1] as number) << 8);
+    },
+  };
+}
+
+/**
+ * Decodes the head (at least `layout.startsAt` bytes from the file's start): reads the entries' province
+ * ids; entries, strings and `source` are decoded on request, the runs come from `runs`.
+ */
+export function decodeGeoIndexHead(
+  head: Uint8Array,
+  layout: GeoIndexLayout,
+  runs: RunTable,
+): DecodedGeoIndex {
+  const { stringCount, stringBytes, entryCount, endsAt, stringsAt, entriesAt, startsAt } = layout;
+  if (head.length < startsAt) throw new Error('geo index: length mismatch');
+  const view = new DataView(head.buffer, head.byteOffset, startsAt);
 
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   const utf8 = (from: number, to: number) => {
     decoder ??= new TextDecoder('utf-8', { fatal: true });
-    return decoder.decode(bytes.subarray(from, to));
+    return decoder.decode(head.subarray(from, to));
   };
   const text = (id: number): string => {
     if (id >= stringCount) throw new Error(`geo index: no string ${id}`);
@@ -211,9 +281,7 @@ export function decodeGeoIndex(bytes: Uint8Array): DecodedGeoIndex {
     entryCount,
     provinces: provinceIds.map(text),
     entry,
-    runCount,
-    starts: bytes.subarray(startsAt, idsAt),
-    ids: bytes.subarray(idsAt),
+    runs,
   };
 }
 
@@ -222,28 +290,18 @@ export function entriesOf(index: DecodedGeoIndex): GeoIndexEntry[] {
   return Array.from({ length: index.entryCount }, (_, i) => index.entry(i + 1));
 }
 
-export function runStartAt(index: DecodedGeoIndex, run: number): number {
-  const at = run * START_BYTES;
-  const s = index.starts;
-  return (s[at] as number) | ((s[at + 1] as number) << 8) | ((s[at + 2] as number) << 16);
-}
-
-export function runEntryAt(index: DecodedGeoIndex, run: number): number {
-  const at = run * ID_BYTES;
-  return (index.ids[at] as number) | ((index.ids[at + 1] as number) << 8);
-}
-
 /**
  * Full structural check (increasing starts from 0, ids within entries, entries readable). Run by the build script and the
  * tests rather than on every cold start.
  */
 export function verifyGeoIndex(index: DecodedGeoIndex): void {
   let previous = -1;
-  for (let run = 0; run < index.runCount; run++) {
-    const start = runStartAt(index, run);
+  const { runs } = index;
+  for (let run = 0; run < runs.runCount; run++) {
+    const start = runs.startAt(run);
     if (run === 0 ? start !== 0 : start <= previous) throw new Error(`geo index: run ${run} out of order`);
     if (start >= KEY_SPACE) throw new Error(`geo index: run ${run} beyond the key space`);
-    if (runEntryAt(index, run) > index.entryCount) throw new Error(`geo index: run ${run} has no entry`);
+    if (runs.entryAt(run) > index.entryCount) throw new Error(`geo index: run ${run} has no entry`);
     previous = start;
   }
   for (let id = 1; id <= index.entryCount; id++) index.entry(id);

@@ -1,20 +1,26 @@
 /**
  * Caller-region lookup on the per-call path: a string scan to the national number, then a binary search
- * over the compiled index (see ./index-format.ts). The index file is read once per process, lazily on the
+ * over the compiled index (see ./index-format.ts). The index is opened once per process, lazily on the
  * first lookup or eagerly with `warmGeoIndex()` during a Lambda's init phase.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CallerRegion } from './caller-region.js';
 import { GEO_INDEX_FILE, GEO_INDEX_PATH_ENV } from './index-file.js';
-import { type DecodedGeoIndex, decodeGeoIndex, KEY_DIGITS } from './index-format.js';
+import {
+  type DecodedGeoIndex,
+  decodeGeoIndexHead,
+  type GeoIndexLayout,
+  HEADER_BYTES,
+  KEY_DIGITS,
+  type RunTable,
+  readGeoIndexLayout,
+} from './index-format.js';
 import { provinceOf } from './provinces.js';
 
 export class GeoIndex {
   readonly runCount: number;
-  private readonly decoded: DecodedGeoIndex;
-  private readonly starts: Uint8Array;
-  private readonly ids: Uint8Array;
+  private readonly runs: RunTable;
   /**
    * Region per entry id, built on first use; slot 0 ("no region") stays undefined. Sized (11 kB) on the
    * first region rather than at load: the routing Lambda's cold import ends within a few kilobytes of
@@ -22,11 +28,9 @@ export class GeoIndex {
    */
   private byId: (CallerRegion | undefined)[] = [];
 
-  constructor(bytes: Uint8Array) {
-    this.decoded = decodeGeoIndex(bytes);
-    this.runCount = this.decoded.runCount;
-    this.starts = this.decoded.starts;
-    this.ids = this.decoded.ids;
+  constructor(private readonly decoded: DecodedGeoIndex) {
+    this.runs = decoded.runs;
+    this.runCount = decoded.runs.runCount;
     // Fail at load, not mid-call, if the file names a province this code does not know.
     const unknown = this.decoded.provinces.filter((name) => !provinceOf(name));
     if (unknown.length > 0) throw new Error(`geo index: unknown provinces ${unknown.join(', ')}`);
@@ -67,19 +71,16 @@ export class GeoIndex {
 
   /** The region of a 7-digit national-number prefix (0–9,999,999). */
   regionOfPrefix(prefix: number): CallerRegion | undefined {
-    const starts = this.starts;
+    const runs = this.runs;
     let low = 0;
     let high = this.runCount - 1;
-    // Last run whose start ≤ prefix (run 0 starts at 0). Starts are u24 little-endian.
+    // Last run whose start ≤ prefix (run 0 starts at 0).
     while (low < high) {
       const mid = (low + high + 1) >>> 1;
-      const at = mid * 3;
-      const start =
-        (starts[at] as number) | ((starts[at + 1] as number) << 8) | ((starts[at + 2] as number) << 16);
-      if (start <= prefix) low = mid;
+      if (runs.startAt(mid) <= prefix) low = mid;
       else high = mid - 1;
     }
-    const id = (this.ids[low * 2] as number) | ((this.ids[low * 2 + 1] as number) << 8);
+    const id = runs.entryAt(low);
     return id === 0 ? undefined : (this.byId[id] ?? this.region(id));
   }
 
@@ -148,7 +149,14 @@ export function geoIndexCandidates(): string[] {
   return candidates;
 }
 
-/** Reads and decodes an index file; without a path, the first candidate that exists. */
+/**
+ * Opens an index file (without a path, the first candidate that exists) and reads its head: header,
+ * strings and entries, 21 kB. The run tables, the other 400 kB, stay on disk and are read a page at a
+ * time as lookups touch them (a first lookup reads ~9 pages; `FileRunTable`). Reading the whole file
+ * cost a cold start ~1.5–2 ms here, most of it faulting in fresh memory for the buffer
+ * (bench/routing.ts: routeCall.coldImportRatio); on Lambda the file's first read also comes from the
+ * function's lazily loaded code package. The file stays open for the life of the process.
+ */
 export function loadGeoIndex(path?: string): GeoIndex {
   const candidates = path ? [path] : geoIndexCandidates();
   const found = candidates.find((candidate) => existsSync(candidate));
@@ -158,7 +166,62 @@ export function loadGeoIndex(path?: string): GeoIndex {
         `run npm run build:geo or set ${GEO_INDEX_PATH_ENV}`,
     );
   }
-  return new GeoIndex(readFileSync(found));
+  const fd = openSync(found, 'r');
+  try {
+    const layout = readGeoIndexLayout(readAt(fd, 0, HEADER_BYTES));
+    if (fstatSync(fd).size !== layout.fileBytes) throw new Error('geo index: length mismatch');
+    const head = readAt(fd, 0, layout.startsAt);
+    return new GeoIndex(decodeGeoIndexHead(head, layout, new FileRunTable(fd, layout)));
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** `length` bytes of the file at `position`; a short read means the file changed under us. */
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  if (readSync(fd, bytes, 0, length, position) !== length) throw new Error('geo index: truncated file');
+  return bytes;
+}
+
+const PAGE_SHIFT = 12;
+const PAGE_BYTES = 1 << PAGE_SHIFT;
+const PAGE_OFFSET = PAGE_BYTES - 1;
+
+/** The run tables read from the open file in 4 KiB pages, each read once and kept. */
+class FileRunTable implements RunTable {
+  readonly runCount: number;
+  private readonly pages: (Uint8Array | undefined)[] = [];
+
+  constructor(
+    private readonly fd: number,
+    private readonly layout: GeoIndexLayout,
+  ) {
+    this.runCount = layout.runCount;
+  }
+
+  startAt(run: number): number {
+    const at = this.layout.startsAt + run * 3;
+    return this.byteAt(at) | (this.byteAt(at + 1) << 8) | (this.byteAt(at + 2) << 16);
+  }
+
+  entryAt(run: number): number {
+    const at = this.layout.idsAt + run * 2;
+    return this.byteAt(at) | (this.byteAt(at + 1) << 8);
+  }
+
+  private byteAt(offset: number): number {
+    const page = this.pages[offset >>> PAGE_SHIFT] ?? this.readPage(offset >>> PAGE_SHIFT);
+    return page[offset & PAGE_OFFSET] as number;
+  }
+
+  private readPage(number: number): Uint8Array {
+    const position = number * PAGE_BYTES;
+    const page = readAt(this.fd, position, Math.min(PAGE_BYTES, this.layout.fileBytes - position));
+    this.pages[number] = page;
+    return page;
+  }
 }
 
 let shared: GeoIndex | undefined;
