@@ -5,7 +5,7 @@
  * Warm calls use the handler's own cache settings (snapshot 30 s, account 5 s) over a stream of calls to
  * a few numbers; `routeCall.missP99Ms` is the same path with the cache cleared before every call.
  * The bundle is built as CDK's NodejsFunction would (esbuild, ESM, minified, @aws-sdk/* external) and
- * imported by fresh node processes.
+ * imported by fresh node processes, timed from spawn until the import has resolved (see `timeNode`).
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -37,6 +37,8 @@ const LAMBDA_RUNTIME_PRELOAD =
   "import { createRequire } from 'node:module'; createRequire(import.meta.url)('node:http');";
 /** The least any signed HTTPS read loads: TLS and the hashes. Its start over the bare start is the floor of coldImportRatio. */
 const TLS_AND_CRYPTO = "require('node:https'); require('node:crypto');";
+/** Every timed script's last statement: the child's monotonic clock, the one process.hrtime reads here too. */
+const READY = 'process.stdout.write(String(process.hrtime.bigint()));';
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -69,10 +71,25 @@ function event(access: string, caller: string): ConnectContactFlowEvent {
   } as unknown as ConnectContactFlowEvent;
 }
 
-function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const started = performance.now();
-  execFileSync(process.execPath, args, { env, stdio: 'ignore' });
-  return performance.now() - started;
+interface StartTimes {
+  /** Spawn until the script's last statement ran: node started and, for a cold import, the bundle loaded. */
+  readonly readyMs: number;
+  /** Spawn until the process exited. */
+  readonly exitMs: number;
+}
+
+/**
+ * Runs node on a script ending in READY. A cold start is spawn → ready: Lambda imports the handler and goes
+ * on to serve calls, its process does not exit. Spawn → exit (what these figures timed until Dec 2026) also
+ * counts the teardown, and a process that loaded node:https takes ~6 ms longer to exit than a bare one
+ * (node.tlsExitExtraMs), a cost no call pays.
+ */
+function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): StartTimes {
+  const started = process.hrtime.bigint();
+  const output = execFileSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = process.hrtime.bigint();
+  const ready = BigInt(output.toString().trim().split('\n').pop() ?? ''); // after anything the module logged
+  return { readyMs: Number(ready - started) / 1e6, exitMs: Number(exited - started) / 1e6 };
 }
 
 export async function run(): Promise<Record<string, number>> {
@@ -184,28 +201,34 @@ export async function run(): Promise<Record<string, number>> {
     // As on Lambda, whose Node.js 20+ runtimes set no NODE_EXTRA_CA_CERTS: a host that sets it (these machines
     // do) would charge every TLS-loading start for parsing its certificates.
     delete env.NODE_EXTRA_CA_CERTS;
-    const bare: number[] = [];
-    const runtime: number[] = [];
-    const cold: number[] = [];
-    const tlsAndCrypto: number[] = [];
-    const sdk: number[] = [];
+    const bare: StartTimes[] = [];
+    const runtime: StartTimes[] = [];
+    const cold: StartTimes[] = [];
+    const tlsAndCrypto: StartTimes[] = [];
+    const sdk: StartTimes[] = [];
+    const importBundle = `await import(${JSON.stringify(outfile)}); ${READY}`;
     // Interleaved so machine load affects all alike.
     for (let i = 0; i < COLD_SAMPLES; i++) {
-      bare.push(timeNode(['-e', '0'], env));
-      runtime.push(timeNode(['--input-type=module', '-e', LAMBDA_RUNTIME_PRELOAD], env));
-      cold.push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(outfile)})`], env));
-      tlsAndCrypto.push(timeNode(['-e', TLS_AND_CRYPTO], env));
+      bare.push(timeNode(['-e', READY], env));
+      runtime.push(timeNode(['--input-type=module', '-e', `${LAMBDA_RUNTIME_PRELOAD} ${READY}`], env));
+      cold.push(timeNode(['--input-type=module', '-e', importBundle], env));
+      tlsAndCrypto.push(timeNode(['-e', `${TLS_AND_CRYPTO} ${READY}`], env));
       sdk.push(
         timeNode(
           [
             '--input-type=module',
             '-e',
-            "await import('@aws-sdk/client-dynamodb'); await import('@aws-sdk/lib-dynamodb')",
+            `await import('@aws-sdk/client-dynamodb'); await import('@aws-sdk/lib-dynamodb'); ${READY}`,
           ],
           { ...env, NODE_PATH: join(ROOT, 'node_modules') },
         ),
       );
     }
+    const ready = (starts: StartTimes[]) => starts.map((start) => start.readyMs);
+    // Each start over the bare start measured just before it, the median of those ratios.
+    const ratio = (starts: StartTimes[], over: StartTimes[], time: keyof StartTimes = 'readyMs') =>
+      round(median(starts.map((start, i) => start[time] / (over[i]?.[time] ?? start[time]))), 2);
+    const teardown = (starts: StartTimes[]) => median(starts.map((start) => start.exitMs - start.readyMs));
     return {
       'routeCall.p50Ms': round(percentile(warm, 0.5)),
       'routeCall.p99Ms': round(percentile(warm, 0.99)),
@@ -215,18 +238,21 @@ export async function run(): Promise<Record<string, number>> {
       'routeCall.expiredBatchGetP99Ms': round(percentile(batch, 0.99)),
       'routeCall.readsPerCall': round(readsPerCall, 4),
       'routeCall.bundleBytes': bundleBytes,
-      'routeCall.coldImportMs': round(median(cold), 1),
+      'routeCall.coldImportMs': round(median(ready(cold)), 1),
       // The external SDK packages alone (Lambda loads them too): most of the cold import.
-      'routeCall.sdkImportMs': round(median(sdk), 1),
-      'node.bareStartMs': round(median(bare), 1),
-      'node.lambdaRuntimeStartMs': round(median(runtime), 1),
-      // Each cold import over the bare start measured just before it, the median of those ratios.
-      'routeCall.coldImportRatio': round(median(cold.map((c, i) => c / (bare[i] ?? c))), 2),
+      'routeCall.sdkImportMs': round(median(ready(sdk)), 1),
+      'node.bareStartMs': round(median(ready(bare)), 1),
+      'node.lambdaRuntimeStartMs': round(median(ready(runtime)), 1),
+      'routeCall.coldImportRatio': ratio(cold, bare),
       // The same over a process that has loaded what Lambda's runtime client loads before the handler.
-      'routeCall.coldImportRatioOverRuntime': round(median(cold.map((c, i) => c / (runtime[i] ?? c))), 2),
+      'routeCall.coldImportRatioOverRuntime': ratio(cold, runtime),
+      // Spawn → exit, as measured until Dec 2026: teardown included.
+      'routeCall.coldImportRatioToExit': ratio(cold, bare, 'exitMs'),
       // node:https and node:crypto alone over the bare start: no signed read can import in less.
-      'node.tlsAndCryptoStartMs': round(median(tlsAndCrypto), 1),
-      'node.tlsAndCryptoStartRatio': round(median(tlsAndCrypto.map((t, i) => t / (bare[i] ?? t))), 2),
+      'node.tlsAndCryptoStartMs': round(median(ready(tlsAndCrypto)), 1),
+      'node.tlsAndCryptoStartRatio': ratio(tlsAndCrypto, bare),
+      // How much longer a process that loaded TLS takes to exit than a bare one.
+      'node.tlsExitExtraMs': round(teardown(tlsAndCrypto) - teardown(bare), 1),
     };
   } finally {
     await db.stop();
