@@ -1,5 +1,6 @@
 /** esbuild settings shared by the CDK functions and the benchmarks that bundle like them (no CDK here). */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,28 +20,40 @@ export const ESM_REQUIRE_SHIM =
   "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);";
 
 /**
- * Every Node built-in (`node:http`, `http`, `fs/promises`, …) mapped to a one-line CommonJS module that returns
+ * Every Node built-in (`node:http`, `http`, `fs/promises`, …) mapped to a small CommonJS module that returns
  * `process.getBuiltinModule(name)`, for esbuild's `alias`: bundles then take built-ins as `require` would,
  * never by an ES import. Node builds an ES module's view of a built-in by reading every export, and the lazy
  * getters load what nobody asked for: node:http's load undici (~60 ms of `createPaymentOrder`'s cold import,
  * 420–470 → 350–425 ms measured here, through the payment SDKs), node:crypto's webcrypto, node:fs's
- * fs/promises and readline. The modules are written under node_modules/.cache, once per process, from the
- * list of the Node that bundles.
+ * fs/promises and readline.
+ *
+ * The built-ins of PROTOTYPE_WRAPPED_BUILTINS are handed out behind an empty object whose prototype is the
+ * module (see wrappedBuiltinSource). The modules are written under node_modules/.cache, in a folder named
+ * after their content (node_modules may be shared by several checkouts), from the list of the Node that bundles.
  */
 export function builtinAliases(): Record<string, string> {
   if (aliasesWritten) return aliasesWritten;
+  const sources = builtinModules.map((listed) => {
+    const bare = listed.replace(/^node:/, '');
+    const name = `node:${bare}`;
+    const source = PROTOTYPE_WRAPPED_BUILTINS.has(bare)
+      ? wrappedBuiltinSource(name)
+      : `module.exports = process.getBuiltinModule(${JSON.stringify(name)});\n`;
+    return { listed, bare, source };
+  });
+  const digest = createHash('sha256');
+  for (const { bare, source } of sources) digest.update(`${bare}\0${source}\0`);
   const dir = join(
     fileURLToPath(new URL('..', import.meta.url)),
     'node_modules',
     '.cache',
-    'hotline400-builtins',
+    `hotline400-builtins-${digest.digest('hex').slice(0, 12)}`,
   );
   mkdirSync(dir, { recursive: true });
   const aliases: Record<string, string> = {};
-  for (const listed of builtinModules) {
-    const bare = listed.replace(/^node:/, '');
+  for (const { listed, bare, source } of sources) {
     const file = join(dir, `${bare.replaceAll('/', '__')}.cjs`);
-    writeFileSync(file, `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${bare}`)});\n`);
+    writeUnlessSame(file, source);
     aliases[`node:${bare}`] = file;
     // Names Node also accepts without the scheme (node:test, node:sqlite, … exist only with it).
     if (!listed.startsWith('node:')) aliases[bare] = file;
@@ -49,6 +62,73 @@ export function builtinAliases(): Record<string, string> {
   return aliases;
 }
 let aliasesWritten: Record<string, string> | undefined;
+
+/**
+ * Built-ins that are plain objects of functions and values, whose exports (Node 24) read no `this` and which
+ * nothing we bundle enumerates or patches (checked over every function's bundle inputs). Left out: the
+ * function-valued modules (events, stream, assert, module, test), whose exports are called and extended;
+ * `process` and `console`, the globals; and built-ins nothing bundles.
+ */
+export const PROTOTYPE_WRAPPED_BUILTINS: ReadonlySet<string> = new Set([
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'crypto',
+  'diagnostics_channel',
+  'dns',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'querystring',
+  'stream/promises',
+  'stream/web',
+  'string_decoder',
+  'timers',
+  'timers/promises',
+  'tls',
+  'tty',
+  'url',
+  'util',
+  'util/types',
+  'worker_threads',
+  'zlib',
+]);
+
+/**
+ * A built-in behind an object with no properties of its own but two markers. An ES import of the alias goes
+ * through esbuild's `__toESM`, which defines a getter for every own property of what `require` returns
+ * (crypto has 77, fs 108: 219 getters, ~0.6–1.9 ms and ~160 KB of heap of the routing Lambda's cold import,
+ * measured here); here it finds none, and named imports resolve through the prototype. `__esModule` and `default` make the object read as an
+ * ES namespace whose default export is the module, so TypeScript's `__importStar` and Babel's interop helpers,
+ * which copy own properties too, hand it out as it is (the Aliyun SDKs take crypto, fs, os, url, util and
+ * querystring that way). What differs from the module itself: own properties (Object.keys, spread,
+ * `export *` see none), a write shadows the module's property instead of patching it (its setters still
+ * run), and a method called on the object gets it as `this`. A module that is not an object (another Node)
+ * is handed out as it is.
+ */
+function wrappedBuiltinSource(name: string): string {
+  return [
+    `const m = process.getBuiltinModule(${JSON.stringify(name)});`,
+    "module.exports = typeof m === 'object' && m !== null",
+    '  ? Object.create(m, { __esModule: { value: true }, default: { value: m } })',
+    '  : m;',
+    '',
+  ].join('\n');
+}
+
+/** Writes through a rename, and only when the content differs: a bundling process may be reading the file. */
+function writeUnlessSame(file: string, content: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return;
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
 
 /**
  * The Node.js runtime ships AWS SDK v3; bundling its clients again only slows cold starts. The small,

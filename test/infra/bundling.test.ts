@@ -3,7 +3,7 @@
  * of the ports its row grants (esbuild drops the others, see shared/runtime/ports.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,11 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { apiBundleBytes, lambdaBuildOptions } from '../../bench/bundle.js';
 import {
+  builtinAliases,
   externalModules,
   POWERTOOLS_LAYER_PARAMETER,
   POWERTOOLS_VERSION,
+  PROTOTYPE_WRAPPED_BUILTINS,
   portDefines,
   portsOf,
   routeDefines,
@@ -141,6 +143,174 @@ describe('bundles', () => {
       },
     );
     expect(JSON.parse(answer.toString())).toMatchObject({ action: 'message', fallback: 'true' });
+  });
+
+  it("import the routing Lambda without copying a built-in's exports, one getter per export", async () => {
+    // esbuild's __toESM defines a getter for every own property of what an aliased built-in's require returns
+    // (crypto 77, fs 108, …). The probe records every getter defined during the import that hands out a
+    // property of a built-in the bundle takes: none, now that the wrapped built-ins own no properties.
+    const routeCall = lambdaBuildOptions('functions/connect/route-call.ts', 'route-call.mjs', [], 'bundled');
+    const copied = async (alias: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'route-call-copies-'));
+      const file = join(dir, 'index.mjs');
+      const { outputFiles } = await build({ ...routeCall, alias, write: false });
+      writeFileSync(file, outputFiles[0]?.text ?? '');
+      const probe = `
+        const builtins = ['crypto', 'fs', 'http', 'https', 'url'].map((name) => process.getBuiltinModule('node:' + name));
+        const copies = new Set();
+        const defineProperty = Object.defineProperty;
+        Object.defineProperty = (target, key, descriptor) => {
+          for (const builtin of builtins) {
+            if (descriptor?.get && Object.hasOwn(builtin, key)) {
+              try { if (descriptor.get() === builtin[key]) copies.add(key); } catch {}
+            }
+          }
+          return defineProperty(target, key, descriptor);
+        };
+        await import(${JSON.stringify(file)});
+        console.log(JSON.stringify([...copies]));`;
+      const out = execFileSync(process.execPath, ['--no-deprecation', '--input-type=module', '-e', probe], {
+        env: {
+          ...process.env,
+          GEO_INDEX_PATH: join(REPOSITORY_ROOT, 'shared/geo/data/cn-geo.bin'),
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+      });
+      return JSON.parse(out.toString()) as string[];
+    };
+    expect(await copied(builtinAliases())).toEqual([]);
+    // The same probe over aliases that hand out the built-ins themselves finds the copies: it can fail.
+    const plainDir = mkdtempSync(join(tmpdir(), 'plain-builtins-'));
+    const plain: Record<string, string> = {};
+    for (const [builtin, file] of Object.entries(builtinAliases())) {
+      const plainFile = join(plainDir, file.slice(file.lastIndexOf('/') + 1));
+      const name = builtin.startsWith('node:') ? builtin : `node:${builtin}`;
+      writeFileSync(plainFile, `module.exports = process.getBuiltinModule(${JSON.stringify(name)});\n`);
+      plain[builtin] = plainFile;
+    }
+    const plainCopies = await copied(plain);
+    expect(plainCopies).toContain('createHash');
+    expect(plainCopies).toContain('readFileSync');
+    expect(plainCopies.length).toBeGreaterThan(50);
+  });
+
+  it('hand wrapped built-ins out to every import style, and leave function-valued built-ins and globals as they are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'builtin-imports-'));
+    // sha256("a"), by hand from any sha256 tool.
+    const sha256OfA = 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb';
+    // An .mjs file is in Node mode for esbuild's interop; a .js file with no package.json "type" above it
+    // is not (ES packages bundled through their `module` field, such as @smithy/*, are of that kind).
+    writeFileSync(
+      join(dir, 'node-mode.mjs'),
+      `import { createHash } from 'node:crypto';
+       import crypto from 'node:crypto';
+       import * as cryptoNamespace from 'crypto';
+       import { join } from 'node:path';
+       import { EventEmitter } from 'node:events';
+       import process from 'node:process';
+       const hash = (f) => f('sha256').update('a').digest('hex');
+       export const nodeMode = {
+         named: hash(createHash),
+         defaultImport: hash(crypto.createHash),
+         namespace: hash(cryptoNamespace.createHash),
+         namespaceDefault: hash(cryptoNamespace.default.createHash),
+         path: join('a', 'b'),
+         emitter: typeof new EventEmitter().on,
+         processOn: process.on('hotline-probe', () => {}) === process,
+       };`,
+    );
+    mkdirSync(join(dir, 'plain'));
+    writeFileSync(join(dir, 'plain', 'package.json'), '{}');
+    writeFileSync(
+      join(dir, 'plain', 'not-node-mode.js'),
+      `import crypto from 'crypto';
+       import * as fsNamespace from 'fs';
+       import { createHash } from 'node:crypto';
+       export const notNodeMode = {
+         defaultImport: crypto.createHash('sha256').update('a').digest('hex'),
+         named: createHash('sha256').update('a').digest('hex'),
+         namespace: typeof fsNamespace.readFileSync,
+       };`,
+    );
+    // CommonJS, and TypeScript's own interop helpers as the Aliyun SDKs ship them (they copy own properties).
+    writeFileSync(
+      join(dir, 'interop.cjs'),
+      `var __importStar = function (mod) {
+         if (mod && mod.__esModule) return mod;
+         var result = {};
+         if (mod != null) for (var k in mod) if (k !== 'default' && Object.prototype.hasOwnProperty.call(mod, k)) result[k] = mod[k];
+         result.default = mod;
+         return result;
+       };
+       var __importDefault = function (mod) { return mod && mod.__esModule ? mod : { default: mod }; };
+       const crypto = require('crypto');
+       const os = __importStar(require('os'));
+       const querystring = __importDefault(require('node:querystring'));
+       class Emitter extends require('events') {}
+       module.exports = {
+         required: crypto.createHash('sha256').update('a').digest('hex'),
+         importStar: typeof os.homedir(),
+         importDefault: querystring.default.stringify({ a: 1 }),
+         wrapped: require('node:crypto') !== process.getBuiltinModule('node:crypto')
+           && Object.getPrototypeOf(require('crypto')) === process.getBuiltinModule('node:crypto'),
+         subclass: new Emitter().emit('x') === false,
+         eventsItself: require('events') === process.getBuiltinModule('node:events'),
+         streamItself: require('stream') === process.getBuiltinModule('node:stream'),
+         consoleItself: require('console') === process.getBuiltinModule('node:console'),
+       };`,
+    );
+    writeFileSync(
+      join(dir, 'entry.mjs'),
+      `import { nodeMode } from './node-mode.mjs';
+       import { notNodeMode } from './plain/not-node-mode.js';
+       import interop from './interop.cjs';
+       console.log(JSON.stringify({ nodeMode, notNodeMode, interop }));`,
+    );
+    const outfile = join(dir, 'out.mjs');
+    await build({
+      ...lambdaBuildOptions('functions/connect/route-call.ts', outfile, [], 'bundled'),
+      entryPoints: [join(dir, 'entry.mjs')],
+    });
+    expect(readFileSync(outfile, 'utf8')).toContain('Object.create(');
+    const out = JSON.parse(execFileSync(process.execPath, [outfile]).toString());
+    expect(out).toEqual({
+      nodeMode: {
+        named: sha256OfA,
+        defaultImport: sha256OfA,
+        namespace: sha256OfA,
+        namespaceDefault: sha256OfA,
+        path: 'a/b',
+        emitter: 'function',
+        processOn: true,
+      },
+      notNodeMode: { defaultImport: sha256OfA, named: sha256OfA, namespace: 'function' },
+      interop: {
+        required: sha256OfA,
+        importStar: 'string',
+        importDefault: 'a=1',
+        wrapped: true,
+        subclass: true,
+        eventsItself: true,
+        streamItself: true,
+        consoleItself: true,
+      },
+    });
+  });
+
+  it('wrap only built-ins that are plain objects, never a function-valued module or a global', () => {
+    for (const name of PROTOTYPE_WRAPPED_BUILTINS) {
+      expect(builtinModules, name).toContain(name);
+      expect(typeof process.getBuiltinModule(`node:${name}`), name).toBe('object');
+    }
+    for (const name of ['events', 'stream', 'assert', 'module', 'test', 'process', 'console']) {
+      expect(PROTOTYPE_WRAPPED_BUILTINS.has(name), name).toBe(false);
+    }
+    const aliases = builtinAliases();
+    expect(readFileSync(aliases['node:events'] as string, 'utf8')).toBe(
+      'module.exports = process.getBuiltinModule("node:events");\n',
+    );
+    expect(readFileSync(aliases.crypto as string, 'utf8')).toContain('Object.create(m,');
+    expect(aliases.crypto).toBe(aliases['node:crypto']);
   });
 
   it("compile an API function's own route row in, and leave the route table out", async () => {
