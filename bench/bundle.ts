@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import type { BundledPort } from '../infra/bundling.js';
 import {
-  builtinAliases,
+  bundleAliases,
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
   externalModules,
@@ -44,7 +44,7 @@ export function lambdaBuildOptions(
     define: { ...portDefines(ports), ...routeDefines(route) },
     outfile,
     banner: { js: ESM_REQUIRE_SHIM },
-    alias: builtinAliases(),
+    alias: bundleAliases(),
     logLevel: 'silent',
   };
 }

@@ -28,7 +28,7 @@ const WARM_CALLS = 20_000;
 const MISS_CALLS = 1_000;
 const GET_ITEMS = 2_000;
 // Process starts vary a lot on a shared VM: many interleaved pairs, and the median of their ratios.
-const COLD_SAMPLES = 21;
+const COLD_SAMPLES = 31;
 /**
  * What Lambda's Node.js runtime client has loaded before it imports a handler: node:http, by require, for
  * the Runtime API (aws/aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts).

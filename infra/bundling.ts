@@ -122,6 +122,72 @@ function wrappedBuiltinSource(name: string): string {
   ].join('\n');
 }
 
+/**
+ * What every bundle aliases: the built-ins (builtinAliases) and @smithy/core's serde entry point
+ * (smithySerdeAlias). The CDK passes them as `--alias:` arguments, the bench and tests as esbuild's `alias`.
+ */
+export function bundleAliases(): Record<string, string> {
+  return { ...builtinAliases(), ...smithySerdeAlias() };
+}
+
+/**
+ * @smithy/core's `serde` entry point with its two module-scope constructions marked pure. The routing
+ * Lambda's signer (@smithy/signature-v4) imports a few byte helpers from it, and its module scope also
+ * builds `Uint8ArrayBlobAdapter` (a class) and `v4` (a UUID generator that reads globalThis.crypto, which
+ * loads Node's WebCrypto). The routing Lambda uses neither; marked pure, esbuild drops them when unused and
+ * keeps them, built as before, when used: ~0.9 ms of its cold import here
+ * (bench/routing.ts: routeCall.coldImportRatio). Generated from the installed file, so it cannot drift
+ * from it: when the statements it rewrites change, bundling fails and names them.
+ */
+export function smithySerdeAlias(): Record<string, string> {
+  if (serdeAliasWritten) return serdeAliasWritten;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const serdeDirectory = join(root, 'node_modules/@smithy/core/dist-es/submodules/serde');
+  const source = sideEffectFreeSerdeSource(
+    readFileSync(join(serdeDirectory, 'index.js'), 'utf8'),
+    serdeDirectory,
+  );
+  const digest = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const dir = join(root, 'node_modules', '.cache', `hotline400-smithy-${digest}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'serde.js');
+  writeUnlessSame(file, source);
+  serdeAliasWritten = { '@smithy/core/serde': file };
+  return serdeAliasWritten;
+}
+let serdeAliasWritten: Record<string, string> | undefined;
+
+/** The statements smithySerdeAlias makes pure, as the installed file writes them, and what they become. */
+const SERDE_PURE_REWRITES: readonly (readonly [string, string])[] = [
+  [
+    'export class Uint8ArrayBlobAdapter extends bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {\n}',
+    'export const Uint8ArrayBlobAdapter = /* @__PURE__ */ (() =>\n  class Uint8ArrayBlobAdapter extends bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {})();',
+  ],
+  [
+    'export const v4 = bindV4(_getRandomValues);',
+    'export const v4 = /* @__PURE__ */ bindV4(_getRandomValues);',
+  ],
+];
+
+/** The rewritten entry point; throws when the installed file no longer has what it rewrites. */
+export function sideEffectFreeSerdeSource(installed: string, serdeDirectory: string): string {
+  let source = installed;
+  for (const [from, to] of SERDE_PURE_REWRITES) {
+    if (!source.includes(from)) {
+      throw new Error(
+        `@smithy/core/serde changed: "${from.split('\n')[0]}" is no longer in ${serdeDirectory}/index.js; ` +
+          'update SERDE_PURE_REWRITES in infra/bundling.ts',
+      );
+    }
+    source = source.replace(from, to);
+  }
+  // Relative imports made absolute: the module is written elsewhere.
+  return source.replaceAll(
+    /from "\.\/([^"]+)"/g,
+    (_, path: string) => `from ${JSON.stringify(`${serdeDirectory}/${path}`)}`,
+  );
+}
+
 /** Writes through a rename, and only when the content differs: a bundling process may be reading the file. */
 function writeUnlessSame(file: string, content: string): void {
   if (existsSync(file) && readFileSync(file, 'utf8') === content) return;

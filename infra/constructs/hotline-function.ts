@@ -23,7 +23,7 @@ import type { RouteDefinition, TableAccess } from '../../shared/http/routes.js';
 import type { TableDefinition } from '../../shared/tables.js';
 import type { BundledPort } from '../bundling.js';
 import {
-  builtinAliases,
+  bundleAliases,
   ESBUILD_TARGET,
   ESM_REQUIRE_SHIM,
   externalModules,
@@ -226,9 +226,9 @@ export class HotlineFunction extends Construct implements iam.IGrantable {
           target: ESBUILD_TARGET,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_SHIM,
-          // CDK hands these to the esbuild CLI as --alias:node:http=<file>, … (see builtinAliases).
+          // CDK hands these to the esbuild CLI as --alias:node:http=<file>, … (see bundleAliases).
           esbuildArgs: {
-            '--alias': Object.entries(builtinAliases()).map(([builtin, file]) => `${builtin}=${file}`),
+            '--alias': Object.entries(bundleAliases()).map(([name, file]) => `${name}=${file}`),
           },
           externalModules: externalModules(powertools),
           define,

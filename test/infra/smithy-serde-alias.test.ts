@@ -1,5 +1,5 @@
 /**
- * @smithy/core/serde with its module-scope constructions marked pure (infra/smithy-serde-alias.ts): the
+ * @smithy/core/serde with its module-scope constructions marked pure (infra/bundling.ts): the
  * routing Lambda's bundle no longer builds a UUID generator (which loads WebCrypto) or a blob class it
  * never uses, and the rewrite fails loudly when the installed file changes.
  */
@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { lambdaBuildOptions } from '../../bench/bundle.js';
+import { sideEffectFreeSerdeSource, smithySerdeAlias } from '../../infra/bundling.js';
 import { REPOSITORY_ROOT } from '../../infra/constructs/hotline-function.js';
-import { sideEffectFreeSerdeSource, smithySerdeAlias } from '../../infra/smithy-serde-alias.js';
 
 const SERDE_DIRECTORY = join(REPOSITORY_ROOT, 'node_modules/@smithy/core/dist-es/submodules/serde');
 const installed = readFileSync(join(SERDE_DIRECTORY, 'index.js'), 'utf8');
@@ -60,7 +60,7 @@ describe('the side-effect-free serde entry point', () => {
       'export const v4 = bindV4();',
     );
     expect(() => sideEffectFreeSerdeSource(changed, SERDE_DIRECTORY)).toThrow(
-      /export const v4 = bindV4\(_getRandomValues\);.*update infra\/smithy-serde-alias\.ts/,
+      /export const v4 = bindV4\(_getRandomValues\);.*update SERDE_PURE_REWRITES in infra\/bundling\.ts/,
     );
   });
 
