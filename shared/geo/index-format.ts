@@ -17,8 +17,8 @@
  * Everything is read in place: a load reads the header and scans the entries' province ids (the loader
  * checks those provinces at load); an entry and its strings are decoded when first looked up, `source`
  * when first read. The run tables (`starts`, `ids`: 95% of the file) are read through a `RunTable`, so the
- * loader can leave them on disk (./lookup.ts). HLG2's meta JSON allocated ~320 kB of young-generation objects per load, enough for a
- * second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
+ * loader can leave them on disk (./lookup.ts). HLG2's meta JSON allocated ~320 kB of young-generation
+ * objects per load, enough for a second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
  * whole HLG3 load, finding and reading the file included, allocates ~15 kB. A JSON array of the strings
  * would add 20–100 kB (measured on Node 24), hence one UTF-8 block with an offset table. Fixed-width runs
  * cost ~100 kB over varints but need no decoding pass.
@@ -29,8 +29,8 @@ const MAGIC = 0x33474c48; // 'HLG3'
 export const HEADER_BYTES = 24;
 const END_BYTES = 4;
 const ENTRY_BYTES = 9;
-const START_BYTES = 3;
-const ID_BYTES = 2;
+export const START_BYTES = 3;
+export const ID_BYTES = 2;
 /** A u16 field's "no value" (no area code, no carrier); also caps the string table. */
 const NONE = 0xffff;
 const MOBILE = 0x6d; // 'm'

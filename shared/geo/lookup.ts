@@ -12,9 +12,11 @@ import {
   decodeGeoIndexHead,
   type GeoIndexLayout,
   HEADER_BYTES,
+  ID_BYTES,
   KEY_DIGITS,
   type RunTable,
   readGeoIndexLayout,
+  START_BYTES,
 } from './index-format.js';
 import { provinceOf } from './provinces.js';
 
@@ -202,12 +204,12 @@ class FileRunTable implements RunTable {
   }
 
   startAt(run: number): number {
-    const at = this.layout.startsAt + run * 3;
+    const at = this.layout.startsAt + run * START_BYTES;
     return this.byteAt(at) | (this.byteAt(at + 1) << 8) | (this.byteAt(at + 2) << 16);
   }
 
   entryAt(run: number): number {
-    const at = this.layout.idsAt + run * 2;
+    const at = this.layout.idsAt + run * ID_BYTES;
     return this.byteAt(at) | (this.byteAt(at + 1) << 8);
   }
 
