@@ -18,8 +18,8 @@
  * checks those provinces at load); an entry and its strings are decoded when first looked up, `source`
  * when first read. The run tables (`starts`, `ids`: 95% of the file) are read through a `RunTable`, so the
  * loader can leave them on disk (./lookup.ts). HLG2's meta JSON allocated ~320 kB of young-generation
- * objects per load, enough for a second scavenge in the routing Lambda's cold import (bench/routing.ts: routeCall.coldImportRatio); a
- * whole HLG3 load, finding and reading the file included, allocates ~15 kB. A JSON array of the strings
+ * objects per load, enough for a second scavenge in the routing Lambda's cold import (bench/routing.ts:
+ * routeCall.coldImportRatio); a whole HLG3 load allocates ~15 kB. A JSON array of the strings
  * would add 20–100 kB (measured on Node 24), hence one UTF-8 block with an offset table. Fixed-width runs
  * cost ~100 kB over varints but need no decoding pass.
  */
