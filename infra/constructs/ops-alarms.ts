@@ -126,7 +126,8 @@ export class OpsAlarms extends Construct {
   /**
    * A recipient refused a notification for good (NotifierUndeliverable, per channel, from the notifier): one
    * alarm per channel, as CloudWatch matches a metric's dimensions exactly. In ALARM for the hour after a
-   * refusal; the tenant was not told, and nobody retries it until its contacts are fixed.
+   * refusal; the tenant sees it only in its undelivered alerts, and nobody retries it until its contacts are
+   * fixed.
    */
   forUndeliverableNotifications(namespace: string, service: string): cloudwatch.Alarm[] {
     return CHANNELS.map((channel) =>
@@ -147,8 +148,8 @@ export class OpsAlarms extends Construct {
 
   /**
    * An alert was parked in the outbox because the notifications port refused it for good (AlertOutboxParked,
-   * from any function that flushes the outbox): the tenant was not told and nothing retries it. In ALARM for
-   * the hour after a parking.
+   * from any function that flushes the outbox): the tenant sees it only in its undelivered alerts and nothing
+   * retries it. In ALARM for the hour after a parking.
    */
   forParkedAlerts(namespace: string, service: string): cloudwatch.Alarm {
     return this.alarm(
