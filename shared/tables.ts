@@ -81,7 +81,13 @@ export const TABLES: Readonly<Record<TableId, TableDefinition>> = {
     envVar: TABLE_ENV_VARS.ops,
     partitionKey: 'pk',
     sortKey: 'sk',
-    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    indexes: [
+      // Sparse: pending alerts (OUTBOX#pending), tariff versions awaiting notices, incidents… and every alert
+      // refused for good, across tenants: gsi1pk = UNDELIVERED#all, gsi1sk = <ISO instant>#<alert>.
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      // A tenant's alerts refused for good: gsi2pk = UNDELIVERED#<tenantId>, gsi2sk = <ISO instant>#<alert>.
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
     ttlAttribute: TTL_ATTRIBUTE,
     // Alerts waiting in the outbox carry the tenant's alert phones, and notification delivery records their
     // recipients; incidents and job runs name numbers.

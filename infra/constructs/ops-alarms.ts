@@ -21,12 +21,12 @@ const UNDELIVERABLE_ADVICE: Record<Channel, { id: string; description: string }>
   email: {
     id: 'Email',
     description:
-      'Notifier: SES refused an e-mail address for good (invalid or rejected address); it is not retried. Find the tenant and code in the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert e-mails (PUT /v1/account/alerts)',
+      'Notifier: SES refused an e-mail address for good (invalid or rejected address); it is not retried. The tenant sees it (GET /v1/account/alerts/undelivered); find the tenant and code in GET /v1/review/undelivered-alerts or the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert e-mails (PUT /v1/account/alerts)',
   },
   sms: {
     id: 'Sms',
     description:
-      'Notifier: Aliyun SMS refused a mobile number for good (invalid or unreachable number); it is not retried. Find the tenant and code in the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert phones (PUT /v1/account/alerts)',
+      'Notifier: Aliyun SMS refused a mobile number for good (invalid or unreachable number); it is not retried. The tenant sees it (GET /v1/account/alerts/undelivered); find the tenant and code in GET /v1/review/undelivered-alerts or the notifier log (warning "a recipient refused the notification for good") and have the tenant fix its alert phones (PUT /v1/account/alerts)',
   },
 };
 
@@ -126,7 +126,8 @@ export class OpsAlarms extends Construct {
   /**
    * A recipient refused a notification for good (NotifierUndeliverable, per channel, from the notifier): one
    * alarm per channel, as CloudWatch matches a metric's dimensions exactly. In ALARM for the hour after a
-   * refusal; the tenant was not told, and nobody retries it until its contacts are fixed.
+   * refusal; the tenant sees it only in its undelivered alerts, and nobody retries it until its contacts are
+   * fixed.
    */
   forUndeliverableNotifications(namespace: string, service: string): cloudwatch.Alarm[] {
     return CHANNELS.map((channel) =>
@@ -147,8 +148,8 @@ export class OpsAlarms extends Construct {
 
   /**
    * An alert was parked in the outbox because the notifications port refused it for good (AlertOutboxParked,
-   * from any function that flushes the outbox): the tenant was not told and nothing retries it. In ALARM for
-   * the hour after a parking.
+   * from any function that flushes the outbox): the tenant sees it only in its undelivered alerts and nothing
+   * retries it. In ALARM for the hour after a parking.
    */
   forParkedAlerts(namespace: string, service: string): cloudwatch.Alarm {
     return this.alarm(
@@ -161,7 +162,7 @@ export class OpsAlarms extends Construct {
         period: Duration.hours(1),
       }),
       1,
-      'Alert outbox: the notifications port refused an alert for good (invalid_message); it is parked, not retried, and the tenant was not told. Find the tenant, dedupe key and refusal in the logs (error "refused an alert for good") and the ops-table item OUTBOX#<dedupe key> (status parked, refusalCode, refusal); fix the sender',
+      'Alert outbox: the notifications port refused an alert for good (invalid_message); it is parked, not retried, and listed for the tenant (GET /v1/account/alerts/undelivered) and the operators (GET /v1/review/undelivered-alerts). Find the tenant, dedupe key and refusal there, in the logs (error "refused an alert for good") and the ops-table item OUTBOX#<dedupe key> (status parked, refusalCode, refusal); fix the sender',
     );
   }
 

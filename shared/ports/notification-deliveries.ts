@@ -10,6 +10,12 @@ import type { Delivery, Notification } from './notifications.js';
 /** Which notification: the dedupe key within its tenant and template. */
 export type NotificationRef = Pick<Notification, 'tenantId' | 'template' | 'dedupeKey'>;
 
+/**
+ * What a record keeps of its notification: its key, and what it was about (kind and figures), so a refused
+ * recipient can be listed as an undelivered alert (./undelivered-alerts.ts).
+ */
+export type RecordedNotification = NotificationRef & Pick<Notification, 'kind' | 'params'>;
+
 /** `delivered`: the provider accepted it; `refused`: the provider refused this recipient for good. */
 export type DeliveryState = 'delivered' | 'refused';
 
@@ -25,8 +31,11 @@ export interface DeliveryRecord {
 export interface NotificationDeliveries {
   /** The notification's settled deliveries that have not expired at `now` (ISO instant). */
   settled(notification: NotificationRef, now: string): Promise<readonly DeliveryRecord[]>;
-  /** Records one settled delivery; recording the same delivery again changes nothing. */
-  record(notification: NotificationRef, record: DeliveryRecord): Promise<void>;
+  /**
+   * Records one settled delivery; recording the same delivery again changes nothing. A refused one is also an
+   * undelivered alert, listed for the tenant and the operators and kept UNDELIVERED_KEPT_DAYS.
+   */
+  record(notification: RecordedNotification, record: DeliveryRecord): Promise<void>;
 }
 
 /** A delivery's identity within its notification (channel and recipient). */

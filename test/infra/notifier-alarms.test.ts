@@ -62,6 +62,7 @@ describe('alarms on recipients the notifier could not reach', () => {
       expect(alarm?.AlarmActions).toHaveLength(1);
       expect(alarm?.AlarmActions).toEqual(deadLetters.AlarmActions);
       expect(alarm?.AlarmDescription).toContain('PUT /v1/account/alerts');
+      expect(alarm?.AlarmDescription).toContain('GET /v1/review/undelivered-alerts');
     }
     expect(undeliverable.find(([id]) => id.includes('Sms'))?.[1].AlarmDescription).toContain('alert phones');
     expect(undeliverable.find(([id]) => id.includes('Email'))?.[1].AlarmDescription).toContain(
@@ -140,6 +141,7 @@ describe('the alarm on alerts parked in the outbox', () => {
     });
     expect(parked[0]?.AlarmActions).toEqual(apiErrors.AlarmActions);
     expect(parked[0]?.AlarmDescription).toContain('OUTBOX#<dedupe key>');
+    expect(parked[0]?.AlarmDescription).toContain('GET /v1/review/undelivered-alerts');
   });
 
   it('matches exactly the metric the outbox reports a parked alert with', async () => {

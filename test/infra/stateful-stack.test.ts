@@ -50,6 +50,20 @@ describe('stateful stack', () => {
     }
   });
 
+  it("gives the ops table the undelivered alerts' per-tenant index (gsi2), projecting whole items", () => {
+    const template = built.statefulTemplate.toJSON();
+    const id = built.stateful.getLogicalId(built.stateful.tables.ops.node.defaultChild as CfnTable);
+    const indexes = template.Resources[id].Properties.GlobalSecondaryIndexes;
+    expect(indexes.find((i: { IndexName: string }) => i.IndexName === 'gsi2')).toEqual({
+      IndexName: 'gsi2',
+      KeySchema: [
+        { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+  });
+
   it('encrypts sensitive tables with the customer-managed data key, and only those with it', () => {
     const template = built.statefulTemplate.toJSON();
     const dataKeyId = built.stateful.getLogicalId(built.stateful.dataKey.node.defaultChild as never);

@@ -83,8 +83,9 @@ describe('alerts the notifications port refuses for good', () => {
       refusal: 'not a notification message: notification.dedupeKey: is over 512 UTF-8 bytes',
       expiresAt: KEEP_UNTIL,
     });
-    // Off the pending index, claim released: no flush reads it again.
-    expect(parked).not.toHaveProperty('gsi1pk');
+    // Off the pending partition (onto the undelivered alerts'), claim released: no flush reads it again.
+    expect(parked?.gsi1pk).toBe('UNDELIVERED#all');
+    expect(parked?.gsi2pk).toBe('UNDELIVERED#acme');
     expect(parked).not.toHaveProperty('claimedUntil');
     expect(await outboxItem('flaky')).toMatchObject({ status: 'sent', attempts: 2 });
     expect(await outboxItem('fine')).toMatchObject({ status: 'sent', attempts: 0 });

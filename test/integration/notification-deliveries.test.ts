@@ -16,7 +16,7 @@ import {
 } from '../../shared/adapters/dynamo/notification-deliveries.js';
 import { createLocalNotifications } from '../../shared/adapters/local/local-notifications.js';
 import { TestClock } from '../../shared/ports/clock.js';
-import type { NotificationRef } from '../../shared/ports/notification-deliveries.js';
+import type { RecordedNotification } from '../../shared/ports/notification-deliveries.js';
 import type { Notification } from '../../shared/ports/notifications.js';
 import {
   checkNotificationMessage,
@@ -41,10 +41,12 @@ const AT = '2026-11-26T04:00:00.000Z';
 // 20,783 × 86,400 + 4 × 3,600 = 1,795,665,600; kept 30 days: + 2,592,000 = 1,798,257,600 (2026-12-26T04:00Z).
 const EXPIRES_AT = 1_798_257_600;
 
-const ref: NotificationRef = {
+const ref: RecordedNotification = {
   tenantId: 'acme',
   template: 'spend_cap_reached',
   dedupeKey: 'spend_cap_reached#acme#2026-11-26',
+  kind: 'spend_cap_reached',
+  params: { cap: '¥20.00' },
 };
 const email = { channel: 'email', to: 'ops@acme.example.cn' } as const;
 const phone = { channel: 'sms', to: '+8613912345678' } as const;
@@ -99,20 +101,27 @@ describe('delivery records on the ops table', () => {
     expect(await records.settled({ ...ref, tenantId: 'globex' }, AT)).toEqual([]);
     expect(await records.settled({ ...ref, template: 'low_balance' }, AT)).toEqual([]);
     expect(await records.settled({ ...ref, dedupeKey: 'spend_cap_reached#acme' }, AT)).toEqual([]);
-    // One second before 2026-12-26T04:00:00Z both are still there; at that instant they have expired.
+    // One second before 2026-12-26T04:00:00Z both are still there; at that instant the delivered one has
+    // expired. The refused one is an undelivered alert, kept 90 days: until 2027-02-24T04:00:00Z.
     expect(await records.settled(ref, '2026-12-26T03:59:59.000Z')).toHaveLength(2);
-    expect(await records.settled(ref, '2026-12-26T04:00:00.000Z')).toEqual([]);
+    expect(await records.settled(ref, '2026-12-26T04:00:00.000Z')).toEqual([
+      { delivery: phone, state: 'refused', at: AT, detail: 'isv.MOBILE_NUMBER_ILLEGAL' },
+    ]);
+    expect(await records.settled(ref, '2027-02-24T03:59:59.000Z')).toHaveLength(1);
+    expect(await records.settled(ref, '2027-02-24T04:00:00.000Z')).toEqual([]);
   });
 });
 
 describe('delivery records at the message bounds', () => {
   it('keeps and reads back the records of the longest message the schema accepts (multi-byte keys)', async () => {
     const records = new DynamoNotificationDeliveries();
-    const longest: NotificationRef = {
+    const longest: RecordedNotification = {
       tenantId: 't'.repeat(NOTIFICATION_KEY_BYTES.tenantId),
       template: 'transfer_qualification_withdrawn',
       // 128 four-byte characters: the dedupe key's 512 bytes.
       dedupeKey: '😀'.repeat(128),
+      kind: 'application_decided',
+      params: {},
     };
     // 84 three-byte characters and 2 ASCII: the address's 254 bytes.
     const address = { channel: 'email', to: `${'上'.repeat(84)}@x` } as const;

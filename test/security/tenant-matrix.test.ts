@@ -1,7 +1,7 @@
 /**
  * Two tenants on the local runtime: every route of the route table (imported, so new routes join) tried by
  * tenant A with tenant B's numbers, applications, calls, statements, payment orders, cursors and whatever
- * else B's lists show, in the path, the query and the body. Objects named in the path are a 403/404, cursors
+ * else B's lists show, in the path, the query and the body, and A's plain reads of its own lists. Objects named in the path are a 403/404, cursors
  * a 400 `invalid_cursor`, filters in the query an empty page or a 4xx; every 4xx in the documented error
  * shape, no body carries anything of B's, and B's lists read the same afterwards.
  */
@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => world?.api.stop());
 
-type Kind = 'role' | 'path' | 'query' | 'body' | 'cursor';
+type Kind = 'role' | 'read' | 'path' | 'query' | 'body' | 'cursor';
 
 interface Case {
   readonly kind: Kind;
@@ -94,6 +94,9 @@ function cases(): Case[] {
     if (!route.roles.includes('operator')) {
       out.push({ kind: 'role', route, token: operator, url: url(base.path, base.query), body: base.body });
     }
+    // A's own read of a list or view with nothing of B's in the request: whatever it answers holds nothing of B's.
+    if (route.method === 'GET' && pathParamsOf(route).length === 0)
+      out.push({ kind: 'read', route, token: attacker, url: url(base.path, base.query) });
     for (const param of pathParamsOf(route)) {
       const pathSchema = ROUTE_SCHEMAS[route.id]?.path;
       const fits = (value: string) =>
@@ -177,6 +180,7 @@ function verdict(kind: Kind, { status, body }: Answer, control?: Answer): string
         ? undefined
         : `${status} ${codeOf(body)}, expected a refusal (control: ${control?.status} ${codeOf(control?.body)})`;
     case 'query':
+    case 'read':
       return status === 200 || status >= 400 ? undefined : `${status}`;
   }
 }
@@ -261,7 +265,7 @@ describe('two tenants, every route', () => {
     }
     expect(failures).toEqual([]);
     // Every kind of probe ran, on more than a handful of routes.
-    for (const kind of ['role', 'path', 'query', 'body', 'cursor']) {
+    for (const kind of ['role', 'read', 'path', 'query', 'body', 'cursor']) {
       expect(
         Object.keys(counts).some((k) => k.startsWith(kind)),
         kind,

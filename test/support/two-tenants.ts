@@ -8,6 +8,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { callItem } from '../../shared/adapters/dynamo/call-ingest.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
+import { DynamoNotificationDeliveries } from '../../shared/adapters/dynamo/notification-deliveries.js';
 import { dynamoStatements } from '../../shared/adapters/dynamo/statement-store.js';
 import { tableName } from '../../shared/config.js';
 import type { CallRecord } from '../../shared/domain/calls/call-record.js';
@@ -30,6 +31,8 @@ export const FORMER_OWNERS_CALL = 'c-attacker-former';
 export const NEW_OWNERS_CALL = 'c-victim-former';
 /** B's call that ingest parks (it starts after the fixture's clock): an object of operators' review routes. */
 export const PARKED_CONTACT = 'c-victim-parked';
+/** B's alert phone, which the SMS provider refused: on B's undelivered alerts alone. */
+const VICTIM_ALERT_PHONE = '+8613955500077';
 
 /** `{"error":{"code","message","field"?,"details"?}}`, as shared/http/api-handler.ts errorBody writes it. */
 export const errorShape = z.strictObject({
@@ -178,6 +181,24 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     '2026-11-01T00:00:00.000Z',
   );
 
+  // Two of B's alerts the SMS provider refused for good (B's undelivered alerts: its phone, never A's to see).
+  for (const day of ['2026-11-24', '2026-11-25'])
+    await new DynamoNotificationDeliveries().record(
+      {
+        tenantId: VICTIM,
+        kind: 'low_balance',
+        template: 'low_balance',
+        dedupeKey: `low_balance#${VICTIM}#${day}`,
+        params: { balance: '¥1.00', threshold: '¥50.00' },
+      },
+      {
+        delivery: { channel: 'sms', to: VICTIM_ALERT_PHONE },
+        state: 'refused',
+        at: `${day}T06:00:00.000Z`,
+        detail: 'isv.MOBILE_NUMBER_ILLEGAL',
+      },
+    );
+
   // B's recorded prompt: its id must never open B's prompt to A, nor appear in anything A reads. A registers
   // one of the same name: a label both use is no secret of B's (nor is the route id their audit events name).
   const prompt = await api.post('/v1/prompts', { name: 'Greeting' }, victim);
@@ -208,7 +229,7 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     .flatMap(([, values]) => [...values])
     // A held FORMER_NUMBER itself: the number is no secret to A, B's calls on it are.
     .filter((v) => v !== VICTIM && v !== FORMER_NUMBER && v.length >= 6);
-  markers.push('Demo Second Line', 'c-victim-', '+86139123400');
+  markers.push('Demo Second Line', 'c-victim-', '+86139123400', VICTIM_ALERT_PHONE);
   return {
     api,
     tokens: { attacker, victim, operator },

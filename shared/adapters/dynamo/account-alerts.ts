@@ -2,7 +2,8 @@
  * The alert outbox (ops table OUTBOX#<dedupeKey> / ALERT). An alert item is written in the same
  * transaction as the money movement that crossed a threshold, so a crossing produces exactly one item;
  * pending ones are also on the sparse gsi1 OUTBOX#pending, which the flush reads. A parked alert (refused
- * for good) leaves that index, keeps its refusal and expires with the table's TTL.
+ * for good) leaves that partition for the undelivered alerts' (UNDELIVERED#all on gsi1, UNDELIVERED#<tenant>
+ * on gsi2: ./undelivered-alerts.ts), keeps its refusal and expires with the table's TTL.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../config.js';
@@ -12,6 +13,7 @@ import { TTL_ATTRIBUTE } from '../../table-env.js';
 import type { TransactItem } from './account-store.js';
 import { dynamo, isConditionFailure } from './client.js';
 import { queryFirstPage } from './paging.js';
+import { undeliveredIndexKeys } from './undelivered-alerts.js';
 
 const PENDING = 'OUTBOX#pending';
 
@@ -99,13 +101,15 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
   }
 
   async park(alert: Notification, refusal: PublishRefusal, at: string, keepUntil: number): Promise<void> {
+    // Off the pending partition, onto the undelivered alerts' (the tenant's and every tenant's).
+    const listed = undeliveredIndexKeys(alert.tenantId, alert.dedupeKey, at);
     try {
       await dynamo().send(
         new UpdateCommand({
           TableName: tableName('ops'),
           Key: outboxKey(alert),
           UpdateExpression:
-            'SET #s = :parked, parkedAt = :at, lastAttemptAt = :at, refusalCode = :code, refusal = :message, #ttl = :keep ADD attempts :one REMOVE gsi1pk, gsi1sk, claimedUntil',
+            'SET #s = :parked, parkedAt = :at, lastAttemptAt = :at, refusalCode = :code, refusal = :message, #ttl = :keep, gsi1pk = :all, gsi1sk = :sort, gsi2pk = :tenant, gsi2sk = :sort ADD attempts :one REMOVE claimedUntil',
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status', '#ttl': TTL_ATTRIBUTE },
           ExpressionAttributeValues: {
@@ -116,6 +120,9 @@ export class DynamoAlertOutbox implements AlertOutboxPort {
             ':message': refusal.message,
             ':keep': keepUntil,
             ':one': 1,
+            ':all': listed.gsi1pk,
+            ':sort': listed.gsi1sk,
+            ':tenant': listed.gsi2pk,
           },
         }),
       );

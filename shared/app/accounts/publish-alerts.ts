@@ -14,6 +14,7 @@ import {
   publishRefusal,
 } from '../../ports/notifications.js';
 import type { AlertOutboxPort } from '../../ports/outbox.js';
+import { UNDELIVERED_KEPT_DAYS } from '../../ports/undelivered-alerts.js';
 
 export interface AlertDeps {
   readonly outbox: AlertOutboxPort;
@@ -26,8 +27,11 @@ export interface AlertDeps {
 
 /** A claim lasts long enough for one publish; a claimer that died is replaced once it lapses. */
 const CLAIM_MS = 60_000;
-/** A parked alert is kept as long as a done number effect: the operators' evidence, then it expires. */
-export const PARKED_ALERT_KEPT_DAYS = 90;
+/**
+ * A parked alert is kept as long as a done number effect: the operators' evidence and the tenant's notice
+ * (GET /v1/account/alerts/undelivered), then it expires.
+ */
+export const PARKED_ALERT_KEPT_DAYS = UNDELIVERED_KEPT_DAYS;
 
 export async function publishAlerts(deps: AlertDeps, alerts: readonly Notification[]): Promise<number> {
   let sent = 0;

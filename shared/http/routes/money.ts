@@ -64,6 +64,19 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     tag: ACCOUNT,
   },
   {
+    id: 'listUndeliveredAlerts',
+    method: 'GET',
+    path: '/v1/account/alerts/undelivered',
+    entry: 'functions/api/account/undelivered-alerts.ts',
+    roles: TENANT_READ,
+    tables: { ops: 'read' },
+    rateLimit: 'read',
+    capabilities: ['cursors'],
+    summary:
+      "The tenant's alerts refused for good (a recipient the SMS or e-mail provider refused, or an alert refused before sending), newest first, paginated; kept 90 days",
+    tag: ACCOUNT,
+  },
+  {
     id: 'listCalls',
     method: 'GET',
     path: '/v1/calls',
@@ -111,6 +124,19 @@ export const MONEY_ROUTES: readonly RouteDefinition[] = [
     capabilities: ['cursors'],
     summary:
       'Operators: contact records parked by ingest instead of charged (nobody held the number at the call start, starts in the future, month closed), newest first; filter by status, code, number',
+    tag: REVIEW,
+  },
+  {
+    id: 'listUndeliveredAlertsForReview',
+    method: 'GET',
+    path: '/v1/review/undelivered-alerts',
+    entry: 'functions/api/review/undelivered-alerts.ts',
+    roles: OPERATOR,
+    tables: { ops: 'read' },
+    rateLimit: 'read',
+    capabilities: ['cursors'],
+    summary:
+      "Operators: every tenant's alerts refused for good (at the hand-over, or a recipient the provider refused), newest first; filter by tenantId",
     tag: REVIEW,
   },
   {

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { PARK_CODES, PARKED_STATUSES } from '../../domain/calls/parked-records.js';
 import { MAX_ADDRESS_BYTES } from '../../domain/notifications/channels.js';
 import { MAINLAND_MOBILE_E164 } from '../../geo/mainland-mobile.js';
+import { CHANNELS } from '../../ports/notifications.js';
 import { calendarDate, cursorParam, fen, isoInstant, limitParam } from './common.js';
 import type { RouteSchemas } from './types.js';
 
@@ -81,6 +82,42 @@ const accountView = z.object({
   }),
 });
 
+// ------------------------------------------------------------------------- undelivered alerts
+
+export const undeliveredAlertsQuery = z.strictObject({ limit: limitParam, cursor: cursorParam });
+
+export const undeliveredAlertsReviewQuery = z.strictObject({
+  tenantId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant id'))),
+  limit: limitParam,
+  cursor: cursorParam,
+});
+
+const undeliveredAlert = {
+  kind: z.string().check(z.describe('What the alert was about: low_balance, spend_cap_reached, arrears…')),
+  template: z.string(),
+  figures: z
+    .record(z.string(), z.string())
+    .check(z.describe('What the alert carried, as it reads (threshold, balance, cap…)')),
+  stage: z
+    .enum(['hand_over', 'provider'])
+    .check(
+      z.describe(
+        '`provider`: the SMS or e-mail provider refused this recipient for good; `hand_over`: the whole alert was refused before it was sent',
+      ),
+    ),
+  channel: z.nullable(z.enum(CHANNELS)),
+  recipient: z.nullable(z.string()),
+  refusedAt: z.string().check(z.describe('ISO-8601 instant')),
+  code: z.string().check(z.describe("The refusal's code (the provider's, or invalid_message)")),
+  reason: z.string(),
+};
+
+const undeliveredPage = <T extends z.ZodMiniType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.optional(z.string().check(z.describe('Pass as `cursor` for the next page'))),
+  });
+
 // ------------------------------------------------------------------------- parked records (operators)
 
 export const parkedCallsQuery = z.strictObject({
@@ -132,6 +169,14 @@ export const MONEY_SCHEMAS: Readonly<Record<string, RouteSchemas>> = {
   listLedger: { query: ledgerQuery },
   setSpendCap: { body: spendCapBody, response: accountView },
   setAlerts: { body: alertsBody, response: accountView },
+  listUndeliveredAlerts: {
+    query: undeliveredAlertsQuery,
+    response: undeliveredPage(z.object(undeliveredAlert)),
+  },
+  listUndeliveredAlertsForReview: {
+    query: undeliveredAlertsReviewQuery,
+    response: undeliveredPage(z.object({ tenantId: z.string(), ...undeliveredAlert })),
+  },
   listCalls: { query: callsQuery },
   getCallRecording: { path: callPath, response: recordingLink },
   dailyReport: { query: dailyReportQuery },
