@@ -81,7 +81,7 @@ interface StartTimes {
 /**
  * Runs node on a script ending in READY. A cold start is spawn → ready: Lambda imports the handler and goes
  * on to serve calls, its process does not exit. Spawn → exit (what these figures timed until Dec 2026) also
- * counts the teardown, and a process that loaded node:https takes longer to exit than a bare one (0.2–6 ms
+ * counts the teardown, and a process that loaded node:https takes longer to exit than a bare one (0.2–8 ms
  * here: node.tlsExitExtraMs), a cost no call pays.
  */
 function timeNode(args: string[], env: NodeJS.ProcessEnv = process.env): StartTimes {
