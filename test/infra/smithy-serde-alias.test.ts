@@ -3,7 +3,7 @@
  * routing Lambda's bundle no longer builds a UUID generator (which loads WebCrypto) or a blob class it
  * never uses, and the rewrite fails loudly when the installed file changes.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,16 @@ describe('the side-effect-free serde entry point', () => {
     // Relative imports now point into the installed package, whatever directory the module is written to.
     expect(rewritten).not.toMatch(/from "\.\//);
     expect(rewritten).toContain(`from ${JSON.stringify(`${SERDE_DIRECTORY}/util-utf8/toUtf8`)}`);
+  });
+
+  it('stands for the only @smithy/core installed: every importer gets the version it was built against', () => {
+    // The alias sends every `@smithy/core/serde` import to the top-level package's files; a second, nested
+    // copy of @smithy/core would have its importers served another version's helpers.
+    const copies = readdirSync(join(REPOSITORY_ROOT, 'node_modules'), {
+      recursive: true,
+      encoding: 'utf8',
+    }).filter((path) => path.replaceAll('\\', '/').endsWith('@smithy/core/package.json'));
+    expect(copies).toEqual([join('@smithy', 'core', 'package.json')]);
   });
 
   it('fails, naming the statement, when the installed file no longer has what it rewrites', () => {
