@@ -10,10 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertOutbox, outboxPutAction } from '../../shared/adapters/dynamo/account-alerts.js';
 import { dynamo } from '../../shared/adapters/dynamo/client.js';
 import { DynamoNotificationDeliveries } from '../../shared/adapters/dynamo/notification-deliveries.js';
-import { PARKED_ALERT_KEPT_DAYS } from '../../shared/app/accounts/publish-alerts.js';
 import { epochSecondsAfterDays } from '../../shared/domain/calendar-date.js';
 import { TestClock } from '../../shared/ports/clock.js';
 import type { Notification } from '../../shared/ports/notifications.js';
+import { UNDELIVERED_KEPT_DAYS } from '../../shared/ports/undelivered-alerts.js';
 import { money } from '../../shared/runtime/money.js';
 import { resetPorts, useClock } from '../../shared/runtime/ports.js';
 import { startTestDatabase, type TestDatabase } from '../support/local-dynamo.js';
@@ -107,7 +107,7 @@ describe('alerts refused for good, listed without a scan', () => {
         message: 'not a notification message: notification.dedupeKey: is over 512 UTF-8 bytes',
       },
       PARKED_AT,
-      epochSecondsAfterDays(PARKED_AT, PARKED_ALERT_KEPT_DAYS),
+      epochSecondsAfterDays(PARKED_AT, UNDELIVERED_KEPT_DAYS),
     );
     await deliveries.record(arrears, {
       delivery: { channel: 'email', to: 'billing@globex.example.cn' },

@@ -27,11 +27,6 @@ export interface AlertDeps {
 
 /** A claim lasts long enough for one publish; a claimer that died is replaced once it lapses. */
 const CLAIM_MS = 60_000;
-/**
- * A parked alert is kept as long as a done number effect: the operators' evidence and the tenant's notice
- * (GET /v1/account/alerts/undelivered), then it expires.
- */
-export const PARKED_ALERT_KEPT_DAYS = UNDELIVERED_KEPT_DAYS;
 
 export async function publishAlerts(deps: AlertDeps, alerts: readonly Notification[]): Promise<number> {
   let sent = 0;
@@ -48,7 +43,7 @@ export async function publishAlerts(deps: AlertDeps, alerts: readonly Notificati
       const refusal = publishRefusal(error);
       if (refusal) {
         // Parking that fails leaves the alert pending: once its claim lapses, a flush refuses and parks it.
-        await deps.outbox.park(alert, refusal, at, epochSecondsAfterDays(at, PARKED_ALERT_KEPT_DAYS)).then(
+        await deps.outbox.park(alert, refusal, at, epochSecondsAfterDays(at, UNDELIVERED_KEPT_DAYS)).then(
           () => deps.reportParked?.(alert, refusal),
           (parkError: unknown) =>
             deps.warn?.('parking a refused alert failed', { dedupeKey: alert.dedupeKey, error: parkError }),
